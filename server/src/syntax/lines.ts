@@ -1,0 +1,133 @@
+// Physical lines, pip's joining of backslash continuations, and the map from joined text back to the document.
+
+import type { Position, Range } from './types.js';
+
+/** Offsets where each physical line starts; line breaks are \n, \r\n and \r, as in LSP. */
+export function computeLineStarts(text: string): number[] {
+  const starts = [0];
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 10) starts.push(i + 1);
+    else if (c === 13) {
+      if (text.charCodeAt(i + 1) === 10) i++;
+      starts.push(i + 1);
+    }
+  }
+  return starts;
+}
+
+/** End of physical line `line`'s content (before its line break). */
+export function lineContentEnd(text: string, lineStarts: number[], line: number): number {
+  let end = line + 1 < lineStarts.length ? lineStarts[line + 1] : text.length;
+  if (end > lineStarts[line] && text.charCodeAt(end - 1) === 10) end--;
+  if (end > lineStarts[line] && text.charCodeAt(end - 1) === 13) end--;
+  return end;
+}
+
+/** A run of the joined text that is contiguous in the document. */
+interface Piece {
+  logical: number;
+  doc: number;
+  length: number;
+  line: number;
+  character: number;
+}
+
+/**
+ * The text of one logical line (physical lines joined by trailing backslashes, as pip joins them),
+ * with a map from offsets in that text to document offsets and positions.
+ */
+export class JoinedLine {
+  text = '';
+  readonly pieces: Piece[] = [];
+  firstLine = 0;
+  lastLine = 0;
+
+  append(segment: string, doc: number, line: number, character: number): void {
+    if (segment.length > 0) {
+      this.pieces.push({ logical: this.text.length, doc, length: segment.length, line, character });
+      this.text += segment;
+    }
+    this.lastLine = line;
+  }
+
+  private pieceAt(offset: number): Piece {
+    const pieces = this.pieces;
+    if (pieces.length === 1) return pieces[0];
+    let lo = 0;
+    let hi = pieces.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (pieces[mid].logical <= offset) lo = mid;
+      else hi = mid - 1;
+    }
+    return pieces[lo];
+  }
+
+  /** Document offset of a position in the joined text; `end` maps a past-the-end offset to just after the previous character. */
+  docOffset(offset: number, end = false): number {
+    if (this.pieces.length === 0) return 0;
+    if (end && offset > 0) {
+      const p = this.pieceAt(offset - 1);
+      return p.doc + (offset - 1 - p.logical) + 1;
+    }
+    const p = this.pieceAt(offset);
+    return p.doc + (offset - p.logical);
+  }
+
+  position(offset: number, end = false): Position {
+    if (this.pieces.length === 0) return { line: this.firstLine, character: 0 };
+    if (end && offset > 0) {
+      const p = this.pieceAt(offset - 1);
+      return { line: p.line, character: p.character + (offset - p.logical) };
+    }
+    const p = this.pieceAt(offset);
+    return { line: p.line, character: p.character + (offset - p.logical) };
+  }
+
+  range(start: number, end: number): Range {
+    const s = this.position(start);
+    return { start: s, end: end > start ? this.position(end, true) : s };
+  }
+}
+
+const COMMENT_LINE = /^\s*#/;
+
+/** pip's `join_lines`: a line ending in `\` (and not a comment line) continues on the next one. */
+export function joinLines(text: string, lineStarts: number[]): JoinedLine[] {
+  const out: JoinedLine[] = [];
+  let current: JoinedLine | undefined;
+  for (let line = 0; line < lineStarts.length; line++) {
+    let start = lineStarts[line];
+    const end = lineContentEnd(text, lineStarts, line);
+    if (line === 0 && text.charCodeAt(0) === 0xfeff) start++; // pip decodes the BOM away
+    const raw = text.slice(start, end);
+    const isComment = COMMENT_LINE.test(raw);
+    if (!raw.endsWith('\\') || isComment) {
+      if (current) {
+        if (isComment) current.append(' ', start, line, start - lineStarts[line]); // pip prefixes a space so the comment is removed
+        current.append(raw, start, line, start - lineStarts[line]);
+        out.push(current);
+        current = undefined;
+      } else {
+        const single = new JoinedLine();
+        single.firstLine = line;
+        single.append(raw, start, line, start - lineStarts[line]);
+        out.push(single);
+      }
+      continue;
+    }
+    if (!current) {
+      current = new JoinedLine();
+      current.firstLine = line;
+    }
+    // pip strips backslashes from both ends of a continued line (`line.strip("\\")`).
+    let a = 0;
+    let b = raw.length;
+    while (a < b && raw.charCodeAt(a) === 92) a++;
+    while (b > a && raw.charCodeAt(b - 1) === 92) b--;
+    current.append(raw.slice(a, b), start + a, line, start + a - lineStarts[line]);
+  }
+  if (current) out.push(current);
+  return out;
+}

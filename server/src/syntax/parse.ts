@@ -1,0 +1,236 @@
+// Turns a requirements file into logical lines as pip reads them: comments, options, requirements, with ranges.
+
+import { LineBuilder, isSpace } from './builder.js';
+import { computeLineStarts, joinLines, type JoinedLine } from './lines.js';
+import { HASH_ALGORITHMS, lookupOption } from './options.js';
+import { parseRequirement } from './requirement.js';
+import type { EnvVariable, LineKind, LogicalLine, OptionNode, ParsedDocument, RequirementNode, SyntaxDiagnostic } from './types.js';
+
+/** Parses a whole document. Never throws; problems become diagnostics on their lines. */
+export function parse(text: string): ParsedDocument {
+  const lineStarts = computeLineStarts(text);
+  const lines: LogicalLine[] = [];
+  const diagnostics: SyntaxDiagnostic[] = [];
+  for (const joined of joinLines(text, lineStarts)) {
+    const line = parseLogicalLine(joined);
+    lines.push(line);
+    for (const d of line.diagnostics) diagnostics.push(d);
+  }
+  return { text, lineStarts, lines, diagnostics };
+}
+
+/** pip's COMMENT_RE `(^|\s+)#.*$`: a `#` at the start or after whitespace starts a comment. */
+function findComment(text: string): number {
+  let i = text.indexOf('#');
+  while (i !== -1) {
+    if (i === 0 || isSpace(text.charCodeAt(i - 1))) return i;
+    i = text.indexOf('#', i + 1);
+  }
+  return -1;
+}
+
+/** pip's `break_args_options`: the options start at the first space-separated word beginning with '-'. */
+function findOptionsStart(text: string, start: number, end: number): number {
+  for (let i = start; i < end; i++) {
+    if (text.charCodeAt(i) === 45 /* - */ && (i === start || text.charCodeAt(i - 1) === 32)) return i;
+  }
+  return end;
+}
+
+function parseLogicalLine(joined: JoinedLine): LogicalLine {
+  const b = new LineBuilder(joined);
+  const text = joined.text;
+  const commentAt = findComment(text);
+  let start = 0;
+  let end = commentAt === -1 ? text.length : commentAt;
+  while (start < end && isSpace(text.charCodeAt(start))) start++;
+  while (end > start && isSpace(text.charCodeAt(end - 1))) end--;
+
+  let kind: LineKind = commentAt === -1 ? 'blank' : 'comment';
+  let requirement: RequirementNode | undefined;
+  let options: OptionNode[] = [];
+  if (start < end) {
+    const optionsAt = findOptionsStart(text, start, end);
+    if (optionsAt > start) {
+      requirement = parseRequirement(b, start, optionsAt);
+      kind = requirement.name || requirement.url || requirement.path ? 'requirement' : 'error';
+      options = parseOptions(b, optionsAt, end, true);
+    } else {
+      options = parseOptions(b, optionsAt, end, false);
+      const editable = options.find((o) => o.canonical === '--editable');
+      const span = editable && valueSpans.get(editable);
+      if (span) requirement = parseRequirement(b, span[0], span[1], true);
+      kind = requirement ? 'requirement' : options.some((o) => o.canonical) ? 'option' : 'error';
+    }
+    if (requirement) {
+      for (const o of options) if (o.canonical === '--hash' && o.value) requirement.hashes.push(o.value);
+    }
+  }
+  let comment;
+  if (commentAt !== -1) comment = b.token('comment', commentAt, text.length);
+  const variables = findVariables(b, start, end);
+  b.tokens.sort((x, y) => x.start - y.start);
+  return {
+    kind,
+    firstLine: joined.firstLine,
+    lastLine: joined.lastLine,
+    start: joined.pieces.length ? joined.docOffset(0) : 0,
+    end: joined.pieces.length ? joined.docOffset(text.length, true) : 0,
+    range: joined.pieces.length ? joined.range(0, text.length) : { start: { line: joined.firstLine, character: 0 }, end: { line: joined.firstLine, character: 0 } },
+    text,
+    tokens: b.tokens,
+    comment,
+    requirement,
+    options,
+    variables,
+    diagnostics: b.diagnostics,
+  };
+}
+
+/** Where each option's value lies in the joined text (the editable's value is parsed as a requirement). */
+const valueSpans = new WeakMap<OptionNode, [number, number]>();
+
+interface Word {
+  start: number;
+  end: number;
+  value: string;
+}
+
+/** shlex.split (POSIX mode) over `text[start, end)`, keeping each word's span. */
+function splitWords(b: LineBuilder, start: number, end: number): Word[] | undefined {
+  const text = b.text;
+  const words: Word[] = [];
+  let i = start;
+  while (i < end) {
+    while (i < end && isSpace(text.charCodeAt(i))) i++;
+    if (i >= end) break;
+    const wStart = i;
+    let value = '';
+    while (i < end && !isSpace(text.charCodeAt(i))) {
+      const c = text[i];
+      if (c === '"' || c === "'") {
+        const close = text.indexOf(c, i + 1);
+        if (close === -1 || close >= end) {
+          b.report('unclosed-quote', `Unclosed ${c} in the options: add the closing ${c}`, i, end);
+          return undefined;
+        }
+        value += c === '"' ? text.slice(i + 1, close).replace(/\\(["\\$`])/g, '$1') : text.slice(i + 1, close);
+        i = close + 1;
+      } else if (c === '\\' && i + 1 < end) {
+        value += text[i + 1];
+        i += 2;
+      } else {
+        value += c;
+        i++;
+      }
+    }
+    words.push({ start: wStart, end: i, value });
+  }
+  return words;
+}
+
+/** Reads options as pip's optparse-based line parser does. `afterRequirement`: only per-requirement options belong. */
+function parseOptions(b: LineBuilder, start: number, end: number, afterRequirement: boolean): OptionNode[] {
+  if (start >= end) return [];
+  const words = splitWords(b, start, end);
+  if (!words) {
+    b.token('unknown', start, end);
+    return [];
+  }
+  const out: OptionNode[] = [];
+  for (let k = 0; k < words.length; k++) {
+    const w = words[k];
+    if (!w.value.startsWith('-') || w.value === '-') {
+      b.token('unknown', w.start, w.end);
+      b.report('ignored-argument', `pip ignores '${w.value}' here: put each requirement or option on its own line`, w.start, w.end, 'warning');
+      continue;
+    }
+    const long = w.value.startsWith('--');
+    const eq = long ? b.text.indexOf('=', w.start) : -1;
+    const flagEnd = long ? (eq !== -1 && eq < w.end ? eq : w.end) : Math.min(w.start + 2, w.end);
+    const flag = b.text.slice(w.start, flagEnd);
+    const found = lookupOption(flag);
+    b.token('option', w.start, flagEnd);
+    const node: OptionNode = { range: b.range(w.start, w.end), flag: b.spanned(w.start, flagEnd), canonical: '' };
+    out.push(node);
+    if (!found.ok) {
+      if (found.reason === 'ambiguous') b.report('ambiguous-option', `'${flag}' is ambiguous: did you mean ${found.candidates.join(' or ')}?`, w.start, flagEnd);
+      else b.report('unknown-option', `pip does not know the option '${flag}' in a requirements file`, w.start, flagEnd);
+      if (flagEnd < w.end) b.token('unknown', flagEnd, w.end);
+      continue;
+    }
+    const spec = found.spec;
+    node.canonical = spec.long;
+    if (afterRequirement && !spec.perRequirement) {
+      b.report('option-not-allowed-here', `'${flag}' cannot follow a requirement: put it on its own line (only --hash, --config-settings and --global-option can)`, w.start, flagEnd);
+    }
+    let valueStart = -1;
+    let valueEnd = -1;
+    let value: string | undefined;
+    if (flagEnd < w.end) {
+      // `--opt=value`, or `-rvalue` for a short option.
+      const vs = long ? flagEnd + 1 : flagEnd;
+      if (long) b.token('equals', flagEnd, flagEnd + 1);
+      valueStart = vs;
+      valueEnd = w.end;
+      value = long ? w.value.slice(w.value.indexOf('=') + 1) : w.value.slice(2);
+      if (spec.value === 'none') {
+        b.report('option-takes-no-value', `'${spec.long}' takes no value: remove '${b.text.slice(flagEnd, w.end)}'`, flagEnd, w.end);
+        b.token('unknown', vs, w.end);
+        continue;
+      }
+    } else if (spec.value !== 'none') {
+      const next = words[k + 1];
+      if (!next) {
+        b.report('missing-option-value', `'${flag}' needs a ${spec.metavar ?? 'value'} after it`, w.start, flagEnd);
+        continue;
+      }
+      k++;
+      valueStart = next.start;
+      valueEnd = next.end;
+      value = next.value;
+    }
+    if (value === undefined) continue;
+    // An editable's value gets the requirement's own tokens (url, path, name).
+    if (spec.long !== '--editable') b.token('optionValue', valueStart, valueEnd);
+    valueSpans.set(node, [valueStart, valueEnd]);
+    node.value = { text: value, range: b.range(valueStart, valueEnd) };
+    node.range = b.range(w.start, valueEnd);
+    if (spec.long === '--hash') checkHash(b, value, valueStart, valueEnd);
+    if (value === '' && spec.value !== 'text') b.report('missing-option-value', `'${flag}' needs a ${spec.metavar ?? 'value'} after it`, w.start, valueEnd);
+  }
+  return out;
+}
+
+function checkHash(b: LineBuilder, value: string, start: number, end: number): void {
+  const colon = value.indexOf(':');
+  if (colon === -1) {
+    b.report('invalid-hash', `A --hash value is an algorithm and a digest: --hash=sha256:<64 hex digits>`, start, end);
+    return;
+  }
+  const algorithm = value.slice(0, colon);
+  if (!(HASH_ALGORITHMS as readonly string[]).includes(algorithm)) {
+    b.report('invalid-hash', `pip accepts only ${HASH_ALGORITHMS.join(', ')} for --hash, not '${algorithm}'`, start, end);
+    return;
+  }
+  const digest = value.slice(colon + 1);
+  const expected = algorithm === 'sha256' ? 64 : algorithm === 'sha384' ? 96 : 128;
+  if (!/^[0-9a-fA-F]*$/.test(digest) || digest.length !== expected) {
+    b.report('invalid-hash', `A ${algorithm} digest is ${expected} hexadecimal digits; this one is ${digest.length} characters`, start, end, 'warning');
+  }
+}
+
+const VARIABLE = /\$\{([^}]*)\}/g;
+
+function findVariables(b: LineBuilder, start: number, end: number): EnvVariable[] {
+  const text = b.text;
+  if (text.indexOf('$', start) === -1) return [];
+  const out: EnvVariable[] = [];
+  VARIABLE.lastIndex = start;
+  for (let m = VARIABLE.exec(text); m && m.index < end; m = VARIABLE.exec(text)) {
+    const range = b.range(m.index, m.index + m[0].length);
+    if (/^[A-Z0-9_]+$/.test(m[1])) out.push({ name: m[1], range });
+    else b.report('unexpanded-variable', `pip expands only \${UPPER_CASE_NAMES}; '${m[0]}' stays as written`, m.index, m.index + m[0].length, 'warning');
+  }
+  return out;
+}

@@ -1,0 +1,301 @@
+// The requirement part of a line, read as pip's `parse_req_from_line` and packaging 24.1's PEP 508 parser read it.
+
+import { LineBuilder, skipSpaces, skipWs } from './builder.js';
+import { parseMarker } from './marker.js';
+import { normalizeName } from './names.js';
+import { explainBadVersion, matchVersion, readOperator } from './specifier.js';
+import type { ExtrasNode, NameNode, RequirementNode, SpecifierClause, SpecifierNode } from './types.js';
+import { describeUrl, isArchiveName, lastSegment, looksLikePath, parseWheelFilename, urlScheme } from './url.js';
+
+const IDENTIFIER = /[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?/y;
+const PEP508_WITH_URL = /^[A-Za-z0-9][A-Za-z0-9._-]*\s*(\[[^\]]*\]\s*)?@/;
+
+function matchIdentifier(text: string, i: number, end: number): number {
+  IDENTIFIER.lastIndex = i;
+  const m = IDENTIFIER.exec(text);
+  if (!m) return 0;
+  return Math.min(m[0].length, end - i);
+}
+
+function nameNode(b: LineBuilder, start: number, end: number): NameNode {
+  const text = b.text.slice(start, end);
+  return { text, normalized: normalizeName(text), range: b.range(start, end) };
+}
+
+/**
+ * Parses `text[start, end)`, the requirement of a line with its options already split off.
+ * `editable` marks the value of `-e`, which pip reads as a path or a VCS URL.
+ */
+export function parseRequirement(b: LineBuilder, start: number, end: number, editable = false): RequirementNode {
+  const text = b.text;
+  start = skipSpaces(text, start, end);
+  while (end > start && /\s/.test(text[end - 1])) end--;
+  const req: RequirementNode = { range: b.range(start, end), editable, hashes: [] };
+  if (start >= end) return req;
+
+  const scheme = urlScheme(text.slice(start, Math.min(end, start + 32)));
+  // pip splits off the marker before parsing: at '; ' after a URL, at the first ';' otherwise.
+  const sep = scheme ? '; ' : ';';
+  let markerAt = text.indexOf(sep, start);
+  if (markerAt >= end) markerAt = -1;
+  let reqEnd = markerAt === -1 ? end : markerAt;
+  while (reqEnd > start && /\s/.test(text[reqEnd - 1])) reqEnd--;
+
+  if (scheme) parseUrlRequirement(b, req, start, reqEnd);
+  else if (editable || (!PEP508_WITH_URL.test(text.slice(start, reqEnd)) && (looksLikePath(text.slice(start, reqEnd)) || isArchiveName(stripExtrasSuffix(text.slice(start, reqEnd)))))) {
+    parsePathRequirement(b, req, start, reqEnd);
+  } else parsePep508(b, req, start, reqEnd);
+
+  if (markerAt !== -1) {
+    b.token('semicolon', markerAt, markerAt + 1);
+    req.marker = parseMarker(b, markerAt + sep.length, end);
+  }
+  return req;
+}
+
+function stripExtrasSuffix(s: string): string {
+  const m = /^(.+)(\[[^\]]+\])$/.exec(s);
+  return m ? m[1] : s;
+}
+
+function parseUrlRequirement(b: LineBuilder, req: RequirementNode, start: number, end: number): void {
+  const url = b.text.slice(start, end);
+  b.token('url', start, end);
+  const node = describeUrl(url, b.range(start, end));
+  req.url = node;
+  if (/\s/.test(url)) {
+    b.report('invalid-url', `A URL cannot contain spaces; percent-encode them as %20`, start, end);
+  }
+  nameFromUrl(b, req, node.kind === 'wheel' ? lastSegment(url.split('#')[0].split('?')[0]) : undefined, node.egg, start, end);
+  if (req.editable && node.kind !== 'vcs' && node.kind !== 'file') {
+    b.report('invalid-editable', `An editable requirement must be a local path or a VCS URL (git+https://…), not '${url}'`, start, end);
+  }
+}
+
+function parsePathRequirement(b: LineBuilder, req: RequirementNode, start: number, end: number): void {
+  const text = b.text.slice(start, end);
+  const m = /^(.+?)(\[[^\]]*\])$/.exec(text);
+  const pathEnd = m ? start + m[1].length : end;
+  b.token('path', start, pathEnd);
+  req.path = b.spanned(start, pathEnd);
+  if (m) parseExtras(b, req, pathEnd, end);
+  const base = lastSegment(b.text.slice(start, pathEnd));
+  nameFromUrl(b, req, base.toLowerCase().endsWith('.whl') ? base : undefined, undefined, start, pathEnd);
+}
+
+/** A bare URL or path names its project by a wheel file name or an `#egg=` fragment. */
+function nameFromUrl(b: LineBuilder, req: RequirementNode, wheel: string | undefined, egg: string | undefined, start: number, end: number): void {
+  if (wheel) {
+    const w = parseWheelFilename(wheel);
+    if (!w) {
+      b.report('invalid-wheel-filename', `'${wheel}' is not a valid wheel file name (name-version-python-abi-platform.whl)`, start, end);
+      return;
+    }
+    req.name = { text: w.name, normalized: normalizeName(w.name), range: b.range(start, end) };
+    return;
+  }
+  if (egg !== undefined) {
+    const name = /^[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?/.exec(egg)?.[0];
+    const eggAt = b.text.lastIndexOf('egg=', end);
+    if (!name) {
+      b.report('invalid-egg-fragment', `'#egg=${egg}' does not name a project; use '#egg=<project name>'`, start, end);
+      return;
+    }
+    const s = eggAt >= start ? eggAt + 4 : start;
+    b.token('name', s, s + name.length);
+    req.name = nameNode(b, s, s + name.length);
+    const rest = egg.slice(name.length);
+    if (rest.startsWith('[') && rest.includes(']')) parseExtras(b, req, s + name.length, s + name.length + rest.indexOf(']') + 1);
+  }
+}
+
+function parseExtras(b: LineBuilder, req: RequirementNode, open: number, end: number): number {
+  const text = b.text;
+  b.token('extrasOpen', open, open + 1);
+  const extras: ExtrasNode = { range: b.range(open, end), items: [], closed: false };
+  req.extras = extras;
+  let i = skipWs(text, open + 1, end);
+  let expectName = true;
+  while (i < end) {
+    const c = text[i];
+    if (c === ']') {
+      b.token('extrasClose', i, i + 1);
+      extras.closed = true;
+      if (expectName && extras.items.length > 0) b.report('invalid-extras', `Remove the trailing ',' or add an extra name after it`, i - 1, i);
+      i++;
+      extras.range = b.range(open, i);
+      return i;
+    }
+    if (c === ',') {
+      if (expectName) b.report('invalid-extras', `Expected an extra name before ','`, i, i + 1);
+      b.token('comma', i, i + 1);
+      expectName = true;
+      i = skipWs(text, i + 1, end);
+      continue;
+    }
+    const n = matchIdentifier(text, i, end);
+    if (n > 0 && expectName) {
+      b.token('extra', i, i + n);
+      extras.items.push(nameNode(b, i, i + n));
+      expectName = false;
+      i = skipWs(text, i + n, end);
+      continue;
+    }
+    // Something that is not an extra: stop here so the rest of the line can still be read.
+    break;
+  }
+  extras.range = b.range(open, i);
+  b.report('unclosed-extras', `Missing ']' to close the extras${req.name ? ` of '${req.name.text}'` : ''}`, open, i);
+  return i;
+}
+
+function parsePep508(b: LineBuilder, req: RequirementNode, start: number, end: number): void {
+  const text = b.text;
+  const n = matchIdentifier(text, start, end);
+  if (n === 0) {
+    b.token('unknown', start, end);
+    b.report('invalid-requirement', `Expected a package name at the start of '${text.slice(start, end)}'`, start, end);
+    return;
+  }
+  b.token('name', start, start + n);
+  req.name = nameNode(b, start, start + n);
+  let i = skipWs(text, start + n, end);
+  if (text[i] === '[' && i < end) i = skipWs(text, parseExtras(b, req, i, end), end);
+  if (i >= end) return;
+
+  if (text[i] === '@') {
+    b.token('at', i, i + 1);
+    const u = skipWs(text, i + 1, end);
+    let urlEnd = u;
+    while (urlEnd < end && text[urlEnd] !== ' ' && text[urlEnd] !== '\t') urlEnd++;
+    if (urlEnd === u) {
+      b.report('missing-url', `Expected a URL after '@', e.g. ${req.name.text} @ https://…/file.whl`, i, i + 1);
+      return;
+    }
+    b.token('url', u, urlEnd);
+    req.url = describeUrl(text.slice(u, urlEnd), b.range(u, urlEnd));
+    const rest = skipWs(text, urlEnd, end);
+    if (rest < end) unexpected(b, rest, end, `after the URL`);
+    return;
+  }
+
+  const specifier = parseSpecifier(b, req.name.text, i, end);
+  if (specifier) {
+    req.specifier = specifier.node;
+    i = skipWs(text, specifier.end, end);
+  }
+  if (i < end && !b.hasErrors()) {
+    const word = text.slice(i, end);
+    if (!specifier && /^=(?!=)/.test(word)) {
+      b.token('unknown', i, end);
+      b.report('invalid-operator', `'=' is not a version operator: use '==' (${req.name.text}==${word.slice(1).trim()})`, i, i + 1);
+    } else if (!specifier && /^[0-9]/.test(word)) {
+      unexpected(b, i, end, `after '${req.name.text}': a version needs an operator, e.g. ${req.name.text}==${word.trim()}`);
+    } else {
+      unexpected(b, i, end, specifier ? 'after the version specifier' : `after '${req.name.text}'`);
+    }
+  }
+}
+
+function unexpected(b: LineBuilder, start: number, end: number, where: string): void {
+  b.token('unknown', start, end);
+  b.report('invalid-requirement', `Unexpected '${b.text.slice(start, end)}' ${where}`, start, end);
+}
+
+function parseSpecifier(b: LineBuilder, name: string, start: number, end: number): { node: SpecifierNode; end: number } | undefined {
+  const text = b.text;
+  let i = start;
+  const parenthesized = text[i] === '(';
+  if (parenthesized) {
+    b.token('parenOpen', i, i + 1);
+    i = skipWs(text, i + 1, end);
+  }
+  const clauses: SpecifierClause[] = [];
+  let firstClause = i;
+  for (;;) {
+    const op = i < end ? readOperator(text, i) : undefined;
+    if (!op) {
+      if (clauses.length > 0 && text[i - 1] !== ',' && i < end && text[skipWs(text, i, end)] !== ')') break;
+      if (clauses.length > 0 && i >= end && text.slice(firstClause, i).trimEnd().endsWith(',')) {
+        b.report('missing-specifier', `Expected a version specifier after ',' (e.g. <3.0), or remove the ','`, i - 1, i);
+      }
+      break;
+    }
+    const opEnd = i + op.length;
+    b.token('operator', i, opEnd);
+    const clause: SpecifierClause = { range: b.range(i, opEnd), operator: b.spanned(i, opEnd) };
+    clauses.push(clause);
+    const vlen = Math.min(matchVersion(op, text, opEnd), end - opEnd);
+    const vStart = skipWs(text, opEnd, opEnd + vlen);
+    const vEnd = opEnd + vlen;
+    if (vEnd > vStart) {
+      b.token('version', vStart, vEnd);
+      clause.version = b.spanned(vStart, vEnd);
+      clause.range = b.range(i, vEnd);
+      const problem = explainBadVersion(op, text.slice(vStart, vEnd));
+      if (problem) b.report('invalid-version', problem, vStart, vEnd);
+    } else {
+      const next = skipWs(text, opEnd, end);
+      const junkEnd = scanVersionLike(text, next, end);
+      if (junkEnd > next) {
+        b.token('unknown', next, junkEnd);
+        b.report('invalid-version', `'${text.slice(next, junkEnd)}' is not a valid version for '${op}'; write a PEP 440 version such as ${name}${op}1.0`, next, junkEnd);
+        i = junkEnd;
+      } else {
+        b.report('missing-version', `'${name}${op}' needs a version after '${op}'`, i, opEnd);
+        i = opEnd;
+      }
+      i = skipWs(text, i, end);
+      firstClause = i;
+      if (text[i] !== ',' || i >= end) break;
+    }
+    if (vEnd > vStart) {
+      // packaging rejects a wildcard or local label that its regex did not take (`>=1.0.*`, `>=1.0+local`).
+      const after = text.slice(vEnd, end);
+      const trail = /^\.\*|^\+[A-Za-z0-9]/.exec(after);
+      if (trail) {
+        const tEnd = vEnd + (trail[0] === '.*' ? 2 : (/^\+[A-Za-z0-9._-]*/.exec(after)?.[0].length ?? 1));
+        b.token('unknown', vEnd, tEnd);
+        b.report(
+          'invalid-version',
+          trail[0] === '.*' ? `a '.*' wildcard is only allowed with '==' and '!=' (not '${op}')` : `a local version label ('+…') is only allowed with '==', '!=' and '==='`,
+          vStart,
+          tEnd,
+        );
+        i = tEnd;
+      } else i = vEnd;
+    }
+    i = skipWs(text, i, end);
+    if (text[i] !== ',' || i >= end) break;
+    b.token('comma', i, i + 1);
+    i = skipWs(text, i + 1, end);
+    firstClause = i;
+  }
+  if (clauses.length === 0 && !parenthesized) return undefined;
+  let stop = i;
+  if (parenthesized) {
+    if (text[i] === ')' && i < end) {
+      b.token('parenClose', i, i + 1);
+      stop = i + 1;
+    } else if (!b.hasErrors()) {
+      b.report('invalid-specifier', `Missing ')' to close the version specifier`, start, i);
+    }
+  }
+  const node: SpecifierNode = {
+    text: text.slice(start, stop).trim(),
+    range: b.range(start, Math.max(start, trimEndOffset(text, start, stop))),
+    clauses,
+    parenthesized,
+  };
+  return { node, end: stop };
+}
+
+function trimEndOffset(text: string, start: number, end: number): number {
+  while (end > start && (text[end - 1] === ' ' || text[end - 1] === '\t')) end--;
+  return end;
+}
+
+function scanVersionLike(text: string, i: number, end: number): number {
+  while (i < end && !/[\s,;)]/.test(text[i])) i++;
+  return i;
+}

@@ -1,0 +1,184 @@
+// The parsed shape of a requirements file: plain data with offsets and LSP positions, no behaviour.
+
+/** A zero-based LSP position; `character` counts UTF-16 code units, as JavaScript strings do. */
+export interface Position {
+  line: number;
+  character: number;
+}
+
+export interface Range {
+  start: Position;
+  end: Position;
+}
+
+export type Severity = 'error' | 'warning' | 'information' | 'hint';
+
+/** A problem found while parsing; `code` is stable and documented in `codes.ts`. */
+export interface SyntaxDiagnostic {
+  range: Range;
+  severity: Severity;
+  code: string;
+  message: string;
+}
+
+export type TokenKind =
+  | 'name' // project name of a requirement
+  | 'extrasOpen'
+  | 'extrasClose'
+  | 'extra'
+  | 'comma'
+  | 'parenOpen'
+  | 'parenClose'
+  | 'operator' // version comparison operator
+  | 'version'
+  | 'at' // the `@` of `name @ url`
+  | 'url'
+  | 'path'
+  | 'semicolon'
+  | 'markerVariable'
+  | 'markerOperator'
+  | 'markerString'
+  | 'markerKeyword' // and / or
+  | 'option' // -r, --index-url, ...
+  | 'optionValue'
+  | 'equals' // the `=` of `--opt=value`
+  | 'envVar' // ${VAR}
+  | 'comment'
+  | 'unknown'; // text the parser could not place; always covered by a diagnostic
+
+/**
+ * A token of one logical line. `start`/`end` are UTF-16 offsets into the document; the
+ * position fields are the LSP range of the same span. A token that crosses a backslash
+ * continuation spans both physical lines; `text` is its logical text (continuation removed).
+ */
+export interface Token {
+  kind: TokenKind;
+  text: string;
+  start: number;
+  end: number;
+  range: Range;
+}
+
+/** A piece of text the user wrote, with where it is. */
+export interface Spanned {
+  text: string;
+  range: Range;
+}
+
+export interface NameNode extends Spanned {
+  /** PEP 503 normalized form: lower case, runs of `-_.` as one `-`. */
+  normalized: string;
+}
+
+export interface ExtrasNode {
+  range: Range;
+  items: NameNode[];
+  /** False while the user is still typing (`requests[secu`). */
+  closed: boolean;
+}
+
+export interface SpecifierClause {
+  range: Range;
+  operator: Spanned;
+  /** Absent in half-typed input such as `requests==`. */
+  version?: Spanned;
+}
+
+export interface SpecifierNode extends Spanned {
+  clauses: SpecifierClause[];
+  parenthesized: boolean;
+}
+
+export type MarkerExpression =
+  | { type: 'and' | 'or'; left: MarkerExpression; right: MarkerExpression; range: Range }
+  | { type: 'compare'; left?: MarkerOperand; op?: Spanned; right?: MarkerOperand; range: Range };
+
+export type MarkerOperand =
+  | { type: 'variable'; name: string; range: Range }
+  | { type: 'string'; value: string; range: Range; closed: boolean };
+
+export interface MarkerNode extends Spanned {
+  /** Absent when nothing after `;` could be read. */
+  expression?: MarkerExpression;
+}
+
+export type UrlKind = 'vcs' | 'archive' | 'wheel' | 'file' | 'directory' | 'other';
+
+export interface UrlNode extends Spanned {
+  kind: UrlKind;
+  /** `git`, `hg`, `svn`, `bzr` for VCS URLs. */
+  vcs?: string;
+  /** The `@ref` of a VCS URL. */
+  ref?: string;
+  /** `#egg=` fragment, normalized as a name. */
+  egg?: string;
+  subdirectory?: string;
+  /** `#sha256=...` style fragment. */
+  hash?: { algorithm: string; digest: string };
+}
+
+export interface RequirementNode {
+  range: Range;
+  /** What the line names the project by; absent for a bare URL or path without `#egg=`. */
+  name?: NameNode;
+  extras?: ExtrasNode;
+  specifier?: SpecifierNode;
+  marker?: MarkerNode;
+  /** `name @ url`, a bare URL, or the target of `-e`. */
+  url?: UrlNode;
+  /** A local path (`./pkg`, `dist/x.whl`, `.`). */
+  path?: Spanned;
+  editable: boolean;
+  /** `--hash` values attached to this requirement, as `algorithm:digest`. */
+  hashes: Spanned[];
+}
+
+export type OptionValueKind = 'none' | 'path' | 'url' | 'pathOrUrl' | 'text' | 'hash' | 'formats';
+
+export interface OptionNode {
+  range: Range;
+  /** The option as written (`-r`, `--requirement`, `--req`), and its canonical long name. */
+  flag: Spanned;
+  canonical: string;
+  /** Absent for flags, and for half-typed `-r `. */
+  value?: Spanned;
+}
+
+export interface EnvVariable {
+  name: string;
+  range: Range;
+}
+
+export type LineKind = 'blank' | 'comment' | 'requirement' | 'option' | 'error';
+
+/**
+ * One logical line: a physical line plus any lines joined to it by a trailing backslash.
+ * `firstLine`/`lastLine` are physical line numbers (zero-based).
+ */
+export interface LogicalLine {
+  kind: LineKind;
+  firstLine: number;
+  lastLine: number;
+  /** Offsets of the logical line's text in the document (end excludes the line break). */
+  start: number;
+  end: number;
+  range: Range;
+  /** The joined text, continuations removed, comment kept. */
+  text: string;
+  tokens: Token[];
+  comment?: Token;
+  requirement?: RequirementNode;
+  /** Option lines: the line's options (usually one). Requirement lines: `--hash` and friends. */
+  options: OptionNode[];
+  /** `${NAME}` references pip expands from the environment (upper-case names only, as pip does). */
+  variables: EnvVariable[];
+  diagnostics: SyntaxDiagnostic[];
+}
+
+export interface ParsedDocument {
+  text: string;
+  /** Offset of each physical line's first character. */
+  lineStarts: number[];
+  lines: LogicalLine[];
+  diagnostics: SyntaxDiagnostic[];
+}
