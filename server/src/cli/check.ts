@@ -1,0 +1,78 @@
+// `requirements-language-server check FILES`: the same diagnostics as the editor, for pre-commit and CI.
+
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { DiagnosticSeverity, type Diagnostic } from 'vscode-languageserver-types';
+import { createLanguageService } from '../service/index.js';
+
+export interface CheckResult {
+  file: string;
+  diagnostics: Diagnostic[];
+}
+
+const SEVERITY_NAMES: Record<number, string> = { 1: 'error', 2: 'warning', 3: 'information', 4: 'hint' };
+
+function readText(filePath: string): string | undefined {
+  try {
+    return fs.readFileSync(filePath, 'utf8');
+  } catch {
+    return undefined;
+  }
+}
+
+/** Checks each file and every file it includes with -r/-c (each reported once). */
+export function checkFiles(files: string[]): CheckResult[] {
+  const service = createLanguageService({ readFile: readText, env: process.env });
+  const results: CheckResult[] = [];
+  const queue = files.map((f) => path.resolve(f));
+  const done = new Set<string>();
+  while (queue.length > 0) {
+    const file = queue.shift()!;
+    if (done.has(file)) continue;
+    done.add(file);
+    const text = readText(file);
+    if (text === undefined) {
+      results.push({
+        file,
+        diagnostics: [{ range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, severity: DiagnosticSeverity.Error, code: 'file-not-found', source: 'requirements', message: `Cannot read ${file}` }],
+      });
+      continue;
+    }
+    const doc = service.parse(text);
+    results.push({ file, diagnostics: service.diagnostics(file, doc) });
+    for (const f of service.includeGraph(file, doc).files) if (!done.has(f.path)) queue.push(f.path);
+  }
+  return results;
+}
+
+export function formatText(results: CheckResult[], cwd = process.cwd()): string {
+  const lines: string[] = [];
+  for (const r of results) {
+    const shown = path.relative(cwd, r.file) || r.file;
+    for (const d of r.diagnostics) {
+      lines.push(`${shown}:${d.range.start.line + 1}:${d.range.start.character + 1}: ${SEVERITY_NAMES[d.severity ?? 1]} ${d.code} ${d.message}`);
+    }
+  }
+  return lines.join('\n') + (lines.length ? '\n' : '');
+}
+
+export function formatJson(results: CheckResult[]): string {
+  const out = results.flatMap((r) =>
+    r.diagnostics.map((d) => ({
+      file: r.file,
+      line: d.range.start.line + 1,
+      column: d.range.start.character + 1,
+      endLine: d.range.end.line + 1,
+      endColumn: d.range.end.character + 1,
+      severity: SEVERITY_NAMES[d.severity ?? 1],
+      code: d.code,
+      message: d.message,
+    })),
+  );
+  return JSON.stringify(out, null, 2) + '\n';
+}
+
+/** Exit status: 1 when any error was found, 0 otherwise (warnings do not fail a build). */
+export function exitCode(results: CheckResult[]): number {
+  return results.some((r) => r.diagnostics.some((d) => d.severity === DiagnosticSeverity.Error)) ? 1 : 0;
+}

@@ -1,0 +1,54 @@
+// CLI entry: `--stdio` speaks LSP; `check FILES [--format text|json]` lints; `--version`, `--help`.
+
+import { createConnection, ProposedFeatures, StreamMessageReader, StreamMessageWriter } from 'vscode-languageserver/node.js';
+import { checkFiles, exitCode, formatJson, formatText } from './cli/check.js';
+import { register, SERVER_NAME, SERVER_VERSION } from './server.js';
+
+const HELP = `${SERVER_NAME} ${SERVER_VERSION}
+
+Usage:
+  ${SERVER_NAME} --stdio                         run the language server over stdin/stdout
+  ${SERVER_NAME} check [FILES...] [--format text|json]
+                                                 check requirements files (and their -r/-c includes);
+                                                 exits 1 when any error is found
+  ${SERVER_NAME} --version | --help
+`;
+
+function main(argv: string[]): void {
+  if (argv.includes('--version') || argv.includes('-v')) {
+    process.stdout.write(`${SERVER_VERSION}\n`);
+    return;
+  }
+  if (argv[0] === 'check') {
+    const rest = argv.slice(1);
+    let format = 'text';
+    const files: string[] = [];
+    for (let i = 0; i < rest.length; i++) {
+      if (rest[i] === '--format') format = rest[++i] ?? 'text';
+      else if (rest[i].startsWith('--format=')) format = rest[i].slice('--format='.length);
+      else files.push(rest[i]);
+    }
+    if (format !== 'text' && format !== 'json') {
+      process.stderr.write(`Unknown --format '${format}': use text or json\n`);
+      process.exitCode = 2;
+      return;
+    }
+    if (files.length === 0) files.push('requirements.txt');
+    const results = checkFiles(files);
+    process.stdout.write(format === 'json' ? formatJson(results) : formatText(results));
+    process.exitCode = exitCode(results);
+    return;
+  }
+  if (argv.includes('--stdio') || argv.length === 0 || argv[0] === 'start') {
+    const connection = createConnection(ProposedFeatures.all, new StreamMessageReader(process.stdin), new StreamMessageWriter(process.stdout));
+    // Anything printed by accident must not corrupt the LSP stream on stdout.
+    console.log = console.info = console.debug = (...args: unknown[]) => connection.console.log(args.map(String).join(' '));
+    register(connection);
+    connection.listen();
+    return;
+  }
+  process.stdout.write(HELP);
+  if (!argv.includes('--help') && !argv.includes('-h')) process.exitCode = 2;
+}
+
+main(process.argv.slice(2));

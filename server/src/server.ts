@@ -1,0 +1,230 @@
+// LSP wiring: capabilities, handlers guarded by runSafe, one parse per document version, diagnostics pushed or pulled.
+
+import * as fs from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import {
+  CancellationToken,
+  DidChangeConfigurationNotification,
+  DocumentDiagnosticReportKind,
+  LSPErrorCodes,
+  ResponseError,
+  TextDocumentSyncKind,
+  TextDocuments,
+  type ClientCapabilities,
+  type Connection,
+  type InitializeParams,
+  type InitializeResult,
+} from 'vscode-languageserver/node.js';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import { createLanguageService } from './service/index.js';
+import { SEMANTIC_TOKENS_LEGEND } from './service/semanticTokens.js';
+import { DEFAULT_SETTINGS, readSettings, type Settings } from './settings.js';
+import type { ParsedDocument } from './syntax/types.js';
+
+export const SERVER_NAME = 'requirements-language-server';
+export const SERVER_VERSION = '0.1.0';
+
+type Level = 'error' | 'warn' | 'info' | 'debug';
+const LEVELS: Record<Settings['logLevel'], number> = { off: 0, error: 1, warn: 2, info: 3, debug: 4 };
+
+export function uriToPath(uri: string): string {
+  if (uri.startsWith('file:')) {
+    try {
+      return fileURLToPath(uri);
+    } catch {
+      return uri;
+    }
+  }
+  return uri;
+}
+
+export function register(connection: Connection): void {
+  const documents = new TextDocuments(TextDocument);
+  let settings: Settings = DEFAULT_SETTINGS;
+  let capabilities: ClientCapabilities = {};
+  let pullDiagnostics = false;
+
+  const log = (level: Level, message: string) => {
+    if (LEVELS[settings.logLevel] < LEVELS[level]) return;
+    const line = `[${level}] ${message}`;
+    if (level === 'error') connection.console.error(line);
+    else if (level === 'warn') connection.console.warn(line);
+    else connection.console.log(line);
+  };
+
+  // Files that are not open are read from disk, cached by modification time.
+  const diskCache = new Map<string, { mtimeMs: number; text: string }>();
+  const openByPath = new Map<string, TextDocument>();
+  const readFile = (filePath: string): string | undefined => {
+    const open = openByPath.get(filePath);
+    if (open) return open.getText();
+    try {
+      const stat = fs.statSync(filePath);
+      if (!stat.isFile()) return undefined;
+      const cached = diskCache.get(filePath);
+      if (cached && cached.mtimeMs === stat.mtimeMs) return cached.text;
+      if (stat.size > 20 * 1024 * 1024) return undefined;
+      const text = fs.readFileSync(filePath, 'utf8');
+      diskCache.set(filePath, { mtimeMs: stat.mtimeMs, text });
+      return text;
+    } catch {
+      return undefined;
+    }
+  };
+  const service = createLanguageService({ readFile, env: process.env });
+
+  const parsed = new Map<string, { version: number; doc: ParsedDocument }>();
+  const parsedOf = (document: TextDocument): ParsedDocument => {
+    const hit = parsed.get(document.uri);
+    if (hit && hit.version === document.version) return hit.doc;
+    const doc = service.parse(document.getText());
+    parsed.set(document.uri, { version: document.version, doc });
+    return doc;
+  };
+  /** Which files each open document's diagnostics read, so a change to one re-checks its includers. */
+  const dependencies = new Map<string, Set<string>>();
+
+  function runSafe<T>(name: string, fallback: T, token: CancellationToken | undefined, work: () => T): T | ResponseError<void> {
+    if (token?.isCancellationRequested) return new ResponseError(LSPErrorCodes.RequestCancelled, 'Request cancelled');
+    try {
+      return work();
+    } catch (error) {
+      log('error', `${name} failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+      return fallback;
+    }
+  }
+
+  const diagnose = (document: TextDocument) => {
+    if (!settings.diagnostics.enable) return [];
+    const filePath = uriToPath(document.uri);
+    const doc = parsedOf(document);
+    const graph = service.includeGraph(filePath, doc);
+    dependencies.set(document.uri, new Set(graph.files.map((f) => f.path).concat(graph.edges.map((e) => e.target ?? ''))));
+    return service.diagnostics(filePath, doc);
+  };
+
+  // Push: coalesce bursts of changes into one computation per document on the next turn of the event loop.
+  const pending = new Set<string>();
+  let scheduled = false;
+  const schedulePush = (uri: string) => {
+    if (pullDiagnostics) return;
+    pending.add(uri);
+    if (scheduled) return;
+    scheduled = true;
+    setImmediate(() => {
+      scheduled = false;
+      for (const u of pending) {
+        const document = documents.get(u);
+        if (!document) continue;
+        const diagnostics = runSafe('diagnostics', [], undefined, () => diagnose(document));
+        if (Array.isArray(diagnostics)) void connection.sendDiagnostics({ uri: u, version: document.version, diagnostics });
+      }
+      pending.clear();
+    });
+  };
+  const refreshDependents = (changedPath: string) => {
+    for (const [uri, deps] of dependencies) {
+      if (!deps.has(changedPath)) continue;
+      if (pullDiagnostics) {
+        if (capabilities.workspace?.diagnostics?.refreshSupport) void connection.languages.diagnostics.refresh();
+        return;
+      }
+      schedulePush(uri);
+    }
+  };
+
+  connection.onInitialize((params: InitializeParams): InitializeResult => {
+    capabilities = params?.capabilities ?? {};
+    pullDiagnostics = !!capabilities.textDocument?.diagnostic;
+    settings = readSettings(params?.initializationOptions, DEFAULT_SETTINGS);
+    return {
+      capabilities: {
+        textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental },
+        documentSymbolProvider: true,
+        documentLinkProvider: { resolveProvider: false },
+        foldingRangeProvider: true,
+        hoverProvider: true,
+        semanticTokensProvider: { legend: SEMANTIC_TOKENS_LEGEND, full: true, range: true },
+        ...(pullDiagnostics ? { diagnosticProvider: { identifier: 'requirements', interFileDependencies: true, workspaceDiagnostics: false } } : {}),
+      },
+      serverInfo: { name: SERVER_NAME, version: SERVER_VERSION },
+    };
+  });
+
+  const loadConfiguration = async () => {
+    if (!capabilities.workspace?.configuration) return;
+    try {
+      const [raw] = await connection.workspace.getConfiguration([{ section: 'requirements' }]);
+      settings = readSettings(raw, settings);
+    } catch (error) {
+      log('warn', `Could not read the 'requirements' settings: ${String(error)}`);
+    }
+  };
+
+  connection.onInitialized(async () => {
+    if (capabilities.workspace?.didChangeConfiguration?.dynamicRegistration) {
+      void connection.client.register(DidChangeConfigurationNotification.type, { section: 'requirements' }).catch(() => undefined);
+    }
+    await loadConfiguration();
+    log('info', `${SERVER_NAME} ${SERVER_VERSION} ready (${pullDiagnostics ? 'pull' : 'push'} diagnostics)`);
+  });
+
+  connection.onDidChangeConfiguration(async (change) => {
+    const raw = (change?.settings as Record<string, unknown> | null | undefined)?.requirements;
+    if (raw !== undefined) settings = readSettings(raw, settings);
+    else await loadConfiguration();
+    if (pullDiagnostics) {
+      if (capabilities.workspace?.diagnostics?.refreshSupport) void connection.languages.diagnostics.refresh();
+    } else for (const d of documents.all()) schedulePush(d.uri);
+  });
+
+  documents.onDidOpen((e) => {
+    openByPath.set(uriToPath(e.document.uri), e.document);
+  });
+  documents.onDidChangeContent((e) => {
+    const filePath = uriToPath(e.document.uri);
+    openByPath.set(filePath, e.document);
+    schedulePush(e.document.uri);
+    refreshDependents(filePath);
+  });
+  documents.onDidClose((e) => {
+    const filePath = uriToPath(e.document.uri);
+    openByPath.delete(filePath);
+    parsed.delete(e.document.uri);
+    dependencies.delete(e.document.uri);
+    if (!pullDiagnostics) void connection.sendDiagnostics({ uri: e.document.uri, diagnostics: [] });
+    refreshDependents(filePath);
+  });
+
+  connection.onDidChangeWatchedFiles((e) => {
+    for (const change of e.changes) {
+      const filePath = uriToPath(change.uri);
+      diskCache.delete(filePath);
+      refreshDependents(filePath);
+    }
+  });
+
+  connection.languages.diagnostics.on((params, token) => {
+    const document = documents.get(params.textDocument.uri);
+    const items = document ? runSafe('diagnostics', [], token, () => diagnose(document)) : [];
+    if (items instanceof ResponseError) return items as never;
+    return { kind: DocumentDiagnosticReportKind.Full, items };
+  });
+
+  const withDocument = <T>(name: string, uri: string, fallback: T, token: CancellationToken | undefined, work: (doc: ParsedDocument, document: TextDocument) => T) => {
+    const document = documents.get(uri);
+    if (!document) return fallback;
+    return runSafe(name, fallback, token, () => work(parsedOf(document), document));
+  };
+
+  connection.onDocumentSymbol((p, token) => withDocument('documentSymbol', p.textDocument.uri, [], token, (doc) => service.documentSymbols(doc)));
+  connection.onDocumentLinks((p, token) => withDocument('documentLink', p.textDocument.uri, [], token, (doc, d) => service.documentLinks(uriToPath(d.uri), doc)));
+  connection.onFoldingRanges((p, token) => withDocument('foldingRange', p.textDocument.uri, [], token, (doc) => service.foldingRanges(doc)));
+  connection.onHover((p, token) => withDocument('hover', p.textDocument.uri, null, token, (doc) => service.hover(doc, p.position)));
+  connection.languages.semanticTokens.on((p, token) => withDocument('semanticTokens', p.textDocument.uri, { data: [] }, token, (doc) => service.semanticTokens(doc)));
+  connection.languages.semanticTokens.onRange((p, token) =>
+    withDocument('semanticTokens/range', p.textDocument.uri, { data: [] }, token, (doc) => service.semanticTokens(doc, p.range)),
+  );
+
+  documents.listen(connection);
+}

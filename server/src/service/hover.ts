@@ -1,0 +1,46 @@
+// Hover: one line on options, operators and markers (the richer requirement hover comes with the index).
+
+import type { Hover, Position } from 'vscode-languageserver-types';
+import { lookupOption } from '../syntax/options.js';
+import { lineAt } from '../syntax/query.js';
+import type { ParsedDocument, Range, Token } from '../syntax/types.js';
+
+const OPERATOR_WORDS: Record<string, string> = {
+  '==': 'exactly this version (a trailing .* matches a prefix)',
+  '!=': 'any version except this one',
+  '>=': 'this version or newer',
+  '<=': 'this version or older',
+  '>': 'newer than this version (pre-releases of it excluded)',
+  '<': 'older than this version (pre-releases of it excluded)',
+  '~=': 'a compatible release: at least this version, same series (~=2.2 means >=2.2, ==2.*)',
+  '===': 'exactly this string, compared without PEP 440 normalization',
+};
+
+function contains(r: Range, p: Position): boolean {
+  if (p.line < r.start.line || p.line > r.end.line) return false;
+  if (p.line === r.start.line && p.character < r.start.character) return false;
+  if (p.line === r.end.line && p.character > r.end.character) return false;
+  return true;
+}
+
+export function tokenAt(doc: ParsedDocument, position: Position): Token | undefined {
+  const line = lineAt(doc, position.line);
+  return line?.tokens.find((t) => contains(t.range, position));
+}
+
+export function hover(doc: ParsedDocument, position: Position): Hover | null {
+  const token = tokenAt(doc, position);
+  if (!token) return null;
+  let text: string | undefined;
+  if (token.kind === 'option') {
+    const found = lookupOption(token.text);
+    text = found.ok ? `**${found.spec.long}**${found.spec.short ? ` (${found.spec.short})` : ''}: ${found.spec.summary}` : `Unknown option '${token.text}'.`;
+  } else if (token.kind === 'operator') {
+    text = OPERATOR_WORDS[token.text] && `\`${token.text}\`: ${OPERATOR_WORDS[token.text]}`;
+  } else if (token.kind === 'markerVariable') {
+    text = `\`${token.text}\`: an environment marker variable; the line applies only where the marker is true.`;
+  } else if (token.kind === 'semicolon') {
+    text = 'Environment marker: the requirement applies only where the condition after `;` is true.';
+  }
+  return text ? { contents: { kind: 'markdown', value: text }, range: token.range } : null;
+}

@@ -1,0 +1,30 @@
+// The client settings (section `requirements`), with a default for every key so that no setting is ever required.
+
+export interface Settings {
+  diagnostics: {
+    /** Report problems at all. */
+    enable: boolean;
+  };
+  /** Log level of window/logMessage: 'off' | 'error' | 'warn' | 'info' | 'debug'. */
+  logLevel: 'off' | 'error' | 'warn' | 'info' | 'debug';
+}
+
+export const DEFAULT_SETTINGS: Settings = {
+  diagnostics: { enable: true },
+  logLevel: 'info',
+};
+
+/** Merges whatever the client sent (possibly null, partial, or of the wrong types) over the defaults. */
+export function readSettings(raw: unknown, base: Settings = DEFAULT_SETTINGS): Settings {
+  const o = isObject(raw) ? raw : {};
+  const diagnostics = isObject(o.diagnostics) ? o.diagnostics : {};
+  const levels = ['off', 'error', 'warn', 'info', 'debug'] as const;
+  return {
+    diagnostics: { enable: typeof diagnostics.enable === 'boolean' ? diagnostics.enable : base.diagnostics.enable },
+    logLevel: levels.includes(o.logLevel as Settings['logLevel']) ? (o.logLevel as Settings['logLevel']) : base.logLevel,
+  };
+}
+
+function isObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}

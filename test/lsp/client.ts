@@ -1,0 +1,137 @@
+// A real LSP client for tests: spawns the built server over stdio and speaks JSON-RPC to it, as an editor does.
+
+import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import * as path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { createMessageConnection, StreamMessageReader, StreamMessageWriter, type MessageConnection } from 'vscode-jsonrpc/node.js';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+export const SERVER_MAIN = path.resolve(here, '../../server/dist/main.cjs');
+
+export interface Diag {
+  range: { start: { line: number; character: number }; end: { line: number; character: number } };
+  severity?: number;
+  code?: string | number;
+  message: string;
+  relatedInformation?: { location: { uri: string }; message: string }[];
+}
+
+export interface StartOptions {
+  /** Client capabilities; by default a push-diagnostics client. */
+  capabilities?: Record<string, unknown>;
+  initializationOptions?: unknown;
+  rootUri?: string | null;
+  env?: NodeJS.ProcessEnv;
+  /** Answers to workspace/configuration. */
+  configuration?: unknown;
+}
+
+export class TestClient {
+  readonly diagnostics = new Map<string, Diag[]>();
+  private waiters: { uri: string; predicate: (d: Diag[]) => boolean; resolve: (d: Diag[]) => void }[] = [];
+  readonly logs: string[] = [];
+  readonly stderr: string[] = [];
+  private versions = new Map<string, number>();
+  exited = false;
+
+  private constructor(
+    readonly process: ChildProcess,
+    readonly connection: MessageConnection,
+  ) {}
+
+  static async start(options: StartOptions = {}): Promise<{ client: TestClient; initializeResult: any }> {
+    const child = spawn(process.execPath, [SERVER_MAIN, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'], env: options.env ?? process.env });
+    const connection = createMessageConnection(new StreamMessageReader(child.stdout!), new StreamMessageWriter(child.stdin!));
+    const client = new TestClient(child, connection);
+    child.stderr!.on('data', (b: Buffer) => client.stderr.push(b.toString()));
+    child.on('exit', () => (client.exited = true));
+    connection.onNotification('textDocument/publishDiagnostics', (p: { uri: string; diagnostics: Diag[] }) => {
+      client.diagnostics.set(p.uri, p.diagnostics);
+      client.waiters = client.waiters.filter((w) => {
+        if (w.uri === p.uri && w.predicate(p.diagnostics)) {
+          w.resolve(p.diagnostics);
+          return false;
+        }
+        return true;
+      });
+    });
+    connection.onNotification('window/logMessage', (p: { message: string }) => client.logs.push(p.message));
+    connection.onRequest('workspace/configuration', (p: { items: unknown[] }) => p.items.map(() => options.configuration ?? null));
+    connection.onRequest('client/registerCapability', () => null);
+    connection.onRequest('window/workDoneProgress/create', () => null);
+    connection.onRequest('workspace/diagnostic/refresh', () => null);
+    connection.onRequest('workspace/semanticTokens/refresh', () => null);
+    connection.onRequest('workspace/inlayHint/refresh', () => null);
+    connection.listen();
+    const initializeResult = await connection.sendRequest('initialize', {
+      processId: process.pid,
+      rootUri: options.rootUri ?? null,
+      capabilities: options.capabilities ?? {},
+      initializationOptions: options.initializationOptions,
+    });
+    connection.sendNotification('initialized', {});
+    return { client, initializeResult };
+  }
+
+  request<T = any>(method: string, params: unknown): Promise<T> {
+    return this.connection.sendRequest(method, params) as Promise<T>;
+  }
+
+  notify(method: string, params: unknown): void {
+    void this.connection.sendNotification(method, params);
+  }
+
+  open(filePath: string, text: string, languageId = 'pip-requirements'): string {
+    const uri = pathToFileURL(filePath).toString();
+    this.versions.set(uri, 1);
+    this.notify('textDocument/didOpen', { textDocument: { uri, languageId, version: 1, text } });
+    return uri;
+  }
+
+  change(uri: string, changes: unknown[]): void {
+    const version = (this.versions.get(uri) ?? 1) + 1;
+    this.versions.set(uri, version);
+    this.notify('textDocument/didChange', { textDocument: { uri, version }, contentChanges: changes });
+  }
+
+  /** Resolves with the next published diagnostics for `uri` that satisfy `predicate` (or the current ones, if they already do). */
+  waitForDiagnostics(uri: string, predicate: (d: Diag[]) => boolean = () => true, timeoutMs = 10000): Promise<Diag[]> {
+    const current = this.diagnostics.get(uri);
+    if (current && predicate(current)) return Promise.resolve(current);
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`no matching diagnostics for ${uri} within ${timeoutMs} ms; last: ${JSON.stringify(this.diagnostics.get(uri))}`)), timeoutMs);
+      this.waiters.push({
+        uri,
+        predicate,
+        resolve: (d) => {
+          clearTimeout(timer);
+          resolve(d);
+        },
+      });
+    });
+  }
+
+  /** Waits for the next publish for `uri`, whatever it holds. */
+  nextDiagnostics(uri: string, timeoutMs = 10000): Promise<Diag[]> {
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`no diagnostics for ${uri} within ${timeoutMs} ms`)), timeoutMs);
+      this.waiters.push({ uri, predicate: () => true, resolve: (d) => (clearTimeout(timer), resolve(d)) });
+    });
+  }
+
+  async stop(): Promise<void> {
+    if (this.exited) return;
+    try {
+      await Promise.race([this.request('shutdown', null), new Promise((r) => setTimeout(r, 2000))]);
+      this.notify('exit', null);
+    } catch {
+      /* the server may already be gone */
+    }
+    const exited = once(this.process, 'exit');
+    const timer = setTimeout(() => this.process.kill('SIGKILL'), 3000);
+    await exited.catch(() => undefined);
+    clearTimeout(timer);
+    this.connection.dispose();
+  }
+}

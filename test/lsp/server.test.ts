@@ -1,0 +1,160 @@
+// End-to-end: the built server over stdio, driven as an editor drives it.
+
+import { test, describe, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { TestClient, type Diag } from './client.ts';
+
+function tempDir(): string {
+  return fs.mkdtempSync(path.join(os.tmpdir(), 'rls-lsp-'));
+}
+
+const codes = (d: Diag[]) => d.map((x) => x.code).sort();
+
+describe('push diagnostics client', () => {
+  let client: TestClient;
+  let init: any;
+  let dir: string;
+  before(async () => {
+    dir = tempDir();
+    ({ client, initializeResult: init } = await TestClient.start({ rootUri: pathToFileURL(dir).toString() }));
+  });
+  after(async () => {
+    await client.stop();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  test('initialize announces the features and incremental sync, and no pull diagnostics', () => {
+    const caps = init.capabilities;
+    assert.equal(caps.textDocumentSync.change, 2);
+    assert.equal(caps.documentSymbolProvider, true);
+    assert.equal(caps.hoverProvider, true);
+    assert.ok(caps.semanticTokensProvider.legend.tokenTypes.includes('namespace'));
+    assert.equal(caps.diagnosticProvider, undefined);
+    assert.equal(init.serverInfo.name, 'requirements-language-server');
+  });
+
+  test('a broken line gets a precise diagnostic with a stable code; the other lines still parse', async () => {
+    const uri = client.open(path.join(dir, 'requirements.txt'), 'requests==2.31.0\nfoo==\ndjango>=4\n');
+    const diags = await client.waitForDiagnostics(uri, (d) => d.length > 0);
+    assert.equal(diags.length, 1);
+    assert.equal(diags[0].code, 'missing-version');
+    assert.equal(diags[0].message, "'foo==' needs a version after '=='");
+    assert.deepEqual(diags[0].range, { start: { line: 1, character: 3 }, end: { line: 1, character: 5 } });
+    const symbols = await client.request('textDocument/documentSymbol', { textDocument: { uri } });
+    assert.deepEqual(
+      symbols.map((s: any) => [s.name, s.detail, s.kind]),
+      [
+        ['requests', '==2.31.0', 4],
+        ['foo', '==', 4],
+        ['django', '>=4', 4],
+      ],
+    );
+  });
+
+  test('an incremental edit republishes diagnostics', async () => {
+    const uri = client.open(path.join(dir, 'edit.txt'), 'requests==\n');
+    await client.waitForDiagnostics(uri, (d) => d.some((x) => x.code === 'missing-version'));
+    client.change(uri, [{ range: { start: { line: 0, character: 10 }, end: { line: 0, character: 10 } }, text: '2.0' }]);
+    const after = await client.waitForDiagnostics(uri, (d) => d.length === 0);
+    assert.deepEqual(after, []);
+  });
+
+  test('-r targets: missing file, cycle, duplicates across an include', async () => {
+    fs.writeFileSync(path.join(dir, 'base.txt'), 'Django==5.0\nrequests>=2\n');
+    fs.writeFileSync(path.join(dir, 'a.txt'), '-r b.txt\n');
+    fs.writeFileSync(path.join(dir, 'b.txt'), '-r a.txt\n');
+    const text = '-r base.txt\n-r missing.txt\n-r a.txt\ndjango<6\nflask\nFlask>=2\n';
+    const uri = client.open(path.join(dir, 'dev.txt'), text);
+    const diags = await client.waitForDiagnostics(uri, (d) => d.length >= 4);
+    assert.deepEqual(codes(diags), ['duplicate-requirement', 'duplicate-requirement', 'include-cycle', 'include-not-found']);
+    const missing = diags.find((d) => d.code === 'include-not-found')!;
+    assert.equal(missing.range.start.line, 1);
+    assert.match(missing.message, /missing\.txt/);
+    const cycle = diags.find((d) => d.code === 'include-cycle')!;
+    assert.match(cycle.message, /dev\.txt → a\.txt → b\.txt → a\.txt/);
+    const across = diags.find((d) => d.code === 'duplicate-requirement' && d.range.start.line === 3)!;
+    assert.match(across.message, /base\.txt/);
+    assert.ok(across.relatedInformation![0].location.uri.endsWith('/base.txt'));
+    const within = diags.find((d) => d.code === 'duplicate-requirement' && d.range.start.line === 5)!;
+    assert.match(within.message, /line 5/);
+  });
+
+  test('changing an open included file re-diagnoses the file that includes it', async () => {
+    const inc = path.join(dir, 'inc.txt');
+    fs.writeFileSync(inc, 'numpy\n');
+    const rootUri = client.open(path.join(dir, 'root.txt'), '-r inc.txt\nnumpy==1.26\n');
+    await client.waitForDiagnostics(rootUri, (d) => d.some((x) => x.code === 'duplicate-requirement'));
+    const incUri = client.open(inc, 'numpy\n');
+    client.change(incUri, [{ text: 'scipy\n' }]);
+    const after = await client.waitForDiagnostics(rootUri, (d) => d.length === 0);
+    assert.deepEqual(after, []);
+  });
+
+  test('links, folding, semantic tokens and hover', async () => {
+    fs.writeFileSync(path.join(dir, 'other.txt'), '');
+    const text = '# a comment\n# block\n-r other.txt\n--index-url https://user:secret@example.org/simple\nrequests>=2 ; python_version >= "3.8"\n';
+    const uri = client.open(path.join(dir, 'features.txt'), text);
+    const links = await client.request('textDocument/documentLink', { textDocument: { uri } });
+    assert.equal(links[0].target, pathToFileURL(path.join(dir, 'other.txt')).toString());
+    assert.equal(links[1].target, 'https://example.org/simple');
+    assert.ok(!JSON.stringify(links).includes('secret'));
+    const folds = await client.request('textDocument/foldingRange', { textDocument: { uri } });
+    assert.deepEqual(folds[0], { startLine: 0, endLine: 1, kind: 'comment' });
+    const tokens = await client.request('textDocument/semanticTokens/full', { textDocument: { uri } });
+    assert.ok(tokens.data.length >= 5 * 8);
+    // the first token is the comment at 0:0 of length 11 (type index 7 = comment)
+    assert.deepEqual(tokens.data.slice(0, 5), [0, 0, 11, 7, 0]);
+    const hover = await client.request('textDocument/hover', { textDocument: { uri }, position: { line: 2, character: 1 } });
+    assert.match(hover.contents.value, /--requirement/);
+    const none = await client.request('textDocument/hover', { textDocument: { uri }, position: { line: 0, character: 3 } });
+    assert.equal(none, null);
+  });
+
+  test('garbage never kills the server', async () => {
+    const junk = Array.from({ length: 2000 }, (_, i) => String.fromCharCode(...Array.from({ length: 40 }, (_, j) => (i * 31 + j * 7) % 0x2fff))).join('\n');
+    const uri = client.open(path.join(dir, 'junk.txt'), junk);
+    await client.waitForDiagnostics(uri, () => true);
+    const symbols = await client.request('textDocument/documentSymbol', { textDocument: { uri } });
+    assert.ok(Array.isArray(symbols));
+    const hover = await client.request('textDocument/hover', { textDocument: { uri: 'file:///not/open.txt' }, position: { line: 99, character: 99 } });
+    assert.equal(hover, null);
+    assert.equal(client.exited, false);
+  });
+});
+
+describe('pull diagnostics client', () => {
+  test('a client that declares textDocument.diagnostic gets pulled diagnostics and no pushes', async () => {
+    const dir = tempDir();
+    const { client, initializeResult } = await TestClient.start({
+      capabilities: { textDocument: { diagnostic: { dynamicRegistration: false } }, workspace: { diagnostics: { refreshSupport: true }, configuration: true } },
+      configuration: null,
+    });
+    try {
+      assert.equal(initializeResult.capabilities.diagnosticProvider.interFileDependencies, true);
+      const uri = client.open(path.join(dir, 'requirements.txt'), 'foo=1.0\n--bogus\n');
+      const report = await client.request('textDocument/diagnostic', { textDocument: { uri } });
+      assert.equal(report.kind, 'full');
+      assert.deepEqual(codes(report.items), ['invalid-operator', 'unknown-option']);
+      await new Promise((r) => setTimeout(r, 200));
+      assert.equal(client.diagnostics.has(uri), false, 'no publishDiagnostics to a pull client');
+    } finally {
+      await client.stop();
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test('null capabilities, rootUri and settings are fine, and diagnostics can be turned off', async () => {
+    const { client } = await TestClient.start({ capabilities: null as any, rootUri: null, initializationOptions: { diagnostics: { enable: false } } });
+    try {
+      const uri = client.open('/tmp/rls-none/requirements.txt', 'foo==\n');
+      const diags = await client.waitForDiagnostics(uri);
+      assert.deepEqual(diags, []);
+    } finally {
+      await client.stop();
+    }
+  });
+});
