@@ -39,13 +39,16 @@ interface Piece {
  */
 export class JoinedLine {
   text = '';
-  readonly pieces: Piece[] = [];
+  pieces: Piece[] = [];
   firstLine = 0;
   lastLine = 0;
 
   append(segment: string, doc: number, line: number, character: number): void {
     if (segment.length > 0) {
-      this.pieces.push({ logical: this.text.length, doc, length: segment.length, line, character });
+      const piece = { logical: this.text.length, doc, length: segment.length, line, character };
+      // A literal keeps the array at its exact size; push would reserve room for 16 (most lines have one piece).
+      if (this.pieces.length === 0) this.pieces = [piece];
+      else this.pieces.push(piece);
       this.text += segment;
     }
     this.lastLine = line;
@@ -73,6 +76,16 @@ export class JoinedLine {
     }
     const p = this.pieceAt(offset);
     return p.doc + (offset - p.logical);
+  }
+
+  lineOf(offset: number): number {
+    return this.pieces.length === 0 ? this.firstLine : this.pieceAt(offset).line;
+  }
+
+  characterOf(offset: number): number {
+    if (this.pieces.length === 0) return 0;
+    const p = this.pieceAt(offset);
+    return p.character + (offset - p.logical);
   }
 
   position(offset: number, end = false): Position {

@@ -4,7 +4,7 @@ import { LineBuilder, isSpace } from './builder.js';
 import { computeLineStarts, joinLines, type JoinedLine } from './lines.js';
 import { HASH_ALGORITHMS, lookupOption } from './options.js';
 import { parseRequirement } from './requirement.js';
-import type { EnvVariable, LineKind, LogicalLine, OptionNode, ParsedDocument, RequirementNode, SyntaxDiagnostic } from './types.js';
+import type { Token, EnvVariable, LineKind, LogicalLine, OptionNode, ParsedDocument, RequirementNode, SyntaxDiagnostic } from './types.js';
 
 /** Parses a whole document. Never throws; problems become diagnostics on their lines. */
 export function parse(text: string): ParsedDocument {
@@ -63,28 +63,36 @@ function parseLogicalLine(joined: JoinedLine): LogicalLine {
       kind = requirement ? 'requirement' : options.some((o) => o.canonical) ? 'option' : 'error';
     }
     if (requirement) {
-      for (const o of options) if (o.canonical === '--hash' && o.value) requirement.hashes.push(o.value);
+      const hashes = options.filter((o) => o.canonical === '--hash' && o.value).map((o) => o.value!);
+      if (hashes.length) requirement.hashes = hashes;
     }
   }
   let comment;
   if (commentAt !== -1) comment = b.token('comment', commentAt, text.length);
   const variables = findVariables(b, start, end);
-  b.tokens.sort((x, y) => x.start - y.start);
+  // Tokens are produced left to right; the sort is a guard for the rare line that is not.
+  if (!inOrder(b.tokens)) b.tokens.sort((x, y) => x.start - y.start);
   return {
     kind,
     firstLine: joined.firstLine,
     lastLine: joined.lastLine,
     start: joined.pieces.length ? joined.docOffset(0) : 0,
     end: joined.pieces.length ? joined.docOffset(text.length, true) : 0,
-    range: joined.pieces.length ? joined.range(0, text.length) : { start: { line: joined.firstLine, character: 0 }, end: { line: joined.firstLine, character: 0 } },
+    range: b.range(0, text.length),
     text,
-    tokens: b.tokens,
+    // Exact-size copies: the builder's arrays grew with spare room, and these live as long as the document.
+    tokens: b.tokens.slice(),
     comment,
     requirement,
-    options,
+    options: options.length ? options.slice() : [],
     variables,
-    diagnostics: b.diagnostics,
+    diagnostics: b.diagnostics.length ? b.diagnostics.slice() : [],
   };
+}
+
+function inOrder(tokens: Token[]): boolean {
+  for (let i = 1; i < tokens.length; i++) if (tokens[i].start < tokens[i - 1].start) return false;
+  return true;
 }
 
 /** Where each option's value lies in the joined text (the editable's value is parsed as a requirement). */
@@ -106,6 +114,18 @@ function splitWords(b: LineBuilder, start: number, end: number): Word[] | undefi
     if (i >= end) break;
     const wStart = i;
     let value = '';
+    // Fast path: most words have no quotes or escapes, and their value is their text.
+    let j = i;
+    while (j < end) {
+      const c = text.charCodeAt(j);
+      if (isSpace(c) || c === 34 || c === 39 || c === 92) break;
+      j++;
+    }
+    if (j >= end || isSpace(text.charCodeAt(j))) {
+      words.push({ start: wStart, end: j, value: text.slice(wStart, j) });
+      i = j;
+      continue;
+    }
     while (i < end && !isSpace(text.charCodeAt(i))) {
       const c = text[i];
       if (c === '"' || c === "'") {

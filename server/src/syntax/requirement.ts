@@ -101,11 +101,22 @@ function nameFromUrl(b: LineBuilder, req: RequirementNode, wheel: string | undef
       b.report('invalid-egg-fragment', `'#egg=${egg}' does not name a project; use '#egg=<project name>'`, start, end);
       return;
     }
+    // The name and extras lie inside the URL token, so they get nodes with ranges but no tokens of their own.
     const s = eggAt >= start ? eggAt + 4 : start;
-    b.token('name', s, s + name.length);
     req.name = nameNode(b, s, s + name.length);
-    const rest = egg.slice(name.length);
-    if (rest.startsWith('[') && rest.includes(']')) parseExtras(b, req, s + name.length, s + name.length + rest.indexOf(']') + 1);
+    const extras = /^\[([^\]]*)\]/.exec(egg.slice(name.length));
+    if (extras) {
+      const open = s + name.length;
+      const items: NameNode[] = [];
+      let at = open + 1;
+      for (const part of extras[1].split(',')) {
+        const t = part.trim();
+        const from = at + part.indexOf(t);
+        if (t) items.push(nameNode(b, from, from + t.length));
+        at += part.length + 1;
+      }
+      req.extras = { range: b.range(open, open + extras[0].length), items, closed: true };
+    }
   }
 }
 
@@ -216,7 +227,7 @@ function parseSpecifier(b: LineBuilder, name: string, start: number, end: number
     const op = i < end ? readOperator(text, i) : undefined;
     if (!op) {
       if (clauses.length > 0 && text[i - 1] !== ',' && i < end && text[skipWs(text, i, end)] !== ')') break;
-      if (clauses.length > 0 && i >= end && text.slice(firstClause, i).trimEnd().endsWith(',')) {
+      if (clauses.length > 0 && i >= end && text.charCodeAt(trimEndOffset(text, firstClause, i) - 1) === 44 /* , */) {
         b.report('missing-specifier', `Expected a version specifier after ',' (e.g. <3.0), or remove the ','`, i - 1, i);
       }
       break;
@@ -251,14 +262,15 @@ function parseSpecifier(b: LineBuilder, name: string, start: number, end: number
     }
     if (vEnd > vStart) {
       // packaging rejects a wildcard or local label that its regex did not take (`>=1.0.*`, `>=1.0+local`).
-      const after = text.slice(vEnd, end);
-      const trail = /^\.\*|^\+[A-Za-z0-9]/.exec(after);
-      if (trail) {
-        const tEnd = vEnd + (trail[0] === '.*' ? 2 : (/^\+[A-Za-z0-9._-]*/.exec(after)?.[0].length ?? 1));
+      const c = text.charCodeAt(vEnd);
+      const wildcard = c === 46 /* . */ && text.charCodeAt(vEnd + 1) === 42; /* * */
+      if (vEnd < end && (wildcard || (c === 43 /* + */ && /[A-Za-z0-9]/.test(text[vEnd + 1] ?? '')))) {
+        let tEnd = vEnd + (wildcard ? 2 : 1);
+        if (!wildcard) while (tEnd < end && /[A-Za-z0-9._-]/.test(text[tEnd])) tEnd++;
         b.token('unknown', vEnd, tEnd);
         b.report(
           'invalid-version',
-          trail[0] === '.*' ? `a '.*' wildcard is only allowed with '==' and '!=' (not '${op}')` : `a local version label ('+…') is only allowed with '==', '!=' and '==='`,
+          wildcard ? `a '.*' wildcard is only allowed with '==' and '!=' (not '${op}')` : `a local version label ('+…') is only allowed with '==', '!=' and '==='`,
           vStart,
           tEnd,
         );
@@ -283,8 +295,9 @@ function parseSpecifier(b: LineBuilder, name: string, start: number, end: number
   }
   const node: SpecifierNode = {
     text: text.slice(start, stop).trim(),
+    // (clauses is copied to its exact size: this node lives as long as the document)
     range: b.range(start, Math.max(start, trimEndOffset(text, start, stop))),
-    clauses,
+    clauses: clauses.slice(),
     parenthesized,
   };
   return { node, end: stop };

@@ -36,10 +36,7 @@ export function readOperator(text: string, i: number): SpecifierOperator | undef
 export function matchVersion(op: SpecifierOperator, text: string, i: number): number {
   const re = op === '===' ? IDENTITY : op === '==' || op === '!=' ? EQUALITY : op === '~=' ? COMPATIBLE : ORDERED;
   re.lastIndex = i;
-  const m = re.exec(text);
-  if (!m) return 0;
-  // A version must contain something other than whitespace (=== accepts anything non-empty... or empty; packaging accepts `===`).
-  return m[0].length;
+  return re.test(text) ? re.lastIndex - i : 0;
 }
 
 /** Why a version after `op` is wrong, in words that say how to fix it; undefined when it is fine. */

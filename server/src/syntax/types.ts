@@ -52,11 +52,11 @@ export type TokenKind =
  * continuation spans both physical lines; `text` is its logical text (continuation removed).
  */
 export interface Token {
-  kind: TokenKind;
-  text: string;
-  start: number;
-  end: number;
-  range: Range;
+  readonly kind: TokenKind;
+  readonly text: string;
+  readonly start: number;
+  readonly end: number;
+  readonly range: Range;
 }
 
 /** A piece of text the user wrote, with where it is. */
