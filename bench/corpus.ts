@@ -1,0 +1,70 @@
+// A realistic requirements file generated from the top-15000 PyPI projects, using every construct the parser knows.
+
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+export const SHARED_DATA = path.resolve(here, '../../shared/data');
+
+export interface TopProject {
+  rank: number;
+  name: string;
+  version: string;
+  summary: string;
+}
+
+export function topProjects(): TopProject[] {
+  const text = fs.readFileSync(path.join(SHARED_DATA, 'pypi-top15000.tsv'), 'utf8');
+  return text
+    .split('\n')
+    .slice(1)
+    .filter(Boolean)
+    .map((line) => {
+      const [rank, name, version, summary] = line.split('\t');
+      return { rank: Number(rank), name, version, summary: summary ?? '' };
+    });
+}
+
+const HASH = 'sha256:' + '0123456789abcdef'.repeat(4);
+
+/** Lines of a realistic file; every 50th line is an option, include, URL or editable. */
+export function realisticLines(count: number): string[] {
+  const projects = topProjects();
+  const lines: string[] = ['# Generated for benchmarks', '--index-url https://pypi.org/simple', '--extra-index-url https://${PRIVATE_TOKEN}@pkgs.example/simple', ''];
+  for (let i = 0; lines.length < count; i++) {
+    const p = projects[i % projects.length];
+    switch (i % 50) {
+      case 7:
+        lines.push(`${p.name}[security,socks]>=${p.version} ; python_version >= "3.8" and sys_platform != "win32"`);
+        break;
+      case 13:
+        lines.push(`${p.name}==${p.version} \\`, `    --hash=${HASH} \\`, `    --hash=${HASH}`);
+        break;
+      case 17:
+        lines.push(`${p.name}==${p.version}`, `    # via`, `    #   -r requirements.in`, `    #   ${projects[(i + 1) % projects.length].name}`);
+        break;
+      case 21:
+        lines.push(`-e git+https://github.com/example/${p.name}@v${p.version}#egg=${p.name}`);
+        break;
+      case 23:
+        lines.push(`${p.name} @ https://files.example/${p.name}-${p.version}-py3-none-any.whl`);
+        break;
+      case 29:
+        lines.push(`-r extra-${i}.txt`, `-c constraints-${i}.txt`);
+        break;
+      case 31:
+        lines.push(`${p.name}~=${p.version.split('.').slice(0, 2).join('.')}${p.version.includes('.') ? '' : '.0'}  # compatible release`);
+        break;
+      case 37:
+        lines.push('', `# ${p.summary.replace(/\s+/g, ' ').slice(0, 60)}`);
+        break;
+      case 41:
+        lines.push(`${p.name}>=1.0,<${Number(p.version.split('.')[0]) + 1}.0,!=1.5.*`);
+        break;
+      default:
+        lines.push(`${p.name}==${p.version}`);
+    }
+  }
+  return lines.slice(0, count);
+}

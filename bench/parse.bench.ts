@@ -1,0 +1,73 @@
+// Parser and server hot paths: parse time, the same text through pip-requirements-js, start-up, and edit → diagnostics.
+
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { parsePipRequirementsFile, parsePipRequirementsLine } from 'pip-requirements-js';
+import { parse } from '../server/src/syntax/index.ts';
+import { TestClient } from '../test/lsp/client.ts';
+import { realisticLines } from './corpus.ts';
+import { measure, printMemory, report, summarize } from './stats.ts';
+
+const lines = realisticLines(5000);
+const text = lines.join('\n') + '\n';
+process.stdout.write(`corpus: ${lines.length} lines, ${(text.length / 1024).toFixed(0)} KiB\n`);
+
+const before = process.memoryUsage().heapUsed;
+const parseSummary = await measure('parse 5,000 lines', 200, () => parse(text), 20);
+report(parseSummary, `throughput ${((lines.length / parseSummary.p50) * 1000).toFixed(0)} lines/s, ${(text.length / 1048576 / (parseSummary.p50 / 1000)).toFixed(1)} MiB/s`);
+globalThis.gc?.();
+const kept = parse(text);
+process.stdout.write(`parsed document retains ~${((process.memoryUsage().heapUsed - before) / 1048576).toFixed(1)} MiB (${kept.lines.length} logical lines)\n`);
+printMemory('memory after parse');
+
+// pip-requirements-js refuses --index-url, --hash and -e lines: compare on the logical lines it accepts.
+const accepted = parse(text)
+  .lines.map((l) => l.text)
+  .filter((l) => {
+    try {
+      parsePipRequirementsLine(l);
+      return true;
+    } catch {
+      return false;
+    }
+  });
+const subset = accepted.join('\n') + '\n';
+const ours = await measure(`ours on the ${accepted.length} lines pip-requirements-js accepts`, 100, () => parse(subset), 10);
+const theirs = await measure('pip-requirements-js on the same lines', 5, () => parsePipRequirementsFile(subset), 1);
+report(ours);
+report(theirs, `ratio ${(theirs.p50 / ours.p50).toFixed(0)}× (p50)`);
+
+// Start-up: spawn → initialize result, as an editor sees it.
+const starts: number[] = [];
+for (let i = 0; i < 10; i++) {
+  const t0 = performance.now();
+  const { client } = await TestClient.start();
+  starts.push(performance.now() - t0);
+  await client.stop();
+}
+report(summarize('server spawn → initialize result', starts));
+
+// One-character edits in the 5,000-line file → republished diagnostics.
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rls-bench-'));
+const { client } = await TestClient.start();
+const uri = client.open(path.join(dir, 'requirements.txt'), text);
+await client.waitForDiagnostics(uri);
+const editTimes: number[] = [];
+for (let i = 0; i < 60; i++) {
+  const line = 10 + i * 7;
+  const insert = i % 2 === 0;
+  const published = client.nextDiagnostics(uri);
+  const t0 = performance.now();
+  client.change(uri, [
+    insert
+      ? { range: { start: { line, character: 0 }, end: { line, character: 0 } }, text: 'x' }
+      : { range: { start: { line: line - 7, character: 0 }, end: { line: line - 7, character: 1 } }, text: '' },
+  ]);
+  await published;
+  if (i >= 10) editTimes.push(performance.now() - t0);
+}
+report(summarize('edit → publishDiagnostics (5,000 lines, LSP)', editTimes));
+await client.stop();
+fs.rmSync(dir, { recursive: true, force: true });
