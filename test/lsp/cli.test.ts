@@ -1,0 +1,52 @@
+// The `check` command and the bin, run as a user runs them.
+
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const BIN = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../server/bin/requirements-language-server.cjs');
+
+function run(args: string[], cwd: string) {
+  return spawnSync(process.execPath, [BIN, ...args], { cwd, encoding: 'utf8' });
+}
+
+function workspace(files: Record<string, string>): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rls-cli-'));
+  for (const [name, text] of Object.entries(files)) fs.writeFileSync(path.join(dir, name), text);
+  return dir;
+}
+
+test('check prints file:line:col: severity code message, follows -r, exits 1 on errors', () => {
+  const dir = workspace({ 'a.txt': 'requests==\n-r missing.txt\n-r b.txt\n', 'b.txt': 'flask\n--bogus\n' });
+  const r = run(['check', 'a.txt'], dir);
+  assert.equal(r.status, 1);
+  assert.deepEqual(r.stdout.trim().split('\n'), [
+    "a.txt:1:9: error missing-version 'requests==' needs a version after '=='",
+    `a.txt:2:4: error include-not-found Cannot read 'missing.txt' (looked for ${path.join(dir, 'missing.txt')}); pip will stop here. Fix the path or create the file.`,
+    "b.txt:2:1: error unknown-option pip does not know the option '--bogus' in a requirements file",
+  ]);
+});
+
+test('check --format json, and exit 0 when there are only warnings', () => {
+  const dir = workspace({ 'r.txt': 'flask\nFlask>=2\n' });
+  const r = run(['check', 'r.txt', '--format', 'json'], dir);
+  assert.equal(r.status, 0);
+  const out = JSON.parse(r.stdout);
+  assert.equal(out.length, 1);
+  assert.equal(out[0].code, 'duplicate-requirement');
+  assert.equal(out[0].severity, 'warning');
+  assert.equal(out[0].line, 2);
+});
+
+test('check of a missing file is an error; --version and --help answer', () => {
+  const dir = workspace({});
+  assert.equal(run(['check', 'nope.txt'], dir).status, 1);
+  assert.match(run(['--version'], dir).stdout, /^\d+\.\d+\.\d+\n$/);
+  const help = run(['--help'], dir);
+  assert.equal(help.status, 0);
+  assert.match(help.stdout, /check \[FILES\.\.\.\]/);
+});
