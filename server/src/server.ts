@@ -59,8 +59,8 @@ export function register(connection: Connection): void {
     const open = openByPath.get(filePath);
     if (open) return open.getText();
     try {
-      const stat = fs.statSync(filePath);
-      if (!stat.isFile()) return undefined;
+      const stat = fs.statSync(filePath, { throwIfNoEntry: false });
+      if (!stat?.isFile()) return undefined;
       const cached = diskCache.get(filePath);
       if (cached && cached.mtimeMs === stat.mtimeMs) return cached.text;
       if (stat.size > 20 * 1024 * 1024) return undefined;

@@ -59,36 +59,46 @@ function markerKey(r: RequirementNode): string {
   return r.marker ? r.marker.text.replace(/\s+/g, '') : '';
 }
 
+/** Lines that name a project more than once; reading `project` is cheap, the nodes are built only for these. */
+function repeatedProjects(lines: readonly LogicalLine[], also: Set<string> = new Set()): LogicalLine[] {
+  const count = new Map<string, number>();
+  for (const line of lines) if (line.project) count.set(line.project, (count.get(line.project) ?? 0) + 1);
+  return lines.filter((l) => l.project && ((count.get(l.project) ?? 0) > 1 || also.has(l.project)));
+}
+
 function duplicateDiagnostics(filePath: string, doc: ParsedDocument, graph: IncludeGraph | undefined, out: Diagnostic[]): void {
-  const seen = new Map<string, Occurrence>();
-  const add = (o: Occurrence) => {
-    const key = `${o.requirement.name!.normalized}\0${markerKey(o.requirement)}`;
-    if (!seen.has(key)) seen.set(key, o);
-  };
-  // Requirements reached through -r count as the same install; -c constraints do not install anything.
   const ownUri = pathToFileURL(filePath).toString();
-  for (const line of doc.lines) {
+  const seen = new Map<string, Occurrence>();
+  const keyOf = (r: RequirementNode) => `${r.name!.normalized}\0${markerKey(r)}`;
+  for (const line of repeatedProjects(doc.lines)) {
     const r = line.requirement;
     if (!r?.name) continue;
-    const key = `${r.name.normalized}\0${markerKey(r)}`;
-    const first = seen.get(key);
-    if (first) {
-      out.push(duplicate(r, first));
-      continue;
-    }
-    add({ uri: ownUri, file: filePath, line, requirement: r });
+    const first = seen.get(keyOf(r));
+    if (first) out.push(duplicate(r, first));
+    else seen.set(keyOf(r), { uri: ownUri, file: filePath, line, requirement: r });
   }
   if (!graph) return;
-  for (const file of graph.files) {
-    if (file.kind !== 'requirement') continue;
+  // Requirements reached through -r count as the same install; -c constraints install nothing.
+  const included = graph.files.filter((f) => f.kind === 'requirement');
+  const theirs = new Set<string>();
+  for (const file of included) for (const line of file.document.lines) if (line.project) theirs.add(line.project);
+  const mine = new Set<string>();
+  for (const line of doc.lines) if (line.project && theirs.has(line.project)) mine.add(line.project);
+  if (mine.size === 0) return;
+  for (const line of doc.lines) {
+    const r = line.project && mine.has(line.project) ? line.requirement : undefined;
+    if (r?.name && !seen.has(keyOf(r))) seen.set(keyOf(r), { uri: ownUri, file: filePath, line, requirement: r });
+  }
+  for (const file of included) {
     const uri = pathToFileURL(file.path).toString();
     for (const line of file.document.lines) {
+      if (!line.project || !mine.has(line.project)) continue;
       const r = line.requirement;
       if (!r?.name) continue;
-      const key = `${r.name.normalized}\0${markerKey(r)}`;
-      const mine = seen.get(key);
-      if (mine && mine.uri === ownUri) {
-        out.push(duplicate(mine.requirement, { uri, file: file.path, line, requirement: r }, path.basename(file.path)));
+      const key = keyOf(r);
+      const own = seen.get(key);
+      if (own && own.uri === ownUri) {
+        out.push(duplicate(own.requirement, { uri, file: file.path, line, requirement: r }, path.basename(file.path)));
         seen.set(key, { uri, file: file.path, line, requirement: r }); // report each of our lines once
       }
     }

@@ -1,6 +1,6 @@
 // The public parser API, also published as `requirements-language-server/syntax`.
 
-export { parse } from './parse.js';
+export { parse, clearParseCache } from './parse.js';
 export { normalizeName } from './names.js';
 export { OPTIONS, lookupOption, optionByName, type OptionSpec } from './options.js';
 export { MARKER_VARIABLES, MARKER_OPERATORS, canonicalMarkerVariable } from './marker.js';

@@ -4,7 +4,7 @@ import { LineBuilder, isSpace } from './builder.js';
 import { computeLineStarts, joinLines, type JoinedLine } from './lines.js';
 import { HASH_ALGORITHMS, lookupOption } from './options.js';
 import { parseRequirement } from './requirement.js';
-import type { Token, EnvVariable, LineKind, LogicalLine, OptionNode, ParsedDocument, RequirementNode, SyntaxDiagnostic } from './types.js';
+import type { EnvVariable, LineKind, LogicalLine, OptionNode, ParsedDocument, Range, RequirementNode, SyntaxDiagnostic, Token } from './types.js';
 
 /** Parses a whole document. Never throws; problems become diagnostics on their lines. */
 export function parse(text: string): ParsedDocument {
@@ -12,11 +12,116 @@ export function parse(text: string): ParsedDocument {
   const lines: LogicalLine[] = [];
   const diagnostics: SyntaxDiagnostic[] = [];
   for (const joined of joinLines(text, lineStarts)) {
-    const line = parseLogicalLine(joined);
+    // A clean single-piece line seen before (in this or any document) needs no first pass.
+    const known = joined.pieces.length === 1 ? cleanLines.get(joined.text) : undefined;
+    if (known) {
+      lines.push(new LazyLine(joined, known.kind, known.project));
+      continue;
+    }
+    const details = parseLogicalLine(joined);
+    const line = new LazyLine(joined, details.kind, details.requirement?.name?.normalized, details);
     lines.push(line);
-    for (const d of line.diagnostics) diagnostics.push(d);
+    for (const d of details.diagnostics) diagnostics.push(d);
+    if (details.diagnostics.length === 0 && joined.pieces.length === 1) remember(joined.text, details.kind, line.project);
   }
   return { text, lineStarts, lines, diagnostics };
+}
+
+/**
+ * What the first pass learns of a line without problems, by its text. Re-parsing after a keystroke
+ * then costs a lookup for every unchanged line. Parsing is a pure function of the line's text, so
+ * this is memoization, shared by all documents; it is emptied when it grows past its bound.
+ */
+const cleanLines = new Map<string, { kind: LineKind; project?: string }>();
+const MAX_CLEAN_LINES = 100_000;
+
+function remember(text: string, kind: LineKind, project: string | undefined): void {
+  if (cleanLines.size >= MAX_CLEAN_LINES) cleanLines.clear();
+  cleanLines.set(text, { kind, project });
+}
+
+/** Forgets the memoized lines (benchmarks use it to measure a cold parse). */
+export function clearParseCache(): void {
+  cleanLines.clear();
+}
+
+interface LineDetails {
+  kind: LineKind;
+  range: Range;
+  tokens: Token[];
+  comment?: Token;
+  requirement?: RequirementNode;
+  options: OptionNode[];
+  variables: EnvVariable[];
+  diagnostics: SyntaxDiagnostic[];
+}
+
+/**
+ * A logical line that keeps only its kind, project name and diagnostics after the first pass, and
+ * parses itself again when its tokens or nodes are first read. Keeping every node of a 5,000-line
+ * file alive made the young-generation GC copy megabytes per parse; garbage that dies young is cheap.
+ */
+class LazyLine implements LogicalLine {
+  readonly diagnostics: SyntaxDiagnostic[];
+  readonly start: number;
+  readonly end: number;
+  private details?: LineDetails;
+
+  constructor(
+    private readonly joined: JoinedLine,
+    readonly kind: LineKind,
+    readonly project: string | undefined,
+    first?: LineDetails,
+  ) {
+    this.diagnostics = first ? first.diagnostics : [];
+    this.start = joined.pieces.length ? joined.docOffset(0) : 0;
+    this.end = joined.pieces.length ? joined.docOffset(joined.text.length, true) : 0;
+  }
+
+  get range(): Range {
+    return this.joined.pieces.length ? this.joined.range(0, this.joined.text.length) : { start: { line: this.joined.firstLine, character: 0 }, end: { line: this.joined.firstLine, character: 0 } };
+  }
+
+  private get parsed(): LineDetails {
+    return (this.details ??= parseLogicalLine(this.joined));
+  }
+
+  get firstLine(): number {
+    return this.joined.firstLine;
+  }
+
+  get lastLine(): number {
+    return this.joined.lastLine;
+  }
+
+  get text(): string {
+    return this.joined.text;
+  }
+
+  get tokens(): Token[] {
+    return this.parsed.tokens;
+  }
+
+  get comment(): Token | undefined {
+    return this.parsed.comment;
+  }
+
+  get requirement(): RequirementNode | undefined {
+    return this.kind === 'requirement' || this.kind === 'error' ? this.parsed.requirement : undefined;
+  }
+
+  get options(): OptionNode[] {
+    return this.kind === 'blank' || this.kind === 'comment' ? [] : this.parsed.options;
+  }
+
+  get variables(): EnvVariable[] {
+    return this.parsed.variables;
+  }
+
+  toJSON(): object {
+    const { kind, firstLine, lastLine, start, end, range, text, tokens, comment, requirement, options, variables, diagnostics } = this;
+    return { kind, firstLine, lastLine, start, end, range, text, tokens, comment, requirement, options, variables, diagnostics };
+  }
 }
 
 /** pip's COMMENT_RE `(^|\s+)#.*$`: a `#` at the start or after whitespace starts a comment. */
@@ -37,7 +142,7 @@ function findOptionsStart(text: string, start: number, end: number): number {
   return end;
 }
 
-function parseLogicalLine(joined: JoinedLine): LogicalLine {
+function parseLogicalLine(joined: JoinedLine): LineDetails {
   const b = new LineBuilder(joined);
   const text = joined.text;
   const commentAt = findComment(text);
@@ -74,19 +179,13 @@ function parseLogicalLine(joined: JoinedLine): LogicalLine {
   if (!inOrder(b.tokens)) b.tokens.sort((x, y) => x.start - y.start);
   return {
     kind,
-    firstLine: joined.firstLine,
-    lastLine: joined.lastLine,
-    start: joined.pieces.length ? joined.docOffset(0) : 0,
-    end: joined.pieces.length ? joined.docOffset(text.length, true) : 0,
     range: b.range(0, text.length),
-    text,
-    // Exact-size copies: the builder's arrays grew with spare room, and these live as long as the document.
-    tokens: b.tokens.slice(),
+    tokens: b.tokens,
     comment,
     requirement,
-    options: options.length ? options.slice() : [],
+    options,
     variables,
-    diagnostics: b.diagnostics.length ? b.diagnostics.slice() : [],
+    diagnostics: b.diagnostics,
   };
 }
 

@@ -33,7 +33,8 @@ export function parseRequirement(b: LineBuilder, start: number, end: number, edi
   const req: RequirementNode = { range: b.range(start, end), editable, hashes: [] };
   if (start >= end) return req;
 
-  const scheme = urlScheme(text.slice(start, Math.min(end, start + 32)));
+  const colon = text.indexOf(':', start);
+  const scheme = colon !== -1 && colon < end && colon - start < 32 ? urlScheme(text.slice(start, colon + 1)) : undefined;
   // pip splits off the marker before parsing: at '; ' after a URL, at the first ';' otherwise.
   const sep = scheme ? '; ' : ';';
   let markerAt = text.indexOf(sep, start);
@@ -42,15 +43,28 @@ export function parseRequirement(b: LineBuilder, start: number, end: number, edi
   while (reqEnd > start && /\s/.test(text[reqEnd - 1])) reqEnd--;
 
   if (scheme) parseUrlRequirement(b, req, start, reqEnd);
-  else if (editable || (!PEP508_WITH_URL.test(text.slice(start, reqEnd)) && (looksLikePath(text.slice(start, reqEnd)) || isArchiveName(stripExtrasSuffix(text.slice(start, reqEnd)))))) {
-    parsePathRequirement(b, req, start, reqEnd);
-  } else parsePep508(b, req, start, reqEnd);
+  else if (editable || isPathRequirement(text, start, reqEnd)) parsePathRequirement(b, req, start, reqEnd);
+  else parsePep508(b, req, start, reqEnd);
 
   if (markerAt !== -1) {
     b.token('semicolon', markerAt, markerAt + 1);
     req.marker = parseMarker(b, markerAt + sep.length, end);
   }
   return req;
+}
+
+/** pip reads a requirement as a path when it looks like one; decided cheaply for the common `name==1.0`. */
+function isPathRequirement(text: string, start: number, end: number): boolean {
+  const n = matchIdentifier(text, start, end);
+  if (n > 0) {
+    const next = start + n < end ? text[start + n] : '';
+    // A name followed by what PEP 508 allows next cannot be a path; a bare dotted name may be an archive file.
+    if ('=<>!~([@; \t'.includes(next) && next !== '') return false;
+    if (next === '' && !text.slice(start, end).includes('.')) return false;
+  }
+  const arg = text.slice(start, end);
+  if (PEP508_WITH_URL.test(arg)) return false;
+  return looksLikePath(arg) || isArchiveName(stripExtrasSuffix(arg));
 }
 
 function stripExtrasSuffix(s: string): string {

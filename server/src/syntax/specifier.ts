@@ -14,6 +14,8 @@ const EQUALITY = new RegExp(String.raw`\s*${EPOCH_RELEASE}(?:\.\*|${PRE}${POST}$
 const COMPATIBLE = new RegExp(String.raw`\s*v?(?:[0-9]+!)?[0-9]+(?:\.[0-9]+)+${PRE}${POST}${DEV}`, 'iy');
 const ORDERED = new RegExp(String.raw`\s*${EPOCH_RELEASE}${PRE}${POST}${DEV}`, 'iy');
 
+const PLAIN_RELEASE = /^[0-9]+(?:\.[0-9]+)*$/;
+
 export const SPECIFIER_OPERATORS = ['===', '==', '!=', '~=', '<=', '>=', '<', '>'] as const;
 export type SpecifierOperator = (typeof SPECIFIER_OPERATORS)[number];
 
@@ -44,7 +46,8 @@ export function explainBadVersion(op: SpecifierOperator, version: string): strin
   if (op === '===') return undefined;
   const wildcard = version.endsWith('.*');
   const core = wildcard ? version.slice(0, -2) : version;
-  if (!valid(core)) return `'${version}' is not a valid PEP 440 version`;
+  // The specifier grammar already admits only PEP 440 shapes; pep440 confirms the ones with letters in them.
+  if (!PLAIN_RELEASE.test(core) && !valid(core)) return `'${version}' is not a valid PEP 440 version`;
   if (wildcard && op !== '==' && op !== '!=') return `a '.*' wildcard is only allowed with '==' and '!=' (not '${op}')`;
   if (core.includes('+') && op !== '==' && op !== '!=') return `a local version ('+${core.split('+')[1]}') is only allowed with '==', '!=' and '==='`;
   if (wildcard && /[a-z+]/i.test(core.replace(/^v/i, ''))) return `a '.*' wildcard cannot follow a pre-release, post-release, dev or local version`;

@@ -156,7 +156,9 @@ export type LineKind = 'blank' | 'comment' | 'requirement' | 'option' | 'error';
  * `firstLine`/`lastLine` are physical line numbers (zero-based).
  */
 export interface LogicalLine {
-  kind: LineKind;
+  readonly kind: LineKind;
+  /** The PEP 503 name of the line's requirement, if it names one: cheap to read for every line. */
+  readonly project?: string;
   firstLine: number;
   lastLine: number;
   /** Offsets of the logical line's text in the document (end excludes the line break). */
