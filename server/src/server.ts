@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import {
   CancellationToken,
   DidChangeConfigurationNotification,
+  DidChangeWatchedFilesNotification,
   DocumentDiagnosticReportKind,
   LSPErrorCodes,
   ResponseError,
@@ -71,7 +72,17 @@ export function register(connection: Connection): void {
       return undefined;
     }
   };
-  const service = createLanguageService({ readFile, env: process.env });
+  const listDirectory = (folder: string) => {
+    try {
+      return fs
+        .readdirSync(folder, { withFileTypes: true })
+        .slice(0, 1000)
+        .map((e) => ({ name: e.name, directory: e.isDirectory() }));
+    } catch {
+      return [];
+    }
+  };
+  const service = createLanguageService({ readFile, env: process.env, listDirectory });
 
   const parsed = new Map<string, { version: number; doc: ParsedDocument }>();
   const parsedOf = (document: TextDocument): ParsedDocument => {
@@ -144,6 +155,7 @@ export function register(connection: Connection): void {
         documentLinkProvider: { resolveProvider: false },
         foldingRangeProvider: true,
         hoverProvider: true,
+        completionProvider: { triggerCharacters: ['=', '>', '<', '~', '!', '[', ',', '-', ';', ' ', '/', '"', "'"], resolveProvider: true },
         semanticTokensProvider: { legend: SEMANTIC_TOKENS_LEGEND, full: true, range: true },
         ...(pullDiagnostics ? { diagnosticProvider: { identifier: 'requirements', interFileDependencies: true, workspaceDiagnostics: false } } : {}),
       },
@@ -162,6 +174,12 @@ export function register(connection: Connection): void {
   };
 
   connection.onInitialized(async () => {
+    // Included files that are not open change on disk too; ask the client to tell us (it watches better than we can).
+    if (capabilities.workspace?.didChangeWatchedFiles?.dynamicRegistration) {
+      void connection.client
+        .register(DidChangeWatchedFilesNotification.type, { watchers: [{ globPattern: '**/*.{txt,in}' }] })
+        .catch(() => undefined);
+    }
     if (capabilities.workspace?.didChangeConfiguration?.dynamicRegistration) {
       void connection.client.register(DidChangeConfigurationNotification.type, { section: 'requirements' }).catch(() => undefined);
     }
@@ -220,6 +238,13 @@ export function register(connection: Connection): void {
   connection.onDocumentSymbol((p, token) => withDocument('documentSymbol', p.textDocument.uri, [], token, (doc) => service.documentSymbols(doc)));
   connection.onDocumentLinks((p, token) => withDocument('documentLink', p.textDocument.uri, [], token, (doc, d) => service.documentLinks(uriToPath(d.uri), doc)));
   connection.onFoldingRanges((p, token) => withDocument('foldingRange', p.textDocument.uri, [], token, (doc) => service.foldingRanges(doc)));
+  connection.onCompletion((p, token) =>
+    withDocument('completion', p.textDocument.uri, { isIncomplete: false, items: [] }, token, (doc, d) => service.complete(uriToPath(d.uri), doc, p.position)),
+  );
+  connection.onCompletionResolve((item, token) => {
+    const resolved = runSafe('completionItem/resolve', item, token, () => service.resolveCompletion(item));
+    return resolved;
+  });
   connection.onHover((p, token) => withDocument('hover', p.textDocument.uri, null, token, (doc) => service.hover(doc, p.position)));
   connection.languages.semanticTokens.on((p, token) => withDocument('semanticTokens', p.textDocument.uri, { data: [] }, token, (doc) => service.semanticTokens(doc)));
   connection.languages.semanticTokens.onRange((p, token) =>

@@ -114,6 +114,30 @@ describe('push diagnostics client', () => {
     assert.equal(none, null);
   });
 
+  test('completion without an index: options, operators, markers and include paths', async () => {
+    fs.mkdirSync(path.join(dir, 'reqs'), { recursive: true });
+    fs.writeFileSync(path.join(dir, 'reqs', 'dev.txt'), '');
+    fs.writeFileSync(path.join(dir, 'reqs', 'notes.md'), '');
+    const text = '--ind\nrequests \ndjango; python_version \n-r reqs/\nflask==1.0 --h\n';
+    const uri = client.open(path.join(dir, 'complete.txt'), text);
+    const at = async (line: number, character: number) => (await client.request('textDocument/completion', { textDocument: { uri }, position: { line, character } })).items.map((i: any) => i.label);
+    assert.ok((await at(0, 5)).includes('--index-url'));
+    assert.deepEqual((await at(1, 9)).slice(0, 3), ['==', '>=', '~=']);
+    assert.ok((await at(2, 23)).includes('>='));
+    assert.deepEqual(await at(3, 8), ['dev.txt']);
+    assert.deepEqual(await at(4, 14), ['--global-option', '--config-settings', '--hash']);
+  });
+
+  test('a 1 MB line and 200,000 lines: the server answers, with bounded results', async () => {
+    const big = Array.from({ length: 200_000 }, (_, i) => `pkg${i}==1.${i}`).join('\n') + '\n' + 'x' + '=='.repeat(500_000);
+    const uri = client.open(path.join(dir, 'huge.txt'), big);
+    await client.waitForDiagnostics(uri, () => true, 60000);
+    const symbols = await client.request('textDocument/documentSymbol', { textDocument: { uri } });
+    assert.equal(symbols.length, 5000);
+    const hover = await client.request('textDocument/hover', { textDocument: { uri }, position: { line: 5, character: 5 } });
+    assert.match(hover.contents.value, /exactly this version/);
+  });
+
   test('garbage never kills the server', async () => {
     const junk = Array.from({ length: 2000 }, (_, i) => String.fromCharCode(...Array.from({ length: 40 }, (_, j) => (i * 31 + j * 7) % 0x2fff))).join('\n');
     const uri = client.open(path.join(dir, 'junk.txt'), junk);

@@ -1,6 +1,8 @@
 // The language service facade: feature functions over parsed documents and injected facts; no LSP connection, no I/O of its own.
 
-import type { Diagnostic, DocumentLink, DocumentSymbol, FoldingRange, Hover, Position, Range, SemanticTokens } from 'vscode-languageserver-types';
+import type { CompletionItem, CompletionList, Diagnostic, DocumentLink, DocumentSymbol, FoldingRange, Hover, Position, Range, SemanticTokens } from 'vscode-languageserver-types';
+import { complete, resolveCompletion, type DirectoryLister, type IndexFacts } from './completion.js';
+import * as path from 'node:path';
 import { parse } from '../syntax/parse.js';
 import type { ParsedDocument } from '../syntax/types.js';
 import { buildIncludeGraph, type FileReader, type IncludeGraph } from '../workspace/includes.js';
@@ -16,6 +18,10 @@ export interface LanguageServiceFacts {
   readFile: FileReader;
   /** For `${VAR}` in include paths, as pip expands them. */
   env?: Record<string, string | undefined>;
+  /** Lists a folder for include-path completion. */
+  listDirectory?: DirectoryLister;
+  /** What the package index knows right now (names, versions, extras); absent until it is wired. */
+  index?: () => IndexFacts | undefined;
 }
 
 export interface LanguageService {
@@ -27,6 +33,8 @@ export interface LanguageService {
   semanticTokens(doc: ParsedDocument, range?: Range): SemanticTokens;
   foldingRanges(doc: ParsedDocument): FoldingRange[];
   hover(doc: ParsedDocument, position: Position): Hover | null;
+  complete(filePath: string, doc: ParsedDocument, position: Position): CompletionList;
+  resolveCompletion(item: CompletionItem): CompletionItem;
 }
 
 export function createLanguageService(facts: LanguageServiceFacts): LanguageService {
@@ -40,5 +48,7 @@ export function createLanguageService(facts: LanguageServiceFacts): LanguageServ
     semanticTokens,
     foldingRanges,
     hover,
+    complete: (filePath, doc, position) => complete(doc, position, { index: facts.index?.(), listDirectory: facts.listDirectory, folder: path.dirname(filePath) }),
+    resolveCompletion: (item) => resolveCompletion(item, facts.index?.()),
   };
 }
