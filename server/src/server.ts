@@ -245,7 +245,7 @@ export function register(connection: Connection): void {
     const resolved = runSafe('completionItem/resolve', item, token, () => service.resolveCompletion(item));
     return resolved;
   });
-  connection.onHover((p, token) => withDocument('hover', p.textDocument.uri, null, token, (doc) => service.hover(doc, p.position)));
+  connection.onHover((p, token) => withDocument('hover', p.textDocument.uri, null, token, (doc, d) => service.hover(uriToPath(d.uri), doc, p.position)));
   connection.languages.semanticTokens.on((p, token) => withDocument('semanticTokens', p.textDocument.uri, { data: [] }, token, (doc) => service.semanticTokens(doc)));
   connection.languages.semanticTokens.onRange((p, token) =>
     withDocument('semanticTokens/range', p.textDocument.uri, { data: [] }, token, (doc) => service.semanticTokens(doc, p.range)),

@@ -138,6 +138,21 @@ describe('push diagnostics client', () => {
     assert.match(hover.contents.value, /exactly this version/);
   });
 
+  test('hover on a pin shows the specifier in words and why it is here (pip-compile # via chains)', async () => {
+    const file = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../fixtures/provenance/split/requirements.txt');
+    const uri = client.open(file, fs.readFileSync(file, 'utf8'));
+    const hover = await client.request('textDocument/hover', { textDocument: { uri }, position: { line: 8, character: 2 } });
+    const value: string = hover.contents.value;
+    assert.match(value, /\*\*asgiref\*\*/);
+    assert.match(value, /Wants exactly 3\.8\.1\./);
+    assert.match(value, /asgiref 3\.8\.1 ← django 5\.0\.6 ← requirements\.in:2/);
+    assert.match(value, /Pulls in\*\* typing-extensions/);
+    const inFile = path.join(path.dirname(file), 'requirements.in');
+    const inUri = client.open(inFile, fs.readFileSync(inFile, 'utf8'));
+    const compat = await client.request('textDocument/hover', { textDocument: { uri: inUri }, position: { line: 1, character: 1 } });
+    assert.match(compat.contents.value, /Wants 5\.0 or newer\./);
+  });
+
   test('garbage never kills the server', async () => {
     const junk = Array.from({ length: 2000 }, (_, i) => String.fromCharCode(...Array.from({ length: 40 }, (_, j) => (i * 31 + j * 7) % 0x2fff))).join('\n');
     const uri = client.open(path.join(dir, 'junk.txt'), junk);

@@ -4,6 +4,8 @@ import type { Hover, Position } from 'vscode-languageserver-types';
 import { lookupOption } from '../syntax/options.js';
 import { lineAt } from '../syntax/query.js';
 import type { ParsedDocument, Range, Token } from '../syntax/types.js';
+import type { Provenance } from '../workspace/provenance.js';
+import { requirementHover, type RequirementFacts } from './requirementHover.js';
 
 const OPERATOR_WORDS: Record<string, string> = {
   '==': 'exactly this version (a trailing .* matches a prefix)',
@@ -28,10 +30,25 @@ export function tokenAt(doc: ParsedDocument, position: Position): Token | undefi
   return line?.tokens.find((t) => contains(t.range, position));
 }
 
-export function hover(doc: ParsedDocument, position: Position): Hover | null {
+/** Facts for the requirement hover, looked up by normalized name; each may be unknown. */
+export interface HoverFacts {
+  requirement(name: string | undefined): Omit<RequirementFacts, 'folder' | 'provenance'>;
+  provenance?: () => Provenance | undefined;
+  folder: string;
+}
+
+export function hover(doc: ParsedDocument, position: Position, facts?: HoverFacts): Hover | null {
   const token = tokenAt(doc, position);
   if (!token) return null;
   let text: string | undefined;
+  if ((token.kind === 'name' || token.kind === 'extra' || token.kind === 'url' || token.kind === 'path') && facts) {
+    const line = lineAt(doc, position.line);
+    const r = line?.requirement;
+    if (r) {
+      const value = requirementHover(r, { ...facts.requirement(r.name?.normalized), provenance: facts.provenance?.(), folder: facts.folder });
+      return { contents: { kind: 'markdown', value }, range: token.range };
+    }
+  }
   if (token.kind === 'option') {
     const found = lookupOption(token.text);
     text = found.ok ? `**${found.spec.long}**${found.spec.short ? ` (${found.spec.short})` : ''}: ${found.spec.summary}` : `Unknown option '${token.text}'.`;

@@ -9,6 +9,7 @@ import { buildIncludeGraph, type FileReader, type IncludeGraph } from '../worksp
 import { computeDiagnostics } from './diagnostics.js';
 import { foldingRanges } from './folding.js';
 import { hover } from './hover.js';
+import { buildProvenance } from '../workspace/provenance.js';
 import { documentLinks } from './links.js';
 import { semanticTokens } from './semanticTokens.js';
 import { documentSymbols } from './symbols.js';
@@ -32,7 +33,7 @@ export interface LanguageService {
   documentLinks(filePath: string, doc: ParsedDocument): DocumentLink[];
   semanticTokens(doc: ParsedDocument, range?: Range): SemanticTokens;
   foldingRanges(doc: ParsedDocument): FoldingRange[];
-  hover(doc: ParsedDocument, position: Position): Hover | null;
+  hover(filePath: string, doc: ParsedDocument, position: Position): Hover | null;
   complete(filePath: string, doc: ParsedDocument, position: Position): CompletionList;
   resolveCompletion(item: CompletionItem): CompletionItem;
 }
@@ -47,7 +48,12 @@ export function createLanguageService(facts: LanguageServiceFacts): LanguageServ
     documentLinks,
     semanticTokens,
     foldingRanges,
-    hover,
+    hover: (filePath, doc, position) =>
+      hover(doc, position, {
+        folder: path.dirname(filePath),
+        provenance: () => buildProvenance(filePath, doc, facts.readFile),
+        requirement: (name) => ({ project: name ? facts.index?.()?.project(name) : undefined }),
+      }),
     complete: (filePath, doc, position) => complete(doc, position, { index: facts.index?.(), listDirectory: facts.listDirectory, folder: path.dirname(filePath) }),
     resolveCompletion: (item) => resolveCompletion(item, facts.index?.()),
   };

@@ -1,0 +1,78 @@
+// Hover on a requirement: what it is, what the specifier means, installed and latest versions, and why it is here.
+
+import * as path from 'node:path';
+import type { RequirementNode, SpecifierClause } from '../syntax/types.js';
+import { formatChain, type Provenance } from '../workspace/provenance.js';
+import type { ProjectFact } from './completion.js';
+
+export interface RequirementFacts {
+  project?: ProjectFact;
+  installed?: { version: string; location?: string };
+  /** The environment's description, e.g. `.venv (Python 3.11.7)`, shown when nothing is installed. */
+  environment?: string;
+  provenance?: Provenance;
+  /** Folder that chains are shown relative to. */
+  folder: string;
+}
+
+/** `~=2.2` → `>=2.2, ==2.*`, in words. */
+export function describeClause(c: SpecifierClause): string {
+  const op = c.operator.text;
+  const v = c.version?.text ?? '…';
+  switch (op) {
+    case '==':
+      return v.endsWith('.*') ? `any ${v} release` : `exactly ${v}`;
+    case '!=':
+      return v.endsWith('.*') ? `no ${v} release` : `anything but ${v}`;
+    case '>=':
+      return `${v} or newer`;
+    case '<=':
+      return `${v} or older`;
+    case '>':
+      return `newer than ${v}`;
+    case '<':
+      return `older than ${v}`;
+    case '===':
+      return `the exact string ${v}`;
+    case '~=': {
+      const release = v.replace(/^v/i, '').split(/[^0-9.]/)[0].split('.');
+      const prefix = release.slice(0, Math.max(1, release.length - 1)).join('.');
+      return `a compatible release: >=${v}, ==${prefix}.*`;
+    }
+    default:
+      return `${op}${v}`;
+  }
+}
+
+export function requirementHover(r: RequirementNode, facts: RequirementFacts): string {
+  const name = r.name?.text ?? r.url?.text ?? r.path?.text ?? '';
+  const out: string[] = [];
+  const project = facts.project;
+  out.push(`**${name}**${project?.summary ? ` — ${project.summary}` : ''}`);
+  if (r.specifier?.clauses.length) out.push(`Wants ${r.specifier.clauses.map(describeClause).join(', and ')}.`);
+  else if (r.url) out.push(`From ${r.url.kind === 'vcs' ? `${r.url.vcs} repository` : 'URL'} \`${r.url.text.replace(/\/\/[^/@]*@/, '//')}\`.`);
+  else if (r.path) out.push(`From the local path \`${r.path.text}\`.`);
+  else out.push('Any version.');
+  if (r.marker) out.push(`Only where \`${r.marker.text.trim()}\`.`);
+  const versions: string[] = [];
+  if (facts.installed) versions.push(`installed **${facts.installed.version}**`);
+  else if (facts.environment) versions.push(`not installed in ${facts.environment}`);
+  if (project?.latest) versions.push(`latest **${project.latest}**`);
+  if (versions.length) out.push(versions.join(' · '));
+
+  const key = r.name?.normalized;
+  const prov = facts.provenance;
+  if (key && prov) {
+    const chains = prov.chains(key, 5);
+    if (chains.length) {
+      out.push('**Why it is here**\n' + chains.map((c) => `- ${formatChain(c, facts.folder)}`).join('\n'));
+    } else if (prov.sources.length) {
+      const src = prov.sourceLineOf(key);
+      if (src?.line) out.push(`Asked for in ${path.relative(facts.folder, src.file)}:${src.line.firstLine + 1}.`);
+    }
+    const deps = prov.dependenciesOf(key);
+    if (deps.length) out.push(`**Pulls in** ${deps.map((d) => d.name).join(', ')}`);
+  }
+  if (key) out.push(`[${project?.projectUrl ?? `https://pypi.org/project/${key}/`}](${project?.projectUrl ?? `https://pypi.org/project/${key}/`})`);
+  return out.join('\n\n');
+}

@@ -1,0 +1,118 @@
+// Why a pin is in a compiled file: chains of `# via` parents up to the `.in` line that asked for it.
+
+import * as path from 'node:path';
+import { parse } from '../syntax/parse.js';
+import type { LogicalLine, ParsedDocument } from '../syntax/types.js';
+import { readAnnotations, type AnnotatedPin, type CompiledFile, type ViaEntry } from './annotations.js';
+import { buildIncludeGraph, type FileReader } from './includes.js';
+
+/** Where a top-level requirement was asked for: a line of a source file. */
+export interface SourceLine {
+  file: string;
+  /** Zero-based; undefined when the file no longer has the package (a stale compiled file). */
+  line?: LogicalLine;
+  option: '-r' | '-c';
+}
+
+export interface Chain {
+  /** From the pin itself up to the package asked for by a source file. */
+  packages: AnnotatedPin[];
+  source?: SourceLine;
+}
+
+export interface Provenance {
+  compiled: CompiledFile;
+  /** The `.in` files this compiled file came from (absolute paths). */
+  sources: string[];
+  chains(name: string, limit?: number): Chain[];
+  /** Pins that list `name` among their `# via` parents: what `name` pulled in. */
+  dependenciesOf(name: string): AnnotatedPin[];
+  /** Where a source file asks for `name` (for top-level pins). */
+  sourceLineOf(name: string, option?: '-r' | '-c', file?: string): SourceLine | undefined;
+}
+
+/** The sources of a compiled file: the header's command, else a sibling `.in` of the same stem. */
+export function sourceFiles(filePath: string, compiled: CompiledFile, read: FileReader): string[] {
+  const dir = path.dirname(filePath);
+  const named = compiled.sources.map((s) => path.resolve(dir, s)).filter((p) => read(p) !== undefined);
+  if (named.length) return named;
+  const sibling = path.join(dir, path.basename(filePath).replace(/\.txt$/i, '') + '.in');
+  return sibling !== filePath && read(sibling) !== undefined ? [sibling] : [];
+}
+
+export function buildProvenance(filePath: string, doc: ParsedDocument, read: FileReader): Provenance {
+  const compiled = readAnnotations(doc);
+  const dir = path.dirname(filePath);
+  const sources = sourceFiles(filePath, compiled, read);
+  const parsedCache = new Map<string, ParsedDocument | undefined>();
+  const load = (p: string) => {
+    if (!parsedCache.has(p)) {
+      const text = read(p);
+      parsedCache.set(p, text === undefined ? undefined : parse(text));
+    }
+    return parsedCache.get(p);
+  };
+  const children = new Map<string, AnnotatedPin[]>();
+  for (const pin of compiled.pins.values()) {
+    for (const v of pin.via) {
+      if (v.kind !== 'package') continue;
+      const list = children.get(v.normalized) ?? [];
+      list.push(pin);
+      children.set(v.normalized, list);
+    }
+  }
+
+  const sourceLineOf = (name: string, option: '-r' | '-c' = '-r', file?: string): SourceLine | undefined => {
+    const roots = file ? [path.resolve(dir, file)] : sources;
+    for (const root of roots) {
+      const rootDoc = load(root);
+      if (!rootDoc) continue;
+      // The package may be asked for in the .in itself or in a file it includes.
+      const candidates = [{ path: root, document: rootDoc }, ...buildIncludeGraph(root, rootDoc, read).files];
+      for (const c of candidates) {
+        const line = c.document.lines.find((l) => l.project === name);
+        if (line) return { file: c.path, line, option };
+      }
+      if (file) return { file: root, option };
+    }
+    return undefined;
+  };
+
+  const chains = (name: string, limit = 5): Chain[] => {
+    const start = compiled.pins.get(name);
+    if (!start) return [];
+    const out: Chain[] = [];
+    // Breadth first, so the shortest chains come first.
+    const queue: AnnotatedPin[][] = [[start]];
+    let steps = 0;
+    while (queue.length && out.length < limit && steps++ < 10_000) {
+      const chain = queue.shift()!;
+      const top = chain[chain.length - 1];
+      for (const v of top.via) {
+        if (out.length >= limit) break;
+        if (v.kind === 'file') {
+          out.push({ packages: chain, source: sourceLineOf(top.normalized, v.option, v.path) });
+          continue;
+        }
+        const parent = compiled.pins.get(v.normalized);
+        if (!parent || chain.includes(parent) || chain.length > 30) continue;
+        queue.push([...chain, parent]);
+      }
+    }
+    return out;
+  };
+
+  return { compiled, sources, chains, dependenciesOf: (name) => children.get(name) ?? [], sourceLineOf };
+}
+
+/** `asgiref 3.8.1 ← django 5.0.6 ← requirements.in:4` */
+export function formatChain(chain: Chain, relativeTo: string): string {
+  const parts = chain.packages.map((p) => (p.version ? `${p.name} ${p.version}` : p.name));
+  if (chain.source) {
+    const rel = path.relative(relativeTo, chain.source.file) || path.basename(chain.source.file);
+    parts.push(chain.source.line ? `${rel}:${chain.source.line.firstLine + 1}` : `${rel} (no longer listed there)`);
+  }
+  return parts.join(' ← ');
+}
+
+export type { ViaEntry };
