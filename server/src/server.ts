@@ -155,6 +155,9 @@ export function register(connection: Connection): void {
         documentLinkProvider: { resolveProvider: false },
         foldingRangeProvider: true,
         hoverProvider: true,
+        definitionProvider: true,
+        referencesProvider: true,
+        inlayHintProvider: true,
         completionProvider: { triggerCharacters: ['=', '>', '<', '~', '!', '[', ',', '-', ';', ' ', '/', '"', "'"], resolveProvider: true },
         semanticTokensProvider: { legend: SEMANTIC_TOKENS_LEGEND, full: true, range: true },
         ...(pullDiagnostics ? { diagnosticProvider: { identifier: 'requirements', interFileDependencies: true, workspaceDiagnostics: false } } : {}),
@@ -245,6 +248,11 @@ export function register(connection: Connection): void {
     const resolved = runSafe('completionItem/resolve', item, token, () => service.resolveCompletion(item));
     return resolved;
   });
+  connection.onDefinition((p, token) => withDocument('definition', p.textDocument.uri, [], token, (doc, d) => service.definition(uriToPath(d.uri), doc, p.position)));
+  connection.onReferences((p, token) =>
+    withDocument('references', p.textDocument.uri, [], token, (doc, d) => service.references(uriToPath(d.uri), doc, p.position, p.context?.includeDeclaration ?? true)),
+  );
+  connection.languages.inlayHint.on((p, token) => withDocument('inlayHint', p.textDocument.uri, [], token, (doc, d) => service.inlayHints(uriToPath(d.uri), doc, p.range)));
   connection.onHover((p, token) => withDocument('hover', p.textDocument.uri, null, token, (doc, d) => service.hover(uriToPath(d.uri), doc, p.position)));
   connection.languages.semanticTokens.on((p, token) => withDocument('semanticTokens', p.textDocument.uri, { data: [] }, token, (doc) => service.semanticTokens(doc)));
   connection.languages.semanticTokens.onRange((p, token) =>

@@ -153,6 +153,26 @@ describe('push diagnostics client', () => {
     assert.match(compat.contents.value, /Wants 5\.0 or newer\./);
   });
 
+  test('definition, references and resolved-version hints between .in and .txt', async () => {
+    const folder = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../fixtures/provenance/split');
+    const txt = path.join(folder, 'requirements.txt');
+    const uri = client.open(txt, fs.readFileSync(txt, 'utf8'));
+    const inUri = pathToFileURL(path.join(folder, 'requirements.in')).toString();
+    const def = async (line: number, character: number) =>
+      (await client.request('textDocument/definition', { textDocument: { uri }, position: { line, character } })).map((l: any) => [l.uri.split('/').pop(), l.range.start.line]);
+    assert.deepEqual(await def(18, 1), [['requirements.in', 1]], 'a top-level pin goes to its .in line');
+    assert.deepEqual(await def(12, 1), [['base.in', 0]], 'through a nested -r');
+    assert.deepEqual(await def(8, 1), [['requirements.txt', 18]], 'a transitive pin goes to its parent');
+    assert.deepEqual(await def(9, 12), [['requirements.txt', 18]], 'a name in # via goes to that pin');
+    const refs = await client.request('textDocument/references', { textDocument: { uri }, position: { line: 18, character: 1 }, context: { includeDeclaration: false } });
+    assert.deepEqual(
+      refs.map((l: any) => [l.uri.split('/').pop(), l.range.start.line]),
+      [['requirements.txt', 9], ['requirements.txt', 29], ['requirements.in', 1]],
+    );
+    const hints = await client.request('textDocument/inlayHint', { textDocument: { uri: inUri }, range: { start: { line: 0, character: 0 }, end: { line: 10, character: 0 } } });
+    assert.deepEqual(hints.map((h: any) => [h.position.line, h.label]), [[1, '→ 5.0.6'], [3, '→ 2.32.3']]);
+  });
+
   test('garbage never kills the server', async () => {
     const junk = Array.from({ length: 2000 }, (_, i) => String.fromCharCode(...Array.from({ length: 40 }, (_, j) => (i * 31 + j * 7) % 0x2fff))).join('\n');
     const uri = client.open(path.join(dir, 'junk.txt'), junk);

@@ -1,6 +1,6 @@
 // The language service facade: feature functions over parsed documents and injected facts; no LSP connection, no I/O of its own.
 
-import type { CompletionItem, CompletionList, Diagnostic, DocumentLink, DocumentSymbol, FoldingRange, Hover, Position, Range, SemanticTokens } from 'vscode-languageserver-types';
+import type { CompletionItem, CompletionList, InlayHint, Location, Diagnostic, DocumentLink, DocumentSymbol, FoldingRange, Hover, Position, Range, SemanticTokens } from 'vscode-languageserver-types';
 import { complete, resolveCompletion, type DirectoryLister, type IndexFacts } from './completion.js';
 import * as path from 'node:path';
 import { parse } from '../syntax/parse.js';
@@ -9,6 +9,7 @@ import { buildIncludeGraph, type FileReader, type IncludeGraph } from '../worksp
 import { computeDiagnostics } from './diagnostics.js';
 import { foldingRanges } from './folding.js';
 import { hover } from './hover.js';
+import { definition, references, resolvedVersionHints } from './navigation.js';
 import { buildProvenance } from '../workspace/provenance.js';
 import { documentLinks } from './links.js';
 import { semanticTokens } from './semanticTokens.js';
@@ -36,6 +37,9 @@ export interface LanguageService {
   hover(filePath: string, doc: ParsedDocument, position: Position): Hover | null;
   complete(filePath: string, doc: ParsedDocument, position: Position): CompletionList;
   resolveCompletion(item: CompletionItem): CompletionItem;
+  definition(filePath: string, doc: ParsedDocument, position: Position): Location[];
+  references(filePath: string, doc: ParsedDocument, position: Position, includeDeclaration: boolean): Location[];
+  inlayHints(filePath: string, doc: ParsedDocument, range?: Range): InlayHint[];
 }
 
 export function createLanguageService(facts: LanguageServiceFacts): LanguageService {
@@ -56,5 +60,8 @@ export function createLanguageService(facts: LanguageServiceFacts): LanguageServ
       }),
     complete: (filePath, doc, position) => complete(doc, position, { index: facts.index?.(), listDirectory: facts.listDirectory, folder: path.dirname(filePath) }),
     resolveCompletion: (item) => resolveCompletion(item, facts.index?.()),
+    definition: (filePath, doc, position) => definition(filePath, doc, position, facts.readFile),
+    references: (filePath, doc, position, includeDeclaration) => references(filePath, doc, position, facts.readFile, includeDeclaration),
+    inlayHints: (filePath, doc, range) => resolvedVersionHints(filePath, doc, facts.readFile, range),
   };
 }

@@ -1,0 +1,103 @@
+// Go to definition, find references, and the resolved version beside each `.in` requirement.
+
+import * as path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { InlayHintKind, type InlayHint, type Location, type Position } from 'vscode-languageserver-types';
+import { parse } from '../syntax/parse.js';
+import { lineAt } from '../syntax/query.js';
+import type { ParsedDocument, Range } from '../syntax/types.js';
+import { readAnnotations, type ViaEntry } from '../workspace/annotations.js';
+import { resolveIncludeTarget, type FileReader } from '../workspace/includes.js';
+import { buildProvenance } from '../workspace/provenance.js';
+
+const uriOf = (p: string) => pathToFileURL(p).toString();
+const START: Range = { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
+
+function inside(r: Range, p: Position): boolean {
+  if (p.line < r.start.line || p.line > r.end.line) return false;
+  if (p.line === r.start.line && p.character < r.start.character) return false;
+  return !(p.line === r.end.line && p.character > r.end.character);
+}
+
+/** The package the cursor is on: a requirement's name, or a name inside a `# via` comment. */
+function packageAt(doc: ParsedDocument, position: Position): { name: string; via?: ViaEntry } | undefined {
+  const line = lineAt(doc, position.line);
+  const r = line?.requirement;
+  if (r?.name && inside(r.name.range, position)) return { name: r.name.normalized };
+  if (line?.kind === 'comment' || line?.comment) {
+    for (const pin of readAnnotations(doc).pins.values()) {
+      const via = pin.via.find((v) => inside(v.range, position));
+      if (via) return { name: via.kind === 'package' ? via.normalized : '', via };
+    }
+  }
+  return undefined;
+}
+
+export function definition(filePath: string, doc: ParsedDocument, position: Position, read: FileReader): Location[] {
+  const line = lineAt(doc, position.line);
+  // -r / -c: the file itself.
+  for (const o of line?.options ?? []) {
+    if ((o.canonical === '--requirement' || o.canonical === '--constraint') && o.value && inside(o.value.range, position)) {
+      const target = resolveIncludeTarget(filePath, o.value.text);
+      return target ? [{ uri: uriOf(target), range: START }] : [];
+    }
+  }
+  const at = packageAt(doc, position);
+  if (!at) return [];
+  const prov = buildProvenance(filePath, doc, read);
+  if (at.via?.kind === 'file') {
+    const target = path.resolve(path.dirname(filePath), at.via.path);
+    return read(target) === undefined ? [] : [{ uri: uriOf(target), range: START }];
+  }
+  if (at.via) {
+    const pin = prov.compiled.pins.get(at.name);
+    return pin ? [{ uri: uriOf(filePath), range: pin.line.requirement!.name!.range }] : [];
+  }
+  const pin = prov.compiled.pins.get(at.name);
+  if (!pin) return [];
+  const out: Location[] = [];
+  for (const v of pin.via) {
+    if (v.kind === 'file') {
+      const src = prov.sourceLineOf(at.name, v.option, v.path);
+      if (src?.line?.requirement?.name) out.push({ uri: uriOf(src.file), range: src.line.requirement.name.range });
+    } else {
+      const parent = prov.compiled.pins.get(v.normalized);
+      if (parent?.line.requirement?.name) out.push({ uri: uriOf(filePath), range: parent.line.requirement.name.range });
+    }
+  }
+  return out;
+}
+
+export function references(filePath: string, doc: ParsedDocument, position: Position, read: FileReader, includeDeclaration: boolean): Location[] {
+  const at = packageAt(doc, position);
+  if (!at?.name) return [];
+  const prov = buildProvenance(filePath, doc, read);
+  const out: Location[] = [];
+  const own = prov.compiled.pins.get(at.name);
+  if (includeDeclaration && own?.line.requirement?.name) out.push({ uri: uriOf(filePath), range: own.line.requirement.name.range });
+  for (const pin of prov.compiled.pins.values()) {
+    for (const v of pin.via) if (v.kind === 'package' && v.normalized === at.name) out.push({ uri: uriOf(filePath), range: v.range });
+  }
+  const src = prov.sourceLineOf(at.name);
+  if (src?.line?.requirement?.name) out.push({ uri: uriOf(src.file), range: src.line.requirement.name.range });
+  return out;
+}
+
+/** In a `.in` file: `→ 5.0.6` after each requirement that the compiled `.txt` of the same stem pins. */
+export function resolvedVersionHints(filePath: string, doc: ParsedDocument, read: FileReader, range?: Range): InlayHint[] {
+  if (!/\.in$/i.test(filePath)) return [];
+  const compiledPath = filePath.replace(/\.in$/i, '.txt');
+  const text = read(compiledPath);
+  if (text === undefined) return [];
+  const pins = readAnnotations(parse(text)).pins;
+  const out: InlayHint[] = [];
+  for (const line of doc.lines) {
+    if (!line.project || (range && (line.lastLine < range.start.line || line.firstLine > range.end.line))) continue;
+    const pin = pins.get(line.project);
+    const r = line.requirement;
+    if (!pin?.version || !r) continue;
+    const end = (r.marker ?? r.specifier ?? r.extras ?? r.name)!.range.end;
+    out.push({ position: end, label: `→ ${pin.version}`, kind: InlayHintKind.Type, paddingLeft: true, tooltip: `Pinned to ${pin.version} in ${path.basename(compiledPath)}` });
+  }
+  return out;
+}
