@@ -4,6 +4,7 @@ import * as fs from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import {
   CancellationToken,
+  CodeActionKind,
   DidChangeConfigurationNotification,
   DidChangeWatchedFilesNotification,
   DocumentDiagnosticReportKind,
@@ -17,7 +18,7 @@ import {
   type InitializeResult,
 } from 'vscode-languageserver/node.js';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { createLanguageService } from './service/index.js';
+import { createLanguageService, SOURCE_NORMALIZE, SOURCE_SORT } from './service/index.js';
 import { SEMANTIC_TOKENS_LEGEND } from './service/semanticTokens.js';
 import { DEFAULT_SETTINGS, readSettings, type Settings } from './settings.js';
 import type { ParsedDocument } from './syntax/types.js';
@@ -158,6 +159,7 @@ export function register(connection: Connection): void {
         definitionProvider: true,
         referencesProvider: true,
         inlayHintProvider: true,
+        codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, CodeActionKind.Source, SOURCE_SORT, SOURCE_NORMALIZE], resolveProvider: true },
         completionProvider: { triggerCharacters: ['=', '>', '<', '~', '!', '[', ',', '-', ';', ' ', '/', '"', "'"], resolveProvider: true },
         semanticTokensProvider: { legend: SEMANTIC_TOKENS_LEGEND, full: true, range: true },
         ...(pullDiagnostics ? { diagnosticProvider: { identifier: 'requirements', interFileDependencies: true, workspaceDiagnostics: false } } : {}),
@@ -253,6 +255,11 @@ export function register(connection: Connection): void {
     withDocument('references', p.textDocument.uri, [], token, (doc, d) => service.references(uriToPath(d.uri), doc, p.position, p.context?.includeDeclaration ?? true)),
   );
   connection.languages.inlayHint.on((p, token) => withDocument('inlayHint', p.textDocument.uri, [], token, (doc, d) => service.inlayHints(uriToPath(d.uri), doc, p.range)));
+  connection.onCodeAction((p, token) => withDocument('codeAction', p.textDocument.uri, [], token, (doc) => service.codeActions(p.textDocument.uri, doc, p.context ?? { diagnostics: [] })));
+  connection.onCodeActionResolve((action, token) => {
+    const uri = (action.data as { uri?: string } | undefined)?.uri;
+    return uri ? withDocument('codeAction/resolve', uri, action, token, (doc) => service.resolveCodeAction(action, doc)) : action;
+  });
   connection.onHover((p, token) => withDocument('hover', p.textDocument.uri, null, token, (doc, d) => service.hover(uriToPath(d.uri), doc, p.position)));
   connection.languages.semanticTokens.on((p, token) => withDocument('semanticTokens', p.textDocument.uri, { data: [] }, token, (doc) => service.semanticTokens(doc)));
   connection.languages.semanticTokens.onRange((p, token) =>

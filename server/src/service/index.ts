@@ -1,6 +1,6 @@
 // The language service facade: feature functions over parsed documents and injected facts; no LSP connection, no I/O of its own.
 
-import type { CompletionItem, CompletionList, InlayHint, Location, Diagnostic, DocumentLink, DocumentSymbol, FoldingRange, Hover, Position, Range, SemanticTokens } from 'vscode-languageserver-types';
+import type { CodeAction, CodeActionContext, CompletionItem, CompletionList, InlayHint, Location, Diagnostic, DocumentLink, DocumentSymbol, FoldingRange, Hover, Position, Range, SemanticTokens } from 'vscode-languageserver-types';
 import { complete, resolveCompletion, type DirectoryLister, type IndexFacts } from './completion.js';
 import * as path from 'node:path';
 import { parse } from '../syntax/parse.js';
@@ -9,6 +9,8 @@ import { buildIncludeGraph, type FileReader, type IncludeGraph } from '../worksp
 import { computeDiagnostics } from './diagnostics.js';
 import { foldingRanges } from './folding.js';
 import { hover } from './hover.js';
+import { quickFixes, resolveAction, sourceActions, SOURCE_NORMALIZE, SOURCE_SORT } from './codeActions.js';
+export { SOURCE_NORMALIZE, SOURCE_SORT };
 import { definition, references, resolvedVersionHints } from './navigation.js';
 import { buildProvenance } from '../workspace/provenance.js';
 import { documentLinks } from './links.js';
@@ -40,6 +42,8 @@ export interface LanguageService {
   definition(filePath: string, doc: ParsedDocument, position: Position): Location[];
   references(filePath: string, doc: ParsedDocument, position: Position, includeDeclaration: boolean): Location[];
   inlayHints(filePath: string, doc: ParsedDocument, range?: Range): InlayHint[];
+  codeActions(uri: string, doc: ParsedDocument, context: CodeActionContext): CodeAction[];
+  resolveCodeAction(action: CodeAction, doc: ParsedDocument): CodeAction;
 }
 
 export function createLanguageService(facts: LanguageServiceFacts): LanguageService {
@@ -63,5 +67,10 @@ export function createLanguageService(facts: LanguageServiceFacts): LanguageServ
     definition: (filePath, doc, position) => definition(filePath, doc, position, facts.readFile),
     references: (filePath, doc, position, includeDeclaration) => references(filePath, doc, position, facts.readFile, includeDeclaration),
     inlayHints: (filePath, doc, range) => resolvedVersionHints(filePath, doc, facts.readFile, range),
+    codeActions: (uri, doc, context) => {
+      const wants = (kind: string) => !context.only?.length || context.only.some((k) => kind === k || kind.startsWith(`${k}.`));
+      return [...(wants('quickfix') ? quickFixes(uri, doc, context.diagnostics ?? []) : []), ...sourceActions(uri).filter((a) => wants(a.kind!))];
+    },
+    resolveCodeAction: resolveAction,
   };
 }
