@@ -217,3 +217,41 @@ describe('pull diagnostics client', () => {
     }
   });
 });
+
+describe('cross-file and hash-mode diagnostics', () => {
+  test('conflicting specifiers across a -c constraints file, with related information', async () => {
+    const dir = tempDir();
+    fs.writeFileSync(path.join(dir, 'constraints.txt'), 'django<4\n');
+    const { client } = await TestClient.start();
+    try {
+      const uri = client.open(path.join(dir, 'requirements.txt'), '-c constraints.txt\ndjango>=5\nflask>=2,<3\nflask>=2.5\n');
+      const diags = await client.waitForDiagnostics(uri, (d) => d.some((x) => x.code === 'conflicting-specifiers'));
+      const conflicts = diags.filter((d) => d.code === 'conflicting-specifiers');
+      assert.equal(conflicts.length, 1, JSON.stringify(diags));
+      assert.equal(conflicts[0].range.start.line, 1);
+      assert.match(conflicts[0].message, /'>=5' together with '<4' \(constraints\.txt\)/);
+      assert.ok(conflicts[0].relatedInformation![0].location.uri.endsWith('/constraints.txt'));
+    } finally {
+      await client.stop();
+    }
+  });
+
+  test('hash-checking mode: a requirement without --hash, and an unpinned one', async () => {
+    const h = `--hash=sha256:${'a'.repeat(64)}`;
+    const { client } = await TestClient.start();
+    try {
+      const uri = client.open('/tmp/rls-hash/requirements.txt', `flask==3.0 ${h}\nrequests==2.0\ndjango>=5 ${h}\n`);
+      const diags = await client.waitForDiagnostics(uri, (d) => d.length >= 2);
+      assert.deepEqual(
+        diags.map((d) => [d.code, d.range.start.line]),
+        [
+          ['hash-mode', 1],
+          ['hash-mode', 2],
+        ],
+      );
+      assert.match(diags[0].message, /no --hash, but 2 other requirements have --hash/);
+    } finally {
+      await client.stop();
+    }
+  });
+});

@@ -6,6 +6,7 @@ import { DiagnosticSeverity, type Diagnostic, type DiagnosticRelatedInformation 
 import type { LogicalLine, ParsedDocument, RequirementNode } from '../syntax/types.js';
 import type { IncludeGraph } from '../workspace/includes.js';
 import { SOURCE, toDiagnostic } from './convert.js';
+import { satisfiable } from './specifierBounds.js';
 
 /** Diagnostics beyond this many are dropped, so a 200,000-line file of garbage stays responsive. */
 export const MAX_DIAGNOSTICS = 1000;
@@ -18,6 +19,8 @@ export function computeDiagnostics(filePath: string, doc: ParsedDocument, graph:
   }
   if (graph) includeDiagnostics(graph, out);
   duplicateDiagnostics(filePath, doc, graph, out);
+  conflictDiagnostics(filePath, doc, graph, out);
+  hashModeDiagnostics(doc, out);
   return out.slice(0, MAX_DIAGNOSTICS);
 }
 
@@ -118,4 +121,71 @@ function duplicate(later: RequirementNode, first: Occurrence, where?: string): D
     message: `'${later.name!.text}' is already required ${loc}; keep one line (pip combines both specifiers, which can conflict).`,
     relatedInformation: related,
   };
+}
+
+/**
+ * `django>=5` here and `django<4` in an included or constraints file: no release satisfies both, so
+ * pip's resolver will fail. Lines with markers are left out (they may apply to different platforms).
+ */
+function conflictDiagnostics(filePath: string, doc: ParsedDocument, graph: IncludeGraph | undefined, out: Diagnostic[]): void {
+  const ownUri = pathToFileURL(filePath).toString();
+  const mentions = new Map<string, Occurrence[]>();
+  const collect = (uri: string, file: string, lines: readonly LogicalLine[], only?: Set<string>) => {
+    for (const line of lines) {
+      if (!line.project || (only && !only.has(line.project))) continue;
+      const r = line.requirement;
+      if (!r?.name || r.marker || !r.specifier?.clauses.length) continue;
+      const list = mentions.get(line.project) ?? [];
+      list.push({ uri, file, line, requirement: r });
+      mentions.set(line.project, list);
+    }
+  };
+  // Only projects named more than once (here, or here and in an include) can conflict; `project` is cheap to read.
+  const counts = new Map<string, number>();
+  for (const l of doc.lines) if (l.project) counts.set(l.project, (counts.get(l.project) ?? 0) + 1);
+  const candidates = new Set<string>();
+  for (const [p, n] of counts) if (n > 1) candidates.add(p);
+  for (const f of graph?.files ?? []) for (const l of f.document.lines) if (l.project && counts.has(l.project)) candidates.add(l.project);
+  if (candidates.size === 0) return;
+  collect(ownUri, filePath, doc.lines, candidates);
+  for (const f of graph?.files ?? []) collect(pathToFileURL(f.path).toString(), f.path, f.document.lines, candidates);
+  for (const [, list] of mentions) {
+    if (list.length < 2 || !list.some((o) => o.uri === ownUri)) continue;
+    const clauses = list.flatMap((o) => o.requirement.specifier!.clauses);
+    if (satisfiable(clauses)) continue;
+    for (const o of list) {
+      if (o.uri !== ownUri) continue;
+      const others = list.filter((x) => x !== o);
+      out.push({
+        range: o.requirement.specifier!.range,
+        severity: DiagnosticSeverity.Error,
+        code: 'conflicting-specifiers',
+        source: SOURCE,
+        message: `No version of '${o.requirement.name!.text}' satisfies '${o.requirement.specifier!.text}' together with ${others
+          .map((x) => `'${x.requirement.specifier!.text}'${x.uri === ownUri ? ` (line ${x.line.firstLine + 1})` : ` (${path.basename(x.file)})`}`)
+          .join(', ')}; pip's resolver will fail.`,
+        relatedInformation: others.map((x) => ({ location: { uri: x.uri, range: x.requirement.specifier!.range }, message: `'${x.requirement.name!.text}${x.requirement.specifier!.text}' here` })),
+      });
+    }
+  }
+}
+
+/** pip's hash-checking mode: once any requirement has --hash (or --require-hashes is set), every one needs a hash and a == pin. */
+function hashModeDiagnostics(doc: ParsedDocument, out: Diagnostic[]): void {
+  if (!doc.text.includes('--hash') && !doc.text.includes('--require-hashes')) return;
+  const required = doc.lines.some((l) => l.kind === 'option' && l.options.some((o) => o.canonical === '--require-hashes'));
+  const reqs = doc.lines.filter((l) => l.kind === 'requirement').map((l) => l.requirement!);
+  const hashed = reqs.filter((r) => r.hashes.length > 0);
+  if (!required && hashed.length === 0) return;
+  const why = required ? '--require-hashes is set' : `${hashed.length} other requirement${hashed.length === 1 ? ' has' : 's have'} --hash`;
+  for (const r of reqs) {
+    const where = r.name?.range ?? r.url?.range ?? r.path?.range ?? r.range;
+    if (r.editable) {
+      out.push({ range: where, severity: DiagnosticSeverity.Error, code: 'hash-mode', source: SOURCE, message: `pip cannot check hashes of an editable requirement, and ${why}: pip will refuse the whole file.` });
+    } else if (r.hashes.length === 0) {
+      out.push({ range: where, severity: DiagnosticSeverity.Error, code: 'hash-mode', source: SOURCE, message: `This requirement has no --hash, but ${why}: pip will refuse the whole file. Add --hash=sha256:… for it.` });
+    } else if (r.name && !r.url && !r.path && !(r.specifier?.clauses.length === 1 && (r.specifier.clauses[0].operator.text === '==' || r.specifier.clauses[0].operator.text === '===') && !r.specifier.clauses[0].version?.text.endsWith('.*'))) {
+      out.push({ range: r.specifier?.range ?? where, severity: DiagnosticSeverity.Error, code: 'hash-mode', source: SOURCE, message: `In hash-checking mode pip needs an exact pin (==1.2.3) for '${r.name.text}'.` });
+    }
+  }
 }
