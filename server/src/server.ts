@@ -112,7 +112,7 @@ export function register(connection: Connection): void {
     const doc = parsedOf(document);
     const graph = service.includeGraph(filePath, doc);
     dependencies.set(document.uri, new Set(graph.files.map((f) => f.path).concat(graph.edges.map((e) => e.target ?? ''))));
-    return service.diagnostics(filePath, doc);
+    return service.diagnostics(filePath, doc, graph);
   };
 
   // Push: coalesce bursts of changes into one computation per document on the next turn of the event loop.

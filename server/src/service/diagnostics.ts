@@ -170,22 +170,51 @@ function conflictDiagnostics(filePath: string, doc: ParsedDocument, graph: Inclu
   }
 }
 
+/** Beyond this many hash-mode problems one summary line stands for the rest (a 5,000-line file in the wrong mode stays fast). */
+const MAX_HASH_MODE = 100;
+
 /** pip's hash-checking mode: once any requirement has --hash (or --require-hashes is set), every one needs a hash and a == pin. */
 function hashModeDiagnostics(doc: ParsedDocument, out: Diagnostic[]): void {
   if (!doc.text.includes('--hash') && !doc.text.includes('--require-hashes')) return;
-  const required = doc.lines.some((l) => l.kind === 'option' && l.options.some((o) => o.canonical === '--require-hashes'));
-  const reqs = doc.lines.filter((l) => l.kind === 'requirement').map((l) => l.requirement!);
-  const hashed = reqs.filter((r) => r.hashes.length > 0);
+  const required = doc.lines.some((l) => l.kind === 'option' && l.text.includes('--require-hashes') && l.options.some((o) => o.canonical === '--require-hashes'));
+  // Reading the text first keeps the nodes of unhashed lines unbuilt until they are reported.
+  const reqLines = doc.lines.filter((l) => l.kind === 'requirement');
+  const hashed = reqLines.filter((l) => l.text.includes('--hash') && l.requirement!.hashes.length > 0);
   if (!required && hashed.length === 0) return;
   const why = required ? '--require-hashes is set' : `${hashed.length} other requirement${hashed.length === 1 ? ' has' : 's have'} --hash`;
-  for (const r of reqs) {
+  const hashedSet = new Set(hashed);
+  let reported = 0;
+  let skipped = 0;
+  for (const line of reqLines) {
+    const isHashed = hashedSet.has(line);
+    if (isHashed && !line.text.includes('==')) {
+      // fall through to the pin check below
+    } else if (isHashed) {
+      const c = line.requirement!.specifier?.clauses;
+      if (c?.length === 1 && (c[0].operator.text === '==' || c[0].operator.text === '===') && !c[0].version?.text.endsWith('.*')) continue;
+    }
+    if (reported >= MAX_HASH_MODE) {
+      skipped++;
+      continue;
+    }
+    reported++;
+    const r = line.requirement!;
     const where = r.name?.range ?? r.url?.range ?? r.path?.range ?? r.range;
     if (r.editable) {
       out.push({ range: where, severity: DiagnosticSeverity.Error, code: 'hash-mode', source: SOURCE, message: `pip cannot check hashes of an editable requirement, and ${why}: pip will refuse the whole file.` });
-    } else if (r.hashes.length === 0) {
+    } else if (!isHashed) {
       out.push({ range: where, severity: DiagnosticSeverity.Error, code: 'hash-mode', source: SOURCE, message: `This requirement has no --hash, but ${why}: pip will refuse the whole file. Add --hash=sha256:… for it.` });
-    } else if (r.name && !r.url && !r.path && !(r.specifier?.clauses.length === 1 && (r.specifier.clauses[0].operator.text === '==' || r.specifier.clauses[0].operator.text === '===') && !r.specifier.clauses[0].version?.text.endsWith('.*'))) {
+    } else if (r.name && !r.url && !r.path) {
       out.push({ range: r.specifier?.range ?? where, severity: DiagnosticSeverity.Error, code: 'hash-mode', source: SOURCE, message: `In hash-checking mode pip needs an exact pin (==1.2.3) for '${r.name.text}'.` });
     }
+  }
+  if (skipped > 0) {
+    out.push({
+      range: hashed[0]?.range ?? doc.lines[0].range,
+      severity: DiagnosticSeverity.Error,
+      code: 'hash-mode',
+      source: SOURCE,
+      message: `${skipped} more requirements are not hashed or not pinned with == (only the first ${MAX_HASH_MODE} are marked); pip will refuse the whole file.`,
+    });
   }
 }

@@ -5,7 +5,7 @@ import { complete, resolveCompletion, type DirectoryLister, type IndexFacts } fr
 import * as path from 'node:path';
 import { parse } from '../syntax/parse.js';
 import type { ParsedDocument } from '../syntax/types.js';
-import { buildIncludeGraph, type FileReader, type IncludeGraph } from '../workspace/includes.js';
+import { buildIncludeGraph, type FileReader, type IncludeGraph, type ParseCache } from '../workspace/includes.js';
 import { computeDiagnostics } from './diagnostics.js';
 import { foldingRanges } from './folding.js';
 import { hover } from './hover.js';
@@ -31,7 +31,8 @@ export interface LanguageServiceFacts {
 export interface LanguageService {
   parse(text: string): ParsedDocument;
   includeGraph(filePath: string, doc: ParsedDocument): IncludeGraph;
-  diagnostics(filePath: string, doc: ParsedDocument): Diagnostic[];
+  /** Pass the include graph when the caller has built it already. */
+  diagnostics(filePath: string, doc: ParsedDocument, graph?: IncludeGraph): Diagnostic[];
   documentSymbols(doc: ParsedDocument): DocumentSymbol[];
   documentLinks(filePath: string, doc: ParsedDocument): DocumentLink[];
   semanticTokens(doc: ParsedDocument, range?: Range): SemanticTokens;
@@ -47,11 +48,16 @@ export interface LanguageService {
 }
 
 export function createLanguageService(facts: LanguageServiceFacts): LanguageService {
-  const includeGraph = (filePath: string, doc: ParsedDocument) => buildIncludeGraph(filePath, doc, facts.readFile, facts.env);
+  // Included files are parsed once per text; bounded so that a huge tree of includes cannot grow it forever.
+  const parseCache: ParseCache = new Map();
+  const includeGraph = (filePath: string, doc: ParsedDocument) => {
+    if (parseCache.size > 2000) parseCache.clear();
+    return buildIncludeGraph(filePath, doc, facts.readFile, facts.env, parseCache);
+  };
   return {
     parse,
     includeGraph,
-    diagnostics: (filePath, doc) => computeDiagnostics(filePath, doc, includeGraph(filePath, doc)),
+    diagnostics: (filePath, doc, graph) => computeDiagnostics(filePath, doc, graph ?? includeGraph(filePath, doc)),
     documentSymbols,
     documentLinks,
     semanticTokens,

@@ -74,13 +74,22 @@ export interface IncludeGraph {
 
 const MAX_FILES = 200;
 
+/** Parsed included files by path, reused while their text is the same string. */
+export type ParseCache = Map<string, { text: string; doc: ParsedDocument }>;
+
 /** Walks `-r`/`-c` from `root`, reading each file once; cycles are marked, never followed. */
-export function buildIncludeGraph(root: string, rootDoc: ParsedDocument, read: FileReader, env?: Record<string, string | undefined>): IncludeGraph {
+export function buildIncludeGraph(root: string, rootDoc: ParsedDocument, read: FileReader, env?: Record<string, string | undefined>, cache?: ParseCache): IncludeGraph {
   const parsedCache = new Map<string, ParsedDocument | undefined>([[root, rootDoc]]);
   const load = (p: string): ParsedDocument | undefined => {
     if (!parsedCache.has(p)) {
       const text = read(p);
-      parsedCache.set(p, text === undefined ? undefined : parse(text));
+      let doc: ParsedDocument | undefined;
+      if (text !== undefined) {
+        const hit = cache?.get(p);
+        doc = hit && hit.text === text ? hit.doc : parse(text);
+        cache?.set(p, { text, doc });
+      }
+      parsedCache.set(p, doc);
     }
     return parsedCache.get(p);
   };
