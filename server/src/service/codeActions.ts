@@ -28,6 +28,8 @@ function edit(uri: string, edits: TextEdit[]): WorkspaceEdit {
 export function quickFixes(uri: string, doc: ParsedDocument, diagnostics: Diagnostic[]): CodeAction[] {
   const out: CodeAction[] = [];
   for (const d of diagnostics) {
+    // Clients echo diagnostics back; one without a range (seen from Neovim 0.7 plugins) is skipped, not fatal.
+    if (!d?.range?.start) continue;
     const line = lineAt(doc, d.range.start.line);
     if (!line) continue;
     switch (d.code) {

@@ -1,0 +1,215 @@
+-- Starts requirements-language-server for `requirements` buffers, on every Neovim from 0.7 on.
+--
+-- 0.11+: vim.lsp.config + vim.lsp.enable (so `lsp/requirements_ls.lua` and the user's own
+-- vim.lsp.config('requirements_ls', …) merge as they do for any server);
+-- 0.8–0.10: a FileType autocmd calling vim.lsp.start, which reuses a client per root;
+-- 0.7: the same autocmd with vim.lsp.start_client + vim.lsp.buf_attach_client, one client per root.
+
+local M = {}
+
+M.name = 'requirements_ls'
+
+M.defaults = {
+  cmd = { 'requirements-language-server', '--stdio' },
+  filetypes = { 'requirements' },
+  root_markers = { '.venv', 'pyproject.toml', '.git' },
+  -- The `requirements` settings section (see :help requirements_ls-settings).
+  settings = {},
+}
+
+--- The options given to the last setup() merged over the defaults; nil before setup().
+M.config = nil
+
+local uv = vim.uv or vim.loop
+local has = function(feature)
+  return vim.fn.has(feature) == 1
+end
+
+--- The nearest folder above `path` (a file or folder) holding any of `markers`;
+--- the file's own folder when none does. Nearest wins over marker order, so a
+--- `pyproject.toml` in a sub-project beats a `.git` further up.
+function M.root_dir(path, markers)
+  markers = markers or (M.config or M.defaults).root_markers
+  local start
+  if path == nil or path == '' then
+    start = vim.fn.getcwd()
+  else
+    local stat = uv.fs_stat(path)
+    start = (stat and stat.type == 'directory') and vim.fn.fnamemodify(path, ':p') or vim.fn.fnamemodify(path, ':p:h')
+  end
+  start = start:gsub('[/\\]+$', '')
+  if start == '' then
+    start = '/'
+  end
+  local dir = start
+  while true do
+    for _, marker in ipairs(markers) do
+      if uv.fs_stat(dir .. '/' .. marker) then
+        return dir
+      end
+    end
+    local parent = vim.fn.fnamemodify(dir, ':h')
+    if parent == dir or parent == '' then
+      return start
+    end
+    dir = parent
+  end
+end
+
+--- Answers workspace/configuration from the client's `settings`, and only for our own section:
+--- 0.7 has no such answer unless the capability is advertised and a handler given.
+local function configuration_handler(_, result, ctx)
+  local client = vim.lsp.get_client_by_id(ctx.client_id)
+  local settings = (client and client.config.settings) or {}
+  local response = {}
+  for i, item in ipairs((result and result.items) or {}) do
+    local value = vim.NIL
+    local section = item.section
+    if section == 'requirements' or (type(section) == 'string' and section:sub(1, 13) == 'requirements.') then
+      value = settings
+      for part in vim.gsplit(section, '.', true) do
+        value = type(value) == 'table' and value[part] or nil
+      end
+      if value == nil then
+        value = vim.NIL
+      end
+    end
+    response[i] = value
+  end
+  return response
+end
+
+M.handlers = { ['workspace/configuration'] = configuration_handler }
+
+local function capabilities(extra)
+  local caps = vim.lsp.protocol.make_client_capabilities()
+  caps = vim.tbl_deep_extend('force', caps, { workspace = { configuration = true } })
+  return vim.tbl_deep_extend('force', caps, extra or {})
+end
+
+--- The client configuration shared by every code path (everything but root_dir).
+local function client_config(config)
+  local settings = config.settings or {}
+  return {
+    name = M.name,
+    cmd = config.cmd,
+    -- The server reads `initializationOptions` as the settings, then asks for the section.
+    init_options = settings,
+    settings = { requirements = settings },
+    capabilities = capabilities(config.capabilities),
+    handlers = vim.tbl_extend('force', M.handlers, config.handlers or {}),
+    on_attach = config.on_attach,
+    on_init = config.on_init,
+  }
+end
+
+--- Only real files: no help, terminal, scratch or `fugitive://` buffers.
+local function attachable(bufnr)
+  if vim.bo[bufnr].buftype ~= '' then
+    return false
+  end
+  local name = vim.api.nvim_buf_get_name(bufnr)
+  return not name:match('^%a[%w+.-]*://')
+end
+
+local clients_by_root = {} -- 0.7: root_dir -> client id
+local warned_missing = false
+
+--- Starts (or reuses) the client for the root of `bufnr` and attaches it. Returns the client id.
+function M.attach(bufnr)
+  bufnr = (bufnr == nil or bufnr == 0) and vim.api.nvim_get_current_buf() or bufnr
+  local config = M.config or M.defaults
+  if not attachable(bufnr) then
+    return nil
+  end
+  if type(config.cmd) == 'table' and vim.fn.executable(config.cmd[1]) ~= 1 then
+    -- Once, not on every buffer (0.7 would raise an error in each FileType autocmd).
+    if not warned_missing then
+      warned_missing = true
+      vim.notify(('requirements_ls: %s is not executable; see :checkhealth requirements_ls'):format(config.cmd[1]), vim.log.levels.WARN)
+    end
+    return nil
+  end
+  local root = M.root_dir(vim.api.nvim_buf_get_name(bufnr), config.root_markers)
+  local client = client_config(config)
+  client.root_dir = root
+  if vim.lsp.start then
+    return vim.lsp.start(client, { bufnr = bufnr })
+  end
+  local id = clients_by_root[root]
+  -- get_client_by_id also finds a client still initializing, which client_is_stopped() would not.
+  local existing = id and vim.lsp.get_client_by_id(id)
+  if not existing or existing.is_stopped() then
+    id = vim.lsp.start_client(client)
+    clients_by_root[root] = id
+  end
+  if id then
+    vim.lsp.buf_attach_client(bufnr, id)
+  end
+  return id
+end
+
+--- Clients of this server, on any version.
+function M.clients(bufnr)
+  local all = vim.lsp.get_clients and vim.lsp.get_clients({ bufnr = bufnr }) or (bufnr and vim.lsp.buf_get_clients(bufnr) or vim.lsp.get_active_clients())
+  local ours = {}
+  for _, client in pairs(all) do
+    if client.name == M.name then
+      table.insert(ours, client)
+    end
+  end
+  return ours
+end
+
+--- setup({ cmd, settings, root_markers, filetypes, capabilities, on_attach, handlers })
+function M.setup(opts)
+  M.config = vim.tbl_deep_extend('force', vim.deepcopy(M.defaults), opts or {})
+  -- Lists replace rather than merge.
+  for _, key in ipairs({ 'cmd', 'filetypes', 'root_markers' }) do
+    if opts and opts[key] then
+      M.config[key] = opts[key]
+    end
+  end
+  local config = M.config
+
+  if has('nvim-0.11') and vim.lsp.config and vim.lsp.enable then
+    local client = client_config(config)
+    client.name = nil
+    client.filetypes = config.filetypes
+    client.root_markers = config.root_markers
+    -- 0.11.0 calls root_dir(bufnr, on_dir); a pre-release called root_dir(on_dir).
+    client.root_dir = function(bufnr, on_dir)
+      if type(bufnr) == 'function' then
+        bufnr, on_dir = vim.api.nvim_get_current_buf(), bufnr
+      end
+      if attachable(bufnr) then
+        on_dir(M.root_dir(vim.api.nvim_buf_get_name(bufnr), config.root_markers))
+      end
+    end
+    vim.lsp.config(M.name, client)
+    vim.lsp.enable(M.name)
+    return
+  end
+
+  local group = vim.api.nvim_create_augroup('requirements_ls', { clear = true })
+  local filetypes = {}
+  for _, ft in ipairs(config.filetypes) do
+    filetypes[ft] = true
+  end
+  vim.api.nvim_create_autocmd('FileType', {
+    group = group,
+    pattern = config.filetypes,
+    callback = function(args)
+      M.attach(args.buf)
+    end,
+    desc = 'Start requirements-language-server',
+  })
+  -- Buffers already open when setup() runs (a lazy-loading plugin manager).
+  for _, bufnr in ipairs(vim.api.nvim_list_bufs()) do
+    if vim.api.nvim_buf_is_loaded(bufnr) and filetypes[vim.bo[bufnr].filetype] then
+      M.attach(bufnr)
+    end
+  end
+end
+
+return M

@@ -1,0 +1,223 @@
+// The Neovim plugin in a real headless Neovim: filetype, attach, diagnostics, completion, hover, :checkhealth.
+//
+// One Neovim run loads the plugin from the repo as a plugin manager would (fixtures/neovim/init.lua),
+// opens a copy of fixtures/neovim/workspace, and writes what it saw to a JSON file
+// (fixtures/neovim/driver.lua); each test below asserts one part of that record.
+
+import { test, describe, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const PLUGIN = path.join(REPO, 'client/neovim');
+const FIXTURES = path.join(REPO, 'test/clients/fixtures/neovim');
+const SERVER = path.join(REPO, 'server/bin/requirements-language-server.cjs');
+/** Another Neovim than the one on PATH, e.g. a newer build: NVIM_BIN=/path/to/nvim. */
+const NVIM = process.env.NVIM_BIN || 'nvim';
+const INSTALL_HINT = 'install it (Debian: apt-get install -y neovim, as .ci/run does) or point NVIM_BIN at a Neovim binary';
+
+interface Diagnostic {
+  line: number;
+  code: string | null;
+  message: string;
+}
+interface Result {
+  nvim: string;
+  /** Per driver step, the Lua error it hit. */
+  errors: Record<string, string>;
+  filetypes: Record<string, string>;
+  clients: Record<string, { id: number; root: string } | null>;
+  notes_clients: number;
+  diagnostics: Diagnostic[];
+  completion_option: string[];
+  completion_operator: string[];
+  hover: { kind?: string; value?: string } | string;
+  provenance: { kind?: string; value?: string } | string;
+  code_action_title: string;
+  code_action_text: string;
+  health: string[];
+  info_command: boolean;
+  configuration_capability: boolean;
+  /** JSON, encoded when it was given. */
+  configuration_answer: string;
+  diagnostics_after_disable: number;
+  lsp_config: { cmd: string[]; filetypes: string[]; root_markers: string[]; settings: Record<string, unknown> } | null;
+  help_tags: string[];
+}
+
+describe('Neovim plugin (client/neovim) in headless Neovim', () => {
+  let dir: string;
+  let workspace: string;
+  let run: Result | Error;
+  let serverVersion: string;
+  let seconds = 0;
+
+  before(() => {
+    dir = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'rls-nvim-')));
+    workspace = path.join(dir, 'workspace');
+    fs.cpSync(path.join(FIXTURES, 'workspace'), workspace, { recursive: true });
+    // A virtual environment next to pyproject.toml, for :checkhealth to find.
+    fs.mkdirSync(path.join(workspace, 'proj/.venv/bin'), { recursive: true });
+    fs.writeFileSync(path.join(workspace, 'proj/.venv/bin/python'), '');
+    serverVersion = spawnSync(process.execPath, [SERVER, '--version'], { encoding: 'utf8' }).stdout.trim();
+    run = runNeovim();
+  });
+
+  after(() => {
+    if (dir) fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  function runNeovim(): Result | Error {
+    const version = spawnSync(NVIM, ['--version'], { encoding: 'utf8' });
+    if (version.error || version.status !== 0) {
+      return new Error(`Neovim is not available as '${NVIM}' (${version.error?.message ?? `exit ${version.status}`}): ${INSTALL_HINT}`);
+    }
+    if (!fs.existsSync(path.join(REPO, 'server/dist/main.cjs'))) return new Error('server/dist/main.cjs is missing: run `npm run build` first');
+    const resultFile = path.join(dir, 'result.json');
+    const env: NodeJS.ProcessEnv = {
+      ...process.env,
+      XDG_CONFIG_HOME: path.join(dir, 'xdg/config'),
+      XDG_DATA_HOME: path.join(dir, 'xdg/data'),
+      XDG_STATE_HOME: path.join(dir, 'xdg/state'),
+      XDG_CACHE_HOME: path.join(dir, 'xdg/cache'),
+      RLS_PLUGIN: PLUGIN,
+      RLS_NODE: process.execPath,
+      RLS_SERVER: SERVER,
+      RLS_WORKSPACE: workspace,
+      RLS_RESULT: resultFile,
+      RLS_SCRATCH: path.join(dir, 'scratch'),
+    };
+    // Not from an outer environment or an outer Neovim's terminal.
+    for (const name of ['VIRTUAL_ENV', 'NVIM', 'NVIM_LISTEN_ADDRESS', 'VIMINIT', 'MYVIMRC']) delete env[name];
+    const started = Date.now();
+    const nvim = spawnSync(NVIM, ['--headless', '--clean', '-u', path.join(FIXTURES, 'init.lua'), '-c', `luafile ${path.join(FIXTURES, 'driver.lua')}`], {
+      cwd: workspace,
+      env,
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'pipe'],
+      timeout: 60_000,
+      killSignal: 'SIGKILL',
+    });
+    seconds = (Date.now() - started) / 1000;
+    const output = `exit ${nvim.status ?? nvim.signal}; stdout: ${nvim.stdout}; stderr: ${nvim.stderr}`;
+    if (nvim.error) return new Error(`Neovim did not finish: ${nvim.error.message}; ${output}`);
+    if (!fs.existsSync(resultFile)) return new Error(`Neovim wrote no result: ${output}`);
+    return JSON.parse(fs.readFileSync(resultFile, 'utf8')) as Result;
+  }
+
+  /** The recorded run; throws (so the test fails) when Neovim is missing, the run broke, or `step` failed. */
+  function seen(step?: string): Result {
+    if (run instanceof Error) throw run;
+    const error = step && run.errors[step];
+    if (error) throw new Error(`driver step '${step}' failed in Neovim ${run.nvim}: ${error}`);
+    return run;
+  }
+
+  test('Neovim is installed and the run finishes in time', () => {
+    const result = seen();
+    assert.deepEqual(Object.keys(result.errors), [], `driver steps failed: ${JSON.stringify(result.errors)}`);
+    assert.ok(seconds < 30, `the Neovim run took ${seconds} s`);
+    assert.match(result.nvim, /^0\.\d+\.\d+$/);
+  });
+
+  test('filetype `requirements` for requirements, constraints and requirements/ files; plain .txt stays `text`', () => {
+    assert.deepEqual(seen('filetypes').filetypes, {
+      'proj/requirements-dev.txt': 'requirements',
+      'proj/requirements.in': 'requirements',
+      'proj/constraints.txt': 'requirements',
+      'proj/foo-requirements.txt': 'requirements',
+      'proj/requirements/prod.txt': 'requirements',
+      'proj/requirements-new.txt': 'requirements',
+      'proj/notes.txt': 'text',
+      'loose/requirements.txt': 'requirements',
+    });
+  });
+
+  test('the client attaches, one per root: the pyproject.toml folder, else the file’s folder', () => {
+    const { clients, notes_clients } = seen('clients');
+    const dev = clients['proj/requirements-dev.txt'];
+    const input = clients['proj/requirements.in'];
+    const nested = clients['proj/requirements/prod.txt'];
+    const loose = clients['loose/requirements.txt'];
+    assert.ok(dev && input && nested && loose, `not attached: ${JSON.stringify(clients)}`);
+    assert.equal(dev.root, path.join(workspace, 'proj'));
+    assert.equal(input.id, dev.id, 'files under one root share a client');
+    assert.equal(nested.id, dev.id, 'proj/requirements/prod.txt is under the proj root too');
+    assert.equal(loose.root, path.join(workspace, 'loose'));
+    assert.notEqual(loose.id, dev.id);
+    assert.equal(notes_clients, 0, 'no client for notes.txt');
+  });
+
+  test('diagnostics arrive for the broken lines, with their codes', () => {
+    assert.deepEqual(
+      seen('diagnostics').diagnostics.map((d) => [d.line, d.code]),
+      [
+        [2, 'missing-version'],
+        [3, 'unknown-option'],
+      ],
+    );
+  });
+
+  test('completion: `--ind|` offers --index-url, `requests |` offers ==', () => {
+    const result = seen('completion');
+    assert.ok(result.completion_option.includes('--index-url'), `got ${JSON.stringify(result.completion_option)}`);
+    assert.ok(result.completion_operator.includes('=='), `got ${JSON.stringify(result.completion_operator)}`);
+  });
+
+  test('hover on -r explains the option', () => {
+    const hover = seen('hover').hover;
+    assert.ok(typeof hover === 'object' && typeof hover.value === 'string', `got ${JSON.stringify(hover)}`);
+    assert.match(hover.value, /--requirement/);
+    assert.match(hover.value, /Install from the given requirements file/);
+  });
+
+  test('hover on a pip-compile pin shows why it is there', () => {
+    const hover = seen('provenance').provenance;
+    assert.ok(typeof hover === 'object' && typeof hover.value === 'string', `got ${JSON.stringify(hover)}`);
+    assert.match(hover.value, /asgiref 3\.8\.1 ← django 5\.0\.6 ← requirements\.in:1/);
+  });
+
+  test("a code action applies: '=' becomes '=='", () => {
+    const r = seen('code_action');
+    assert.equal(r.code_action_title, "Replace '=' with '=='");
+    assert.equal(r.code_action_text, 'flask==2.0');
+  });
+
+  test(':checkhealth requirements_ls reports the server version, Node and the .venv; :RequirementsLsInfo exists', () => {
+    const result = seen('health');
+    const health = result.health.join('\n');
+    assert.match(serverVersion, /^\d+\.\d+\.\d+/);
+    // `- OK: …` up to 0.9, `- OK …` from 0.10.
+    assert.ok(health.includes(`server version ${serverVersion}`) && /OK:? server version/.test(health), health);
+    assert.ok(health.includes(`Node.js ${process.version}`), health);
+    assert.ok(health.includes(path.join(workspace, 'proj/.venv')), health);
+    assert.doesNotMatch(health, /ERROR/);
+    assert.equal(result.info_command, true, 'plugin/ defines :RequirementsLsInfo');
+  });
+
+  test('settings: workspace/configuration is advertised and answered for `requirements` only, and the server obeys', () => {
+    const result = seen('settings');
+    assert.equal(result.configuration_capability, true);
+    assert.deepEqual(JSON.parse(result.configuration_answer), [{ diagnostics: { enable: true }, logLevel: 'debug' }, { enable: true }, null]);
+    assert.equal(result.diagnostics_after_disable, 0, 'diagnostics.enable = false, read back through workspace/configuration, clears them');
+  });
+
+  test('lsp/requirements_ls.lua has nvim-lspconfig’s shape for vim.lsp.enable()', () => {
+    const config = seen('lsp_config').lsp_config;
+    assert.ok(config, 'lsp/requirements_ls.lua is not on the runtimepath');
+    assert.deepEqual(config.cmd, ['requirements-language-server', '--stdio']);
+    assert.deepEqual(config.filetypes, ['requirements']);
+    assert.deepEqual(config.root_markers, ['.venv', 'pyproject.toml', '.git']);
+  });
+
+  test('the help file builds its tags', () => {
+    const tags = seen('help').help_tags;
+    for (const tag of ['requirements_ls', 'requirements_ls.setup()', 'requirements_ls-settings', ':RequirementsLsInfo']) {
+      assert.ok(tags.includes(tag), `missing *${tag}* in ${JSON.stringify(tags)}`);
+    }
+  });
+});
