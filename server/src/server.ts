@@ -83,7 +83,8 @@ export function register(connection: Connection): void {
       return [];
     }
   };
-  const service = createLanguageService({ readFile, env: process.env, listDirectory });
+  const exists = (p: string) => fs.existsSync(p);
+  const service = createLanguageService({ readFile, env: process.env, listDirectory, exists });
 
   const parsed = new Map<string, { version: number; doc: ParsedDocument }>();
   const parsedOf = (document: TextDocument): ParsedDocument => {

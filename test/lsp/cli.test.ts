@@ -42,6 +42,15 @@ test('check --format json, and exit 0 when there are only warnings', () => {
   assert.equal(out[0].line, 2);
 });
 
+test('local paths are checked on disk, as pip checks them', () => {
+  const dir = workspace({ 'r.txt': './missing-pkg\n-e ./here\n./dist/x-1.0-py3-none-any.whl\n' });
+  fs.mkdirSync(path.join(dir, 'here'));
+  const r = run(['check', 'r.txt', '--format', 'json'], dir);
+  const out = JSON.parse(r.stdout);
+  assert.deepEqual(out.map((d: any) => [d.code, d.line]), [['path-not-found', 1], ['path-not-found', 3]]);
+  assert.equal(r.status, 1);
+});
+
 test('check of a missing file is an error; --version and --help answer', () => {
   const dir = workspace({});
   assert.equal(run(['check', 'nope.txt'], dir).status, 1);

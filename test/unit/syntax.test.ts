@@ -180,7 +180,7 @@ describe('comments, continuations, options', () => {
     assert.deepEqual(line.requirement!.hashes.map((x) => x.text), [`sha256:${h}`, `sha256:${'b'.repeat(64)}`]);
     assert.deepEqual(line.options.map((o) => o.canonical), ['--hash', '--hash', '--config-settings']);
     assert.deepEqual(doc.diagnostics, []);
-    assert.deepEqual(codes('foo -r other.txt'), ['option-not-allowed-here']);
+    assert.deepEqual(codes('foo -r other.txt'), ['ignored-option']);
   });
 
   test('editables, VCS URLs, archives, wheels and local paths', () => {

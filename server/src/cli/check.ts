@@ -22,7 +22,7 @@ function readText(filePath: string): string | undefined {
 
 /** Checks each file and every file it includes with -r/-c (each reported once). */
 export function checkFiles(files: string[]): CheckResult[] {
-  const service = createLanguageService({ readFile: readText, env: process.env });
+  const service = createLanguageService({ readFile: readText, env: process.env, exists: (p) => fs.existsSync(p) });
   const results: CheckResult[] = [];
   const queue = files.map((f) => path.resolve(f));
   const done = new Set<string>();

@@ -11,7 +11,10 @@ import { satisfiable } from './specifierBounds.js';
 /** Diagnostics beyond this many are dropped, so a 200,000-line file of garbage stays responsive. */
 export const MAX_DIAGNOSTICS = 1000;
 
-export function computeDiagnostics(filePath: string, doc: ParsedDocument, graph: IncludeGraph | undefined): Diagnostic[] {
+/** Whether a local path exists; absent in contexts without a disk (the check is then skipped). */
+export type PathExists = (absolutePath: string) => boolean;
+
+export function computeDiagnostics(filePath: string, doc: ParsedDocument, graph: IncludeGraph | undefined, exists?: PathExists): Diagnostic[] {
   const out: Diagnostic[] = [];
   for (const d of doc.diagnostics) {
     out.push(toDiagnostic(d));
@@ -20,6 +23,7 @@ export function computeDiagnostics(filePath: string, doc: ParsedDocument, graph:
   if (graph) includeDiagnostics(graph, out);
   duplicateDiagnostics(filePath, doc, graph, out);
   conflictDiagnostics(filePath, doc, graph, out);
+  if (exists) pathDiagnostics(filePath, doc, exists, out);
   hashModeDiagnostics(doc, out);
   return out.slice(0, MAX_DIAGNOSTICS);
 }
@@ -216,5 +220,23 @@ function hashModeDiagnostics(doc: ParsedDocument, out: Diagnostic[]): void {
       source: SOURCE,
       message: `${skipped} more requirements are not hashed or not pinned with == (only the first ${MAX_HASH_MODE} are marked); pip will refuse the whole file.`,
     });
+  }
+}
+
+/** A cheap look at the text, so that the nodes of ordinary `name==1.0` lines are not built. */
+function mayBePath(text: string): boolean {
+  const word = /^\s*(?:(?:-e|--editable)(?:\s+|=))?(\S+)/.exec(text)?.[1] ?? '';
+  return !word.includes('://') && !/^[a-z+]+:/i.test(word) && /^[.~/\\]|[/\\]|\.(whl|zip|tar\.gz|tgz|tar\.bz2|tar\.xz|tar)$/i.test(word);
+}
+
+/** pip looks at the disk: a path that does not exist is an error there (read as a name, then rejected). */
+function pathDiagnostics(filePath: string, doc: ParsedDocument, exists: PathExists, out: Diagnostic[]): void {
+  for (const line of doc.lines) {
+    if (line.kind !== 'requirement' || !mayBePath(line.text)) continue;
+    const p = line.requirement?.path;
+    if (!p || p.text.includes('${')) continue;
+    const target = path.resolve(path.dirname(filePath), p.text.replace(/^~(?=$|[/\\])/, process.env.HOME ?? '~'));
+    if (exists(target)) continue;
+    out.push({ range: p.range, severity: DiagnosticSeverity.Error, code: 'path-not-found', source: SOURCE, message: `'${p.text}' does not exist (looked for ${target}); pip will reject this line.` });
   }
 }

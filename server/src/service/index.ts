@@ -22,6 +22,8 @@ export interface LanguageServiceFacts {
   readFile: FileReader;
   /** For `${VAR}` in include paths, as pip expands them. */
   env?: Record<string, string | undefined>;
+  /** Whether a local path exists, for `./pkg` and `-e ./pkg` lines. */
+  exists?: (absolutePath: string) => boolean;
   /** Lists a folder for include-path completion. */
   listDirectory?: DirectoryLister;
   /** What the package index knows right now (names, versions, extras); absent until it is wired. */
@@ -57,7 +59,7 @@ export function createLanguageService(facts: LanguageServiceFacts): LanguageServ
   return {
     parse,
     includeGraph,
-    diagnostics: (filePath, doc, graph) => computeDiagnostics(filePath, doc, graph ?? includeGraph(filePath, doc)),
+    diagnostics: (filePath, doc, graph) => computeDiagnostics(filePath, doc, graph ?? includeGraph(filePath, doc), facts.exists),
     documentSymbols,
     documentLinks,
     semanticTokens,

@@ -281,7 +281,8 @@ function parseOptions(b: LineBuilder, start: number, end: number, afterRequireme
     const spec = found.spec;
     node.canonical = spec.long;
     if (afterRequirement && !spec.perRequirement) {
-      b.report('option-not-allowed-here', `'${flag}' cannot follow a requirement: put it on its own line (only --hash, --config-settings and --global-option can)`, w.start, flagEnd);
+      // pip parses it and then ignores it: a silent no-op is worth a warning.
+      b.report('ignored-option', `pip ignores '${flag}' after a requirement: put it on its own line (only --hash, --config-settings and --global-option apply to a requirement)`, w.start, flagEnd, 'warning');
     }
     let valueStart = -1;
     let valueEnd = -1;
@@ -316,7 +317,14 @@ function parseOptions(b: LineBuilder, start: number, end: number, afterRequireme
     node.value = { text: value, range: b.range(valueStart, valueEnd) };
     node.range = b.range(w.start, valueEnd);
     if (spec.long === '--hash') checkHash(b, value, valueStart, valueEnd);
-    if (value === '' && spec.value !== 'text') b.report('missing-option-value', `'${flag}' needs a ${spec.metavar ?? 'value'} after it`, w.start, valueEnd);
+    if (spec.choices && !spec.choices.includes(value)) {
+      b.report('invalid-option-value', `'${value}' is not a value pip accepts for ${spec.long}: use one of ${spec.choices.join(', ')}`, valueStart, valueEnd);
+    }
+    if (spec.long === '--config-settings' && !value.includes('=')) {
+      b.report('invalid-option-value', `--config-settings takes KEY=VALUE, not '${value}'`, valueStart, valueEnd);
+    }
+    // pip accepts an empty value (`--index-url=`) but it is almost certainly a mistake.
+    if (value === '' && spec.value !== 'text') b.report('missing-option-value', `'${flag}' has an empty value; give a ${spec.metavar ?? 'value'}`, w.start, valueEnd, 'warning');
   }
   return out;
 }

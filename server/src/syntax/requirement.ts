@@ -48,7 +48,12 @@ export function parseRequirement(b: LineBuilder, start: number, end: number, edi
 
   if (markerAt !== -1) {
     b.token('semicolon', markerAt, markerAt + 1);
-    req.marker = parseMarker(b, markerAt + sep.length, end);
+    if (skipSpaces(text, markerAt + 1, end) >= end) {
+      // pip treats an empty marker as no marker at all.
+      b.report('empty-marker', `Nothing follows ';': add a marker such as python_version >= "3.9", or remove the ';'`, markerAt, markerAt + 1, 'warning');
+    } else req.marker = parseMarker(b, markerAt + sep.length, end);
+  } else if (scheme && /;\s*[a-z_.]+\s*(==|!=|<|>|~=|in\b|not\b)/i.test(text.slice(start, end))) {
+    b.report('marker-needs-space', `After a URL pip needs a space before ';' to read a marker; as written, the marker is part of the URL`, start, end, 'warning');
   }
   return req;
 }
@@ -242,7 +247,8 @@ function parseSpecifier(b: LineBuilder, name: string, start: number, end: number
     if (!op) {
       if (clauses.length > 0 && text[i - 1] !== ',' && i < end && text[skipWs(text, i, end)] !== ')') break;
       if (clauses.length > 0 && i >= end && text.charCodeAt(trimEndOffset(text, firstClause, i) - 1) === 44 /* , */) {
-        b.report('missing-specifier', `Expected a version specifier after ',' (e.g. <3.0), or remove the ','`, i - 1, i);
+        // packaging accepts a trailing comma; it usually means a bound was forgotten.
+        b.report('trailing-comma', `A ',' with nothing after it: add the other bound (e.g. <3.0) or remove the ','`, i - 1, i, 'warning');
       }
       break;
     }
