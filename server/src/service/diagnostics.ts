@@ -39,6 +39,27 @@ function includeDiagnostics(graph: IncludeGraph, out: Diagnostic[]): void {
       message: `Cannot read '${edge.option.value.text}' (looked for ${edge.target}); pip will stop here. Fix the path or create the file.`,
     });
   }
+  // pip stops at the first bad line of any file it reads: say so on the -r/-c line that leads there.
+  const broken = new Map<LogicalLine, string[]>();
+  for (const f of graph.files) {
+    const first = f.document.diagnostics.find((d) => d.severity === 'error');
+    if (!first) continue;
+    const edge = f.via[0];
+    const list = broken.get(edge.line) ?? [];
+    list.push(`${path.basename(f.path)}:${first.range.start.line + 1}: ${first.message}`);
+    broken.set(edge.line, list);
+  }
+  for (const edge of graph.edges) {
+    const problems = broken.get(edge.line);
+    if (!problems || !edge.option.value) continue;
+    out.push({
+      range: edge.option.value.range,
+      severity: DiagnosticSeverity.Error,
+      code: 'include-has-errors',
+      source: SOURCE,
+      message: `pip will stop in an included file: ${problems.slice(0, 3).join('; ')}${problems.length > 3 ? ` (and ${problems.length - 3} more files)` : ''}`,
+    });
+  }
   const reported = new Set<LogicalLine>();
   for (const chain of graph.cycles) {
     const first = chain[0];
@@ -225,8 +246,11 @@ function hashModeDiagnostics(doc: ParsedDocument, out: Diagnostic[]): void {
 
 /** A cheap look at the text, so that the nodes of ordinary `name==1.0` lines are not built. */
 function mayBePath(text: string): boolean {
-  const word = /^\s*(?:(?:-e|--editable)(?:\s+|=))?(\S+)/.exec(text)?.[1] ?? '';
-  return !word.includes('://') && !/^[a-z+]+:/i.test(word) && /^[.~/\\]|[/\\]|\.(whl|zip|tar\.gz|tgz|tar\.bz2|tar\.xz|tar)$/i.test(word);
+  const m = /^\s*((?:-e|--editable)(?:\s+|=))?(\S+)/.exec(text);
+  const word = m?.[2] ?? '';
+  if (word.includes('://') || /^[a-z+]+:/i.test(word)) return false;
+  // An editable is always a path unless it is a URL; pip rejects `-e pkg` when ./pkg is not there.
+  return !!m?.[1] || /^[.~/\\]|[/\\]|\.(whl|zip|tar\.gz|tgz|tar\.bz2|tar\.xz|tar)$/i.test(word);
 }
 
 /** pip looks at the disk: a path that does not exist is an error there (read as a name, then rejected). */
@@ -237,6 +261,15 @@ function pathDiagnostics(filePath: string, doc: ParsedDocument, exists: PathExis
     if (!p || p.text.includes('${')) continue;
     const target = path.resolve(path.dirname(filePath), p.text.replace(/^~(?=$|[/\\])/, process.env.HOME ?? '~'));
     if (exists(target)) continue;
-    out.push({ range: p.range, severity: DiagnosticSeverity.Error, code: 'path-not-found', source: SOURCE, message: `'${p.text}' does not exist (looked for ${target}); pip will reject this line.` });
+    const editable = line.requirement?.editable;
+    out.push({
+      range: p.range,
+      severity: DiagnosticSeverity.Error,
+      code: 'path-not-found',
+      source: SOURCE,
+      message: editable
+        ? `'${p.text}' does not exist (looked for ${target}); -e needs a local project folder or a VCS URL (git+https://…).`
+        : `'${p.text}' does not exist (looked for ${target}); pip will reject this line.`,
+    });
   }
 }

@@ -158,7 +158,7 @@ function parseLogicalLine(joined: JoinedLine): LineDetails {
     const optionsAt = findOptionsStart(text, start, end);
     if (optionsAt > start) {
       requirement = parseRequirement(b, start, optionsAt);
-      kind = requirement.name || requirement.url || requirement.path ? 'requirement' : 'error';
+      kind = requirement.name || requirement.url || requirement.path || b.diagnostics.some((d) => d.code === 'unchecked-variable') ? 'requirement' : 'error';
       options = parseOptions(b, optionsAt, end, true);
     } else {
       options = parseOptions(b, optionsAt, end, false);

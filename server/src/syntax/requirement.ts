@@ -7,7 +7,8 @@ import { explainBadVersion, matchVersion, readOperator } from './specifier.js';
 import type { ExtrasNode, NameNode, RequirementNode, SpecifierClause, SpecifierNode } from './types.js';
 import { describeUrl, isArchiveName, lastSegment, looksLikePath, parseWheelFilename, urlScheme } from './url.js';
 
-const IDENTIFIER = /[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?/y;
+// packaging's `\b[a-zA-Z0-9][a-zA-Z0-9._-]*\b`: a name may end in `_` (a word character) but not in `.` or `-`.
+const IDENTIFIER = /[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9_])?/y;
 const PEP508_WITH_URL = /^[A-Za-z0-9][A-Za-z0-9._-]*\s*(\[[^\]]*\]\s*)?@/;
 
 function matchIdentifier(text: string, i: number, end: number): number {
@@ -42,7 +43,11 @@ export function parseRequirement(b: LineBuilder, start: number, end: number, edi
   let reqEnd = markerAt === -1 ? end : markerAt;
   while (reqEnd > start && /\s/.test(text[reqEnd - 1])) reqEnd--;
 
-  if (scheme) parseUrlRequirement(b, req, start, reqEnd);
+  if (!scheme && !editable && /\$\{[A-Z0-9_]+\}/.test(text.slice(start, reqEnd)) && !isPathRequirement(text, start, reqEnd)) {
+    // pip fills these in from its environment when it reads the file; the editor's environment may differ.
+    b.token('unknown', start, reqEnd);
+    b.report('unchecked-variable', `pip fills in \${…} from the environment when it reads the file, so this requirement is not checked here`, start, reqEnd, 'information');
+  } else if (scheme) parseUrlRequirement(b, req, start, reqEnd);
   else if (editable || isPathRequirement(text, start, reqEnd)) parsePathRequirement(b, req, start, reqEnd);
   else parsePep508(b, req, start, reqEnd);
 
@@ -111,6 +116,7 @@ function nameFromUrl(b: LineBuilder, req: RequirementNode, wheel: string | undef
       return;
     }
     req.name = { text: w.name, normalized: normalizeName(w.name), range: b.range(start, end) };
+    req.pinnedVersion = w.version;
     return;
   }
   if (egg !== undefined) {

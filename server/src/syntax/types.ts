@@ -129,6 +129,8 @@ export interface RequirementNode {
   /** A local path (`./pkg`, `dist/x.whl`, `.`). */
   path?: Spanned;
   editable: boolean;
+  /** The version a wheel's file name fixes (`pkg-1.0-py3-none-any.whl` is `pkg==1.0` to pip). */
+  pinnedVersion?: string;
   /** `--hash` values attached to this requirement, as `algorithm:digest`. */
   hashes: Spanned[];
 }

@@ -1,0 +1,125 @@
+// Our verdict on each case of test/data/pip-verdicts.json against pip 24.2's own (derived by test/data/derive-pip-verdicts.py).
+
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parse, losslessTokens } from '../../server/src/syntax/index.ts';
+import { createLanguageService } from '../../server/src/service/index.ts';
+
+const DATA = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../data/pip-verdicts.json');
+
+interface PipRequirement {
+  line?: string | null;
+  name?: string | null;
+  normalized?: string | null;
+  extras?: string[];
+  specifier?: string | null;
+  marker?: string | null;
+  url?: string | null;
+  editable?: boolean;
+}
+
+interface PipCase {
+  id: string;
+  text: string;
+  valid: boolean;
+  error?: string | null;
+  requirements?: PipRequirement[];
+  files?: Record<string, string>;
+  env?: Record<string, string>;
+}
+
+/**
+ * Where we deliberately differ from pip, by case id, with the reason. Each is also described in the
+ * README ("Where we differ from pip, on purpose").
+ */
+const DELIBERATE: Record<string, string> = {
+  'file-2': 'django>=5 and django<4: pip parses the file and its resolver fails later; we report conflicting-specifiers at once.',
+  'cont-1': "hash-checking mode needs == pins: pip fails at install time ('must be pinned with =='); we say so on the line.",
+  'opt-22': 'hash-checking mode needs == pins (as cont-1).',
+  'opt-23': 'hash-checking mode needs == pins (as cont-1).',
+  'opt-24': 'hash-checking mode needs == pins (as cont-1).',
+  'opt-25': 'hash-checking mode needs == pins (as cont-1).',
+  'opt-26': 'hash-checking mode needs == pins (as cont-1).',
+  'env-1': 'pip fills in ${PKG_NAME} from its environment; the parser reads no environment and leaves the line unchecked (an information diagnostic).',
+  'env-2': 'as env-1, for ${VERSION}.',
+};
+
+/** pip's own requirements of the case file, not those of the files it includes. */
+const own = (r: PipRequirement & { line?: string | null }) => !r.line || r.line.includes('requirements.txt (line');
+
+/** packaging prints markers with canonical variable names and without redundant parentheses. */
+function markerShape(s: string | null | undefined): string {
+  return squash(s)
+    .replace(/os\.name/g, 'os_name')
+    .replace(/sys\.platform/g, 'sys_platform')
+    .replace(/platform\.(version|machine|python_implementation)/g, 'platform_$1')
+    .replace(/(^|[^_])python_implementation/g, '$1platform_python_implementation')
+    .replace(/[()]/g, '');
+}
+
+const norm = (s: string) => s.toLowerCase().replace(/[-_.]+/g, '-');
+const squash = (s: string | null | undefined) => (s ?? '').replace(/\s+/g, '').replace(/'/g, '"');
+
+function ourVerdict(c: PipCase) {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rls-pip-'));
+  try {
+    for (const [name, text] of Object.entries(c.files ?? {})) {
+      fs.mkdirSync(path.dirname(path.join(dir, name)), { recursive: true });
+      fs.writeFileSync(path.join(dir, name), text);
+    }
+    const file = path.join(dir, 'requirements.txt');
+    const read = (p: string) => (fs.existsSync(p) && fs.statSync(p).isFile() ? fs.readFileSync(p, 'utf8') : undefined);
+    const service = createLanguageService({ readFile: read, exists: (p) => fs.existsSync(p), env: c.env });
+    const doc = parse(c.text);
+    const diagnostics = service.diagnostics(file, doc);
+    const errors = diagnostics.filter((d) => d.severity === 1);
+    return { doc, errors };
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+const data: { pip: string; cases: PipCase[] } | undefined = fs.existsSync(DATA) ? JSON.parse(fs.readFileSync(DATA, 'utf8')) : undefined;
+
+test('the verdict table is there and was made with pip 24.2', () => {
+  assert.ok(data, `missing ${DATA}: run test/data/derive-pip-verdicts.py`);
+  assert.equal(data!.pip, '24.2');
+  assert.ok(data!.cases.length >= 150, `only ${data!.cases.length} cases`);
+});
+
+for (const c of data?.cases ?? []) {
+  test(`${c.id}: ${JSON.stringify(c.text).slice(0, 70)}`, () => {
+    const { doc, errors } = ourVerdict(c);
+    // Lossless on every case, whatever the verdict.
+    assert.equal(
+      losslessTokens(doc)
+        .map((t) => doc.text.slice(t.start, t.end))
+        .join(''),
+      c.text,
+    );
+    if (DELIBERATE[c.id]) return;
+    assert.equal(errors.length === 0, c.valid, `pip says ${c.valid ? 'valid' : `invalid (${c.error})`}; we found ${JSON.stringify(errors.map((e) => e.message))}`);
+    if (!c.valid) return;
+    const ours = doc.lines.filter((l) => l.kind === 'requirement').map((l) => l.requirement!);
+    const theirs = (c.requirements ?? []).filter(own);
+    assert.equal(ours.length, theirs.length, 'number of requirements');
+    theirs.forEach((t, i) => {
+      const r = ours[i];
+      if (t.name) assert.equal(r.name?.normalized, norm(t.name), 'name');
+      if (t.extras) assert.deepEqual((r.extras?.items ?? []).map((e) => e.normalized).sort(), t.extras.map(norm).sort(), 'extras');
+      if (typeof t.specifier === 'string') {
+        const clauses = (r.specifier?.clauses ?? []).map((cl) => `${cl.operator.text}${(cl.version?.text ?? '').trim()}`);
+        if (r.pinnedVersion) clauses.push(`==${r.pinnedVersion}`);
+        assert.equal(clauses.sort().join(','), t.specifier, 'specifier');
+      }
+      assert.equal(!!r.marker, !!t.marker, `marker ${t.marker}`);
+      if (t.marker && r.marker) assert.equal(markerShape(r.marker.text), markerShape(t.marker), 'marker text');
+      if (t.url && !t.url.startsWith('file:')) assert.equal(r.url?.text, t.url, 'url');
+      if (t.editable !== undefined) assert.equal(r.editable, t.editable, 'editable');
+    });
+  });
+}
