@@ -27,6 +27,7 @@ test('check prints file:line:col: severity code message, follows -r, exits 1 on 
   assert.deepEqual(r.stdout.trim().split('\n'), [
     "a.txt:1:9: error missing-version 'requests==' needs a version after '=='",
     `a.txt:2:4: error include-not-found Cannot read 'missing.txt' (looked for ${path.join(dir, 'missing.txt')}); pip will stop here. Fix the path or create the file.`,
+    "a.txt:3:4: error include-has-errors pip will stop in an included file: b.txt:2: pip does not know the option '--bogus' in a requirements file",
     "b.txt:2:1: error unknown-option pip does not know the option '--bogus' in a requirements file",
   ]);
 });
