@@ -29,6 +29,10 @@ export interface ProjectFact {
 export interface IndexFacts {
   searchNames(query: string, limit: number): { items: { name: string; summary?: string; latest?: string }[]; incomplete: boolean };
   project(name: string): ProjectFact | undefined;
+  /** Whether the index lists the project; undefined while its project list is not loaded. */
+  knows?(name: string): boolean | undefined;
+  /** The closest known name, for "did you mean". */
+  suggest?(name: string): string | undefined;
   /** The environment's Python version for Requires-Python checks, when known. */
   pythonVersion?: string;
   /** Whether a version satisfies a Requires-Python specifier; undefined when unknown. */

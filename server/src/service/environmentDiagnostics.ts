@@ -1,0 +1,103 @@
+// Where the active environment disagrees with the file: not installed, wrong version, missing extra, broken dependencies.
+
+import { satisfies } from '@renovatebot/pep440';
+import { DiagnosticSeverity, type Diagnostic } from 'vscode-languageserver-types';
+import type { MarkerExpression, ParsedDocument, RequirementNode } from '../syntax/types.js';
+import { SOURCE } from './convert.js';
+
+export interface InstalledFact {
+  name: string;
+  version: string;
+  providesExtras: string[];
+}
+
+export interface BrokenDependency {
+  /** The installed distribution whose Requires-Dist is not met. */
+  dist: string;
+  requirement: string;
+  problem: 'missing' | 'version';
+  installedVersion?: string;
+  /** Normalized name of the dependency. */
+  dependency: string;
+}
+
+/** What the active environment is, read statically; every lookup is by PEP 503 name. */
+export interface EnvironmentFacts {
+  /** How to name it in messages: `.venv (Python 3.11.7)`. */
+  describe: string;
+  installed(normalized: string): InstalledFact | undefined;
+  /** true/false, or undefined when the marker cannot be decided. */
+  evaluateMarker(expression: MarkerExpression, extras: string[]): boolean | undefined;
+  /** What `pip check` would report. */
+  broken(): BrokenDependency[];
+}
+
+/** Each unmet requirement of the file, with both sides in the message. */
+export function environmentDiagnostics(doc: ParsedDocument, env: EnvironmentFacts): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  const lineOf = new Map<string, RequirementNode>();
+  for (const line of doc.lines) {
+    if (!line.project) continue;
+    const r = line.requirement;
+    if (!r?.name) continue;
+    if (r.marker?.expression && env.evaluateMarker(r.marker.expression, []) === false) continue;
+    if (!lineOf.has(line.project)) lineOf.set(line.project, r);
+    const installed = env.installed(line.project);
+    if (!installed) {
+      out.push({
+        range: r.name.range,
+        severity: DiagnosticSeverity.Warning,
+        code: 'not-installed',
+        source: SOURCE,
+        message: `${r.name.text} is not installed in ${env.describe}.`,
+      });
+      continue;
+    }
+    const spec = r.specifier?.clauses.length ? r.specifier.clauses.map((c) => `${c.operator.text}${c.version?.text ?? ''}`).join(',') : r.pinnedVersion ? `==${r.pinnedVersion}` : '';
+    if (spec && !versionSatisfies(installed.version, spec)) {
+      out.push({
+        range: r.specifier?.range ?? r.name.range,
+        severity: DiagnosticSeverity.Warning,
+        code: 'version-mismatch',
+        source: SOURCE,
+        message: `${installed.name} ${installed.version} is installed; this file needs ${spec}.`,
+        data: { name: installed.name, installed: installed.version },
+      });
+    }
+    for (const extra of r.extras?.items ?? []) {
+      if (installed.providesExtras.some((e) => e.toLowerCase().replace(/[-_.]+/g, '-') === extra.normalized)) continue;
+      out.push({
+        range: extra.range,
+        severity: DiagnosticSeverity.Warning,
+        code: 'extra-not-provided',
+        source: SOURCE,
+        message: `${installed.name} ${installed.version} does not declare the extra '${extra.text}'${installed.providesExtras.length ? ` (it has: ${installed.providesExtras.join(', ')})` : ''}.`,
+      });
+    }
+  }
+  for (const b of env.broken()) {
+    // Put it on the requirement that brought the broken distribution in, else on the first line.
+    const target = lineOf.get(b.dist.toLowerCase().replace(/[-_.]+/g, '-')) ?? lineOf.get(b.dependency);
+    const range = target?.name?.range ?? { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
+    out.push({
+      range,
+      severity: DiagnosticSeverity.Warning,
+      code: 'dependency-conflict',
+      source: SOURCE,
+      message:
+        b.problem === 'missing'
+          ? `${b.dist} requires ${b.requirement}, which is not installed (pip check would report it).`
+          : `${b.dist} requires ${b.requirement}, but ${b.dependency} ${b.installedVersion} is installed (pip check would report it).`,
+    });
+  }
+  return out;
+}
+
+/** PEP 440 containment, pre-releases allowed (an installed pre-release is what it is). */
+export function versionSatisfies(version: string, specifier: string): boolean {
+  try {
+    return satisfies(version, specifier, { prereleases: true });
+  } catch {
+    return true;
+  }
+}

@@ -1,0 +1,93 @@
+// What the package index says about each requirement: unknown project, no matching version, yanked pin, outdated pin.
+
+import { DiagnosticSeverity, InlayHintKind, type Diagnostic, type InlayHint } from 'vscode-languageserver-types';
+import type { ParsedDocument, RequirementNode } from '../syntax/types.js';
+import type { IndexFacts, ProjectFact } from './completion.js';
+import { SOURCE } from './convert.js';
+import { versionSatisfies } from './environmentDiagnostics.js';
+
+export interface IndexDiagnosticOptions {
+  /** Report pins older than the newest final release as hints. */
+  outdated: boolean;
+}
+
+function specOf(r: RequirementNode): string {
+  return (r.specifier?.clauses ?? []).map((c) => `${c.operator.text}${c.version?.text ?? ''}`).join(',');
+}
+
+function pinOf(r: RequirementNode): string | undefined {
+  const c = r.specifier?.clauses;
+  return c?.length === 1 && c[0].operator.text === '==' && c[0].version && !c[0].version.text.endsWith('.*') ? c[0].version.text : undefined;
+}
+
+/** Only what the index knows now is used; a project not fetched yet is simply skipped (it is fetched in the background). */
+export function indexDiagnostics(doc: ParsedDocument, index: IndexFacts, options: IndexDiagnosticOptions): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  for (const line of doc.lines) {
+    if (!line.project) continue;
+    const r = line.requirement;
+    if (!r?.name || r.url || r.path) continue;
+    if (index.knows?.(line.project) === false) {
+      const hint = index.suggest?.(line.project);
+      out.push({
+        range: r.name.range,
+        severity: DiagnosticSeverity.Error,
+        code: 'unknown-package',
+        source: SOURCE,
+        message: `The index has no project '${r.name.text}'${hint ? `; did you mean '${hint}'?` : '.'}`,
+        data: hint ? { suggestion: hint } : undefined,
+      });
+      continue;
+    }
+    const project = index.project(line.project);
+    if (!project || project.versions.length === 0) continue;
+    const spec = specOf(r);
+    const pin = pinOf(r);
+    if (spec && !project.versions.some((v) => !v.yanked && versionSatisfies(v.version, spec)) && !(pin && project.versions.some((v) => v.version === pin))) {
+      out.push({
+        range: r.specifier!.range,
+        severity: DiagnosticSeverity.Error,
+        code: 'no-matching-version',
+        source: SOURCE,
+        message: `No release of ${project.name} matches ${spec} (latest is ${project.latest ?? project.versions[0].version}).`,
+      });
+      continue;
+    }
+    const pinned = pin ? project.versions.find((v) => v.version === pin) : undefined;
+    if (pinned?.yanked) {
+      out.push({
+        range: r.specifier!.range,
+        severity: DiagnosticSeverity.Warning,
+        code: 'yanked',
+        source: SOURCE,
+        message: `${project.name} ${pin} was yanked${typeof pinned.yanked === 'string' && pinned.yanked ? `: ${pinned.yanked}` : ''}.`,
+        data: { name: project.name, nearest: nearestUnyanked(project, pin!) },
+      });
+    } else if (options.outdated && pin && project.latest && project.latest !== pin && !versionSatisfies(project.latest, spec)) {
+      out.push({ range: r.specifier!.range, severity: DiagnosticSeverity.Hint, code: 'outdated', source: SOURCE, message: `${project.name} ${project.latest} is available (pinned to ${pin}).` });
+    }
+  }
+  return out;
+}
+
+function nearestUnyanked(project: ProjectFact, pin: string): string | undefined {
+  const i = project.versions.findIndex((v) => v.version === pin);
+  const candidates = project.versions.filter((v) => !v.yanked && !v.prerelease);
+  // Versions are newest first: prefer the closest newer one, else the closest older one.
+  const newer = project.versions.slice(0, Math.max(0, i)).reverse().find((v) => !v.yanked && !v.prerelease);
+  return newer?.version ?? candidates.find((v) => project.versions.indexOf(v) > i)?.version;
+}
+
+/** `requests==2.31.0  ⟶ 2.32.3`: after each requirement whose newest final release lies outside its specifier. */
+export function outdatedHints(doc: ParsedDocument, index: IndexFacts, range?: { start: { line: number }; end: { line: number } }): InlayHint[] {
+  const out: InlayHint[] = [];
+  for (const line of doc.lines) {
+    if (!line.project || (range && (line.lastLine < range.start.line || line.firstLine > range.end.line))) continue;
+    const r = line.requirement;
+    if (!r?.specifier?.clauses.length) continue;
+    const project = index.project(line.project);
+    if (!project?.latest || versionSatisfies(project.latest, specOf(r))) continue;
+    out.push({ position: (r.marker ?? r.specifier).range.end, label: `⟶ ${project.latest}`, kind: InlayHintKind.Type, paddingLeft: true, tooltip: `Newest final release of ${project.name}` });
+  }
+  return out;
+}
