@@ -1,6 +1,7 @@
 // LSP wiring: capabilities, handlers guarded by runSafe, one parse per document version, diagnostics pushed or pulled.
 
 import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
   CancellationToken,
@@ -18,6 +19,7 @@ import {
   type InitializeResult,
 } from 'vscode-languageserver/node.js';
 import { TextDocument } from 'vscode-languageserver-textdocument';
+import { createEnvironmentService } from './environment/index.js';
 import { createLanguageService, SOURCE_NORMALIZE, SOURCE_SORT } from './service/index.js';
 import { SEMANTIC_TOKENS_LEGEND } from './service/semanticTokens.js';
 import { DEFAULT_SETTINGS, readSettings, type Settings } from './settings.js';
@@ -84,7 +86,22 @@ export function register(connection: Connection): void {
     }
   };
   const exists = (p: string) => fs.existsSync(p);
-  const service = createLanguageService({ readFile, env: process.env, listDirectory, exists });
+  let workspaceRoots: string[] = [];
+  const environments = createEnvironmentService({
+    env: process.env,
+    logger: { info: (m) => log('info', m), warn: (m) => log('warn', m) },
+  });
+  const environmentOf = (filePath: string) => {
+    if (!settings.diagnostics.environment || !path.isAbsolute(filePath)) return undefined;
+    return environments.resolve(filePath, workspaceRoots)?.facts ?? null;
+  };
+  const service = createLanguageService({ readFile, env: process.env, listDirectory, exists, environment: environmentOf });
+  const recheckAll = () => {
+    if (pullDiagnostics) {
+      if (capabilities.workspace?.diagnostics?.refreshSupport) void connection.languages.diagnostics.refresh();
+    } else for (const d of documents.all()) schedulePush(d.uri);
+  };
+  environments.onDidChange(() => recheckAll());
 
   const parsed = new Map<string, { version: number; doc: ParsedDocument }>();
   const parsedOf = (document: TextDocument): ParsedDocument => {
@@ -150,6 +167,11 @@ export function register(connection: Connection): void {
     capabilities = params?.capabilities ?? {};
     pullDiagnostics = !!capabilities.textDocument?.diagnostic;
     settings = readSettings(params?.initializationOptions, DEFAULT_SETTINGS);
+    environments.setSetting(settings.venvPath);
+    workspaceRoots = [
+      ...(params?.workspaceFolders ?? []).map((f) => uriToPath(f.uri)),
+      ...(params?.rootUri ? [uriToPath(params.rootUri)] : []),
+    ].filter((p) => path.isAbsolute(p));
     return {
       capabilities: {
         textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental },
@@ -174,6 +196,7 @@ export function register(connection: Connection): void {
     try {
       const [raw] = await connection.workspace.getConfiguration([{ section: 'requirements' }]);
       settings = readSettings(raw, settings);
+      environments.setSetting(settings.venvPath);
     } catch (error) {
       log('warn', `Could not read the 'requirements' settings: ${String(error)}`);
     }
@@ -195,11 +218,11 @@ export function register(connection: Connection): void {
 
   connection.onDidChangeConfiguration(async (change) => {
     const raw = (change?.settings as Record<string, unknown> | null | undefined)?.requirements;
-    if (raw !== undefined) settings = readSettings(raw, settings);
-    else await loadConfiguration();
-    if (pullDiagnostics) {
-      if (capabilities.workspace?.diagnostics?.refreshSupport) void connection.languages.diagnostics.refresh();
-    } else for (const d of documents.all()) schedulePush(d.uri);
+    if (raw !== undefined) {
+      settings = readSettings(raw, settings);
+      environments.setSetting(settings.venvPath);
+    } else await loadConfiguration();
+    recheckAll();
   });
 
   documents.onDidOpen((e) => {
@@ -267,5 +290,6 @@ export function register(connection: Connection): void {
     withDocument('semanticTokens/range', p.textDocument.uri, { data: [] }, token, (doc) => service.semanticTokens(doc, p.range)),
   );
 
+  connection.onShutdown(() => environments.dispose());
   documents.listen(connection);
 }

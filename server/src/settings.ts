@@ -4,13 +4,17 @@ export interface Settings {
   diagnostics: {
     /** Report problems at all. */
     enable: boolean;
+    /** Compare the file with the active environment (not-installed, version-mismatch, ...). */
+    environment: boolean;
   };
+  /** A virtual environment folder or an interpreter inside one; overrides VIRTUAL_ENV and discovery. */
+  venvPath?: string;
   /** Log level of window/logMessage: 'off' | 'error' | 'warn' | 'info' | 'debug'. */
   logLevel: 'off' | 'error' | 'warn' | 'info' | 'debug';
 }
 
 export const DEFAULT_SETTINGS: Settings = {
-  diagnostics: { enable: true },
+  diagnostics: { enable: true, environment: true },
   logLevel: 'info',
 };
 
@@ -20,7 +24,11 @@ export function readSettings(raw: unknown, base: Settings = DEFAULT_SETTINGS): S
   const diagnostics = isObject(o.diagnostics) ? o.diagnostics : {};
   const levels = ['off', 'error', 'warn', 'info', 'debug'] as const;
   return {
-    diagnostics: { enable: typeof diagnostics.enable === 'boolean' ? diagnostics.enable : base.diagnostics.enable },
+    diagnostics: {
+      enable: typeof diagnostics.enable === 'boolean' ? diagnostics.enable : base.diagnostics.enable,
+      environment: typeof diagnostics.environment === 'boolean' ? diagnostics.environment : base.diagnostics.environment,
+    },
+    venvPath: typeof o.venvPath === 'string' && o.venvPath.trim() ? o.venvPath : o.venvPath === null ? undefined : base.venvPath,
     logLevel: levels.includes(o.logLevel as Settings['logLevel']) ? (o.logLevel as Settings['logLevel']) : base.logLevel,
   };
 }

@@ -156,6 +156,8 @@ describe('Neovim plugin (client/neovim) in headless Neovim', () => {
     assert.deepEqual(
       seen('diagnostics').diagnostics.map((d) => [d.line, d.code]),
       [
+        // the fixture's .venv has no pyvenv.cfg, so it is no environment: one line says so
+        [0, 'no-environment'],
         [2, 'missing-version'],
         [3, 'unknown-option'],
       ],

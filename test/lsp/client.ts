@@ -68,7 +68,8 @@ export class TestClient {
       processId: process.pid,
       rootUri: options.rootUri ?? null,
       capabilities: options.capabilities ?? {},
-      initializationOptions: options.initializationOptions,
+      // Tests about other features leave the environment out, unless they ask for it.
+      initializationOptions: options.initializationOptions ?? { diagnostics: { environment: false } },
     });
     connection.sendNotification('initialized', {});
     return { client, initializeResult };

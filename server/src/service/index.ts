@@ -9,6 +9,7 @@ import { buildIncludeGraph, type FileReader, type IncludeGraph, type ParseCache 
 import { computeDiagnostics } from './diagnostics.js';
 import { foldingRanges } from './folding.js';
 import { hover } from './hover.js';
+import { environmentDiagnostics, noEnvironment, type EnvironmentFacts } from './environmentDiagnostics.js';
 import { quickFixes, resolveAction, sourceActions, SOURCE_NORMALIZE, SOURCE_SORT } from './codeActions.js';
 export { SOURCE_NORMALIZE, SOURCE_SORT };
 import { definition, references, resolvedVersionHints } from './navigation.js';
@@ -26,6 +27,8 @@ export interface LanguageServiceFacts {
   exists?: (absolutePath: string) => boolean;
   /** Lists a folder for include-path completion. */
   listDirectory?: DirectoryLister;
+  /** The active environment of a file, when one was found (undefined) or discovery found none (null). */
+  environment?: (filePath: string) => EnvironmentFacts | null | undefined;
   /** What the package index knows right now (names, versions, extras); absent until it is wired. */
   index?: () => IndexFacts | undefined;
 }
@@ -59,7 +62,13 @@ export function createLanguageService(facts: LanguageServiceFacts): LanguageServ
   return {
     parse,
     includeGraph,
-    diagnostics: (filePath, doc, graph) => computeDiagnostics(filePath, doc, graph ?? includeGraph(filePath, doc), facts.exists),
+    diagnostics: (filePath, doc, graph) => {
+      const out = computeDiagnostics(filePath, doc, graph ?? includeGraph(filePath, doc), facts.exists);
+      const env = facts.environment?.(filePath);
+      if (env) out.push(...environmentDiagnostics(doc, env));
+      else if (env === null && doc.lines.some((l) => l.project)) out.push(noEnvironment());
+      return out;
+    },
     documentSymbols,
     documentLinks,
     semanticTokens,
@@ -68,7 +77,11 @@ export function createLanguageService(facts: LanguageServiceFacts): LanguageServ
       hover(doc, position, {
         folder: path.dirname(filePath),
         provenance: () => buildProvenance(filePath, doc, facts.readFile),
-        requirement: (name) => ({ project: name ? facts.index?.()?.project(name) : undefined }),
+        requirement: (name) => {
+          const env = facts.environment?.(filePath);
+          const installed = name && env ? env.installed(name) : undefined;
+          return { project: name ? facts.index?.()?.project(name) : undefined, installed, environment: env ? env.describe : undefined };
+        },
       }),
     complete: (filePath, doc, position) => complete(doc, position, { index: facts.index?.(), listDirectory: facts.listDirectory, folder: path.dirname(filePath) }),
     resolveCompletion: (item) => resolveCompletion(item, facts.index?.()),

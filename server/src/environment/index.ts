@@ -1,0 +1,95 @@
+// The environment layer's facade: which environment a file uses, a cached snapshot of it, and change events.
+
+import * as path from 'node:path';
+import type { EnvironmentFacts } from '../service/environmentDiagnostics.js';
+import { checkInstalled, evaluateMarker, markerEnvironment, type MarkerEnvironment } from './markers.js';
+import { discoverEnvironment, readEnvironment, type EnvironmentSnapshot, type FoundEnvironment } from './venv.js';
+import { watchEnvironment, type Disposable } from './watch.js';
+
+export interface Logger {
+  info(message: string): void;
+  warn(message: string): void;
+}
+
+export interface ResolvedEnvironment {
+  found: FoundEnvironment;
+  snapshot: EnvironmentSnapshot;
+  markers: MarkerEnvironment;
+  facts: EnvironmentFacts;
+}
+
+export interface EnvironmentService {
+  resolve(file: string, workspaceRoots: string[]): ResolvedEnvironment | undefined;
+  setSetting(venvPath: string | undefined): void;
+  onDidChange(listener: () => void): void;
+  dispose(): void;
+}
+
+export function describeEnvironment(s: EnvironmentSnapshot): string {
+  return `${path.basename(s.root)}${s.pythonVersion ? ` (Python ${s.pythonVersion})` : ''}`;
+}
+
+export function createEnvironmentService(options: { env: Record<string, string | undefined>; logger: Logger; venvPath?: string }): EnvironmentService {
+  let setting = options.venvPath;
+  const cache = new Map<string, ResolvedEnvironment>();
+  const watchers = new Map<string, Disposable>();
+  const listeners: (() => void)[] = [];
+  const announced = new Set<string>();
+
+  const load = (found: FoundEnvironment): ResolvedEnvironment => {
+    const snapshot = readEnvironment(found);
+    for (const w of snapshot.warnings) options.logger.warn(w);
+    const markers = markerEnvironment(snapshot.pythonVersion);
+    let broken: ReturnType<typeof checkInstalled> | undefined;
+    const facts: EnvironmentFacts = {
+      describe: describeEnvironment(snapshot),
+      installed: (name) => {
+        const d = snapshot.distributions.get(name);
+        return d ? { name: d.name, version: d.version, providesExtras: d.metadata().providesExtras } : undefined;
+      },
+      evaluateMarker: (expression, extras) => evaluateMarker(expression, markers, extras),
+      broken: () => (broken ??= checkInstalled(snapshot, markers)),
+    };
+    if (!watchers.has(found.root)) {
+      watchers.set(
+        found.root,
+        watchEnvironment(found.root, snapshot.sitePackages, () => {
+          cache.delete(found.root);
+          options.logger.info(`Environment ${found.root} changed; checking the open files again`);
+          for (const l of listeners) l();
+        }),
+      );
+    }
+    return { found, snapshot, markers, facts };
+  };
+
+  return {
+    resolve(file, workspaceRoots) {
+      const found = discoverEnvironment({ setting, env: options.env, file, workspaceRoots });
+      if (!found) return undefined;
+      let hit = cache.get(found.root);
+      if (!hit || hit.found.source !== found.source) {
+        hit = load(found);
+        cache.set(found.root, hit);
+      }
+      if (!announced.has(found.root)) {
+        announced.add(found.root);
+        options.logger.info(`Using the environment ${found.root} (found by ${found.source}; ${hit.snapshot.distributions.size} distributions, Python ${hit.snapshot.pythonVersion ?? 'unknown'})`);
+      }
+      return hit;
+    },
+    setSetting(venvPath) {
+      if (venvPath === setting) return;
+      setting = venvPath;
+      cache.clear();
+      for (const l of listeners) l();
+    },
+    onDidChange(listener) {
+      listeners.push(listener);
+    },
+    dispose() {
+      for (const w of watchers.values()) w.dispose();
+      watchers.clear();
+    },
+  };
+}

@@ -1,0 +1,232 @@
+// Finding the active virtual environment and reading what is installed in it, from disk only (never running Python).
+
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { normalizeName } from '../syntax/names.js';
+
+export type EnvironmentSource = 'setting' | 'VIRTUAL_ENV' | 'CONDA_PREFIX' | 'nearby';
+
+export interface FoundEnvironment {
+  root: string;
+  source: EnvironmentSource;
+}
+
+const NEARBY_NAMES = ['.venv', 'venv', 'env', '.env'];
+
+function isDir(p: string): boolean {
+  return fs.statSync(p, { throwIfNoEntry: false })?.isDirectory() ?? false;
+}
+
+function isFile(p: string): boolean {
+  return fs.statSync(p, { throwIfNoEntry: false })?.isFile() ?? false;
+}
+
+/** A setting may name the environment or its interpreter (`…/bin/python3`, `…\\Scripts\\python.exe`). */
+export function rootFromSetting(setting: string): string {
+  const resolved = path.resolve(setting);
+  if (isFile(resolved)) {
+    const binDir = path.dirname(resolved);
+    return /^(bin|Scripts)$/i.test(path.basename(binDir)) ? path.dirname(binDir) : binDir;
+  }
+  return resolved;
+}
+
+/**
+ * First match wins: the client's setting; VIRTUAL_ENV, then CONDA_PREFIX; a folder named .venv, venv,
+ * env or .env holding a pyvenv.cfg, beside the file or in a parent up to the workspace root (never above
+ * it; with no workspace root, up to the file system root).
+ */
+export function discoverEnvironment(options: { setting?: string; env: Record<string, string | undefined>; file: string; workspaceRoots: string[] }): FoundEnvironment | undefined {
+  if (options.setting) return { root: rootFromSetting(options.setting), source: 'setting' };
+  if (options.env.VIRTUAL_ENV) return { root: path.resolve(options.env.VIRTUAL_ENV), source: 'VIRTUAL_ENV' };
+  if (options.env.CONDA_PREFIX) return { root: path.resolve(options.env.CONDA_PREFIX), source: 'CONDA_PREFIX' };
+  const stop = options.workspaceRoots.map((r) => path.resolve(r)).find((r) => options.file.startsWith(r + path.sep));
+  let dir = path.dirname(path.resolve(options.file));
+  for (;;) {
+    for (const name of NEARBY_NAMES) {
+      const candidate = path.join(dir, name);
+      if (isFile(path.join(candidate, 'pyvenv.cfg'))) return { root: candidate, source: 'nearby' };
+    }
+    if (dir === stop) return undefined;
+    const parent = path.dirname(dir);
+    if (parent === dir) return undefined;
+    dir = parent;
+  }
+}
+
+export interface DistributionMetadata {
+  requiresDist: string[];
+  providesExtras: string[];
+  requiresPython?: string;
+  summary?: string;
+}
+
+export interface InstalledDistribution {
+  name: string;
+  normalized: string;
+  version: string;
+  location: string;
+  kind: 'dist-info' | 'egg-info';
+  editable: boolean;
+  metadata(): DistributionMetadata;
+}
+
+export interface EnvironmentSnapshot {
+  root: string;
+  source: EnvironmentSource;
+  pythonVersion?: string;
+  sitePackages: string[];
+  distributions: Map<string, InstalledDistribution>;
+  warnings: string[];
+}
+
+/** `key = value` lines of pyvenv.cfg. */
+export function readPyvenvCfg(root: string): Record<string, string> | undefined {
+  let text: string;
+  try {
+    text = fs.readFileSync(path.join(root, 'pyvenv.cfg'), 'utf8');
+  } catch {
+    return undefined;
+  }
+  const out: Record<string, string> = {};
+  for (const line of text.split(/\r?\n/)) {
+    const eq = line.indexOf('=');
+    if (eq > 0) out[line.slice(0, eq).trim().toLowerCase()] = line.slice(eq + 1).trim();
+  }
+  return out;
+}
+
+function sitePackagesOf(prefix: string): string[] {
+  const out: string[] = [];
+  for (const lib of ['lib', 'lib64']) {
+    const libDir = path.join(prefix, lib);
+    let entries: string[] = [];
+    try {
+      entries = fs.readdirSync(libDir);
+    } catch {
+      continue;
+    }
+    for (const e of entries.sort()) {
+      if (/^python\d+(\.\d+)?t?$/.test(e) && isDir(path.join(libDir, e, 'site-packages'))) out.push(path.join(libDir, e, 'site-packages'));
+    }
+  }
+  if (isDir(path.join(prefix, 'Lib', 'site-packages'))) out.push(path.join(prefix, 'Lib', 'site-packages'));
+  // lib64 is often a symlink to lib: count each folder once.
+  return [...new Map(out.map((p) => [safeRealpath(p), p])).values()];
+}
+
+function safeRealpath(p: string): string {
+  try {
+    return fs.realpathSync(p);
+  } catch {
+    return p;
+  }
+}
+
+/** RFC 822-style METADATA / PKG-INFO headers, continuation lines folded; the body is ignored. */
+export function parseMetadata(text: string): { name?: string; version?: string } & DistributionMetadata {
+  const out: { name?: string; version?: string } & DistributionMetadata = { requiresDist: [], providesExtras: [] };
+  let key = '';
+  let value = '';
+  const flush = () => {
+    if (!key) return;
+    const k = key.toLowerCase();
+    if (k === 'name') out.name = value;
+    else if (k === 'version') out.version = value;
+    else if (k === 'requires-dist') out.requiresDist.push(value);
+    else if (k === 'provides-extra') out.providesExtras.push(value);
+    else if (k === 'requires-python') out.requiresPython = value;
+    else if (k === 'summary') out.summary = value;
+  };
+  for (const line of text.split(/\r?\n/)) {
+    if (line === '') break; // end of headers
+    if (/^[ \t]/.test(line) && key) {
+      value += ' ' + line.trim();
+      continue;
+    }
+    flush();
+    const colon = line.indexOf(':');
+    if (colon <= 0) {
+      key = '';
+      continue;
+    }
+    key = line.slice(0, colon).trim();
+    value = line.slice(colon + 1).trim();
+  }
+  flush();
+  return out;
+}
+
+interface CachedEntry {
+  mtimeMs: number;
+  dist?: InstalledDistribution;
+}
+
+/** Metadata read before, by folder path and modification time, so a re-scan reads only what changed. */
+const entryCache = new Map<string, CachedEntry>();
+
+function readEntry(site: string, entry: string, warnings: string[]): InstalledDistribution | undefined {
+  const full = path.join(site, entry);
+  const stat = fs.statSync(full, { throwIfNoEntry: false });
+  if (!stat) return undefined;
+  const cached = entryCache.get(full);
+  if (cached && cached.mtimeMs === stat.mtimeMs) return cached.dist;
+  const kind = entry.endsWith('.dist-info') ? 'dist-info' : 'egg-info';
+  const metaFile = stat.isDirectory() ? path.join(full, kind === 'dist-info' ? 'METADATA' : 'PKG-INFO') : full;
+  let headers: ReturnType<typeof parseMetadata> | undefined;
+  try {
+    headers = parseMetadata(fs.readFileSync(metaFile, 'utf8'));
+  } catch (error) {
+    warnings.push(`Skipped ${full}: cannot read its metadata (${(error as Error).message})`);
+  }
+  // The folder name gives name and version when the headers do not (e.g. a truncated METADATA).
+  const m = /^(.+?)-([^-]+?)(?:-py\d.*)?\.(dist-info|egg-info)$/.exec(entry);
+  const name = headers?.name ?? m?.[1];
+  const version = headers?.version ?? m?.[2];
+  let dist: InstalledDistribution | undefined;
+  if (!name || !version) {
+    warnings.push(`Skipped ${full}: no Name/Version in its metadata`);
+  } else {
+    let editable = false;
+    try {
+      const direct = JSON.parse(fs.readFileSync(path.join(full, 'direct_url.json'), 'utf8')) as { dir_info?: { editable?: boolean } };
+      editable = !!direct.dir_info?.editable;
+    } catch {
+      /* most distributions have no direct_url.json */
+    }
+    const meta: DistributionMetadata = headers ?? { requiresDist: [], providesExtras: [] };
+    dist = { name, normalized: normalizeName(name), version, location: full, kind, editable, metadata: () => meta };
+  }
+  entryCache.set(full, { mtimeMs: stat.mtimeMs, dist });
+  return dist;
+}
+
+/** Reads an environment's installed distributions; a bad entry is skipped with a warning, never thrown. */
+export function readEnvironment(found: FoundEnvironment): EnvironmentSnapshot {
+  const warnings: string[] = [];
+  const cfg = readPyvenvCfg(found.root);
+  if (!cfg) warnings.push(`${found.root} has no pyvenv.cfg; reading its site-packages anyway`);
+  const rawVersion = cfg?.version_info ?? cfg?.version ?? /python(\d+\.\d+)/.exec(sitePackagesOf(found.root)[0] ?? '')?.[1];
+  const pythonVersion = rawVersion ? /^\d+\.\d+(?:\.\d+)?/.exec(rawVersion)?.[0] : undefined;
+  const sitePackages = sitePackagesOf(found.root);
+  if (cfg?.['include-system-site-packages'] === 'true' && cfg.home) {
+    // The base interpreter's packages count too, behind the environment's own.
+    for (const base of sitePackagesOf(path.dirname(path.resolve(cfg.home)))) if (!sitePackages.includes(base)) sitePackages.push(base);
+  }
+  const distributions = new Map<string, InstalledDistribution>();
+  for (const site of sitePackages) {
+    let entries: string[];
+    try {
+      entries = fs.readdirSync(site);
+    } catch (error) {
+      warnings.push(`Cannot list ${site}: ${(error as Error).message}`);
+      continue;
+    }
+    for (const entry of entries) {
+      if (!entry.endsWith('.dist-info') && !entry.endsWith('.egg-info')) continue;
+      const dist = readEntry(site, entry, warnings);
+      if (dist && !distributions.has(dist.normalized)) distributions.set(dist.normalized, dist);
+    }
+  }
+  return { root: found.root, source: found.source, pythonVersion, sitePackages, distributions, warnings };
+}
