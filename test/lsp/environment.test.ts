@@ -109,3 +109,25 @@ test('include-system-site-packages: the base environment counts; a corrupt METAD
     await client.stop();
   }
 });
+
+test('a file without # via annotations: hover derives why a package is there from the installed Requires-Dist', async () => {
+  const project = path.join(dir, 'project4');
+  const venv = makeVenv(path.join(project, '.venv'));
+  pipInstall(venv, wheels, ['alpha==1.0'], home);
+  const { client } = await TestClient.start({ initializationOptions: envOn, env: { ...process.env, VIRTUAL_ENV: '' } });
+  try {
+    // pip freeze output: no annotations.
+    const uri = client.open(path.join(project, 'requirements.txt'), 'alpha==1.0\nbeta==2.0\n');
+    await client.waitForDiagnostics(uri);
+    const hover = await client.request('textDocument/hover', { textDocument: { uri }, position: { line: 1, character: 1 } });
+    const value: string = hover.contents.value;
+    assert.match(value, /\*\*beta\*\* — test package beta/);
+    assert.match(value, /Why it is here\*\* \(derived from the installed packages\)\n- beta 2\.0 ← alpha 1\.0/);
+    assert.match(value, /Required by\*\* alpha/);
+    assert.match(value, /installed \*\*2\.0\*\*/);
+    const top = await client.request('textDocument/hover', { textDocument: { uri }, position: { line: 0, character: 1 } });
+    assert.match(top.contents.value, /Pulls in\*\* beta/);
+  } finally {
+    await client.stop();
+  }
+});

@@ -2,7 +2,7 @@
 
 import * as path from 'node:path';
 import type { EnvironmentFacts } from '../service/environmentDiagnostics.js';
-import { checkInstalled, evaluateMarker, markerEnvironment, type MarkerEnvironment } from './markers.js';
+import { checkInstalled, evaluateMarker, markerEnvironment, parseRequiresDist, type MarkerEnvironment } from './markers.js';
 import { discoverEnvironment, readEnvironment, type EnvironmentSnapshot, type FoundEnvironment } from './venv.js';
 import { watchEnvironment, type Disposable } from './watch.js';
 
@@ -41,14 +41,31 @@ export function createEnvironmentService(options: { env: Record<string, string |
     for (const w of snapshot.warnings) options.logger.warn(w);
     const markers = markerEnvironment(snapshot.pythonVersion);
     let broken: ReturnType<typeof checkInstalled> | undefined;
+    let reverse: Map<string, { name: string; normalized: string; version: string }[]> | undefined;
+    const dependents = (name: string) => {
+      if (!reverse) {
+        reverse = new Map();
+        for (const d of snapshot.distributions.values()) {
+          for (const text of d.metadata().requiresDist) {
+            const dep = parseRequiresDist(text);
+            if (!dep || (dep.marker && evaluateMarker(dep.marker, markers, []) !== true)) continue;
+            const list = reverse.get(dep.normalized) ?? [];
+            list.push({ name: d.name, normalized: d.normalized, version: d.version });
+            reverse.set(dep.normalized, list);
+          }
+        }
+      }
+      return reverse.get(name) ?? [];
+    };
     const facts: EnvironmentFacts = {
       describe: describeEnvironment(snapshot),
       installed: (name) => {
         const d = snapshot.distributions.get(name);
-        return d ? { name: d.name, version: d.version, providesExtras: d.metadata().providesExtras } : undefined;
+        return d ? { name: d.name, version: d.version, providesExtras: d.metadata().providesExtras, summary: d.metadata().summary } : undefined;
       },
       evaluateMarker: (expression, extras) => evaluateMarker(expression, markers, extras),
       broken: () => (broken ??= checkInstalled(snapshot, markers)),
+      dependents,
     };
     if (!watchers.has(found.root)) {
       watchers.set(

@@ -9,6 +9,7 @@ export interface InstalledFact {
   name: string;
   version: string;
   providesExtras: string[];
+  summary?: string;
 }
 
 export interface BrokenDependency {
@@ -30,6 +31,8 @@ export interface EnvironmentFacts {
   evaluateMarker(expression: MarkerExpression, extras: string[]): boolean | undefined;
   /** What `pip check` would report. */
   broken(): BrokenDependency[];
+  /** Installed distributions whose Requires-Dist (markers true) names `normalized`. */
+  dependents?(normalized: string): { name: string; normalized: string; version: string }[];
 }
 
 /** Each unmet requirement of the file, with both sides in the message. */

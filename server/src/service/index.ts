@@ -13,7 +13,7 @@ import { environmentDiagnostics, noEnvironment, type EnvironmentFacts } from './
 import { quickFixes, resolveAction, sourceActions, SOURCE_NORMALIZE, SOURCE_SORT } from './codeActions.js';
 export { SOURCE_NORMALIZE, SOURCE_SORT };
 import { definition, references, resolvedVersionHints } from './navigation.js';
-import { buildProvenance } from '../workspace/provenance.js';
+import { buildProvenance, derivedProvenance } from '../workspace/provenance.js';
 import { documentLinks } from './links.js';
 import { semanticTokens } from './semanticTokens.js';
 import { documentSymbols } from './symbols.js';
@@ -76,7 +76,12 @@ export function createLanguageService(facts: LanguageServiceFacts): LanguageServ
     hover: (filePath, doc, position) =>
       hover(doc, position, {
         folder: path.dirname(filePath),
-        provenance: () => buildProvenance(filePath, doc, facts.readFile),
+        provenance: () => {
+          const annotated = buildProvenance(filePath, doc, facts.readFile);
+          if (annotated.compiled.annotated) return annotated;
+          const env = facts.environment?.(filePath);
+          return env?.dependents ? derivedProvenance(doc, { installed: env.installed, dependents: env.dependents }) : annotated;
+        },
         requirement: (name) => {
           const env = facts.environment?.(filePath);
           const installed = name && env ? env.installed(name) : undefined;

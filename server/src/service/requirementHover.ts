@@ -7,7 +7,7 @@ import type { ProjectFact } from './completion.js';
 
 export interface RequirementFacts {
   project?: ProjectFact;
-  installed?: { version: string; location?: string };
+  installed?: { version: string; summary?: string };
   /** The environment's description, e.g. `.venv (Python 3.11.7)`, shown when nothing is installed. */
   environment?: string;
   provenance?: Provenance;
@@ -48,7 +48,8 @@ export function requirementHover(r: RequirementNode, facts: RequirementFacts): s
   const name = r.name?.text ?? r.url?.text ?? r.path?.text ?? '';
   const out: string[] = [];
   const project = facts.project;
-  out.push(`**${name}**${project?.summary ? ` — ${project.summary}` : ''}`);
+  const summary = project?.summary ?? facts.installed?.summary;
+  out.push(`**${name}**${summary ? ` — ${summary}` : ''}`);
   if (r.specifier?.clauses.length) out.push(`Wants ${r.specifier.clauses.map(describeClause).join(', and ')}.`);
   else if (r.url) out.push(`From ${r.url.kind === 'vcs' ? `${r.url.vcs} repository` : 'URL'} \`${r.url.text.replace(/\/\/[^/@]*@/, '//')}\`.`);
   else if (r.path) out.push(`From the local path \`${r.path.text}\`.`);
@@ -65,13 +66,16 @@ export function requirementHover(r: RequirementNode, facts: RequirementFacts): s
   if (key && prov) {
     const chains = prov.chains(key, 5);
     if (chains.length) {
-      out.push('**Why it is here**\n' + chains.map((c) => `- ${formatChain(c, facts.folder)}`).join('\n'));
+      const label = prov.origin === 'environment' ? ' (derived from the installed packages)' : '';
+      out.push(`**Why it is here**${label}\n` + chains.map((c) => `- ${formatChain(c, facts.folder)}`).join('\n'));
     } else if (prov.sources.length) {
       const src = prov.sourceLineOf(key);
       if (src?.line) out.push(`Asked for in ${path.relative(facts.folder, src.file)}:${src.line.firstLine + 1}.`);
     }
     const deps = prov.dependenciesOf(key);
     if (deps.length) out.push(`**Pulls in** ${deps.map((d) => d.name).join(', ')}`);
+    const dependents = prov.compiled.pins.get(key)?.via.filter((v) => v.kind === 'package') ?? [];
+    if (dependents.length) out.push(`**Required by** ${dependents.map((d) => (d.kind === 'package' ? d.name : '')).join(', ')}`);
   }
   if (key) out.push(`[${project?.projectUrl ?? `https://pypi.org/project/${key}/`}](${project?.projectUrl ?? `https://pypi.org/project/${key}/`})`);
   return out.join('\n\n');

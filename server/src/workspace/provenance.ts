@@ -21,6 +21,8 @@ export interface Chain {
 }
 
 export interface Provenance {
+  /** `annotations` when read from `# via` comments; `environment` when derived from installed Requires-Dist. */
+  origin: 'annotations' | 'environment';
   compiled: CompiledFile;
   /** The `.in` files this compiled file came from (absolute paths). */
   sources: string[];
@@ -102,7 +104,58 @@ export function buildProvenance(filePath: string, doc: ParsedDocument, read: Fil
     return out;
   };
 
-  return { compiled, sources, chains, dependenciesOf: (name) => children.get(name) ?? [], sourceLineOf };
+  return { origin: 'annotations', compiled, sources, chains, dependenciesOf: (name) => children.get(name) ?? [], sourceLineOf };
+}
+
+/** What the environment knows of who requires whom. */
+export interface InstalledGraph {
+  installed(normalized: string): { name: string; version: string } | undefined;
+  dependents(normalized: string): { name: string; normalized: string; version: string }[];
+}
+
+/**
+ * For a file without `# via` annotations (hand-written, or `pip freeze` output): the same chains, derived
+ * from the installed distributions' Requires-Dist. A chain ends at a package nothing installed requires.
+ */
+export function derivedProvenance(doc: ParsedDocument, env: InstalledGraph): Provenance {
+  const pins = new Map<string, AnnotatedPin>();
+  const pinOf = (normalized: string, line?: LogicalLine): AnnotatedPin | undefined => {
+    const hit = pins.get(normalized);
+    if (hit) return hit;
+    const installed = env.installed(normalized);
+    if (!installed && !line) return undefined;
+    const pin: AnnotatedPin = {
+      name: installed?.name ?? normalized,
+      normalized,
+      line: line ?? doc.lines[0],
+      version: installed?.version,
+      via: env.dependents(normalized).map((d) => ({ kind: 'package' as const, name: d.name, normalized: d.normalized, range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } } })),
+    };
+    pins.set(normalized, pin);
+    return pin;
+  };
+  for (const line of doc.lines) if (line.project) pinOf(line.project, line);
+  const compiled: CompiledFile = { sources: [], pins, annotated: false };
+  const chains = (name: string, limit = 5): Chain[] => {
+    const start = pinOf(name);
+    if (!start) return [];
+    const out: Chain[] = [];
+    const queue: AnnotatedPin[][] = [[start]];
+    let steps = 0;
+    while (queue.length && out.length < limit && steps++ < 10_000) {
+      const chain = queue.shift()!;
+      const top = chain[chain.length - 1];
+      const parents = top.via.map((v) => (v.kind === 'package' ? pinOf(v.normalized) : undefined)).filter((p): p is AnnotatedPin => !!p && !chain.includes(p));
+      if (parents.length === 0) {
+        if (chain.length > 1) out.push({ packages: chain });
+        continue;
+      }
+      for (const p of parents) if (chain.length < 30) queue.push([...chain, p]);
+    }
+    return out;
+  };
+  const dependenciesOf = (name: string) => [...pins.values()].filter((p) => p.via.some((v) => v.kind === 'package' && v.normalized === name));
+  return { origin: 'environment', compiled, sources: [], chains, dependenciesOf, sourceLineOf: () => undefined };
 }
 
 /** `asgiref 3.8.1 ← django 5.0.6 ← requirements.in:4` */
