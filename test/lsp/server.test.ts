@@ -112,6 +112,9 @@ describe('push diagnostics client', () => {
     assert.match(hover.contents.value, /--requirement/);
     const none = await client.request('textDocument/hover', { textDocument: { uri }, position: { line: 0, character: 3 } });
     assert.equal(none, null);
+    const hashUri = client.open(path.join(dir, 'hashes.txt'), `foo==1.0 --hash=sha256:${'a'.repeat(64)}\n`);
+    const hashHover = await client.request('textDocument/hover', { textDocument: { uri: hashUri }, position: { line: 0, character: 30 } });
+    assert.match(hashHover.contents.value, /The sha256 digest pip checks the downloaded file against/);
   });
 
   test('completion without an index: options, operators, markers and include paths', async () => {

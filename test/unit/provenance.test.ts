@@ -37,6 +37,10 @@ test('split style: transitive chains, shortest first, down to the .in line (nest
   ]);
 });
 
+test('a -c constraints source is a chain of its own', () => {
+  assert.deepEqual(chainsOf('split', 'urllib3'), ['urllib3 2.2.1 ← constraints.txt:2', 'urllib3 2.2.1 ← requests 2.32.3 ← requirements.in:4']);
+});
+
 test('a stale pin whose .in no longer lists it says so', () => {
   assert.deepEqual(chainsOf('split', 'oldpkg'), ['oldpkg 1.0 ← requirements.in (no longer listed there)']);
 });

@@ -56,6 +56,8 @@ export function hover(doc: ParsedDocument, position: Position, facts?: HoverFact
     text = OPERATOR_WORDS[token.text] && `\`${token.text}\`: ${OPERATOR_WORDS[token.text]}`;
   } else if (token.kind === 'markerVariable') {
     text = `\`${token.text}\`: an environment marker variable; the line applies only where the marker is true.`;
+  } else if (token.kind === 'optionValue' && /^sha(256|384|512):/.test(token.text)) {
+    text = `The ${token.text.split(':')[0]} digest pip checks the downloaded file against; with any --hash in the file, pip requires one for every requirement.`;
   } else if (token.kind === 'semicolon') {
     text = 'Environment marker: the requirement applies only where the condition after `;` is true.';
   }
