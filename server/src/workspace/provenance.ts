@@ -83,25 +83,10 @@ export function buildProvenance(filePath: string, doc: ParsedDocument, read: Fil
   const chains = (name: string, limit = 5): Chain[] => {
     const start = compiled.pins.get(name);
     if (!start) return [];
-    const out: Chain[] = [];
-    // Breadth first, so the shortest chains come first.
-    const queue: AnnotatedPin[][] = [[start]];
-    let steps = 0;
-    while (queue.length && out.length < limit && steps++ < 10_000) {
-      const chain = queue.shift()!;
-      const top = chain[chain.length - 1];
-      for (const v of top.via) {
-        if (out.length >= limit) break;
-        if (v.kind === 'file') {
-          out.push({ packages: chain, source: sourceLineOf(top.normalized, v.option, v.path) });
-          continue;
-        }
-        const parent = compiled.pins.get(v.normalized);
-        if (!parent || chain.includes(parent) || chain.length > 30) continue;
-        queue.push([...chain, parent]);
-      }
-    }
-    return out;
+    return walkChains(start, limit, (chain, top) => ({
+      ends: top.via.flatMap((v) => (v.kind === 'file' ? [{ packages: chain, source: sourceLineOf(top.normalized, v.option, v.path) }] : [])),
+      parents: top.via.flatMap((v) => (v.kind === 'package' && compiled.pins.has(v.normalized) ? [compiled.pins.get(v.normalized)!] : [])),
+    }));
   };
 
   return { origin: 'annotations', compiled, sources, chains, dependenciesOf: (name) => children.get(name) ?? [], sourceLineOf };
@@ -139,23 +124,30 @@ export function derivedProvenance(doc: ParsedDocument, env: InstalledGraph): Pro
   const chains = (name: string, limit = 5): Chain[] => {
     const start = pinOf(name);
     if (!start) return [];
-    const out: Chain[] = [];
-    const queue: AnnotatedPin[][] = [[start]];
-    let steps = 0;
-    while (queue.length && out.length < limit && steps++ < 10_000) {
-      const chain = queue.shift()!;
-      const top = chain[chain.length - 1];
-      const parents = top.via.map((v) => (v.kind === 'package' ? pinOf(v.normalized) : undefined)).filter((p): p is AnnotatedPin => !!p && !chain.includes(p));
-      if (parents.length === 0) {
-        if (chain.length > 1) out.push({ packages: chain });
-        continue;
-      }
-      for (const p of parents) if (chain.length < 30) queue.push([...chain, p]);
-    }
-    return out;
+    return walkChains(start, limit, (chain, top) => {
+      const parents = top.via.flatMap((v) => (v.kind === 'package' ? [pinOf(v.normalized)].filter((p): p is AnnotatedPin => !!p) : []));
+      // A chain ends at a package nothing installed requires.
+      return { ends: parents.length === 0 && chain.length > 1 ? [{ packages: chain }] : [], parents };
+    });
   };
   const dependenciesOf = (name: string) => [...pins.values()].filter((p) => p.via.some((v) => v.kind === 'package' && v.normalized === name));
   return { origin: 'environment', compiled, sources: [], chains, dependenciesOf, sourceLineOf: () => undefined };
+}
+
+/**
+ * Breadth first from `start` up through parents, so the shortest chains come first; `step` says which
+ * chains end at the current top and which parents continue it. Cycles and very long chains are cut.
+ */
+function walkChains(start: AnnotatedPin, limit: number, step: (chain: AnnotatedPin[], top: AnnotatedPin) => { ends: Chain[]; parents: AnnotatedPin[] }): Chain[] {
+  const out: Chain[] = [];
+  const queue: AnnotatedPin[][] = [[start]];
+  for (let steps = 0; queue.length && out.length < limit && steps < 10_000; steps++) {
+    const chain = queue.shift()!;
+    const { ends, parents } = step(chain, chain[chain.length - 1]);
+    out.push(...ends.slice(0, limit - out.length));
+    for (const parent of parents) if (!chain.includes(parent) && chain.length <= 30) queue.push([...chain, parent]);
+  }
+  return out;
 }
 
 /** `asgiref 3.8.1 ← django 5.0.6 ← requirements.in:4` */
