@@ -19,7 +19,7 @@ import {
   type InitializeResult,
 } from 'vscode-languageserver/node.js';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { createEnvironmentService } from './environment/index.js';
+import { createEnvironmentService, describeEnvironment } from './environment/index.js';
 import { createLanguageService, SOURCE_NORMALIZE, SOURCE_SORT } from './service/index.js';
 import { SEMANTIC_TOKENS_LEGEND } from './service/semanticTokens.js';
 import { DEFAULT_SETTINGS, readSettings, type Settings } from './settings.js';
@@ -95,7 +95,21 @@ export function register(connection: Connection): void {
     if (!settings.diagnostics.environment || !path.isAbsolute(filePath)) return undefined;
     return environments.resolve(filePath, workspaceRoots)?.facts ?? null;
   };
-  const service = createLanguageService({ readFile, env: process.env, listDirectory, exists, environment: environmentOf });
+  const environmentSummary = (filePath: string) => {
+    if (!path.isAbsolute(filePath)) return undefined;
+    const resolved = environments.resolve(filePath, workspaceRoots);
+    if (!resolved) return 'Environment: none found (set `requirements.venvPath`, activate one, or create `.venv`).';
+    return `Environment: \`${resolved.found.root}\` — ${describeEnvironment(resolved.snapshot)}, found by ${resolved.found.source}, ${resolved.snapshot.distributions.size} distributions.`;
+  };
+  const service = createLanguageService({
+    readFile,
+    env: process.env,
+    listDirectory,
+    exists,
+    environment: environmentOf,
+    environmentSummary: (f) => (settings.diagnostics.environment ? environmentSummary(f) : undefined),
+    outdated: () => ({ diagnostics: settings.diagnostics.outdated, inlayHints: settings.inlayHints.outdated }),
+  });
   const recheckAll = () => {
     if (pullDiagnostics) {
       if (capabilities.workspace?.diagnostics?.refreshSupport) void connection.languages.diagnostics.refresh();

@@ -6,6 +6,12 @@ export interface Settings {
     enable: boolean;
     /** Compare the file with the active environment (not-installed, version-mismatch, ...). */
     environment: boolean;
+    /** Hints on pins older than the newest final release (needs the package index). */
+    outdated: boolean;
+  };
+  inlayHints: {
+    /** `⟶ 2.32.3` after a requirement whose newest final release lies outside it (needs the package index). */
+    outdated: boolean;
   };
   /** A virtual environment folder or an interpreter inside one; overrides VIRTUAL_ENV and discovery. */
   venvPath?: string;
@@ -14,7 +20,8 @@ export interface Settings {
 }
 
 export const DEFAULT_SETTINGS: Settings = {
-  diagnostics: { enable: true, environment: true },
+  diagnostics: { enable: true, environment: true, outdated: true },
+  inlayHints: { outdated: true },
   logLevel: 'info',
 };
 
@@ -27,7 +34,9 @@ export function readSettings(raw: unknown, base: Settings = DEFAULT_SETTINGS): S
     diagnostics: {
       enable: typeof diagnostics.enable === 'boolean' ? diagnostics.enable : base.diagnostics.enable,
       environment: typeof diagnostics.environment === 'boolean' ? diagnostics.environment : base.diagnostics.environment,
+      outdated: typeof diagnostics.outdated === 'boolean' ? diagnostics.outdated : base.diagnostics.outdated,
     },
+    inlayHints: { outdated: isObject(o.inlayHints) && typeof o.inlayHints.outdated === 'boolean' ? o.inlayHints.outdated : base.inlayHints.outdated },
     venvPath: typeof o.venvPath === 'string' && o.venvPath.trim() ? o.venvPath : o.venvPath === null ? undefined : base.venvPath,
     logLevel: levels.includes(o.logLevel as Settings['logLevel']) ? (o.logLevel as Settings['logLevel']) : base.logLevel,
   };

@@ -78,6 +78,8 @@ test('VIRTUAL_ENV wins over a nearby .venv; a setting wins over both; hover show
     assert.equal(diags[0].message, 'beta 1.0 is installed; this file needs >=2.');
     const hover = await client.request('textDocument/hover', { textDocument: { uri }, position: { line: 0, character: 1 } });
     assert.match(hover.contents.value, /installed \*\*1\.0\*\*/);
+    assert.ok(hover.contents.value.includes(`Environment: \`${other}\` — other-env (Python 3.`), hover.contents.value);
+    assert.match(hover.contents.value, /found by VIRTUAL_ENV, 1 distributions/);
     assert.ok(client.logs.some((l) => l.includes(`Using the environment ${other} (found by VIRTUAL_ENV`)), client.logs.join('\n'));
     client.notify('workspace/didChangeConfiguration', { settings: { requirements: { venvPath: path.join(near, 'bin', 'python') } } });
     const after = await client.waitForDiagnostics(uri, (d) => d.length === 0);

@@ -9,6 +9,7 @@ import { buildIncludeGraph, type FileReader, type IncludeGraph, type ParseCache 
 import { computeDiagnostics } from './diagnostics.js';
 import { foldingRanges } from './folding.js';
 import { hover } from './hover.js';
+import { indexDiagnostics, outdatedHints } from './indexDiagnostics.js';
 import { environmentDiagnostics, noEnvironment, type EnvironmentFacts } from './environmentDiagnostics.js';
 import { quickFixes, resolveAction, sourceActions, SOURCE_NORMALIZE, SOURCE_SORT } from './codeActions.js';
 export { SOURCE_NORMALIZE, SOURCE_SORT };
@@ -29,6 +30,10 @@ export interface LanguageServiceFacts {
   listDirectory?: DirectoryLister;
   /** The active environment of a file, when one was found (undefined) or discovery found none (null). */
   environment?: (filePath: string) => EnvironmentFacts | null | undefined;
+  /** Report outdated pins (hints) and show `⟶ latest` inlay hints; both need index facts. */
+  outdated?: () => { diagnostics: boolean; inlayHints: boolean };
+  /** Describes the environment in use, for the hover of the first line. */
+  environmentSummary?: (filePath: string) => string | undefined;
   /** What the package index knows right now (names, versions, extras); absent until it is wired. */
   index?: () => IndexFacts | undefined;
 }
@@ -67,14 +72,16 @@ export function createLanguageService(facts: LanguageServiceFacts): LanguageServ
       const env = facts.environment?.(filePath);
       if (env) out.push(...environmentDiagnostics(doc, env));
       else if (env === null && doc.lines.some((l) => l.project)) out.push(noEnvironment());
+      const index = facts.index?.();
+      if (index) out.push(...indexDiagnostics(doc, index, { outdated: facts.outdated?.().diagnostics ?? true }));
       return out;
     },
     documentSymbols,
     documentLinks,
     semanticTokens,
     foldingRanges,
-    hover: (filePath, doc, position) =>
-      hover(doc, position, {
+    hover: (filePath, doc, position) => {
+      const result = hover(doc, position, {
         folder: path.dirname(filePath),
         provenance: () => {
           const annotated = buildProvenance(filePath, doc, facts.readFile);
@@ -87,12 +94,22 @@ export function createLanguageService(facts: LanguageServiceFacts): LanguageServ
           const installed = name && env ? env.installed(name) : undefined;
           return { project: name ? facts.index?.()?.project(name) : undefined, installed, environment: env ? env.describe : undefined };
         },
-      }),
+      });
+      // The first line also says which environment the file is checked against.
+      const summary = position.line === 0 ? facts.environmentSummary?.(filePath) : undefined;
+      if (!summary) return result;
+      const previous = result && typeof result.contents === 'object' && 'value' in result.contents ? `${result.contents.value}\n\n---\n\n` : '';
+      return { contents: { kind: 'markdown', value: `${previous}${summary}` }, range: result?.range };
+    },
     complete: (filePath, doc, position) => complete(doc, position, { index: facts.index?.(), listDirectory: facts.listDirectory, folder: path.dirname(filePath) }),
     resolveCompletion: (item) => resolveCompletion(item, facts.index?.()),
     definition: (filePath, doc, position) => definition(filePath, doc, position, facts.readFile),
     references: (filePath, doc, position, includeDeclaration) => references(filePath, doc, position, facts.readFile, includeDeclaration),
-    inlayHints: (filePath, doc, range) => resolvedVersionHints(filePath, doc, facts.readFile, range),
+    inlayHints: (filePath, doc, range) => {
+      const index = facts.index?.();
+      const outdated = index && (facts.outdated?.().inlayHints ?? true) ? outdatedHints(doc, index, range) : [];
+      return [...resolvedVersionHints(filePath, doc, facts.readFile, range), ...outdated];
+    },
     codeActions: (uri, doc, context) => {
       const wants = (kind: string) => !context.only?.length || context.only.some((k) => kind === k || kind.startsWith(`${k}.`));
       return [...(wants('quickfix') ? quickFixes(uri, doc, context.diagnostics ?? []) : []), ...sourceActions(uri).filter((a) => wants(a.kind!))];
