@@ -39,6 +39,7 @@ export interface LanguageServiceFacts {
 }
 
 export interface LanguageService {
+  /** Parses a new version of an open document (clean lines memoized across versions). */
   parse(text: string): ParsedDocument;
   includeGraph(filePath: string, doc: ParsedDocument): IncludeGraph;
   /** Pass the include graph when the caller has built it already. */
@@ -65,7 +66,7 @@ export function createLanguageService(facts: LanguageServiceFacts): LanguageServ
     return buildIncludeGraph(filePath, doc, facts.readFile, facts.env, parseCache);
   };
   return {
-    parse,
+    parse: (text) => parse(text, { reuse: true }),
     includeGraph,
     diagnostics: (filePath, doc, graph) => {
       const out = computeDiagnostics(filePath, doc, graph ?? includeGraph(filePath, doc), facts.exists);

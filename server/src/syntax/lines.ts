@@ -115,8 +115,10 @@ export function joinLines(text: string, lineStarts: number[]): JoinedLine[] {
     const end = lineContentEnd(text, lineStarts, line);
     if (line === 0 && text.charCodeAt(0) === 0xfeff) start++; // pip decodes the BOM away
     const raw = text.slice(start, end);
-    const isComment = COMMENT_LINE.test(raw);
-    if (!raw.endsWith('\\') || isComment) {
+    const continued = raw.charCodeAt(raw.length - 1) === 92; /* \ */
+    // Whether the line is a comment matters only for joining; most lines need no regex.
+    const isComment = (continued || current !== undefined) && COMMENT_LINE.test(raw);
+    if (!continued || isComment) {
       if (current) {
         if (isComment) current.append(' ', start, line, start - lineStarts[line]); // pip prefixes a space so the comment is removed
         current.append(raw, start, line, start - lineStarts[line]);

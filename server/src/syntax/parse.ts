@@ -6,14 +6,24 @@ import { HASH_ALGORITHMS, lookupOption } from './options.js';
 import { parseRequirement } from './requirement.js';
 import type { EnvVariable, LineKind, LogicalLine, OptionNode, ParsedDocument, Range, RequirementNode, SyntaxDiagnostic, Token } from './types.js';
 
+export interface ParseOptions {
+  /**
+   * Memoize clean lines by their text (shared by all documents), so that parsing the next version of a
+   * document costs a lookup per unchanged line. For editors re-parsing on every keystroke; a one-off
+   * parse is faster without it.
+   */
+  reuse?: boolean;
+}
+
 /** Parses a whole document. Never throws; problems become diagnostics on their lines. */
-export function parse(text: string): ParsedDocument {
+export function parse(text: string, options: ParseOptions = {}): ParsedDocument {
+  const reuse = options.reuse === true;
   const lineStarts = computeLineStarts(text);
   const lines: LogicalLine[] = [];
   const diagnostics: SyntaxDiagnostic[] = [];
   for (const joined of joinLines(text, lineStarts)) {
     // A clean single-piece line seen before (in this or any document) needs no first pass.
-    const known = joined.pieces.length === 1 ? cleanLines.get(joined.text) : undefined;
+    const known = reuse && joined.pieces.length === 1 ? cleanLines.get(joined.text) : undefined;
     if (known) {
       lines.push(new LazyLine(joined, known.kind, known.project));
       continue;
@@ -22,7 +32,7 @@ export function parse(text: string): ParsedDocument {
     const line = new LazyLine(joined, details.kind, details.requirement?.name?.normalized, details);
     lines.push(line);
     for (const d of details.diagnostics) diagnostics.push(d);
-    if (details.diagnostics.length === 0 && joined.pieces.length === 1) remember(joined.text, details.kind, line.project);
+    if (reuse && details.diagnostics.length === 0 && joined.pieces.length === 1) remember(joined.text, details.kind, line.project);
   }
   return { text, lineStarts, lines, diagnostics };
 }
