@@ -10,7 +10,7 @@ import { checkInstalled, markerEnvironment } from '../server/src/environment/mar
 import { createEnvironmentService } from '../server/src/environment/index.ts';
 import { createLanguageService } from '../server/src/service/index.ts';
 import { parse } from '../server/src/syntax/index.ts';
-import { TestClient } from '../test/lsp/client.ts';
+import { TestClient, testEnv } from '../test/lsp/client.ts';
 import { topProjects } from './corpus.ts';
 import { measure, printMemory, report, summarize } from './stats.ts';
 
@@ -57,7 +57,7 @@ printMemory();
 
 // Over LSP: a new dist-info folder in site-packages → republished diagnostics (watch + debounce + re-check).
 fs.writeFileSync(file, text);
-const { client } = await TestClient.start({ initializationOptions: { diagnostics: { environment: true } }, env: { ...process.env, VIRTUAL_ENV: '' } });
+const { client } = await TestClient.start({ initializationOptions: { diagnostics: { environment: true } }, env: testEnv() });
 const uri = client.open(file, text);
 await client.waitForDiagnostics(uri, (d) => d.length > 0);
 const changes: number[] = [];

@@ -7,7 +7,7 @@ import { performance } from 'node:perf_hooks';
 import { parsePipRequirementsFile, parsePipRequirementsLine } from 'pip-requirements-js';
 // The built library, as users and the bundled server run it.
 import { clearParseCache, parse } from 'requirements-language-server/syntax';
-import { TestClient } from '../test/lsp/client.ts';
+import { TestClient, testEnv } from '../test/lsp/client.ts';
 import { realisticLines } from './corpus.ts';
 import { measure, printMemory, report, summarize } from './stats.ts';
 
@@ -57,9 +57,9 @@ report(theirs, `ratio ${(theirs.p50 / ours.p50).toFixed(0)}× (p50)`);
 
 // Start-up: spawn → initialize result, as an editor sees it. This machine sets NODE_EXTRA_CA_CERTS, which
 // costs every Node process ~60 ms at start (reading the CA bundle) before our code runs; shown both ways.
-const { NODE_EXTRA_CA_CERTS: _extraCerts, ...plainEnv } = process.env;
+const { NODE_EXTRA_CA_CERTS: _extraCerts, ...plainEnv } = testEnv();
 for (const [label, env] of [
-  ['server spawn → initialize result', process.env],
+  ['server spawn → initialize result', testEnv()],
   ['  … without NODE_EXTRA_CA_CERTS', plainEnv],
 ] as const) {
   const starts: number[] = [];

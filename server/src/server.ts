@@ -24,6 +24,11 @@ import { createLanguageService, SOURCE_NORMALIZE, SOURCE_SORT } from './service/
 import { SEMANTIC_TOKENS_LEGEND } from './service/semanticTokens.js';
 import { DEFAULT_SETTINGS, readSettings, type Settings } from './settings.js';
 import type { ParsedDocument } from './syntax/types.js';
+import { defaultCacheDir } from './index/diskCache.js';
+import { createPackageIndex, type PackageIndex } from './index/packageIndex.js';
+import { resolveIndexConfig } from './index/pipConfig.js';
+import { indexOptionsOf } from './workspace/indexOptions.js';
+import type { IncludeGraph } from './workspace/includes.js';
 
 export const SERVER_NAME = 'requirements-language-server';
 export const SERVER_VERSION = '0.1.0';
@@ -101,8 +106,39 @@ export function register(connection: Connection): void {
     if (!resolved) return 'Environment: none found (set `requirements.venvPath`, activate one, or create `.venv`).';
     return `Environment: \`${resolved.found.root}\` — ${describeEnvironment(resolved.snapshot)}, found by ${resolved.found.source}, ${resolved.snapshot.distributions.size} distributions.`;
   };
+  // The package index: created on first use, so that settings (cacheDir) from initialize apply.
+  let packageIndex: PackageIndex | undefined;
+  const indexOf = (): PackageIndex => {
+    if (!packageIndex) {
+      packageIndex = createPackageIndex({
+        cacheDir: settings.cacheDir ?? defaultCacheDir(process.env),
+        logger: { info: (m) => log('info', m), warn: (m) => log('warn', m) },
+        env: process.env,
+      });
+      packageIndex.onDidChange(() => {
+        recheckAll();
+        if (capabilities.workspace?.inlayHint?.refreshSupport) void connection.languages.inlayHint.refresh();
+      });
+      packageIndex.onOffline((message) => void connection.window.showWarningMessage(message));
+    }
+    return packageIndex;
+  };
+  /** Points the index at what this file (and its includes), PIP_* and pip.conf say, as pip would. */
+  const configureIndex = (filePath: string, doc: ParsedDocument, graph?: IncludeGraph) => {
+    const venvRoot = settings.diagnostics.environment && path.isAbsolute(filePath) ? environments.resolve(filePath, workspaceRoots)?.found.root : undefined;
+    indexOf().configure(
+      resolveIndexConfig({
+        file: indexOptionsOf(doc, graph ?? service.includeGraph(filePath, doc)),
+        env: process.env,
+        readFile,
+        venvRoot,
+        settings: { indexUrl: settings.indexUrl, extraIndexUrls: settings.extraIndexUrls },
+      }),
+    );
+  };
   const service = createLanguageService({
     readFile,
+    index: () => packageIndex,
     env: process.env,
     listDirectory,
     exists,
@@ -144,6 +180,7 @@ export function register(connection: Connection): void {
     const doc = parsedOf(document);
     const graph = service.includeGraph(filePath, doc);
     dependencies.set(document.uri, new Set(graph.files.map((f) => f.path).concat(graph.edges.map((e) => e.target ?? ''))));
+    configureIndex(filePath, doc, graph);
     return service.diagnostics(filePath, doc, graph);
   };
 
@@ -282,7 +319,10 @@ export function register(connection: Connection): void {
   connection.onDocumentLinks((p, token) => withDocument('documentLink', p.textDocument.uri, [], token, (doc, d) => service.documentLinks(uriToPath(d.uri), doc)));
   connection.onFoldingRanges((p, token) => withDocument('foldingRange', p.textDocument.uri, [], token, (doc) => service.foldingRanges(doc)));
   connection.onCompletion((p, token) =>
-    withDocument('completion', p.textDocument.uri, { isIncomplete: false, items: [] }, token, (doc, d) => service.complete(uriToPath(d.uri), doc, p.position)),
+    withDocument('completion', p.textDocument.uri, { isIncomplete: false, items: [] }, token, (doc, d) => {
+      configureIndex(uriToPath(d.uri), doc);
+      return service.complete(uriToPath(d.uri), doc, p.position);
+    }),
   );
   connection.onCompletionResolve((item, token) => {
     const resolved = runSafe('completionItem/resolve', item, token, () => service.resolveCompletion(item));
@@ -304,6 +344,9 @@ export function register(connection: Connection): void {
     withDocument('semanticTokens/range', p.textDocument.uri, { data: [] }, token, (doc) => service.semanticTokens(doc, p.range)),
   );
 
-  connection.onShutdown(() => environments.dispose());
+  connection.onShutdown(async () => {
+    environments.dispose();
+    await packageIndex?.dispose();
+  });
   documents.listen(connection);
 }

@@ -15,6 +15,11 @@ export interface Settings {
   };
   /** A virtual environment folder or an interpreter inside one; overrides VIRTUAL_ENV and discovery. */
   venvPath?: string;
+  /** The index to use when neither the file, PIP_INDEX_URL nor pip.conf names one (default PyPI). */
+  indexUrl?: string;
+  extraIndexUrls: string[];
+  /** Where index responses are cached (default: $XDG_CACHE_HOME/requirements-language-server). */
+  cacheDir?: string;
   /** Log level of window/logMessage: 'off' | 'error' | 'warn' | 'info' | 'debug'. */
   logLevel: 'off' | 'error' | 'warn' | 'info' | 'debug';
 }
@@ -22,6 +27,7 @@ export interface Settings {
 export const DEFAULT_SETTINGS: Settings = {
   diagnostics: { enable: true, environment: true, outdated: true },
   inlayHints: { outdated: true },
+  extraIndexUrls: [],
   logLevel: 'info',
 };
 
@@ -38,6 +44,9 @@ export function readSettings(raw: unknown, base: Settings = DEFAULT_SETTINGS): S
     },
     inlayHints: { outdated: isObject(o.inlayHints) && typeof o.inlayHints.outdated === 'boolean' ? o.inlayHints.outdated : base.inlayHints.outdated },
     venvPath: typeof o.venvPath === 'string' && o.venvPath.trim() ? o.venvPath : o.venvPath === null ? undefined : base.venvPath,
+    indexUrl: typeof o.indexUrl === 'string' && o.indexUrl.trim() ? o.indexUrl.trim() : base.indexUrl,
+    extraIndexUrls: Array.isArray(o.extraIndexUrls) ? o.extraIndexUrls.filter((u): u is string => typeof u === 'string') : base.extraIndexUrls,
+    cacheDir: typeof o.cacheDir === 'string' && o.cacheDir.trim() ? o.cacheDir : base.cacheDir,
     logLevel: levels.includes(o.logLevel as Settings['logLevel']) ? (o.logLevel as Settings['logLevel']) : base.logLevel,
   };
 }

@@ -10,6 +10,7 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { testEnv } from '../lsp/client.ts';
 import { fileURLToPath } from 'node:url';
 
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -78,8 +79,10 @@ describe('Neovim plugin (client/neovim) in headless Neovim', () => {
     }
     if (!fs.existsSync(path.join(REPO, 'server/dist/main.cjs'))) return new Error('server/dist/main.cjs is missing: run `npm run build` first');
     const resultFile = path.join(dir, 'result.json');
+    // The server started by Neovim inherits this: no package index and none of the machine's pip config
+    // (so nothing leaves 127.0.0.0/8), and no inherited virtual environment.
     const env: NodeJS.ProcessEnv = {
-      ...process.env,
+      ...testEnv(),
       XDG_CONFIG_HOME: path.join(dir, 'xdg/config'),
       XDG_DATA_HOME: path.join(dir, 'xdg/data'),
       XDG_STATE_HOME: path.join(dir, 'xdg/state'),

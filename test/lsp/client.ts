@@ -2,6 +2,8 @@
 
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { createMessageConnection, StreamMessageReader, StreamMessageWriter, type MessageConnection } from 'vscode-jsonrpc/node.js';
@@ -15,6 +17,16 @@ export interface Diag {
   code?: string | number;
   message: string;
   relatedInformation?: { location: { uri: string }; message: string }[];
+}
+
+/**
+ * The server's environment in tests: none of this machine's pip configuration, no package index unless a
+ * test starts one on 127.0.0.1 (PIP_NO_INDEX), and a private cache folder. No test reaches beyond loopback.
+ */
+export function testEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {};
+  for (const [k, v] of Object.entries(process.env)) if (!k.startsWith('PIP_') && k !== 'VIRTUAL_ENV' && k !== 'CONDA_PREFIX') env[k] = v;
+  return { ...env, PIP_CONFIG_FILE: '/dev/null', PIP_NO_INDEX: '1', XDG_CACHE_HOME: fs.mkdtempSync(path.join(os.tmpdir(), 'rls-cache-')), ...extra };
 }
 
 export interface StartOptions {
@@ -41,7 +53,7 @@ export class TestClient {
   ) {}
 
   static async start(options: StartOptions = {}): Promise<{ client: TestClient; initializeResult: any }> {
-    const child = spawn(process.execPath, [SERVER_MAIN, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'], env: options.env ?? process.env });
+    const child = spawn(process.execPath, [SERVER_MAIN, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'], env: options.env ?? testEnv() });
     const connection = createMessageConnection(new StreamMessageReader(child.stdout!), new StreamMessageWriter(child.stdin!));
     const client = new TestClient(child, connection);
     child.stderr!.on('data', (b: Buffer) => client.stderr.push(b.toString()));

@@ -6,7 +6,7 @@ import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { TestClient, type Diag } from './client.ts';
+import { TestClient, testEnv, type Diag } from './client.ts';
 import { buildWheels, isolatedPipEnv, makeVenv, pipInstall, pipUninstall } from '../fixtures/python.ts';
 
 let dir: string;
@@ -37,7 +37,7 @@ test('diagnostics follow pip install, downgrade, uninstall and deletion of a nea
   const project = path.join(dir, 'project');
   const venv = makeVenv(path.join(project, '.venv'));
   pipInstall(venv, wheels, ['alpha==1.0', 'beta==2.0'], home);
-  const { client } = await TestClient.start({ initializationOptions: envOn, env: { ...process.env, VIRTUAL_ENV: '' } });
+  const { client } = await TestClient.start({ initializationOptions: envOn, env: testEnv() });
   try {
     const text = 'alpha[speed,turbo]==1.0\nbeta>=3\ngamma\npywin32==306; sys_platform == "win32"\n';
     const uri = client.open(path.join(project, 'requirements.txt'), text);
@@ -71,7 +71,7 @@ test('VIRTUAL_ENV wins over a nearby .venv; a setting wins over both; hover show
   const other = makeVenv(path.join(dir, 'other-env'));
   pipInstall(other, wheels, ['beta==1.0'], home);
   pipInstall(near, wheels, ['beta==2.0'], home);
-  const { client } = await TestClient.start({ initializationOptions: envOn, env: { ...process.env, VIRTUAL_ENV: other } });
+  const { client } = await TestClient.start({ initializationOptions: envOn, env: testEnv({ VIRTUAL_ENV: other }) });
   try {
     const uri = client.open(path.join(project, 'requirements.txt'), 'beta>=2\n');
     const diags = await client.waitForDiagnostics(uri, (d) => d.length > 0);
@@ -101,7 +101,7 @@ test('include-system-site-packages: the base environment counts; a corrupt METAD
   const site = fs.readdirSync(path.join(venv, 'lib')).map((p) => path.join(venv, 'lib', p, 'site-packages'))[0];
   fs.mkdirSync(path.join(site, 'broken-1.0.dist-info'));
   fs.writeFileSync(path.join(site, 'broken-1.0.dist-info', 'METADATA'), '\u0000garbage');
-  const { client } = await TestClient.start({ initializationOptions: envOn, env: { ...process.env, VIRTUAL_ENV: '' } });
+  const { client } = await TestClient.start({ initializationOptions: envOn, env: testEnv() });
   try {
     const uri = client.open(path.join(project, 'requirements.txt'), 'beta==1.0\nbroken==1.0\n');
     await new Promise((r) => setTimeout(r, 300));
@@ -116,7 +116,7 @@ test('a file without # via annotations: hover derives why a package is there fro
   const project = path.join(dir, 'project4');
   const venv = makeVenv(path.join(project, '.venv'));
   pipInstall(venv, wheels, ['alpha==1.0'], home);
-  const { client } = await TestClient.start({ initializationOptions: envOn, env: { ...process.env, VIRTUAL_ENV: '' } });
+  const { client } = await TestClient.start({ initializationOptions: envOn, env: testEnv() });
   try {
     // pip freeze output: no annotations.
     const uri = client.open(path.join(project, 'requirements.txt'), 'alpha==1.0\nbeta==2.0\n');

@@ -29,6 +29,8 @@ export interface ProjectFact {
 export interface IndexFacts {
   searchNames(query: string, limit: number): { items: { name: string; summary?: string; latest?: string }[]; incomplete: boolean };
   project(name: string): ProjectFact | undefined;
+  /** Like `project`, but never starts a fetch (for checking every line of a large file). */
+  peek?(name: string): ProjectFact | undefined;
   /** Whether the index lists the project; undefined while its project list is not loaded. */
   knows?(name: string): boolean | undefined;
   /** The closest known name, for "did you mean". */

@@ -21,8 +21,12 @@ function pinOf(r: RequirementNode): string | undefined {
 }
 
 /** Only what the index knows now is used; a project not fetched yet is simply skipped (it is fetched in the background). */
+/** Lines beyond this many use only facts already at hand, so opening a huge file does not fetch thousands of projects. */
+const FETCH_FOR_FIRST = 300;
+
 export function indexDiagnostics(doc: ParsedDocument, index: IndexFacts, options: IndexDiagnosticOptions): Diagnostic[] {
   const out: Diagnostic[] = [];
+  let looked = 0;
   for (const line of doc.lines) {
     if (!line.project) continue;
     const r = line.requirement;
@@ -39,7 +43,7 @@ export function indexDiagnostics(doc: ParsedDocument, index: IndexFacts, options
       });
       continue;
     }
-    const project = index.project(line.project);
+    const project = looked++ < FETCH_FOR_FIRST || !index.peek ? index.project(line.project) : index.peek(line.project);
     if (!project || project.versions.length === 0) continue;
     const spec = specOf(r);
     const pin = pinOf(r);

@@ -1,0 +1,40 @@
+// Credentials for an index: from the URL itself, else ~/.netrc (or $NETRC); and redaction for every message.
+
+import * as os from 'node:os';
+import * as path from 'node:path';
+import * as fs from 'node:fs';
+
+export interface Credentials {
+  username: string;
+  password: string;
+}
+
+/** `https://user:secret@host/simple` → `https://****@host/simple`; also inside longer text. */
+export function redact(text: string): string {
+  return text.replace(/([a-z][a-z0-9+.-]*:\/\/)[^/@\s]+@/gi, '$1****@');
+}
+
+/** The netrc entries for `host` (`machine host login x password y`, or `default`). */
+export function netrcCredentials(text: string, host: string): Credentials | undefined {
+  const tokens = text.replace(/#.*$/gm, '').split(/\s+/).filter(Boolean);
+  let current: { machine?: string; login?: string; password?: string } | undefined;
+  const entries: { machine?: string; login?: string; password?: string }[] = [];
+  for (let i = 0; i < tokens.length; i++) {
+    const t = tokens[i];
+    if (t === 'machine') entries.push((current = { machine: tokens[++i] }));
+    else if (t === 'default') entries.push((current = {}));
+    else if (t === 'login' && current) current.login = tokens[++i];
+    else if (t === 'password' && current) current.password = tokens[++i];
+    else if (t === 'account' && current) i++;
+  }
+  const hit = entries.find((e) => e.machine === host) ?? entries.find((e) => e.machine === undefined);
+  return hit?.login !== undefined ? { username: hit.login, password: hit.password ?? '' } : undefined;
+}
+
+export function credentialsFor(url: URL, options: { env: Record<string, string | undefined>; readFile?: (p: string) => string | undefined; home?: string }): Credentials | undefined {
+  if (url.username) return { username: decodeURIComponent(url.username), password: decodeURIComponent(url.password) };
+  const file = options.env.NETRC ?? path.join(options.home ?? options.env.HOME ?? os.homedir(), '.netrc');
+  const read = options.readFile ?? ((p: string) => (fs.existsSync(p) ? fs.readFileSync(p, 'utf8') : undefined));
+  const text = read(file);
+  return text ? netrcCredentials(text, url.hostname) : undefined;
+}

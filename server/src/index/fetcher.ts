@@ -1,0 +1,121 @@
+// HTTP for the index: undici with keep-alive and timeouts, one request in flight per URL, a few per host,
+// conditional requests, credentials from the URL or ~/.netrc, proxies from the environment. Errors are values.
+
+import { Agent, EnvHttpProxyAgent, request, type Dispatcher } from 'undici';
+import { credentialsFor, redact } from './credentials.js';
+
+export interface FetchResult {
+  ok: boolean;
+  status: number;
+  body: string;
+  contentType: string;
+  etag?: string;
+  lastModified?: string;
+  /** Plain words, credentials removed, when `ok` is false. */
+  error?: string;
+}
+
+export interface Conditional {
+  etag?: string;
+  lastModified?: string;
+}
+
+export interface FetcherOptions {
+  timeoutMs?: number;
+  maxPerHost?: number;
+  env?: Record<string, string | undefined>;
+  readFile?: (path: string) => string | undefined;
+  home?: string;
+}
+
+export interface Fetcher {
+  get(url: string, accept: string, conditional?: Conditional): Promise<FetchResult>;
+  close(): Promise<void>;
+}
+
+export function createFetcher(options: FetcherOptions = {}): Fetcher {
+  const timeoutMs = options.timeoutMs ?? 10_000;
+  const env = options.env ?? {};
+  const connect = { timeout: Math.min(timeoutMs, 5_000) };
+  const proxied = ['HTTPS_PROXY', 'HTTP_PROXY', 'https_proxy', 'http_proxy'].some((k) => env[k]);
+  // EnvHttpProxyAgent reads HTTP(S)_PROXY and NO_PROXY from the process environment, as pip does.
+  const dispatcher: Dispatcher = proxied ? new EnvHttpProxyAgent({ connect, keepAliveTimeout: 30_000 }) : new Agent({ connect, keepAliveTimeout: 30_000 });
+  const inFlight = new Map<string, Promise<FetchResult>>();
+  const perHost = new Map<string, { active: number; waiting: (() => void)[] }>();
+  const maxPerHost = options.maxPerHost ?? 6;
+
+  const acquire = async (host: string) => {
+    const slot = perHost.get(host) ?? { active: 0, waiting: [] };
+    perHost.set(host, slot);
+    if (slot.active >= maxPerHost) await new Promise<void>((resolve) => slot.waiting.push(resolve));
+    slot.active++;
+    return () => {
+      slot.active--;
+      slot.waiting.shift()?.();
+    };
+  };
+
+  const fetchOnce = async (url: string, accept: string, conditional?: Conditional): Promise<FetchResult> => {
+    let parsed: URL;
+    try {
+      parsed = new URL(url);
+    } catch {
+      return { ok: false, status: 0, body: '', contentType: '', error: `not a URL: ${redact(url)}` };
+    }
+    const headers: Record<string, string> = { accept, 'user-agent': 'requirements-language-server' };
+    const creds = credentialsFor(parsed, { env, readFile: options.readFile, home: options.home });
+    if (creds) headers.authorization = `Basic ${Buffer.from(`${creds.username}:${creds.password}`).toString('base64')}`;
+    parsed.username = '';
+    parsed.password = '';
+    if (conditional?.etag) headers['if-none-match'] = conditional.etag;
+    if (conditional?.lastModified) headers['if-modified-since'] = conditional.lastModified;
+    const release = await acquire(parsed.host);
+    try {
+      let target = parsed.toString();
+      for (let redirects = 0; redirects < 5; redirects++) {
+        const res = await request(target, { method: 'GET', headers, dispatcher, headersTimeout: timeoutMs, bodyTimeout: timeoutMs, signal: AbortSignal.timeout(timeoutMs) });
+        const header = (name: string) => {
+          const v = res.headers[name];
+          return Array.isArray(v) ? v[0] : v;
+        };
+        if (res.statusCode >= 300 && res.statusCode < 400 && res.statusCode !== 304 && header('location')) {
+          await res.body.dump();
+          target = new URL(header('location')!, target).toString();
+          continue;
+        }
+        const body = res.statusCode === 304 ? '' : await res.body.text();
+        if (res.statusCode === 304) await res.body.dump().catch(() => undefined);
+        const ok = (res.statusCode >= 200 && res.statusCode < 300) || res.statusCode === 304;
+        return {
+          ok,
+          status: res.statusCode,
+          body,
+          contentType: header('content-type') ?? '',
+          etag: header('etag'),
+          lastModified: header('last-modified'),
+          error: ok ? undefined : `${redact(url)} answered HTTP ${res.statusCode}`,
+        };
+      }
+      return { ok: false, status: 0, body: '', contentType: '', error: `${redact(url)}: too many redirects` };
+    } catch (error) {
+      const reason = error instanceof Error ? (error.name === 'TimeoutError' || /timeout/i.test(error.message) ? 'timed out' : error.message) : String(error);
+      return { ok: false, status: 0, body: '', contentType: '', error: `${redact(url)} cannot be reached (${redact(reason)})` };
+    } finally {
+      release();
+    }
+  };
+
+  return {
+    get(url, accept, conditional) {
+      const key = `${accept}\n${url}`;
+      const running = inFlight.get(key);
+      if (running) return running;
+      const p = fetchOnce(url, accept, conditional).finally(() => inFlight.delete(key));
+      inFlight.set(key, p);
+      return p;
+    },
+    async close() {
+      await dispatcher.close().catch(() => undefined);
+    },
+  };
+}

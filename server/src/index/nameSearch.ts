@@ -1,0 +1,147 @@
+// Project-name search for completion: exact, then prefix by popularity, then typo-tolerant, on normalized names.
+
+import { normalizeName } from '../syntax/names.js';
+
+export interface NameHit {
+  name: string;
+  normalized: string;
+  /** Popularity rank (0 = most downloaded) when known. */
+  rank?: number;
+}
+
+export interface NameSearchResult {
+  items: NameHit[];
+  /** More may match than were returned, or the answer may change as the user types: ask again. */
+  incomplete: boolean;
+}
+
+/**
+ * An index over project names: a sorted array of normalized names for prefix search by binary search,
+ * the display names beside them, and popularity ranks for ordering.
+ */
+export class NameIndex {
+  private readonly sorted: string[];
+  private readonly display: Map<string, string>;
+  private readonly rank: Map<string, number>;
+
+  constructor(names: Iterable<string>, popular: readonly string[] = []) {
+    this.display = new Map();
+    for (const n of names) {
+      const k = normalizeName(n);
+      if (!this.display.has(k)) this.display.set(k, n);
+    }
+    this.rank = new Map();
+    popular.forEach((n, i) => {
+      const k = normalizeName(n);
+      if (!this.rank.has(k)) this.rank.set(k, i);
+      if (!this.display.has(k)) this.display.set(k, n);
+    });
+    this.sorted = [...this.display.keys()].sort();
+  }
+
+  get size(): number {
+    return this.sorted.length;
+  }
+
+  has(normalized: string): boolean {
+    return this.display.has(normalized);
+  }
+
+  private lowerBound(prefix: string): number {
+    let lo = 0;
+    let hi = this.sorted.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (this.sorted[mid] < prefix) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  }
+
+  private hit(k: string): NameHit {
+    return { name: this.display.get(k)!, normalized: k, rank: this.rank.get(k) };
+  }
+
+  search(query: string, limit: number): NameSearchResult {
+    const q = normalizeName(query.trim());
+    if (q === '') {
+      // Nothing typed yet: the most popular projects.
+      const top = [...this.rank.entries()].sort((a, b) => a[1] - b[1]).slice(0, limit).map(([k]) => this.hit(k));
+      return { items: top, incomplete: true };
+    }
+    const out: NameHit[] = [];
+    const seen = new Set<string>();
+    if (this.display.has(q)) {
+      out.push(this.hit(q));
+      seen.add(q);
+    }
+    // Prefix matches: scan the sorted run (bounded), keep the most popular, then the shortest.
+    const start = this.lowerBound(q);
+    const prefixed: string[] = [];
+    let truncated = false;
+    for (let i = start; i < this.sorted.length && this.sorted[i].startsWith(q); i++) {
+      if (prefixed.length >= 20000) {
+        truncated = true;
+        break;
+      }
+      if (!seen.has(this.sorted[i])) prefixed.push(this.sorted[i]);
+    }
+    const byRank = (a: string, b: string) => (this.rank.get(a) ?? Infinity) - (this.rank.get(b) ?? Infinity) || a.length - b.length || (a < b ? -1 : 1);
+    for (const k of prefixed.sort(byRank).slice(0, limit - out.length)) {
+      out.push(this.hit(k));
+      seen.add(k);
+    }
+    // Typo tolerance (`reqeusts` → `requests`): popular names within a small edit distance of what was typed.
+    if (out.length < limit && q.length >= 3) {
+      const budget = q.length <= 4 ? 1 : 2;
+      const fuzzy: [string, number][] = [];
+      for (const [k] of this.rank) {
+        if (seen.has(k) || Math.abs(k.length - q.length) > budget + 2) continue;
+        const d = typoDistance(q, k.slice(0, Math.max(q.length, Math.min(k.length, q.length + 1))), budget);
+        if (d <= budget) fuzzy.push([k, d]);
+      }
+      fuzzy.sort((a, b) => a[1] - b[1] || (this.rank.get(a[0]) ?? 0) - (this.rank.get(b[0]) ?? 0));
+      for (const [k] of fuzzy.slice(0, limit - out.length)) out.push(this.hit(k));
+    }
+    return { items: out, incomplete: truncated || out.length >= limit };
+  }
+
+  /** The closest popular name, for "did you mean". */
+  suggest(name: string): string | undefined {
+    const q = normalizeName(name);
+    let best: string | undefined;
+    let bestDistance = q.length <= 4 ? 1 : 2;
+    for (const [k] of this.rank) {
+      if (Math.abs(k.length - q.length) > bestDistance) continue;
+      const d = typoDistance(q, k, bestDistance);
+      if (d < bestDistance || (d === bestDistance && !best)) {
+        best = k;
+        bestDistance = d;
+      }
+    }
+    return best ? this.display.get(best) : undefined;
+  }
+}
+
+/** Optimal string alignment distance (Damerau–Levenshtein with adjacent swaps), giving up past `max`. */
+export function typoDistance(a: string, b: string, max: number): number {
+  if (Math.abs(a.length - b.length) > max) return max + 1;
+  const prev2 = new Array<number>(b.length + 1).fill(0);
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const cur = new Array<number>(b.length + 1);
+    cur[0] = i;
+    let rowMin = cur[0];
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      let v = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) v = Math.min(v, prev2[j - 2] + 1);
+      cur[j] = v;
+      if (v < rowMin) rowMin = v;
+    }
+    if (rowMin > max) return max + 1;
+    for (let j = 0; j <= b.length; j++) prev2[j] = prev[j];
+    prev = cur;
+  }
+  return prev[b.length];
+}

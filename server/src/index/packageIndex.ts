@@ -1,0 +1,188 @@
+// The package index facade: answers at once from memory or the disk cache, fetches in the background,
+// and says when new facts arrived. Never makes a caller wait on the network.
+
+import { LRUCache } from 'lru-cache';
+import type { IndexFacts, ProjectFact } from '../service/completion.js';
+import { normalizeName } from '../syntax/names.js';
+import { redact } from './credentials.js';
+import { DiskCache, type CachedResponse } from './diskCache.js';
+import { createFetcher, type Fetcher } from './fetcher.js';
+import { NameIndex } from './nameSearch.js';
+import { PYPI, type IndexConfig } from './pipConfig.js';
+import { popularProjects } from './popular.js';
+import { parseJsonApi, parseProjectHtml, parseProjectJson, projectFact, type ProjectPage } from './simpleApi.js';
+
+export const SIMPLE_ACCEPT = 'application/vnd.pypi.simple.v1+json, application/vnd.pypi.simple.v1+html;q=0.2, text/html;q=0.1';
+
+export interface IndexLogger {
+  info(message: string): void;
+  warn(message: string): void;
+}
+
+export interface PackageIndexOptions {
+  cacheDir: string;
+  logger: IndexLogger;
+  env?: Record<string, string | undefined>;
+  readFile?: (p: string) => string | undefined;
+  home?: string;
+  timeoutMs?: number;
+  /** How long fetched facts count as fresh before a background refresh (default 10 minutes). */
+  freshMs?: number;
+}
+
+export interface PackageIndex extends IndexFacts {
+  configure(config: IndexConfig): void;
+  /** Listeners get the normalized names whose facts arrived. */
+  onDidChange(listener: (names: string[]) => void): void;
+  /** Called once when the index cannot be reached (answers then come from the disk cache). */
+  onOffline(listener: (message: string) => void): void;
+  /** Fetches now and waits (for the CLI and tests); editors use `project()`. */
+  ensureProject(name: string): Promise<ProjectFact | undefined>;
+  dispose(): Promise<void>;
+}
+
+function jsonApiUrl(indexUrl: string, name: string): string | undefined {
+  // PyPI-style servers serve `/pypi/<name>/json` beside `/simple/`.
+  const m = /^(.*?)\/simple\/?$/.exec(indexUrl);
+  return m ? `${m[1]}/pypi/${name}/json` : undefined;
+}
+
+export function createPackageIndex(options: PackageIndexOptions): PackageIndex {
+  const fetcher: Fetcher = createFetcher({ timeoutMs: options.timeoutMs, env: options.env, readFile: options.readFile, home: options.home });
+  const disk = new DiskCache(options.cacheDir);
+  const freshMs = options.freshMs ?? 10 * 60_000;
+  const memory = new LRUCache<string, { fact: ProjectFact; at: number }>({ max: 2000 });
+  const fetching = new Map<string, Promise<ProjectFact | undefined>>();
+  const listeners: ((names: string[]) => void)[] = [];
+  const offlineListeners: ((m: string) => void)[] = [];
+  let offlineTold = false;
+  let config: IndexConfig = { indexUrl: PYPI, extraIndexUrls: [], noIndex: false, source: 'the default' };
+  const popular = popularProjects();
+  const names = new NameIndex([], popular.names);
+
+  const indexUrls = () => (config.noIndex ? [] : [config.indexUrl, ...config.extraIndexUrls].map((u) => u.replace(/\/+$/, '')));
+
+  /** What the disk holds for `name`, and the oldest fetch time among its parts. */
+  const fromDisk = (name: string): { fact: ProjectFact; at: number } | undefined => {
+    const pages: ProjectPage[] = [];
+    let at = Infinity;
+    for (const base of indexUrls()) {
+      const url = `${base}/${name}/`;
+      const entry = disk.read(url);
+      if (!entry) continue;
+      const page = pageOf(entry, url);
+      if (page) pages.push(page);
+      at = Math.min(at, entry.fetchedAt);
+    }
+    if (!pages.length) return undefined;
+    const apiUrl = jsonApiUrl(indexUrls()[0] ?? '', name);
+    const apiEntry = apiUrl ? disk.read(apiUrl) : undefined;
+    return { fact: projectFact(name, pages, apiEntry ? parseJsonApi(apiEntry.body) : undefined), at };
+  };
+
+  const pageOf = (entry: Pick<CachedResponse, 'body' | 'contentType'>, url: string): ProjectPage | undefined =>
+    entry.contentType.includes('json') ? parseProjectJson(entry.body, url) : parseProjectHtml(entry.body, url);
+
+  const tellOffline = (error: string) => {
+    if (offlineTold) return;
+    offlineTold = true;
+    const message = `The package index cannot be reached (${redact(error)}); completion and checks use what is cached on disk.`;
+    options.logger.warn(message);
+    for (const l of offlineListeners) l(message);
+  };
+
+  const refresh = (name: string): Promise<ProjectFact | undefined> => {
+    const running = fetching.get(name);
+    if (running) return running;
+    const work = (async () => {
+      const pages: ProjectPage[] = [];
+      let reached = false;
+      for (const base of indexUrls()) {
+        const url = `${base}/${name}/`;
+        const cached = disk.read(url);
+        const res = await fetcher.get(url, SIMPLE_ACCEPT, cached ? { etag: cached.etag, lastModified: cached.lastModified } : undefined);
+        if (res.status === 304 && cached) {
+          reached = true;
+          void disk.write(url, { ...cached, fetchedAt: Date.now() });
+          const page = pageOf(cached, url);
+          if (page) pages.push(page);
+        } else if (res.ok) {
+          reached = true;
+          const page = pageOf(res, url);
+          if (page) {
+            pages.push(page);
+            void disk.write(url, { fetchedAt: Date.now(), contentType: res.contentType, body: res.body, etag: res.etag, lastModified: res.lastModified });
+          } else options.logger.warn(`${redact(url)} sent a page that is neither PEP 691 JSON nor PEP 503 HTML`);
+        } else if (res.status === 404) {
+          reached = true;
+        } else {
+          if (res.status === 0) tellOffline(res.error ?? 'no answer');
+          else options.logger.warn(res.error ?? `${redact(url)} failed`);
+          if (cached) {
+            const page = pageOf(cached, url);
+            if (page) pages.push(page);
+          }
+        }
+      }
+      const apiUrl = jsonApiUrl(indexUrls()[0] ?? '', name);
+      let api;
+      if (apiUrl && reached && pages.length) {
+        const cached = disk.read(apiUrl);
+        const res = await fetcher.get(apiUrl, 'application/json', cached ? { etag: cached.etag, lastModified: cached.lastModified } : undefined);
+        if (res.status === 304 && cached) api = parseJsonApi(cached.body);
+        else if (res.ok) {
+          api = parseJsonApi(res.body);
+          if (api) void disk.write(apiUrl, { fetchedAt: Date.now(), contentType: res.contentType, body: res.body, etag: res.etag, lastModified: res.lastModified });
+        } else if (cached) api = parseJsonApi(cached.body);
+      }
+      if (!pages.length) return undefined;
+      const fact = projectFact(name, pages, api);
+      memory.set(name, { fact, at: reached ? Date.now() : 0 });
+      for (const l of listeners) l([name]);
+      return fact;
+    })().finally(() => fetching.delete(name));
+    fetching.set(name, work);
+    return work;
+  };
+
+  const project = (raw: string): ProjectFact | undefined => {
+    const name = normalizeName(raw);
+    let hit = memory.get(name);
+    if (!hit) {
+      hit = fromDisk(name);
+      if (hit) memory.set(name, hit);
+    }
+    if (!hit || Date.now() - hit.at > freshMs) void refresh(name);
+    return hit?.fact;
+  };
+
+  return {
+    project,
+    peek: (raw) => memory.get(normalizeName(raw))?.fact,
+    searchNames(query, limit) {
+      const found = names.search(query, limit);
+      return {
+        incomplete: true,
+        items: found.items.map((h) => {
+          const p = popular.byName.get(h.normalized);
+          return { name: h.name, summary: p?.summary, latest: memory.get(h.normalized)?.fact.latest ?? p?.latest };
+        }),
+      };
+    },
+    // Without the full project list, an unknown name cannot be told from one not fetched yet.
+    knows: () => undefined,
+    suggest: (name) => names.suggest(name),
+    configure(next) {
+      const same = next.indexUrl === config.indexUrl && next.noIndex === config.noIndex && next.extraIndexUrls.join(' ') === config.extraIndexUrls.join(' ');
+      if (same) return;
+      config = next;
+      memory.clear();
+      offlineTold = false;
+      options.logger.info(`Package index: ${next.noIndex ? 'none (--no-index)' : redact(next.indexUrl)}${next.extraIndexUrls.length ? ` + ${next.extraIndexUrls.map(redact).join(', ')}` : ''} (from ${next.source})`);
+    },
+    onDidChange: (l) => void listeners.push(l),
+    onOffline: (l) => void offlineListeners.push(l),
+    ensureProject: (raw) => refresh(normalizeName(raw)),
+    dispose: () => fetcher.close(),
+  };
+}
