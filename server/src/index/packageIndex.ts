@@ -60,6 +60,13 @@ export function createPackageIndex(options: PackageIndexOptions): PackageIndex {
   const popular = popularProjects();
   const names = new NameIndex([], popular.names);
 
+  // The latest response per URL, so a refresh can be conditional before the disk write has landed.
+  const responses = new LRUCache<string, CachedResponse>({ max: 4000 });
+  const cachedResponse = (url: string) => responses.get(url) ?? disk.read(url);
+  const keep = (url: string, entry: Omit<CachedResponse, 'url'>) => {
+    responses.set(url, { ...entry, url });
+    void disk.write(url, entry);
+  };
   const indexUrls = () => (config.noIndex ? [] : [config.indexUrl, ...config.extraIndexUrls].map((u) => u.replace(/\/+$/, '')));
 
   /** What the disk holds for `name`, and the oldest fetch time among its parts. */
@@ -68,7 +75,7 @@ export function createPackageIndex(options: PackageIndexOptions): PackageIndex {
     let at = Infinity;
     for (const base of indexUrls()) {
       const url = `${base}/${name}/`;
-      const entry = disk.read(url);
+      const entry = cachedResponse(url);
       if (!entry) continue;
       const page = pageOf(entry, url);
       if (page) pages.push(page);
@@ -76,7 +83,7 @@ export function createPackageIndex(options: PackageIndexOptions): PackageIndex {
     }
     if (!pages.length) return undefined;
     const apiUrl = jsonApiUrl(indexUrls()[0] ?? '', name);
-    const apiEntry = apiUrl ? disk.read(apiUrl) : undefined;
+    const apiEntry = apiUrl ? cachedResponse(apiUrl) : undefined;
     return { fact: projectFact(name, pages, apiEntry ? parseJsonApi(apiEntry.body) : undefined), at };
   };
 
@@ -99,11 +106,11 @@ export function createPackageIndex(options: PackageIndexOptions): PackageIndex {
       let reached = false;
       for (const base of indexUrls()) {
         const url = `${base}/${name}/`;
-        const cached = disk.read(url);
+        const cached = cachedResponse(url);
         const res = await fetcher.get(url, SIMPLE_ACCEPT, cached ? { etag: cached.etag, lastModified: cached.lastModified } : undefined);
         if (res.status === 304 && cached) {
           reached = true;
-          void disk.write(url, { ...cached, fetchedAt: Date.now() });
+          keep(url, { ...cached, fetchedAt: Date.now() });
           const page = pageOf(cached, url);
           if (page) pages.push(page);
         } else if (res.ok) {
@@ -111,7 +118,7 @@ export function createPackageIndex(options: PackageIndexOptions): PackageIndex {
           const page = pageOf(res, url);
           if (page) {
             pages.push(page);
-            void disk.write(url, { fetchedAt: Date.now(), contentType: res.contentType, body: res.body, etag: res.etag, lastModified: res.lastModified });
+            keep(url, { fetchedAt: Date.now(), contentType: res.contentType, body: res.body, etag: res.etag, lastModified: res.lastModified });
           } else options.logger.warn(`${redact(url)} sent a page that is neither PEP 691 JSON nor PEP 503 HTML`);
         } else if (res.status === 404) {
           reached = true;
@@ -127,12 +134,12 @@ export function createPackageIndex(options: PackageIndexOptions): PackageIndex {
       const apiUrl = jsonApiUrl(indexUrls()[0] ?? '', name);
       let api;
       if (apiUrl && reached && pages.length) {
-        const cached = disk.read(apiUrl);
+        const cached = cachedResponse(apiUrl);
         const res = await fetcher.get(apiUrl, 'application/json', cached ? { etag: cached.etag, lastModified: cached.lastModified } : undefined);
         if (res.status === 304 && cached) api = parseJsonApi(cached.body);
         else if (res.ok) {
           api = parseJsonApi(res.body);
-          if (api) void disk.write(apiUrl, { fetchedAt: Date.now(), contentType: res.contentType, body: res.body, etag: res.etag, lastModified: res.lastModified });
+          if (api) keep(apiUrl, { fetchedAt: Date.now(), contentType: res.contentType, body: res.body, etag: res.etag, lastModified: res.lastModified });
         } else if (cached) api = parseJsonApi(cached.body);
       }
       if (!pages.length) return undefined;
@@ -177,6 +184,7 @@ export function createPackageIndex(options: PackageIndexOptions): PackageIndex {
       if (same) return;
       config = next;
       memory.clear();
+      responses.clear();
       offlineTold = false;
       options.logger.info(`Package index: ${next.noIndex ? 'none (--no-index)' : redact(next.indexUrl)}${next.extraIndexUrls.length ? ` + ${next.extraIndexUrls.map(redact).join(', ')}` : ''} (from ${next.source})`);
     },

@@ -1,0 +1,79 @@
+// Completion over LSP against a real index on 127.0.0.1: names at once, versions and extras once fetched.
+
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { TestClient, testEnv } from './client.ts';
+import { startIndexServer, FIXTURE_PROJECTS, type IndexServer } from '../fixtures/indexServer.ts';
+
+let server: IndexServer;
+let client: TestClient;
+let dir: string;
+before(async () => {
+  server = await startIndexServer(FIXTURE_PROJECTS);
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rls-complete-'));
+  const env = testEnv({ PIP_INDEX_URL: `${server.url}/simple`, NETRC: '/nonexistent' });
+  delete env.PIP_NO_INDEX;
+  ({ client } = await TestClient.start({ env }));
+});
+after(async () => {
+  await client.stop();
+  await server.stop();
+  fs.rmSync(dir, { recursive: true, force: true });
+});
+
+async function completeUntil(uri: string, line: number, character: number, ready: (labels: string[]) => boolean) {
+  for (let i = 0; i < 50; i++) {
+    const list = await client.request('textDocument/completion', { textDocument: { uri }, position: { line, character } });
+    const labels = list.items.map((x: any) => x.label);
+    if (ready(labels)) return list;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error('completion never filled in');
+}
+
+test('names: `req` offers requests first, before any network answer, and the list is incomplete', async () => {
+  const uri = client.open(path.join(dir, 'names.txt'), 'req\n');
+  const list = await client.request('textDocument/completion', { textDocument: { uri }, position: { line: 0, character: 3 } });
+  assert.equal(list.isIncomplete, true);
+  assert.equal(list.items[0].label, 'requests');
+  assert.deepEqual(list.items[0].textEdit.range, { start: { line: 0, character: 0 }, end: { line: 0, character: 3 } });
+  const typo = await client.request('textDocument/completion', { textDocument: { uri }, position: { line: 0, character: 3 } });
+  assert.ok(typo.items.length > 0);
+});
+
+test('versions after ==: the first answer does not wait; once fetched, finals newest first, then pre-releases, then yanked with the reason', async () => {
+  const uri = client.open(path.join(dir, 'versions.txt'), 'requests==\n');
+  const first = await client.request('textDocument/completion', { textDocument: { uri }, position: { line: 0, character: 10 } });
+  assert.equal(first.isIncomplete, true, 'nothing cached yet: asks to be asked again');
+  const list = await completeUntil(uri, 0, 10, (l) => l.length > 0);
+  assert.deepEqual(list.items.map((x: any) => x.label), ['3.0.0', '2.32.3', '2.31.0', '2.33.0rc1', '2.32.0']);
+  const sorted = [...list.items].sort((a: any, b: any) => (a.sortText < b.sortText ? -1 : 1)).map((x: any) => x.label);
+  assert.deepEqual(sorted, list.items.map((x: any) => x.label), 'sortText keeps the order');
+  const yanked = list.items.find((x: any) => x.label === '2.32.0');
+  assert.match(yanked.detail, /yanked: Yanked due to conflicts/);
+  assert.deepEqual(yanked.tags, [1]);
+  assert.match(list.items.find((x: any) => x.label === '2.33.0rc1').detail, /pre-release/);
+  assert.ok(server.requests.some((r) => r.path === '/simple/requests/'), 'the test index was asked');
+});
+
+test('extras inside [...] from the JSON API, and completionItem/resolve adds summary and latest', async () => {
+  const uri = client.open(path.join(dir, 'extras.txt'), 'Django[\n');
+  const list = await completeUntil(uri, 0, 7, (l) => l.length > 0);
+  assert.deepEqual(list.items.map((x: any) => x.label), ['argon2', 'bcrypt']);
+  const names = client.open(path.join(dir, 'resolve.txt'), 'djang\n');
+  const items = (await client.request('textDocument/completion', { textDocument: { uri: names }, position: { line: 0, character: 5 } })).items;
+  const django = items.find((x: any) => x.label === 'django');
+  const resolved = await client.request('completionItem/resolve', django);
+  assert.match(resolved.documentation.value, /A high-level Python web framework\./);
+  assert.match(resolved.documentation.value, /Latest: \*\*5\.0\.6\*\*/);
+});
+
+test('index facts reach diagnostics: a yanked pin and a version no release matches', async () => {
+  const uri = client.open(path.join(dir, 'pins.txt'), 'requests==2.32.0\ndjango>=6\n');
+  const diags = await client.waitForDiagnostics(uri, (d) => d.length >= 2, 10000);
+  assert.deepEqual(diags.map((d) => d.code).sort(), ['no-matching-version', 'yanked']);
+  assert.match(diags.find((d) => d.code === 'yanked')!.message, /requests 2\.32\.0 was yanked: Yanked due to conflicts/);
+});

@@ -1,0 +1,210 @@
+// The package index client against a real HTTP index on 127.0.0.1.
+
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { createPackageIndex, type PackageIndex } from '../../server/src/index/packageIndex.ts';
+import { resolveIndexConfig, PYPI } from '../../server/src/index/pipConfig.ts';
+import { createFetcher } from '../../server/src/index/fetcher.ts';
+import { NameIndex, typoDistance } from '../../server/src/index/nameSearch.ts';
+import { popularProjects } from '../../server/src/index/popular.ts';
+import { redact } from '../../server/src/index/credentials.ts';
+import { startIndexServer, FIXTURE_PROJECTS } from '../fixtures/indexServer.ts';
+
+const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), 'rls-index-'));
+const noNetrc = { NETRC: '/nonexistent/netrc' };
+
+function makeIndex(simple: string, cacheDir = tmp(), extra: { timeoutMs?: number; env?: Record<string, string> } = {}) {
+  const logs: string[] = [];
+  const offline: string[] = [];
+  const index: PackageIndex = createPackageIndex({ cacheDir, logger: { info: (m) => logs.push(m), warn: (m) => logs.push(m) }, env: { ...noNetrc, ...extra.env }, timeoutMs: extra.timeoutMs ?? 3000 });
+  index.configure({ indexUrl: simple, extraIndexUrls: [], noIndex: false, source: 'test' });
+  index.onOffline((m) => offline.push(m));
+  return { index, logs, offline, cacheDir };
+}
+
+test('PEP 691 JSON: versions newest first, pre-release and yanked marked, Requires-Python, summary and extras from the JSON API', async () => {
+  const server = await startIndexServer(FIXTURE_PROJECTS);
+  const { index } = makeIndex(`${server.url}/simple`);
+  try {
+    const p = (await index.ensureProject('Requests'))!;
+    assert.deepEqual(p.versions.map((v) => v.version), ['3.0.0', '2.33.0rc1', '2.32.3', '2.32.0', '2.31.0']);
+    assert.equal(p.versions[1].prerelease, true);
+    assert.equal(p.versions[3].yanked, 'Yanked due to conflicts with CVE-2024-35195 mitigation');
+    assert.equal(p.versions[0].requiresPython, '>=3.99');
+    assert.equal(p.latest, '3.0.0');
+    assert.equal(p.summary, 'Python HTTP for Humans.');
+    assert.deepEqual(p.extras, ['socks', 'security']);
+    assert.ok(server.requests.some((r) => r.path === '/simple/requests/' && r.accept?.startsWith('application/vnd.pypi.simple.v1+json')));
+    assert.equal(index.project('requests')?.latest, '3.0.0', 'now answered from memory');
+  } finally {
+    await index.dispose();
+    await server.stop();
+  }
+});
+
+test('PEP 503 HTML (an index without JSON): the same facts, entities decoded, sdist names spelt differently', async () => {
+  const server = await startIndexServer(FIXTURE_PROJECTS, { htmlOnly: true });
+  const { index } = makeIndex(`${server.url}/simple`);
+  try {
+    const p = (await index.ensureProject('requests'))!;
+    assert.deepEqual(p.versions.map((v) => v.version), ['3.0.0', '2.33.0rc1', '2.32.3', '2.32.0', '2.31.0']);
+    assert.equal(p.versions[0].requiresPython, '>=3.99');
+    assert.equal(p.versions[3].yanked, 'Yanked due to conflicts with CVE-2024-35195 mitigation');
+    const z = (await index.ensureProject('zope.interface'))!;
+    assert.deepEqual(z.versions.map((v) => v.version), ['6.4']);
+    const d = (await index.ensureProject('django'))!;
+    assert.deepEqual(d.versions.map((v) => v.version), ['5.0.6', '4.2.11']);
+  } finally {
+    await index.dispose();
+    await server.stop();
+  }
+});
+
+test('a non-normalized project URL is redirected and followed', async () => {
+  const server = await startIndexServer(FIXTURE_PROJECTS);
+  const fetcher = createFetcher({ env: noNetrc });
+  try {
+    const res = await fetcher.get(`${server.url}/simple/Zope.Interface/`, 'application/vnd.pypi.simple.v1+json');
+    assert.equal(res.status, 200);
+    assert.match(res.body, /zope_interface-6\.4/);
+    assert.deepEqual(server.requests.map((r) => r.path), ['/simple/Zope.Interface/', '/simple/zope-interface/']);
+  } finally {
+    await fetcher.close();
+    await server.stop();
+  }
+});
+
+test('conditional requests: the second fetch sends If-None-Match and gets a 304; concurrent callers share one request', async () => {
+  const server = await startIndexServer(FIXTURE_PROJECTS);
+  const { index } = makeIndex(`${server.url}/simple`);
+  try {
+    await Promise.all([index.ensureProject('django'), index.ensureProject('django'), index.ensureProject('Django')]);
+    assert.equal(server.requests.filter((r) => r.path === '/simple/django/').length, 1);
+    await index.ensureProject('django');
+    const second = server.requests.filter((r) => r.path === '/simple/django/')[1];
+    assert.ok(second.ifNoneMatch, 'If-None-Match sent');
+    assert.deepEqual(index.project('django')!.versions.map((v) => v.version), ['5.0.6', '4.2.11']);
+  } finally {
+    await index.dispose();
+    await server.stop();
+  }
+});
+
+test('offline: answers come from the disk cache, and the user is told once', async () => {
+  const server = await startIndexServer(FIXTURE_PROJECTS);
+  const cacheDir = tmp();
+  const first = makeIndex(`${server.url}/simple`, cacheDir);
+  await first.index.ensureProject('requests');
+  await first.index.dispose();
+  await server.stop();
+  await new Promise((r) => setTimeout(r, 50)); // the atomic disk write is in flight
+  const second = makeIndex(`${server.url}/simple`, cacheDir);
+  try {
+    assert.equal(second.index.project('requests')?.latest, '3.0.0', 'from disk, at once');
+    await second.index.ensureProject('requests');
+    await second.index.ensureProject('django');
+    assert.equal(second.offline.length, 1);
+    assert.match(second.offline[0], /cannot be reached .*use what is cached on disk/);
+  } finally {
+    await second.index.dispose();
+  }
+});
+
+test('a server that never answers times out; 500s and malformed pages are plain warnings; nothing throws', async () => {
+  const server = await startIndexServer(FIXTURE_PROJECTS);
+  const { index, logs, offline } = makeIndex(`${server.url}/simple`, tmp(), { timeoutMs: 300 });
+  try {
+    server.faults.hang = true;
+    const t0 = Date.now();
+    assert.equal(await index.ensureProject('requests'), undefined);
+    assert.ok(Date.now() - t0 < 3000);
+    assert.match(offline[0], /timed out/);
+    server.faults.hang = false;
+    server.faults.status = 500;
+    assert.equal(await index.ensureProject('django'), undefined);
+    assert.ok(logs.some((l) => /answered HTTP 500/.test(l)));
+    server.faults.status = undefined;
+    server.faults.malformed = true;
+    assert.equal(await index.ensureProject('zope.interface'), undefined);
+    assert.ok(logs.some((l) => /neither PEP 691 JSON nor PEP 503 HTML/.test(l)), logs.join('\n'));
+  } finally {
+    await index.dispose();
+    await server.stop();
+  }
+});
+
+test('basic auth from the URL and from ~/.netrc; the password never shows in a log line or an error', async () => {
+  const auth = { username: 'deploy', password: 's3cr3t-token' };
+  const server = await startIndexServer(FIXTURE_PROJECTS, { auth });
+  try {
+    const fromUrl = makeIndex(server.simple);
+    assert.equal((await fromUrl.index.ensureProject('django'))?.versions.length, 2);
+    await fromUrl.index.dispose();
+    const netrc = path.join(tmp(), 'netrc');
+    fs.writeFileSync(netrc, `machine 127.0.0.1\n  login ${auth.username}\n  password ${auth.password}\n`);
+    const fromNetrc = makeIndex(`${server.url}/simple`, tmp(), { env: { NETRC: netrc } });
+    assert.equal((await fromNetrc.index.ensureProject('django'))?.versions.length, 2);
+    await fromNetrc.index.dispose();
+    const wrong = makeIndex(`http://deploy:wrong-pass@127.0.0.1:${new URL(server.url).port}/simple`);
+    assert.equal(await wrong.index.ensureProject('django'), undefined);
+    assert.ok(wrong.logs.some((l) => /HTTP 401/.test(l)));
+    for (const l of [...fromUrl.logs, ...wrong.logs]) assert.ok(!l.includes('s3cr3t') && !l.includes('wrong-pass'), l);
+    await wrong.index.dispose();
+    assert.equal(redact('see https://u:p@host/simple and http://tok@h2/'), 'see https://****@host/simple and http://****@h2/');
+  } finally {
+    await server.stop();
+  }
+});
+
+test("index configuration as pip resolves it: the file, PIP_* variables, PIP_CONFIG_FILE, the user's pip.conf, settings", () => {
+  const files: Record<string, string> = {
+    '/cfg/pip.conf': '[global]\nindex-url = https://conf.example/simple\nextra-index-url =\n  https://a.example/simple\n  https://b.example/simple\n',
+    '/home/u/.config/pip/pip.conf': '[install]\nindex-url = https://user.example/simple\n',
+  };
+  const read = (p: string) => files[p];
+  const base = { HOME: '/home/u', XDG_CONFIG_DIRS: '/nowhere' };
+  const none = { extraIndexUrls: [], noIndex: false };
+  assert.equal(resolveIndexConfig({ file: { ...none, indexUrl: 'https://file.example/simple' }, env: { ...base, PIP_INDEX_URL: 'https://env.example/simple' }, readFile: read }).indexUrl, 'https://file.example/simple');
+  assert.equal(resolveIndexConfig({ file: none, env: { ...base, PIP_INDEX_URL: 'https://env.example/simple' }, readFile: read }).indexUrl, 'https://env.example/simple');
+  const viaFile = resolveIndexConfig({ file: none, env: { ...base, PIP_CONFIG_FILE: '/cfg/pip.conf' }, readFile: read });
+  assert.equal(viaFile.indexUrl, 'https://conf.example/simple');
+  assert.deepEqual(viaFile.extraIndexUrls, ['https://a.example/simple', 'https://b.example/simple']);
+  assert.equal(resolveIndexConfig({ file: none, env: base, readFile: read }).indexUrl, 'https://user.example/simple');
+  assert.equal(resolveIndexConfig({ file: none, env: { ...base, PIP_CONFIG_FILE: '/dev/null' }, readFile: read, settings: { indexUrl: 'https://settings.example/simple' } }).indexUrl, 'https://settings.example/simple');
+  assert.equal(resolveIndexConfig({ file: none, env: { ...base, PIP_CONFIG_FILE: '/dev/null' }, readFile: read }).indexUrl, PYPI);
+  assert.equal(resolveIndexConfig({ file: none, env: { ...base, PIP_NO_INDEX: '1' }, readFile: read }).noIndex, true);
+});
+
+test('name search: prefix by popularity, exact first, typos, normalized names', () => {
+  const { names } = popularProjects();
+  const index = new NameIndex([], names);
+  const top = (q: string, n = 3) => index.search(q, n).items.map((i) => i.name);
+  assert.equal(top('req')[0], 'requests');
+  assert.equal(top('reqeusts')[0], 'requests');
+  assert.equal(top('djnago')[0], 'django');
+  assert.equal(top('Zope.Interface')[0], 'zope-interface');
+  assert.equal(top('numpy')[0], 'numpy', 'exact match first');
+  assert.equal(index.suggest('reqeusts'), 'requests');
+  assert.equal(typoDistance('reqeusts', 'requests', 2), 1);
+});
+
+test('a corrupt disk cache entry is a miss, not an error', async () => {
+  const server = await startIndexServer(FIXTURE_PROJECTS);
+  const cacheDir = tmp();
+  const first = makeIndex(`${server.url}/simple`, cacheDir);
+  await first.index.ensureProject('django');
+  await first.index.dispose();
+  await new Promise((r) => setTimeout(r, 50));
+  for (const f of fs.readdirSync(cacheDir)) fs.writeFileSync(path.join(cacheDir, f), '{"truncated');
+  const second = makeIndex(`${server.url}/simple`, cacheDir);
+  try {
+    assert.equal(second.index.project('django'), undefined);
+    assert.equal((await second.index.ensureProject('django'))?.latest, '5.0.6');
+  } finally {
+    await second.index.dispose();
+    await server.stop();
+  }
+});
