@@ -126,7 +126,8 @@ export function register(connection: Connection): void {
   /** Points the index at what this file (and its includes), PIP_* and pip.conf say, as pip would. */
   const configureIndex = (filePath: string, doc: ParsedDocument, graph?: IncludeGraph) => {
     const venvRoot = settings.diagnostics.environment && path.isAbsolute(filePath) ? environments.resolve(filePath, workspaceRoots)?.found.root : undefined;
-    indexOf().configure(
+    const index = indexOf();
+    index.configure(
       resolveIndexConfig({
         file: indexOptionsOf(doc, graph ?? service.includeGraph(filePath, doc)),
         env: process.env,
@@ -135,6 +136,29 @@ export function register(connection: Connection): void {
         settings: { indexUrl: settings.indexUrl, extraIndexUrls: settings.extraIndexUrls },
       }),
     );
+    if (!projectListRequested) {
+      projectListRequested = true;
+      void index.loadProjectList(progressReporter()).catch((e) => log('warn', `Project list: ${String(e)}`));
+    }
+  };
+  let projectListRequested = false;
+  /** LSP work-done progress for the project-list fetch, where the client supports server-initiated progress. */
+  const progressReporter = () => {
+    if (!capabilities.window?.workDoneProgress) return undefined;
+    let reporter: Promise<{ begin(title: string): void; done(): void }> | undefined;
+    return {
+      begin(title: string) {
+        reporter = connection.window.createWorkDoneProgress().then((r) => {
+          r.begin(title);
+          return r;
+        });
+        reporter.catch(() => undefined);
+      },
+      end(message: string) {
+        log('info', message);
+        void reporter?.then((r) => r.done()).catch(() => undefined);
+      },
+    };
   };
   const service = createLanguageService({
     readFile,

@@ -69,7 +69,7 @@ test('extras inside [...] from the JSON API, and completionItem/resolve adds sum
   assert.deepEqual(list.items.map((x: any) => x.label), ['argon2', 'bcrypt']);
   const names = client.open(path.join(dir, 'resolve.txt'), 'djang\n');
   const items = (await client.request('textDocument/completion', { textDocument: { uri: names }, position: { line: 0, character: 5 } })).items;
-  const django = items.find((x: any) => x.label === 'django');
+  const django = items.find((x: any) => x.label.toLowerCase() === 'django');
   const resolved = await client.request('completionItem/resolve', django);
   assert.match(resolved.documentation.value, /A high-level Python web framework\./);
   assert.match(resolved.documentation.value, /Latest: \*\*5\.0\.6\*\*/);
@@ -80,4 +80,13 @@ test('index facts reach diagnostics: a yanked pin and a version no release match
   const diags = await client.waitForDiagnostics(uri, (d) => d.length >= 2, 10000);
   assert.deepEqual(diags.map((d) => d.code).sort(), ['no-matching-version', 'yanked']);
   assert.match(diags.find((d) => d.code === 'yanked')!.message, /requests 2\.32\.0 was yanked: Yanked due to conflicts/);
+});
+
+test('the project list loads in the background: an unknown name gets a did-you-mean', async () => {
+  const uri = client.open(path.join(dir, 'unknown.txt'), 'reqeusts==2.0\nrequests\n');
+  const diags = await client.waitForDiagnostics(uri, (d) => d.some((x) => x.code === 'unknown-package'), 10000);
+  const unknown = diags.filter((d) => d.code === 'unknown-package');
+  assert.equal(unknown.length, 1);
+  assert.equal(unknown[0].message, "The index has no project 'reqeusts'; did you mean 'requests'?");
+  assert.ok(server.requests.some((r) => r.path === '/simple/' && r.accept?.startsWith('application/vnd.pypi.simple.v1+json')));
 });

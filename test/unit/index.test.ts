@@ -208,3 +208,25 @@ test('a corrupt disk cache entry is a miss, not an error', async () => {
     await server.stop();
   }
 });
+
+test('the project list: fetched from the root, stored compactly, loaded back without sorting again', async () => {
+  const { compactList, saveList, loadList, fetchList } = await import('../../server/src/index/projectList.ts');
+  const server = await startIndexServer(FIXTURE_PROJECTS, { projectList: ['Django', 'zope.interface', 'requests', 'Flask_Login'] });
+  const fetcher = createFetcher({ env: noNetrc });
+  try {
+    const { names } = await fetchList(fetcher, `${server.url}/simple`);
+    const compact = compactList(names!);
+    assert.deepEqual(compact.sorted, ['django', 'flask-login', 'requests', 'zope-interface']);
+    assert.deepEqual(compact.display, ['Django', 'Flask_Login', undefined, 'zope.interface']);
+    const dir = tmp();
+    await saveList(dir, `${server.url}/simple`, compact, 1234);
+    const back = loadList(dir, `${server.url}/simple`)!;
+    assert.deepEqual([back.sorted, back.display, back.fetchedAt], [compact.sorted, compact.display, 1234]);
+    const index = new NameIndex(back, []);
+    assert.equal(index.has('flask-login'), true);
+    assert.equal(index.search('flask', 5).items[0].name, 'Flask_Login');
+  } finally {
+    await fetcher.close();
+    await server.stop();
+  }
+});

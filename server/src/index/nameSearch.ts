@@ -20,23 +20,35 @@ export interface NameSearchResult {
  * the display names beside them, and popularity ranks for ordering.
  */
 export class NameIndex {
+  /** Normalized names, sorted, for binary search. */
   private readonly sorted: string[];
-  private readonly display: Map<string, string>;
+  /** The display name at the same index, where it differs from the normalized one. */
+  private readonly displayAt: (string | undefined)[];
   private readonly rank: Map<string, number>;
+  private readonly popularDisplay: Map<string, string>;
 
-  constructor(names: Iterable<string>, popular: readonly string[] = []) {
-    this.display = new Map();
-    for (const n of names) {
-      const k = normalizeName(n);
-      if (!this.display.has(k)) this.display.set(k, n);
-    }
+  /**
+   * `names`: any project names; or, for the full project list, `{ sorted, display }` already normalized and
+   * sorted (as stored on disk), which loads without sorting 800k strings again.
+   */
+  constructor(names: Iterable<string> | { sorted: string[]; display: (string | undefined)[] }, popular: readonly string[] = []) {
     this.rank = new Map();
+    this.popularDisplay = new Map();
     popular.forEach((n, i) => {
       const k = normalizeName(n);
       if (!this.rank.has(k)) this.rank.set(k, i);
-      if (!this.display.has(k)) this.display.set(k, n);
+      this.popularDisplay.set(k, n);
     });
-    this.sorted = [...this.display.keys()].sort();
+    if ('sorted' in names) {
+      this.sorted = names.sorted;
+      this.displayAt = names.display;
+    } else {
+      const display = new Map<string, string>();
+      for (const n of names) if (!display.has(normalizeName(n))) display.set(normalizeName(n), n);
+      for (const [k, n] of this.popularDisplay) if (!display.has(k)) display.set(k, n);
+      this.sorted = [...display.keys()].sort();
+      this.displayAt = this.sorted.map((k) => (display.get(k) === k ? undefined : display.get(k)));
+    }
   }
 
   get size(): number {
@@ -44,7 +56,13 @@ export class NameIndex {
   }
 
   has(normalized: string): boolean {
-    return this.display.has(normalized);
+    const i = this.lowerBound(normalized);
+    return this.sorted[i] === normalized;
+  }
+
+  private displayOf(k: string): string {
+    const i = this.lowerBound(k);
+    return (this.sorted[i] === k ? this.displayAt[i] : undefined) ?? this.popularDisplay.get(k) ?? k;
   }
 
   private lowerBound(prefix: string): number {
@@ -59,7 +77,7 @@ export class NameIndex {
   }
 
   private hit(k: string): NameHit {
-    return { name: this.display.get(k)!, normalized: k, rank: this.rank.get(k) };
+    return { name: this.displayOf(k), normalized: k, rank: this.rank.get(k) };
   }
 
   search(query: string, limit: number): NameSearchResult {
@@ -71,7 +89,7 @@ export class NameIndex {
     }
     const out: NameHit[] = [];
     const seen = new Set<string>();
-    if (this.display.has(q)) {
+    if (this.has(q) || this.rank.has(q)) {
       out.push(this.hit(q));
       seen.add(q);
     }
@@ -119,7 +137,7 @@ export class NameIndex {
         bestDistance = d;
       }
     }
-    return best ? this.display.get(best) : undefined;
+    return best ? this.displayOf(best) : undefined;
   }
 }
 

@@ -10,6 +10,7 @@ import { createFetcher, type Fetcher } from './fetcher.js';
 import { NameIndex } from './nameSearch.js';
 import { PYPI, type IndexConfig } from './pipConfig.js';
 import { popularProjects } from './popular.js';
+import { compactList, fetchList, LIST_MAX_AGE_MS, loadList, saveList } from './projectList.js';
 import { parseJsonApi, parseProjectHtml, parseProjectJson, projectFact, type ProjectPage } from './simpleApi.js';
 
 export const SIMPLE_ACCEPT = 'application/vnd.pypi.simple.v1+json, application/vnd.pypi.simple.v1+html;q=0.2, text/html;q=0.1';
@@ -36,6 +37,11 @@ export interface PackageIndex extends IndexFacts {
   onDidChange(listener: (names: string[]) => void): void;
   /** Called once when the index cannot be reached (answers then come from the disk cache). */
   onOffline(listener: (message: string) => void): void;
+  /**
+   * Loads the index's full project list from disk, and fetches it in the background when it is missing or
+   * older than a day. `progress` reports the fetch (for LSP work-done progress).
+   */
+  loadProjectList(progress?: { begin(title: string): void; end(message: string): void }): Promise<void>;
   /** Fetches now and waits (for the CLI and tests); editors use `project()`. */
   ensureProject(name: string): Promise<ProjectFact | undefined>;
   dispose(): Promise<void>;
@@ -59,6 +65,9 @@ export function createPackageIndex(options: PackageIndexOptions): PackageIndex {
   let config: IndexConfig = { indexUrl: PYPI, extraIndexUrls: [], noIndex: false, source: 'the default' };
   const popular = popularProjects();
   const names = new NameIndex([], popular.names);
+  // The full project list, once loaded: it makes `knows()` possible and widens name search.
+  let fullList: { indexUrl: string; index: NameIndex } | undefined;
+  const searchIndex = () => (fullList && fullList.indexUrl === config.indexUrl ? fullList.index : names);
 
   // The latest response per URL, so a refresh can be conditional before the disk write has landed.
   const responses = new LRUCache<string, CachedResponse>({ max: 4000 });
@@ -167,7 +176,7 @@ export function createPackageIndex(options: PackageIndexOptions): PackageIndex {
     project,
     peek: (raw) => memory.get(normalizeName(raw))?.fact,
     searchNames(query, limit) {
-      const found = names.search(query, limit);
+      const found = searchIndex().search(query, limit);
       return {
         incomplete: true,
         items: found.items.map((h) => {
@@ -176,8 +185,32 @@ export function createPackageIndex(options: PackageIndexOptions): PackageIndex {
         }),
       };
     },
-    // Without the full project list, an unknown name cannot be told from one not fetched yet.
-    knows: () => undefined,
+    // Without the full project list (of the one index in use), an unknown name cannot be told from one not fetched yet.
+    knows: (name) => (fullList && fullList.indexUrl === config.indexUrl && !config.extraIndexUrls.length && !config.noIndex ? fullList.index.has(normalizeName(name)) : undefined),
+    async loadProjectList(progress) {
+      if (config.noIndex) return;
+      const indexUrl = config.indexUrl;
+      const t0 = Date.now();
+      const stored = loadList(options.cacheDir, indexUrl);
+      if (stored) {
+        fullList = { indexUrl, index: new NameIndex(stored, popular.names) };
+        options.logger.info(`Loaded ${stored.sorted.length} project names from the disk cache in ${Date.now() - t0} ms`);
+        if (Date.now() - stored.fetchedAt < LIST_MAX_AGE_MS) return;
+      }
+      progress?.begin(`Fetching the project list of ${redact(indexUrl)}`);
+      const { names: fetched, error } = await fetchList(fetcher, indexUrl);
+      if (!fetched) {
+        progress?.end(`Could not fetch the project list: ${redact(error ?? '')}`);
+        if (error && !stored) tellOffline(error);
+        return;
+      }
+      const compact = compactList(fetched);
+      fullList = { indexUrl, index: new NameIndex(compact, popular.names) };
+      await saveList(options.cacheDir, indexUrl, compact, Date.now());
+      progress?.end(`${compact.sorted.length} projects`);
+      options.logger.info(`Fetched ${compact.sorted.length} project names from ${redact(indexUrl)} in ${Date.now() - t0} ms`);
+      for (const l of listeners) l([]);
+    },
     suggest: (name) => names.suggest(name),
     configure(next) {
       const same = next.indexUrl === config.indexUrl && next.noIndex === config.noIndex && next.extraIndexUrls.join(' ') === config.extraIndexUrls.join(' ');
