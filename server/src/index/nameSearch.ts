@@ -26,6 +26,8 @@ export class NameIndex {
   private readonly displayAt: (string | undefined)[];
   private readonly rank: Map<string, number>;
   private readonly popularDisplay: Map<string, string>;
+  /** Popular names, normalized and sorted, for prefix and typo search among them. */
+  private readonly popularSorted: string[];
 
   /**
    * `names`: any project names; or, for the full project list, `{ sorted, display }` already normalized and
@@ -39,6 +41,7 @@ export class NameIndex {
       if (!this.rank.has(k)) this.rank.set(k, i);
       this.popularDisplay.set(k, n);
     });
+    this.popularSorted = [...this.rank.keys()].sort();
     if ('sorted' in names) {
       this.sorted = names.sorted;
       this.displayAt = names.display;
@@ -66,14 +69,7 @@ export class NameIndex {
   }
 
   private lowerBound(prefix: string): number {
-    let lo = 0;
-    let hi = this.sorted.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (this.sorted[mid] < prefix) lo = mid + 1;
-      else hi = mid;
-    }
-    return lo;
+    return lowerBoundIn(this.sorted, prefix);
   }
 
   private hit(k: string): NameHit {
@@ -93,27 +89,38 @@ export class NameIndex {
       out.push(this.hit(q));
       seen.add(q);
     }
-    // Prefix matches: scan the sorted run (bounded), keep the most popular, then the shortest.
-    const start = this.lowerBound(q);
-    const prefixed: string[] = [];
+    // Prefix matches: popular ones first (by rank), then the rest of the list in order, stopping at the limit,
+    // so a one-letter prefix over 886k names costs two binary searches and `limit` steps.
     let truncated = false;
-    for (let i = start; i < this.sorted.length && this.sorted[i].startsWith(q); i++) {
-      if (prefixed.length >= 20000) {
+    const popularRun: string[] = [];
+    for (let i = lowerBoundIn(this.popularSorted, q); i < this.popularSorted.length && this.popularSorted[i].startsWith(q); i++) {
+      if (!seen.has(this.popularSorted[i])) popularRun.push(this.popularSorted[i]);
+    }
+    popularRun.sort((a, b) => this.rank.get(a)! - this.rank.get(b)!);
+    for (const k of popularRun) {
+      if (out.length >= limit) {
         truncated = true;
         break;
       }
-      if (!seen.has(this.sorted[i])) prefixed.push(this.sorted[i]);
-    }
-    const byRank = (a: string, b: string) => (this.rank.get(a) ?? Infinity) - (this.rank.get(b) ?? Infinity) || a.length - b.length || (a < b ? -1 : 1);
-    for (const k of prefixed.sort(byRank).slice(0, limit - out.length)) {
       out.push(this.hit(k));
       seen.add(k);
     }
-    // Typo tolerance (`reqeusts` → `requests`): popular names within a small edit distance of what was typed.
+    for (let i = this.lowerBound(q); i < this.sorted.length && this.sorted[i].startsWith(q); i++) {
+      if (seen.has(this.sorted[i])) continue;
+      if (out.length >= limit) {
+        truncated = true;
+        break;
+      }
+      out.push(this.hit(this.sorted[i]));
+      seen.add(this.sorted[i]);
+    }
+    // Typo tolerance (`reqeusts` → `requests`): popular names that start with the same letter, within a small edit distance.
     if (out.length < limit && q.length >= 3) {
       const budget = q.length <= 4 ? 1 : 2;
       const fuzzy: [string, number][] = [];
-      for (const [k] of this.rank) {
+      const first = q[0];
+      for (let i = lowerBoundIn(this.popularSorted, first); i < this.popularSorted.length && this.popularSorted[i][0] === first; i++) {
+        const k = this.popularSorted[i];
         if (seen.has(k) || Math.abs(k.length - q.length) > budget + 2) continue;
         const d = typoDistance(q, k.slice(0, Math.max(q.length, Math.min(k.length, q.length + 1))), budget);
         if (d <= budget) fuzzy.push([k, d]);
@@ -139,6 +146,17 @@ export class NameIndex {
     }
     return best ? this.displayOf(best) : undefined;
   }
+}
+
+function lowerBoundIn(sorted: string[], prefix: string): number {
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (sorted[mid] < prefix) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }
 
 /** Optimal string alignment distance (Damerau–Levenshtein with adjacent swaps), giving up past `max`. */
