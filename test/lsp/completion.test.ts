@@ -7,6 +7,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { TestClient, testEnv } from './client.ts';
 import { startIndexServer, FIXTURE_PROJECTS, type IndexServer } from '../fixtures/indexServer.ts';
+import { makeVenv } from '../fixtures/python.ts';
 
 let server: IndexServer;
 let client: TestClient;
@@ -89,4 +90,32 @@ test('the project list loads in the background: an unknown name gets a did-you-m
   assert.equal(unknown.length, 1);
   assert.equal(unknown[0].message, "The index has no project 'reqeusts'; did you mean 'requests'?");
   assert.ok(server.requests.some((r) => r.path === '/simple/' && r.accept?.startsWith('application/vnd.pypi.simple.v1+json')));
+});
+
+test('--index-url in an included file wins over PIP_INDEX_URL; Requires-Python is checked against the environment', async () => {
+  const other = await startIndexServer(FIXTURE_PROJECTS, { htmlOnly: true });
+  const project = fs.mkdtempSync(path.join(os.tmpdir(), 'rls-complete-env-'));
+  makeVenv(path.join(project, '.venv'));
+  fs.writeFileSync(path.join(project, 'base.txt'), `--index-url ${other.url}/simple\n`);
+  const env = testEnv({ PIP_INDEX_URL: `${server.url}/simple`, NETRC: '/nonexistent' });
+  delete env.PIP_NO_INDEX;
+  const { client: c2 } = await TestClient.start({ env, initializationOptions: { diagnostics: { environment: true } } });
+  try {
+    const uri = c2.open(path.join(project, 'requirements.txt'), '-r base.txt\nrequests==\n');
+    let list: any;
+    for (let i = 0; i < 50; i++) {
+      list = await c2.request('textDocument/completion', { textDocument: { uri }, position: { line: 1, character: 10 } });
+      if (list.items.length) break;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    assert.ok(other.requests.some((r) => r.path === '/simple/requests/'), 'asked the index named in the included file');
+    const v3 = list.items.find((x: any) => x.label === '3.0.0');
+    assert.match(v3.detail, /requires Python >=3\.99 \(environment has 3\.\d+/);
+    assert.deepEqual(v3.tags, [1]);
+    assert.equal(list.items.find((x: any) => x.label === '2.32.3').tags, undefined);
+  } finally {
+    await c2.stop();
+    await other.stop();
+    fs.rmSync(project, { recursive: true, force: true });
+  }
 });

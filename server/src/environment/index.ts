@@ -59,6 +59,7 @@ export function createEnvironmentService(options: { env: Record<string, string |
     };
     const facts: EnvironmentFacts = {
       describe: describeEnvironment(snapshot),
+      pythonVersion: snapshot.pythonVersion,
       installed: (name) => {
         const d = snapshot.distributions.get(name);
         return d ? { name: d.name, version: d.version, providesExtras: d.metadata().providesExtras, summary: d.metadata().summary } : undefined;

@@ -26,6 +26,8 @@ export interface BrokenDependency {
 export interface EnvironmentFacts {
   /** How to name it in messages: `.venv (Python 3.11.7)`. */
   describe: string;
+  /** The environment's Python version (`3.11.7`), when pyvenv.cfg or the layout tells it. */
+  pythonVersion?: string;
   installed(normalized: string): InstalledFact | undefined;
   /** true/false, or undefined when the marker cannot be decided. */
   evaluateMarker(expression: MarkerExpression, extras: string[]): boolean | undefined;

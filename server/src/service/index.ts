@@ -10,7 +10,12 @@ import { computeDiagnostics } from './diagnostics.js';
 import { foldingRanges } from './folding.js';
 import { hover } from './hover.js';
 import { indexDiagnostics, outdatedHints } from './indexDiagnostics.js';
-import { environmentDiagnostics, noEnvironment, type EnvironmentFacts } from './environmentDiagnostics.js';
+import { environmentDiagnostics, noEnvironment, versionSatisfies, type EnvironmentFacts } from './environmentDiagnostics.js';
+
+/** Whether Python `version` meets a Requires-Python specifier (`>=3.8`); undefined when it cannot be read. */
+function pythonAllows(version: string, spec: string): boolean | undefined {
+  return /^[\s,<>=!~0-9.*]+$/.test(spec) ? versionSatisfies(version, spec.replace(/\s+/g, '')) : undefined;
+}
 import { quickFixes, resolveAction, sourceActions, SOURCE_NORMALIZE, SOURCE_SORT } from './codeActions.js';
 export { SOURCE_NORMALIZE, SOURCE_SORT };
 import { definition, references, resolvedVersionHints } from './navigation.js';
@@ -102,7 +107,13 @@ export function createLanguageService(facts: LanguageServiceFacts): LanguageServ
       const previous = result && typeof result.contents === 'object' && 'value' in result.contents ? `${result.contents.value}\n\n---\n\n` : '';
       return { contents: { kind: 'markdown', value: `${previous}${summary}` }, range: result?.range };
     },
-    complete: (filePath, doc, position) => complete(doc, position, { index: facts.index?.(), listDirectory: facts.listDirectory, folder: path.dirname(filePath) }),
+    complete: (filePath, doc, position) => {
+      // Versions whose Requires-Python excludes the environment's Python are marked.
+      const index = facts.index?.();
+      const python = index ? facts.environment?.(filePath)?.pythonVersion : undefined;
+      const withPython = index && python ? { ...index, searchNames: index.searchNames, project: index.project, pythonVersion: python, pythonAllows: (spec: string) => pythonAllows(python, spec) } : index;
+      return complete(doc, position, { index: withPython, listDirectory: facts.listDirectory, folder: path.dirname(filePath) });
+    },
     resolveCompletion: (item) => resolveCompletion(item, facts.index?.()),
     definition: (filePath, doc, position) => definition(filePath, doc, position, facts.readFile),
     references: (filePath, doc, position, includeDeclaration) => references(filePath, doc, position, facts.readFile, includeDeclaration),
