@@ -230,3 +230,29 @@ test('the project list: fetched from the root, stored compactly, loaded back wit
     await server.stop();
   }
 });
+
+test('an index without the JSON API: summary and extras from PEP 658 .metadata files', async () => {
+  for (const htmlOnly of [false, true]) {
+    const server = await startIndexServer(FIXTURE_PROJECTS, { noJsonApi: true, metadata: true, htmlOnly });
+    const { index } = makeIndex(`${server.url}/simple`);
+    try {
+      const p = (await index.ensureProject('django'))!;
+      assert.equal(p.summary, 'A high-level Python web framework.');
+      assert.deepEqual(p.extras, ['argon2', 'bcrypt']);
+      assert.ok(server.requests.some((r) => r.path === '/files/django-5.0.6-py3-none-any.whl.metadata'), JSON.stringify(server.requests.map((r) => r.path)));
+      assert.ok(server.requests.some((r) => r.path === '/pypi/django/json'), 'the JSON API was tried first');
+    } finally {
+      await index.dispose();
+      await server.stop();
+    }
+  }
+});
+
+test('Cache-Control sets how long facts stay fresh', async () => {
+  const { freshness } = await import('../../server/src/index/packageIndex.ts');
+  assert.equal(freshness(undefined, 600_000), 600_000);
+  assert.equal(freshness('max-age=120, public', 600_000), 120_000);
+  assert.equal(freshness('max-age=86400', 600_000), 600_000, 'never longer than our own default');
+  assert.equal(freshness('no-cache', 600_000), 30_000);
+  assert.equal(freshness('max-age=0', 600_000), 30_000, 'at most every 30 s');
+});

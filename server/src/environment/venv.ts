@@ -3,6 +3,9 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { normalizeName } from '../syntax/names.js';
+import { parseMetadata } from '../shared/coreMetadata.js';
+
+export { parseMetadata };
 
 export type EnvironmentSource = 'setting' | 'VIRTUAL_ENV' | 'CONDA_PREFIX' | 'nearby';
 
@@ -54,12 +57,8 @@ export function discoverEnvironment(options: { setting?: string; env: Record<str
   }
 }
 
-export interface DistributionMetadata {
-  requiresDist: string[];
-  providesExtras: string[];
-  requiresPython?: string;
-  summary?: string;
-}
+export type { DistributionMetadata } from '../shared/coreMetadata.js';
+import type { DistributionMetadata } from '../shared/coreMetadata.js';
 
 export interface InstalledDistribution {
   name: string;
@@ -121,40 +120,6 @@ function safeRealpath(p: string): string {
   } catch {
     return p;
   }
-}
-
-/** RFC 822-style METADATA / PKG-INFO headers, continuation lines folded; the body is ignored. */
-export function parseMetadata(text: string): { name?: string; version?: string } & DistributionMetadata {
-  const out: { name?: string; version?: string } & DistributionMetadata = { requiresDist: [], providesExtras: [] };
-  let key = '';
-  let value = '';
-  const flush = () => {
-    if (!key) return;
-    const k = key.toLowerCase();
-    if (k === 'name') out.name = value;
-    else if (k === 'version') out.version = value;
-    else if (k === 'requires-dist') out.requiresDist.push(value);
-    else if (k === 'provides-extra') out.providesExtras.push(value);
-    else if (k === 'requires-python') out.requiresPython = value;
-    else if (k === 'summary') out.summary = value;
-  };
-  for (const line of text.split(/\r?\n/)) {
-    if (line === '') break; // end of headers
-    if (/^[ \t]/.test(line) && key) {
-      value += ' ' + line.trim();
-      continue;
-    }
-    flush();
-    const colon = line.indexOf(':');
-    if (colon <= 0) {
-      key = '';
-      continue;
-    }
-    key = line.slice(0, colon).trim();
-    value = line.slice(colon + 1).trim();
-  }
-  flush();
-  return out;
 }
 
 interface CachedEntry {

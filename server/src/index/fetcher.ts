@@ -11,6 +11,7 @@ export interface FetchResult {
   contentType: string;
   etag?: string;
   lastModified?: string;
+  cacheControl?: string;
   /** Plain words, credentials removed, when `ok` is false. */
   error?: string;
 }
@@ -93,6 +94,7 @@ export function createFetcher(options: FetcherOptions = {}): Fetcher {
           contentType: header('content-type') ?? '',
           etag: header('etag'),
           lastModified: header('last-modified'),
+          cacheControl: header('cache-control'),
           error: ok ? undefined : `${redact(url)} answered HTTP ${res.statusCode}`,
         };
       }

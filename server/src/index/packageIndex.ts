@@ -11,7 +11,8 @@ import { NameIndex } from './nameSearch.js';
 import { PYPI, type IndexConfig } from './pipConfig.js';
 import { popularProjects } from './popular.js';
 import { compactList, fetchList, LIST_MAX_AGE_MS, loadList, saveList } from './projectList.js';
-import { parseJsonApi, parseProjectHtml, parseProjectJson, projectFact, type ProjectPage } from './simpleApi.js';
+import { factsFromMetadata, metadataFile, parseJsonApi, parseProjectHtml, parseProjectJson, projectFact, type ProjectPage } from './simpleApi.js';
+import { parseMetadata } from '../shared/coreMetadata.js';
 
 export const SIMPLE_ACCEPT = 'application/vnd.pypi.simple.v1+json, application/vnd.pypi.simple.v1+html;q=0.2, text/html;q=0.1';
 
@@ -47,6 +48,17 @@ export interface PackageIndex extends IndexFacts {
   dispose(): Promise<void>;
 }
 
+/**
+ * How long a response stays fresh: the index's Cache-Control max-age (no-cache/no-store: revalidate, but at
+ * most every 30 s, since completion asks on every keystroke), capped by our own default.
+ */
+export function freshness(cacheControl: string | undefined, fallback: number): number {
+  if (!cacheControl) return fallback;
+  if (/\bno-(cache|store)\b/i.test(cacheControl)) return 30_000;
+  const maxAge = /\bmax-age\s*=\s*(\d+)/i.exec(cacheControl);
+  return maxAge ? Math.max(30_000, Math.min(fallback, Number(maxAge[1]) * 1000)) : fallback;
+}
+
 function jsonApiUrl(indexUrl: string, name: string): string | undefined {
   // PyPI-style servers serve `/pypi/<name>/json` beside `/simple/`.
   const m = /^(.*?)\/simple\/?$/.exec(indexUrl);
@@ -57,7 +69,7 @@ export function createPackageIndex(options: PackageIndexOptions): PackageIndex {
   const fetcher: Fetcher = createFetcher({ timeoutMs: options.timeoutMs, env: options.env, readFile: options.readFile, home: options.home });
   const disk = new DiskCache(options.cacheDir);
   const freshMs = options.freshMs ?? 10 * 60_000;
-  const memory = new LRUCache<string, { fact: ProjectFact; at: number }>({ max: 2000 });
+  const memory = new LRUCache<string, { fact: ProjectFact; at: number; freshFor?: number }>({ max: 2000 });
   const fetching = new Map<string, Promise<ProjectFact | undefined>>();
   const listeners: ((names: string[]) => void)[] = [];
   const offlineListeners: ((m: string) => void)[] = [];
@@ -93,7 +105,10 @@ export function createPackageIndex(options: PackageIndexOptions): PackageIndex {
     if (!pages.length) return undefined;
     const apiUrl = jsonApiUrl(indexUrls()[0] ?? '', name);
     const apiEntry = apiUrl ? cachedResponse(apiUrl) : undefined;
-    return { fact: projectFact(name, pages, apiEntry ? parseJsonApi(apiEntry.body) : undefined), at };
+    const metaFile = apiEntry ? undefined : metadataFile(pages, name);
+    const metaEntry = metaFile ? cachedResponse(`${metaFile.url}.metadata`) : undefined;
+    const api = apiEntry ? parseJsonApi(apiEntry.body) : metaEntry ? factsFromMetadata(parseMetadata(metaEntry.body)) : undefined;
+    return { fact: projectFact(name, pages, api), at };
   };
 
   const pageOf = (entry: Pick<CachedResponse, 'body' | 'contentType'>, url: string): ProjectPage | undefined =>
@@ -113,10 +128,12 @@ export function createPackageIndex(options: PackageIndexOptions): PackageIndex {
     const work = (async () => {
       const pages: ProjectPage[] = [];
       let reached = false;
+      let freshFor = freshMs;
       for (const base of indexUrls()) {
         const url = `${base}/${name}/`;
         const cached = cachedResponse(url);
         const res = await fetcher.get(url, SIMPLE_ACCEPT, cached ? { etag: cached.etag, lastModified: cached.lastModified } : undefined);
+        freshFor = Math.min(freshFor, freshness(res.cacheControl, freshMs));
         if (res.status === 304 && cached) {
           reached = true;
           keep(url, { ...cached, fetchedAt: Date.now() });
@@ -151,14 +168,28 @@ export function createPackageIndex(options: PackageIndexOptions): PackageIndex {
           if (api) keep(apiUrl, { fetchedAt: Date.now(), contentType: res.contentType, body: res.body, etag: res.etag, lastModified: res.lastModified });
         } else if (cached) api = parseJsonApi(cached.body);
       }
+      if (!api && reached && pages.length) api = await metadataFacts(pages, name);
       if (!pages.length) return undefined;
       const fact = projectFact(name, pages, api);
-      memory.set(name, { fact, at: reached ? Date.now() : 0 });
+      memory.set(name, { fact, at: reached ? Date.now() : 0, freshFor });
       for (const l of listeners) l([name]);
       return fact;
     })().finally(() => fetching.delete(name));
     fetching.set(name, work);
     return work;
+  };
+
+  /** Indexes without `/pypi/<name>/json` (devpi, Artifactory, Nexus, GitLab…) may serve PEP 658 `.metadata` files. */
+  const metadataFacts = async (pages: ProjectPage[], name: string) => {
+    const file = metadataFile(pages, name);
+    if (!file) return undefined;
+    const url = `${file.url}.metadata`;
+    const cached = cachedResponse(url);
+    if (cached) return factsFromMetadata(parseMetadata(cached.body));
+    const res = await fetcher.get(url, 'text/plain, */*');
+    if (!res.ok) return undefined;
+    keep(url, { fetchedAt: Date.now(), contentType: res.contentType, body: res.body, etag: res.etag, lastModified: res.lastModified });
+    return factsFromMetadata(parseMetadata(res.body));
   };
 
   const project = (raw: string): ProjectFact | undefined => {
@@ -168,7 +199,7 @@ export function createPackageIndex(options: PackageIndexOptions): PackageIndex {
       hit = fromDisk(name);
       if (hit) memory.set(name, hit);
     }
-    if (!hit || Date.now() - hit.at > freshMs) void refresh(name);
+    if (!hit || Date.now() - hit.at > (hit.freshFor ?? freshMs)) void refresh(name);
     return hit?.fact;
   };
 

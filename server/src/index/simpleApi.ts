@@ -10,6 +10,8 @@ export interface IndexFile {
   hashes: Record<string, string>;
   requiresPython?: string;
   yanked?: string | boolean;
+  /** PEP 658/714: the index serves the file's METADATA at `url + '.metadata'`. */
+  hasMetadata?: boolean;
 }
 
 export interface ProjectPage {
@@ -60,6 +62,7 @@ export function parseProjectJson(body: string, base: string): ProjectPage | unde
       hashes: o.hashes && typeof o.hashes === 'object' ? (o.hashes as Record<string, string>) : {},
       requiresPython: typeof o['requires-python'] === 'string' ? (o['requires-python'] as string) : undefined,
       yanked: typeof o.yanked === 'string' || typeof o.yanked === 'boolean' ? (o.yanked as string | boolean) : undefined,
+      hasMetadata: !!(o['core-metadata'] ?? o['dist-info-metadata']),
     });
   }
   const versions = Array.isArray(d.versions) ? d.versions.filter((v): v is string => typeof v === 'string') : undefined;
@@ -90,6 +93,7 @@ export function parseProjectHtml(body: string, base: string): ProjectPage {
       hashes,
       requiresPython: attrs['data-requires-python'] || undefined,
       yanked: 'data-yanked' in attrs ? attrs['data-yanked'] || true : undefined,
+      hasMetadata: ('data-core-metadata' in attrs && attrs['data-core-metadata'] !== 'false') || ('data-dist-info-metadata' in attrs && attrs['data-dist-info-metadata'] !== 'false'),
     });
   }
   return { files };
@@ -194,4 +198,16 @@ export function projectFact(name: string, pages: ProjectPage[], api: JsonApiFact
   if (api) for (const v of versions) if (!v.yanked && api.yanked.has(v.version)) v.yanked = api.yanked.get(v.version);
   const latest = versions.find((v) => !v.prerelease && !v.yanked)?.version ?? api?.latest;
   return { name: api?.name ?? pages.find((p) => p.name)?.name ?? name, versions, latest, summary: api?.summary, extras: api?.extras ?? [], projectUrl: api?.projectUrl };
+}
+
+/** The newest final, unyanked file whose METADATA the index serves (PEP 658), for indexes without a JSON API. */
+export function metadataFile(pages: ProjectPage[], name: string): IndexFile | undefined {
+  const latest = versionsOf({ files: pages.flatMap((p) => p.files) }, name).find((v) => !v.prerelease && !v.yanked)?.version;
+  if (!latest) return undefined;
+  return pages.flatMap((p) => p.files).find((f) => f.hasMetadata && versionOfFile(f.filename, name) === latest);
+}
+
+/** Core metadata (PEP 658's `.metadata`) as the facts the JSON API would give. */
+export function factsFromMetadata(meta: { name?: string; version?: string; summary?: string; requiresDist: string[]; providesExtras: string[]; requiresPython?: string }): JsonApiFacts {
+  return { name: meta.name, summary: meta.summary, latest: meta.version, requiresDist: meta.requiresDist, extras: meta.providesExtras, requiresPython: meta.requiresPython, yanked: new Map() };
 }
