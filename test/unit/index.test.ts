@@ -256,3 +256,51 @@ test('Cache-Control sets how long facts stay fresh', async () => {
   assert.equal(freshness('no-cache', 600_000), 30_000);
   assert.equal(freshness('max-age=0', 600_000), 30_000, 'at most every 30 s');
 });
+
+test('HTTP_PROXY is used (and NO_PROXY respected), as pip uses them', async () => {
+  const http = await import('node:http');
+  const server = await startIndexServer(FIXTURE_PROJECTS);
+  const seen: string[] = [];
+  // A real forward proxy on 127.0.0.1: it receives absolute-form requests and relays them.
+  const proxy = http.createServer((req, res) => {
+    seen.push(req.url ?? '');
+    const target = new URL(req.url ?? '/');
+    const upstream = http.request({ host: target.hostname, port: target.port, path: target.pathname + target.search, method: req.method, headers: req.headers }, (up) => {
+      res.writeHead(up.statusCode ?? 502, up.headers);
+      up.pipe(res);
+    });
+    upstream.on('error', () => res.writeHead(502).end());
+    req.pipe(upstream);
+  });
+  // undici tunnels through the proxy with CONNECT, for http targets too.
+  const net = await import('node:net');
+  proxy.on('connect', (req, client, head) => {
+    seen.push(`CONNECT ${req.url}`);
+    const [host, port] = (req.url ?? '').split(':');
+    const upstream = net.connect(Number(port), host, () => {
+      client.write('HTTP/1.1 200 Connection Established\r\n\r\n');
+      upstream.write(head);
+      upstream.pipe(client);
+      client.pipe(upstream);
+    });
+    upstream.on('error', () => client.destroy());
+    client.on('error', () => upstream.destroy());
+  });
+  await new Promise<void>((r) => proxy.listen(0, '127.0.0.1', r));
+  const proxyUrl = `http://127.0.0.1:${(proxy.address() as { port: number }).port}`;
+  try {
+    const via = createFetcher({ env: { ...noNetrc, HTTP_PROXY: proxyUrl } });
+    assert.equal((await via.get(`${server.url}/simple/django/`, 'text/html')).status, 200);
+    assert.equal(seen.length, 1);
+    assert.ok(seen[0] === `${server.url}/simple/django/` || seen[0] === `CONNECT ${new URL(server.url).host}`, seen[0]);
+    await via.close();
+    const bypass = createFetcher({ env: { ...noNetrc, HTTP_PROXY: proxyUrl, NO_PROXY: '127.0.0.1' } });
+    assert.equal((await bypass.get(`${server.url}/simple/django/`, 'text/html')).status, 200);
+    assert.equal(seen.length, 1, 'NO_PROXY: straight to the index');
+    await bypass.close();
+  } finally {
+    proxy.closeAllConnections();
+    await new Promise((r) => proxy.close(r));
+    await server.stop();
+  }
+});

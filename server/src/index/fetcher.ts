@@ -38,9 +38,15 @@ export function createFetcher(options: FetcherOptions = {}): Fetcher {
   const timeoutMs = options.timeoutMs ?? 10_000;
   const env = options.env ?? {};
   const connect = { timeout: Math.min(timeoutMs, 5_000) };
-  const proxied = ['HTTPS_PROXY', 'HTTP_PROXY', 'https_proxy', 'http_proxy'].some((k) => env[k]);
-  // EnvHttpProxyAgent reads HTTP(S)_PROXY and NO_PROXY from the process environment, as pip does.
-  const dispatcher: Dispatcher = proxied ? new EnvHttpProxyAgent({ connect, keepAliveTimeout: 30_000 }) : new Agent({ connect, keepAliveTimeout: 30_000 });
+  // HTTP(S)_PROXY and NO_PROXY, upper or lower case, as pip (requests) reads them; given explicitly so that the
+  // environment passed in (not only the process's) decides.
+  const httpProxy = env.HTTP_PROXY ?? env.http_proxy;
+  const httpsProxy = env.HTTPS_PROXY ?? env.https_proxy;
+  const noProxy = env.NO_PROXY ?? env.no_proxy;
+  const dispatcher: Dispatcher =
+    httpProxy || httpsProxy
+      ? new EnvHttpProxyAgent({ connect, keepAliveTimeout: 30_000, httpProxy, httpsProxy: httpsProxy ?? httpProxy, noProxy })
+      : new Agent({ connect, keepAliveTimeout: 30_000 });
   const inFlight = new Map<string, Promise<FetchResult>>();
   const perHost = new Map<string, { active: number; waiting: (() => void)[] }>();
   const maxPerHost = options.maxPerHost ?? 6;
