@@ -55,16 +55,8 @@ export function clearParseCache(): void {
   cleanLines.clear();
 }
 
-interface LineDetails {
-  kind: LineKind;
-  range: Range;
-  tokens: Token[];
-  comment?: Token;
-  requirement?: RequirementNode;
-  options: OptionNode[];
-  variables: EnvVariable[];
-  diagnostics: SyntaxDiagnostic[];
-}
+/** What parsing one logical line yields: the parts of LogicalLine that are not about where the line is. */
+type LineDetails = Pick<LogicalLine, 'kind' | 'range' | 'tokens' | 'comment' | 'requirement' | 'options' | 'variables' | 'diagnostics'>;
 
 /**
  * A logical line that keeps only its kind, project name and diagnostics after the first pass, and
