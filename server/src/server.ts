@@ -24,9 +24,9 @@ import { createLanguageService, SOURCE_NORMALIZE, SOURCE_SORT } from './service/
 import { SEMANTIC_TOKENS_LEGEND } from './service/semanticTokens.js';
 import { DEFAULT_SETTINGS, readSettings, type Settings } from './settings.js';
 import type { ParsedDocument } from './syntax/types.js';
-import { defaultCacheDir } from './index/diskCache.js';
-import { createPackageIndex, type PackageIndex } from './index/packageIndex.js';
+import type { PackageIndex } from './index/packageIndex.js';
 import { resolveIndexConfig } from './index/pipConfig.js';
+import { defaultCacheDir } from './index/diskCache.js';
 import { indexOptionsOf } from './workspace/indexOptions.js';
 import type { IncludeGraph } from './workspace/includes.js';
 
@@ -108,34 +108,53 @@ export function register(connection: Connection): void {
   };
   // The package index: created on first use, so that settings (cacheDir) from initialize apply.
   let packageIndex: PackageIndex | undefined;
-  const indexOf = (): PackageIndex => {
-    if (!packageIndex) {
-      packageIndex = createPackageIndex({
+  let indexLoading = false;
+  /**
+   * The index module (undici, the popularity table) is loaded on first use, not at start-up, so that
+   * `initialize` answers fast; until it is there, features work without index facts.
+   */
+  const indexOf = (): PackageIndex | undefined => {
+    if (!packageIndex && !indexLoading) {
+      indexLoading = true;
+      void import('./index/packageIndex.js').then(({ createPackageIndex }) => {
+        packageIndex = makeIndex(createPackageIndex);
+        recheckAll();
+      });
+    }
+    return packageIndex;
+  };
+  const makeIndex = (createPackageIndex: typeof import('./index/packageIndex.js').createPackageIndex): PackageIndex => {
+    {
+      const created = createPackageIndex({
         cacheDir: settings.cacheDir ?? defaultCacheDir(process.env),
         logger: { info: (m) => log('info', m), warn: (m) => log('warn', m) },
         env: process.env,
       });
-      packageIndex.onDidChange(() => {
+      created.onDidChange(() => {
         recheckAll();
         if (capabilities.workspace?.inlayHint?.refreshSupport) void connection.languages.inlayHint.refresh();
       });
-      packageIndex.onOffline((message) => void connection.window.showWarningMessage(message));
+      created.onOffline((message) => void connection.window.showWarningMessage(message));
+      return created;
     }
-    return packageIndex;
   };
   /** Points the index at what this file (and its includes), PIP_* and pip.conf say, as pip would. */
+  // pip's config files are read again at most every few seconds, not on every keystroke.
+  let configMemo: { key: string; at: number; config: ReturnType<typeof resolveIndexConfig> } | undefined;
   const configureIndex = (filePath: string, doc: ParsedDocument, graph?: IncludeGraph) => {
     const venvRoot = settings.diagnostics.environment && path.isAbsolute(filePath) ? environments.resolve(filePath, workspaceRoots)?.found.root : undefined;
     const index = indexOf();
-    index.configure(
-      resolveIndexConfig({
-        file: indexOptionsOf(doc, graph ?? service.includeGraph(filePath, doc)),
-        env: process.env,
-        readFile,
-        venvRoot,
-        settings: { indexUrl: settings.indexUrl, extraIndexUrls: settings.extraIndexUrls },
-      }),
-    );
+    if (!index) return;
+    const file = indexOptionsOf(doc, graph ?? service.includeGraph(filePath, doc));
+    const key = JSON.stringify([file, venvRoot, settings.indexUrl, settings.extraIndexUrls]);
+    if (!configMemo || configMemo.key !== key || Date.now() - configMemo.at > 5000) {
+      configMemo = {
+        key,
+        at: Date.now(),
+        config: resolveIndexConfig({ file, env: process.env, readFile, venvRoot, settings: { indexUrl: settings.indexUrl, extraIndexUrls: settings.extraIndexUrls } }),
+      };
+    }
+    index.configure(configMemo.config);
     if (!projectListRequested) {
       projectListRequested = true;
       void index.loadProjectList(progressReporter()).catch((e) => log('warn', `Project list: ${String(e)}`));

@@ -169,7 +169,11 @@ export function createPackageIndex(options: PackageIndexOptions): PackageIndex {
         } else if (cached) api = parseJsonApi(cached.body);
       }
       if (!api && reached && pages.length) api = await metadataFacts(pages, name);
-      if (!pages.length) return undefined;
+      if (!pages.length) {
+        misses.set(name, Date.now());
+        return undefined;
+      }
+      misses.delete(name);
       const fact = projectFact(name, pages, api);
       memory.set(name, { fact, at: reached ? Date.now() : 0, freshFor });
       for (const l of listeners) l([name]);
@@ -192,12 +196,21 @@ export function createPackageIndex(options: PackageIndexOptions): PackageIndex {
     return factsFromMetadata(parseMetadata(res.body));
   };
 
+  // Names nothing was found for (not on the index, or the index unreachable), so that a keystroke does not
+  // re-read the disk and re-ask the network for each of them; tried again after a minute.
+  const misses = new LRUCache<string, number>({ max: 20000 });
+  const MISS_MS = 60_000;
+
   const project = (raw: string): ProjectFact | undefined => {
+    if (config.noIndex) return undefined;
     const name = normalizeName(raw);
     let hit = memory.get(name);
     if (!hit) {
+      const missed = misses.get(name);
+      if (missed !== undefined && Date.now() - missed < MISS_MS) return undefined;
       hit = fromDisk(name);
       if (hit) memory.set(name, hit);
+      else misses.set(name, Date.now());
     }
     if (!hit || Date.now() - hit.at > (hit.freshFor ?? freshMs)) void refresh(name);
     return hit?.fact;
@@ -249,6 +262,7 @@ export function createPackageIndex(options: PackageIndexOptions): PackageIndex {
       config = next;
       memory.clear();
       responses.clear();
+      misses.clear();
       offlineTold = false;
       options.logger.info(`Package index: ${next.noIndex ? 'none (--no-index)' : redact(next.indexUrl)}${next.extraIndexUrls.length ? ` + ${next.extraIndexUrls.map(redact).join(', ')}` : ''} (from ${next.source})`);
     },

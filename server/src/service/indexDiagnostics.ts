@@ -29,9 +29,14 @@ export function indexDiagnostics(doc: ParsedDocument, index: IndexFacts, options
   let looked = 0;
   for (const line of doc.lines) {
     if (!line.project) continue;
+    // Look the project up before touching the line's nodes: most lines have no facts yet, and their nodes
+    // are built only when read.
+    const unknown = index.knows?.(line.project) === false;
+    const project = unknown ? undefined : looked++ < FETCH_FOR_FIRST || !index.peek ? index.project(line.project) : index.peek(line.project);
+    if (!unknown && (!project || project.versions.length === 0)) continue;
     const r = line.requirement;
     if (!r?.name || r.url || r.path) continue;
-    if (index.knows?.(line.project) === false) {
+    if (unknown) {
       const hint = index.suggest?.(line.project);
       out.push({
         range: r.name.range,
@@ -43,8 +48,7 @@ export function indexDiagnostics(doc: ParsedDocument, index: IndexFacts, options
       });
       continue;
     }
-    const project = looked++ < FETCH_FOR_FIRST || !index.peek ? index.project(line.project) : index.peek(line.project);
-    if (!project || project.versions.length === 0) continue;
+    if (!project) continue;
     const spec = specOf(r);
     const pin = pinOf(r);
     if (spec && !project.versions.some((v) => !v.yanked && versionSatisfies(v.version, spec)) && !(pin && project.versions.some((v) => v.version === pin))) {
