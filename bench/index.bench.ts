@@ -12,18 +12,21 @@ import { startIndexServer, FIXTURE_PROJECTS } from '../test/fixtures/indexServer
 import { SHARED_DATA, topProjects } from './corpus.ts';
 import { measure, report, summarize } from './stats.ts';
 
-const names = zlib.gunzipSync(fs.readFileSync(path.join(SHARED_DATA, 'pypi-names.txt.gz'))).toString('utf8').split('\n').filter(Boolean);
+const tmpEmpty = () => fs.mkdtempSync(path.join(os.tmpdir(), 'rls-index-empty-'));
+let names = zlib.gunzipSync(fs.readFileSync(path.join(SHARED_DATA, 'pypi-names.txt.gz'))).toString('utf8').split('\n').filter(Boolean);
 process.stdout.write(`project list: ${names.length} names\n`);
 const server = await startIndexServer(FIXTURE_PROJECTS, { projectList: names });
+const nameCount = names.length;
+names = []; // the server holds its own copy
 const cacheDir = fs.mkdtempSync(path.join(os.tmpdir(), 'rls-index-bench-'));
 const quiet = { info: () => undefined, warn: () => undefined };
 const config = { indexUrl: `${server.url}/simple`, extraIndexUrls: [], noIndex: false, source: 'bench' };
 
 let t0 = performance.now();
-const cold = createPackageIndex({ cacheDir, logger: quiet, env: { NETRC: '/nonexistent' } });
+let cold = createPackageIndex({ cacheDir, logger: quiet, env: { NETRC: '/nonexistent' } });
 cold.configure(config);
 await cold.loadProjectList();
-process.stdout.write(`cold fetch + store + index build of ${names.length} names: ${(performance.now() - t0).toFixed(0)} ms\n`);
+process.stdout.write(`cold fetch + store + index build of ${nameCount} names: ${(performance.now() - t0).toFixed(0)} ms\n`);
 await cold.dispose();
 
 const loads: number[] = [];
@@ -36,6 +39,22 @@ for (let i = 0; i < 5; i++) {
   loads.push(performance.now() - t0);
 }
 report(summarize('load the project list from the disk cache', loads));
+// What the loaded list itself keeps, in this process, after full collections.
+await warm.dispose();
+// Drop every index built so far, so that only the next one's list is measured.
+cold = warm = createPackageIndex({ cacheDir: tmpEmpty(), logger: quiet });
+const gc = globalThis.gc ?? (() => undefined);
+gc();
+gc();
+const before = process.memoryUsage();
+warm = createPackageIndex({ cacheDir, logger: quiet, env: { NETRC: '/nonexistent' } });
+warm.configure(config);
+await warm.loadProjectList();
+warm.searchNames('re', 10);
+gc();
+gc();
+const after = process.memoryUsage();
+process.stdout.write(`memory kept by the loaded list (after GC): heap +${((after.heapUsed - before.heapUsed) / 1048576).toFixed(0)} MB, RSS +${((after.rss - before.rss) / 1048576).toFixed(0)} MB\n`);
 
 // 1,000 realistic prefixes: 1–6 characters of popular names, every fifth with a typo (two letters swapped).
 const top = topProjects();
@@ -67,7 +86,7 @@ for (let i = 0; i < 100; i++) {
   await new Promise((r) => setTimeout(r, 50));
 }
 await new Promise((r) => setTimeout(r, 500));
-process.stdout.write(`server RSS: ${rssBefore.toFixed(0)} MB at start, ${rssOf(client.process.pid!).toFixed(0)} MB with the list loaded (added ${(rssOf(client.process.pid!) - rssBefore).toFixed(0)} MB)\n`);
+process.stdout.write(`server process RSS: ${rssBefore.toFixed(0)} MB after initialize, ${rssOf(client.process.pid!).toFixed(0)} MB with the index module, the list and a 1,001-line document loaded\n`);
 const lsp: number[] = [];
 for (let i = 0; i < 1000; i++) {
   const line = 1 + (i % prefixes.length);
