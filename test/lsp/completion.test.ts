@@ -119,3 +119,11 @@ test('--index-url in an included file wins over PIP_INDEX_URL; Requires-Python i
     fs.rmSync(project, { recursive: true, force: true });
   }
 });
+
+test('outdated pins: a hint diagnostic and a ⟶ latest inlay hint once the index answers', async () => {
+  const uri = client.open(path.join(dir, 'outdated.txt'), 'requests==2.31.0\nDjango>=5\n');
+  const diags = await client.waitForDiagnostics(uri, (d) => d.some((x) => x.code === 'outdated'), 10000);
+  assert.equal(diags.find((d) => d.code === 'outdated')!.message, 'requests 3.0.0 is available (pinned to 2.31.0).');
+  const hints = await client.request('textDocument/inlayHint', { textDocument: { uri }, range: { start: { line: 0, character: 0 }, end: { line: 2, character: 0 } } });
+  assert.deepEqual(hints.map((h: any) => [h.position.line, h.label]), [[0, '⟶ 3.0.0']]);
+});
