@@ -276,7 +276,7 @@ export function register(connection: Connection): void {
         definitionProvider: true,
         referencesProvider: true,
         inlayHintProvider: true,
-        codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, CodeActionKind.Source, SOURCE_SORT, SOURCE_NORMALIZE], resolveProvider: true },
+        codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, CodeActionKind.RefactorRewrite, CodeActionKind.Source, SOURCE_SORT, SOURCE_NORMALIZE], resolveProvider: true },
         completionProvider: { triggerCharacters: ['=', '>', '<', '~', '!', '[', ',', '-', ';', ' ', '/', '"', "'"], resolveProvider: true },
         semanticTokensProvider: { legend: SEMANTIC_TOKENS_LEGEND, full: true, range: true },
         ...(pullDiagnostics ? { diagnosticProvider: { identifier: 'requirements', interFileDependencies: true, workspaceDiagnostics: false } } : {}),
@@ -376,7 +376,7 @@ export function register(connection: Connection): void {
     withDocument('references', p.textDocument.uri, [], token, (doc, d) => service.references(uriToPath(d.uri), doc, p.position, p.context?.includeDeclaration ?? true)),
   );
   connection.languages.inlayHint.on((p, token) => withDocument('inlayHint', p.textDocument.uri, [], token, (doc, d) => service.inlayHints(uriToPath(d.uri), doc, p.range)));
-  connection.onCodeAction((p, token) => withDocument('codeAction', p.textDocument.uri, [], token, (doc) => service.codeActions(p.textDocument.uri, doc, p.context ?? { diagnostics: [] })));
+  connection.onCodeAction((p, token) => withDocument('codeAction', p.textDocument.uri, [], token, (doc) => service.codeActions(p.textDocument.uri, doc, p.context ?? { diagnostics: [] }, p.range)));
   connection.onCodeActionResolve((action, token) => {
     const uri = (action.data as { uri?: string } | undefined)?.uri;
     return uri ? withDocument('codeAction/resolve', uri, action, token, (doc) => service.resolveCodeAction(action, doc)) : action;

@@ -127,3 +127,26 @@ test('outdated pins: a hint diagnostic and a ⟶ latest inlay hint once the inde
   const hints = await client.request('textDocument/inlayHint', { textDocument: { uri }, range: { start: { line: 0, character: 0 }, end: { line: 2, character: 0 } } });
   assert.deepEqual(hints.map((h: any) => [h.position.line, h.label]), [[0, '⟶ 3.0.0']]);
 });
+
+test('code actions with index facts: unpin a yanked release, fix an unknown name, pin and upgrade with the version in the title', async () => {
+  const text = 'requests==2.32.0\nreqeusts\nDjango\n';
+  const uri = client.open(path.join(dir, 'actions.txt'), text);
+  const diags = await client.waitForDiagnostics(uri, (d) => d.some((x) => x.code === 'yanked') && d.some((x) => x.code === 'unknown-package'), 10000);
+  const { TextDocument } = await import('vscode-languageserver-textdocument');
+  const apply = (action: any) => TextDocument.applyEdits(TextDocument.create(uri, 'pip-requirements', 1, text), action.edit.changes[uri]);
+  const fixes = await client.request('textDocument/codeAction', { textDocument: { uri }, range: diags[0].range, context: { diagnostics: diags, only: ['quickfix'] } });
+  const yanked = fixes.find((a: any) => a.title === 'Pin to 2.32.3 (not yanked)');
+  assert.equal(apply(yanked), 'requests==2.32.3\nreqeusts\nDjango\n');
+  const renamed = fixes.find((a: any) => a.title === "Change to 'requests'");
+  assert.equal(apply(renamed), 'requests==2.32.0\nrequests\nDjango\n');
+  await completeUntil(uri, 2, 6, () => true);
+  let pins: any[] = [];
+  for (let i = 0; i < 50 && !pins.some((a) => /latest/.test(a.title)); i++) {
+    pins = await client.request('textDocument/codeAction', { textDocument: { uri }, range: { start: { line: 2, character: 1 }, end: { line: 2, character: 1 } }, context: { diagnostics: [], only: ['refactor'] } });
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  const pin = pins.find((a: any) => a.title === 'Pin Django to the latest 5.0.6');
+  assert.equal(apply(pin), 'requests==2.32.0\nreqeusts\nDjango==5.0.6\n');
+  const up = await client.request('textDocument/codeAction', { textDocument: { uri }, range: { start: { line: 0, character: 1 }, end: { line: 0, character: 1 } }, context: { diagnostics: [], only: ['refactor'] } });
+  assert.deepEqual(up.map((a: any) => a.title), ['Upgrade requests to 3.0.0', 'Loosen to compatible release ~=2.32']);
+});

@@ -137,3 +137,41 @@ export function normalizeEdits(doc: ParsedDocument): TextEdit[] {
   }
   return out;
 }
+
+/** Quick fixes that use the data the index and environment diagnostics carry. */
+export function factFixes(uri: string, doc: ParsedDocument, diagnostics: Diagnostic[]): CodeAction[] {
+  const out: CodeAction[] = [];
+  for (const d of diagnostics) {
+    if (!d?.range?.start) continue;
+    const r = lineAt(doc, d.range.start.line)?.requirement;
+    const data = (d.data ?? {}) as { suggestion?: string; nearest?: string; installed?: string };
+    if (d.code === 'unknown-package' && data.suggestion && r?.name) {
+      out.push({ title: `Change to '${data.suggestion}'`, kind: CodeActionKind.QuickFix, diagnostics: [d], isPreferred: true, edit: edit(uri, [TextEdit.replace(r.name.range, data.suggestion)]) });
+    } else if (d.code === 'yanked' && data.nearest && r?.specifier) {
+      out.push({ title: `Pin to ${data.nearest} (not yanked)`, kind: CodeActionKind.QuickFix, diagnostics: [d], isPreferred: true, edit: edit(uri, [TextEdit.replace(r.specifier.range, `==${data.nearest}`)]) });
+    } else if (d.code === 'version-mismatch' && data.installed && r?.specifier) {
+      out.push({ title: `Pin to the installed ${data.installed}`, kind: CodeActionKind.QuickFix, diagnostics: [d], edit: edit(uri, [TextEdit.replace(r.specifier.range, `==${data.installed}`)]) });
+      out.push({ title: `Admit the installed ${data.installed} (>=${data.installed})`, kind: CodeActionKind.QuickFix, diagnostics: [d], edit: edit(uri, [TextEdit.replace(r.specifier.range, `>=${data.installed}`)]) });
+    }
+  }
+  return out;
+}
+
+/** Pin or upgrade the requirement under the cursor, with the versions in the titles. */
+export function pinActions(uri: string, doc: ParsedDocument, line: number, versions: { installed?: string; latest?: string }): CodeAction[] {
+  const r = lineAt(doc, line)?.requirement;
+  if (!r?.name || r.url || r.path) return [];
+  const out: CodeAction[] = [];
+  const at = r.specifier?.range ?? (r.extras?.range ?? r.name.range);
+  const replace = (text: string) => (r.specifier ? TextEdit.replace(r.specifier.range, text) : TextEdit.insert(at.end, text));
+  const pinned = r.specifier?.clauses.length === 1 && r.specifier.clauses[0].operator.text === '==' ? r.specifier.clauses[0].version?.text : undefined;
+  if (versions.installed && pinned !== versions.installed) out.push({ title: `Pin ${r.name.text} to the installed ${versions.installed}`, kind: CodeActionKind.RefactorRewrite, edit: edit(uri, [replace(`==${versions.installed}`)]) });
+  if (versions.latest && pinned !== versions.latest) {
+    out.push({ title: pinned ? `Upgrade ${r.name.text} to ${versions.latest}` : `Pin ${r.name.text} to the latest ${versions.latest}`, kind: CodeActionKind.RefactorRewrite, edit: edit(uri, [replace(`==${versions.latest}`)]) });
+  }
+  if (pinned && /^\d+\.\d+/.test(pinned)) {
+    const series = pinned.split('.').slice(0, 2).join('.');
+    out.push({ title: `Loosen to compatible release ~=${series}`, kind: CodeActionKind.RefactorRewrite, edit: edit(uri, [replace(`~=${series}`)]) });
+  }
+  return out;
+}

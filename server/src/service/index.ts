@@ -16,7 +16,17 @@ import { environmentDiagnostics, noEnvironment, versionSatisfies, type Environme
 function pythonAllows(version: string, spec: string): boolean | undefined {
   return /^[\s,<>=!~0-9.*]+$/.test(spec) ? versionSatisfies(version, spec.replace(/\s+/g, '')) : undefined;
 }
-import { quickFixes, resolveAction, sourceActions, SOURCE_NORMALIZE, SOURCE_SORT } from './codeActions.js';
+import { factFixes, pinActions, quickFixes, resolveAction, sourceActions, SOURCE_NORMALIZE, SOURCE_SORT } from './codeActions.js';
+import { lineAt } from '../syntax/query.js';
+import { fileURLToPath } from 'node:url';
+
+function uriToFilePath(uri: string): string {
+  try {
+    return uri.startsWith('file:') ? fileURLToPath(uri) : uri;
+  } catch {
+    return uri;
+  }
+}
 export { SOURCE_NORMALIZE, SOURCE_SORT };
 import { definition, references, resolvedVersionHints } from './navigation.js';
 import { buildProvenance, derivedProvenance } from '../workspace/provenance.js';
@@ -59,7 +69,7 @@ export interface LanguageService {
   definition(filePath: string, doc: ParsedDocument, position: Position): Location[];
   references(filePath: string, doc: ParsedDocument, position: Position, includeDeclaration: boolean): Location[];
   inlayHints(filePath: string, doc: ParsedDocument, range?: Range): InlayHint[];
-  codeActions(uri: string, doc: ParsedDocument, context: CodeActionContext): CodeAction[];
+  codeActions(uri: string, doc: ParsedDocument, context: CodeActionContext, range?: Range): CodeAction[];
   resolveCodeAction(action: CodeAction, doc: ParsedDocument): CodeAction;
 }
 
@@ -122,9 +132,20 @@ export function createLanguageService(facts: LanguageServiceFacts): LanguageServ
       const outdated = index && (facts.outdated?.().inlayHints ?? true) ? outdatedHints(doc, index, range) : [];
       return [...resolvedVersionHints(filePath, doc, facts.readFile, range), ...outdated];
     },
-    codeActions: (uri, doc, context) => {
+    codeActions: (uri, doc, context, range) => {
       const wants = (kind: string) => !context.only?.length || context.only.some((k) => kind === k || kind.startsWith(`${k}.`));
-      return [...(wants('quickfix') ? quickFixes(uri, doc, context.diagnostics ?? []) : []), ...sourceActions(uri).filter((a) => wants(a.kind!))];
+      const diagnostics = context.diagnostics ?? [];
+      const out = [...(wants('quickfix') ? [...quickFixes(uri, doc, diagnostics), ...factFixes(uri, doc, diagnostics)] : [])];
+      if (range && wants('refactor.rewrite')) {
+        const filePath = uriToFilePath(uri);
+        const line = lineAt(doc, range.start.line);
+        const name = line?.project;
+        if (name) {
+          const env = facts.environment?.(filePath);
+          out.push(...pinActions(uri, doc, range.start.line, { installed: env?.installed(name)?.version, latest: facts.index?.()?.project(name)?.latest }));
+        }
+      }
+      return [...out, ...sourceActions(uri).filter((a) => wants(a.kind!))];
     },
     resolveCodeAction: resolveAction,
   };
