@@ -1,0 +1,83 @@
+// The VS Code client: starts the bundled server, forwards settings and the Python extension's interpreter.
+
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
+import { environmentLabel, initializationOptions, type RequirementsSettings } from './options';
+
+let client: LanguageClient | undefined;
+
+async function pythonInterpreter(): Promise<string | undefined> {
+  const python = vscode.extensions.getExtension('ms-python.python');
+  if (!python) return undefined;
+  try {
+    const api = python.isActive ? python.exports : await python.activate();
+    const active = api?.environments?.getActiveEnvironmentPath?.();
+    return typeof active?.path === 'string' ? active.path : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+export async function activate(context: vscode.ExtensionContext): Promise<void> {
+  const output = vscode.window.createOutputChannel('Python Requirements');
+  const status = vscode.window.createStatusBarItem(vscode.StatusBarAlignment.Right, 100);
+  status.command = 'requirements.showOutput';
+  const settings = () => vscode.workspace.getConfiguration().get<RequirementsSettings>('requirements') ?? {};
+  const interpreter = await pythonInterpreter();
+  const options = initializationOptions(settings(), interpreter);
+  status.text = `$(package) ${environmentLabel(options.venvPath)}`;
+  status.tooltip = 'Environment the requirements files are checked against';
+
+  const module = context.asAbsolutePath(path.join('dist', 'server.cjs'));
+  const serverOptions: ServerOptions = {
+    run: { module, transport: TransportKind.stdio, args: ['--stdio'] },
+    debug: { module, transport: TransportKind.stdio, args: ['--stdio'] },
+  };
+  const clientOptions: LanguageClientOptions = {
+    documentSelector: [{ language: 'pip-requirements' }],
+    synchronize: { configurationSection: 'requirements' },
+    initializationOptions: options,
+    outputChannel: output,
+  };
+  client = new LanguageClient('requirements', 'Python Requirements', serverOptions, clientOptions);
+  await client.start();
+
+  const showStatus = () => {
+    if (vscode.window.activeTextEditor?.document.languageId === 'pip-requirements') status.show();
+    else status.hide();
+  };
+  showStatus();
+  context.subscriptions.push(output, status, vscode.window.onDidChangeActiveTextEditor(showStatus));
+
+  // A new interpreter chosen in the Python extension becomes the environment the files are checked against.
+  const python = vscode.extensions.getExtension('ms-python.python');
+  const api = python?.isActive ? python.exports : undefined;
+  const onChange = api?.environments?.onDidChangeActiveEnvironmentPath;
+  if (onChange) {
+    context.subscriptions.push(
+      onChange(async () => {
+        const next = initializationOptions(settings(), await pythonInterpreter());
+        status.text = `$(package) ${environmentLabel(next.venvPath)}`;
+        await client?.sendNotification('workspace/didChangeConfiguration', { settings: { requirements: next } });
+      }),
+    );
+  }
+  for (const command of ['requirements.compile', 'requirements.upgradePackage', 'requirements.sync']) {
+    context.subscriptions.push(
+      vscode.commands.registerCommand(command, async () => {
+        const uri = vscode.window.activeTextEditor?.document.uri.toString();
+        try {
+          await client?.sendRequest('workspace/executeCommand', { command, arguments: uri ? [uri] : [] });
+        } catch (error) {
+          void vscode.window.showWarningMessage(`${command}: ${error instanceof Error ? error.message : String(error)}`);
+        }
+      }),
+    );
+  }
+  context.subscriptions.push(vscode.commands.registerCommand('requirements.showOutput', () => output.show()));
+}
+
+export async function deactivate(): Promise<void> {
+  await client?.stop();
+}

@@ -1,0 +1,24 @@
+// Pure helpers of the extension: what the server gets from VS Code's settings and the Python extension.
+
+export interface RequirementsSettings {
+  venvPath?: string | null;
+  indexUrl?: string | null;
+  extraIndexUrls?: string[];
+  diagnostics?: { enable?: boolean; environment?: boolean; outdated?: boolean };
+  inlayHints?: { outdated?: boolean };
+  logLevel?: string;
+}
+
+/** The server's initializationOptions: the `requirements` settings, with the Python extension's interpreter when no venvPath is set. */
+export function initializationOptions(settings: RequirementsSettings, interpreter: string | undefined): RequirementsSettings {
+  const venvPath = settings.venvPath || interpreter || undefined;
+  return { ...settings, venvPath: venvPath ?? null };
+}
+
+/** `…/.venv/bin/python` → `.venv (python)` for the status bar. */
+export function environmentLabel(venvPath: string | null | undefined): string {
+  if (!venvPath) return 'no environment selected';
+  const parts = venvPath.split(/[\\/]/).filter(Boolean);
+  const i = parts.findIndex((p) => p === 'bin' || p === 'Scripts');
+  return i > 0 ? parts[i - 1] : parts[parts.length - 1];
+}
