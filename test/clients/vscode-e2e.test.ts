@@ -1,0 +1,148 @@
+// The extension in a real VS Code (code-server, from npm) driven by Debian's Chromium through playwright-core:
+// what a user sees — the problem in the Problems panel, an option in the suggest widget, a hover.
+// Needs scripts/e2e-vscode/install.sh (run by .ci/run); without it the test fails and says how to install.
+
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync, spawn } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as net from 'node:net';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const REPO = path.resolve(here, '../..');
+const CACHE = process.env.RLS_E2E_CACHE ?? path.join(os.homedir(), '.cache/rls-e2e/4.139.1');
+const CODE_SERVER = path.join(CACHE, 'code-server/node_modules/.bin/code-server');
+const NODE24 = path.join(CACHE, 'node24/node_modules/node/bin');
+const OUTPUT = path.join(REPO, 'test-output');
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const s = net.createServer().listen(0, '127.0.0.1', () => {
+      const port = (s.address() as net.AddressInfo).port;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+/**
+ * Chromium and VS Code try outside hosts whatever their flags; the scenario runs in a network namespace of
+ * its own (unshare -n, loopback up), so nothing can leave 127.0.0.1. This test re-runs the file inside one.
+ */
+const INSIDE = process.env.RLS_E2E_NETNS === '1';
+
+test('VS Code end-to-end runs inside its own network namespace (loopback only)', { skip: INSIDE, timeout: 300_000 }, () => {
+  assert.ok(fs.existsSync(CODE_SERVER), `code-server is not installed at ${CODE_SERVER}: run scripts/e2e-vscode/install.sh`);
+  const file = fileURLToPath(import.meta.url);
+  const inner = `ip link set lo up && exec "${process.execPath}" --import tsx --test "${file}"`;
+  let output = '';
+  try {
+    // NODE_TEST_CONTEXT would make the inner runner talk to this one's parent instead of printing its report.
+    const { NODE_TEST_CONTEXT: _context, ...env } = process.env;
+    output = execFileSync('unshare', ['-n', '--', 'sh', '-c', inner], { cwd: REPO, env: { ...env, RLS_E2E_NETNS: '1' }, encoding: 'utf8', stdio: 'pipe' });
+  } catch (error) {
+    const e = error as { stdout?: string; stderr?: string; message: string };
+    assert.fail(`the scenario failed inside the namespace:\n${e.stdout ?? ''}\n${e.stderr ?? ''}\n${e.message}`);
+  }
+  assert.match(output, /^# pass 1$/m, output);
+  assert.match(output, /^# fail 0$/m, output);
+});
+
+test('VS Code (code-server): Problems panel, completion and hover from the packaged extension', { skip: !INSIDE, timeout: 240_000 }, async () => {
+  assert.ok(fs.existsSync(CODE_SERVER), `code-server is not installed at ${CODE_SERVER}: run scripts/e2e-vscode/install.sh`);
+  const require = createRequire(path.join(CACHE, 'playwright/package.json'));
+  // playwright-core lives in the e2e cache (installed by the script), not in the repository's dependencies.
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  const { chromium } = require('playwright-core') as { chromium: any };
+
+  execFileSync('npm', ['run', 'package', '--silent'], { cwd: path.join(REPO, 'client/vscode'), stdio: 'pipe' });
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rls-vscode-'));
+  const userData = path.join(dir, 'user');
+  const extensions = path.join(dir, 'extensions');
+  const workspace = path.join(dir, 'workspace');
+  fs.mkdirSync(path.join(userData, 'User'), { recursive: true });
+  fs.mkdirSync(workspace, { recursive: true });
+  fs.writeFileSync(
+    path.join(userData, 'User/settings.json'),
+    JSON.stringify({
+      'telemetry.telemetryLevel': 'off',
+      'workbench.startupEditor': 'none',
+      'extensions.autoUpdate': false,
+      'extensions.autoCheckUpdates': false,
+      'update.mode': 'none',
+      'security.workspace.trust.enabled': false,
+      'requirements.diagnostics.environment': false,
+      // No index is reachable in the namespace; point at loopback so nothing even tries the outside.
+      'requirements.indexUrl': 'http://127.0.0.1:9/simple',
+    }),
+  );
+  fs.writeFileSync(path.join(workspace, 'requirements.txt'), 'foo==\n-r base.txt\n');
+  fs.writeFileSync(path.join(workspace, 'base.txt'), 'six\n');
+  const env = { ...process.env, PATH: `${NODE24}:${process.env.PATH}`, EXTENSIONS_GALLERY: '{}', PIP_NO_INDEX: '1', PIP_CONFIG_FILE: '/dev/null', XDG_CACHE_HOME: path.join(dir, 'cache') };
+  execFileSync(CODE_SERVER, ['--user-data-dir', userData, '--extensions-dir', extensions, '--install-extension', path.join(REPO, 'client/vscode/requirements-language-server.vsix')], { env, stdio: 'pipe' });
+  const port = await freePort();
+  const cfg = path.join(dir, 'config.yaml');
+  fs.writeFileSync(cfg, 'auth: none\n');
+  const server = spawn(
+    CODE_SERVER,
+    ['--bind-addr', `127.0.0.1:${port}`, '--auth', 'none', '--disable-telemetry', '--disable-update-check', '--disable-workspace-trust', '--disable-getting-started-override', '--vscode-option', 'force-disable-user-env', '--user-data-dir', userData, '--extensions-dir', extensions, '--config', cfg, workspace],
+    { env, detached: true, stdio: 'ignore' },
+  );
+  const browserDir = path.join(dir, 'browser');
+  let context: any;
+  let page: any;
+  try {
+    for (let i = 0; i < 120; i++) {
+      const ok = await fetch(`http://127.0.0.1:${port}/healthz`).then((r) => r.ok).catch(() => false);
+      if (ok) break;
+      await new Promise((r) => setTimeout(r, 500));
+    }
+    context = await chromium.launchPersistentContext(browserDir, {
+      executablePath: '/usr/bin/chromium',
+      headless: true,
+      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'],
+    });
+    await context.route((u: URL) => u.hostname !== '127.0.0.1', (r: { abort(): Promise<void> }) => r.abort());
+    page = context.pages()[0] ?? (await context.newPage());
+    await page.goto(`http://127.0.0.1:${port}/?folder=${encodeURIComponent(workspace)}`);
+    await page.waitForSelector('.monaco-workbench', { timeout: 60_000 });
+    await page.locator('.monaco-list-row[aria-label*="requirements.txt"], [role="treeitem"][aria-label*="requirements.txt"]').first().click({ timeout: 60_000 });
+    await page.waitForSelector('.monaco-editor .squiggly-error', { timeout: 60_000 });
+    await page.locator('.monaco-editor .view-lines').first().click();
+    await page.keyboard.press('Control+Shift+M');
+    const problems = page.locator('.markers-panel');
+    await problems.waitFor({ timeout: 30_000 });
+    await page.waitForFunction(() => document.querySelector('.markers-panel')?.textContent?.includes("needs a version after '=='"), undefined, { timeout: 30_000 });
+    assert.match((await problems.textContent()) ?? '', /'foo==' needs a version after '=='/);
+
+    // Completion: a new line, `--ind`, the suggest widget offers --index-url.
+    await page.locator('.monaco-editor .view-lines').first().click();
+    await page.keyboard.press('Control+End');
+    await page.keyboard.type('--ind');
+    await page.keyboard.press('Control+Space');
+    await page.waitForSelector('.suggest-widget .monaco-list-row', { timeout: 30_000 });
+    const rows = await page.locator('.suggest-widget .monaco-list-row').allTextContents();
+    assert.ok(rows.some((r: string) => r.includes('--index-url')), rows.join(' | '));
+    await page.keyboard.press('Escape');
+
+    // Hover on the -r option (its own token, not the linked file name after it).
+    const dashR = page.locator('.monaco-editor .view-line span', { hasText: /^-r$/ }).first();
+    await dashR.hover();
+    await page.waitForFunction(() => [...document.querySelectorAll('.monaco-hover')].some((h) => h.textContent?.includes('requirements file')), undefined, { timeout: 30_000 });
+    const hovers = await page.locator('.monaco-hover').allTextContents();
+    assert.ok(hovers.some((h: string) => /--requirement.*requirements file/.test(h)), hovers.join(' | '));
+  } finally {
+    fs.mkdirSync(OUTPUT, { recursive: true });
+    await page?.screenshot({ path: path.join(OUTPUT, 'vscode-e2e.png') }).catch(() => undefined);
+    await context?.close().catch(() => undefined);
+    try {
+      process.kill(-server.pid!, 'SIGTERM');
+    } catch {
+      /* already gone */
+    }
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
