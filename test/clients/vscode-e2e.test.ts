@@ -118,9 +118,17 @@ test('VS Code (code-server): Problems panel, completion and hover from the packa
     await page.waitForFunction(() => document.querySelector('.markers-panel')?.textContent?.includes("needs a version after '=='"), undefined, { timeout: 30_000 });
     assert.match((await problems.textContent()) ?? '', /'foo==' needs a version after '=='/);
 
-    // Completion: a new line, `--ind`, the suggest widget offers --index-url.
+    // Completion: on a new line, `reque` offers the package requests (from the popularity table: no network
+    // here), and `--ind` offers --index-url.
     await page.locator('.monaco-editor .view-lines').first().click();
     await page.keyboard.press('Control+End');
+    await page.keyboard.type('reque');
+    await page.keyboard.press('Control+Space');
+    await page.waitForFunction(() => [...document.querySelectorAll('.suggest-widget .monaco-list-row')].some((r) => r.textContent?.includes('requests')), undefined, { timeout: 30_000 });
+    const names = await page.locator('.suggest-widget .monaco-list-row').allTextContents();
+    assert.ok(names.some((r: string) => r.startsWith('requests')), names.join(' | '));
+    await page.keyboard.press('Escape');
+    await page.keyboard.press('Shift+Home');
     await page.keyboard.type('--ind');
     await page.keyboard.press('Control+Space');
     await page.waitForSelector('.suggest-widget .monaco-list-row', { timeout: 30_000 });
