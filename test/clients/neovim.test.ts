@@ -6,7 +6,7 @@
 
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -37,6 +37,8 @@ interface Result {
   completion_option: string[];
   completion_operator: string[];
   hover: { kind?: string; value?: string } | string;
+  completion_name: string[];
+  completion_version: string[];
   provenance: { kind?: string; value?: string } | string;
   code_action_title: string;
   code_action_text: string;
@@ -57,7 +59,16 @@ describe('Neovim plugin (client/neovim) in headless Neovim', () => {
   let serverVersion: string;
   let seconds = 0;
 
-  before(() => {
+  let indexProcess: ChildProcess | undefined;
+  let indexUrl = '';
+
+  before(async () => {
+    // The test index runs in its own process: this one blocks while Neovim runs.
+    indexProcess = spawn(process.execPath, ['--import', 'tsx', path.join(REPO, 'test/fixtures/indexServerMain.ts')], { stdio: ['pipe', 'pipe', 'inherit'] });
+    indexUrl = await new Promise<string>((resolve, reject) => {
+      indexProcess!.stdout!.once('data', (b: Buffer) => resolve(b.toString().trim()));
+      indexProcess!.once('exit', (code) => reject(new Error(`test index exited (${code})`)));
+    });
     dir = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'rls-nvim-')));
     workspace = path.join(dir, 'workspace');
     fs.cpSync(path.join(FIXTURES, 'workspace'), workspace, { recursive: true });
@@ -69,6 +80,8 @@ describe('Neovim plugin (client/neovim) in headless Neovim', () => {
   });
 
   after(() => {
+    indexProcess?.stdin?.end();
+    indexProcess?.kill();
     if (dir) fs.rmSync(dir, { recursive: true, force: true });
   });
 
@@ -82,7 +95,7 @@ describe('Neovim plugin (client/neovim) in headless Neovim', () => {
     // The server started by Neovim inherits this: no package index and none of the machine's pip config
     // (so nothing leaves 127.0.0.0/8), and no inherited virtual environment.
     const env: NodeJS.ProcessEnv = {
-      ...testEnv(),
+      ...testEnv({ PIP_INDEX_URL: `${indexUrl}/simple`, NETRC: '/nonexistent', PIP_NO_INDEX: '' }),
       XDG_CONFIG_HOME: path.join(dir, 'xdg/config'),
       XDG_DATA_HOME: path.join(dir, 'xdg/data'),
       XDG_STATE_HOME: path.join(dir, 'xdg/state'),
@@ -178,6 +191,12 @@ describe('Neovim plugin (client/neovim) in headless Neovim', () => {
     assert.ok(typeof hover === 'object' && typeof hover.value === 'string', `got ${JSON.stringify(hover)}`);
     assert.match(hover.value, /--requirement/);
     assert.match(hover.value, /Install from the given requirements file/);
+  });
+
+  test('completion from the test index: a name, then versions newest final first', () => {
+    const r = seen('index_completion');
+    assert.equal(r.completion_name[0], 'requests');
+    assert.deepEqual(r.completion_version, ['3.0.0', '2.32.3', '2.31.0', '2.33.0rc1', '2.32.0']);
   });
 
   test('hover on a pip-compile pin shows why it is there', () => {
