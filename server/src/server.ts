@@ -109,6 +109,9 @@ export function register(connection: Connection): void {
   // The package index: created on first use, so that settings (cacheDir) from initialize apply.
   let packageIndex: PackageIndex | undefined;
   let indexLoading = false;
+  // Index facts are offered to features only once the index knows which index to ask (file options, PIP_*,
+  // pip.conf, settings); before that it would default to PyPI for a hover or an inlay hint.
+  let indexConfigured = false;
   /**
    * The index module (undici, the popularity table) is loaded on first use, not at start-up, so that
    * `initialize` answers fast; until it is there, features work without index facts.
@@ -155,6 +158,7 @@ export function register(connection: Connection): void {
       };
     }
     index.configure(configMemo.config);
+    indexConfigured = true;
     if (!projectListRequested) {
       projectListRequested = true;
       void index.loadProjectList(progressReporter()).catch((e) => log('warn', `Project list: ${String(e)}`));
@@ -181,7 +185,7 @@ export function register(connection: Connection): void {
   };
   const service = createLanguageService({
     readFile,
-    index: () => packageIndex,
+    index: () => (indexConfigured ? packageIndex : undefined),
     env: process.env,
     listDirectory,
     exists,

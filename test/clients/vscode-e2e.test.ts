@@ -142,6 +142,9 @@ test('VS Code (code-server): Problems panel, completion and hover from the packa
     await page.waitForFunction(() => [...document.querySelectorAll('.monaco-hover')].some((h) => h.textContent?.includes('requirements file')), undefined, { timeout: 30_000 });
     const hovers = await page.locator('.monaco-hover').allTextContents();
     assert.ok(hovers.some((h: string) => /--requirement.*requirements file/.test(h)), hovers.join(' | '));
+    // The index in use is the one the settings name (loopback here), never the default PyPI.
+    const toasts = (await page.locator('.notifications-toasts').allTextContents()).join(' ');
+    assert.ok(!toasts.includes('pypi.org'), toasts);
   } finally {
     fs.mkdirSync(OUTPUT, { recursive: true });
     await page?.screenshot({ path: path.join(OUTPUT, 'vscode-e2e.png') }).catch(() => undefined);
