@@ -51,6 +51,14 @@ export function register(connection: Connection): void {
   const documents = new TextDocuments(TextDocument);
   let settings: Settings = DEFAULT_SETTINGS;
   let capabilities: ClientCapabilities = {};
+  // `requirements/status` notifications go only to clients that ask for them (our VS Code extension does):
+  // other clients get nothing they did not ask for.
+  let statusNotifications = false;
+  const status: { index: 'idle' | 'loading' | 'ready' | 'offline'; environment?: string } = { index: 'idle' };
+  const sendStatus = (change: Partial<typeof status>) => {
+    Object.assign(status, change);
+    if (statusNotifications) void connection.sendNotification('requirements/status', { ...status });
+  };
   let pullDiagnostics = false;
 
   const log = (level: Level, message: string) => {
@@ -137,7 +145,10 @@ export function register(connection: Connection): void {
         recheckAll();
         if (capabilities.workspace?.inlayHint?.refreshSupport) void connection.languages.inlayHint.refresh();
       });
-      created.onOffline((message) => void connection.window.showWarningMessage(message));
+      created.onOffline((message) => {
+        sendStatus({ index: 'offline' });
+        void connection.window.showWarningMessage(message);
+      });
       return created;
     }
   };
@@ -161,7 +172,11 @@ export function register(connection: Connection): void {
     indexConfigured = true;
     if (!projectListRequested) {
       projectListRequested = true;
-      void index.loadProjectList(progressReporter()).catch((e) => log('warn', `Project list: ${String(e)}`));
+      sendStatus({ index: 'loading' });
+      void index
+        .loadProjectList(progressReporter())
+        .then(() => status.index === 'loading' && sendStatus({ index: 'ready' }))
+        .catch((e) => log('warn', `Project list: ${String(e)}`));
     }
   };
   let projectListRequested = false;
@@ -226,6 +241,11 @@ export function register(connection: Connection): void {
     const filePath = uriToPath(document.uri);
     const doc = parsedOf(document);
     const graph = service.includeGraph(filePath, doc);
+    if (statusNotifications && settings.diagnostics.environment && path.isAbsolute(filePath)) {
+      const env = environments.resolve(filePath, workspaceRoots);
+      const label = env ? describeEnvironment(env.snapshot) : 'no environment';
+      if (label !== status.environment) sendStatus({ environment: label });
+    }
     dependencies.set(document.uri, new Set(graph.files.map((f) => f.path).concat(graph.edges.map((e) => e.target ?? ''))));
     configureIndex(filePath, doc, graph);
     return service.diagnostics(filePath, doc, graph);
@@ -265,6 +285,7 @@ export function register(connection: Connection): void {
     capabilities = params?.capabilities ?? {};
     pullDiagnostics = !!capabilities.textDocument?.diagnostic;
     settings = readSettings(params?.initializationOptions, DEFAULT_SETTINGS);
+    statusNotifications = (params?.initializationOptions as { statusNotifications?: unknown } | null | undefined)?.statusNotifications === true;
     environments.setSetting(settings.venvPath);
     workspaceRoots = [
       ...(params?.workspaceFolders ?? []).map((f) => uriToPath(f.uri)),

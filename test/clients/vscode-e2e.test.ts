@@ -81,7 +81,10 @@ test('VS Code (code-server): Problems panel, completion and hover from the packa
   );
   fs.writeFileSync(path.join(workspace, 'requirements.txt'), 'foo==\n-r base.txt\n');
   fs.writeFileSync(path.join(workspace, 'base.txt'), 'six\n');
-  const env = { ...process.env, PATH: `${NODE24}:${process.env.PATH}`, EXTENSIONS_GALLERY: '{}', PIP_NO_INDEX: '1', PIP_CONFIG_FILE: '/dev/null', XDG_CACHE_HOME: path.join(dir, 'cache') };
+  // The index is the loopback one the settings name (nothing listens there); the namespace keeps everything local.
+  const env: NodeJS.ProcessEnv = { ...process.env, PATH: `${NODE24}:${process.env.PATH}`, EXTENSIONS_GALLERY: '{}', PIP_CONFIG_FILE: '/dev/null', XDG_CACHE_HOME: path.join(dir, 'cache') };
+  delete env.PIP_NO_INDEX;
+  delete env.PIP_INDEX_URL;
   execFileSync(CODE_SERVER, ['--user-data-dir', userData, '--extensions-dir', extensions, '--install-extension', path.join(REPO, 'client/vscode/requirements-language-server.vsix')], { env, stdio: 'pipe' });
   const port = await freePort();
   const cfg = path.join(dir, 'config.yaml');
@@ -142,6 +145,8 @@ test('VS Code (code-server): Problems panel, completion and hover from the packa
     await page.waitForFunction(() => [...document.querySelectorAll('.monaco-hover')].some((h) => h.textContent?.includes('requirements file')), undefined, { timeout: 30_000 });
     const hovers = await page.locator('.monaco-hover').allTextContents();
     assert.ok(hovers.some((h: string) => /--requirement.*requirements file/.test(h)), hovers.join(' | '));
+    // The status bar shows the index state the server reports (nothing listens on the loopback index here).
+    await page.waitForFunction(() => document.querySelector('.statusbar')?.textContent?.includes('index offline'), undefined, { timeout: 30_000 });
     // The index in use is the one the settings name (loopback here), never the default PyPI.
     const toasts = (await page.locator('.notifications-toasts').allTextContents()).join(' ');
     assert.ok(!toasts.includes('pypi.org'), toasts);

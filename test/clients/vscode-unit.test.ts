@@ -6,7 +6,7 @@ import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { environmentLabel, initializationOptions } from '../../client/vscode/src/options.ts';
+import { environmentLabel, initializationOptions, statusText } from '../../client/vscode/src/options.ts';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const EXT = path.resolve(here, '../../client/vscode');
@@ -16,6 +16,13 @@ test('initializationOptions: the venvPath setting wins, else the Python extensio
   assert.equal(initializationOptions({}, '/p/.venv/bin/python').venvPath, '/p/.venv/bin/python');
   assert.equal(initializationOptions({ diagnostics: { enable: false } }, undefined).venvPath, null);
   assert.deepEqual(initializationOptions({ diagnostics: { enable: false } }, undefined).diagnostics, { enable: false });
+});
+
+test('the status bar shows the environment and the index state the server reports', () => {
+  assert.equal(initializationOptions({}, undefined).statusNotifications, true);
+  assert.equal(statusText({ index: 'offline', environment: '.venv (Python 3.11.7)' }, 'x'), '$(package) .venv (Python 3.11.7) · index offline');
+  assert.equal(statusText({ index: 'loading' }, '.venv'), '$(package) .venv · index loading');
+  assert.equal(statusText({ index: 'ready', environment: 'venv' }, '.venv'), '$(package) venv');
 });
 
 test('the status bar names the environment', () => {

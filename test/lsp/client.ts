@@ -43,6 +43,8 @@ export class TestClient {
   readonly diagnostics = new Map<string, Diag[]>();
   private waiters: { uri: string; predicate: (d: Diag[]) => boolean; resolve: (d: Diag[]) => void }[] = [];
   readonly logs: string[] = [];
+  /** Every other notification the server sent, in order. */
+  readonly notifications: { method: string; params: unknown }[] = [];
   readonly stderr: string[] = [];
   private versions = new Map<string, number>();
   exited = false;
@@ -69,6 +71,7 @@ export class TestClient {
       });
     });
     connection.onNotification('window/logMessage', (p: { message: string }) => client.logs.push(p.message));
+    connection.onNotification((method: string, params: unknown) => client.notifications.push({ method, params }));
     connection.onRequest('workspace/configuration', (p: { items: unknown[] }) => p.items.map(() => options.configuration ?? null));
     connection.onRequest('client/registerCapability', () => null);
     connection.onRequest('window/workDoneProgress/create', () => null);

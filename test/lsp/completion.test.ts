@@ -150,3 +150,20 @@ test('code actions with index facts: unpin a yanked release, fix an unknown name
   const up = await client.request('textDocument/codeAction', { textDocument: { uri }, range: { start: { line: 0, character: 1 }, end: { line: 0, character: 1 } }, context: { diagnostics: [], only: ['refactor'] } });
   assert.deepEqual(up.map((a: any) => a.title), ['Upgrade requests to 3.0.0', 'Loosen to compatible release ~=2.32']);
 });
+
+test('requirements/status notifications go only to a client that asks for them', async () => {
+  const env = testEnv({ PIP_INDEX_URL: 'http://127.0.0.1:9/simple', NETRC: '/nonexistent' });
+  delete env.PIP_NO_INDEX;
+  const asking = await TestClient.start({ env, initializationOptions: { statusNotifications: true, diagnostics: { environment: false } } });
+  const quiet = await TestClient.start({ env, initializationOptions: { diagnostics: { environment: false } } });
+  try {
+    for (const c of [asking.client, quiet.client]) c.open(path.join(dir, 'status.txt'), 'requests\n');
+    for (let i = 0; i < 50 && !asking.client.notifications.some((n) => (n.params as { index?: string }).index === 'offline'); i++) await new Promise((r) => setTimeout(r, 100));
+    const states = asking.client.notifications.filter((n) => n.method === 'requirements/status').map((n) => (n.params as { index: string }).index);
+    assert.ok(states.includes('loading') && states.includes('offline'), JSON.stringify(states));
+    assert.deepEqual(quiet.client.notifications.filter((n) => n.method === 'requirements/status'), []);
+  } finally {
+    await asking.client.stop();
+    await quiet.client.stop();
+  }
+});

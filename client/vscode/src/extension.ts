@@ -3,7 +3,7 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
-import { environmentLabel, initializationOptions, type RequirementsSettings } from './options';
+import { environmentLabel, initializationOptions, statusText, type RequirementsSettings, type ServerStatus } from './options';
 
 let client: LanguageClient | undefined;
 
@@ -42,6 +42,11 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   };
   client = new LanguageClient('requirements', 'Python Requirements', serverOptions, clientOptions);
   await client.start();
+  // The environment in use and the index state (loading, offline), as the server reports them.
+  client.onNotification('requirements/status', (s: ServerStatus) => {
+    status.text = statusText(s, environmentLabel(options.venvPath));
+    status.tooltip = s.index === 'offline' ? 'The package index cannot be reached: completion uses the disk cache' : 'Environment the requirements files are checked against';
+  });
 
   const showStatus = () => {
     if (vscode.window.activeTextEditor?.document.languageId === 'pip-requirements') status.show();

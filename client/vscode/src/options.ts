@@ -10,9 +10,21 @@ export interface RequirementsSettings {
 }
 
 /** The server's initializationOptions: the `requirements` settings, with the Python extension's interpreter when no venvPath is set. */
-export function initializationOptions(settings: RequirementsSettings, interpreter: string | undefined): RequirementsSettings {
+export function initializationOptions(settings: RequirementsSettings, interpreter: string | undefined): RequirementsSettings & { statusNotifications: true } {
   const venvPath = settings.venvPath || interpreter || undefined;
-  return { ...settings, venvPath: venvPath ?? null };
+  // statusNotifications: this client shows the server's `requirements/status` in the status bar.
+  return { ...settings, venvPath: venvPath ?? null, statusNotifications: true };
+}
+
+export interface ServerStatus {
+  index: 'idle' | 'loading' | 'ready' | 'offline';
+  environment?: string;
+}
+
+/** `$(package) .venv (Python 3.11.7) · index offline` */
+export function statusText(s: ServerStatus, fallbackEnvironment: string): string {
+  const index = s.index === 'loading' ? ' · index loading' : s.index === 'offline' ? ' · index offline' : '';
+  return `$(package) ${s.environment ?? fallbackEnvironment}${index}`;
 }
 
 /** `…/.venv/bin/python` → `.venv (python)` for the status bar. */
