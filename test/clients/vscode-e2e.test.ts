@@ -34,6 +34,18 @@ async function freePort(): Promise<number> {
  */
 const INSIDE = process.env.RLS_E2E_NETNS === '1';
 
+// Packaging happens in this file only: two test files packaging at once wrote the same .vsix and broke it.
+test('npm run package builds a .vsix under 1 MB with the bundled server, its data and the grammar, and no node_modules', { skip: INSIDE }, () => {
+  execFileSync('npm', ['run', 'package', '--silent'], { cwd: path.join(REPO, 'client/vscode'), stdio: 'pipe' });
+  const vsix = path.join(REPO, 'client/vscode/requirements-language-server.vsix');
+  assert.ok(fs.statSync(vsix).size < 1024 * 1024, `${fs.statSync(vsix).size} bytes`);
+  const listing = execFileSync('python3', ['-m', 'zipfile', '-l', vsix], { encoding: 'utf8' });
+  for (const f of ['extension/dist/extension.js', 'extension/dist/server.cjs', 'extension/dist/popularity.tsv', 'extension/dist/pip-requirements.tmLanguage.json', 'extension/package.json']) {
+    assert.ok(listing.includes(f), `${f} missing from the .vsix:\n${listing}`);
+  }
+  assert.ok(!listing.includes('node_modules'), 'no runtime node_modules');
+});
+
 test('VS Code end-to-end runs inside its own network namespace (loopback only)', { skip: INSIDE, timeout: 300_000 }, () => {
   assert.ok(fs.existsSync(CODE_SERVER), `code-server is not installed at ${CODE_SERVER}: run scripts/e2e-vscode/install.sh`);
   const file = fileURLToPath(import.meta.url);
