@@ -90,8 +90,13 @@ export class TestClient {
     return { client, initializeResult };
   }
 
-  request<T = any>(method: string, params: unknown): Promise<T> {
-    return this.connection.sendRequest(method, params) as Promise<T>;
+  /** A request that fails, rather than hangs, when the server does not answer within `timeoutMs`. */
+  request<T = any>(method: string, params: unknown, timeoutMs = 30_000): Promise<T> {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`${method}: no answer within ${timeoutMs} ms`)), timeoutMs);
+    });
+    return Promise.race([this.connection.sendRequest(method, params) as Promise<T>, timeout]).finally(() => clearTimeout(timer));
   }
 
   notify(method: string, params: unknown): void {

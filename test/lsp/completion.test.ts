@@ -18,12 +18,12 @@ before(async () => {
   const env = testEnv({ PIP_INDEX_URL: `${server.url}/simple`, NETRC: '/nonexistent' });
   delete env.PIP_NO_INDEX;
   ({ client } = await TestClient.start({ env }));
-});
+}, { timeout: 60_000 });
 after(async () => {
   await client.stop();
   await server.stop();
   fs.rmSync(dir, { recursive: true, force: true });
-});
+}, { timeout: 60_000 });
 
 async function completeUntil(uri: string, line: number, character: number, ready: (labels: string[]) => boolean) {
   for (let i = 0; i < 50; i++) {
