@@ -306,6 +306,7 @@ def main() -> int:
     args = ap.parse_args()
 
     reexec_in_clean_environment()
+    script = sys.argv[0]
     # optparse names the program in its error messages after sys.argv[0];
     # make that what a user running pip would see.
     sys.argv[0] = "pip"
@@ -325,7 +326,7 @@ def main() -> int:
     if pip.__version__ != REQUIRED_PIP or packaging.__version__ != REQUIRED_PACKAGING:
         print(
             f"refusing to run: need pip {REQUIRED_PIP} with packaging "
-            f"{REQUIRED_PACKAGING} (try PYENV_VERSION=3.13.0 python3 {sys.argv[0]})",
+            f"{REQUIRED_PACKAGING} (try PYENV_VERSION=3.13.0 python3 {script})",
             file=sys.stderr,
         )
         return 2
