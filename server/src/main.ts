@@ -11,6 +11,10 @@ Usage:
   ${SERVER_NAME} check [FILES...] [--format text|json]
                                                  check requirements files (and their -r/-c includes);
                                                  exits 1 when any error is found
+  ${SERVER_NAME} compile FILE.in [--tool auto|pip-compile|uv|builtin] [--venv DIR]
+                  [--generate-hashes] [--upgrade | --upgrade-package NAME] [pip-compile options...]
+                                                 write FILE.txt with pip-compile, uv, or the built-in
+                                                 resolver (the environment's pip); exits 1 on failure
   ${SERVER_NAME} --version | --help
 `;
 
@@ -37,6 +41,12 @@ function main(argv: string[]): void {
     const results = checkFiles(files);
     process.stdout.write(format === 'json' ? formatJson(results) : formatText(results));
     process.exitCode = exitCode(results);
+    return;
+  }
+  if (argv[0] === 'compile') {
+    void import('./cli/compile.js').then(async ({ compileCommand }) => {
+      process.exitCode = await compileCommand(argv.slice(1));
+    });
     return;
   }
   if (argv.includes('--stdio') || argv.length === 0 || argv[0] === 'start') {

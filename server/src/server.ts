@@ -20,7 +20,7 @@ import {
 } from 'vscode-languageserver/node.js';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { createEnvironmentService, describeEnvironment } from './environment/index.js';
-import { createLanguageService, SOURCE_NORMALIZE, SOURCE_SORT } from './service/index.js';
+import { createLanguageService, SOURCE_ADD_HASHES, SOURCE_COMPILE, SOURCE_NORMALIZE, SOURCE_PIN_ALL, SOURCE_SORT, SOURCE_UPGRADE_ALL } from './service/index.js';
 import { SEMANTIC_TOKENS_LEGEND } from './service/semanticTokens.js';
 import { DEFAULT_SETTINGS, readSettings, type Settings } from './settings.js';
 import type { ParsedDocument } from './syntax/types.js';
@@ -29,6 +29,7 @@ import { resolveIndexConfig } from './index/pipConfig.js';
 import { defaultCacheDir } from './index/diskCache.js';
 import { indexOptionsOf } from './workspace/indexOptions.js';
 import type { IncludeGraph } from './workspace/includes.js';
+import { COMMANDS, registerCommands, type ProblemStore } from './commands.js';
 
 export const SERVER_NAME = 'requirements-language-server';
 export const SERVER_VERSION = '0.1.0';
@@ -223,6 +224,8 @@ export function register(connection: Connection): void {
     parsed.set(document.uri, { version: document.version, doc });
     return doc;
   };
+  /** What the last failed compile said about source lines; shown with the file's own diagnostics until it is edited. */
+  const compileProblems: ProblemStore = new Map();
   /** Which files each open document's diagnostics read, so a change to one re-checks its includers. */
   const dependencies = new Map<string, Set<string>>();
 
@@ -248,7 +251,8 @@ export function register(connection: Connection): void {
     }
     dependencies.set(document.uri, new Set(graph.files.map((f) => f.path).concat(graph.edges.map((e) => e.target ?? ''))));
     configureIndex(filePath, doc, graph);
-    return service.diagnostics(filePath, doc, graph);
+    const fromCompile = compileProblems.get(filePath) ?? [];
+    return [...service.diagnostics(filePath, doc, graph), ...fromCompile];
   };
 
   // Push: coalesce bursts of changes into one computation per document on the next turn of the event loop.
@@ -301,7 +305,9 @@ export function register(connection: Connection): void {
         definitionProvider: true,
         referencesProvider: true,
         inlayHintProvider: true,
-        codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, CodeActionKind.RefactorRewrite, CodeActionKind.Source, SOURCE_SORT, SOURCE_NORMALIZE], resolveProvider: true },
+        executeCommandProvider: { commands: Object.values(COMMANDS) },
+        codeLensProvider: { resolveProvider: false },
+        codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, CodeActionKind.RefactorRewrite, CodeActionKind.Source, SOURCE_SORT, SOURCE_NORMALIZE, SOURCE_PIN_ALL, SOURCE_UPGRADE_ALL, SOURCE_ADD_HASHES, SOURCE_COMPILE], resolveProvider: true },
         completionProvider: { triggerCharacters: ['=', '>', '<', '~', '!', '[', ',', '-', ';', ' ', '/', '"', "'"], resolveProvider: true },
         semanticTokensProvider: { legend: SEMANTIC_TOKENS_LEGEND, full: true, range: true },
         ...(pullDiagnostics ? { diagnosticProvider: { identifier: 'requirements', interFileDependencies: true, workspaceDiagnostics: false } } : {}),
@@ -350,6 +356,7 @@ export function register(connection: Connection): void {
   documents.onDidChangeContent((e) => {
     const filePath = uriToPath(e.document.uri);
     openByPath.set(filePath, e.document);
+    compileProblems.delete(filePath);
     schedulePush(e.document.uri);
     refreshDependents(filePath);
   });
@@ -406,10 +413,40 @@ export function register(connection: Connection): void {
     const uri = (action.data as { uri?: string } | undefined)?.uri;
     return uri ? withDocument('codeAction/resolve', uri, action, token, (doc) => service.resolveCodeAction(action, doc)) : action;
   });
+  connection.onCodeLens((p, token) => withDocument('codeLens', p.textDocument.uri, [], token, (doc) => service.codeLenses(p.textDocument.uri, doc)));
   connection.onHover((p, token) => withDocument('hover', p.textDocument.uri, null, token, (doc, d) => service.hover(uriToPath(d.uri), doc, p.position)));
   connection.languages.semanticTokens.on((p, token) => withDocument('semanticTokens', p.textDocument.uri, { data: [] }, token, (doc) => service.semanticTokens(doc)));
   connection.languages.semanticTokens.onRange((p, token) =>
     withDocument('semanticTokens/range', p.textDocument.uri, { data: [] }, token, (doc) => service.semanticTokens(doc, p.range)),
+  );
+
+  registerCommands(
+    {
+      connection,
+      settings: () => settings,
+      supportsProgress: () => !!capabilities.window?.workDoneProgress,
+      uriToPath,
+      venvRoot: (filePath) => environments.resolve(filePath, workspaceRoots)?.found.root,
+      installed: (filePath) => [...(environments.resolve(filePath, workspaceRoots)?.snapshot.distributions.keys() ?? [])],
+      indexArgs: (filePath) => {
+        const doc = service.parse(readFile(filePath) ?? '');
+        const venvRoot = environments.resolve(filePath, workspaceRoots)?.found.root;
+        const config = resolveIndexConfig({ file: indexOptionsOf(doc, service.includeGraph(filePath, doc)), env: process.env, readFile, venvRoot, settings: { indexUrl: settings.indexUrl, extraIndexUrls: settings.extraIndexUrls } });
+        return [...(config.source === 'the client settings' ? ['--index-url', config.indexUrl] : []), ...settings.extraIndexUrls.flatMap((u) => ['--extra-index-url', u])];
+      },
+      knownHashes: (name, version) => packageIndex?.peek?.(name)?.versions.find((v) => v.version === version)?.hashes ?? [],
+      readFile,
+      log,
+      changed: (paths) => {
+        for (const p of paths) {
+          diskCache.delete(p);
+          refreshDependents(p);
+        }
+        for (const d of documents.all()) if (paths.includes(uriToPath(d.uri))) schedulePush(d.uri);
+        if (pullDiagnostics && capabilities.workspace?.diagnostics?.refreshSupport) void connection.languages.diagnostics.refresh();
+      },
+    },
+    compileProblems,
   );
 
   connection.onShutdown(async () => {

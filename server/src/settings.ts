@@ -20,6 +20,12 @@ export interface Settings {
   extraIndexUrls: string[];
   /** Where index responses are cached (default: $XDG_CACHE_HOME/requirements-language-server). */
   cacheDir?: string;
+  compile: {
+    /** Which tool runs `requirements.compile`/`upgradePackage`/`sync`: auto = pip-compile, then uv, then the built-in resolver. */
+    tool: 'auto' | 'pip-compile' | 'uv' | 'builtin';
+    /** Extra arguments for the tool (e.g. `--generate-hashes`, `--strip-extras`). */
+    args: string[];
+  };
   /** Log level of window/logMessage: 'off' | 'error' | 'warn' | 'info' | 'debug'. */
   logLevel: 'off' | 'error' | 'warn' | 'info' | 'debug';
 }
@@ -28,6 +34,7 @@ export const DEFAULT_SETTINGS: Settings = {
   diagnostics: { enable: true, environment: true, outdated: true },
   inlayHints: { outdated: true },
   extraIndexUrls: [],
+  compile: { tool: 'auto', args: [] },
   logLevel: 'info',
 };
 
@@ -36,6 +43,8 @@ export function readSettings(raw: unknown, base: Settings = DEFAULT_SETTINGS): S
   const o = isObject(raw) ? raw : {};
   const diagnostics = isObject(o.diagnostics) ? o.diagnostics : {};
   const levels = ['off', 'error', 'warn', 'info', 'debug'] as const;
+  const tools = ['auto', 'pip-compile', 'uv', 'builtin'] as const;
+  const compile = isObject(o.compile) ? o.compile : {};
   return {
     diagnostics: {
       enable: typeof diagnostics.enable === 'boolean' ? diagnostics.enable : base.diagnostics.enable,
@@ -47,6 +56,10 @@ export function readSettings(raw: unknown, base: Settings = DEFAULT_SETTINGS): S
     indexUrl: typeof o.indexUrl === 'string' && o.indexUrl.trim() ? o.indexUrl.trim() : base.indexUrl,
     extraIndexUrls: Array.isArray(o.extraIndexUrls) ? o.extraIndexUrls.filter((u): u is string => typeof u === 'string') : base.extraIndexUrls,
     cacheDir: typeof o.cacheDir === 'string' && o.cacheDir.trim() ? o.cacheDir : base.cacheDir,
+    compile: {
+      tool: tools.includes(compile.tool as Settings['compile']['tool']) ? (compile.tool as Settings['compile']['tool']) : base.compile.tool,
+      args: Array.isArray(compile.args) ? compile.args.filter((a): a is string => typeof a === 'string') : base.compile.args,
+    },
     logLevel: levels.includes(o.logLevel as Settings['logLevel']) ? (o.logLevel as Settings['logLevel']) : base.logLevel,
   };
 }

@@ -145,7 +145,10 @@ export function versionsOf(page: ProjectPage, name: string): VersionFact[] {
   const out: VersionFact[] = [];
   for (const [version, files] of byVersion) {
     const yanked = files.length > 0 && files.every((f) => f.yanked) ? (files.find((f) => typeof f.yanked === 'string')?.yanked ?? true) : undefined;
-    out.push({ version, prerelease: isPrerelease(version), yanked, requiresPython: files.find((f) => f.requiresPython)?.requiresPython });
+    // Every file's sha256, as pip-compile --generate-hashes lists them (any of them may be the one pip picks).
+    const pool = files.some((f) => !f.yanked) ? files.filter((f) => !f.yanked) : files;
+    const hashes = pool.filter((f) => f.hashes.sha256).map((f) => `sha256:${f.hashes.sha256}`);
+    out.push({ version, prerelease: isPrerelease(version), yanked, requiresPython: files.find((f) => f.requiresPython)?.requiresPython, ...(hashes.length ? { hashes: hashes.sort() } : {}) });
   }
   return out.sort((a, b) => rcompare(a.version, b.version));
 }

@@ -3,6 +3,7 @@
 import { CodeActionKind, TextEdit, type CodeAction, type Diagnostic, type Range, type WorkspaceEdit } from 'vscode-languageserver-types';
 import { lineAt } from '../syntax/query.js';
 import type { LogicalLine, ParsedDocument } from '../syntax/types.js';
+import { eolOf, exactPin, hashContinuation } from './bulkActions.js';
 
 export const SOURCE_SORT = `${CodeActionKind.Source}.sortRequirements`;
 export const SOURCE_NORMALIZE = `${CodeActionKind.Source}.normalizeNames`;
@@ -138,12 +139,50 @@ export function normalizeEdits(doc: ParsedDocument): TextEdit[] {
   return out;
 }
 
+interface ConflictData {
+  specifier: string;
+  others: { uri: string; range: Range; specifier: string; where: string }[];
+}
+
+/** `conflicting-specifiers`: make the lines agree, keeping this line's specifier or one of the others'. */
+function keepEither(uri: string, d: Diagnostic): CodeAction[] {
+  const data = d.data as ConflictData | undefined;
+  if (!data?.others?.length || typeof data.specifier !== 'string') return [];
+  const out: CodeAction[] = [];
+  const changes: Record<string, TextEdit[]> = {};
+  for (const o of data.others) (changes[o.uri] ??= []).push(TextEdit.replace(o.range, data.specifier));
+  out.push({ title: `Keep '${data.specifier}' here (change ${data.others.map((o) => o.where).join(', ')} to match)`, kind: CodeActionKind.QuickFix, diagnostics: [d], edit: { changes } });
+  for (const o of data.others) {
+    out.push({ title: `Keep '${o.specifier}' from ${o.where} (change this line)`, kind: CodeActionKind.QuickFix, diagnostics: [d], edit: edit(uri, [TextEdit.replace(d.range, o.specifier)]) });
+  }
+  return out;
+}
+
+/** Facts some quick fixes need from the package index. */
+export interface FixFacts {
+  /** `sha256:…` of every file of a release, when the index has been asked about the project. */
+  hashes?(name: string, version: string): string[] | undefined;
+}
+
 /** Quick fixes that use the data the index and environment diagnostics carry. */
-export function factFixes(uri: string, doc: ParsedDocument, diagnostics: Diagnostic[]): CodeAction[] {
+export function factFixes(uri: string, doc: ParsedDocument, diagnostics: Diagnostic[], facts: FixFacts = {}): CodeAction[] {
   const out: CodeAction[] = [];
   for (const d of diagnostics) {
     if (!d?.range?.start) continue;
-    const r = lineAt(doc, d.range.start.line)?.requirement;
+    if (d.code === 'conflicting-specifiers') {
+      out.push(...keepEither(uri, d));
+      continue;
+    }
+    const line = lineAt(doc, d.range.start.line);
+    const r = line?.requirement;
+    if (d.code === 'hash-mode' && line?.project && r?.name && !r.url && !r.path && r.hashes.length === 0) {
+      const version = exactPin(r);
+      const hashes = version ? facts.hashes?.(line.project, version) : undefined;
+      if (version && hashes?.length) {
+        out.push({ title: `Add ${hashes.length} --hash option${hashes.length === 1 ? '' : 's'} for ${r.name.text}==${version} (from the package index)`, kind: CodeActionKind.QuickFix, diagnostics: [d], isPreferred: true, edit: edit(uri, [TextEdit.insert(r.range.end, hashContinuation(hashes, eolOf(doc)))]) });
+      }
+      continue;
+    }
     const data = (d.data ?? {}) as { suggestion?: string; nearest?: string; installed?: string };
     if (d.code === 'unknown-package' && data.suggestion && r?.name) {
       out.push({ title: `Change to '${data.suggestion}'`, kind: CodeActionKind.QuickFix, diagnostics: [d], isPreferred: true, edit: edit(uri, [TextEdit.replace(r.name.range, data.suggestion)]) });

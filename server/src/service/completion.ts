@@ -13,6 +13,8 @@ export interface VersionFact {
   /** True or the index's reason when the release is yanked (PEP 592). */
   yanked?: string | boolean;
   requiresPython?: string;
+  /** `sha256:…` of each (unyanked) file of the release, for --hash. */
+  hashes?: string[];
 }
 
 /** What the index knows of one project; versions newest first. */

@@ -190,6 +190,11 @@ function conflictDiagnostics(filePath: string, doc: ParsedDocument, graph: Inclu
           .map((x) => `'${x.requirement.specifier!.text}'${x.uri === ownUri ? ` (line ${x.line.firstLine + 1})` : ` (${path.basename(x.file)})`}`)
           .join(', ')}; pip's resolver will fail.`,
         relatedInformation: others.map((x) => ({ location: { uri: x.uri, range: x.requirement.specifier!.range }, message: `'${x.requirement.name!.text}${x.requirement.specifier!.text}' here` })),
+        // What "keep either" needs: each side's specifier and where it is.
+        data: {
+          specifier: o.requirement.specifier!.text,
+          others: others.map((x) => ({ uri: x.uri, range: x.requirement.specifier!.range, specifier: x.requirement.specifier!.text, where: x.uri === ownUri ? `line ${x.line.firstLine + 1}` : path.basename(x.file) })),
+        },
       });
     }
   }

@@ -1,6 +1,6 @@
 // The language service facade: feature functions over parsed documents and injected facts; no LSP connection, no I/O of its own.
 
-import type { CodeAction, CodeActionContext, CompletionItem, CompletionList, InlayHint, Location, Diagnostic, DocumentLink, DocumentSymbol, FoldingRange, Hover, Position, Range, SemanticTokens } from 'vscode-languageserver-types';
+import type { CodeAction, CodeActionContext, CodeLens, TextEdit, CompletionItem, CompletionList, InlayHint, Location, Diagnostic, DocumentLink, DocumentSymbol, FoldingRange, Hover, Position, Range, SemanticTokens } from 'vscode-languageserver-types';
 import { complete, resolveCompletion, type DirectoryLister, type IndexFacts } from './completion.js';
 import * as path from 'node:path';
 import { parse } from '../syntax/parse.js';
@@ -17,6 +17,13 @@ function pythonAllows(version: string, spec: string): boolean | undefined {
   return /^[\s,<>=!~0-9.*]+$/.test(spec) ? versionSatisfies(version, spec.replace(/\s+/g, '')) : undefined;
 }
 import { factFixes, pinActions, quickFixes, resolveAction, sourceActions, SOURCE_NORMALIZE, SOURCE_SORT } from './codeActions.js';
+import { addHashesEdits, bulkActions, pinAllEdits, upgradeAllEdits, SOURCE_ADD_HASHES, SOURCE_PIN_ALL, SOURCE_UPGRADE_ALL, type BulkAction } from './bulkActions.js';
+import { codeLenses, commandActions, SOURCE_COMPILE } from './commandActions.js';
+import { compiledHeader } from '../workspace/annotations.js';
+import { sourceFiles } from '../workspace/provenance.js';
+import { sourceSpecifiers } from '../workspace/sourceSpecifiers.js';
+import { gt } from '@renovatebot/pep440';
+import type { ProjectFact } from './completion.js';
 import { lineAt } from '../syntax/query.js';
 import { fileURLToPath } from 'node:url';
 
@@ -27,7 +34,7 @@ function uriToFilePath(uri: string): string {
     return uri;
   }
 }
-export { SOURCE_NORMALIZE, SOURCE_SORT };
+export { SOURCE_NORMALIZE, SOURCE_SORT, SOURCE_PIN_ALL, SOURCE_UPGRADE_ALL, SOURCE_ADD_HASHES, SOURCE_COMPILE };
 import { definition, references, resolvedVersionHints } from './navigation.js';
 import { buildProvenance, derivedProvenance } from '../workspace/provenance.js';
 import { documentLinks } from './links.js';
@@ -71,9 +78,32 @@ export interface LanguageService {
   inlayHints(filePath: string, doc: ParsedDocument, range?: Range): InlayHint[];
   codeActions(uri: string, doc: ParsedDocument, context: CodeActionContext, range?: Range): CodeAction[];
   resolveCodeAction(action: CodeAction, doc: ParsedDocument): CodeAction;
+  codeLenses(uri: string, doc: ParsedDocument): CodeLens[];
+}
+
+/** The newest final, unyanked release that every specifier and the environment's Python allow. */
+function newestAllowed(project: ProjectFact | undefined, specifiers: string[], python: string | undefined): string | undefined {
+  return project?.versions.find(
+    (v) =>
+      !v.prerelease &&
+      !v.yanked &&
+      (!python || !v.requiresPython || pythonAllows(python, v.requiresPython) !== false) &&
+      specifiers.every((s) => versionSatisfies(v.version, s.replace(/\s+/g, '')) !== false),
+  )?.version;
+}
+
+function safeGt(a: string, b: string): boolean {
+  try {
+    return gt(a, b);
+  } catch {
+    return false;
+  }
 }
 
 export function createLanguageService(facts: LanguageServiceFacts): LanguageService {
+  /** The `.in` a compiled `.txt` came from: named in its header, else beside it; `.in` files have none. */
+  const compiledSource = (filePath: string, doc: ParsedDocument): string | undefined =>
+    filePath.endsWith('.in') ? undefined : sourceFiles(filePath, compiledHeader(doc), facts.readFile).find((s) => s.endsWith('.in'));
   // Included files are parsed once per text; bounded so that a huge tree of includes cannot grow it forever.
   const parseCache: ParseCache = new Map();
   const includeGraph = (filePath: string, doc: ParsedDocument) => {
@@ -135,9 +165,10 @@ export function createLanguageService(facts: LanguageServiceFacts): LanguageServ
     codeActions: (uri, doc, context, range) => {
       const wants = (kind: string) => !context.only?.length || context.only.some((k) => kind === k || kind.startsWith(`${k}.`));
       const diagnostics = context.diagnostics ?? [];
-      const out = [...(wants('quickfix') ? [...quickFixes(uri, doc, diagnostics), ...factFixes(uri, doc, diagnostics)] : [])];
+      const filePath = uriToFilePath(uri);
+      const hashes = (name: string, version: string) => facts.index?.()?.project(name)?.versions.find((v) => v.version === version)?.hashes;
+      const out = [...(wants('quickfix') ? [...quickFixes(uri, doc, diagnostics), ...factFixes(uri, doc, diagnostics, { hashes })] : [])];
       if (range && wants('refactor.rewrite')) {
-        const filePath = uriToFilePath(uri);
         const line = lineAt(doc, range.start.line);
         const name = line?.project;
         if (name) {
@@ -145,8 +176,36 @@ export function createLanguageService(facts: LanguageServiceFacts): LanguageServ
           out.push(...pinActions(uri, doc, range.start.line, { installed: env?.installed(name)?.version, latest: facts.index?.()?.project(name)?.latest }));
         }
       }
-      return [...out, ...sourceActions(uri).filter((a) => wants(a.kind!))];
+      const commands = commandActions(uri, filePath, doc, range?.start.line, compiledSource(filePath, doc));
+      return [...out, ...sourceActions(uri), ...bulkActions(uri, doc), ...commands].filter((a) => wants(a.kind!));
     },
-    resolveCodeAction: resolveAction,
+    resolveCodeAction: (action, doc) => {
+      const data = action.data as { uri?: string; action?: BulkAction } | undefined;
+      if (!data?.uri || !data.action || !['pinAll', 'upgradeAll', 'addHashes'].includes(data.action)) return resolveAction(action, doc);
+      const filePath = uriToFilePath(data.uri);
+      const index = facts.index?.();
+      const env = facts.environment?.(filePath);
+      let edits: TextEdit[] = [];
+      if (data.action === 'pinAll') {
+        edits = pinAllEdits(doc, (name, spec) => {
+          const installed = env?.installed(name)?.version;
+          if (installed && (!spec || versionSatisfies(installed, spec.replace(/\s+/g, '')) !== false)) return installed;
+          return newestAllowed(index?.project(name), spec ? [spec] : [], env?.pythonVersion);
+        });
+      } else if (data.action === 'upgradeAll') {
+        const allowed = sourceSpecifiers(filePath, doc, facts.readFile, facts.env);
+        edits = upgradeAllEdits(doc, (name, current) => {
+          const next = newestAllowed(index?.project(name), allowed.get(name) ?? [], env?.pythonVersion);
+          return next && safeGt(next, current) ? next : undefined;
+        });
+      } else {
+        edits = addHashesEdits(doc, (name, version) => index?.project(name)?.versions.find((v) => v.version === version)?.hashes);
+      }
+      return { ...action, edit: { changes: { [data.uri]: edits } } };
+    },
+    codeLenses: (uri, doc) => {
+      const filePath = uriToFilePath(uri);
+      return codeLenses(uri, filePath, doc, compiledSource(filePath, doc));
+    },
   };
 }

@@ -34,7 +34,7 @@ export interface Provenance {
 }
 
 /** The sources of a compiled file: the header's command, else a sibling `.in` of the same stem. */
-export function sourceFiles(filePath: string, compiled: CompiledFile, read: FileReader): string[] {
+export function sourceFiles(filePath: string, compiled: Pick<CompiledFile, 'sources'>, read: FileReader): string[] {
   const dir = path.dirname(filePath);
   const named = compiled.sources.map((s) => path.resolve(dir, s)).filter((p) => read(p) !== undefined);
   if (named.length) return named;

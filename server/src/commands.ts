@@ -1,0 +1,181 @@
+// LSP wiring of the commands that run tools (`workspace/executeCommand`): progress, cancellation, messages,
+// and the diagnostics a failed compile leaves on the source lines. Runs only when the user asks.
+
+import * as path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type { CancellationToken, Connection, Diagnostic, ExecuteCommandParams, WorkDoneProgressReporter } from 'vscode-languageserver/node.js';
+import { compileRequirements, syncEnvironment, type CompileContext, type Outcome } from './compile/index.js';
+import type { Cancellation } from './compile/process.js';
+import { redact } from './index/credentials.js';
+import type { Settings } from './settings.js';
+
+import { COMMANDS } from './service/commandIds.js';
+
+export { COMMANDS };
+
+export interface CommandHost {
+  connection: Connection;
+  settings(): Settings;
+  supportsProgress(): boolean;
+  uriToPath(uri: string): string;
+  /** The environment folder of a file, when one is found (the setting, VIRTUAL_ENV, .venv ...). */
+  venvRoot(filePath: string): string | undefined;
+  installed(filePath: string): string[];
+  /** `--index-url`/`--extra-index-url` for what only our settings say (pip and the tools read the rest themselves). */
+  indexArgs(filePath: string): string[];
+  knownHashes?(normalized: string, version: string): string[];
+  readFile(filePath: string): string | undefined;
+  log(level: 'info' | 'warn' | 'error', message: string): void;
+  /** A file was written or its compile problems changed: re-read it and re-check who depends on it. */
+  changed(filePaths: string[]): void;
+}
+
+/** Diagnostics left by the last failed compile, by file path; cleared by the next compile or an edit. */
+export type ProblemStore = Map<string, Diagnostic[]>;
+
+interface CommandArgs {
+  uri?: string;
+  upgradeAll?: boolean;
+  generateHashes?: boolean;
+  packages: string[];
+}
+
+/** Arguments as clients send them: `[uri, options?]` or `[uri, packageName]`; anything else is read leniently. */
+export function readArguments(command: string, args: unknown[] | undefined): CommandArgs {
+  const list = Array.isArray(args) ? args : [];
+  const first = list[0];
+  const uri = typeof first === 'string' ? first : typeof first === 'object' && first && typeof (first as { uri?: unknown }).uri === 'string' ? (first as { uri: string }).uri : undefined;
+  const second = list[1];
+  const options = typeof second === 'object' && second ? (second as Record<string, unknown>) : {};
+  const packages = typeof second === 'string' && second.trim() ? [second.trim()] : Array.isArray(options.packages) ? options.packages.filter((p): p is string => typeof p === 'string') : [];
+  return {
+    uri,
+    upgradeAll: options.upgrade === true || (command === COMMANDS.upgradePackage && packages.length === 0),
+    generateHashes: options.generateHashes === true,
+    packages,
+  };
+}
+
+export function registerCommands(host: CommandHost, problems: ProblemStore): void {
+  const running = new Set<string>();
+  host.connection.onExecuteCommand(async (params: ExecuteCommandParams, token: CancellationToken, workDone: WorkDoneProgressReporter) => {
+    if (!Object.values(COMMANDS).includes(params.command as never)) {
+      return { ok: false, message: `Unknown command ${params.command}` };
+    }
+    const args = readArguments(params.command, params.arguments);
+    if (!args.uri) {
+      void host.connection.window.showErrorMessage(`${params.command} needs the file's URI as its first argument.`);
+      return { ok: false, message: 'No file given' };
+    }
+    const filePath = host.uriToPath(args.uri);
+    if (running.has(filePath)) {
+      void host.connection.window.showWarningMessage(`${path.basename(filePath)} is already being processed; wait for it or cancel it.`);
+      return { ok: false, message: 'Already running' };
+    }
+    running.add(filePath);
+    const title = params.command === COMMANDS.sync ? `Syncing with ${path.basename(filePath)}` : `Compiling ${path.basename(filePath)}`;
+    const progress = await startProgress(host, params, workDone, title);
+    const cancel = anyOf(token, progress.token);
+    try {
+      const settings = host.settings();
+      const venvRoot = host.venvRoot(filePath);
+      const ctx: CompileContext = {
+        tool: settings.compile.tool,
+        args: settings.compile.args,
+        venvRoot,
+        env: { ...process.env, PIP_DISABLE_PIP_VERSION_CHECK: '1' },
+        indexArgs: host.indexArgs(filePath),
+        read: host.readFile,
+        cancel,
+        onLine: progress.report,
+        knownHashes: host.knownHashes,
+      };
+      host.log('info', `${params.command} ${filePath}${venvRoot ? ` (environment ${venvRoot})` : ''}`);
+      const outcome: Outcome =
+        params.command === COMMANDS.sync
+          ? await syncEnvironment(filePath, { ...ctx, installed: () => host.installed(filePath) })
+          : await compileRequirements(filePath, { upgradeAll: args.upgradeAll, upgradePackages: args.packages, generateHashes: args.generateHashes }, ctx);
+      if (outcome.log.trim()) host.log(outcome.ok ? 'info' : 'warn', `${outcome.tool} output:\n${redact(outcome.log.trim())}`);
+      const touched = updateProblems(problems, outcome);
+      if (outcome.ok && outcome.output) touched.push(outcome.output);
+      host.changed(touched);
+      const message = redact(outcome.message);
+      if (!outcome.cancelled) {
+        if (outcome.ok) void host.connection.window.showInformationMessage(message);
+        else void host.connection.window.showErrorMessage(message);
+      }
+      return { ok: outcome.ok, cancelled: outcome.cancelled ?? false, tool: outcome.tool, message, output: outcome.output ? pathToFileURL(outcome.output).toString() : undefined };
+    } catch (error) {
+      const message = `${params.command} failed: ${redact(error instanceof Error ? error.message : String(error))}`;
+      host.log('error', error instanceof Error ? (error.stack ?? message) : message);
+      void host.connection.window.showErrorMessage(message);
+      return { ok: false, message };
+    } finally {
+      running.delete(filePath);
+      progress.done();
+    }
+  });
+}
+
+/** Replaces the problems of the compiled sources with the new ones; returns the files whose problems changed. */
+function updateProblems(problems: ProblemStore, outcome: Outcome): string[] {
+  const touched: string[] = [];
+  for (const [file] of problems) {
+    touched.push(file);
+    problems.delete(file);
+  }
+  for (const p of outcome.problems) {
+    problems.set(p.path, [...(problems.get(p.path) ?? []), p.diagnostic]);
+    touched.push(p.path);
+  }
+  return touched;
+}
+
+interface Progress {
+  token?: CancellationToken;
+  report(line: string): void;
+  done(): void;
+}
+
+/**
+ * The client's own progress token when it sent one; otherwise server-initiated progress where the client
+ * supports it, cancellable from the editor's progress UI. Lines of tool output become its messages.
+ */
+async function startProgress(host: CommandHost, params: ExecuteCommandParams, workDone: WorkDoneProgressReporter, title: string): Promise<Progress> {
+  let reporter: WorkDoneProgressReporter | undefined;
+  let token: CancellationToken | undefined;
+  if (params.workDoneToken !== undefined) reporter = workDone;
+  else if (host.supportsProgress()) {
+    try {
+      const created = await host.connection.window.createWorkDoneProgress();
+      reporter = created;
+      token = created.token;
+    } catch {
+      reporter = undefined;
+    }
+  }
+  reporter?.begin(title, undefined, undefined, true);
+  let last = 0;
+  return {
+    token,
+    report: (line) => {
+      const now = Date.now();
+      if (now - last < 200) return;
+      last = now;
+      reporter?.report(redact(line).slice(0, 200));
+    },
+    done: () => reporter?.done(),
+  };
+}
+
+function anyOf(...tokens: (CancellationToken | undefined)[]): Cancellation {
+  const present = tokens.filter((t): t is CancellationToken => !!t);
+  return {
+    get isCancellationRequested() {
+      return present.some((t) => t.isCancellationRequested);
+    },
+    onCancellationRequested(listener: () => void) {
+      for (const t of present) t.onCancellationRequested(listener);
+    },
+  };
+}

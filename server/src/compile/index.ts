@@ -1,0 +1,212 @@
+// The compile layer's facade: `requirements.compile` / `upgradePackage` / `sync`, run on an explicit command only.
+
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { parse } from '../syntax/parse.js';
+import { compiledHeader, readAnnotations } from '../workspace/annotations.js';
+import type { FileReader } from '../workspace/includes.js';
+import { sourceFiles } from '../workspace/provenance.js';
+import { pipProblem, resolveBuiltin, writeAtomically } from './builtin.js';
+import { problemsFromOutput, summarize, type FileProblem } from './problems.js';
+import { runProcess, type Cancellation } from './process.js';
+import { preferredPins, readSources } from './sources.js';
+import { chooseTool, compileArgv, findExecutable, pythonOf, syncArgv, type ToolChoice } from './tools.js';
+
+export type { FileProblem } from './problems.js';
+export type { ToolChoice } from './tools.js';
+
+export interface CompileContext {
+  tool: ToolChoice;
+  /** Extra arguments from the settings. */
+  args: string[];
+  /** The file's environment, when one was found. */
+  venvRoot?: string;
+  env: NodeJS.ProcessEnv;
+  /** Index options only our settings know (`--index-url X`), for tools that read the rest themselves. */
+  indexArgs: string[];
+  read: FileReader;
+  cancel?: Cancellation;
+  onLine?: (line: string) => void;
+  knownHashes?: (normalized: string, version: string) => string[];
+}
+
+export interface CompileRequest {
+  upgradeAll?: boolean;
+  upgradePackages?: string[];
+  generateHashes?: boolean;
+}
+
+export interface Outcome {
+  ok: boolean;
+  cancelled?: boolean;
+  tool: string;
+  /** The `.in` compiled and the `.txt` written (or synced). */
+  source?: string;
+  output?: string;
+  /** One readable paragraph for the user. */
+  message: string;
+  /** Diagnostics for source lines a failure names. */
+  problems: FileProblem[];
+  /** The tool's whole output, for the log. */
+  log: string;
+}
+
+/** `foo.in` → `foo.txt`; a compiled `foo.txt` → the `.in` its header names, else `foo.in` beside it. */
+export function compileTargets(file: string, read: FileReader): { source: string; output: string } | undefined {
+  if (file.endsWith('.in')) return { source: file, output: file.slice(0, -3) + '.txt' };
+  const text = read(file);
+  const source = sourceFiles(file, compiledHeader(parse(text ?? '')), read).find((s) => s.endsWith('.in'));
+  return source ? { source, output: file } : undefined;
+}
+
+const BOOLEAN_FLAGS: Record<string, 'generateHashes' | 'noHeader' | 'noAnnotate' | 'upgrade'> = {
+  '--generate-hashes': 'generateHashes',
+  '--no-header': 'noHeader',
+  '--no-annotate': 'noAnnotate',
+  '--upgrade': 'upgrade',
+  '-U': 'upgrade',
+};
+const PIP_VALUE_OPTIONS = new Set(['-i', '--index-url', '--extra-index-url', '-f', '--find-links', '--trusted-host', '--only-binary', '--no-binary']);
+const PIP_FLAGS = new Set(['--pre', '--no-index', '--prefer-binary']);
+const IGNORED = new Set(['--strip-extras', '--allow-unsafe', '--resolver=backtracking', '-q', '--quiet', '-v', '--verbose']);
+
+/** pip-compile's arguments the built-in resolver understands; the rest are named as ignored. */
+export function builtinArgs(args: string[]) {
+  const out = { pipArgs: [] as string[], generateHashes: false, noHeader: false, noAnnotate: false, upgrade: false, upgradePackages: [] as string[], ignored: [] as string[] };
+  for (let i = 0; i < args.length; i++) {
+    const [flag, attached] = args[i].startsWith('--') && args[i].includes('=') ? [args[i].slice(0, args[i].indexOf('=')), args[i].slice(args[i].indexOf('=') + 1)] : [args[i], undefined];
+    if (BOOLEAN_FLAGS[flag]) out[BOOLEAN_FLAGS[flag]] = true;
+    else if (PIP_FLAGS.has(flag)) out.pipArgs.push(flag);
+    else if (PIP_VALUE_OPTIONS.has(flag)) {
+      const value = attached ?? args[++i];
+      if (value !== undefined) out.pipArgs.push(flag, value);
+    } else if (flag === '-P' || flag === '--upgrade-package') {
+      const value = attached ?? args[++i];
+      if (value) out.upgradePackages.push(value);
+    } else if (!IGNORED.has(args[i])) out.ignored.push(args[i]);
+  }
+  return out;
+}
+
+const rel = (from: string, p: string) => path.relative(path.dirname(from), p) || path.basename(p);
+
+/** Compiles `file` (an `.in`, or a compiled `.txt` whose source is found) with the chosen tool. */
+export async function compileRequirements(file: string, request: CompileRequest, ctx: CompileContext): Promise<Outcome> {
+  const targets = compileTargets(file, ctx.read);
+  if (!targets) {
+    return { ok: false, tool: 'none', message: `${path.basename(file)} is not an .in file and no .in source was found for it (its header names none, and there is no ${path.basename(file).replace(/\.[^.]+$/, '')}.in beside it).`, problems: [], log: '' };
+  }
+  const { source, output } = targets;
+  const chosen = chooseTool(ctx.tool, 'compile', { venvRoot: ctx.venvRoot, pathVariable: ctx.env.PATH });
+  if ('missing' in chosen) return { ok: false, tool: ctx.tool, source, output, message: `Cannot compile: ${chosen.missing}.`, problems: [], log: '' };
+  const sources = readSources(source, output, ctx.read, ctx.env);
+  if (!sources) return { ok: false, tool: chosen.kind, source, output, message: `Cannot read ${source}.`, problems: [], log: '' };
+  const upgradePackages = request.upgradePackages ?? [];
+  const done = (ok: boolean, message: string, log: string, problems: FileProblem[] = [], cancelled = false): Outcome => ({ ok, cancelled, tool: chosen.kind, source, output, message, problems, log });
+
+  if (chosen.kind === 'builtin') {
+    const flags = builtinArgs(ctx.args);
+    const python = ctx.venvRoot ? pythonOf(ctx.venvRoot) : (findExecutable('python3', { pathVariable: ctx.env.PATH }) ?? findExecutable('python', { pathVariable: ctx.env.PATH }));
+    if (!python) return done(false, 'Cannot compile: neither pip-compile nor uv is installed, no environment was found, and there is no python3 on PATH.', '');
+    const generateHashes = !!request.generateHashes || flags.generateHashes;
+    const upgradeAll = !!request.upgradeAll || flags.upgrade;
+    const previous = fs.existsSync(output) ? fs.readFileSync(output, 'utf8') : undefined;
+    const result = await resolveBuiltin({
+      python,
+      source,
+      output,
+      sources,
+      preferred: preferredPins(previous, sources, { all: upgradeAll, packages: [...upgradePackages, ...flags.upgradePackages] }),
+      pipArgs: [...ctx.indexArgs, ...flags.pipArgs],
+      generateHashes,
+      header: !flags.noHeader,
+      annotate: !flags.noAnnotate,
+      command: ['requirements-language-server', 'compile', ...(generateHashes ? ['--generate-hashes'] : []), ...flags.pipArgs, ...(output !== source.replace(/\.in$/, '.txt') ? ['--output-file', rel(source, output)] : []), rel(source, source)].join(' '),
+      env: ctx.env,
+      cancel: ctx.cancel,
+      onLine: ctx.onLine,
+      knownHashes: ctx.knownHashes,
+    });
+    if (!result.ok) {
+      if (result.run.cancelled) return done(false, 'Compile cancelled; the output was not changed.', result.run.output, [], true);
+      const problem = pipProblem(result.run, python);
+      if (problem) return done(false, `Cannot compile ${rel(source, source)} with the built-in resolver: ${problem}.`, result.run.output);
+      return failure(done, 'pip (built-in resolver)', result.run.output, source, sources.documents);
+    }
+    writeAtomically(output, result.text);
+    const ignored = flags.ignored.length ? ` Ignored arguments the built-in resolver does not know: ${flags.ignored.join(' ')}.` : '';
+    const where = ctx.venvRoot ? '' : ` (no environment found: resolved for ${python})`;
+    return done(true, `Compiled ${rel(source, source)} → ${rel(source, output)} with the built-in resolver: ${result.resolution.pins.size} pins${where}.${ignored}`, result.log);
+  }
+
+  const argv = compileArgv(chosen as typeof chosen & { executable: string }, {
+    source,
+    output,
+    args: ctx.args,
+    upgradePackages,
+    upgradeAll: !!request.upgradeAll,
+    generateHashes: !!request.generateHashes,
+    indexArgs: ctx.indexArgs,
+    python: ctx.venvRoot ? pythonOf(ctx.venvRoot) : undefined,
+  });
+  // The tool writes the output itself; whatever it leaves behind on failure, the previous file comes back.
+  const before = fs.existsSync(output) ? fs.readFileSync(output) : undefined;
+  const run = await runProcess(argv, { cwd: path.dirname(source), env: ctx.env, cancel: ctx.cancel, onLine: ctx.onLine });
+  const name = chosen.kind === 'uv' ? 'uv pip compile' : 'pip-compile';
+  if (run.code !== 0 || run.cancelled) {
+    restore(output, before);
+    if (run.cancelled) return done(false, 'Compile cancelled; the output was not changed.', run.output, [], true);
+    if (run.spawnError) return done(false, `Could not run ${argv[0]}: ${run.spawnError}.`, run.output);
+    return failure(done, name, run.output, source, sources.documents);
+  }
+  const pins = fs.existsSync(output) ? readAnnotations(parse(fs.readFileSync(output, 'utf8'))).pins.size : 0;
+  return done(true, `Compiled ${rel(source, source)} → ${rel(source, output)} with ${name}: ${pins} pins.`, run.output);
+}
+
+function failure(done: (ok: boolean, message: string, log: string, problems?: FileProblem[]) => Outcome, tool: string, output: string, source: string, documents: { path: string; document: import('../syntax/types.js').ParsedDocument }[]): Outcome {
+  const problems = problemsFromOutput(output, path.dirname(source), documents, tool);
+  return done(false, `${tool} failed; ${path.basename(source.replace(/\.in$/, '.txt'))} was not changed.\n${summarize(output)}`, output, problems);
+}
+
+function restore(file: string, before: Buffer | undefined): void {
+  try {
+    if (before === undefined) fs.rmSync(file, { force: true });
+    else if (!fs.existsSync(file) || !fs.readFileSync(file).equals(before)) fs.writeFileSync(file, before);
+  } catch {
+    // Nothing more can be done; the message already says the run failed.
+  }
+}
+
+/** Packages pip-sync never removes. */
+const SYNC_KEEPS = new Set(['pip', 'pip-tools', 'setuptools', 'wheel', 'distribute', 'pkg-resources', 'pip-review', '-markerlib']);
+
+/** Makes the environment match a compiled file: pip-sync, `uv pip sync`, or pip install plus pip uninstall. */
+export async function syncEnvironment(file: string, ctx: CompileContext & { installed: () => string[] }): Promise<Outcome> {
+  const target = file.endsWith('.in') ? file.slice(0, -3) + '.txt' : file;
+  const fail = (message: string, log = ''): Outcome => ({ ok: false, tool: ctx.tool, output: target, message, problems: [], log });
+  if (!ctx.venvRoot) return fail('Cannot sync: no virtual environment was found for this file (set requirements.venvPath, activate one, or create .venv); the system Python is never synced.');
+  if (ctx.read(target) === undefined) return fail(`Cannot sync: ${path.basename(target)} does not exist; compile first.`);
+  const chosen = chooseTool(ctx.tool, 'sync', { venvRoot: ctx.venvRoot, pathVariable: ctx.env.PATH });
+  if ('missing' in chosen) return fail(`Cannot sync: ${chosen.missing}.`);
+  const python = pythonOf(ctx.venvRoot);
+  const cwd = path.dirname(target);
+  const run = (argv: string[]) => runProcess(argv, { cwd, env: ctx.env, cancel: ctx.cancel, onLine: ctx.onLine });
+  const outcome = (ok: boolean, message: string, log: string, cancelled = false): Outcome => ({ ok, cancelled, tool: chosen.kind, output: target, message, problems: [], log });
+  if (chosen.kind !== 'builtin') {
+    const result = await run(syncArgv(chosen as typeof chosen & { executable: string }, target, python, ctx.args));
+    const name = chosen.kind === 'uv' ? 'uv pip sync' : 'pip-sync';
+    if (result.cancelled) return outcome(false, 'Sync cancelled.', result.output, true);
+    if (result.code !== 0) return outcome(false, result.spawnError ? `Could not run ${name}: ${result.spawnError}.` : `${name} failed:\n${summarize(result.output)}`, result.output);
+    return outcome(true, `Synced ${path.basename(ctx.venvRoot)} with ${path.basename(target)} using ${name}.`, result.output);
+  }
+  const install = await run([python, '-m', 'pip', 'install', '--disable-pip-version-check', '--no-input', '--no-color', '--progress-bar', 'off', '-r', path.basename(target)]);
+  if (install.cancelled) return outcome(false, 'Sync cancelled.', install.output, true);
+  if (install.code !== 0) return outcome(false, pipProblem(install, python) ?? `pip install failed:\n${summarize(install.output)}`, install.output);
+  const sources = readSources(target, target, ctx.read, ctx.env);
+  const wanted = new Set(sources ? [...sources.sources.keys()] : []);
+  const extra = ctx.installed().filter((n) => !wanted.has(n) && !SYNC_KEEPS.has(n)).sort();
+  if (!extra.length) return outcome(true, `Synced ${path.basename(ctx.venvRoot)} with ${path.basename(target)} (pip install; nothing to remove).`, install.output);
+  const remove = await run([python, '-m', 'pip', 'uninstall', '--yes', '--disable-pip-version-check', ...extra]);
+  if (remove.code !== 0) return outcome(false, `Installed, but removing ${extra.join(', ')} failed:\n${summarize(remove.output)}`, install.output + remove.output, remove.cancelled);
+  return outcome(true, `Synced ${path.basename(ctx.venvRoot)} with ${path.basename(target)}: installed, and removed ${extra.join(', ')}.`, install.output + remove.output);
+}

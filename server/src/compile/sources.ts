@@ -1,0 +1,78 @@
+// What the `.in` file (and the files it includes) says for the compiled output: which file names which
+// package (for `# via -r file`), option lines pip-compile copies, and pins to prefer from the last output.
+
+import * as path from 'node:path';
+import { satisfies, valid } from '@renovatebot/pep440';
+import { parse } from '../syntax/parse.js';
+import type { ParsedDocument } from '../syntax/types.js';
+import { buildIncludeGraph, type FileReader } from '../workspace/includes.js';
+import { readAnnotations } from '../workspace/annotations.js';
+import { specifiersByName } from '../workspace/sourceSpecifiers.js';
+
+export interface SourceFacts {
+  /** Normalized name → `-r requirements.in` / `-c constraints.txt`, paths relative to the output's folder. */
+  sources: Map<string, string[]>;
+  /** `--index-url`, `--extra-index-url`, `--find-links`, `--trusted-host`, `--no-binary`, `--only-binary` lines. */
+  optionLines: string[];
+  /** Every requirement line's normalized name → its specifier texts (to drop preferences they exclude). */
+  specifiers: Map<string, string[]>;
+  /** Every file read, for turning tool output into diagnostics. */
+  documents: { path: string; document: ParsedDocument }[];
+}
+
+const COPIED = new Set(['--index-url', '--extra-index-url', '--find-links', '--trusted-host', '--no-binary', '--only-binary']);
+const PYPI = /^https?:\/\/pypi\.org\/simple\/?$/;
+
+export function readSources(source: string, output: string, read: FileReader, env?: Record<string, string | undefined>): SourceFacts | undefined {
+  const text = read(source);
+  if (text === undefined) return undefined;
+  const root = parse(text);
+  const graph = buildIncludeGraph(source, root, read, env);
+  const files = [{ path: source, document: root, kind: 'requirement' as const }, ...graph.files.map((f) => ({ path: f.path, document: f.document, kind: f.kind }))];
+  const facts: SourceFacts = { sources: new Map(), optionLines: [], specifiers: new Map(), documents: files.map((f) => ({ path: f.path, document: f.document })) };
+  const folder = path.dirname(output);
+  for (const file of files) {
+    const label = `${file.kind === 'constraint' ? '-c' : '-r'} ${path.relative(folder, file.path) || path.basename(file.path)}`;
+    for (const line of file.document.lines) {
+      if (line.kind === 'option' && file.kind === 'requirement') {
+        for (const o of line.options) {
+          if (!COPIED.has(o.canonical) || !o.value?.text) continue;
+          if (o.canonical === '--index-url' && PYPI.test(o.value.text)) continue;
+          const optionLine = `${o.canonical} ${o.value.text}`;
+          if (!facts.optionLines.includes(optionLine)) facts.optionLines.push(optionLine);
+        }
+      }
+      const name = line.project;
+      if (!name) continue;
+      const list = facts.sources.get(name) ?? [];
+      if (!list.includes(label)) list.push(label);
+      facts.sources.set(name, list);
+    }
+  }
+  facts.specifiers = specifiersByName(files.map((f) => f.document));
+  return facts;
+}
+
+/**
+ * The pins of the previous output that may stay (pip-compile keeps them unless told to upgrade): not being
+ * upgraded, and still allowed by every specifier the sources give their name.
+ */
+export function preferredPins(previous: string | undefined, facts: SourceFacts, upgrade: { all: boolean; packages: string[] }): string[] {
+  if (!previous || upgrade.all) return [];
+  const skip = new Set(upgrade.packages.map((n) => n.toLowerCase().replace(/[-_.]+/g, '-')));
+  const out: string[] = [];
+  for (const pin of readAnnotations(parse(previous)).pins.values()) {
+    if (!pin.version || skip.has(pin.normalized) || !valid(pin.version)) continue;
+    const specs = facts.specifiers.get(pin.normalized) ?? [];
+    if (specs.every((s) => safeSatisfies(pin.version!, s))) out.push(`${pin.normalized}==${pin.version}`);
+  }
+  return out;
+}
+
+function safeSatisfies(version: string, spec: string): boolean {
+  try {
+    return satisfies(version, spec.replace(/\s+/g, ''), { prereleases: true });
+  } catch {
+    return false;
+  }
+}

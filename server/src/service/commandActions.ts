@@ -1,0 +1,43 @@
+// Code lenses and code actions that run a tool (pip-compile, uv, the built-in resolver) through a command.
+
+import * as path from 'node:path';
+import { CodeActionKind, type CodeAction, type CodeLens } from 'vscode-languageserver-types';
+import type { ParsedDocument } from '../syntax/types.js';
+import { COMMANDS } from './commandIds.js';
+
+export const SOURCE_COMPILE = `${CodeActionKind.Source}.compile`;
+
+const TOP = { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
+
+/** `.in` files: compile and upgrade-all lenses; compiled files: recompile and sync. */
+export function codeLenses(uri: string, filePath: string, doc: ParsedDocument, compiledSource: string | undefined): CodeLens[] {
+  if (filePath.endsWith('.in')) {
+    const output = path.basename(filePath).replace(/\.in$/, '.txt');
+    return [
+      { range: TOP, command: { title: `Compile → ${output}`, command: COMMANDS.compile, arguments: [uri] } },
+      { range: TOP, command: { title: 'Upgrade all', command: COMMANDS.compile, arguments: [uri, { upgrade: true }] } },
+    ];
+  }
+  if (!compiledSource) return [];
+  return [
+    { range: TOP, command: { title: `Recompile from ${path.basename(compiledSource)}`, command: COMMANDS.compile, arguments: [uri] } },
+    { range: TOP, command: { title: 'Sync environment', command: COMMANDS.sync, arguments: [uri] } },
+  ];
+}
+
+/** Source actions running the compile, and on a requirement line "upgrade this package" through the tool. */
+export function commandActions(uri: string, filePath: string, doc: ParsedDocument, line: number | undefined, compiledSource: string | undefined): CodeAction[] {
+  const isIn = filePath.endsWith('.in');
+  if (!isIn && !compiledSource) return [];
+  const output = isIn ? path.basename(filePath).replace(/\.in$/, '.txt') : path.basename(filePath);
+  const source = isIn ? path.basename(filePath) : path.basename(compiledSource!);
+  const out: CodeAction[] = [
+    { title: `Compile ${source} → ${output}`, kind: SOURCE_COMPILE, command: { title: 'Compile', command: COMMANDS.compile, arguments: [uri] } },
+    { title: `Compile ${source} → ${output} with hashes`, kind: SOURCE_COMPILE, command: { title: 'Compile with hashes', command: COMMANDS.compile, arguments: [uri, { generateHashes: true }] } },
+  ];
+  const name = line !== undefined ? doc.lines.find((l) => l.firstLine <= line && line <= l.lastLine)?.requirement?.name?.text : undefined;
+  if (name) {
+    out.push({ title: `Upgrade ${name} in ${output} (recompile with --upgrade-package ${name})`, kind: CodeActionKind.RefactorRewrite, command: { title: `Upgrade ${name}`, command: COMMANDS.upgradePackage, arguments: [uri, name] } });
+  }
+  return out;
+}
