@@ -3,7 +3,7 @@
 
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import type { CancellationToken, Connection, Diagnostic, ExecuteCommandParams, WorkDoneProgressReporter } from 'vscode-languageserver/node.js';
+import { MessageType, type CancellationToken, type Connection, type Diagnostic, type ExecuteCommandParams, type WorkDoneProgressReporter } from 'vscode-languageserver/node.js';
 import { compileRequirements, syncEnvironment, type CompileContext, type Outcome } from './compile/index.js';
 import type { Cancellation } from './compile/process.js';
 import { redact } from './index/credentials.js';
@@ -25,9 +25,19 @@ export interface CommandHost {
   indexArgs(filePath: string): string[];
   knownHashes?(normalized: string, version: string): string[];
   readFile(filePath: string): string | undefined;
+  /** Whether the editor holds unsaved changes of a file (the tools read the disk). */
+  isDirty(filePath: string): boolean;
   log(level: 'info' | 'warn' | 'error', message: string): void;
   /** A file was written or its compile problems changed: re-read it and re-check who depends on it. */
   changed(filePaths: string[]): void;
+}
+
+/**
+ * `window/showMessage`, a notification: `connection.window.show*Message` sends `window/showMessageRequest`,
+ * which some clients answer with a blocking prompt (Neovim's inputlist) for a message that needs no answer.
+ */
+export function showMessage(connection: Connection, type: MessageType, message: string): void {
+  void connection.sendNotification('window/showMessage', { type, message });
 }
 
 /** Diagnostics left by the last failed compile, by file path; cleared by the next compile or an edit. */
@@ -64,12 +74,12 @@ export function registerCommands(host: CommandHost, problems: ProblemStore): voi
     }
     const args = readArguments(params.command, params.arguments);
     if (!args.uri) {
-      void host.connection.window.showErrorMessage(`${params.command} needs the file's URI as its first argument.`);
+      showMessage(host.connection, MessageType.Error, `${params.command} needs the file's URI as its first argument.`);
       return { ok: false, message: 'No file given' };
     }
     const filePath = host.uriToPath(args.uri);
     if (running.has(filePath)) {
-      void host.connection.window.showWarningMessage(`${path.basename(filePath)} is already being processed; wait for it or cancel it.`);
+      showMessage(host.connection, MessageType.Warning, `${path.basename(filePath)} is already being processed; wait for it or cancel it.`);
       return { ok: false, message: 'Already running' };
     }
     running.add(filePath);
@@ -89,6 +99,7 @@ export function registerCommands(host: CommandHost, problems: ProblemStore): voi
         cancel,
         onLine: progress.report,
         knownHashes: host.knownHashes,
+        isDirty: host.isDirty,
       };
       host.log('info', `${params.command} ${filePath}${venvRoot ? ` (environment ${venvRoot})` : ''}`);
       const outcome: Outcome =
@@ -101,14 +112,14 @@ export function registerCommands(host: CommandHost, problems: ProblemStore): voi
       host.changed(touched);
       const message = redact(outcome.message);
       if (!outcome.cancelled) {
-        if (outcome.ok) void host.connection.window.showInformationMessage(message);
-        else void host.connection.window.showErrorMessage(message);
+        if (outcome.ok) showMessage(host.connection, MessageType.Info, message);
+        else showMessage(host.connection, MessageType.Error, message);
       }
       return { ok: outcome.ok, cancelled: outcome.cancelled ?? false, tool: outcome.tool, message, output: outcome.output ? pathToFileURL(outcome.output).toString() : undefined };
     } catch (error) {
       const message = `${params.command} failed: ${redact(error instanceof Error ? error.message : String(error))}`;
       host.log('error', error instanceof Error ? (error.stack ?? message) : message);
-      void host.connection.window.showErrorMessage(message);
+      showMessage(host.connection, MessageType.Error, message);
       return { ok: false, message };
     } finally {
       running.delete(filePath);

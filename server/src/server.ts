@@ -10,6 +10,7 @@ import {
   DidChangeWatchedFilesNotification,
   DocumentDiagnosticReportKind,
   LSPErrorCodes,
+  MessageType,
   ResponseError,
   TextDocumentSyncKind,
   TextDocuments,
@@ -29,7 +30,7 @@ import { resolveIndexConfig } from './index/pipConfig.js';
 import { defaultCacheDir } from './index/diskCache.js';
 import { indexOptionsOf } from './workspace/indexOptions.js';
 import type { IncludeGraph } from './workspace/includes.js';
-import { COMMANDS, registerCommands, type ProblemStore } from './commands.js';
+import { COMMANDS, registerCommands, showMessage, type ProblemStore } from './commands.js';
 
 export const SERVER_NAME = 'requirements-language-server';
 export const SERVER_VERSION = '0.1.0';
@@ -148,7 +149,7 @@ export function register(connection: Connection): void {
       });
       created.onOffline((message) => {
         sendStatus({ index: 'offline' });
-        void connection.window.showWarningMessage(message);
+        showMessage(connection, MessageType.Warning, message);
       });
       return created;
     }
@@ -436,6 +437,15 @@ export function register(connection: Connection): void {
       },
       knownHashes: (name, version) => packageIndex?.peek?.(name)?.versions.find((v) => v.version === version)?.hashes ?? [],
       readFile,
+      isDirty: (filePath) => {
+        const open = openByPath.get(filePath);
+        if (!open) return false;
+        try {
+          return fs.readFileSync(filePath, 'utf8') !== open.getText();
+        } catch {
+          return true;
+        }
+      },
       log,
       changed: (paths) => {
         for (const p of paths) {

@@ -28,7 +28,11 @@ export interface CompileContext {
   cancel?: Cancellation;
   onLine?: (line: string) => void;
   knownHashes?: (normalized: string, version: string) => string[];
+  /** Whether the editor holds unsaved changes of a file: the tools read the disk, so those would be ignored. */
+  isDirty?: (filePath: string) => boolean;
 }
+
+const unsaved = (file: string) => `${path.basename(file)} has unsaved changes; save it first (the tools read it from disk).`;
 
 export interface CompileRequest {
   upgradeAll?: boolean;
@@ -97,6 +101,7 @@ export async function compileRequirements(file: string, request: CompileRequest,
     return { ok: false, tool: 'none', message: `${path.basename(file)} is not an .in file and no .in source was found for it (its header names none, and there is no ${path.basename(file).replace(/\.[^.]+$/, '')}.in beside it).`, problems: [], log: '' };
   }
   const { source, output } = targets;
+  if (ctx.isDirty?.(source)) return { ok: false, tool: ctx.tool, source, output, message: unsaved(source), problems: [], log: '' };
   const chosen = chooseTool(ctx.tool, 'compile', { venvRoot: ctx.venvRoot, pathVariable: ctx.env.PATH });
   if ('missing' in chosen) return { ok: false, tool: ctx.tool, source, output, message: `Cannot compile: ${chosen.missing}.`, problems: [], log: '' };
   const sources = readSources(source, output, ctx.read, ctx.env);
@@ -186,6 +191,7 @@ export async function syncEnvironment(file: string, ctx: CompileContext & { inst
   const fail = (message: string, log = ''): Outcome => ({ ok: false, tool: ctx.tool, output: target, message, problems: [], log });
   if (!ctx.venvRoot) return fail('Cannot sync: no virtual environment was found for this file (set requirements.venvPath, activate one, or create .venv); the system Python is never synced.');
   if (ctx.read(target) === undefined) return fail(`Cannot sync: ${path.basename(target)} does not exist; compile first.`);
+  if (ctx.isDirty?.(target)) return fail(unsaved(target));
   const chosen = chooseTool(ctx.tool, 'sync', { venvRoot: ctx.venvRoot, pathVariable: ctx.env.PATH });
   if ('missing' in chosen) return fail(`Cannot sync: ${chosen.missing}.`);
   const python = pythonOf(ctx.venvRoot);

@@ -60,6 +60,13 @@ export function problemsFromOutput(output: string, cwd: string, documents: { pat
     if (file) add(file.path, file.document, Number(m[2]) - 1);
   }
   const names = new Set([...clean.matchAll(NAME_REF)].map((m) => normalizeName(m[1].replace(/[.]+$/, ''))));
+  // pip: "Cannot install -r a.in (line 1), x>=2 and y==1.0 because these package versions have conflicting dependencies."
+  for (const m of clean.matchAll(/Cannot install (.+?) because/g)) {
+    for (const item of m[1].split(/, | and /)) {
+      const name = /^([A-Za-z0-9][A-Za-z0-9._-]*)/.exec(item.trim())?.[1];
+      if (name && !item.trim().startsWith('-')) names.add(normalizeName(name.replace(/[.]+$/, '')));
+    }
+  }
   for (const file of documents) {
     for (const line of file.document.lines) if (line.project && names.has(line.project)) add(file.path, file.document, line.firstLine);
   }

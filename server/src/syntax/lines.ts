@@ -106,31 +106,44 @@ export class JoinedLine {
 
 const COMMENT_LINE = /^\s*#/;
 
+/**
+ * The line breaks of Python's `str.splitlines`, which pip splits the file with, that LSP does not
+ * have (\v, \f, \x1c-\x1e, NEL, U+2028, U+2029). pip's lines end there; positions stay LSP's.
+ */
+const PIP_ONLY_BREAK = /[\v\f\x1c-\x1e\x85\u2028\u2029]/g;
+
+function nextPipBreak(text: string, from: number): number {
+  PIP_ONLY_BREAK.lastIndex = from;
+  return PIP_ONLY_BREAK.exec(text)?.index ?? text.length;
+}
+
 /** pip's `join_lines`: a line ending in `\` (and not a comment line) continues on the next one. */
 export function joinLines(text: string, lineStarts: number[]): JoinedLine[] {
   const out: JoinedLine[] = [];
   let current: JoinedLine | undefined;
-  for (let line = 0; line < lineStarts.length; line++) {
-    let start = lineStarts[line];
-    const end = lineContentEnd(text, lineStarts, line);
-    if (line === 0 && text.charCodeAt(0) === 0xfeff) start++; // pip decodes the BOM away
+  // Files without such breaks (nearly all) cost one scan of the text here.
+  let nextBreak = nextPipBreak(text, 0);
+
+  /** One of pip's physical lines: `text[start, end)`, on LSP line `line`. */
+  const physical = (line: number, start: number, end: number): void => {
+    const character = start - lineStarts[line];
     const raw = text.slice(start, end);
     const continued = raw.charCodeAt(raw.length - 1) === 92; /* \ */
     // Whether the line is a comment matters only for joining; most lines need no regex.
     const isComment = (continued || current !== undefined) && COMMENT_LINE.test(raw);
     if (!continued || isComment) {
       if (current) {
-        if (isComment) current.append(' ', start, line, start - lineStarts[line]); // pip prefixes a space so the comment is removed
-        current.append(raw, start, line, start - lineStarts[line]);
+        if (isComment) current.append(' ', start, line, character); // pip prefixes a space so the comment is removed
+        current.append(raw, start, line, character);
         out.push(current);
         current = undefined;
       } else {
         const single = new JoinedLine();
         single.firstLine = line;
-        single.append(raw, start, line, start - lineStarts[line]);
+        single.append(raw, start, line, character);
         out.push(single);
       }
-      continue;
+      return;
     }
     if (!current) {
       current = new JoinedLine();
@@ -141,7 +154,19 @@ export function joinLines(text: string, lineStarts: number[]): JoinedLine[] {
     let b = raw.length;
     while (a < b && raw.charCodeAt(a) === 92) a++;
     while (b > a && raw.charCodeAt(b - 1) === 92) b--;
-    current.append(raw.slice(a, b), start + a, line, start + a - lineStarts[line]);
+    current.append(raw.slice(a, b), start + a, line, character + a);
+  };
+
+  for (let line = 0; line < lineStarts.length; line++) {
+    let start = lineStarts[line];
+    const end = lineContentEnd(text, lineStarts, line);
+    if (line === 0 && text.charCodeAt(0) === 0xfeff) start++; // pip decodes the BOM away
+    while (nextBreak < end) {
+      physical(line, start, nextBreak);
+      start = nextBreak + 1;
+      nextBreak = nextPipBreak(text, start);
+    }
+    physical(line, start, end);
   }
   if (current) out.push(current);
   return out;
