@@ -60,7 +60,13 @@ test('source actions resolve lazily: sort keeps comments with their line and opt
     range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
     context: { diagnostics: [], only: ['source'] },
   });
-  assert.deepEqual(actions.map((a: any) => a.title), ['Sort requirements', 'Normalize package names (PEP 503)']);
+  assert.deepEqual(actions.map((a: any) => a.title), [
+    'Sort requirements',
+    'Normalize package names (PEP 503)',
+    'Upgrade all pins to the newest releases allowed',
+    'Add --hash options for all pins (from the package index)',
+  ]);
+  assert.ok(actions.every((a: any) => a.edit === undefined), 'edits are computed on resolve');
   assert.equal(actions[0].edit, undefined, 'edits are computed on resolve');
   const sorted = await client.request('codeAction/resolve', actions[0]);
   assert.equal(apply(text, sorted, uri), '# header\n\n-r base.txt\nDjango==5.0\n    # via -r requirements.in\n# web\nflask==3.0\n# http\nRequests==2.32\n');
