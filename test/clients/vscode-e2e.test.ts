@@ -11,6 +11,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
+import { buildWheels } from '../fixtures/python.ts';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const REPO = path.resolve(here, '../..');
@@ -93,10 +94,14 @@ test('VS Code (code-server): Problems panel, completion and hover from the packa
   );
   fs.writeFileSync(path.join(workspace, 'requirements.txt'), 'foo==\n-r base.txt\n');
   fs.writeFileSync(path.join(workspace, 'base.txt'), 'six\n');
+  // For the compile code lens: an .in file, wheels built here, and a venv with pip for the built-in resolver.
+  fs.writeFileSync(path.join(workspace, 'requirements-dev.in'), '--no-index\n--find-links wheels\nalpha\n');
+  buildWheels(path.join(workspace, 'wheels'), [{ name: 'alpha', version: '1.0', requires: ['shared>=1'] }, { name: 'shared', version: '1.5' }]);
+  execFileSync('python3', ['-m', 'venv', path.join(workspace, '.venv')], { stdio: 'pipe' });
   // The index is the loopback one the settings name (nothing listens there); the namespace keeps everything local.
-  const env: NodeJS.ProcessEnv = { ...process.env, PATH: `${NODE24}:${process.env.PATH}`, EXTENSIONS_GALLERY: '{}', PIP_CONFIG_FILE: '/dev/null', XDG_CACHE_HOME: path.join(dir, 'cache') };
-  delete env.PIP_NO_INDEX;
-  delete env.PIP_INDEX_URL;
+  // None of this machine's pip configuration (PIP_*, pip.conf) reaches the server or the pip it runs.
+  const inherited = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('PIP_') && k !== 'VIRTUAL_ENV'));
+  const env: NodeJS.ProcessEnv = { ...inherited, PATH: `${NODE24}:${process.env.PATH}`, EXTENSIONS_GALLERY: '{}', PIP_CONFIG_FILE: '/dev/null', XDG_CACHE_HOME: path.join(dir, 'cache') };
   execFileSync(CODE_SERVER, ['--user-data-dir', userData, '--extensions-dir', extensions, '--install-extension', path.join(REPO, 'client/vscode/requirements-language-server.vsix')], { env, stdio: 'pipe' });
   const port = await freePort();
   const cfg = path.join(dir, 'config.yaml');
@@ -162,6 +167,16 @@ test('VS Code (code-server): Problems panel, completion and hover from the packa
     // The index in use is the one the settings name (loopback here), never the default PyPI.
     const toasts = (await page.locator('.notifications-toasts').allTextContents()).join(' ');
     assert.ok(!toasts.includes('pypi.org'), toasts);
+
+    // The compile code lens on an .in file runs the built-in resolver (no pip-compile here) and writes the .txt.
+    await page.locator('[role="treeitem"][aria-label*="requirements-dev.in"], .monaco-list-row[aria-label*="requirements-dev.in"]').first().click({ timeout: 30_000 });
+    const lens = page.locator('.codelens-decoration a', { hasText: 'Compile → requirements-dev.txt' }).first();
+    await lens.waitFor({ timeout: 30_000 });
+    await lens.click();
+    const compiled = path.join(workspace, 'requirements-dev.txt');
+    for (let i = 0; i < 120 && !fs.existsSync(compiled); i++) await new Promise((r) => setTimeout(r, 250));
+    assert.match(fs.readFileSync(compiled, 'utf8'), /^alpha==1\.0\n {4}# via -r requirements-dev\.in\nshared==1\.5\n {4}# via alpha\n$/m);
+    await page.waitForFunction(() => document.querySelector('.notifications-toasts')?.textContent?.includes('Compiled requirements-dev.in'), undefined, { timeout: 30_000 });
   } finally {
     fs.mkdirSync(OUTPUT, { recursive: true });
     await page?.screenshot({ path: path.join(OUTPUT, 'vscode-e2e.png') }).catch(() => undefined);

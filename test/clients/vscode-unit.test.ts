@@ -2,7 +2,7 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { environmentLabel, initializationOptions, statusText } from '../../client/vscode/src/options.ts';
+import { commandArguments, environmentLabel, initializationOptions, packageOnLine, statusText } from '../../client/vscode/src/options.ts';
 
 test('initializationOptions: the venvPath setting wins, else the Python extension’s interpreter', () => {
   assert.equal(initializationOptions({ venvPath: '/p/.venv' }, '/other/bin/python').venvPath, '/p/.venv');
@@ -23,4 +23,15 @@ test('the status bar names the environment', () => {
   assert.equal(environmentLabel('C:\\p\\env\\Scripts\\python.exe'), 'env');
   assert.equal(environmentLabel('/home/u/p/venv'), 'venv');
   assert.equal(environmentLabel(undefined), 'no environment selected');
+});
+
+test('palette commands get the active file (and a package name); lenses and actions keep their own arguments', () => {
+  assert.deepEqual(commandArguments('requirements.compile', [], 'file:///p/requirements.in'), ['file:///p/requirements.in']);
+  assert.deepEqual(commandArguments('requirements.upgradePackage', [], 'file:///p/requirements.txt', 'Django'), ['file:///p/requirements.txt', 'Django']);
+  assert.deepEqual(commandArguments('requirements.upgradePackage', [], 'file:///p/requirements.txt'), ['file:///p/requirements.txt']);
+  assert.deepEqual(commandArguments('requirements.compile', ['file:///a.in', { upgrade: true }], 'file:///b.in'), ['file:///a.in', { upgrade: true }]);
+  assert.equal(commandArguments('requirements.sync', [], undefined), undefined);
+  assert.equal(packageOnLine('Django[argon2]>=4 ; python_version > "3"  # web'), 'Django');
+  assert.equal(packageOnLine('    # via -r requirements.in'), undefined);
+  assert.equal(packageOnLine('-r base.txt'), undefined);
 });

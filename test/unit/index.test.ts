@@ -108,6 +108,11 @@ test('offline: answers come from the disk cache, and the user is told once', asy
     await second.index.ensureProject('django');
     assert.equal(second.offline.length, 1);
     assert.match(second.offline[0], /cannot be reached .*use what is cached on disk/);
+    // Files with other index options switch the configuration back and forth; the user is still told once.
+    second.index.configure({ indexUrl: PYPI, extraIndexUrls: [], noIndex: true, source: 'another file' });
+    second.index.configure({ indexUrl: `${server.url}/simple`, extraIndexUrls: [], noIndex: false, source: 'test' });
+    await second.index.ensureProject('zope.interface');
+    assert.equal(second.offline.length, 1);
   } finally {
     await second.index.dispose();
   }

@@ -3,7 +3,7 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
-import { environmentLabel, initializationOptions, statusText, type RequirementsSettings, type ServerStatus } from './options';
+import { commandArguments, environmentLabel, initializationOptions, packageOnLine, statusText, type RequirementsSettings, type ServerStatus } from './options';
 
 let client: LanguageClient | undefined;
 
@@ -39,6 +39,28 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     synchronize: { configurationSection: 'requirements' },
     initializationOptions: options,
     outputChannel: output,
+    // The server's commands (compile, upgradePackage, sync) are registered by the language client from the
+    // server's executeCommandProvider; from the palette they arrive without arguments, so the active file
+    // (and, for upgradePackage, a package name) is filled in here.
+    middleware: {
+      executeCommand: async (command, args, next) => {
+        const editor = vscode.window.activeTextEditor;
+        let name: string | undefined;
+        if (command === 'requirements.upgradePackage' && args.length === 0 && editor) {
+          name = await vscode.window.showInputBox({
+            prompt: 'Package to upgrade in the compiled file (leave empty to upgrade all)',
+            value: packageOnLine(editor.document.lineAt(editor.selection.active.line).text) ?? '',
+          });
+          if (name === undefined) return undefined;
+        }
+        const filled = commandArguments(command, args, editor?.document.uri.toString(), name?.trim() || undefined);
+        if (!filled) {
+          void vscode.window.showWarningMessage(`${command}: open a requirements file first.`);
+          return undefined;
+        }
+        return next(command, filled);
+      },
+    },
   };
   client = new LanguageClient('requirements', 'Python Requirements', serverOptions, clientOptions);
   await client.start();
@@ -65,18 +87,6 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
         const next = initializationOptions(settings(), await pythonInterpreter());
         status.text = `$(package) ${environmentLabel(next.venvPath)}`;
         await client?.sendNotification('workspace/didChangeConfiguration', { settings: { requirements: next } });
-      }),
-    );
-  }
-  for (const command of ['requirements.compile', 'requirements.upgradePackage', 'requirements.sync']) {
-    context.subscriptions.push(
-      vscode.commands.registerCommand(command, async () => {
-        const uri = vscode.window.activeTextEditor?.document.uri.toString();
-        try {
-          await client?.sendRequest('workspace/executeCommand', { command, arguments: uri ? [uri] : [] });
-        } catch (error) {
-          void vscode.window.showWarningMessage(`${command}: ${error instanceof Error ? error.message : String(error)}`);
-        }
       }),
     );
   }

@@ -6,6 +6,7 @@ export interface RequirementsSettings {
   extraIndexUrls?: string[];
   diagnostics?: { enable?: boolean; environment?: boolean; outdated?: boolean };
   inlayHints?: { outdated?: boolean };
+  compile?: { tool?: string; args?: string[] };
   logLevel?: string;
 }
 
@@ -33,4 +34,21 @@ export function environmentLabel(venvPath: string | null | undefined): string {
   const parts = venvPath.split(/[\\/]/).filter(Boolean);
   const i = parts.findIndex((p) => p === 'bin' || p === 'Scripts');
   return i > 0 ? parts[i - 1] : parts[parts.length - 1];
+}
+
+/**
+ * Arguments for the server's commands when run from the palette (no arguments): the active file's URI, and
+ * for upgradePackage the package name asked for (undefined: upgrade all). Code lenses and code actions
+ * already carry theirs and pass through unchanged.
+ */
+export function commandArguments(command: string, args: unknown[], activeUri: string | undefined, packageName?: string): unknown[] | undefined {
+  if (args.length > 0) return args;
+  if (!activeUri) return undefined;
+  if (command === 'requirements.upgradePackage' && packageName) return [activeUri, packageName];
+  return [activeUri];
+}
+
+/** The package named on a requirement line (`Django[argon2]>=4 ; …` → `Django`), for the input box's default. */
+export function packageOnLine(line: string): string | undefined {
+  return /^\s*([A-Za-z0-9][A-Za-z0-9._-]*)/.exec(line.replace(/#.*$/, ''))?.[1];
 }

@@ -73,7 +73,8 @@ export function createPackageIndex(options: PackageIndexOptions): PackageIndex {
   const fetching = new Map<string, Promise<ProjectFact | undefined>>();
   const listeners: ((names: string[]) => void)[] = [];
   const offlineListeners: ((m: string) => void)[] = [];
-  let offlineTold = false;
+  // Told once per index for the session: files with different index options switch the configuration back and forth.
+  const offlineTold = new Set<string>();
   let config: IndexConfig = { indexUrl: PYPI, extraIndexUrls: [], noIndex: false, source: 'the default' };
   const popular = popularProjects();
   const names = new NameIndex([], popular.names);
@@ -115,8 +116,8 @@ export function createPackageIndex(options: PackageIndexOptions): PackageIndex {
     entry.contentType.includes('json') ? parseProjectJson(entry.body, url) : parseProjectHtml(entry.body, url);
 
   const tellOffline = (error: string) => {
-    if (offlineTold) return;
-    offlineTold = true;
+    if (offlineTold.has(config.indexUrl)) return;
+    offlineTold.add(config.indexUrl);
     const message = `The package index cannot be reached (${redact(error)}); completion and checks use what is cached on disk.`;
     options.logger.warn(message);
     for (const l of offlineListeners) l(message);
@@ -263,7 +264,6 @@ export function createPackageIndex(options: PackageIndexOptions): PackageIndex {
       memory.clear();
       responses.clear();
       misses.clear();
-      offlineTold = false;
       options.logger.info(`Package index: ${next.noIndex ? 'none (--no-index)' : redact(next.indexUrl)}${next.extraIndexUrls.length ? ` + ${next.extraIndexUrls.map(redact).join(', ')}` : ''} (from ${next.source})`);
     },
     onDidChange: (l) => void listeners.push(l),
