@@ -193,7 +193,7 @@ test('the real pip-compile, when it is installed', { skip: !realPipCompile && 'p
   const real = fs.mkdtempSync(path.join(os.tmpdir(), 'rls-real-'));
   try {
     fs.writeFileSync(path.join(real, 'requirements.in'), '--no-index\n');
-    const c = await TestClient.start({ rootUri: pathToFileURL(real).toString(), env: testEnv({ HOME: real }) });
+    const { client: c } = await TestClient.start({ rootUri: pathToFileURL(real).toString(), env: testEnv({ HOME: real }) });
     const result = await c.request('workspace/executeCommand', { command: 'requirements.compile', arguments: [pathToFileURL(path.join(real, 'requirements.in')).toString()] }, 120_000);
     await c.stop();
     assert.equal(result.ok, true, result.message);

@@ -169,7 +169,7 @@ test('tool choice: environment bin, then PATH; auto falls back to uv, then the b
     fs.writeFileSync(path.join(onPath, 'uv'), '', { mode: 0o755 });
     assert.deepEqual(chooseTool('auto', 'compile', options), { kind: 'uv', executable: path.join(onPath, 'uv') });
     fs.writeFileSync(path.join(onPath, 'pip-compile'), '', { mode: 0o644 });
-    assert.equal(chooseTool('auto', 'compile', options).kind, 'uv', 'a file that is not executable does not count');
+    assert.equal((chooseTool('auto', 'compile', options) as { kind: string }).kind, 'uv', 'a file that is not executable does not count');
     fs.writeFileSync(path.join(bin, 'pip-compile'), '', { mode: 0o755 });
     assert.deepEqual(chooseTool('auto', 'compile', options), { kind: 'pip-compile', executable: path.join(bin, 'pip-compile') });
     assert.deepEqual(chooseTool('builtin', 'compile', options), { kind: 'builtin' });
