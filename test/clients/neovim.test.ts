@@ -50,6 +50,9 @@ interface Result {
   diagnostics_after_disable: number;
   lsp_config: { cmd: string[]; filetypes: string[]; root_markers: string[]; settings: Record<string, unknown> } | null;
   help_tags: string[];
+  commands_defined: boolean;
+  command_messages: string[];
+  compiled: string[];
 }
 
 describe('Neovim plugin (client/neovim) in headless Neovim', () => {
@@ -75,6 +78,19 @@ describe('Neovim plugin (client/neovim) in headless Neovim', () => {
     // A virtual environment next to pyproject.toml, for :checkhealth to find.
     fs.mkdirSync(path.join(workspace, 'proj/.venv/bin'), { recursive: true });
     fs.writeFileSync(path.join(workspace, 'proj/.venv/bin/python'), '');
+    // A STAND-IN for pip-compile on PATH (pip-tools cannot be installed here): records its arguments, writes the output.
+    fs.mkdirSync(path.join(dir, 'tools'));
+    fs.writeFileSync(
+      path.join(dir, 'tools/pip-compile'),
+      [
+        '#!/usr/bin/env python3',
+        '# STAND-IN for pip-compile, written by test/clients/neovim.test.ts',
+        'import json, os, sys',
+        'open(os.environ["STANDIN_CALLS"], "a").write(json.dumps(sys.argv[1:]) + "\\n")',
+        'open("requirements.txt", "w").write("#    pip-compile requirements.in\\nrequests==2.32.3\\n    # via -r requirements.in\\n")',
+      ].join('\n'),
+      { mode: 0o755 },
+    );
     serverVersion = spawnSync(process.execPath, [SERVER, '--version'], { encoding: 'utf8' }).stdout.trim();
     run = runNeovim();
   });
@@ -106,6 +122,8 @@ describe('Neovim plugin (client/neovim) in headless Neovim', () => {
       RLS_WORKSPACE: workspace,
       RLS_RESULT: resultFile,
       RLS_SCRATCH: path.join(dir, 'scratch'),
+      PATH: `${path.join(dir, 'tools')}${path.delimiter}${process.env.PATH}`,
+      STANDIN_CALLS: path.join(dir, 'calls.jsonl'),
     };
     // Not from an outer environment or an outer Neovim's terminal.
     for (const name of ['VIRTUAL_ENV', 'NVIM', 'NVIM_LISTEN_ADDRESS', 'VIMINIT', 'MYVIMRC']) delete env[name];
@@ -211,6 +229,15 @@ describe('Neovim plugin (client/neovim) in headless Neovim', () => {
     assert.equal(r.code_action_text, 'flask==2.0');
   });
 
+  test(':RequirementsCompile and :RequirementsUpgrade run the tool through the server and show its answer', () => {
+    const r = seen('commands');
+    assert.equal(r.commands_defined, true);
+    assert.deepEqual(r.command_messages, ['Compiled requirements.in → requirements.txt with pip-compile: 1 pin.', 'Compiled requirements.in → requirements.txt with pip-compile: 1 pin.']);
+    assert.deepEqual(r.compiled, ['#    pip-compile requirements.in', 'requests==2.32.3', '    # via -r requirements.in']);
+    const calls = fs.readFileSync(path.join(dir, 'calls.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    assert.deepEqual(calls, [['requirements.in'], ['--upgrade-package', 'requests', 'requirements.in']]);
+  });
+
   test(':checkhealth requirements_ls reports the server version, Node and the .venv; :RequirementsLsInfo exists', () => {
     const result = seen('health');
     const health = result.health.join('\n');
@@ -240,7 +267,7 @@ describe('Neovim plugin (client/neovim) in headless Neovim', () => {
 
   test('the help file builds its tags', () => {
     const tags = seen('help').help_tags;
-    for (const tag of ['requirements_ls', 'requirements_ls.setup()', 'requirements_ls-settings', ':RequirementsLsInfo']) {
+    for (const tag of ['requirements_ls', 'requirements_ls.setup()', 'requirements_ls-settings', ':RequirementsLsInfo', ':RequirementsCompile', 'requirements_ls-commands']) {
       assert.ok(tags.includes(tag), `missing *${tag}* in ${JSON.stringify(tags)}`);
     }
   });

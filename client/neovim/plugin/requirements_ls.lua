@@ -1,4 +1,4 @@
--- Loaded at start-up: only defines :RequirementsLsInfo; setup() is the user's call (see :help requirements_ls).
+-- Loaded at start-up: only defines the user commands; setup() is the user's call (see :help requirements_ls).
 if vim.g.loaded_requirements_ls then
   return
 end
@@ -7,3 +7,17 @@ vim.g.loaded_requirements_ls = 1
 vim.api.nvim_create_user_command('RequirementsLsInfo', function()
   vim.cmd('checkhealth requirements_ls')
 end, { desc = 'Show the requirements-language-server set-up (:checkhealth requirements_ls)' })
+
+-- The server's commands on the current file (see :help requirements_ls-commands).
+vim.api.nvim_create_user_command('RequirementsCompile', function(opts)
+  require('requirements_ls').execute('requirements.compile', opts.bang and { upgrade = true } or nil)
+end, { bang = true, desc = 'Compile the .in file to .txt (pip-compile, uv, or the built-in resolver); ! upgrades all' })
+
+vim.api.nvim_create_user_command('RequirementsUpgrade', function(opts)
+  local name = opts.args ~= '' and opts.args or nil
+  require('requirements_ls').execute('requirements.upgradePackage', name)
+end, { nargs = '?', desc = 'Recompile with --upgrade-package NAME (no NAME: upgrade all)' })
+
+vim.api.nvim_create_user_command('RequirementsSync', function()
+  require('requirements_ls').execute('requirements.sync')
+end, { desc = 'Make the environment match the compiled file (pip-sync, uv pip sync, or pip)' })

@@ -92,6 +92,7 @@ export function builtinArgs(args: string[]) {
   return out;
 }
 
+const pinCount = (n: number) => `${n} pin${n === 1 ? '' : 's'}`;
 const rel = (from: string, p: string) => path.relative(path.dirname(from), p) || path.basename(p);
 
 /** Compiles `file` (an `.in`, or a compiled `.txt` whose source is found) with the chosen tool. */
@@ -141,7 +142,7 @@ export async function compileRequirements(file: string, request: CompileRequest,
     writeAtomically(output, result.text);
     const ignored = flags.ignored.length ? ` Ignored arguments the built-in resolver does not know: ${flags.ignored.join(' ')}.` : '';
     const where = ctx.venvRoot ? '' : ` (no environment found: resolved for ${python})`;
-    return done(true, `Compiled ${rel(source, source)} → ${rel(source, output)} with the built-in resolver: ${result.resolution.pins.size} pins${where}.${ignored}`, result.log);
+    return done(true, `Compiled ${rel(source, source)} → ${rel(source, output)} with the built-in resolver: ${pinCount(result.resolution.pins.size)}${where}.${ignored}`, result.log);
   }
 
   const argv = compileArgv(chosen as typeof chosen & { executable: string }, {
@@ -165,7 +166,7 @@ export async function compileRequirements(file: string, request: CompileRequest,
     return failure(done, name, run.output, source, sources.documents);
   }
   const pins = fs.existsSync(output) ? readAnnotations(parse(fs.readFileSync(output, 'utf8'))).pins.size : 0;
-  return done(true, `Compiled ${rel(source, source)} → ${rel(source, output)} with ${name}: ${pins} pins.`, run.output);
+  return done(true, `Compiled ${rel(source, source)} → ${rel(source, output)} with ${name}: ${pinCount(pins)}.`, run.output);
 }
 
 function failure(done: (ok: boolean, message: string, log: string, problems?: FileProblem[]) => Outcome, tool: string, output: string, source: string, documents: { path: string; document: import('../syntax/types.js').ParsedDocument }[]): Outcome {

@@ -161,6 +161,30 @@ function M.clients(bufnr)
   return ours
 end
 
+--- Runs one of the server's commands (requirements.compile, requirements.upgradePackage,
+--- requirements.sync) on the current buffer's file. The server reports the outcome itself
+--- (window/showMessage); `on_done(result)` gets its answer ({ ok, message, ... }).
+function M.execute(command, extra, on_done)
+  local bufnr = vim.api.nvim_get_current_buf()
+  local client = M.clients(bufnr)[1]
+  if not client then
+    vim.notify('requirements_ls: no server attached to this buffer', vim.log.levels.WARN)
+    return
+  end
+  local arguments = { vim.uri_from_bufnr(bufnr) }
+  if extra ~= nil then
+    table.insert(arguments, extra)
+  end
+  client.request('workspace/executeCommand', { command = command, arguments = arguments }, function(err, result)
+    if err then
+      vim.notify(('requirements_ls: %s failed: %s'):format(command, err.message or vim.inspect(err)), vim.log.levels.ERROR)
+    end
+    if on_done then
+      on_done(result, err)
+    end
+  end, bufnr)
+end
+
 --- setup({ cmd, settings, root_markers, filetypes, capabilities, on_attach, handlers })
 function M.setup(opts)
   M.config = vim.tbl_deep_extend('force', vim.deepcopy(M.defaults), opts or {})
