@@ -8,6 +8,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { ProgressType } from 'vscode-jsonrpc/node.js';
 import { TestClient, testEnv } from './client.ts';
 import { buildWheels } from '../fixtures/python.ts';
 
@@ -69,6 +70,11 @@ test('compile: the built-in resolver writes pip-compile format, with # via for a
   write('base.in', 'beta>=1\n');
   write('constraints.txt', 'shared<2\n');
   write('requirements.in', '--find-links wheels\n-r base.in\n-c constraints.txt\nalpha  # the app\n');
+  const progress: { kind: string; title?: string; cancellable?: boolean }[] = [];
+  client.connection.onRequest('window/workDoneProgress/create', (p: { token: string | number }) => {
+    client.connection.onProgress(new ProgressType<{ kind: string }>(), p.token, (value) => progress.push(value));
+    return null;
+  });
   const result = await run('requirements.compile', uriOf('requirements.in'));
   assert.equal(result.ok, true, result.message);
   assert.equal(result.tool, 'builtin');
@@ -94,6 +100,9 @@ test('compile: the built-in resolver writes pip-compile format, with # via for a
       ].join('\n'),
   );
   assert.match(messages().at(-1)!.message, /Compiled requirements\.in → requirements\.txt with the built-in resolver: 5 pins/);
+  // Work-done progress: begun (cancellable) with a title, ended.
+  assert.deepEqual(progress[0], { kind: 'begin', title: 'Compiling requirements.in', cancellable: true });
+  assert.equal(progress.at(-1)!.kind, 'end');
   // Everything else in the server reads it as a compiled file: hover shows the chain back to the .in line.
   const txt = client.open(path.join(dir, 'requirements.txt'), read('requirements.txt'));
   const hover = await client.request('textDocument/hover', { textDocument: { uri: txt }, position: { line: 19, character: 2 } });

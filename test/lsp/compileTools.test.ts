@@ -153,6 +153,38 @@ test('cancelling the request stops the tool and restores the output', async () =
   calls();
 });
 
+test("cancelling from the editor's progress UI (window/workDoneProgress/cancel) stops the tool too", async () => {
+  const { client: other } = await TestClient.start({
+    rootUri: pathToFileURL(dir).toString(),
+    capabilities: { window: { workDoneProgress: true } },
+    initializationOptions: { diagnostics: { environment: false }, compile: { tool: 'pip-compile' } },
+    env: testEnv({ PATH: `${tools()}${path.delimiter}${process.env.PATH}`, STANDIN_STATE: state }),
+  });
+  try {
+    const tokens: unknown[] = [];
+    other.connection.onRequest('window/workDoneProgress/create', (p: { token: unknown }) => {
+      tokens.push(p.token);
+      return null;
+    });
+    const before = fs.readFileSync(path.join(dir, 'requirements.txt'));
+    mode('sleep');
+    const pending = other.request('workspace/executeCommand', { command: 'requirements.compile', arguments: [uriOf('requirements.in')] });
+    const pidFile = path.join(state, 'pid');
+    for (let i = 0; i < 100 && !fs.existsSync(pidFile); i++) await new Promise((r) => setTimeout(r, 50));
+    assert.equal(tokens.length, 1, 'the server asked for a progress token');
+    other.notify('window/workDoneProgress/cancel', { token: tokens[0] });
+    const result = await pending;
+    assert.equal(result.ok, false);
+    assert.equal(result.cancelled, true);
+    assert.deepEqual(fs.readFileSync(path.join(dir, 'requirements.txt')), before);
+    fs.rmSync(pidFile);
+  } finally {
+    mode('ok');
+    calls();
+    await other.stop();
+  }
+});
+
 test("uv when chosen: `uv pip compile` with the environment's interpreter and an explicit output file", async () => {
   configure({ tool: 'uv', args: [] });
   const result = await run('requirements.compile', uriOf('requirements.in'));
