@@ -24,6 +24,8 @@ export interface CommandHost {
   /** `--index-url`/`--extra-index-url` for what only our settings say (pip and the tools read the rest themselves). */
   indexArgs(filePath: string): string[];
   knownHashes?(normalized: string, version: string): string[];
+  /** Fetches these projects from the package index, giving up after a while (for --generate-hashes). */
+  prefetch?(normalized: string[], source: string): Promise<void>;
   readFile(filePath: string): string | undefined;
   /** Whether the editor holds unsaved changes of a file (the tools read the disk). */
   isDirty(filePath: string): boolean;
@@ -99,6 +101,7 @@ export function registerCommands(host: CommandHost, problems: ProblemStore): voi
         cancel,
         onLine: progress.report,
         knownHashes: host.knownHashes,
+        prefetch: host.prefetch,
         isDirty: host.isDirty,
       };
       host.log('info', `${params.command} ${filePath}${venvRoot ? ` (environment ${venvRoot})` : ''}`);

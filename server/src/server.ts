@@ -118,7 +118,7 @@ export function register(connection: Connection): void {
   };
   // The package index: created on first use, so that settings (cacheDir) from initialize apply.
   let packageIndex: PackageIndex | undefined;
-  let indexLoading = false;
+  let indexLoad: Promise<PackageIndex> | undefined;
   // Index facts are offered to features only once the index knows which index to ask (file options, PIP_*,
   // pip.conf, settings); before that it would default to PyPI for a hover or an inlay hint.
   let indexConfigured = false;
@@ -126,14 +126,14 @@ export function register(connection: Connection): void {
    * The index module (undici, the popularity table) is loaded on first use, not at start-up, so that
    * `initialize` answers fast; until it is there, features work without index facts.
    */
+  const loadIndex = (): Promise<PackageIndex> =>
+    (indexLoad ??= import('./index/packageIndex.js').then(({ createPackageIndex }) => {
+      packageIndex = makeIndex(createPackageIndex);
+      recheckAll();
+      return packageIndex;
+    }));
   const indexOf = (): PackageIndex | undefined => {
-    if (!packageIndex && !indexLoading) {
-      indexLoading = true;
-      void import('./index/packageIndex.js').then(({ createPackageIndex }) => {
-        packageIndex = makeIndex(createPackageIndex);
-        recheckAll();
-      });
-    }
+    if (!packageIndex) void loadIndex();
     return packageIndex;
   };
   const makeIndex = (createPackageIndex: typeof import('./index/packageIndex.js').createPackageIndex): PackageIndex => {
@@ -435,7 +435,17 @@ export function register(connection: Connection): void {
         const config = resolveIndexConfig({ file: indexOptionsOf(doc, service.includeGraph(filePath, doc)), env: process.env, readFile, venvRoot, settings: { indexUrl: settings.indexUrl, extraIndexUrls: settings.extraIndexUrls } });
         return [...(config.source === 'the client settings' ? ['--index-url', config.indexUrl] : []), ...settings.extraIndexUrls.flatMap((u) => ['--extra-index-url', u])];
       },
-      knownHashes: (name, version) => packageIndex?.peek?.(name)?.versions.find((v) => v.version === version)?.hashes ?? [],
+      knownHashes: (name, version) => (indexConfigured ? (packageIndex?.peek?.(name)?.versions.find((v) => v.version === version)?.hashes ?? []) : []),
+      // The index the .in itself names (as pip would use it), so that no other index's files are hashed;
+      // bounded, since an unreachable index must not hold the command.
+      prefetch: async (names, source) => {
+        const text = readFile(source);
+        if (text === undefined) return;
+        const index = await loadIndex();
+        configureIndex(source, service.parse(text));
+        const all = Promise.all(names.map((n) => index.ensureProject(n).catch(() => undefined)));
+        await Promise.race([all, new Promise((r) => setTimeout(r, 15_000).unref())]);
+      },
       readFile,
       isDirty: (filePath) => {
         const open = openByPath.get(filePath);

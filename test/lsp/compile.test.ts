@@ -11,6 +11,8 @@ import { pathToFileURL } from 'node:url';
 import { ProgressType } from 'vscode-jsonrpc/node.js';
 import { TestClient, testEnv } from './client.ts';
 import { buildWheels } from '../fixtures/python.ts';
+import { startIndexServer } from '../fixtures/indexServer.ts';
+import { createHash } from 'node:crypto';
 
 let dir: string;
 let client: TestClient;
@@ -145,6 +147,46 @@ test('compile with hashes: each pin gets the sha256 of the wheel pip chose', asy
     header('requirements-language-server compile --generate-hashes hashed.in') +
       [`beta==2.0 \\`, `    --hash=sha256:${sha('beta-2.0-py3-none-any.whl')}`, '    # via -r hashed.in', `shared==1.5 \\`, `    --hash=sha256:${sha('shared-1.5-py3-none-any.whl')}`, '    # via beta', ''].join('\n'),
   );
+});
+
+test('compile from a real index on 127.0.0.1: pip downloads from it, and --generate-hashes lists every file the index has for each pin', async () => {
+  const wheels = path.join(dir, 'index-wheels');
+  buildWheels(wheels, [{ name: 'delta', version: '1.0', requires: ['epsilon>=1'] }, { name: 'epsilon', version: '1.2' }]);
+  const file = (name: string) => ({ filename: name, content: fs.readFileSync(path.join(wheels, name)) });
+  const index = await startIndexServer([
+    { name: 'delta', files: [file('delta-1.0-py3-none-any.whl')] },
+    // The sdist is only listed (pip prefers the wheel); its hash must still be in the output, as pip-compile writes it.
+    { name: 'epsilon', files: [file('epsilon-1.2-py3-none-any.whl'), { filename: 'epsilon-1.2.tar.gz', content: Buffer.from('an sdist') }] },
+  ]);
+  const env = testEnv({ HOME: home(), XDG_CONFIG_HOME: path.join(home(), '.config') });
+  delete env.PIP_NO_INDEX;
+  const { client: online } = await TestClient.start({ rootUri: pathToFileURL(dir).toString(), env });
+  try {
+    write('online.in', `--index-url ${index.url}/simple\ndelta\n`);
+    const result = await online.request('workspace/executeCommand', { command: 'requirements.compile', arguments: [uriOf('online.in'), { generateHashes: true }] }, 120_000);
+    assert.equal(result.ok, true, result.message);
+    const sha = (b: Buffer) => `sha256:${createHash('sha256').update(b).digest('hex')}`;
+    const [e1, e2] = [sha(fs.readFileSync(path.join(wheels, 'epsilon-1.2-py3-none-any.whl'))), sha(Buffer.from('an sdist'))].sort();
+    assert.equal(
+      read('online.txt').split('\n').slice(6).join('\n'),
+      [
+        `--index-url ${index.url}/simple`,
+        '',
+        'delta==1.0 \\',
+        `    --hash=${sha(fs.readFileSync(path.join(wheels, 'delta-1.0-py3-none-any.whl')))}`,
+        '    # via -r online.in',
+        'epsilon==1.2 \\',
+        `    --hash=${e1} \\`,
+        `    --hash=${e2}`,
+        '    # via delta',
+        '',
+      ].join('\n'),
+    );
+    assert.ok(index.requests.some((r) => r.path === '/files/delta-1.0-py3-none-any.whl'), 'pip downloaded from the loopback index');
+  } finally {
+    await online.stop();
+    await index.stop();
+  }
 });
 
 test('a failed compile leaves the .txt alone, says why, and marks the conflicting .in lines', async () => {

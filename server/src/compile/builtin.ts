@@ -27,6 +27,8 @@ export interface BuiltinOptions {
   cancel?: Cancellation;
   onLine?: (line: string) => void;
   knownHashes?: (normalized: string, version: string) => string[];
+  /** Asks the package index about these projects (bounded in time), so knownHashes lists every file's hash. */
+  prefetch?: (normalized: string[], source: string) => Promise<void>;
 }
 
 export type BuiltinResult = { ok: true; text: string; resolution: Resolution; log: string } | { ok: false; run: ProcessResult; reason: string };
@@ -63,6 +65,7 @@ export async function resolveBuiltin(options: BuiltinOptions): Promise<BuiltinRe
     if (result.code !== 0 || result.cancelled) return { ok: false, run: result, reason: pipProblem(result, options.python) ?? (result.cancelled ? 'cancelled' : 'resolution failed') };
     const resolution = readReport(fs.existsSync(report) ? fs.readFileSync(report, 'utf8') : '');
     if (!resolution) return { ok: false, run: result, reason: `pip did not write a readable --report` };
+    if (options.generateHashes && options.prefetch) await options.prefetch([...resolution.pins.values()].filter((p) => !p.directUrl).map((p) => p.normalized), options.source);
     const text = formatCompiled(resolution, {
       command: options.command,
       pythonVersion: resolution.environment.python_version,

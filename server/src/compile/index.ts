@@ -28,6 +28,7 @@ export interface CompileContext {
   cancel?: Cancellation;
   onLine?: (line: string) => void;
   knownHashes?: (normalized: string, version: string) => string[];
+  prefetch?: (normalized: string[], source: string) => Promise<void>;
   /** Whether the editor holds unsaved changes of a file: the tools read the disk, so those would be ignored. */
   isDirty?: (filePath: string) => boolean;
 }
@@ -132,6 +133,7 @@ export async function compileRequirements(file: string, request: CompileRequest,
       cancel: ctx.cancel,
       onLine: ctx.onLine,
       knownHashes: ctx.knownHashes,
+      prefetch: ctx.prefetch,
     });
     if (!result.ok) {
       if (result.run.cancelled) return done(false, 'Compile cancelled; the output was not changed.', result.run.output, [], true);

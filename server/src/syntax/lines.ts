@@ -2,16 +2,21 @@
 
 import type { Position, Range } from './types.js';
 
-/** Offsets where each physical line starts; line breaks are \n, \r\n and \r, as in LSP. */
-export function computeLineStarts(text: string): number[] {
+/**
+ * Offsets where each physical line starts; line breaks are \n, \r\n and \r, as in LSP. The other
+ * breaks of Python's `str.splitlines`, which pip splits the file with (\v, \f, \x1c-\x1e, NEL,
+ * U+2028, U+2029), go into `pipBreaks` when it is given: pip's lines end there too.
+ */
+export function computeLineStarts(text: string, pipBreaks?: number[]): number[] {
   const starts = [0];
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
+    if (c >= 0x20 && c < 0x85) continue; // printable ASCII, nearly all of the text
     if (c === 10) starts.push(i + 1);
     else if (c === 13) {
       if (text.charCodeAt(i + 1) === 10) i++;
       starts.push(i + 1);
-    }
+    } else if (pipBreaks && (c === 11 || c === 12 || (c >= 0x1c && c <= 0x1e) || c === 0x85 || c === 0x2028 || c === 0x2029)) pipBreaks.push(i);
   }
   return starts;
 }
@@ -106,23 +111,11 @@ export class JoinedLine {
 
 const COMMENT_LINE = /^\s*#/;
 
-/**
- * The line breaks of Python's `str.splitlines`, which pip splits the file with, that LSP does not
- * have (\v, \f, \x1c-\x1e, NEL, U+2028, U+2029). pip's lines end there; positions stay LSP's.
- */
-const PIP_ONLY_BREAK = /[\v\f\x1c-\x1e\x85\u2028\u2029]/g;
-
-function nextPipBreak(text: string, from: number): number {
-  PIP_ONLY_BREAK.lastIndex = from;
-  return PIP_ONLY_BREAK.exec(text)?.index ?? text.length;
-}
-
 /** pip's `join_lines`: a line ending in `\` (and not a comment line) continues on the next one. */
-export function joinLines(text: string, lineStarts: number[]): JoinedLine[] {
+export function joinLines(text: string, lineStarts: number[], pipBreaks: readonly number[] = []): JoinedLine[] {
   const out: JoinedLine[] = [];
   let current: JoinedLine | undefined;
-  // Files without such breaks (nearly all) cost one scan of the text here.
-  let nextBreak = nextPipBreak(text, 0);
+  let k = 0; // the next of pipBreaks
 
   /** One of pip's physical lines: `text[start, end)`, on LSP line `line`. */
   const physical = (line: number, start: number, end: number): void => {
@@ -161,10 +154,10 @@ export function joinLines(text: string, lineStarts: number[]): JoinedLine[] {
     let start = lineStarts[line];
     const end = lineContentEnd(text, lineStarts, line);
     if (line === 0 && text.charCodeAt(0) === 0xfeff) start++; // pip decodes the BOM away
-    while (nextBreak < end) {
-      physical(line, start, nextBreak);
-      start = nextBreak + 1;
-      nextBreak = nextPipBreak(text, start);
+    // Where pip's lines end inside this LSP line (\f, U+2028…); positions stay LSP's.
+    for (; k < pipBreaks.length && pipBreaks[k] < end; k++) {
+      physical(line, start, pipBreaks[k]);
+      start = pipBreaks[k] + 1;
     }
     physical(line, start, end);
   }

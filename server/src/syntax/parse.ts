@@ -1,9 +1,11 @@
 // Turns a requirements file into logical lines as pip reads them: comments, options, requirements, with ranges.
 
-import { LineBuilder, isSpace } from './builder.js';
+import { CompactRange, LineBuilder, isSpace } from './builder.js';
+import { isPythonEncoding } from './encodings.js';
 import { computeLineStarts, joinLines, type JoinedLine } from './lines.js';
 import { HASH_ALGORITHMS, lookupOption } from './options.js';
 import { parseRequirement } from './requirement.js';
+import { positionAt } from './query.js';
 import type { EnvVariable, LineKind, LogicalLine, OptionNode, ParsedDocument, Range, RequirementNode, SyntaxDiagnostic, Token } from './types.js';
 
 export interface ParseOptions {
@@ -18,10 +20,11 @@ export interface ParseOptions {
 /** Parses a whole document. Never throws; problems become diagnostics on their lines. */
 export function parse(text: string, options: ParseOptions = {}): ParsedDocument {
   const reuse = options.reuse === true;
-  const lineStarts = computeLineStarts(text);
+  const pipBreaks: number[] = [];
+  const lineStarts = computeLineStarts(text, pipBreaks);
   const lines: LogicalLine[] = [];
   const diagnostics: SyntaxDiagnostic[] = [];
-  for (const joined of joinLines(text, lineStarts)) {
+  for (const joined of joinLines(text, lineStarts, pipBreaks)) {
     // A clean single-piece line seen before (in this or any document) needs no first pass.
     const known = reuse && joined.pieces.length === 1 ? cleanLines.get(joined.text) : undefined;
     if (known) {
@@ -34,7 +37,42 @@ export function parse(text: string, options: ParseOptions = {}): ParsedDocument 
     for (const d of details.diagnostics) diagnostics.push(d);
     if (reuse && details.diagnostics.length === 0 && joined.pieces.length === 1) remember(joined.text, details.kind, line.project);
   }
-  return { text, lineStarts, lines, diagnostics };
+  const doc = { text, lineStarts, lines, diagnostics };
+  checkCodingDeclaration(doc);
+  return doc;
+}
+
+/** pip's `auto_decode`: `coding: NAME` or `coding=NAME` in a `#` line among the first two picks the file's encoding. */
+const CODING = /coding[:=][ \t\r\f\v]*([-\w.]+)/;
+
+/** A declared encoding Python does not know makes pip fail on the whole file (LookupError), whatever the line says. */
+function checkCodingDeclaration(doc: ParsedDocument): void {
+  const text = doc.text;
+  if (text.charCodeAt(0) === 0xfeff) return; // a BOM decides the encoding instead
+  let start = 0;
+  for (let n = 0; n < 2 && start < text.length; n++) {
+    let end = text.indexOf('\n', start); // pip splits the bytes at \n only here
+    if (end === -1) end = text.length;
+    const m = text.charCodeAt(start) === 35 /* # */ ? CODING.exec(text.slice(start, end)) : null;
+    if (m) {
+      if (isPythonEncoding(m[1])) return;
+      const from = start + m.index;
+      const to = from + m[0].length;
+      const line = doc.lines.find((l) => l.start <= from && from <= l.end);
+      const a = positionAt(doc, from);
+      const b = positionAt(doc, to);
+      const d: SyntaxDiagnostic = {
+        range: new CompactRange(a.line, a.character, b.line, b.character),
+        severity: 'error',
+        code: 'unknown-encoding',
+        message: `pip reads '${m[0]}' in the first two lines as the file's encoding, and Python has no encoding '${m[1]}': pip will fail on the whole file. Reword the comment, or name a real encoding (coding: utf-8).`,
+      };
+      line?.diagnostics.push(d);
+      doc.diagnostics.push(d);
+      return;
+    }
+    start = end + 1;
+  }
 }
 
 /**
@@ -169,7 +207,14 @@ function parseLogicalLine(joined: JoinedLine): LineDetails {
       if (span) requirement = parseRequirement(b, span[0], span[1], true);
       kind = requirement ? 'requirement' : options.some((o) => o.canonical) ? 'option' : 'error';
     }
-    if (requirement) {
+    if (requirement?.editable) {
+      // pip hands an editable only its --config-settings: --hash and --global-option are dropped.
+      for (const o of options) {
+        if (o.canonical !== '--hash' && o.canonical !== '--global-option') continue;
+        const message = `pip ignores ${o.canonical} on an -e line (only --config-settings applies to an editable)`;
+        b.diagnostics.push({ range: o.flag.range, severity: 'warning', code: 'ignored-option', message });
+      }
+    } else if (requirement) {
       const hashes = options.filter((o) => o.canonical === '--hash' && o.value).map((o) => o.value!);
       if (hashes.length) requirement.hashes = hashes;
     }
@@ -261,6 +306,13 @@ function parseOptions(b: LineBuilder, start: number, end: number, afterRequireme
   const out: OptionNode[] = [];
   for (let k = 0; k < words.length; k++) {
     const w = words[k];
+    if (w.value === '--') {
+      // optparse: '--' ends the options; pip then ignores it and every word after it.
+      const last = words[words.length - 1];
+      b.token('unknown', w.start, last.end);
+      b.report('ignored-argument', `pip ignores '--' and everything after it on the line`, w.start, last.end, 'warning');
+      break;
+    }
     if (!w.value.startsWith('-') || w.value === '-') {
       b.token('unknown', w.start, w.end);
       b.report('ignored-argument', `pip ignores '${w.value}' here: put each requirement or option on its own line`, w.start, w.end, 'warning');
@@ -313,22 +365,68 @@ function parseOptions(b: LineBuilder, start: number, end: number, afterRequireme
       value = next.value;
     }
     if (value === undefined) continue;
-    // An editable's value gets the requirement's own tokens (url, path, name).
+    // An editable's value gets the requirement's own tokens (url, path, name). In `-e "git+https://…&…"`
+    // shlex drops the quotes: the requirement lies between them.
+    const quoted = spec.long === '--editable' && isQuoted(b.text, valueStart, valueEnd, value) ? 1 : 0;
     if (spec.long !== '--editable') b.token('optionValue', valueStart, valueEnd);
-    valueSpans.set(node, [valueStart, valueEnd]);
+    else if (quoted) {
+      b.token('optionValue', valueStart, valueStart + 1);
+      b.token('optionValue', valueEnd - 1, valueEnd);
+    }
+    valueSpans.set(node, [valueStart + quoted, valueEnd - quoted]);
     node.value = { text: value, range: b.range(valueStart, valueEnd) };
     node.range = b.range(w.start, valueEnd);
     if (spec.long === '--hash') checkHash(b, value, valueStart, valueEnd);
+    if (spec.long === '--trusted-host') checkTrustedHost(b, value, valueStart, valueEnd);
     if (spec.choices && !spec.choices.includes(value)) {
       b.report('invalid-option-value', `'${value}' is not a value pip accepts for ${spec.long}: use one of ${spec.choices.join(', ')}`, valueStart, valueEnd);
     }
     if (spec.long === '--config-settings' && !value.includes('=')) {
       b.report('invalid-option-value', `--config-settings takes KEY=VALUE, not '${value}'`, valueStart, valueEnd);
     }
-    // pip accepts an empty value (`--index-url=`) but it is almost certainly a mistake.
-    if (value === '' && spec.value !== 'text') b.report('missing-option-value', `'${flag}' has an empty value; give a ${spec.metavar ?? 'value'}`, w.start, valueEnd, 'warning');
+    // pip accepts an empty value (`--index-url=`) but it is almost certainly a mistake; an empty -e it rejects.
+    if (value === '' && spec.value !== 'text') {
+      b.report('missing-option-value', `'${flag}' has an empty value; give a ${spec.metavar ?? 'value'}`, w.start, valueEnd, spec.long === '--editable' ? 'error' : 'warning');
+    }
   }
   return out;
+}
+
+/** Whether `text[start, end)` is `value` in one pair of quotes, with nothing shlex would unescape. */
+function isQuoted(text: string, start: number, end: number, value: string): boolean {
+  const q = text.charCodeAt(start);
+  return (q === 34 || q === 39) && end - start === value.length + 2 && text.charCodeAt(end - 1) === q && text.startsWith(value, start + 1);
+}
+
+/**
+ * pip's `add_trusted_host` reads the value with `urllib.parse` (Python 3.13) and fails on the whole
+ * file where that raises. pip takes a value with two ':' or more and no '@' or '[' for a bare IPv6
+ * address and puts it in brackets, so `http://host:8080/path` fails.
+ */
+function checkTrustedHost(b: LineBuilder, value: string, start: number, end: number): void {
+  const bare6 = value.indexOf(':') !== value.lastIndexOf(':') && !value.includes('@') && !value.includes('[');
+  const netloc = (bare6 ? `[${value}]` : value).split(/[/?#]/, 1)[0];
+  const hostinfo = netloc.slice(netloc.lastIndexOf('@') + 1);
+  let problem: string | undefined;
+  let host = hostinfo;
+  let afterHost = ''; // where urllib looks for ':port'
+  if (netloc.includes('[') || netloc.includes(']')) {
+    const close = hostinfo.indexOf(']');
+    host = hostinfo.slice(1, close);
+    afterHost = hostinfo.slice(close + 1);
+    const ipv6 = /^[0-9a-f]*:[0-9a-f:.]*(%.+)?$/i.test(host) || /^v[0-9a-f]+\..+$/i.test(host);
+    if (!hostinfo.startsWith('[') || close === -1 || !ipv6) problem = `pip cannot read '${value}' as a host (Invalid IPv6 URL)`;
+  } else if (hostinfo.includes(':')) {
+    host = hostinfo.slice(0, hostinfo.indexOf(':'));
+    afterHost = hostinfo.slice(host.length);
+  }
+  const port = afterHost.includes(':') ? afterHost.slice(afterHost.indexOf(':') + 1) : '';
+  if (!problem && port !== '' && !(/^[0-9]+$/.test(port) && Number(port) <= 65535)) problem = `'${port}' is not a port number (0-65535)`;
+  if (!problem && host === '') problem = `'${value}' names no host`;
+  if (problem) b.report('invalid-option-value', `${problem}: --trusted-host takes host or host:port, and pip fails on the whole file here`, start, end);
+  else if (/^[A-Za-z][A-Za-z0-9+.-]*:\/\//.test(value)) {
+    b.report('invalid-option-value', `--trusted-host takes host or host:port, not a URL: as written pip trusts the host '${host.toLowerCase()}'`, start, end, 'warning');
+  }
 }
 
 function checkHash(b: LineBuilder, value: string, start: number, end: number): void {

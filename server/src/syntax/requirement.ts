@@ -1,6 +1,6 @@
 // The requirement part of a line, read as pip's `parse_req_from_line` and packaging 24.1's PEP 508 parser read it.
 
-import { LineBuilder, skipSpaces, skipWs } from './builder.js';
+import { LineBuilder, isSpace, skipSpaces, skipWs } from './builder.js';
 import { parseMarker } from './marker.js';
 import { normalizeName } from './names.js';
 import { explainBadVersion, matchVersion, readOperator } from './specifier.js';
@@ -30,7 +30,7 @@ function nameNode(b: LineBuilder, start: number, end: number): NameNode {
 export function parseRequirement(b: LineBuilder, start: number, end: number, editable = false): RequirementNode {
   const text = b.text;
   start = skipSpaces(text, start, end);
-  while (end > start && /\s/.test(text[end - 1])) end--;
+  while (end > start && isSpace(text.charCodeAt(end - 1))) end--; // Python's strip(), which keeps U+FEFF
   const req: RequirementNode = { range: b.range(start, end), editable, hashes: [] };
   if (start >= end) return req;
 
@@ -41,7 +41,7 @@ export function parseRequirement(b: LineBuilder, start: number, end: number, edi
   let markerAt = text.indexOf(sep, start);
   if (markerAt >= end) markerAt = -1;
   let reqEnd = markerAt === -1 ? end : markerAt;
-  while (reqEnd > start && /\s/.test(text[reqEnd - 1])) reqEnd--;
+  while (reqEnd > start && isSpace(text.charCodeAt(reqEnd - 1))) reqEnd--;
 
   const dollar = text.indexOf('${', start);
   if (!scheme && !editable && dollar !== -1 && dollar < reqEnd && /\$\{[A-Z0-9_]+\}/.test(text.slice(start, reqEnd)) && !isPathRequirement(text, start, reqEnd)) {
@@ -58,7 +58,7 @@ export function parseRequirement(b: LineBuilder, start: number, end: number, edi
       // pip treats an empty marker as no marker at all.
       b.report('empty-marker', `Nothing follows ';': add a marker such as python_version >= "3.9", or remove the ';'`, markerAt, markerAt + 1, 'warning');
     } else req.marker = parseMarker(b, markerAt + sep.length, end);
-  } else if (scheme && /;\s*[a-z_.]+\s*(==|!=|<|>|~=|in\b|not\b)/i.test(text.slice(start, end))) {
+  } else if (scheme && !req.marker && /;\s*[a-z_.]+\s*(==|!=|<|>|~=|in\b|not\b)/i.test(text.slice(start, end))) {
     b.report('marker-needs-space', `After a URL pip needs a space before ';' to read a marker; as written, the marker is part of the URL`, start, end, 'warning');
   }
   return req;
@@ -94,11 +94,25 @@ function parseUrlRequirement(b: LineBuilder, req: RequirementNode, start: number
   nameFromUrl(b, req, node.kind === 'wheel' ? lastSegment(url.split('#')[0].split('?')[0]) : undefined, node.egg, start, end);
   if (req.editable && node.kind !== 'vcs' && node.kind !== 'file') {
     b.report('invalid-editable', `An editable requirement must be a local path or a VCS URL (git+https://…), not '${url}'`, start, end);
+  } else if (req.editable && node.kind === 'vcs' && node.egg === undefined) {
+    b.report('invalid-editable', `pip needs the project name of an editable VCS URL: add #egg=<name> to it`, start, end);
+  }
+  // pip prefixes `git://…` and `svn://…` with `git+` / `svn+` after -e only; elsewhere they are not URLs to it.
+  const bare = /^(git|svn):/i.exec(url);
+  if (bare && !req.editable) {
+    b.report('invalid-url', `pip reads '${bare[1]}:' URLs only after -e: write ${bare[1]}+${bare[1]}://… or ${bare[1]}+https://…`, start, end);
   }
 }
 
 function parsePathRequirement(b: LineBuilder, req: RequirementNode, start: number, end: number): void {
   const text = b.text.slice(start, end);
+  if (req.editable && /^[A-Za-z][A-Za-z0-9+.-]*:\/\//.test(text)) {
+    // A URL whose scheme pip does not know (`-e hg://…`): neither a local path nor a VCS URL.
+    b.token('url', start, end);
+    req.url = describeUrl(text, b.range(start, end));
+    b.report('invalid-editable', `An editable requirement must be a local path or a VCS URL (git+https://…), not '${text}'`, start, end);
+    return;
+  }
   const m = /^(.+?)(\[[^\]]*\])$/.exec(text);
   const pathEnd = m ? start + m[1].length : end;
   b.token('path', start, pathEnd);
@@ -116,34 +130,44 @@ function nameFromUrl(b: LineBuilder, req: RequirementNode, wheel: string | undef
       b.report('invalid-wheel-filename', `'${wheel}' is not a valid wheel file name (name-version-python-abi-platform.whl)`, start, end);
       return;
     }
+    // pip reads the file name as the requirement `name==version`, which packaging must accept.
+    if (matchIdentifier(w.name, 0, w.name.length) !== w.name.length || matchVersion('==', w.version, 0) !== w.version.length || explainBadVersion('==', w.version)) {
+      b.report('invalid-wheel-filename', `'${wheel}' reads as ${w.name}==${w.version}, which is not a valid requirement: pip rejects it`, start, end);
+      return;
+    }
     req.name = { text: w.name, normalized: normalizeName(w.name), range: b.range(start, end) };
     req.pinnedVersion = w.version;
     return;
   }
-  if (egg !== undefined) {
-    const name = /^[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?/.exec(egg)?.[0];
-    const eggAt = b.text.lastIndexOf('egg=', end);
-    if (!name) {
-      b.report('invalid-egg-fragment', `'#egg=${egg}' does not name a project; use '#egg=<project name>'`, start, end);
-      return;
-    }
-    // The name and extras lie inside the URL token, so they get nodes with ranges but no tokens of their own.
-    const s = eggAt >= start ? eggAt + 4 : start;
-    req.name = nameNode(b, s, s + name.length);
-    const extras = /^\[([^\]]*)\]/.exec(egg.slice(name.length));
-    if (extras) {
-      const open = s + name.length;
-      const items: NameNode[] = [];
-      let at = open + 1;
-      for (const part of extras[1].split(',')) {
-        const t = part.trim();
-        const from = at + part.indexOf(t);
-        if (t) items.push(nameNode(b, from, from + t.length));
-        at += part.length + 1;
-      }
-      req.extras = { range: b.range(open, open + extras[0].length), items, closed: true };
-    }
+  if (egg === undefined) return;
+  const s = eggStart(b.text, start, end);
+  if (matchIdentifier(b.text, s, s + egg.length) === 0) {
+    b.report('invalid-egg-fragment', `'#egg=${egg}' does not name a project; use '#egg=<project name>'`, start, end);
+    return;
   }
+  // pip hands the whole value to packaging as a requirement: `pkg`, `pkg[x]`, even `pkg==1.0` or `pkg;marker`.
+  // Its parts lie inside the URL token, so they get nodes with ranges but no tokens of their own.
+  const sub = new LineBuilder(b.line);
+  const inner: RequirementNode = { range: b.range(s, s + egg.length), editable: false, hashes: [] };
+  const semi = egg.indexOf(';');
+  parsePep508(sub, inner, s, semi === -1 ? s + egg.length : s + semi);
+  if (semi !== -1) inner.marker = parseMarker(sub, s + semi + 1, s + egg.length);
+  for (const d of sub.diagnostics) b.diagnostics.push(d);
+  req.name = inner.name;
+  if (inner.extras) req.extras = inner.extras;
+  if (inner.specifier) req.specifier = inner.specifier;
+  if (inner.marker) req.marker = inner.marker;
+  if (!sub.hasErrors() && (inner.extras || inner.specifier || inner.marker || inner.url)) {
+    b.report('invalid-egg-fragment', `Only a bare project name in #egg= is supported: pip 24 reads the rest but deprecates it, and pip 26 rejects it`, s, s + egg.length, 'warning');
+  }
+}
+
+/** Where the value of the first `#egg=` / `&egg=` of the fragment of the URL `text[start, end)` starts. */
+function eggStart(text: string, start: number, end: number): number {
+  let at = text.indexOf('#', start);
+  do at = text.indexOf('egg=', at + 1);
+  while (at !== -1 && at < end && text[at - 1] !== '#' && text[at - 1] !== '&');
+  return at + 4;
 }
 
 function parseExtras(b: LineBuilder, req: RequirementNode, open: number, end: number): number {
@@ -191,7 +215,9 @@ function parsePep508(b: LineBuilder, req: RequirementNode, start: number, end: n
   const n = matchIdentifier(text, start, end);
   if (n === 0) {
     b.token('unknown', start, end);
-    b.report('invalid-requirement', `Expected a package name at the start of '${text.slice(start, end)}'`, start, end);
+    // U+FEFF is invisible: only at the very start of the file is it a byte order mark that pip drops.
+    const bom = text.charCodeAt(start) === 0xfeff ? ' (it starts with an invisible U+FEFF: delete it)' : '';
+    b.report('invalid-requirement', `Expected a package name at the start of '${text.slice(start, end)}'${bom}`, start, end);
     return;
   }
   b.token('name', start, start + n);
@@ -279,6 +305,10 @@ function parseSpecifier(b: LineBuilder, name: string, start: number, end: number
         b.token('unknown', next, junkEnd);
         b.report('invalid-version', `'${text.slice(next, junkEnd)}' is not a valid version for '${op}'; write a PEP 440 version such as ${name}${op}1.0`, next, junkEnd);
         i = junkEnd;
+      } else if (op === '===') {
+        // packaging accepts an empty arbitrary-equality version; it matches no release.
+        b.report('missing-version', `'${name}===' with nothing after it matches no version: add one, e.g. ${name}===1.0`, i, opEnd, 'warning');
+        i = opEnd;
       } else {
         b.report('missing-version', `'${name}${op}' needs a version after '${op}'`, i, opEnd);
         i = opEnd;

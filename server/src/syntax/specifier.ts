@@ -9,7 +9,8 @@ const LOCAL = String.raw`(?:\+[a-z0-9]+(?:[-_.][a-z0-9]+)*)?`;
 const EPOCH_RELEASE = String.raw`v?(?:[0-9]+!)?[0-9]+(?:\.[0-9]+)*`;
 
 // Sticky regexes, one per operator family, each matching the version part only (after optional whitespace).
-const IDENTITY = /\s*[^\s;)]*/y;
+// (`===` takes any string up to a space, ';' or ')'; packaging's SpecifierSet then splits it at ',')
+const IDENTITY = /\s*[^\s;),]*/y;
 const EQUALITY = new RegExp(String.raw`\s*${EPOCH_RELEASE}(?:\.\*|${PRE}${POST}${DEV}${LOCAL})?`, 'iy');
 const COMPATIBLE = new RegExp(String.raw`\s*v?(?:[0-9]+!)?[0-9]+(?:\.[0-9]+)+${PRE}${POST}${DEV}`, 'iy');
 const ORDERED = new RegExp(String.raw`\s*${EPOCH_RELEASE}${PRE}${POST}${DEV}`, 'iy');
