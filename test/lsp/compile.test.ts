@@ -243,5 +243,11 @@ test('commands without a file, or for a file with no .in source, answer with a r
   const plain = await run('requirements.compile', uriOf('plain.txt'));
   assert.equal(plain.ok, false);
   assert.match(plain.message, /not an \.in file and no \.in source was found/);
+  // Garbage arguments and unknown commands: an answer, never a crash.
+  for (const args of [[42], [null, null], [{ uri: 7 }], ['file:///nonexistent/x.in'], ['not a uri at all'], ['x'.repeat(100_000)]]) {
+    const answer = await run('requirements.compile', ...args);
+    assert.equal(answer.ok, false, JSON.stringify(args).slice(0, 80));
+  }
+  assert.equal((await run('requirements.nothing', uriOf('requirements.in'))).ok, false);
   assert.ok(!client.exited);
 });

@@ -207,3 +207,28 @@ test('command arguments as clients send them', () => {
   assert.equal(readArguments('requirements.compile', undefined).uri, undefined);
   assert.equal(readArguments('requirements.compile', [42, null]).uri, undefined);
 });
+
+test('fuzz: odd reports, outputs and arguments never throw', () => {
+  let seed = 7;
+  const rand = () => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff);
+  const pick = <T>(xs: T[]): T => xs[Math.floor(rand() * xs.length)];
+  const values = [null, 1, 'x', [], {}, true, { name: 'a' }, [{ metadata: null }], 'sha256=zz', { sha256: 5 }];
+  const docs = [{ path: '/w/r.in', document: parse('alpha\n-r x.in\nbeta>=1\n') }];
+  for (let i = 0; i < 2000; i++) {
+    const item: Record<string, unknown> = {
+      metadata: rand() < 0.8 ? { name: pick(['a', 'B_c', '', 7, null]), version: pick(['1.0', '', 3, null]), requires_dist: pick([['a; extra == "x"', '((('], 'str', null, [1, 2]]) } : pick(values),
+      download_info: pick([...values, { url: 'u', vcs_info: { vcs: pick(values), commit_id: pick(values) }, archive_info: { hashes: pick(values), hash: pick(values) } }]),
+      is_direct: pick([true, false, 'yes']),
+      requested: pick([true, false, null]),
+      requested_extras: pick(values),
+    };
+    const text = rand() < 0.1 ? '{"install": [' : JSON.stringify({ install: [item, item], environment: pick(values) });
+    const r = readReport(text);
+    if (r) formatCompiled(r, { command: 'c', sources: new Map(), optionLines: [], generateHashes: rand() < 0.5, header: true, annotate: true });
+    const out = Array.from({ length: 20 }, () => pick(['ERROR: ', '-r r.in (line ', '99)', 'Cannot install ', ' and ', 'because', '\n', '×', '╰─▶ you require alpha', '\x1b[31m', 'The conflict is caused by:', '    x'])).join('');
+    for (const p of problemsFromOutput(out, '/w', docs, 'pip')) assert.ok(p.diagnostic.range.start.line >= 0);
+    assert.ok(summarize(out.repeat(200)).length <= 4001);
+    builtinArgs(Array.from({ length: 5 }, () => pick(['-P', '--upgrade-package=', '-i', '--x=y', '', '--pre'])));
+    readArguments(pick(['requirements.compile', 'requirements.upgradePackage', 'x']), pick([undefined, [], [item], ['u', item], ['u', 7], [null, 'n']]) as unknown[] | undefined);
+  }
+});
