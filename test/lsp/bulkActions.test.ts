@@ -62,6 +62,16 @@ test('upgrade all pins: to the newest release, but never past what the .in allow
   const uri = client.open(path.join(dir, 'up.txt'), text);
   const action = await resolveUntil(uri, 'source.upgradeAll', (a) => a.edit.changes[uri].length === 1);
   assert.equal(applyTo(text, uri, action), 'django==4.2.11\n    # via -r up.in\nrequests==2.32.3\n    # via -r up.in\n');
+  // The single-pin refactor keeps to the same bounds, and says so when the .in is what holds it back.
+  const refactors = async (t: string, line: number) => {
+    const u = client.open(path.join(dir, `up-${line}-${t.length}.txt`), t);
+    fs.writeFileSync(path.join(dir, `up-${line}-${t.length}.txt`), t);
+    fs.writeFileSync(path.join(dir, `up-${line}-${t.length}.in`), 'Django<5\nrequests\n');
+    const at = { start: { line, character: 1 }, end: { line, character: 1 } };
+    return (await client.request('textDocument/codeAction', { textDocument: { uri: u }, range: at, context: { diagnostics: [], only: ['refactor.rewrite'] } })).map((a: any) => a.title);
+  };
+  assert.ok((await refactors('django==4.0\nrequests==2.31.0\n', 0)).includes('Upgrade django to 4.2.11 (the newest up-0-29.in allows)'));
+  assert.ok((await refactors('django==4.0\nrequests==2.31.0\n', 1)).includes('Upgrade requests to 2.32.3'), 'Python 3.11 rules out requests 3.0.0');
 });
 
 test('add hashes for all pins: every file of the release, one --hash a line, as pip-compile writes them', async () => {

@@ -197,7 +197,7 @@ export function factFixes(uri: string, doc: ParsedDocument, diagnostics: Diagnos
 }
 
 /** Pin or upgrade the requirement under the cursor, with the versions in the titles. */
-export function pinActions(uri: string, doc: ParsedDocument, line: number, versions: { installed?: string; latest?: string }): CodeAction[] {
+export function pinActions(uri: string, doc: ParsedDocument, line: number, versions: { installed?: string; latest?: string; boundedBy?: string }): CodeAction[] {
   const r = lineAt(doc, line)?.requirement;
   if (!r?.name || r.url || r.path) return [];
   const out: CodeAction[] = [];
@@ -206,7 +206,8 @@ export function pinActions(uri: string, doc: ParsedDocument, line: number, versi
   const pinned = r.specifier?.clauses.length === 1 && r.specifier.clauses[0].operator.text === '==' ? r.specifier.clauses[0].version?.text : undefined;
   if (versions.installed && pinned !== versions.installed) out.push({ title: `Pin ${r.name.text} to the installed ${versions.installed}`, kind: CodeActionKind.RefactorRewrite, edit: edit(uri, [replace(`==${versions.installed}`)]) });
   if (versions.latest && pinned !== versions.latest) {
-    out.push({ title: pinned ? `Upgrade ${r.name.text} to ${versions.latest}` : `Pin ${r.name.text} to the latest ${versions.latest}`, kind: CodeActionKind.RefactorRewrite, edit: edit(uri, [replace(`==${versions.latest}`)]) });
+    const bound = versions.boundedBy ? ` (the newest ${versions.boundedBy} allows)` : '';
+    out.push({ title: pinned ? `Upgrade ${r.name.text} to ${versions.latest}${bound}` : `Pin ${r.name.text} to the latest ${versions.latest}${bound}`, kind: CodeActionKind.RefactorRewrite, edit: edit(uri, [replace(`==${versions.latest}`)]) });
   }
   if (pinned && /^\d+\.\d+/.test(pinned)) {
     const series = pinned.split('.').slice(0, 2).join('.');

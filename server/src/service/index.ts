@@ -173,7 +173,13 @@ export function createLanguageService(facts: LanguageServiceFacts): LanguageServ
         const name = line?.project;
         if (name) {
           const env = facts.environment?.(filePath);
-          out.push(...pinActions(uri, doc, range.start.line, { installed: env?.installed(name)?.version, latest: facts.index?.()?.project(name)?.latest }));
+          // In a compiled file the .in bounds an upgrade; everywhere the environment's Python does.
+          const source = compiledSource(filePath, doc);
+          const bounds = source ? (sourceSpecifiers(filePath, doc, facts.readFile, facts.env).get(name) ?? []) : [];
+          const project = facts.index?.()?.project(name);
+          const latest = newestAllowed(project, bounds, env?.pythonVersion);
+          const boundedBy = bounds.length && latest !== newestAllowed(project, [], env?.pythonVersion) ? path.basename(source!) : undefined;
+          out.push(...pinActions(uri, doc, range.start.line, { installed: env?.installed(name)?.version, latest, boundedBy }));
         }
       }
       const commands = commandActions(uri, filePath, doc, range?.start.line, compiledSource(filePath, doc));
