@@ -72,12 +72,7 @@ const DELIBERATE: Record<string, string> = {
   'path-0': "a wheel path that does not exist: pip warns, then fails to install; we report path-not-found.",
   'path-1': 'as path-0.',
   'path-2': 'as path-0, for an sdist.',
-  // The disk, not yet checked: pip also needs a directory to hold setup.py or pyproject.toml, and a path
-  // that is no archive to be a directory; the service checks only that the path exists.
-  'path-4': 'a directory without setup.py or pyproject.toml: not checked yet (the service only checks that the path exists).',
-  'path-7': 'as path-4, for `.`.',
-  'path-9': 'as path-4, for `../`.',
-  'path-14': 'an existing file that is neither a directory nor an archive: not checked yet (as path-4).',
+  'path-editable-dot': "the case folder has neither setup.py nor pyproject.toml: pip parses '-e .' and fails when installing; we report not-a-project at once.",
 };
 
 /** pip's own requirements of the case file, not those of the files it includes. */

@@ -258,6 +258,8 @@ function mayBePath(text: string): boolean {
   return !!m?.[1] || /^[.~/\\]|[/\\]|\.(whl|zip|tar\.gz|tgz|tar\.bz2|tar\.xz|tar)$/i.test(word);
 }
 
+const ARCHIVE = /\.(whl|zip|tar\.gz|tgz|tar\.bz2|tbz|tar\.xz|txz|tar|tar\.lz|tlz)$/i;
+
 /** pip looks at the disk: a path that does not exist is an error there (read as a name, then rejected). */
 function pathDiagnostics(filePath: string, doc: ParsedDocument, exists: PathExists, out: Diagnostic[]): void {
   for (const line of doc.lines) {
@@ -265,7 +267,18 @@ function pathDiagnostics(filePath: string, doc: ParsedDocument, exists: PathExis
     const p = line.requirement?.path;
     if (!p || p.text.includes('${')) continue;
     const target = path.resolve(path.dirname(filePath), p.text.replace(/^~(?=$|[/\\])/, process.env.HOME ?? '~'));
-    if (exists(target)) continue;
+    if (exists(target)) {
+      // Not an archive: pip needs a project folder, one with setup.py or pyproject.toml.
+      if (ARCHIVE.test(p.text) || exists(path.join(target, 'setup.py')) || exists(path.join(target, 'pyproject.toml'))) continue;
+      out.push({
+        range: p.range,
+        severity: DiagnosticSeverity.Error,
+        code: 'not-a-project',
+        source: SOURCE,
+        message: `'${p.text}' is neither an archive (.whl, .tar.gz, .zip) nor a folder with setup.py or pyproject.toml; pip cannot install it.`,
+      });
+      continue;
+    }
     const editable = line.requirement?.editable;
     out.push({
       range: p.range,
