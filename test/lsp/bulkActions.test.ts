@@ -62,6 +62,13 @@ test('upgrade all pins: to the newest release, but never past what the .in allow
   const uri = client.open(path.join(dir, 'up.txt'), text);
   const action = await resolveUntil(uri, 'source.upgradeAll', (a) => a.edit.changes[uri].length === 1);
   assert.equal(applyTo(text, uri, action), 'django==4.2.11\n    # via -r up.in\nrequests==2.32.3\n    # via -r up.in\n');
+  // requests is not installed: in a compiled file the fix is to sync the environment.
+  const diags = await client.waitForDiagnostics(uri, (d) => d.some((x) => x.code === 'not-installed'));
+  const missing = diags.find((d: Diag) => d.code === 'not-installed')!;
+  assert.equal(missing.range.start.line, 2);
+  const fixes = await client.request('textDocument/codeAction', { textDocument: { uri }, range: missing.range, context: { diagnostics: [missing], only: ['quickfix'] } });
+  const sync = fixes.find((a: any) => a.command?.command === 'requirements.sync');
+  assert.deepEqual(sync?.command.arguments, [uri]);
   // The single-pin refactor keeps to the same bounds, and says so when the .in is what holds it back.
   const refactors = async (t: string, line: number) => {
     const u = client.open(path.join(dir, `up-${line}-${t.length}.txt`), t);

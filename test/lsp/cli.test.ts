@@ -16,7 +16,10 @@ function run(args: string[], cwd: string) {
 
 function workspace(files: Record<string, string>): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rls-cli-'));
-  for (const [name, text] of Object.entries(files)) fs.writeFileSync(path.join(dir, name), text);
+  for (const [name, text] of Object.entries(files)) {
+    fs.mkdirSync(path.dirname(path.join(dir, name)), { recursive: true });
+    fs.writeFileSync(path.join(dir, name), text);
+  }
   return dir;
 }
 
@@ -44,11 +47,11 @@ test('check --format json, and exit 0 when there are only warnings', () => {
 });
 
 test('local paths are checked on disk, as pip checks them', () => {
-  const dir = workspace({ 'r.txt': './missing-pkg\n-e ./here\n./dist/x-1.0-py3-none-any.whl\n' });
-  fs.mkdirSync(path.join(dir, 'here'));
+  const dir = workspace({ 'r.txt': './missing-pkg\n-e ./here\n./dist/x-1.0-py3-none-any.whl\n./bare\n', 'here/pyproject.toml': '', 'bare/README': '' });
   const r = run(['check', 'r.txt', '--format', 'json'], dir);
   const out = JSON.parse(r.stdout);
-  assert.deepEqual(out.map((d: any) => [d.code, d.line]), [['path-not-found', 1], ['path-not-found', 3]]);
+  // ./here is a project (pyproject.toml); ./bare exists but pip cannot install a folder without setup.py or pyproject.toml.
+  assert.deepEqual(out.map((d: any) => [d.code, d.line]), [['path-not-found', 1], ['path-not-found', 3], ['not-a-project', 4]]);
   assert.equal(r.status, 1);
 });
 

@@ -1,7 +1,7 @@
 // Code lenses and code actions that run a tool (pip-compile, uv, the built-in resolver) through a command.
 
 import * as path from 'node:path';
-import { CodeActionKind, type CodeAction, type CodeLens } from 'vscode-languageserver-types';
+import { CodeActionKind, type CodeAction, type CodeLens, type Diagnostic } from 'vscode-languageserver-types';
 import type { ParsedDocument } from '../syntax/types.js';
 import { COMMANDS } from './commandIds.js';
 
@@ -40,4 +40,9 @@ export function commandActions(uri: string, filePath: string, doc: ParsedDocumen
     out.push({ title: `Upgrade ${name} in ${output} (recompile with --upgrade-package ${name})`, kind: CodeActionKind.RefactorRewrite, command: { title: `Upgrade ${name}`, command: COMMANDS.upgradePackage, arguments: [uri, name] } });
   }
   return out;
+}
+
+/** `not-installed` / `version-mismatch` in a compiled file: make the environment match it. */
+export function syncFix(uri: string, diagnostics: Diagnostic[]): CodeAction {
+  return { title: 'Sync the environment with this file (pip-sync, uv pip sync, or pip)', kind: CodeActionKind.QuickFix, diagnostics, command: { title: 'Sync', command: COMMANDS.sync, arguments: [uri] } };
 }

@@ -18,7 +18,7 @@ function pythonAllows(version: string, spec: string): boolean | undefined {
 }
 import { factFixes, pinActions, quickFixes, resolveAction, sourceActions, SOURCE_NORMALIZE, SOURCE_SORT } from './codeActions.js';
 import { addHashesEdits, bulkActions, pinAllEdits, upgradeAllEdits, SOURCE_ADD_HASHES, SOURCE_PIN_ALL, SOURCE_UPGRADE_ALL, type BulkAction } from './bulkActions.js';
-import { codeLenses, commandActions, SOURCE_COMPILE } from './commandActions.js';
+import { codeLenses, commandActions, syncFix, SOURCE_COMPILE } from './commandActions.js';
 import { compiledHeader } from '../workspace/annotations.js';
 import { sourceFiles } from '../workspace/provenance.js';
 import { sourceSpecifiers } from '../workspace/sourceSpecifiers.js';
@@ -168,6 +168,9 @@ export function createLanguageService(facts: LanguageServiceFacts): LanguageServ
       const filePath = uriToFilePath(uri);
       const hashes = (name: string, version: string) => facts.index?.()?.project(name)?.versions.find((v) => v.version === version)?.hashes;
       const out = [...(wants('quickfix') ? [...quickFixes(uri, doc, diagnostics), ...factFixes(uri, doc, diagnostics, { hashes })] : [])];
+      // In a compiled file the environment is what is out of date: syncing it is the fix.
+      const stale = diagnostics.filter((d) => d?.code === 'not-installed' || d?.code === 'version-mismatch');
+      if (stale.length && wants('quickfix') && compiledSource(filePath, doc)) out.push(syncFix(uri, stale));
       if (range && wants('refactor.rewrite')) {
         const line = lineAt(doc, range.start.line);
         const name = line?.project;
