@@ -80,11 +80,13 @@ export function registerCommands(host: CommandHost, problems: ProblemStore): voi
       return { ok: false, message: 'No file given' };
     }
     const filePath = host.uriToPath(args.uri);
-    if (running.has(filePath)) {
+    // foo.in and foo.txt are one pair: a compile of one and an upgrade from the other must not overlap.
+    const pair = filePath.replace(/\.(in|txt)$/, '');
+    if (running.has(pair)) {
       showMessage(host.connection, MessageType.Warning, `${path.basename(filePath)} is already being processed; wait for it or cancel it.`);
       return { ok: false, message: 'Already running' };
     }
-    running.add(filePath);
+    running.add(pair);
     const title = params.command === COMMANDS.sync ? `Syncing with ${path.basename(filePath)}` : `Compiling ${path.basename(filePath)}`;
     const progress = await startProgress(host, params, workDone, title);
     const cancel = anyOf(token, progress.token);
@@ -125,7 +127,7 @@ export function registerCommands(host: CommandHost, problems: ProblemStore): voi
       showMessage(host.connection, MessageType.Error, message);
       return { ok: false, message };
     } finally {
-      running.delete(filePath);
+      running.delete(pair);
       progress.done();
     }
   });

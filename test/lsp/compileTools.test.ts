@@ -133,6 +133,9 @@ test('cancelling the request stops the tool and restores the output', async () =
   const pidFile = path.join(state, 'pid');
   for (let i = 0; i < 100 && !fs.existsSync(pidFile); i++) await new Promise((r) => setTimeout(r, 50));
   const pid = Number(fs.readFileSync(pidFile, 'utf8'));
+  // While it runs, the compiled file of the same pair is not compiled a second time.
+  const second = await run('requirements.upgradePackage', uriOf('requirements.txt'), 'alpha');
+  assert.deepEqual([second.ok, second.message], [false, 'Already running']);
   source.cancel();
   await pending.catch(() => undefined);
   let alive = true;
