@@ -5,6 +5,7 @@ import { isPythonEncoding } from './encodings.js';
 import { computeLineStarts, joinLines, type JoinedLine } from './lines.js';
 import { HASH_ALGORITHMS, lookupOption } from './options.js';
 import { parseRequirement } from './requirement.js';
+import { quickLine } from './quickLine.js';
 import { positionAt } from './query.js';
 import type { EnvVariable, LineKind, LogicalLine, OptionNode, ParsedDocument, Range, RequirementNode, SyntaxDiagnostic, Token } from './types.js';
 
@@ -15,18 +16,21 @@ export interface ParseOptions {
    * parse is faster without it.
    */
   reuse?: boolean;
+  /** Set to false to run the full parser on every line, shortcuts off (the tests compare both). */
+  shortcuts?: boolean;
 }
 
 /** Parses a whole document. Never throws; problems become diagnostics on their lines. */
 export function parse(text: string, options: ParseOptions = {}): ParsedDocument {
   const reuse = options.reuse === true;
+  const shortcuts = options.shortcuts !== false;
   const pipBreaks: number[] = [];
   const lineStarts = computeLineStarts(text, pipBreaks);
   const lines: LogicalLine[] = [];
   const diagnostics: SyntaxDiagnostic[] = [];
   for (const joined of joinLines(text, lineStarts, pipBreaks)) {
     // A clean single-piece line seen before (in this or any document) needs no first pass.
-    const known = reuse && joined.pieces.length === 1 ? cleanLines.get(joined.text) : undefined;
+    const known = joined.pieces.length === 1 && shortcuts ? ((reuse && cleanLines.get(joined.text)) || quick(joined.text, reuse)) : undefined;
     if (known) {
       lines.push(new LazyLine(joined, known.kind, known.project));
       continue;
@@ -86,6 +90,13 @@ const MAX_CLEAN_LINES = 100_000;
 function remember(text: string, kind: LineKind, project: string | undefined): void {
   if (cleanLines.size >= MAX_CLEAN_LINES) cleanLines.clear();
   cleanLines.set(text, { kind, project });
+}
+
+/** The shortcut for plain lines; in reuse mode what it finds is memoized like any clean line. */
+function quick(text: string, reuse: boolean): { kind: LineKind; project?: string } | undefined {
+  const found = quickLine(text);
+  if (found && reuse) remember(text, found.kind, found.project);
+  return found;
 }
 
 /** Forgets the memoized lines (benchmarks use it to measure a cold parse). */
