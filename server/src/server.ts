@@ -118,7 +118,7 @@ export function register(connection: Connection): void {
   };
   // The package index: created on first use, so that settings (cacheDir) from initialize apply.
   let packageIndex: PackageIndex | undefined;
-  let indexLoad: Promise<PackageIndex> | undefined;
+  let indexLoad: Promise<PackageIndex | undefined> | undefined;
   // Index facts are offered to features only once the index knows which index to ask (file options, PIP_*,
   // pip.conf, settings); before that it would default to PyPI for a hover or an inlay hint.
   let indexConfigured = false;
@@ -126,12 +126,19 @@ export function register(connection: Connection): void {
    * The index module (undici, the popularity table) is loaded on first use, not at start-up, so that
    * `initialize` answers fast; until it is there, features work without index facts.
    */
-  const loadIndex = (): Promise<PackageIndex> =>
-    (indexLoad ??= import('./index/packageIndex.js').then(({ createPackageIndex }) => {
-      packageIndex = makeIndex(createPackageIndex);
-      recheckAll();
-      return packageIndex;
-    }));
+  const loadIndex = (): Promise<PackageIndex | undefined> =>
+    (indexLoad ??= import('./index/packageIndex.js').then(
+      ({ createPackageIndex }) => {
+        packageIndex = makeIndex(createPackageIndex);
+        recheckAll();
+        return packageIndex;
+      },
+      (error: unknown) => {
+        // A broken install (packageIndex.cjs missing): everything but the index keeps working.
+        log('error', `The package index module could not be loaded; completion and checks go on without the index: ${String(error)}`);
+        return undefined;
+      },
+    ));
   const indexOf = (): PackageIndex | undefined => {
     if (!packageIndex) void loadIndex();
     return packageIndex;
@@ -442,6 +449,7 @@ export function register(connection: Connection): void {
         const text = readFile(source);
         if (text === undefined) return;
         const index = await loadIndex();
+        if (!index) return;
         configureIndex(source, service.parse(text));
         const all = Promise.all(names.map((n) => index.ensureProject(n).catch(() => undefined)));
         await Promise.race([all, new Promise((r) => setTimeout(r, 15_000).unref())]);
