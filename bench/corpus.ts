@@ -14,8 +14,23 @@ export interface TopProject {
   summary: string;
 }
 
+/** The popularity table committed in the repo (same projects, in rank order, without the rank column). */
+const POPULARITY = path.resolve(here, '../server/src/index/popularity.tsv');
+
+/** From ../shared/data when it is there; else from the repo's derived popularity table (a fresh CI clone). */
 export function topProjects(): TopProject[] {
-  const text = fs.readFileSync(path.join(SHARED_DATA, 'pypi-top15000.tsv'), 'utf8');
+  const shared = path.join(SHARED_DATA, 'pypi-top15000.tsv');
+  if (!fs.existsSync(shared)) {
+    return fs
+      .readFileSync(POPULARITY, 'utf8')
+      .split('\n')
+      .filter(Boolean)
+      .map((line, i) => {
+        const [name, version, summary] = line.split('\t');
+        return { rank: i + 1, name, version, summary: summary ?? '' };
+      });
+  }
+  const text = fs.readFileSync(shared, 'utf8');
   return text
     .split('\n')
     .slice(1)
