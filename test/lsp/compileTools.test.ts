@@ -216,6 +216,16 @@ test('a tool named in the settings but missing is an error, not a silent switch'
   fs.renameSync(path.join(tools(), 'uv.off'), path.join(tools(), 'uv'));
 });
 
+test('the built-in resolver with a broken environment (no interpreter in it) says so and leaves the output alone', async () => {
+  configure({ tool: 'builtin', args: [] });
+  const before = fs.readFileSync(path.join(dir, 'requirements.txt'));
+  const result = await run('requirements.compile', uriOf('requirements.in'));
+  assert.equal(result.ok, false);
+  assert.match(result.message, /with the built-in resolver: could not run .*\.venv\/bin\/python: ENOENT/);
+  assert.deepEqual(fs.readFileSync(path.join(dir, 'requirements.txt')), before);
+  configure({ tool: 'auto', args: [] });
+});
+
 const realPipCompile = (() => {
   try {
     return execFileSync('sh', ['-c', 'command -v pip-compile'], { stdio: 'pipe' }).toString().trim();
