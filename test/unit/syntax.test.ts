@@ -221,3 +221,19 @@ describe('lossless', () => {
     }
   });
 });
+
+test('lineAt with a character: two of pip’s lines on one editor line (a form feed) are told apart', async () => {
+  const { lineAt } = await import('../../server/src/syntax/query.ts');
+  const doc = parse('a==1\fb==2\nc\n');
+  assert.deepEqual(doc.lines.slice(0, 3).map((l) => [l.project, l.firstLine, l.range.start.character]), [['a', 0, 0], ['b', 0, 5], ['c', 1, 0]]);
+  assert.equal(lineAt(doc, 0)?.project, 'a');
+  assert.equal(lineAt(doc, 0, 3)?.project, 'a');
+  assert.equal(lineAt(doc, 0, 5)?.project, 'b');
+  assert.equal(lineAt(doc, 0, 8)?.project, 'b');
+  assert.equal(lineAt(doc, 1, 0)?.project, 'c');
+  // Features at a position use it: the hover over `b` is about b.
+  const { createLanguageService } = await import('../../server/src/service/index.ts');
+  const hover = createLanguageService({ readFile: () => undefined }).hover('/tmp/r.txt', doc, { line: 0, character: 6 });
+  assert.match(JSON.stringify(hover), /\bb\b/);
+  assert.doesNotMatch(JSON.stringify(hover?.contents), /\*\*a\*\*/);
+});

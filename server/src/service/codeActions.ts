@@ -31,7 +31,7 @@ export function quickFixes(uri: string, doc: ParsedDocument, diagnostics: Diagno
   for (const d of diagnostics) {
     // Clients echo diagnostics back; one without a range (seen from Neovim 0.7 plugins) is skipped, not fatal.
     if (!d?.range?.start) continue;
-    const line = lineAt(doc, d.range.start.line);
+    const line = lineAt(doc, d.range.start.line, d.range.start.character);
     if (!line) continue;
     switch (d.code) {
       case 'invalid-operator': {
@@ -173,7 +173,7 @@ export function factFixes(uri: string, doc: ParsedDocument, diagnostics: Diagnos
       out.push(...keepEither(uri, d));
       continue;
     }
-    const line = lineAt(doc, d.range.start.line);
+    const line = lineAt(doc, d.range.start.line, d.range.start.character);
     const r = line?.requirement;
     if (d.code === 'hash-mode' && line?.project && r?.name && !r.url && !r.path && r.hashes.length === 0) {
       const version = exactPin(r);
@@ -197,8 +197,8 @@ export function factFixes(uri: string, doc: ParsedDocument, diagnostics: Diagnos
 }
 
 /** Pin or upgrade the requirement under the cursor, with the versions in the titles. */
-export function pinActions(uri: string, doc: ParsedDocument, line: number, versions: { installed?: string; latest?: string; boundedBy?: string }): CodeAction[] {
-  const r = lineAt(doc, line)?.requirement;
+export function pinActions(uri: string, doc: ParsedDocument, cursor: { line: number; character: number }, versions: { installed?: string; latest?: string; boundedBy?: string }): CodeAction[] {
+  const r = lineAt(doc, cursor.line, cursor.character)?.requirement;
   if (!r?.name || r.url || r.path) return [];
   const out: CodeAction[] = [];
   const at = r.specifier?.range ?? (r.extras?.range ?? r.name.range);

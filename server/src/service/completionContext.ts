@@ -27,7 +27,7 @@ const OPTION_WORD = /(?:^|\s)(--?[A-Za-z-]*)$/;
 
 /** The text of the logical line from its start to the cursor, continuations removed. */
 function textBeforeCursor(doc: ParsedDocument, position: Position): { before: string } | undefined {
-  const line = lineAt(doc, position.line);
+  const line = lineAt(doc, position.line, position.character);
   const cursor = offsetAt(doc, position);
   const start = line ? Math.min(line.start, doc.lineStarts[line.firstLine]) : doc.lineStarts[position.line];
   if (start === undefined) return undefined;

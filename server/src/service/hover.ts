@@ -26,7 +26,7 @@ function contains(r: Range, p: Position): boolean {
 }
 
 export function tokenAt(doc: ParsedDocument, position: Position): Token | undefined {
-  const line = lineAt(doc, position.line);
+  const line = lineAt(doc, position.line, position.character);
   return line?.tokens.find((t) => contains(t.range, position));
 }
 
@@ -42,7 +42,7 @@ export function hover(doc: ParsedDocument, position: Position, facts?: HoverFact
   if (!token) return null;
   let text: string | undefined;
   if ((token.kind === 'name' || token.kind === 'extra' || token.kind === 'url' || token.kind === 'path') && facts) {
-    const line = lineAt(doc, position.line);
+    const line = lineAt(doc, position.line, position.character);
     const r = line?.requirement;
     if (r) {
       const value = requirementHover(r, { ...facts.requirement(r.name?.normalized), provenance: facts.provenance?.(), folder: facts.folder });

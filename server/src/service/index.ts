@@ -172,7 +172,7 @@ export function createLanguageService(facts: LanguageServiceFacts): LanguageServ
       const stale = diagnostics.filter((d) => d?.code === 'not-installed' || d?.code === 'version-mismatch');
       if (stale.length && wants('quickfix') && compiledSource(filePath, doc)) out.push(syncFix(uri, stale));
       if (range && wants('refactor.rewrite')) {
-        const line = lineAt(doc, range.start.line);
+        const line = lineAt(doc, range.start.line, range.start.character);
         const name = line?.project;
         if (name) {
           const env = facts.environment?.(filePath);
@@ -182,7 +182,7 @@ export function createLanguageService(facts: LanguageServiceFacts): LanguageServ
           const project = facts.index?.()?.project(name);
           const latest = newestAllowed(project, bounds, env?.pythonVersion);
           const boundedBy = bounds.length && latest !== newestAllowed(project, [], env?.pythonVersion) ? path.basename(source!) : undefined;
-          out.push(...pinActions(uri, doc, range.start.line, { installed: env?.installed(name)?.version, latest, boundedBy }));
+          out.push(...pinActions(uri, doc, range.start, { installed: env?.installed(name)?.version, latest, boundedBy }));
         }
       }
       const commands = commandActions(uri, filePath, doc, range?.start.line, compiledSource(filePath, doc));

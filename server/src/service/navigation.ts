@@ -21,7 +21,7 @@ function inside(r: Range, p: Position): boolean {
 
 /** The package the cursor is on: a requirement's name, or a name inside a `# via` comment. */
 function packageAt(doc: ParsedDocument, position: Position): { name: string; via?: ViaEntry } | undefined {
-  const line = lineAt(doc, position.line);
+  const line = lineAt(doc, position.line, position.character);
   const r = line?.requirement;
   if (r?.name && inside(r.name.range, position)) return { name: r.name.normalized };
   if (line?.kind === 'comment' || line?.comment) {
@@ -34,7 +34,7 @@ function packageAt(doc: ParsedDocument, position: Position): { name: string; via
 }
 
 export function definition(filePath: string, doc: ParsedDocument, position: Position, read: FileReader): Location[] {
-  const line = lineAt(doc, position.line);
+  const line = lineAt(doc, position.line, position.character);
   // -r / -c: the file itself.
   for (const o of line?.options ?? []) {
     if ((o.canonical === '--requirement' || o.canonical === '--constraint') && o.value && inside(o.value.range, position)) {

@@ -24,7 +24,7 @@ export function offsetAt(doc: ParsedDocument, position: Position): number {
 }
 
 /** The logical line that covers physical line `line`. */
-export function lineAt(doc: ParsedDocument, line: number): LogicalLine | undefined {
+export function lineAt(doc: ParsedDocument, line: number, character?: number): LogicalLine | undefined {
   const lines = doc.lines;
   let lo = 0;
   let hi = lines.length - 1;
@@ -33,9 +33,24 @@ export function lineAt(doc: ParsedDocument, line: number): LogicalLine | undefin
     const l = lines[mid];
     if (line < l.firstLine) hi = mid - 1;
     else if (line > l.lastLine) lo = mid + 1;
-    else return l;
+    else return sameLineAt(lines, mid, line, character ?? 0);
   }
   return undefined;
+}
+
+/**
+ * pip also ends lines at a form feed or U+2028 that editors do not break on: several logical lines may then
+ * share one editor line. The one at `character` is the last that starts at or before it.
+ */
+function sameLineAt(lines: readonly LogicalLine[], index: number, line: number, character: number): LogicalLine {
+  let first = index;
+  while (first > 0 && lines[first - 1].lastLine >= line) first--;
+  let pick = lines[first];
+  for (let i = first + 1; i < lines.length && lines[i].firstLine <= line; i++) {
+    const start = lines[i].range.start;
+    if (start.line < line || (start.line === line && start.character <= character)) pick = lines[i];
+  }
+  return pick;
 }
 
 export function requirementsOf(doc: ParsedDocument): { line: LogicalLine; requirement: RequirementNode }[] {
