@@ -51,7 +51,6 @@ const DELIBERATE: Record<string, string> = {
   'marker-34': "packaging normalizes extra names in markers ('Test_X' becomes 'test-x'); we keep the marker text as written.",
   'edit-4': 'pip rewrites -e git://… to git+git://…; our URL node keeps the text as written.',
   'e-svn-bare': 'as edit-4: pip rewrites -e svn:// to svn+svn://.',
-  'e-vcs-egg-marker': "pip reads an unquoted -e word with shell quoting, so the quotes in its #egg= marker vanish and the marker breaks; we read the value as written (quote the whole value: -e \"…\").",
   // Hash-checking mode needs == pins.
   'cont-17': 'hash-checking mode needs == pins (as cont-1).',
   'ws-9': 'hash-checking mode needs == pins (as cont-1).',

@@ -385,6 +385,19 @@ function parseOptions(b: LineBuilder, start: number, end: number, afterRequireme
       b.token('optionValue', valueEnd - 1, valueEnd);
     }
     valueSpans.set(node, [valueStart + quoted, valueEnd - quoted]);
+    if (spec.long === '--editable' && !quoted && value !== b.text.slice(valueStart, valueEnd)) {
+      // shlex took quotes or backslashes out of the word: pip installs something else than what is written.
+      // In the #fragment (an #egg= marker's strings) that always breaks the requirement.
+      const hash = b.text.indexOf('#', valueStart);
+      const inFragment = hash !== -1 && hash < valueEnd && /["'\\]/.test(b.text.slice(hash, valueEnd));
+      b.report(
+        'invalid-editable',
+        `pip reads an -e value with shell quoting and sees '${value}' (the quotes and backslashes removed)${inFragment ? ', which breaks the #egg= part' : ''}: quote the whole value instead, -e "…"`,
+        valueStart,
+        valueEnd,
+        inFragment ? 'error' : 'warning',
+      );
+    }
     node.value = { text: value, range: b.range(valueStart, valueEnd) };
     node.range = b.range(w.start, valueEnd);
     if (spec.long === '--hash') checkHash(b, value, valueStart, valueEnd);
