@@ -435,7 +435,13 @@ export function register(connection: Connection): void {
       supportsProgress: () => !!capabilities.window?.workDoneProgress,
       uriToPath,
       venvRoot: (filePath) => environments.resolve(filePath, workspaceRoots)?.found.root,
-      installed: (filePath) => [...(environments.resolve(filePath, workspaceRoots)?.snapshot.distributions.keys() ?? [])],
+      // Only what lives in the environment itself: a base interpreter's packages (include-system-site-packages) are not sync's to remove.
+      installed: (filePath) => {
+        const env = environments.resolve(filePath, workspaceRoots);
+        if (!env) return [];
+        const inside = (p: string) => p.startsWith(env.found.root + path.sep);
+        return [...env.snapshot.distributions.values()].filter((d) => inside(d.location)).map((d) => d.normalized);
+      },
       indexArgs: (filePath) => {
         const doc = service.parse(readFile(filePath) ?? '');
         const venvRoot = environments.resolve(filePath, workspaceRoots)?.found.root;

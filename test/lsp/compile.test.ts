@@ -236,6 +236,20 @@ test('sync: installs the pins into the environment and removes what the file doe
   assert.ok(installed.includes('pip'), 'pip itself is kept');
 });
 
+test("sync in a venv that sees the base interpreter's packages (include-system-site-packages) removes none of those", async () => {
+  const sys = path.join(dir, 'sys');
+  fs.mkdirSync(sys);
+  execFileSync('python3', ['-m', 'venv', '--system-site-packages', '--without-pip', path.join(sys, '.venv')], { stdio: 'pipe' });
+  fs.writeFileSync(path.join(sys, 'requirements.in'), '--find-links ../wheels\nshared\n');
+  const text = '#    requirements-language-server compile requirements.in\n--find-links ../wheels\n\nshared==1.5\n    # via -r requirements.in\n';
+  fs.writeFileSync(path.join(sys, 'requirements.txt'), text);
+  const result = await run('requirements.sync', pathToFileURL(path.join(sys, 'requirements.txt')).toString());
+  assert.equal(result.ok, true, result.message);
+  assert.match(result.message, /nothing to remove/);
+  const site = fs.readdirSync(path.join(sys, '.venv', 'lib')).map((d) => path.join(sys, '.venv', 'lib', d, 'site-packages'))[0];
+  assert.ok(fs.existsSync(path.join(site, 'shared-1.5.dist-info')), 'installed into the venv');
+});
+
 test('commands without a file, or for a file with no .in source, answer with a readable message', async () => {
   const none = await run('requirements.compile');
   assert.equal(none.ok, false);
