@@ -138,3 +138,15 @@ test('.in files offer compile as source actions, and "upgrade this package" on a
     ['Upgrade requests in up.txt (recompile with --upgrade-package requests)', 'refactor.rewrite', 'requirements.upgradePackage', [uri, 'requests']],
   ]);
 });
+
+test('a compiled file behind its .in says so, and the fix is to recompile', async () => {
+  fs.writeFileSync(path.join(dir, 'stale.in'), 'flask\n');
+  const text = '#    pip-compile stale.in\nrequests==2.31.0\n    # via -r stale.in\n';
+  fs.writeFileSync(path.join(dir, 'stale.txt'), text);
+  const uri = client.open(path.join(dir, 'stale.txt'), text);
+  const diags = await client.waitForDiagnostics(uri, (d) => d.some((x) => x.code === 'not-compiled'));
+  assert.deepEqual(diags.filter((d) => d.code === 'not-compiled' || d.code === 'stale-pin').map((d) => [d.code, d.range.start.line]), [['not-compiled', 0], ['stale-pin', 1]]);
+  const fixes = await client.request('textDocument/codeAction', { textDocument: { uri }, range: diags[0].range, context: { diagnostics: diags.filter((d) => d.code === 'not-compiled'), only: ['quickfix'] } });
+  const recompile = fixes.find((a: any) => a.title === 'Recompile from the .in file');
+  assert.deepEqual([recompile?.command.command, recompile?.command.arguments], ['requirements.compile', [uri]]);
+});

@@ -46,3 +46,8 @@ export function commandActions(uri: string, filePath: string, doc: ParsedDocumen
 export function syncFix(uri: string, diagnostics: Diagnostic[]): CodeAction {
   return { title: 'Sync the environment with this file (pip-sync, uv pip sync, or pip)', kind: CodeActionKind.QuickFix, diagnostics, command: { title: 'Sync', command: COMMANDS.sync, arguments: [uri] } };
 }
+
+/** `not-compiled` / `stale-pin`: the compiled file is behind its `.in`. */
+export function recompileFix(uri: string, diagnostics: Diagnostic[]): CodeAction {
+  return { title: 'Recompile from the .in file', kind: CodeActionKind.QuickFix, isPreferred: true, diagnostics, command: { title: 'Recompile', command: COMMANDS.compile, arguments: [uri] } };
+}

@@ -18,7 +18,8 @@ function pythonAllows(version: string, spec: string): boolean | undefined {
 }
 import { factFixes, pinActions, quickFixes, resolveAction, sourceActions, SOURCE_NORMALIZE, SOURCE_SORT } from './codeActions.js';
 import { addHashesEdits, bulkActions, pinAllEdits, upgradeAllEdits, SOURCE_ADD_HASHES, SOURCE_PIN_ALL, SOURCE_UPGRADE_ALL, type BulkAction } from './bulkActions.js';
-import { codeLenses, commandActions, syncFix, SOURCE_COMPILE } from './commandActions.js';
+import { codeLenses, commandActions, recompileFix, syncFix, SOURCE_COMPILE } from './commandActions.js';
+import { compiledDiagnostics } from './compiledDiagnostics.js';
 import { compiledHeader } from '../workspace/annotations.js';
 import { sourceFiles } from '../workspace/provenance.js';
 import { sourceSpecifiers } from '../workspace/sourceSpecifiers.js';
@@ -120,6 +121,8 @@ export function createLanguageService(facts: LanguageServiceFacts): LanguageServ
       else if (env === null && doc.lines.some((l) => l.project)) out.push(noEnvironment());
       const index = facts.index?.();
       if (index) out.push(...indexDiagnostics(doc, index, { outdated: facts.outdated?.().diagnostics ?? true }));
+      const source = compiledSource(filePath, doc);
+      if (source) out.push(...compiledDiagnostics(filePath, doc, source, facts.readFile, facts.env));
       return out;
     },
     documentSymbols,
@@ -171,6 +174,8 @@ export function createLanguageService(facts: LanguageServiceFacts): LanguageServ
       // In a compiled file the environment is what is out of date: syncing it is the fix.
       const stale = diagnostics.filter((d) => d?.code === 'not-installed' || d?.code === 'version-mismatch');
       if (stale.length && wants('quickfix') && compiledSource(filePath, doc)) out.push(syncFix(uri, stale));
+      const outOfDate = diagnostics.filter((d) => d?.code === 'not-compiled' || d?.code === 'stale-pin');
+      if (outOfDate.length && wants('quickfix')) out.push(recompileFix(uri, outOfDate));
       if (range && wants('refactor.rewrite')) {
         const line = lineAt(doc, range.start.line, range.start.character);
         const name = line?.project;
