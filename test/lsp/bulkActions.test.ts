@@ -9,7 +9,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { TestClient, testEnv, type Diag } from './client.ts';
+import { indexedEnv, TestClient, type Diag } from './client.ts';
 import { startIndexServer, FIXTURE_PROJECTS, type IndexServer } from '../fixtures/indexServer.ts';
 import { buildWheels, makeVenv, pipInstall } from '../fixtures/python.ts';
 
@@ -21,9 +21,7 @@ before(async () => {
   dir = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'rls-bulk-')));
   buildWheels(path.join(dir, 'wheels'), [{ name: 'django', version: '4.2.11' }]);
   pipInstall(makeVenv(path.join(dir, '.venv')), path.join(dir, 'wheels'), ['django==4.2.11'], path.join(dir, 'home'));
-  const env = testEnv({ PIP_INDEX_URL: `${server.url}/simple`, NETRC: '/nonexistent' });
-  delete env.PIP_NO_INDEX;
-  ({ client } = await TestClient.start({ env, rootUri: pathToFileURL(dir).toString(), initializationOptions: { diagnostics: { environment: true, outdated: false } } }));
+  ({ client } = await TestClient.start({ env: indexedEnv(server.url), rootUri: pathToFileURL(dir).toString(), initializationOptions: { diagnostics: { environment: true, outdated: false } } }));
 }, { timeout: 60_000 });
 after(async () => {
   await client.stop();

@@ -29,6 +29,13 @@ export function testEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
   return { ...env, PIP_CONFIG_FILE: '/dev/null', PIP_NO_INDEX: '1', XDG_CACHE_HOME: fs.mkdtempSync(path.join(os.tmpdir(), 'rls-cache-')), ...extra };
 }
 
+/** The server's environment with a test index on 127.0.0.1 as PIP_INDEX_URL (and no netrc): the only index it may reach. */
+export function indexedEnv(indexUrl: string, extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
+  const env = testEnv({ PIP_INDEX_URL: `${indexUrl}/simple`, NETRC: '/nonexistent', ...extra });
+  delete env.PIP_NO_INDEX;
+  return env;
+}
+
 export interface StartOptions {
   /** Client capabilities; by default a push-diagnostics client. */
   capabilities?: Record<string, unknown>;

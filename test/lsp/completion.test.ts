@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { TestClient, testEnv } from './client.ts';
+import { indexedEnv, TestClient } from './client.ts';
 import { startIndexServer, FIXTURE_PROJECTS, type IndexServer } from '../fixtures/indexServer.ts';
 import { makeVenv } from '../fixtures/python.ts';
 
@@ -15,9 +15,7 @@ let dir: string;
 before(async () => {
   server = await startIndexServer(FIXTURE_PROJECTS);
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rls-complete-'));
-  const env = testEnv({ PIP_INDEX_URL: `${server.url}/simple`, NETRC: '/nonexistent' });
-  delete env.PIP_NO_INDEX;
-  ({ client } = await TestClient.start({ env }));
+  ({ client } = await TestClient.start({ env: indexedEnv(server.url) }));
 }, { timeout: 60_000 });
 after(async () => {
   await client.stop();
@@ -97,9 +95,7 @@ test('--index-url in an included file wins over PIP_INDEX_URL; Requires-Python i
   const project = fs.mkdtempSync(path.join(os.tmpdir(), 'rls-complete-env-'));
   makeVenv(path.join(project, '.venv'));
   fs.writeFileSync(path.join(project, 'base.txt'), `--index-url ${other.url}/simple\n`);
-  const env = testEnv({ PIP_INDEX_URL: `${server.url}/simple`, NETRC: '/nonexistent' });
-  delete env.PIP_NO_INDEX;
-  const { client: c2 } = await TestClient.start({ env, initializationOptions: { diagnostics: { environment: true } } });
+  const { client: c2 } = await TestClient.start({ env: indexedEnv(server.url), initializationOptions: { diagnostics: { environment: true } } });
   try {
     const uri = c2.open(path.join(project, 'requirements.txt'), '-r base.txt\nrequests==\n');
     let list: any;
@@ -152,8 +148,7 @@ test('code actions with index facts: unpin a yanked release, fix an unknown name
 });
 
 test('requirements/status notifications go only to a client that asks for them', async () => {
-  const env = testEnv({ PIP_INDEX_URL: 'http://127.0.0.1:9/simple', NETRC: '/nonexistent' });
-  delete env.PIP_NO_INDEX;
+  const env = indexedEnv('http://127.0.0.1:9');
   const asking = await TestClient.start({ env, initializationOptions: { statusNotifications: true, diagnostics: { environment: false } } });
   const quiet = await TestClient.start({ env, initializationOptions: { diagnostics: { environment: false } } });
   try {
