@@ -251,12 +251,18 @@ function hashModeDiagnostics(doc: ParsedDocument, out: Diagnostic[]): void {
 
 /** A cheap look at the text, so that the nodes of ordinary `name==1.0` lines are not built. */
 function mayBePath(text: string): boolean {
+  // Most lines are `name==1.0`: no separator, no leading '.', '~' or '-', no archive name; no regex for those.
+  const c = text.charCodeAt(text.search(/\S/));
+  if (c !== 46 && c !== 126 && c !== 45 && text.indexOf('/') === -1 && text.indexOf('\\') === -1 && !ARCHIVE_WORD.test(text)) return false;
   const m = /^\s*((?:-e|--editable)(?:\s+|=))?(\S+)/.exec(text);
   const word = m?.[2] ?? '';
   if (word.includes('://') || /^[a-z+]+:/i.test(word)) return false;
   // An editable is always a path unless it is a URL; pip rejects `-e pkg` when ./pkg is not there.
   return !!m?.[1] || /^[.~/\\]|[/\\]|\.(whl|zip|tar\.gz|tgz|tar\.bz2|tar\.xz|tar)$/i.test(word);
 }
+
+/** An archive name anywhere in the line (the first word is checked exactly below). */
+const ARCHIVE_WORD = /\.(whl|zip|tgz|tar)/i;
 
 const ARCHIVE = /\.(whl|zip|tar\.gz|tgz|tar\.bz2|tbz|tar\.xz|txz|tar|tar\.lz|tlz)$/i;
 
