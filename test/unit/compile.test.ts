@@ -105,6 +105,14 @@ test("format: pip-compile's layout: header, options, sorted pins, single and mul
   assert.deepEqual(compiled.pins.get('alpha')!.via.map((v) => (v.kind === 'file' ? `${v.option} ${v.path}` : v.name)), ['-c constraints.txt', 'zeta']);
 });
 
+test("pip, setuptools and distribute are listed as comments unless --allow-unsafe, as pip-compile does", () => {
+  const r = readReport(JSON.stringify({ install: [item('app', '1.0', ['setuptools'], { requested: true }), item('setuptools', '75.0')], environment: ENV }))!;
+  const base = { command: 'c', sources: new Map([['app', ['-r r.in']]]), optionLines: [], generateHashes: false, header: false, annotate: true };
+  assert.equal(formatCompiled(r, base), 'app==1.0\n    # via -r r.in\n\n# The following packages are considered to be unsafe in a requirements file:\n# setuptools\n');
+  assert.equal(formatCompiled(r, { ...base, allowUnsafe: true }), 'app==1.0\n    # via -r r.in\nsetuptools==75.0\n    # via app\n');
+  assert.equal(builtinArgs(['--allow-unsafe']).allowUnsafe, true);
+});
+
 test('failure output → a short message and diagnostics on the lines it names (pip, pip-compile, uv)', () => {
   const dir = '/w';
   const doc = parse('--find-links wheels\nalpha\nbeta>=1\nshared>=2\n');
@@ -144,6 +152,7 @@ test('builtin arguments: what the built-in resolver understands of pip-compile o
     noHeader: true,
     noAnnotate: false,
     upgrade: false,
+    allowUnsafe: false,
     upgradePackages: ['alpha', 'beta'],
     ignored: ['--max-rounds', '10'],
   });

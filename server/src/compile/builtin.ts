@@ -21,6 +21,7 @@ export interface BuiltinOptions {
   generateHashes: boolean;
   header: boolean;
   annotate: boolean;
+  allowUnsafe?: boolean;
   /** For the header: the command a user can run to make the same file. */
   command: string;
   env: NodeJS.ProcessEnv;
@@ -74,6 +75,7 @@ export async function resolveBuiltin(options: BuiltinOptions): Promise<BuiltinRe
       generateHashes: options.generateHashes,
       header: options.header,
       annotate: options.annotate,
+      allowUnsafe: options.allowUnsafe,
       knownHashes: options.knownHashes,
     });
     return { ok: true, text, resolution, log: result.output };

@@ -14,6 +14,8 @@ export interface FormatOptions {
   generateHashes: boolean;
   header: boolean;
   annotate: boolean;
+  /** pip-compile's `--allow-unsafe`: pin pip, setuptools and distribute like the rest (else they are listed as comments). */
+  allowUnsafe?: boolean;
   /** Hashes the package index knows for a version (all its files), added to the one pip chose. */
   knownHashes?: (normalized: string, version: string) => string[];
 }
@@ -32,7 +34,9 @@ export function formatCompiled(resolution: Resolution, options: FormatOptions): 
   }
   out.push(...options.optionLines);
   if (options.optionLines.length) out.push('');
-  const pins = [...resolution.pins.values()].sort((a, b) => (a.normalized < b.normalized ? -1 : a.normalized > b.normalized ? 1 : 0));
+  const sorted = [...resolution.pins.values()].sort((a, b) => (a.normalized < b.normalized ? -1 : a.normalized > b.normalized ? 1 : 0));
+  const pins = options.allowUnsafe ? sorted : sorted.filter((p) => !UNSAFE.has(p.normalized));
+  const unsafe = options.allowUnsafe ? [] : sorted.filter((p) => UNSAFE.has(p.normalized));
   for (const pin of pins) {
     const requirement = pin.directUrl ? (pin.editable ? `-e ${pin.directUrl}` : `${pin.normalized} @ ${pin.directUrl}`) : `${pin.normalized}==${pin.version}`;
     const hashes = options.generateHashes && !pin.editable ? [...new Set([...pin.hashes, ...(options.knownHashes?.(pin.normalized, pin.version) ?? [])])].sort() : [];
@@ -46,5 +50,11 @@ export function formatCompiled(resolution: Resolution, options: FormatOptions): 
     if (via.length === 1) out.push(`    # via ${via[0]}`);
     else if (via.length > 1) out.push('    # via', ...via.map((v) => `    #   ${v}`));
   }
+  if (unsafe.length) {
+    out.push('', '# The following packages are considered to be unsafe in a requirements file:', ...unsafe.map((p) => `# ${p.normalized}`));
+  }
   return out.join('\n') + '\n';
 }
+
+/** What pip-compile leaves out unless told `--allow-unsafe`. */
+const UNSAFE = new Set(['distribute', 'pip', 'setuptools']);

@@ -64,7 +64,8 @@ export function compileTargets(file: string, read: FileReader): { source: string
   return source ? { source, output: file } : undefined;
 }
 
-const BOOLEAN_FLAGS: Record<string, 'generateHashes' | 'noHeader' | 'noAnnotate' | 'upgrade'> = {
+const BOOLEAN_FLAGS: Record<string, 'generateHashes' | 'noHeader' | 'noAnnotate' | 'upgrade' | 'allowUnsafe'> = {
+  '--allow-unsafe': 'allowUnsafe',
   '--generate-hashes': 'generateHashes',
   '--no-header': 'noHeader',
   '--no-annotate': 'noAnnotate',
@@ -73,11 +74,11 @@ const BOOLEAN_FLAGS: Record<string, 'generateHashes' | 'noHeader' | 'noAnnotate'
 };
 const PIP_VALUE_OPTIONS = new Set(['-i', '--index-url', '--extra-index-url', '-f', '--find-links', '--trusted-host', '--only-binary', '--no-binary']);
 const PIP_FLAGS = new Set(['--pre', '--no-index', '--prefer-binary']);
-const IGNORED = new Set(['--strip-extras', '--allow-unsafe', '--resolver=backtracking', '-q', '--quiet', '-v', '--verbose']);
+const IGNORED = new Set(['--strip-extras', '--resolver=backtracking', '-q', '--quiet', '-v', '--verbose']);
 
 /** pip-compile's arguments the built-in resolver understands; the rest are named as ignored. */
 export function builtinArgs(args: string[]) {
-  const out = { pipArgs: [] as string[], generateHashes: false, noHeader: false, noAnnotate: false, upgrade: false, upgradePackages: [] as string[], ignored: [] as string[] };
+  const out = { pipArgs: [] as string[], generateHashes: false, noHeader: false, noAnnotate: false, upgrade: false, allowUnsafe: false, upgradePackages: [] as string[], ignored: [] as string[] };
   for (let i = 0; i < args.length; i++) {
     const [flag, attached] = args[i].startsWith('--') && args[i].includes('=') ? [args[i].slice(0, args[i].indexOf('=')), args[i].slice(args[i].indexOf('=') + 1)] : [args[i], undefined];
     if (BOOLEAN_FLAGS[flag]) out[BOOLEAN_FLAGS[flag]] = true;
@@ -128,7 +129,8 @@ export async function compileRequirements(file: string, request: CompileRequest,
       generateHashes,
       header: !flags.noHeader,
       annotate: !flags.noAnnotate,
-      command: ['requirements-language-server', 'compile', ...(generateHashes ? ['--generate-hashes'] : []), ...flags.pipArgs, ...(output !== source.replace(/\.in$/, '.txt') ? ['--output-file', rel(source, output)] : []), rel(source, source)].join(' '),
+      allowUnsafe: flags.allowUnsafe,
+      command: ['requirements-language-server', 'compile', ...(flags.allowUnsafe ? ['--allow-unsafe'] : []), ...(generateHashes ? ['--generate-hashes'] : []), ...flags.pipArgs, ...(output !== source.replace(/\.in$/, '.txt') ? ['--output-file', rel(source, output)] : []), rel(source, source)].join(' '),
       env: ctx.env,
       cancel: ctx.cancel,
       onLine: ctx.onLine,

@@ -11,6 +11,8 @@ import { buildIncludeGraph, type FileReader } from '../workspace/includes.js';
 import { SOURCE } from './convert.js';
 import { versionSatisfies } from './environmentDiagnostics.js';
 
+const UNSAFE = new Set(['distribute', 'pip', 'setuptools']);
+
 interface Asked {
   file: string;
   line: LogicalLine;
@@ -50,6 +52,8 @@ export function compiledDiagnostics(filePath: string, doc: ParsedDocument, sourc
   const firstLine = doc.lines.find((l) => l.kind !== 'blank')?.range ?? { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
   for (const [name, list] of asked) {
     const pin = compiled.pins.get(name);
+    // pip-compile lists pip and setuptools only as comments unless told --allow-unsafe.
+    if (!pin && UNSAFE.has(name)) continue;
     if (!pin) {
       out.push({
         range: firstLine,
