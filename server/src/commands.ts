@@ -4,7 +4,7 @@
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { MessageType, type CancellationToken, type Connection, type Diagnostic, type ExecuteCommandParams, type WorkDoneProgressReporter } from 'vscode-languageserver/node.js';
-import { compileRequirements, syncEnvironment, type CompileContext, type Outcome } from './compile/index.js';
+import { compileRequirements, installRequirements, syncEnvironment, type CompileContext, type Outcome } from './compile/index.js';
 import type { Cancellation } from './compile/process.js';
 import { redact } from './index/credentials.js';
 import type { Settings } from './settings.js';
@@ -59,7 +59,9 @@ export function readArguments(command: string, args: unknown[] | undefined): Com
   const uri = typeof first === 'string' ? first : typeof first === 'object' && first && typeof (first as { uri?: unknown }).uri === 'string' ? (first as { uri: string }).uri : undefined;
   const second = list[1];
   const options = typeof second === 'object' && second ? (second as Record<string, unknown>) : {};
-  const packages = typeof second === 'string' && second.trim() ? [second.trim()] : Array.isArray(options.packages) ? options.packages.filter((p): p is string => typeof p === 'string') : [];
+  // upgradePackage takes a name, install a list of requirements; options may carry `packages` too.
+  const given: unknown[] = Array.isArray(second) ? second : Array.isArray(options.packages) ? options.packages : [];
+  const packages = typeof second === 'string' && second.trim() ? [second.trim()] : given.filter((p): p is string => typeof p === 'string' && p.trim() !== '');
   return {
     uri,
     upgradeAll: options.upgrade === true || (command === COMMANDS.upgradePackage && packages.length === 0),
@@ -87,7 +89,7 @@ export function registerCommands(host: CommandHost, problems: ProblemStore): voi
       return { ok: false, message: 'Already running' };
     }
     running.add(pair);
-    const title = params.command === COMMANDS.sync ? `Syncing with ${path.basename(filePath)}` : `Compiling ${path.basename(filePath)}`;
+    const title = params.command === COMMANDS.sync ? `Syncing with ${path.basename(filePath)}` : params.command === COMMANDS.install ? 'Installing into the environment' : `Compiling ${path.basename(filePath)}`;
     const progress = await startProgress(host, params, workDone, title);
     const cancel = anyOf(token, progress.token);
     try {
@@ -110,7 +112,9 @@ export function registerCommands(host: CommandHost, problems: ProblemStore): voi
       const outcome: Outcome =
         params.command === COMMANDS.sync
           ? await syncEnvironment(filePath, { ...ctx, installed: () => host.installed(filePath) })
-          : await compileRequirements(filePath, { upgradeAll: args.upgradeAll, upgradePackages: args.packages, generateHashes: args.generateHashes }, ctx);
+          : params.command === COMMANDS.install
+            ? await installRequirements(filePath, args.packages, ctx)
+            : await compileRequirements(filePath, { upgradeAll: args.upgradeAll, upgradePackages: args.packages, generateHashes: args.generateHashes }, ctx);
       if (outcome.log.trim()) host.log(outcome.ok ? 'info' : 'warn', `${outcome.tool} output:\n${redact(outcome.log.trim())}`);
       const touched = updateProblems(problems, outcome);
       if (outcome.ok && outcome.output) touched.push(outcome.output);

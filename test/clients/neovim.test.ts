@@ -267,7 +267,7 @@ describe('Neovim plugin (client/neovim) in headless Neovim', () => {
 
   test('the help file builds its tags', () => {
     const tags = seen('help').help_tags;
-    for (const tag of ['requirements_ls', 'requirements_ls.setup()', 'requirements_ls-settings', ':RequirementsLsInfo', ':RequirementsCompile', 'requirements_ls-commands']) {
+    for (const tag of ['requirements_ls', 'requirements_ls.setup()', 'requirements_ls-settings', ':RequirementsLsInfo', ':RequirementsCompile', ':RequirementsInstall', 'requirements_ls-commands']) {
       assert.ok(tags.includes(tag), `missing *${tag}* in ${JSON.stringify(tags)}`);
     }
   });

@@ -129,11 +129,13 @@ test('conflicting specifiers: keep either side, across files', async () => {
 test('.in files offer compile as source actions, and "upgrade this package" on a requirement, as commands', async () => {
   const uri = client.open(path.join(dir, 'up.in'), 'Django<5\nrequests\n');
   const actions = await client.request('textDocument/codeAction', { textDocument: { uri }, range: { start: { line: 1, character: 2 }, end: { line: 1, character: 2 } }, context: { diagnostics: [] } });
-  const commands = actions.filter((a: any) => a.command).map((a: any) => [a.title, a.kind, a.command.command, a.command.arguments]);
+  // The venv's Python version is this machine's: left out of the comparison.
+  const commands = actions.filter((a: any) => a.command).map((a: any) => [a.title.replace(/\(Python [^)]+\)/, '(Python …)'), a.kind, a.command.command, a.command.arguments]);
   assert.deepEqual(commands, [
     ['Compile up.in → up.txt', 'source.compile', 'requirements.compile', [uri]],
     ['Compile up.in → up.txt with hashes', 'source.compile', 'requirements.compile', [uri, { generateHashes: true }]],
     ['Upgrade requests in up.txt (recompile with --upgrade-package requests)', 'refactor.rewrite', 'requirements.upgradePackage', [uri, 'requests']],
+    ["Install this file's requirements into .venv (Python …) (pip install -r)", 'source.installRequirements', 'requirements.install', [uri]],
   ]);
 });
 
@@ -147,4 +149,16 @@ test('a compiled file behind its .in says so, and the fix is to recompile', asyn
   const fixes = await client.request('textDocument/codeAction', { textDocument: { uri }, range: diags[0].range, context: { diagnostics: diags.filter((d) => d.code === 'not-compiled'), only: ['quickfix'] } });
   const recompile = fixes.find((a: any) => a.title === 'Recompile from the .in file');
   assert.deepEqual([recompile?.command.command, recompile?.command.arguments], ['requirements.compile', [uri]]);
+});
+
+test('not installed in a plain file: install that requirement into the environment (a command), or the whole file', async () => {
+  const uri = client.open(path.join(dir, 'plain-missing.txt'), 'requests[socks]>=2.31\n');
+  const diags = await client.waitForDiagnostics(uri, (d) => d.some((x) => x.code === 'not-installed'));
+  const missing = diags.find((d: Diag) => d.code === 'not-installed')!;
+  const fixes = await client.request('textDocument/codeAction', { textDocument: { uri }, range: missing.range, context: { diagnostics: [missing], only: ['quickfix'] } });
+  const install = fixes.find((a: any) => a.command?.command === 'requirements.install');
+  assert.match(install.title, /^Install 'requests\[socks\]>=2\.31' into \.venv/);
+  assert.deepEqual(install.command.arguments, [uri, ['requests[socks]>=2.31']]);
+  const source = await client.request('textDocument/codeAction', { textDocument: { uri }, range: missing.range, context: { diagnostics: [], only: ['source.installRequirements'] } });
+  assert.deepEqual(source.map((a: any) => a.command.arguments), [[uri]]);
 });

@@ -236,6 +236,26 @@ test('sync: installs the pins into the environment and removes what the file doe
   assert.ok(installed.includes('pip'), 'pip itself is kept');
 });
 
+test('install: one requirement with the file’s index options, then the whole file with -r; never without a venv', async () => {
+  write('extra-tools.txt', '--find-links wheels\nspeedy==0.2\nlonely\n');
+  const site = fs.readdirSync(path.join(venv, 'lib')).map((d) => path.join(venv, 'lib', d, 'site-packages'))[0];
+  const one = await run('requirements.install', uriOf('extra-tools.txt'), ['speedy==0.2']);
+  assert.equal(one.ok, true, one.message);
+  assert.match(one.message, /Installed speedy==0\.2 into \.venv/);
+  assert.ok(fs.existsSync(path.join(site, 'speedy-0.2.dist-info')), 'pip found it through the file’s --find-links');
+  const all = await run('requirements.install', uriOf('extra-tools.txt'));
+  assert.equal(all.ok, true, all.message);
+  assert.ok(fs.existsSync(path.join(site, 'lonely-1.0.dist-info')));
+  const bad = await run('requirements.install', uriOf('extra-tools.txt'), ['no-such-project']);
+  assert.equal(bad.ok, false);
+  assert.match(bad.message, /pip could not install no-such-project:[\s\S]*No matching distribution found for no-such-project/);
+  const nowhere = fs.mkdtempSync(path.join(os.tmpdir(), 'rls-novenv-'));
+  fs.writeFileSync(path.join(nowhere, 'requirements.txt'), 'speedy\n');
+  const refused = await run('requirements.install', pathToFileURL(path.join(nowhere, 'requirements.txt')).toString());
+  assert.equal(refused.ok, false);
+  assert.match(refused.message, /no virtual environment was found/);
+});
+
 test("sync in a venv that sees the base interpreter's packages (include-system-site-packages) removes none of those", async () => {
   const sys = path.join(dir, 'sys');
   fs.mkdirSync(sys);

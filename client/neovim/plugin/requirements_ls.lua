@@ -21,3 +21,7 @@ end, { nargs = '?', desc = 'Recompile with --upgrade-package NAME (no NAME: upgr
 vim.api.nvim_create_user_command('RequirementsSync', function()
   require('requirements_ls').execute('requirements.sync')
 end, { desc = 'Make the environment match the compiled file (pip-sync, uv pip sync, or pip)' })
+
+vim.api.nvim_create_user_command('RequirementsInstall', function(opts)
+  require('requirements_ls').execute('requirements.install', #opts.fargs > 0 and opts.fargs or nil)
+end, { nargs = '*', desc = "pip install the given requirements (none: the whole file) into the file's environment" })

@@ -221,3 +221,28 @@ export async function syncEnvironment(file: string, ctx: CompileContext & { inst
   if (remove.code !== 0) return outcome(false, `Installed, but removing ${extra.join(', ')} failed:\n${summarize(remove.output)}`, install.output + remove.output, remove.cancelled);
   return outcome(true, `Synced ${path.basename(ctx.venvRoot)} with ${path.basename(target)}: installed, and removed ${extra.join(', ')}.`, install.output + remove.output);
 }
+
+/**
+ * `pip install` into the file's environment: the given requirements (each one argument), or the whole file
+ * with `-r`. Single requirements get the file's index options (pip reads them only from a file it is given).
+ */
+export async function installRequirements(file: string, requirements: string[], ctx: CompileContext): Promise<Outcome> {
+  const fail = (message: string, log = ''): Outcome => ({ ok: false, tool: 'pip', output: file, message, problems: [], log });
+  if (!ctx.venvRoot) return fail('Cannot install: no virtual environment was found for this file (set requirements.venvPath, activate one, or create .venv); the system Python is never changed.');
+  if (ctx.isDirty?.(file) && requirements.length === 0) return fail(unsaved(file));
+  const python = pythonOf(ctx.venvRoot);
+  const facts = readSources(file, file, ctx.read, ctx.env);
+  const noIndex = facts?.documents.some((d) => d.document.lines.some((l) => l.kind === 'option' && l.options.some((o) => o.canonical === '--no-index'))) ?? false;
+  const indexArgs = [...(facts?.optionLines.flatMap((l) => l.split(/ (.*)/s, 2)) ?? []), ...(noIndex ? ['--no-index'] : []), ...ctx.indexArgs];
+  const target = requirements.length ? [...indexArgs, ...requirements] : ['-r', path.basename(file)];
+  const run = await runProcess([python, '-m', 'pip', 'install', '--disable-pip-version-check', '--no-input', '--no-color', '--progress-bar', 'off', ...target], {
+    cwd: path.dirname(file),
+    env: ctx.env,
+    cancel: ctx.cancel,
+    onLine: ctx.onLine,
+  });
+  const what = requirements.length ? requirements.join(', ') : `${path.basename(file)}'s requirements`;
+  if (run.cancelled) return { ok: false, cancelled: true, tool: 'pip', output: file, message: 'Install cancelled.', problems: [], log: run.output };
+  if (run.code !== 0) return fail(pipProblem(run, python) ?? `pip could not install ${what}:\n${summarize(run.output)}`, run.output);
+  return { ok: true, tool: 'pip', output: file, message: `Installed ${what} into ${path.basename(ctx.venvRoot)}.`, problems: [], log: run.output };
+}

@@ -6,6 +6,7 @@ import type { ParsedDocument } from '../syntax/types.js';
 import { COMMANDS } from './commandIds.js';
 
 export const SOURCE_COMPILE = `${CodeActionKind.Source}.compile`;
+export const SOURCE_INSTALL = `${CodeActionKind.Source}.installRequirements`;
 
 const TOP = { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
 
@@ -50,4 +51,14 @@ export function syncFix(uri: string, diagnostics: Diagnostic[]): CodeAction {
 /** `not-compiled` / `stale-pin`: the compiled file is behind its `.in`. */
 export function recompileFix(uri: string, diagnostics: Diagnostic[]): CodeAction {
   return { title: 'Recompile from the .in file', kind: CodeActionKind.QuickFix, isPreferred: true, diagnostics, command: { title: 'Recompile', command: COMMANDS.compile, arguments: [uri] } };
+}
+
+/** `not-installed` / `version-mismatch`: install what the line asks for into the file's environment. */
+export function installFix(uri: string, diagnostic: Diagnostic, requirement: string, environment: string): CodeAction {
+  return { title: `Install '${requirement}' into ${environment}`, kind: CodeActionKind.QuickFix, diagnostics: [diagnostic], command: { title: 'Install', command: COMMANDS.install, arguments: [uri, [requirement]] } };
+}
+
+/** The whole file into the environment (`pip install -r`), for when many lines are missing. */
+export function installAllAction(uri: string, environment: string): CodeAction {
+  return { title: `Install this file's requirements into ${environment} (pip install -r)`, kind: SOURCE_INSTALL, command: { title: 'Install', command: COMMANDS.install, arguments: [uri] } };
 }

@@ -37,6 +37,15 @@ export interface EnvironmentFacts {
   dependents?(normalized: string): { name: string; normalized: string; version: string }[];
 }
 
+/** The requirement as one pip argument (`name[extra]>=1`, `name @ url`); undefined for local paths. */
+function installable(r: RequirementNode): string | undefined {
+  if (!r.name || r.path) return undefined;
+  const extras = r.extras?.items.length ? `[${r.extras.items.map((x) => x.text).join(',')}]` : '';
+  if (r.url) return `${r.name.text}${extras} @ ${r.url.text}`;
+  const spec = r.specifier?.clauses.length ? r.specifier.clauses.map((c) => `${c.operator.text}${c.version?.text ?? ''}`).join(',') : '';
+  return `${r.name.text}${extras}${spec}`;
+}
+
 /** Each unmet requirement of the file, with both sides in the message. */
 export function environmentDiagnostics(doc: ParsedDocument, env: EnvironmentFacts): Diagnostic[] {
   const out: Diagnostic[] = [];
@@ -55,6 +64,7 @@ export function environmentDiagnostics(doc: ParsedDocument, env: EnvironmentFact
         code: 'not-installed',
         source: SOURCE,
         message: `${r.name.text} is not installed in ${env.describe}.`,
+        data: { requirement: installable(r) },
       });
       continue;
     }
@@ -66,7 +76,7 @@ export function environmentDiagnostics(doc: ParsedDocument, env: EnvironmentFact
         code: 'version-mismatch',
         source: SOURCE,
         message: `${installed.name} ${installed.version} is installed; this file needs ${spec}.`,
-        data: { name: installed.name, installed: installed.version },
+        data: { name: installed.name, installed: installed.version, requirement: installable(r) },
       });
     }
     for (const extra of r.extras?.items ?? []) {

@@ -18,7 +18,7 @@ function pythonAllows(version: string, spec: string): boolean | undefined {
 }
 import { factFixes, pinActions, quickFixes, resolveAction, sourceActions, SOURCE_NORMALIZE, SOURCE_SORT } from './codeActions.js';
 import { addHashesEdits, bulkActions, pinAllEdits, upgradeAllEdits, SOURCE_ADD_HASHES, SOURCE_PIN_ALL, SOURCE_UPGRADE_ALL, type BulkAction } from './bulkActions.js';
-import { codeLenses, commandActions, recompileFix, syncFix, SOURCE_COMPILE } from './commandActions.js';
+import { codeLenses, commandActions, installAllAction, installFix, recompileFix, syncFix, SOURCE_COMPILE, SOURCE_INSTALL } from './commandActions.js';
 import { compiledDiagnostics } from './compiledDiagnostics.js';
 import { compiledHeader } from '../workspace/annotations.js';
 import { sourceFiles } from '../workspace/provenance.js';
@@ -35,7 +35,7 @@ function uriToFilePath(uri: string): string {
     return uri;
   }
 }
-export { SOURCE_NORMALIZE, SOURCE_SORT, SOURCE_PIN_ALL, SOURCE_UPGRADE_ALL, SOURCE_ADD_HASHES, SOURCE_COMPILE };
+export { SOURCE_NORMALIZE, SOURCE_SORT, SOURCE_PIN_ALL, SOURCE_UPGRADE_ALL, SOURCE_ADD_HASHES, SOURCE_COMPILE, SOURCE_INSTALL };
 import { definition, references, resolvedVersionHints } from './navigation.js';
 import { buildProvenance, derivedProvenance } from '../workspace/provenance.js';
 import { documentLinks } from './links.js';
@@ -174,6 +174,13 @@ export function createLanguageService(facts: LanguageServiceFacts): LanguageServ
       // In a compiled file the environment is what is out of date: syncing it is the fix.
       const stale = diagnostics.filter((d) => d?.code === 'not-installed' || d?.code === 'version-mismatch');
       if (stale.length && wants('quickfix') && compiledSource(filePath, doc)) out.push(syncFix(uri, stale));
+      const env = stale.length || wants(SOURCE_INSTALL) ? facts.environment?.(filePath) : undefined;
+      if (env && wants('quickfix')) {
+        for (const d of stale) {
+          const requirement = (d.data as { requirement?: string } | undefined)?.requirement;
+          if (requirement) out.push(installFix(uri, d, requirement, env.describe));
+        }
+      }
       const outOfDate = diagnostics.filter((d) => d?.code === 'not-compiled' || d?.code === 'stale-pin');
       if (outOfDate.length && wants('quickfix')) out.push(recompileFix(uri, outOfDate));
       if (range && wants('refactor.rewrite')) {
@@ -191,7 +198,8 @@ export function createLanguageService(facts: LanguageServiceFacts): LanguageServ
         }
       }
       const commands = commandActions(uri, filePath, doc, range?.start.line, compiledSource(filePath, doc));
-      return [...out, ...sourceActions(uri), ...bulkActions(uri, doc), ...commands].filter((a) => wants(a.kind!));
+      const install = env && doc.lines.some((l) => l.project) ? [installAllAction(uri, env.describe)] : [];
+      return [...out, ...sourceActions(uri), ...bulkActions(uri, doc), ...commands, ...install].filter((a) => wants(a.kind!));
     },
     resolveCodeAction: (action, doc) => {
       const data = action.data as { uri?: string; action?: BulkAction } | undefined;
