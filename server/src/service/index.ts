@@ -1,46 +1,30 @@
 // The language service facade: feature functions over parsed documents and injected facts; no LSP connection, no I/O of its own.
 
-import type { CodeAction, CodeActionContext, CodeLens, TextEdit, CompletionItem, CompletionList, InlayHint, Location, Diagnostic, DocumentLink, DocumentSymbol, FoldingRange, Hover, Position, Range, SemanticTokens } from 'vscode-languageserver-types';
-import { complete, resolveCompletion, type DirectoryLister, type IndexFacts } from './completion.js';
 import * as path from 'node:path';
+import type { CodeAction, CodeActionContext, CodeLens, CompletionItem, CompletionList, Diagnostic, DocumentLink, DocumentSymbol, FoldingRange, Hover, InlayHint, Location, Position, Range, SemanticTokens } from 'vscode-languageserver-types';
 import { parse } from '../syntax/parse.js';
 import type { ParsedDocument } from '../syntax/types.js';
+import { compiledHeader } from '../workspace/annotations.js';
 import { buildIncludeGraph, type FileReader, type IncludeGraph, type ParseCache } from '../workspace/includes.js';
+import { buildProvenance, derivedProvenance, sourceFiles } from '../workspace/provenance.js';
+import { createCodeActions } from './actions.js';
+import { SOURCE_ADD_HASHES, SOURCE_PIN_ALL, SOURCE_UPGRADE_ALL } from './bulkActions.js';
+import { SOURCE_NORMALIZE, SOURCE_SORT } from './codeActions.js';
+import { codeLenses, SOURCE_COMPILE, SOURCE_INSTALL } from './commandActions.js';
+import { compiledDiagnostics } from './compiledDiagnostics.js';
+import { complete, resolveCompletion, type DirectoryLister, type IndexFacts } from './completion.js';
 import { computeDiagnostics } from './diagnostics.js';
+import { environmentDiagnostics, noEnvironment, type EnvironmentFacts } from './environmentDiagnostics.js';
 import { foldingRanges } from './folding.js';
 import { hover } from './hover.js';
 import { indexDiagnostics, outdatedHints } from './indexDiagnostics.js';
-import { environmentDiagnostics, noEnvironment, versionSatisfies, type EnvironmentFacts } from './environmentDiagnostics.js';
-
-/** Whether Python `version` meets a Requires-Python specifier (`>=3.8`); undefined when it cannot be read. */
-function pythonAllows(version: string, spec: string): boolean | undefined {
-  return /^[\s,<>=!~0-9.*]+$/.test(spec) ? versionSatisfies(version, spec.replace(/\s+/g, '')) : undefined;
-}
-import { factFixes, pinActions, quickFixes, resolveAction, sourceActions, SOURCE_NORMALIZE, SOURCE_SORT } from './codeActions.js';
-import { addHashesEdits, bulkActions, pinAllEdits, upgradeAllEdits, SOURCE_ADD_HASHES, SOURCE_PIN_ALL, SOURCE_UPGRADE_ALL, type BulkAction } from './bulkActions.js';
-import { codeLenses, commandActions, installAllAction, installFix, recompileFix, syncFix, SOURCE_COMPILE, SOURCE_INSTALL } from './commandActions.js';
-import { compiledDiagnostics } from './compiledDiagnostics.js';
-import { compiledHeader } from '../workspace/annotations.js';
-import { sourceFiles } from '../workspace/provenance.js';
-import { sourceSpecifiers } from '../workspace/sourceSpecifiers.js';
-import { gt } from '@renovatebot/pep440';
-import type { ProjectFact } from './completion.js';
-import { lineAt } from '../syntax/query.js';
-import { fileURLToPath } from 'node:url';
-
-function uriToFilePath(uri: string): string {
-  try {
-    return uri.startsWith('file:') ? fileURLToPath(uri) : uri;
-  } catch {
-    return uri;
-  }
-}
-export { SOURCE_NORMALIZE, SOURCE_SORT, SOURCE_PIN_ALL, SOURCE_UPGRADE_ALL, SOURCE_ADD_HASHES, SOURCE_COMPILE, SOURCE_INSTALL };
-import { definition, references, resolvedVersionHints } from './navigation.js';
-import { buildProvenance, derivedProvenance } from '../workspace/provenance.js';
 import { documentLinks } from './links.js';
+import { definition, references, resolvedVersionHints } from './navigation.js';
+import { pythonAllows, uriToFilePath } from './paths.js';
 import { semanticTokens } from './semanticTokens.js';
 import { documentSymbols } from './symbols.js';
+
+export { SOURCE_NORMALIZE, SOURCE_SORT, SOURCE_PIN_ALL, SOURCE_UPGRADE_ALL, SOURCE_ADD_HASHES, SOURCE_COMPILE, SOURCE_INSTALL };
 
 export interface LanguageServiceFacts {
   /** Reads -r/-c targets: open documents first, then disk. */
@@ -82,24 +66,7 @@ export interface LanguageService {
   codeLenses(uri: string, doc: ParsedDocument): CodeLens[];
 }
 
-/** The newest final, unyanked release that every specifier and the environment's Python allow. */
-function newestAllowed(project: ProjectFact | undefined, specifiers: string[], python: string | undefined): string | undefined {
-  return project?.versions.find(
-    (v) =>
-      !v.prerelease &&
-      !v.yanked &&
-      (!python || !v.requiresPython || pythonAllows(python, v.requiresPython) !== false) &&
-      specifiers.every((s) => versionSatisfies(v.version, s.replace(/\s+/g, '')) !== false),
-  )?.version;
-}
 
-function safeGt(a: string, b: string): boolean {
-  try {
-    return gt(a, b);
-  } catch {
-    return false;
-  }
-}
 
 export function createLanguageService(facts: LanguageServiceFacts): LanguageService {
   /** The `.in` a compiled `.txt` came from: named in its header, else beside it; `.in` files have none. */
@@ -107,6 +74,7 @@ export function createLanguageService(facts: LanguageServiceFacts): LanguageServ
     filePath.endsWith('.in') ? undefined : sourceFiles(filePath, compiledHeader(doc), facts.readFile).find((s) => s.endsWith('.in'));
   // Included files are parsed once per text; bounded so that a huge tree of includes cannot grow it forever.
   const parseCache: ParseCache = new Map();
+  const actions = createCodeActions(facts, compiledSource);
   const includeGraph = (filePath: string, doc: ParsedDocument) => {
     if (parseCache.size > 2000) parseCache.clear();
     return buildIncludeGraph(filePath, doc, facts.readFile, facts.env, parseCache);
@@ -165,66 +133,8 @@ export function createLanguageService(facts: LanguageServiceFacts): LanguageServ
       const outdated = index && (facts.outdated?.().inlayHints ?? true) ? outdatedHints(doc, index, range) : [];
       return [...resolvedVersionHints(filePath, doc, facts.readFile, range), ...outdated];
     },
-    codeActions: (uri, doc, context, range) => {
-      const wants = (kind: string) => !context.only?.length || context.only.some((k) => kind === k || kind.startsWith(`${k}.`));
-      const diagnostics = context.diagnostics ?? [];
-      const filePath = uriToFilePath(uri);
-      const hashes = (name: string, version: string) => facts.index?.()?.project(name)?.versions.find((v) => v.version === version)?.hashes;
-      const out = [...(wants('quickfix') ? [...quickFixes(uri, doc, diagnostics), ...factFixes(uri, doc, diagnostics, { hashes })] : [])];
-      // In a compiled file the environment is what is out of date: syncing it is the fix.
-      const stale = diagnostics.filter((d) => d?.code === 'not-installed' || d?.code === 'version-mismatch');
-      if (stale.length && wants('quickfix') && compiledSource(filePath, doc)) out.push(syncFix(uri, stale));
-      const env = stale.length || wants(SOURCE_INSTALL) ? facts.environment?.(filePath) : undefined;
-      if (env && wants('quickfix')) {
-        for (const d of stale) {
-          const requirement = (d.data as { requirement?: string } | undefined)?.requirement;
-          if (requirement) out.push(installFix(uri, d, requirement, env.describe));
-        }
-      }
-      const outOfDate = diagnostics.filter((d) => d?.code === 'not-compiled' || d?.code === 'stale-pin');
-      if (outOfDate.length && wants('quickfix')) out.push(recompileFix(uri, outOfDate));
-      if (range && wants('refactor.rewrite')) {
-        const line = lineAt(doc, range.start.line, range.start.character);
-        const name = line?.project;
-        if (name) {
-          const env = facts.environment?.(filePath);
-          // In a compiled file the .in bounds an upgrade; everywhere the environment's Python does.
-          const source = compiledSource(filePath, doc);
-          const bounds = source ? (sourceSpecifiers(filePath, doc, facts.readFile, facts.env).get(name) ?? []) : [];
-          const project = facts.index?.()?.project(name);
-          const latest = newestAllowed(project, bounds, env?.pythonVersion);
-          const boundedBy = bounds.length && latest !== newestAllowed(project, [], env?.pythonVersion) ? path.basename(source!) : undefined;
-          out.push(...pinActions(uri, doc, range.start, { installed: env?.installed(name)?.version, latest, boundedBy }));
-        }
-      }
-      const commands = commandActions(uri, filePath, doc, range?.start.line, compiledSource(filePath, doc));
-      const install = env && doc.lines.some((l) => l.project) ? [installAllAction(uri, env.describe)] : [];
-      return [...out, ...sourceActions(uri), ...bulkActions(uri, doc), ...commands, ...install].filter((a) => wants(a.kind!));
-    },
-    resolveCodeAction: (action, doc) => {
-      const data = action.data as { uri?: string; action?: BulkAction } | undefined;
-      if (!data?.uri || !data.action || !['pinAll', 'upgradeAll', 'addHashes'].includes(data.action)) return resolveAction(action, doc);
-      const filePath = uriToFilePath(data.uri);
-      const index = facts.index?.();
-      const env = facts.environment?.(filePath);
-      let edits: TextEdit[] = [];
-      if (data.action === 'pinAll') {
-        edits = pinAllEdits(doc, (name, spec) => {
-          const installed = env?.installed(name)?.version;
-          if (installed && (!spec || versionSatisfies(installed, spec.replace(/\s+/g, '')) !== false)) return installed;
-          return newestAllowed(index?.project(name), spec ? [spec] : [], env?.pythonVersion);
-        });
-      } else if (data.action === 'upgradeAll') {
-        const allowed = sourceSpecifiers(filePath, doc, facts.readFile, facts.env);
-        edits = upgradeAllEdits(doc, (name, current) => {
-          const next = newestAllowed(index?.project(name), allowed.get(name) ?? [], env?.pythonVersion);
-          return next && safeGt(next, current) ? next : undefined;
-        });
-      } else {
-        edits = addHashesEdits(doc, (name, version) => index?.project(name)?.versions.find((v) => v.version === version)?.hashes);
-      }
-      return { ...action, edit: { changes: { [data.uri]: edits } } };
-    },
+    codeActions: actions.codeActions,
+    resolveCodeAction: actions.resolveCodeAction,
     codeLenses: (uri, doc) => {
       const filePath = uriToFilePath(uri);
       return codeLenses(uri, filePath, doc, compiledSource(filePath, doc));

@@ -1,0 +1,101 @@
+// The code actions the facade offers: fixes for the request's diagnostics, refactors at the cursor, whole-file
+// and command actions; and the edits codeAction/resolve computes later, from the facts at hand.
+
+import * as path from 'node:path';
+import { gt } from '@renovatebot/pep440';
+import type { CodeAction, CodeActionContext, Range, TextEdit } from 'vscode-languageserver-types';
+import { lineAt } from '../syntax/query.js';
+import type { ParsedDocument } from '../syntax/types.js';
+import { sourceSpecifiers } from '../workspace/sourceSpecifiers.js';
+import { addHashesEdits, bulkActions, pinAllEdits, upgradeAllEdits, type BulkAction } from './bulkActions.js';
+import { factFixes, pinActions, quickFixes, resolveAction, sourceActions } from './codeActions.js';
+import { commandActions, installAllAction, installFix, recompileFix, syncFix, SOURCE_INSTALL } from './commandActions.js';
+import type { ProjectFact } from './completion.js';
+import { versionSatisfies } from './environmentDiagnostics.js';
+import type { LanguageServiceFacts } from './index.js';
+import { pythonAllows, uriToFilePath } from './paths.js';
+
+/** The newest final, unyanked release that every specifier and the environment's Python allow. */
+function newestAllowed(project: ProjectFact | undefined, specifiers: string[], python: string | undefined): string | undefined {
+  return project?.versions.find(
+    (v) =>
+      !v.prerelease &&
+      !v.yanked &&
+      (!python || !v.requiresPython || pythonAllows(python, v.requiresPython) !== false) &&
+      specifiers.every((s) => versionSatisfies(v.version, s.replace(/\s+/g, '')) !== false),
+  )?.version;
+}
+
+function safeGt(a: string, b: string): boolean {
+  try {
+    return gt(a, b);
+  } catch {
+    return false;
+  }
+}
+
+export function createCodeActions(facts: LanguageServiceFacts, compiledSource: (filePath: string, doc: ParsedDocument) => string | undefined) {
+  const codeActions = (uri: string, doc: ParsedDocument, context: CodeActionContext, range?: Range): CodeAction[] => {
+    const wants = (kind: string) => !context.only?.length || context.only.some((k) => kind === k || kind.startsWith(`${k}.`));
+    const diagnostics = context.diagnostics ?? [];
+    const filePath = uriToFilePath(uri);
+    const hashes = (name: string, version: string) => facts.index?.()?.project(name)?.versions.find((v) => v.version === version)?.hashes;
+    const out = [...(wants('quickfix') ? [...quickFixes(uri, doc, diagnostics), ...factFixes(uri, doc, diagnostics, { hashes })] : [])];
+    // In a compiled file the environment is what is out of date: syncing it is the fix.
+    const stale = diagnostics.filter((d) => d?.code === 'not-installed' || d?.code === 'version-mismatch');
+    if (stale.length && wants('quickfix') && compiledSource(filePath, doc)) out.push(syncFix(uri, stale));
+    const env = stale.length || wants(SOURCE_INSTALL) ? facts.environment?.(filePath) : undefined;
+    if (env && wants('quickfix')) {
+      for (const d of stale) {
+        const requirement = (d.data as { requirement?: string } | undefined)?.requirement;
+        if (requirement) out.push(installFix(uri, d, requirement, env.describe));
+      }
+    }
+    const outOfDate = diagnostics.filter((d) => d?.code === 'not-compiled' || d?.code === 'stale-pin');
+    if (outOfDate.length && wants('quickfix')) out.push(recompileFix(uri, outOfDate));
+    if (range && wants('refactor.rewrite')) {
+      const line = lineAt(doc, range.start.line, range.start.character);
+      const name = line?.project;
+      if (name) {
+        const env = facts.environment?.(filePath);
+        // In a compiled file the .in bounds an upgrade; everywhere the environment's Python does.
+        const source = compiledSource(filePath, doc);
+        const bounds = source ? (sourceSpecifiers(filePath, doc, facts.readFile, facts.env).get(name) ?? []) : [];
+        const project = facts.index?.()?.project(name);
+        const latest = newestAllowed(project, bounds, env?.pythonVersion);
+        const boundedBy = bounds.length && latest !== newestAllowed(project, [], env?.pythonVersion) ? path.basename(source!) : undefined;
+        out.push(...pinActions(uri, doc, range.start, { installed: env?.installed(name)?.version, latest, boundedBy }));
+      }
+    }
+    const commands = commandActions(uri, filePath, doc, range?.start.line, compiledSource(filePath, doc));
+    const install = env && doc.lines.some((l) => l.project) ? [installAllAction(uri, env.describe)] : [];
+    return [...out, ...sourceActions(uri), ...bulkActions(uri, doc), ...commands, ...install].filter((a) => wants(a.kind!));
+  };
+
+  const resolveCodeAction = (action: CodeAction, doc: ParsedDocument): CodeAction => {
+    const data = action.data as { uri?: string; action?: BulkAction } | undefined;
+    if (!data?.uri || !data.action || !['pinAll', 'upgradeAll', 'addHashes'].includes(data.action)) return resolveAction(action, doc);
+    const filePath = uriToFilePath(data.uri);
+    const index = facts.index?.();
+    const env = facts.environment?.(filePath);
+    let edits: TextEdit[] = [];
+    if (data.action === 'pinAll') {
+      edits = pinAllEdits(doc, (name, spec) => {
+        const installed = env?.installed(name)?.version;
+        if (installed && (!spec || versionSatisfies(installed, spec.replace(/\s+/g, '')) !== false)) return installed;
+        return newestAllowed(index?.project(name), spec ? [spec] : [], env?.pythonVersion);
+      });
+    } else if (data.action === 'upgradeAll') {
+      const allowed = sourceSpecifiers(filePath, doc, facts.readFile, facts.env);
+      edits = upgradeAllEdits(doc, (name, current) => {
+        const next = newestAllowed(index?.project(name), allowed.get(name) ?? [], env?.pythonVersion);
+        return next && safeGt(next, current) ? next : undefined;
+      });
+    } else {
+      edits = addHashesEdits(doc, (name, version) => index?.project(name)?.versions.find((v) => v.version === version)?.hashes);
+    }
+    return { ...action, edit: { changes: { [data.uri]: edits } } };
+  };
+
+  return { codeActions, resolveCodeAction };
+}
