@@ -68,7 +68,7 @@ export function register(connection: Connection): void {
     const line = `[${level}] ${message}`;
     if (level === 'error') connection.console.error(line);
     else if (level === 'warn') connection.console.warn(line);
-    else connection.console.log(line);
+    else connection.console.log(line); // connection.console sends window/logMessage; nothing goes to stdout
   };
 
   // Files that are not open are read from disk, cached by modification time.
@@ -161,13 +161,10 @@ export function register(connection: Connection): void {
       return created;
     }
   };
-  /** Points the index at what this file (and its includes), PIP_* and pip.conf say, as pip would. */
+  /** The index pip would use for this file: its options and includes, PIP_*, pip.conf (the venv's too), then our settings. */
   // pip's config files are read again at most every few seconds, not on every keystroke.
   let configMemo: { key: string; at: number; config: ReturnType<typeof resolveIndexConfig> } | undefined;
-  const configureIndex = (filePath: string, doc: ParsedDocument, graph?: IncludeGraph) => {
-    const venvRoot = settings.diagnostics.environment && path.isAbsolute(filePath) ? environments.resolve(filePath, workspaceRoots)?.found.root : undefined;
-    const index = indexOf();
-    if (!index) return;
+  const indexConfigFor = (filePath: string, doc: ParsedDocument, venvRoot: string | undefined, graph?: IncludeGraph) => {
     const file = indexOptionsOf(doc, graph ?? service.includeGraph(filePath, doc));
     const key = JSON.stringify([file, venvRoot, settings.indexUrl, settings.extraIndexUrls]);
     if (!configMemo || configMemo.key !== key || Date.now() - configMemo.at > 5000) {
@@ -177,7 +174,14 @@ export function register(connection: Connection): void {
         config: resolveIndexConfig({ file, env: process.env, readFile, venvRoot, settings: { indexUrl: settings.indexUrl, extraIndexUrls: settings.extraIndexUrls } }),
       };
     }
-    index.configure(configMemo.config);
+    return configMemo.config;
+  };
+  /** Points the index at what this file says, as pip would. */
+  const configureIndex = (filePath: string, doc: ParsedDocument, graph?: IncludeGraph) => {
+    const venvRoot = settings.diagnostics.environment && path.isAbsolute(filePath) ? environments.resolve(filePath, workspaceRoots)?.found.root : undefined;
+    const index = indexOf();
+    if (!index) return;
+    index.configure(indexConfigFor(filePath, doc, venvRoot, graph));
     indexConfigured = true;
     if (!projectListRequested) {
       projectListRequested = true;
@@ -443,9 +447,7 @@ export function register(connection: Connection): void {
         return [...env.snapshot.distributions.values()].filter((d) => inside(d.location)).map((d) => d.normalized);
       },
       indexArgs: (filePath) => {
-        const doc = service.parse(readFile(filePath) ?? '');
-        const venvRoot = environments.resolve(filePath, workspaceRoots)?.found.root;
-        const config = resolveIndexConfig({ file: indexOptionsOf(doc, service.includeGraph(filePath, doc)), env: process.env, readFile, venvRoot, settings: { indexUrl: settings.indexUrl, extraIndexUrls: settings.extraIndexUrls } });
+        const config = indexConfigFor(filePath, service.parse(readFile(filePath) ?? ''), environments.resolve(filePath, workspaceRoots)?.found.root);
         return [...(config.source === 'the client settings' ? ['--index-url', config.indexUrl] : []), ...settings.extraIndexUrls.flatMap((u) => ['--extra-index-url', u])];
       },
       knownHashes: (name, version) => (indexConfigured ? (packageIndex?.peek?.(name)?.versions.find((v) => v.version === version)?.hashes ?? []) : []),

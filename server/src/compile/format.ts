@@ -2,6 +2,7 @@
 // so that every other part of the server reads the built-in resolver's output like pip-compile's.
 
 import type { Resolution } from './report.js';
+import { UNSAFE_PACKAGES } from '../workspace/annotations.js';
 
 export interface FormatOptions {
   /** The command that made the file, for the header (relative paths, as typed). */
@@ -35,8 +36,8 @@ export function formatCompiled(resolution: Resolution, options: FormatOptions): 
   out.push(...options.optionLines);
   if (options.optionLines.length) out.push('');
   const sorted = [...resolution.pins.values()].sort((a, b) => (a.normalized < b.normalized ? -1 : a.normalized > b.normalized ? 1 : 0));
-  const pins = options.allowUnsafe ? sorted : sorted.filter((p) => !UNSAFE.has(p.normalized));
-  const unsafe = options.allowUnsafe ? [] : sorted.filter((p) => UNSAFE.has(p.normalized));
+  const pins = options.allowUnsafe ? sorted : sorted.filter((p) => !UNSAFE_PACKAGES.has(p.normalized));
+  const unsafe = options.allowUnsafe ? [] : sorted.filter((p) => UNSAFE_PACKAGES.has(p.normalized));
   for (const pin of pins) {
     const requirement = pin.directUrl ? (pin.editable ? `-e ${pin.directUrl}` : `${pin.normalized} @ ${pin.directUrl}`) : `${pin.normalized}==${pin.version}`;
     const hashes = options.generateHashes && !pin.editable ? [...new Set([...pin.hashes, ...(options.knownHashes?.(pin.normalized, pin.version) ?? [])])].sort() : [];
@@ -56,5 +57,3 @@ export function formatCompiled(resolution: Resolution, options: FormatOptions): 
   return out.join('\n') + '\n';
 }
 
-/** What pip-compile leaves out unless told `--allow-unsafe`. */
-const UNSAFE = new Set(['distribute', 'pip', 'setuptools']);

@@ -5,6 +5,7 @@ import * as path from 'node:path';
 import { parse } from '../syntax/parse.js';
 import { compiledHeader, readAnnotations } from '../workspace/annotations.js';
 import type { FileReader } from '../workspace/includes.js';
+import { indexOptionsOf } from '../workspace/indexOptions.js';
 import { sourceFiles } from '../workspace/provenance.js';
 import { pipProblem, resolveBuiltin, writeAtomically } from './builtin.js';
 import { problemsFromOutput, summarize, type FileProblem } from './problems.js';
@@ -232,7 +233,7 @@ export async function installRequirements(file: string, requirements: string[], 
   if (ctx.isDirty?.(file) && requirements.length === 0) return fail(unsaved(file));
   const python = pythonOf(ctx.venvRoot);
   const facts = readSources(file, file, ctx.read, ctx.env);
-  const noIndex = facts?.documents.some((d) => d.document.lines.some((l) => l.kind === 'option' && l.options.some((o) => o.canonical === '--no-index'))) ?? false;
+  const noIndex = facts ? indexOptionsOf(facts.documents[0].document, { files: facts.documents.slice(1) }).noIndex : false;
   const indexArgs = [...(facts?.optionLines.flatMap((l) => l.split(/ (.*)/s, 2)) ?? []), ...(noIndex ? ['--no-index'] : []), ...ctx.indexArgs];
   const target = requirements.length ? [...indexArgs, ...requirements] : ['-r', path.basename(file)];
   const run = await runProcess([python, '-m', 'pip', 'install', '--disable-pip-version-check', '--no-input', '--no-color', '--progress-bar', 'off', ...target], {

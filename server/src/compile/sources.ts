@@ -3,11 +3,12 @@
 
 import * as path from 'node:path';
 import { satisfies, valid } from '@renovatebot/pep440';
+import { normalizeName } from '../syntax/names.js';
 import { parse } from '../syntax/parse.js';
 import type { ParsedDocument } from '../syntax/types.js';
-import { buildIncludeGraph, type FileReader } from '../workspace/includes.js';
+import type { FileReader } from '../workspace/includes.js';
 import { readAnnotations } from '../workspace/annotations.js';
-import { specifiersByName } from '../workspace/sourceSpecifiers.js';
+import { sourceDocuments, specifiersByName } from '../workspace/sourceSpecifiers.js';
 
 export interface SourceFacts {
   /** Normalized name → `-r requirements.in` / `-c constraints.txt`, paths relative to the output's folder. */
@@ -24,11 +25,8 @@ const COPIED = new Set(['--index-url', '--extra-index-url', '--find-links', '--t
 const PYPI = /^https?:\/\/pypi\.org\/simple\/?$/;
 
 export function readSources(source: string, output: string, read: FileReader, env?: Record<string, string | undefined>): SourceFacts | undefined {
-  const text = read(source);
-  if (text === undefined) return undefined;
-  const root = parse(text);
-  const graph = buildIncludeGraph(source, root, read, env);
-  const files = [{ path: source, document: root, kind: 'requirement' as const }, ...graph.files.map((f) => ({ path: f.path, document: f.document, kind: f.kind }))];
+  const files = sourceDocuments(source, read, env);
+  if (!files) return undefined;
   const facts: SourceFacts = { sources: new Map(), optionLines: [], specifiers: new Map(), documents: files.map((f) => ({ path: f.path, document: f.document })) };
   const folder = path.dirname(output);
   for (const file of files) {
@@ -59,7 +57,7 @@ export function readSources(source: string, output: string, read: FileReader, en
  */
 export function preferredPins(previous: string | undefined, facts: SourceFacts, upgrade: { all: boolean; packages: string[] }): string[] {
   if (!previous || upgrade.all) return [];
-  const skip = new Set(upgrade.packages.map((n) => n.toLowerCase().replace(/[-_.]+/g, '-')));
+  const skip = new Set(upgrade.packages.map(normalizeName));
   const out: string[] = [];
   for (const pin of readAnnotations(parse(previous)).pins.values()) {
     if (!pin.version || skip.has(pin.normalized) || !valid(pin.version)) continue;

@@ -10,7 +10,7 @@ import { sourceSpecifiers } from '../workspace/sourceSpecifiers.js';
 import { addHashesEdits, bulkActions, pinAllEdits, upgradeAllEdits, type BulkAction } from './bulkActions.js';
 import { factFixes, pinActions, quickFixes, resolveAction, sourceActions } from './codeActions.js';
 import { commandActions, installAllAction, installFix, recompileFix, syncFix, SOURCE_INSTALL } from './commandActions.js';
-import type { ProjectFact } from './completion.js';
+import type { IndexFacts, ProjectFact } from './completion.js';
 import { versionSatisfies } from './environmentDiagnostics.js';
 import type { LanguageServiceFacts } from './index.js';
 import { pythonAllows, uriToFilePath } from './paths.js';
@@ -26,6 +26,11 @@ function newestAllowed(project: ProjectFact | undefined, specifiers: string[], p
   )?.version;
 }
 
+/** `sha256:…` of every file of a release, when the index has the project. */
+function releaseHashes(index: IndexFacts | undefined, name: string, version: string): string[] | undefined {
+  return index?.project(name)?.versions.find((v) => v.version === version)?.hashes;
+}
+
 function safeGt(a: string, b: string): boolean {
   try {
     return gt(a, b);
@@ -39,12 +44,15 @@ export function createCodeActions(facts: LanguageServiceFacts, compiledSource: (
     const wants = (kind: string) => !context.only?.length || context.only.some((k) => kind === k || kind.startsWith(`${k}.`));
     const diagnostics = context.diagnostics ?? [];
     const filePath = uriToFilePath(uri);
-    const hashes = (name: string, version: string) => facts.index?.()?.project(name)?.versions.find((v) => v.version === version)?.hashes;
+    const index = facts.index?.();
+    const source = compiledSource(filePath, doc);
+    const hashes = (name: string, version: string) => releaseHashes(index, name, version);
     const out = [...(wants('quickfix') ? [...quickFixes(uri, doc, diagnostics), ...factFixes(uri, doc, diagnostics, { hashes })] : [])];
     // In a compiled file the environment is what is out of date: syncing it is the fix.
     const stale = diagnostics.filter((d) => d?.code === 'not-installed' || d?.code === 'version-mismatch');
-    if (stale.length && wants('quickfix') && compiledSource(filePath, doc)) out.push(syncFix(uri, stale));
-    const env = stale.length || wants(SOURCE_INSTALL) ? facts.environment?.(filePath) : undefined;
+    if (stale.length && wants('quickfix') && source) out.push(syncFix(uri, stale));
+    const refactor = range && wants('refactor.rewrite');
+    const env = stale.length || refactor || wants(SOURCE_INSTALL) ? facts.environment?.(filePath) : undefined;
     if (env && wants('quickfix')) {
       for (const d of stale) {
         const requirement = (d.data as { requirement?: string } | undefined)?.requirement;
@@ -53,21 +61,19 @@ export function createCodeActions(facts: LanguageServiceFacts, compiledSource: (
     }
     const outOfDate = diagnostics.filter((d) => d?.code === 'not-compiled' || d?.code === 'stale-pin');
     if (outOfDate.length && wants('quickfix')) out.push(recompileFix(uri, outOfDate));
-    if (range && wants('refactor.rewrite')) {
+    if (refactor) {
       const line = lineAt(doc, range.start.line, range.start.character);
       const name = line?.project;
       if (name) {
-        const env = facts.environment?.(filePath);
         // In a compiled file the .in bounds an upgrade; everywhere the environment's Python does.
-        const source = compiledSource(filePath, doc);
         const bounds = source ? (sourceSpecifiers(filePath, doc, facts.readFile, facts.env).get(name) ?? []) : [];
-        const project = facts.index?.()?.project(name);
+        const project = index?.project(name);
         const latest = newestAllowed(project, bounds, env?.pythonVersion);
         const boundedBy = bounds.length && latest !== newestAllowed(project, [], env?.pythonVersion) ? path.basename(source!) : undefined;
         out.push(...pinActions(uri, doc, range.start, { installed: env?.installed(name)?.version, latest, boundedBy }));
       }
     }
-    const commands = commandActions(uri, filePath, doc, range?.start.line, compiledSource(filePath, doc));
+    const commands = commandActions(uri, filePath, doc, range?.start.line, source);
     const install = env && doc.lines.some((l) => l.project) ? [installAllAction(uri, env.describe)] : [];
     return [...out, ...sourceActions(uri), ...bulkActions(uri, doc), ...commands, ...install].filter((a) => wants(a.kind!));
   };
@@ -92,7 +98,7 @@ export function createCodeActions(facts: LanguageServiceFacts, compiledSource: (
         return next && safeGt(next, current) ? next : undefined;
       });
     } else {
-      edits = addHashesEdits(doc, (name, version) => index?.project(name)?.versions.find((v) => v.version === version)?.hashes);
+      edits = addHashesEdits(doc, (name, version) => releaseHashes(index, name, version));
     }
     return { ...action, edit: { changes: { [data.uri]: edits } } };
   };

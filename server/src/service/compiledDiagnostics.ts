@@ -4,14 +4,12 @@
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { DiagnosticSeverity, type Diagnostic } from 'vscode-languageserver-types';
-import { parse } from '../syntax/parse.js';
 import type { LogicalLine, ParsedDocument } from '../syntax/types.js';
-import { readAnnotations } from '../workspace/annotations.js';
-import { buildIncludeGraph, type FileReader } from '../workspace/includes.js';
+import { compiledHeader, readAnnotations, UNSAFE_PACKAGES } from '../workspace/annotations.js';
+import type { FileReader } from '../workspace/includes.js';
+import { sourceDocuments } from '../workspace/sourceSpecifiers.js';
 import { SOURCE } from './convert.js';
 import { versionSatisfies } from './environmentDiagnostics.js';
-
-const UNSAFE = new Set(['distribute', 'pip', 'setuptools']);
 
 interface Asked {
   file: string;
@@ -22,10 +20,8 @@ interface Asked {
 
 /** Requirements of the `.in` and the files it includes with -r (not -c: constraints ask for nothing). */
 function askedFor(source: string, read: FileReader, env?: Record<string, string | undefined>): Map<string, Asked[]> | undefined {
-  const text = read(source);
-  if (text === undefined) return undefined;
-  const root = parse(text);
-  const files = [{ path: source, document: root }, ...buildIncludeGraph(source, root, read, env).files.filter((f) => f.kind === 'requirement')];
+  const files = sourceDocuments(source, read, env)?.filter((f) => f.kind === 'requirement');
+  if (!files) return undefined;
   const out = new Map<string, Asked[]>();
   for (const f of files) {
     for (const line of f.document.lines) {
@@ -41,8 +37,10 @@ function askedFor(source: string, read: FileReader, env?: Record<string, string 
 }
 
 export function compiledDiagnostics(filePath: string, doc: ParsedDocument, source: string, read: FileReader, env?: Record<string, string | undefined>): Diagnostic[] {
-  const compiled = readAnnotations(doc);
   // A hand-written .txt beside an .in is not its compiled form: only a header or `# via` lines say it is.
+  // The text is looked at first, so a plain file's nodes are not built on every keystroke.
+  if (!compiledHeader(doc).tool && !/#\s*via\b/.test(doc.text)) return [];
+  const compiled = readAnnotations(doc);
   if (!compiled.tool && !compiled.annotated) return [];
   const asked = askedFor(source, read, env);
   if (!asked) return [];
@@ -53,7 +51,7 @@ export function compiledDiagnostics(filePath: string, doc: ParsedDocument, sourc
   for (const [name, list] of asked) {
     const pin = compiled.pins.get(name);
     // pip-compile lists pip and setuptools only as comments unless told --allow-unsafe.
-    if (!pin && UNSAFE.has(name)) continue;
+    if (!pin && UNSAFE_PACKAGES.has(name)) continue;
     if (!pin) {
       out.push({
         range: firstLine,

@@ -2,6 +2,7 @@
 
 import { satisfies } from '@renovatebot/pep440';
 import { DiagnosticSeverity, type Diagnostic } from 'vscode-languageserver-types';
+import { normalizeName } from '../syntax/names.js';
 import type { MarkerExpression, ParsedDocument, RequirementNode } from '../syntax/types.js';
 import { SOURCE } from './convert.js';
 
@@ -80,7 +81,7 @@ export function environmentDiagnostics(doc: ParsedDocument, env: EnvironmentFact
       });
     }
     for (const extra of r.extras?.items ?? []) {
-      if (installed.providesExtras.some((e) => e.toLowerCase().replace(/[-_.]+/g, '-') === extra.normalized)) continue;
+      if (installed.providesExtras.some((e) => normalizeName(e) === extra.normalized)) continue;
       out.push({
         range: extra.range,
         severity: DiagnosticSeverity.Warning,
@@ -92,7 +93,7 @@ export function environmentDiagnostics(doc: ParsedDocument, env: EnvironmentFact
   }
   for (const b of env.broken()) {
     // Put it on the requirement that brought the broken distribution in, else on the first line.
-    const target = lineOf.get(b.dist.toLowerCase().replace(/[-_.]+/g, '-')) ?? lineOf.get(b.dependency);
+    const target = lineOf.get(normalizeName(b.dist)) ?? lineOf.get(b.dependency);
     const range = target?.name?.range ?? { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
     out.push({
       range,

@@ -3,6 +3,8 @@
 // anything; every other line goes through the full parser. A test proves both agree on every line the
 // shortcut takes (test/unit/quick-line.test.ts).
 
+import { normalizeName } from './names.js';
+
 const CLAUSE = String.raw`(?:(?:==|!=|>=|<=|>|<)[ \t]*\d+(?:\.\d+)*|~=[ \t]*\d+(?:\.\d+)+)`;
 /** Name, then one or more clauses of plain release numbers; an optional comment after a space or tab. */
 const PLAIN = new RegExp(String.raw`^[ \t]*([A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?)[ \t]*${CLAUSE}(?:[ \t]*,[ \t]*${CLAUSE})*[ \t]*(?:[ \t]#.*)?$`);
@@ -22,5 +24,5 @@ export function quickLine(text: string): QuickLine | undefined {
   if (BLANK.test(text)) return BLANK_LINE;
   if (COMMENT.test(text)) return COMMENT_LINE;
   const m = PLAIN.exec(text);
-  return m ? { kind: 'requirement', project: m[1].toLowerCase().replace(/[-_.]+/g, '-') } : undefined;
+  return m ? { kind: 'requirement', project: normalizeName(m[1]) } : undefined;
 }

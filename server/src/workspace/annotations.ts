@@ -27,6 +27,9 @@ export interface CompiledFile {
   annotated: boolean;
 }
 
+/** Packages pip-compile lists only as comments unless told `--allow-unsafe`. */
+export const UNSAFE_PACKAGES: ReadonlySet<string> = new Set(['distribute', 'pip', 'setuptools']);
+
 const VIA_INLINE = /#\s*via\s+(.*)$/;
 const VIA_ALONE = /^\s*#\s*via\s*$/;
 const VIA_ONE = /^\s*#\s*via\s+(.+)$/;

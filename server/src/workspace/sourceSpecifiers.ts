@@ -1,10 +1,25 @@
-// What the `.in` sources of a compiled file allow for each package: their specifiers, by normalized name.
+// The `.in` sources of a compiled file, read with everything they include, and what they allow for each package.
 
 import { parse } from '../syntax/parse.js';
 import type { ParsedDocument } from '../syntax/types.js';
 import { compiledHeader } from './annotations.js';
 import { buildIncludeGraph, type FileReader } from './includes.js';
 import { sourceFiles } from './provenance.js';
+
+export interface SourceDocument {
+  path: string;
+  document: ParsedDocument;
+  /** How it was reached from the source: through -c anywhere on the way makes it a constraint. */
+  kind: 'requirement' | 'constraint';
+}
+
+/** A source file and every file it includes, the source first; undefined when it cannot be read. */
+export function sourceDocuments(source: string, read: FileReader, env?: Record<string, string | undefined>): SourceDocument[] | undefined {
+  const text = read(source);
+  if (text === undefined) return undefined;
+  const root = parse(text);
+  return [{ path: source, document: root, kind: 'requirement' }, ...buildIncludeGraph(source, root, read, env).files.map((f) => ({ path: f.path, document: f.document, kind: f.kind }))];
+}
 
 export function specifiersByName(docs: ParsedDocument[]): Map<string, string[]> {
   const out = new Map<string, string[]>();
@@ -19,12 +34,6 @@ export function specifiersByName(docs: ParsedDocument[]): Map<string, string[]> 
 
 /** The specifiers of a compiled file's sources and everything they include; empty when it has no sources. */
 export function sourceSpecifiers(filePath: string, doc: ParsedDocument, read: FileReader, env?: Record<string, string | undefined>): Map<string, string[]> {
-  const docs: ParsedDocument[] = [];
-  for (const source of sourceFiles(filePath, compiledHeader(doc), read)) {
-    const text = read(source);
-    if (text === undefined) continue;
-    const root = parse(text);
-    docs.push(root, ...buildIncludeGraph(source, root, read, env).files.map((f) => f.document));
-  }
-  return specifiersByName(docs);
+  const docs = sourceFiles(filePath, compiledHeader(doc), read).flatMap((source) => sourceDocuments(source, read, env) ?? []);
+  return specifiersByName(docs.map((d) => d.document));
 }
