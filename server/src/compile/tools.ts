@@ -53,7 +53,7 @@ export function chooseTool(choice: ToolChoice, purpose: 'compile' | 'sync', opti
   if (choice === 'builtin') return { kind: 'builtin' };
   if (choice === 'pip-compile') {
     const executable = findExecutable(pipTool, options);
-    return executable ? { kind: 'pip-compile', executable } : { missing: `${pipTool} was not found in the environment's ${path.basename(binDir('x'))} folder or on PATH (install pip-tools, or set requirements.compile.tool to "auto")` };
+    return executable ? { kind: 'pip-compile', executable } : { missing: `${pipTool} was not found in the environment's ${isWindows ? 'Scripts' : 'bin'} folder or on PATH (install pip-tools, or set requirements.compile.tool to "auto")` };
   }
   if (choice === 'uv') {
     const executable = findExecutable('uv', options);
