@@ -2,6 +2,9 @@
 # Installs what the VS Code end-to-end test drives (idempotent, cached): Debian's Chromium, Node 24 (code-server
 # needs exactly 24), code-server 4.139.1 and playwright-core. Recipe: ../shared/notes/vscode-e2e.md.
 set -euo pipefail
+# Run from `npm test`, this script inherits the outer npm's npm_* variables; code-server's postinstall reads the
+# Node version from npm_config_user_agent (Node 20 there) and refuses to install. Each inner npm starts clean.
+for v in $(compgen -e | grep -i '^npm_'); do unset "$v"; done
 VERSION=4.139.1
 CACHE=${RLS_E2E_CACHE:-$HOME/.cache/rls-e2e/$VERSION}
 mkdir -p "$CACHE"
