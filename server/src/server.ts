@@ -21,6 +21,7 @@ import {
 } from 'vscode-languageserver/node.js';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { createEnvironmentService, describeEnvironment } from './environment/index.js';
+import { checkedSources } from './service/compiledDiagnostics.js';
 import { createLanguageService, SOURCE_ADD_HASHES, SOURCE_COMPILE, SOURCE_INSTALL, SOURCE_NORMALIZE, SOURCE_PIN_ALL, SOURCE_SORT, SOURCE_UPGRADE_ALL } from './service/index.js';
 import { SEMANTIC_TOKENS_LEGEND } from './service/semanticTokens.js';
 import { DEFAULT_SETTINGS, readSettings, type Settings } from './settings.js';
@@ -261,7 +262,8 @@ export function register(connection: Connection): void {
       const label = env ? describeEnvironment(env.snapshot) : 'no environment';
       if (label !== status.environment) sendStatus({ environment: label });
     }
-    dependencies.set(document.uri, new Set(graph.files.map((f) => f.path).concat(graph.edges.map((e) => e.target ?? ''))));
+    // A compiled file also depends on its sources (.in, pyproject.toml): a change there can make its pins stale.
+    dependencies.set(document.uri, new Set(graph.files.map((f) => f.path).concat(graph.edges.map((e) => e.target ?? ''), checkedSources(filePath, doc, readFile))));
     configureIndex(filePath, doc, graph);
     const fromCompile = compileProblems.get(filePath) ?? [];
     return [...service.diagnostics(filePath, doc, graph), ...fromCompile];
@@ -343,7 +345,7 @@ export function register(connection: Connection): void {
     // Included files that are not open change on disk too; ask the client to tell us (it watches better than we can).
     if (capabilities.workspace?.didChangeWatchedFiles?.dynamicRegistration) {
       void connection.client
-        .register(DidChangeWatchedFilesNotification.type, { watchers: [{ globPattern: '**/*.{txt,in}' }] })
+        .register(DidChangeWatchedFilesNotification.type, { watchers: [{ globPattern: '**/*.{txt,in}' }, { globPattern: '**/pyproject.toml' }] })
         .catch(() => undefined);
     }
     if (capabilities.workspace?.didChangeConfiguration?.dynamicRegistration) {

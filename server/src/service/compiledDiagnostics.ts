@@ -4,36 +4,63 @@
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { DiagnosticSeverity, type Diagnostic } from 'vscode-languageserver-types';
-import type { LogicalLine, ParsedDocument } from '../syntax/types.js';
-import { compiledHeader, readAnnotations, UNSAFE_PACKAGES } from '../workspace/annotations.js';
+import type { ParsedDocument, Range } from '../syntax/types.js';
+import { compiledHeader, readAnnotations, UNSAFE_PACKAGES, type CompiledFile, type ViaEntry } from '../workspace/annotations.js';
 import type { FileReader } from '../workspace/includes.js';
+import { baseFolders, resolveSourcePath, sourceFiles } from '../workspace/provenance.js';
+import { readPyproject } from '../workspace/pyproject.js';
+import { isPyproject, pyprojectAsks } from '../workspace/pyprojectSources.js';
 import { sourceDocuments } from '../workspace/sourceSpecifiers.js';
 import { SOURCE } from './convert.js';
 import { versionSatisfies } from './environmentDiagnostics.js';
 
 interface Asked {
   file: string;
-  line: LogicalLine;
+  range: Range;
+  /** The requirement as written there, for messages. */
+  text: string;
   name: string;
   specifier?: string;
 }
 
-/** Requirements of the `.in` and the files it includes with -r (not -c: constraints ask for nothing). */
-function askedFor(source: string, read: FileReader, env?: Record<string, string | undefined>): Map<string, Asked[]> | undefined {
+/**
+ * What a source asks for: a requirements file and the files it includes with -r (not -c: constraints ask
+ * for nothing), or the parts of a pyproject.toml the header's command compiled.
+ */
+function askedFor(source: string, compiled: CompiledFile, folder: string, read: FileReader, env?: Record<string, string | undefined>): Map<string, Asked[]> | undefined {
+  const out = new Map<string, Asked[]>();
+  const add = (key: string, a: Asked) => out.set(key, [...(out.get(key) ?? []), a]);
+  if (isPyproject(source)) {
+    const text = read(source);
+    if (text === undefined) return undefined;
+    for (const { dependency: d } of pyprojectAsks(readPyproject(text), compiled.command, source, folder)) {
+      // A marker may leave the requirement out of this environment's resolution: nothing to expect then.
+      if (d.name && d.written && d.range && !d.marker) add(d.name, { file: source, range: d.range, text: d.value, name: d.written, specifier: d.specifier });
+    }
+    return out;
+  }
   const files = sourceDocuments(source, read, env)?.filter((f) => f.kind === 'requirement');
   if (!files) return undefined;
-  const out = new Map<string, Asked[]>();
   for (const f of files) {
     for (const line of f.document.lines) {
       const r = line.project ? line.requirement : undefined;
-      // A marker may leave the requirement out of this environment's resolution: nothing to expect then.
       if (!r?.name || r.marker) continue;
-      const list = out.get(line.project!) ?? [];
-      list.push({ file: f.path, line, name: r.name.text, specifier: r.specifier?.text });
-      out.set(line.project!, list);
+      add(line.project!, { file: f.path, range: line.range, text: line.text.trim(), name: r.name.text, specifier: r.specifier?.text });
     }
   }
   return out;
+}
+
+/** The sources a compiled file is checked against: its `.in` files and the pyproject.toml it was compiled from. */
+export function checkedSources(filePath: string, doc: ParsedDocument, read: FileReader): string[] {
+  if (/\.in$/i.test(filePath)) return [];
+  return sourceFiles(filePath, compiledHeader(doc), read).filter((s) => /\.in$/i.test(s) || isPyproject(s));
+}
+
+/** A `# via` entry that says the source itself asked for the pin (not a constraint, override or build backend). */
+function namesSource(v: ViaEntry): v is Extract<ViaEntry, { kind: 'file' | 'project' }> {
+  if (v.kind === 'file') return v.option === '-r';
+  return v.kind === 'project' && !v.override && v.build?.part !== 'backend';
 }
 
 export function compiledDiagnostics(filePath: string, doc: ParsedDocument, source: string, read: FileReader, env?: Record<string, string | undefined>): Diagnostic[] {
@@ -42,11 +69,12 @@ export function compiledDiagnostics(filePath: string, doc: ParsedDocument, sourc
   if (!compiledHeader(doc).tool && !/#\s*via\b/.test(doc.text)) return [];
   const compiled = readAnnotations(doc);
   if (!compiled.tool && !compiled.annotated) return [];
-  const asked = askedFor(source, read, env);
+  const folders = baseFolders(filePath, compiled.command);
+  const asked = askedFor(source, compiled, folders[0], read, env);
   if (!asked) return [];
   const out: Diagnostic[] = [];
   const sourceName = path.basename(source);
-  const where = (a: Asked) => `${path.relative(path.dirname(filePath), a.file) || path.basename(a.file)}:${a.line.firstLine + 1}`;
+  const where = (a: Asked) => `${path.relative(path.dirname(filePath), a.file) || path.basename(a.file)}:${a.range.start.line + 1}`;
   const firstLine = doc.lines.find((l) => l.kind !== 'blank')?.range ?? { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
   for (const [name, list] of asked) {
     const pin = compiled.pins.get(name);
@@ -59,7 +87,7 @@ export function compiledDiagnostics(filePath: string, doc: ParsedDocument, sourc
         code: 'not-compiled',
         source: SOURCE,
         message: `${where(list[0])} asks for '${list[0].name}', which this file does not pin: recompile ${sourceName}.`,
-        relatedInformation: list.map((a) => ({ location: { uri: pathToFileURL(a.file).toString(), range: a.line.range }, message: `'${a.line.text.trim()}' here` })),
+        relatedInformation: list.map((a) => ({ location: { uri: pathToFileURL(a.file).toString(), range: a.range }, message: `'${a.text}' here` })),
       });
       continue;
     }
@@ -73,13 +101,13 @@ export function compiledDiagnostics(filePath: string, doc: ParsedDocument, sourc
         code: 'stale-pin',
         source: SOURCE,
         message: `${where(excluding)} asks for '${excluding.name}${excluding.specifier}', which ${pin.version} is outside: recompile ${sourceName}.`,
-        relatedInformation: [{ location: { uri: pathToFileURL(excluding.file).toString(), range: excluding.line.range }, message: `'${excluding.line.text.trim()}' here` }],
+        relatedInformation: [{ location: { uri: pathToFileURL(excluding.file).toString(), range: excluding.range }, message: `'${excluding.text}' here` }],
       });
     }
   }
   // Pins annotated as coming from the .in itself that it no longer names (only where the file says so).
   for (const pin of compiled.pins.values()) {
-    const fromSource = pin.via.some((v) => v.kind === 'file' && v.option === '-r' && path.resolve(path.dirname(filePath), v.path) === source);
+    const fromSource = pin.via.some((v) => namesSource(v) && resolveSourcePath(folders, v.path, read).file === source);
     if (!fromSource || asked.has(pin.normalized) || pin.via.some((v) => v.kind === 'package')) continue;
     out.push({
       range: pin.line.requirement?.name?.range ?? pin.line.range,

@@ -11,7 +11,7 @@ import { createCodeActions } from './actions.js';
 import { SOURCE_ADD_HASHES, SOURCE_PIN_ALL, SOURCE_UPGRADE_ALL } from './bulkActions.js';
 import { SOURCE_NORMALIZE, SOURCE_SORT } from './codeActions.js';
 import { codeLenses, SOURCE_COMPILE, SOURCE_INSTALL } from './commandActions.js';
-import { compiledDiagnostics } from './compiledDiagnostics.js';
+import { checkedSources, compiledDiagnostics } from './compiledDiagnostics.js';
 import { complete, resolveCompletion, type DirectoryLister, type IndexFacts } from './completion.js';
 import { computeDiagnostics } from './diagnostics.js';
 import { environmentDiagnostics, noEnvironment, type EnvironmentFacts } from './environmentDiagnostics.js';
@@ -89,8 +89,7 @@ export function createLanguageService(facts: LanguageServiceFacts): LanguageServ
       else if (env === null && doc.lines.some((l) => l.project)) out.push(noEnvironment());
       const index = facts.index?.();
       if (index) out.push(...indexDiagnostics(doc, index, { outdated: facts.outdated?.().diagnostics ?? true }));
-      const source = compiledSource(filePath, doc);
-      if (source) out.push(...compiledDiagnostics(filePath, doc, source, facts.readFile, facts.env));
+      for (const source of checkedSources(filePath, doc, facts.readFile)) out.push(...compiledDiagnostics(filePath, doc, source, facts.readFile, facts.env));
       return out;
     },
     documentSymbols,

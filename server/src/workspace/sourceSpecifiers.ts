@@ -1,10 +1,13 @@
 // The `.in` sources of a compiled file, read with everything they include, and what they allow for each package.
 
+import * as path from 'node:path';
 import { parse } from '../syntax/parse.js';
 import type { ParsedDocument } from '../syntax/types.js';
 import { compiledHeader } from './annotations.js';
 import { buildIncludeGraph, type FileReader } from './includes.js';
-import { sourceFiles } from './provenance.js';
+import { baseFolders, sourceFiles } from './provenance.js';
+import { readPyproject } from './pyproject.js';
+import { isPyproject, pyprojectAsks } from './pyprojectSources.js';
 
 export interface SourceDocument {
   path: string;
@@ -32,8 +35,20 @@ export function specifiersByName(docs: ParsedDocument[]): Map<string, string[]> 
   return out;
 }
 
-/** The specifiers of a compiled file's sources and everything they include; empty when it has no sources. */
+/** The specifiers of a compiled file's sources and everything they include (pyproject.toml's compiled parts too); empty when it has no sources. */
 export function sourceSpecifiers(filePath: string, doc: ParsedDocument, read: FileReader, env?: Record<string, string | undefined>): Map<string, string[]> {
-  const docs = sourceFiles(filePath, compiledHeader(doc), read).flatMap((source) => sourceDocuments(source, read, env) ?? []);
-  return specifiersByName(docs.map((d) => d.document));
+  const header = compiledHeader(doc);
+  const sources = sourceFiles(filePath, header, read);
+  const out = specifiersByName(sources.filter((s) => !isProjectFile(s)).flatMap((source) => sourceDocuments(source, read, env) ?? []).map((d) => d.document));
+  for (const source of sources.filter(isPyproject)) {
+    const text = read(source);
+    if (text === undefined) continue;
+    for (const { dependency: d } of pyprojectAsks(readPyproject(text), header.command, source, baseFolders(filePath, header.command)[0])) {
+      if (d.name && d.specifier) out.set(d.name, [...(out.get(d.name) ?? []), d.specifier]);
+    }
+  }
+  return out;
 }
+
+/** Project files are not requirements files: never parsed as one. */
+const isProjectFile = (file: string) => isPyproject(file) || /^setup\.(py|cfg)$/i.test(path.basename(file));
