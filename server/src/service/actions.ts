@@ -60,7 +60,8 @@ export function createCodeActions(facts: LanguageServiceFacts, compiledSource: (
       }
     }
     const outOfDate = diagnostics.filter((d) => d?.code === 'not-compiled' || d?.code === 'stale-pin');
-    if (outOfDate.length && wants('quickfix')) out.push(recompileFix(uri, outOfDate));
+    // Compiling runs from an .in only; a file compiled from pyproject.toml gets the diagnostics without the fix.
+    if (outOfDate.length && source && wants('quickfix')) out.push(recompileFix(uri, outOfDate));
     if (refactor) {
       const line = lineAt(doc, range.start.line, range.start.character);
       const name = line?.project;

@@ -44,7 +44,13 @@ const PROJECT = /^(?:(\S+)\s+)?\((.+)\)$/;
 
 /** Reads one entry (already trimmed); `range` is where it stands in the compiled file. */
 export function readViaEntry(text: string, range: Range): ViaEntry {
-  const option = /^(-r|-c|--override)\s+(.+)$/.exec(text);
+  // Most entries are package names: tried first, before the rarer forms.
+  const name = text.charCodeAt(text.length - 1) !== 41 /* ) */ ? NAME.exec(text) : null;
+  if (name) {
+    const end = { line: range.start.line, character: range.start.character + name[1].length };
+    return { kind: 'package', name: name[1], normalized: normalizeName(name[1]), text, range: { start: range.start, end } };
+  }
+  const option = text[0] === '-' ? /^(-r|-c|--override)\s+(.+)$/.exec(text) : null;
   if (option) {
     const opt = option[1] as ViaOption;
     const rest = option[2].trim();
@@ -59,11 +65,6 @@ export function readViaEntry(text: string, range: Range): ViaEntry {
   if (URL.test(text)) return { kind: 'url', url: text, text, range };
   const project = projectOf(text);
   if (project) return { kind: 'project', ...project, text, range };
-  const name = NAME.exec(text);
-  if (name) {
-    const end = { line: range.start.line, character: range.start.character + name[1].length };
-    return { kind: 'package', name: name[1], normalized: normalizeName(name[1]), text, range: { start: range.start, end } };
-  }
   return { kind: 'other', text, range };
 }
 
