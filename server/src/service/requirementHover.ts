@@ -72,7 +72,7 @@ export function requirementHover(r: RequirementNode, facts: RequirementFacts): s
       out.push(`**Why it is here**${label}\n` + chains.map((c) => `- ${formatChain(c, facts.folder, true)}`).join('\n') + more);
     } else if (prov.sources.length) {
       const src = prov.sourceOf(key);
-      if (src) out.push(`Asked for in ${formatSource(src, facts.folder, true)}.`);
+      if (src) out.push(`Asked for in ${formatSource(src, facts.folder, true).replace(/^\((.*)\)$/, '$1')}.`);
     }
     const deps = prov.dependenciesOf(key);
     if (deps.length) out.push(`**Pulls in** ${deps.map((d) => d.name).join(', ')}`);

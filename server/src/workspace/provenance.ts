@@ -7,7 +7,7 @@ import type { LogicalLine, ParsedDocument, Range } from '../syntax/types.js';
 import { readAnnotations, type AnnotatedPin, type CompileCommand, type CompiledFile } from './annotations.js';
 import { buildIncludeGraph, type FileReader } from './includes.js';
 import { readPyproject, type Pyproject } from './pyproject.js';
-import { isPyproject, placeInPyproject, placeInSetupFile } from './pyprojectSources.js';
+import { isProjectFile, isPyproject, placeInPyproject, placeInSetupFile } from './pyprojectSources.js';
 import type { SourceEntry, ViaEntry } from './viaSources.js';
 
 /** Where a source named in `# via` asks for a package. */
@@ -180,17 +180,13 @@ export function buildProvenance(filePath: string, doc: ParsedDocument, read: Fil
     });
   };
 
-  const sourceOf = (name: string): SourceLocation | undefined => {
-    for (const source of sources) {
-      const rel = path.relative(path.dirname(filePath), source) || source;
-      const entry: SourceEntry = isPyproject(source) || /^setup\.(py|cfg)$/i.test(path.basename(source))
-        ? { kind: 'project', path: source, text: rel, range: doc.lines[0]?.range ?? { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } } }
-        : { kind: 'file', option: '-r', path: source, text: `-r ${rel}`, range: doc.lines[0]?.range ?? { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } } };
-      const loc = locate(entry, name);
-      if (loc.range) return loc;
-    }
-    return undefined;
-  };
+  /** The header's sources, as the `# via` entries that would name them. */
+  const sourceEntries: SourceEntry[] = sources.map((source) => {
+    const text = path.relative(path.dirname(filePath), source) || source;
+    const range = { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
+    return isProjectFile(source) ? { kind: 'project', path: source, text, range } : { kind: 'file', option: '-r', path: source, text: `-r ${text}`, range };
+  });
+  const sourceOf = (name: string): SourceLocation | undefined => sourceEntries.map((entry) => locate(entry, name)).find((loc) => loc.range);
 
   return { origin: 'annotations', compiled, sources, chains, dependenciesOf: (name) => children.get(name) ?? [], locate, sourceOf };
 }

@@ -20,7 +20,9 @@ export interface ProjectPlace {
   range?: Range;
 }
 
-const isPyproject = (file: string) => path.basename(file).toLowerCase() === 'pyproject.toml';
+export const isPyproject = (file: string) => path.basename(file).toLowerCase() === 'pyproject.toml';
+/** Project files are not requirements files: never parsed as one. */
+export const isProjectFile = (file: string) => isPyproject(file) || /^setup\.(py|cfg)$/i.test(path.basename(file));
 
 /** The sections of a pyproject.toml a via entry points into, in the order to search them. */
 export function sectionsFor(py: Pyproject, entry: SourceEntry, command?: CompileCommand): ProjectAsk[][] {
@@ -114,4 +116,3 @@ export function pyprojectAsks(py: Pyproject, command: CompileCommand, source: st
   return out;
 }
 
-export { isPyproject };

@@ -1,13 +1,12 @@
 // The `.in` sources of a compiled file, read with everything they include, and what they allow for each package.
 
-import * as path from 'node:path';
 import { parse } from '../syntax/parse.js';
 import type { ParsedDocument } from '../syntax/types.js';
 import { compiledHeader } from './annotations.js';
 import { buildIncludeGraph, type FileReader } from './includes.js';
 import { baseFolders, sourceFiles } from './provenance.js';
 import { readPyproject } from './pyproject.js';
-import { isPyproject, pyprojectAsks } from './pyprojectSources.js';
+import { isProjectFile, isPyproject, pyprojectAsks } from './pyprojectSources.js';
 
 export interface SourceDocument {
   path: string;
@@ -49,6 +48,3 @@ export function sourceSpecifiers(filePath: string, doc: ParsedDocument, read: Fi
   }
   return out;
 }
-
-/** Project files are not requirements files: never parsed as one. */
-const isProjectFile = (file: string) => isPyproject(file) || /^setup\.(py|cfg)$/i.test(path.basename(file));
