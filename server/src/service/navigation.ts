@@ -86,12 +86,13 @@ export function references(filePath: string, doc: ParsedDocument, position: Posi
     for (const v of pin.via) if (v.kind === 'package' && v.normalized === at.name) out.push({ uri: uriOf(filePath), range: v.range });
   }
   // Every source that asks for it, as its annotation names them; the compiled file's sources when it has none.
-  const located = (own?.via ?? []).flatMap((v) => (v.kind === 'package' ? [] : [prov.locate(v, at.name)])).filter((l) => l.range);
-  const sourceLines = located.length ? located : [prov.sourceOf(at.name)].filter((l): l is SourceLocation => !!l?.range);
+  const located = (own?.via ?? []).flatMap((v) => (v.kind === 'package' ? [] : [prov.locate(v, at.name)]));
+  const fallback = located.some((l) => l.range) ? [] : [prov.sourceOf(at.name)];
   const seen = new Set<string>();
-  for (const l of sourceLines) {
-    const key = `${l.file}:${l.range!.start.line}:${l.range!.start.character}`;
-    if (!seen.has(key) && l.file) out.push({ uri: uriOf(l.file), range: l.range! });
+  for (const l of [...located, ...fallback]) {
+    if (!l?.file || !l.range) continue;
+    const key = `${l.file}:${l.range.start.line}:${l.range.start.character}`;
+    if (!seen.has(key)) out.push({ uri: uriOf(l.file), range: l.range });
     seen.add(key);
   }
   return out;

@@ -63,9 +63,12 @@ export function baseFolders(filePath: string, command?: Pick<CompileCommand, 'ou
   return ran && ran !== own ? [ran, own] : [own];
 }
 
-/** A path from the compiled file resolved against its base folders: the first that exists, else the first. */
+/**
+ * A path from the compiled file resolved against its base folders: the first that exists, else the first.
+ * An absolute path from another machine (`-r /builds/app/requirements.in`) is also looked for by its name.
+ */
 export function resolveSourcePath(folders: string[], p: string, read: FileReader): { file: string; exists: boolean } {
-  const candidates = path.isAbsolute(p) ? [p] : folders.map((f) => path.resolve(f, p));
+  const candidates = path.isAbsolute(p) ? [p, ...folders.map((f) => path.join(f, path.basename(p)))] : folders.map((f) => path.resolve(f, p));
   const hit = candidates.find((c) => read(c) !== undefined);
   return hit ? { file: hit, exists: true } : { file: candidates[0], exists: false };
 }
