@@ -220,7 +220,7 @@ describe('Neovim plugin (client/neovim) in headless Neovim', () => {
   test('hover on a pip-compile pin shows why it is there', () => {
     const hover = seen('provenance').provenance;
     assert.ok(typeof hover === 'object' && typeof hover.value === 'string', `got ${JSON.stringify(hover)}`);
-    assert.match(hover.value, /asgiref 3\.8\.1 ← django 5\.0\.6 ← requirements\.in:1/);
+    assert.match(hover.value, /asgiref 3\.8\.1 ← django 5\.0\.6 ← \[requirements\.in:1\]\(file:\/\/\/.*requirements\.in#L1\)/);
   });
 
   test("a code action applies: '=' becomes '=='", () => {
