@@ -218,3 +218,9 @@ test('an absolute path written on another machine is found by its name beside th
   assert.deepEqual(prov.chains('anyio').map((c) => formatChain(c, '/p')), ['anyio 4.3.0 ← requirements.in:1']);
   assert.deepEqual(prov.chains('idna').map((c) => formatChain(c, '/p')), ['idna 3.6 ← /builds/app/gone.in (not found)']);
 });
+
+test('a URL source is shown without its credentials', () => {
+  const txt = '#    pip-compile requirements.in\nanyio==4.3.0\n    # via -c https://user:secret@example.com/c.txt\n';
+  const prov = buildProvenance('/p/requirements.txt', parse(txt), () => undefined);
+  assert.deepEqual(prov.chains('anyio').map((c) => formatChain(c, '/p', true)), ['anyio 4.3.0 ← -c [https://example.com/c.txt](https://example.com/c.txt)']);
+});
