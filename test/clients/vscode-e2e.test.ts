@@ -1,5 +1,6 @@
 // The extension in a real VS Code (code-server, from npm) driven by Debian's Chromium through playwright-core:
-// what a user sees — the problem in the Problems panel, an option in the suggest widget, a hover.
+// what a user sees — the problem in the Problems panel, an option in the suggest widget, a hover — and the
+// README's pictures of it (test-output/vscode-problems.png, vscode-hover.png).
 // Needs scripts/e2e-vscode/install.sh (run by .ci/run); without it the test fails and says how to install.
 
 import { test } from 'node:test';
@@ -88,11 +89,14 @@ test('VS Code (code-server): Problems panel, completion and hover from the packa
       'update.mode': 'none',
       'security.workspace.trust.enabled': false,
       'requirements.diagnostics.environment': false,
+      // The pictures show the editor and the extension, not the chat panel.
+      'workbench.secondarySideBar.defaultVisibility': 'hidden',
+      'chat.disableAIFeatures': true,
       // No index is reachable in the namespace; point at loopback so nothing even tries the outside.
       'requirements.indexUrl': 'http://127.0.0.1:9/simple',
     }),
   );
-  fs.writeFileSync(path.join(workspace, 'requirements.txt'), 'foo==\n-r base.txt\n');
+  fs.writeFileSync(path.join(workspace, 'requirements.txt'), 'foo==\n-r base.txt\ndjango=5.0\nnumpy ; python_versoin < "3.12"\n');
   fs.writeFileSync(path.join(workspace, 'base.txt'), 'six\n');
   // For the compile code lens: an .in file, wheels built here, and a venv with pip for the built-in resolver.
   fs.writeFileSync(path.join(workspace, 'requirements-dev.in'), '--no-index\n--find-links wheels\nalpha\n');
@@ -137,6 +141,9 @@ test('VS Code (code-server): Problems panel, completion and hover from the packa
     await problems.waitFor({ timeout: 30_000 });
     await page.waitForFunction(() => document.querySelector('.markers-panel')?.textContent?.includes("needs a version after '=='"), undefined, { timeout: 30_000 });
     assert.match((await problems.textContent()) ?? '', /'foo==' needs a version after '=='/);
+    // The README's pictures (scripts/refresh-docs-images.sh copies them into docs/images).
+    fs.mkdirSync(OUTPUT, { recursive: true });
+    await page.screenshot({ path: path.join(OUTPUT, 'vscode-problems.png') });
 
     // Completion: on a new line, `reque` offers the package requests (from the popularity table: no network
     // here), and `--ind` offers --index-url.
@@ -162,6 +169,7 @@ test('VS Code (code-server): Problems panel, completion and hover from the packa
     await page.waitForFunction(() => [...document.querySelectorAll('.monaco-hover')].some((h) => h.textContent?.includes('requirements file')), undefined, { timeout: 30_000 });
     const hovers = await page.locator('.monaco-hover').allTextContents();
     assert.ok(hovers.some((h: string) => /--requirement.*requirements file/.test(h)), hovers.join(' | '));
+    await page.screenshot({ path: path.join(OUTPUT, 'vscode-hover.png') });
     // The status bar shows the index state the server reports (nothing listens on the loopback index here).
     await page.waitForFunction(() => document.querySelector('.statusbar')?.textContent?.includes('index offline'), undefined, { timeout: 30_000 });
     // The index in use is the one the settings name (loopback here), never the default PyPI.
