@@ -37,7 +37,7 @@ async function freePort(): Promise<number> {
 const INSIDE = process.env.RLS_E2E_NETNS === '1';
 
 // Packaging happens in this file only: two test files packaging at once wrote the same .vsix and broke it.
-test('npm run package builds a .vsix under 1 MB with the bundled server, its data and the grammar, and no node_modules', { skip: INSIDE }, () => {
+test('npm run package builds a .vsix under 1 MB with the bundled server, its data, the grammar, a README with pictures and an icon, and no node_modules', { skip: INSIDE }, () => {
   execFileSync('npm', ['run', 'package', '--silent'], { cwd: path.join(REPO, 'client/vscode'), stdio: 'pipe' });
   const vsix = path.join(REPO, 'client/vscode/requirements-language-server.vsix');
   assert.ok(fs.statSync(vsix).size < 1024 * 1024, `${fs.statSync(vsix).size} bytes`);
@@ -46,6 +46,18 @@ test('npm run package builds a .vsix under 1 MB with the bundled server, its dat
     assert.ok(listing.includes(f), `${f} missing from the .vsix:\n${listing}`);
   }
   assert.ok(!listing.includes('node_modules'), 'no runtime node_modules');
+  // What the marketplace and Open VSX show: a README with its pictures, an icon, categories, keywords, a license.
+  for (const f of ['extension/readme.md', 'extension/images/icon.png', 'extension/dist/images/vscode-problems.png', 'extension/dist/images/vscode-hover.png', 'extension/LICENSE.txt']) {
+    assert.ok(listing.includes(f), `${f} missing from the .vsix:\n${listing}`);
+  }
+  const manifest = JSON.parse(fs.readFileSync(path.join(REPO, 'client/vscode/package.json'), 'utf8'));
+  assert.equal(manifest.icon, 'images/icon.png');
+  assert.equal(manifest.license, 'MIT');
+  assert.ok(manifest.categories.includes('Programming Languages') && manifest.keywords.includes('requirements.txt'));
+  // No made-up repository address: either a real one or none.
+  assert.doesNotMatch(JSON.stringify(manifest.repository ?? ''), /example\.(invalid|com)/);
+  const readme = fs.readFileSync(path.join(REPO, 'client/vscode/README.md'), 'utf8');
+  for (const image of readme.matchAll(/!\[[^\]]*\]\(([^)]+)\)/g)) assert.ok(listing.includes(`extension/${image[1]}`), `README picture ${image[1]} is not in the .vsix`);
 });
 
 test('VS Code end-to-end runs inside its own network namespace (loopback only)', { skip: INSIDE, timeout: 300_000 }, () => {
