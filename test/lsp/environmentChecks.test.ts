@@ -120,3 +120,26 @@ test('an extra whose Requires-Dist is not installed, and -e folders pip has not 
     await client.stop();
   }
 });
+
+test('"Admit the installed" changes only the clause that excludes it', async () => {
+  const project = path.join(dir, 'admit');
+  const venv = makeVenv(path.join(project, '.venv'));
+  pipInstall(venv, wheels, ['requests==2.32.3', '--no-deps'], home);
+  const { client } = await TestClient.start({ initializationOptions: envOn, env: testEnv() });
+  try {
+    const uri = client.open(path.join(project, 'requirements.txt'), 'requests>=2.33,<3\n');
+    const diags = await client.waitForDiagnostics(uri, (d) => d.some((x) => x.code === 'version-mismatch'));
+    const mismatch = diags.find((d) => d.code === 'version-mismatch')!;
+    const actions: { title: string; edit?: { changes: Record<string, { newText: string }[]> } }[] = await client.request('textDocument/codeAction', {
+      textDocument: { uri },
+      range: mismatch.range,
+      context: { diagnostics: [mismatch], only: ['quickfix'] },
+    });
+    const admit = actions.find((a) => a.title.startsWith('Admit the installed'));
+    assert.ok(admit, actions.map((a) => a.title).join('\n'));
+    assert.equal(admit.title, 'Admit the installed 2.32.3 (>=2.32.3,<3)');
+    assert.deepEqual(admit.edit!.changes[uri].map((e) => e.newText), ['>=2.32.3,<3']);
+  } finally {
+    await client.stop();
+  }
+});
