@@ -143,3 +143,24 @@ test('"Admit the installed" changes only the clause that excludes it', async () 
     await client.stop();
   }
 });
+
+test('offline completion from the venv: the installed version after ==, its Provides-Extra after [', async () => {
+  const project = path.join(dir, 'offline');
+  const venv = makeVenv(path.join(project, '.venv'));
+  pipInstall(venv, wheels, ['requests==2.32.3', 'worker==5.3', '--no-deps'], home);
+  // No index at all (PIP_NO_INDEX): the environment is the only source.
+  const { client } = await TestClient.start({ initializationOptions: envOn, env: testEnv() });
+  try {
+    const uri = client.open(path.join(project, 'requirements.txt'), 'Requests==\nrequests[\nworker[cache,\n');
+    await client.waitForDiagnostics(uri);
+    const versions = await client.request('textDocument/completion', { textDocument: { uri }, position: { line: 0, character: 10 } });
+    assert.deepEqual(versions.items.map((i: { label: string; detail?: string }) => [i.label, i.detail]), [['2.32.3', 'installed']]);
+    assert.equal(versions.isIncomplete, true, 'asked again when the index may answer');
+    const extras = await client.request('textDocument/completion', { textDocument: { uri }, position: { line: 1, character: 9 } });
+    assert.deepEqual(extras.items.map((i: { label: string }) => i.label), ['socks']);
+    const more = await client.request('textDocument/completion', { textDocument: { uri }, position: { line: 2, character: 13 } });
+    assert.deepEqual(more.items.map((i: { label: string }) => i.label), [], 'cache is already there');
+  } finally {
+    await client.stop();
+  }
+});

@@ -127,7 +127,8 @@ export function createLanguageService(facts: LanguageServiceFacts): LanguageServ
       const index = facts.index?.();
       const python = index ? facts.environment?.(filePath)?.pythonVersion : undefined;
       const withPython = index && python ? { ...index, searchNames: index.searchNames, project: index.project, pythonVersion: python, pythonAllows: (spec: string) => pythonAllows(python, spec) } : index;
-      return complete(doc, position, { index: withPython, listDirectory: facts.listDirectory, folder: path.dirname(filePath) });
+      const env = facts.environment?.(filePath);
+      return complete(doc, position, { index: withPython, listDirectory: facts.listDirectory, folder: path.dirname(filePath), installed: env ? env.installed : undefined });
     },
     resolveCompletion: (item) => resolveCompletion(item, facts.index?.()),
     definition: (filePath, doc, position) => definition(filePath, doc, position, facts.readFile),
