@@ -80,6 +80,10 @@ test('--index-url file:///…/simple/: versions from index.html and from a folde
     const resolved = await client.request('codeAction/resolve', action);
     const inserted = JSON.stringify(resolved.edit?.changes?.[uri] ?? []);
     assert.ok(inserted.includes(`--hash=sha256:${sha(path.join(simple, 'Beta', 'beta-2.0-py3-none-any.whl'))}`), inserted);
+    // The hover links the project's page on this index, not pypi.org.
+    const hover = await client.request('textDocument/hover', { textDocument: { uri }, position: { line: 1, character: 1 } });
+    assert.ok(hover.contents.value.includes(`(${pathToFileURL(simple).toString()}/alpha/)`), hover.contents.value);
+    assert.doesNotMatch(hover.contents.value, /pypi\.org/);
     assert.ok(!client.logs.some((l) => /Invalid URL protocol|cannot be reached/.test(l)), client.logs.join('\n'));
     assert.ok(!client.notifications.some((n) => n.method === 'window/showMessage'), JSON.stringify(client.notifications));
   } finally {

@@ -80,6 +80,21 @@ function localFindLinks(findLinks: string[] | undefined): string[] {
   return out;
 }
 
+/** pypi.org's project page for PyPI; the index's own project page (credentials removed) for any other. */
+export function projectPage(config: IndexConfig, name: string): string | undefined {
+  if (config.noIndex) return undefined;
+  const base = config.indexUrl.replace(/\/+$/, '');
+  if (/^https?:\/\/pypi\.org\/simple$/i.test(base)) return `https://pypi.org/project/${name}/`;
+  try {
+    const url = new URL(`${base}/${name}/`);
+    url.username = '';
+    url.password = '';
+    return url.toString();
+  } catch {
+    return undefined;
+  }
+}
+
 function jsonApiUrl(indexUrl: string, name: string): string | undefined {
   // PyPI-style servers serve `/pypi/<name>/json` beside `/simple/`.
   const m = /^(.*?)\/simple\/?$/.exec(indexUrl);
@@ -280,6 +295,7 @@ export function createPackageIndex(options: PackageIndexOptions): PackageIndex {
       for (const l of listeners) l([]);
     },
     suggest: (name) => names.suggest(name),
+    projectPage: (raw) => projectPage(config, normalizeName(raw)),
     configure(next) {
       const same =
         next.indexUrl === config.indexUrl &&

@@ -36,6 +36,8 @@ export interface IndexFacts {
   peek?(name: string): ProjectFact | undefined;
   /** Whether the index lists the project; undefined while its project list is not loaded. */
   knows?(name: string): boolean | undefined;
+  /** A page about the project on the index in use (pypi.org/project/x for PyPI); undefined with no index. */
+  projectPage?(name: string): string | undefined;
   /** The closest known name, for "did you mean". */
   suggest?(name: string): string | undefined;
   /** The environment's Python version for Requires-Python checks, when known. */

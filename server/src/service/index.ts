@@ -109,7 +109,8 @@ export function createLanguageService(facts: LanguageServiceFacts): LanguageServ
         requirement: (name) => {
           const env = facts.environment?.(filePath);
           const installed = name && env ? env.installed(name) : undefined;
-          return { project: name ? facts.index?.()?.project(name) : undefined, installed, environment: env ? env.describe : undefined };
+          const index = facts.index?.();
+          return { project: name ? index?.project(name) : undefined, installed, environment: env ? env.describe : undefined, projectPage: name ? index?.projectPage?.(name) : undefined };
         },
       });
       // The first line also says which environment the file is checked against.
