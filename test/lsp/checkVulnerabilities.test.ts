@@ -9,14 +9,16 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
-import Ajv from 'ajv-draft-04';
 import { indexedEnv, testEnv } from './client.ts';
 import { ADVISORIES } from '../fixtures/advisories.ts';
 import { startIndexServer, VULNERABLE_PROJECTS, type IndexServer } from '../fixtures/indexServer.ts';
 import { startOsvStandIn, type OsvStandIn } from '../fixtures/osvServer.ts';
 
 const BIN = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../server/bin/requirements-language-server.cjs');
-const SARIF_SCHEMA = JSON.parse(fs.readFileSync(createRequire(import.meta.url).resolve('@microsoft/jest-sarif/lib/schemas/sarif-2.1.0-rtm.5.json'), 'utf8'));
+const require = createRequire(import.meta.url);
+// A CommonJS package whose default export is the class.
+const Ajv: typeof import('ajv-draft-04').default = require('ajv-draft-04').default;
+const SARIF_SCHEMA = JSON.parse(fs.readFileSync(require.resolve('@microsoft/jest-sarif/lib/schemas/sarif-2.1.0-rtm.5.json'), 'utf8'));
 
 let server: IndexServer;
 let osv: OsvStandIn;

@@ -214,3 +214,16 @@ test('an entry older than six hours is used while it is refreshed; the refresh r
     await server.stop();
   }
 });
+
+test('settings: every key has a default, and values of the wrong kind fall back to it', async () => {
+  const { readSettings } = await import('../../server/src/settings.ts');
+  assert.deepEqual(readSettings(null).vulnerabilities, { source: 'pypi', osvUrl: 'https://api.osv.dev', ignore: [], severity: 'warning' });
+  assert.deepEqual(readSettings({ vulnerabilities: { source: 'osv', osvUrl: 'http://127.0.0.1:9/osv/', ignore: ['PYSEC-2023-74', 3, ''], severity: 'loud' } }).vulnerabilities, {
+    source: 'osv',
+    osvUrl: 'http://127.0.0.1:9/osv',
+    ignore: ['PYSEC-2023-74'],
+    severity: 'warning',
+  });
+  assert.equal(readSettings({ vulnerabilities: { source: 'nvd', osvUrl: 'ftp://x' } }).vulnerabilities.source, 'pypi');
+  assert.equal(readSettings({ vulnerabilities: { osvUrl: 'ftp://x' } }).vulnerabilities.osvUrl, 'https://api.osv.dev');
+});

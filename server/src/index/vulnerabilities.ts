@@ -125,6 +125,8 @@ async function bounded<T>(items: T[], limit: number, work: (item: T) => Promise<
 interface Entry {
   advisories: Advisory[];
   at: number;
+  /** The advisories without the withdrawn ones, computed on first use. */
+  active?: Advisory[];
 }
 
 export function createVulnerabilityClient(options: VulnerabilityClientOptions): VulnerabilityClient {
@@ -304,7 +306,7 @@ export function createVulnerabilityClient(options: VulnerabilityClientOptions): 
       if (!hit || Date.now() - hit.at > ttl) {
         if (request(name, version, target)) void schedule();
       }
-      return hit?.advisories.filter((a) => !a.withdrawn);
+      return hit ? (hit.active ??= hit.advisories.filter((a) => !a.withdrawn)) : undefined;
     },
     async ensure(pairs, target) {
       for (const p of pairs) {

@@ -103,14 +103,30 @@ function fixWords(n: number): string {
   return n === 1 ? 'fixes it' : n === 2 ? 'fixes both' : 'fixes all of them';
 }
 
+// Per parsed document (one per version): its requirement lines with their exact pins, so that a re-check on every
+// keystroke or every arrival of advisories only looks them up.
+const pinsOf = new WeakMap<ParsedDocument, { line: LogicalLine; project: string; pin?: string }[]>();
+
+function requirementLines(doc: ParsedDocument) {
+  let found = pinsOf.get(doc);
+  if (!found) {
+    found = [];
+    for (const line of doc.lines) if (line.project) found.push({ line, project: line.project, pin: checkedVersion(line)?.version });
+    pinsOf.set(doc, found);
+  }
+  return found;
+}
+
 /** The `vulnerable` diagnostics of a file. */
 export function vulnerabilityDiagnostics(uri: string, doc: ParsedDocument, facts: VulnerabilityFacts): Diagnostic[] {
   const out: Diagnostic[] = [];
-  for (const line of doc.lines) {
-    if (!line.project) continue;
+  for (const { line, project, pin } of requirementLines(doc)) {
+    const version = pin ?? facts.installed?.(project);
+    const known = version ? facts.advisories(project, version) : undefined;
+    if (!known?.length) continue;
     const checked = checkedVersion(line, facts.installed);
     if (!checked) continue;
-    const advisories = activeAdvisories(facts.advisories(line.project, checked.version), facts.ignore);
+    const advisories = activeAdvisories(known, facts.ignore);
     if (!advisories.length) continue;
     const r = checked.requirement;
     const name = r.name!.text;
@@ -134,7 +150,7 @@ export function vulnerabilityDiagnostics(uri: string, doc: ParsedDocument, facts
       message: `${what} has ${n === 1 ? 'a known vulnerability' : `${n} known vulnerabilities`} (${ids}${summary})${fix}.`,
       ...(link ? { codeDescription: { href: link } } : {}),
       relatedInformation: related,
-      data: { name: line.project, version: checked.version, installed: checked.installed, ids: advisories.map((a) => a.id), fixedBy } satisfies VulnerableData,
+      data: { name: project, version: checked.version, installed: checked.installed, ids: advisories.map((a) => a.id), fixedBy } satisfies VulnerableData,
     });
   }
   return out;
