@@ -55,7 +55,7 @@ for (const [lead, minor] of [
   vim.cmd('qa!')
 end })\n`,
       );
-      const env = { ...testEnv(), HOME: dir, XDG_CONFIG_HOME: path.join(dir, 'config'), XDG_DATA_HOME: path.join(dir, 'data'), XDG_STATE_HOME: path.join(dir, 'state'), PATH: `${path.join(dir, 'bin')}${path.delimiter}${process.env.PATH}` };
+      const env: NodeJS.ProcessEnv = { ...testEnv(), HOME: dir, XDG_CONFIG_HOME: path.join(dir, 'config'), XDG_DATA_HOME: path.join(dir, 'data'), XDG_STATE_HOME: path.join(dir, 'state'), PATH: `${path.join(dir, 'bin')}${path.delimiter}${process.env.PATH}` };
       for (const name of ['VIRTUAL_ENV', 'NVIM', 'NVIM_LISTEN_ADDRESS', 'VIMINIT', 'MYVIMRC']) delete env[name];
       const run = spawnSync(NVIM, ['--headless', '-u', path.join(dir, 'init.lua'), 'requirements.txt'], { cwd: dir, env, encoding: 'utf8', timeout: 40_000, killSignal: 'SIGKILL' });
       assert.ok(fs.existsSync(result), `Neovim wrote nothing: exit ${run.status ?? run.signal}; ${run.stdout} ${run.stderr}`);

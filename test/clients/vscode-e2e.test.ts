@@ -60,7 +60,7 @@ test('npm run package builds a .vsix under 1 MB with the bundled server, its dat
   for (const image of readme.matchAll(/!\[[^\]]*\]\(([^)]+)\)/g)) assert.ok(listing.includes(`extension/${image[1]}`), `README picture ${image[1]} is not in the .vsix`);
 });
 
-test('VS Code end-to-end runs inside its own network namespace (loopback only)', { skip: INSIDE, timeout: 300_000 }, () => {
+test('VS Code end-to-end runs inside its own network namespace (loopback only)', { skip: INSIDE, timeout: 460_000 }, () => {
   assert.ok(fs.existsSync(CODE_SERVER), `code-server is not installed at ${CODE_SERVER}: run scripts/e2e-vscode/install.sh`);
   const file = fileURLToPath(import.meta.url);
   const inner = `ip link set lo up && exec "${process.execPath}" --import tsx --test "${file}"`;
@@ -77,7 +77,7 @@ test('VS Code end-to-end runs inside its own network namespace (loopback only)',
   assert.match(output, /^# fail 0$/m, output);
 });
 
-test('VS Code (code-server): Problems panel, completion and hover from the packaged extension', { skip: !INSIDE, timeout: 240_000 }, async () => {
+test('VS Code (code-server): Problems panel, completion and hover from the packaged extension', { skip: !INSIDE, timeout: 400_000 }, async () => {
   assert.ok(fs.existsSync(CODE_SERVER), `code-server is not installed at ${CODE_SERVER}: run scripts/e2e-vscode/install.sh`);
   const require = createRequire(path.join(CACHE, 'playwright/package.json'));
   // playwright-core lives in the e2e cache (installed by the script), not in the repository's dependencies.

@@ -211,3 +211,24 @@ test('npm pack of server/ installs with no registry (everything is bundled) and 
     fs.rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('the repository root packs with the built server, as pre-commit’s node hook installs it (npm pack, npm install -g)', () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rls-hook-'));
+  try {
+    const env = { ...process.env, npm_config_update_notifier: 'false', npm_config_cache: path.join(dir, 'npm-cache') };
+    // pre-commit runs `npm install` first, whose `prepare` builds; the suite has built already, so scripts are skipped here.
+    const tarball = execFileSync('npm', ['pack', '--silent', '--ignore-scripts', '--pack-destination', dir], { cwd: path.resolve(path.dirname(BIN), '../..'), env, encoding: 'utf8' }).trim().split('\n').pop()!;
+    execFileSync('npm', ['install', '-g', '--offline', '--no-audit', '--no-fund', '--prefix', path.join(dir, 'prefix'), path.join(dir, tarball)], { cwd: dir, env, stdio: 'pipe' });
+    // The hook's entry with the file names pre-commit passes.
+    fs.writeFileSync(path.join(dir, 'requirements.txt'), 'foo==\n');
+    fs.writeFileSync(path.join(dir, 'dev-requirements.txt'), 'bar\n');
+    const r = spawnSync(path.join(dir, 'prefix/bin/requirements-language-server'), ['check', 'requirements.txt', 'dev-requirements.txt'], { cwd: dir, encoding: 'utf8' });
+    assert.equal(r.status, 1, r.stderr);
+    assert.equal(r.stdout, "requirements.txt:1:4: error missing-version 'foo==' needs a version after '=='\n");
+    const hooks = fs.readFileSync(path.resolve(path.dirname(BIN), '../../.pre-commit-hooks.yaml'), 'utf8');
+    assert.match(hooks, /entry: requirements-language-server check\n/);
+    assert.match(hooks, /language: node\n/);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
