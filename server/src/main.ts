@@ -2,7 +2,7 @@
 // (each subcommand answers its own --help).
 
 import { createConnection, ProposedFeatures, StreamMessageReader, StreamMessageWriter } from 'vscode-languageserver/node.js';
-import { checkFiles, exitCode, formatJson, formatText } from './cli/check.js';
+import { checkFiles, exitCode, formatJson, formatText, sortResults } from './cli/check.js';
 import { filesToCheck } from './cli/find.js';
 import { CHECK_HELP, COMPILE_HELP, MAIN_HELP } from './cli/help.js';
 import { register, SERVER_NAME, SERVER_VERSION } from './server.js';
@@ -49,9 +49,10 @@ function check(args: string[]): void {
   void import('./cli/vulnerabilities.js')
     .then(({ addVulnerabilities }) => addVulnerabilities(results, { ...vulnerabilities, env: process.env, warn: (m) => process.stderr.write(`${m}\n`) }))
     .then(async () => {
-      const sarif = format === 'sarif' ? (await import('./cli/sarif.js')).formatSarif(results, { name: SERVER_NAME, version: SERVER_VERSION }) : undefined;
-      process.stdout.write(sarif ?? (format === 'json' ? formatJson(results) : formatText(results)));
-      process.exitCode = exitCode(results, failOn);
+      const sorted = sortResults(results); // vulnerabilities were added after the first sort
+      const sarif = format === 'sarif' ? (await import('./cli/sarif.js')).formatSarif(sorted, { name: SERVER_NAME, version: SERVER_VERSION }) : undefined;
+      process.stdout.write(sarif ?? (format === 'json' ? formatJson(sorted) : formatText(sorted)));
+      process.exitCode = exitCode(sorted, failOn);
     });
 }
 
