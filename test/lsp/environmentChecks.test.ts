@@ -115,6 +115,8 @@ test('an extra whose Requires-Dist is not installed, and -e folders pip has not 
     const extra = diags.find((d) => d.code === 'extra-requirement-unmet')!;
     assert.equal(extra.message, `The extra 'socks' of requests requires PySocks!=1.5.7,>=1.5.6, which is not installed in .venv (Python ${extra.message.match(/Python ([\d.]+)/)![1]}).`);
     assert.deepEqual([extra.range.start.character, extra.range.end.character], [9, 14], 'on the extra');
+    const fixes: { title: string; command?: { arguments: unknown[] } }[] = await client.request('textDocument/codeAction', { textDocument: { uri }, range: extra.range, context: { diagnostics: [extra], only: ['quickfix'] } });
+    assert.deepEqual(fixes.map((f) => f.command?.arguments), [[uri, ['requests[socks]>=2.31']]]);
     assert.match(diags.find((d) => d.range.start.line === 3)!.message, /^The editable project '\.\/other' is not installed in \.venv/);
     assert.match(diags.find((d) => d.range.start.line === 4)!.message, /^The editable project '\.' is not installed in \.venv/);
     assert.match(diags.find((d) => d.range.start.line === 5)!.message, /^The local project '\.\/local' is not installed/);
