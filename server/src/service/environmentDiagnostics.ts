@@ -279,7 +279,9 @@ function unmetDiagnostic(r: RequirementNode, u: Unmet, env: EnvironmentFacts): D
 function localProjectProblem(r: RequirementNode, env: EnvironmentFacts, options: EnvironmentCheckOptions): Diagnostic | undefined {
   if (!r.path || !options.folder || !env.installedFrom || r.path.text.includes('${')) return undefined;
   const target = path.resolve(options.folder, r.path.text.replace(/^~(?=$|[/\\])/, process.env.HOME ?? '~'));
+  // A path that is not there, or not a project, has its own error; "not installed" would only add noise.
   if (options.exists && !options.exists(target)) return undefined;
+  if (options.exists && !/\.(whl|zip|tar\.gz|tgz|tar\.bz2|tar\.xz|tar)$/i.test(target) && !options.exists(path.join(target, 'pyproject.toml')) && !options.exists(path.join(target, 'setup.py'))) return undefined;
   if (env.installedFrom(target)) return undefined;
   return {
     range: r.path.range,
