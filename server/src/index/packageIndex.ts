@@ -16,6 +16,9 @@ import { compactList, fetchList, LIST_MAX_AGE_MS, loadList, saveList } from './p
 import { factsFromMetadata, metadataFile, parseJsonApi, parseProjectHtml, parseProjectJson, projectFact, type ProjectPage } from './simpleApi.js';
 import { parseMetadata } from '../shared/coreMetadata.js';
 
+// Loaded with this bundle (undici), on first use.
+export { createVulnerabilityClient } from './vulnerabilities.js';
+
 export const SIMPLE_ACCEPT = 'application/vnd.pypi.simple.v1+json, application/vnd.pypi.simple.v1+html;q=0.2, text/html;q=0.1';
 
 export interface IndexLogger {

@@ -3,6 +3,7 @@
 import * as path from 'node:path';
 import type { CodeAction, CodeActionContext, CodeLens, CompletionItem, CompletionList, Diagnostic, DocumentLink, DocumentSymbol, FoldingRange, Hover, InlayHint, Location, Position, Range, SemanticTokens } from 'vscode-languageserver-types';
 import { parse } from '../syntax/parse.js';
+import { lineAt } from '../syntax/query.js';
 import type { ParsedDocument } from '../syntax/types.js';
 import { compiledHeader } from '../workspace/annotations.js';
 import { buildIncludeGraph, type FileReader, type IncludeGraph, type ParseCache } from '../workspace/includes.js';
@@ -20,11 +21,13 @@ import { hover } from './hover.js';
 import { indexDiagnostics, outdatedHints } from './indexDiagnostics.js';
 import { documentLinks } from './links.js';
 import { definition, references, resolvedVersionHints } from './navigation.js';
-import { pythonAllows, uriToFilePath } from './paths.js';
+import { fileUri, pythonAllows, uriToFilePath } from './paths.js';
 import { semanticTokens } from './semanticTokens.js';
 import { documentSymbols } from './symbols.js';
+import { SOURCE_FIX_VULNERABILITIES } from './vulnerabilityActions.js';
+import { activeAdvisories, checkedVersion, vulnerabilityDiagnostics, vulnerabilityFactsOf, vulnerabilityHoverSection, type VulnerabilityFacts } from './vulnerabilities.js';
 
-export { SOURCE_NORMALIZE, SOURCE_SORT, SOURCE_PIN_ALL, SOURCE_UPGRADE_ALL, SOURCE_ADD_HASHES, SOURCE_COMPILE, SOURCE_INSTALL };
+export { SOURCE_NORMALIZE, SOURCE_SORT, SOURCE_PIN_ALL, SOURCE_UPGRADE_ALL, SOURCE_ADD_HASHES, SOURCE_COMPILE, SOURCE_INSTALL, SOURCE_FIX_VULNERABILITIES };
 
 export interface LanguageServiceFacts {
   /** Reads -r/-c targets: open documents first, then disk. */
@@ -43,6 +46,8 @@ export interface LanguageServiceFacts {
   environmentSummary?: (filePath: string) => string | undefined;
   /** What the package index knows right now (names, versions, extras); absent until it is wired. */
   index?: () => IndexFacts | undefined;
+  /** Known advisories for this file's releases (its index's JSON API or OSV); undefined when the check is off. */
+  vulnerabilities?: (filePath: string, doc: ParsedDocument) => Omit<VulnerabilityFacts, 'installed'> | undefined;
 }
 
 export interface LanguageService {
@@ -79,6 +84,14 @@ export function createLanguageService(facts: LanguageServiceFacts): LanguageServ
     if (parseCache.size > 2000) parseCache.clear();
     return buildIncludeGraph(filePath, doc, facts.readFile, facts.env, parseCache);
   };
+  /** The advisories of the requirement under the cursor, as a hover section. */
+  const vulnerabilitySection = (filePath: string, doc: ParsedDocument, position: Position): string | undefined => {
+    const line = lineAt(doc, position.line, position.character);
+    const vulnerabilities = line?.project ? vulnerabilityFactsOf(facts, filePath, doc) : undefined;
+    const checked = vulnerabilities && line ? checkedVersion(line, vulnerabilities.installed) : undefined;
+    if (!checked || !vulnerabilities) return undefined;
+    return vulnerabilityHoverSection(checked.version, activeAdvisories(vulnerabilities.advisories(line!.project!, checked.version), vulnerabilities.ignore), checked.installed);
+  };
   return {
     parse: (text) => parse(text, { reuse: true }),
     includeGraph,
@@ -91,6 +104,8 @@ export function createLanguageService(facts: LanguageServiceFacts): LanguageServ
       if (index) out.push(...indexDiagnostics(doc, index, { outdated: facts.outdated?.().diagnostics ?? true }));
       const source = compiledSource(filePath, doc);
       if (source) out.push(...compiledDiagnostics(filePath, doc, source, facts.readFile, facts.env));
+      const vulnerabilities = vulnerabilityFactsOf(facts, filePath, doc);
+      if (vulnerabilities) out.push(...vulnerabilityDiagnostics(fileUri(filePath), doc, vulnerabilities));
       return out;
     },
     documentSymbols,
@@ -114,11 +129,12 @@ export function createLanguageService(facts: LanguageServiceFacts): LanguageServ
         },
       });
       // The first line also says which environment the file is checked against.
-      let summary = position.line === 0 ? facts.environmentSummary?.(filePath) : undefined;
+      let envSummary = position.line === 0 ? facts.environmentSummary?.(filePath) : undefined;
       // pip check's complaints about packages the file does not use are named here, once, not as diagnostics.
-      const env = summary ? facts.environment?.(filePath) : undefined;
+      const env = envSummary ? facts.environment?.(filePath) : undefined;
       const note = env ? unrelatedConflictsNote(doc, env) : undefined;
-      if (summary && note) summary = `${summary}\n\n${note}`;
+      if (envSummary && note) envSummary = `${envSummary}\n\n${note}`;
+      const summary = [result && vulnerabilitySection(filePath, doc, position), envSummary].filter(Boolean).join('\n\n---\n\n');
       if (!summary) return result;
       const previous = result && typeof result.contents === 'object' && 'value' in result.contents ? `${result.contents.value}\n\n---\n\n` : '';
       return { contents: { kind: 'markdown', value: `${previous}${summary}` }, range: result?.range };
