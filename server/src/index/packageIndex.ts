@@ -297,7 +297,7 @@ export function createPackageIndex(options: PackageIndexOptions): PackageIndex {
       options.logger.info(`Fetched ${compact.sorted.length} project names from ${redact(indexUrl)} in ${Date.now() - t0} ms`);
       for (const l of listeners) l([]);
     },
-    suggest: (name) => names.suggest(name),
+    suggest: (name) => searchIndex().suggest(name),
     projectPage: (raw) => projectPage(config, normalizeName(raw)),
     configure(next) {
       const same =

@@ -63,7 +63,7 @@ export function createCodeActions(facts: LanguageServiceFacts, compiledSource: (
     const hashes = (name: string, version: string) => releaseHashes(index, name, version);
     const out = [...(wants('quickfix') ? [...quickFixes(uri, doc, diagnostics), ...factFixes(uri, doc, diagnostics, { hashes })] : [])];
     // In a compiled file the environment is what is out of date: syncing it is the fix.
-    const stale = diagnostics.filter((d) => d?.code === 'not-installed' || d?.code === 'version-mismatch');
+    const stale = diagnostics.filter((d) => d?.code === 'not-installed' || d?.code === 'version-mismatch' || d?.code === 'extra-requirement-unmet');
     if (stale.length && wants('quickfix') && source) out.push(syncFix(uri, stale));
     const refactor = range && wants('refactor.rewrite');
     const env = stale.length || refactor || wants(SOURCE_INSTALL) ? facts.environment?.(filePath) : undefined;
