@@ -315,6 +315,9 @@ export function createPackageIndex(options: PackageIndexOptions): PackageIndex {
     onDidChange: (l) => void listeners.push(l),
     onOffline: (l) => void offlineListeners.push(l),
     ensureProject: (raw) => refresh(normalizeName(raw)),
-    dispose: () => fetcher.close(),
+    dispose: async () => {
+      await disk.flush();
+      await fetcher.close();
+    },
   };
 }
