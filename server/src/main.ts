@@ -8,9 +8,10 @@ const HELP = `${SERVER_NAME} ${SERVER_VERSION}
 
 Usage:
   ${SERVER_NAME} --stdio                         run the language server over stdin/stdout
-  ${SERVER_NAME} check [FILES...] [--format text|json]
+  ${SERVER_NAME} check [FILES...] [--format text|json] [--root DIR]
                                                  check requirements files (and their -r/-c includes);
-                                                 exits 1 when any error is found
+                                                 exits 1 when any error is found; -e ./pkg lines
+                                                 resolve from DIR (default: here), as pip run there
   ${SERVER_NAME} compile FILE.in [--tool auto|pip-compile|uv|builtin] [--venv DIR]
                   [--generate-hashes] [--upgrade | --upgrade-package NAME] [pip-compile options...]
                                                  write FILE.txt with pip-compile, uv, or the built-in
@@ -26,9 +27,12 @@ function main(argv: string[]): void {
   if (argv[0] === 'check') {
     const rest = argv.slice(1);
     let format = 'text';
+    let root: string | undefined;
     const files: string[] = [];
     for (let i = 0; i < rest.length; i++) {
       if (rest[i] === '--format') format = rest[++i] ?? 'text';
+      else if (rest[i] === '--root') root = rest[++i];
+      else if (rest[i].startsWith('--root=')) root = rest[i].slice('--root='.length);
       else if (rest[i].startsWith('--format=')) format = rest[i].slice('--format='.length);
       else files.push(rest[i]);
     }
@@ -38,7 +42,7 @@ function main(argv: string[]): void {
       return;
     }
     if (files.length === 0) files.push('requirements.txt');
-    const results = checkFiles(files);
+    const results = checkFiles(files, { root });
     process.stdout.write(format === 'json' ? formatJson(results) : formatText(results));
     process.exitCode = exitCode(results);
     return;

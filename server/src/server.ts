@@ -217,6 +217,8 @@ export function register(connection: Connection): void {
     env: process.env,
     listDirectory,
     exists,
+    // Where pip runs is unknown in the editor: the workspace folder holding the file, or the file's folder.
+    pipRunsFrom: (filePath) => ({ folders: [...workspaceRoots.filter((r) => filePath.startsWith(r + path.sep)), path.dirname(filePath)], known: false }),
     environment: environmentOf,
     environmentSummary: (f) => (settings.diagnostics.environment ? environmentSummary(f) : undefined),
     outdated: () => ({ diagnostics: settings.diagnostics.outdated, inlayHints: settings.inlayHints.outdated }),

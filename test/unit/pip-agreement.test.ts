@@ -8,6 +8,7 @@ import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse, losslessTokens } from '../../server/src/syntax/index.ts';
 import { createLanguageService } from '../../server/src/service/index.ts';
+import { markerShape, norm } from './pip-shapes.ts';
 
 const DATA = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../data/pip-verdicts.json');
 
@@ -78,19 +79,6 @@ const DELIBERATE: Record<string, string> = {
 
 /** pip's own requirements of the case file, not those of the files it includes. */
 const own = (r: PipRequirement & { line?: string | null }) => !r.line || r.line.includes('requirements.txt (line');
-
-/** packaging prints markers with canonical variable names and without redundant parentheses. */
-function markerShape(s: string | null | undefined): string {
-  return squash(s)
-    .replace(/os\.name/g, 'os_name')
-    .replace(/sys\.platform/g, 'sys_platform')
-    .replace(/platform\.(version|machine|python_implementation)/g, 'platform_$1')
-    .replace(/(^|[^_])python_implementation/g, '$1platform_python_implementation')
-    .replace(/[()]/g, '');
-}
-
-const norm = (s: string) => s.toLowerCase().replace(/[-_.]+/g, '-');
-const squash = (s: string | null | undefined) => (s ?? '').replace(/\s+/g, '').replace(/'/g, '"');
 
 function ourVerdict(c: PipCase) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rls-pip-'));

@@ -6,6 +6,7 @@ import { DiagnosticSeverity, type Diagnostic, type DiagnosticRelatedInformation 
 import type { LogicalLine, ParsedDocument, RequirementNode } from '../syntax/types.js';
 import type { IncludeGraph } from '../workspace/includes.js';
 import { SOURCE, toDiagnostic } from './convert.js';
+import { besideTheFile, locateLocalPath, type PipRunsFrom } from './localPaths.js';
 import { satisfiable } from './specifierBounds.js';
 
 /** Diagnostics beyond this many are dropped, so a 200,000-line file of garbage stays responsive. */
@@ -14,7 +15,7 @@ export const MAX_DIAGNOSTICS = 1000;
 /** Whether a local path exists; absent in contexts without a disk (the check is then skipped). */
 export type PathExists = (absolutePath: string) => boolean;
 
-export function computeDiagnostics(filePath: string, doc: ParsedDocument, graph: IncludeGraph | undefined, exists?: PathExists): Diagnostic[] {
+export function computeDiagnostics(filePath: string, doc: ParsedDocument, graph: IncludeGraph | undefined, exists?: PathExists, runsFrom: PipRunsFrom = besideTheFile(filePath)): Diagnostic[] {
   const out: Diagnostic[] = [];
   for (const d of doc.diagnostics) {
     out.push(toDiagnostic(d));
@@ -23,7 +24,7 @@ export function computeDiagnostics(filePath: string, doc: ParsedDocument, graph:
   if (graph) includeDiagnostics(graph, out);
   duplicateDiagnostics(filePath, doc, graph, out);
   conflictDiagnostics(filePath, doc, graph, out);
-  if (exists) pathDiagnostics(filePath, doc, exists, out);
+  if (exists) pathDiagnostics(doc, exists, runsFrom, out);
   hashModeDiagnostics(doc, out);
   return out.slice(0, MAX_DIAGNOSTICS);
 }
@@ -264,36 +265,42 @@ function mayBePath(text: string): boolean {
 /** An archive name anywhere in the line (the first word is checked exactly below). */
 const ARCHIVE_WORD = /\.(whl|zip|tgz|tar)/i;
 
-const ARCHIVE = /\.(whl|zip|tar\.gz|tgz|tar\.bz2|tbz|tar\.xz|txz|tar|tar\.lz|tlz)$/i;
-
-/** pip looks at the disk: a path that does not exist is an error there (read as a name, then rejected). */
-function pathDiagnostics(filePath: string, doc: ParsedDocument, exists: PathExists, out: Diagnostic[]): void {
+/**
+ * pip looks at the disk: a path that does not exist is an error there (read as a name, then rejected). pip
+ * resolves it from the folder it runs in; where that is unknown (the editor), a miss is a warning.
+ */
+function pathDiagnostics(doc: ParsedDocument, exists: PathExists, runsFrom: PipRunsFrom, out: Diagnostic[]): void {
+  const severity = runsFrom.known ? DiagnosticSeverity.Error : DiagnosticSeverity.Warning;
   for (const line of doc.lines) {
     if (line.kind !== 'requirement' || !mayBePath(line.text)) continue;
     const p = line.requirement?.path;
     if (!p || p.text.includes('${')) continue;
-    const target = path.resolve(path.dirname(filePath), p.text.replace(/^~(?=$|[/\\])/, process.env.HOME ?? '~'));
-    if (exists(target)) {
+    const located = locateLocalPath(p.text, runsFrom, exists);
+    if (located.installable) continue;
+    const where = runsFrom.known
+      ? ''
+      : ` pip resolves a path on a requirement line from the folder it runs in (only -r/-c targets are relative to the file); run it where '${p.text}' is a project.`;
+    if (located.found) {
       // Not an archive: pip needs a project folder, one with setup.py or pyproject.toml.
-      if (ARCHIVE.test(p.text) || exists(path.join(target, 'setup.py')) || exists(path.join(target, 'pyproject.toml'))) continue;
       out.push({
         range: p.range,
-        severity: DiagnosticSeverity.Error,
+        severity,
         code: 'not-a-project',
         source: SOURCE,
-        message: `'${p.text}' is neither an archive (.whl, .tar.gz, .zip) nor a folder with setup.py or pyproject.toml; pip cannot install it.`,
+        message: `'${p.text}' (${located.looked.join(', ')}) is neither an archive (.whl, .tar.gz, .zip) nor a folder with setup.py or pyproject.toml; pip cannot install it.${where}`,
       });
       continue;
     }
     const editable = line.requirement?.editable;
+    const looked = `looked for ${located.looked.join(' and ')}`;
     out.push({
       range: p.range,
-      severity: DiagnosticSeverity.Error,
+      severity,
       code: 'path-not-found',
       source: SOURCE,
       message: editable
-        ? `'${p.text}' does not exist (looked for ${target}); -e needs a local project folder or a VCS URL (git+https://…).`
-        : `'${p.text}' does not exist (looked for ${target}); pip will reject this line.`,
+        ? `'${p.text}' does not exist (${looked}); -e needs a local project folder or a VCS URL (git+https://…).${where}`
+        : `'${p.text}' does not exist (${looked}); pip will reject this line.${where}`,
     });
   }
 }

@@ -20,6 +20,7 @@ import { hover } from './hover.js';
 import { indexDiagnostics, outdatedHints } from './indexDiagnostics.js';
 import { documentLinks } from './links.js';
 import { definition, references, resolvedVersionHints } from './navigation.js';
+import { besideTheFile, locateLocalPath, type PipRunsFrom } from './localPaths.js';
 import { pythonAllows, uriToFilePath } from './paths.js';
 import { semanticTokens } from './semanticTokens.js';
 import { documentSymbols } from './symbols.js';
@@ -33,6 +34,8 @@ export interface LanguageServiceFacts {
   env?: Record<string, string | undefined>;
   /** Whether a local path exists, for `./pkg` and `-e ./pkg` lines. */
   exists?: (absolutePath: string) => boolean;
+  /** Where pip would run for a file, which is where `./pkg` and `-e .` resolve from; default: the file's folder. */
+  pipRunsFrom?: (filePath: string) => PipRunsFrom;
   /** Lists a folder for include-path completion. */
   listDirectory?: DirectoryLister;
   /** The active environment of a file, when one was found (undefined) or discovery found none (null). */
@@ -75,6 +78,7 @@ export function createLanguageService(facts: LanguageServiceFacts): LanguageServ
   // Included files are parsed once per text; bounded so that a huge tree of includes cannot grow it forever.
   const parseCache: ParseCache = new Map();
   const actions = createCodeActions(facts, compiledSource);
+  const runsFrom = (filePath: string) => facts.pipRunsFrom?.(filePath) ?? besideTheFile(filePath);
   const includeGraph = (filePath: string, doc: ParsedDocument) => {
     if (parseCache.size > 2000) parseCache.clear();
     return buildIncludeGraph(filePath, doc, facts.readFile, facts.env, parseCache);
@@ -83,7 +87,7 @@ export function createLanguageService(facts: LanguageServiceFacts): LanguageServ
     parse: (text) => parse(text, { reuse: true }),
     includeGraph,
     diagnostics: (filePath, doc, graph) => {
-      const out = computeDiagnostics(filePath, doc, graph ?? includeGraph(filePath, doc), facts.exists);
+      const out = computeDiagnostics(filePath, doc, graph ?? includeGraph(filePath, doc), facts.exists, runsFrom(filePath));
       const env = facts.environment?.(filePath);
       if (env) out.push(...environmentDiagnostics(doc, env));
       else if (env === null && doc.lines.some((l) => l.project)) out.push(noEnvironment());
@@ -94,7 +98,7 @@ export function createLanguageService(facts: LanguageServiceFacts): LanguageServ
       return out;
     },
     documentSymbols,
-    documentLinks,
+    documentLinks: (filePath, doc) => documentLinks(filePath, doc, facts.exists && ((p) => locateLocalPath(p, runsFrom(filePath), facts.exists!).found)),
     semanticTokens,
     foldingRanges,
     hover: (filePath, doc, position) => {
