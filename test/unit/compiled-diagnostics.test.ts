@@ -42,3 +42,15 @@ test('behind its .in: a new requirement, a changed specifier, a removed requirem
 test('a hand-written .txt beside an .in is not held to it', () => {
   assert.deepEqual(check({ '/p/requirements.in': 'flask\n', '/p/requirements.txt': 'requests==2.0\n' }), []);
 });
+
+test('a requirement behind a marker in the .in is still asked for: its pin is not stale, whatever the marker', () => {
+  // mypy's test-requirements.in has lxml>=6.1.2; python_version<'3.16', and its .txt pins lxml for it.
+  const d = check({
+    '/p/requirements.in': "lxml>=6.1.2; python_version<'3.16'\npywin32 ; sys_platform == 'win32'\n",
+    '/p/requirements.txt': HEADER + "lxml==6.1.2 ; python_version < '3.16'\n    # via -r requirements.in\nattrs==25.1.0\n    # via -r requirements.in\n",
+  });
+  assert.deepEqual(
+    d.map((x) => [x.code, x.range.start.line, x.message]),
+    [['stale-pin', 8, "'attrs' is pinned for requirements.in, which no longer asks for it: recompile requirements.in."]],
+  );
+});

@@ -16,6 +16,8 @@ interface Asked {
   line: LogicalLine;
   name: string;
   specifier?: string;
+  /** Behind a marker: still asked for, but the environment the file was compiled for may have left it out. */
+  conditional: boolean;
 }
 
 /** Requirements of the `.in` and the files it includes with -r (not -c: constraints ask for nothing). */
@@ -26,10 +28,9 @@ function askedFor(source: string, read: FileReader, env?: Record<string, string 
   for (const f of files) {
     for (const line of f.document.lines) {
       const r = line.project ? line.requirement : undefined;
-      // A marker may leave the requirement out of this environment's resolution: nothing to expect then.
-      if (!r?.name || r.marker) continue;
+      if (!r?.name) continue;
       const list = out.get(line.project!) ?? [];
-      list.push({ file: f.path, line, name: r.name.text, specifier: r.specifier?.text });
+      list.push({ file: f.path, line, name: r.name.text, specifier: r.specifier?.text, conditional: !!r.marker });
       out.set(line.project!, list);
     }
   }
@@ -48,7 +49,11 @@ export function compiledDiagnostics(filePath: string, doc: ParsedDocument, sourc
   const sourceName = path.basename(source);
   const where = (a: Asked) => `${path.relative(path.dirname(filePath), a.file) || path.basename(a.file)}:${a.line.firstLine + 1}`;
   const firstLine = doc.lines.find((l) => l.kind !== 'blank')?.range ?? { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
-  for (const [name, list] of asked) {
+  for (const [name, all] of asked) {
+    // A marker may leave the requirement out of the resolution the file was compiled for (markers are not
+    // evaluated: the output is written for one environment): nothing to expect of the pin then.
+    const list = all.filter((a) => !a.conditional);
+    if (list.length === 0) continue;
     const pin = compiled.pins.get(name);
     // pip-compile lists pip and setuptools only as comments unless told --allow-unsafe.
     if (!pin && UNSAFE_PACKAGES.has(name)) continue;
