@@ -5,8 +5,11 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { TestClient } from './client.ts';
+
+const BIN = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../server/bin/requirements-language-server.cjs');
 
 describe('a monorepo opened at its root', () => {
   let client: TestClient;
@@ -42,5 +45,34 @@ describe('a monorepo opened at its root', () => {
         [1, pathToFileURL(path.join(dir, 'services/api/local')).toString()],
       ],
     );
+  });
+});
+
+describe('markers nested past what pip can read', () => {
+  const deep = `foo; ${'('.repeat(5000)}python_version >= "3"${')'.repeat(5000)}\nbar; ${Array.from({ length: 5000 }, () => 'os_name == "posix"').join(' and ')}\nbaz==1.0\n`;
+
+  test('check reports marker-too-deep on the line and carries on with the file', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rls-deep-'));
+    fs.writeFileSync(path.join(dir, 'requirements.txt'), deep);
+    const r = spawnSync(process.execPath, [BIN, 'check', 'requirements.txt', '--format', 'json'], { cwd: dir, encoding: 'utf8' });
+    fs.rmSync(dir, { recursive: true, force: true });
+    assert.equal(r.stderr, '');
+    assert.deepEqual(JSON.parse(r.stdout).map((d: any) => [d.line, d.code, d.severity]), [[1, 'marker-too-deep', 'error']]);
+    assert.equal(r.status, 1);
+  });
+
+  test('the server publishes the diagnostic and still answers for the other lines', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rls-deep-'));
+    const { client } = await TestClient.start({ rootUri: pathToFileURL(dir).toString() });
+    try {
+      const uri = client.open(path.join(dir, 'requirements.txt'), deep);
+      const diags = await client.waitForDiagnostics(uri, (d) => d.length > 0);
+      assert.deepEqual(diags.map((d) => [d.range.start.line, d.code]), [[0, 'marker-too-deep']]);
+      const symbols = await client.request('textDocument/documentSymbol', { textDocument: { uri } });
+      assert.deepEqual(symbols.map((s: any) => s.name), ['foo', 'bar', 'baz']);
+    } finally {
+      await client.stop();
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -49,6 +49,10 @@ const DELIBERATE: Record<string, string> = {
   'env-2': 'as env-1, for ${VERSION}.',
   // Comparison artefacts: pip normalizes what we keep as written.
   'extras-13': 'pip keeps extras as a set ([b,b] is {b}); we keep each extra as written.',
+  'marker-backslash-n': 'packaging prints a marker string decoded (a real line break here); we keep the marker text as written (its string node holds the decoded value).',
+  'marker-escape-x': 'as marker-backslash-n, for \\x33.',
+  'marker-escape-N-name': 'as marker-backslash-n, for \\N{DIGIT THREE}.',
+  'marker-escape-double': 'as marker-backslash-n, for an escaped backslash.',
   'marker-34': "packaging normalizes extra names in markers ('Test_X' becomes 'test-x'); we keep the marker text as written.",
   'edit-4': 'pip rewrites -e git://… to git+git://…; our URL node keeps the text as written.',
   'e-svn-bare': 'as edit-4: pip rewrites -e svn:// to svn+svn://.',
