@@ -28,6 +28,8 @@ export interface Settings {
   };
   /** Log level of window/logMessage: 'off' | 'error' | 'warn' | 'info' | 'debug'. */
   logLevel: 'off' | 'error' | 'warn' | 'info' | 'debug';
+  /** Values for `${NAME}` in requirement lines that the server's own environment lacks (CI variables). */
+  env: Record<string, string>;
 }
 
 export const DEFAULT_SETTINGS: Settings = {
@@ -36,6 +38,7 @@ export const DEFAULT_SETTINGS: Settings = {
   extraIndexUrls: [],
   compile: { tool: 'auto', args: [] },
   logLevel: 'info',
+  env: {},
 };
 
 /** Merges whatever the client sent (possibly null, partial, or of the wrong types) over the defaults. */
@@ -61,6 +64,7 @@ export function readSettings(raw: unknown, base: Settings = DEFAULT_SETTINGS): S
       args: Array.isArray(compile.args) ? compile.args.filter((a): a is string => typeof a === 'string') : base.compile.args,
     },
     logLevel: levels.includes(o.logLevel as Settings['logLevel']) ? (o.logLevel as Settings['logLevel']) : base.logLevel,
+    env: isObject(o.env) ? Object.fromEntries(Object.entries(o.env).filter((e): e is [string, string] => typeof e[1] === 'string')) : base.env,
   };
 }
 

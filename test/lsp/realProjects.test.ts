@@ -76,3 +76,26 @@ describe('markers nested past what pip can read', () => {
     }
   });
 });
+
+describe('${NAME} lines, with the requirements.env setting', () => {
+  test('set in the setting: expanded, checked, with symbols; unset: a warning that says what pip makes of it', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rls-env-'));
+    const { client } = await TestClient.start({
+      rootUri: pathToFileURL(dir).toString(),
+      initializationOptions: { diagnostics: { environment: false }, env: { FOO_VERSION: '1.2', PKG_NAME: 'requests', V1: '1', V2: '22' } },
+    });
+    try {
+      const uri = client.open(path.join(dir, 'requirements.txt'), 'foo==${FOO_VERSION}\n${PKG_NAME}>=1.0\nbar==${V1}.${V2}\nbaz==1.0 ${HASH_OPT}\n');
+      const diags = await client.waitForDiagnostics(uri, (d) => d.length > 0);
+      assert.deepEqual(diags.map((d) => [d.range.start.line, d.code, d.severity]), [[3, 'unset-variable', 2]]);
+      assert.match(diags[0].message, /\$\{HASH_OPT\} is not set here/);
+      const symbols = await client.request('textDocument/documentSymbol', { textDocument: { uri } });
+      assert.deepEqual(symbols.map((s: any) => s.name), ['foo', 'requests', 'bar', 'baz']);
+      const hover = await client.request('textDocument/hover', { textDocument: { uri }, position: { line: 1, character: 4 } });
+      assert.match(JSON.stringify(hover), /requests/);
+    } finally {
+      await client.stop();
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

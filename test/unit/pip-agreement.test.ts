@@ -45,10 +45,11 @@ const DELIBERATE: Record<string, string> = {
   'opt-24': 'hash-checking mode needs == pins (as cont-1).',
   'opt-25': 'hash-checking mode needs == pins (as cont-1).',
   'opt-26': 'hash-checking mode needs == pins (as cont-1).',
-  'env-1': 'pip fills in ${PKG_NAME} from its environment; the parser reads no environment and leaves the line unchecked (an information diagnostic).',
-  'env-2': 'as env-1, for ${VERSION}.',
   // Comparison artefacts: pip normalizes what we keep as written.
   'extras-13': 'pip keeps extras as a set ([b,b] is {b}); we keep each extra as written.',
+  // ${VAR}: expanded from the case's environment as pip does; an unset one is only a warning (pip runs elsewhere).
+  'env-3': 'as path-editable-dot, once ${PROJECT_DIR} is expanded to ".".',
+  'env-6': 'PKG_NAME is unset: pip reads ${PKG_NAME} as written and fails; we say so as a warning (unset-variable), since the environment pip runs in may set it.',
   'marker-backslash-n': 'packaging prints a marker string decoded (a real line break here); we keep the marker text as written (its string node holds the decoded value).',
   'marker-escape-x': 'as marker-backslash-n, for \\x33.',
   'marker-escape-N-name': 'as marker-backslash-n, for \\N{DIGIT THREE}.',
@@ -61,19 +62,6 @@ const DELIBERATE: Record<string, string> = {
   'ws-9': 'hash-checking mode needs == pins (as cont-1).',
   'opt-67': 'hash-checking mode needs == pins (as cont-1).',
   'opt-69': 'hash-checking mode needs == pins (as cont-1).',
-  // ${VAR}: pip expands it from the environment it runs in, which the parser does not know.
-  'env-6': 'as env-1: pip fails because PKG_NAME is unset where it runs; we leave the line unchecked.',
-  'env-7': 'as env-1: pip fails because PKG_NAME is empty where it runs; we leave the line unchecked.',
-  'env-9': 'as env-1.',
-  'env-11': 'as env-1: a variable that holds a whole option line.',
-  'env-12': 'as env-1: pip fails because the value holds a #.',
-  'env-13': 'as env-1: the marker keeps ${PYV} as written.',
-  'env-14': 'as env-1: a variable that holds an option.',
-  'env-15': 'as env-1: pip fails on the $ left before the expanded name.',
-  'env-16': 'as env-1, with two variables.',
-  'env-17': 'as env-1, across a continuation.',
-  'env-18': 'as env-1: the URL keeps ${GITHUB_TOKEN} as written.',
-  'env-20': 'as env-1: pip fails because the value is not expanded again.',
   // The disk: pip only warns about a missing file while parsing and fails when installing; we report it at once.
   'path-0': "a wheel path that does not exist: pip warns, then fails to install; we report path-not-found.",
   'path-1': 'as path-0.',
@@ -94,7 +82,8 @@ function ourVerdict(c: PipCase) {
     const file = path.join(dir, 'requirements.txt');
     const read = (p: string) => (fs.existsSync(p) && fs.statSync(p).isFile() ? fs.readFileSync(p, 'utf8') : undefined);
     const service = createLanguageService({ readFile: read, exists: (p) => fs.existsSync(p), env: c.env });
-    const doc = parse(c.text);
+    // pip's environment is the case's own (derive-pip-verdicts.py starts from a clean one).
+    const doc = parse(c.text, { env: c.env ?? {} });
     const diagnostics = service.diagnostics(file, doc);
     const errors = diagnostics.filter((d) => d.severity === 1);
     return { doc, errors };

@@ -30,7 +30,7 @@ export { SOURCE_NORMALIZE, SOURCE_SORT, SOURCE_PIN_ALL, SOURCE_UPGRADE_ALL, SOUR
 export interface LanguageServiceFacts {
   /** Reads -r/-c targets: open documents first, then disk. */
   readFile: FileReader;
-  /** For `${VAR}` in include paths, as pip expands them. */
+  /** What `${NAME}` expands to, in requirement lines and include paths, as pip expands them. */
   env?: Record<string, string | undefined>;
   /** Whether a local path exists, for `./pkg` and `-e ./pkg` lines. */
   exists?: (absolutePath: string) => boolean;
@@ -84,7 +84,7 @@ export function createLanguageService(facts: LanguageServiceFacts): LanguageServ
     return buildIncludeGraph(filePath, doc, facts.readFile, facts.env, parseCache);
   };
   return {
-    parse: (text) => parse(text, { reuse: true }),
+    parse: (text) => parse(text, { reuse: true, env: facts.env }),
     includeGraph,
     diagnostics: (filePath, doc, graph) => {
       const out = computeDiagnostics(filePath, doc, graph ?? includeGraph(filePath, doc), facts.exists, runsFrom(filePath));

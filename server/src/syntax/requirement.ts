@@ -45,12 +45,7 @@ export function parseRequirement(b: LineBuilder, start: number, end: number, edi
   let reqEnd = markerAt === -1 ? end : markerAt;
   while (reqEnd > start && isSpace(text.charCodeAt(reqEnd - 1))) reqEnd--;
 
-  const dollar = text.indexOf('${', start);
-  if (!scheme && !editable && dollar !== -1 && dollar < reqEnd && /\$\{[A-Z0-9_]+\}/.test(text.slice(start, reqEnd)) && !isPathRequirement(text, start, reqEnd)) {
-    // pip fills these in from its environment when it reads the file; the editor's environment may differ.
-    b.token('unknown', start, reqEnd);
-    b.report('unchecked-variable', `pip fills in \${…} from the environment when it reads the file, so this requirement is not checked here`, start, reqEnd, 'information');
-  } else if (scheme) parseUrlRequirement(b, req, start, reqEnd);
+  if (scheme) parseUrlRequirement(b, req, start, reqEnd);
   else if (editable || isPathRequirement(text, start, reqEnd)) parsePathRequirement(b, req, start, reqEnd);
   else parsePep508(b, req, start, reqEnd);
 
