@@ -125,3 +125,15 @@ test('deep nesting of parentheses, brackets and quotes never throws, in the pars
   assert.deepEqual(deep.map((d) => d.code), ['marker-too-deep']);
   assert.deepEqual(parse(shapes[0](490)).diagnostics, []);
 });
+
+test('a file with thousands of problems: the first 1,000 diagnostics and one that counts the rest', () => {
+  const service = createLanguageService({ readFile: () => undefined, env: {} });
+  const doc = parse(Array.from({ length: 3000 }, (_, i) => (i % 2 ? `pkg${i}==` : `pkg${i} >= 1.0 ; python_version >`)).join('\n'));
+  const out = service.diagnostics('/x/requirements.txt', doc);
+  assert.equal(out.length, 1001);
+  const last = out[1000];
+  assert.equal(last.code, 'more-diagnostics');
+  assert.equal(last.severity, 1);
+  assert.equal(last.message, '2,000 more problems in this file are not shown (only the first 1,000 are).');
+  assert.equal(last.range.start.line, 1000);
+});

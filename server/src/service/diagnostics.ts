@@ -3,7 +3,7 @@
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { DiagnosticSeverity, type Diagnostic, type DiagnosticRelatedInformation } from 'vscode-languageserver-types';
-import type { LogicalLine, ParsedDocument, RequirementNode } from '../syntax/types.js';
+import type { LogicalLine, ParsedDocument, RequirementNode, SyntaxDiagnostic } from '../syntax/types.js';
 import type { IncludeGraph } from '../workspace/includes.js';
 import { SOURCE, toDiagnostic } from './convert.js';
 import { besideTheFile, locateLocalPath, type PipRunsFrom } from './localPaths.js';
@@ -15,6 +15,7 @@ export const MAX_DIAGNOSTICS = 1000;
 /** Whether a local path exists; absent in contexts without a disk (the check is then skipped). */
 export type PathExists = (absolutePath: string) => boolean;
 
+/** Past MAX_DIAGNOSTICS, syntax diagnostics are not even converted: `capDiagnostics` counts them. */
 export function computeDiagnostics(filePath: string, doc: ParsedDocument, graph: IncludeGraph | undefined, exists?: PathExists, runsFrom: PipRunsFrom = besideTheFile(filePath)): Diagnostic[] {
   const out: Diagnostic[] = [];
   for (const d of doc.diagnostics) {
@@ -26,7 +27,33 @@ export function computeDiagnostics(filePath: string, doc: ParsedDocument, graph:
   conflictDiagnostics(filePath, doc, graph, out);
   if (exists) pathDiagnostics(doc, exists, runsFrom, out);
   hashModeDiagnostics(doc, out);
-  return out.slice(0, MAX_DIAGNOSTICS);
+  return out;
+}
+
+const SEVERITY: Record<SyntaxDiagnostic['severity'], DiagnosticSeverity> = { error: 1, warning: 2, information: 3, hint: 4 };
+
+/**
+ * At most MAX_DIAGNOSTICS of a file's diagnostics, and then one that says how many more there are, as
+ * severe as the worst of them (so that `check` still fails on an error it does not show).
+ */
+export function capDiagnostics(all: Diagnostic[], doc: ParsedDocument): Diagnostic[] {
+  const unconverted = doc.diagnostics.length > MAX_DIAGNOSTICS ? doc.diagnostics.slice(MAX_DIAGNOSTICS) : [];
+  if (all.length <= MAX_DIAGNOSTICS && unconverted.length === 0) return all;
+  const dropped = all.slice(MAX_DIAGNOSTICS);
+  let worst: DiagnosticSeverity = DiagnosticSeverity.Hint;
+  for (const d of dropped) worst = Math.min(worst, d.severity ?? 1) as DiagnosticSeverity;
+  for (const d of unconverted) worst = Math.min(worst, SEVERITY[d.severity]) as DiagnosticSeverity;
+  const more = dropped.length + unconverted.length;
+  const first = unconverted[0]?.range ?? dropped[0].range;
+  const kept = all.slice(0, MAX_DIAGNOSTICS);
+  kept.push({
+    range: { start: first.start, end: first.end },
+    severity: worst,
+    code: 'more-diagnostics',
+    source: SOURCE,
+    message: `${more.toLocaleString('en-US')} more problems in this file are not shown (only the first ${MAX_DIAGNOSTICS.toLocaleString('en-US')} are).`,
+  });
+  return kept;
 }
 
 function includeDiagnostics(graph: IncludeGraph, out: Diagnostic[]): void {

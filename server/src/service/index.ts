@@ -13,7 +13,7 @@ import { SOURCE_NORMALIZE, SOURCE_SORT } from './codeActions.js';
 import { codeLenses, SOURCE_COMPILE, SOURCE_INSTALL } from './commandActions.js';
 import { compiledDiagnostics } from './compiledDiagnostics.js';
 import { complete, resolveCompletion, type DirectoryLister, type IndexFacts } from './completion.js';
-import { computeDiagnostics } from './diagnostics.js';
+import { capDiagnostics, computeDiagnostics } from './diagnostics.js';
 import { environmentDiagnostics, noEnvironment, type EnvironmentFacts } from './environmentDiagnostics.js';
 import { foldingRanges } from './folding.js';
 import { hover } from './hover.js';
@@ -95,7 +95,7 @@ export function createLanguageService(facts: LanguageServiceFacts): LanguageServ
       if (index) out.push(...indexDiagnostics(doc, index, { outdated: facts.outdated?.().diagnostics ?? true }));
       const source = compiledSource(filePath, doc);
       if (source) out.push(...compiledDiagnostics(filePath, doc, source, facts.readFile, facts.env));
-      return out;
+      return capDiagnostics(out, doc);
     },
     documentSymbols,
     documentLinks: (filePath, doc) => documentLinks(filePath, doc, facts.exists && ((p) => locateLocalPath(p, runsFrom(filePath), facts.exists!).found)),
