@@ -234,12 +234,16 @@ export function register(connection: Connection): void {
       },
     };
   };
+  // What `${NAME}` expands to in requirement lines: the server's environment, then the requirements.env setting.
+  const fileEnv: Record<string, string | undefined> = { ...process.env };
   const service = createLanguageService({
     readFile,
     index: () => (indexConfigured ? packageIndex : undefined),
-    env: process.env,
+    env: fileEnv,
     listDirectory,
     exists,
+    // Where pip runs is unknown in the editor: the workspace folder holding the file, or the file's folder.
+    pipRunsFrom: (filePath) => ({ folders: [...workspaceRoots.filter((r) => filePath.startsWith(r + path.sep)), path.dirname(filePath)], known: false }),
     environment: environmentOf,
     environmentSummary: (f) => (settings.diagnostics.environment ? environmentSummary(f) : undefined),
     outdated: () => ({ diagnostics: settings.diagnostics.outdated, inlayHints: settings.inlayHints.outdated }),
@@ -253,6 +257,13 @@ export function register(connection: Connection): void {
   environments.onDidChange(() => recheckAll());
 
   const parsed = new Map<string, { version: number; doc: ParsedDocument }>();
+  const applyEnvSetting = () => {
+    const next = { ...process.env, ...settings.env };
+    if (Object.keys(next).length === Object.keys(fileEnv).length && Object.entries(next).every(([k, v]) => fileEnv[k] === v)) return;
+    for (const k of Object.keys(fileEnv)) delete fileEnv[k];
+    Object.assign(fileEnv, next);
+    parsed.clear(); // lines with ${NAME} read differently now
+  };
   const parsedOf = (document: TextDocument): ParsedDocument => {
     const hit = parsed.get(document.uri);
     if (hit && hit.version === document.version) return hit.doc;
@@ -328,6 +339,7 @@ export function register(connection: Connection): void {
     settings = readSettings(params?.initializationOptions, DEFAULT_SETTINGS);
     statusNotifications = (params?.initializationOptions as { statusNotifications?: unknown } | null | undefined)?.statusNotifications === true;
     environments.setSetting(settings.venvPath);
+    applyEnvSetting();
     workspaceRoots = [
       ...(params?.workspaceFolders ?? []).map((f) => uriToPath(f.uri)),
       ...(params?.rootUri ? [uriToPath(params.rootUri)] : []),
@@ -359,6 +371,7 @@ export function register(connection: Connection): void {
       const [raw] = await connection.workspace.getConfiguration([{ section: 'requirements' }]);
       settings = readSettings(raw, settings);
       environments.setSetting(settings.venvPath);
+      applyEnvSetting();
     } catch (error) {
       log('warn', `Could not read the 'requirements' settings: ${String(error)}`);
     }
@@ -383,6 +396,7 @@ export function register(connection: Connection): void {
     if (raw !== undefined) {
       settings = readSettings(raw, settings);
       environments.setSetting(settings.venvPath);
+      applyEnvSetting();
     } else await loadConfiguration();
     recheckAll();
   });

@@ -38,6 +38,8 @@ export interface Settings {
   };
   /** Log level of window/logMessage: 'off' | 'error' | 'warn' | 'info' | 'debug'. */
   logLevel: 'off' | 'error' | 'warn' | 'info' | 'debug';
+  /** Values for `${NAME}` in requirement lines that the server's own environment lacks (CI variables). */
+  env: Record<string, string>;
 }
 
 export const DEFAULT_SETTINGS: Settings = {
@@ -47,6 +49,7 @@ export const DEFAULT_SETTINGS: Settings = {
   compile: { tool: 'auto', args: [] },
   vulnerabilities: { source: 'pypi', osvUrl: 'https://api.osv.dev', ignore: [], severity: 'warning' },
   logLevel: 'info',
+  env: {},
 };
 
 /** Merges whatever the client sent (possibly null, partial, or of the wrong types) over the defaults. */
@@ -73,6 +76,7 @@ export function readSettings(raw: unknown, base: Settings = DEFAULT_SETTINGS): S
     },
     vulnerabilities: readVulnerabilities(o.vulnerabilities, base.vulnerabilities),
     logLevel: levels.includes(o.logLevel as Settings['logLevel']) ? (o.logLevel as Settings['logLevel']) : base.logLevel,
+    env: isObject(o.env) ? Object.fromEntries(Object.entries(o.env).filter((e): e is [string, string] => typeof e[1] === 'string')) : base.env,
   };
 }
 

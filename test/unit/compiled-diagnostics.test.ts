@@ -72,3 +72,15 @@ test('compiled from pyproject.toml with a group (uv) or the build requirements (
     ['stale-pin', "pyproject.toml:12 asks for 'wheel<0.40', which 0.41.1 is outside: recompile pyproject.toml."],
   ]);
 });
+
+test('a requirement behind a marker in the .in is still asked for: its pin is not stale, whatever the marker', () => {
+  // mypy's test-requirements.in has lxml>=6.1.2; python_version<'3.16', and its .txt pins lxml for it.
+  const d = check({
+    '/p/requirements.in': "lxml>=6.1.2; python_version<'3.16'\npywin32 ; sys_platform == 'win32'\n",
+    '/p/requirements.txt': HEADER + "lxml==6.1.2 ; python_version < '3.16'\n    # via -r requirements.in\nattrs==25.1.0\n    # via -r requirements.in\n",
+  });
+  assert.deepEqual(
+    d.map((x) => [x.code, x.range.start.line, x.message]),
+    [['stale-pin', 8, "'attrs' is pinned for requirements.in, which no longer asks for it: recompile requirements.in."]],
+  );
+});

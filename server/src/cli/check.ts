@@ -20,9 +20,13 @@ function readText(filePath: string): string | undefined {
   }
 }
 
-/** Checks each file and every file it includes with -r/-c (each reported once). */
-export function checkFiles(files: string[]): CheckResult[] {
-  const service = createLanguageService({ readFile: readText, env: process.env, exists: (p) => fs.existsSync(p) });
+/**
+ * Checks each file and every file it includes with -r/-c (each reported once). Paths on requirement lines
+ * (`-e .`, `./pkg`) resolve from `root` (default: the working directory), as pip run there resolves them.
+ */
+export function checkFiles(files: string[], options: { root?: string } = {}): CheckResult[] {
+  const root = path.resolve(options.root ?? process.cwd());
+  const service = createLanguageService({ readFile: readText, env: process.env, exists: (p) => fs.existsSync(p), pipRunsFrom: () => ({ folders: [root], known: true }) });
   const results: CheckResult[] = [];
   const queue = files.map((f) => path.resolve(f));
   const done = new Set<string>();

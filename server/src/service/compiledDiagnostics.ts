@@ -21,6 +21,8 @@ interface Asked {
   text: string;
   name: string;
   specifier?: string;
+  /** Behind a marker: still asked for, but the environment the file was compiled for may have left it out. */
+  conditional: boolean;
 }
 
 /**
@@ -34,8 +36,8 @@ function askedFor(source: string, compiled: CompiledFile, folder: string, read: 
     const text = read(source);
     if (text === undefined) return undefined;
     for (const { dependency: d } of pyprojectAsks(readPyproject(text), compiled.command, source, folder)) {
-      // A marker may leave the requirement out of this environment's resolution: nothing to expect then.
-      if (d.name && d.written && d.range && !d.marker) add(d.name, { file: source, range: d.range, text: d.value, name: d.written, specifier: d.specifier });
+      // A marker still asks for the name; whether the pin must exist is decided below (conditional).
+      if (d.name && d.written && d.range) add(d.name, { file: source, range: d.range, text: d.value, name: d.written, specifier: d.specifier, conditional: !!d.marker });
     }
     return out;
   }
@@ -44,8 +46,8 @@ function askedFor(source: string, compiled: CompiledFile, folder: string, read: 
   for (const f of files) {
     for (const line of f.document.lines) {
       const r = line.project ? line.requirement : undefined;
-      if (!r?.name || r.marker) continue;
-      add(line.project!, { file: f.path, range: line.range, text: line.text.trim(), name: r.name.text, specifier: r.specifier?.text });
+      if (!r?.name) continue;
+      add(line.project!, { file: f.path, range: line.range, text: line.text.trim(), name: r.name.text, specifier: r.specifier?.text, conditional: !!r.marker });
     }
   }
   return out;
@@ -76,7 +78,11 @@ export function compiledDiagnostics(filePath: string, doc: ParsedDocument, sourc
   const sourceName = path.basename(source);
   const where = (a: Asked) => `${path.relative(path.dirname(filePath), a.file) || path.basename(a.file)}:${a.range.start.line + 1}`;
   const firstLine = doc.lines.find((l) => l.kind !== 'blank')?.range ?? { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
-  for (const [name, list] of asked) {
+  for (const [name, all] of asked) {
+    // A marker may leave the requirement out of the resolution the file was compiled for (markers are not
+    // evaluated: the output is written for one environment): nothing to expect of the pin then.
+    const list = all.filter((a) => !a.conditional);
+    if (list.length === 0) continue;
     const pin = compiled.pins.get(name);
     // pip-compile lists pip and setuptools only as comments unless told --allow-unsafe.
     if (!pin && UNSAFE_PACKAGES.has(name)) continue;

@@ -14,13 +14,14 @@ import { SOURCE_NORMALIZE, SOURCE_SORT } from './codeActions.js';
 import { codeLenses, SOURCE_COMPILE, SOURCE_INSTALL } from './commandActions.js';
 import { checkedSources, compiledDiagnostics } from './compiledDiagnostics.js';
 import { complete, resolveCompletion, type DirectoryLister, type IndexFacts } from './completion.js';
-import { computeDiagnostics } from './diagnostics.js';
+import { capDiagnostics, computeDiagnostics } from './diagnostics.js';
 import { environmentDiagnostics, noEnvironment, unrelatedConflictsNote, type EnvironmentFacts } from './environmentDiagnostics.js';
 import { foldingRanges } from './folding.js';
 import { hover } from './hover.js';
 import { indexDiagnostics, outdatedHints } from './indexDiagnostics.js';
 import { documentLinks } from './links.js';
 import { definition, references, resolvedVersionHints } from './navigation.js';
+import { besideTheFile, locateLocalPath, type PipRunsFrom } from './localPaths.js';
 import { fileUri, pythonAllows, uriToFilePath } from './paths.js';
 import { semanticTokens } from './semanticTokens.js';
 import { documentSymbols } from './symbols.js';
@@ -32,10 +33,12 @@ export { SOURCE_NORMALIZE, SOURCE_SORT, SOURCE_PIN_ALL, SOURCE_UPGRADE_ALL, SOUR
 export interface LanguageServiceFacts {
   /** Reads -r/-c targets: open documents first, then disk. */
   readFile: FileReader;
-  /** For `${VAR}` in include paths, as pip expands them. */
+  /** What `${NAME}` expands to, in requirement lines and include paths, as pip expands them. */
   env?: Record<string, string | undefined>;
   /** Whether a local path exists, for `./pkg` and `-e ./pkg` lines. */
   exists?: (absolutePath: string) => boolean;
+  /** Where pip would run for a file, which is where `./pkg` and `-e .` resolve from; default: the file's folder. */
+  pipRunsFrom?: (filePath: string) => PipRunsFrom;
   /** Lists a folder for include-path completion. */
   listDirectory?: DirectoryLister;
   /** The active environment of a file, when one was found (undefined) or discovery found none (null). */
@@ -80,6 +83,7 @@ export function createLanguageService(facts: LanguageServiceFacts): LanguageServ
   // Included files are parsed once per text; bounded so that a huge tree of includes cannot grow it forever.
   const parseCache: ParseCache = new Map();
   const actions = createCodeActions(facts, compiledSource);
+  const runsFrom = (filePath: string) => facts.pipRunsFrom?.(filePath) ?? besideTheFile(filePath);
   const includeGraph = (filePath: string, doc: ParsedDocument) => {
     if (parseCache.size > 2000) parseCache.clear();
     return buildIncludeGraph(filePath, doc, facts.readFile, facts.env, parseCache);
@@ -93,10 +97,10 @@ export function createLanguageService(facts: LanguageServiceFacts): LanguageServ
     return vulnerabilityHoverSection(checked.version, activeAdvisories(vulnerabilities.advisories(line!.project!, checked.version), vulnerabilities.ignore), checked.installed);
   };
   return {
-    parse: (text) => parse(text, { reuse: true }),
+    parse: (text) => parse(text, { reuse: true, env: facts.env }),
     includeGraph,
     diagnostics: (filePath, doc, graph) => {
-      const out = computeDiagnostics(filePath, doc, graph ?? includeGraph(filePath, doc), facts.exists);
+      const out = computeDiagnostics(filePath, doc, graph ?? includeGraph(filePath, doc), facts.exists, runsFrom(filePath));
       const env = facts.environment?.(filePath);
       if (env) out.push(...environmentDiagnostics(doc, env, { folder: path.dirname(filePath), exists: facts.exists }));
       else if (env === null && doc.lines.some((l) => l.project)) out.push(noEnvironment());
@@ -105,10 +109,10 @@ export function createLanguageService(facts: LanguageServiceFacts): LanguageServ
       for (const source of checkedSources(filePath, doc, facts.readFile)) out.push(...compiledDiagnostics(filePath, doc, source, facts.readFile, facts.env));
       const vulnerabilities = vulnerabilityFactsOf(facts, filePath, doc);
       if (vulnerabilities) out.push(...vulnerabilityDiagnostics(fileUri(filePath), doc, vulnerabilities));
-      return out;
+      return capDiagnostics(out, doc);
     },
     documentSymbols,
-    documentLinks,
+    documentLinks: (filePath, doc) => documentLinks(filePath, doc, facts.exists && ((p) => locateLocalPath(p, runsFrom(filePath), facts.exists!).found)),
     semanticTokens,
     foldingRanges,
     hover: (filePath, doc, position) => {

@@ -86,7 +86,7 @@ export function buildIncludeGraph(root: string, rootDoc: ParsedDocument, read: F
       let doc: ParsedDocument | undefined;
       if (text !== undefined) {
         const hit = cache?.get(p);
-        doc = hit && hit.text === text ? hit.doc : parse(text);
+        doc = hit && hit.text === text ? hit.doc : parse(text, { env });
         cache?.set(p, { text, doc });
       }
       parsedCache.set(p, doc);

@@ -19,7 +19,7 @@ export interface SourceDocument {
 export function sourceDocuments(source: string, read: FileReader, env?: Record<string, string | undefined>): SourceDocument[] | undefined {
   const text = read(source);
   if (text === undefined) return undefined;
-  const root = parse(text);
+  const root = parse(text, { env });
   return [{ path: source, document: root, kind: 'requirement' }, ...buildIncludeGraph(source, root, read, env).files.map((f) => ({ path: f.path, document: f.document, kind: f.kind }))];
 }
 
