@@ -227,3 +227,17 @@ test('settings: every key has a default, and values of the wrong kind fall back 
   assert.equal(readSettings({ vulnerabilities: { source: 'nvd', osvUrl: 'ftp://x' } }).vulnerabilities.source, 'pypi');
   assert.equal(readSettings({ vulnerabilities: { osvUrl: 'ftp://x' } }).vulnerabilities.osvUrl, 'https://api.osv.dev');
 });
+
+test('an index that answers 404 to every /pypi/<name>/<version>/json is said to lack the JSON API, once', async () => {
+  const server = await startIndexServer(VULNERABLE_PROJECTS, { advisories: ADVISORIES, noJsonApi: true });
+  const { c, warnings } = client();
+  try {
+    const target = { kind: 'pypi' as const, base: server.url };
+    await c.ensure(['a', 'b', 'c', 'd', 'e', 'f', 'g'].map((name) => ({ name, version: '1.0' })), target);
+    assert.equal(warnings.filter((w) => /may not serve PyPI's JSON API/.test(w)).length, 1);
+    assert.deepEqual(c.advisories('a', '1.0', target), []);
+  } finally {
+    await c.dispose();
+    await server.stop();
+  }
+});
