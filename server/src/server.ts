@@ -187,7 +187,7 @@ export function register(connection: Connection): void {
   // pip's config files are read again at most every few seconds, not on every keystroke.
   let configMemo: { key: string; at: number; config: ReturnType<typeof resolveIndexConfig> } | undefined;
   const indexConfigFor = (filePath: string, doc: ParsedDocument, venvRoot: string | undefined, graph?: IncludeGraph) => {
-    const file = indexOptionsOf(doc, graph ?? service.includeGraph(filePath, doc));
+    const file = indexOptionsOf(doc, graph ?? service.includeGraph(filePath, doc), filePath);
     const key = JSON.stringify([file, venvRoot, settings.indexUrl, settings.extraIndexUrls]);
     if (!configMemo || configMemo.key !== key || Date.now() - configMemo.at > 5000) {
       configMemo = {

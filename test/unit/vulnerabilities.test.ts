@@ -90,6 +90,7 @@ test('the source: the index JSON API beside /simple, OSV when chosen, nothing fo
   assert.equal(vulnerabilityTarget({ source: 'pypi', osvUrl: '' }, { ...config, noIndex: true }), undefined);
   assert.equal(vulnerabilityTarget({ source: 'off', osvUrl: '' }, config), undefined);
   assert.equal(vulnerabilityTarget({ source: 'pypi', osvUrl: '' }, { ...config, indexUrl: 'https://files.example/wheels/' }), undefined);
+  assert.equal(vulnerabilityTarget({ source: 'pypi', osvUrl: '' }, { ...config, indexUrl: 'file:///opt/pypi/simple' }), undefined, 'a folder has no JSON API');
 });
 
 function client(cacheDir = tmp()) {

@@ -42,7 +42,13 @@ export function checkFiles(files: string[]): CheckResult[] {
     results.push({ file, diagnostics: service.diagnostics(file, doc) });
     for (const f of service.includeGraph(file, doc).files) if (!done.has(f.path)) queue.push(f.path);
   }
-  return results;
+  return sortResults(results);
+}
+
+/** Files by path, each file's findings by line and column, as compilers and linters list them. */
+export function sortResults(results: CheckResult[]): CheckResult[] {
+  const byPosition = (a: Diagnostic, b: Diagnostic) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character;
+  return [...results].sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0)).map((r) => ({ ...r, diagnostics: [...r.diagnostics].sort(byPosition) }));
 }
 
 export function formatText(results: CheckResult[], cwd = process.cwd()): string {

@@ -3,6 +3,7 @@
 
 import { Agent, EnvHttpProxyAgent, request, type Dispatcher } from 'undici';
 import { credentialsFor, redact } from './credentials.js';
+import { readFileUrl } from './fileIndex.js';
 
 export interface FetchResult {
   ok: boolean;
@@ -118,6 +119,8 @@ export function createFetcher(options: FetcherOptions = {}): Fetcher {
 
   return {
     get(url, accept, conditional) {
+      // A wheelhouse on disk is read from disk, as pip reads it; the HTTP client never sees a file: URL.
+      if (/^file:/i.test(url)) return readFileUrl(url, conditional);
       const key = `${accept}\n${url}`;
       const running = inFlight.get(key);
       if (running) return running;

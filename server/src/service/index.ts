@@ -14,7 +14,7 @@ import { codeLenses, SOURCE_COMPILE, SOURCE_INSTALL } from './commandActions.js'
 import { compiledDiagnostics } from './compiledDiagnostics.js';
 import { complete, resolveCompletion, type DirectoryLister, type IndexFacts } from './completion.js';
 import { computeDiagnostics } from './diagnostics.js';
-import { environmentDiagnostics, noEnvironment, type EnvironmentFacts } from './environmentDiagnostics.js';
+import { environmentDiagnostics, noEnvironment, unrelatedConflictsNote, type EnvironmentFacts } from './environmentDiagnostics.js';
 import { foldingRanges } from './folding.js';
 import { hover } from './hover.js';
 import { indexDiagnostics, outdatedHints } from './indexDiagnostics.js';
@@ -89,7 +89,7 @@ export function createLanguageService(facts: LanguageServiceFacts): LanguageServ
     diagnostics: (filePath, doc, graph) => {
       const out = computeDiagnostics(filePath, doc, graph ?? includeGraph(filePath, doc), facts.exists);
       const env = facts.environment?.(filePath);
-      if (env) out.push(...environmentDiagnostics(doc, env));
+      if (env) out.push(...environmentDiagnostics(doc, env, { folder: path.dirname(filePath), exists: facts.exists }));
       else if (env === null && doc.lines.some((l) => l.project)) out.push(noEnvironment());
       const index = facts.index?.();
       if (index) out.push(...indexDiagnostics(doc, index, { outdated: facts.outdated?.().diagnostics ?? true }));
@@ -115,11 +115,17 @@ export function createLanguageService(facts: LanguageServiceFacts): LanguageServ
         requirement: (name) => {
           const env = facts.environment?.(filePath);
           const installed = name && env ? env.installed(name) : undefined;
-          return { project: name ? facts.index?.()?.project(name) : undefined, installed, environment: env ? env.describe : undefined };
+          const index = facts.index?.();
+          return { project: name ? index?.project(name) : undefined, installed, environment: env ? env.describe : undefined, projectPage: name ? index?.projectPage?.(name) : undefined };
         },
       });
       // The first line also says which environment the file is checked against.
-      const summary = [result && vulnerabilityHoverAt(doc, position, () => vulnerabilityFactsOf(facts, filePath, doc)), position.line === 0 ? facts.environmentSummary?.(filePath) : undefined].filter(Boolean).join('\n\n---\n\n');
+      let envSummary = position.line === 0 ? facts.environmentSummary?.(filePath) : undefined;
+      // pip check's complaints about packages the file does not use are named here, once, not as diagnostics.
+      const env = envSummary ? facts.environment?.(filePath) : undefined;
+      const note = env ? unrelatedConflictsNote(doc, env) : undefined;
+      if (envSummary && note) envSummary = `${envSummary}\n\n${note}`;
+      const summary = [result && vulnerabilityHoverAt(doc, position, () => vulnerabilityFactsOf(facts, filePath, doc)), envSummary].filter(Boolean).join('\n\n---\n\n');
       if (!summary) return result;
       const previous = result && typeof result.contents === 'object' && 'value' in result.contents ? `${result.contents.value}\n\n---\n\n` : '';
       return { contents: { kind: 'markdown', value: `${previous}${summary}` }, range: result?.range };
@@ -129,7 +135,8 @@ export function createLanguageService(facts: LanguageServiceFacts): LanguageServ
       const index = facts.index?.();
       const python = index ? facts.environment?.(filePath)?.pythonVersion : undefined;
       const withPython = index && python ? { ...index, searchNames: index.searchNames, project: index.project, pythonVersion: python, pythonAllows: (spec: string) => pythonAllows(python, spec) } : index;
-      return complete(doc, position, { index: withPython, listDirectory: facts.listDirectory, folder: path.dirname(filePath) });
+      const env = facts.environment?.(filePath);
+      return complete(doc, position, { index: withPython, listDirectory: facts.listDirectory, folder: path.dirname(filePath), installed: env ? env.installed : undefined });
     },
     resolveCompletion: (item) => resolveCompletion(item, facts.index?.()),
     definition: (filePath, doc, position) => definition(filePath, doc, position, facts.readFile),
