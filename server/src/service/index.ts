@@ -3,7 +3,6 @@
 import * as path from 'node:path';
 import type { CodeAction, CodeActionContext, CodeLens, CompletionItem, CompletionList, Diagnostic, DocumentLink, DocumentSymbol, FoldingRange, Hover, InlayHint, Location, Position, Range, SemanticTokens } from 'vscode-languageserver-types';
 import { parse } from '../syntax/parse.js';
-import { lineAt } from '../syntax/query.js';
 import type { ParsedDocument } from '../syntax/types.js';
 import { compiledHeader } from '../workspace/annotations.js';
 import { buildIncludeGraph, type FileReader, type IncludeGraph, type ParseCache } from '../workspace/includes.js';
@@ -26,7 +25,7 @@ import { fileUri, pythonAllows, uriToFilePath } from './paths.js';
 import { semanticTokens } from './semanticTokens.js';
 import { documentSymbols } from './symbols.js';
 import { SOURCE_FIX_VULNERABILITIES } from './vulnerabilityActions.js';
-import { activeAdvisories, checkedVersion, vulnerabilityDiagnostics, vulnerabilityFactsOf, vulnerabilityHoverSection, type VulnerabilityFacts } from './vulnerabilities.js';
+import { vulnerabilityDiagnostics, vulnerabilityFactsOf, vulnerabilityHoverAt, type VulnerabilityFacts } from './vulnerabilities.js';
 
 export { SOURCE_NORMALIZE, SOURCE_SORT, SOURCE_PIN_ALL, SOURCE_UPGRADE_ALL, SOURCE_ADD_HASHES, SOURCE_COMPILE, SOURCE_INSTALL, SOURCE_FIX_VULNERABILITIES };
 
@@ -88,14 +87,6 @@ export function createLanguageService(facts: LanguageServiceFacts): LanguageServ
     if (parseCache.size > 2000) parseCache.clear();
     return buildIncludeGraph(filePath, doc, facts.readFile, facts.env, parseCache);
   };
-  /** The advisories of the requirement under the cursor, as a hover section. */
-  const vulnerabilitySection = (filePath: string, doc: ParsedDocument, position: Position): string | undefined => {
-    const line = lineAt(doc, position.line, position.character);
-    const vulnerabilities = line?.project ? vulnerabilityFactsOf(facts, filePath, doc) : undefined;
-    const checked = vulnerabilities && line ? checkedVersion(line, vulnerabilities.installed) : undefined;
-    if (!checked || !vulnerabilities) return undefined;
-    return vulnerabilityHoverSection(checked.version, activeAdvisories(vulnerabilities.advisories(line!.project!, checked.version), vulnerabilities.ignore), checked.installed);
-  };
   return {
     parse: (text) => parse(text, { reuse: true, env: facts.env }),
     includeGraph,
@@ -137,7 +128,7 @@ export function createLanguageService(facts: LanguageServiceFacts): LanguageServ
       const env = envSummary ? facts.environment?.(filePath) : undefined;
       const note = env ? unrelatedConflictsNote(doc, env) : undefined;
       if (envSummary && note) envSummary = `${envSummary}\n\n${note}`;
-      const summary = [result && vulnerabilitySection(filePath, doc, position), envSummary].filter(Boolean).join('\n\n---\n\n');
+      const summary = [result && vulnerabilityHoverAt(doc, position, () => vulnerabilityFactsOf(facts, filePath, doc)), envSummary].filter(Boolean).join('\n\n---\n\n');
       if (!summary) return result;
       const previous = result && typeof result.contents === 'object' && 'value' in result.contents ? `${result.contents.value}\n\n---\n\n` : '';
       return { contents: { kind: 'markdown', value: `${previous}${summary}` }, range: result?.range };
