@@ -2,7 +2,13 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { freezeEnvironment } from '../../server/src/environment/freeze.ts';
 import { evaluateMarker, markerEnvironment } from '../../server/src/environment/markers.ts';
+import { readEnvironment } from '../../server/src/environment/venv.ts';
 import { parse } from '../../server/src/syntax/index.ts';
 import { deriveTopLevel, readFrozen, renderRequirementsIn } from '../../server/src/workspace/frozen.ts';
 
@@ -118,4 +124,31 @@ test('bounds: none, >= or ~= today’s version; option lines copied; unknown met
   assert.match(render('compatible'), /^Flask~=3\.0\.3$/m);
   assert.match(render('compatible'), /^odd>=5$/m, '~= needs two release segments; no local label outside ==');
   assert.deepEqual(derivation.unknown.map((p) => p.name), ['click', 'odd']);
+});
+
+test('freezing an environment statically: pip freeze lines, editables as -e, pip/setuptools/wheel only when asked', () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rls-freeze-'));
+  const site = path.join(dir, '.venv/lib/python3.12/site-packages');
+  const dist = (folder: string, meta: string, direct?: object) => {
+    fs.mkdirSync(path.join(site, folder), { recursive: true });
+    fs.writeFileSync(path.join(site, folder, 'METADATA'), meta);
+    if (direct) fs.writeFileSync(path.join(site, folder, 'direct_url.json'), JSON.stringify(direct));
+  };
+  dist('Flask-3.0.3.dist-info', 'Name: Flask\nVersion: 3.0.3\n');
+  fs.writeFileSync(path.join(dir, '.venv/pyvenv.cfg'), 'version = 3.12.1\n');
+  dist('charset_normalizer-3.3.2.dist-info', 'Name: charset_normalizer\nVersion: 3.3.2\n');
+  dist('pip-24.0.dist-info', 'Name: pip\nVersion: 24.0\n');
+  dist('myapp-0.1.0.dist-info', 'Name: myapp\nVersion: 0.1.0\n', { url: pathToFileURL('/home/me/src/myapp').toString(), dir_info: { editable: true } });
+  dist('mylib-1.0.dist-info', 'Name: mylib\nVersion: 1.0\n', { url: 'https://example.invalid/lib.git', vcs_info: { vcs: 'git', commit_id: '0123abc' }, dir_info: {} });
+  const snapshot = readEnvironment({ root: path.join(dir, '.venv'), source: 'nearby' });
+  assert.equal(
+    freezeEnvironment(snapshot),
+    'charset_normalizer==3.3.2\nFlask==3.0.3\n# Editable install with no version control (myapp==0.1.0)\n-e /home/me/src/myapp\nmylib @ git+https://example.invalid/lib.git@0123abc\n',
+  );
+  assert.match(freezeEnvironment(snapshot, { all: true }), /^pip==24\.0$/m);
+  // What freeze writes, derive reads back: the editable keeps its name and version.
+  const back = readFrozen(parse(freezeEnvironment(snapshot)));
+  assert.equal(back.frozen, true, back.reason);
+  assert.deepEqual(back.pins.map((p) => [p.name, p.version, p.editable]), [['charset_normalizer', '3.3.2', false], ['Flask', '3.0.3', false], ['myapp', '0.1.0', true], ['mylib', undefined, false]]);
+  fs.rmSync(dir, { recursive: true, force: true });
 });

@@ -67,6 +67,8 @@ export interface InstalledDistribution {
   location: string;
   kind: 'dist-info' | 'egg-info';
   editable: boolean;
+  /** From direct_url.json (PEP 610): what a URL or editable install came from, for `pip freeze` lines. */
+  directUrl?: { url: string; vcs?: string; commit?: string };
   metadata(): DistributionMetadata;
 }
 
@@ -153,14 +155,19 @@ function readEntry(site: string, entry: string, warnings: string[]): InstalledDi
     warnings.push(`Skipped ${full}: no Name/Version in its metadata`);
   } else {
     let editable = false;
+    let directUrl: InstalledDistribution['directUrl'];
     try {
-      const direct = JSON.parse(fs.readFileSync(path.join(full, 'direct_url.json'), 'utf8')) as { dir_info?: { editable?: boolean } };
+      const direct = JSON.parse(fs.readFileSync(path.join(full, 'direct_url.json'), 'utf8')) as { url?: unknown; dir_info?: { editable?: boolean }; vcs_info?: { vcs?: unknown; commit_id?: unknown } };
       editable = !!direct.dir_info?.editable;
+      if (typeof direct.url === 'string') {
+        const vcs = typeof direct.vcs_info?.vcs === 'string' ? direct.vcs_info.vcs : undefined;
+        directUrl = { url: direct.url, vcs, commit: typeof direct.vcs_info?.commit_id === 'string' ? direct.vcs_info.commit_id : undefined };
+      }
     } catch {
       /* most distributions have no direct_url.json */
     }
     const meta: DistributionMetadata = headers ?? { requiresDist: [], providesExtras: [] };
-    dist = { name, normalized: normalizeName(name), version, location: full, kind, editable, metadata: () => meta };
+    dist = { name, normalized: normalizeName(name), version, location: full, kind, editable, directUrl, metadata: () => meta };
   }
   entryCache.set(full, { mtimeMs: stat.mtimeMs, dist });
   return dist;

@@ -36,6 +36,8 @@ export interface EnvironmentFacts {
   broken(): BrokenDependency[];
   /** Installed distributions whose Requires-Dist (markers true) names `normalized`. */
   dependents?(normalized: string): { name: string; normalized: string; version: string }[];
+  /** The installed distribution's Requires-Dist, when it is installed (at `version`, if given). */
+  requiresDist?(normalized: string, version?: string): string[] | undefined;
 }
 
 /** The requirement as one pip argument (`name[extra]>=1`, `name @ url`); undefined for local paths. */

@@ -4,6 +4,7 @@ import * as path from 'node:path';
 import type { CodeAction, CodeActionContext, CodeLens, CompletionItem, CompletionList, Diagnostic, DocumentLink, DocumentSymbol, FoldingRange, Hover, InlayHint, Location, Position, Range, SemanticTokens } from 'vscode-languageserver-types';
 import { parse } from '../syntax/parse.js';
 import type { ParsedDocument } from '../syntax/types.js';
+import type { Bounds } from '../workspace/frozen.js';
 import { compiledHeader } from '../workspace/annotations.js';
 import { buildIncludeGraph, type FileReader, type IncludeGraph, type ParseCache } from '../workspace/includes.js';
 import { buildProvenance, derivedProvenance, sourceFiles } from '../workspace/provenance.js';
@@ -16,6 +17,7 @@ import { complete, resolveCompletion, type DirectoryLister, type IndexFacts } fr
 import { computeDiagnostics } from './diagnostics.js';
 import { environmentDiagnostics, noEnvironment, type EnvironmentFacts } from './environmentDiagnostics.js';
 import { foldingRanges } from './folding.js';
+import { analyseFrozen, frozenHint, type FrozenAnalysis } from './frozenActions.js';
 import { hover } from './hover.js';
 import { indexDiagnostics, outdatedHints } from './indexDiagnostics.js';
 import { documentLinks } from './links.js';
@@ -43,6 +45,10 @@ export interface LanguageServiceFacts {
   environmentSummary?: (filePath: string) => string | undefined;
   /** What the package index knows right now (names, versions, extras); absent until it is wired. */
   index?: () => IndexFacts | undefined;
+  /** Bounds for a derived requirements.in (`requirements.derive.bounds`). */
+  deriveBounds?: () => Bounds;
+  /** Whether the client applies CreateFile in a WorkspaceEdit (else actions run a command that writes). */
+  createFiles?: () => boolean;
 }
 
 export interface LanguageService {
@@ -64,6 +70,8 @@ export interface LanguageService {
   codeActions(uri: string, doc: ParsedDocument, context: CodeActionContext, range?: Range): CodeAction[];
   resolveCodeAction(action: CodeAction, doc: ParsedDocument): CodeAction;
   codeLenses(uri: string, doc: ParsedDocument): CodeLens[];
+  /** The `.txt` as pip freeze output with its top level, for the derive command. */
+  frozen(filePath: string, doc: ParsedDocument, evenIfNotFrozen?: boolean): FrozenAnalysis | undefined;
 }
 
 
@@ -74,7 +82,9 @@ export function createLanguageService(facts: LanguageServiceFacts): LanguageServ
     filePath.endsWith('.in') ? undefined : sourceFiles(filePath, compiledHeader(doc), facts.readFile).find((s) => s.endsWith('.in'));
   // Included files are parsed once per text; bounded so that a huge tree of includes cannot grow it forever.
   const parseCache: ParseCache = new Map();
-  const actions = createCodeActions(facts, compiledSource);
+  const frozen = (filePath: string, doc: ParsedDocument, evenIfNotFrozen = false) =>
+    analyseFrozen(filePath, doc, { environment: facts.environment?.(filePath), index: facts.index?.(), readFile: facts.readFile }, evenIfNotFrozen);
+  const actions = createCodeActions(facts, compiledSource, frozen);
   const includeGraph = (filePath: string, doc: ParsedDocument) => {
     if (parseCache.size > 2000) parseCache.clear();
     return buildIncludeGraph(filePath, doc, facts.readFile, facts.env, parseCache);
@@ -91,6 +101,7 @@ export function createLanguageService(facts: LanguageServiceFacts): LanguageServ
       if (index) out.push(...indexDiagnostics(doc, index, { outdated: facts.outdated?.().diagnostics ?? true }));
       const source = compiledSource(filePath, doc);
       if (source) out.push(...compiledDiagnostics(filePath, doc, source, facts.readFile, facts.env));
+      else out.push(...frozenHint(doc, frozen(filePath, doc)));
       return out;
     },
     documentSymbols,
@@ -133,6 +144,7 @@ export function createLanguageService(facts: LanguageServiceFacts): LanguageServ
       const outdated = index && (facts.outdated?.().inlayHints ?? true) ? outdatedHints(doc, index, range) : [];
       return [...resolvedVersionHints(filePath, doc, facts.readFile, range), ...outdated];
     },
+    frozen,
     codeActions: actions.codeActions,
     resolveCodeAction: actions.resolveCodeAction,
     codeLenses: (uri, doc) => {

@@ -3,6 +3,7 @@
 
 import { parseRequiresDist } from '../environment/markers.js';
 import { normalizeName } from '../syntax/names.js';
+import { parse } from '../syntax/parse.js';
 import type { LogicalLine, MarkerExpression, ParsedDocument } from '../syntax/types.js';
 import { compiledHeader, readAnnotations } from './annotations.js';
 
@@ -15,6 +16,8 @@ export interface FrozenPin {
   /** Extras the line asks for (`requests[socks]==…`). */
   extras: string[];
   editable: boolean;
+  /** `name @ url`: the `.in` keeps the URL. */
+  direct: boolean;
   /** The requirement as written, without comment or hashes (`-e git+…#egg=x`, `Flask==3.0.3 ; python_version<'3.12'`). */
   text: string;
   /** The line's marker text, copied to the `.in`. */
@@ -24,7 +27,7 @@ export interface FrozenPin {
 }
 
 export interface FrozenFile {
-  /** Every line is an exact pin (or an editable), with no `# via` and no compile header. */
+  /** Every line is an exact pin (or an editable, or `name @ url`), with no `# via` and no compile header. */
   frozen: boolean;
   /** Why it is not, for a command run on any `.txt` to explain itself. */
   reason?: string;
@@ -81,13 +84,15 @@ export function readFrozen(doc: ParsedDocument, options: { sourceBeside?: boolea
     }
     const clauses = r.specifier?.clauses ?? [];
     const exact = clauses.length === 1 && (clauses[0].operator.text === '==' || clauses[0].operator.text === '===') && !!clauses[0].version && !clauses[0].version.text.includes('*');
-    if (!r.editable && !exact) fail(`${named.text} is not pinned with == (line ${line.firstLine + 1})`);
+    // `name @ url` is as exact as a pin (pip freeze writes it for direct URL installs).
+    if (!r.editable && !exact && !r.url) fail(`${named.text} is not pinned with == (line ${line.firstLine + 1})`);
     pins.push({
       name: named.text,
       normalized: named.normalized,
       version: exact ? clauses[0].version!.text : fromComment,
       extras: r.extras?.items.map((x) => x.text) ?? [],
       editable: r.editable,
+      direct: !!r.url && !r.editable,
       text: requirementText(line),
       marker: r.marker?.text.replace(/^;\s*/, '') || undefined,
       line: line.firstLine,
@@ -96,7 +101,7 @@ export function readFrozen(doc: ParsedDocument, options: { sourceBeside?: boolea
   if (!reason && pins.length < 2) fail('it has fewer than two pins');
   if (!reason && compiledHeader(doc).tool) fail('it was written by a compile (its header says so)');
   if (!reason && readAnnotations(doc).annotated) fail('it has # via annotations (it was compiled)');
-  if (!reason && options.sourceBeside) fail('an .in file is beside it');
+  if (!reason && options.sourceBeside) fail(SOURCE_BESIDE);
   if (!reason && options.installed) {
     for (const p of pins) {
       if (p.editable || !p.version) continue;
@@ -108,6 +113,18 @@ export function readFrozen(doc: ParsedDocument, options: { sourceBeside?: boolea
     }
   }
   return { frozen: !reason, reason, pins, optionLines };
+}
+
+export const SOURCE_BESIDE = 'an .in file is beside it';
+
+/** A `.txt` that would be pip freeze output but for the `.in` now beside it: its pins are today's versions. */
+export function frozenButForSource(text: string): boolean {
+  return readFrozen(parse(text), { sourceBeside: true }).reason === SOURCE_BESIDE;
+}
+
+/** The normalized names an existing `.in` lists. */
+export function namesIn(text: string): Set<string> {
+  return new Set(parse(text).lines.flatMap((l) => (l.project ? [l.project] : [])));
 }
 
 export interface DerivationFacts {
@@ -265,7 +282,7 @@ export function renderRequirementsIn(derivation: Derivation, options: { from: st
 }
 
 export function requirementLine(p: FrozenPin, bounds: Bounds): string {
-  if (p.editable) return p.text;
+  if (p.editable || p.direct) return p.text;
   const extras = p.extras.length ? `[${p.extras.join(',')}]` : '';
   // Specifiers other than == take no local label; ~= needs two release segments.
   const version = p.version?.replace(/\+.*$/, '');
