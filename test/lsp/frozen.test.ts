@@ -9,7 +9,8 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { TestClient, testEnv } from './client.ts';
+import { indexedEnv, TestClient, testEnv } from './client.ts';
+import { startIndexServer } from '../fixtures/indexServer.ts';
 import { buildWheels, isolatedPipEnv, pipInstall } from '../fixtures/python.ts';
 
 /** Stand-ins: the real projects' names, versions and Requires-Dist (as of those releases); newer releases beside them. */
@@ -160,4 +161,31 @@ test('create a virtual environment here: python -m venv .venv, then install the 
   const again = await run('requirements.createVenv', uri);
   assert.equal(again.ok, false);
   assert.match(again.message, /\.venv already exists/);
+});
+
+test('with no environment, the package index metadata (PEP 658) tells what requires what, and the hint says so', async () => {
+  const projects = STAND_INS.filter((w) => INSTALLED.includes(`${w.name}==${w.version}`)).map((w) => ({
+    name: w.name,
+    files: [{ filename: `${w.name}-${w.version}-py3-none-any.whl`, requiresDist: w.requires ?? [] }],
+  }));
+  const index = await startIndexServer(projects, { metadata: true, noJsonApi: true });
+  const alone = fs.mkdtempSync(path.join(os.tmpdir(), 'rls-frozen-novenv-'));
+  const { client: other } = await TestClient.start({ rootUri: pathToFileURL(alone).toString(), initializationOptions: {}, env: indexedEnv(index.url, { HOME: home() }) });
+  try {
+    const uri = other.open(path.join(alone, 'requirements.txt'), frozen);
+    const diagnostics = await other.waitForDiagnostics(uri, (d) => d.some((x) => x.code === 'frozen-file' && !/not known yet/.test(x.message)), 20_000);
+    const hint = diagnostics.find((d) => d.code === 'frozen-file')!;
+    assert.match(hint.message, /^Looks like pip freeze output: 10 of 12 pins are only here because another pin requires them \(read from the package index's metadata \(no environment found\)\)/);
+    assert.ok(index.requests.some((r) => r.path === '/files/Flask-3.0.3-py3-none-any.whl.metadata'), 'the release\'s own metadata was read');
+    const actions: any[] = await other.request('textDocument/codeAction', { textDocument: { uri }, range: hint.range, context: { diagnostics: [hint] } });
+    const derive = actions.find((a) => a.title === 'Derive requirements.in (top-level packages)');
+    assert.deepEqual(derive.command.arguments, [uri, { bounds: 'none' }], 'a client without CreateFile gets the command');
+    const result = await other.request('workspace/executeCommand', { command: derive.command.command, arguments: derive.command.arguments });
+    assert.deepEqual(result.topLevel, ['Flask', 'requests']);
+    assert.match(fs.readFileSync(path.join(alone, 'requirements.in'), 'utf8'), /^# Top-level packages of requirements\.txt, derived from the package index's metadata/);
+  } finally {
+    await other.stop();
+    await index.stop();
+    fs.rmSync(alone, { recursive: true, force: true });
+  }
 });

@@ -4,6 +4,7 @@
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { CodeActionKind, DiagnosticSeverity, type CodeAction, type Diagnostic, type TextEdit, type WorkspaceEdit } from 'vscode-languageserver-types';
+import { evaluateMarker, markerEnvironment } from '../environment/markers.js';
 import { lineContentEnd } from '../syntax/lines.js';
 import type { ParsedDocument } from '../syntax/types.js';
 import { BOUND_LABELS, deriveTopLevel, frozenButForSource, namesIn, readFrozen, renderRequirementsIn, requirementLine, type Bounds, type Derivation, type FrozenFile, SOURCE_BESIDE } from '../workspace/frozen.js';
@@ -30,6 +31,9 @@ export interface FrozenAnalysis {
   targetExists: boolean;
 }
 
+/** Without an environment: this machine's platform, and no Python version (a python_version marker stays undecided). */
+const HOST_MARKERS = Object.fromEntries(Object.entries(markerEnvironment(undefined)).filter(([k]) => !/python_(full_)?version|implementation_version/.test(k)));
+
 const memo = new WeakMap<ParsedDocument, { environment: unknown; targetExists: boolean; analysis: FrozenAnalysis | undefined }>();
 
 /** The `.txt` read as pip freeze output and its top level; undefined for `.in` files and files with no pins. */
@@ -49,7 +53,7 @@ export function analyseFrozen(filePath: string, doc: ParsedDocument, facts: Froz
     const requiresDist = fromEnvironment ? env!.requiresDist!.bind(env) : facts.index?.requiresDist?.bind(facts.index);
     const derivation = deriveTopLevel(file.pins, {
       requiresDist: (name, version) => requiresDist?.(name, version),
-      evaluateMarker: (marker, extras) => (env ? env.evaluateMarker(marker, extras) : undefined),
+      evaluateMarker: (marker, extras) => (env ? env.evaluateMarker(marker, extras) : evaluateMarker(marker, HOST_MARKERS, extras)),
     });
     analysis = { file, derivation, metadataFrom: fromEnvironment ? `${env!.describe}'s installed metadata` : "the package index's metadata (no environment found)", target, targetExists };
   }
