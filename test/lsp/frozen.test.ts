@@ -1,6 +1,6 @@
 // The pip freeze workflow over LSP with real parts: a venv holding stand-ins for flask 3.0.3 and requests 2.32.3
-// and their dependencies (wheels built here with the real names, versions and Requires-Dist; nothing is
-// downloadable), the file `pip freeze` prints for it, the derive action, the built-in compile, freeze, venv.
+// and their dependencies (wheels built from test/fixtures/flaskStandIns.ts; nothing is downloadable), the file
+// `pip freeze` prints for it, the derive action, the built-in compile, freeze, and venv creation.
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -12,26 +12,7 @@ import { pathToFileURL } from 'node:url';
 import { indexedEnv, TestClient, testEnv } from './client.ts';
 import { startIndexServer } from '../fixtures/indexServer.ts';
 import { buildWheels, isolatedPipEnv, pipInstall } from '../fixtures/python.ts';
-
-/** Stand-ins: the real projects' names, versions and Requires-Dist (as of those releases); newer releases beside them. */
-const STAND_INS = [
-  { name: 'Flask', version: '3.0.3', extras: ['async', 'dotenv'], requires: ['Werkzeug>=3.0.0', 'Jinja2>=3.1.2', 'itsdangerous>=2.1.2', 'click>=8.1.3', 'blinker>=1.6.2', "importlib-metadata>=3.6.0; python_version < '3.10'", "asgiref>=3.2; extra == 'async'", "python-dotenv; extra == 'dotenv'"] },
-  { name: 'Flask', version: '3.1.0', requires: ['Werkzeug>=3.1', 'Jinja2>=3.1.2', 'itsdangerous>=2.2', 'click>=8.1.3', 'blinker>=1.9'] },
-  { name: 'Werkzeug', version: '3.0.4', requires: ['MarkupSafe>=2.1.1'] },
-  { name: 'Jinja2', version: '3.1.4', requires: ['MarkupSafe>=2.0'] },
-  { name: 'MarkupSafe', version: '2.1.5' },
-  { name: 'MarkupSafe', version: '3.0.2' },
-  { name: 'itsdangerous', version: '2.2.0' },
-  { name: 'click', version: '8.1.7', requires: ['colorama; platform_system == "Windows"'] },
-  { name: 'blinker', version: '1.8.2' },
-  { name: 'requests', version: '2.32.3', extras: ['socks'], requires: ['charset_normalizer<4,>=2', 'idna<4,>=2.5', 'urllib3<3,>=1.21.1', 'certifi>=2017.4.17', "PySocks!=1.5.7,>=1.5.6; extra == 'socks'"] },
-  { name: 'charset_normalizer', version: '3.3.2' },
-  { name: 'idna', version: '3.10' },
-  { name: 'idna', version: '3.11' },
-  { name: 'urllib3', version: '2.2.3' },
-  { name: 'certifi', version: '2024.8.30' },
-];
-const INSTALLED = ['Flask==3.0.3', 'requests==2.32.3', 'MarkupSafe==2.1.5', 'idna==3.10', 'Werkzeug==3.0.4', 'Jinja2==3.1.4', 'itsdangerous==2.2.0', 'click==8.1.7', 'blinker==1.8.2', 'charset_normalizer==3.3.2', 'urllib3==2.2.3', 'certifi==2024.8.30'];
+import { frozenText, INSTALLED, installedStandIns, STAND_INS } from '../fixtures/flaskStandIns.ts';
 
 let dir: string;
 let wheels: string;
@@ -86,6 +67,7 @@ after(async () => {
 
 test('freeze → requirements.in → compile: the same 12 pins come back, now with # via', async () => {
   assert.equal(requirementLines(frozen).length, 12, `pip freeze printed:\n${frozen}`);
+  assert.equal(frozen, frozenText(), 'the Neovim test writes the same file without running pip');
   const uri = client.open(path.join(dir, 'requirements.txt'), frozen);
   const diagnostics = await client.waitForDiagnostics(uri, (d) => d.some((x) => x.code === 'frozen-file'), 20_000);
   const hint = diagnostics.find((d) => d.code === 'frozen-file')!;
@@ -164,7 +146,7 @@ test('create a virtual environment here: python -m venv .venv, then install the 
 });
 
 test('with no environment, the package index metadata (PEP 658) tells what requires what, and the hint says so', async () => {
-  const projects = STAND_INS.filter((w) => INSTALLED.includes(`${w.name}==${w.version}`)).map((w) => ({
+  const projects = installedStandIns().map((w) => ({
     name: w.name,
     files: [{ filename: `${w.name}-${w.version}-py3-none-any.whl`, requiresDist: w.requires ?? [] }],
   }));
