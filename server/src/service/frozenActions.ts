@@ -34,6 +34,9 @@ export interface FrozenAnalysis {
 /** Without an environment: this machine's platform, and no Python version (a python_version marker stays undecided). */
 const HOST_MARKERS = Object.fromEntries(Object.entries(markerEnvironment(undefined)).filter(([k]) => !/python_(full_)?version|implementation_version/.test(k)));
 
+/** Per file, the derivation of its last pins with the environment's metadata (index metadata may still land: not kept). */
+const lastDerivation = new Map<string, { key: string; environment: EnvironmentFacts | undefined; derivation: Derivation }>();
+
 const memo = new WeakMap<ParsedDocument, { environment: unknown; targetExists: boolean; analysis: FrozenAnalysis | undefined }>();
 
 /** The `.txt` read as pip freeze output and its top level; undefined for `.in` files and files with no pins. */
@@ -51,10 +54,20 @@ export function analyseFrozen(filePath: string, doc: ParsedDocument, facts: Froz
   if (file.pins.length && (file.frozen || file.reason === SOURCE_BESIDE || evenIfNotFrozen)) {
     const fromEnvironment = !!env?.requiresDist;
     const requiresDist = fromEnvironment ? env!.requiresDist!.bind(env) : facts.index?.requiresDist?.bind(facts.index);
-    const derivation = deriveTopLevel(file.pins, {
-      requiresDist: (name, version) => requiresDist?.(name, version),
-      evaluateMarker: (marker, extras) => (env ? env.evaluateMarker(marker, extras) : evaluateMarker(marker, HOST_MARKERS, extras)),
-    });
+    // Most keystrokes leave the pins as they were (a comment, a blank line): the last derivation of this file stands.
+    const key = file.pins.map((p) => `${p.normalized}==${p.version ?? ''}[${p.extras.join(',')}]${p.marker ?? ''}`).join('\n');
+    const last = lastDerivation.get(filePath);
+    const derivation =
+      last && last.key === key && last.environment === env && fromEnvironment
+        ? last.derivation
+        : deriveTopLevel(file.pins, {
+            requiresDist: (name, version) => requiresDist?.(name, version),
+            evaluateMarker: (marker, extras) => (env ? env.evaluateMarker(marker, extras) : evaluateMarker(marker, HOST_MARKERS, extras)),
+          });
+    if (fromEnvironment) {
+      if (lastDerivation.size > 100) lastDerivation.clear();
+      lastDerivation.set(filePath, { key, environment: env, derivation });
+    }
     analysis = { file, derivation, metadataFrom: fromEnvironment ? `${env!.describe}'s installed metadata` : "the package index's metadata (no environment found)", target, targetExists };
   }
   if (facts.environment && !evenIfNotFrozen) memo.set(doc, { environment: facts.environment, targetExists, analysis });

@@ -164,8 +164,8 @@ export function deriveTopLevel(pins: FrozenPin[], facts: DerivationFacts): Deriv
   // Extras asked for along an edge open more edges; repeat until nothing changes (bounded by the extras in play).
   const queue = pins.map((p) => p.normalized);
   const queued = new Set(queue);
-  while (queue.length) {
-    const from = queue.shift()!;
+  for (let head = 0; head < queue.length; head++) {
+    const from = queue[head];
     queued.delete(from);
     const active = [...extras.get(from)!];
     for (const text of metadata.get(from) ?? []) {
@@ -193,11 +193,14 @@ export function deriveTopLevel(pins: FrozenPin[], facts: DerivationFacts): Deriv
   // each strongly connected component nothing outside it requires.
   const cycles: Derivation['cycles'] = [];
   const reached = reachable(top, edges);
-  for (const component of stronglyConnected(pins.map((p) => p.normalized), edges)) {
-    if (component.some((n) => reached.has(n))) continue;
+  const components = stronglyConnected(pins.map((p) => p.normalized), edges);
+  const componentOf = new Map<string, number>();
+  components.forEach((component, i) => component.forEach((n) => componentOf.set(n, i)));
+  const entered = new Set<number>();
+  for (const [from, targets] of edges) for (const to of targets) if (componentOf.get(from) !== componentOf.get(to)) entered.add(componentOf.get(to)!);
+  for (const [i, component] of components.entries()) {
+    if (entered.has(i) || component.some((n) => reached.has(n))) continue;
     const inside = new Set(component);
-    const entered = component.some((n) => pins.some((p) => !inside.has(p.normalized) && edges.get(p.normalized)!.has(n)));
-    if (entered) continue;
     const members = pins.filter((p) => inside.has(p.normalized));
     cycles.push({ kept: members[0], members });
     top.add(members[0].normalized);
