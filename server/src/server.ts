@@ -21,7 +21,7 @@ import {
 } from 'vscode-languageserver/node.js';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { createEnvironmentService, describeEnvironment } from './environment/index.js';
-import { createLanguageService, SOURCE_ADD_HASHES, SOURCE_COMPILE, SOURCE_INSTALL, SOURCE_NORMALIZE, SOURCE_PIN_ALL, SOURCE_SORT, SOURCE_UPGRADE_ALL } from './service/index.js';
+import { createLanguageService, SOURCE_ADD_HASHES, SOURCE_COMPILE, SOURCE_DERIVE_IN, SOURCE_INSTALL, SOURCE_NORMALIZE, SOURCE_PIN_ALL, SOURCE_SORT, SOURCE_UPGRADE_ALL } from './service/index.js';
 import { SEMANTIC_TOKENS_LEGEND } from './service/semanticTokens.js';
 import { DEFAULT_SETTINGS, readSettings, type Settings } from './settings.js';
 import type { ParsedDocument } from './syntax/types.js';
@@ -322,7 +322,7 @@ export function register(connection: Connection): void {
         inlayHintProvider: true,
         executeCommandProvider: { commands: Object.values(COMMANDS) },
         codeLensProvider: { resolveProvider: false },
-        codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, CodeActionKind.RefactorRewrite, CodeActionKind.Source, SOURCE_SORT, SOURCE_NORMALIZE, SOURCE_PIN_ALL, SOURCE_UPGRADE_ALL, SOURCE_ADD_HASHES, SOURCE_COMPILE, SOURCE_INSTALL], resolveProvider: true },
+        codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, CodeActionKind.RefactorRewrite, CodeActionKind.Source, SOURCE_SORT, SOURCE_NORMALIZE, SOURCE_PIN_ALL, SOURCE_UPGRADE_ALL, SOURCE_ADD_HASHES, SOURCE_COMPILE, SOURCE_INSTALL, SOURCE_DERIVE_IN], resolveProvider: true },
         completionProvider: { triggerCharacters: ['=', '>', '<', '~', '!', '[', ',', '-', ';', ' ', '/', '"', "'"], resolveProvider: true },
         semanticTokensProvider: { legend: SEMANTIC_TOKENS_LEGEND, full: true, range: true },
         ...(pullDiagnostics ? { diagnosticProvider: { identifier: 'requirements', interFileDependencies: true, workspaceDiagnostics: false } } : {}),

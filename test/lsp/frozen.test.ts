@@ -80,7 +80,7 @@ test('freeze → requirements.in → compile: the same 12 pins come back, now wi
   assert.equal(derive.isPreferred, true);
   assert.ok(actions.some((a) => a.title === 'Derive requirements.in (top-level packages, ~= today’s versions)'));
   const [create, text] = derive.edit.documentChanges;
-  assert.deepEqual(create, { kind: 'create', uri: uriOf('requirements.in'), options: { overwrite: false, ignoreIfExists: true } });
+  assert.deepEqual(create, { kind: 'create', uri: uriOf('requirements.in'), options: { overwrite: false, ignoreIfExists: false } });
   // The client applies the edit: the file appears with the text.
   fs.writeFileSync(path.join(dir, 'requirements.in'), text.edits[0].newText);
   assert.deepEqual(requirementLines(read('requirements.in')), ['Flask', 'requests'], 'names as pip freeze wrote them');

@@ -9,6 +9,7 @@ import { lineContentEnd } from '../syntax/lines.js';
 import type { ParsedDocument } from '../syntax/types.js';
 import { BOUND_LABELS, deriveTopLevel, frozenButForSource, namesIn, readFrozen, renderRequirementsIn, requirementLine, type Bounds, type Derivation, type FrozenFile, SOURCE_BESIDE } from '../workspace/frozen.js';
 import { COMMANDS } from './commandIds.js';
+import { SOURCE_COMPILE } from './commandActions.js';
 import type { IndexFacts } from './completion.js';
 import { SOURCE } from './convert.js';
 import type { EnvironmentFacts } from './environmentDiagnostics.js';
@@ -141,11 +142,12 @@ export function frozenActions(uri: string, doc: ParsedDocument, analysis: Frozen
         const derived = derivedRequirementsIn(analysis, bounds, options.readFile(target));
         if (!('edits' in derived) || !derived.added.length) break;
         out.push({ title: `Add ${derived.added.length} top-level package${derived.added.length === 1 ? '' : 's'} missing from ${name}${label}`, kind: SOURCE_DERIVE_IN, edit: { changes: { [uriOf(target)]: derived.edits } } });
+        break; // one addition, with the setting's bounds, is enough to offer
       }
     }
   }
   if (onlyBecauseOfIn) {
-    out.push({ title: `Compile ${name}, keeping today's versions`, kind: CodeActionKind.Source + '.compile', isPreferred: true, command: { title: `Compile ${name}`, command: COMMANDS.compile, arguments: [uriOf(target)] } });
+    out.push({ title: `Compile ${name}, keeping today's versions`, kind: SOURCE_COMPILE, isPreferred: true, command: { title: `Compile ${name}`, command: COMMANDS.compile, arguments: [uriOf(target)] } });
   }
   return out;
 }
@@ -153,7 +155,8 @@ export function frozenActions(uri: string, doc: ParsedDocument, analysis: Frozen
 function createFileEdit(uri: string, text: string): WorkspaceEdit {
   return {
     documentChanges: [
-      { kind: 'create', uri, options: { overwrite: false, ignoreIfExists: true } },
+      // Fails, and with it the whole edit, if the file appeared meanwhile: never written over.
+      { kind: 'create', uri, options: { overwrite: false, ignoreIfExists: false } },
       { textDocument: { uri, version: null }, edits: [{ range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, newText: text }] },
     ],
   };
@@ -166,5 +169,5 @@ export function compileKeepingVersions(uri: string, filePath: string, readFile: 
   const text = readFile(txt);
   if (text === undefined) return [];
   if (!frozenButForSource(text)) return [];
-  return [{ title: `Compile ${path.basename(filePath)}, keeping today's versions (from ${path.basename(txt)})`, kind: CodeActionKind.Source + '.compile', command: { title: 'Compile', command: COMMANDS.compile, arguments: [uri] } }];
+  return [{ title: `Compile ${path.basename(filePath)}, keeping today's versions (from ${path.basename(txt)})`, kind: SOURCE_COMPILE, command: { title: 'Compile', command: COMMANDS.compile, arguments: [uri] } }];
 }

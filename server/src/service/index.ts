@@ -17,7 +17,7 @@ import { complete, resolveCompletion, type DirectoryLister, type IndexFacts } fr
 import { computeDiagnostics } from './diagnostics.js';
 import { environmentDiagnostics, noEnvironment, type EnvironmentFacts } from './environmentDiagnostics.js';
 import { foldingRanges } from './folding.js';
-import { analyseFrozen, frozenHint, type FrozenAnalysis } from './frozenActions.js';
+import { analyseFrozen, frozenHint, SOURCE_DERIVE_IN, type FrozenAnalysis } from './frozenActions.js';
 import { hover } from './hover.js';
 import { indexDiagnostics, outdatedHints } from './indexDiagnostics.js';
 import { documentLinks } from './links.js';
@@ -26,7 +26,7 @@ import { pythonAllows, uriToFilePath } from './paths.js';
 import { semanticTokens } from './semanticTokens.js';
 import { documentSymbols } from './symbols.js';
 
-export { SOURCE_NORMALIZE, SOURCE_SORT, SOURCE_PIN_ALL, SOURCE_UPGRADE_ALL, SOURCE_ADD_HASHES, SOURCE_COMPILE, SOURCE_INSTALL };
+export { SOURCE_NORMALIZE, SOURCE_SORT, SOURCE_PIN_ALL, SOURCE_UPGRADE_ALL, SOURCE_ADD_HASHES, SOURCE_COMPILE, SOURCE_INSTALL, SOURCE_DERIVE_IN };
 
 export interface LanguageServiceFacts {
   /** Reads -r/-c targets: open documents first, then disk. */
