@@ -32,6 +32,16 @@ export interface Settings {
   };
   /** The interpreter "Create a virtual environment here" uses (default: python3, then python, on PATH). */
   python?: string;
+  vulnerabilities: {
+    /** Where known vulnerabilities come from: the index's JSON API (`pypi`), an OSV server (`osv`), or nowhere (`off`). */
+    source: 'pypi' | 'osv' | 'off';
+    /** The OSV API's base URL (a company mirror, say). */
+    osvUrl: string;
+    /** Advisory ids (or aliases) to leave out, as pip-audit's --ignore-vuln. */
+    ignore: string[];
+    /** Severity of the `vulnerable` diagnostic. */
+    severity: 'error' | 'warning' | 'information' | 'hint';
+  };
   /** Log level of window/logMessage: 'off' | 'error' | 'warn' | 'info' | 'debug'. */
   logLevel: 'off' | 'error' | 'warn' | 'info' | 'debug';
 }
@@ -42,6 +52,7 @@ export const DEFAULT_SETTINGS: Settings = {
   extraIndexUrls: [],
   compile: { tool: 'auto', args: [] },
   derive: { bounds: 'none' },
+  vulnerabilities: { source: 'pypi', osvUrl: 'https://api.osv.dev', ignore: [], severity: 'warning' },
   logLevel: 'info',
 };
 
@@ -71,7 +82,20 @@ export function readSettings(raw: unknown, base: Settings = DEFAULT_SETTINGS): S
     },
     derive: { bounds: bounds.includes(derive.bounds as Settings['derive']['bounds']) ? (derive.bounds as Settings['derive']['bounds']) : base.derive.bounds },
     python: typeof o.python === 'string' && o.python.trim() ? o.python.trim() : o.python === null ? undefined : base.python,
+    vulnerabilities: readVulnerabilities(o.vulnerabilities, base.vulnerabilities),
     logLevel: levels.includes(o.logLevel as Settings['logLevel']) ? (o.logLevel as Settings['logLevel']) : base.logLevel,
+  };
+}
+
+function readVulnerabilities(raw: unknown, base: Settings['vulnerabilities']): Settings['vulnerabilities'] {
+  const v = isObject(raw) ? raw : {};
+  const sources = ['pypi', 'osv', 'off'] as const;
+  const severities = ['error', 'warning', 'information', 'hint'] as const;
+  return {
+    source: sources.includes(v.source as never) ? (v.source as Settings['vulnerabilities']['source']) : base.source,
+    osvUrl: typeof v.osvUrl === 'string' && /^https?:\/\//.test(v.osvUrl.trim()) ? v.osvUrl.trim().replace(/\/+$/, '') : base.osvUrl,
+    ignore: Array.isArray(v.ignore) ? v.ignore.filter((i): i is string => typeof i === 'string' && i.trim() !== '') : base.ignore,
+    severity: severities.includes(v.severity as never) ? (v.severity as Settings['vulnerabilities']['severity']) : base.severity,
   };
 }
 

@@ -9,10 +9,10 @@ export const FREEZE_SKIPS: ReadonlySet<string> = new Set(['pip', 'setuptools', '
 
 function lineOf(d: InstalledDistribution): string {
   const name = d.name; // as its METADATA spells it, as pip freeze prints it
-  const direct = d.directUrl;
-  if (direct && d.editable) {
-    if (direct.vcs) return `-e ${direct.vcs}+${direct.url}${direct.commit ? `@${direct.commit}` : ''}#egg=${name}`;
-    let target = direct.url;
+  const vcs = d.vcs && d.directUrl ? `${d.vcs.vcs}+${d.directUrl}${d.vcs.commit ? `@${d.vcs.commit}` : ''}` : undefined;
+  if (d.directUrl && d.editable) {
+    if (vcs) return `-e ${vcs}#egg=${name}`;
+    let target = d.directUrl;
     try {
       if (target.startsWith('file:')) target = fileURLToPath(target);
     } catch {
@@ -20,7 +20,7 @@ function lineOf(d: InstalledDistribution): string {
     }
     return `# Editable install with no version control (${name}==${d.version})\n-e ${target}`;
   }
-  if (direct) return `${name} @ ${direct.vcs ? `${direct.vcs}+${direct.url}${direct.commit ? `@${direct.commit}` : ''}` : direct.url}`;
+  if (d.directUrl) return `${name} @ ${vcs ?? d.directUrl}`;
   return `${name}==${d.version}`;
 }
 
