@@ -22,7 +22,7 @@ import {
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { createEnvironmentService, describeEnvironment } from './environment/index.js';
 import { checkedSources } from './service/compiledDiagnostics.js';
-import { createLanguageService, SOURCE_ADD_HASHES, SOURCE_COMPILE, SOURCE_FIX_VULNERABILITIES, SOURCE_INSTALL, SOURCE_NORMALIZE, SOURCE_PIN_ALL, SOURCE_SORT, SOURCE_UPGRADE_ALL } from './service/index.js';
+import { createLanguageService, SOURCE_ADD_HASHES, SOURCE_COMPILE, SOURCE_DERIVE_IN, SOURCE_FIX_VULNERABILITIES, SOURCE_INSTALL, SOURCE_NORMALIZE, SOURCE_PIN_ALL, SOURCE_SORT, SOURCE_UPGRADE_ALL } from './service/index.js';
 import { toSeverity } from './service/convert.js';
 import type { VulnerabilityClient } from './index/vulnerabilities.js';
 import { vulnerabilityTarget } from './index/vulnerabilityTarget.js';
@@ -34,7 +34,8 @@ import { resolveIndexConfig } from './index/pipConfig.js';
 import { defaultCacheDir } from './index/diskCache.js';
 import { indexOptionsOf } from './workspace/indexOptions.js';
 import type { IncludeGraph } from './workspace/includes.js';
-import { COMMANDS, registerCommands, showMessage, type ProblemStore } from './commands.js';
+import { COMMANDS, registerCommands, showMessage, type CommandHost, type ProblemStore } from './commands.js';
+import { freezeCommands, type FreezeHost } from './freezeCommands.js';
 
 export const SERVER_NAME = 'requirements-language-server';
 export const SERVER_VERSION = '0.1.0';
@@ -247,6 +248,8 @@ export function register(connection: Connection): void {
     environment: environmentOf,
     environmentSummary: (f) => (settings.diagnostics.environment ? environmentSummary(f) : undefined),
     outdated: () => ({ diagnostics: settings.diagnostics.outdated, inlayHints: settings.inlayHints.outdated }),
+    deriveBounds: () => settings.derive.bounds,
+    createFiles: () => !!capabilities.workspace?.workspaceEdit?.documentChanges && !!capabilities.workspace.workspaceEdit.resourceOperations?.includes('create'),
     vulnerabilities: vulnerabilitiesOf,
   });
   const recheckAll = () => {
@@ -356,7 +359,7 @@ export function register(connection: Connection): void {
         inlayHintProvider: true,
         executeCommandProvider: { commands: Object.values(COMMANDS) },
         codeLensProvider: { resolveProvider: false },
-        codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, CodeActionKind.RefactorRewrite, CodeActionKind.Source, SOURCE_SORT, SOURCE_NORMALIZE, SOURCE_PIN_ALL, SOURCE_UPGRADE_ALL, SOURCE_ADD_HASHES, SOURCE_COMPILE, SOURCE_INSTALL, SOURCE_FIX_VULNERABILITIES], resolveProvider: true },
+        codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, CodeActionKind.RefactorRewrite, CodeActionKind.Source, SOURCE_SORT, SOURCE_NORMALIZE, SOURCE_PIN_ALL, SOURCE_UPGRADE_ALL, SOURCE_ADD_HASHES, SOURCE_COMPILE, SOURCE_INSTALL, SOURCE_FIX_VULNERABILITIES, SOURCE_DERIVE_IN], resolveProvider: true },
         completionProvider: { triggerCharacters: ['=', '>', '<', '~', '!', '[', ',', '-', ';', ' ', '/', '"', "'"], resolveProvider: true },
         semanticTokensProvider: { legend: SEMANTIC_TOKENS_LEGEND, full: true, range: true },
         ...(pullDiagnostics ? { diagnosticProvider: { identifier: 'requirements', interFileDependencies: true, workspaceDiagnostics: false } } : {}),
@@ -471,58 +474,63 @@ export function register(connection: Connection): void {
     withDocument('semanticTokens/range', p.textDocument.uri, { data: [] }, token, (doc) => service.semanticTokens(doc, p.range)),
   );
 
-  registerCommands(
-    {
-      connection,
-      settings: () => settings,
-      supportsProgress: () => !!capabilities.window?.workDoneProgress,
-      uriToPath,
-      venvRoot: (filePath) => environments.resolve(filePath, workspaceRoots)?.found.root,
-      // Only what lives in the environment itself: a base interpreter's packages (include-system-site-packages) are not sync's to remove.
-      installed: (filePath) => {
-        const env = environments.resolve(filePath, workspaceRoots);
-        if (!env) return [];
-        const inside = (p: string) => p.startsWith(env.found.root + path.sep);
-        return [...env.snapshot.distributions.values()].filter((d) => inside(d.location)).map((d) => d.normalized);
-      },
-      indexArgs: (filePath) => {
-        const config = indexConfigFor(filePath, service.parse(readFile(filePath) ?? ''), environments.resolve(filePath, workspaceRoots)?.found.root);
-        return [...(config.source === 'the client settings' ? ['--index-url', config.indexUrl] : []), ...settings.extraIndexUrls.flatMap((u) => ['--extra-index-url', u])];
-      },
-      knownHashes: (name, version) => (indexConfigured ? (packageIndex?.peek?.(name)?.versions.find((v) => v.version === version)?.hashes ?? []) : []),
-      // The index the .in itself names (as pip would use it), so that no other index's files are hashed;
-      // bounded, since an unreachable index must not hold the command.
-      prefetch: async (names, source) => {
-        const text = readFile(source);
-        if (text === undefined) return;
-        const index = await loadIndex();
-        if (!index) return;
-        configureIndex(source, service.parse(text));
-        const all = Promise.all(names.map((n) => index.ensureProject(n).catch(() => undefined)));
-        await Promise.race([all, new Promise((r) => setTimeout(r, 15_000).unref())]);
-      },
-      readFile,
-      isDirty: (filePath) => {
-        const open = openByPath.get(filePath);
-        if (!open) return false;
-        try {
-          return fs.readFileSync(filePath, 'utf8') !== open.getText();
-        } catch {
-          return true;
-        }
-      },
-      log,
-      changed: (paths) => {
-        for (const p of paths) {
-          diskCache.delete(p);
-          refreshDependents(p);
-        }
-        for (const d of documents.all()) if (paths.includes(uriToPath(d.uri))) schedulePush(d.uri);
-        if (pullDiagnostics && capabilities.workspace?.diagnostics?.refreshSupport) void connection.languages.diagnostics.refresh();
-      },
+  const commandHost: CommandHost = {
+    connection,
+    settings: () => settings,
+    supportsProgress: () => !!capabilities.window?.workDoneProgress,
+    uriToPath,
+    venvRoot: (filePath) => environments.resolve(filePath, workspaceRoots)?.found.root,
+    // Only what lives in the environment itself: a base interpreter's packages (include-system-site-packages) are not sync's to remove.
+    installed: (filePath) => {
+      const env = environments.resolve(filePath, workspaceRoots);
+      if (!env) return [];
+      const inside = (p: string) => p.startsWith(env.found.root + path.sep);
+      return [...env.snapshot.distributions.values()].filter((d) => inside(d.location)).map((d) => d.normalized);
     },
-    compileProblems,
-  );
+    indexArgs: (filePath) => {
+      const config = indexConfigFor(filePath, service.parse(readFile(filePath) ?? ''), environments.resolve(filePath, workspaceRoots)?.found.root);
+      return [...(config.source === 'the client settings' ? ['--index-url', config.indexUrl] : []), ...settings.extraIndexUrls.flatMap((u) => ['--extra-index-url', u])];
+    },
+    knownHashes: (name, version) => (indexConfigured ? (packageIndex?.peek?.(name)?.versions.find((v) => v.version === version)?.hashes ?? []) : []),
+    // The index the .in itself names (as pip would use it), so that no other index's files are hashed;
+    // bounded, since an unreachable index must not hold the command.
+    prefetch: async (names, source) => {
+      const text = readFile(source);
+      if (text === undefined) return;
+      const index = await loadIndex();
+      if (!index) return;
+      configureIndex(source, service.parse(text));
+      const all = Promise.all(names.map((n) => index.ensureProject(n).catch(() => undefined)));
+      await Promise.race([all, new Promise((r) => setTimeout(r, 15_000).unref())]);
+    },
+    readFile,
+    isDirty: (filePath) => {
+      const open = openByPath.get(filePath);
+      if (!open) return false;
+      try {
+        return fs.readFileSync(filePath, 'utf8') !== open.getText();
+      } catch {
+        return true;
+      }
+    },
+    log,
+    changed: (paths) => {
+      for (const p of paths) {
+        diskCache.delete(p);
+        refreshDependents(p);
+      }
+      for (const d of documents.all()) if (paths.includes(uriToPath(d.uri))) schedulePush(d.uri);
+      if (pullDiagnostics && capabilities.workspace?.diagnostics?.refreshSupport) void connection.languages.diagnostics.refresh();
+    },
+  };
+  const freezeHost: FreezeHost = {
+    ...commandHost,
+    parse: (text) => service.parse(text),
+    frozen: (filePath, doc) => service.frozen(filePath, doc, true),
+    snapshot: (filePath) => environments.resolve(filePath, workspaceRoots)?.snapshot,
+    canApplyEdit: () => !!capabilities.workspace?.applyEdit,
+  };
+  registerCommands(commandHost, compileProblems, freezeCommands(freezeHost));
 
   connection.onShutdown(async () => {
     environments.dispose();

@@ -11,6 +11,7 @@ import { addHashesEdits, bulkActions, pinAllEdits, upgradeAllEdits, type BulkAct
 import { factFixes, pinActions, quickFixes, resolveAction, sourceActions } from './codeActions.js';
 import { commandActions, installAllAction, installFix, recompileFix, syncFix, SOURCE_INSTALL } from './commandActions.js';
 import type { IndexFacts, ProjectFact } from './completion.js';
+import { compileKeepingVersions, frozenActions, SOURCE_DERIVE_IN, type FrozenAnalysis } from './frozenActions.js';
 import { versionSatisfies } from './environmentDiagnostics.js';
 import type { LanguageServiceFacts } from './index.js';
 import { fileUri, pythonAllows, uriToFilePath } from './paths.js';
@@ -53,7 +54,7 @@ function sourceBounds(source: string, facts: LanguageServiceFacts): (name: strin
     );
 }
 
-export function createCodeActions(facts: LanguageServiceFacts, compiledSource: (filePath: string, doc: ParsedDocument) => string | undefined) {
+export function createCodeActions(facts: LanguageServiceFacts, compiledSource: (filePath: string, doc: ParsedDocument) => string | undefined, frozen: (filePath: string, doc: ParsedDocument) => FrozenAnalysis | undefined) {
   const codeActions = (uri: string, doc: ParsedDocument, context: CodeActionContext, range?: Range): CodeAction[] => {
     const wants = (kind: string) => !context.only?.length || context.only.some((k) => kind === k || kind.startsWith(`${k}.`));
     const diagnostics = context.diagnostics ?? [];
@@ -103,7 +104,11 @@ export function createCodeActions(facts: LanguageServiceFacts, compiledSource: (
     }
     const commands = commandActions(uri, filePath, doc, range?.start.line, source);
     const install = env && doc.lines.some((l) => l.project) ? [installAllAction(uri, env.describe)] : [];
-    return [...out, ...sourceActions(uri), ...bulkActions(uri, doc), ...commands, ...install].filter((a) => wants(a.kind!));
+    // pip freeze output: derive the .in; beside a derived .in: compile it keeping the versions.
+    const freeze = wants('quickfix') || wants(SOURCE_DERIVE_IN) || wants('source.compile')
+      ? [...frozenActions(uri, doc, frozen(filePath, doc), { bounds: facts.deriveBounds?.() ?? 'none', createFiles: facts.createFiles?.() ?? false, diagnostics, readFile: facts.readFile }), ...compileKeepingVersions(uri, filePath, facts.readFile)]
+      : [];
+    return [...out, ...freeze, ...sourceActions(uri), ...bulkActions(uri, doc), ...commands, ...install].filter((a) => wants(a.kind!));
   };
 
   const resolveCodeAction = (action: CodeAction, doc: ParsedDocument): CodeAction => {

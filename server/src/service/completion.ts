@@ -44,6 +44,8 @@ export interface IndexFacts {
   pythonVersion?: string;
   /** Whether a version satisfies a Requires-Python specifier; undefined when unknown. */
   pythonAllows?(requiresPython: string): boolean | undefined;
+  /** Requires-Dist of one release from the index's metadata (PEP 658 / JSON API); a miss starts a fetch. */
+  requiresDist?(name: string, version: string | undefined): string[] | undefined;
 }
 
 /** Directory entries for include-path completion. */

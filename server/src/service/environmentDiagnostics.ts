@@ -51,6 +51,8 @@ export interface EnvironmentFacts {
   broken(): BrokenDependency[];
   /** Installed distributions whose Requires-Dist (markers true) names `normalized`. */
   dependents?(normalized: string): { name: string; normalized: string; version: string }[];
+  /** The installed distribution's Requires-Dist, when it is installed (at `version`, if given). */
+  requiresDist?(normalized: string, version?: string): string[] | undefined;
   /** The Requires-Dist of an installed distribution (all of them, markers unevaluated). */
   requires?(normalized: string): DependencyFact[];
   /** The distribution pip installed from this local folder or archive (direct_url.json, or a legacy .egg-link). */

@@ -4,6 +4,7 @@ import * as path from 'node:path';
 import type { CodeAction, CodeActionContext, CodeLens, CompletionItem, CompletionList, Diagnostic, DocumentLink, DocumentSymbol, FoldingRange, Hover, InlayHint, Location, Position, Range, SemanticTokens } from 'vscode-languageserver-types';
 import { parse } from '../syntax/parse.js';
 import type { ParsedDocument } from '../syntax/types.js';
+import type { Bounds } from '../workspace/frozen.js';
 import { compiledHeader } from '../workspace/annotations.js';
 import { buildIncludeGraph, type FileReader, type IncludeGraph, type ParseCache } from '../workspace/includes.js';
 import { buildProvenance, derivedProvenance, sourceFiles } from '../workspace/provenance.js';
@@ -16,6 +17,7 @@ import { complete, resolveCompletion, type DirectoryLister, type IndexFacts } fr
 import { capDiagnostics, computeDiagnostics } from './diagnostics.js';
 import { environmentDiagnostics, noEnvironment, unrelatedConflictsNote, type EnvironmentFacts } from './environmentDiagnostics.js';
 import { foldingRanges } from './folding.js';
+import { analyseFrozen, frozenHint, SOURCE_DERIVE_IN, type FrozenAnalysis } from './frozenActions.js';
 import { hover } from './hover.js';
 import { indexDiagnostics, outdatedHints } from './indexDiagnostics.js';
 import { documentLinks } from './links.js';
@@ -27,7 +29,7 @@ import { documentSymbols } from './symbols.js';
 import { SOURCE_FIX_VULNERABILITIES } from './vulnerabilityActions.js';
 import { vulnerabilityDiagnostics, vulnerabilityFactsOf, vulnerabilityHoverAt, type VulnerabilityFacts } from './vulnerabilities.js';
 
-export { SOURCE_NORMALIZE, SOURCE_SORT, SOURCE_PIN_ALL, SOURCE_UPGRADE_ALL, SOURCE_ADD_HASHES, SOURCE_COMPILE, SOURCE_INSTALL, SOURCE_FIX_VULNERABILITIES };
+export { SOURCE_NORMALIZE, SOURCE_SORT, SOURCE_PIN_ALL, SOURCE_UPGRADE_ALL, SOURCE_ADD_HASHES, SOURCE_COMPILE, SOURCE_INSTALL, SOURCE_FIX_VULNERABILITIES, SOURCE_DERIVE_IN };
 
 export interface LanguageServiceFacts {
   /** Reads -r/-c targets: open documents first, then disk. */
@@ -48,6 +50,10 @@ export interface LanguageServiceFacts {
   environmentSummary?: (filePath: string) => string | undefined;
   /** What the package index knows right now (names, versions, extras); absent until it is wired. */
   index?: () => IndexFacts | undefined;
+  /** Bounds for a derived requirements.in (`requirements.derive.bounds`). */
+  deriveBounds?: () => Bounds;
+  /** Whether the client applies CreateFile in a WorkspaceEdit (else actions run a command that writes). */
+  createFiles?: () => boolean;
   /** Known advisories for this file's releases (its index's JSON API or OSV); undefined when the check is off. */
   vulnerabilities?: (filePath: string, doc: ParsedDocument) => Omit<VulnerabilityFacts, 'installed'> | undefined;
 }
@@ -71,6 +77,8 @@ export interface LanguageService {
   codeActions(uri: string, doc: ParsedDocument, context: CodeActionContext, range?: Range): CodeAction[];
   resolveCodeAction(action: CodeAction, doc: ParsedDocument): CodeAction;
   codeLenses(uri: string, doc: ParsedDocument): CodeLens[];
+  /** The `.txt` as pip freeze output with its top level, for the derive command. */
+  frozen(filePath: string, doc: ParsedDocument, evenIfNotFrozen?: boolean): FrozenAnalysis | undefined;
 }
 
 
@@ -81,7 +89,9 @@ export function createLanguageService(facts: LanguageServiceFacts): LanguageServ
     filePath.endsWith('.in') ? undefined : sourceFiles(filePath, compiledHeader(doc), facts.readFile).find((s) => s.endsWith('.in'));
   // Included files are parsed once per text; bounded so that a huge tree of includes cannot grow it forever.
   const parseCache: ParseCache = new Map();
-  const actions = createCodeActions(facts, compiledSource);
+  const frozen = (filePath: string, doc: ParsedDocument, evenIfNotFrozen = false) =>
+    analyseFrozen(filePath, doc, { environment: facts.environment?.(filePath), index: facts.index?.(), readFile: facts.readFile }, evenIfNotFrozen);
+  const actions = createCodeActions(facts, compiledSource, frozen);
   const runsFrom = (filePath: string) => facts.pipRunsFrom?.(filePath) ?? besideTheFile(filePath);
   const includeGraph = (filePath: string, doc: ParsedDocument) => {
     if (parseCache.size > 2000) parseCache.clear();
@@ -97,7 +107,9 @@ export function createLanguageService(facts: LanguageServiceFacts): LanguageServ
       else if (env === null && doc.lines.some((l) => l.project)) out.push(noEnvironment());
       const index = facts.index?.();
       if (index) out.push(...indexDiagnostics(doc, index, { outdated: facts.outdated?.().diagnostics ?? true }));
-      for (const source of checkedSources(filePath, doc, facts.readFile)) out.push(...compiledDiagnostics(filePath, doc, source, facts.readFile, facts.env));
+      const sources = checkedSources(filePath, doc, facts.readFile);
+      for (const source of sources) out.push(...compiledDiagnostics(filePath, doc, source, facts.readFile, facts.env));
+      if (sources.length === 0) out.push(...frozenHint(doc, frozen(filePath, doc)));
       const vulnerabilities = vulnerabilityFactsOf(facts, filePath, doc);
       if (vulnerabilities) out.push(...vulnerabilityDiagnostics(fileUri(filePath), doc, vulnerabilities));
       return capDiagnostics(out, doc);
@@ -149,6 +161,7 @@ export function createLanguageService(facts: LanguageServiceFacts): LanguageServ
       const outdated = index && (facts.outdated?.().inlayHints ?? true) ? outdatedHints(doc, index, range) : [];
       return [...resolvedVersionHints(filePath, doc, facts.readFile, range), ...outdated];
     },
+    frozen,
     codeActions: actions.codeActions,
     resolveCodeAction: actions.resolveCodeAction,
     codeLenses: (uri, doc) => {
