@@ -2,10 +2,11 @@
 // (each subcommand answers its own --help).
 
 import { createConnection, ProposedFeatures, StreamMessageReader, StreamMessageWriter } from 'vscode-languageserver/node.js';
-import { checkFiles, exitCode, formatJson, formatText } from './cli/check.js';
+import { checkFiles, exitCode, formatJson, formatText, sortResults } from './cli/check.js';
 import { filesToCheck } from './cli/find.js';
 import { CHECK_HELP, COMPILE_HELP, MAIN_HELP } from './cli/help.js';
-import { register, SERVER_VERSION } from './server.js';
+import { register, SERVER_NAME, SERVER_VERSION } from './server.js';
+import { DEFAULT_SETTINGS } from './settings.js';
 
 const wantsHelp = (args: string[]) => args.includes('--help') || args.includes('-h');
 
@@ -21,13 +22,22 @@ function check(args: string[]): void {
   }
   let format = 'text';
   const paths: string[] = [];
+  const vulnerabilities = { ...DEFAULT_SETTINGS.vulnerabilities, ignore: [] as string[] };
+  const failOn: string[] = [];
   for (let i = 0; i < args.length; i++) {
-    if (args[i] === '--format') format = args[++i] ?? '';
-    else if (args[i].startsWith('--format=')) format = args[i].slice('--format='.length);
+    const [flag, attached] = args[i].startsWith('--') && args[i].includes('=') ? [args[i].slice(0, args[i].indexOf('=')), args[i].slice(args[i].indexOf('=') + 1)] : [args[i], undefined];
+    const value = () => attached ?? args[++i] ?? '';
+    if (flag === '--format') format = value();
+    else if (flag === '--no-vulnerabilities') vulnerabilities.source = 'off';
+    else if (flag === '--vulnerability-source') vulnerabilities.source = value() as typeof vulnerabilities.source;
+    else if (flag === '--osv-url') vulnerabilities.osvUrl = value();
+    else if (flag === '--ignore-vuln') vulnerabilities.ignore.push(value());
+    else if (flag === '--fail-on') failOn.push(...value().split(',').map((c) => c.trim()).filter(Boolean));
     else if (args[i].startsWith('-') && args[i] !== '-') return usageError(`Unknown option '${args[i]}' for check.`, CHECK_HELP);
     else paths.push(args[i]);
   }
-  if (format !== 'text' && format !== 'json') return usageError(`Unknown --format '${format}': use text or json.`, CHECK_HELP);
+  if (format !== 'text' && format !== 'json' && format !== 'sarif') return usageError(`Unknown --format '${format}': use text, json or sarif.`, CHECK_HELP);
+  if (!['pypi', 'osv', 'off'].includes(vulnerabilities.source)) return usageError(`Unknown --vulnerability-source '${vulnerabilities.source}': use pypi, osv or off.`, CHECK_HELP);
   const { files, empty } = filesToCheck(paths);
   for (const dir of empty) process.stderr.write(`No requirements files under ${dir} (requirements*.txt, requirements*.in, constraints*.txt, *-requirements.txt, requirements/*.txt).\n`);
   if (files.length === 0) {
@@ -35,8 +45,15 @@ function check(args: string[]): void {
     return;
   }
   const results = checkFiles(files);
-  process.stdout.write(format === 'json' ? formatJson(results) : formatText(results));
-  process.exitCode = exitCode(results);
+  // Vulnerabilities are the one thing check asks of the network (the index pip would use, or OSV); loaded only then.
+  void import('./cli/vulnerabilities.js')
+    .then(({ addVulnerabilities }) => addVulnerabilities(results, { ...vulnerabilities, env: process.env, warn: (m) => process.stderr.write(`${m}\n`) }))
+    .then(async () => {
+      const sorted = sortResults(results); // vulnerabilities were added after the first sort
+      const sarif = format === 'sarif' ? (await import('./cli/sarif.js')).formatSarif(sorted, { name: SERVER_NAME, version: SERVER_VERSION }) : undefined;
+      process.stdout.write(sarif ?? (format === 'json' ? formatJson(sorted) : formatText(sorted)));
+      process.exitCode = exitCode(sorted, failOn);
+    });
 }
 
 function main(argv: string[]): void {

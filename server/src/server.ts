@@ -21,7 +21,10 @@ import {
 } from 'vscode-languageserver/node.js';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { createEnvironmentService, describeEnvironment } from './environment/index.js';
-import { createLanguageService, SOURCE_ADD_HASHES, SOURCE_COMPILE, SOURCE_INSTALL, SOURCE_NORMALIZE, SOURCE_PIN_ALL, SOURCE_SORT, SOURCE_UPGRADE_ALL } from './service/index.js';
+import { createLanguageService, SOURCE_ADD_HASHES, SOURCE_COMPILE, SOURCE_FIX_VULNERABILITIES, SOURCE_INSTALL, SOURCE_NORMALIZE, SOURCE_PIN_ALL, SOURCE_SORT, SOURCE_UPGRADE_ALL } from './service/index.js';
+import { toSeverity } from './service/convert.js';
+import type { VulnerabilityClient } from './index/vulnerabilities.js';
+import { vulnerabilityTarget } from './index/vulnerabilityTarget.js';
 import { SEMANTIC_TOKENS_LEGEND } from './service/semanticTokens.js';
 import { DEFAULT_SETTINGS, readSettings, type Settings } from './settings.js';
 import type { ParsedDocument } from './syntax/types.js';
@@ -128,8 +131,9 @@ export function register(connection: Connection): void {
    */
   const loadIndex = (): Promise<PackageIndex | undefined> =>
     (indexLoad ??= import('./index/packageIndex.js').then(
-      ({ createPackageIndex }) => {
+      ({ createPackageIndex, createVulnerabilityClient }) => {
         packageIndex = makeIndex(createPackageIndex);
+        vulnerabilityClient = makeVulnerabilityClient(createVulnerabilityClient);
         recheckAll();
         return packageIndex;
       },
@@ -161,11 +165,29 @@ export function register(connection: Connection): void {
       return created;
     }
   };
+  // Known vulnerabilities: the same lazy bundle as the index; advisories arriving re-check the open files.
+  let vulnerabilityClient: VulnerabilityClient | undefined;
+  const makeVulnerabilityClient = (create: typeof import('./index/packageIndex.js').createVulnerabilityClient): VulnerabilityClient => {
+    const created = create({ cacheDir: settings.cacheDir ?? defaultCacheDir(process.env), logger: { info: (m) => log('info', m), warn: (m) => log('warn', m) }, env: process.env });
+    created.onDidChange(() => recheckAll());
+    created.onOffline((message) => showMessage(connection, MessageType.Warning, message));
+    return created;
+  };
+  /** The advisories of a file's releases from the source its settings and index name (the index pip would use). */
+  const vulnerabilitiesOf = (filePath: string, doc: ParsedDocument) => {
+    const options = settings.vulnerabilities;
+    if (options.source === 'off' || !indexConfigured || !vulnerabilityClient) return undefined;
+    const client = vulnerabilityClient;
+    const venvRoot = settings.diagnostics.environment && path.isAbsolute(filePath) ? environments.resolve(filePath, workspaceRoots)?.found.root : undefined;
+    const target = vulnerabilityTarget(options, indexConfigFor(filePath, doc, venvRoot));
+    if (!target) return undefined;
+    return { advisories: (name: string, version: string) => client.advisories(name, version, target), ignore: options.ignore, severity: toSeverity(options.severity) };
+  };
   /** The index pip would use for this file: its options and includes, PIP_*, pip.conf (the venv's too), then our settings. */
   // pip's config files are read again at most every few seconds, not on every keystroke.
   let configMemo: { key: string; at: number; config: ReturnType<typeof resolveIndexConfig> } | undefined;
   const indexConfigFor = (filePath: string, doc: ParsedDocument, venvRoot: string | undefined, graph?: IncludeGraph) => {
-    const file = indexOptionsOf(doc, graph ?? service.includeGraph(filePath, doc));
+    const file = indexOptionsOf(doc, graph ?? service.includeGraph(filePath, doc), filePath);
     const key = JSON.stringify([file, venvRoot, settings.indexUrl, settings.extraIndexUrls]);
     if (!configMemo || configMemo.key !== key || Date.now() - configMemo.at > 5000) {
       configMemo = {
@@ -220,6 +242,7 @@ export function register(connection: Connection): void {
     environment: environmentOf,
     environmentSummary: (f) => (settings.diagnostics.environment ? environmentSummary(f) : undefined),
     outdated: () => ({ diagnostics: settings.diagnostics.outdated, inlayHints: settings.inlayHints.outdated }),
+    vulnerabilities: vulnerabilitiesOf,
   });
   const recheckAll = () => {
     if (pullDiagnostics) {
@@ -319,7 +342,7 @@ export function register(connection: Connection): void {
         inlayHintProvider: true,
         executeCommandProvider: { commands: Object.values(COMMANDS) },
         codeLensProvider: { resolveProvider: false },
-        codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, CodeActionKind.RefactorRewrite, CodeActionKind.Source, SOURCE_SORT, SOURCE_NORMALIZE, SOURCE_PIN_ALL, SOURCE_UPGRADE_ALL, SOURCE_ADD_HASHES, SOURCE_COMPILE, SOURCE_INSTALL], resolveProvider: true },
+        codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, CodeActionKind.RefactorRewrite, CodeActionKind.Source, SOURCE_SORT, SOURCE_NORMALIZE, SOURCE_PIN_ALL, SOURCE_UPGRADE_ALL, SOURCE_ADD_HASHES, SOURCE_COMPILE, SOURCE_INSTALL, SOURCE_FIX_VULNERABILITIES], resolveProvider: true },
         completionProvider: { triggerCharacters: ['=', '>', '<', '~', '!', '[', ',', '-', ';', ' ', '/', '"', "'"], resolveProvider: true },
         semanticTokensProvider: { legend: SEMANTIC_TOKENS_LEGEND, full: true, range: true },
         ...(pullDiagnostics ? { diagnosticProvider: { identifier: 'requirements', interFileDependencies: true, workspaceDiagnostics: false } } : {}),
@@ -488,6 +511,7 @@ export function register(connection: Connection): void {
   connection.onShutdown(async () => {
     environments.dispose();
     await packageIndex?.dispose();
+    await vulnerabilityClient?.dispose();
   });
   documents.listen(connection);
 }

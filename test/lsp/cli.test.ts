@@ -76,7 +76,7 @@ test('every subcommand answers --help (and -h) on stdout with exit 0, never read
     assert.match(r.stdout, new RegExp(`^Usage: requirements-language-server ${args.includes('compile') ? 'compile' : 'check'} `), args.join(' '));
     assert.doesNotMatch(r.stdout, /file-not-found/);
   }
-  assert.match(run(['check', '--help'], dir).stdout, /not the virtual environment\s+and not the package index/, 'says what check does not read');
+  assert.match(run(['check', '--help'], dir).stdout, /not the virtual environment, and\s+asks the network one thing only: the known vulnerabilities/, 'says what check reads and what it does not');
   const unknown = run(['check', '--bogus'], dir);
   assert.equal(unknown.status, 2);
   assert.match(unknown.stderr, /^Unknown option '--bogus' for check\./);

@@ -78,7 +78,11 @@ export function formatJson(results: CheckResult[]): string {
   return JSON.stringify(out, null, 2) + '\n';
 }
 
-/** Exit status: 1 when any error was found, 0 otherwise (warnings do not fail a build). */
-export function exitCode(results: CheckResult[]): number {
-  return results.some((r) => r.diagnostics.some((d) => d.severity === DiagnosticSeverity.Error)) ? 1 : 0;
+/**
+ * Exit status: 1 when any error was found, or any diagnostic whose code (or severity name) `failOn` lists
+ * (`--fail-on vulnerable`); 0 otherwise (warnings do not fail a build unless asked).
+ */
+export function exitCode(results: CheckResult[], failOn: string[] = []): number {
+  const fails = (d: Diagnostic) => d.severity === DiagnosticSeverity.Error || failOn.includes(String(d.code)) || failOn.includes(SEVERITY_NAMES[d.severity ?? 1]);
+  return results.some((r) => r.diagnostics.some(fails)) ? 1 : 0;
 }

@@ -7,18 +7,22 @@ A language server and checker for Python requirements files (requirements.txt, .
 
 Usage:
   ${NAME} --stdio          run the language server over stdin/stdout (what editors start)
-  ${NAME} check [PATH...]  check requirements files and folders; exits 1 when any error is found
+  ${NAME} check [PATH...]  check requirements files and folders (and known vulnerabilities of pins);
+                           exits 1 when any error is found
   ${NAME} compile FILE.in  write FILE.txt with pip-compile, uv, or the built-in resolver
   ${NAME} --version        print the version
   ${NAME} COMMAND --help   the options of a command
 `;
 
-export const CHECK_HELP = `Usage: ${NAME} check [PATH...] [--format text|json]
+export const CHECK_HELP = `Usage: ${NAME} check [PATH...] [--format text|json|sarif] [--fail-on CODE[,CODE]]
+       [--no-vulnerabilities | --vulnerability-source pypi|osv] [--osv-url URL] [--ignore-vuln ID]
 
 Checks requirements files as pip reads them: syntax, options, -r/-c includes (followed, each file
 reported once), duplicates, conflicting specifiers, hash-checking mode, local paths on disk, and
-compiled files that have fallen behind their .in. It reads only the files: not the virtual environment
-and not the package index (the editor does those).
+compiled files that have fallen behind their .in. It reads the files, not the virtual environment, and
+asks the network one thing only: the known vulnerabilities of exact pins (==, ===), from the index pip
+would use (its /pypi/<name>/<version>/json API: PIP_INDEX_URL, pip.conf, the file's -i) or from OSV,
+cached six hours. Unknown packages, versions and yanked releases are the editor's checks.
 
 PATH is a file or a folder. A folder means the requirements files under it, by name:
 requirements*.txt, requirements*.in, constraints*.txt, *-requirements.txt, and .txt/.in files inside a
@@ -28,9 +32,19 @@ Without PATH: the current folder.
 Options:
   --format text   file:line:col: severity code message (the default), sorted by file and line
   --format json   a JSON array of { file, line, column, endLine, endColumn, severity, code, message }
+  --format sarif  SARIF 2.1.0, for GitHub code scanning and other CI viewers
+  --fail-on CODE[,CODE]
+                  also exit 1 when a diagnostic with one of these codes is found (--fail-on vulnerable)
+  --no-vulnerabilities
+                  do not ask for known vulnerabilities
+  --vulnerability-source pypi|osv
+                  the index's JSON API (the default) or the OSV API
+  --osv-url URL   the OSV API's base (default https://api.osv.dev; a company mirror)
+  --ignore-vuln ID
+                  leave out an advisory by id or alias (repeatable), as pip-audit's --ignore-vuln
   -h, --help      this help
 
-Exit status: 0 no errors (warnings do not fail), 1 errors found, 2 bad usage.
+Exit status: 0 no errors (warnings do not fail), 1 errors found (or a --fail-on code), 2 bad usage.
 `;
 
 export const COMPILE_HELP = `Usage: ${NAME} compile FILE.in [options] [pip-compile options...]

@@ -13,7 +13,10 @@ import { commandActions, installAllAction, installFix, recompileFix, syncFix, SO
 import type { IndexFacts, ProjectFact } from './completion.js';
 import { versionSatisfies } from './environmentDiagnostics.js';
 import type { LanguageServiceFacts } from './index.js';
-import { pythonAllows, uriToFilePath } from './paths.js';
+import { fileUri, pythonAllows, uriToFilePath } from './paths.js';
+import { vulnerabilityDiagnostics, vulnerabilityFactsOf } from './vulnerabilities.js';
+import { fixAllVulnerabilities, SOURCE_FIX_VULNERABILITIES, vulnerabilityFixes, type SourceBound, type VulnerabilityFixFacts } from './vulnerabilityActions.js';
+import { sourceDocuments } from '../workspace/sourceSpecifiers.js';
 
 /** The newest final, unyanked release that every specifier and the environment's Python allow. */
 function newestAllowed(project: ProjectFact | undefined, specifiers: string[], python: string | undefined): string | undefined {
@@ -39,6 +42,17 @@ function safeGt(a: string, b: string): boolean {
   }
 }
 
+/** The requirement lines of a compiled file's `.in` (and what it includes) that name `name`. */
+function sourceBounds(source: string, facts: LanguageServiceFacts): (name: string) => SourceBound[] {
+  let docs: ReturnType<typeof sourceDocuments>;
+  return (name) =>
+    (docs ??= sourceDocuments(source, facts.readFile, facts.env) ?? []).flatMap((d) =>
+      d.document.lines
+        .filter((l) => l.project === name && l.requirement?.specifier?.text.trim())
+        .map((l) => ({ uri: fileUri(d.path), where: `${path.basename(d.path)}:${l.firstLine + 1}`, specifier: l.requirement!.specifier!.text, range: l.requirement!.specifier!.range })),
+    );
+}
+
 export function createCodeActions(facts: LanguageServiceFacts, compiledSource: (filePath: string, doc: ParsedDocument) => string | undefined) {
   const codeActions = (uri: string, doc: ParsedDocument, context: CodeActionContext, range?: Range): CodeAction[] => {
     const wants = (kind: string) => !context.only?.length || context.only.some((k) => kind === k || kind.startsWith(`${k}.`));
@@ -58,6 +72,19 @@ export function createCodeActions(facts: LanguageServiceFacts, compiledSource: (
         const requirement = (d.data as { requirement?: string } | undefined)?.requirement;
         if (requirement) out.push(installFix(uri, d, requirement, env.describe));
       }
+    }
+    const vulnerabilities = wants('quickfix') || wants(SOURCE_FIX_VULNERABILITIES) ? vulnerabilityFactsOf(facts, filePath, doc) : undefined;
+    if (vulnerabilities) {
+      const fixFacts: VulnerabilityFixFacts = {
+        advisories: vulnerabilities.advisories,
+        project: (name) => index?.project(name),
+        python: facts.environment?.(filePath)?.pythonVersion,
+        compiledSource: source,
+        bounds: source ? sourceBounds(source, facts) : () => [],
+        environment: facts.environment?.(filePath)?.describe,
+      };
+      if (wants('quickfix')) out.push(...vulnerabilityFixes(uri, doc, diagnostics, fixFacts));
+      if (wants(SOURCE_FIX_VULNERABILITIES)) out.push(...fixAllVulnerabilities(uri, doc, vulnerabilityDiagnostics(uri, doc, vulnerabilities), fixFacts));
     }
     const outOfDate = diagnostics.filter((d) => d?.code === 'not-compiled' || d?.code === 'stale-pin');
     if (outOfDate.length && wants('quickfix')) out.push(recompileFix(uri, outOfDate));

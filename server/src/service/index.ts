@@ -3,6 +3,7 @@
 import * as path from 'node:path';
 import type { CodeAction, CodeActionContext, CodeLens, CompletionItem, CompletionList, Diagnostic, DocumentLink, DocumentSymbol, FoldingRange, Hover, InlayHint, Location, Position, Range, SemanticTokens } from 'vscode-languageserver-types';
 import { parse } from '../syntax/parse.js';
+import { lineAt } from '../syntax/query.js';
 import type { ParsedDocument } from '../syntax/types.js';
 import { compiledHeader } from '../workspace/annotations.js';
 import { buildIncludeGraph, type FileReader, type IncludeGraph, type ParseCache } from '../workspace/includes.js';
@@ -14,17 +15,19 @@ import { codeLenses, SOURCE_COMPILE, SOURCE_INSTALL } from './commandActions.js'
 import { compiledDiagnostics } from './compiledDiagnostics.js';
 import { complete, resolveCompletion, type DirectoryLister, type IndexFacts } from './completion.js';
 import { computeDiagnostics } from './diagnostics.js';
-import { environmentDiagnostics, noEnvironment, type EnvironmentFacts } from './environmentDiagnostics.js';
+import { environmentDiagnostics, noEnvironment, unrelatedConflictsNote, type EnvironmentFacts } from './environmentDiagnostics.js';
 import { foldingRanges } from './folding.js';
 import { hover } from './hover.js';
 import { indexDiagnostics, outdatedHints } from './indexDiagnostics.js';
 import { documentLinks } from './links.js';
 import { definition, references, resolvedVersionHints } from './navigation.js';
-import { pythonAllows, uriToFilePath } from './paths.js';
+import { fileUri, pythonAllows, uriToFilePath } from './paths.js';
 import { semanticTokens } from './semanticTokens.js';
 import { documentSymbols } from './symbols.js';
+import { SOURCE_FIX_VULNERABILITIES } from './vulnerabilityActions.js';
+import { activeAdvisories, checkedVersion, vulnerabilityDiagnostics, vulnerabilityFactsOf, vulnerabilityHoverSection, type VulnerabilityFacts } from './vulnerabilities.js';
 
-export { SOURCE_NORMALIZE, SOURCE_SORT, SOURCE_PIN_ALL, SOURCE_UPGRADE_ALL, SOURCE_ADD_HASHES, SOURCE_COMPILE, SOURCE_INSTALL };
+export { SOURCE_NORMALIZE, SOURCE_SORT, SOURCE_PIN_ALL, SOURCE_UPGRADE_ALL, SOURCE_ADD_HASHES, SOURCE_COMPILE, SOURCE_INSTALL, SOURCE_FIX_VULNERABILITIES };
 
 export interface LanguageServiceFacts {
   /** Reads -r/-c targets: open documents first, then disk. */
@@ -43,6 +46,8 @@ export interface LanguageServiceFacts {
   environmentSummary?: (filePath: string) => string | undefined;
   /** What the package index knows right now (names, versions, extras); absent until it is wired. */
   index?: () => IndexFacts | undefined;
+  /** Known advisories for this file's releases (its index's JSON API or OSV); undefined when the check is off. */
+  vulnerabilities?: (filePath: string, doc: ParsedDocument) => Omit<VulnerabilityFacts, 'installed'> | undefined;
 }
 
 export interface LanguageService {
@@ -79,18 +84,28 @@ export function createLanguageService(facts: LanguageServiceFacts): LanguageServ
     if (parseCache.size > 2000) parseCache.clear();
     return buildIncludeGraph(filePath, doc, facts.readFile, facts.env, parseCache);
   };
+  /** The advisories of the requirement under the cursor, as a hover section. */
+  const vulnerabilitySection = (filePath: string, doc: ParsedDocument, position: Position): string | undefined => {
+    const line = lineAt(doc, position.line, position.character);
+    const vulnerabilities = line?.project ? vulnerabilityFactsOf(facts, filePath, doc) : undefined;
+    const checked = vulnerabilities && line ? checkedVersion(line, vulnerabilities.installed) : undefined;
+    if (!checked || !vulnerabilities) return undefined;
+    return vulnerabilityHoverSection(checked.version, activeAdvisories(vulnerabilities.advisories(line!.project!, checked.version), vulnerabilities.ignore), checked.installed);
+  };
   return {
     parse: (text) => parse(text, { reuse: true }),
     includeGraph,
     diagnostics: (filePath, doc, graph) => {
       const out = computeDiagnostics(filePath, doc, graph ?? includeGraph(filePath, doc), facts.exists);
       const env = facts.environment?.(filePath);
-      if (env) out.push(...environmentDiagnostics(doc, env));
+      if (env) out.push(...environmentDiagnostics(doc, env, { folder: path.dirname(filePath), exists: facts.exists }));
       else if (env === null && doc.lines.some((l) => l.project)) out.push(noEnvironment());
       const index = facts.index?.();
       if (index) out.push(...indexDiagnostics(doc, index, { outdated: facts.outdated?.().diagnostics ?? true }));
       const source = compiledSource(filePath, doc);
       if (source) out.push(...compiledDiagnostics(filePath, doc, source, facts.readFile, facts.env));
+      const vulnerabilities = vulnerabilityFactsOf(facts, filePath, doc);
+      if (vulnerabilities) out.push(...vulnerabilityDiagnostics(fileUri(filePath), doc, vulnerabilities));
       return out;
     },
     documentSymbols,
@@ -109,11 +124,17 @@ export function createLanguageService(facts: LanguageServiceFacts): LanguageServ
         requirement: (name) => {
           const env = facts.environment?.(filePath);
           const installed = name && env ? env.installed(name) : undefined;
-          return { project: name ? facts.index?.()?.project(name) : undefined, installed, environment: env ? env.describe : undefined };
+          const index = facts.index?.();
+          return { project: name ? index?.project(name) : undefined, installed, environment: env ? env.describe : undefined, projectPage: name ? index?.projectPage?.(name) : undefined };
         },
       });
       // The first line also says which environment the file is checked against.
-      const summary = position.line === 0 ? facts.environmentSummary?.(filePath) : undefined;
+      let envSummary = position.line === 0 ? facts.environmentSummary?.(filePath) : undefined;
+      // pip check's complaints about packages the file does not use are named here, once, not as diagnostics.
+      const env = envSummary ? facts.environment?.(filePath) : undefined;
+      const note = env ? unrelatedConflictsNote(doc, env) : undefined;
+      if (envSummary && note) envSummary = `${envSummary}\n\n${note}`;
+      const summary = [result && vulnerabilitySection(filePath, doc, position), envSummary].filter(Boolean).join('\n\n---\n\n');
       if (!summary) return result;
       const previous = result && typeof result.contents === 'object' && 'value' in result.contents ? `${result.contents.value}\n\n---\n\n` : '';
       return { contents: { kind: 'markdown', value: `${previous}${summary}` }, range: result?.range };
@@ -123,7 +144,8 @@ export function createLanguageService(facts: LanguageServiceFacts): LanguageServ
       const index = facts.index?.();
       const python = index ? facts.environment?.(filePath)?.pythonVersion : undefined;
       const withPython = index && python ? { ...index, searchNames: index.searchNames, project: index.project, pythonVersion: python, pythonAllows: (spec: string) => pythonAllows(python, spec) } : index;
-      return complete(doc, position, { index: withPython, listDirectory: facts.listDirectory, folder: path.dirname(filePath) });
+      const env = facts.environment?.(filePath);
+      return complete(doc, position, { index: withPython, listDirectory: facts.listDirectory, folder: path.dirname(filePath), installed: env ? env.installed : undefined });
     },
     resolveCompletion: (item) => resolveCompletion(item, facts.index?.()),
     definition: (filePath, doc, position) => definition(filePath, doc, position, facts.readFile),

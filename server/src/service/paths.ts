@@ -1,6 +1,7 @@
 // Small shared helpers of the service layer: file URIs to paths, and Requires-Python checks.
 
-import { fileURLToPath } from 'node:url';
+import * as path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { versionSatisfies } from './environmentDiagnostics.js';
 
 export function uriToFilePath(uri: string): string {
@@ -9,6 +10,11 @@ export function uriToFilePath(uri: string): string {
   } catch {
     return uri;
   }
+}
+
+/** The `file:` URI of an absolute path; other names (untitled documents) as they are. */
+export function fileUri(filePath: string): string {
+  return path.isAbsolute(filePath) ? pathToFileURL(filePath).toString() : filePath;
 }
 
 /** Whether Python `version` meets a Requires-Python specifier (`>=3.8`); undefined when it cannot be read. */
