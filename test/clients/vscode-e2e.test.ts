@@ -143,7 +143,8 @@ test('VS Code (code-server): Problems panel, completion and hover from the packa
     });
     await context.route((u: URL) => u.hostname !== '127.0.0.1', (r: { abort(): Promise<void> }) => r.abort());
     page = context.pages()[0] ?? (await context.newPage());
-    await page.goto(`http://127.0.0.1:${port}/?folder=${encodeURIComponent(workspace)}`);
+    // The workbench is a few MB of scripts: on a busy machine the first load can take well over 30 s.
+    await page.goto(`http://127.0.0.1:${port}/?folder=${encodeURIComponent(workspace)}`, { timeout: 120_000 });
     await page.waitForSelector('.monaco-workbench', { timeout: 60_000 });
     await page.locator('.monaco-list-row[aria-label*="requirements.txt"], [role="treeitem"][aria-label*="requirements.txt"]').first().click({ timeout: 60_000 });
     await page.waitForSelector('.monaco-editor .squiggly-error', { timeout: 60_000 });

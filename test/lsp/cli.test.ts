@@ -121,18 +121,31 @@ test('check DIR checks the requirements files under it by the editors’ names; 
   assert.match(none.stderr, /No requirements files under \./);
 });
 
-/** A venv with pip (the built-in resolver runs the environment's `python -m pip`) and wheels beside an .in file. */
+let sharedVenv: string | undefined;
+/**
+ * One venv for the compile tests, whose pip is the base interpreter's (--system-site-packages --without-pip:
+ * the built-in resolver runs the environment's `python -m pip`; creating a venv with its own pip three times
+ * cost minutes on a busy machine). Each test passes it with --venv.
+ */
+function venvWithPip(): string {
+  if (!sharedVenv) {
+    sharedVenv = path.join(fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'rls-cli-venv-'))), '.venv');
+    execFileSync('python3', ['-m', 'venv', '--system-site-packages', '--without-pip', sharedVenv], { stdio: 'pipe' });
+  }
+  return sharedVenv;
+}
+
+/** An .in file beside real wheels, the shared venv, and an isolated pip configuration. */
 function compileWorkspace(input: string) {
   const dir = fs.realpathSync(workspace({ 'requirements.in': input }));
   buildWheels(path.join(dir, 'wheels'), [{ name: 'alpha', version: '1.0', requires: ['shared>=1'] }, { name: 'shared', version: '1.5' }]);
-  execFileSync('python3', ['-m', 'venv', path.join(dir, '.venv')], { stdio: 'pipe' });
   const home = path.join(dir, 'home');
-  return { dir, env: isolatedPipEnv(home) };
+  return { dir, env: isolatedPipEnv(home), venv: ['--venv', venvWithPip()] };
 }
 
 test('compile: what runs is said on stderr, pip’s own lines follow, the verdict goes to stdout', () => {
-  const { dir, env } = compileWorkspace('--no-index\n--find-links wheels\nalpha\n');
-  const r = run(['compile', 'requirements.in', '--tool', 'builtin'], dir, env);
+  const { dir, env, venv } = compileWorkspace('--no-index\n--find-links wheels\nalpha\n');
+  const r = run(['compile', 'requirements.in', '--tool', 'builtin', ...venv], dir, env);
   assert.equal(r.status, 0, r.stderr);
   assert.match(r.stderr, /^Compiling requirements\.in with the built-in resolver \(environment .*\.venv\)…\n/);
   assert.match(r.stderr, /^ {2}Processing \.\/wheels\/alpha-1\.0-py3-none-any\.whl \(from -r requirements\.in \(line 3\)\)$/m, 'pip’s output, indented');
@@ -141,8 +154,8 @@ test('compile: what runs is said on stderr, pip’s own lines follow, the verdic
 });
 
 test('compile: a failed resolution shows pip’s error once, the .in line it names, and a verdict with nothing dangling', () => {
-  const { dir, env } = compileWorkspace('--no-index\n--find-links wheels\nalpha\nmissing-thing>=2\n');
-  const r = run(['compile', 'requirements.in', '--tool', 'builtin'], dir, env);
+  const { dir, env, venv } = compileWorkspace('--no-index\n--find-links wheels\nalpha\nmissing-thing>=2\n');
+  const r = run(['compile', 'requirements.in', '--tool', 'builtin', ...venv], dir, env);
   assert.equal(r.status, 1);
   assert.equal(r.stdout, '');
   const errors = r.stderr.split('\n').filter((l) => l.includes('No matching distribution found for missing-thing'));
@@ -155,13 +168,13 @@ test('compile: a failed resolution shows pip’s error once, the .in line it nam
 });
 
 test('compile: against an index that does not answer, pip’s output shows while it waits (not silence until the end)', async () => {
-  const { dir, env } = compileWorkspace('alpha\n');
+  const { dir, env, venv } = compileWorkspace('alpha\n');
   // An index that accepts connections and never answers: pip cannot finish while it holds them.
   const sockets: net.Socket[] = [];
   const silent = net.createServer((s) => sockets.push(s));
   await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
   const port = (silent.address() as net.AddressInfo).port;
-  const child = spawn(process.execPath, [BIN, 'compile', 'requirements.in', '--tool', 'builtin', '--index-url', `http://127.0.0.1:${port}/simple`], {
+  const child = spawn(process.execPath, [BIN, 'compile', 'requirements.in', '--tool', 'builtin', ...venv, '--index-url', `http://127.0.0.1:${port}/simple`], {
     cwd: dir,
     env: { ...env, PIP_TIMEOUT: '600', PIP_RETRIES: '0' },
   });
@@ -175,6 +188,8 @@ test('compile: against an index that does not answer, pip’s output shows while
         if (/^ {2}Looking in indexes: http:\/\/127\.0\.0\.1:\d+\/simple$/m.test(stderr)) resolve();
       });
       child.on('exit', () => reject(new Error(`exited before pip's output showed:\n${stderr}`)));
+      // Not a timing assertion: a bound, so that output that never comes fails this test instead of hanging the file.
+      setTimeout(() => reject(new Error(`no 'Looking in indexes' line from pip within 120 s:\n${stderr}`)), 120_000).unref();
     });
     assert.match(stderr, /^Compiling requirements\.in with the built-in resolver/);
     assert.equal(exited, false, 'the lines came while pip was still waiting on the index');
