@@ -3,6 +3,8 @@
 import { createConnection, ProposedFeatures, StreamMessageReader, StreamMessageWriter } from 'vscode-languageserver/node.js';
 import { checkFiles, exitCode, formatJson, formatText } from './cli/check.js';
 import { register, SERVER_NAME, SERVER_VERSION } from './server.js';
+import { nodeFiles } from './workspace/disk.js';
+import { createWorkspace } from './workspace/index.js';
 
 const HELP = `${SERVER_NAME} ${SERVER_VERSION}
 
@@ -53,7 +55,15 @@ function main(argv: string[]): void {
     const connection = createConnection(ProposedFeatures.all, new StreamMessageReader(process.stdin), new StreamMessageWriter(process.stdout));
     // Anything printed by accident must not corrupt the LSP stream on stdout.
     console.log = console.info = console.debug = (...args: unknown[]) => connection.console.log(args.map(String).join(' '));
-    register(connection);
+    // The adapters: the disk (through the workspace store), the environment and the index are created here or
+    // by the server from these; the language service itself does no I/O.
+    register(connection, {
+      workspace: createWorkspace({ env: process.env }),
+      env: process.env,
+      files: nodeFiles,
+      readConfigFile: nodeFiles.readSmallFile,
+      isDirtyOnDisk: nodeFiles.differs,
+    });
     connection.listen();
     return;
   }

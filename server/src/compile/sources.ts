@@ -6,7 +6,7 @@ import { satisfies, valid } from '@renovatebot/pep440';
 import { normalizeName } from '../syntax/names.js';
 import { parse } from '../syntax/parse.js';
 import type { ParsedDocument } from '../syntax/types.js';
-import type { FileReader } from '../workspace/includes.js';
+import { documentsFrom, type FileReader } from '../workspace/includes.js';
 import { readAnnotations } from '../workspace/annotations.js';
 import { sourceDocuments, specifiersByName } from '../workspace/sourceSpecifiers.js';
 
@@ -25,7 +25,7 @@ const COPIED = new Set(['--index-url', '--extra-index-url', '--find-links', '--t
 const PYPI = /^https?:\/\/pypi\.org\/simple\/?$/;
 
 export function readSources(source: string, output: string, read: FileReader, env?: Record<string, string | undefined>): SourceFacts | undefined {
-  const files = sourceDocuments(source, read, env);
+  const files = sourceDocuments(source, documentsFrom(read), env);
   if (!files) return undefined;
   const facts: SourceFacts = { sources: new Map(), optionLines: [], specifiers: new Map(), documents: files.map((f) => ({ path: f.path, document: f.document })) };
   const folder = path.dirname(output);

@@ -5,15 +5,15 @@ import * as path from 'node:path';
 import { gt } from '@renovatebot/pep440';
 import type { CodeAction, CodeActionContext, Range, TextEdit } from 'vscode-languageserver-types';
 import { lineAt } from '../syntax/query.js';
-import type { ParsedDocument } from '../syntax/types.js';
-import { sourceSpecifiers } from '../workspace/sourceSpecifiers.js';
+import type { FileContext } from '../workspace/context.js';
+import { specifiersByName } from '../workspace/sourceSpecifiers.js';
 import { addHashesEdits, bulkActions, pinAllEdits, upgradeAllEdits, type BulkAction } from './bulkActions.js';
 import { factFixes, pinActions, quickFixes, resolveAction, sourceActions } from './codeActions.js';
 import { commandActions, installAllAction, installFix, recompileFix, syncFix, SOURCE_INSTALL } from './commandActions.js';
 import type { IndexFacts, ProjectFact } from './completion.js';
 import { versionSatisfies } from './environmentDiagnostics.js';
 import type { LanguageServiceFacts } from './index.js';
-import { pythonAllows, uriToFilePath } from './paths.js';
+import { pythonAllows } from './paths.js';
 
 /** The newest final, unyanked release that every specifier and the environment's Python allow. */
 function newestAllowed(project: ProjectFact | undefined, specifiers: string[], python: string | undefined): string | undefined {
@@ -39,13 +39,18 @@ function safeGt(a: string, b: string): boolean {
   }
 }
 
-export function createCodeActions(facts: LanguageServiceFacts, compiledSource: (filePath: string, doc: ParsedDocument) => string | undefined) {
-  const codeActions = (uri: string, doc: ParsedDocument, context: CodeActionContext, range?: Range): CodeAction[] => {
+/** What a compiled file's sources allow for each package (empty when it has none). */
+function sourceBounds(ctx: FileContext): Map<string, string[]> {
+  return specifiersByName((ctx.sources ?? []).map((s) => s.document));
+}
+
+export function createCodeActions(facts: LanguageServiceFacts) {
+  const codeActions = (ctx: FileContext, context: CodeActionContext, range?: Range): CodeAction[] => {
+    const { uri, path: filePath, document: doc } = ctx;
     const wants = (kind: string) => !context.only?.length || context.only.some((k) => kind === k || kind.startsWith(`${k}.`));
     const diagnostics = context.diagnostics ?? [];
-    const filePath = uriToFilePath(uri);
-    const index = facts.index?.();
-    const source = compiledSource(filePath, doc);
+    const index = facts.index?.(ctx);
+    const source = ctx.compiledSource;
     const hashes = (name: string, version: string) => releaseHashes(index, name, version);
     const out = [...(wants('quickfix') ? [...quickFixes(uri, doc, diagnostics), ...factFixes(uri, doc, diagnostics, { hashes })] : [])];
     // In a compiled file the environment is what is out of date: syncing it is the fix.
@@ -66,7 +71,7 @@ export function createCodeActions(facts: LanguageServiceFacts, compiledSource: (
       const name = line?.project;
       if (name) {
         // In a compiled file the .in bounds an upgrade; everywhere the environment's Python does.
-        const bounds = source ? (sourceSpecifiers(filePath, doc, facts.readFile, facts.env).get(name) ?? []) : [];
+        const bounds = source ? (sourceBounds(ctx).get(name) ?? []) : [];
         const project = index?.project(name);
         const latest = newestAllowed(project, bounds, env?.pythonVersion);
         const boundedBy = bounds.length && latest !== newestAllowed(project, [], env?.pythonVersion) ? path.basename(source!) : undefined;
@@ -78,11 +83,11 @@ export function createCodeActions(facts: LanguageServiceFacts, compiledSource: (
     return [...out, ...sourceActions(uri), ...bulkActions(uri, doc), ...commands, ...install].filter((a) => wants(a.kind!));
   };
 
-  const resolveCodeAction = (action: CodeAction, doc: ParsedDocument): CodeAction => {
+  const resolveCodeAction = (action: CodeAction, ctx: FileContext): CodeAction => {
+    const { path: filePath, document: doc } = ctx;
     const data = action.data as { uri?: string; action?: BulkAction } | undefined;
     if (!data?.uri || !data.action || !['pinAll', 'upgradeAll', 'addHashes'].includes(data.action)) return resolveAction(action, doc);
-    const filePath = uriToFilePath(data.uri);
-    const index = facts.index?.();
+    const index = facts.index?.(ctx);
     const env = facts.environment?.(filePath);
     let edits: TextEdit[] = [];
     if (data.action === 'pinAll') {
@@ -92,7 +97,7 @@ export function createCodeActions(facts: LanguageServiceFacts, compiledSource: (
         return newestAllowed(index?.project(name), spec ? [spec] : [], env?.pythonVersion);
       });
     } else if (data.action === 'upgradeAll') {
-      const allowed = sourceSpecifiers(filePath, doc, facts.readFile, facts.env);
+      const allowed = sourceBounds(ctx);
       edits = upgradeAllEdits(doc, (name, current) => {
         const next = newestAllowed(index?.project(name), allowed.get(name) ?? [], env?.pythonVersion);
         return next && safeGt(next, current) ? next : undefined;

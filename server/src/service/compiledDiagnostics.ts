@@ -6,8 +6,7 @@ import { pathToFileURL } from 'node:url';
 import { DiagnosticSeverity, type Diagnostic } from 'vscode-languageserver-types';
 import type { LogicalLine, ParsedDocument } from '../syntax/types.js';
 import { compiledHeader, readAnnotations, UNSAFE_PACKAGES } from '../workspace/annotations.js';
-import type { FileReader } from '../workspace/includes.js';
-import { sourceDocuments } from '../workspace/sourceSpecifiers.js';
+import type { SourceDocument } from '../workspace/sourceSpecifiers.js';
 import { SOURCE } from './convert.js';
 import { versionSatisfies } from './environmentDiagnostics.js';
 
@@ -18,10 +17,18 @@ interface Asked {
   specifier?: string;
 }
 
+// The sources' requests, once per set of source documents (the store hands out the same array while none changed).
+const askedMemo = new WeakMap<readonly SourceDocument[], Map<string, Asked[]>>();
+
 /** Requirements of the `.in` and the files it includes with -r (not -c: constraints ask for nothing). */
-function askedFor(source: string, read: FileReader, env?: Record<string, string | undefined>): Map<string, Asked[]> | undefined {
-  const files = sourceDocuments(source, read, env)?.filter((f) => f.kind === 'requirement');
-  if (!files) return undefined;
+function askedFor(sources: readonly SourceDocument[]): Map<string, Asked[]> {
+  let hit = askedMemo.get(sources);
+  if (!hit) askedMemo.set(sources, (hit = collectAsked(sources)));
+  return hit;
+}
+
+function collectAsked(sources: readonly SourceDocument[]): Map<string, Asked[]> {
+  const files = sources.filter((f) => f.kind === 'requirement');
   const out = new Map<string, Asked[]>();
   for (const f of files) {
     for (const line of f.document.lines) {
@@ -36,14 +43,15 @@ function askedFor(source: string, read: FileReader, env?: Record<string, string 
   return out;
 }
 
-export function compiledDiagnostics(filePath: string, doc: ParsedDocument, source: string, read: FileReader, env?: Record<string, string | undefined>): Diagnostic[] {
+/** `sources`: the `.in` (first) and every file it includes, from the workspace store. */
+export function compiledDiagnostics(filePath: string, doc: ParsedDocument, source: string, sources: readonly SourceDocument[] | undefined): Diagnostic[] {
   // A hand-written .txt beside an .in is not its compiled form: only a header or `# via` lines say it is.
   // The text is looked at first, so a plain file's nodes are not built on every keystroke.
   if (!compiledHeader(doc).tool && !/#\s*via\b/.test(doc.text)) return [];
   const compiled = readAnnotations(doc);
   if (!compiled.tool && !compiled.annotated) return [];
-  const asked = askedFor(source, read, env);
-  if (!asked) return [];
+  if (!sources) return [];
+  const asked = askedFor(sources);
   const out: Diagnostic[] = [];
   const sourceName = path.basename(source);
   const where = (a: Asked) => `${path.relative(path.dirname(filePath), a.file) || path.basename(a.file)}:${a.line.firstLine + 1}`;

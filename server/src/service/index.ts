@@ -2,11 +2,9 @@
 
 import * as path from 'node:path';
 import type { CodeAction, CodeActionContext, CodeLens, CompletionItem, CompletionList, Diagnostic, DocumentLink, DocumentSymbol, FoldingRange, Hover, InlayHint, Location, Position, Range, SemanticTokens } from 'vscode-languageserver-types';
-import { parse } from '../syntax/parse.js';
 import type { ParsedDocument } from '../syntax/types.js';
-import { compiledHeader } from '../workspace/annotations.js';
-import { buildIncludeGraph, type FileReader, type IncludeGraph, type ParseCache } from '../workspace/includes.js';
-import { buildProvenance, derivedProvenance, sourceFiles } from '../workspace/provenance.js';
+import type { FileContext } from '../workspace/context.js';
+import { buildProvenance, derivedProvenance } from '../workspace/provenance.js';
 import { createCodeActions } from './actions.js';
 import { SOURCE_ADD_HASHES, SOURCE_PIN_ALL, SOURCE_UPGRADE_ALL } from './bulkActions.js';
 import { SOURCE_NORMALIZE, SOURCE_SORT } from './codeActions.js';
@@ -20,17 +18,14 @@ import { hover } from './hover.js';
 import { indexDiagnostics, outdatedHints } from './indexDiagnostics.js';
 import { documentLinks } from './links.js';
 import { definition, references, resolvedVersionHints } from './navigation.js';
-import { pythonAllows, uriToFilePath } from './paths.js';
+import { pythonAllows } from './paths.js';
 import { semanticTokens } from './semanticTokens.js';
 import { documentSymbols } from './symbols.js';
 
 export { SOURCE_NORMALIZE, SOURCE_SORT, SOURCE_PIN_ALL, SOURCE_UPGRADE_ALL, SOURCE_ADD_HASHES, SOURCE_COMPILE, SOURCE_INSTALL };
+export type { FileContext };
 
 export interface LanguageServiceFacts {
-  /** Reads -r/-c targets: open documents first, then disk. */
-  readFile: FileReader;
-  /** For `${VAR}` in include paths, as pip expands them. */
-  env?: Record<string, string | undefined>;
   /** Whether a local path exists, for `./pkg` and `-e ./pkg` lines. */
   exists?: (absolutePath: string) => boolean;
   /** Lists a folder for include-path completion. */
@@ -41,67 +36,54 @@ export interface LanguageServiceFacts {
   outdated?: () => { diagnostics: boolean; inlayHints: boolean };
   /** Describes the environment in use, for the hover of the first line. */
   environmentSummary?: (filePath: string) => string | undefined;
-  /** What the package index knows right now (names, versions, extras); absent until it is wired. */
-  index?: () => IndexFacts | undefined;
+  /** What the package index this file uses (its view) knows right now; absent until the index is there. */
+  index?: (ctx: FileContext) => IndexFacts | undefined;
 }
 
+/** Every feature reads a FileContext from the workspace store: the tree, its includes, its `.in`, its index options. */
 export interface LanguageService {
-  /** Parses a new version of an open document (clean lines memoized across versions). */
-  parse(text: string): ParsedDocument;
-  includeGraph(filePath: string, doc: ParsedDocument): IncludeGraph;
-  /** Pass the include graph when the caller has built it already. */
-  diagnostics(filePath: string, doc: ParsedDocument, graph?: IncludeGraph): Diagnostic[];
+  diagnostics(ctx: FileContext): Diagnostic[];
   documentSymbols(doc: ParsedDocument): DocumentSymbol[];
-  documentLinks(filePath: string, doc: ParsedDocument): DocumentLink[];
+  documentLinks(ctx: FileContext): DocumentLink[];
   semanticTokens(doc: ParsedDocument, range?: Range): SemanticTokens;
   foldingRanges(doc: ParsedDocument): FoldingRange[];
-  hover(filePath: string, doc: ParsedDocument, position: Position): Hover | null;
-  complete(filePath: string, doc: ParsedDocument, position: Position): CompletionList;
-  resolveCompletion(item: CompletionItem): CompletionItem;
-  definition(filePath: string, doc: ParsedDocument, position: Position): Location[];
-  references(filePath: string, doc: ParsedDocument, position: Position, includeDeclaration: boolean): Location[];
-  inlayHints(filePath: string, doc: ParsedDocument, range?: Range): InlayHint[];
-  codeActions(uri: string, doc: ParsedDocument, context: CodeActionContext, range?: Range): CodeAction[];
-  resolveCodeAction(action: CodeAction, doc: ParsedDocument): CodeAction;
-  codeLenses(uri: string, doc: ParsedDocument): CodeLens[];
+  hover(ctx: FileContext, position: Position): Hover | null;
+  complete(ctx: FileContext, position: Position): CompletionList;
+  /** `ctx`: the file the item was offered in (its uri is in the item's data), for its index view. */
+  resolveCompletion(item: CompletionItem, ctx: FileContext | undefined): CompletionItem;
+  definition(ctx: FileContext, position: Position): Location[];
+  references(ctx: FileContext, position: Position, includeDeclaration: boolean): Location[];
+  inlayHints(ctx: FileContext, range?: Range): InlayHint[];
+  codeActions(ctx: FileContext, context: CodeActionContext, range?: Range): CodeAction[];
+  resolveCodeAction(action: CodeAction, ctx: FileContext): CodeAction;
+  codeLenses(ctx: FileContext): CodeLens[];
 }
 
-
-
 export function createLanguageService(facts: LanguageServiceFacts): LanguageService {
-  /** The `.in` a compiled `.txt` came from: named in its header, else beside it; `.in` files have none. */
-  const compiledSource = (filePath: string, doc: ParsedDocument): string | undefined =>
-    filePath.endsWith('.in') ? undefined : sourceFiles(filePath, compiledHeader(doc), facts.readFile).find((s) => s.endsWith('.in'));
-  // Included files are parsed once per text; bounded so that a huge tree of includes cannot grow it forever.
-  const parseCache: ParseCache = new Map();
-  const actions = createCodeActions(facts, compiledSource);
-  const includeGraph = (filePath: string, doc: ParsedDocument) => {
-    if (parseCache.size > 2000) parseCache.clear();
-    return buildIncludeGraph(filePath, doc, facts.readFile, facts.env, parseCache);
-  };
+  const actions = createCodeActions(facts);
   return {
-    parse: (text) => parse(text, { reuse: true }),
-    includeGraph,
-    diagnostics: (filePath, doc, graph) => {
-      const out = computeDiagnostics(filePath, doc, graph ?? includeGraph(filePath, doc), facts.exists);
+    diagnostics: (ctx) => {
+      const { path: filePath, document: doc } = ctx;
+      const out = computeDiagnostics(filePath, doc, ctx.graph, facts.exists);
       const env = facts.environment?.(filePath);
       if (env) out.push(...environmentDiagnostics(doc, env));
       else if (env === null && doc.lines.some((l) => l.project)) out.push(noEnvironment());
-      const index = facts.index?.();
+      const index = facts.index?.(ctx);
       if (index) out.push(...indexDiagnostics(doc, index, { outdated: facts.outdated?.().diagnostics ?? true }));
-      const source = compiledSource(filePath, doc);
-      if (source) out.push(...compiledDiagnostics(filePath, doc, source, facts.readFile, facts.env));
+      const source = ctx.compiledSource;
+      if (source) out.push(...compiledDiagnostics(filePath, doc, source, ctx.sources));
       return out;
     },
     documentSymbols,
-    documentLinks,
+    documentLinks: (ctx) => documentLinks(ctx.path, ctx.document),
     semanticTokens,
     foldingRanges,
-    hover: (filePath, doc, position) => {
+    hover: (ctx, position) => {
+      const { path: filePath, document: doc } = ctx;
       const result = hover(doc, position, {
         folder: path.dirname(filePath),
         provenance: () => {
-          const annotated = buildProvenance(filePath, doc, facts.readFile);
+          const annotated = buildProvenance(filePath, doc, ctx.documents);
           if (annotated.compiled.annotated) return annotated;
           const env = facts.environment?.(filePath);
           return env?.dependents ? derivedProvenance(doc, { installed: env.installed, dependents: env.dependents }) : annotated;
@@ -109,7 +91,7 @@ export function createLanguageService(facts: LanguageServiceFacts): LanguageServ
         requirement: (name) => {
           const env = facts.environment?.(filePath);
           const installed = name && env ? env.installed(name) : undefined;
-          return { project: name ? facts.index?.()?.project(name) : undefined, installed, environment: env ? env.describe : undefined };
+          return { project: name ? facts.index?.(ctx)?.project(name) : undefined, installed, environment: env ? env.describe : undefined };
         },
       });
       // The first line also says which environment the file is checked against.
@@ -118,26 +100,26 @@ export function createLanguageService(facts: LanguageServiceFacts): LanguageServ
       const previous = result && typeof result.contents === 'object' && 'value' in result.contents ? `${result.contents.value}\n\n---\n\n` : '';
       return { contents: { kind: 'markdown', value: `${previous}${summary}` }, range: result?.range };
     },
-    complete: (filePath, doc, position) => {
+    complete: (ctx, position) => {
       // Versions whose Requires-Python excludes the environment's Python are marked.
-      const index = facts.index?.();
-      const python = index ? facts.environment?.(filePath)?.pythonVersion : undefined;
+      const index = facts.index?.(ctx);
+      const python = index ? facts.environment?.(ctx.path)?.pythonVersion : undefined;
       const withPython = index && python ? { ...index, searchNames: index.searchNames, project: index.project, pythonVersion: python, pythonAllows: (spec: string) => pythonAllows(python, spec) } : index;
-      return complete(doc, position, { index: withPython, listDirectory: facts.listDirectory, folder: path.dirname(filePath) });
+      const list = complete(ctx.document, position, { index: withPython, listDirectory: facts.listDirectory, folder: path.dirname(ctx.path) });
+      // Names are resolved later (summary, latest) from this file's index view.
+      for (const item of list.items) if ((item.data as { kind?: string } | undefined)?.kind === 'name') item.data = { ...(item.data as object), uri: ctx.uri };
+      return list;
     },
-    resolveCompletion: (item) => resolveCompletion(item, facts.index?.()),
-    definition: (filePath, doc, position) => definition(filePath, doc, position, facts.readFile),
-    references: (filePath, doc, position, includeDeclaration) => references(filePath, doc, position, facts.readFile, includeDeclaration),
-    inlayHints: (filePath, doc, range) => {
-      const index = facts.index?.();
-      const outdated = index && (facts.outdated?.().inlayHints ?? true) ? outdatedHints(doc, index, range) : [];
-      return [...resolvedVersionHints(filePath, doc, facts.readFile, range), ...outdated];
+    resolveCompletion: (item, ctx) => resolveCompletion(item, ctx ? facts.index?.(ctx) : undefined),
+    definition: (ctx, position) => definition(ctx.path, ctx.document, position, ctx.documents),
+    references: (ctx, position, includeDeclaration) => references(ctx.path, ctx.document, position, ctx.documents, includeDeclaration),
+    inlayHints: (ctx, range) => {
+      const index = facts.index?.(ctx);
+      const outdated = index && (facts.outdated?.().inlayHints ?? true) ? outdatedHints(ctx.document, index, range) : [];
+      return [...resolvedVersionHints(ctx.path, ctx.document, ctx.documents, range), ...outdated];
     },
     codeActions: actions.codeActions,
     resolveCodeAction: actions.resolveCodeAction,
-    codeLenses: (uri, doc) => {
-      const filePath = uriToFilePath(uri);
-      return codeLenses(uri, filePath, doc, compiledSource(filePath, doc));
-    },
+    codeLenses: (ctx) => codeLenses(ctx.uri, ctx.path, ctx.document, ctx.compiledSource),
   };
 }

@@ -3,11 +3,10 @@
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { InlayHintKind, type InlayHint, type Location, type Position } from 'vscode-languageserver-types';
-import { parse } from '../syntax/parse.js';
 import { lineAt } from '../syntax/query.js';
 import type { ParsedDocument, Range } from '../syntax/types.js';
 import { readAnnotations, type ViaEntry } from '../workspace/annotations.js';
-import { resolveIncludeTarget, type FileReader } from '../workspace/includes.js';
+import { resolveIncludeTarget, type DocumentReader } from '../workspace/includes.js';
 import { buildProvenance } from '../workspace/provenance.js';
 
 const uriOf = (p: string) => pathToFileURL(p).toString();
@@ -33,7 +32,7 @@ function packageAt(doc: ParsedDocument, position: Position): { name: string; via
   return undefined;
 }
 
-export function definition(filePath: string, doc: ParsedDocument, position: Position, read: FileReader): Location[] {
+export function definition(filePath: string, doc: ParsedDocument, position: Position, read: DocumentReader): Location[] {
   const line = lineAt(doc, position.line, position.character);
   // -r / -c: the file itself.
   for (const o of line?.options ?? []) {
@@ -68,7 +67,7 @@ export function definition(filePath: string, doc: ParsedDocument, position: Posi
   return out;
 }
 
-export function references(filePath: string, doc: ParsedDocument, position: Position, read: FileReader, includeDeclaration: boolean): Location[] {
+export function references(filePath: string, doc: ParsedDocument, position: Position, read: DocumentReader, includeDeclaration: boolean): Location[] {
   const at = packageAt(doc, position);
   if (!at?.name) return [];
   const prov = buildProvenance(filePath, doc, read);
@@ -84,12 +83,12 @@ export function references(filePath: string, doc: ParsedDocument, position: Posi
 }
 
 /** In a `.in` file: `→ 5.0.6` after each requirement that the compiled `.txt` of the same stem pins. */
-export function resolvedVersionHints(filePath: string, doc: ParsedDocument, read: FileReader, range?: Range): InlayHint[] {
+export function resolvedVersionHints(filePath: string, doc: ParsedDocument, read: DocumentReader, range?: Range): InlayHint[] {
   if (!/\.in$/i.test(filePath)) return [];
   const compiledPath = filePath.replace(/\.in$/i, '.txt');
-  const text = read(compiledPath);
-  if (text === undefined) return [];
-  const pins = readAnnotations(parse(text)).pins;
+  const compiled = read(compiledPath);
+  if (compiled === undefined) return [];
+  const pins = readAnnotations(compiled).pins;
   const out: InlayHint[] = [];
   for (const line of doc.lines) {
     if (!line.project || (range && (line.lastLine < range.start.line || line.firstLine > range.end.line))) continue;

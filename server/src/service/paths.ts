@@ -1,15 +1,6 @@
-// Small shared helpers of the service layer: file URIs to paths, and Requires-Python checks.
+// Small shared helpers of the service layer: Requires-Python checks.
 
-import { fileURLToPath } from 'node:url';
 import { versionSatisfies } from './environmentDiagnostics.js';
-
-export function uriToFilePath(uri: string): string {
-  try {
-    return uri.startsWith('file:') ? fileURLToPath(uri) : uri;
-  } catch {
-    return uri;
-  }
-}
 
 /** Whether Python `version` meets a Requires-Python specifier (`>=3.8`); undefined when it cannot be read. */
 export function pythonAllows(version: string, spec: string): boolean | undefined {

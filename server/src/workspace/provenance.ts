@@ -1,10 +1,9 @@
 // Why a pin is in a compiled file: chains of `# via` parents up to the `.in` line that asked for it.
 
 import * as path from 'node:path';
-import { parse } from '../syntax/parse.js';
 import type { LogicalLine, ParsedDocument } from '../syntax/types.js';
 import { readAnnotations, type AnnotatedPin, type CompiledFile, type ViaEntry } from './annotations.js';
-import { buildIncludeGraph, type FileReader } from './includes.js';
+import { buildIncludeGraph, type DocumentReader } from './includes.js';
 
 /** Where a top-level requirement was asked for: a line of a source file. */
 export interface SourceLine {
@@ -34,7 +33,8 @@ export interface Provenance {
 }
 
 /** The sources of a compiled file: the header's command, else a sibling `.in` of the same stem. */
-export function sourceFiles(filePath: string, compiled: Pick<CompiledFile, 'sources'>, read: FileReader): string[] {
+/** `read` answers undefined for a file that cannot be read (a text or a document reader). */
+export function sourceFiles(filePath: string, compiled: Pick<CompiledFile, 'sources'>, read: (p: string) => unknown): string[] {
   const dir = path.dirname(filePath);
   const named = compiled.sources.map((s) => path.resolve(dir, s)).filter((p) => read(p) !== undefined);
   if (named.length) return named;
@@ -42,18 +42,11 @@ export function sourceFiles(filePath: string, compiled: Pick<CompiledFile, 'sour
   return sibling !== filePath && read(sibling) !== undefined ? [sibling] : [];
 }
 
-export function buildProvenance(filePath: string, doc: ParsedDocument, read: FileReader): Provenance {
+export function buildProvenance(filePath: string, doc: ParsedDocument, read: DocumentReader): Provenance {
   const compiled = readAnnotations(doc);
   const dir = path.dirname(filePath);
   const sources = sourceFiles(filePath, compiled, read);
-  const parsedCache = new Map<string, ParsedDocument | undefined>();
-  const load = (p: string) => {
-    if (!parsedCache.has(p)) {
-      const text = read(p);
-      parsedCache.set(p, text === undefined ? undefined : parse(text));
-    }
-    return parsedCache.get(p);
-  };
+  const load = read;
   const children = new Map<string, AnnotatedPin[]>();
   for (const pin of compiled.pins.values()) {
     for (const v of pin.via) {

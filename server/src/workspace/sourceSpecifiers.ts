@@ -1,9 +1,8 @@
 // The `.in` sources of a compiled file, read with everything they include, and what they allow for each package.
 
-import { parse } from '../syntax/parse.js';
 import type { ParsedDocument } from '../syntax/types.js';
 import { compiledHeader } from './annotations.js';
-import { buildIncludeGraph, type FileReader } from './includes.js';
+import { buildIncludeGraph, type DocumentReader } from './includes.js';
 import { sourceFiles } from './provenance.js';
 
 export interface SourceDocument {
@@ -14,10 +13,9 @@ export interface SourceDocument {
 }
 
 /** A source file and every file it includes, the source first; undefined when it cannot be read. */
-export function sourceDocuments(source: string, read: FileReader, env?: Record<string, string | undefined>): SourceDocument[] | undefined {
-  const text = read(source);
-  if (text === undefined) return undefined;
-  const root = parse(text);
+export function sourceDocuments(source: string, read: DocumentReader, env?: Record<string, string | undefined>): SourceDocument[] | undefined {
+  const root = read(source);
+  if (root === undefined) return undefined;
   return [{ path: source, document: root, kind: 'requirement' }, ...buildIncludeGraph(source, root, read, env).files.map((f) => ({ path: f.path, document: f.document, kind: f.kind }))];
 }
 
@@ -33,7 +31,7 @@ export function specifiersByName(docs: ParsedDocument[]): Map<string, string[]> 
 }
 
 /** The specifiers of a compiled file's sources and everything they include; empty when it has no sources. */
-export function sourceSpecifiers(filePath: string, doc: ParsedDocument, read: FileReader, env?: Record<string, string | undefined>): Map<string, string[]> {
+export function sourceSpecifiers(filePath: string, doc: ParsedDocument, read: DocumentReader, env?: Record<string, string | undefined>): Map<string, string[]> {
   const docs = sourceFiles(filePath, compiledHeader(doc), read).flatMap((source) => sourceDocuments(source, read, env) ?? []);
   return specifiersByName(docs.map((d) => d.document));
 }
