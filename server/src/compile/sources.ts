@@ -2,7 +2,8 @@
 // package (for `# via -r file`), option lines pip-compile copies, and pins to prefer from the last output.
 
 import * as path from 'node:path';
-import { satisfies, valid } from '@renovatebot/pep440';
+import { valid } from '@renovatebot/pep440';
+import { versionSatisfies } from '../shared/pep440.js';
 import { normalizeName } from '../syntax/names.js';
 import { parse } from '../syntax/parse.js';
 import type { ParsedDocument } from '../syntax/types.js';
@@ -62,15 +63,8 @@ export function preferredPins(previous: string | undefined, facts: SourceFacts, 
   for (const pin of readAnnotations(parse(previous)).pins.values()) {
     if (!pin.version || skip.has(pin.normalized) || !valid(pin.version)) continue;
     const specs = facts.specifiers.get(pin.normalized) ?? [];
-    if (specs.every((s) => safeSatisfies(pin.version!, s))) out.push(`${pin.normalized}==${pin.version}`);
+    if (specs.every((s) => versionSatisfies(pin.version!, s))) out.push(`${pin.normalized}==${pin.version}`);
   }
   return out;
 }
 
-function safeSatisfies(version: string, spec: string): boolean {
-  try {
-    return satisfies(version, spec.replace(/\s+/g, ''), { prereleases: true });
-  } catch {
-    return false;
-  }
-}

@@ -1,7 +1,7 @@
 // The environment layer's facade: which environment a file uses, a cached snapshot of it, and change events.
 
 import * as path from 'node:path';
-import type { EnvironmentFacts } from '../service/environmentDiagnostics.js';
+import type { EnvironmentFacts } from '../service/facts.js';
 import { checkInstalled, evaluateMarker, markerEnvironment, parseRequiresDist, type MarkerEnvironment } from './markers.js';
 import { discoverEnvironment, readEnvironment, type EnvironmentSnapshot, type FoundEnvironment } from './venv.js';
 import { watchEnvironment, type Disposable } from './watch.js';

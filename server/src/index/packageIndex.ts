@@ -2,7 +2,7 @@
 // and says when new facts arrived. Never makes a caller wait on the network.
 
 import { LRUCache } from 'lru-cache';
-import type { IndexFacts, ProjectFact } from '../service/completion.js';
+import type { IndexFacts, ProjectFact } from '../service/facts.js';
 import { normalizeName } from '../syntax/names.js';
 import { redact } from './credentials.js';
 import { DiskCache, type CachedResponse } from './diskCache.js';

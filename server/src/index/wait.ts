@@ -3,7 +3,7 @@
 // the fetch itself goes on either way, for the next request and the diagnostics republished on arrival.
 
 import type { CancellationToken } from 'vscode-languageserver/node.js';
-import type { IndexFacts } from '../service/completion.js';
+import type { IndexFacts } from '../service/facts.js';
 import type { IndexView } from './packageIndex.js';
 
 export interface FactsWaiter {

@@ -2,7 +2,6 @@
 // and command actions; and the edits codeAction/resolve computes later, from the facts at hand.
 
 import * as path from 'node:path';
-import { gt } from '@renovatebot/pep440';
 import type { CodeAction, CodeActionContext, Range, TextEdit } from 'vscode-languageserver-types';
 import { lineAt } from '../syntax/query.js';
 import type { FileContext } from '../workspace/context.js';
@@ -10,33 +9,18 @@ import { specifiersByName } from '../workspace/sourceSpecifiers.js';
 import { addHashesEdits, bulkActions, pinAllEdits, upgradeAllEdits, type BulkAction } from './bulkActions.js';
 import { factFixes, pinActions, quickFixes, resolveAction, sourceActions } from './codeActions.js';
 import { commandActions, installAllAction, installFix, recompileFix, syncFix, SOURCE_INSTALL } from './commandActions.js';
-import type { IndexFacts, ProjectFact } from './completion.js';
-import { versionSatisfies } from './environmentDiagnostics.js';
-import type { LanguageServiceFacts } from './index.js';
-import { pythonAllows } from './paths.js';
+import type { IndexFacts, ProjectFact } from './facts.js';
+import { isNewer, newestAllowed as newestOf, versionSatisfies } from '../shared/pep440.js';
+import type { LanguageServiceFacts } from './facts.js';
 
 /** The newest final, unyanked release that every specifier and the environment's Python allow. */
 function newestAllowed(project: ProjectFact | undefined, specifiers: string[], python: string | undefined): string | undefined {
-  return project?.versions.find(
-    (v) =>
-      !v.prerelease &&
-      !v.yanked &&
-      (!python || !v.requiresPython || pythonAllows(python, v.requiresPython) !== false) &&
-      specifiers.every((s) => versionSatisfies(v.version, s.replace(/\s+/g, '')) !== false),
-  )?.version;
+  return newestOf(project?.versions, specifiers, python);
 }
 
 /** `sha256:…` of every file of a release, when the index has the project. */
 function releaseHashes(index: IndexFacts | undefined, name: string, version: string): string[] | undefined {
   return index?.project(name)?.versions.find((v) => v.version === version)?.hashes;
-}
-
-function safeGt(a: string, b: string): boolean {
-  try {
-    return gt(a, b);
-  } catch {
-    return false;
-  }
 }
 
 /** What a compiled file's sources allow for each package (empty when it has none). */
@@ -93,14 +77,14 @@ export function createCodeActions(facts: LanguageServiceFacts) {
     if (data.action === 'pinAll') {
       edits = pinAllEdits(doc, (name, spec) => {
         const installed = env?.installed(name)?.version;
-        if (installed && (!spec || versionSatisfies(installed, spec.replace(/\s+/g, '')) !== false)) return installed;
+        if (installed && (!spec || versionSatisfies(installed, spec))) return installed;
         return newestAllowed(index?.project(name), spec ? [spec] : [], env?.pythonVersion);
       });
     } else if (data.action === 'upgradeAll') {
       const allowed = sourceBounds(ctx);
       edits = upgradeAllEdits(doc, (name, current) => {
         const next = newestAllowed(index?.project(name), allowed.get(name) ?? [], env?.pythonVersion);
-        return next && safeGt(next, current) ? next : undefined;
+        return next && isNewer(next, current) ? next : undefined;
       });
     } else {
       edits = addHashesEdits(doc, (name, version) => releaseHashes(index, name, version));

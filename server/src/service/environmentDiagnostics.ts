@@ -1,42 +1,13 @@
 // Where the active environment disagrees with the file: not installed, wrong version, missing extra, broken dependencies.
 
-import { satisfies } from '@renovatebot/pep440';
+import { versionSatisfies } from '../shared/pep440.js';
 import { DiagnosticSeverity, type Diagnostic } from 'vscode-languageserver-types';
 import { normalizeName } from '../syntax/names.js';
-import type { MarkerExpression, ParsedDocument, RequirementNode } from '../syntax/types.js';
+import type { ParsedDocument, RequirementNode } from '../syntax/types.js';
 import { SOURCE } from './convert.js';
+import type { EnvironmentFacts } from './facts.js';
 
-export interface InstalledFact {
-  name: string;
-  version: string;
-  providesExtras: string[];
-  summary?: string;
-}
-
-export interface BrokenDependency {
-  /** The installed distribution whose Requires-Dist is not met. */
-  dist: string;
-  requirement: string;
-  problem: 'missing' | 'version';
-  installedVersion?: string;
-  /** Normalized name of the dependency. */
-  dependency: string;
-}
-
-/** What the active environment is, read statically; every lookup is by PEP 503 name. */
-export interface EnvironmentFacts {
-  /** How to name it in messages: `.venv (Python 3.11.7)`. */
-  describe: string;
-  /** The environment's Python version (`3.11.7`), when pyvenv.cfg or the layout tells it. */
-  pythonVersion?: string;
-  installed(normalized: string): InstalledFact | undefined;
-  /** true/false, or undefined when the marker cannot be decided. */
-  evaluateMarker(expression: MarkerExpression, extras: string[]): boolean | undefined;
-  /** What `pip check` would report. */
-  broken(): BrokenDependency[];
-  /** Installed distributions whose Requires-Dist (markers true) names `normalized`. */
-  dependents?(normalized: string): { name: string; normalized: string; version: string }[];
-}
+export type { BrokenDependency, EnvironmentFacts, InstalledFact } from './facts.js';
 
 /** The requirement as one pip argument (`name[extra]>=1`, `name @ url`); undefined for local paths. */
 function installable(r: RequirementNode): string | undefined {
@@ -109,14 +80,8 @@ export function environmentDiagnostics(doc: ParsedDocument, env: EnvironmentFact
   return out;
 }
 
-/** PEP 440 containment, pre-releases allowed (an installed pre-release is what it is). */
-export function versionSatisfies(version: string, specifier: string): boolean {
-  try {
-    return satisfies(version, specifier, { prereleases: true });
-  } catch {
-    return true;
-  }
-}
+// PEP 440 containment lives in shared/pep440.ts (one policy for unreadable specifiers); re-exported for callers here.
+export { versionSatisfies };
 
 /** One line for the whole file, not a complaint per requirement. */
 export function noEnvironment(): Diagnostic {

@@ -10,9 +10,9 @@ import { SOURCE_ADD_HASHES, SOURCE_PIN_ALL, SOURCE_UPGRADE_ALL } from './bulkAct
 import { SOURCE_NORMALIZE, SOURCE_SORT } from './codeActions.js';
 import { codeLenses, SOURCE_COMPILE, SOURCE_INSTALL } from './commandActions.js';
 import { compiledDiagnostics } from './compiledDiagnostics.js';
-import { complete, resolveCompletion, type DirectoryLister, type IndexFacts } from './completion.js';
+import { complete, resolveCompletion } from './completion.js';
 import { computeDiagnostics } from './diagnostics.js';
-import { environmentDiagnostics, noEnvironment, type EnvironmentFacts } from './environmentDiagnostics.js';
+import { environmentDiagnostics, noEnvironment } from './environmentDiagnostics.js';
 import { foldingRanges } from './folding.js';
 import { hover } from './hover.js';
 import { indexDiagnostics, outdatedHints } from './indexDiagnostics.js';
@@ -24,21 +24,8 @@ import { documentSymbols } from './symbols.js';
 
 export { SOURCE_NORMALIZE, SOURCE_SORT, SOURCE_PIN_ALL, SOURCE_UPGRADE_ALL, SOURCE_ADD_HASHES, SOURCE_COMPILE, SOURCE_INSTALL };
 export type { FileContext };
-
-export interface LanguageServiceFacts {
-  /** Whether a local path exists, for `./pkg` and `-e ./pkg` lines. */
-  exists?: (absolutePath: string) => boolean;
-  /** Lists a folder for include-path completion. */
-  listDirectory?: DirectoryLister;
-  /** The active environment of a file, when one was found (undefined) or discovery found none (null). */
-  environment?: (filePath: string) => EnvironmentFacts | null | undefined;
-  /** Report outdated pins (hints) and show `⟶ latest` inlay hints; both need index facts. */
-  outdated?: () => { diagnostics: boolean; inlayHints: boolean };
-  /** Describes the environment in use, for the hover of the first line. */
-  environmentSummary?: (filePath: string) => string | undefined;
-  /** What the package index this file uses (its view) knows right now; absent until the index is there. */
-  index?: (ctx: FileContext) => IndexFacts | undefined;
-}
+export type { LanguageServiceFacts } from './facts.js';
+import type { LanguageServiceFacts } from './facts.js';
 
 /** Every feature reads a FileContext from the workspace store: the tree, its includes, its `.in`, its index options. */
 export interface LanguageService {

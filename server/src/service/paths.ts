@@ -1,8 +1,4 @@
-// Small shared helpers of the service layer: Requires-Python checks.
+// Requires-Python checks for the service layer (PEP 440 itself is in shared/pep440.ts).
 
-import { versionSatisfies } from './environmentDiagnostics.js';
+export { pythonAllows } from '../shared/pep440.js';
 
-/** Whether Python `version` meets a Requires-Python specifier (`>=3.8`); undefined when it cannot be read. */
-export function pythonAllows(version: string, spec: string): boolean | undefined {
-  return /^[\s,<>=!~0-9.*]+$/.test(spec) ? versionSatisfies(version, spec.replace(/\s+/g, '')) : undefined;
-}
