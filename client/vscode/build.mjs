@@ -1,5 +1,5 @@
 // Bundles the extension (vscode external) and copies the bundled server, its data and the grammar into dist/.
-import { copyFileSync, mkdirSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
@@ -12,3 +12,8 @@ copyFileSync(join(root, 'server/dist/main.cjs'), join(here, 'dist/server.cjs'));
 copyFileSync(join(root, 'server/dist/popularity.tsv'), join(here, 'dist/popularity.tsv'));
 copyFileSync(join(root, 'server/dist/packageIndex.cjs'), join(here, 'dist/packageIndex.cjs'));
 copyFileSync(join(root, 'grammars/pip-requirements.tmLanguage.json'), join(here, 'dist/pip-requirements.tmLanguage.json'));
+// The README's pictures (made by the end-to-end tests, kept in docs/images) travel inside the .vsix.
+mkdirSync(join(here, 'dist/images'), { recursive: true });
+for (const image of ['vscode-problems.png', 'vscode-hover.png']) {
+  if (existsSync(join(root, 'docs/images', image))) copyFileSync(join(root, 'docs/images', image), join(here, 'dist/images', image));
+}

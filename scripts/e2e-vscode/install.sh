@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs what the VS Code end-to-end test drives (idempotent, cached): Debian's Chromium, Node 24 (code-server
-# needs exactly 24), code-server 4.139.1 and playwright-core. Recipe: ../shared/notes/vscode-e2e.md.
+# needs exactly 24), code-server 4.139.1 and playwright-core. Run by scripts/install-test-deps.sh (npm test's pretest).
 set -euo pipefail
 # Run from `npm test`, this script inherits the outer npm's npm_* variables; code-server's postinstall reads the
 # Node version from npm_config_user_agent (Node 20 there) and refuses to install. Each inner npm starts clean.

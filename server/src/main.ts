@@ -1,57 +1,92 @@
-// CLI entry: `--stdio` speaks LSP; `check FILES [--format text|json]` lints; `--version`, `--help`.
+// CLI entry: `--stdio` speaks LSP; `check [PATH...]` lints; `compile FILE.in`; `--version`, `--help`
+// (each subcommand answers its own --help).
 
 import { createConnection, ProposedFeatures, StreamMessageReader, StreamMessageWriter } from 'vscode-languageserver/node.js';
-import { checkFiles, exitCode, formatJson, formatText } from './cli/check.js';
+import { checkFiles, exitCode, formatJson, formatText, sortResults } from './cli/check.js';
+import { filesToCheck } from './cli/find.js';
+import { CHECK_HELP, COMPILE_HELP, MAIN_HELP } from './cli/help.js';
 import { register, SERVER_NAME, SERVER_VERSION } from './server.js';
 import { nodeFiles } from './workspace/disk.js';
 import { createWorkspace } from './workspace/index.js';
+import { DEFAULT_SETTINGS } from './settings.js';
 
-const HELP = `${SERVER_NAME} ${SERVER_VERSION}
+const wantsHelp = (args: string[]) => args.includes('--help') || args.includes('-h');
 
-Usage:
-  ${SERVER_NAME} --stdio                         run the language server over stdin/stdout
-  ${SERVER_NAME} check [FILES...] [--format text|json]
-                                                 check requirements files (and their -r/-c includes);
-                                                 exits 1 when any error is found
-  ${SERVER_NAME} compile FILE.in [--tool auto|pip-compile|uv|builtin] [--venv DIR]
-                  [--generate-hashes] [--upgrade | --upgrade-package NAME] [pip-compile options...]
-                                                 write FILE.txt with pip-compile, uv, or the built-in
-                                                 resolver (the environment's pip); exits 1 on failure
-  ${SERVER_NAME} --version | --help
-`;
+function usageError(message: string, help: string): void {
+  process.stderr.write(`${message}\n\n${help}`);
+  process.exitCode = 2;
+}
+
+function check(args: string[]): void {
+  if (wantsHelp(args)) {
+    process.stdout.write(CHECK_HELP);
+    return;
+  }
+  let format = 'text';
+  const paths: string[] = [];
+  const vulnerabilities = { ...DEFAULT_SETTINGS.vulnerabilities, ignore: [] as string[] };
+  const failOn: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const [flag, attached] = args[i].startsWith('--') && args[i].includes('=') ? [args[i].slice(0, args[i].indexOf('=')), args[i].slice(args[i].indexOf('=') + 1)] : [args[i], undefined];
+    const value = () => attached ?? args[++i] ?? '';
+    if (flag === '--format') format = value();
+    else if (flag === '--no-vulnerabilities') vulnerabilities.source = 'off';
+    else if (flag === '--vulnerability-source') vulnerabilities.source = value() as typeof vulnerabilities.source;
+    else if (flag === '--osv-url') vulnerabilities.osvUrl = value();
+    else if (flag === '--ignore-vuln') vulnerabilities.ignore.push(value());
+    else if (flag === '--fail-on') failOn.push(...value().split(',').map((c) => c.trim()).filter(Boolean));
+    else if (args[i].startsWith('-') && args[i] !== '-') return usageError(`Unknown option '${args[i]}' for check.`, CHECK_HELP);
+    else paths.push(args[i]);
+  }
+  if (format !== 'text' && format !== 'json' && format !== 'sarif') return usageError(`Unknown --format '${format}': use text, json or sarif.`, CHECK_HELP);
+  if (!['pypi', 'osv', 'off'].includes(vulnerabilities.source)) return usageError(`Unknown --vulnerability-source '${vulnerabilities.source}': use pypi, osv or off.`, CHECK_HELP);
+  const { files, empty } = filesToCheck(paths);
+  for (const dir of empty) process.stderr.write(`No requirements files under ${dir} (requirements*.txt, requirements*.in, constraints*.txt, *-requirements.txt, requirements/*.txt).\n`);
+  if (files.length === 0) {
+    process.exitCode = 2; // nothing was checked: a mistyped folder must not pass a build
+    return;
+  }
+  const results = checkFiles(files);
+  // Vulnerabilities are the one thing check asks of the network (the index pip would use, or OSV); loaded only then.
+  void import('./cli/vulnerabilities.js')
+    .then(({ addVulnerabilities }) => addVulnerabilities(results, { ...vulnerabilities, env: process.env, warn: (m) => process.stderr.write(`${m}\n`) }))
+    .then(async () => {
+      const sorted = sortResults(results); // vulnerabilities were added after the first sort
+      const sarif = format === 'sarif' ? (await import('./cli/sarif.js')).formatSarif(sorted, { name: SERVER_NAME, version: SERVER_VERSION }) : undefined;
+      process.stdout.write(sarif ?? (format === 'json' ? formatJson(sorted) : formatText(sorted)));
+      process.exitCode = exitCode(sorted, failOn);
+    });
+}
 
 function main(argv: string[]): void {
-  if (argv.includes('--version') || argv.includes('-v')) {
-    process.stdout.write(`${SERVER_VERSION}\n`);
-    return;
-  }
-  if (argv[0] === 'check') {
-    const rest = argv.slice(1);
-    let format = 'text';
-    const files: string[] = [];
-    for (let i = 0; i < rest.length; i++) {
-      if (rest[i] === '--format') format = rest[++i] ?? 'text';
-      else if (rest[i].startsWith('--format=')) format = rest[i].slice('--format='.length);
-      else files.push(rest[i]);
-    }
-    if (format !== 'text' && format !== 'json') {
-      process.stderr.write(`Unknown --format '${format}': use text or json\n`);
-      process.exitCode = 2;
+  const [command, ...rest] = argv;
+  if (command === 'check') return check(rest);
+  if (command === 'compile') {
+    if (wantsHelp(rest)) {
+      process.stdout.write(COMPILE_HELP);
       return;
     }
-    if (files.length === 0) files.push('requirements.txt');
-    const results = checkFiles(files);
-    process.stdout.write(format === 'json' ? formatJson(results) : formatText(results));
-    process.exitCode = exitCode(results);
-    return;
-  }
-  if (argv[0] === 'compile') {
     void import('./cli/compile.js').then(async ({ compileCommand }) => {
-      process.exitCode = await compileCommand(argv.slice(1));
+      process.exitCode = await compileCommand(rest);
     });
     return;
   }
-  if (argv.includes('--stdio') || argv.length === 0 || argv[0] === 'start') {
+  if (command === '--version' || command === '-v' || command === 'version') {
+    process.stdout.write(`${SERVER_VERSION}\n`);
+    return;
+  }
+  if (command === '--help' || command === '-h' || command === 'help') {
+    const topic = rest[0];
+    process.stdout.write(topic === 'check' ? CHECK_HELP : topic === 'compile' ? COMPILE_HELP : MAIN_HELP(SERVER_VERSION));
+    return;
+  }
+  // `--stdio` is what editors pass (some add --clientProcessId=N, which does not matter here).
+  // With no arguments at a terminal, a person typed it: show the help rather than wait for LSP messages.
+  if (argv.length === 0 && process.stdin.isTTY) {
+    process.stdout.write(MAIN_HELP(SERVER_VERSION));
+    return;
+  }
+  if (argv.includes('--stdio') || argv.length === 0 || command === 'start') {
     const connection = createConnection(ProposedFeatures.all, new StreamMessageReader(process.stdin), new StreamMessageWriter(process.stdout));
     // Anything printed by accident must not corrupt the LSP stream on stdout.
     console.log = console.info = console.debug = (...args: unknown[]) => connection.console.log(args.map(String).join(' '));
@@ -67,8 +102,7 @@ function main(argv: string[]): void {
     connection.listen();
     return;
   }
-  process.stdout.write(HELP);
-  if (!argv.includes('--help') && !argv.includes('-h')) process.exitCode = 2;
+  usageError(`Unknown command '${command}'.`, MAIN_HELP(SERVER_VERSION));
 }
 
 main(process.argv.slice(2));

@@ -21,8 +21,10 @@ import { createEnvironmentService, describeEnvironment } from './environment/ind
 import { defaultCacheDir } from './index/diskCache.js';
 import type { IndexView } from './index/packageIndex.js';
 import { createIndexAdapter } from './index/views.js';
+import { vulnerabilityTarget } from './index/vulnerabilityTarget.js';
 import { createFactsWaiter } from './index/wait.js';
-import { createLanguageService, SOURCE_ADD_HASHES, SOURCE_COMPILE, SOURCE_INSTALL, SOURCE_NORMALIZE, SOURCE_PIN_ALL, SOURCE_SORT, SOURCE_UPGRADE_ALL, type FileContext } from './service/index.js';
+import { toSeverity } from './service/convert.js';
+import { createLanguageService, SOURCE_ADD_HASHES, SOURCE_COMPILE, SOURCE_FIX_VULNERABILITIES, SOURCE_INSTALL, SOURCE_NORMALIZE, SOURCE_PIN_ALL, SOURCE_SORT, SOURCE_UPGRADE_ALL, type FileContext } from './service/index.js';
 import { SEMANTIC_TOKENS_LEGEND } from './service/semanticTokens.js';
 import { DEFAULT_SETTINGS, readSettings, type Settings } from './settings.js';
 import { createGuard, createLogger } from './guard.js';
@@ -82,8 +84,20 @@ export function register(connection: Connection, adapters: ServerAdapters): void
   const viewOf = (ctx: FileContext): IndexView | undefined => index.view(ctx.indexOptions, venvRootOf(ctx.path));
   const waiter = createFactsWaiter({ budgetMs: () => settings.index.waitMs, loaded: index.loaded });
 
+  /** The advisories of a file's releases from the source its settings and index name (the index pip would use). */
+  const vulnerabilitiesOf = (filePath: string) => {
+    const options = settings.vulnerabilities;
+    const client = index.vulnerabilities();
+    const ctx = options.source === 'off' || !client ? undefined : workspace.contextOf(filePath);
+    if (!client || !ctx) return undefined;
+    const target = vulnerabilityTarget(options, index.config(ctx.indexOptions, venvRootOf(filePath)));
+    if (!target) return undefined;
+    return { advisories: (name: string, version: string) => client.advisories(name, version, target), ignore: options.ignore, severity: toSeverity(options.severity) };
+  };
+
   const service = createLanguageService({
     index: (ctx) => waiter.record(viewOf(ctx)),
+    vulnerabilities: vulnerabilitiesOf,
     listDirectory: adapters.files.listDirectory,
     exists: adapters.files.exists,
     environment: (filePath) => (settings.diagnostics.environment && path.isAbsolute(filePath) ? (resolveEnvironment(filePath)?.facts ?? null) : undefined),
@@ -191,7 +205,7 @@ export function register(connection: Connection, adapters: ServerAdapters): void
         inlayHintProvider: true,
         executeCommandProvider: { commands: Object.values(COMMANDS) },
         codeLensProvider: { resolveProvider: false },
-        codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, CodeActionKind.RefactorRewrite, CodeActionKind.Source, SOURCE_SORT, SOURCE_NORMALIZE, SOURCE_PIN_ALL, SOURCE_UPGRADE_ALL, SOURCE_ADD_HASHES, SOURCE_COMPILE, SOURCE_INSTALL], resolveProvider: true },
+        codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, CodeActionKind.RefactorRewrite, CodeActionKind.Source, SOURCE_SORT, SOURCE_NORMALIZE, SOURCE_PIN_ALL, SOURCE_UPGRADE_ALL, SOURCE_ADD_HASHES, SOURCE_COMPILE, SOURCE_INSTALL, SOURCE_FIX_VULNERABILITIES], resolveProvider: true },
         completionProvider: { triggerCharacters: ['=', '>', '<', '~', '!', '[', ',', '-', ';', ' ', '/', '"', "'"], resolveProvider: true },
         semanticTokensProvider: { legend: SEMANTIC_TOKENS_LEGEND, full: true, range: true },
         ...(pullDiagnostics ? { diagnosticProvider: { identifier: 'requirements', interFileDependencies: true, workspaceDiagnostics: false } } : {}),

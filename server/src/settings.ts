@@ -33,6 +33,16 @@ export interface Settings {
     /** Extra arguments for the tool (e.g. `--generate-hashes`, `--strip-extras`). */
     args: string[];
   };
+  vulnerabilities: {
+    /** Where known vulnerabilities come from: the index's JSON API (`pypi`), an OSV server (`osv`), or nowhere (`off`). */
+    source: 'pypi' | 'osv' | 'off';
+    /** The OSV API's base URL (a company mirror, say). */
+    osvUrl: string;
+    /** Advisory ids (or aliases) to leave out, as pip-audit's --ignore-vuln. */
+    ignore: string[];
+    /** Severity of the `vulnerable` diagnostic. */
+    severity: 'error' | 'warning' | 'information' | 'hint';
+  };
   /** Log level of window/logMessage: 'off' | 'error' | 'warn' | 'info' | 'debug'. */
   logLevel: 'off' | 'error' | 'warn' | 'info' | 'debug';
 }
@@ -43,6 +53,7 @@ export const DEFAULT_SETTINGS: Settings = {
   extraIndexUrls: [],
   index: { waitMs: 1000 },
   compile: { tool: 'auto', args: [] },
+  vulnerabilities: { source: 'pypi', osvUrl: 'https://api.osv.dev', ignore: [], severity: 'warning' },
   logLevel: 'info',
 };
 
@@ -69,7 +80,20 @@ export function readSettings(raw: unknown, base: Settings = DEFAULT_SETTINGS): S
       tool: tools.includes(compile.tool as Settings['compile']['tool']) ? (compile.tool as Settings['compile']['tool']) : base.compile.tool,
       args: Array.isArray(compile.args) ? compile.args.filter((a): a is string => typeof a === 'string') : base.compile.args,
     },
+    vulnerabilities: readVulnerabilities(o.vulnerabilities, base.vulnerabilities),
     logLevel: levels.includes(o.logLevel as Settings['logLevel']) ? (o.logLevel as Settings['logLevel']) : base.logLevel,
+  };
+}
+
+function readVulnerabilities(raw: unknown, base: Settings['vulnerabilities']): Settings['vulnerabilities'] {
+  const v = isObject(raw) ? raw : {};
+  const sources = ['pypi', 'osv', 'off'] as const;
+  const severities = ['error', 'warning', 'information', 'hint'] as const;
+  return {
+    source: sources.includes(v.source as never) ? (v.source as Settings['vulnerabilities']['source']) : base.source,
+    osvUrl: typeof v.osvUrl === 'string' && /^https?:\/\//.test(v.osvUrl.trim()) ? v.osvUrl.trim().replace(/\/+$/, '') : base.osvUrl,
+    ignore: Array.isArray(v.ignore) ? v.ignore.filter((i): i is string => typeof i === 'string' && i.trim() !== '') : base.ignore,
+    severity: severities.includes(v.severity as never) ? (v.severity as Settings['vulnerabilities']['severity']) : base.severity,
   };
 }
 

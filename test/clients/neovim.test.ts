@@ -51,6 +51,11 @@ interface Result {
   lsp_config: { cmd: string[]; filetypes: string[]; root_markers: string[]; settings: Record<string, unknown> } | null;
   help_tags: string[];
   commands_defined: boolean;
+  progress: string[];
+  buffer_defaults: { omnifunc: string; tagfunc: string; maps: Record<string, string | null> };
+  k_float: string[];
+  notes_k_mapped: boolean;
+  notes_omnifunc: string;
   command_messages: string[];
   compiled: string[];
 }
@@ -236,6 +241,35 @@ describe('Neovim plugin (client/neovim) in headless Neovim', () => {
     assert.deepEqual(r.compiled, ['#    pip-compile requirements.in', 'requests==2.32.3', '    # via -r requirements.in']);
     const calls = fs.readFileSync(path.join(dir, 'calls.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
     assert.deepEqual(calls, [['requirements.in'], ['--upgrade-package', 'requests', 'requirements.in']]);
+  });
+
+  test('after attach: omnifunc and tagfunc are the LSP ones, and K (hover), gd, gr, <leader>ca, [d, ]d are buffer-local maps on 0.7–0.9', () => {
+    const r = seen('buffer_defaults');
+    const [major, minor] = r.nvim.split('.').map(Number);
+    assert.equal(r.buffer_defaults.omnifunc, 'v:lua.vim.lsp.omnifunc');
+    if (major === 0 && minor < 10) {
+      assert.equal(r.buffer_defaults.tagfunc, 'v:lua.vim.lsp.tagfunc');
+      assert.deepEqual(r.buffer_defaults.maps, {
+        K: 'Hover (requirements_ls)',
+        gd: 'Go to definition (requirements_ls)',
+        gr: 'References (requirements_ls)',
+        '<leader>ca': 'Code actions (requirements_ls)',
+        '[d': 'Previous diagnostic',
+        ']d': 'Next diagnostic',
+      });
+    } else {
+      // 0.10+ has its own defaults; the plugin adds no maps of its own.
+      for (const desc of Object.values(r.buffer_defaults.maps)) assert.doesNotMatch(desc ?? '', /requirements_ls/);
+    }
+    assert.match(r.k_float.join('\n'), /--requirement/, 'K on -r opens the hover in a float');
+    assert.equal(r.notes_k_mapped, false, 'no map in a buffer without the client');
+    assert.equal(r.notes_omnifunc, '');
+  });
+
+  test(':RequirementsCompile shows the server’s $/progress in the message area', () => {
+    const r = seen('commands');
+    assert.ok(r.progress.includes('requirements_ls: Compiling requirements.in…'), JSON.stringify(r.progress));
+    assert.ok(r.progress.includes('requirements_ls: Compiling requirements.in: done'), JSON.stringify(r.progress));
   });
 
   test(':checkhealth requirements_ls reports the server version, Node and the .venv; :RequirementsLsInfo exists', () => {

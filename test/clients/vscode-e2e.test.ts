@@ -1,5 +1,6 @@
 // The extension in a real VS Code (code-server, from npm) driven by Debian's Chromium through playwright-core:
-// what a user sees — the problem in the Problems panel, an option in the suggest widget, a hover.
+// what a user sees — the problem in the Problems panel, an option in the suggest widget, a hover — and the
+// README's pictures of it (test-output/vscode-problems.png, vscode-hover.png).
 // Needs scripts/e2e-vscode/install.sh (run by .ci/run); without it the test fails and says how to install.
 
 import { test } from 'node:test';
@@ -36,7 +37,7 @@ async function freePort(): Promise<number> {
 const INSIDE = process.env.RLS_E2E_NETNS === '1';
 
 // Packaging happens in this file only: two test files packaging at once wrote the same .vsix and broke it.
-test('npm run package builds a .vsix under 1 MB with the bundled server, its data and the grammar, and no node_modules', { skip: INSIDE }, () => {
+test('npm run package builds a .vsix under 1 MB with the bundled server, its data, the grammar, a README with pictures and an icon, and no node_modules', { skip: INSIDE }, () => {
   execFileSync('npm', ['run', 'package', '--silent'], { cwd: path.join(REPO, 'client/vscode'), stdio: 'pipe' });
   const vsix = path.join(REPO, 'client/vscode/requirements-language-server.vsix');
   assert.ok(fs.statSync(vsix).size < 1024 * 1024, `${fs.statSync(vsix).size} bytes`);
@@ -45,9 +46,21 @@ test('npm run package builds a .vsix under 1 MB with the bundled server, its dat
     assert.ok(listing.includes(f), `${f} missing from the .vsix:\n${listing}`);
   }
   assert.ok(!listing.includes('node_modules'), 'no runtime node_modules');
+  // What the marketplace and Open VSX show: a README with its pictures, an icon, categories, keywords, a license.
+  for (const f of ['extension/readme.md', 'extension/images/icon.png', 'extension/dist/images/vscode-problems.png', 'extension/dist/images/vscode-hover.png', 'extension/LICENSE.txt']) {
+    assert.ok(listing.includes(f), `${f} missing from the .vsix:\n${listing}`);
+  }
+  const manifest = JSON.parse(fs.readFileSync(path.join(REPO, 'client/vscode/package.json'), 'utf8'));
+  assert.equal(manifest.icon, 'images/icon.png');
+  assert.equal(manifest.license, 'MIT');
+  assert.ok(manifest.categories.includes('Programming Languages') && manifest.keywords.includes('requirements.txt'));
+  // No made-up repository address: either a real one or none.
+  assert.doesNotMatch(JSON.stringify(manifest.repository ?? ''), /example\.(invalid|com)/);
+  const readme = fs.readFileSync(path.join(REPO, 'client/vscode/README.md'), 'utf8');
+  for (const image of readme.matchAll(/!\[[^\]]*\]\(([^)]+)\)/g)) assert.ok(listing.includes(`extension/${image[1]}`), `README picture ${image[1]} is not in the .vsix`);
 });
 
-test('VS Code end-to-end runs inside its own network namespace (loopback only)', { skip: INSIDE, timeout: 300_000 }, () => {
+test('VS Code end-to-end runs inside its own network namespace (loopback only)', { skip: INSIDE, timeout: 460_000 }, () => {
   assert.ok(fs.existsSync(CODE_SERVER), `code-server is not installed at ${CODE_SERVER}: run scripts/e2e-vscode/install.sh`);
   const file = fileURLToPath(import.meta.url);
   const inner = `ip link set lo up && exec "${process.execPath}" --import tsx --test "${file}"`;
@@ -64,7 +77,7 @@ test('VS Code end-to-end runs inside its own network namespace (loopback only)',
   assert.match(output, /^# fail 0$/m, output);
 });
 
-test('VS Code (code-server): Problems panel, completion and hover from the packaged extension', { skip: !INSIDE, timeout: 240_000 }, async () => {
+test('VS Code (code-server): Problems panel, completion and hover from the packaged extension', { skip: !INSIDE, timeout: 400_000 }, async () => {
   assert.ok(fs.existsSync(CODE_SERVER), `code-server is not installed at ${CODE_SERVER}: run scripts/e2e-vscode/install.sh`);
   const require = createRequire(path.join(CACHE, 'playwright/package.json'));
   // playwright-core lives in the e2e cache (installed by the script), not in the repository's dependencies.
@@ -88,11 +101,14 @@ test('VS Code (code-server): Problems panel, completion and hover from the packa
       'update.mode': 'none',
       'security.workspace.trust.enabled': false,
       'requirements.diagnostics.environment': false,
+      // The pictures show the editor and the extension, not the chat panel.
+      'workbench.secondarySideBar.defaultVisibility': 'hidden',
+      'chat.disableAIFeatures': true,
       // No index is reachable in the namespace; point at loopback so nothing even tries the outside.
       'requirements.indexUrl': 'http://127.0.0.1:9/simple',
     }),
   );
-  fs.writeFileSync(path.join(workspace, 'requirements.txt'), 'foo==\n-r base.txt\n');
+  fs.writeFileSync(path.join(workspace, 'requirements.txt'), 'foo==\n-r base.txt\ndjango=5.0\nnumpy ; python_versoin < "3.12"\n');
   fs.writeFileSync(path.join(workspace, 'base.txt'), 'six\n');
   // For the compile code lens: an .in file, wheels built here, and a venv with pip for the built-in resolver.
   fs.writeFileSync(path.join(workspace, 'requirements-dev.in'), '--no-index\n--find-links wheels\nalpha\n');
@@ -137,6 +153,9 @@ test('VS Code (code-server): Problems panel, completion and hover from the packa
     await problems.waitFor({ timeout: 30_000 });
     await page.waitForFunction(() => document.querySelector('.markers-panel')?.textContent?.includes("needs a version after '=='"), undefined, { timeout: 30_000 });
     assert.match((await problems.textContent()) ?? '', /'foo==' needs a version after '=='/);
+    // The README's pictures (scripts/refresh-docs-images.sh copies them into docs/images).
+    fs.mkdirSync(OUTPUT, { recursive: true });
+    await page.screenshot({ path: path.join(OUTPUT, 'vscode-problems.png') });
 
     // Completion: on a new line, `reque` offers the package requests (from the popularity table: no network
     // here), and `--ind` offers --index-url.
@@ -162,6 +181,7 @@ test('VS Code (code-server): Problems panel, completion and hover from the packa
     await page.waitForFunction(() => [...document.querySelectorAll('.monaco-hover')].some((h) => h.textContent?.includes('requirements file')), undefined, { timeout: 30_000 });
     const hovers = await page.locator('.monaco-hover').allTextContents();
     assert.ok(hovers.some((h: string) => /--requirement.*requirements file/.test(h)), hovers.join(' | '));
+    await page.screenshot({ path: path.join(OUTPUT, 'vscode-hover.png') });
     // The status bar shows the index state the server reports (nothing listens on the loopback index here).
     await page.waitForFunction(() => document.querySelector('.statusbar')?.textContent?.includes('index offline'), undefined, { timeout: 30_000 });
     // The index in use is the one the settings name (loopback here), never the default PyPI.

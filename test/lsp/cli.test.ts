@@ -2,16 +2,18 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import * as net from 'node:net';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { buildWheels, isolatedPipEnv } from '../fixtures/python.ts';
 
 const BIN = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../server/bin/requirements-language-server.cjs');
 
-function run(args: string[], cwd: string) {
-  return spawnSync(process.execPath, [BIN, ...args], { cwd, encoding: 'utf8' });
+function run(args: string[], cwd: string, env: NodeJS.ProcessEnv = process.env) {
+  return spawnSync(process.execPath, [BIN, ...args], { cwd, encoding: 'utf8', env });
 }
 
 function workspace(files: Record<string, string>): string {
@@ -61,5 +63,172 @@ test('check of a missing file is an error; --version and --help answer', () => {
   assert.match(run(['--version'], dir).stdout, /^\d+\.\d+\.\d+\n$/);
   const help = run(['--help'], dir);
   assert.equal(help.status, 0);
-  assert.match(help.stdout, /check \[FILES\.\.\.\]/);
+  assert.match(help.stdout, /check \[PATH\.\.\.\]/);
+  assert.match(help.stdout, /compile FILE\.in/);
+});
+
+test('every subcommand answers --help (and -h) on stdout with exit 0, never reading it as a file', () => {
+  const dir = workspace({});
+  for (const args of [['check', '--help'], ['check', 'requirements.txt', '-h'], ['compile', '--help'], ['compile', 'x.in', '-h'], ['help', 'check']]) {
+    const r = run(args, dir);
+    assert.equal(r.status, 0, `${args.join(' ')}: ${r.stderr}`);
+    assert.equal(r.stderr, '');
+    assert.match(r.stdout, new RegExp(`^Usage: requirements-language-server ${args.includes('compile') ? 'compile' : 'check'} `), args.join(' '));
+    assert.doesNotMatch(r.stdout, /file-not-found/);
+  }
+  assert.match(run(['check', '--help'], dir).stdout, /not the virtual environment, and\s+asks the network one thing only: the known vulnerabilities/, 'says what check reads and what it does not');
+  const unknown = run(['check', '--bogus'], dir);
+  assert.equal(unknown.status, 2);
+  assert.match(unknown.stderr, /^Unknown option '--bogus' for check\./);
+  assert.equal(unknown.stdout, '');
+  const command = run(['frobnicate'], dir);
+  assert.equal(command.status, 2);
+  assert.match(command.stderr, /^Unknown command 'frobnicate'/);
+});
+
+test('check DIR checks the requirements files under it by the editors’ names; findings sorted by file, then line', () => {
+  const dir = workspace({
+    'requirements.txt': 'zeta\nfoo==\n-r requirements/dev.txt\n',
+    'requirements/dev.txt': 'x=1\n',
+    'requirements/prod.in': 'bar[\n',
+    'api/constraints.txt': '--bogus\nbaz==\n',
+    'api/test-requirements.txt': 'qux==\n',
+    'api/notes.txt': 'not==a requirements file\n',
+    '.venv/pyvenv.cfg': 'home = /usr/bin\n',
+    '.venv/lib/requirements.txt': 'ignored==\n',
+    'node_modules/pkg/requirements.txt': 'ignored==\n',
+    'env/pyvenv.cfg': 'home = /usr/bin\n',
+    'env/requirements.txt': 'ignored==\n',
+  });
+  const r = run(['check', '.'], dir);
+  assert.equal(r.status, 1);
+  const located = r.stdout.trim().split('\n').map((l) => l.split(' ').slice(0, 3).join(' '));
+  assert.deepEqual(located, [
+    'api/constraints.txt:1:1: error unknown-option',
+    'api/constraints.txt:2:4: error missing-version',
+    'api/test-requirements.txt:1:4: error missing-version',
+    'requirements.txt:2:4: error missing-version',
+    'requirements.txt:3:4: error include-has-errors',
+    'requirements/dev.txt:1:2: error invalid-operator',
+    'requirements/prod.in:1:4: error unclosed-extras',
+  ]);
+  assert.equal(run(['check'], dir).stdout, r.stdout, 'no PATH: the current folder');
+  assert.equal(run(['check', 'api'], dir).stdout, r.stdout.split('\n').slice(0, 3).join('\n') + '\n');
+  assert.equal(JSON.parse(run(['check', dir, '--format', 'json'], dir).stdout).length, 7);
+  const empty = workspace({ 'notes.txt': 'hello\n' });
+  const none = run(['check', '.'], empty);
+  assert.equal(none.status, 2, 'nothing to check is not a pass');
+  assert.match(none.stderr, /No requirements files under \./);
+});
+
+/** A venv with pip (the built-in resolver runs the environment's `python -m pip`) and wheels beside an .in file. */
+function compileWorkspace(input: string) {
+  const dir = fs.realpathSync(workspace({ 'requirements.in': input }));
+  buildWheels(path.join(dir, 'wheels'), [{ name: 'alpha', version: '1.0', requires: ['shared>=1'] }, { name: 'shared', version: '1.5' }]);
+  execFileSync('python3', ['-m', 'venv', path.join(dir, '.venv')], { stdio: 'pipe' });
+  const home = path.join(dir, 'home');
+  return { dir, env: isolatedPipEnv(home) };
+}
+
+test('compile: what runs is said on stderr, pip’s own lines follow, the verdict goes to stdout', () => {
+  const { dir, env } = compileWorkspace('--no-index\n--find-links wheels\nalpha\n');
+  const r = run(['compile', 'requirements.in', '--tool', 'builtin'], dir, env);
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(r.stderr, /^Compiling requirements\.in with the built-in resolver \(environment .*\.venv\)…\n/);
+  assert.match(r.stderr, /^ {2}Processing \.\/wheels\/alpha-1\.0-py3-none-any\.whl \(from -r requirements\.in \(line 3\)\)$/m, 'pip’s output, indented');
+  assert.equal(r.stdout, 'Compiled requirements.in → requirements.txt with the built-in resolver: 2 pins.\n');
+  assert.match(fs.readFileSync(path.join(dir, 'requirements.txt'), 'utf8'), /^alpha==1\.0\n/m);
+});
+
+test('compile: a failed resolution shows pip’s error once, the .in line it names, and a verdict with nothing dangling', () => {
+  const { dir, env } = compileWorkspace('--no-index\n--find-links wheels\nalpha\nmissing-thing>=2\n');
+  const r = run(['compile', 'requirements.in', '--tool', 'builtin'], dir, env);
+  assert.equal(r.status, 1);
+  assert.equal(r.stdout, '');
+  const errors = r.stderr.split('\n').filter((l) => l.includes('No matching distribution found for missing-thing'));
+  assert.equal(errors.length, 1, r.stderr);
+  assert.match(r.stderr, /^requirements\.in:4:1: error compile-failed named in the error above$/m);
+  assert.doesNotMatch(r.stderr, /:\s*$/m, `no line ends with a dangling colon:\n${r.stderr}`);
+  const lines = r.stderr.trimEnd().split('\n');
+  assert.equal(lines[lines.length - 1], 'pip (built-in resolver) failed; requirements.txt was not changed.');
+  assert.ok(!fs.existsSync(path.join(dir, 'requirements.txt')));
+});
+
+test('compile: against an index that does not answer, pip’s output shows while it waits (not silence until the end)', async () => {
+  const { dir, env } = compileWorkspace('alpha\n');
+  // An index that accepts connections and never answers: pip cannot finish while it holds them.
+  const sockets: net.Socket[] = [];
+  const silent = net.createServer((s) => sockets.push(s));
+  await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+  const port = (silent.address() as net.AddressInfo).port;
+  const child = spawn(process.execPath, [BIN, 'compile', 'requirements.in', '--tool', 'builtin', '--index-url', `http://127.0.0.1:${port}/simple`], {
+    cwd: dir,
+    env: { ...env, PIP_TIMEOUT: '600', PIP_RETRIES: '0' },
+  });
+  let stderr = '';
+  let exited = false;
+  child.on('exit', () => (exited = true));
+  try {
+    await new Promise<void>((resolve, reject) => {
+      child.stderr.on('data', (b: Buffer) => {
+        stderr += b.toString();
+        if (/^ {2}Looking in indexes: http:\/\/127\.0\.0\.1:\d+\/simple$/m.test(stderr)) resolve();
+      });
+      child.on('exit', () => reject(new Error(`exited before pip's output showed:\n${stderr}`)));
+    });
+    assert.match(stderr, /^Compiling requirements\.in with the built-in resolver/);
+    assert.equal(exited, false, 'the lines came while pip was still waiting on the index');
+  } finally {
+    child.kill('SIGTERM');
+    for (const s of sockets) s.destroy();
+    silent.close();
+  }
+});
+
+test('compile --tool pip-compile without pip-compile suggests --tool, not the editor setting', () => {
+  const dir = workspace({ 'requirements.in': 'alpha\n' });
+  const r = run(['compile', 'requirements.in', '--tool', 'pip-compile'], dir, { ...isolatedPipEnv(path.join(dir, 'home')), PATH: path.dirname(process.execPath) });
+  assert.equal(r.status, 1);
+  assert.match(r.stderr, /pip-compile was not found/);
+  assert.match(r.stderr, /use --tool auto/);
+  assert.doesNotMatch(r.stderr, /requirements\.compile\.tool/);
+});
+
+test('npm pack of server/ installs with no registry (everything is bundled) and its bin runs', () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rls-pack-'));
+  try {
+    const env = { ...process.env, npm_config_update_notifier: 'false', npm_config_cache: path.join(dir, 'npm-cache') };
+    const tarball = execFileSync('npm', ['pack', '--silent', '--pack-destination', dir], { cwd: path.join(path.dirname(BIN), '..'), env, encoding: 'utf8' }).trim().split('\n').pop()!;
+    // --offline with an empty cache: the install may take nothing from a registry.
+    execFileSync('npm', ['install', '--offline', '--no-audit', '--no-fund', '--prefix', path.join(dir, 'prefix'), path.join(dir, tarball)], { cwd: dir, env, stdio: 'pipe' });
+    const bin = path.join(dir, 'prefix/node_modules/.bin/requirements-language-server');
+    assert.match(execFileSync(bin, ['--version'], { encoding: 'utf8' }), /^\d+\.\d+\.\d+\n$/);
+    fs.writeFileSync(path.join(dir, 'requirements.txt'), 'foo==\n');
+    const r = spawnSync(bin, ['check', 'requirements.txt'], { cwd: dir, encoding: 'utf8' });
+    assert.equal(r.status, 1);
+    assert.match(r.stdout, /^requirements\.txt:1:4: error missing-version/);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('the repository root packs with the built server, as pre-commit’s node hook installs it (npm pack, npm install -g)', () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rls-hook-'));
+  try {
+    const env = { ...process.env, npm_config_update_notifier: 'false', npm_config_cache: path.join(dir, 'npm-cache') };
+    // pre-commit runs `npm install` first, whose `prepare` builds; the suite has built already, so scripts are skipped here.
+    const tarball = execFileSync('npm', ['pack', '--silent', '--ignore-scripts', '--pack-destination', dir], { cwd: path.resolve(path.dirname(BIN), '../..'), env, encoding: 'utf8' }).trim().split('\n').pop()!;
+    execFileSync('npm', ['install', '-g', '--offline', '--no-audit', '--no-fund', '--prefix', path.join(dir, 'prefix'), path.join(dir, tarball)], { cwd: dir, env, stdio: 'pipe' });
+    // The hook's entry with the file names pre-commit passes.
+    fs.writeFileSync(path.join(dir, 'requirements.txt'), 'foo==\n');
+    fs.writeFileSync(path.join(dir, 'dev-requirements.txt'), 'bar\n');
+    const r = spawnSync(path.join(dir, 'prefix/bin/requirements-language-server'), ['check', 'requirements.txt', 'dev-requirements.txt'], { cwd: dir, encoding: 'utf8' });
+    assert.equal(r.status, 1, r.stderr);
+    assert.equal(r.stdout, "requirements.txt:1:4: error missing-version 'foo==' needs a version after '=='\n");
+    const hooks = fs.readFileSync(path.resolve(path.dirname(BIN), '../../.pre-commit-hooks.yaml'), 'utf8');
+    assert.match(hooks, /entry: requirements-language-server check\n/);
+    assert.match(hooks, /language: node\n/);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
 });

@@ -205,6 +205,9 @@ test('targets, sources and kept pins: foo.in → foo.txt; a header names the sou
   assert.deepEqual(preferredPins(files['/p/locked.txt'], facts, { all: false, packages: [] }), ['beta==2.0', 'gamma==0.1'], 'alpha==1.0 no longer fits alpha>=2');
   assert.deepEqual(preferredPins(files['/p/locked.txt'], facts, { all: false, packages: ['Gamma'] }), ['beta==2.0']);
   assert.deepEqual(preferredPins(files['/p/locked.txt'], facts, { all: true, packages: [] }), []);
+  // `--upgrade-package name==X` (the vulnerability fix) asks the built-in resolver for that release.
+  assert.deepEqual(preferredPins(files['/p/locked.txt'], facts, { all: false, packages: ['Beta==2.5'] }), ['beta==2.5', 'gamma==0.1']);
+  assert.deepEqual(preferredPins(undefined, facts, { all: false, packages: ['beta==2.5', 'gamma'] }), ['beta==2.5']);
 });
 
 test('command arguments as clients send them', () => {

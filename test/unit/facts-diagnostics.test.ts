@@ -36,6 +36,8 @@ test('index facts: unknown package with a suggestion, no matching version, yanke
   assert.deepEqual(codesOf('requests==2.32.0\n'), [['yanked', 'requests 2.32.0 was yanked: conflicts with urllib3 1.x.']]);
   assert.deepEqual(codesOf('requests==2.31.0\n'), [['outdated', 'requests 2.32.3 is available (pinned to 2.31.0).']]);
   assert.deepEqual(codesOf('requests>=2.31\ndjango==5.0\n'), [], 'in range, and django not fetched yet: nothing');
+  // Syntax first: a line still being typed, or broken, gets nothing from the index.
+  assert.deepEqual(codesOf('requests==\nrequests>=\nrequests=2.0\nreqeusts=1\nrequests>=3,\n'), []);
   const hints = outdatedHints(parse('requests==2.31.0\nrequests>=2\n'), index);
   assert.deepEqual(hints.map((h) => [h.position.line, h.label]), [[0, '⟶ 2.32.3']]);
 });

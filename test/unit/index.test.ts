@@ -5,7 +5,9 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { createPackageIndex, type PackageIndex } from '../../server/src/index/packageIndex.ts';
+import { createHash } from 'node:crypto';
+import { pathToFileURL } from 'node:url';
+import { createPackageIndex, describeIndexConfig, type PackageIndex } from '../../server/src/index/packageIndex.ts';
 import { resolveIndexConfig, PYPI } from '../../server/src/index/pipConfig.ts';
 import { createFetcher } from '../../server/src/index/fetcher.ts';
 import { NameIndex, typoDistance } from '../../server/src/index/nameSearch.ts';
@@ -307,5 +309,38 @@ test('HTTP_PROXY is used (and NO_PROXY respected), as pip uses them', async () =
     proxy.closeAllConnections();
     await new Promise((r) => proxy.close(r));
     await server.stop();
+  }
+});
+
+test('the index log line says where each URL came from and lists a URL once', () => {
+  const files: Record<string, string> = { '/home/u/.config/pip/pip.conf': '[global]\nextra-index-url = file:///srv/wheelhouse/simple/ https://pypi.org/simple/\nfind-links = /opt/wheels\n' };
+  const config = resolveIndexConfig({ file: { extraIndexUrls: ['file:///srv/wheelhouse/simple'], noIndex: false }, env: { HOME: '/home/u', XDG_CONFIG_DIRS: '/nowhere' }, readFile: (p) => files[p] });
+  assert.deepEqual(config.extraIndexUrls, ['file:///srv/wheelhouse/simple']);
+  assert.equal(
+    describeIndexConfig(config),
+    'Package index: https://pypi.org/simple (from the default); extra file:///srv/wheelhouse/simple; find-links /opt/wheels (from the requirements file, /home/u/.config/pip/pip.conf)',
+  );
+});
+
+test('file: URLs are read from disk: a missing project is a 404 (not an unreachable index), a flat folder answers per project, a second read is a 304', async () => {
+  const { readFileUrl } = await import('../../server/src/index/fileIndex.ts');
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'rls-fileurl-'));
+  try {
+    fs.writeFileSync(path.join(root, 'Foo_Bar-1.0-py3-none-any.whl'), 'wheel bytes');
+    fs.writeFileSync(path.join(root, 'foo_bar-0.9.tar.gz'), 'sdist bytes');
+    fs.writeFileSync(path.join(root, 'other-1.0-py3-none-any.whl'), 'x');
+    const url = `${pathToFileURL(root).toString()}/foo-bar/`;
+    const page = await readFileUrl(url);
+    assert.equal(page.status, 200);
+    const hrefs = [...page.body.matchAll(/href="([^"]+)"/g)].map((m) => m[1].split('/').pop());
+    const digest = createHash('sha256').update('wheel bytes').digest('hex');
+    assert.deepEqual(hrefs, [`Foo_Bar-1.0-py3-none-any.whl#sha256=${digest}`, `foo_bar-0.9.tar.gz#sha256=${createHash('sha256').update('sdist bytes').digest('hex')}`]);
+    assert.equal((await readFileUrl(url, { etag: page.etag })).status, 304);
+    const missing = await readFileUrl(`${pathToFileURL(root).toString()}/nothing/`);
+    assert.deepEqual([missing.ok, missing.status], [false, 404]);
+    const noFolder = await readFileUrl('file:///nonexistent-rls/simple/x/');
+    assert.equal(noFolder.status, 404);
+  } finally {
+    fs.rmSync(root, { recursive: true, force: true });
   }
 });

@@ -94,7 +94,7 @@ describe('half-typed input gives partial nodes and a message that says how to fi
     ['foo>=1.0.*', 'invalid-version', "a '.*' wildcard is only allowed with '==' and '!=' (not '>=')"],
     ['foo~=1', 'invalid-version', "'1' is not a valid version for '~='; write a PEP 440 version such as foo~=1.0"],
     ['foo==latest', 'invalid-version', "'latest' is not a valid version for '=='; write a PEP 440 version such as foo==1.0"],
-    ['foo; python_versoin > "3"', 'unknown-marker-variable', `'python_versoin' is not a marker variable; did you mean 'python_version'? (a value must be quoted: "python_versoin")`],
+    ['foo; python_versoin > "3"', 'unknown-marker-variable', `'python_versoin' is not a marker variable; did you mean 'python_version'?`],
     ['--pre=yes', 'option-takes-no-value', "'--pre' takes no value: remove '=yes'"],
     ['--frobnicate', 'unknown-option', "pip does not know the option '--frobnicate' in a requirements file"],
     ['--hash=md5:abc', 'invalid-hash', "pip accepts only sha256, sha384, sha512 for --hash, not 'md5'"],

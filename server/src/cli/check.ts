@@ -36,7 +36,13 @@ export function checkFiles(files: string[]): CheckResult[] {
     results.push({ file, diagnostics: service.diagnostics(ctx) });
     for (const f of ctx.graph.files) if (!done.has(f.path)) queue.push(f.path);
   }
-  return results;
+  return sortResults(results);
+}
+
+/** Files by path, each file's findings by line and column, as compilers and linters list them. */
+export function sortResults(results: CheckResult[]): CheckResult[] {
+  const byPosition = (a: Diagnostic, b: Diagnostic) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character;
+  return [...results].sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0)).map((r) => ({ ...r, diagnostics: [...r.diagnostics].sort(byPosition) }));
 }
 
 export function formatText(results: CheckResult[], cwd = process.cwd()): string {
@@ -66,7 +72,11 @@ export function formatJson(results: CheckResult[]): string {
   return JSON.stringify(out, null, 2) + '\n';
 }
 
-/** Exit status: 1 when any error was found, 0 otherwise (warnings do not fail a build). */
-export function exitCode(results: CheckResult[]): number {
-  return results.some((r) => r.diagnostics.some((d) => d.severity === DiagnosticSeverity.Error)) ? 1 : 0;
+/**
+ * Exit status: 1 when any error was found, or any diagnostic whose code (or severity name) `failOn` lists
+ * (`--fail-on vulnerable`); 0 otherwise (warnings do not fail a build unless asked).
+ */
+export function exitCode(results: CheckResult[], failOn: string[] = []): number {
+  const fails = (d: Diagnostic) => d.severity === DiagnosticSeverity.Error || failOn.includes(String(d.code)) || failOn.includes(SEVERITY_NAMES[d.severity ?? 1]);
+  return results.some((r) => r.diagnostics.some(fails)) ? 1 : 0;
 }

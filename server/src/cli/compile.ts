@@ -4,10 +4,14 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { compileRequirements, type ToolChoice } from '../compile/index.js';
+import { chooseTool } from '../compile/tools.js';
 import { discoverEnvironment } from '../environment/venv.js';
 import { redact } from '../index/credentials.js';
+import { COMPILE_HELP } from './help.js';
 
 const TOOLS: ToolChoice[] = ['auto', 'pip-compile', 'uv', 'builtin'];
+/** pip-compile's and uv's options whose value is the next argument (`--index-url URL`), so it is not read as the file. */
+const TAKES_VALUE = new Set(['-i', '--index-url', '--extra-index-url', '-f', '--find-links', '--trusted-host', '--only-binary', '--no-binary', '-c', '--constraint', '-o', '--output-file', '--pip-args', '--cache-dir', '-p', '--python', '--python-version', '--extra', '--unsafe-package', '--annotation-style', '--resolver', '--config-settings']);
 
 export async function compileCommand(argv: string[]): Promise<number> {
   let tool: ToolChoice = 'auto';
@@ -25,19 +29,26 @@ export async function compileCommand(argv: string[]): Promise<number> {
     else if (flag === '--upgrade' || flag === '-U') upgradeAll = true;
     else if (flag === '--upgrade-package' || flag === '-P') upgradePackages.push(attached ?? argv[++i]);
     else if (flag === '--generate-hashes') generateHashes = true;
+    else if (TAKES_VALUE.has(flag) && attached === undefined && i + 1 < argv.length) passThrough.push(a, argv[++i]);
     else if (a.startsWith('-')) passThrough.push(a);
     else files.push(a);
   }
   if (!TOOLS.includes(tool)) {
-    process.stderr.write(`Unknown --tool '${tool}': use ${TOOLS.join(', ')}\n`);
+    process.stderr.write(`Unknown --tool '${tool}': use ${TOOLS.join(', ')}.\n`);
     return 2;
   }
   if (files.length !== 1) {
-    process.stderr.write('Usage: requirements-language-server compile [--tool auto|pip-compile|uv|builtin] [--venv DIR] [--generate-hashes] [--upgrade | --upgrade-package NAME] FILE.in\n');
+    process.stderr.write(`${files.length ? 'Give one .in file.' : 'Which .in file?'}\n\n${COMPILE_HELP}`);
     return 2;
   }
   const file = path.resolve(files[0]);
   const found = discoverEnvironment({ setting: venv, env: process.env, file, workspaceRoots: [process.cwd()] });
+  const env: NodeJS.ProcessEnv = { ...process.env, PIP_DISABLE_PIP_VERSION_CHECK: '1' };
+  const chosen = chooseTool(tool, 'compile', { venvRoot: found?.root, pathVariable: env.PATH });
+  if (!('missing' in chosen)) process.stderr.write(`Compiling ${path.relative(process.cwd(), file) || file} with ${TOOL_NAMES[chosen.kind]}${found ? ` (environment ${found.root})` : chosen.kind === 'builtin' ? ' (no environment found: python3 from PATH)' : ''}…\n`);
+  // The tool's own output as it comes (pip's retries against an unreachable index included), indented
+  // under the line above; the verdict comes last.
+  let streamed = false;
   const outcome = await compileRequirements(
     file,
     { upgradeAll, upgradePackages, generateHashes },
@@ -45,8 +56,12 @@ export async function compileCommand(argv: string[]): Promise<number> {
       tool,
       args: passThrough,
       venvRoot: found?.root,
-      env: { ...process.env, PIP_DISABLE_PIP_VERSION_CHECK: '1' },
+      env,
       indexArgs: [],
+      onLine: (line) => {
+        streamed = true;
+        process.stderr.write(`  ${redact(line)}\n`);
+      },
       read: (p) => {
         try {
           return fs.readFileSync(p, 'utf8');
@@ -56,8 +71,24 @@ export async function compileCommand(argv: string[]): Promise<number> {
       },
     },
   );
-  if (!outcome.ok && outcome.log.trim()) process.stderr.write(redact(outcome.log.trim()) + '\n');
-  for (const p of outcome.problems) process.stderr.write(`${path.relative(process.cwd(), p.path)}:${p.diagnostic.range.start.line + 1}: ${p.diagnostic.message.split('\n')[0]}\n`);
-  (outcome.ok ? process.stdout : process.stderr).write(redact(outcome.message) + '\n');
-  return outcome.ok ? 0 : 1;
+  if (outcome.ok) {
+    process.stdout.write(redact(outcome.message) + '\n');
+    return 0;
+  }
+  // The lines of the .in the error names, then the verdict. The tool's error was shown above as it came;
+  // the editor's message repeats a summary of it, which a terminal does not need twice.
+  for (const p of outcome.problems) {
+    const start = p.diagnostic.range.start;
+    process.stderr.write(`${path.relative(process.cwd(), p.path)}:${start.line + 1}:${start.character + 1}: error compile-failed named in the error above\n`);
+  }
+  const message = streamed ? outcome.message.split('\n')[0] : outcome.message;
+  process.stderr.write(redact(forTerminal(message)) + '\n');
+  return 1;
+}
+
+const TOOL_NAMES: Record<string, string> = { 'pip-compile': 'pip-compile', uv: 'uv pip compile', builtin: 'the built-in resolver' };
+
+/** The compile layer speaks of the editor setting; here the same choice is the --tool option. */
+function forTerminal(message: string): string {
+  return message.replace(/set requirements\.compile\.tool to "auto"/g, 'use --tool auto or --tool builtin');
 }

@@ -57,9 +57,12 @@ export function readSources(source: string, output: string, read: FileReader, en
  * upgraded, and still allowed by every specifier the sources give their name.
  */
 export function preferredPins(previous: string | undefined, facts: SourceFacts, upgrade: { all: boolean; packages: string[] }): string[] {
-  if (!previous || upgrade.all) return [];
-  const skip = new Set(upgrade.packages.map(normalizeName));
-  const out: string[] = [];
+  // `--upgrade-package name==X` (as pip-compile and uv take it) asks for that release: a constraint of its own.
+  const wanted = upgrade.packages.map((p) => /^\s*([A-Za-z0-9][A-Za-z0-9._-]*)\s*(?:==\s*(\S+))?\s*$/.exec(p)).filter((m): m is RegExpExecArray => !!m);
+  const forced = wanted.filter((m) => m[2]).map((m) => `${normalizeName(m[1])}==${m[2]}`);
+  if (!previous || upgrade.all) return forced;
+  const skip = new Set(wanted.map((m) => normalizeName(m[1])));
+  const out: string[] = [...forced];
   for (const pin of readAnnotations(parse(previous)).pins.values()) {
     if (!pin.version || skip.has(pin.normalized) || !valid(pin.version)) continue;
     const specs = facts.specifiers.get(pin.normalized) ?? [];

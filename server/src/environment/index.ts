@@ -1,7 +1,9 @@
 // The environment layer's facade: which environment a file uses, a cached snapshot of it, and change events.
 
+import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { EnvironmentFacts } from '../service/facts.js';
+import { fileURLToPath } from 'node:url';
+import type { DependencyFact, EnvironmentFacts } from '../service/facts.js';
 import { checkInstalled, evaluateMarker, markerEnvironment, parseRequiresDist, type MarkerEnvironment } from './markers.js';
 import { discoverEnvironment, readEnvironment, type EnvironmentSnapshot, type FoundEnvironment } from './venv.js';
 import { watchEnvironment, type Disposable } from './watch.js';
@@ -57,6 +59,32 @@ export function createEnvironmentService(options: { env: Record<string, string |
       }
       return reverse.get(name) ?? [];
     };
+    const requirements = new Map<string, DependencyFact[]>();
+    const requires = (name: string): DependencyFact[] => {
+      let list = requirements.get(name);
+      if (!list) {
+        list = [];
+        for (const text of snapshot.distributions.get(name)?.metadata().requiresDist ?? []) {
+          const dep = parseRequiresDist(text);
+          if (dep) list.push({ ...dep, text: text.split(';')[0].trim() });
+        }
+        requirements.set(name, list);
+      }
+      return list;
+    };
+    let byLocation: Map<string, string> | undefined;
+    const installedFrom = (folder: string) => {
+      if (!byLocation) {
+        byLocation = new Map(snapshot.eggLinks);
+        for (const d of snapshot.distributions.values()) {
+          const local = d.directUrl?.startsWith('file:') ? localPath(d.directUrl) : undefined;
+          if (local) byLocation.set(local, d.normalized);
+        }
+        for (const [p, n] of [...byLocation]) byLocation.set(realpath(p), n);
+      }
+      const key = byLocation.get(trimSep(folder)) ?? byLocation.get(realpath(folder));
+      return key ? facts.installed(key) : undefined;
+    };
     const facts: EnvironmentFacts = {
       describe: describeEnvironment(snapshot),
       pythonVersion: snapshot.pythonVersion,
@@ -67,6 +95,8 @@ export function createEnvironmentService(options: { env: Record<string, string |
       evaluateMarker: (expression, extras) => evaluateMarker(expression, markers, extras),
       broken: () => (broken ??= checkInstalled(snapshot, markers)),
       dependents,
+      requires,
+      installedFrom,
     };
     if (!watchers.has(found.root)) {
       watchers.set(
@@ -135,4 +165,24 @@ export function createEnvironmentService(options: { env: Record<string, string |
       watchers.clear();
     },
   };
+}
+
+function trimSep(p: string): string {
+  return p.length > 1 ? p.replace(/[\\/]+$/, '') : p;
+}
+
+function localPath(url: string): string | undefined {
+  try {
+    return trimSep(path.resolve(fileURLToPath(url)));
+  } catch {
+    return undefined;
+  }
+}
+
+function realpath(p: string): string {
+  try {
+    return trimSep(fs.realpathSync(p));
+  } catch {
+    return trimSep(p);
+  }
 }

@@ -67,6 +67,8 @@ export interface InstalledDistribution {
   location: string;
   kind: 'dist-info' | 'egg-info';
   editable: boolean;
+  /** Where pip installed it from (direct_url.json's `url`), for local folders, archives and VCS checkouts. */
+  directUrl?: string;
   metadata(): DistributionMetadata;
 }
 
@@ -76,6 +78,8 @@ export interface EnvironmentSnapshot {
   pythonVersion?: string;
   sitePackages: string[];
   distributions: Map<string, InstalledDistribution>;
+  /** Legacy editables (`setup.py develop`): the project folder each `.egg-link` points at, to its normalized name. */
+  eggLinks: Map<string, string>;
   warnings: string[];
 }
 
@@ -153,14 +157,16 @@ function readEntry(site: string, entry: string, warnings: string[]): InstalledDi
     warnings.push(`Skipped ${full}: no Name/Version in its metadata`);
   } else {
     let editable = false;
+    let directUrl: string | undefined;
     try {
-      const direct = JSON.parse(fs.readFileSync(path.join(full, 'direct_url.json'), 'utf8')) as { dir_info?: { editable?: boolean } };
+      const direct = JSON.parse(fs.readFileSync(path.join(full, 'direct_url.json'), 'utf8')) as { url?: unknown; dir_info?: { editable?: boolean } };
       editable = !!direct.dir_info?.editable;
+      if (typeof direct.url === 'string') directUrl = direct.url;
     } catch {
       /* most distributions have no direct_url.json */
     }
     const meta: DistributionMetadata = headers ?? { requiresDist: [], providesExtras: [] };
-    dist = { name, normalized: normalizeName(name), version, location: full, kind, editable, metadata: () => meta };
+    dist = { name, normalized: normalizeName(name), version, location: full, kind, editable, directUrl, metadata: () => meta };
   }
   entryCache.set(full, { mtimeMs: stat.mtimeMs, dist });
   return dist;
@@ -179,6 +185,7 @@ export function readEnvironment(found: FoundEnvironment): EnvironmentSnapshot {
     for (const base of sitePackagesOf(path.dirname(path.resolve(cfg.home)))) if (!sitePackages.includes(base)) sitePackages.push(base);
   }
   const distributions = new Map<string, InstalledDistribution>();
+  const eggLinks = new Map<string, string>();
   for (const site of sitePackages) {
     let entries: string[];
     try {
@@ -188,10 +195,25 @@ export function readEnvironment(found: FoundEnvironment): EnvironmentSnapshot {
       continue;
     }
     for (const entry of entries) {
+      if (entry.endsWith('.egg-link')) {
+        const target = readEggLink(path.join(site, entry));
+        if (target) eggLinks.set(target, normalizeName(entry.slice(0, -'.egg-link'.length)));
+        continue;
+      }
       if (!entry.endsWith('.dist-info') && !entry.endsWith('.egg-info')) continue;
       const dist = readEntry(site, entry, warnings);
       if (dist && !distributions.has(dist.normalized)) distributions.set(dist.normalized, dist);
     }
   }
-  return { root: found.root, source: found.source, pythonVersion, sitePackages, distributions, warnings };
+  return { root: found.root, source: found.source, pythonVersion, sitePackages, distributions, eggLinks, warnings };
+}
+
+/** The project folder an `.egg-link` names on its first line (relative to site-packages when not absolute). */
+function readEggLink(file: string): string | undefined {
+  try {
+    const first = fs.readFileSync(file, 'utf8').split(/\r?\n/)[0].trim();
+    return first ? path.resolve(path.dirname(file), first) : undefined;
+  } catch {
+    return undefined;
+  }
 }

@@ -43,6 +43,19 @@ export class DiskCache {
     }
   }
 
+  /** Like `read`, off the event loop's critical path (for background refreshes of many entries). */
+  async readAsync(url: string): Promise<CachedResponse | undefined> {
+    const file = this.fileOf(url);
+    try {
+      const entry = JSON.parse(await fs.promises.readFile(file, 'utf8')) as CachedResponse;
+      if (typeof entry.body !== 'string' || typeof entry.fetchedAt !== 'number') throw new Error('malformed entry');
+      return entry;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') await fs.promises.rm(file, { force: true }).catch(() => undefined);
+      return undefined;
+    }
+  }
+
   async write(url: string, entry: Omit<CachedResponse, 'url'>): Promise<void> {
     const file = this.fileOf(url);
     const tmp = `${file}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;

@@ -3,6 +3,7 @@
 
 import { Agent, EnvHttpProxyAgent, request, type Dispatcher } from 'undici';
 import { credentialsFor, redact } from './credentials.js';
+import { readFileUrl } from './fileIndex.js';
 
 export interface FetchResult {
   ok: boolean;
@@ -31,6 +32,8 @@ export interface FetcherOptions {
 
 export interface Fetcher {
   get(url: string, accept: string, conditional?: Conditional): Promise<FetchResult>;
+  /** A JSON POST (OSV's querybatch); never deduplicated, since bodies differ. */
+  postJson(url: string, body: unknown): Promise<FetchResult>;
   close(): Promise<void>;
 }
 
@@ -62,7 +65,7 @@ export function createFetcher(options: FetcherOptions = {}): Fetcher {
     };
   };
 
-  const fetchOnce = async (url: string, accept: string, conditional?: Conditional): Promise<FetchResult> => {
+  const fetchOnce = async (url: string, accept: string, conditional?: Conditional, post?: string): Promise<FetchResult> => {
     let parsed: URL;
     try {
       parsed = new URL(url);
@@ -76,11 +79,12 @@ export function createFetcher(options: FetcherOptions = {}): Fetcher {
     parsed.password = '';
     if (conditional?.etag) headers['if-none-match'] = conditional.etag;
     if (conditional?.lastModified) headers['if-modified-since'] = conditional.lastModified;
+    if (post !== undefined) headers['content-type'] = 'application/json';
     const release = await acquire(parsed.host);
     try {
       let target = parsed.toString();
       for (let redirects = 0; redirects < 5; redirects++) {
-        const res = await request(target, { method: 'GET', headers, dispatcher, headersTimeout: timeoutMs, bodyTimeout: timeoutMs, signal: AbortSignal.timeout(timeoutMs) });
+        const res = await request(target, { method: post !== undefined ? 'POST' : 'GET', body: post, headers, dispatcher, headersTimeout: timeoutMs, bodyTimeout: timeoutMs, signal: AbortSignal.timeout(timeoutMs) });
         const header = (name: string) => {
           const v = res.headers[name];
           return Array.isArray(v) ? v[0] : v;
@@ -115,6 +119,8 @@ export function createFetcher(options: FetcherOptions = {}): Fetcher {
 
   return {
     get(url, accept, conditional) {
+      // A wheelhouse on disk is read from disk, as pip reads it; the HTTP client never sees a file: URL.
+      if (/^file:/i.test(url)) return readFileUrl(url, conditional);
       const key = `${accept}\n${url}`;
       const running = inFlight.get(key);
       if (running) return running;
@@ -122,6 +128,7 @@ export function createFetcher(options: FetcherOptions = {}): Fetcher {
       inFlight.set(key, p);
       return p;
     },
+    postJson: (url, body) => fetchOnce(url, 'application/json', undefined, JSON.stringify(body)),
     async close() {
       await dispatcher.close().catch(() => undefined);
     },

@@ -1,6 +1,8 @@
 // The package index facade: answers at once from memory or the disk cache, fetches in the background,
 // and says when new facts arrived. Never makes a caller wait on the network.
 
+import * as path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { LRUCache } from 'lru-cache';
 import type { IndexFacts, ProjectFact } from '../service/facts.js';
 import { normalizeName } from '../syntax/names.js';
@@ -13,6 +15,9 @@ import { popularProjects } from './popular.js';
 import { compactList, fetchList, LIST_MAX_AGE_MS, loadList, saveList } from './projectList.js';
 import { factsFromMetadata, metadataFile, parseJsonApi, parseProjectHtml, parseProjectJson, projectFact, type ProjectPage } from './simpleApi.js';
 import { parseMetadata } from '../shared/coreMetadata.js';
+
+// Loaded with this bundle (undici), on first use.
+export { createVulnerabilityClient } from './vulnerabilities.js';
 
 export const SIMPLE_ACCEPT = 'application/vnd.pypi.simple.v1+json, application/vnd.pypi.simple.v1+html;q=0.2, text/html;q=0.1';
 
@@ -84,6 +89,40 @@ export function freshness(cacheControl: string | undefined, fallback: number): n
   return maxAge ? Math.max(30_000, Math.min(fallback, Number(maxAge[1]) * 1000)) : fallback;
 }
 
+/** The log line: each URL once, with where it came from (`(from /etc/pip.conf)`, not `(from the default)` for a pip.conf extra). */
+export function describeIndexConfig(config: IndexConfig): string {
+  const main = config.noIndex ? 'none (--no-index)' : `${redact(config.indexUrl)} (from ${config.source})`;
+  const extras = config.noIndex ? [] : config.extraIndexUrls.map(redact);
+  const links = (config.findLinks ?? []).map(redact);
+  const more = [...(extras.length ? [`extra ${extras.join(', ')}`] : []), ...(links.length ? [`find-links ${links.join(', ')}`] : [])];
+  return `Package index: ${main}${more.length ? `; ${more.join('; ')} (from ${(config.extraSources ?? []).join(', ') || 'the configuration'})` : ''}`;
+}
+
+/** --find-links locations that are folders on this machine, as file: URLs (remote pages of links are not read). */
+function localFindLinks(findLinks: string[] | undefined): string[] {
+  const out: string[] = [];
+  for (const f of findLinks ?? []) {
+    if (/^file:/i.test(f)) out.push(f);
+    else if (!/^[a-z][a-z0-9+.-]*:\/\//i.test(f)) out.push(pathToFileURL(path.resolve(f)).toString());
+  }
+  return out;
+}
+
+/** pypi.org's project page for PyPI; the index's own project page (credentials removed) for any other. */
+export function projectPage(config: IndexConfig, name: string): string | undefined {
+  if (config.noIndex) return undefined;
+  const base = config.indexUrl.replace(/\/+$/, '');
+  if (/^https?:\/\/pypi\.org\/simple$/i.test(base)) return `https://pypi.org/project/${name}/`;
+  try {
+    const url = new URL(`${base}/${name}/`);
+    url.username = '';
+    url.password = '';
+    return url.toString();
+  } catch {
+    return undefined;
+  }
+}
+
 function jsonApiUrl(indexUrl: string, name: string): string | undefined {
   // PyPI-style servers serve `/pypi/<name>/json` beside `/simple/`.
   const m = /^(.*?)\/simple\/?$/.exec(indexUrl);
@@ -91,8 +130,9 @@ function jsonApiUrl(indexUrl: string, name: string): string | undefined {
 }
 
 /** The key of a view: everything that changes what the indexes answer. */
-export function viewKey(config: Pick<IndexConfig, 'indexUrl' | 'extraIndexUrls' | 'noIndex'>): string {
-  return JSON.stringify([config.noIndex, config.indexUrl.replace(/\/+$/, ''), config.extraIndexUrls.map((u) => u.replace(/\/+$/, ''))]);
+export function viewKey(config: Pick<IndexConfig, 'indexUrl' | 'extraIndexUrls' | 'noIndex' | 'findLinks'>): string {
+  const strip = (u: string) => u.replace(/\/+$/, '');
+  return JSON.stringify([config.noIndex, strip(config.indexUrl), config.extraIndexUrls.map(strip), (config.findLinks ?? []).map(strip)]);
 }
 
 export function createIndexHub(options: PackageIndexOptions): IndexHub {
@@ -161,7 +201,8 @@ export function createIndexHub(options: PackageIndexOptions): IndexHub {
     // re-read the disk and re-ask the network for each of them; tried again after a minute.
     const misses = new LRUCache<string, number>({ max: 20000 });
     const MISS_MS = 60_000;
-    const indexUrls = config.noIndex ? [] : [config.indexUrl, ...config.extraIndexUrls].map((u) => u.replace(/\/+$/, ''));
+    // Local --find-links folders count as sources of files too, with --no-index as well (pip reads them then).
+    const indexUrls = [...(config.noIndex ? [] : [config.indexUrl, ...config.extraIndexUrls]), ...localFindLinks(config.findLinks)].map((u) => u.replace(/\/+$/, ''));
     const mainUrl = config.indexUrl.replace(/\/+$/, '');
 
     /** What the disk holds for `name`, and the oldest fetch time among its parts. */
@@ -250,7 +291,7 @@ export function createIndexHub(options: PackageIndexOptions): IndexHub {
     };
 
     const project = (raw: string): ProjectFact | undefined => {
-      if (config.noIndex) return undefined;
+      if (!indexUrls.length) return undefined;
       const name = normalizeName(raw);
       let hit = memory.get(name);
       if (!hit) {
@@ -286,6 +327,7 @@ export function createIndexHub(options: PackageIndexOptions): IndexHub {
         return fullList(mainUrl)!.has(normalizeName(name));
       },
       suggest: (name) => names().suggest(name),
+      projectPage: (raw) => projectPage(config, normalizeName(raw)),
       ensureProject: (raw) => refresh(normalizeName(raw)),
       loadProjectList: (progress) => loadProjectList(config, progress),
     };
@@ -304,7 +346,8 @@ export function createIndexHub(options: PackageIndexOptions): IndexHub {
       if (stored) {
         lists.set(indexUrl, { list: stored });
         options.logger.info(`Loaded ${stored.sorted.length} project names from the disk cache in ${Date.now() - t0} ms`);
-        if (Date.now() - stored.fetchedAt < LIST_MAX_AGE_MS) return;
+        // A folder on disk is listed again every time: it costs a readdir, and a day-old list would call new projects unknown.
+        if (Date.now() - stored.fetchedAt < LIST_MAX_AGE_MS && !/^file:/i.test(indexUrl)) return;
       }
       progress?.begin(`Fetching the project list of ${redact(config.indexUrl)}`);
       const { names: fetched, error } = await fetchList(fetcher, config.indexUrl);
@@ -333,7 +376,7 @@ export function createIndexHub(options: PackageIndexOptions): IndexHub {
       if (!view) {
         view = createView(config);
         views.set(key, view);
-        options.logger.info(`Package index view: ${config.noIndex ? 'none (--no-index)' : redact(config.indexUrl)}${config.extraIndexUrls.length ? ` + ${config.extraIndexUrls.map(redact).join(', ')}` : ''} (from ${config.source})`);
+        options.logger.info(describeIndexConfig(config));
       }
       return view;
     },
@@ -356,6 +399,7 @@ export function createPackageIndex(options: PackageIndexOptions): PackageIndex {
     searchNames: (query, limit) => view.searchNames(query, limit),
     knows: (name) => view.knows?.(name),
     suggest: (name) => view.suggest?.(name),
+    projectPage: (name) => view.projectPage?.(name),
     configure(config) {
       view = hub.view(config);
     },

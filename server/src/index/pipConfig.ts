@@ -10,6 +10,7 @@ export interface IndexOptions {
   indexUrl?: string;
   extraIndexUrls: string[];
   noIndex: boolean;
+  findLinks?: string[];
 }
 
 export interface IndexConfig {
@@ -18,6 +19,10 @@ export interface IndexConfig {
   noIndex: boolean;
   /** Where the index URL came from, for the log (never the URL's credentials). */
   source: string;
+  /** --find-links locations (local folders as paths or file: URLs are read; pip reads them even with --no-index). */
+  findLinks?: string[];
+  /** Where the extra indexes and find-links came from, for the log. */
+  extraSources?: string[];
 }
 
 /** `[global]` then `[install]` keys of one pip.conf. */
@@ -74,23 +79,44 @@ export function resolveIndexConfig(options: {
   settings?: { indexUrl?: string; extraIndexUrls?: string[] };
 }): IndexConfig {
   let conf: Record<string, string> = {};
-  let confSource = '';
+  // Which config file set each key (later files win, as in pip).
+  const confSource: Record<string, string> = {};
   for (const f of pipConfigFiles(options.env, options.venvRoot)) {
     const text = options.readFile(f);
     if (text === undefined) continue;
     const parsed = parsePipConf(text);
-    if (parsed['index-url'] || parsed['extra-index-url'] || parsed['no-index']) confSource = f;
+    for (const key of ['index-url', 'extra-index-url', 'no-index', 'find-links']) if (parsed[key]) confSource[key] = f;
     conf = { ...conf, ...parsed };
   }
   const env = options.env;
   const candidates: [string | undefined, string][] = [
     [options.file.indexUrl, 'the requirements file'],
     [env.PIP_INDEX_URL, 'PIP_INDEX_URL'],
-    [conf['index-url'], confSource],
+    [conf['index-url'], confSource['index-url'] ?? 'pip.conf'],
     [options.settings?.indexUrl, 'the client settings'],
   ];
   const [indexUrl, source] = candidates.find(([v]) => !!v) ?? [PYPI, 'the default'];
-  const extraIndexUrls = [...new Set([...options.file.extraIndexUrls, ...split(env.PIP_EXTRA_INDEX_URL), ...split(conf['extra-index-url']), ...(options.settings?.extraIndexUrls ?? [])])];
+  const extraSources: string[] = [];
+  // One URL is one index, however it is spelt at the end: never the index URL again, never twice.
+  const seen = new Set([stripSlash(indexUrl!)]);
+  const gather = (values: string[], from: string) => {
+    const fresh = values.filter((u) => !seen.has(stripSlash(u)) && !!seen.add(stripSlash(u)));
+    if (fresh.length && !extraSources.includes(from)) extraSources.push(from);
+    return fresh;
+  };
+  const extraIndexUrls = [
+    ...gather(options.file.extraIndexUrls, 'the requirements file'),
+    ...gather(split(env.PIP_EXTRA_INDEX_URL), 'PIP_EXTRA_INDEX_URL'),
+    ...gather(split(conf['extra-index-url']), confSource['extra-index-url'] ?? 'pip.conf'),
+    ...gather(options.settings?.extraIndexUrls ?? [], 'the client settings'),
+  ];
+  const findLinks = [
+    ...gather(options.file.findLinks ?? [], 'the requirements file'),
+    ...gather(split(env.PIP_FIND_LINKS), 'PIP_FIND_LINKS'),
+    ...gather(split(conf['find-links']), confSource['find-links'] ?? 'pip.conf'),
+  ];
   const noIndex = options.file.noIndex || truthy(env.PIP_NO_INDEX) || truthy(conf['no-index']);
-  return { indexUrl: indexUrl!, extraIndexUrls, noIndex, source };
+  return { indexUrl: indexUrl!, extraIndexUrls, noIndex, source, findLinks, extraSources };
 }
+
+const stripSlash = (u: string) => u.replace(/\/+$/, '');

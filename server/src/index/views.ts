@@ -3,6 +3,7 @@
 
 import type { FileIndexOptions } from '../workspace/indexOptions.js';
 import type { IndexHub, IndexView } from './packageIndex.js';
+import type { VulnerabilityClient } from './vulnerabilities.js';
 import { resolveIndexConfig, type IndexConfig } from './pipConfig.js';
 
 export interface IndexAdapterOptions {
@@ -25,6 +26,8 @@ export interface IndexAdapter {
   view(file: FileIndexOptions, venvRoot: string | undefined): IndexView | undefined;
   /** The configuration pip would use (file options, PIP_*, pip.conf, settings, PyPI). */
   config(file: FileIndexOptions, venvRoot: string | undefined): IndexConfig;
+  /** Known vulnerabilities: the same lazy bundle as the index; undefined until it is loaded. */
+  vulnerabilities(): VulnerabilityClient | undefined;
   /** Resolves when the index module is loaded (false when it cannot be). */
   loaded(): Promise<boolean>;
   dispose(): Promise<void>;
@@ -32,15 +35,20 @@ export interface IndexAdapter {
 
 export function createIndexAdapter(options: IndexAdapterOptions): IndexAdapter {
   let hub: IndexHub | undefined;
+  let vulnerabilities: VulnerabilityClient | undefined;
   let loading: Promise<boolean> | undefined;
   // The index module (undici, the popularity table) is loaded on first use, not at start-up, so that
   // `initialize` answers fast; until it is there, features work without index facts.
   const load = () =>
     (loading ??= import('./packageIndex.js').then(
-      ({ createIndexHub }) => {
+      ({ createIndexHub, createVulnerabilityClient }) => {
         hub = createIndexHub({ cacheDir: options.cacheDir(), env: options.env, logger: options.logger });
         hub.onDidChange(options.onDidChange);
         hub.onOffline(options.onOffline);
+        // Advisories arriving re-check the open files, as index facts do.
+        vulnerabilities = createVulnerabilityClient({ cacheDir: options.cacheDir(), env: options.env, logger: options.logger });
+        vulnerabilities.onDidChange(() => options.onDidChange([]));
+        vulnerabilities.onOffline(options.onOffline);
         options.onDidChange([]);
         return true;
       },
@@ -87,9 +95,11 @@ export function createIndexAdapter(options: IndexAdapterOptions): IndexAdapter {
       return view;
     },
     config: configFor,
+    vulnerabilities: () => vulnerabilities,
     loaded: () => (hub ? Promise.resolve(true) : load()),
     dispose: async () => {
       await hub?.dispose();
+      await vulnerabilities?.dispose();
     },
   };
 }

@@ -9,9 +9,11 @@ import { specifiersByName } from '../workspace/sourceSpecifiers.js';
 import { addHashesEdits, bulkActions, pinAllEdits, upgradeAllEdits, type BulkAction } from './bulkActions.js';
 import { factFixes, pinActions, quickFixes, resolveAction, sourceActions } from './codeActions.js';
 import { commandActions, installAllAction, installFix, recompileFix, syncFix, SOURCE_INSTALL } from './commandActions.js';
-import type { IndexFacts, ProjectFact } from './facts.js';
+import type { IndexFacts, LanguageServiceFacts, ProjectFact } from './facts.js';
 import { isNewer, newestAllowed as newestOf, versionSatisfies } from '../shared/pep440.js';
-import type { LanguageServiceFacts } from './facts.js';
+import { fileUri } from './paths.js';
+import { vulnerabilityDiagnostics, vulnerabilityFactsOf } from './vulnerabilities.js';
+import { fixAllVulnerabilities, SOURCE_FIX_VULNERABILITIES, vulnerabilityFixes, type SourceBound, type VulnerabilityFixFacts } from './vulnerabilityActions.js';
 
 /** The newest final, unyanked release that every specifier and the environment's Python allow. */
 function newestAllowed(project: ProjectFact | undefined, specifiers: string[], python: string | undefined): string | undefined {
@@ -26,6 +28,16 @@ function releaseHashes(index: IndexFacts | undefined, name: string, version: str
 /** What a compiled file's sources allow for each package (empty when it has none). */
 function sourceBounds(ctx: FileContext): Map<string, string[]> {
   return specifiersByName((ctx.sources ?? []).map((s) => s.document));
+}
+
+/** The requirement lines of a compiled file's `.in` (and what it includes) that name `name`. */
+function sourceLines(ctx: FileContext): (name: string) => SourceBound[] {
+  return (name) =>
+    (ctx.sources ?? []).flatMap((d) =>
+      d.document.lines
+        .filter((l) => l.project === name && l.requirement?.specifier?.text.trim())
+        .map((l) => ({ uri: fileUri(d.path), where: `${path.basename(d.path)}:${l.firstLine + 1}`, specifier: l.requirement!.specifier!.text, range: l.requirement!.specifier!.range })),
+    );
 }
 
 export function createCodeActions(facts: LanguageServiceFacts) {
@@ -47,6 +59,19 @@ export function createCodeActions(facts: LanguageServiceFacts) {
         const requirement = (d.data as { requirement?: string } | undefined)?.requirement;
         if (requirement) out.push(installFix(uri, d, requirement, env.describe));
       }
+    }
+    const vulnerabilities = wants('quickfix') || wants(SOURCE_FIX_VULNERABILITIES) ? vulnerabilityFactsOf(facts, filePath, doc) : undefined;
+    if (vulnerabilities) {
+      const fixFacts: VulnerabilityFixFacts = {
+        advisories: vulnerabilities.advisories,
+        project: (name) => index?.project(name),
+        python: facts.environment?.(filePath)?.pythonVersion,
+        compiledSource: source,
+        bounds: source ? sourceLines(ctx) : () => [],
+        environment: facts.environment?.(filePath)?.describe,
+      };
+      if (wants('quickfix')) out.push(...vulnerabilityFixes(uri, doc, diagnostics, fixFacts));
+      if (wants(SOURCE_FIX_VULNERABILITIES)) out.push(...fixAllVulnerabilities(uri, doc, vulnerabilityDiagnostics(uri, doc, vulnerabilities), fixFacts));
     }
     const outOfDate = diagnostics.filter((d) => d?.code === 'not-compiled' || d?.code === 'stale-pin');
     if (outOfDate.length && wants('quickfix')) out.push(recompileFix(uri, outOfDate));

@@ -3,6 +3,7 @@
 import { CodeActionKind, TextEdit, type CodeAction, type Diagnostic, type Range, type WorkspaceEdit } from 'vscode-languageserver-types';
 import { lineAt } from '../syntax/query.js';
 import type { LogicalLine, ParsedDocument } from '../syntax/types.js';
+import { admitVersion } from './admitVersion.js';
 import { eolOf, exactPin, hashContinuation } from './bulkActions.js';
 
 export const SOURCE_SORT = `${CodeActionKind.Source}.sortRequirements`;
@@ -190,7 +191,8 @@ export function factFixes(uri: string, doc: ParsedDocument, diagnostics: Diagnos
       out.push({ title: `Pin to ${data.nearest} (not yanked)`, kind: CodeActionKind.QuickFix, diagnostics: [d], isPreferred: true, edit: edit(uri, [TextEdit.replace(r.specifier.range, `==${data.nearest}`)]) });
     } else if (d.code === 'version-mismatch' && data.installed && r?.specifier) {
       out.push({ title: `Pin to the installed ${data.installed}`, kind: CodeActionKind.QuickFix, diagnostics: [d], edit: edit(uri, [TextEdit.replace(r.specifier.range, `==${data.installed}`)]) });
-      out.push({ title: `Admit the installed ${data.installed} (>=${data.installed})`, kind: CodeActionKind.QuickFix, diagnostics: [d], edit: edit(uri, [TextEdit.replace(r.specifier.range, `>=${data.installed}`)]) });
+      const admitted = admitVersion(r.specifier, data.installed);
+      if (admitted) out.push({ title: `Admit the installed ${data.installed} (${admitted.replace(/\s+/g, '')})`, kind: CodeActionKind.QuickFix, diagnostics: [d], edit: edit(uri, [TextEdit.replace(r.specifier.range, admitted)]) });
     }
   }
   return out;

@@ -4,6 +4,7 @@ import { CompletionItemKind, CompletionItemTag, type CompletionItem, type Comple
 import { MARKER_VARIABLES } from '../syntax/marker.js';
 import { OPTIONS } from '../syntax/options.js';
 import type { ParsedDocument, Position, Range } from '../syntax/types.js';
+import { normalizeName } from '../syntax/names.js';
 import { completionContext } from './completionContext.js';
 import type { DirectoryLister, IndexFacts, ProjectFact, VersionFact } from './facts.js';
 
@@ -15,6 +16,8 @@ export interface CompletionFacts {
   listDirectory?: DirectoryLister;
   /** Folder of the document, for relative paths. */
   folder?: string;
+  /** What the file's environment has installed, by normalized name: answers before (or without) the index. */
+  installed?(name: string): { version: string; providesExtras: string[] } | undefined;
 }
 
 const NAME_LIMIT = 50;
@@ -65,16 +68,20 @@ export function complete(doc: ParsedDocument, position: Position, facts: Complet
     }
     case 'version': {
       const project = facts.index?.project(ctx.name);
-      if (!project) return list([], true);
-      return list(versionItems(project, ctx.partial, ctx.range, facts.index!));
+      const installed = facts.installed?.(normalizeName(ctx.name));
+      // Until the index answers (or with none), the environment knows one version.
+      if (!project) return list(installed ? [installedVersionItem(installed.version, ctx.range)] : [], true);
+      return list(versionItems(project, ctx.partial, ctx.range, facts.index!, installed?.version));
     }
     case 'extra': {
       const project = facts.index?.project(ctx.name);
-      if (!project) return list([], true);
+      const installed = facts.installed?.(normalizeName(ctx.name));
+      const extras = [...new Set([...(project?.extras ?? []), ...(installed?.providesExtras ?? [])])];
       return list(
-        project.extras
+        extras
           .filter((e) => !ctx.present.includes(e))
           .map((e, i) => ({ label: e, kind: CompletionItemKind.EnumMember, sortText: pad(i), textEdit: { range: ctx.range, newText: e } })),
+        !project,
       );
     }
     case 'operator':
@@ -120,13 +127,18 @@ export function complete(doc: ParsedDocument, position: Position, facts: Complet
   }
 }
 
-function versionItems(project: ProjectFact, partial: string, range: Range, index: IndexFacts): CompletionItem[] {
+function installedVersionItem(version: string, range: Range): CompletionItem {
+  return { label: version, kind: CompletionItemKind.Constant, detail: 'installed', sortText: pad(0), filterText: version, preselect: true, textEdit: { range, newText: version } };
+}
+
+function versionItems(project: ProjectFact, partial: string, range: Range, index: IndexFacts, installed?: string): CompletionItem[] {
   // Order: final releases newest first, then pre-releases, then yanked ones (marked, with the reason).
   const rank = (v: VersionFact) => (v.yanked ? 2 : v.prerelease ? 1 : 0);
   const ordered = project.versions.map((v, i) => ({ v, i })).sort((a, b) => rank(a.v) - rank(b.v) || a.i - b.i);
   return ordered.map(({ v }, i) => {
     const notes: string[] = [];
     if (v.version === project.latest) notes.push('latest');
+    if (v.version === installed) notes.push('installed');
     if (v.prerelease) notes.push('pre-release');
     if (v.yanked) notes.push(typeof v.yanked === 'string' && v.yanked ? `yanked: ${v.yanked}` : 'yanked');
     const allows = v.requiresPython && index.pythonAllows ? index.pythonAllows(v.requiresPython) : undefined;

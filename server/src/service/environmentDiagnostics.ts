@@ -1,13 +1,21 @@
 // Where the active environment disagrees with the file: not installed, wrong version, missing extra, broken dependencies.
 
+import * as path from 'node:path';
 import { versionSatisfies } from '../shared/pep440.js';
-import { DiagnosticSeverity, type Diagnostic } from 'vscode-languageserver-types';
+import { DiagnosticSeverity, type Diagnostic, type Range } from 'vscode-languageserver-types';
 import { normalizeName } from '../syntax/names.js';
-import type { ParsedDocument, RequirementNode } from '../syntax/types.js';
+import type { LogicalLine, MarkerExpression, ParsedDocument, RequirementNode } from '../syntax/types.js';
 import { SOURCE } from './convert.js';
-import type { EnvironmentFacts } from './facts.js';
+import { isSettled } from './settledLines.js';
+import type { BrokenDependency, DependencyFact, EnvironmentFacts } from './facts.js';
 
-export type { BrokenDependency, EnvironmentFacts, InstalledFact } from './facts.js';
+export type { BrokenDependency, DependencyFact, EnvironmentFacts, InstalledFact } from './facts.js';
+
+/** Where the file is, for its local paths (`-e .`), and whether a path exists (a missing one is reported elsewhere). */
+export interface EnvironmentCheckOptions {
+  folder?: string;
+  exists?: (absolutePath: string) => boolean;
+}
 
 /** The requirement as one pip argument (`name[extra]>=1`, `name @ url`); undefined for local paths. */
 function installable(r: RequirementNode): string | undefined {
@@ -18,17 +26,92 @@ function installable(r: RequirementNode): string | undefined {
   return `${r.name.text}${extras}${spec}`;
 }
 
-/** Each unmet requirement of the file, with both sides in the message. */
-export function environmentDiagnostics(doc: ParsedDocument, env: EnvironmentFacts): Diagnostic[] {
-  const out: Diagnostic[] = [];
-  const lineOf = new Map<string, RequirementNode>();
+/** A requirement the file's line needs, through the environment's dependency closure, that is not met. */
+interface Unmet {
+  /** Display name of the installed distribution that requires it. */
+  requirer: string;
+  requirerKey: string;
+  requirement: string;
+  dependency: string;
+  installedVersion?: string;
+  /** Set when only the extras asked for make it a requirement. */
+  extra?: string;
+}
+
+/** The lines the environment may judge: requirements with a name, settled, whose marker is not false here. */
+function activeLines(doc: ParsedDocument, env: EnvironmentFacts): { line: LogicalLine; r: RequirementNode }[] {
+  const out: { line: LogicalLine; r: RequirementNode }[] = [];
   for (const line of doc.lines) {
-    if (!line.project) continue;
+    if (line.kind !== 'requirement') continue;
     const r = line.requirement;
-    if (!r?.name) continue;
+    if (!r || (!r.name && !r.path) || !isSettled(line)) continue;
     if (r.marker?.expression && env.evaluateMarker(r.marker.expression, []) === false) continue;
-    if (!lineOf.has(line.project)) lineOf.set(line.project, r);
-    const installed = env.installed(line.project);
+    out.push({ line, r });
+  }
+  return out;
+}
+
+/**
+ * Walks the environment's dependency closure from each line, in file order; a distribution is expanded
+ * once per file (with each set of extras), so the first line that reaches an unmet requirement owns it and
+ * the cost is the size of the closure, not lines × closure.
+ */
+function walkClosure(roots: { key: string; normalized: string; extras: string[] }[], env: EnvironmentFacts & { requires(n: string): DependencyFact[] }, onUnmet: (root: string, u: Unmet) => void): Set<string> {
+  const expanded = new Set<string>();
+  const reached = new Set<string>();
+  for (const root of roots) {
+    const queue: { normalized: string; extras: string[] }[] = [{ normalized: root.normalized, extras: root.extras }];
+    while (queue.length) {
+      const { normalized, extras } = queue.shift()!;
+      const id = `${normalized}[${[...extras].sort().join(',')}]`;
+      if (expanded.has(id)) continue;
+      expanded.add(id);
+      const dist = env.installed(normalized);
+      if (!dist) continue;
+      reached.add(normalized);
+      for (const dep of env.requires(normalized)) {
+        let extra: string | undefined;
+        if (dep.marker) {
+          if (env.evaluateMarker(dep.marker, extras) !== true) continue;
+          // Needed only because of an extra: say which one.
+          if (extras.length && env.evaluateMarker(dep.marker, []) !== true) extra = extras.find((e) => env.evaluateMarker(dep.marker!, [e]) === true) ?? extras[0];
+        }
+        const installed = env.installed(dep.normalized);
+        if (!installed) onUnmet(root.key, { requirer: dist.name, requirerKey: normalized, requirement: dep.text, dependency: dep.normalized, extra });
+        else if (dep.specifier && !versionSatisfies(installed.version, dep.specifier)) {
+          onUnmet(root.key, { requirer: dist.name, requirerKey: normalized, requirement: dep.text, dependency: installed.name, installedVersion: installed.version, extra });
+        } else queue.push({ normalized: dep.normalized, extras: dep.extras });
+      }
+    }
+  }
+  return reached;
+}
+
+/** Each unmet requirement of the file, with both sides in the message. */
+export function environmentDiagnostics(doc: ParsedDocument, env: EnvironmentFacts, options: EnvironmentCheckOptions = {}): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  const lines = activeLines(doc, env);
+  const named = new Map<string, RequirementNode>();
+  for (const { r } of lines) if (r.name && !named.has(r.name.normalized)) named.set(r.name.normalized, r);
+  const roots: { key: string; normalized: string; extras: string[] }[] = [];
+  const rootLine = new Map<string, RequirementNode>();
+  for (const { r } of lines) {
+    // A bare path is known by where it was installed from; one that names its project (a wheel file, #egg=) by name.
+    if (r.path && !r.name) {
+      const problem = localProjectProblem(r, env, options);
+      if (problem) out.push(problem);
+      else {
+        const from = options.folder && env.installedFrom?.(path.resolve(options.folder, r.path.text));
+        if (from) {
+          const key = `${roots.length}`;
+          rootLine.set(key, r);
+          roots.push({ key, normalized: normalizeName(from.name), extras: r.extras?.items.map((x) => x.text) ?? [] });
+        }
+      }
+      continue;
+    }
+    if (!r.name) continue;
+    const installed = env.installed(r.name.normalized);
     if (!installed) {
       out.push({
         range: r.name.range,
@@ -40,6 +123,9 @@ export function environmentDiagnostics(doc: ParsedDocument, env: EnvironmentFact
       });
       continue;
     }
+    const key = `${roots.length}`;
+    rootLine.set(key, r);
+    roots.push({ key, normalized: r.name.normalized, extras: r.extras?.items.map((x) => x.text) ?? [] });
     const spec = r.specifier?.clauses.length ? r.specifier.clauses.map((c) => `${c.operator.text}${c.version?.text ?? ''}`).join(',') : r.pinnedVersion ? `==${r.pinnedVersion}` : '';
     if (spec && !versionSatisfies(installed.version, spec)) {
       out.push({
@@ -62,22 +148,90 @@ export function environmentDiagnostics(doc: ParsedDocument, env: EnvironmentFact
       });
     }
   }
-  for (const b of env.broken()) {
-    // Put it on the requirement that brought the broken distribution in, else on the first line.
-    const target = lineOf.get(normalizeName(b.dist)) ?? lineOf.get(b.dependency);
-    const range = target?.name?.range ?? { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
-    out.push({
-      range,
-      severity: DiagnosticSeverity.Warning,
-      code: 'dependency-conflict',
-      source: SOURCE,
-      message:
-        b.problem === 'missing'
-          ? `${b.dist} requires ${b.requirement}, which is not installed (pip check would report it).`
-          : `${b.dist} requires ${b.requirement}, but ${b.dependency} ${b.installedVersion} is installed (pip check would report it).`,
+  if (env.requires) {
+    const requires = env.requires.bind(env);
+    const reported = new Set<string>();
+    walkClosure(roots, { ...env, requires }, (key, u) => {
+      const id = `${u.requirerKey}\0${u.requirement}\0${u.extra ?? ''}`;
+      if (reported.has(id)) return;
+      reported.add(id);
+      // A missing project the file names itself is already `not-installed` on its own line.
+      if (!u.installedVersion && named.has(u.dependency)) return;
+      out.push(unmetDiagnostic(rootLine.get(key)!, u, env));
     });
+  } else {
+    // Facts without Requires-Dist: only what pip check says, on a line that names either side.
+    for (const b of env.broken()) {
+      const target = named.get(normalizeName(b.dist)) ?? named.get(b.dependency);
+      if (target?.name) out.push(conflictDiagnostic(target.name.range, b.dist, b.requirement, b.dependency, b.problem === 'version' ? b.installedVersion : undefined));
+    }
   }
   return out;
+}
+
+function conflictDiagnostic(range: Range, dist: string, requirement: string, dependency: string, installedVersion: string | undefined): Diagnostic {
+  return {
+    range,
+    severity: DiagnosticSeverity.Warning,
+    code: 'dependency-conflict',
+    source: SOURCE,
+    message:
+      installedVersion === undefined
+        ? `${dist} requires ${requirement}, which is not installed (pip check would report it).`
+        : `${dist} requires ${requirement}, but ${dependency} ${installedVersion} is installed (pip check would report it).`,
+  };
+}
+
+/** On the line that brought the requirer in; an extra the line itself asks for is named on the extra. */
+function unmetDiagnostic(r: RequirementNode, u: Unmet, env: EnvironmentFacts): Diagnostic {
+  const own = r.name?.normalized === u.requirerKey && u.extra !== undefined;
+  if (!own) return conflictDiagnostic(r.name?.range ?? r.path?.range ?? r.range, u.requirer, u.requirement, u.dependency, u.installedVersion);
+  const extra = r.extras?.items.find((x) => x.normalized === normalizeName(u.extra!));
+  const extras = r.extras?.items.map((x) => x.text).join(',');
+  return {
+    range: extra?.range ?? r.extras?.range ?? r.name!.range,
+    severity: DiagnosticSeverity.Warning,
+    code: 'extra-requirement-unmet',
+    source: SOURCE,
+    message:
+      u.installedVersion === undefined
+        ? `The extra '${u.extra}' of ${u.requirer} requires ${u.requirement}, which is not installed in ${env.describe}.`
+        : `The extra '${u.extra}' of ${u.requirer} requires ${u.requirement}, but ${u.dependency} ${u.installedVersion} is installed.`,
+    data: { requirement: `${r.name!.text}[${extras}]${r.specifier?.clauses.length ? r.specifier.clauses.map((c) => `${c.operator.text}${c.version?.text ?? ''}`).join(',') : ''}` },
+  };
+}
+
+/** `-e .`, `./pkg`, `dist/x.whl`: pip records where it installed a local project from (direct_url.json). */
+function localProjectProblem(r: RequirementNode, env: EnvironmentFacts, options: EnvironmentCheckOptions): Diagnostic | undefined {
+  if (!r.path || !options.folder || !env.installedFrom || r.path.text.includes('${')) return undefined;
+  const target = path.resolve(options.folder, r.path.text.replace(/^~(?=$|[/\\])/, process.env.HOME ?? '~'));
+  if (options.exists && !options.exists(target)) return undefined;
+  if (env.installedFrom(target)) return undefined;
+  return {
+    range: r.path.range,
+    severity: DiagnosticSeverity.Warning,
+    code: 'not-installed',
+    source: SOURCE,
+    message: `${r.editable ? 'The editable project' : 'The local project'} '${r.path.text}' is not installed in ${env.describe} (no installed distribution records ${target} as its source).`,
+  };
+}
+
+/** pip check's complaints about packages this file never reaches: not the file's business, but worth one line in the hover. */
+export function unrelatedConflicts(doc: ParsedDocument, env: EnvironmentFacts): BrokenDependency[] {
+  const broken = env.broken();
+  if (!broken.length || !env.requires) return [];
+  const roots = activeLines(doc, env).flatMap(({ r }, i) => (r.name && env.installed(r.name.normalized) ? [{ key: `${i}`, normalized: r.name.normalized, extras: r.extras?.items.map((x) => x.text) ?? [] }] : []));
+  const requires = env.requires.bind(env);
+  const reached = walkClosure(roots, { ...env, requires }, () => undefined);
+  return broken.filter((b) => !reached.has(normalizeName(b.dist)));
+}
+
+/** The hover line for `unrelatedConflicts`. */
+export function unrelatedConflictsNote(doc: ParsedDocument, env: EnvironmentFacts): string | undefined {
+  const list = unrelatedConflicts(doc, env);
+  if (!list.length) return undefined;
+  const shown = list.slice(0, 3).map((b) => (b.problem === 'missing' ? `${b.dist} requires ${b.requirement} (not installed)` : `${b.dist} requires ${b.requirement} (${b.dependency} ${b.installedVersion} installed)`));
+  return `Not checked in this file (it does not use them): ${shown.join('; ')}${list.length > 3 ? `; and ${list.length - 3} more` : ''}. \`pip check\` reports these.`;
 }
 
 // PEP 440 containment lives in shared/pep440.ts (one policy for unreadable specifiers); re-exported for callers here.

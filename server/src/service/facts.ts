@@ -2,7 +2,8 @@
 // disk facts) by the adapters in index/, environment/ and workspace/. Features and adapters import these
 // types from here, so no adapter imports a feature module and the facade and the features form no cycle.
 
-import type { MarkerExpression } from '../syntax/types.js';
+import type { MarkerExpression, ParsedDocument } from '../syntax/types.js';
+import type { VulnerabilityFacts } from './vulnerabilities.js';
 import type { FileContext } from '../workspace/context.js';
 
 /** A version as the index knows it. */
@@ -34,6 +35,8 @@ export interface IndexFacts {
   peek?(name: string): ProjectFact | undefined;
   /** Whether the index lists the project; undefined while its project list is not loaded. */
   knows?(name: string): boolean | undefined;
+  /** A page about the project on the index in use (pypi.org/project/x for PyPI); undefined with no index. */
+  projectPage?(name: string): string | undefined;
   /** The closest known name, for "did you mean". */
   suggest?(name: string): string | undefined;
   /** The environment's Python version for Requires-Python checks, when known. */
@@ -62,6 +65,19 @@ export interface BrokenDependency {
   dependency: string;
 }
 
+/** One Requires-Dist of an installed distribution, parsed. */
+export interface DependencyFact {
+  name: string;
+  /** PEP 503 name. */
+  normalized: string;
+  extras: string[];
+  /** `>=2,<3`, or '' for any version. */
+  specifier: string;
+  marker?: MarkerExpression;
+  /** The requirement as written, marker left out: `kombu<6.0,>=5.3.4`. */
+  text: string;
+}
+
 /** What the active environment is, read statically; every lookup is by PEP 503 name. */
 export interface EnvironmentFacts {
   /** How to name it in messages: `.venv (Python 3.11.7)`. */
@@ -75,6 +91,10 @@ export interface EnvironmentFacts {
   broken(): BrokenDependency[];
   /** Installed distributions whose Requires-Dist (markers true) names `normalized`. */
   dependents?(normalized: string): { name: string; normalized: string; version: string }[];
+  /** The Requires-Dist of an installed distribution (all of them, markers unevaluated). */
+  requires?(normalized: string): DependencyFact[];
+  /** The distribution pip installed from this local folder or archive (direct_url.json, or a legacy .egg-link). */
+  installedFrom?(absolutePath: string): InstalledFact | undefined;
 }
 
 export interface LanguageServiceFacts {
@@ -90,5 +110,7 @@ export interface LanguageServiceFacts {
   environmentSummary?: (filePath: string) => string | undefined;
   /** What the package index this file uses (its view) knows right now; absent until the index is there. */
   index?: (ctx: FileContext) => IndexFacts | undefined;
+  /** Known advisories for this file's releases (its index's JSON API or OSV); undefined when the check is off. */
+  vulnerabilities?: (filePath: string, doc: ParsedDocument) => Omit<VulnerabilityFacts, 'installed'> | undefined;
 }
 

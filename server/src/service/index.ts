@@ -2,6 +2,7 @@
 
 import * as path from 'node:path';
 import type { CodeAction, CodeActionContext, CodeLens, CompletionItem, CompletionList, Diagnostic, DocumentLink, DocumentSymbol, FoldingRange, Hover, InlayHint, Location, Position, Range, SemanticTokens } from 'vscode-languageserver-types';
+import { lineAt } from '../syntax/query.js';
 import type { ParsedDocument } from '../syntax/types.js';
 import type { FileContext } from '../workspace/context.js';
 import { buildProvenance, derivedProvenance } from '../workspace/provenance.js';
@@ -12,17 +13,19 @@ import { codeLenses, SOURCE_COMPILE, SOURCE_INSTALL } from './commandActions.js'
 import { compiledDiagnostics } from './compiledDiagnostics.js';
 import { complete, resolveCompletion } from './completion.js';
 import { computeDiagnostics } from './diagnostics.js';
-import { environmentDiagnostics, noEnvironment } from './environmentDiagnostics.js';
+import { environmentDiagnostics, noEnvironment, unrelatedConflictsNote } from './environmentDiagnostics.js';
 import { foldingRanges } from './folding.js';
 import { hover } from './hover.js';
 import { indexDiagnostics, outdatedHints } from './indexDiagnostics.js';
 import { documentLinks } from './links.js';
 import { definition, references, resolvedVersionHints } from './navigation.js';
-import { pythonAllows } from './paths.js';
+import { fileUri, pythonAllows } from './paths.js';
 import { semanticTokens } from './semanticTokens.js';
 import { documentSymbols } from './symbols.js';
+import { SOURCE_FIX_VULNERABILITIES } from './vulnerabilityActions.js';
+import { activeAdvisories, checkedVersion, vulnerabilityDiagnostics, vulnerabilityFactsOf, vulnerabilityHoverSection, type VulnerabilityFacts } from './vulnerabilities.js';
 
-export { SOURCE_NORMALIZE, SOURCE_SORT, SOURCE_PIN_ALL, SOURCE_UPGRADE_ALL, SOURCE_ADD_HASHES, SOURCE_COMPILE, SOURCE_INSTALL };
+export { SOURCE_NORMALIZE, SOURCE_SORT, SOURCE_PIN_ALL, SOURCE_UPGRADE_ALL, SOURCE_ADD_HASHES, SOURCE_COMPILE, SOURCE_INSTALL, SOURCE_FIX_VULNERABILITIES };
 export type { FileContext };
 export type { LanguageServiceFacts } from './facts.js';
 import type { LanguageServiceFacts } from './facts.js';
@@ -48,17 +51,27 @@ export interface LanguageService {
 
 export function createLanguageService(facts: LanguageServiceFacts): LanguageService {
   const actions = createCodeActions(facts);
+  /** The advisories of the requirement under the cursor, as a hover section. */
+  const vulnerabilitySection = (filePath: string, doc: ParsedDocument, position: Position): string | undefined => {
+    const line = lineAt(doc, position.line, position.character);
+    const vulnerabilities = line?.project ? vulnerabilityFactsOf(facts, filePath, doc) : undefined;
+    const checked = vulnerabilities && line ? checkedVersion(line, vulnerabilities.installed) : undefined;
+    if (!checked || !vulnerabilities) return undefined;
+    return vulnerabilityHoverSection(checked.version, activeAdvisories(vulnerabilities.advisories(line!.project!, checked.version), vulnerabilities.ignore), checked.installed);
+  };
   return {
     diagnostics: (ctx) => {
       const { path: filePath, document: doc } = ctx;
       const out = computeDiagnostics(filePath, doc, ctx.graph, facts.exists);
       const env = facts.environment?.(filePath);
-      if (env) out.push(...environmentDiagnostics(doc, env));
+      if (env) out.push(...environmentDiagnostics(doc, env, { folder: path.dirname(filePath), exists: facts.exists }));
       else if (env === null && doc.lines.some((l) => l.project)) out.push(noEnvironment());
       const index = facts.index?.(ctx);
       if (index) out.push(...indexDiagnostics(doc, index, { outdated: facts.outdated?.().diagnostics ?? true }));
       const source = ctx.compiledSource;
       if (source) out.push(...compiledDiagnostics(filePath, doc, source, ctx.sources));
+      const vulnerabilities = vulnerabilityFactsOf(facts, filePath, doc);
+      if (vulnerabilities) out.push(...vulnerabilityDiagnostics(fileUri(filePath), doc, vulnerabilities));
       return out;
     },
     documentSymbols,
@@ -78,11 +91,17 @@ export function createLanguageService(facts: LanguageServiceFacts): LanguageServ
         requirement: (name) => {
           const env = facts.environment?.(filePath);
           const installed = name && env ? env.installed(name) : undefined;
-          return { project: name ? facts.index?.(ctx)?.project(name) : undefined, installed, environment: env ? env.describe : undefined };
+          const index = facts.index?.(ctx);
+          return { project: name ? index?.project(name) : undefined, installed, environment: env ? env.describe : undefined, projectPage: name ? index?.projectPage?.(name) : undefined };
         },
       });
       // The first line also says which environment the file is checked against.
-      const summary = position.line === 0 ? facts.environmentSummary?.(filePath) : undefined;
+      let envSummary = position.line === 0 ? facts.environmentSummary?.(filePath) : undefined;
+      // pip check's complaints about packages the file does not use are named here, once, not as diagnostics.
+      const env = envSummary ? facts.environment?.(filePath) : undefined;
+      const note = env ? unrelatedConflictsNote(doc, env) : undefined;
+      if (envSummary && note) envSummary = `${envSummary}\n\n${note}`;
+      const summary = [result && vulnerabilitySection(filePath, doc, position), envSummary].filter(Boolean).join('\n\n---\n\n');
       if (!summary) return result;
       const previous = result && typeof result.contents === 'object' && 'value' in result.contents ? `${result.contents.value}\n\n---\n\n` : '';
       return { contents: { kind: 'markdown', value: `${previous}${summary}` }, range: result?.range };
@@ -92,7 +111,8 @@ export function createLanguageService(facts: LanguageServiceFacts): LanguageServ
       const index = facts.index?.(ctx);
       const python = index ? facts.environment?.(ctx.path)?.pythonVersion : undefined;
       const withPython = index && python ? { ...index, searchNames: index.searchNames, project: index.project, pythonVersion: python, pythonAllows: (spec: string) => pythonAllows(python, spec) } : index;
-      const list = complete(ctx.document, position, { index: withPython, listDirectory: facts.listDirectory, folder: path.dirname(ctx.path) });
+      const env = facts.environment?.(ctx.path);
+      const list = complete(ctx.document, position, { index: withPython, listDirectory: facts.listDirectory, folder: path.dirname(ctx.path), installed: env ? env.installed : undefined });
       // Names are resolved later (summary, latest) from this file's index view.
       for (const item of list.items) if ((item.data as { kind?: string } | undefined)?.kind === 'name') item.data = { ...(item.data as object), uri: ctx.uri };
       return list;

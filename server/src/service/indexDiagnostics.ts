@@ -5,6 +5,7 @@ import type { ParsedDocument, RequirementNode } from '../syntax/types.js';
 import type { IndexFacts, ProjectFact } from './completion.js';
 import { SOURCE } from './convert.js';
 import { versionSatisfies } from './environmentDiagnostics.js';
+import { isSettled } from './settledLines.js';
 
 export interface IndexDiagnosticOptions {
   /** Report pins older than the newest final release as hints. */
@@ -35,7 +36,7 @@ export function indexDiagnostics(doc: ParsedDocument, index: IndexFacts, options
     const project = unknown ? undefined : looked++ < FETCH_FOR_FIRST || !index.peek ? index.project(line.project) : index.peek(line.project);
     if (!unknown && (!project || project.versions.length === 0)) continue;
     const r = line.requirement;
-    if (!r?.name || r.url || r.path) continue;
+    if (!r?.name || r.url || r.path || !isSettled(line)) continue;
     if (unknown) {
       const hint = index.suggest?.(line.project);
       out.push({

@@ -13,6 +13,8 @@ export interface RequirementFacts {
   provenance?: Provenance;
   /** Folder that chains are shown relative to. */
   folder: string;
+  /** The project's page on the file's index, when the project fact has no URL of its own. */
+  projectPage?: string;
 }
 
 /** `~=2.2` → `>=2.2, ==2.*`, in words. */
@@ -77,6 +79,8 @@ export function requirementHover(r: RequirementNode, facts: RequirementFacts): s
     const dependents = prov.compiled.pins.get(key)?.via.filter((v) => v.kind === 'package') ?? [];
     if (dependents.length) out.push(`**Required by** ${dependents.map((d) => (d.kind === 'package' ? d.name : '')).join(', ')}`);
   }
-  if (key) out.push(`[${project?.projectUrl ?? `https://pypi.org/project/${key}/`}](${project?.projectUrl ?? `https://pypi.org/project/${key}/`})`);
+  // The project's page on the index this file uses (never pypi.org for a private index), or no link.
+  const link = project?.projectUrl ?? facts.projectPage;
+  if (key && link) out.push(`[${link}](${link})`);
   return out.join('\n\n');
 }

@@ -150,7 +150,8 @@ class MarkerParser {
       this.b.token('markerVariable', start, this.i);
       if (!canonical) {
         const hint = suggestVariable(w);
-        this.b.report('unknown-marker-variable', `'${w}' is not a marker variable${hint ? `; did you mean '${hint}'?` : ''} (a value must be quoted: "${w}")`, start, this.i);
+        // A near miss is a misspelt variable; only a word like no variable may be a value missing its quotes.
+        this.b.report('unknown-marker-variable', `'${w}' is not a marker variable${hint ? `; did you mean '${hint}'?` : ` (a value must be quoted: "${w}")`}`, start, this.i);
         return 'error';
       }
       return { type: 'variable', name: canonical, range: this.b.range(start, this.i) };

@@ -123,7 +123,7 @@ export function createContextProvider(store: WorkspaceStore, env?: Record<string
         return sources.value;
       },
       get indexOptions() {
-        return (indexOptions ??= indexOptionsOf(document, ctx.graph));
+        return (indexOptions ??= indexOptionsOf(document, ctx.graph, filePath));
       },
     };
     return { ctx, reader };

@@ -15,6 +15,11 @@ M.defaults = {
   root_markers = { '.venv', 'pyproject.toml', '.git' },
   -- The `requirements` settings section (see :help requirements_ls-settings).
   settings = {},
+  -- 0.7–0.9 only (0.10+ has its own defaults, left alone): on attach set 'omnifunc' and 'tagfunc' and the
+  -- buffer-local maps K, gd, gr, <leader>ca, [d, ]d. false: set nothing (for users with their own LspAttach).
+  keymaps = true,
+  -- Show $/progress (a compile's tool output, the project list download) in the message area.
+  progress = true,
 }
 
 --- The options given to the last setup() merged over the defaults; nil before setup().
@@ -79,7 +84,81 @@ local function configuration_handler(_, result, ctx)
   return response
 end
 
-M.handlers = { ['workspace/configuration'] = configuration_handler }
+--- The text of one $/progress notification, or nil when there is nothing to say.
+--- `titles` remembers each token's title from its `begin` (the later messages carry none).
+function M.progress_text(titles, token, value)
+  if type(value) ~= 'table' then
+    return nil
+  end
+  if value.kind == 'begin' then
+    titles[token] = value.title
+  end
+  local title = titles[token] or ''
+  local text
+  if value.kind == 'end' then
+    titles[token] = nil
+    text = value.message and (title .. ': ' .. value.message) or (title .. ': done')
+  elseif value.message and value.message ~= '' then
+    text = title .. ': ' .. value.message
+  else
+    text = title .. '…'
+  end
+  if value.percentage then
+    text = ('%s (%d%%)'):format(text, value.percentage)
+  end
+  return 'requirements_ls: ' .. text
+end
+
+local progress_titles = {}
+
+--- $/progress: Neovim's own handler first (statusline plugins read what it records), then one line in the
+--- message area, cut to fit so it never asks for Enter. Off with setup({ progress = false }).
+local function progress_handler(err, result, ctx, config)
+  local default = vim.lsp.handlers['$/progress']
+  if default then
+    default(err, result, ctx, config)
+  end
+  if not result or (M.config or M.defaults).progress == false then
+    return
+  end
+  local key = tostring(ctx and ctx.client_id) .. ':' .. tostring(result.token)
+  local text = M.progress_text(progress_titles, key, result.value)
+  if text then
+    local room = math.max(20, (vim.v.echospace or (vim.o.columns - 12)) - 1)
+    if vim.fn.strdisplaywidth(text) > room then
+      text = vim.fn.strcharpart(text, 0, room - 1) .. '…'
+    end
+    vim.api.nvim_echo({ { text } }, false, {})
+  end
+end
+
+M.handlers = { ['workspace/configuration'] = configuration_handler, ['$/progress'] = progress_handler }
+
+--- The maps nvim-lspconfig's README suggests, which 0.10+ (mostly) has by default.
+local buffer_maps = {
+  { 'K', function() vim.lsp.buf.hover() end, 'Hover (requirements_ls)' },
+  { 'gd', function() vim.lsp.buf.definition() end, 'Go to definition (requirements_ls)' },
+  { 'gr', function() vim.lsp.buf.references() end, 'References (requirements_ls)' },
+  { '<leader>ca', function() vim.lsp.buf.code_action() end, 'Code actions (requirements_ls)' },
+  { '[d', function() vim.diagnostic.goto_prev() end, 'Previous diagnostic' },
+  { ']d', function() vim.diagnostic.goto_next() end, 'Next diagnostic' },
+}
+
+--- On 0.7–0.9, what 0.10+ does for every LSP buffer: completion with <C-x><C-o>, tags through the server,
+--- and the usual maps; a buffer-local map the user already made is kept.
+local function buffer_defaults(bufnr, config)
+  if has('nvim-0.10') or config.keymaps == false then
+    return
+  end
+  vim.bo[bufnr].omnifunc = 'v:lua.vim.lsp.omnifunc'
+  vim.bo[bufnr].tagfunc = 'v:lua.vim.lsp.tagfunc'
+  for _, map in ipairs(buffer_maps) do
+    local existing = vim.fn.maparg(map[1], 'n', false, true)
+    if not (type(existing) == 'table' and existing.buffer == 1) then
+      vim.keymap.set('n', map[1], map[2], { buffer = bufnr, silent = true, desc = map[3] })
+    end
+  end
+end
 
 local function capabilities(extra)
   local caps = vim.lsp.protocol.make_client_capabilities()
@@ -98,7 +177,12 @@ local function client_config(config)
     settings = { requirements = settings },
     capabilities = capabilities(config.capabilities),
     handlers = vim.tbl_extend('force', M.handlers, config.handlers or {}),
-    on_attach = config.on_attach,
+    on_attach = function(client, bufnr)
+      buffer_defaults(bufnr, config)
+      if config.on_attach then
+        config.on_attach(client, bufnr)
+      end
+    end,
     on_init = config.on_init,
   }
 end
@@ -185,7 +269,7 @@ function M.execute(command, extra, on_done)
   end, bufnr)
 end
 
---- setup({ cmd, settings, root_markers, filetypes, capabilities, on_attach, handlers })
+--- setup({ cmd, settings, root_markers, filetypes, capabilities, on_attach, handlers, keymaps, progress })
 function M.setup(opts)
   M.config = vim.tbl_deep_extend('force', vim.deepcopy(M.defaults), opts or {})
   -- Lists replace rather than merge.

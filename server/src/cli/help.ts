@@ -1,0 +1,69 @@
+// The CLI's help texts, one per subcommand (each answers --help).
+
+const NAME = 'requirements-language-server';
+
+export const MAIN_HELP = (version: string) => `${NAME} ${version}
+A language server and checker for Python requirements files (requirements.txt, .in, constraints).
+
+Usage:
+  ${NAME} --stdio          run the language server over stdin/stdout (what editors start)
+  ${NAME} check [PATH...]  check requirements files and folders (and known vulnerabilities of pins);
+                           exits 1 when any error is found
+  ${NAME} compile FILE.in  write FILE.txt with pip-compile, uv, or the built-in resolver
+  ${NAME} --version        print the version
+  ${NAME} COMMAND --help   the options of a command
+`;
+
+export const CHECK_HELP = `Usage: ${NAME} check [PATH...] [--format text|json|sarif] [--fail-on CODE[,CODE]]
+       [--no-vulnerabilities | --vulnerability-source pypi|osv] [--osv-url URL] [--ignore-vuln ID]
+
+Checks requirements files as pip reads them: syntax, options, -r/-c includes (followed, each file
+reported once), duplicates, conflicting specifiers, hash-checking mode, local paths on disk, and
+compiled files that have fallen behind their .in. It reads the files, not the virtual environment, and
+asks the network one thing only: the known vulnerabilities of exact pins (==, ===), from the index pip
+would use (its /pypi/<name>/<version>/json API: PIP_INDEX_URL, pip.conf, the file's -i) or from OSV,
+cached six hours. Unknown packages, versions and yanked releases are the editor's checks.
+
+PATH is a file or a folder. A folder means the requirements files under it, by name:
+requirements*.txt, requirements*.in, constraints*.txt, *-requirements.txt, and .txt/.in files inside a
+requirements/ folder (hidden folders, node_modules and virtual environments are skipped).
+Without PATH: the current folder.
+
+Options:
+  --format text   file:line:col: severity code message (the default), sorted by file and line
+  --format json   a JSON array of { file, line, column, endLine, endColumn, severity, code, message }
+  --format sarif  SARIF 2.1.0, for GitHub code scanning and other CI viewers
+  --fail-on CODE[,CODE]
+                  also exit 1 when a diagnostic with one of these codes is found (--fail-on vulnerable)
+  --no-vulnerabilities
+                  do not ask for known vulnerabilities
+  --vulnerability-source pypi|osv
+                  the index's JSON API (the default) or the OSV API
+  --osv-url URL   the OSV API's base (default https://api.osv.dev; a company mirror)
+  --ignore-vuln ID
+                  leave out an advisory by id or alias (repeatable), as pip-audit's --ignore-vuln
+  -h, --help      this help
+
+Exit status: 0 no errors (warnings do not fail), 1 errors found (or a --fail-on code), 2 bad usage.
+`;
+
+export const COMPILE_HELP = `Usage: ${NAME} compile FILE.in [options] [pip-compile options...]
+
+Resolves FILE.in and writes FILE.txt (pins with # via annotations, pip-compile's format). The tool's
+own output is shown on stderr as it runs; the result is the last line. On failure FILE.txt is left as
+it was and the exit status is 1.
+
+Options:
+  --tool auto|pip-compile|uv|builtin
+                           auto (the default): pip-compile, else uv, else the built-in resolver
+                           (the environment's pip 22.2+: pip install --dry-run --report)
+  --venv DIR               the virtual environment (default: VIRTUAL_ENV, else a .venv/venv beside
+                           the file or above it)
+  --generate-hashes        add --hash lines
+  -U, --upgrade            upgrade every pin
+  -P, --upgrade-package NAME
+                           upgrade one package (repeatable)
+  -h, --help               this help
+Other options (--index-url, --extra-index-url, --find-links, --no-index, --pre, --allow-unsafe, …)
+are passed to the tool; pip's configuration (PIP_*, pip.conf) applies as usual.
+`;

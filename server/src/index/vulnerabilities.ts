@@ -1,0 +1,325 @@
+// Known vulnerabilities of releases, as pip-audit reads them: the index's JSON API (`/pypi/<name>/<version>/json`,
+// its `vulnerabilities`) or the OSV API (`POST /v1/querybatch`, `GET /v1/vulns/<id>`). Answers at once from memory;
+// a miss is read from the disk cache or fetched in the background, batched, with bounded concurrency.
+
+import { normalizeName } from '../syntax/names.js';
+import type { Advisory } from '../service/vulnerabilities.js';
+import { redact } from './credentials.js';
+import { DiskCache } from './diskCache.js';
+import { createFetcher, type Fetcher } from './fetcher.js';
+
+import type { VulnerabilityTarget } from './vulnerabilityTarget.js';
+
+export type { VulnerabilityTarget };
+
+export interface VulnerabilityLogger {
+  info(message: string): void;
+  warn(message: string): void;
+}
+
+export interface VulnerabilityClientOptions {
+  cacheDir: string;
+  logger: VulnerabilityLogger;
+  env?: Record<string, string | undefined>;
+  readFile?: (p: string) => string | undefined;
+  home?: string;
+  timeoutMs?: number;
+  /** How long fetched advisories count as fresh (six hours, as advisories change slowly). */
+  ttlMs?: number;
+  /** Requests in flight at once (per-version JSON requests, OSV detail requests). */
+  concurrency?: number;
+  /** Queries in one OSV querybatch request (OSV accepts up to 1,000). */
+  batchSize?: number;
+  /** An injected fetcher (tests and benchmarks count requests through it). */
+  fetcher?: Fetcher;
+}
+
+export interface VulnerabilityClient {
+  /** The advisories of `name==version` known now (withdrawn ones left out); undefined while unknown (a fetch starts). */
+  advisories(name: string, version: string, target: VulnerabilityTarget): Advisory[] | undefined;
+  /** Fetches (or reads from disk) every pair now and waits; for the CLI. */
+  ensure(pairs: { name: string; version: string }[], target: VulnerabilityTarget): Promise<void>;
+  /** Called after advisories arrived. */
+  onDidChange(listener: () => void): void;
+  /** Called once per source when it cannot be reached. */
+  onOffline(listener: (message: string) => void): void;
+  dispose(): Promise<void>;
+}
+
+export const DEFAULT_OSV_URL = 'https://api.osv.dev';
+export const VULNERABILITY_TTL_MS = 6 * 3_600_000;
+const RETRY_MS = 60_000;
+
+/** The `vulnerabilities` of a `/pypi/<name>/<version>/json` answer; undefined when the body is not that. */
+export function parsePypiVulnerabilities(body: string): Advisory[] | undefined {
+  let json: unknown;
+  try {
+    json = JSON.parse(body);
+  } catch {
+    return undefined;
+  }
+  const list = (json as { vulnerabilities?: unknown })?.vulnerabilities;
+  if (!Array.isArray(list)) return typeof json === 'object' && json && 'info' in json ? [] : undefined;
+  const out: Advisory[] = [];
+  for (const v of list as Record<string, unknown>[]) {
+    if (!v || typeof v.id !== 'string') continue;
+    out.push({
+      id: v.id,
+      aliases: strings(v.aliases),
+      summary: typeof v.summary === 'string' && v.summary ? v.summary : firstSentence(v.details),
+      fixedIn: strings(v.fixed_in),
+      link: typeof v.link === 'string' ? v.link : undefined,
+      withdrawn: !!v.withdrawn,
+    });
+  }
+  return out;
+}
+
+/** One OSV record (`GET /v1/vulns/<id>`) as an advisory for `name`: its fixed versions are those of that PyPI package. */
+export function parseOsvVulnerability(body: string, name: string): Advisory | undefined {
+  let v: Record<string, unknown>;
+  try {
+    v = JSON.parse(body) as Record<string, unknown>;
+  } catch {
+    return undefined;
+  }
+  if (!v || typeof v.id !== 'string') return undefined;
+  const fixedIn: string[] = [];
+  for (const a of Array.isArray(v.affected) ? (v.affected as Record<string, any>[]) : []) {
+    const pkg = a?.package;
+    if (!pkg || pkg.ecosystem !== 'PyPI' || typeof pkg.name !== 'string' || normalizeName(pkg.name) !== normalizeName(name)) continue;
+    for (const r of Array.isArray(a.ranges) ? a.ranges : []) {
+      if (r?.type !== 'ECOSYSTEM') continue;
+      for (const e of Array.isArray(r.events) ? r.events : []) if (typeof e?.fixed === 'string' && !fixedIn.includes(e.fixed)) fixedIn.push(e.fixed);
+    }
+  }
+  return {
+    id: v.id,
+    aliases: strings(v.aliases),
+    summary: typeof v.summary === 'string' && v.summary ? v.summary : firstSentence(v.details),
+    fixedIn,
+    link: `https://osv.dev/vulnerability/${v.id}`,
+    withdrawn: !!v.withdrawn,
+  };
+}
+
+function strings(v: unknown): string[] {
+  return Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : [];
+}
+
+function firstSentence(details: unknown): string | undefined {
+  if (typeof details !== 'string' || !details.trim()) return undefined;
+  const first = details.trim().split(/(?<=\.)\s|\n/)[0];
+  return first.length > 160 ? `${first.slice(0, 157)}…` : first;
+}
+
+/** Runs `work` over `items` with at most `limit` at once. */
+async function bounded<T>(items: T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const lanes = Array.from({ length: Math.min(limit, items.length) }, async () => {
+    while (next < items.length) await work(items[next++]);
+  });
+  await Promise.all(lanes);
+}
+
+interface Entry {
+  advisories: Advisory[];
+  at: number;
+  /** The advisories without the withdrawn ones, computed on first use. */
+  active?: Advisory[];
+}
+
+export function createVulnerabilityClient(options: VulnerabilityClientOptions): VulnerabilityClient {
+  const fetcher = options.fetcher ?? createFetcher({ timeoutMs: options.timeoutMs, env: options.env, readFile: options.readFile, home: options.home });
+  const disk = new DiskCache(options.cacheDir);
+  const ttl = options.ttlMs ?? VULNERABILITY_TTL_MS;
+  const concurrency = options.concurrency ?? 6;
+  const batchSize = Math.max(1, Math.min(1000, options.batchSize ?? 1000));
+  // Small entries (a few advisories per release); bounded so a session over many files stays small.
+  const memory = new Map<string, Entry>();
+  const failed = new Map<string, number>();
+  const queued = new Map<string, { name: string; version: string; target: VulnerabilityTarget }>();
+  const inFlight = new Set<string>();
+  const listeners: (() => void)[] = [];
+  const offlineListeners: ((m: string) => void)[] = [];
+  const offlineTold = new Set<string>();
+  let flushing: Promise<void> | undefined;
+
+  const keyOf = (name: string, version: string, target: VulnerabilityTarget) => `vulnerabilities:${target.kind}:${target.base}:${normalizeName(name)}==${version}`;
+  const remember = (key: string, entry: Entry) => {
+    if (memory.size > 20_000) memory.delete(memory.keys().next().value!);
+    memory.set(key, entry);
+  };
+  // Disk writes in flight, so that dispose() (the CLI's exit) does not cut them off.
+  const writes = new Set<Promise<void>>();
+  const write = (key: string, body: string, at = Date.now()) => {
+    const w = disk.write(key, { fetchedAt: at, contentType: 'application/json', body }).finally(() => writes.delete(w));
+    writes.add(w);
+  };
+  const store = (key: string, advisories: Advisory[]) => {
+    const at = Date.now();
+    remember(key, { advisories, at });
+    failed.delete(key);
+    write(key, JSON.stringify(advisories), at);
+  };
+  const tellOffline = (target: VulnerabilityTarget, error: string) => {
+    if (offlineTold.has(target.base)) return;
+    offlineTold.add(target.base);
+    const message = `Known vulnerabilities cannot be checked: ${target.kind === 'osv' ? 'the OSV server' : 'the package index'} cannot be reached (${redact(error)}); what is cached on disk is used.`;
+    options.logger.warn(message);
+    for (const l of offlineListeners) l(message);
+  };
+  const warned = new Set<string>();
+  const warnOnce = (message: string) => {
+    if (warned.has(message)) return;
+    warned.add(message);
+    options.logger.warn(redact(message));
+  };
+
+  /** A failed fetch: keep what the disk had (even stale), and do not ask again for a minute. */
+  const fail = (key: string, target: VulnerabilityTarget, res: { status: number; error?: string }, stale: Entry | undefined) => {
+    failed.set(key, Date.now());
+    if (stale && !memory.has(key)) remember(key, stale);
+    if (res.status === 0) tellOffline(target, res.error ?? 'no answer');
+    else warnOnce(res.error ?? `${target.base} answered HTTP ${res.status}`);
+  };
+
+  const fetchPypi = async (items: { key: string; name: string; version: string; stale?: Entry }[], target: VulnerabilityTarget) => {
+    await bounded(items, concurrency, async (item) => {
+      const url = `${target.base}/pypi/${encodeURIComponent(normalizeName(item.name))}/${encodeURIComponent(item.version)}/json`;
+      const res = await fetcher.get(url, 'application/json');
+      if (res.status === 404) return store(item.key, []); // no such release: nothing is known against it
+      const parsed = res.ok ? parsePypiVulnerabilities(res.body) : undefined;
+      if (parsed) store(item.key, parsed);
+      else fail(item.key, target, res.ok ? { status: res.status, error: `${url} did not answer with the JSON API` } : res, item.stale);
+    });
+  };
+
+  // OSV details by id, shared across packages and kept like the per-release answers.
+  const osvDetail = async (target: VulnerabilityTarget, id: string, name: string): Promise<Advisory | undefined> => {
+    const key = `osv-vuln:${target.base}:${id}`;
+    const cached = await disk.readAsync(key);
+    if (cached && Date.now() - cached.fetchedAt < ttl) return parseOsvVulnerability(cached.body, name);
+    const res = await fetcher.get(`${target.base}/v1/vulns/${encodeURIComponent(id)}`, 'application/json');
+    if (!res.ok) return cached ? parseOsvVulnerability(cached.body, name) : undefined;
+    write(key, res.body);
+    return parseOsvVulnerability(res.body, name);
+  };
+
+  const fetchOsv = async (items: { key: string; name: string; version: string; stale?: Entry }[], target: VulnerabilityTarget) => {
+    for (let i = 0; i < items.length; i += batchSize) {
+      const batch = items.slice(i, i + batchSize);
+      const res = await fetcher.postJson(`${target.base}/v1/querybatch`, {
+        queries: batch.map((b) => ({ package: { name: normalizeName(b.name), ecosystem: 'PyPI' }, version: b.version })),
+      });
+      let results: { vulns?: { id?: unknown }[] }[] | undefined;
+      try {
+        results = res.ok ? (JSON.parse(res.body) as { results?: typeof results }).results : undefined;
+      } catch {
+        results = undefined;
+      }
+      if (!Array.isArray(results) || results.length !== batch.length) {
+        for (const b of batch) fail(b.key, target, res.ok ? { status: res.status, error: `${target.base}/v1/querybatch sent an answer that is not OSV's` } : res, b.stale);
+        continue;
+      }
+      const wanted: { item: (typeof batch)[number]; ids: string[] }[] = batch.map((item, j) => ({
+        item,
+        ids: (results![j]?.vulns ?? []).map((v) => v?.id).filter((id): id is string => typeof id === 'string'),
+      }));
+      const details = new Map<string, Advisory | undefined>();
+      const jobs = [...new Map(wanted.flatMap((w) => w.ids.map((id) => [`${normalizeName(w.item.name)} ${id}`, { id, name: w.item.name }] as const))).values()];
+      await bounded(jobs, concurrency, async (job) => void details.set(`${normalizeName(job.name)} ${job.id}`, await osvDetail(target, job.id, job.name)));
+      for (const w of wanted) {
+        const found = w.ids.map((id) => details.get(`${normalizeName(w.item.name)} ${id}`));
+        // An id whose details could not be read still counts: it is named, without a fix.
+        store(w.item.key, found.map((a, k) => a ?? { id: w.ids[k], aliases: [], fixedIn: [], link: `https://osv.dev/vulnerability/${w.ids[k]}` }));
+      }
+    }
+  };
+
+  const flush = async () => {
+    while (queued.size) {
+      const work = [...queued.entries()];
+      queued.clear();
+      for (const [key] of work) inFlight.add(key);
+      try {
+        const byTarget = new Map<string, { target: VulnerabilityTarget; items: { key: string; name: string; version: string; stale?: Entry }[] }>();
+        let changed = false;
+        for (const [key, q] of work) {
+          const cached = await disk.readAsync(key);
+          let stale: Entry | undefined;
+          if (cached) {
+            try {
+              const advisories = JSON.parse(cached.body) as Advisory[];
+              if (Array.isArray(advisories)) {
+                if (Date.now() - cached.fetchedAt < ttl) {
+                  remember(key, { advisories, at: cached.fetchedAt });
+                  changed = true;
+                  continue;
+                }
+                stale = { advisories, at: cached.fetchedAt };
+              }
+            } catch {
+              /* a corrupt entry is a miss */
+            }
+          }
+          const group = byTarget.get(`${q.target.kind} ${q.target.base}`) ?? { target: q.target, items: [] };
+          group.items.push({ key, name: q.name, version: q.version, stale });
+          byTarget.set(`${q.target.kind} ${q.target.base}`, group);
+        }
+        for (const { target, items } of byTarget.values()) {
+          if (target.kind === 'osv') await fetchOsv(items, target);
+          else await fetchPypi(items, target);
+          changed = true;
+        }
+        if (changed) for (const l of listeners) l();
+      } finally {
+        for (const [key] of work) inFlight.delete(key);
+      }
+    }
+  };
+  const schedule = (): Promise<void> => {
+    // One flush at a time; requests made meanwhile join the next round (so they are batched).
+    flushing ??= new Promise<void>((resolve) => setImmediate(resolve))
+      .then(flush)
+      .catch((e) => options.logger.warn(`Vulnerability check failed: ${redact(String(e))}`))
+      .finally(() => {
+        flushing = undefined;
+        if (queued.size) void schedule();
+      });
+    return flushing;
+  };
+
+  const request = (name: string, version: string, target: VulnerabilityTarget, force = false): boolean => {
+    const key = keyOf(name, version, target);
+    if (inFlight.has(key) || queued.has(key)) return true;
+    const failedAt = failed.get(key);
+    if (!force && failedAt !== undefined && Date.now() - failedAt < RETRY_MS) return false;
+    queued.set(key, { name, version, target });
+    return true;
+  };
+
+  return {
+    advisories(name, version, target) {
+      const key = keyOf(name, version, target);
+      const hit = memory.get(key);
+      if (!hit || Date.now() - hit.at > ttl) {
+        if (request(name, version, target)) void schedule();
+      }
+      return hit ? (hit.active ??= hit.advisories.filter((a) => !a.withdrawn)) : undefined;
+    },
+    async ensure(pairs, target) {
+      for (const p of pairs) {
+        const hit = memory.get(keyOf(p.name, p.version, target));
+        if (!hit || Date.now() - hit.at > ttl) request(p.name, p.version, target, true);
+      }
+      while (queued.size || flushing) await schedule();
+    },
+    onDidChange: (l) => void listeners.push(l),
+    onOffline: (l) => void offlineListeners.push(l),
+    async dispose() {
+      await Promise.all([...writes]);
+      await fetcher.close();
+    },
+  };
+}

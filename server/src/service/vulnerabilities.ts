@@ -1,0 +1,178 @@
+// Known vulnerabilities of pinned (or installed) releases: the `vulnerable` diagnostic, its hover section, and the
+// release that fixes them all. Pure: the advisories, the index's releases and the environment come in as facts.
+
+import { gt, lte } from '@renovatebot/pep440';
+import { DiagnosticSeverity, type Diagnostic, type DiagnosticRelatedInformation } from 'vscode-languageserver-types';
+import type { LogicalLine, ParsedDocument, RequirementNode } from '../syntax/types.js';
+import type { ProjectFact } from './completion.js';
+import type { LanguageServiceFacts } from './facts.js';
+import { SOURCE } from './convert.js';
+import { versionSatisfies } from './environmentDiagnostics.js';
+import { pythonAllows } from './paths.js';
+
+/** One published advisory against a release (PyPI's JSON API `vulnerabilities`, or an OSV record). */
+export interface Advisory {
+  id: string;
+  aliases: string[];
+  summary?: string;
+  /** Releases that fix it (PyPI's `fixed_in`, OSV's `fixed` events); empty when none does yet. */
+  fixedIn: string[];
+  link?: string;
+  withdrawn?: boolean;
+}
+
+export interface VulnerabilityFacts {
+  /** Advisories of `name==version` (normalized name), undefined while not known yet. */
+  advisories(name: string, version: string): Advisory[] | undefined;
+  /** The installed version of a project in the file's environment, for lines that are not pinned. */
+  installed?(name: string): string | undefined;
+  /** Advisory ids (or aliases) to leave out, as pip-audit's `--ignore-vuln`. */
+  ignore?: string[];
+  severity?: DiagnosticSeverity;
+}
+
+/** What a `vulnerable` diagnostic carries for its fixes. */
+export interface VulnerableData {
+  name: string;
+  version: string;
+  installed: boolean;
+  ids: string[];
+  /** The lowest release that fixes every advisory, from the advisories alone. */
+  fixedBy?: string;
+}
+
+function safe<T>(f: () => T, fallback: T): T {
+  try {
+    return f();
+  } catch {
+    return fallback;
+  }
+}
+
+/** The version a line is checked at: its exact pin (`==`, `===`), else the installed one; with how it was found. */
+export function checkedVersion(line: LogicalLine, installed?: (name: string) => string | undefined): { version: string; installed: boolean; requirement: RequirementNode } | undefined {
+  const r = line.requirement;
+  if (!line.project || !r?.name || r.url || r.path) return undefined;
+  const clauses = r.specifier?.clauses ?? [];
+  const exact = clauses.find((c) => (c.operator.text === '==' && !c.version?.text.endsWith('.*')) || c.operator.text === '===');
+  if (exact?.version?.text) return { version: exact.version.text, installed: false, requirement: r };
+  const version = installed?.(line.project);
+  return version ? { version, installed: true, requirement: r } : undefined;
+}
+
+/** Advisories that count: not withdrawn, not ignored by id or alias. */
+export function activeAdvisories(advisories: Advisory[] | undefined, ignore: string[] = []): Advisory[] {
+  if (!advisories?.length) return [];
+  const ignored = new Set(ignore.map((i) => i.trim().toUpperCase()));
+  return advisories.filter((a) => !a.withdrawn && !ignored.has(a.id.toUpperCase()) && !a.aliases.some((x) => ignored.has(x.toUpperCase())));
+}
+
+/** Whether release `candidate` (newer than `current`) fixes the advisory: one of its fixed-in releases is at or below it. */
+export function fixes(advisory: Advisory, current: string, candidate: string): boolean {
+  return safe(() => gt(candidate, current) && advisory.fixedIn.some((f) => safe(() => gt(f, current) && lte(f, candidate), false)), false);
+}
+
+/** The lowest release named by the advisories that fixes them all; undefined when none does. */
+export function lowestFixAll(advisories: Advisory[], current: string): string | undefined {
+  const candidates = [...new Set(advisories.flatMap((a) => a.fixedIn))].filter((v) => safe(() => gt(v, current), false)).sort((a, b) => (safe(() => gt(a, b), false) ? 1 : -1));
+  return candidates.find((c) => advisories.every((a) => fixes(a, current, c)));
+}
+
+/** The nearest release on the index that fixes every advisory, is not yanked, is final, and fits the Python in use. */
+export function nearestFixRelease(project: ProjectFact | undefined, current: string, advisories: Advisory[], python?: string, allowed: string[] = []): string | undefined {
+  if (!project) return undefined;
+  // Versions are newest first: the nearest is the last that qualifies.
+  const ok = project.versions.filter(
+    (v) =>
+      !v.yanked &&
+      !v.prerelease &&
+      (!python || !v.requiresPython || pythonAllows(python, v.requiresPython) !== false) &&
+      allowed.every((s) => versionSatisfies(v.version, s.replace(/\s+/g, '')) !== false) &&
+      advisories.every((a) => fixes(a, current, v.version)),
+  );
+  return ok.length ? ok[ok.length - 1].version : undefined;
+}
+
+/** `PYSEC-2023-74 / CVE-2023-32681`: the id and its CVE aliases. */
+export function advisoryLabel(a: Advisory): string {
+  const cves = a.aliases.filter((x) => /^CVE-/i.test(x) && x !== a.id);
+  return [a.id, ...cves].join(' / ');
+}
+
+function fixWords(n: number): string {
+  return n === 1 ? 'fixes it' : n === 2 ? 'fixes both' : 'fixes all of them';
+}
+
+// Per parsed document (one per version): its requirement lines with their exact pins, so that a re-check on every
+// keystroke or every arrival of advisories only looks them up.
+const pinsOf = new WeakMap<ParsedDocument, { line: LogicalLine; project: string; pin?: string }[]>();
+
+function requirementLines(doc: ParsedDocument) {
+  let found = pinsOf.get(doc);
+  if (!found) {
+    found = [];
+    for (const line of doc.lines) if (line.project) found.push({ line, project: line.project, pin: checkedVersion(line)?.version });
+    pinsOf.set(doc, found);
+  }
+  return found;
+}
+
+/** The `vulnerable` diagnostics of a file. */
+export function vulnerabilityDiagnostics(uri: string, doc: ParsedDocument, facts: VulnerabilityFacts): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  for (const { line, project, pin } of requirementLines(doc)) {
+    const version = pin ?? facts.installed?.(project);
+    const known = version ? facts.advisories(project, version) : undefined;
+    if (!known?.length) continue;
+    const checked = checkedVersion(line, facts.installed);
+    if (!checked) continue;
+    const advisories = activeAdvisories(known, facts.ignore);
+    if (!advisories.length) continue;
+    const r = checked.requirement;
+    const name = r.name!.text;
+    const fixedBy = lowestFixAll(advisories, checked.version);
+    const n = advisories.length;
+    const what = `${name} ${checked.version}${checked.installed ? ' (installed)' : ''}`;
+    const ids = advisories.map(advisoryLabel).join(', ');
+    const summary = n === 1 && advisories[0].summary ? `: ${advisories[0].summary}` : '';
+    const fix = fixedBy ? `; ${fixedBy} ${fixWords(n)}` : advisories.some((a) => a.fixedIn.length) ? '; no single release fixes them all' : '; no fixed release is known';
+    const range = checked.installed ? r.name!.range : (r.specifier?.range ?? r.name!.range);
+    const related: DiagnosticRelatedInformation[] = advisories.map((a) => ({
+      location: { uri, range },
+      message: `${advisoryLabel(a)}${a.summary ? `: ${a.summary}` : ''}${a.fixedIn.length ? ` (fixed in ${a.fixedIn.join(', ')})` : ' (no fix yet)'}`,
+    }));
+    const link = advisories.find((a) => a.link)?.link;
+    out.push({
+      range,
+      severity: facts.severity ?? DiagnosticSeverity.Warning,
+      code: 'vulnerable',
+      source: SOURCE,
+      message: `${what} has ${n === 1 ? 'a known vulnerability' : `${n} known vulnerabilities`} (${ids}${summary})${fix}.`,
+      ...(link ? { codeDescription: { href: link } } : {}),
+      relatedInformation: related,
+      data: { name: project, version: checked.version, installed: checked.installed, ids: advisories.map((a) => a.id), fixedBy } satisfies VulnerableData,
+    });
+  }
+  return out;
+}
+
+/** The hover's section on a release's advisories (markdown); undefined when it has none. */
+export function vulnerabilityHoverSection(version: string, advisories: Advisory[], installed: boolean): string | undefined {
+  if (!advisories.length) return undefined;
+  const head = `**${advisories.length === 1 ? 'A known vulnerability' : `${advisories.length} known vulnerabilities`}** in ${version}${installed ? ' (installed)' : ''}`;
+  const items = advisories.map((a) => {
+    const id = a.link ? `[${a.id}](${a.link})` : a.id;
+    const aliases = a.aliases.filter((x) => x !== a.id);
+    return `- ${id}${aliases.length ? ` (${aliases.join(', ')})` : ''}${a.summary ? `: ${a.summary}` : ''} — ${a.fixedIn.length ? `fixed in ${a.fixedIn.join(', ')}` : 'no fix yet'}`;
+  });
+  const fixedBy = lowestFixAll(advisories, version);
+  return `${head}\n${items.join('\n')}${fixedBy ? `\n\n${fixedBy} ${fixWords(advisories.length)}.` : ''}`;
+}
+
+/** Advisory facts of a file, with the installed versions of its environment for lines that are not pinned. */
+export function vulnerabilityFactsOf(facts: LanguageServiceFacts, filePath: string, doc: ParsedDocument): VulnerabilityFacts | undefined {
+  const v = facts.vulnerabilities?.(filePath, doc);
+  if (!v) return undefined;
+  const env = facts.environment?.(filePath);
+  return { ...v, installed: env ? (name) => env.installed(name)?.version : undefined };
+}
