@@ -70,7 +70,10 @@ export function readArguments(command: string, args: unknown[] | undefined): Com
   };
 }
 
-export function registerCommands(host: CommandHost, problems: ProblemStore): void {
+export type CommandHandler = (params: ExecuteCommandParams, token: CancellationToken, workDone: WorkDoneProgressReporter) => Promise<unknown>;
+
+/** `others`: commands with handlers of their own (the pip freeze workflow), by command id. */
+export function registerCommands(host: CommandHost, problems: ProblemStore, others: Record<string, CommandHandler> = {}): void {
   const running = new Set<string>();
   host.connection.onExecuteCommand(async (params: ExecuteCommandParams, token: CancellationToken, workDone: WorkDoneProgressReporter) => {
     if (!Object.values(COMMANDS).includes(params.command as never)) {
@@ -80,6 +83,17 @@ export function registerCommands(host: CommandHost, problems: ProblemStore): voi
     if (!args.uri) {
       showMessage(host.connection, MessageType.Error, `${params.command} needs the file's URI as its first argument.`);
       return { ok: false, message: 'No file given' };
+    }
+    const other = others[params.command];
+    if (other) {
+      try {
+        return await other(params, token, workDone);
+      } catch (error) {
+        const message = `${params.command} failed: ${redact(error instanceof Error ? error.message : String(error))}`;
+        host.log('error', error instanceof Error ? (error.stack ?? message) : message);
+        showMessage(host.connection, MessageType.Error, message);
+        return { ok: false, message };
+      }
     }
     const filePath = host.uriToPath(args.uri);
     // foo.in and foo.txt are one pair: a compile of one and an upgrade from the other must not overlap.
@@ -151,7 +165,7 @@ function updateProblems(problems: ProblemStore, outcome: Outcome): string[] {
   return touched;
 }
 
-interface Progress {
+export interface Progress {
   token?: CancellationToken;
   report(line: string): void;
   done(): void;
@@ -161,7 +175,7 @@ interface Progress {
  * The client's own progress token when it sent one; otherwise server-initiated progress where the client
  * supports it, cancellable from the editor's progress UI. Lines of tool output become its messages.
  */
-async function startProgress(host: CommandHost, params: ExecuteCommandParams, workDone: WorkDoneProgressReporter, title: string): Promise<Progress> {
+export async function startProgress(host: CommandHost, params: ExecuteCommandParams, workDone: WorkDoneProgressReporter, title: string): Promise<Progress> {
   let reporter: WorkDoneProgressReporter | undefined;
   let token: CancellationToken | undefined;
   if (params.workDoneToken !== undefined) reporter = workDone;
@@ -188,7 +202,7 @@ async function startProgress(host: CommandHost, params: ExecuteCommandParams, wo
   };
 }
 
-function anyOf(...tokens: (CancellationToken | undefined)[]): Cancellation {
+export function anyOf(...tokens: (CancellationToken | undefined)[]): Cancellation {
   const present = tokens.filter((t): t is CancellationToken => !!t);
   return {
     get isCancellationRequested() {

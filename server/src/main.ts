@@ -23,6 +23,7 @@ function check(args: string[]): void {
     return;
   }
   let format = 'text';
+  let root: string | undefined;
   const paths: string[] = [];
   const vulnerabilities = { ...DEFAULT_SETTINGS.vulnerabilities, ignore: [] as string[] };
   const failOn: string[] = [];
@@ -30,6 +31,7 @@ function check(args: string[]): void {
     const [flag, attached] = args[i].startsWith('--') && args[i].includes('=') ? [args[i].slice(0, args[i].indexOf('=')), args[i].slice(args[i].indexOf('=') + 1)] : [args[i], undefined];
     const value = () => attached ?? args[++i] ?? '';
     if (flag === '--format') format = value();
+    else if (flag === '--root') root = value();
     else if (flag === '--no-vulnerabilities') vulnerabilities.source = 'off';
     else if (flag === '--vulnerability-source') vulnerabilities.source = value() as typeof vulnerabilities.source;
     else if (flag === '--osv-url') vulnerabilities.osvUrl = value();
@@ -46,7 +48,7 @@ function check(args: string[]): void {
     process.exitCode = 2; // nothing was checked: a mistyped folder must not pass a build
     return;
   }
-  const results = checkFiles(files);
+  const results = checkFiles(files, { root });
   // Vulnerabilities are the one thing check asks of the network (the index pip would use, or OSV); loaded only then.
   void import('./cli/vulnerabilities.js')
     .then(({ addVulnerabilities }) => addVulnerabilities(results, { ...vulnerabilities, env: process.env, warn: (m) => process.stderr.write(`${m}\n`) }))

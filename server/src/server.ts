@@ -16,7 +16,7 @@ import {
   type InitializeResult,
 } from 'vscode-languageserver/node.js';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { COMMANDS, registerCommands, showMessage, type ProblemStore } from './commands.js';
+import { COMMANDS, registerCommands, showMessage, type CommandHost, type ProblemStore } from './commands.js';
 import { createEnvironmentService, describeEnvironment } from './environment/index.js';
 import { defaultCacheDir } from './index/diskCache.js';
 import type { IndexView } from './index/packageIndex.js';
@@ -24,12 +24,14 @@ import { createIndexAdapter } from './index/views.js';
 import { vulnerabilityTarget } from './index/vulnerabilityTarget.js';
 import { createFactsWaiter } from './index/wait.js';
 import { toSeverity } from './service/convert.js';
-import { createLanguageService, SOURCE_ADD_HASHES, SOURCE_COMPILE, SOURCE_FIX_VULNERABILITIES, SOURCE_INSTALL, SOURCE_NORMALIZE, SOURCE_PIN_ALL, SOURCE_SORT, SOURCE_UPGRADE_ALL, type FileContext } from './service/index.js';
+import { createLanguageService, SOURCE_ADD_HASHES, SOURCE_COMPILE, SOURCE_DERIVE_IN, SOURCE_FIX_VULNERABILITIES, SOURCE_INSTALL, SOURCE_NORMALIZE, SOURCE_PIN_ALL, SOURCE_SORT, SOURCE_UPGRADE_ALL, type FileContext } from './service/index.js';
 import { SEMANTIC_TOKENS_LEGEND } from './service/semanticTokens.js';
 import { DEFAULT_SETTINGS, readSettings, type Settings } from './settings.js';
 import { createGuard, createLogger } from './guard.js';
 import { uriToPath } from './shared/uri.js';
 import type { Workspace } from './workspace/index.js';
+import { freezeCommands, type FreezeHost } from './freezeCommands.js';
+import { parse } from './syntax/parse.js';
 
 export const SERVER_NAME = 'requirements-language-server';
 export const SERVER_VERSION = '0.1.0';
@@ -100,6 +102,10 @@ export function register(connection: Connection, adapters: ServerAdapters): void
     vulnerabilities: vulnerabilitiesOf,
     listDirectory: adapters.files.listDirectory,
     exists: adapters.files.exists,
+    // Where pip runs is unknown in the editor: the workspace folder holding the file, or the file's folder.
+    pipRunsFrom: (filePath) => ({ folders: [...workspaceRoots.filter((r) => filePath.startsWith(r + path.sep)), path.dirname(filePath)], known: false }),
+    deriveBounds: () => settings.derive.bounds,
+    createFiles: () => !!capabilities.workspace?.workspaceEdit?.documentChanges && !!capabilities.workspace.workspaceEdit.resourceOperations?.includes('create'),
     environment: (filePath) => (settings.diagnostics.environment && path.isAbsolute(filePath) ? (resolveEnvironment(filePath)?.facts ?? null) : undefined),
     environmentSummary: (filePath) => (settings.diagnostics.environment ? environmentSummary(filePath) : undefined),
     outdated: () => ({ diagnostics: settings.diagnostics.outdated, inlayHints: settings.inlayHints.outdated }),
@@ -131,6 +137,14 @@ export function register(connection: Connection, adapters: ServerAdapters): void
   };
 
   const contextOf = (uri: string) => (documents.get(uri) ? workspace.contextOf(uriToPath(uri), uri) : undefined);
+  // What `${NAME}` expands to in requirement lines: the server's environment, then the requirements.env setting.
+  let fileEnv: Record<string, string | undefined> = { ...env };
+  const applyEnvSetting = () => {
+    const next = { ...env, ...settings.env };
+    if (Object.keys(next).length === Object.keys(fileEnv).length && Object.entries(next).every(([k, v]) => fileEnv[k] === v)) return;
+    fileEnv = next;
+    workspace.setEnv(next); // lines with ${NAME} read differently now: the store parses again
+  };
   /** What the last failed compile said about source lines; shown with the file's own diagnostics until it is edited. */
   const compileProblems: ProblemStore = new Map();
 
@@ -193,6 +207,7 @@ export function register(connection: Connection, adapters: ServerAdapters): void
     statusNotifications = (params?.initializationOptions as { statusNotifications?: unknown } | null | undefined)?.statusNotifications === true;
     environments.setSetting(settings.venvPath);
     workspaceRoots = [...(params?.workspaceFolders ?? []).map((f) => uriToPath(f.uri)), ...(params?.rootUri ? [uriToPath(params.rootUri)] : [])].filter((p) => path.isAbsolute(p));
+    applyEnvSetting();
     return {
       capabilities: {
         textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental },
@@ -205,7 +220,7 @@ export function register(connection: Connection, adapters: ServerAdapters): void
         inlayHintProvider: true,
         executeCommandProvider: { commands: Object.values(COMMANDS) },
         codeLensProvider: { resolveProvider: false },
-        codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, CodeActionKind.RefactorRewrite, CodeActionKind.Source, SOURCE_SORT, SOURCE_NORMALIZE, SOURCE_PIN_ALL, SOURCE_UPGRADE_ALL, SOURCE_ADD_HASHES, SOURCE_COMPILE, SOURCE_INSTALL, SOURCE_FIX_VULNERABILITIES], resolveProvider: true },
+        codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, CodeActionKind.RefactorRewrite, CodeActionKind.Source, SOURCE_SORT, SOURCE_NORMALIZE, SOURCE_PIN_ALL, SOURCE_UPGRADE_ALL, SOURCE_ADD_HASHES, SOURCE_COMPILE, SOURCE_INSTALL, SOURCE_FIX_VULNERABILITIES, SOURCE_DERIVE_IN], resolveProvider: true },
         completionProvider: { triggerCharacters: ['=', '>', '<', '~', '!', '[', ',', '-', ';', ' ', '/', '"', "'"], resolveProvider: true },
         semanticTokensProvider: { legend: SEMANTIC_TOKENS_LEGEND, full: true, range: true },
         ...(pullDiagnostics ? { diagnosticProvider: { identifier: 'requirements', interFileDependencies: true, workspaceDiagnostics: false } } : {}),
@@ -217,6 +232,7 @@ export function register(connection: Connection, adapters: ServerAdapters): void
   const applySettings = (next: Settings) => {
     settings = next;
     environments.setSetting(settings.venvPath);
+    applyEnvSetting();
   };
   const loadConfiguration = async () => {
     if (!capabilities.workspace?.configuration) return;
@@ -230,7 +246,7 @@ export function register(connection: Connection, adapters: ServerAdapters): void
   connection.onInitialized(async () => {
     // Included files that are not open change on disk too; the client watches better than we can.
     if (capabilities.workspace?.didChangeWatchedFiles?.dynamicRegistration) {
-      void connection.client.register(DidChangeWatchedFilesNotification.type, { watchers: [{ globPattern: '**/*.{txt,in}' }] }).catch(() => undefined);
+      void connection.client.register(DidChangeWatchedFilesNotification.type, { watchers: [{ globPattern: '**/*.{txt,in}' }, { globPattern: '**/pyproject.toml' }] }).catch(() => undefined);
     }
     if (capabilities.workspace?.didChangeConfiguration?.dynamicRegistration) {
       void connection.client.register(DidChangeConfigurationNotification.type, { section: 'requirements' }).catch(() => undefined);
@@ -323,54 +339,59 @@ export function register(connection: Connection, adapters: ServerAdapters): void
 
   // The view the last prefetch used: the hashes of a compile with --generate-hashes come from the index its .in names.
   let prefetchView: IndexView | undefined;
-  registerCommands(
-    {
-      connection,
-      settings: () => settings,
-      supportsProgress: () => !!capabilities.window?.workDoneProgress,
-      uriToPath,
-      venvRoot: (filePath) => resolveEnvironment(filePath)?.found.root,
-      // Only what lives in the environment itself: a base interpreter's packages (include-system-site-packages) are not sync's to remove.
-      installed: (filePath) => {
-        const found = resolveEnvironment(filePath);
-        if (!found) return [];
-        const inside = (p: string) => p.startsWith(found.found.root + path.sep);
-        return [...found.snapshot.distributions.values()].filter((d) => inside(d.location)).map((d) => d.normalized);
-      },
-      indexArgs: (filePath) => {
-        const ctx = workspace.contextOf(filePath);
-        const config = index.config(ctx?.indexOptions ?? { extraIndexUrls: [], noIndex: false }, resolveEnvironment(filePath)?.found.root);
-        return [...(config.source === 'the client settings' ? ['--index-url', config.indexUrl] : []), ...settings.extraIndexUrls.flatMap((u) => ['--extra-index-url', u])];
-      },
-      knownHashes: (name, version) => prefetchView?.peek?.(name)?.versions.find((v) => v.version === version)?.hashes ?? [],
-      // The index the .in itself names (as pip would use it), so that no other index's files are hashed;
-      // bounded, since an unreachable index must not hold the command.
-      prefetch: async (names, source) => {
-        const ctx = workspace.contextOf(source);
-        if (!ctx || !(await index.loaded())) return;
-        const view = viewOf(ctx);
-        if (!view) return;
-        prefetchView = view;
-        const all = Promise.all(names.map((n) => view.ensureProject(n).catch(() => undefined)));
-        await Promise.race([all, new Promise((r) => setTimeout(r, 15_000).unref())]);
-      },
-      readFile: (filePath) => workspace.store.text(filePath),
-      isDirty: (filePath) => {
-        const open = documents.get(documents.keys().find((u) => uriToPath(u) === filePath) ?? '');
-        return open ? adapters.isDirtyOnDisk(filePath, open.getText()) : false;
-      },
-      log,
-      changed: (paths) => {
-        for (const p of paths) {
-          workspace.store.reload(p);
-          refreshDependents(p);
-        }
-        for (const d of documents.all()) if (paths.includes(uriToPath(d.uri))) schedulePush(d.uri);
-        if (pullDiagnostics && capabilities.workspace?.diagnostics?.refreshSupport) void connection.languages.diagnostics.refresh();
-      },
+  const commandHost: CommandHost = {
+    connection,
+    settings: () => settings,
+    supportsProgress: () => !!capabilities.window?.workDoneProgress,
+    uriToPath,
+    venvRoot: (filePath) => resolveEnvironment(filePath)?.found.root,
+    // Only what lives in the environment itself: a base interpreter's packages (include-system-site-packages) are not sync's to remove.
+    installed: (filePath) => {
+      const found = resolveEnvironment(filePath);
+      if (!found) return [];
+      const inside = (p: string) => p.startsWith(found.found.root + path.sep);
+      return [...found.snapshot.distributions.values()].filter((d) => inside(d.location)).map((d) => d.normalized);
     },
-    compileProblems,
-  );
+    indexArgs: (filePath) => {
+      const ctx = workspace.contextOf(filePath);
+      const config = index.config(ctx?.indexOptions ?? { extraIndexUrls: [], noIndex: false }, resolveEnvironment(filePath)?.found.root);
+      return [...(config.source === 'the client settings' ? ['--index-url', config.indexUrl] : []), ...settings.extraIndexUrls.flatMap((u) => ['--extra-index-url', u])];
+    },
+    knownHashes: (name, version) => prefetchView?.peek?.(name)?.versions.find((v) => v.version === version)?.hashes ?? [],
+    // The index the .in itself names (as pip would use it), so that no other index's files are hashed;
+    // bounded, since an unreachable index must not hold the command.
+    prefetch: async (names, source) => {
+      const ctx = workspace.contextOf(source);
+      if (!ctx || !(await index.loaded())) return;
+      const view = viewOf(ctx);
+      if (!view) return;
+      prefetchView = view;
+      const all = Promise.all(names.map((n) => view.ensureProject(n).catch(() => undefined)));
+      await Promise.race([all, new Promise((r) => setTimeout(r, 15_000).unref())]);
+    },
+    readFile: (filePath) => workspace.store.text(filePath),
+    isDirty: (filePath) => {
+      const open = documents.get(documents.keys().find((u) => uriToPath(u) === filePath) ?? '');
+      return open ? adapters.isDirtyOnDisk(filePath, open.getText()) : false;
+    },
+    log,
+    changed: (paths) => {
+      for (const p of paths) {
+        workspace.store.reload(p);
+        refreshDependents(p);
+      }
+      for (const d of documents.all()) if (paths.includes(uriToPath(d.uri))) schedulePush(d.uri);
+      if (pullDiagnostics && capabilities.workspace?.diagnostics?.refreshSupport) void connection.languages.diagnostics.refresh();
+    },
+  };
+  const freezeHost: FreezeHost = {
+    ...commandHost,
+    parse: (text) => parse(text, { env: fileEnv }),
+    frozen: (filePath, doc) => service.frozen(workspace.contextWith(filePath, doc), true),
+    snapshot: (filePath) => resolveEnvironment(filePath)?.snapshot,
+    canApplyEdit: () => !!capabilities.workspace?.applyEdit,
+  };
+  registerCommands(commandHost, compileProblems, freezeCommands(freezeHost));
 
   connection.onShutdown(async () => {
     environments.dispose();

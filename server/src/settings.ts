@@ -33,6 +33,12 @@ export interface Settings {
     /** Extra arguments for the tool (e.g. `--generate-hashes`, `--strip-extras`). */
     args: string[];
   };
+  derive: {
+    /** Version bounds in a requirements.in derived from pip freeze output: none, `>=` or `~=` today's version. */
+    bounds: 'none' | 'minimum' | 'compatible';
+  };
+  /** The interpreter "Create a virtual environment here" uses (default: python3, then python, on PATH). */
+  python?: string;
   vulnerabilities: {
     /** Where known vulnerabilities come from: the index's JSON API (`pypi`), an OSV server (`osv`), or nowhere (`off`). */
     source: 'pypi' | 'osv' | 'off';
@@ -45,6 +51,8 @@ export interface Settings {
   };
   /** Log level of window/logMessage: 'off' | 'error' | 'warn' | 'info' | 'debug'. */
   logLevel: 'off' | 'error' | 'warn' | 'info' | 'debug';
+  /** Values for `${NAME}` in requirement lines that the server's own environment lacks (CI variables). */
+  env: Record<string, string>;
 }
 
 export const DEFAULT_SETTINGS: Settings = {
@@ -53,8 +61,10 @@ export const DEFAULT_SETTINGS: Settings = {
   extraIndexUrls: [],
   index: { waitMs: 1000 },
   compile: { tool: 'auto', args: [] },
+  derive: { bounds: 'none' },
   vulnerabilities: { source: 'pypi', osvUrl: 'https://api.osv.dev', ignore: [], severity: 'warning' },
   logLevel: 'info',
+  env: {},
 };
 
 /** Merges whatever the client sent (possibly null, partial, or of the wrong types) over the defaults. */
@@ -64,6 +74,8 @@ export function readSettings(raw: unknown, base: Settings = DEFAULT_SETTINGS): S
   const levels = ['off', 'error', 'warn', 'info', 'debug'] as const;
   const tools = ['auto', 'pip-compile', 'uv', 'builtin'] as const;
   const compile = isObject(o.compile) ? o.compile : {};
+  const derive = isObject(o.derive) ? o.derive : {};
+  const bounds = ['none', 'minimum', 'compatible'] as const;
   return {
     diagnostics: {
       enable: typeof diagnostics.enable === 'boolean' ? diagnostics.enable : base.diagnostics.enable,
@@ -80,8 +92,11 @@ export function readSettings(raw: unknown, base: Settings = DEFAULT_SETTINGS): S
       tool: tools.includes(compile.tool as Settings['compile']['tool']) ? (compile.tool as Settings['compile']['tool']) : base.compile.tool,
       args: Array.isArray(compile.args) ? compile.args.filter((a): a is string => typeof a === 'string') : base.compile.args,
     },
+    derive: { bounds: bounds.includes(derive.bounds as Settings['derive']['bounds']) ? (derive.bounds as Settings['derive']['bounds']) : base.derive.bounds },
+    python: typeof o.python === 'string' && o.python.trim() ? o.python.trim() : o.python === null ? undefined : base.python,
     vulnerabilities: readVulnerabilities(o.vulnerabilities, base.vulnerabilities),
     logLevel: levels.includes(o.logLevel as Settings['logLevel']) ? (o.logLevel as Settings['logLevel']) : base.logLevel,
+    env: isObject(o.env) ? Object.fromEntries(Object.entries(o.env).filter((e): e is [string, string] => typeof e[1] === 'string')) : base.env,
   };
 }
 

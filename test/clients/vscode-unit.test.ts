@@ -31,6 +31,8 @@ test('palette commands get the active file (and a package name); lenses and acti
   assert.deepEqual(commandArguments('requirements.upgradePackage', [], 'file:///p/requirements.txt'), ['file:///p/requirements.txt']);
   assert.deepEqual(commandArguments('requirements.compile', ['file:///a.in', { upgrade: true }], 'file:///b.in'), ['file:///a.in', { upgrade: true }]);
   assert.equal(commandArguments('requirements.sync', [], undefined), undefined);
+  assert.deepEqual(commandArguments('requirements.freeze', [], 'file:///p/requirements.txt', undefined, { target: 'file:///p/frozen.txt' }), ['file:///p/frozen.txt', { target: 'file:///p/frozen.txt' }]);
+  assert.deepEqual(commandArguments('requirements.createVenv', [], 'file:///p/requirements.txt', undefined, { python: '/usr/bin/python3.12' }), ['file:///p/requirements.txt', { python: '/usr/bin/python3.12' }]);
   assert.equal(packageOnLine('Django[argon2]>=4 ; python_version > "3"  # web'), 'Django');
   assert.equal(packageOnLine('    # via -r requirements.in'), undefined);
   assert.equal(packageOnLine('-r base.txt'), undefined);

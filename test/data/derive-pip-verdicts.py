@@ -393,22 +393,26 @@ def main() -> int:
         f"{len(results)} cases: {valid} valid, {len(results) - valid} invalid",
         file=sys.stderr,
     )
-    if args.check:
+    return write_or_check(args.out, text, args.check)
+
+
+def write_or_check(out: str, text: str, check: bool) -> int:
+    """Writes the table, or with --check says whether the file on disk is up to date (exit 1 if not)."""
+    if check:
         try:
-            with open(args.out, encoding="utf-8") as f:
+            with open(out, encoding="utf-8") as f:
                 current = f.read()
         except FileNotFoundError:
             current = None
         if current != text:
-            print(f"{args.out} is out of date", file=sys.stderr)
+            print(f"{out} is out of date", file=sys.stderr)
             return 1
-        print(f"{args.out} is up to date", file=sys.stderr)
+        print(f"{out} is up to date", file=sys.stderr)
         return 0
-    with open(args.out, "w", encoding="utf-8", newline="\n") as f:
+    with open(out, "w", encoding="utf-8", newline="\n") as f:
         f.write(text)
-    print(f"wrote {args.out}", file=sys.stderr)
+    print(f"wrote {out}", file=sys.stderr)
     return 0
-
 
 if __name__ == "__main__":
     sys.exit(main())

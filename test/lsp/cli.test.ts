@@ -232,3 +232,25 @@ test('the repository root packs with the built server, as pre-commit’s node ho
     fs.rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('paths on requirement lines resolve from where check runs (or --root), -r targets from the file: a monorepo', () => {
+  const dir = workspace({
+    'services/api/test-requirements.txt': '-e libs/core\n-r ../../common.txt\nrequests\n',
+    'common.txt': 'attrs\n',
+    'libs/core/pyproject.toml': '',
+  });
+  // From the root, as tox or CI runs pip there: clean.
+  const fromRoot = run(['check', 'services/api/test-requirements.txt', '--no-vulnerabilities'], dir);
+  assert.equal(fromRoot.stdout, '');
+  assert.equal(fromRoot.status, 0);
+  // From the service's folder pip would not find libs/core: an error that says where it looked.
+  const api = path.join(dir, 'services/api');
+  const fromThere = run(['check', 'test-requirements.txt', '--format', 'json', '--no-vulnerabilities'], api);
+  assert.deepEqual(JSON.parse(fromThere.stdout).map((d: any) => [d.code, d.line, d.severity]), [['path-not-found', 1, 'error']]);
+  assert.match(JSON.parse(fromThere.stdout)[0].message, new RegExp(`looked for ${path.join(api, 'libs/core').replace(/[/\\]/g, '.')}`));
+  assert.equal(fromThere.status, 1);
+  // --root names where pip will run.
+  const rooted = run(['check', 'test-requirements.txt', '--root', dir, '--no-vulnerabilities'], api);
+  assert.equal(rooted.stdout, '');
+  assert.equal(rooted.status, 0);
+});

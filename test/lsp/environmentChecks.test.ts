@@ -12,6 +12,9 @@ import { buildWheels, makeVenv, pipInstall, writeEditableDistInfo } from '../fix
 let dir: string;
 let home: string;
 let wheels: string;
+/** One environment for every test (one pip run keeps the file fast on a loaded machine); each test has its own folder under it. */
+let shared: string;
+let venv: string;
 before(() => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rls-envchecks-'));
   home = path.join(dir, 'home');
@@ -25,6 +28,11 @@ before(() => {
     { name: 'django', version: '4.2.11' },
     { name: 'lonely', version: '1.0', requires: ['absent>=1'] },
   ]);
+  shared = path.join(dir, 'shared');
+  venv = makeVenv(path.join(shared, '.venv'));
+  // --no-deps: `lonely` requires `absent` and worker `broker`, neither installed (pip check complains about both);
+  // requests' `socks` extra needs PySocks, not installed either.
+  pipInstall(venv, wheels, ['--no-deps', 'alpha==1.0', 'beta==2.0', 'django==4.2.11', 'lonely==1.0', 'app==1.0', 'worker==5.3', 'requests==2.32.3'], home);
 });
 after(() => fs.rmSync(dir, { recursive: true, force: true }));
 
@@ -39,10 +47,9 @@ async function settle(client: TestClient, uris: string[]): Promise<Map<string, D
 }
 
 test('a broken package the files never reach is reported in none of ten files; one that a line pulls in lands on that line', async () => {
-  const project = path.join(dir, 'conflicts');
-  const venv = makeVenv(path.join(project, '.venv'));
   // `lonely` requires `absent`, which is not installed: pip check complains, but no file here uses lonely.
-  pipInstall(venv, wheels, ['alpha==1.0', 'beta==2.0', 'django==4.2.11', '--no-deps', 'lonely==1.0', 'app==1.0', 'worker==5.3'], home);
+  const project = path.join(shared, 'conflicts');
+  fs.mkdirSync(project, { recursive: true });
   const { client } = await TestClient.start({ initializationOptions: envOn, env: testEnv() });
   try {
     const texts = [
@@ -81,9 +88,7 @@ test('a broken package the files never reach is reported in none of ten files; o
 });
 
 test('syntax first: a half-typed or broken line gets its syntax error only', async () => {
-  const project = path.join(dir, 'typing');
-  const venv = makeVenv(path.join(project, '.venv'));
-  pipInstall(venv, wheels, ['django==4.2.11'], home);
+  const project = path.join(shared, 'typing');
   const { client } = await TestClient.start({ initializationOptions: envOn, env: testEnv() });
   try {
     const uri = client.open(path.join(project, 'requirements.txt'), 'django==\nattrs=23.1.0\ndjango>=5,\nmissing[\nflask\ngamma; python_verison > "3.8"\n');
@@ -97,9 +102,7 @@ test('syntax first: a half-typed or broken line gets its syntax error only', asy
 });
 
 test('an extra whose Requires-Dist is not installed, and -e folders pip has not installed, are reported', async () => {
-  const project = path.join(dir, 'extras');
-  const venv = makeVenv(path.join(project, '.venv'));
-  pipInstall(venv, wheels, ['requests==2.32.3', 'worker==5.3', '--no-deps'], home);
+  const project = path.join(shared, 'extras');
   for (const p of ['pkg', 'other', 'local']) {
     fs.mkdirSync(path.join(project, p), { recursive: true });
     fs.writeFileSync(path.join(project, p, 'pyproject.toml'), `[project]\nname = "${p}"\nversion = "0.1"\n`);
@@ -108,13 +111,17 @@ test('an extra whose Requires-Dist is not installed, and -e folders pip has not 
   writeEditableDistInfo(venv, { name: 'pkg', version: '0.1', folder: path.join(project, 'pkg') });
   const { client } = await TestClient.start({ initializationOptions: envOn, env: testEnv() });
   try {
-    const text = 'requests[socks]>=2.31\nrequests>=2.31\n-e ./pkg\n-e ./other\n-e .\n./local\n';
+    fs.mkdirSync(path.join(project, 'plain'), { recursive: true });
+    const text = 'requests[socks]>=2.31\nrequests>=2.31\n-e ./pkg\n-e ./other\n-e .\n./local\n./plain\n';
     const uri = client.open(path.join(project, 'requirements.txt'), text);
     const diags = await client.waitForDiagnostics(uri, (d) => d.length >= 4);
-    assert.deepEqual(codes(diags), ['duplicate-requirement@1', 'extra-requirement-unmet@0', 'not-installed@3', 'not-installed@4', 'not-installed@5']);
+    // ./plain is not a project: its own error, no "not installed" besides.
+    assert.deepEqual(codes(diags), ['duplicate-requirement@1', 'extra-requirement-unmet@0', 'not-a-project@6', 'not-installed@3', 'not-installed@4', 'not-installed@5']);
     const extra = diags.find((d) => d.code === 'extra-requirement-unmet')!;
     assert.equal(extra.message, `The extra 'socks' of requests requires PySocks!=1.5.7,>=1.5.6, which is not installed in .venv (Python ${extra.message.match(/Python ([\d.]+)/)![1]}).`);
     assert.deepEqual([extra.range.start.character, extra.range.end.character], [9, 14], 'on the extra');
+    const fixes: { title: string; command?: { arguments: unknown[] } }[] = await client.request('textDocument/codeAction', { textDocument: { uri }, range: extra.range, context: { diagnostics: [extra], only: ['quickfix'] } });
+    assert.deepEqual(fixes.map((f) => f.command?.arguments), [[uri, ['requests[socks]>=2.31']]]);
     assert.match(diags.find((d) => d.range.start.line === 3)!.message, /^The editable project '\.\/other' is not installed in \.venv/);
     assert.match(diags.find((d) => d.range.start.line === 4)!.message, /^The editable project '\.' is not installed in \.venv/);
     assert.match(diags.find((d) => d.range.start.line === 5)!.message, /^The local project '\.\/local' is not installed/);
@@ -124,9 +131,7 @@ test('an extra whose Requires-Dist is not installed, and -e folders pip has not 
 });
 
 test('"Admit the installed" changes only the clause that excludes it', async () => {
-  const project = path.join(dir, 'admit');
-  const venv = makeVenv(path.join(project, '.venv'));
-  pipInstall(venv, wheels, ['requests==2.32.3', '--no-deps'], home);
+  const project = path.join(shared, 'admit');
   const { client } = await TestClient.start({ initializationOptions: envOn, env: testEnv() });
   try {
     const uri = client.open(path.join(project, 'requirements.txt'), 'requests>=2.33,<3\n');
@@ -147,9 +152,7 @@ test('"Admit the installed" changes only the clause that excludes it', async () 
 });
 
 test('offline completion from the venv: the installed version after ==, its Provides-Extra after [', async () => {
-  const project = path.join(dir, 'offline');
-  const venv = makeVenv(path.join(project, '.venv'));
-  pipInstall(venv, wheels, ['requests==2.32.3', 'worker==5.3', '--no-deps'], home);
+  const project = path.join(shared, 'offline');
   // No index at all (PIP_NO_INDEX): the environment is the only source.
   const { client } = await TestClient.start({ initializationOptions: envOn, env: testEnv() });
   try {

@@ -80,6 +80,12 @@ test('--index-url file:///…/simple/: versions from index.html and from a folde
     const resolved = await client.request('codeAction/resolve', action);
     const inserted = JSON.stringify(resolved.edit?.changes?.[uri] ?? []);
     assert.ok(inserted.includes(`--hash=sha256:${sha(path.join(simple, 'Beta', 'beta-2.0-py3-none-any.whl'))}`), inserted);
+    // Names: the folder's project list makes an unknown name an error, and offers the wheelhouse's names.
+    const names = client.open(path.join(project, 'names.txt'), `--index-url ${pathToFileURL(simple).toString()}/\nzeta\nal\n`);
+    const unknown = await client.waitForDiagnostics(names, (d) => d.some((x) => x.code === 'unknown-package'), 15000);
+    assert.deepEqual(unknown.filter((d) => d.code === 'unknown-package').map((d) => d.range.start.line).sort(), [1, 2]);
+    const offered = await client.request('textDocument/completion', { textDocument: { uri: names }, position: { line: 2, character: 2 } });
+    assert.ok(offered.items.some((i: { label: string }) => i.label === 'alpha'), JSON.stringify(offered.items.slice(0, 5)));
     // The hover links the project's page on this index, not pypi.org.
     const hover = await client.request('textDocument/hover', { textDocument: { uri }, position: { line: 1, character: 1 } });
     assert.ok(hover.contents.value.includes(`(${pathToFileURL(simple).toString()}/alpha/)`), hover.contents.value);

@@ -148,7 +148,7 @@ describe('push diagnostics client', () => {
     const value: string = hover.contents.value;
     assert.match(value, /\*\*asgiref\*\*/);
     assert.match(value, /Wants exactly 3\.8\.1\./);
-    assert.match(value, /asgiref 3\.8\.1 ← django 5\.0\.6 ← requirements\.in:2/);
+    assert.match(value, /asgiref 3\.8\.1 ← django 5\.0\.6 ← \[requirements\.in:2\]\(file:\/\/\/.*\/requirements\.in#L2\)/);
     assert.match(value, /Pulls in\*\* typing-extensions/);
     const inFile = path.join(path.dirname(file), 'requirements.in');
     const inUri = client.open(inFile, fs.readFileSync(inFile, 'utf8'));

@@ -102,7 +102,7 @@ test("format: pip-compile's layout: header, options, sorted pins, single and mul
   const compiled = readAnnotations(parse(text));
   assert.equal(compiled.tool, 'requirements-language-server');
   assert.deepEqual(compiled.sources, ['requirements.in']);
-  assert.deepEqual(compiled.pins.get('alpha')!.via.map((v) => (v.kind === 'file' ? `${v.option} ${v.path}` : v.name)), ['-c constraints.txt', 'zeta']);
+  assert.deepEqual(compiled.pins.get('alpha')!.via.map((v) => v.text), ['-c constraints.txt', 'zeta']);
 });
 
 test("pip, setuptools and distribute are listed as comments unless --allow-unsafe, as pip-compile does", () => {

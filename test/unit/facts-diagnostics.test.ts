@@ -61,3 +61,29 @@ test('environment facts: not installed, version mismatch, extra not provided, pi
     ],
   );
 });
+
+test('dependency closure: a conflict lands on the first line that reaches its requirer, through a wrong version too; unrelated ones nowhere', async () => {
+  const { parseRequiresDist } = await import('../../server/src/environment/markers.ts');
+  const dists: Record<string, { name: string; version: string; requires: string[] }> = {
+    app: { name: 'app', version: '1.0', requires: ['lib>=2'] },
+    lib: { name: 'lib', version: '1.0', requires: ['core'] },
+    lonely: { name: 'lonely', version: '1.0', requires: ['absent'] },
+  };
+  const facts: EnvironmentFacts = {
+    describe: '.venv',
+    installed: (n) => (dists[n] ? { name: dists[n].name, version: dists[n].version, providesExtras: [] } : undefined),
+    evaluateMarker: () => true,
+    broken: () => [{ dist: 'lonely', requirement: 'absent', problem: 'missing', dependency: 'absent' }],
+    requires: (n) => (dists[n]?.requires ?? []).map((t) => ({ ...parseRequiresDist(t)!, text: t })),
+  };
+  const diags = environmentDiagnostics(parse('# header\nlib\napp\n'), facts);
+  assert.deepEqual(
+    diags.map((d) => [d.code, d.range.start.line, d.message]),
+    [
+      ['dependency-conflict', 1, 'lib requires core, which is not installed (pip check would report it).'],
+      ['dependency-conflict', 2, 'app requires lib>=2, but lib 1.0 is installed (pip check would report it).'],
+    ],
+  );
+  const { unrelatedConflicts } = await import('../../server/src/service/environmentDiagnostics.ts');
+  assert.deepEqual(unrelatedConflicts(parse('app\n'), facts).map((b) => b.dist), ['lonely']);
+});

@@ -4,6 +4,9 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parse, losslessTokens, type ParsedDocument, type Range } from '../../server/src/syntax/index.ts';
 import { computeLineStarts, lineContentEnd } from '../../server/src/syntax/lines.ts';
+import { workspaceOf } from '../../server/src/workspace/index.ts';
+import { createLanguageService } from '../../server/src/service/index.ts';
+import { evaluateMarker } from '../../server/src/environment/markers.ts';
 
 /** A small deterministic PRNG (mulberry32), so a failure can be replayed from its seed. */
 function rng(seed: number): () => number {
@@ -79,4 +82,62 @@ test('a 1 MB line, 200,000 lines, CRLF, a BOM and NUL bytes', () => {
   assert.equal(doc.lines.length, 200_000);
   check(doc, '200k lines');
   check(parse('\u0000requests\u0000==1.0\u0000'), 'NUL bytes');
+});
+
+test('deep nesting of parentheses, brackets and quotes never throws, in the parser or in any feature', () => {
+  const service = createLanguageService({});
+  const workspace = workspaceOf(() => undefined, {});
+  const env = { python_version: '3.12', python_full_version: '3.12.1', sys_platform: 'linux', os_name: 'posix', platform_system: 'Linux' };
+  const random = rng(7);
+  const shapes = [
+    (n: number) => `foo; ${'('.repeat(n)}python_version >= "3"${')'.repeat(n)}`,
+    (n: number) => `foo; ${'('.repeat(n)}`,
+    (n: number) => `foo; ${')'.repeat(n)}`,
+    (n: number) => `foo; ${Array.from({ length: n }, () => 'python_version >= "3"').join(' and ')}`,
+    (n: number) => `foo; ${Array.from({ length: n }, (_, i) => (i % 2 ? 'os_name == "nt"' : '(sys_platform == "x" or')).join(' and ')}`,
+    (n: number) => `foo${'['.repeat(n)}x${']'.repeat(n)}`,
+    (n: number) => `foo${'('.repeat(n)}>=1${')'.repeat(n)}`,
+    (n: number) => `foo; python_version == ${'"'.repeat(n)}`,
+    (n: number) => `foo; python_version == "${'\\'.repeat(n)}"`,
+    (n: number) => `-e "git+https://g/x#egg=x;${'('.repeat(n)}"`,
+    (n: number) => `git+https://g/x#egg=x[${'['.repeat(n)}`,
+    (n: number) => `--hash=${"'".repeat(n)}`,
+  ];
+  for (const n of [1, 489, 490, 491, 5000, 100_000]) {
+    for (const [k, shape] of shapes.entries()) {
+      const text = shape(n);
+      const label = `shape ${k}, depth ${n}`;
+      const doc = parse(text);
+      check(doc, label);
+      const ctx = workspace.contextWith('/x/requirements.txt', doc);
+      service.diagnostics(ctx);
+      service.documentSymbols(doc);
+      service.semanticTokens(doc);
+      service.foldingRanges(doc);
+      for (let i = 0; i < 5; i++) {
+        const position = { line: 0, character: Math.floor(random() * (text.length + 1)) };
+        service.hover(ctx, position);
+        service.complete(ctx, position);
+      }
+      const marker = doc.lines[0].requirement?.marker?.expression;
+      if (marker) evaluateMarker(marker, env, []);
+    }
+  }
+  // Past pip's own depth the marker is given up on with one diagnostic, not one a level.
+  const deep = parse(shapes[0](5000)).diagnostics;
+  assert.deepEqual(deep.map((d) => d.code), ['marker-too-deep']);
+  assert.deepEqual(parse(shapes[0](490)).diagnostics, []);
+});
+
+test('a file with thousands of problems: the first 1,000 diagnostics and one that counts the rest', () => {
+  const service = createLanguageService({});
+  const workspace = workspaceOf(() => undefined, {});
+  const doc = parse(Array.from({ length: 3000 }, (_, i) => (i % 2 ? `pkg${i}==` : `pkg${i} >= 1.0 ; python_version >`)).join('\n'));
+  const out = service.diagnostics(workspace.contextWith('/x/requirements.txt', doc));
+  assert.equal(out.length, 1001);
+  const last = out[1000];
+  assert.equal(last.code, 'more-diagnostics');
+  assert.equal(last.severity, 1);
+  assert.equal(last.message, '2,000 more problems in this file are not shown (only the first 1,000 are).');
+  assert.equal(last.range.start.line, 1000);
 });

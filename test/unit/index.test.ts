@@ -102,7 +102,6 @@ test('offline: answers come from the disk cache, and the user is told once', asy
   await first.index.ensureProject('requests');
   await first.index.dispose();
   await server.stop();
-  await new Promise((r) => setTimeout(r, 50)); // the atomic disk write is in flight
   const second = makeIndex(`${server.url}/simple`, cacheDir);
   try {
     assert.equal(second.index.project('requests')?.latest, '3.0.0', 'from disk, at once');

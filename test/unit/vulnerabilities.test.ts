@@ -90,6 +90,7 @@ test('the source: the index JSON API beside /simple, OSV when chosen, nothing fo
   assert.equal(vulnerabilityTarget({ source: 'pypi', osvUrl: '' }, { ...config, noIndex: true }), undefined);
   assert.equal(vulnerabilityTarget({ source: 'off', osvUrl: '' }, config), undefined);
   assert.equal(vulnerabilityTarget({ source: 'pypi', osvUrl: '' }, { ...config, indexUrl: 'https://files.example/wheels/' }), undefined);
+  assert.equal(vulnerabilityTarget({ source: 'pypi', osvUrl: '' }, { ...config, indexUrl: 'file:///opt/pypi/simple' }), undefined, 'a folder has no JSON API');
 });
 
 function client(cacheDir = tmp()) {
@@ -226,4 +227,43 @@ test('settings: every key has a default, and values of the wrong kind fall back 
   });
   assert.equal(readSettings({ vulnerabilities: { source: 'nvd', osvUrl: 'ftp://x' } }).vulnerabilities.source, 'pypi');
   assert.equal(readSettings({ vulnerabilities: { osvUrl: 'ftp://x' } }).vulnerabilities.osvUrl, 'https://api.osv.dev');
+});
+
+test('an index that answers 404 to every /pypi/<name>/<version>/json is said to lack the JSON API, once', async () => {
+  const server = await startIndexServer(VULNERABLE_PROJECTS, { advisories: ADVISORIES, noJsonApi: true });
+  const { c, warnings } = client();
+  try {
+    const target = { kind: 'pypi' as const, base: server.url };
+    await c.ensure(['a', 'b', 'c', 'd', 'e', 'f', 'g'].map((name) => ({ name, version: '1.0' })), target);
+    assert.equal(warnings.filter((w) => /may not serve PyPI's JSON API/.test(w)).length, 1);
+    assert.deepEqual(c.advisories('a', '1.0', target), []);
+  } finally {
+    await c.dispose();
+    await server.stop();
+  }
+});
+
+test('through the facade: a pin the index is known not to have (half typed) is not asked about; 2.30 is 2.30.0', async () => {
+  const { createLanguageService } = await import('../../server/src/service/index.ts');
+  const { workspaceOf } = await import('../../server/src/workspace/index.ts');
+  const { parse } = await import('../../server/src/syntax/parse.ts');
+  const workspace = workspaceOf(() => undefined);
+  const asked: string[] = [];
+  const service = createLanguageService({
+    index: () => ({ searchNames: () => ({ items: [], incomplete: false }), project: (n) => (n === 'requests' ? requestsProject : undefined), peek: (n) => (n === 'requests' ? requestsProject : undefined) }),
+    vulnerabilities: () => ({
+      advisories: (n, v) => {
+        asked.push(`${n}==${v}`);
+        return v.startsWith('2.30') ? [PYSEC, GHSA] : [];
+      },
+    }),
+  });
+  const diagnose = (text: string) => service.diagnostics(workspace.contextWith('/w/r.txt', parse(text))).filter((d) => d.code === 'vulnerable');
+  assert.deepEqual(diagnose('requests==2.3\n'), []);
+  assert.deepEqual(asked, [], 'no release 2.3: nothing asked');
+  assert.equal(diagnose('requests==2.30\n').length, 1);
+  assert.deepEqual(diagnose('unknown-to-the-index==1.0\n'), []);
+  assert.deepEqual(asked, ['requests==2.30', 'unknown-to-the-index==1.0'], 'a project the index has not answered for is asked about');
+  const hover = service.hover(workspace.contextWith('/w/r.txt', parse('requests==2.30.0\n')), { line: 0, character: 2 });
+  assert.match((hover?.contents as { value: string }).value, /\*\*2 known vulnerabilities\*\* in 2\.30\.0/);
 });

@@ -25,3 +25,23 @@ end, { desc = 'Make the environment match the compiled file (pip-sync, uv pip sy
 vim.api.nvim_create_user_command('RequirementsInstall', function(opts)
   require('requirements_ls').execute('requirements.install', #opts.fargs > 0 and opts.fargs or nil)
 end, { nargs = '*', desc = "pip install the given requirements (none: the whole file) into the file's environment" })
+
+-- The pip freeze workflow (see :help requirements_ls-freeze).
+vim.api.nvim_create_user_command('RequirementsDeriveIn', function(opts)
+  require('requirements_ls').execute('requirements.deriveRequirementsIn', opts.args ~= '' and { bounds = opts.args } or nil)
+end, {
+  nargs = '?',
+  complete = function()
+    return { 'none', 'minimum', 'compatible' }
+  end,
+  desc = 'Write requirements.in beside this pip freeze file: its top-level packages (bounds: none, minimum, compatible)',
+})
+
+vim.api.nvim_create_user_command('RequirementsFreeze', function(opts)
+  local uri = opts.args ~= '' and vim.uri_from_fname(vim.fn.fnamemodify(opts.args, ':p')) or nil
+  require('requirements_ls').execute('requirements.freeze', opts.bang and { all = true } or nil, nil, uri)
+end, { bang = true, nargs = '?', complete = 'file', desc = "Write the environment's installed distributions as pins into this file or {file}; ! includes pip, setuptools, wheel" })
+
+vim.api.nvim_create_user_command('RequirementsVenv', function(opts)
+  require('requirements_ls').execute('requirements.createVenv', opts.args ~= '' and { python = opts.args } or nil)
+end, { nargs = '?', complete = 'shellcmd', desc = 'Create .venv beside this file (python -m venv), then offer to install the file into it' })

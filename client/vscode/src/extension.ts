@@ -19,6 +19,26 @@ async function pythonInterpreter(): Promise<string | undefined> {
   }
 }
 
+/**
+ * What the palette asks before the pip freeze workflow's commands: freeze into this file or a new one;
+ * the interpreter for a new venv (the setting, else the Python extension's, else the server's python3).
+ * null: the user dismissed the question.
+ */
+async function paletteOptions(command: string, active: vscode.Uri, config: RequirementsSettings): Promise<Record<string, unknown> | undefined | null> {
+  if (command === 'requirements.freeze') {
+    const choice = await vscode.window.showQuickPick(['Replace this file with the environment’s pins', 'Write them to a new file…'], { placeHolder: 'Freeze this environment' });
+    if (!choice) return null;
+    if (choice.startsWith('Replace')) return undefined;
+    const target = await vscode.window.showSaveDialog({ defaultUri: vscode.Uri.joinPath(active, '..', 'requirements-frozen.txt'), filters: { Requirements: ['txt'] } });
+    return target ? { target: target.toString() } : null;
+  }
+  if (command === 'requirements.createVenv') {
+    const python = config.python || (await pythonInterpreter());
+    return python ? { python } : undefined;
+  }
+  return undefined;
+}
+
 export async function activate(context: vscode.ExtensionContext): Promise<void> {
   const output = vscode.window.createOutputChannel('Python Requirements');
   const status = vscode.window.createStatusBarItem(vscode.StatusBarAlignment.Right, 100);
@@ -53,7 +73,9 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
           });
           if (name === undefined) return undefined;
         }
-        const filled = commandArguments(command, args, editor?.document.uri.toString(), name?.trim() || undefined);
+        const extra = args.length === 0 && editor ? await paletteOptions(command, editor.document.uri, settings()) : undefined;
+        if (extra === null) return undefined;
+        const filled = commandArguments(command, args, editor?.document.uri.toString(), name?.trim() || undefined, extra);
         if (!filled) {
           void vscode.window.showWarningMessage(`${command}: open a requirements file first.`);
           return undefined;

@@ -8,6 +8,8 @@ export interface RequirementsSettings {
   diagnostics?: { enable?: boolean; environment?: boolean; outdated?: boolean };
   inlayHints?: { outdated?: boolean };
   compile?: { tool?: string; args?: string[] };
+  derive?: { bounds?: 'none' | 'minimum' | 'compatible' };
+  python?: string | null;
   logLevel?: string;
 }
 
@@ -42,10 +44,12 @@ export function environmentLabel(venvPath: string | null | undefined): string {
  * for upgradePackage the package name asked for (undefined: upgrade all). Code lenses and code actions
  * already carry theirs and pass through unchanged.
  */
-export function commandArguments(command: string, args: unknown[], activeUri: string | undefined, packageName?: string): unknown[] | undefined {
+export function commandArguments(command: string, args: unknown[], activeUri: string | undefined, packageName?: string, options?: Record<string, unknown>): unknown[] | undefined {
   if (args.length > 0) return args;
   if (!activeUri) return undefined;
   if (command === 'requirements.upgradePackage' && packageName) return [activeUri, packageName];
+  // freeze may target another file than the active one (a new file the user named); createVenv takes the interpreter.
+  if (options) return [typeof options.target === 'string' ? options.target : activeUri, options];
   return [activeUri];
 }
 

@@ -13,9 +13,13 @@ export interface CheckResult {
 
 const SEVERITY_NAMES: Record<number, string> = { 1: 'error', 2: 'warning', 3: 'information', 4: 'hint' };
 
-/** Checks each file and every file it includes with -r/-c (each reported once). */
-export function checkFiles(files: string[]): CheckResult[] {
-  const service = createLanguageService({ exists: (p) => fs.existsSync(p) });
+/**
+ * Checks each file and every file it includes with -r/-c (each reported once). Paths on requirement lines
+ * (`-e .`, `./pkg`) resolve from `root` (default: the working directory), as pip run there resolves them.
+ */
+export function checkFiles(files: string[], options: { root?: string } = {}): CheckResult[] {
+  const root = path.resolve(options.root ?? process.cwd());
+  const service = createLanguageService({ exists: (p) => fs.existsSync(p), pipRunsFrom: () => ({ folders: [root], known: true }) });
   // One run: each file is read and parsed once, whoever includes it.
   const workspace = createWorkspace({ env: process.env, recheckMs: Infinity });
   const results: CheckResult[] = [];

@@ -14,7 +14,7 @@ Usage:
   ${NAME} COMMAND --help   the options of a command
 `;
 
-export const CHECK_HELP = `Usage: ${NAME} check [PATH...] [--format text|json|sarif] [--fail-on CODE[,CODE]]
+export const CHECK_HELP = `Usage: ${NAME} check [PATH...] [--format text|json|sarif] [--root DIR] [--fail-on CODE[,CODE]]
        [--no-vulnerabilities | --vulnerability-source pypi|osv] [--osv-url URL] [--ignore-vuln ID]
 
 Checks requirements files as pip reads them: syntax, options, -r/-c includes (followed, each file
@@ -33,6 +33,8 @@ Options:
   --format text   file:line:col: severity code message (the default), sorted by file and line
   --format json   a JSON array of { file, line, column, endLine, endColumn, severity, code, message }
   --format sarif  SARIF 2.1.0, for GitHub code scanning and other CI viewers
+  --root DIR      where pip will run: paths on requirement lines (-e ., ./pkg) resolve from it, as
+                  pip resolves them (-r/-c targets stay relative to their file); default: here
   --fail-on CODE[,CODE]
                   also exit 1 when a diagnostic with one of these codes is found (--fail-on vulnerable)
   --no-vulnerabilities

@@ -33,6 +33,7 @@ function readText(filePath: string): string | undefined {
 /** Adds `vulnerable` diagnostics to each result, in place. */
 export async function addVulnerabilities(results: CheckResult[], options: VulnerabilityCheckOptions): Promise<void> {
   if (options.source === 'off') return;
+  let told = false;
   const files: { result: CheckResult; doc: ReturnType<typeof parse>; target: VulnerabilityTarget }[] = [];
   for (const result of results) {
     const text = readText(result.file);
@@ -42,6 +43,10 @@ export async function addVulnerabilities(results: CheckResult[], options: Vulner
     const config = resolveIndexConfig({ file: indexOptionsOf(doc, graph), env: options.env, readFile: readText });
     const target = vulnerabilityTarget(options, config);
     if (target) files.push({ result, doc, target });
+    else if (!told) {
+      told = true;
+      options.warn(`Known vulnerabilities of ${result.file} are not checked: ${config.noIndex ? 'no index is used (--no-index)' : `${config.indexUrl} has no /simple layout to find its JSON API by`}; use --vulnerability-source osv.`);
+    }
   }
   if (!files.length) return;
   // The client (undici) is loaded only when there is something to ask.

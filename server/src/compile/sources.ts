@@ -26,7 +26,7 @@ const COPIED = new Set(['--index-url', '--extra-index-url', '--find-links', '--t
 const PYPI = /^https?:\/\/pypi\.org\/simple\/?$/;
 
 export function readSources(source: string, output: string, read: FileReader, env?: Record<string, string | undefined>): SourceFacts | undefined {
-  const files = sourceDocuments(source, documentsFrom(read), env);
+  const files = sourceDocuments(source, documentsFrom(read, env), env);
   if (!files) return undefined;
   const facts: SourceFacts = { sources: new Map(), optionLines: [], specifiers: new Map(), documents: files.map((f) => ({ path: f.path, document: f.document })) };
   const folder = path.dirname(output);

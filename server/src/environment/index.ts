@@ -95,6 +95,10 @@ export function createEnvironmentService(options: { env: Record<string, string |
       evaluateMarker: (expression, extras) => evaluateMarker(expression, markers, extras),
       broken: () => (broken ??= checkInstalled(snapshot, markers)),
       dependents,
+      requiresDist: (name, version) => {
+        const d = snapshot.distributions.get(name);
+        return d && (!version || d.version === version) ? d.metadata().requiresDist : undefined;
+      },
       requires,
       installedFrom,
     };

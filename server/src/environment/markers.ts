@@ -46,10 +46,21 @@ function value(o: MarkerOperand, env: MarkerEnvironment): string | undefined {
 /** true/false, or undefined when it cannot be told (a half-typed marker, or an order comparison of non-versions). */
 export function evaluateMarker(e: MarkerExpression, env: MarkerEnvironment, extras: string[]): boolean | undefined {
   if (e.type === 'and' || e.type === 'or') {
-    const l = evaluateMarker(e.left, env, extras);
-    const r = evaluateMarker(e.right, env, extras);
-    if (e.type === 'and') return l === false || r === false ? false : l === undefined || r === undefined ? undefined : true;
-    return l === true || r === true ? true : l === undefined || r === undefined ? undefined : false;
+    // `a and b and c …` is a left-deep tree as long as the chain (pip accepts thousands of terms): walk its
+    // left spine in a loop; only parentheses, which the parser bounds, recurse.
+    const spine: Extract<MarkerExpression, { type: 'and' | 'or' }>[] = [];
+    let first: MarkerExpression = e;
+    while (first.type === 'and' || first.type === 'or') {
+      spine.push(first);
+      first = first.left;
+    }
+    let l = evaluateMarker(first, env, extras);
+    for (let i = spine.length - 1; i >= 0; i--) {
+      const r = evaluateMarker(spine[i].right, env, extras);
+      if (spine[i].type === 'and') l = l === false || r === false ? false : l === undefined || r === undefined ? undefined : true;
+      else l = l === true || r === true ? true : l === undefined || r === undefined ? undefined : false;
+    }
+    return l;
   }
   const c = e as Extract<MarkerExpression, { type: 'compare' }>;
   if (!c.left || !c.op || !c.right) return undefined;

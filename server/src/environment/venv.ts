@@ -69,6 +69,8 @@ export interface InstalledDistribution {
   editable: boolean;
   /** Where pip installed it from (direct_url.json's `url`), for local folders, archives and VCS checkouts. */
   directUrl?: string;
+  /** direct_url.json's `vcs_info`, for `pip freeze`'s `-e git+URL@commit#egg=name` lines. */
+  vcs?: { vcs: string; commit?: string };
   metadata(): DistributionMetadata;
 }
 
@@ -158,15 +160,17 @@ function readEntry(site: string, entry: string, warnings: string[]): InstalledDi
   } else {
     let editable = false;
     let directUrl: string | undefined;
+    let vcs: InstalledDistribution['vcs'];
     try {
-      const direct = JSON.parse(fs.readFileSync(path.join(full, 'direct_url.json'), 'utf8')) as { url?: unknown; dir_info?: { editable?: boolean } };
+      const direct = JSON.parse(fs.readFileSync(path.join(full, 'direct_url.json'), 'utf8')) as { url?: unknown; dir_info?: { editable?: boolean }; vcs_info?: { vcs?: unknown; commit_id?: unknown } };
       editable = !!direct.dir_info?.editable;
       if (typeof direct.url === 'string') directUrl = direct.url;
+      if (typeof direct.vcs_info?.vcs === 'string') vcs = { vcs: direct.vcs_info.vcs, commit: typeof direct.vcs_info.commit_id === 'string' ? direct.vcs_info.commit_id : undefined };
     } catch {
       /* most distributions have no direct_url.json */
     }
     const meta: DistributionMetadata = headers ?? { requiresDist: [], providesExtras: [] };
-    dist = { name, normalized: normalizeName(name), version, location: full, kind, editable, directUrl, metadata: () => meta };
+    dist = { name, normalized: normalizeName(name), version, location: full, kind, editable, directUrl, vcs, metadata: () => meta };
   }
   entryCache.set(full, { mtimeMs: stat.mtimeMs, dist });
   return dist;

@@ -24,7 +24,15 @@ export function defaultCacheDir(env: Record<string, string | undefined>): string
 }
 
 export class DiskCache {
+  /** Writes in flight, so that closing the index can wait for them (the next session reads what this one wrote). */
+  private readonly pending = new Set<Promise<void>>();
+
   constructor(readonly dir: string) {}
+
+  /** Resolves once every write started so far has landed (or failed). */
+  async flush(): Promise<void> {
+    await Promise.all([...this.pending]);
+  }
 
   private fileOf(url: string): string {
     // Keyed by the URL without credentials, so a rotated token still finds its entries.
@@ -56,7 +64,13 @@ export class DiskCache {
     }
   }
 
-  async write(url: string, entry: Omit<CachedResponse, 'url'>): Promise<void> {
+  write(url: string, entry: Omit<CachedResponse, 'url'>): Promise<void> {
+    const done = this.writeAtomically(url, entry).finally(() => this.pending.delete(done));
+    this.pending.add(done);
+    return done;
+  }
+
+  private async writeAtomically(url: string, entry: Omit<CachedResponse, 'url'>): Promise<void> {
     const file = this.fileOf(url);
     const tmp = `${file}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
     try {

@@ -80,12 +80,13 @@ export class NameIndex {
     const q = normalizeName(query.trim());
     if (q === '') {
       // Nothing typed yet: the most popular projects.
-      const top = [...this.rank.entries()].sort((a, b) => a[1] - b[1]).slice(0, limit).map(([k]) => this.hit(k));
+      const top = [...this.rank.entries()].filter(([k]) => this.has(k)).sort((a, b) => a[1] - b[1]).slice(0, limit).map(([k]) => this.hit(k));
       return { items: top, incomplete: true };
     }
     const out: NameHit[] = [];
     const seen = new Set<string>();
-    if (this.has(q) || this.rank.has(q)) {
+    // Popular names count only where the index lists them (a private index's list does not hold PyPI's favourites).
+    if (this.has(q)) {
       out.push(this.hit(q));
       seen.add(q);
     }
@@ -94,7 +95,7 @@ export class NameIndex {
     let truncated = false;
     const popularRun: string[] = [];
     for (let i = lowerBoundIn(this.popularSorted, q); i < this.popularSorted.length && this.popularSorted[i].startsWith(q); i++) {
-      if (!seen.has(this.popularSorted[i])) popularRun.push(this.popularSorted[i]);
+      if (!seen.has(this.popularSorted[i]) && this.has(this.popularSorted[i])) popularRun.push(this.popularSorted[i]);
     }
     popularRun.sort((a, b) => this.rank.get(a)! - this.rank.get(b)!);
     for (const k of popularRun) {
@@ -121,7 +122,7 @@ export class NameIndex {
       const first = q[0];
       for (let i = lowerBoundIn(this.popularSorted, first); i < this.popularSorted.length && this.popularSorted[i][0] === first; i++) {
         const k = this.popularSorted[i];
-        if (seen.has(k) || Math.abs(k.length - q.length) > budget + 2) continue;
+        if (seen.has(k) || Math.abs(k.length - q.length) > budget + 2 || !this.has(k)) continue;
         const d = typoDistance(q, k.slice(0, Math.max(q.length, Math.min(k.length, q.length + 1))), budget);
         if (d <= budget) fuzzy.push([k, d]);
       }
@@ -137,7 +138,7 @@ export class NameIndex {
     let best: string | undefined;
     let bestDistance = q.length <= 4 ? 1 : 2;
     for (const [k] of this.rank) {
-      if (Math.abs(k.length - q.length) > bestDistance) continue;
+      if (Math.abs(k.length - q.length) > bestDistance || !this.has(k)) continue;
       const d = typoDistance(q, k, bestDistance);
       if (d < bestDistance || (d === bestDistance && !best)) {
         best = k;

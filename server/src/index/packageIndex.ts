@@ -13,7 +13,7 @@ import { NameIndex } from './nameSearch.js';
 import { PYPI, type IndexConfig } from './pipConfig.js';
 import { popularProjects } from './popular.js';
 import { compactList, fetchList, LIST_MAX_AGE_MS, loadList, saveList } from './projectList.js';
-import { factsFromMetadata, metadataFile, parseJsonApi, parseProjectHtml, parseProjectJson, projectFact, type ProjectPage } from './simpleApi.js';
+import { factsFromMetadata, metadataFile, parseJsonApi, parseProjectHtml, parseProjectJson, projectFact, versionOfFile, type ProjectPage } from './simpleApi.js';
 import { parseMetadata } from '../shared/coreMetadata.js';
 
 // Loaded with this bundle (undici), on first use.
@@ -306,9 +306,53 @@ export function createIndexHub(options: PackageIndexOptions): IndexHub {
       return hit?.fact;
     };
 
+    // Requires-Dist of one release, for deriving requirements.in where no environment is found: the PEP 658
+    // `.metadata` of one of its files, else the JSON API's document of that release. Answers once fetched.
+    const releases = new LRUCache<string, { requiresDist: string[] | undefined }>({ max: 5000 });
+    const releaseFetches = new Map<string, Promise<void>>();
+    const fetchRelease = async (name: string, version: string): Promise<{ requiresDist: string[] | undefined } | undefined> => {
+      for (const base of indexUrls) {
+        const url = `${base}/${name}/`;
+        if (!cachedResponse(url)) await refresh(name);
+        const entry = cachedResponse(url);
+        const file = entry ? pageOf(entry, url)?.files.find((f) => f.hasMetadata && versionOfFile(f.filename, name) === version) : undefined;
+        if (!file) continue;
+        const cached = cachedResponse(`${file.url}.metadata`);
+        const res = cached ? undefined : await fetcher.get(`${file.url}.metadata`, 'text/plain, */*');
+        if (res?.ok) keep(`${file.url}.metadata`, { fetchedAt: Date.now(), contentType: res.contentType, body: res.body, etag: res.etag, lastModified: res.lastModified });
+        const body = cached?.body ?? (res?.ok ? res.body : undefined);
+        if (body !== undefined) return { requiresDist: parseMetadata(body).requiresDist };
+      }
+      const api = jsonApiUrl(indexUrls[0] ?? '', name)?.replace(/\/json$/, `/${encodeURIComponent(version)}/json`);
+      if (!api) return undefined;
+      const res = await fetcher.get(api, 'application/json');
+      if (res.ok) return { requiresDist: parseJsonApi(res.body)?.requiresDist };
+      return res.status === 404 ? { requiresDist: undefined } : undefined; // unreachable: ask again later
+    };
+    const requiresDist = (raw: string, version: string | undefined): string[] | undefined => {
+      if (config.noIndex || !version) return undefined;
+      const name = normalizeName(raw);
+      const key = `${name}==${version}`;
+      const hit = releases.get(key);
+      if (hit) return hit.requiresDist;
+      if (!releaseFetches.has(key)) {
+        const work = fetchRelease(name, version)
+          .then((found) => {
+            if (!found) return;
+            releases.set(key, found);
+            announce([name]);
+          })
+          .catch((error: unknown) => options.logger.warn(`Metadata of ${name} ${version}: ${redact(String(error))}`))
+          .finally(() => releaseFetches.delete(key));
+        releaseFetches.set(key, work);
+      }
+      return undefined;
+    };
+
     return {
       config,
       project,
+      requiresDist,
       pending: (raw) => fetching.get(normalizeName(raw)),
       peek: (raw) => memory.get(normalizeName(raw))?.fact,
       searchNames(query, limit) {
@@ -384,6 +428,7 @@ export function createIndexHub(options: PackageIndexOptions): IndexHub {
     onOffline: (l) => void offlineListeners.push(l),
     async dispose() {
       await Promise.allSettled([...writes]);
+      await disk.flush();
       await fetcher.close();
     },
   };
@@ -399,6 +444,7 @@ export function createPackageIndex(options: PackageIndexOptions): PackageIndex {
     searchNames: (query, limit) => view.searchNames(query, limit),
     knows: (name) => view.knows?.(name),
     suggest: (name) => view.suggest?.(name),
+    requiresDist: (name, version) => view.requiresDist?.(name, version),
     projectPage: (name) => view.projectPage?.(name),
     configure(config) {
       view = hub.view(config);

@@ -184,11 +184,19 @@ export function createVulnerabilityClient(options: VulnerabilityClientOptions): 
     else warnOnce(res.error ?? `${target.base} answered HTTP ${res.status}`);
   };
 
+  const answered = new Map<string, { ok: number; missing: number }>();
   const fetchPypi = async (items: { key: string; name: string; version: string; stale?: Entry }[], target: VulnerabilityTarget) => {
     await bounded(items, concurrency, async (item) => {
       const url = `${target.base}/pypi/${encodeURIComponent(normalizeName(item.name))}/${encodeURIComponent(item.version)}/json`;
       const res = await fetcher.get(url, 'application/json');
-      if (res.status === 404) return store(item.key, []); // no such release: nothing is known against it
+      if (res.status === 404) {
+        // No such release: nothing is known against it. An index that answers 404 to everything has no JSON API.
+        const seen = answered.get(target.base) ?? { ok: 0, missing: 0 };
+        answered.set(target.base, { ...seen, missing: seen.missing + 1 });
+        if (seen.ok === 0 && seen.missing + 1 === 5) warnOnce(`${target.base} answers 404 to /pypi/<name>/<version>/json: it may not serve PyPI's JSON API, so known vulnerabilities are not checked there (set requirements.vulnerabilities.source to "osv").`);
+        return store(item.key, []);
+      }
+      if (res.ok) answered.set(target.base, { ok: (answered.get(target.base)?.ok ?? 0) + 1, missing: answered.get(target.base)?.missing ?? 0 });
       const parsed = res.ok ? parsePypiVulnerabilities(res.body) : undefined;
       if (parsed) store(item.key, parsed);
       else fail(item.key, target, res.ok ? { status: res.status, error: `${url} did not answer with the JSON API` } : res, item.stale);

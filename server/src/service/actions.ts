@@ -12,6 +12,7 @@ import { commandActions, installAllAction, installFix, recompileFix, syncFix, SO
 import type { IndexFacts, LanguageServiceFacts, ProjectFact } from './facts.js';
 import { isNewer, newestAllowed as newestOf, versionSatisfies } from '../shared/pep440.js';
 import { fileUri } from './paths.js';
+import { compileKeepingVersions, frozenActions, SOURCE_DERIVE_IN, type FrozenAnalysis } from './frozenActions.js';
 import { vulnerabilityDiagnostics, vulnerabilityFactsOf } from './vulnerabilities.js';
 import { fixAllVulnerabilities, SOURCE_FIX_VULNERABILITIES, vulnerabilityFixes, type SourceBound, type VulnerabilityFixFacts } from './vulnerabilityActions.js';
 
@@ -40,7 +41,7 @@ function sourceLines(ctx: FileContext): (name: string) => SourceBound[] {
     );
 }
 
-export function createCodeActions(facts: LanguageServiceFacts) {
+export function createCodeActions(facts: LanguageServiceFacts, frozen: (ctx: FileContext) => FrozenAnalysis | undefined) {
   const codeActions = (ctx: FileContext, context: CodeActionContext, range?: Range): CodeAction[] => {
     const { uri, path: filePath, document: doc } = ctx;
     const wants = (kind: string) => !context.only?.length || context.only.some((k) => kind === k || kind.startsWith(`${k}.`));
@@ -50,7 +51,7 @@ export function createCodeActions(facts: LanguageServiceFacts) {
     const hashes = (name: string, version: string) => releaseHashes(index, name, version);
     const out = [...(wants('quickfix') ? [...quickFixes(uri, doc, diagnostics), ...factFixes(uri, doc, diagnostics, { hashes })] : [])];
     // In a compiled file the environment is what is out of date: syncing it is the fix.
-    const stale = diagnostics.filter((d) => d?.code === 'not-installed' || d?.code === 'version-mismatch');
+    const stale = diagnostics.filter((d) => d?.code === 'not-installed' || d?.code === 'version-mismatch' || d?.code === 'extra-requirement-unmet');
     if (stale.length && wants('quickfix') && source) out.push(syncFix(uri, stale));
     const refactor = range && wants('refactor.rewrite');
     const env = stale.length || refactor || wants(SOURCE_INSTALL) ? facts.environment?.(filePath) : undefined;
@@ -60,7 +61,7 @@ export function createCodeActions(facts: LanguageServiceFacts) {
         if (requirement) out.push(installFix(uri, d, requirement, env.describe));
       }
     }
-    const vulnerabilities = wants('quickfix') || wants(SOURCE_FIX_VULNERABILITIES) ? vulnerabilityFactsOf(facts, filePath, doc) : undefined;
+    const vulnerabilities = wants('quickfix') || wants(SOURCE_FIX_VULNERABILITIES) ? vulnerabilityFactsOf(facts, ctx) : undefined;
     if (vulnerabilities) {
       const fixFacts: VulnerabilityFixFacts = {
         advisories: vulnerabilities.advisories,
@@ -74,7 +75,8 @@ export function createCodeActions(facts: LanguageServiceFacts) {
       if (wants(SOURCE_FIX_VULNERABILITIES)) out.push(...fixAllVulnerabilities(uri, doc, vulnerabilityDiagnostics(uri, doc, vulnerabilities), fixFacts));
     }
     const outOfDate = diagnostics.filter((d) => d?.code === 'not-compiled' || d?.code === 'stale-pin');
-    if (outOfDate.length && wants('quickfix')) out.push(recompileFix(uri, outOfDate));
+    // Compiling runs from an .in only; a file compiled from pyproject.toml gets the diagnostics without the fix.
+    if (outOfDate.length && source && wants('quickfix')) out.push(recompileFix(uri, outOfDate));
     if (refactor) {
       const line = lineAt(doc, range.start.line, range.start.character);
       const name = line?.project;
@@ -89,7 +91,11 @@ export function createCodeActions(facts: LanguageServiceFacts) {
     }
     const commands = commandActions(uri, filePath, doc, range?.start.line, source);
     const install = env && doc.lines.some((l) => l.project) ? [installAllAction(uri, env.describe)] : [];
-    return [...out, ...sourceActions(uri), ...bulkActions(uri, doc), ...commands, ...install].filter((a) => wants(a.kind!));
+    // pip freeze output: derive the .in; beside a derived .in: compile it keeping the versions.
+    const freeze = wants('quickfix') || wants(SOURCE_DERIVE_IN) || wants('source.compile')
+      ? [...frozenActions(uri, doc, frozen(ctx), { bounds: facts.deriveBounds?.() ?? 'none', createFiles: facts.createFiles?.() ?? false, diagnostics, readFile: ctx.texts }), ...compileKeepingVersions(uri, filePath, ctx.texts)]
+      : [];
+    return [...out, ...freeze, ...sourceActions(uri), ...bulkActions(uri, doc), ...commands, ...install].filter((a) => wants(a.kind!));
   };
 
   const resolveCodeAction = (action: CodeAction, ctx: FileContext): CodeAction => {

@@ -4,24 +4,56 @@
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { DiagnosticSeverity, type Diagnostic } from 'vscode-languageserver-types';
-import type { LogicalLine, ParsedDocument } from '../syntax/types.js';
-import { compiledHeader, readAnnotations, UNSAFE_PACKAGES } from '../workspace/annotations.js';
+import type { ParsedDocument, Range } from '../syntax/types.js';
+import { compiledHeader, readAnnotations, UNSAFE_PACKAGES, type CompiledFile, type ViaEntry } from '../workspace/annotations.js';
+import type { FileReader } from '../workspace/includes.js';
+import { baseFolders, resolveSourcePath } from '../workspace/provenance.js';
+import { readPyproject } from '../workspace/pyproject.js';
+import { isPyproject, pyprojectAsks } from '../workspace/pyprojectSources.js';
 import type { SourceDocument } from '../workspace/sourceSpecifiers.js';
 import { SOURCE } from './convert.js';
 import { versionSatisfies } from './environmentDiagnostics.js';
 
 interface Asked {
   file: string;
-  line: LogicalLine;
+  range: Range;
+  /** The requirement as written there, for messages. */
+  text: string;
   name: string;
   specifier?: string;
+  /** Behind a marker: still asked for, but the environment the file was compiled for may have left it out. */
+  conditional: boolean;
 }
 
-// The sources' requests, once per set of source documents (the store hands out the same array while none changed).
+/** What compiledDiagnostics reads of other files, from the workspace store (a FileContext has both). */
+export interface CompiledSources {
+  /** A `.in` and every file it includes, the `.in` first (the same array while none changed). */
+  sourcesOf(source: string): readonly SourceDocument[] | undefined;
+  /** Other files' texts (pyproject.toml). */
+  texts: FileReader;
+}
+
+// The `.in` sources' requests, once per set of source documents (the store hands out the same array while none changed).
 const askedMemo = new WeakMap<readonly SourceDocument[], Map<string, Asked[]>>();
 
-/** Requirements of the `.in` and the files it includes with -r (not -c: constraints ask for nothing). */
-function askedFor(sources: readonly SourceDocument[]): Map<string, Asked[]> {
+/**
+ * What a source asks for: a requirements file and the files it includes with -r (not -c: constraints ask
+ * for nothing), or the parts of a pyproject.toml the header's command compiled.
+ */
+function askedFor(source: string, compiled: CompiledFile, folder: string, read: CompiledSources): Map<string, Asked[]> | undefined {
+  if (isPyproject(source)) {
+    const out = new Map<string, Asked[]>();
+    const add = (key: string, a: Asked) => out.set(key, [...(out.get(key) ?? []), a]);
+    const text = read.texts(source);
+    if (text === undefined) return undefined;
+    for (const { dependency: d } of pyprojectAsks(readPyproject(text), compiled.command, source, folder)) {
+      // A marker still asks for the name; whether the pin must exist is decided below (conditional).
+      if (d.name && d.written && d.range) add(d.name, { file: source, range: d.range, text: d.value, name: d.written, specifier: d.specifier, conditional: !!d.marker });
+    }
+    return out;
+  }
+  const sources = read.sourcesOf(source);
+  if (!sources) return undefined;
   let hit = askedMemo.get(sources);
   if (!hit) askedMemo.set(sources, (hit = collectAsked(sources)));
   return hit;
@@ -30,33 +62,42 @@ function askedFor(sources: readonly SourceDocument[]): Map<string, Asked[]> {
 function collectAsked(sources: readonly SourceDocument[]): Map<string, Asked[]> {
   const files = sources.filter((f) => f.kind === 'requirement');
   const out = new Map<string, Asked[]>();
+  const add = (key: string, a: Asked) => out.set(key, [...(out.get(key) ?? []), a]);
   for (const f of files) {
     for (const line of f.document.lines) {
       const r = line.project ? line.requirement : undefined;
-      // A marker may leave the requirement out of this environment's resolution: nothing to expect then.
-      if (!r?.name || r.marker) continue;
-      const list = out.get(line.project!) ?? [];
-      list.push({ file: f.path, line, name: r.name.text, specifier: r.specifier?.text });
-      out.set(line.project!, list);
+      if (!r?.name) continue;
+      add(line.project!, { file: f.path, range: line.range, text: line.text.trim(), name: r.name.text, specifier: r.specifier?.text, conditional: !!r.marker });
     }
   }
   return out;
 }
 
-/** `sources`: the `.in` (first) and every file it includes, from the workspace store. */
-export function compiledDiagnostics(filePath: string, doc: ParsedDocument, source: string, sources: readonly SourceDocument[] | undefined): Diagnostic[] {
+/** A `# via` entry that says the source itself asked for the pin (not a constraint, override or build backend). */
+function namesSource(v: ViaEntry): v is Extract<ViaEntry, { kind: 'file' | 'project' }> {
+  if (v.kind === 'file') return v.option === '-r';
+  return v.kind === 'project' && !v.override && v.build?.part !== 'backend';
+}
+
+/** `source`: one of the file's checked sources (a `.in` or pyproject.toml); `read`: the file's context. */
+export function compiledDiagnostics(filePath: string, doc: ParsedDocument, source: string, read: CompiledSources): Diagnostic[] {
   // A hand-written .txt beside an .in is not its compiled form: only a header or `# via` lines say it is.
   // The text is looked at first, so a plain file's nodes are not built on every keystroke.
   if (!compiledHeader(doc).tool && !/#\s*via\b/.test(doc.text)) return [];
   const compiled = readAnnotations(doc);
   if (!compiled.tool && !compiled.annotated) return [];
-  if (!sources) return [];
-  const asked = askedFor(sources);
+  const folders = baseFolders(filePath, compiled.command);
+  const asked = askedFor(source, compiled, folders[0], read);
+  if (!asked) return [];
   const out: Diagnostic[] = [];
   const sourceName = path.basename(source);
-  const where = (a: Asked) => `${path.relative(path.dirname(filePath), a.file) || path.basename(a.file)}:${a.line.firstLine + 1}`;
+  const where = (a: Asked) => `${path.relative(path.dirname(filePath), a.file) || path.basename(a.file)}:${a.range.start.line + 1}`;
   const firstLine = doc.lines.find((l) => l.kind !== 'blank')?.range ?? { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
-  for (const [name, list] of asked) {
+  for (const [name, all] of asked) {
+    // A marker may leave the requirement out of the resolution the file was compiled for (markers are not
+    // evaluated: the output is written for one environment): nothing to expect of the pin then.
+    const list = all.filter((a) => !a.conditional);
+    if (list.length === 0) continue;
     const pin = compiled.pins.get(name);
     // pip-compile lists pip and setuptools only as comments unless told --allow-unsafe.
     if (!pin && UNSAFE_PACKAGES.has(name)) continue;
@@ -67,7 +108,7 @@ export function compiledDiagnostics(filePath: string, doc: ParsedDocument, sourc
         code: 'not-compiled',
         source: SOURCE,
         message: `${where(list[0])} asks for '${list[0].name}', which this file does not pin: recompile ${sourceName}.`,
-        relatedInformation: list.map((a) => ({ location: { uri: pathToFileURL(a.file).toString(), range: a.line.range }, message: `'${a.line.text.trim()}' here` })),
+        relatedInformation: list.map((a) => ({ location: { uri: pathToFileURL(a.file).toString(), range: a.range }, message: `'${a.text}' here` })),
       });
       continue;
     }
@@ -81,13 +122,13 @@ export function compiledDiagnostics(filePath: string, doc: ParsedDocument, sourc
         code: 'stale-pin',
         source: SOURCE,
         message: `${where(excluding)} asks for '${excluding.name}${excluding.specifier}', which ${pin.version} is outside: recompile ${sourceName}.`,
-        relatedInformation: [{ location: { uri: pathToFileURL(excluding.file).toString(), range: excluding.line.range }, message: `'${excluding.line.text.trim()}' here` }],
+        relatedInformation: [{ location: { uri: pathToFileURL(excluding.file).toString(), range: excluding.range }, message: `'${excluding.text}' here` }],
       });
     }
   }
   // Pins annotated as coming from the .in itself that it no longer names (only where the file says so).
   for (const pin of compiled.pins.values()) {
-    const fromSource = pin.via.some((v) => v.kind === 'file' && v.option === '-r' && path.resolve(path.dirname(filePath), v.path) === source);
+    const fromSource = pin.via.some((v) => namesSource(v) && resolveSourcePath(folders, v.path, read.texts).file === source);
     if (!fromSource || asked.has(pin.normalized) || pin.via.some((v) => v.kind === 'package')) continue;
     out.push({
       range: pin.line.requirement?.name?.range ?? pin.line.range,

@@ -3,9 +3,10 @@
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { DiagnosticSeverity, type Diagnostic, type DiagnosticRelatedInformation } from 'vscode-languageserver-types';
-import type { LogicalLine, ParsedDocument, RequirementNode } from '../syntax/types.js';
+import type { LogicalLine, ParsedDocument, RequirementNode, SyntaxDiagnostic } from '../syntax/types.js';
 import type { IncludeGraph } from '../workspace/includes.js';
 import { SOURCE, toDiagnostic } from './convert.js';
+import { besideTheFile, locateLocalPath, type PipRunsFrom } from './localPaths.js';
 import { satisfiable } from './specifierBounds.js';
 
 /** Diagnostics beyond this many are dropped, so a 200,000-line file of garbage stays responsive. */
@@ -14,7 +15,8 @@ export const MAX_DIAGNOSTICS = 1000;
 /** Whether a local path exists; absent in contexts without a disk (the check is then skipped). */
 export type PathExists = (absolutePath: string) => boolean;
 
-export function computeDiagnostics(filePath: string, doc: ParsedDocument, graph: IncludeGraph | undefined, exists?: PathExists): Diagnostic[] {
+/** Past MAX_DIAGNOSTICS, syntax diagnostics are not even converted: `capDiagnostics` counts them. */
+export function computeDiagnostics(filePath: string, doc: ParsedDocument, graph: IncludeGraph | undefined, exists?: PathExists, runsFrom: PipRunsFrom = besideTheFile(filePath)): Diagnostic[] {
   const out: Diagnostic[] = [];
   for (const d of doc.diagnostics) {
     out.push(toDiagnostic(d));
@@ -23,9 +25,35 @@ export function computeDiagnostics(filePath: string, doc: ParsedDocument, graph:
   if (graph) includeDiagnostics(graph, out);
   duplicateDiagnostics(filePath, doc, graph, out);
   conflictDiagnostics(filePath, doc, graph, out);
-  if (exists) pathDiagnostics(filePath, doc, exists, out);
+  if (exists) pathDiagnostics(doc, exists, runsFrom, out);
   hashModeDiagnostics(doc, out);
-  return out.slice(0, MAX_DIAGNOSTICS);
+  return out;
+}
+
+const SEVERITY: Record<SyntaxDiagnostic['severity'], DiagnosticSeverity> = { error: 1, warning: 2, information: 3, hint: 4 };
+
+/**
+ * At most MAX_DIAGNOSTICS of a file's diagnostics, and then one that says how many more there are, as
+ * severe as the worst of them (so that `check` still fails on an error it does not show).
+ */
+export function capDiagnostics(all: Diagnostic[], doc: ParsedDocument): Diagnostic[] {
+  const unconverted = doc.diagnostics.length > MAX_DIAGNOSTICS ? doc.diagnostics.slice(MAX_DIAGNOSTICS) : [];
+  if (all.length <= MAX_DIAGNOSTICS && unconverted.length === 0) return all;
+  const dropped = all.slice(MAX_DIAGNOSTICS);
+  let worst: DiagnosticSeverity = DiagnosticSeverity.Hint;
+  for (const d of dropped) worst = Math.min(worst, d.severity ?? 1) as DiagnosticSeverity;
+  for (const d of unconverted) worst = Math.min(worst, SEVERITY[d.severity]) as DiagnosticSeverity;
+  const more = dropped.length + unconverted.length;
+  const first = unconverted[0]?.range ?? dropped[0].range;
+  const kept = all.slice(0, MAX_DIAGNOSTICS);
+  kept.push({
+    range: { start: first.start, end: first.end },
+    severity: worst,
+    code: 'more-diagnostics',
+    source: SOURCE,
+    message: `${more.toLocaleString('en-US')} more problems in this file are not shown (only the first ${MAX_DIAGNOSTICS.toLocaleString('en-US')} are).`,
+  });
+  return kept;
 }
 
 function includeDiagnostics(graph: IncludeGraph, out: Diagnostic[]): void {
@@ -264,36 +292,42 @@ function mayBePath(text: string): boolean {
 /** An archive name anywhere in the line (the first word is checked exactly below). */
 const ARCHIVE_WORD = /\.(whl|zip|tgz|tar)/i;
 
-const ARCHIVE = /\.(whl|zip|tar\.gz|tgz|tar\.bz2|tbz|tar\.xz|txz|tar|tar\.lz|tlz)$/i;
-
-/** pip looks at the disk: a path that does not exist is an error there (read as a name, then rejected). */
-function pathDiagnostics(filePath: string, doc: ParsedDocument, exists: PathExists, out: Diagnostic[]): void {
+/**
+ * pip looks at the disk: a path that does not exist is an error there (read as a name, then rejected). pip
+ * resolves it from the folder it runs in; where that is unknown (the editor), a miss is a warning.
+ */
+function pathDiagnostics(doc: ParsedDocument, exists: PathExists, runsFrom: PipRunsFrom, out: Diagnostic[]): void {
+  const severity = runsFrom.known ? DiagnosticSeverity.Error : DiagnosticSeverity.Warning;
   for (const line of doc.lines) {
     if (line.kind !== 'requirement' || !mayBePath(line.text)) continue;
     const p = line.requirement?.path;
     if (!p || p.text.includes('${')) continue;
-    const target = path.resolve(path.dirname(filePath), p.text.replace(/^~(?=$|[/\\])/, process.env.HOME ?? '~'));
-    if (exists(target)) {
+    const located = locateLocalPath(p.text, runsFrom, exists);
+    if (located.installable) continue;
+    const where = runsFrom.known
+      ? ''
+      : ` pip resolves a path on a requirement line from the folder it runs in (only -r/-c targets are relative to the file); run it where '${p.text}' is a project.`;
+    if (located.found) {
       // Not an archive: pip needs a project folder, one with setup.py or pyproject.toml.
-      if (ARCHIVE.test(p.text) || exists(path.join(target, 'setup.py')) || exists(path.join(target, 'pyproject.toml'))) continue;
       out.push({
         range: p.range,
-        severity: DiagnosticSeverity.Error,
+        severity,
         code: 'not-a-project',
         source: SOURCE,
-        message: `'${p.text}' is neither an archive (.whl, .tar.gz, .zip) nor a folder with setup.py or pyproject.toml; pip cannot install it.`,
+        message: `'${p.text}' (${located.looked.join(', ')}) is neither an archive (.whl, .tar.gz, .zip) nor a folder with setup.py or pyproject.toml; pip cannot install it.${where}`,
       });
       continue;
     }
     const editable = line.requirement?.editable;
+    const looked = `looked for ${located.looked.join(' and ')}`;
     out.push({
       range: p.range,
-      severity: DiagnosticSeverity.Error,
+      severity,
       code: 'path-not-found',
       source: SOURCE,
       message: editable
-        ? `'${p.text}' does not exist (looked for ${target}); -e needs a local project folder or a VCS URL (git+https://…).`
-        : `'${p.text}' does not exist (looked for ${target}); pip will reject this line.`,
+        ? `'${p.text}' does not exist (${looked}); -e needs a local project folder or a VCS URL (git+https://…).${where}`
+        : `'${p.text}' does not exist (${looked}); pip will reject this line.${where}`,
     });
   }
 }

@@ -51,37 +51,66 @@ function activeLines(doc: ParsedDocument, env: EnvironmentFacts): { line: Logica
   return out;
 }
 
+/** One distribution (with some extras) expanded: what of its Requires-Dist is unmet, and what it leads to. */
+interface Step {
+  unmet: Omit<Unmet, 'requirerKey'>[];
+  next: { normalized: string; extras: string[] }[];
+}
+
+/** Steps depend on the environment only, so they are kept per environment snapshot (a keystroke reuses them). */
+const stepCache = new WeakMap<EnvironmentFacts, Map<string, Step | null>>();
+
+function step(env: EnvironmentFacts, normalized: string, extras: string[], id: string): Step | null {
+  let cache = stepCache.get(env);
+  if (!cache) stepCache.set(env, (cache = new Map()));
+  const hit = cache.get(id);
+  if (hit !== undefined) return hit;
+  const dist = env.installed(normalized);
+  let result: Step | null = null;
+  if (dist) {
+    result = { unmet: [], next: [] };
+    for (const dep of env.requires!(normalized)) {
+      let extra: string | undefined;
+      if (dep.marker) {
+        if (env.evaluateMarker(dep.marker, extras) !== true) continue;
+        // Needed only because of an extra: say which one.
+        if (extras.length && env.evaluateMarker(dep.marker, []) !== true) extra = extras.find((e) => env.evaluateMarker(dep.marker!, [e]) === true) ?? extras[0];
+      }
+      const installed = env.installed(dep.normalized);
+      if (!installed) {
+        result.unmet.push({ requirer: dist.name, requirement: dep.text, dependency: dep.normalized, extra });
+        continue;
+      }
+      if (dep.specifier && !versionSatisfies(installed.version, dep.specifier)) {
+        result.unmet.push({ requirer: dist.name, requirement: dep.text, dependency: installed.name, installedVersion: installed.version, extra });
+      }
+      result.next.push({ normalized: dep.normalized, extras: dep.extras });
+    }
+  }
+  cache.set(id, result);
+  return result;
+}
+
 /**
  * Walks the environment's dependency closure from each line, in file order; a distribution is expanded
  * once per file (with each set of extras), so the first line that reaches an unmet requirement owns it and
  * the cost is the size of the closure, not lines × closure.
  */
-function walkClosure(roots: { key: string; normalized: string; extras: string[] }[], env: EnvironmentFacts & { requires(n: string): DependencyFact[] }, onUnmet: (root: string, u: Unmet) => void): Set<string> {
+function walkClosure(roots: { key: string; normalized: string; extras: string[] }[], env: EnvironmentFacts, onUnmet: (root: string, u: Unmet) => void): Set<string> {
   const expanded = new Set<string>();
   const reached = new Set<string>();
   for (const root of roots) {
     const queue: { normalized: string; extras: string[] }[] = [{ normalized: root.normalized, extras: root.extras }];
-    while (queue.length) {
-      const { normalized, extras } = queue.shift()!;
-      const id = `${normalized}[${[...extras].sort().join(',')}]`;
+    for (let i = 0; i < queue.length; i++) {
+      const { normalized, extras } = queue[i];
+      const id = extras.length ? `${normalized}[${[...extras].map(normalizeName).sort().join(',')}]` : normalized;
       if (expanded.has(id)) continue;
       expanded.add(id);
-      const dist = env.installed(normalized);
-      if (!dist) continue;
+      const s = step(env, normalized, extras, id);
+      if (!s) continue;
       reached.add(normalized);
-      for (const dep of env.requires(normalized)) {
-        let extra: string | undefined;
-        if (dep.marker) {
-          if (env.evaluateMarker(dep.marker, extras) !== true) continue;
-          // Needed only because of an extra: say which one.
-          if (extras.length && env.evaluateMarker(dep.marker, []) !== true) extra = extras.find((e) => env.evaluateMarker(dep.marker!, [e]) === true) ?? extras[0];
-        }
-        const installed = env.installed(dep.normalized);
-        if (!installed) onUnmet(root.key, { requirer: dist.name, requirerKey: normalized, requirement: dep.text, dependency: dep.normalized, extra });
-        else if (dep.specifier && !versionSatisfies(installed.version, dep.specifier)) {
-          onUnmet(root.key, { requirer: dist.name, requirerKey: normalized, requirement: dep.text, dependency: installed.name, installedVersion: installed.version, extra });
-        } else queue.push({ normalized: dep.normalized, extras: dep.extras });
-      }
+      for (const u of s.unmet) onUnmet(root.key, { ...u, requirerKey: normalized });
+      for (const n of s.next) queue.push(n);
     }
   }
   return reached;
@@ -149,9 +178,8 @@ export function environmentDiagnostics(doc: ParsedDocument, env: EnvironmentFact
     }
   }
   if (env.requires) {
-    const requires = env.requires.bind(env);
     const reported = new Set<string>();
-    walkClosure(roots, { ...env, requires }, (key, u) => {
+    walkClosure(roots, env, (key, u) => {
       const id = `${u.requirerKey}\0${u.requirement}\0${u.extra ?? ''}`;
       if (reported.has(id)) return;
       reported.add(id);
@@ -205,7 +233,9 @@ function unmetDiagnostic(r: RequirementNode, u: Unmet, env: EnvironmentFacts): D
 function localProjectProblem(r: RequirementNode, env: EnvironmentFacts, options: EnvironmentCheckOptions): Diagnostic | undefined {
   if (!r.path || !options.folder || !env.installedFrom || r.path.text.includes('${')) return undefined;
   const target = path.resolve(options.folder, r.path.text.replace(/^~(?=$|[/\\])/, process.env.HOME ?? '~'));
+  // A path that is not there, or not a project, has its own error; "not installed" would only add noise.
   if (options.exists && !options.exists(target)) return undefined;
+  if (options.exists && !/\.(whl|zip|tar\.gz|tgz|tar\.bz2|tar\.xz|tar)$/i.test(target) && !options.exists(path.join(target, 'pyproject.toml')) && !options.exists(path.join(target, 'setup.py'))) return undefined;
   if (env.installedFrom(target)) return undefined;
   return {
     range: r.path.range,
@@ -221,8 +251,7 @@ export function unrelatedConflicts(doc: ParsedDocument, env: EnvironmentFacts): 
   const broken = env.broken();
   if (!broken.length || !env.requires) return [];
   const roots = activeLines(doc, env).flatMap(({ r }, i) => (r.name && env.installed(r.name.normalized) ? [{ key: `${i}`, normalized: r.name.normalized, extras: r.extras?.items.map((x) => x.text) ?? [] }] : []));
-  const requires = env.requires.bind(env);
-  const reached = walkClosure(roots, { ...env, requires }, () => undefined);
+  const reached = walkClosure(roots, env, () => undefined);
   return broken.filter((b) => !reached.has(normalizeName(b.dist)));
 }
 
@@ -236,6 +265,7 @@ export function unrelatedConflictsNote(doc: ParsedDocument, env: EnvironmentFact
 
 // PEP 440 containment lives in shared/pep440.ts (one policy for unreadable specifiers); re-exported for callers here.
 export { versionSatisfies };
+
 
 /** One line for the whole file, not a complaint per requirement. */
 export function noEnvironment(): Diagnostic {

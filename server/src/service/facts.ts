@@ -5,6 +5,8 @@
 import type { MarkerExpression, ParsedDocument } from '../syntax/types.js';
 import type { VulnerabilityFacts } from './vulnerabilities.js';
 import type { FileContext } from '../workspace/context.js';
+import type { Bounds } from '../workspace/frozen.js';
+import type { PipRunsFrom } from './localPaths.js';
 
 /** A version as the index knows it. */
 export interface VersionFact {
@@ -43,6 +45,8 @@ export interface IndexFacts {
   pythonVersion?: string;
   /** Whether a version satisfies a Requires-Python specifier; undefined when unknown. */
   pythonAllows?(requiresPython: string): boolean | undefined;
+  /** Requires-Dist of one release from the index's metadata (PEP 658 / JSON API); a miss starts a fetch. */
+  requiresDist?(name: string, version: string | undefined): string[] | undefined;
 }
 
 /** Directory entries for include-path completion. */
@@ -91,6 +95,8 @@ export interface EnvironmentFacts {
   broken(): BrokenDependency[];
   /** Installed distributions whose Requires-Dist (markers true) names `normalized`. */
   dependents?(normalized: string): { name: string; normalized: string; version: string }[];
+  /** The installed distribution's Requires-Dist, when it is installed (at `version`, if given). */
+  requiresDist?(normalized: string, version?: string): string[] | undefined;
   /** The Requires-Dist of an installed distribution (all of them, markers unevaluated). */
   requires?(normalized: string): DependencyFact[];
   /** The distribution pip installed from this local folder or archive (direct_url.json, or a legacy .egg-link). */
@@ -100,6 +106,12 @@ export interface EnvironmentFacts {
 export interface LanguageServiceFacts {
   /** Whether a local path exists, for `./pkg` and `-e ./pkg` lines. */
   exists?: (absolutePath: string) => boolean;
+  /** Where pip would run for a file, which is where `./pkg` and `-e .` resolve from; default: the file's folder. */
+  pipRunsFrom?: (filePath: string) => PipRunsFrom;
+  /** Bounds for a derived requirements.in (`requirements.derive.bounds`). */
+  deriveBounds?: () => Bounds;
+  /** Whether the client applies CreateFile in a WorkspaceEdit (else actions run a command that writes). */
+  createFiles?: () => boolean;
   /** Lists a folder for include-path completion. */
   listDirectory?: DirectoryLister;
   /** The active environment of a file, when one was found (undefined) or discovery found none (null). */

@@ -12,20 +12,22 @@ import { SOURCE_NORMALIZE, SOURCE_SORT } from './codeActions.js';
 import { codeLenses, SOURCE_COMPILE, SOURCE_INSTALL } from './commandActions.js';
 import { compiledDiagnostics } from './compiledDiagnostics.js';
 import { complete, resolveCompletion } from './completion.js';
-import { computeDiagnostics } from './diagnostics.js';
+import { capDiagnostics, computeDiagnostics } from './diagnostics.js';
 import { environmentDiagnostics, noEnvironment, unrelatedConflictsNote } from './environmentDiagnostics.js';
 import { foldingRanges } from './folding.js';
+import { analyseFrozen, frozenHint, SOURCE_DERIVE_IN, type FrozenAnalysis } from './frozenActions.js';
 import { hover } from './hover.js';
 import { indexDiagnostics, outdatedHints } from './indexDiagnostics.js';
 import { documentLinks } from './links.js';
 import { definition, references, resolvedVersionHints } from './navigation.js';
+import { besideTheFile, locateLocalPath } from './localPaths.js';
 import { fileUri, pythonAllows } from './paths.js';
 import { semanticTokens } from './semanticTokens.js';
 import { documentSymbols } from './symbols.js';
 import { SOURCE_FIX_VULNERABILITIES } from './vulnerabilityActions.js';
-import { activeAdvisories, checkedVersion, vulnerabilityDiagnostics, vulnerabilityFactsOf, vulnerabilityHoverSection, type VulnerabilityFacts } from './vulnerabilities.js';
+import { vulnerabilityDiagnostics, vulnerabilityFactsOf, vulnerabilityHoverAt, type VulnerabilityFacts } from './vulnerabilities.js';
 
-export { SOURCE_NORMALIZE, SOURCE_SORT, SOURCE_PIN_ALL, SOURCE_UPGRADE_ALL, SOURCE_ADD_HASHES, SOURCE_COMPILE, SOURCE_INSTALL, SOURCE_FIX_VULNERABILITIES };
+export { SOURCE_NORMALIZE, SOURCE_SORT, SOURCE_PIN_ALL, SOURCE_UPGRADE_ALL, SOURCE_ADD_HASHES, SOURCE_COMPILE, SOURCE_INSTALL, SOURCE_FIX_VULNERABILITIES, SOURCE_DERIVE_IN };
 export type { FileContext };
 export type { LanguageServiceFacts } from './facts.js';
 import type { LanguageServiceFacts } from './facts.js';
@@ -47,35 +49,33 @@ export interface LanguageService {
   codeActions(ctx: FileContext, context: CodeActionContext, range?: Range): CodeAction[];
   resolveCodeAction(action: CodeAction, ctx: FileContext): CodeAction;
   codeLenses(ctx: FileContext): CodeLens[];
+  /** The `.txt` as pip freeze output with its top level, for the derive command. */
+  frozen(ctx: FileContext, evenIfNotFrozen?: boolean): FrozenAnalysis | undefined;
 }
 
 export function createLanguageService(facts: LanguageServiceFacts): LanguageService {
-  const actions = createCodeActions(facts);
-  /** The advisories of the requirement under the cursor, as a hover section. */
-  const vulnerabilitySection = (filePath: string, doc: ParsedDocument, position: Position): string | undefined => {
-    const line = lineAt(doc, position.line, position.character);
-    const vulnerabilities = line?.project ? vulnerabilityFactsOf(facts, filePath, doc) : undefined;
-    const checked = vulnerabilities && line ? checkedVersion(line, vulnerabilities.installed) : undefined;
-    if (!checked || !vulnerabilities) return undefined;
-    return vulnerabilityHoverSection(checked.version, activeAdvisories(vulnerabilities.advisories(line!.project!, checked.version), vulnerabilities.ignore), checked.installed);
-  };
+  const frozen = (ctx: FileContext, evenIfNotFrozen = false) =>
+    analyseFrozen(ctx.path, ctx.document, { environment: facts.environment?.(ctx.path), index: facts.index?.(ctx), readFile: ctx.texts }, evenIfNotFrozen);
+  const actions = createCodeActions(facts, frozen);
+  const runsFrom = (filePath: string) => facts.pipRunsFrom?.(filePath) ?? besideTheFile(filePath);
   return {
     diagnostics: (ctx) => {
       const { path: filePath, document: doc } = ctx;
-      const out = computeDiagnostics(filePath, doc, ctx.graph, facts.exists);
+      const out = computeDiagnostics(filePath, doc, ctx.graph, facts.exists, runsFrom(filePath));
       const env = facts.environment?.(filePath);
       if (env) out.push(...environmentDiagnostics(doc, env, { folder: path.dirname(filePath), exists: facts.exists }));
       else if (env === null && doc.lines.some((l) => l.project)) out.push(noEnvironment());
       const index = facts.index?.(ctx);
       if (index) out.push(...indexDiagnostics(doc, index, { outdated: facts.outdated?.().diagnostics ?? true }));
-      const source = ctx.compiledSource;
-      if (source) out.push(...compiledDiagnostics(filePath, doc, source, ctx.sources));
-      const vulnerabilities = vulnerabilityFactsOf(facts, filePath, doc);
+      const sources = ctx.checkedSources;
+      for (const source of sources) out.push(...compiledDiagnostics(filePath, doc, source, ctx));
+      if (sources.length === 0) out.push(...frozenHint(doc, frozen(ctx)));
+      const vulnerabilities = vulnerabilityFactsOf(facts, ctx);
       if (vulnerabilities) out.push(...vulnerabilityDiagnostics(fileUri(filePath), doc, vulnerabilities));
-      return out;
+      return capDiagnostics(out, doc);
     },
     documentSymbols,
-    documentLinks: (ctx) => documentLinks(ctx.path, ctx.document),
+    documentLinks: (ctx) => documentLinks(ctx.path, ctx.document, facts.exists && ((p) => locateLocalPath(p, runsFrom(ctx.path), facts.exists!).found)),
     semanticTokens,
     foldingRanges,
     hover: (ctx, position) => {
@@ -83,7 +83,7 @@ export function createLanguageService(facts: LanguageServiceFacts): LanguageServ
       const result = hover(doc, position, {
         folder: path.dirname(filePath),
         provenance: () => {
-          const annotated = buildProvenance(filePath, doc, ctx.documents);
+          const annotated = buildProvenance(filePath, doc, ctx.documents, ctx.texts);
           if (annotated.compiled.annotated) return annotated;
           const env = facts.environment?.(filePath);
           return env?.dependents ? derivedProvenance(doc, { installed: env.installed, dependents: env.dependents }) : annotated;
@@ -101,7 +101,7 @@ export function createLanguageService(facts: LanguageServiceFacts): LanguageServ
       const env = envSummary ? facts.environment?.(filePath) : undefined;
       const note = env ? unrelatedConflictsNote(doc, env) : undefined;
       if (envSummary && note) envSummary = `${envSummary}\n\n${note}`;
-      const summary = [result && vulnerabilitySection(filePath, doc, position), envSummary].filter(Boolean).join('\n\n---\n\n');
+      const summary = [result && vulnerabilityHoverAt(doc, position, () => vulnerabilityFactsOf(facts, ctx)), envSummary].filter(Boolean).join('\n\n---\n\n');
       if (!summary) return result;
       const previous = result && typeof result.contents === 'object' && 'value' in result.contents ? `${result.contents.value}\n\n---\n\n` : '';
       return { contents: { kind: 'markdown', value: `${previous}${summary}` }, range: result?.range };
@@ -118,13 +118,14 @@ export function createLanguageService(facts: LanguageServiceFacts): LanguageServ
       return list;
     },
     resolveCompletion: (item, ctx) => resolveCompletion(item, ctx ? facts.index?.(ctx) : undefined),
-    definition: (ctx, position) => definition(ctx.path, ctx.document, position, ctx.documents),
-    references: (ctx, position, includeDeclaration) => references(ctx.path, ctx.document, position, ctx.documents, includeDeclaration),
+    definition: (ctx, position) => definition(ctx.path, ctx.document, position, ctx.documents, ctx.texts),
+    references: (ctx, position, includeDeclaration) => references(ctx.path, ctx.document, position, ctx.documents, ctx.texts, includeDeclaration),
     inlayHints: (ctx, range) => {
       const index = facts.index?.(ctx);
       const outdated = index && (facts.outdated?.().inlayHints ?? true) ? outdatedHints(ctx.document, index, range) : [];
       return [...resolvedVersionHints(ctx.path, ctx.document, ctx.documents, range), ...outdated];
     },
+    frozen,
     codeActions: actions.codeActions,
     resolveCodeAction: actions.resolveCodeAction,
     codeLenses: (ctx) => codeLenses(ctx.uri, ctx.path, ctx.document, ctx.compiledSource),

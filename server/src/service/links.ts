@@ -1,11 +1,12 @@
-// Document links: -r/-c targets (resolved relative to the file) and URLs, with credentials taken out.
+// Document links: -r/-c targets (resolved relative to the file), local paths (where pip runs) and URLs, with credentials taken out.
 
 import { pathToFileURL } from 'node:url';
 import type { DocumentLink } from 'vscode-languageserver-types';
 import type { ParsedDocument } from '../syntax/types.js';
 import { resolveIncludeTarget } from '../workspace/includes.js';
 
-export function documentLinks(filePath: string, doc: ParsedDocument): DocumentLink[] {
+/** `locate` finds a local path of a requirement line (`-e .`, `./pkg`) where pip would run; absent, they get no link. */
+export function documentLinks(filePath: string, doc: ParsedDocument, locate?: (written: string) => string | undefined): DocumentLink[] {
   const out: DocumentLink[] = [];
   for (const line of doc.lines) {
     for (const o of line.options) {
@@ -17,6 +18,11 @@ export function documentLinks(filePath: string, doc: ParsedDocument): DocumentLi
       } else if ((o.canonical === '--index-url' || o.canonical === '--extra-index-url' || o.canonical === '--find-links') && /^https?:/i.test(o.value.text)) {
         out.push({ range: o.value.range, target: webTarget(o.value.text) });
       }
+    }
+    const local = locate && line.requirement?.path;
+    if (local && !local.text.includes('${')) {
+      const found = locate(local.text);
+      if (found) out.push({ range: local.range, target: pathToFileURL(found).toString(), tooltip: `Open ${found}` });
     }
     const url = line.requirement?.url;
     if (url && !url.text.includes('${')) {

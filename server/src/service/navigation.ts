@@ -5,9 +5,9 @@ import { pathToFileURL } from 'node:url';
 import { InlayHintKind, type InlayHint, type Location, type Position } from 'vscode-languageserver-types';
 import { lineAt } from '../syntax/query.js';
 import type { ParsedDocument, Range } from '../syntax/types.js';
-import { readAnnotations, type ViaEntry } from '../workspace/annotations.js';
-import { resolveIncludeTarget, type DocumentReader } from '../workspace/includes.js';
-import { buildProvenance } from '../workspace/provenance.js';
+import { readAnnotations, type AnnotatedPin, type ViaEntry } from '../workspace/annotations.js';
+import { resolveIncludeTarget, type DocumentReader, type FileReader } from '../workspace/includes.js';
+import { buildProvenance, type SourceLocation } from '../workspace/provenance.js';
 
 const uriOf = (p: string) => pathToFileURL(p).toString();
 const START: Range = { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
@@ -18,21 +18,28 @@ function inside(r: Range, p: Position): boolean {
   return !(p.line === r.end.line && p.character > r.end.character);
 }
 
-/** The package the cursor is on: a requirement's name, or a name inside a `# via` comment. */
-function packageAt(doc: ParsedDocument, position: Position): { name: string; via?: ViaEntry } | undefined {
+/** The package the cursor is on: a requirement's name, or an entry inside a `# via` comment (with the pin it annotates). */
+function packageAt(doc: ParsedDocument, position: Position): { name: string; via?: ViaEntry; pin?: AnnotatedPin } | undefined {
   const line = lineAt(doc, position.line, position.character);
   const r = line?.requirement;
   if (r?.name && inside(r.name.range, position)) return { name: r.name.normalized };
   if (line?.kind === 'comment' || line?.comment) {
     for (const pin of readAnnotations(doc).pins.values()) {
       const via = pin.via.find((v) => inside(v.range, position));
-      if (via) return { name: via.kind === 'package' ? via.normalized : '', via };
+      if (via) return { name: via.kind === 'package' ? via.normalized : '', via, pin };
     }
   }
   return undefined;
 }
 
-export function definition(filePath: string, doc: ParsedDocument, position: Position, read: DocumentReader): Location[] {
+/** Where a source asks for a package; the top of the file when it no longer does; nothing for URLs and missing files. */
+function sourceLocation(loc: SourceLocation): Location | undefined {
+  if (!loc.file || !loc.exists) return undefined;
+  return { uri: uriOf(loc.file), range: loc.range ?? START };
+}
+
+/** `read`: other requirements files' trees; `readText`: other sources' texts (pyproject.toml). */
+export function definition(filePath: string, doc: ParsedDocument, position: Position, read: DocumentReader, readText: FileReader): Location[] {
   const line = lineAt(doc, position.line, position.character);
   // -r / -c: the file itself.
   for (const o of line?.options ?? []) {
@@ -43,10 +50,11 @@ export function definition(filePath: string, doc: ParsedDocument, position: Posi
   }
   const at = packageAt(doc, position);
   if (!at) return [];
-  const prov = buildProvenance(filePath, doc, read);
-  if (at.via?.kind === 'file') {
-    const target = path.resolve(path.dirname(filePath), at.via.path);
-    return read(target) === undefined ? [] : [{ uri: uriOf(target), range: START }];
+  const prov = buildProvenance(filePath, doc, read, readText);
+  if (at.via && at.via.kind !== 'package') {
+    // A source in `# via`: the line of that source that asks for the annotated pin.
+    const loc = sourceLocation(prov.locate(at.via, at.pin!.normalized));
+    return loc ? [loc] : [];
   }
   if (at.via) {
     const pin = prov.compiled.pins.get(at.name);
@@ -56,9 +64,9 @@ export function definition(filePath: string, doc: ParsedDocument, position: Posi
   if (!pin) return [];
   const out: Location[] = [];
   for (const v of pin.via) {
-    if (v.kind === 'file') {
-      const src = prov.sourceLineOf(at.name, v.option, v.path);
-      if (src?.line?.requirement?.name) out.push({ uri: uriOf(src.file), range: src.line.requirement.name.range });
+    if (v.kind !== 'package') {
+      const loc = sourceLocation(prov.locate(v, at.name));
+      if (loc) out.push(loc);
     } else {
       const parent = prov.compiled.pins.get(v.normalized);
       if (parent?.line.requirement?.name) out.push({ uri: uriOf(filePath), range: parent.line.requirement.name.range });
@@ -67,18 +75,26 @@ export function definition(filePath: string, doc: ParsedDocument, position: Posi
   return out;
 }
 
-export function references(filePath: string, doc: ParsedDocument, position: Position, read: DocumentReader, includeDeclaration: boolean): Location[] {
+export function references(filePath: string, doc: ParsedDocument, position: Position, read: DocumentReader, readText: FileReader, includeDeclaration: boolean): Location[] {
   const at = packageAt(doc, position);
   if (!at?.name) return [];
-  const prov = buildProvenance(filePath, doc, read);
+  const prov = buildProvenance(filePath, doc, read, readText);
   const out: Location[] = [];
   const own = prov.compiled.pins.get(at.name);
   if (includeDeclaration && own?.line.requirement?.name) out.push({ uri: uriOf(filePath), range: own.line.requirement.name.range });
   for (const pin of prov.compiled.pins.values()) {
     for (const v of pin.via) if (v.kind === 'package' && v.normalized === at.name) out.push({ uri: uriOf(filePath), range: v.range });
   }
-  const src = prov.sourceLineOf(at.name);
-  if (src?.line?.requirement?.name) out.push({ uri: uriOf(src.file), range: src.line.requirement.name.range });
+  // Every source that asks for it, as its annotation names them; the compiled file's sources when it has none.
+  const located = (own?.via ?? []).flatMap((v) => (v.kind === 'package' ? [] : [prov.locate(v, at.name)]));
+  const fallback = located.some((l) => l.range) ? [] : [prov.sourceOf(at.name)];
+  const seen = new Set<string>();
+  for (const l of [...located, ...fallback]) {
+    if (!l?.file || !l.range) continue;
+    const key = `${l.file}:${l.range.start.line}:${l.range.start.character}`;
+    if (!seen.has(key)) out.push({ uri: uriOf(l.file), range: l.range });
+    seen.add(key);
+  }
   return out;
 }
 

@@ -1,8 +1,7 @@
 // Hover on a requirement: what it is, what the specifier means, installed and latest versions, and why it is here.
 
-import * as path from 'node:path';
 import type { RequirementNode, SpecifierClause } from '../syntax/types.js';
-import { formatChain, type Provenance } from '../workspace/provenance.js';
+import { formatChain, formatSource, type Provenance } from '../workspace/provenance.js';
 import type { ProjectFact } from './completion.js';
 
 export interface RequirementFacts {
@@ -66,13 +65,16 @@ export function requirementHover(r: RequirementNode, facts: RequirementFacts): s
   const key = r.name?.normalized;
   const prov = facts.provenance;
   if (key && prov) {
-    const chains = prov.chains(key, 5);
+    const shown = 50;
+    const chains = prov.chains(key, shown);
     if (chains.length) {
       const label = prov.origin === 'environment' ? ' (derived from the installed packages)' : '';
-      out.push(`**Why it is here**${label}\n` + chains.map((c) => `- ${formatChain(c, facts.folder)}`).join('\n'));
+      const total = prov.compiled.pins.get(key)?.via.length ?? 0;
+      const more = prov.origin === 'annotations' && total > shown ? `\n- … and ${total - shown} more` : '';
+      out.push(`**Why it is here**${label}\n` + chains.map((c) => `- ${formatChain(c, facts.folder, true)}`).join('\n') + more);
     } else if (prov.sources.length) {
-      const src = prov.sourceLineOf(key);
-      if (src?.line) out.push(`Asked for in ${path.relative(facts.folder, src.file)}:${src.line.firstLine + 1}.`);
+      const src = prov.sourceOf(key);
+      if (src) out.push(`Asked for in ${formatSource(src, facts.folder, true).replace(/^\((.*)\)$/, '$1')}.`);
     }
     const deps = prov.dependenciesOf(key);
     if (deps.length) out.push(`**Pulls in** ${deps.map((d) => d.name).join(', ')}`);

@@ -1,11 +1,13 @@
 // Known vulnerabilities of pinned (or installed) releases: the `vulnerable` diagnostic, its hover section, and the
 // release that fixes them all. Pure: the advisories, the index's releases and the environment come in as facts.
 
-import { gt, lte } from '@renovatebot/pep440';
+import { eq, gt, lte } from '@renovatebot/pep440';
 import { DiagnosticSeverity, type Diagnostic, type DiagnosticRelatedInformation } from 'vscode-languageserver-types';
+import { lineAt } from '../syntax/query.js';
 import type { LogicalLine, ParsedDocument, RequirementNode } from '../syntax/types.js';
 import type { ProjectFact } from './completion.js';
 import type { LanguageServiceFacts } from './facts.js';
+import type { FileContext } from '../workspace/context.js';
 import { SOURCE } from './convert.js';
 import { versionSatisfies } from './environmentDiagnostics.js';
 import { pythonAllows } from './paths.js';
@@ -169,10 +171,26 @@ export function vulnerabilityHoverSection(version: string, advisories: Advisory[
   return `${head}\n${items.join('\n')}${fixedBy ? `\n\n${fixedBy} ${fixWords(advisories.length)}.` : ''}`;
 }
 
+/** The hover section of the requirement under the cursor; the facts are asked for only on a requirement line. */
+export function vulnerabilityHoverAt(doc: ParsedDocument, position: { line: number; character: number }, factsOf: () => VulnerabilityFacts | undefined): string | undefined {
+  const line = lineAt(doc, position.line, position.character);
+  const facts = line?.project ? factsOf() : undefined;
+  const checked = facts && line ? checkedVersion(line, facts.installed) : undefined;
+  if (!checked || !facts) return undefined;
+  return vulnerabilityHoverSection(checked.version, activeAdvisories(facts.advisories(line!.project!, checked.version), facts.ignore), checked.installed);
+}
+
 /** Advisory facts of a file, with the installed versions of its environment for lines that are not pinned. */
-export function vulnerabilityFactsOf(facts: LanguageServiceFacts, filePath: string, doc: ParsedDocument): VulnerabilityFacts | undefined {
+export function vulnerabilityFactsOf(facts: LanguageServiceFacts, ctx: FileContext): VulnerabilityFacts | undefined {
+  const { path: filePath, document: doc } = ctx;
   const v = facts.vulnerabilities?.(filePath, doc);
   if (!v) return undefined;
   const env = facts.environment?.(filePath);
-  return { ...v, installed: env ? (name) => env.installed(name)?.version : undefined };
+  // A version the index is known not to have (half typed, `requests==2.3`) is not asked about: no-matching-version says it.
+  const index = facts.index?.(ctx);
+  const released = (name: string, version: string) => {
+    const project = index?.peek?.(name);
+    return !project?.versions.length || project.versions.some((r) => r.version === version || safe(() => eq(r.version, version), false));
+  };
+  return { ...v, advisories: (name, version) => (released(name, version) ? v.advisories(name, version) : undefined), installed: env ? (name) => env.installed(name)?.version : undefined };
 }

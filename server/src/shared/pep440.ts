@@ -9,12 +9,21 @@ import { gt, satisfies } from '@renovatebot/pep440';
 
 /** Whether `version` is inside `specifier` (whitespace ignored, pre-releases allowed); unreadable: true. */
 export function versionSatisfies(version: string, specifier: string): boolean {
+  // The same pairs come back on every keystroke; the PEP 440 parse is what costs.
+  const key = `${version}\0${specifier}`;
+  const hit = satisfiesCache.get(key);
+  if (hit !== undefined) return hit;
+  let result: boolean;
   try {
-    return satisfies(version, specifier.replace(/\s+/g, ''), { prereleases: true });
+    result = satisfies(version, specifier.replace(/\s+/g, ''), { prereleases: true });
   } catch {
-    return true;
+    result = true;
   }
+  if (satisfiesCache.size >= 50_000) satisfiesCache.clear();
+  satisfiesCache.set(key, result);
+  return result;
 }
+const satisfiesCache = new Map<string, boolean>();
 
 /** Whether Python `version` meets a Requires-Python specifier (`>=3.8`); undefined when it cannot be read (callers treat that as allowed). */
 export function pythonAllows(version: string, spec: string): boolean | undefined {

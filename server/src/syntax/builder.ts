@@ -20,7 +20,7 @@ export class LineBuilder {
       const character = l.characterOf(start);
       return new CompactRange(line, character, line, character);
     }
-    return new CompactRange(l.lineOf(start), l.characterOf(start), l.lineOf(end - 1), l.characterOf(end - 1) + 1);
+    return new CompactRange(l.lineOf(start), l.characterOf(start), l.endLineOf(end), l.endCharacterOf(end));
   }
 
   token(kind: TokenKind, start: number, end: number): Token {
@@ -100,7 +100,7 @@ class LazyToken implements Token {
       const character = j.characterOf(this.from);
       return new CompactRange(line, character, line, character);
     }
-    return new CompactRange(j.lineOf(this.from), j.characterOf(this.from), j.lineOf(this.to - 1), j.characterOf(this.to - 1) + 1);
+    return new CompactRange(j.lineOf(this.from), j.characterOf(this.from), j.endLineOf(this.to), j.endCharacterOf(this.to));
   }
 
   toJSON(): object {

@@ -36,6 +36,11 @@ interface Piece {
   length: number;
   line: number;
   character: number;
+  /**
+   * Set for the value of an expanded `${VAR}`: text that is not in the document. All of it maps onto the
+   * `${VAR}` it replaces: a start inside it to where `${` is, an end inside it to just after `}`.
+   */
+  stand?: { endDoc: number; endLine: number; endCharacter: number };
 }
 
 /**
@@ -59,6 +64,27 @@ export class JoinedLine {
     this.lastLine = line;
   }
 
+  /** Appends `value` as standing for the document span [doc, endDoc) (an expanded `${VAR}`). */
+  appendStandIn(value: string, doc: number, line: number, character: number, endDoc: number, endLine: number, endCharacter: number): void {
+    if (value.length === 0) return;
+    this.pieces.push({ logical: this.text.length, doc, length: value.length, line, character, stand: { endDoc, endLine, endCharacter } });
+    this.text += value;
+  }
+
+  /** Appends `source.text[from, to)` keeping where each part of it is in the document. */
+  appendFrom(source: JoinedLine, from: number, to: number): void {
+    for (const p of source.pieces) {
+      const a = Math.max(from, p.logical);
+      const b = Math.min(to, p.logical + p.length);
+      if (a >= b) continue;
+      if (p.stand) this.appendStandIn(source.text.slice(a, b), p.doc, p.line, p.character, p.stand.endDoc, p.stand.endLine, p.stand.endCharacter);
+      else {
+        this.pieces.push({ logical: this.text.length, doc: p.doc + (a - p.logical), length: b - a, line: p.line, character: p.character + (a - p.logical) });
+        this.text += source.text.slice(a, b);
+      }
+    }
+  }
+
   private pieceAt(offset: number): Piece {
     const pieces = this.pieces;
     if (pieces.length === 1) return pieces[0];
@@ -77,10 +103,10 @@ export class JoinedLine {
     if (this.pieces.length === 0) return 0;
     if (end && offset > 0) {
       const p = this.pieceAt(offset - 1);
-      return p.doc + (offset - 1 - p.logical) + 1;
+      return p.stand ? p.stand.endDoc : p.doc + (offset - 1 - p.logical) + 1;
     }
     const p = this.pieceAt(offset);
-    return p.doc + (offset - p.logical);
+    return p.stand ? p.doc : p.doc + (offset - p.logical);
   }
 
   lineOf(offset: number): number {
@@ -90,17 +116,27 @@ export class JoinedLine {
   characterOf(offset: number): number {
     if (this.pieces.length === 0) return 0;
     const p = this.pieceAt(offset);
-    return p.character + (offset - p.logical);
+    return p.stand ? p.character : p.character + (offset - p.logical);
+  }
+
+  /** The line of the end of a span that ends (exclusive) at `offset > 0`. */
+  endLineOf(offset: number): number {
+    if (this.pieces.length === 0) return this.firstLine;
+    const p = this.pieceAt(offset - 1);
+    return p.stand ? p.stand.endLine : p.line;
+  }
+
+  /** The character just after a span that ends (exclusive) at `offset > 0`. */
+  endCharacterOf(offset: number): number {
+    if (this.pieces.length === 0) return 0;
+    const p = this.pieceAt(offset - 1);
+    return p.stand ? p.stand.endCharacter : p.character + (offset - p.logical);
   }
 
   position(offset: number, end = false): Position {
     if (this.pieces.length === 0) return { line: this.firstLine, character: 0 };
-    if (end && offset > 0) {
-      const p = this.pieceAt(offset - 1);
-      return { line: p.line, character: p.character + (offset - p.logical) };
-    }
-    const p = this.pieceAt(offset);
-    return { line: p.line, character: p.character + (offset - p.logical) };
+    if (end && offset > 0) return { line: this.endLineOf(offset), character: this.endCharacterOf(offset) };
+    return { line: this.lineOf(offset), character: this.characterOf(offset) };
   }
 
   range(start: number, end: number): Range {

@@ -39,8 +39,18 @@ export function canonicalMarkerVariable(name: string): string | undefined {
   return LEGACY_ALIASES[name];
 }
 
+/**
+ * How deep parentheses may nest in a marker. packaging parses them recursively, and pip 24.2 on Python
+ * 3.13 fails with a RecursionError past 490 levels (test/data/pip-verdicts.json, nest-*; the exact depth
+ * depends on its stack). We stop there too, so that a hostile line cannot exhaust our stack either.
+ */
+export const MAX_MARKER_DEPTH = 490;
+
 class MarkerParser {
   private i: number;
+  private depth = 0;
+  /** Set once the nesting bound is hit: the rest of the marker is one `unknown` token, and nothing more is said. */
+  private gaveUp = false;
 
   constructor(
     private readonly b: LineBuilder,
@@ -110,10 +120,14 @@ class MarkerParser {
     if (this.i >= this.end) return undefined;
     if (this.text[this.i] === '(') {
       const open = this.i;
+      if (this.depth >= MAX_MARKER_DEPTH) return this.giveUp(open);
       this.b.token('parenOpen', open, open + 1);
       this.i++;
+      this.depth++;
       const inner = this.or();
+      this.depth--;
       this.ws();
+      if (this.gaveUp) return inner;
       if (this.text[this.i] === ')' && this.i < this.end) {
         this.b.token('parenClose', this.i, this.i + 1);
         this.i++;
@@ -129,6 +143,14 @@ class MarkerParser {
     return this.item();
   }
 
+  private giveUp(at: number): MarkerExpression {
+    this.gaveUp = true;
+    this.b.token('unknown', at, this.end);
+    this.b.report('marker-too-deep', `Parentheses nested more than ${MAX_MARKER_DEPTH} deep: pip gives up on this marker (RecursionError), and so do we. Flatten it.`, at, this.end);
+    this.i = this.end;
+    return { type: 'compare', range: this.b.range(at, this.end) };
+  }
+
   private operand(): MarkerOperand | undefined | 'error' {
     this.ws();
     const start = this.i;
@@ -141,7 +163,10 @@ class MarkerParser {
       this.b.token('markerString', start, stop);
       this.i = stop;
       if (!closed) this.b.report('invalid-marker', `Unclosed string: add a closing ${q}`, start, stop);
-      return { type: 'string', value: this.text.slice(start + 1, closed ? close : stop), range: this.b.range(start, stop), closed };
+      const raw = this.text.slice(start + 1, closed ? close : stop);
+      const decoded = raw.includes('\\') ? decodePythonString(raw) : { value: raw };
+      if (decoded.problem) this.b.report('invalid-marker', `pip reads a marker string as a Python string literal, and ${decoded.problem}`, start, stop);
+      return { type: 'string', value: decoded.value, range: this.b.range(start, stop), closed };
     }
     const w = this.word();
     if (w && !/^(and|or|in|not)$/.test(w)) {
@@ -223,6 +248,48 @@ export function parseMarker(b: LineBuilder, start: number, end: number): MarkerN
     b.report('invalid-marker', `Expected a marker after ';', e.g. python_version >= "3.9"`, Math.max(start - 1, 0), end);
   }
   return { text: b.text.slice(start, end), range: b.range(start, end), expression };
+}
+
+const SIMPLE_ESCAPES: Record<string, string> = { '\n': '', '\\': '\\', "'": "'", '"': '"', a: '\x07', b: '\b', f: '\f', n: '\n', r: '\r', t: '\t', v: '\v' };
+
+/**
+ * What Python's `ast.literal_eval` makes of a quoted marker string (packaging reads them so): the escapes
+ * decoded, or the reason it raises. An unknown escape such as `\q` stays as written (Python only warns).
+ */
+export function decodePythonString(raw: string): { value: string; problem?: string } {
+  let value = '';
+  for (let i = 0; i < raw.length; i++) {
+    const c = raw[i];
+    if (c !== '\\') {
+      value += c;
+      continue;
+    }
+    const e = raw[i + 1];
+    if (e === undefined) return { value: raw, problem: `the '\\' before the closing quote escapes it: the string never ends (write '\\\\' for a backslash)` };
+    if (e in SIMPLE_ESCAPES) {
+      value += SIMPLE_ESCAPES[e];
+      i++;
+    } else if (e >= '0' && e <= '7') {
+      const m = /^[0-7]{1,3}/.exec(raw.slice(i + 1))![0];
+      value += String.fromCodePoint(parseInt(m, 8));
+      i += m.length;
+    } else if (e === 'x' || e === 'u' || e === 'U') {
+      const n = e === 'x' ? 2 : e === 'u' ? 4 : 8;
+      const hex = raw.slice(i + 2, i + 2 + n);
+      if (!new RegExp(`^[0-9a-fA-F]{${n}}$`).test(hex)) return { value: raw, problem: `'\\${e}' needs ${n} hexadecimal digits after it` };
+      const code = parseInt(hex, 16);
+      if (code > 0x10ffff) return { value: raw, problem: `'\\${e}${hex}' is not a Unicode character` };
+      value += String.fromCodePoint(code);
+      i += 1 + n;
+    } else if (e === 'N') {
+      const close = raw[i + 2] === '{' ? raw.indexOf('}', i + 3) : -1;
+      if (close === -1 || close === i + 3) return { value: raw, problem: `'\\N' needs a character name in braces: \\N{DIGIT THREE}` };
+      // Python knows the name (or fails); we keep it as written.
+      value += raw.slice(i, close + 1);
+      i = close;
+    } else value += c;
+  }
+  return { value };
 }
 
 function suggestVariable(word: string): string | undefined {

@@ -7,6 +7,7 @@ import { HASH_ALGORITHMS, lookupOption } from './options.js';
 import { parseRequirement } from './requirement.js';
 import { quickLine } from './quickLine.js';
 import { positionAt } from './query.js';
+import { expandVariables, VARIABLE_RE, type Environment, type Expansion } from './variables.js';
 import type { EnvVariable, LineKind, LogicalLine, OptionNode, ParsedDocument, Range, RequirementNode, SyntaxDiagnostic, Token } from './types.js';
 
 export interface ParseOptions {
@@ -18,6 +19,11 @@ export interface ParseOptions {
   reuse?: boolean;
   /** Set to false to run the full parser on every line, shortcuts off (the tests compare both). */
   shortcuts?: boolean;
+  /**
+   * The environment pip would read the file in: `${NAME}` is replaced by its value before the line is
+   * parsed, as pip does (ranges stay on the `${NAME}`). Without it every variable counts as unset.
+   */
+  env?: Environment;
 }
 
 /** Parses a whole document. Never throws; problems become diagnostics on their lines. */
@@ -35,11 +41,13 @@ export function parse(text: string, options: ParseOptions = {}): ParsedDocument 
       lines.push(new LazyLine(joined, known.kind, known.project));
       continue;
     }
-    const details = parseLogicalLine(joined);
-    const line = new LazyLine(joined, details.kind, details.requirement?.name?.normalized, details);
+    // What the line reads as depends on the environment where it has `${NAME}`: such lines are not memoized.
+    const expansion = joined.text.includes('${') ? expandVariables(joined, findComment(joined.text), options.env) : undefined;
+    const details = expansion ? parseExpandedLine(expansion, joined) : parseLogicalLine(joined);
+    const line = new LazyLine(expansion?.line ?? joined, details.kind, details.requirement?.name?.normalized, details, expansion && (() => parseExpandedLine(expansion, joined)));
     lines.push(line);
     for (const d of details.diagnostics) diagnostics.push(d);
-    if (reuse && details.diagnostics.length === 0 && joined.pieces.length === 1) remember(joined.text, details.kind, line.project);
+    if (reuse && !expansion && details.diagnostics.length === 0 && joined.pieces.length === 1) remember(joined.text, details.kind, line.project);
   }
   const doc = { text, lineStarts, lines, diagnostics };
   checkCodingDeclaration(doc);
@@ -123,6 +131,8 @@ class LazyLine implements LogicalLine {
     readonly kind: LineKind,
     readonly project: string | undefined,
     first?: LineDetails,
+    /** How to parse the line again; by default the joined text as it is (a `${NAME}` line expands first). */
+    private readonly again: () => LineDetails = () => parseLogicalLine(joined),
   ) {
     this.diagnostics = first ? first.diagnostics : [];
     this.start = joined.pieces.length ? joined.docOffset(0) : 0;
@@ -134,7 +144,7 @@ class LazyLine implements LogicalLine {
   }
 
   private get parsed(): LineDetails {
-    return (this.details ??= parseLogicalLine(this.joined));
+    return (this.details ??= this.again());
   }
 
   get firstLine(): number {
@@ -193,10 +203,44 @@ function findOptionsStart(text: string, start: number, end: number): number {
   return end;
 }
 
-function parseLogicalLine(joined: JoinedLine): LineDetails {
+/**
+ * A line with `${NAME}` in it, parsed as pip parses it: expanded first. Where a variable is not set pip
+ * reads it as written; what that makes of the line is said once, as a warning (the editor's environment
+ * is not where pip runs), instead of the errors of the literal text.
+ */
+function parseExpandedLine(expansion: Expansion, source: JoinedLine): LineDetails {
+  const details = parseLogicalLine(expansion.line, expansion.commentAt);
+  details.variables = allVariables(source);
+  if (expansion.unset.length === 0) return details;
+  const names = expansion.unset.map((n) => `\${${n}}`).join(', ');
+  const at = details.variables.find((v) => expansion.unset.includes(v.name))!;
+  const errors = details.diagnostics.filter((d) => d.severity === 'error');
+  const rest = details.diagnostics.filter((d) => d.severity !== 'error');
+  const unset: SyntaxDiagnostic = {
+    range: at.range,
+    severity: errors.length ? 'warning' : 'hint',
+    code: 'unset-variable',
+    message: errors.length
+      ? `${names} ${expansion.unset.length > 1 ? 'are' : 'is'} not set here, so pip would read ${expansion.unset.length > 1 ? 'them' : 'it'} as written, and then: ${errors[0].message}. Set ${expansion.unset.join(', ')} where pip runs (and in the requirements.env setting to check the line here).`
+      : `${names} ${expansion.unset.length > 1 ? 'are' : 'is'} not set here: pip would read the line as written.`,
+  };
+  // A requirement read from the literal text (`foo==${V}`) is still a requirement: symbols, hover, names.
+  const kind = details.kind === 'error' && details.requirement ? 'requirement' : details.kind;
+  return { ...details, kind, diagnostics: [unset, ...rest] };
+}
+
+/** Every `${NAME}` of the line as written, with its range. */
+function allVariables(source: JoinedLine): EnvVariable[] {
+  const out: EnvVariable[] = [];
+  VARIABLE_RE.lastIndex = 0;
+  for (let m = VARIABLE_RE.exec(source.text); m; m = VARIABLE_RE.exec(source.text)) out.push({ name: m[1], range: source.range(m.index, m.index + m[0].length) });
+  return out;
+}
+
+function parseLogicalLine(joined: JoinedLine, knownCommentAt?: number): LineDetails {
   const b = new LineBuilder(joined);
   const text = joined.text;
-  const commentAt = findComment(text);
+  const commentAt = knownCommentAt ?? findComment(text);
   let start = 0;
   let end = commentAt === -1 ? text.length : commentAt;
   while (start < end && isSpace(text.charCodeAt(start))) start++;
@@ -209,7 +253,7 @@ function parseLogicalLine(joined: JoinedLine): LineDetails {
     const optionsAt = findOptionsStart(text, start, end);
     if (optionsAt > start) {
       requirement = parseRequirement(b, start, optionsAt);
-      kind = requirement.name || requirement.url || requirement.path || b.diagnostics.some((d) => d.code === 'unchecked-variable') ? 'requirement' : 'error';
+      kind = requirement.name || requirement.url || requirement.path ? 'requirement' : 'error';
       options = parseOptions(b, optionsAt, end, true);
     } else {
       options = parseOptions(b, optionsAt, end, false);

@@ -2,7 +2,7 @@
 
 import type { LogicalLine, ParsedDocument, Position, RequirementNode } from './types.js';
 
-export function positionAt(doc: ParsedDocument, offset: number): Position {
+export function positionAt(doc: Pick<ParsedDocument, 'lineStarts' | 'text'>, offset: number): Position {
   const starts = doc.lineStarts;
   offset = Math.max(0, Math.min(offset, doc.text.length));
   let lo = 0;

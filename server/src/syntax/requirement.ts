@@ -9,6 +9,8 @@ import { describeUrl, isArchiveName, lastSegment, looksLikePath, parseWheelFilen
 
 // packaging's `\b[a-zA-Z0-9][a-zA-Z0-9._-]*\b`: a name may end in `_` (a word character) but not in `.` or `-`.
 const IDENTIFIER = /[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9_])?/y;
+/** A marker glued to a URL by `;` without a following space. */
+const MARKER_IN_URL = /;\s*[a-z_.]+\s*(==|!=|<|>|~=|in\b|not\b)/i;
 const PEP508_WITH_URL = /^[A-Za-z0-9][A-Za-z0-9._-]*\s*(\[[^\]]*\]\s*)?@/;
 
 function matchIdentifier(text: string, i: number, end: number): number {
@@ -43,12 +45,7 @@ export function parseRequirement(b: LineBuilder, start: number, end: number, edi
   let reqEnd = markerAt === -1 ? end : markerAt;
   while (reqEnd > start && isSpace(text.charCodeAt(reqEnd - 1))) reqEnd--;
 
-  const dollar = text.indexOf('${', start);
-  if (!scheme && !editable && dollar !== -1 && dollar < reqEnd && /\$\{[A-Z0-9_]+\}/.test(text.slice(start, reqEnd)) && !isPathRequirement(text, start, reqEnd)) {
-    // pip fills these in from its environment when it reads the file; the editor's environment may differ.
-    b.token('unknown', start, reqEnd);
-    b.report('unchecked-variable', `pip fills in \${…} from the environment when it reads the file, so this requirement is not checked here`, start, reqEnd, 'information');
-  } else if (scheme) parseUrlRequirement(b, req, start, reqEnd);
+  if (scheme) parseUrlRequirement(b, req, start, reqEnd);
   else if (editable || isPathRequirement(text, start, reqEnd)) parsePathRequirement(b, req, start, reqEnd);
   else parsePep508(b, req, start, reqEnd);
 
@@ -58,7 +55,7 @@ export function parseRequirement(b: LineBuilder, start: number, end: number, edi
       // pip treats an empty marker as no marker at all.
       b.report('empty-marker', `Nothing follows ';': add a marker such as python_version >= "3.9", or remove the ';'`, markerAt, markerAt + 1, 'warning');
     } else req.marker = parseMarker(b, markerAt + sep.length, end);
-  } else if (scheme && !req.marker && /;\s*[a-z_.]+\s*(==|!=|<|>|~=|in\b|not\b)/i.test(text.slice(start, end))) {
+  } else if (scheme && !req.marker && MARKER_IN_URL.test(text.slice(start, end))) {
     b.report('marker-needs-space', `After a URL pip needs a space before ';' to read a marker; as written, the marker is part of the URL`, start, end, 'warning');
   }
   return req;
@@ -75,6 +72,10 @@ function isPathRequirement(text: string, start: number, end: number): boolean {
   }
   const arg = text.slice(start, end);
   if (PEP508_WITH_URL.test(arg)) return false;
+  // pip's `_get_url_from_path`: with an '@' whose left side does not look like a path (even an empty one, as
+  // in `@ https://…`), the line is a PEP 508 requirement, and one without a name is rejected.
+  const at = arg.indexOf('@');
+  if (at !== -1 && !looksLikePath(arg.slice(0, at))) return false;
   return looksLikePath(arg) || isArchiveName(stripExtrasSuffix(arg));
 }
 
@@ -88,7 +89,9 @@ function parseUrlRequirement(b: LineBuilder, req: RequirementNode, start: number
   b.token('url', start, end);
   const node = describeUrl(url, b.range(start, end));
   req.url = node;
-  if (/\s/.test(url)) {
+  // After `;` with no space (`…tgz;\tpython_version>"3"`) pip reads the marker as part of the URL: the
+  // marker-needs-space warning says so, and the whitespace is not the URL's fault.
+  if (/\s/.test(url) && !MARKER_IN_URL.test(url)) {
     b.report('invalid-url', `A URL cannot contain spaces; percent-encode them as %20`, start, end);
   }
   nameFromUrl(b, req, node.kind === 'wheel' ? lastSegment(url.split('#')[0].split('?')[0]) : undefined, node.egg, start, end);

@@ -1,12 +1,9 @@
 // pip-compile's and uv's `# via` annotations, read from a parsed compiled file: who asked for each pin.
 
-import { normalizeName } from '../syntax/names.js';
-import type { LogicalLine, ParsedDocument, Range } from '../syntax/types.js';
+import type { LogicalLine, ParsedDocument } from '../syntax/types.js';
+import { viaEntries, type ViaEntry } from './viaSources.js';
 
-/** One name in a `# via` annotation: a package, or a source file given with -r / -c. */
-export type ViaEntry =
-  | { kind: 'package'; name: string; normalized: string; range: Range }
-  | { kind: 'file'; option: '-r' | '-c'; path: string; range: Range };
+export type { ViaEntry };
 
 export interface AnnotatedPin {
   name: string;
@@ -17,11 +14,28 @@ export interface AnnotatedPin {
   via: ViaEntry[];
 }
 
+/** What the header's command asked for besides its source files. */
+export interface CompileCommand {
+  /** `--extra dev` (pip-compile and uv); `--all-extras`. */
+  extras: string[];
+  allExtras: boolean;
+  /** uv's `--group dev` / `--group sub/pyproject.toml:dev`. */
+  groups: { path?: string; name: string }[];
+  /** pyproject.toml files read only for their groups (named by `--group` alone, not as a source). */
+  groupOnlySources: string[];
+  /** pip-compile's `--build-deps-for wheel` / `--all-build-deps` / `--only-build-deps`. */
+  buildDeps: boolean;
+  onlyBuildDeps: boolean;
+  /** `-o requirements/base.txt`: tells from which folder the command ran. */
+  outputFile?: string;
+}
+
 export interface CompiledFile {
   /** Which tool wrote it, from the header; undefined when the file has no such header. */
   tool?: 'pip-compile' | 'uv' | 'requirements-language-server';
-  /** Source files named by the header's command line (e.g. `requirements.in`). */
+  /** Source files named by the header's command line (e.g. `requirements.in`, `pyproject.toml`). */
   sources: string[];
+  command: CompileCommand;
   pins: Map<string, AnnotatedPin>;
   /** True when any pin carries a `# via` annotation. */
   annotated: boolean;
@@ -35,25 +49,9 @@ const VIA_ALONE = /^\s*#\s*via\s*$/;
 const VIA_ONE = /^\s*#\s*via\s+(.+)$/;
 const VIA_CONTINUED = /^\s*#\s{2,}(\S.*)$/;
 
-/** Entries of `a, b` or `-r requirements.in`, with ranges on physical line `lineNo` starting at column `column`. */
-function entriesOf(text: string, lineNo: number, column: number): ViaEntry[] {
-  const out: ViaEntry[] = [];
-  const re = /(-[rc])\s+(\S+)|([A-Za-z0-9][A-Za-z0-9._-]*)/g;
-  for (let m = re.exec(text); m; m = re.exec(text)) {
-    if (m[1]) {
-      const start = column + m.index + m[0].length - m[2].length;
-      out.push({ kind: 'file', option: m[1] as '-r' | '-c', path: m[2], range: { start: { line: lineNo, character: start }, end: { line: lineNo, character: start + m[2].length } } });
-    } else {
-      const start = column + m.index;
-      out.push({ kind: 'package', name: m[3], normalized: normalizeName(m[3]), range: { start: { line: lineNo, character: start }, end: { line: lineNo, character: start + m[3].length } } });
-    }
-  }
-  return out;
-}
-
 /** Reads the header and every pin's `# via` lines (split and line annotation styles, pip-compile and uv). */
 export function readAnnotations(doc: ParsedDocument): CompiledFile {
-  const result: CompiledFile = { sources: [], pins: new Map(), annotated: false };
+  const result: CompiledFile = { sources: [], command: emptyCommand(), pins: new Map(), annotated: false };
   readHeader(doc, result);
   const lines = doc.lines;
   for (let i = 0; i < lines.length; i++) {
@@ -68,7 +66,7 @@ export function readAnnotations(doc: ParsedDocument): CompiledFile {
     const inline = comment && VIA_INLINE.exec(comment.text);
     if (inline && comment) {
       const col = comment.range.start.character + comment.text.length - inline[1].length;
-      pin.via.push(...entriesOf(inline[1], comment.range.start.line, col));
+      pin.via.push(...viaEntries(inline[1], comment.range.start.line, col));
     }
     // Split style: the comment lines that follow.
     let j = i + 1;
@@ -76,14 +74,15 @@ export function readAnnotations(doc: ParsedDocument): CompiledFile {
       const first = lines[j].text;
       const one = VIA_ONE.exec(first);
       if (one) {
-        pin.via.push(...entriesOf(one[1], lines[j].firstLine, first.length - one[1].length));
+        pin.via.push(...viaEntries(one[1], lines[j].firstLine, first.length - one[1].length));
         j++;
       } else if (VIA_ALONE.test(first)) {
         j++;
         while (j < lines.length && lines[j].kind === 'comment') {
           const m = VIA_CONTINUED.exec(lines[j].text);
           if (!m || /^\s*#\s*via\b/.test(lines[j].text)) break;
-          pin.via.push(...entriesOf(m[1], lines[j].firstLine, lines[j].text.length - m[1].length));
+          // One entry a line: a path may hold a comma.
+          pin.via.push(...viaEntries(m[1], lines[j].firstLine, lines[j].text.length - m[1].length, false));
           j++;
         }
       }
@@ -94,12 +93,26 @@ export function readAnnotations(doc: ParsedDocument): CompiledFile {
   return result;
 }
 
-/** Only the header (tool and sources): cheap, for deciding whether a file is compiled at all. */
-export function compiledHeader(doc: ParsedDocument): Pick<CompiledFile, 'tool' | 'sources'> {
-  const result: CompiledFile = { sources: [], pins: new Map(), annotated: false };
+/** Only the header (tool, sources, command): cheap, for deciding whether a file is compiled at all. */
+export function compiledHeader(doc: ParsedDocument): Pick<CompiledFile, 'tool' | 'sources' | 'command'> {
+  const result: CompiledFile = { sources: [], command: emptyCommand(), pins: new Map(), annotated: false };
   readHeader(doc, result);
   return result;
 }
+
+function emptyCommand(): CompileCommand {
+  return { extras: [], allExtras: false, groups: [], groupOnlySources: [], buildDeps: false, onlyBuildDeps: false };
+}
+
+/** Options of pip-compile and `uv pip compile` that take a value (so the value is not a source file). */
+const TAKES_VALUE = new Set([
+  '-o', '--output-file', '-c', '--constraint', '--constraints', '--override', '--overrides', '-b', '--build-constraint', '--build-constraints',
+  '-p', '--python', '--python-version', '--python-platform', '--extra', '--group', '--only-group', '--no-group',
+  '-i', '--index-url', '--extra-index-url', '--index', '--default-index', '-f', '--find-links', '--trusted-host', '-P', '--upgrade-package',
+  '--cache-dir', '--pip-args', '--build-deps-for', '--resolver', '--annotation-style', '--unsafe-package', '--max-rounds', '--no-emit-package',
+  '--no-binary', '--only-binary', '--exclude-newer', '--resolution', '--prerelease', '--index-strategy', '--keyring-provider', '--config-file',
+  '--torch-backend', '--refresh-package', '--link-mode', '-C', '--config-setting', '--config-settings', '--python-executable', '--emit-package',
+]);
 
 function readHeader(doc: ParsedDocument, result: CompiledFile): void {
   for (const line of doc.lines.slice(0, 12)) {
@@ -109,17 +122,41 @@ function readHeader(doc: ParsedDocument, result: CompiledFile): void {
     else if (/autogenerated by uv/i.test(text)) result.tool = 'uv';
     else if (/autogenerated by requirements-language-server/i.test(text)) result.tool = 'requirements-language-server';
     const command = /^#\s+(pip-compile|uv pip compile|requirements-language-server compile)\b(.*)$/.exec(text.trim());
-    if (command) {
-      const args = command[2].trim().split(/\s+/).filter(Boolean);
-      for (let k = 0; k < args.length; k++) {
-        const a = args[k];
-        if (a === '-o' || a === '--output-file' || a === '-c' || a === '--constraint' || a === '-p' || a === '--python' || a === '--python-version' || a === '--extra' || a === '--index-url' || a === '-i') {
-          k++;
-          continue;
-        }
-        if (a.startsWith('-')) continue;
-        result.sources.push(a);
-      }
+    if (command) readCommand(command[2].trim().split(/\s+/).filter(Boolean), result);
+  }
+}
+
+function readCommand(args: string[], result: CompiledFile): void {
+  const c = result.command;
+  for (let k = 0; k < args.length; k++) {
+    const arg = args[k];
+    if (!arg.startsWith('-') || arg === '-') {
+      if (arg !== '-') result.sources.push(arg);
+      continue;
+    }
+    const eq = arg.indexOf('=');
+    const option = eq > 0 && arg.startsWith('--') ? arg.slice(0, eq) : arg;
+    let value: string | undefined;
+    if (eq > 0 && arg.startsWith('--')) value = arg.slice(eq + 1);
+    else if (TAKES_VALUE.has(option)) value = args[++k];
+    if (option === '--extra' && value) c.extras.push(...value.split(','));
+    else if (option === '--all-extras') c.allExtras = true;
+    else if (option === '--group' && value) {
+      const at = value.lastIndexOf(':');
+      c.groups.push(at > 0 ? { path: value.slice(0, at), name: value.slice(at + 1) } : { name: value });
+    } else if (option === '--build-deps-for' || option === '--all-build-deps') c.buildDeps = true;
+    else if (option === '--only-build-deps') c.onlyBuildDeps = c.buildDeps = true;
+    else if ((option === '-o' || option === '--output-file') && value) c.outputFile = value;
+  }
+  // A group's pyproject.toml is read for that group alone unless it is a source too; `--group dev` without
+  // a path reads the first pyproject.toml source, else the one of the folder uv ran in.
+  const firstPyproject = result.sources.find((s) => /(^|[\\/])pyproject\.toml$/i.test(s));
+  for (const g of c.groups) {
+    g.path ??= firstPyproject;
+    const file = g.path ?? 'pyproject.toml';
+    if (!result.sources.includes(file)) {
+      result.sources.push(file);
+      c.groupOnlySources.push(file);
     }
   }
 }

@@ -6,9 +6,10 @@
 import { pathToFileURL } from 'node:url';
 import type { ParsedDocument } from '../syntax/types.js';
 import { compiledHeader } from './annotations.js';
-import { buildIncludeGraph, type DocumentReader, type IncludeGraph } from './includes.js';
+import { buildIncludeGraph, type DocumentReader, type FileReader, type IncludeGraph } from './includes.js';
 import { indexOptionsOf, type FileIndexOptions } from './indexOptions.js';
 import { sourceFiles } from './provenance.js';
+import { isPyproject } from './pyprojectSources.js';
 import type { SourceDocument } from './sourceSpecifiers.js';
 import type { WorkspaceStore } from './store.js';
 
@@ -28,6 +29,12 @@ export interface FileContext {
   readonly sources: readonly SourceDocument[] | undefined;
   /** The index options of this file and its includes, as pip reads them. */
   readonly indexOptions: FileIndexOptions;
+  /** Other files' texts from the store (pyproject.toml sources); what is read counts among the file's dependencies. */
+  readonly texts: FileReader;
+  /** The sources a compiled file is checked against: its header's `.in` files and pyproject.toml (else the sibling `.in`). */
+  readonly checkedSources: readonly string[];
+  /** A `.in` source and every file it includes, the `.in` first (shared between contexts while none changed). */
+  sourcesOf(source: string): readonly SourceDocument[] | undefined;
 }
 
 export interface ContextProvider {
@@ -35,6 +42,8 @@ export interface ContextProvider {
   contextOf(filePath: string, uri?: string): FileContext | undefined;
   /** A one-off context around a given tree (a text that is not in the store: tests, a what-if). */
   contextWith(filePath: string, document: ParsedDocument, uri?: string): FileContext;
+  /** What `${NAME}` expands to (requirement lines and include paths): the store re-parses, contexts are rebuilt. */
+  setEnv(env: Record<string, string | undefined>): void;
   /** Files whose last context read `filePath` (reverse dependencies, for re-checking). */
   dependentsOf(filePath: string): string[];
   forget(filePath: string): void;
@@ -47,6 +56,10 @@ class TrackedReader {
   readonly read: DocumentReader = (p) => {
     if (!this.deps.has(p)) this.deps.set(p, this.store.stamp(p));
     return this.store.document(p);
+  };
+  readonly text: FileReader = (p) => {
+    if (!this.deps.has(p)) this.deps.set(p, this.store.stamp(p));
+    return this.store.text(p);
   };
   readonly exists = (p: string) => {
     if (!this.deps.has(p)) this.deps.set(p, this.store.stamp(p));
@@ -63,7 +76,8 @@ interface Memo<T> {
   reader: TrackedReader;
 }
 
-export function createContextProvider(store: WorkspaceStore, env?: Record<string, string | undefined>): ContextProvider {
+export function createContextProvider(store: WorkspaceStore, initialEnv?: Record<string, string | undefined>): ContextProvider {
+  let env = initialEnv;
   const contexts = new Map<string, { stamp: string; ctx: FileContext; reader: TrackedReader }>();
   // What depends only on a source file and its includes, by source path: shared by every compiled file and version.
   const sourceMemo = new Map<string, Memo<SourceDocument[] | undefined>>();
@@ -104,6 +118,7 @@ export function createContextProvider(store: WorkspaceStore, env?: Record<string
     let compiledSource: { value: string | undefined } | undefined;
     let sources: { value: SourceDocument[] | undefined } | undefined;
     let indexOptions: FileIndexOptions | undefined;
+    let checked: string[] | undefined;
     const ctx: FileContext = {
       path: filePath,
       uri,
@@ -113,10 +128,15 @@ export function createContextProvider(store: WorkspaceStore, env?: Record<string
       get graph() {
         return (graph ??= follow(graphOf(filePath, document)));
       },
+      texts: reader.text,
+      get checkedSources() {
+        return (checked ??= /\.in$/i.test(filePath) ? [] : sourceFiles(filePath, compiledHeader(document), reader.exists).filter((s) => /\.in$/i.test(s) || isPyproject(s)));
+      },
       get compiledSource() {
-        compiledSource ??= { value: filePath.endsWith('.in') ? undefined : sourceFiles(filePath, compiledHeader(document), reader.exists).find((s) => s.endsWith('.in')) };
+        compiledSource ??= { value: ctx.checkedSources.find((s) => /\.in$/i.test(s)) };
         return compiledSource.value;
       },
+      sourcesOf: (source) => follow(sourcesOf(source)),
       get sources() {
         const source = ctx.compiledSource;
         sources ??= { value: source ? follow(sourcesOf(source)) : undefined };
@@ -139,6 +159,10 @@ export function createContextProvider(store: WorkspaceStore, env?: Record<string
       const built = build(filePath, uri ?? pathToFileURL(filePath).toString(), document);
       contexts.set(filePath, { stamp, ...built });
       return built.ctx;
+    },
+    setEnv(next) {
+      env = next;
+      store.setEnv(next);
     },
     contextWith: (filePath, document, uri) => build(filePath, uri ?? pathToFileURL(filePath).toString(), document).ctx,
     dependentsOf(filePath) {

@@ -12,14 +12,14 @@ export type FileReader = (filePath: string) => string | undefined;
 export type DocumentReader = (filePath: string) => ParsedDocument | undefined;
 
 /** Wraps a text reader (the compile CLI, tests) into a document reader that parses each text once. */
-export function documentsFrom(read: FileReader): DocumentReader {
+export function documentsFrom(read: FileReader, env?: Record<string, string | undefined>): DocumentReader {
   const cache = new Map<string, { text: string; doc: ParsedDocument }>();
   return (p) => {
     const text = read(p);
     if (text === undefined) return undefined;
     const hit = cache.get(p);
     if (hit && hit.text === text) return hit.doc;
-    const doc = parse(text);
+    const doc = parse(text, { env });
     cache.set(p, { text, doc });
     return doc;
   };

@@ -1,52 +1,104 @@
 // Why a pin is in a compiled file: chains of `# via` parents up to the `.in` line that asked for it.
 
 import * as path from 'node:path';
-import type { LogicalLine, ParsedDocument } from '../syntax/types.js';
-import { readAnnotations, type AnnotatedPin, type CompiledFile, type ViaEntry } from './annotations.js';
-import { buildIncludeGraph, type DocumentReader } from './includes.js';
+import { pathToFileURL } from 'node:url';
+import type { LogicalLine, ParsedDocument, Range } from '../syntax/types.js';
+import { readAnnotations, type AnnotatedPin, type CompileCommand, type CompiledFile } from './annotations.js';
+import { buildIncludeGraph, type DocumentReader, type FileReader } from './includes.js';
+import { readPyproject, type Pyproject } from './pyproject.js';
+import { isProjectFile, isPyproject, placeInPyproject, placeInSetupFile } from './pyprojectSources.js';
+import type { SourceEntry, ViaEntry } from './viaSources.js';
 
-/** Where a top-level requirement was asked for: a line of a source file. */
-export interface SourceLine {
-  file: string;
-  /** Zero-based; undefined when the file no longer has the package (a stale compiled file). */
-  line?: LogicalLine;
-  option: '-r' | '-c';
+/** Where a source named in `# via` asks for a package. */
+export interface SourceLocation {
+  entry: SourceEntry;
+  /** The file the entry names (absolute), or the file it includes that asks for the package. */
+  file?: string;
+  /** Whether `file` could be read. */
+  exists: boolean;
+  /** Where the file asks for the package; undefined when it does not (a stale compiled file) or cannot say. */
+  range?: Range;
+  /** The part of a project file: `[project] dependencies`, `[dependency-groups] dev`, ... */
+  section?: string;
+  /** A URL source, without credentials. */
+  url?: string;
 }
 
 export interface Chain {
-  /** From the pin itself up to the package asked for by a source file. */
+  /** From the pin itself up to the package a source asked for. */
   packages: AnnotatedPin[];
-  source?: SourceLine;
+  source?: SourceLocation;
 }
 
 export interface Provenance {
   /** `annotations` when read from `# via` comments; `environment` when derived from installed Requires-Dist. */
   origin: 'annotations' | 'environment';
   compiled: CompiledFile;
-  /** The `.in` files this compiled file came from (absolute paths). */
+  /** The source files this compiled file came from (absolute paths). */
   sources: string[];
+  /**
+   * Why `name` is here. From annotations: one chain for each `# via` entry, in the order written (a
+   * package entry continues up its shortest way to a source). From the environment: shortest chains first.
+   */
   chains(name: string, limit?: number): Chain[];
   /** Pins that list `name` among their `# via` parents: what `name` pulled in. */
   dependenciesOf(name: string): AnnotatedPin[];
-  /** Where a source file asks for `name` (for top-level pins). */
-  sourceLineOf(name: string, option?: '-r' | '-c', file?: string): SourceLine | undefined;
+  /** Where the source an entry names asks for `name`. */
+  locate(entry: SourceEntry, name: string): SourceLocation;
+  /** Where the compiled file's own sources ask for `name` (for pins without annotations). */
+  sourceOf(name: string): SourceLocation | undefined;
+}
+
+/**
+ * The folders a compiled file's relative paths may be relative to: the folder the command ran in (read
+ * from `-o requirements/base.txt`), then the file's own folder.
+ */
+export function baseFolders(filePath: string, command?: Pick<CompileCommand, 'outputFile'>): string[] {
+  const own = path.dirname(filePath);
+  const out = command?.outputFile;
+  if (!out || out === '-' || path.isAbsolute(out)) return [own];
+  const rel = path.normalize(out);
+  const ran = filePath.endsWith(path.sep + rel) ? filePath.slice(0, -(rel.length + 1)) : undefined;
+  return ran && ran !== own ? [ran, own] : [own];
+}
+
+/**
+ * A path from the compiled file resolved against its base folders: the first that exists, else the first.
+ * An absolute path from another machine (`-r /builds/app/requirements.in`) is also looked for by its name.
+ */
+export function resolveSourcePath(folders: string[], p: string, read: (p: string) => unknown): { file: string; exists: boolean } {
+  const candidates = path.isAbsolute(p) ? [p, ...folders.map((f) => path.join(f, path.basename(p)))] : folders.map((f) => path.resolve(f, p));
+  const hit = candidates.find((c) => read(c) !== undefined);
+  return hit ? { file: hit, exists: true } : { file: candidates[0], exists: false };
 }
 
 /** The sources of a compiled file: the header's command, else a sibling `.in` of the same stem. */
 /** `read` answers undefined for a file that cannot be read (a text or a document reader). */
-export function sourceFiles(filePath: string, compiled: Pick<CompiledFile, 'sources'>, read: (p: string) => unknown): string[] {
+export function sourceFiles(filePath: string, compiled: Pick<CompiledFile, 'sources'> & { command?: CompileCommand }, read: (p: string) => unknown): string[] {
+  const folders = baseFolders(filePath, compiled.command);
+  const named = compiled.sources.map((s) => resolveSourcePath(folders, s, read)).filter((r) => r.exists).map((r) => r.file);
+  if (named.length) return [...new Set(named)];
   const dir = path.dirname(filePath);
-  const named = compiled.sources.map((s) => path.resolve(dir, s)).filter((p) => read(p) !== undefined);
-  if (named.length) return named;
   const sibling = path.join(dir, path.basename(filePath).replace(/\.txt$/i, '') + '.in');
   return sibling !== filePath && read(sibling) !== undefined ? [sibling] : [];
 }
 
-export function buildProvenance(filePath: string, doc: ParsedDocument, read: DocumentReader): Provenance {
+/** A source that asks for a package (not a -c constraint or --override, which only bound its version). */
+const asks = (v: ViaEntry) => v.kind !== 'package' && !('option' in v && (v.option === '-c' || v.option === '--override')) && !(v.kind === 'project' && v.override);
+
+const withoutCredentials = (url: string) => url.replace(/\/\/[^/@]*@/, '//');
+
+/** `read`: other requirements files' trees (the store's); `readText`: other sources' texts (pyproject.toml, setup.py). */
+export function buildProvenance(filePath: string, doc: ParsedDocument, read: DocumentReader, readText: FileReader): Provenance {
   const compiled = readAnnotations(doc);
-  const dir = path.dirname(filePath);
+  const folders = baseFolders(filePath, compiled.command);
   const sources = sourceFiles(filePath, compiled, read);
   const load = read;
+  const pyprojects = new Map<string, Pyproject>();
+  const pyproject = (p: string, text: string) => {
+    if (!pyprojects.has(p)) pyprojects.set(p, readPyproject(text));
+    return pyprojects.get(p)!;
+  };
   const children = new Map<string, AnnotatedPin[]>();
   for (const pin of compiled.pins.values()) {
     for (const v of pin.via) {
@@ -57,32 +109,83 @@ export function buildProvenance(filePath: string, doc: ParsedDocument, read: Doc
     }
   }
 
-  const sourceLineOf = (name: string, option: '-r' | '-c' = '-r', file?: string): SourceLine | undefined => {
-    const roots = file ? [path.resolve(dir, file)] : sources;
-    for (const root of roots) {
-      const rootDoc = load(root);
-      if (!rootDoc) continue;
-      // The package may be asked for in the .in itself or in a file it includes.
-      const candidates = [{ path: root, document: rootDoc }, ...buildIncludeGraph(root, rootDoc, read).files];
-      for (const c of candidates) {
-        const line = c.document.lines.find((l) => l.project === name);
-        if (line) return { file: c.path, line, option };
+  /** A requirements file and the files it includes: the line asking for `name`. */
+  const inRequirementsFile = (root: string, name: string): { file: string; range?: Range } => {
+    const rootDoc = load(root);
+    if (!rootDoc) return { file: root };
+    for (const c of [{ path: root, document: rootDoc }, ...buildIncludeGraph(root, rootDoc, load).files]) {
+      const line = c.document.lines.find((l) => l.project === name);
+      if (line?.requirement?.name) return { file: c.path, range: line.requirement.name.range };
+    }
+    return { file: root };
+  };
+
+  const locate = (entry: SourceEntry, name: string): SourceLocation => {
+    switch (entry.kind) {
+      case 'file': {
+        const { file, exists } = resolveSourcePath(folders, entry.path, read);
+        return exists ? { entry, exists, ...inRequirementsFile(file, name) } : { entry, file, exists };
       }
-      if (file) return { file: root, option };
+      case 'url':
+        return { entry, exists: false, url: withoutCredentials(entry.url) };
+      case 'project':
+      case 'workspace': {
+        const { file, exists } = resolveSourcePath(folders, entry.kind === 'project' ? entry.path : 'pyproject.toml', readText);
+        const text = exists ? readText(file) : undefined;
+        if (text === undefined) return entry.kind === 'project' ? { entry, file, exists: false } : { entry, exists: false };
+        const place = isPyproject(file) ? placeInPyproject(pyproject(file, text), entry, name, compiled.command) : placeInSetupFile(text, file, name);
+        return { entry, file, exists, ...place };
+      }
+      default:
+        return { entry, exists: false };
+    }
+  };
+
+  /**
+   * The shortest way from `start` up through `# via` parents to a source that asked for it, breadth first,
+   * each pin once; a constraint or override only bounds a version, so it ends a chain only when nothing asked.
+   */
+  const shortestUp = (start: AnnotatedPin, avoid: AnnotatedPin): Chain | undefined => up(start, avoid, asks) ?? up(start, avoid, (v) => v.kind !== 'package');
+  const up = (start: AnnotatedPin, avoid: AnnotatedPin, ends: (v: ViaEntry) => boolean): Chain | undefined => {
+    const seen = new Set<AnnotatedPin>([start, avoid]);
+    const queue: AnnotatedPin[][] = [[start]];
+    for (let k = 0; k < queue.length; k++) {
+      const chain = queue[k];
+      const top = chain[chain.length - 1];
+      const end = top.via.find((v): v is SourceEntry => v.kind !== 'package' && ends(v));
+      if (end) return { packages: chain, source: locate(end, top.normalized) };
+      for (const v of top.via) {
+        const parent = v.kind === 'package' ? compiled.pins.get(v.normalized) : undefined;
+        if (parent && !seen.has(parent)) {
+          seen.add(parent);
+          queue.push([...chain, parent]);
+        }
+      }
     }
     return undefined;
   };
 
-  const chains = (name: string, limit = 5): Chain[] => {
-    const start = compiled.pins.get(name);
-    if (!start) return [];
-    return walkChains(start, limit, (chain, top) => ({
-      ends: top.via.flatMap((v) => (v.kind === 'file' ? [{ packages: chain, source: sourceLineOf(top.normalized, v.option, v.path) }] : [])),
-      parents: top.via.flatMap((v) => (v.kind === 'package' && compiled.pins.has(v.normalized) ? [compiled.pins.get(v.normalized)!] : [])),
-    }));
+  const chains = (name: string, limit = 100): Chain[] => {
+    const pin = compiled.pins.get(name);
+    if (!pin) return [];
+    return pin.via.slice(0, limit).map((v) => {
+      if (v.kind !== 'package') return { packages: [pin], source: locate(v, pin.normalized) };
+      // A parent that is not pinned here (the project itself, say) still names a step.
+      const parent = compiled.pins.get(v.normalized) ?? { name: v.name, normalized: v.normalized, line: pin.line, via: [] };
+      const up = parent === pin ? undefined : shortestUp(parent, pin);
+      return up ? { packages: [pin, ...up.packages], source: up.source } : { packages: [pin, parent] };
+    });
   };
 
-  return { origin: 'annotations', compiled, sources, chains, dependenciesOf: (name) => children.get(name) ?? [], sourceLineOf };
+  /** The header's sources, as the `# via` entries that would name them. */
+  const sourceEntries: SourceEntry[] = sources.map((source) => {
+    const text = path.relative(path.dirname(filePath), source) || source;
+    const range = { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
+    return isProjectFile(source) ? { kind: 'project', path: source, text, range } : { kind: 'file', option: '-r', path: source, text: `-r ${text}`, range };
+  });
+  const sourceOf = (name: string): SourceLocation | undefined => sourceEntries.map((entry) => locate(entry, name)).find((loc) => loc.range);
+
+  return { origin: 'annotations', compiled, sources, chains, dependenciesOf: (name) => children.get(name) ?? [], locate, sourceOf };
 }
 
 /** What the environment knows of who requires whom. */
@@ -107,13 +210,13 @@ export function derivedProvenance(doc: ParsedDocument, env: InstalledGraph): Pro
       normalized,
       line: line ?? doc.lines[0],
       version: installed?.version,
-      via: env.dependents(normalized).map((d) => ({ kind: 'package' as const, name: d.name, normalized: d.normalized, range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } } })),
+      via: env.dependents(normalized).map((d) => ({ kind: 'package' as const, name: d.name, normalized: d.normalized, text: d.name, range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } } })),
     };
     pins.set(normalized, pin);
     return pin;
   };
   for (const line of doc.lines) if (line.project) pinOf(line.project, line);
-  const compiled: CompiledFile = { sources: [], pins, annotated: false };
+  const compiled: CompiledFile = { sources: [], command: { extras: [], allExtras: false, groups: [], groupOnlySources: [], buildDeps: false, onlyBuildDeps: false }, pins, annotated: false };
   const chains = (name: string, limit = 5): Chain[] => {
     const start = pinOf(name);
     if (!start) return [];
@@ -124,7 +227,7 @@ export function derivedProvenance(doc: ParsedDocument, env: InstalledGraph): Pro
     });
   };
   const dependenciesOf = (name: string) => [...pins.values()].filter((p) => p.via.some((v) => v.kind === 'package' && v.normalized === name));
-  return { origin: 'environment', compiled, sources: [], chains, dependenciesOf, sourceLineOf: () => undefined };
+  return { origin: 'environment', compiled, sources: [], chains, dependenciesOf, locate: (entry) => ({ entry, exists: false }), sourceOf: () => undefined };
 }
 
 /**
@@ -143,14 +246,50 @@ function walkChains(start: AnnotatedPin, limit: number, step: (chain: AnnotatedP
   return out;
 }
 
-/** `asgiref 3.8.1 ← django 5.0.6 ← requirements.in:4` */
-export function formatChain(chain: Chain, relativeTo: string): string {
+/** `asgiref 3.8.1 ← django 5.0.6 ← requirements.in:4`; with `links`, files and URLs as Markdown links. */
+export function formatChain(chain: Chain, relativeTo: string, links = false): string {
   const parts = chain.packages.map((p) => (p.version ? `${p.name} ${p.version}` : p.name));
-  if (chain.source) {
-    const rel = path.relative(relativeTo, chain.source.file) || path.basename(chain.source.file);
-    parts.push(chain.source.line ? `${rel}:${chain.source.line.firstLine + 1}` : `${rel} (no longer listed there)`);
-  }
+  if (chain.source) parts.push(formatSource(chain.source, relativeTo, links));
   return parts.join(' ← ');
 }
 
-export type { ViaEntry };
+/** A source as the annotation names it, with the line that asks for the package: `-c constraints.txt:2`. */
+export function formatSource(loc: SourceLocation, relativeTo: string, links = false): string {
+  const { entry } = loc;
+  const where = (file: string, range?: Range) => {
+    const rel = path.relative(relativeTo, file) || path.basename(file);
+    const text = range ? `${rel}:${range.start.line + 1}` : rel;
+    return links ? `[${text}](${pathToFileURL(file).toString()}${range ? `#L${range.start.line + 1}` : ''})` : text;
+  };
+  const section = (s: string) => (links ? `\`${s}\`` : s);
+  switch (entry.kind) {
+    case 'file': {
+      const prefix = entry.option === '-r' ? '' : `${entry.option} `;
+      if (!loc.exists || !loc.file) return `${prefix}${entry.path} (not found)`;
+      return loc.range ? `${prefix}${where(loc.file, loc.range)}` : `${prefix}${where(loc.file)} (no longer listed there)`;
+    }
+    case 'url': {
+      const url = loc.url ?? withoutCredentials(entry.url);
+      return `${entry.option ? `${entry.option} ` : ''}${links ? `[${url}](${url})` : url}`;
+    }
+    case 'stdin':
+      return `${entry.option} - (standard input)`;
+    case 'project': {
+      const prefix = `${entry.override ? '--override ' : ''}${entry.project ? `${entry.project} ` : ''}`;
+      if (!loc.exists || !loc.file) return `${prefix}(${entry.path}${entry.group ? `:${entry.group}` : ''}, not found)`;
+      const parts = [where(loc.file, loc.range)];
+      if (loc.section) parts.push(section(loc.section));
+      if (!loc.range && isPyproject(loc.file) && entry.build?.part !== 'backend') parts.push('no longer listed there');
+      return `${prefix}(${parts.join(', ')})`;
+    }
+    case 'workspace': {
+      const prefix = entry.option ? `${entry.option} ` : '';
+      if (!loc.file) return `${prefix}(workspace)`;
+      return `${prefix}(workspace: ${where(loc.file, loc.range)}${loc.section ? `, ${section(loc.section)}` : ''})`;
+    }
+    default:
+      return links ? `\`${entry.text}\`` : entry.text;
+  }
+}
+
+export type { ViaEntry, SourceEntry };

@@ -2,8 +2,10 @@
 
 import type { ParsedDocument } from '../syntax/types.js';
 import { compiledHeader } from './annotations.js';
-import { buildIncludeGraph, type DocumentReader } from './includes.js';
-import { sourceFiles } from './provenance.js';
+import { buildIncludeGraph, type DocumentReader, type FileReader } from './includes.js';
+import { baseFolders, sourceFiles } from './provenance.js';
+import { readPyproject } from './pyproject.js';
+import { isProjectFile, isPyproject, pyprojectAsks } from './pyprojectSources.js';
 
 export interface SourceDocument {
   path: string;
@@ -30,8 +32,17 @@ export function specifiersByName(docs: ParsedDocument[]): Map<string, string[]> 
   return out;
 }
 
-/** The specifiers of a compiled file's sources and everything they include; empty when it has no sources. */
-export function sourceSpecifiers(filePath: string, doc: ParsedDocument, read: DocumentReader, env?: Record<string, string | undefined>): Map<string, string[]> {
-  const docs = sourceFiles(filePath, compiledHeader(doc), read).flatMap((source) => sourceDocuments(source, read, env) ?? []);
-  return specifiersByName(docs.map((d) => d.document));
+/** The specifiers of a compiled file's sources and everything they include (pyproject.toml's compiled parts too); empty when it has no sources. */
+export function sourceSpecifiers(filePath: string, doc: ParsedDocument, read: DocumentReader, readText: FileReader, env?: Record<string, string | undefined>): Map<string, string[]> {
+  const header = compiledHeader(doc);
+  const sources = sourceFiles(filePath, header, read);
+  const out = specifiersByName(sources.filter((s) => !isProjectFile(s)).flatMap((source) => sourceDocuments(source, read, env) ?? []).map((d) => d.document));
+  for (const source of sources.filter(isPyproject)) {
+    const text = readText(source);
+    if (text === undefined) continue;
+    for (const { dependency: d } of pyprojectAsks(readPyproject(text), header.command, source, baseFolders(filePath, header.command)[0])) {
+      if (d.name && d.specifier) out.set(d.name, [...(out.get(d.name) ?? []), d.specifier]);
+    }
+  }
+  return out;
 }

@@ -24,6 +24,11 @@ export interface WorkspaceStore {
   reload(filePath: string): void;
   /** Files whose disk copy was found changed (not open files: their changes come from the editor). */
   onDidChange(listener: (filePath: string) => void): void;
+  /**
+   * What `${NAME}` expands to in requirement lines (pip expands them from its environment): every tree is
+   * parsed again under a new one, and the stamps change so that memos built on the old trees are dropped.
+   */
+  setEnv(env: Record<string, string | undefined>): void;
   /** How many times a text was parsed (the benchmark's parses per keystroke). */
   readonly parses: number;
   /** How many files the store holds. */
@@ -46,6 +51,8 @@ export interface StoreOptions {
   recheckMs?: number;
   /** Disk copies kept (the oldest are dropped and read again when asked for). */
   maxDiskFiles?: number;
+  /** The environment `${NAME}` in requirement lines expands from (default: none set). */
+  env?: Record<string, string | undefined>;
 }
 
 export function createWorkspaceStore(options: StoreOptions): WorkspaceStore {
@@ -54,6 +61,9 @@ export function createWorkspaceStore(options: StoreOptions): WorkspaceStore {
   const recheckMs = options.recheckMs ?? 250;
   const maxDiskFiles = options.maxDiskFiles ?? 5000;
   let parses = 0;
+  let env = options.env;
+  // Bumped by setEnv: part of every stamp, since a tree read under another environment is another tree.
+  let envGeneration = 0;
 
   const fromDisk = (read: { text: string; stamp: string } | undefined): Entry =>
     read ? { stamp: read.stamp, text: read.text, open: false, checkedAt: Date.now() } : { stamp: 'none', open: false, checkedAt: Date.now() };
@@ -108,12 +118,20 @@ export function createWorkspaceStore(options: StoreOptions): WorkspaceStore {
       if (!entry.doc) {
         parses++;
         // Clean lines are memoized across versions, so the parse of a new version reuses the old nodes.
-        entry.doc = parse(entry.text, { reuse: true });
+        entry.doc = parse(entry.text, { reuse: true, env });
       }
       return entry.doc;
     },
     text: (filePath) => entryOf(filePath).text,
-    stamp: (filePath) => entryOf(filePath).stamp,
+    stamp: (filePath) => {
+      const stamp = entryOf(filePath).stamp;
+      return stamp === 'none' || envGeneration === 0 ? stamp : `${stamp}#${envGeneration}`;
+    },
+    setEnv(next) {
+      env = next;
+      envGeneration++;
+      for (const entry of entries.values()) entry.doc = undefined;
+    },
     invalidate(filePath) {
       const entry = entries.get(filePath);
       if (entry && !entry.open) recheck(filePath, entry);

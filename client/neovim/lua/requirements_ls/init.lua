@@ -248,14 +248,15 @@ end
 --- Runs one of the server's commands (requirements.compile, requirements.upgradePackage,
 --- requirements.sync) on the current buffer's file. The server reports the outcome itself
 --- (window/showMessage); `on_done(result)` gets its answer ({ ok, message, ... }).
-function M.execute(command, extra, on_done)
+--- `uri`: another file than the buffer's (:RequirementsFreeze {file}).
+function M.execute(command, extra, on_done, uri)
   local bufnr = vim.api.nvim_get_current_buf()
   local client = M.clients(bufnr)[1]
   if not client then
     vim.notify('requirements_ls: no server attached to this buffer', vim.log.levels.WARN)
     return
   end
-  local arguments = { vim.uri_from_bufnr(bufnr) }
+  local arguments = { uri or vim.uri_from_bufnr(bufnr) }
   if extra ~= nil then
     table.insert(arguments, extra)
   end

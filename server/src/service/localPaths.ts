@@ -1,0 +1,41 @@
+// Where pip finds a local path named on a requirement line (`-e .`, `./pkg`, `dist/x.whl`): from the folder it runs in.
+
+import * as path from 'node:path';
+
+/**
+ * The folders pip may run from for a file. `check` knows (its working directory, or --root): one folder,
+ * and a path missing there is an error. The editor does not: it tries the workspace folder and the file's
+ * folder, and a path found in neither is a warning. Only -r/-c targets are relative to the file itself.
+ */
+export interface PipRunsFrom {
+  folders: string[];
+  known: boolean;
+}
+
+export interface LocatedPath {
+  /** The absolute path found: a project folder or an existing archive, else the first that exists. */
+  found?: string;
+  /** Whether `found` is something pip can install (an archive, or a folder with setup.py or pyproject.toml). */
+  installable: boolean;
+  /** Every absolute path looked at, in order. */
+  looked: string[];
+}
+
+const ARCHIVE = /\.(whl|zip|tar\.gz|tgz|tar\.bz2|tbz|tar\.xz|txz|tar|tar\.lz|tlz)$/i;
+
+/** The file's own folder, as pip-compatible tools that run beside the file see it; `check` passes its own. */
+export function besideTheFile(filePath: string): PipRunsFrom {
+  return { folders: [path.dirname(filePath)], known: true };
+}
+
+export function locateLocalPath(written: string, runsFrom: PipRunsFrom, exists: (p: string) => boolean, home = process.env.HOME): LocatedPath {
+  const expanded = written.replace(/^~(?=$|[/\\])/, home ?? '~');
+  const looked = path.isAbsolute(expanded) ? [path.normalize(expanded)] : [...new Set(runsFrom.folders.map((f) => path.resolve(f, expanded)))];
+  let existing: string | undefined;
+  for (const target of looked) {
+    if (!exists(target)) continue;
+    if (ARCHIVE.test(written) || exists(path.join(target, 'setup.py')) || exists(path.join(target, 'pyproject.toml'))) return { found: target, installable: true, looked };
+    existing ??= target;
+  }
+  return { found: existing, installable: false, looked };
+}
