@@ -369,7 +369,11 @@ export function register(connection: Connection, adapters: ServerAdapters): void
       const all = Promise.all(names.map((n) => view.ensureProject(n).catch(() => undefined)));
       await Promise.race([all, new Promise((r) => setTimeout(r, 15_000).unref())]);
     },
-    readFile: (filePath) => workspace.store.text(filePath),
+    // Commands are explicit actions: they read what the disk holds now (an open file: the editor's text).
+    readFile: (filePath) => {
+      workspace.store.reload(filePath);
+      return workspace.store.text(filePath);
+    },
     isDirty: (filePath) => {
       const open = documents.get(documents.keys().find((u) => uriToPath(u) === filePath) ?? '');
       return open ? adapters.isDirtyOnDisk(filePath, open.getText()) : false;

@@ -18,7 +18,7 @@ export interface WorkspaceStore {
   text(filePath: string): string | undefined;
   /** Changes whenever the file's content may have: `open:<version>`, `disk:<mtime>:<size>`, `none`. */
   stamp(filePath: string): string;
-  /** The client (or a command that wrote the file) says it changed on disk: re-read, off this call. */
+  /** The client (or a command that wrote the file) says it changed on disk: re-read, off this call (a file that was missing: now). */
   invalidate(filePath: string): void;
   /** A command wrote the file: read it again now (an explicit action, not a keystroke). */
   reload(filePath: string): void;
@@ -101,6 +101,15 @@ export function createWorkspaceStore(options: StoreOptions): WorkspaceStore {
     return entry;
   };
 
+  const reload = (filePath: string) => {
+    const entry = entries.get(filePath);
+    if (!entry || entry.open) return;
+    const next = fromDisk(options.disk.readNow(filePath));
+    if (next.stamp === entry.stamp) return;
+    entries.set(filePath, next);
+    for (const l of listeners) l(filePath);
+  };
+
   return {
     setOpen(filePath, version, text) {
       const previous = entries.get(filePath);
@@ -134,16 +143,12 @@ export function createWorkspaceStore(options: StoreOptions): WorkspaceStore {
     },
     invalidate(filePath) {
       const entry = entries.get(filePath);
-      if (entry && !entry.open) recheck(filePath, entry);
-    },
-    reload(filePath) {
-      const entry = entries.get(filePath);
       if (!entry || entry.open) return;
-      const next = fromDisk(options.disk.readNow(filePath));
-      if (next.stamp === entry.stamp) return;
-      entries.set(filePath, next);
-      for (const l of listeners) l(filePath);
+      // A file that was missing is read now, as a first read is (one small file; the next request may need it).
+      if (entry.stamp === 'none') reload(filePath);
+      else recheck(filePath, entry);
     },
+    reload,
     onDidChange: (l) => void listeners.push(l),
     get parses() {
       return parses;
