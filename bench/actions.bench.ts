@@ -7,8 +7,9 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { pathToFileURL } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { createLanguageService } from '../server/src/service/index.ts';
+import { workspaceOf } from '../server/src/workspace/index.ts';
 import type { IndexFacts, ProjectFact } from '../server/src/service/completion.ts';
 import { parse } from '../server/src/syntax/index.ts';
 import { readReport } from '../server/src/compile/report.ts';
@@ -34,16 +35,17 @@ const facts = new Map<string, ProjectFact>(
   ]),
 );
 const index: IndexFacts = { searchNames: () => ({ items: [], incomplete: false }), project: (n) => facts.get(n), peek: (n) => facts.get(n) };
-const service = createLanguageService({ readFile: () => undefined, index: () => index });
+const service = createLanguageService({ index: () => index });
 const uri = pathToFileURL(path.join(os.tmpdir(), 'bench-requirements.txt')).toString();
 const doc = parse(text);
+const ctx = workspaceOf(() => undefined).contextWith(fileURLToPath(uri), doc, uri);
 const cursor = { start: { line: 2500, character: 3 }, end: { line: 2500, character: 3 } };
-report(await measure('code-action list at the cursor, 5,000 lines', 200, () => service.codeActions(uri, doc, { diagnostics: [] }, cursor), 20));
+report(await measure('code-action list at the cursor, 5,000 lines', 200, () => service.codeActions(ctx, { diagnostics: [] }, cursor), 20));
 for (const kind of ['source.pinAll', 'source.upgradeAll', 'source.addHashes']) {
-  const action = service.codeActions(uri, doc, { diagnostics: [], only: [kind] }, cursor)[0];
+  const action = service.codeActions(ctx, { diagnostics: [], only: [kind] }, cursor)[0];
   let edits = 0;
   const s = await measure(`resolve ${kind}, 5,000 lines`, 50, () => {
-    edits = service.resolveCodeAction(action, doc).edit?.changes?.[uri].length ?? 0;
+    edits = service.resolveCodeAction(action, ctx).edit?.changes?.[uri].length ?? 0;
   });
   report(s, `${edits} edits`);
 }

@@ -9,6 +9,7 @@ import { readEnvironment } from '../server/src/environment/venv.ts';
 import { checkInstalled, markerEnvironment } from '../server/src/environment/markers.ts';
 import { createEnvironmentService } from '../server/src/environment/index.ts';
 import { createLanguageService } from '../server/src/service/index.ts';
+import { workspaceOf } from '../server/src/workspace/index.ts';
 import { parse } from '../server/src/syntax/index.ts';
 import { TestClient, testEnv } from '../test/lsp/client.ts';
 import { topProjects } from './corpus.ts';
@@ -48,10 +49,11 @@ const markers = markerEnvironment(snapshot.pythonVersion);
 report(await measure('pip check over them (markers, Requires-Dist)', 50, () => checkInstalled(snapshot, markers)));
 
 const environments = createEnvironmentService({ env: {}, logger: { info: () => undefined, warn: () => undefined } });
-const service = createLanguageService({ readFile: () => undefined, environment: (f) => environments.resolve(f, [dir])?.facts ?? null });
+const service = createLanguageService({ environment: (f) => environments.resolve(f, [dir])?.facts ?? null });
 const file = path.join(dir, 'requirements.txt');
 const doc = parse(text);
-report(await measure(`full diagnostics of a ${N}-line file`, 100, () => service.diagnostics(file, doc)));
+const ctx = workspaceOf(() => undefined).contextWith(file, doc);
+report(await measure(`full diagnostics of a ${N}-line file`, 100, () => service.diagnostics(ctx)));
 environments.dispose();
 printMemory();
 

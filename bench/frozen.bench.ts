@@ -5,6 +5,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { evaluateMarker, markerEnvironment } from '../server/src/environment/markers.ts';
+import { workspaceOf } from '../server/src/workspace/index.ts';
 import { createLanguageService } from '../server/src/service/index.ts';
 import type { EnvironmentFacts } from '../server/src/service/environmentDiagnostics.ts';
 import { parse } from '../server/src/syntax/index.ts';
@@ -31,7 +32,8 @@ const environment: EnvironmentFacts = {
 };
 const filePath = path.join(os.tmpdir(), 'bench-frozen', 'requirements.txt');
 const uri = pathToFileURL(filePath).toString();
-const service = createLanguageService({ readFile: () => undefined, environment: () => environment });
+const service = createLanguageService({ environment: () => environment });
+const workspace = workspaceOf(() => undefined);
 
 let top = 0;
 report(
@@ -45,12 +47,12 @@ report(
 let hint = '';
 report(
   await measure(`diagnostics of a new version, ${N} frozen pins`, 50, () => {
-    hint = service.diagnostics(filePath, parse(text + '\n')).find((d) => d.code === 'frozen-file')?.message.slice(0, 60) ?? 'no hint';
+    hint = service.diagnostics(workspace.contextWith(filePath, parse(text + '\n'))).find((d) => d.code === 'frozen-file')?.message.slice(0, 60) ?? 'no hint';
   }),
   hint,
 );
 // The same pass on an .in of the same lines, which is never read as pip freeze output: the rest of the diagnostics.
-report(await measure(`diagnostics of a new version, same lines in an .in (no hint)`, 50, () => service.diagnostics(filePath.replace(/\.txt$/, '.in'), parse(text + '\n'))));
+report(await measure(`diagnostics of a new version, same lines in an .in (no hint)`, 50, () => service.diagnostics(workspace.contextWith(filePath.replace(/\.txt$/, '.in'), parse(text + '\n')))));
 const doc = parse(text);
-report(await measure(`code actions on line 1 (derive, three bounds), ${N} pins`, 50, () => service.codeActions(uri, doc, { diagnostics: [] }, { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } })));
+report(await measure(`code actions on line 1 (derive, three bounds), ${N} pins`, 50, () => service.codeActions(workspace.contextWith(filePath, doc, uri), { diagnostics: [] }, { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } })));
 printMemory();

@@ -8,11 +8,11 @@ const common = { bundle: true, platform: 'node', target: 'node20', sourcemap: fa
 // popular.ts falls back to import.meta.url only when run from source; the bundles use __dirname.
 const server = { ...common, format: 'cjs', minify: true, keepNames: true, logOverride: { 'empty-import-meta': 'silent' } };
 
-/** server.ts's (and cli/vulnerabilities.ts's) `import('…/index/packageIndex.js')` becomes a require of the separate bundle beside it. */
+/** index/views.ts's and cli/vulnerabilities.ts's `import('…/packageIndex.js')` becomes a require of the separate bundle beside it. */
 const lazyIndex = {
   name: 'lazy-index',
   setup(b) {
-    b.onResolve({ filter: /\/index\/packageIndex\.js$/ }, (args) => (args.importer.endsWith('server.ts') || args.importer.endsWith('vulnerabilities.ts') ? { path: './packageIndex.cjs', external: true } : undefined));
+    b.onResolve({ filter: /(^|\/)packageIndex\.js$/ }, (args) => (args.importer.endsWith('views.ts') || args.importer.endsWith('vulnerabilities.ts') ? { path: './packageIndex.cjs', external: true } : undefined));
   },
 };
 

@@ -6,6 +6,8 @@ import { checkFiles, exitCode, formatJson, formatText, sortResults } from './cli
 import { filesToCheck } from './cli/find.js';
 import { CHECK_HELP, COMPILE_HELP, MAIN_HELP } from './cli/help.js';
 import { register, SERVER_NAME, SERVER_VERSION } from './server.js';
+import { nodeFiles } from './workspace/disk.js';
+import { createWorkspace } from './workspace/index.js';
 import { DEFAULT_SETTINGS } from './settings.js';
 
 const wantsHelp = (args: string[]) => args.includes('--help') || args.includes('-h');
@@ -90,7 +92,15 @@ function main(argv: string[]): void {
     const connection = createConnection(ProposedFeatures.all, new StreamMessageReader(process.stdin), new StreamMessageWriter(process.stdout));
     // Anything printed by accident must not corrupt the LSP stream on stdout.
     console.log = console.info = console.debug = (...args: unknown[]) => connection.console.log(args.map(String).join(' '));
-    register(connection);
+    // The adapters: the disk (through the workspace store), the environment and the index are created here or
+    // by the server from these; the language service itself does no I/O.
+    register(connection, {
+      workspace: createWorkspace({ env: process.env }),
+      env: process.env,
+      files: nodeFiles,
+      readConfigFile: nodeFiles.readSmallFile,
+      isDirtyOnDisk: nodeFiles.differs,
+    });
     connection.listen();
     return;
   }

@@ -1,17 +1,13 @@
-// LSP wiring: capabilities, handlers guarded by runSafe, one parse per document version, diagnostics pushed or pulled.
+// LSP wiring: capabilities, named handlers behind one guard, push scheduling. The workspace store, the index
+// views and the environment are adapters handed in by main.ts; features are the language service's.
 
-import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import {
-  CancellationToken,
   CodeActionKind,
   DidChangeConfigurationNotification,
   DidChangeWatchedFilesNotification,
   DocumentDiagnosticReportKind,
-  LSPErrorCodes,
   MessageType,
-  ResponseError,
   TextDocumentSyncKind,
   TextDocuments,
   type ClientCapabilities,
@@ -20,204 +16,108 @@ import {
   type InitializeResult,
 } from 'vscode-languageserver/node.js';
 import { TextDocument } from 'vscode-languageserver-textdocument';
+import { COMMANDS, registerCommands, showMessage, type CommandHost, type ProblemStore } from './commands.js';
 import { createEnvironmentService, describeEnvironment } from './environment/index.js';
-import { checkedSources } from './service/compiledDiagnostics.js';
-import { createLanguageService, SOURCE_ADD_HASHES, SOURCE_COMPILE, SOURCE_DERIVE_IN, SOURCE_FIX_VULNERABILITIES, SOURCE_INSTALL, SOURCE_NORMALIZE, SOURCE_PIN_ALL, SOURCE_SORT, SOURCE_UPGRADE_ALL } from './service/index.js';
-import { toSeverity } from './service/convert.js';
-import type { VulnerabilityClient } from './index/vulnerabilities.js';
+import { defaultCacheDir } from './index/diskCache.js';
+import type { IndexView } from './index/packageIndex.js';
+import { createIndexAdapter } from './index/views.js';
 import { vulnerabilityTarget } from './index/vulnerabilityTarget.js';
+import { createFactsWaiter } from './index/wait.js';
+import { toSeverity } from './service/convert.js';
+import { createLanguageService, SOURCE_ADD_HASHES, SOURCE_COMPILE, SOURCE_DERIVE_IN, SOURCE_FIX_VULNERABILITIES, SOURCE_INSTALL, SOURCE_NORMALIZE, SOURCE_PIN_ALL, SOURCE_SORT, SOURCE_UPGRADE_ALL, type FileContext } from './service/index.js';
 import { SEMANTIC_TOKENS_LEGEND } from './service/semanticTokens.js';
 import { DEFAULT_SETTINGS, readSettings, type Settings } from './settings.js';
-import type { ParsedDocument } from './syntax/types.js';
-import type { PackageIndex } from './index/packageIndex.js';
-import { resolveIndexConfig } from './index/pipConfig.js';
-import { defaultCacheDir } from './index/diskCache.js';
-import { indexOptionsOf } from './workspace/indexOptions.js';
-import type { IncludeGraph } from './workspace/includes.js';
-import { COMMANDS, registerCommands, showMessage, type CommandHost, type ProblemStore } from './commands.js';
+import { createGuard, createLogger } from './guard.js';
+import { uriToPath } from './shared/uri.js';
+import type { Workspace } from './workspace/index.js';
 import { freezeCommands, type FreezeHost } from './freezeCommands.js';
+import { parse } from './syntax/parse.js';
 
 export const SERVER_NAME = 'requirements-language-server';
 export const SERVER_VERSION = '0.1.0';
+export { uriToPath };
 
-type Level = 'error' | 'warn' | 'info' | 'debug';
-const LEVELS: Record<Settings['logLevel'], number> = { off: 0, error: 1, warn: 2, info: 3, debug: 4 };
-
-export function uriToPath(uri: string): string {
-  if (uri.startsWith('file:')) {
-    try {
-      return fileURLToPath(uri);
-    } catch {
-      return uri;
-    }
-  }
-  return uri;
+export interface ServerAdapters {
+  workspace: Workspace;
+  env: Record<string, string | undefined>;
+  /** Small synchronous file facts for features: `./pkg` exists, folder listings for path completion. */
+  files: { exists(p: string): boolean; listDirectory(folder: string): { name: string; directory: boolean }[] };
+  /** Reads small files outside the store (pip's config files). */
+  readConfigFile: (p: string) => string | undefined;
+  /** Whether the disk's copy differs from the editor's (the tools read the disk). */
+  isDirtyOnDisk: (p: string, text: string) => boolean;
 }
 
-export function register(connection: Connection): void {
+export function register(connection: Connection, adapters: ServerAdapters): void {
+  const { workspace, env } = adapters;
   const documents = new TextDocuments(TextDocument);
   let settings: Settings = DEFAULT_SETTINGS;
   let capabilities: ClientCapabilities = {};
-  // `requirements/status` notifications go only to clients that ask for them (our VS Code extension does):
-  // other clients get nothing they did not ask for.
+  let pullDiagnostics = false;
+  let workspaceRoots: string[] = [];
+  // `requirements/status` goes only to clients that ask for it (our VS Code extension does).
   let statusNotifications = false;
   const status: { index: 'idle' | 'loading' | 'ready' | 'offline'; environment?: string } = { index: 'idle' };
   const sendStatus = (change: Partial<typeof status>) => {
     Object.assign(status, change);
     if (statusNotifications) void connection.sendNotification('requirements/status', { ...status });
   };
-  let pullDiagnostics = false;
+  const log = createLogger(connection, () => settings.logLevel);
+  const guard = createGuard(log);
 
-  const log = (level: Level, message: string) => {
-    if (LEVELS[settings.logLevel] < LEVELS[level]) return;
-    const line = `[${level}] ${message}`;
-    if (level === 'error') connection.console.error(line);
-    else if (level === 'warn') connection.console.warn(line);
-    else connection.console.log(line); // connection.console sends window/logMessage; nothing goes to stdout
-  };
+  const environments = createEnvironmentService({ env, logger: { info: (m) => log('info', m), warn: (m) => log('warn', m) } });
+  const resolveEnvironment = (filePath: string) => (path.isAbsolute(filePath) ? environments.resolve(filePath, workspaceRoots) : undefined);
+  const venvRootOf = (filePath: string) => (settings.diagnostics.environment ? resolveEnvironment(filePath)?.found.root : undefined);
 
-  // Files that are not open are read from disk, cached by modification time.
-  const diskCache = new Map<string, { mtimeMs: number; text: string }>();
-  const openByPath = new Map<string, TextDocument>();
-  const readFile = (filePath: string): string | undefined => {
-    const open = openByPath.get(filePath);
-    if (open) return open.getText();
-    try {
-      const stat = fs.statSync(filePath, { throwIfNoEntry: false });
-      if (!stat?.isFile()) return undefined;
-      const cached = diskCache.get(filePath);
-      if (cached && cached.mtimeMs === stat.mtimeMs) return cached.text;
-      if (stat.size > 20 * 1024 * 1024) return undefined;
-      const text = fs.readFileSync(filePath, 'utf8');
-      diskCache.set(filePath, { mtimeMs: stat.mtimeMs, text });
-      return text;
-    } catch {
-      return undefined;
-    }
-  };
-  const listDirectory = (folder: string) => {
-    try {
-      return fs
-        .readdirSync(folder, { withFileTypes: true })
-        .slice(0, 1000)
-        .map((e) => ({ name: e.name, directory: e.isDirectory() }));
-    } catch {
-      return [];
-    }
-  };
-  const exists = (p: string) => fs.existsSync(p);
-  let workspaceRoots: string[] = [];
-  const environments = createEnvironmentService({
-    env: process.env,
-    logger: { info: (m) => log('info', m), warn: (m) => log('warn', m) },
+  const index = createIndexAdapter({
+    cacheDir: () => settings.cacheDir ?? defaultCacheDir(env),
+    settings: () => settings,
+    env,
+    readFile: adapters.readConfigFile,
+    logger: { info: (m) => log('info', m), warn: (m) => log('warn', m), error: (m) => log('error', m) },
+    onDidChange: () => factsArrived(),
+    onOffline: (message) => {
+      sendStatus({ index: 'offline' });
+      showMessage(connection, MessageType.Warning, message);
+    },
+    progress: () => progressReporter(),
+    status: (state) => (state === 'loading' ? sendStatus({ index: 'loading' }) : status.index === 'loading' && sendStatus({ index: 'ready' })),
   });
-  const environmentOf = (filePath: string) => {
-    if (!settings.diagnostics.environment || !path.isAbsolute(filePath)) return undefined;
-    return environments.resolve(filePath, workspaceRoots)?.facts ?? null;
-  };
-  const environmentSummary = (filePath: string) => {
-    if (!path.isAbsolute(filePath)) return undefined;
-    const resolved = environments.resolve(filePath, workspaceRoots);
-    if (!resolved) return 'Environment: none found (set `requirements.venvPath`, activate one, or create `.venv`).';
-    return `Environment: \`${resolved.found.root}\` — ${describeEnvironment(resolved.snapshot)}, found by ${resolved.found.source}, ${resolved.snapshot.distributions.size} distributions.`;
-  };
-  // The package index: created on first use, so that settings (cacheDir) from initialize apply.
-  let packageIndex: PackageIndex | undefined;
-  let indexLoad: Promise<PackageIndex | undefined> | undefined;
-  // Index facts are offered to features only once the index knows which index to ask (file options, PIP_*,
-  // pip.conf, settings); before that it would default to PyPI for a hover or an inlay hint.
-  let indexConfigured = false;
-  /**
-   * The index module (undici, the popularity table) is loaded on first use, not at start-up, so that
-   * `initialize` answers fast; until it is there, features work without index facts.
-   */
-  const loadIndex = (): Promise<PackageIndex | undefined> =>
-    (indexLoad ??= import('./index/packageIndex.js').then(
-      ({ createPackageIndex, createVulnerabilityClient }) => {
-        packageIndex = makeIndex(createPackageIndex);
-        vulnerabilityClient = makeVulnerabilityClient(createVulnerabilityClient);
-        recheckAll();
-        return packageIndex;
-      },
-      (error: unknown) => {
-        // A broken install (packageIndex.cjs missing): everything but the index keeps working.
-        log('error', `The package index module could not be loaded; completion and checks go on without the index: ${String(error)}`);
-        return undefined;
-      },
-    ));
-  const indexOf = (): PackageIndex | undefined => {
-    if (!packageIndex) void loadIndex();
-    return packageIndex;
-  };
-  const makeIndex = (createPackageIndex: typeof import('./index/packageIndex.js').createPackageIndex): PackageIndex => {
-    {
-      const created = createPackageIndex({
-        cacheDir: settings.cacheDir ?? defaultCacheDir(process.env),
-        logger: { info: (m) => log('info', m), warn: (m) => log('warn', m) },
-        env: process.env,
-      });
-      created.onDidChange(() => {
-        recheckAll();
-        if (capabilities.workspace?.inlayHint?.refreshSupport) void connection.languages.inlayHint.refresh();
-      });
-      created.onOffline((message) => {
-        sendStatus({ index: 'offline' });
-        showMessage(connection, MessageType.Warning, message);
-      });
-      return created;
-    }
-  };
-  // Known vulnerabilities: the same lazy bundle as the index; advisories arriving re-check the open files.
-  let vulnerabilityClient: VulnerabilityClient | undefined;
-  const makeVulnerabilityClient = (create: typeof import('./index/packageIndex.js').createVulnerabilityClient): VulnerabilityClient => {
-    const created = create({ cacheDir: settings.cacheDir ?? defaultCacheDir(process.env), logger: { info: (m) => log('info', m), warn: (m) => log('warn', m) }, env: process.env });
-    created.onDidChange(() => recheckAll());
-    created.onOffline((message) => showMessage(connection, MessageType.Warning, message));
-    return created;
-  };
+  const viewOf = (ctx: FileContext): IndexView | undefined => index.view(ctx.indexOptions, venvRootOf(ctx.path));
+  const waiter = createFactsWaiter({ budgetMs: () => settings.index.waitMs, loaded: index.loaded });
+
   /** The advisories of a file's releases from the source its settings and index name (the index pip would use). */
-  const vulnerabilitiesOf = (filePath: string, doc: ParsedDocument) => {
+  const vulnerabilitiesOf = (filePath: string) => {
     const options = settings.vulnerabilities;
-    if (options.source === 'off' || !indexConfigured || !vulnerabilityClient) return undefined;
-    const client = vulnerabilityClient;
-    const venvRoot = settings.diagnostics.environment && path.isAbsolute(filePath) ? environments.resolve(filePath, workspaceRoots)?.found.root : undefined;
-    const target = vulnerabilityTarget(options, indexConfigFor(filePath, doc, venvRoot));
+    const client = index.vulnerabilities();
+    const ctx = options.source === 'off' || !client ? undefined : workspace.contextOf(filePath);
+    if (!client || !ctx) return undefined;
+    const target = vulnerabilityTarget(options, index.config(ctx.indexOptions, venvRootOf(filePath)));
     if (!target) return undefined;
     return { advisories: (name: string, version: string) => client.advisories(name, version, target), ignore: options.ignore, severity: toSeverity(options.severity) };
   };
-  /** The index pip would use for this file: its options and includes, PIP_*, pip.conf (the venv's too), then our settings. */
-  // pip's config files are read again at most every few seconds, not on every keystroke.
-  let configMemo: { key: string; at: number; config: ReturnType<typeof resolveIndexConfig> } | undefined;
-  const indexConfigFor = (filePath: string, doc: ParsedDocument, venvRoot: string | undefined, graph?: IncludeGraph) => {
-    const file = indexOptionsOf(doc, graph ?? service.includeGraph(filePath, doc), filePath);
-    const key = JSON.stringify([file, venvRoot, settings.indexUrl, settings.extraIndexUrls]);
-    if (!configMemo || configMemo.key !== key || Date.now() - configMemo.at > 5000) {
-      configMemo = {
-        key,
-        at: Date.now(),
-        config: resolveIndexConfig({ file, env: process.env, readFile, venvRoot, settings: { indexUrl: settings.indexUrl, extraIndexUrls: settings.extraIndexUrls } }),
-      };
-    }
-    return configMemo.config;
+
+  const service = createLanguageService({
+    index: (ctx) => waiter.record(viewOf(ctx)),
+    vulnerabilities: vulnerabilitiesOf,
+    listDirectory: adapters.files.listDirectory,
+    exists: adapters.files.exists,
+    // Where pip runs is unknown in the editor: the workspace folder holding the file, or the file's folder.
+    pipRunsFrom: (filePath) => ({ folders: [...workspaceRoots.filter((r) => filePath.startsWith(r + path.sep)), path.dirname(filePath)], known: false }),
+    deriveBounds: () => settings.derive.bounds,
+    createFiles: () => !!capabilities.workspace?.workspaceEdit?.documentChanges && !!capabilities.workspace.workspaceEdit.resourceOperations?.includes('create'),
+    environment: (filePath) => (settings.diagnostics.environment && path.isAbsolute(filePath) ? (resolveEnvironment(filePath)?.facts ?? null) : undefined),
+    environmentSummary: (filePath) => (settings.diagnostics.environment ? environmentSummary(filePath) : undefined),
+    outdated: () => ({ diagnostics: settings.diagnostics.outdated, inlayHints: settings.inlayHints.outdated }),
+  });
+  const environmentSummary = (filePath: string) => {
+    if (!path.isAbsolute(filePath)) return undefined;
+    const resolved = resolveEnvironment(filePath);
+    if (!resolved) return 'Environment: none found (set `requirements.venvPath`, activate one, or create `.venv`).';
+    return `Environment: \`${resolved.found.root}\` — ${describeEnvironment(resolved.snapshot)}, found by ${resolved.found.source}, ${resolved.snapshot.distributions.size} distributions.`;
   };
-  /** Points the index at what this file says, as pip would. */
-  const configureIndex = (filePath: string, doc: ParsedDocument, graph?: IncludeGraph) => {
-    const venvRoot = settings.diagnostics.environment && path.isAbsolute(filePath) ? environments.resolve(filePath, workspaceRoots)?.found.root : undefined;
-    const index = indexOf();
-    if (!index) return;
-    index.configure(indexConfigFor(filePath, doc, venvRoot, graph));
-    indexConfigured = true;
-    if (!projectListRequested) {
-      projectListRequested = true;
-      sendStatus({ index: 'loading' });
-      void index
-        .loadProjectList(progressReporter())
-        .then(() => status.index === 'loading' && sendStatus({ index: 'ready' }))
-        .catch((e) => log('warn', `Project list: ${String(e)}`));
-    }
-  };
-  let projectListRequested = false;
-  /** LSP work-done progress for the project-list fetch, where the client supports server-initiated progress. */
+
+  /** LSP work-done progress for a project-list fetch, where the client supports server-initiated progress. */
   const progressReporter = () => {
     if (!capabilities.window?.workDoneProgress) return undefined;
     let reporter: Promise<{ begin(title: string): void; done(): void }> | undefined;
@@ -235,78 +135,30 @@ export function register(connection: Connection): void {
       },
     };
   };
-  // What `${NAME}` expands to in requirement lines: the server's environment, then the requirements.env setting.
-  const fileEnv: Record<string, string | undefined> = { ...process.env };
-  const service = createLanguageService({
-    readFile,
-    index: () => (indexConfigured ? packageIndex : undefined),
-    env: fileEnv,
-    listDirectory,
-    exists,
-    // Where pip runs is unknown in the editor: the workspace folder holding the file, or the file's folder.
-    pipRunsFrom: (filePath) => ({ folders: [...workspaceRoots.filter((r) => filePath.startsWith(r + path.sep)), path.dirname(filePath)], known: false }),
-    environment: environmentOf,
-    environmentSummary: (f) => (settings.diagnostics.environment ? environmentSummary(f) : undefined),
-    outdated: () => ({ diagnostics: settings.diagnostics.outdated, inlayHints: settings.inlayHints.outdated }),
-    deriveBounds: () => settings.derive.bounds,
-    createFiles: () => !!capabilities.workspace?.workspaceEdit?.documentChanges && !!capabilities.workspace.workspaceEdit.resourceOperations?.includes('create'),
-    vulnerabilities: vulnerabilitiesOf,
-  });
-  const recheckAll = () => {
-    if (pullDiagnostics) {
-      if (capabilities.workspace?.diagnostics?.refreshSupport) void connection.languages.diagnostics.refresh();
-    } else for (const d of documents.all()) schedulePush(d.uri);
-  };
-  environments.onDidChange(() => recheckAll());
 
-  const parsed = new Map<string, { version: number; doc: ParsedDocument }>();
+  const contextOf = (uri: string) => (documents.get(uri) ? workspace.contextOf(uriToPath(uri), uri) : undefined);
+  // What `${NAME}` expands to in requirement lines: the server's environment, then the requirements.env setting.
+  let fileEnv: Record<string, string | undefined> = { ...env };
   const applyEnvSetting = () => {
-    const next = { ...process.env, ...settings.env };
+    const next = { ...env, ...settings.env };
     if (Object.keys(next).length === Object.keys(fileEnv).length && Object.entries(next).every(([k, v]) => fileEnv[k] === v)) return;
-    for (const k of Object.keys(fileEnv)) delete fileEnv[k];
-    Object.assign(fileEnv, next);
-    parsed.clear(); // lines with ${NAME} read differently now
-  };
-  const parsedOf = (document: TextDocument): ParsedDocument => {
-    const hit = parsed.get(document.uri);
-    if (hit && hit.version === document.version) return hit.doc;
-    const doc = service.parse(document.getText());
-    parsed.set(document.uri, { version: document.version, doc });
-    return doc;
+    fileEnv = next;
+    workspace.setEnv(next); // lines with ${NAME} read differently now: the store parses again
   };
   /** What the last failed compile said about source lines; shown with the file's own diagnostics until it is edited. */
   const compileProblems: ProblemStore = new Map();
-  /** Which files each open document's diagnostics read, so a change to one re-checks its includers. */
-  const dependencies = new Map<string, Set<string>>();
 
-  function runSafe<T>(name: string, fallback: T, token: CancellationToken | undefined, work: () => T): T | ResponseError<void> {
-    if (token?.isCancellationRequested) return new ResponseError(LSPErrorCodes.RequestCancelled, 'Request cancelled');
-    try {
-      return work();
-    } catch (error) {
-      log('error', `${name} failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
-      return fallback;
-    }
-  }
-
-  const diagnose = (document: TextDocument) => {
+  const diagnose = (ctx: FileContext) => {
     if (!settings.diagnostics.enable) return [];
-    const filePath = uriToPath(document.uri);
-    const doc = parsedOf(document);
-    const graph = service.includeGraph(filePath, doc);
-    if (statusNotifications && settings.diagnostics.environment && path.isAbsolute(filePath)) {
-      const env = environments.resolve(filePath, workspaceRoots);
-      const label = env ? describeEnvironment(env.snapshot) : 'no environment';
+    if (statusNotifications && settings.diagnostics.environment && path.isAbsolute(ctx.path)) {
+      const found = resolveEnvironment(ctx.path);
+      const label = found ? describeEnvironment(found.snapshot) : 'no environment';
       if (label !== status.environment) sendStatus({ environment: label });
     }
-    // A compiled file also depends on its sources (.in, pyproject.toml): a change there can make its pins stale.
-    dependencies.set(document.uri, new Set(graph.files.map((f) => f.path).concat(graph.edges.map((e) => e.target ?? ''), checkedSources(filePath, doc, readFile))));
-    configureIndex(filePath, doc, graph);
-    const fromCompile = compileProblems.get(filePath) ?? [];
-    return [...service.diagnostics(filePath, doc, graph), ...fromCompile];
+    return [...service.diagnostics(ctx), ...(compileProblems.get(ctx.path) ?? [])];
   };
 
-  // Push: coalesce bursts of changes into one computation per document on the next turn of the event loop.
+  // Push: bursts of changes coalesce into one computation per document on the next turn of the event loop.
   const pending = new Set<string>();
   let scheduled = false;
   const schedulePush = (uri: string) => {
@@ -316,25 +168,37 @@ export function register(connection: Connection): void {
     scheduled = true;
     setImmediate(() => {
       scheduled = false;
-      for (const u of pending) {
-        const document = documents.get(u);
-        if (!document) continue;
-        const diagnostics = runSafe('diagnostics', [], undefined, () => diagnose(document));
-        if (Array.isArray(diagnostics)) void connection.sendDiagnostics({ uri: u, version: document.version, diagnostics });
-      }
+      const uris = [...pending];
       pending.clear();
+      for (const u of uris) {
+        const ctx = contextOf(u);
+        if (!ctx) continue;
+        const diagnostics = guard.sync('diagnostics', [], () => diagnose(ctx));
+        void connection.sendDiagnostics({ uri: u, version: documents.get(u)?.version, diagnostics });
+      }
     });
   };
-  const refreshDependents = (changedPath: string) => {
-    for (const [uri, deps] of dependencies) {
-      if (!deps.has(changedPath)) continue;
-      if (pullDiagnostics) {
-        if (capabilities.workspace?.diagnostics?.refreshSupport) void connection.languages.diagnostics.refresh();
-        return;
-      }
-      schedulePush(uri);
-    }
+  const refreshDiagnostics = () => {
+    if (pullDiagnostics) {
+      if (capabilities.workspace?.diagnostics?.refreshSupport) void connection.languages.diagnostics.refresh();
+    } else for (const d of documents.all()) schedulePush(d.uri);
   };
+  /** New index facts: diagnostics again, and the pulled features refreshed where the client can be asked. */
+  const factsArrived = () => {
+    refreshDiagnostics();
+    const ws = capabilities.workspace;
+    if (ws?.inlayHint?.refreshSupport) void connection.languages.inlayHint.refresh();
+    if (ws?.semanticTokens?.refreshSupport) void connection.languages.semanticTokens.refresh();
+    if (ws?.codeLens?.refreshSupport) void connection.sendRequest('workspace/codeLens/refresh').catch(() => undefined);
+  };
+  const refreshDependents = (changedPath: string) => {
+    const dependents = workspace.dependentsOf(changedPath);
+    if (!dependents.length) return;
+    if (pullDiagnostics) return void (capabilities.workspace?.diagnostics?.refreshSupport && connection.languages.diagnostics.refresh());
+    for (const d of documents.all()) if (dependents.includes(uriToPath(d.uri))) schedulePush(d.uri);
+  };
+  workspace.store.onDidChange(refreshDependents);
+  environments.onDidChange(refreshDiagnostics);
 
   connection.onInitialize((params: InitializeParams): InitializeResult => {
     capabilities = params?.capabilities ?? {};
@@ -342,11 +206,8 @@ export function register(connection: Connection): void {
     settings = readSettings(params?.initializationOptions, DEFAULT_SETTINGS);
     statusNotifications = (params?.initializationOptions as { statusNotifications?: unknown } | null | undefined)?.statusNotifications === true;
     environments.setSetting(settings.venvPath);
+    workspaceRoots = [...(params?.workspaceFolders ?? []).map((f) => uriToPath(f.uri)), ...(params?.rootUri ? [uriToPath(params.rootUri)] : [])].filter((p) => path.isAbsolute(p));
     applyEnvSetting();
-    workspaceRoots = [
-      ...(params?.workspaceFolders ?? []).map((f) => uriToPath(f.uri)),
-      ...(params?.rootUri ? [uriToPath(params.rootUri)] : []),
-    ].filter((p) => path.isAbsolute(p));
     return {
       capabilities: {
         textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental },
@@ -368,155 +229,159 @@ export function register(connection: Connection): void {
     };
   });
 
+  const applySettings = (next: Settings) => {
+    settings = next;
+    environments.setSetting(settings.venvPath);
+    applyEnvSetting();
+  };
   const loadConfiguration = async () => {
     if (!capabilities.workspace?.configuration) return;
     try {
       const [raw] = await connection.workspace.getConfiguration([{ section: 'requirements' }]);
-      settings = readSettings(raw, settings);
-      environments.setSetting(settings.venvPath);
-      applyEnvSetting();
+      applySettings(readSettings(raw, settings));
     } catch (error) {
       log('warn', `Could not read the 'requirements' settings: ${String(error)}`);
     }
   };
-
   connection.onInitialized(async () => {
-    // Included files that are not open change on disk too; ask the client to tell us (it watches better than we can).
+    // Included files that are not open change on disk too; the client watches better than we can.
     if (capabilities.workspace?.didChangeWatchedFiles?.dynamicRegistration) {
-      void connection.client
-        .register(DidChangeWatchedFilesNotification.type, { watchers: [{ globPattern: '**/*.{txt,in}' }, { globPattern: '**/pyproject.toml' }] })
-        .catch(() => undefined);
+      void connection.client.register(DidChangeWatchedFilesNotification.type, { watchers: [{ globPattern: '**/*.{txt,in}' }, { globPattern: '**/pyproject.toml' }] }).catch(() => undefined);
     }
     if (capabilities.workspace?.didChangeConfiguration?.dynamicRegistration) {
       void connection.client.register(DidChangeConfigurationNotification.type, { section: 'requirements' }).catch(() => undefined);
     }
     await loadConfiguration();
+    // The index module loads now, after `initialize` has been answered, so the first request's budget is the fetch's.
+    setImmediate(() => void index.loaded());
     log('info', `${SERVER_NAME} ${SERVER_VERSION} ready (${pullDiagnostics ? 'pull' : 'push'} diagnostics)`);
   });
-
   connection.onDidChangeConfiguration(async (change) => {
     const raw = (change?.settings as Record<string, unknown> | null | undefined)?.requirements;
-    if (raw !== undefined) {
-      settings = readSettings(raw, settings);
-      environments.setSetting(settings.venvPath);
-      applyEnvSetting();
-    } else await loadConfiguration();
-    recheckAll();
+    if (raw !== undefined) applySettings(readSettings(raw, settings));
+    else await loadConfiguration();
+    refreshDiagnostics();
   });
 
-  documents.onDidOpen((e) => {
-    openByPath.set(uriToPath(e.document.uri), e.document);
-  });
+  // The editor's copy of a file is the store's copy while it is open.
   documents.onDidChangeContent((e) => {
     const filePath = uriToPath(e.document.uri);
-    openByPath.set(filePath, e.document);
+    workspace.store.setOpen(filePath, e.document.version, e.document.getText());
     compileProblems.delete(filePath);
     schedulePush(e.document.uri);
     refreshDependents(filePath);
   });
   documents.onDidClose((e) => {
     const filePath = uriToPath(e.document.uri);
-    openByPath.delete(filePath);
-    parsed.delete(e.document.uri);
-    dependencies.delete(e.document.uri);
+    workspace.store.close(filePath);
+    workspace.forget(filePath);
     if (!pullDiagnostics) void connection.sendDiagnostics({ uri: e.document.uri, diagnostics: [] });
     refreshDependents(filePath);
   });
-
   connection.onDidChangeWatchedFiles((e) => {
-    for (const change of e.changes) {
-      const filePath = uriToPath(change.uri);
-      diskCache.delete(filePath);
-      refreshDependents(filePath);
-    }
+    for (const change of e.changes) workspace.store.invalidate(uriToPath(change.uri));
   });
 
-  connection.languages.diagnostics.on((params, token) => {
-    const document = documents.get(params.textDocument.uri);
-    const items = document ? runSafe('diagnostics', [], token, () => diagnose(document)) : [];
-    if (items instanceof ResponseError) return items as never;
-    return { kind: DocumentDiagnosticReportKind.Full, items };
-  });
+  connection.languages.diagnostics.on((p, token) =>
+    guard.run('diagnostics', { kind: DocumentDiagnosticReportKind.Full, items: [] }, token, () => {
+      const ctx = contextOf(p.textDocument.uri);
+      return { kind: DocumentDiagnosticReportKind.Full, items: ctx ? diagnose(ctx) : [] };
+    }) as never, // a RequestCancelled error is a valid answer; the typings expect other error data
+  );
 
-  const withDocument = <T>(name: string, uri: string, fallback: T, token: CancellationToken | undefined, work: (doc: ParsedDocument, document: TextDocument) => T) => {
-    const document = documents.get(uri);
-    if (!document) return fallback;
-    return runSafe(name, fallback, token, () => work(parsedOf(document), document));
-  };
+  /** A handler over the file's context: guarded, and answered from facts at hand (no wait). */
+  const at = <T>(name: string, uri: string, fallback: T, token: Parameters<typeof guard.run>[2], work: (ctx: FileContext) => T) =>
+    guard.run(name, fallback, token, () => {
+      const ctx = contextOf(uri);
+      return ctx ? work(ctx) : fallback;
+    });
+  /** Like `at`, for answers that depend on index facts on their way: awaits them within the budget, then answers. */
+  const awaiting = <T>(name: string, uri: string, fallback: T, token: Parameters<typeof guard.run>[2], work: (ctx: FileContext) => T) =>
+    guard.run(name, fallback, token, async () => {
+      const result = await waiter.answer(token, () => {
+        const ctx = contextOf(uri);
+        return ctx ? work(ctx) : fallback;
+      });
+      return result.value;
+    });
 
-  connection.onDocumentSymbol((p, token) => withDocument('documentSymbol', p.textDocument.uri, [], token, (doc) => service.documentSymbols(doc)));
-  connection.onDocumentLinks((p, token) => withDocument('documentLink', p.textDocument.uri, [], token, (doc, d) => service.documentLinks(uriToPath(d.uri), doc)));
-  connection.onFoldingRanges((p, token) => withDocument('foldingRange', p.textDocument.uri, [], token, (doc) => service.foldingRanges(doc)));
+  connection.onDocumentSymbol((p, token) => at('documentSymbol', p.textDocument.uri, [], token, (ctx) => service.documentSymbols(ctx.document)));
+  connection.onDocumentLinks((p, token) => at('documentLink', p.textDocument.uri, [], token, (ctx) => service.documentLinks(ctx)));
+  connection.onFoldingRanges((p, token) => at('foldingRange', p.textDocument.uri, [], token, (ctx) => service.foldingRanges(ctx.document)));
+  connection.onDefinition((p, token) => at('definition', p.textDocument.uri, [], token, (ctx) => service.definition(ctx, p.position)));
+  connection.onReferences((p, token) => at('references', p.textDocument.uri, [], token, (ctx) => service.references(ctx, p.position, p.context?.includeDeclaration ?? true)));
+  connection.languages.inlayHint.on((p, token) => at('inlayHint', p.textDocument.uri, [], token, (ctx) => service.inlayHints(ctx, p.range)));
+  connection.languages.semanticTokens.on((p, token) => at('semanticTokens', p.textDocument.uri, { data: [] }, token, (ctx) => service.semanticTokens(ctx.document)));
+  connection.languages.semanticTokens.onRange((p, token) => at('semanticTokens/range', p.textDocument.uri, { data: [] }, token, (ctx) => service.semanticTokens(ctx.document, p.range)));
   connection.onCompletion((p, token) =>
-    withDocument('completion', p.textDocument.uri, { isIncomplete: false, items: [] }, token, (doc, d) => {
-      configureIndex(uriToPath(d.uri), doc);
-      return service.complete(uriToPath(d.uri), doc, p.position);
+    guard.run('completion', { isIncomplete: false, items: [] }, token, async () => {
+      const { value, complete } = await waiter.answer(token, () => {
+        const ctx = contextOf(p.textDocument.uri);
+        return ctx ? service.complete(ctx, p.position) : { isIncomplete: false, items: [] };
+      });
+      // Facts still on their way past the budget: the client asks again on the next keystroke.
+      return complete ? value : { ...value, isIncomplete: true };
     }),
   );
-  connection.onCompletionResolve((item, token) => {
-    const resolved = runSafe('completionItem/resolve', item, token, () => service.resolveCompletion(item));
-    return resolved;
-  });
-  connection.onDefinition((p, token) => withDocument('definition', p.textDocument.uri, [], token, (doc, d) => service.definition(uriToPath(d.uri), doc, p.position)));
-  connection.onReferences((p, token) =>
-    withDocument('references', p.textDocument.uri, [], token, (doc, d) => service.references(uriToPath(d.uri), doc, p.position, p.context?.includeDeclaration ?? true)),
+  connection.onCompletionResolve((item, token) =>
+    guard.run('completionItem/resolve', item, token, () => {
+      const uri = (item.data as { uri?: string } | undefined)?.uri;
+      return service.resolveCompletion(item, uri ? contextOf(uri) : undefined);
+    }),
   );
-  connection.languages.inlayHint.on((p, token) => withDocument('inlayHint', p.textDocument.uri, [], token, (doc, d) => service.inlayHints(uriToPath(d.uri), doc, p.range)));
-  connection.onCodeAction((p, token) => withDocument('codeAction', p.textDocument.uri, [], token, (doc) => service.codeActions(p.textDocument.uri, doc, p.context ?? { diagnostics: [] }, p.range)));
+  connection.onHover((p, token) => awaiting('hover', p.textDocument.uri, null, token, (ctx) => service.hover(ctx, p.position)));
+  connection.onCodeAction((p, token) => awaiting('codeAction', p.textDocument.uri, [], token, (ctx) => service.codeActions(ctx, p.context ?? { diagnostics: [] }, p.range)));
   connection.onCodeActionResolve((action, token) => {
     const uri = (action.data as { uri?: string } | undefined)?.uri;
-    return uri ? withDocument('codeAction/resolve', uri, action, token, (doc) => service.resolveCodeAction(action, doc)) : action;
+    return uri ? awaiting('codeAction/resolve', uri, action, token, (ctx) => service.resolveCodeAction(action, ctx)) : action;
   });
-  connection.onCodeLens((p, token) => withDocument('codeLens', p.textDocument.uri, [], token, (doc) => service.codeLenses(p.textDocument.uri, doc)));
-  connection.onHover((p, token) => withDocument('hover', p.textDocument.uri, null, token, (doc, d) => service.hover(uriToPath(d.uri), doc, p.position)));
-  connection.languages.semanticTokens.on((p, token) => withDocument('semanticTokens', p.textDocument.uri, { data: [] }, token, (doc) => service.semanticTokens(doc)));
-  connection.languages.semanticTokens.onRange((p, token) =>
-    withDocument('semanticTokens/range', p.textDocument.uri, { data: [] }, token, (doc) => service.semanticTokens(doc, p.range)),
-  );
+  connection.onCodeLens((p, token) => awaiting('codeLens', p.textDocument.uri, [], token, (ctx) => service.codeLenses(ctx)));
 
+  // The view the last prefetch used: the hashes of a compile with --generate-hashes come from the index its .in names.
+  let prefetchView: IndexView | undefined;
   const commandHost: CommandHost = {
     connection,
     settings: () => settings,
     supportsProgress: () => !!capabilities.window?.workDoneProgress,
     uriToPath,
-    venvRoot: (filePath) => environments.resolve(filePath, workspaceRoots)?.found.root,
+    venvRoot: (filePath) => resolveEnvironment(filePath)?.found.root,
     // Only what lives in the environment itself: a base interpreter's packages (include-system-site-packages) are not sync's to remove.
     installed: (filePath) => {
-      const env = environments.resolve(filePath, workspaceRoots);
-      if (!env) return [];
-      const inside = (p: string) => p.startsWith(env.found.root + path.sep);
-      return [...env.snapshot.distributions.values()].filter((d) => inside(d.location)).map((d) => d.normalized);
+      const found = resolveEnvironment(filePath);
+      if (!found) return [];
+      const inside = (p: string) => p.startsWith(found.found.root + path.sep);
+      return [...found.snapshot.distributions.values()].filter((d) => inside(d.location)).map((d) => d.normalized);
     },
     indexArgs: (filePath) => {
-      const config = indexConfigFor(filePath, service.parse(readFile(filePath) ?? ''), environments.resolve(filePath, workspaceRoots)?.found.root);
+      const ctx = workspace.contextOf(filePath);
+      const config = index.config(ctx?.indexOptions ?? { extraIndexUrls: [], noIndex: false }, resolveEnvironment(filePath)?.found.root);
       return [...(config.source === 'the client settings' ? ['--index-url', config.indexUrl] : []), ...settings.extraIndexUrls.flatMap((u) => ['--extra-index-url', u])];
     },
-    knownHashes: (name, version) => (indexConfigured ? (packageIndex?.peek?.(name)?.versions.find((v) => v.version === version)?.hashes ?? []) : []),
+    knownHashes: (name, version) => prefetchView?.peek?.(name)?.versions.find((v) => v.version === version)?.hashes ?? [],
     // The index the .in itself names (as pip would use it), so that no other index's files are hashed;
     // bounded, since an unreachable index must not hold the command.
     prefetch: async (names, source) => {
-      const text = readFile(source);
-      if (text === undefined) return;
-      const index = await loadIndex();
-      if (!index) return;
-      configureIndex(source, service.parse(text));
-      const all = Promise.all(names.map((n) => index.ensureProject(n).catch(() => undefined)));
+      const ctx = workspace.contextOf(source);
+      if (!ctx || !(await index.loaded())) return;
+      const view = viewOf(ctx);
+      if (!view) return;
+      prefetchView = view;
+      const all = Promise.all(names.map((n) => view.ensureProject(n).catch(() => undefined)));
       await Promise.race([all, new Promise((r) => setTimeout(r, 15_000).unref())]);
     },
-    readFile,
+    // Commands are explicit actions: they read what the disk holds now (an open file: the editor's text).
+    readFile: (filePath) => {
+      workspace.store.reload(filePath);
+      return workspace.store.text(filePath);
+    },
     isDirty: (filePath) => {
-      const open = openByPath.get(filePath);
-      if (!open) return false;
-      try {
-        return fs.readFileSync(filePath, 'utf8') !== open.getText();
-      } catch {
-        return true;
-      }
+      const open = documents.get(documents.keys().find((u) => uriToPath(u) === filePath) ?? '');
+      return open ? adapters.isDirtyOnDisk(filePath, open.getText()) : false;
     },
     log,
     changed: (paths) => {
       for (const p of paths) {
-        diskCache.delete(p);
+        workspace.store.reload(p);
         refreshDependents(p);
       }
       for (const d of documents.all()) if (paths.includes(uriToPath(d.uri))) schedulePush(d.uri);
@@ -525,17 +390,16 @@ export function register(connection: Connection): void {
   };
   const freezeHost: FreezeHost = {
     ...commandHost,
-    parse: (text) => service.parse(text),
-    frozen: (filePath, doc) => service.frozen(filePath, doc, true),
-    snapshot: (filePath) => environments.resolve(filePath, workspaceRoots)?.snapshot,
+    parse: (text) => parse(text, { env: fileEnv }),
+    frozen: (filePath, doc) => service.frozen(workspace.contextWith(filePath, doc), true),
+    snapshot: (filePath) => resolveEnvironment(filePath)?.snapshot,
     canApplyEdit: () => !!capabilities.workspace?.applyEdit,
   };
   registerCommands(commandHost, compileProblems, freezeCommands(freezeHost));
 
   connection.onShutdown(async () => {
     environments.dispose();
-    await packageIndex?.dispose();
-    await vulnerabilityClient?.dispose();
+    await index.dispose();
   });
   documents.listen(connection);
 }

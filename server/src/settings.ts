@@ -18,6 +18,13 @@ export interface Settings {
   /** The index to use when neither the file, PIP_INDEX_URL nor pip.conf names one (default PyPI). */
   indexUrl?: string;
   extraIndexUrls: string[];
+  index: {
+    /**
+     * How long a completion, hover, code action or code lens waits for index facts already being fetched
+     * (ms, default 1000; 0: never wait). Past it the answer comes from what is at hand and refreshes later.
+     */
+    waitMs: number;
+  };
   /** Where index responses are cached (default: $XDG_CACHE_HOME/requirements-language-server). */
   cacheDir?: string;
   compile: {
@@ -52,6 +59,7 @@ export const DEFAULT_SETTINGS: Settings = {
   diagnostics: { enable: true, environment: true, outdated: true },
   inlayHints: { outdated: true },
   extraIndexUrls: [],
+  index: { waitMs: 1000 },
   compile: { tool: 'auto', args: [] },
   derive: { bounds: 'none' },
   vulnerabilities: { source: 'pypi', osvUrl: 'https://api.osv.dev', ignore: [], severity: 'warning' },
@@ -78,6 +86,7 @@ export function readSettings(raw: unknown, base: Settings = DEFAULT_SETTINGS): S
     venvPath: typeof o.venvPath === 'string' && o.venvPath.trim() ? o.venvPath : o.venvPath === null ? undefined : base.venvPath,
     indexUrl: typeof o.indexUrl === 'string' && o.indexUrl.trim() ? o.indexUrl.trim() : base.indexUrl,
     extraIndexUrls: Array.isArray(o.extraIndexUrls) ? o.extraIndexUrls.filter((u): u is string => typeof u === 'string') : base.extraIndexUrls,
+    index: { waitMs: isObject(o.index) && typeof o.index.waitMs === 'number' && Number.isFinite(o.index.waitMs) && o.index.waitMs >= 0 ? Math.min(o.index.waitMs, 30_000) : base.index.waitMs },
     cacheDir: typeof o.cacheDir === 'string' && o.cacheDir.trim() ? o.cacheDir : base.cacheDir,
     compile: {
       tool: tools.includes(compile.tool as Settings['compile']['tool']) ? (compile.tool as Settings['compile']['tool']) : base.compile.tool,

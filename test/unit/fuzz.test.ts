@@ -4,6 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parse, losslessTokens, type ParsedDocument, type Range } from '../../server/src/syntax/index.ts';
 import { computeLineStarts, lineContentEnd } from '../../server/src/syntax/lines.ts';
+import { workspaceOf } from '../../server/src/workspace/index.ts';
 import { createLanguageService } from '../../server/src/service/index.ts';
 import { evaluateMarker } from '../../server/src/environment/markers.ts';
 
@@ -84,7 +85,8 @@ test('a 1 MB line, 200,000 lines, CRLF, a BOM and NUL bytes', () => {
 });
 
 test('deep nesting of parentheses, brackets and quotes never throws, in the parser or in any feature', () => {
-  const service = createLanguageService({ readFile: () => undefined, env: {} });
+  const service = createLanguageService({});
+  const workspace = workspaceOf(() => undefined, {});
   const env = { python_version: '3.12', python_full_version: '3.12.1', sys_platform: 'linux', os_name: 'posix', platform_system: 'Linux' };
   const random = rng(7);
   const shapes = [
@@ -107,14 +109,15 @@ test('deep nesting of parentheses, brackets and quotes never throws, in the pars
       const label = `shape ${k}, depth ${n}`;
       const doc = parse(text);
       check(doc, label);
-      service.diagnostics('/x/requirements.txt', doc);
+      const ctx = workspace.contextWith('/x/requirements.txt', doc);
+      service.diagnostics(ctx);
       service.documentSymbols(doc);
       service.semanticTokens(doc);
       service.foldingRanges(doc);
       for (let i = 0; i < 5; i++) {
         const position = { line: 0, character: Math.floor(random() * (text.length + 1)) };
-        service.hover('/x/requirements.txt', doc, position);
-        service.complete('/x/requirements.txt', doc, position);
+        service.hover(ctx, position);
+        service.complete(ctx, position);
       }
       const marker = doc.lines[0].requirement?.marker?.expression;
       if (marker) evaluateMarker(marker, env, []);
@@ -127,9 +130,10 @@ test('deep nesting of parentheses, brackets and quotes never throws, in the pars
 });
 
 test('a file with thousands of problems: the first 1,000 diagnostics and one that counts the rest', () => {
-  const service = createLanguageService({ readFile: () => undefined, env: {} });
+  const service = createLanguageService({});
+  const workspace = workspaceOf(() => undefined, {});
   const doc = parse(Array.from({ length: 3000 }, (_, i) => (i % 2 ? `pkg${i}==` : `pkg${i} >= 1.0 ; python_version >`)).join('\n'));
-  const out = service.diagnostics('/x/requirements.txt', doc);
+  const out = service.diagnostics(workspace.contextWith('/x/requirements.txt', doc));
   assert.equal(out.length, 1001);
   const last = out[1000];
   assert.equal(last.code, 'more-diagnostics');

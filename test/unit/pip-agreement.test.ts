@@ -8,6 +8,7 @@ import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse, losslessTokens } from '../../server/src/syntax/index.ts';
 import { createLanguageService } from '../../server/src/service/index.ts';
+import { workspaceOf } from '../../server/src/workspace/index.ts';
 import { markerShape, norm } from './pip-shapes.ts';
 
 const DATA = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../data/pip-verdicts.json');
@@ -81,10 +82,11 @@ function ourVerdict(c: PipCase) {
     }
     const file = path.join(dir, 'requirements.txt');
     const read = (p: string) => (fs.existsSync(p) && fs.statSync(p).isFile() ? fs.readFileSync(p, 'utf8') : undefined);
-    const service = createLanguageService({ readFile: read, exists: (p) => fs.existsSync(p), env: c.env });
+    const service = createLanguageService({ exists: (p) => fs.existsSync(p) });
     // pip's environment is the case's own (derive-pip-verdicts.py starts from a clean one).
-    const doc = parse(c.text, { env: c.env ?? {} });
-    const diagnostics = service.diagnostics(file, doc);
+    const env = c.env ?? {};
+    const doc = parse(c.text, { env });
+    const diagnostics = service.diagnostics(workspaceOf(read, env).contextWith(file, doc));
     const errors = diagnostics.filter((d) => d.severity === 1);
     return { doc, errors };
   } finally {

@@ -7,6 +7,7 @@ import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse } from '../../server/src/syntax/index.ts';
 import { buildProvenance, formatChain } from '../../server/src/workspace/provenance.ts';
+import { documentsFrom } from '../../server/src/workspace/includes.ts';
 import { readAnnotations } from '../../server/src/workspace/annotations.ts';
 
 const FIXTURES = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../fixtures/provenance');
@@ -14,7 +15,7 @@ const read = (p: string) => (fs.existsSync(p) ? fs.readFileSync(p, 'utf8') : und
 
 function provenanceOf(style: string) {
   const file = path.join(FIXTURES, style, 'requirements.txt');
-  return { prov: buildProvenance(file, parse(read(file)!), read), folder: path.dirname(file) };
+  return { prov: buildProvenance(file, parse(read(file)!), documentsFrom(read), read), folder: path.dirname(file) };
 }
 
 const chainsOf = (style: string, name: string) => {

@@ -8,6 +8,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createLanguageService } from '../../server/src/service/index.ts';
+import { workspaceOf } from '../../server/src/workspace/index.ts';
 import type { PipRunsFrom } from '../../server/src/service/localPaths.ts';
 import { losslessTokens, parse } from '../../server/src/syntax/index.ts';
 import { markerShape, norm } from './pip-shapes.ts';
@@ -45,10 +46,12 @@ const INSTALL_TIME = new Set(['not-a-project']);
 
 /** The errors we report for a file and the files it includes (as `check` lists them) when pip runs from `runsFrom`. */
 function errorsOf(file: string, runsFrom: PipRunsFrom) {
-  const service = createLanguageService({ readFile, exists: (p) => fs.existsSync(p), env: {}, pipRunsFrom: () => runsFrom });
-  const doc = parse(readFile(file)!);
-  const files = [{ file, doc }, ...service.includeGraph(file, doc).files.map((f) => ({ file: f.path, doc: f.document }))];
-  const errors = files.flatMap((f) => service.diagnostics(f.file, f.doc).filter((d) => d.severity === 1 && !(INSTALL_TIME.has(String(d.code)) && f.doc.lines.some((l) => l.requirement?.editable && l.firstLine === d.range.start.line))));
+  const service = createLanguageService({ exists: (p) => fs.existsSync(p), pipRunsFrom: () => runsFrom });
+  const workspace = workspaceOf(readFile, {});
+  const doc = parse(readFile(file)!, { env: {} });
+  const root = workspace.contextWith(file, doc);
+  const files = [{ ctx: root, doc }, ...root.graph.files.map((f) => ({ ctx: workspace.contextWith(f.path, f.document), doc: f.document }))];
+  const errors = files.flatMap((f) => service.diagnostics(f.ctx).filter((d) => d.severity === 1 && !(INSTALL_TIME.has(String(d.code)) && f.doc.lines.some((l) => l.requirement?.editable && l.firstLine === d.range.start.line))));
   return { doc, errors };
 }
 

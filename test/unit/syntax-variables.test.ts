@@ -4,6 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { losslessTokens, parse } from '../../server/src/syntax/index.ts';
 import { createLanguageService } from '../../server/src/service/index.ts';
+import { workspaceOf } from '../../server/src/workspace/index.ts';
 
 const HASH = `--hash=sha256:${'a'.repeat(64)}`;
 const ENV = { FOO_VERSION: '1.2', PKG_NAME: 'requests', V1: '1', V2: '22', HASH_OPT: HASH };
@@ -11,8 +12,8 @@ const ENV = { FOO_VERSION: '1.2', PKG_NAME: 'requests', V1: '1', V2: '22', HASH_
 function check(text: string, env: Record<string, string> | undefined) {
   const doc = parse(text, { env });
   assert.equal(losslessTokens(doc).map((t) => text.slice(t.start, t.end)).join(''), text, 'lossless');
-  const service = createLanguageService({ readFile: () => undefined, env });
-  return { doc, line: doc.lines[0], service };
+  const service = createLanguageService({});
+  return { doc, line: doc.lines[0], service, ctx: workspaceOf(() => undefined, env).contextWith('/p/requirements.txt', doc) };
 }
 
 test('set variables are expanded: the requirement, its nodes and their ranges on the ${NAME} as written', () => {
@@ -40,7 +41,7 @@ test('set variables are expanded: the requirement, its nodes and their ranges on
   assert.equal(check('foo \\\n==${FOO_VERSION}', ENV).line.requirement!.specifier!.text, '==1.2');
   assert.deepEqual(check('${SPEC}', { SPEC: 'requests # note' }).doc.diagnostics.map((x) => x.code), ['invalid-requirement']);
   // Hover on the name of an expanded line names the project.
-  const hover = b.service.hover('/p/requirements.txt', b.doc, { line: 0, character: 3 });
+  const hover = b.service.hover(b.ctx, { line: 0, character: 3 });
   assert.match(JSON.stringify(hover), /requests/);
 });
 

@@ -233,7 +233,8 @@ test('lineAt with a character: two of pip’s lines on one editor line (a form f
   assert.equal(lineAt(doc, 1, 0)?.project, 'c');
   // Features at a position use it: the hover over `b` is about b.
   const { createLanguageService } = await import('../../server/src/service/index.ts');
-  const hover = createLanguageService({ readFile: () => undefined }).hover('/tmp/r.txt', doc, { line: 0, character: 6 });
+  const { workspaceOf } = await import('../../server/src/workspace/index.ts');
+  const hover = createLanguageService({}).hover(workspaceOf(() => undefined).contextWith('/tmp/r.txt', doc), { line: 0, character: 6 });
   assert.match(JSON.stringify(hover), /\bb\b/);
   assert.doesNotMatch(JSON.stringify(hover?.contents), /\*\*a\*\*/);
 });

@@ -245,9 +245,11 @@ test('an index that answers 404 to every /pypi/<name>/<version>/json is said to 
 
 test('through the facade: a pin the index is known not to have (half typed) is not asked about; 2.30 is 2.30.0', async () => {
   const { createLanguageService } = await import('../../server/src/service/index.ts');
+  const { workspaceOf } = await import('../../server/src/workspace/index.ts');
+  const { parse } = await import('../../server/src/syntax/parse.ts');
+  const workspace = workspaceOf(() => undefined);
   const asked: string[] = [];
   const service = createLanguageService({
-    readFile: () => undefined,
     index: () => ({ searchNames: () => ({ items: [], incomplete: false }), project: (n) => (n === 'requests' ? requestsProject : undefined), peek: (n) => (n === 'requests' ? requestsProject : undefined) }),
     vulnerabilities: () => ({
       advisories: (n, v) => {
@@ -256,12 +258,12 @@ test('through the facade: a pin the index is known not to have (half typed) is n
       },
     }),
   });
-  const diagnose = (text: string) => service.diagnostics('/w/r.txt', service.parse(text)).filter((d) => d.code === 'vulnerable');
+  const diagnose = (text: string) => service.diagnostics(workspace.contextWith('/w/r.txt', parse(text))).filter((d) => d.code === 'vulnerable');
   assert.deepEqual(diagnose('requests==2.3\n'), []);
   assert.deepEqual(asked, [], 'no release 2.3: nothing asked');
   assert.equal(diagnose('requests==2.30\n').length, 1);
   assert.deepEqual(diagnose('unknown-to-the-index==1.0\n'), []);
   assert.deepEqual(asked, ['requests==2.30', 'unknown-to-the-index==1.0'], 'a project the index has not answered for is asked about');
-  const hover = service.hover('/w/r.txt', service.parse('requests==2.30.0\n'), { line: 0, character: 2 });
+  const hover = service.hover(workspace.contextWith('/w/r.txt', parse('requests==2.30.0\n')), { line: 0, character: 2 });
   assert.match((hover?.contents as { value: string }).value, /\*\*2 known vulnerabilities\*\* in 2\.30\.0/);
 });

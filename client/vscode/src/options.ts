@@ -4,6 +4,7 @@ export interface RequirementsSettings {
   venvPath?: string | null;
   indexUrl?: string | null;
   extraIndexUrls?: string[];
+  index?: { waitMs?: number };
   diagnostics?: { enable?: boolean; environment?: boolean; outdated?: boolean };
   inlayHints?: { outdated?: boolean };
   compile?: { tool?: string; args?: string[] };

@@ -4,6 +4,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { DiagnosticSeverity, type Diagnostic } from 'vscode-languageserver-types';
 import { createLanguageService } from '../service/index.js';
+import { createWorkspace } from '../workspace/index.js';
 
 export interface CheckResult {
   file: string;
@@ -12,21 +13,15 @@ export interface CheckResult {
 
 const SEVERITY_NAMES: Record<number, string> = { 1: 'error', 2: 'warning', 3: 'information', 4: 'hint' };
 
-function readText(filePath: string): string | undefined {
-  try {
-    return fs.readFileSync(filePath, 'utf8');
-  } catch {
-    return undefined;
-  }
-}
-
 /**
  * Checks each file and every file it includes with -r/-c (each reported once). Paths on requirement lines
  * (`-e .`, `./pkg`) resolve from `root` (default: the working directory), as pip run there resolves them.
  */
 export function checkFiles(files: string[], options: { root?: string } = {}): CheckResult[] {
   const root = path.resolve(options.root ?? process.cwd());
-  const service = createLanguageService({ readFile: readText, env: process.env, exists: (p) => fs.existsSync(p), pipRunsFrom: () => ({ folders: [root], known: true }) });
+  const service = createLanguageService({ exists: (p) => fs.existsSync(p), pipRunsFrom: () => ({ folders: [root], known: true }) });
+  // One run: each file is read and parsed once, whoever includes it.
+  const workspace = createWorkspace({ env: process.env, recheckMs: Infinity });
   const results: CheckResult[] = [];
   const queue = files.map((f) => path.resolve(f));
   const done = new Set<string>();
@@ -34,17 +29,16 @@ export function checkFiles(files: string[], options: { root?: string } = {}): Ch
     const file = queue.shift()!;
     if (done.has(file)) continue;
     done.add(file);
-    const text = readText(file);
-    if (text === undefined) {
+    const ctx = workspace.contextOf(file);
+    if (!ctx) {
       results.push({
         file,
         diagnostics: [{ range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, severity: DiagnosticSeverity.Error, code: 'file-not-found', source: 'requirements', message: `Cannot read ${file}` }],
       });
       continue;
     }
-    const doc = service.parse(text);
-    results.push({ file, diagnostics: service.diagnostics(file, doc) });
-    for (const f of service.includeGraph(file, doc).files) if (!done.has(f.path)) queue.push(f.path);
+    results.push({ file, diagnostics: service.diagnostics(ctx) });
+    for (const f of ctx.graph.files) if (!done.has(f.path)) queue.push(f.path);
   }
   return sortResults(results);
 }

@@ -9,7 +9,7 @@ import { toSeverity } from '../service/convert.js';
 import { fileUri } from '../service/paths.js';
 import { checkedVersion, vulnerabilityDiagnostics } from '../service/vulnerabilities.js';
 import { parse } from '../syntax/parse.js';
-import { buildIncludeGraph } from '../workspace/includes.js';
+import { buildIncludeGraph, documentsFrom } from '../workspace/includes.js';
 import { indexOptionsOf } from '../workspace/indexOptions.js';
 import type { Settings } from '../settings.js';
 import type { CheckResult } from './check.js';
@@ -39,7 +39,7 @@ export async function addVulnerabilities(results: CheckResult[], options: Vulner
     const text = readText(result.file);
     if (text === undefined) continue;
     const doc = parse(text);
-    const graph = buildIncludeGraph(result.file, doc, readText, options.env);
+    const graph = buildIncludeGraph(result.file, doc, documentsFrom(readText), options.env);
     const config = resolveIndexConfig({ file: indexOptionsOf(doc, graph), env: options.env, readFile: readText });
     const target = vulnerabilityTarget(options, config);
     if (target) files.push({ result, doc, target });

@@ -2,11 +2,12 @@
 // package (for `# via -r file`), option lines pip-compile copies, and pins to prefer from the last output.
 
 import * as path from 'node:path';
-import { satisfies, valid } from '@renovatebot/pep440';
+import { valid } from '@renovatebot/pep440';
+import { versionSatisfies } from '../shared/pep440.js';
 import { normalizeName } from '../syntax/names.js';
 import { parse } from '../syntax/parse.js';
 import type { ParsedDocument } from '../syntax/types.js';
-import type { FileReader } from '../workspace/includes.js';
+import { documentsFrom, type FileReader } from '../workspace/includes.js';
 import { readAnnotations } from '../workspace/annotations.js';
 import { sourceDocuments, specifiersByName } from '../workspace/sourceSpecifiers.js';
 
@@ -25,7 +26,7 @@ const COPIED = new Set(['--index-url', '--extra-index-url', '--find-links', '--t
 const PYPI = /^https?:\/\/pypi\.org\/simple\/?$/;
 
 export function readSources(source: string, output: string, read: FileReader, env?: Record<string, string | undefined>): SourceFacts | undefined {
-  const files = sourceDocuments(source, read, env);
+  const files = sourceDocuments(source, documentsFrom(read, env), env);
   if (!files) return undefined;
   const facts: SourceFacts = { sources: new Map(), optionLines: [], specifiers: new Map(), documents: files.map((f) => ({ path: f.path, document: f.document })) };
   const folder = path.dirname(output);
@@ -65,15 +66,8 @@ export function preferredPins(previous: string | undefined, facts: SourceFacts, 
   for (const pin of readAnnotations(parse(previous)).pins.values()) {
     if (!pin.version || skip.has(pin.normalized) || !valid(pin.version)) continue;
     const specs = facts.specifiers.get(pin.normalized) ?? [];
-    if (specs.every((s) => safeSatisfies(pin.version!, s))) out.push(`${pin.normalized}==${pin.version}`);
+    if (specs.every((s) => versionSatisfies(pin.version!, s))) out.push(`${pin.normalized}==${pin.version}`);
   }
   return out;
 }
 
-function safeSatisfies(version: string, spec: string): boolean {
-  try {
-    return satisfies(version, spec.replace(/\s+/g, ''), { prereleases: true });
-  } catch {
-    return false;
-  }
-}

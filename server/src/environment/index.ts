@@ -3,7 +3,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { DependencyFact, EnvironmentFacts } from '../service/environmentDiagnostics.js';
+import type { DependencyFact, EnvironmentFacts } from '../service/facts.js';
 import { checkInstalled, evaluateMarker, markerEnvironment, parseRequiresDist, type MarkerEnvironment } from './markers.js';
 import { discoverEnvironment, readEnvironment, type EnvironmentSnapshot, type FoundEnvironment } from './venv.js';
 import { watchEnvironment, type Disposable } from './watch.js';
@@ -107,6 +107,7 @@ export function createEnvironmentService(options: { env: Record<string, string |
         found.root,
         watchEnvironment(found.root, snapshot.sitePackages, () => {
           cache.delete(found.root);
+          discovered.clear();
           options.logger.info(`Environment ${found.root} changed; checking the open files again`);
           for (const l of listeners) l();
         }),
@@ -115,9 +116,32 @@ export function createEnvironmentService(options: { env: Record<string, string |
     return { found, snapshot, markers, facts };
   };
 
+  // Discovery (a few stat calls) by folder: a keystroke reads the last answer; an answer older than a few
+  // seconds is checked again after the request, and a different environment announces a change.
+  const discovered = new Map<string, { found: FoundEnvironment | undefined; at: number; checking?: boolean }>();
+  const discover = (file: string, workspaceRoots: string[]) => {
+    const key = `${path.dirname(file)}\0${workspaceRoots.join('\0')}`;
+    const hit = discovered.get(key);
+    if (!hit) {
+      const found = discoverEnvironment({ setting, env: options.env, file, workspaceRoots });
+      discovered.set(key, { found, at: Date.now() });
+      return found;
+    }
+    if (Date.now() - hit.at > 5000 && !hit.checking) {
+      hit.checking = true;
+      setTimeout(() => {
+        const found = discoverEnvironment({ setting, env: options.env, file, workspaceRoots });
+        const changed = found?.root !== hit.found?.root || found?.source !== hit.found?.source;
+        discovered.set(key, { found, at: Date.now() });
+        if (changed) for (const l of listeners) l();
+      }, 0).unref?.();
+    }
+    return hit.found;
+  };
+
   return {
     resolve(file, workspaceRoots) {
-      const found = discoverEnvironment({ setting, env: options.env, file, workspaceRoots });
+      const found = discover(file, workspaceRoots);
       if (!found) return undefined;
       let hit = cache.get(found.root);
       if (!hit || hit.found.source !== found.source) {
@@ -134,6 +158,7 @@ export function createEnvironmentService(options: { env: Record<string, string |
       if (venvPath === setting) return;
       setting = venvPath;
       cache.clear();
+      discovered.clear();
       for (const l of listeners) l();
     },
     onDidChange(listener) {

@@ -1,6 +1,7 @@
 // PEP 508 marker evaluation with an environment's values (packaging 24.1's rules), and what `pip check` would say.
 
 import { satisfies, valid } from '@renovatebot/pep440';
+import { versionSatisfies } from '../shared/pep440.js';
 import * as os from 'node:os';
 import { normalizeName } from '../syntax/names.js';
 import { parse } from '../syntax/parse.js';
@@ -138,7 +139,7 @@ export function checkInstalled(snapshot: EnvironmentSnapshot, env: MarkerEnviron
       if (dep.marker && evaluateMarker(dep.marker, env, []) !== true) continue;
       const installed = snapshot.distributions.get(dep.normalized);
       if (!installed) out.push({ dist: dist.name, requirement: text.split(';')[0].trim(), dependency: dep.normalized, problem: 'missing' });
-      else if (dep.specifier && !safeSatisfies(installed.version, dep.specifier)) {
+      else if (dep.specifier && !versionSatisfies(installed.version, dep.specifier)) {
         out.push({ dist: dist.name, requirement: text.split(';')[0].trim(), dependency: dep.normalized, problem: 'version', installedVersion: installed.version });
       }
     }
@@ -146,10 +147,3 @@ export function checkInstalled(snapshot: EnvironmentSnapshot, env: MarkerEnviron
   return out.sort((a, b) => a.dist.localeCompare(b.dist));
 }
 
-function safeSatisfies(version: string, spec: string): boolean {
-  try {
-    return satisfies(version, spec, { prereleases: true });
-  } catch {
-    return true;
-  }
-}

@@ -10,8 +10,10 @@ export interface Credentials {
 }
 
 /** `https://user:secret@host/simple` → `https://****@host/simple`; also inside longer text. */
+// The scheme is bounded: unbounded, a long run of letters without `://` (a 100,000-character path in a
+// message) made the scan quadratic and held the event loop for minutes.
 export function redact(text: string): string {
-  return text.replace(/([a-z][a-z0-9+.-]*:\/\/)[^/@\s]+@/gi, '$1****@');
+  return text.replace(/([a-z][a-z0-9+.-]{0,31}:\/\/)[^/@\s]+@/gi, '$1****@');
 }
 
 /** The netrc entries for `host` (`machine host login x password y`, or `default`). */

@@ -4,7 +4,7 @@
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { LRUCache } from 'lru-cache';
-import type { IndexFacts, ProjectFact } from '../service/completion.js';
+import type { IndexFacts, ProjectFact } from '../service/facts.js';
 import { normalizeName } from '../syntax/names.js';
 import { redact } from './credentials.js';
 import { DiskCache, type CachedResponse } from './diskCache.js';
@@ -37,6 +37,31 @@ export interface PackageIndexOptions {
   freshMs?: number;
 }
 
+/**
+ * What one effective index configuration (index URL, extra indexes, --no-index; credentials are part of the
+ * URLs or come from ~/.netrc) knows. Files with different options hold different views at the same time.
+ */
+export interface IndexView extends IndexFacts {
+  readonly config: IndexConfig;
+  /** The fetch of `name` under way in this view, if any: a request may await it briefly. */
+  pending(name: string): Promise<unknown> | undefined;
+  /** Fetches now and waits (for the CLI, commands and tests); editors use `project()`. */
+  ensureProject(name: string): Promise<ProjectFact | undefined>;
+  /** Loads this view's index's project list (disk, else fetched in the background when missing or a day old). */
+  loadProjectList(progress?: { begin(title: string): void; end(message: string): void }): Promise<void>;
+}
+
+/** The shared part: one HTTP client, one disk cache, one response cache; views are handed out per configuration. */
+export interface IndexHub {
+  view(config: IndexConfig): IndexView;
+  /** Listeners get the normalized names whose facts arrived (empty for a project list). */
+  onDidChange(listener: (names: string[]) => void): void;
+  /** Called once per index when it cannot be reached (answers then come from the disk cache). */
+  onOffline(listener: (message: string) => void): void;
+  dispose(): Promise<void>;
+}
+
+/** A hub with one current view, for the CLI, tests and benchmarks: `configure` picks a view, it clears nothing. */
 export interface PackageIndex extends IndexFacts {
   configure(config: IndexConfig): void;
   /** Listeners get the normalized names whose facts arrived. */
@@ -104,124 +129,56 @@ function jsonApiUrl(indexUrl: string, name: string): string | undefined {
   return m ? `${m[1]}/pypi/${name}/json` : undefined;
 }
 
-export function createPackageIndex(options: PackageIndexOptions): PackageIndex {
+/** The key of a view: everything that changes what the indexes answer. */
+export function viewKey(config: Pick<IndexConfig, 'indexUrl' | 'extraIndexUrls' | 'noIndex' | 'findLinks'>): string {
+  const strip = (u: string) => u.replace(/\/+$/, '');
+  return JSON.stringify([config.noIndex, strip(config.indexUrl), config.extraIndexUrls.map(strip), (config.findLinks ?? []).map(strip)]);
+}
+
+export function createIndexHub(options: PackageIndexOptions): IndexHub {
   const fetcher: Fetcher = createFetcher({ timeoutMs: options.timeoutMs, env: options.env, readFile: options.readFile, home: options.home });
   const disk = new DiskCache(options.cacheDir);
   const freshMs = options.freshMs ?? 10 * 60_000;
-  const memory = new LRUCache<string, { fact: ProjectFact; at: number; freshFor?: number }>({ max: 2000 });
-  const fetching = new Map<string, Promise<ProjectFact | undefined>>();
   const listeners: ((names: string[]) => void)[] = [];
   const offlineListeners: ((m: string) => void)[] = [];
-  // Told once per index for the session: files with different index options switch the configuration back and forth.
+  // Told once per index for the session.
   const offlineTold = new Set<string>();
-  let config: IndexConfig = { indexUrl: PYPI, extraIndexUrls: [], noIndex: false, source: 'the default' };
-  const popular = popularProjects();
-  const names = new NameIndex([], popular.names);
-  // The full project list, once loaded: it makes `knows()` possible and widens name search.
-  let fullList: { indexUrl: string; index: NameIndex } | undefined;
-  const searchIndex = () => (fullList && fullList.indexUrl === config.indexUrl ? fullList.index : names);
-
-  // The latest response per URL, so a refresh can be conditional before the disk write has landed.
+  // The popularity table and the name indexes are built on first name search, not before the first
+  // version completion (building them costs more than a loopback fetch).
+  const popular = () => popularProjects();
+  let popularNames: NameIndex | undefined;
+  const names = () => (popularNames ??= new NameIndex([], popular().names));
+  // Full project lists by index URL, once loaded: they make `knows()` possible and widen name search.
+  const lists = new Map<string, { list: ReturnType<typeof compactList>; index?: NameIndex }>();
+  const fullList = (indexUrl: string) => {
+    const entry = lists.get(indexUrl);
+    if (entry) entry.index ??= new NameIndex(entry.list, popular().names);
+    return entry?.index;
+  };
+  const hasList = (indexUrl: string) => lists.has(indexUrl);
+  // The latest response per URL, shared by every view (a URL answers the same whichever file asks), so a
+  // refresh can be conditional before the disk write has landed.
   const responses = new LRUCache<string, CachedResponse>({ max: 4000 });
   const cachedResponse = (url: string) => responses.get(url) ?? disk.read(url);
+  // Disk writes in flight, so that dispose() leaves the cache complete for the next session.
+  const writes = new Set<Promise<unknown>>();
   const keep = (url: string, entry: Omit<CachedResponse, 'url'>) => {
     responses.set(url, { ...entry, url });
-    void disk.write(url, entry);
+    const write = Promise.resolve(disk.write(url, entry)).catch(() => undefined);
+    writes.add(write);
+    void write.finally(() => writes.delete(write));
   };
-  // Local --find-links folders count as sources of files too, with --no-index as well (pip reads them then).
-  const indexUrls = () => [...(config.noIndex ? [] : [config.indexUrl, ...config.extraIndexUrls]), ...localFindLinks(config.findLinks)].map((u) => u.replace(/\/+$/, ''));
-
-  /** What the disk holds for `name`, and the oldest fetch time among its parts. */
-  const fromDisk = (name: string): { fact: ProjectFact; at: number } | undefined => {
-    const pages: ProjectPage[] = [];
-    let at = Infinity;
-    for (const base of indexUrls()) {
-      const url = `${base}/${name}/`;
-      const entry = cachedResponse(url);
-      if (!entry) continue;
-      const page = pageOf(entry, url);
-      if (page) pages.push(page);
-      at = Math.min(at, entry.fetchedAt);
-    }
-    if (!pages.length) return undefined;
-    const apiUrl = jsonApiUrl(indexUrls()[0] ?? '', name);
-    const apiEntry = apiUrl ? cachedResponse(apiUrl) : undefined;
-    const metaFile = apiEntry ? undefined : metadataFile(pages, name);
-    const metaEntry = metaFile ? cachedResponse(`${metaFile.url}.metadata`) : undefined;
-    const api = apiEntry ? parseJsonApi(apiEntry.body) : metaEntry ? factsFromMetadata(parseMetadata(metaEntry.body)) : undefined;
-    return { fact: projectFact(name, pages, api), at };
-  };
-
   const pageOf = (entry: Pick<CachedResponse, 'body' | 'contentType'>, url: string): ProjectPage | undefined =>
     entry.contentType.includes('json') ? parseProjectJson(entry.body, url) : parseProjectHtml(entry.body, url);
-
-  const tellOffline = (error: string) => {
-    if (offlineTold.has(config.indexUrl)) return;
-    offlineTold.add(config.indexUrl);
+  const tellOffline = (indexUrl: string, error: string) => {
+    if (offlineTold.has(indexUrl)) return;
+    offlineTold.add(indexUrl);
     const message = `The package index cannot be reached (${redact(error)}); completion and checks use what is cached on disk.`;
     options.logger.warn(message);
     for (const l of offlineListeners) l(message);
   };
-
-  const refresh = (name: string): Promise<ProjectFact | undefined> => {
-    const running = fetching.get(name);
-    if (running) return running;
-    const work = (async () => {
-      const pages: ProjectPage[] = [];
-      let reached = false;
-      let freshFor = freshMs;
-      for (const base of indexUrls()) {
-        const url = `${base}/${name}/`;
-        const cached = cachedResponse(url);
-        const res = await fetcher.get(url, SIMPLE_ACCEPT, cached ? { etag: cached.etag, lastModified: cached.lastModified } : undefined);
-        freshFor = Math.min(freshFor, freshness(res.cacheControl, freshMs));
-        if (res.status === 304 && cached) {
-          reached = true;
-          keep(url, { ...cached, fetchedAt: Date.now() });
-          const page = pageOf(cached, url);
-          if (page) pages.push(page);
-        } else if (res.ok) {
-          reached = true;
-          const page = pageOf(res, url);
-          if (page) {
-            pages.push(page);
-            keep(url, { fetchedAt: Date.now(), contentType: res.contentType, body: res.body, etag: res.etag, lastModified: res.lastModified });
-          } else options.logger.warn(`${redact(url)} sent a page that is neither PEP 691 JSON nor PEP 503 HTML`);
-        } else if (res.status === 404) {
-          reached = true;
-        } else {
-          if (res.status === 0) tellOffline(res.error ?? 'no answer');
-          else options.logger.warn(res.error ?? `${redact(url)} failed`);
-          if (cached) {
-            const page = pageOf(cached, url);
-            if (page) pages.push(page);
-          }
-        }
-      }
-      const apiUrl = jsonApiUrl(indexUrls()[0] ?? '', name);
-      let api;
-      if (apiUrl && reached && pages.length) {
-        const cached = cachedResponse(apiUrl);
-        const res = await fetcher.get(apiUrl, 'application/json', cached ? { etag: cached.etag, lastModified: cached.lastModified } : undefined);
-        if (res.status === 304 && cached) api = parseJsonApi(cached.body);
-        else if (res.ok) {
-          api = parseJsonApi(res.body);
-          if (api) keep(apiUrl, { fetchedAt: Date.now(), contentType: res.contentType, body: res.body, etag: res.etag, lastModified: res.lastModified });
-        } else if (cached) api = parseJsonApi(cached.body);
-      }
-      if (!api && reached && pages.length) api = await metadataFacts(pages, name);
-      if (!pages.length) {
-        misses.set(name, Date.now());
-        return undefined;
-      }
-      misses.delete(name);
-      const fact = projectFact(name, pages, api);
-      memory.set(name, { fact, at: reached ? Date.now() : 0, freshFor });
-      for (const l of listeners) l([name]);
-      return fact;
-    })().finally(() => fetching.delete(name));
-    fetching.set(name, work);
-    return work;
+  const announce = (changed: string[]) => {
+    for (const l of listeners) l(changed);
   };
 
   /** Indexes without `/pypi/<name>/json` (devpi, Artifactory, Nexus, GitLab…) may serve PEP 658 `.metadata` files. */
@@ -237,131 +194,265 @@ export function createPackageIndex(options: PackageIndexOptions): PackageIndex {
     return factsFromMetadata(parseMetadata(res.body));
   };
 
-  // Requires-Dist of one release, for deriving requirements.in where no environment is found: the PEP 658
-  // `.metadata` of one of its files, else the JSON API's document of that release. Answers once fetched.
-  const releases = new LRUCache<string, { requiresDist: string[] | undefined }>({ max: 5000 });
-  const releaseFetches = new Map<string, Promise<void>>();
-  const fetchRelease = async (name: string, version: string): Promise<{ requiresDist: string[] | undefined } | undefined> => {
-    for (const base of indexUrls()) {
-      const url = `${base}/${name}/`;
-      if (!cachedResponse(url)) await refresh(name);
-      const entry = cachedResponse(url);
-      const file = entry ? pageOf(entry, url)?.files.find((f) => f.hasMetadata && versionOfFile(f.filename, name) === version) : undefined;
-      if (!file) continue;
-      const cached = cachedResponse(`${file.url}.metadata`);
-      const res = cached ? undefined : await fetcher.get(`${file.url}.metadata`, 'text/plain, */*');
-      if (res?.ok) keep(`${file.url}.metadata`, { fetchedAt: Date.now(), contentType: res.contentType, body: res.body, etag: res.etag, lastModified: res.lastModified });
-      const body = cached?.body ?? (res?.ok ? res.body : undefined);
-      if (body !== undefined) return { requiresDist: parseMetadata(body).requiresDist };
-    }
-    const api = jsonApiUrl(indexUrls()[0] ?? '', name)?.replace(/\/json$/, `/${encodeURIComponent(version)}/json`);
-    if (!api) return undefined;
-    const res = await fetcher.get(api, 'application/json');
-    if (res.ok) return { requiresDist: parseJsonApi(res.body)?.requiresDist };
-    return res.status === 404 ? { requiresDist: undefined } : undefined; // unreachable: ask again later
-  };
-  const requiresDist = (raw: string, version: string | undefined): string[] | undefined => {
-    if (config.noIndex || !version) return undefined;
-    const name = normalizeName(raw);
-    const key = `${config.indexUrl} ${name}==${version}`;
-    const hit = releases.get(key);
-    if (hit) return hit.requiresDist;
-    if (!releaseFetches.has(key)) {
-      const work = fetchRelease(name, version)
-        .then((found) => {
-          if (!found) return;
-          releases.set(key, found);
-          for (const l of listeners) l([name]);
-        })
-        .catch((error: unknown) => options.logger.warn(`Metadata of ${name} ${version}: ${redact(String(error))}`))
-        .finally(() => releaseFetches.delete(key));
-      releaseFetches.set(key, work);
-    }
-    return undefined;
+  const createView = (config: IndexConfig): IndexView => {
+    const memory = new LRUCache<string, { fact: ProjectFact; at: number; freshFor?: number }>({ max: 2000 });
+    const fetching = new Map<string, Promise<ProjectFact | undefined>>();
+    // Names nothing was found for (not on the index, or the index unreachable), so that a keystroke does not
+    // re-read the disk and re-ask the network for each of them; tried again after a minute.
+    const misses = new LRUCache<string, number>({ max: 20000 });
+    const MISS_MS = 60_000;
+    // Local --find-links folders count as sources of files too, with --no-index as well (pip reads them then).
+    const indexUrls = [...(config.noIndex ? [] : [config.indexUrl, ...config.extraIndexUrls]), ...localFindLinks(config.findLinks)].map((u) => u.replace(/\/+$/, ''));
+    const mainUrl = config.indexUrl.replace(/\/+$/, '');
+
+    /** What the disk holds for `name`, and the oldest fetch time among its parts. */
+    const fromDisk = (name: string): { fact: ProjectFact; at: number } | undefined => {
+      const pages: ProjectPage[] = [];
+      let at = Infinity;
+      for (const base of indexUrls) {
+        const url = `${base}/${name}/`;
+        const entry = cachedResponse(url);
+        if (!entry) continue;
+        const page = pageOf(entry, url);
+        if (page) pages.push(page);
+        at = Math.min(at, entry.fetchedAt);
+      }
+      if (!pages.length) return undefined;
+      const apiUrl = jsonApiUrl(indexUrls[0] ?? '', name);
+      const apiEntry = apiUrl ? cachedResponse(apiUrl) : undefined;
+      const metaFile = apiEntry ? undefined : metadataFile(pages, name);
+      const metaEntry = metaFile ? cachedResponse(`${metaFile.url}.metadata`) : undefined;
+      const api = apiEntry ? parseJsonApi(apiEntry.body) : metaEntry ? factsFromMetadata(parseMetadata(metaEntry.body)) : undefined;
+      return { fact: projectFact(name, pages, api), at };
+    };
+
+    const refresh = (name: string): Promise<ProjectFact | undefined> => {
+      const running = fetching.get(name);
+      if (running) return running;
+      const work = (async () => {
+        const pages: ProjectPage[] = [];
+        let reached = false;
+        let freshFor = freshMs;
+        // The JSON API (summary, extras) is asked at the same time as the project page: one round trip, not two.
+        const apiUrl = jsonApiUrl(indexUrls[0] ?? '', name);
+        const apiCached = apiUrl ? cachedResponse(apiUrl) : undefined;
+        const apiAnswer = apiUrl ? fetcher.get(apiUrl, 'application/json', apiCached ? { etag: apiCached.etag, lastModified: apiCached.lastModified } : undefined) : undefined;
+        for (const base of indexUrls) {
+          const url = `${base}/${name}/`;
+          const cached = cachedResponse(url);
+          const res = await fetcher.get(url, SIMPLE_ACCEPT, cached ? { etag: cached.etag, lastModified: cached.lastModified } : undefined);
+          freshFor = Math.min(freshFor, freshness(res.cacheControl, freshMs));
+          if (res.status === 304 && cached) {
+            reached = true;
+            keep(url, { ...cached, fetchedAt: Date.now() });
+            const page = pageOf(cached, url);
+            if (page) pages.push(page);
+          } else if (res.ok) {
+            reached = true;
+            const page = pageOf(res, url);
+            if (page) {
+              pages.push(page);
+              keep(url, { fetchedAt: Date.now(), contentType: res.contentType, body: res.body, etag: res.etag, lastModified: res.lastModified });
+            } else options.logger.warn(`${redact(url)} sent a page that is neither PEP 691 JSON nor PEP 503 HTML`);
+          } else if (res.status === 404) {
+            reached = true;
+          } else {
+            if (res.status === 0) tellOffline(base, res.error ?? 'no answer');
+            else options.logger.warn(res.error ?? `${redact(url)} failed`);
+            if (cached) {
+              const page = pageOf(cached, url);
+              if (page) pages.push(page);
+            }
+          }
+        }
+        let api;
+        if (apiUrl && apiAnswer && reached && pages.length) {
+          const cached = apiCached;
+          const res = await apiAnswer;
+          if (res.status === 304 && cached) api = parseJsonApi(cached.body);
+          else if (res.ok) {
+            api = parseJsonApi(res.body);
+            if (api) keep(apiUrl, { fetchedAt: Date.now(), contentType: res.contentType, body: res.body, etag: res.etag, lastModified: res.lastModified });
+          } else if (cached) api = parseJsonApi(cached.body);
+        }
+        if (!api && reached && pages.length) api = await metadataFacts(pages, name);
+        if (!pages.length) {
+          misses.set(name, Date.now());
+          return undefined;
+        }
+        misses.delete(name);
+        const fact = projectFact(name, pages, api);
+        memory.set(name, { fact, at: reached ? Date.now() : 0, freshFor });
+        announce([name]);
+        return fact;
+      })().finally(() => fetching.delete(name));
+      fetching.set(name, work);
+      return work;
+    };
+
+    const project = (raw: string): ProjectFact | undefined => {
+      if (!indexUrls.length) return undefined;
+      const name = normalizeName(raw);
+      let hit = memory.get(name);
+      if (!hit) {
+        const missed = misses.get(name);
+        if (missed !== undefined && Date.now() - missed < MISS_MS) return undefined;
+        if (fetching.has(name)) return undefined;
+        hit = fromDisk(name);
+        if (hit) memory.set(name, hit);
+        else misses.set(name, Date.now());
+      }
+      if (!hit || Date.now() - hit.at > (hit.freshFor ?? freshMs)) void refresh(name);
+      return hit?.fact;
+    };
+
+    // Requires-Dist of one release, for deriving requirements.in where no environment is found: the PEP 658
+    // `.metadata` of one of its files, else the JSON API's document of that release. Answers once fetched.
+    const releases = new LRUCache<string, { requiresDist: string[] | undefined }>({ max: 5000 });
+    const releaseFetches = new Map<string, Promise<void>>();
+    const fetchRelease = async (name: string, version: string): Promise<{ requiresDist: string[] | undefined } | undefined> => {
+      for (const base of indexUrls) {
+        const url = `${base}/${name}/`;
+        if (!cachedResponse(url)) await refresh(name);
+        const entry = cachedResponse(url);
+        const file = entry ? pageOf(entry, url)?.files.find((f) => f.hasMetadata && versionOfFile(f.filename, name) === version) : undefined;
+        if (!file) continue;
+        const cached = cachedResponse(`${file.url}.metadata`);
+        const res = cached ? undefined : await fetcher.get(`${file.url}.metadata`, 'text/plain, */*');
+        if (res?.ok) keep(`${file.url}.metadata`, { fetchedAt: Date.now(), contentType: res.contentType, body: res.body, etag: res.etag, lastModified: res.lastModified });
+        const body = cached?.body ?? (res?.ok ? res.body : undefined);
+        if (body !== undefined) return { requiresDist: parseMetadata(body).requiresDist };
+      }
+      const api = jsonApiUrl(indexUrls[0] ?? '', name)?.replace(/\/json$/, `/${encodeURIComponent(version)}/json`);
+      if (!api) return undefined;
+      const res = await fetcher.get(api, 'application/json');
+      if (res.ok) return { requiresDist: parseJsonApi(res.body)?.requiresDist };
+      return res.status === 404 ? { requiresDist: undefined } : undefined; // unreachable: ask again later
+    };
+    const requiresDist = (raw: string, version: string | undefined): string[] | undefined => {
+      if (config.noIndex || !version) return undefined;
+      const name = normalizeName(raw);
+      const key = `${name}==${version}`;
+      const hit = releases.get(key);
+      if (hit) return hit.requiresDist;
+      if (!releaseFetches.has(key)) {
+        const work = fetchRelease(name, version)
+          .then((found) => {
+            if (!found) return;
+            releases.set(key, found);
+            announce([name]);
+          })
+          .catch((error: unknown) => options.logger.warn(`Metadata of ${name} ${version}: ${redact(String(error))}`))
+          .finally(() => releaseFetches.delete(key));
+        releaseFetches.set(key, work);
+      }
+      return undefined;
+    };
+
+    return {
+      config,
+      project,
+      requiresDist,
+      pending: (raw) => fetching.get(normalizeName(raw)),
+      peek: (raw) => memory.get(normalizeName(raw))?.fact,
+      searchNames(query, limit) {
+        const found = (fullList(mainUrl) ?? names()).search(query, limit);
+        return {
+          incomplete: true,
+          items: found.items.map((h) => {
+            const p = popular().byName.get(h.normalized);
+            return { name: h.name, summary: p?.summary, latest: memory.get(h.normalized)?.fact.latest ?? p?.latest };
+          }),
+        };
+      },
+      // Without the full project list (of the one index in use), an unknown name cannot be told from one not fetched yet.
+      knows: (name) => {
+        if (!hasList(mainUrl) || config.extraIndexUrls.length || config.noIndex) return undefined;
+        return fullList(mainUrl)!.has(normalizeName(name));
+      },
+      suggest: (name) => names().suggest(name),
+      projectPage: (raw) => projectPage(config, normalizeName(raw)),
+      ensureProject: (raw) => refresh(normalizeName(raw)),
+      loadProjectList: (progress) => loadProjectList(config, progress),
+    };
   };
 
-  // Names nothing was found for (not on the index, or the index unreachable), so that a keystroke does not
-  // re-read the disk and re-ask the network for each of them; tried again after a minute.
-  const misses = new LRUCache<string, number>({ max: 20000 });
-  const MISS_MS = 60_000;
-
-  const project = (raw: string): ProjectFact | undefined => {
-    if (!indexUrls().length) return undefined;
-    const name = normalizeName(raw);
-    let hit = memory.get(name);
-    if (!hit) {
-      const missed = misses.get(name);
-      if (missed !== undefined && Date.now() - missed < MISS_MS) return undefined;
-      hit = fromDisk(name);
-      if (hit) memory.set(name, hit);
-      else misses.set(name, Date.now());
-    }
-    if (!hit || Date.now() - hit.at > (hit.freshFor ?? freshMs)) void refresh(name);
-    return hit?.fact;
-  };
-
-  return {
-    project,
-    requiresDist,
-    peek: (raw) => memory.get(normalizeName(raw))?.fact,
-    searchNames(query, limit) {
-      const found = searchIndex().search(query, limit);
-      return {
-        incomplete: true,
-        items: found.items.map((h) => {
-          const p = popular.byName.get(h.normalized);
-          return { name: h.name, summary: p?.summary, latest: memory.get(h.normalized)?.fact.latest ?? p?.latest };
-        }),
-      };
-    },
-    // Without the full project list (of the one index in use), an unknown name cannot be told from one not fetched yet.
-    knows: (name) => (fullList && fullList.indexUrl === config.indexUrl && !config.extraIndexUrls.length && !config.noIndex ? fullList.index.has(normalizeName(name)) : undefined),
-    async loadProjectList(progress) {
-      if (config.noIndex) return;
-      const indexUrl = config.indexUrl;
+  // One load per index URL for the session, whichever view asks first.
+  const listLoads = new Map<string, Promise<void>>();
+  const loadProjectList = (config: IndexConfig, progress?: { begin(title: string): void; end(message: string): void }): Promise<void> => {
+    if (config.noIndex) return Promise.resolve();
+    const indexUrl = config.indexUrl.replace(/\/+$/, '');
+    let running = listLoads.get(indexUrl);
+    if (running) return running;
+    running = (async () => {
       const t0 = Date.now();
-      const stored = loadList(options.cacheDir, indexUrl);
+      const stored = loadList(options.cacheDir, config.indexUrl);
       if (stored) {
-        fullList = { indexUrl, index: new NameIndex(stored, popular.names) };
+        lists.set(indexUrl, { list: stored });
         options.logger.info(`Loaded ${stored.sorted.length} project names from the disk cache in ${Date.now() - t0} ms`);
         // A folder on disk is listed again every time: it costs a readdir, and a day-old list would call new projects unknown.
         if (Date.now() - stored.fetchedAt < LIST_MAX_AGE_MS && !/^file:/i.test(indexUrl)) return;
       }
-      progress?.begin(`Fetching the project list of ${redact(indexUrl)}`);
-      const { names: fetched, error } = await fetchList(fetcher, indexUrl);
+      progress?.begin(`Fetching the project list of ${redact(config.indexUrl)}`);
+      const { names: fetched, error } = await fetchList(fetcher, config.indexUrl);
       if (!fetched) {
         progress?.end(`Could not fetch the project list: ${redact(error ?? '')}`);
-        if (error && !stored) tellOffline(error);
+        if (error && !stored) tellOffline(indexUrl, error);
         return;
       }
       const compact = compactList(fetched);
-      fullList = { indexUrl, index: new NameIndex(compact, popular.names) };
-      await saveList(options.cacheDir, indexUrl, compact, Date.now());
+      lists.set(indexUrl, { list: compact });
+      await saveList(options.cacheDir, config.indexUrl, compact, Date.now());
       progress?.end(`${compact.sorted.length} projects`);
-      options.logger.info(`Fetched ${compact.sorted.length} project names from ${redact(indexUrl)} in ${Date.now() - t0} ms`);
-      for (const l of listeners) l([]);
-    },
-    suggest: (name) => searchIndex().suggest(name),
-    projectPage: (raw) => projectPage(config, normalizeName(raw)),
-    configure(next) {
-      const same =
-        next.indexUrl === config.indexUrl &&
-        next.noIndex === config.noIndex &&
-        next.extraIndexUrls.join(' ') === config.extraIndexUrls.join(' ') &&
-        (next.findLinks ?? []).join(' ') === (config.findLinks ?? []).join(' ');
-      if (same) return;
-      config = next;
-      memory.clear();
-      responses.clear();
-      misses.clear();
-      options.logger.info(describeIndexConfig(next));
+      options.logger.info(`Fetched ${compact.sorted.length} project names from ${redact(config.indexUrl)} in ${Date.now() - t0} ms`);
+      announce([]);
+    })();
+    listLoads.set(indexUrl, running);
+    return running;
+  };
+
+  // Views by configuration; an evicted view only loses its in-memory facts (the responses and the disk stay).
+  const views = new LRUCache<string, IndexView>({ max: 32 });
+  return {
+    view(config) {
+      const key = viewKey(config);
+      let view = views.get(key);
+      if (!view) {
+        view = createView(config);
+        views.set(key, view);
+        options.logger.info(describeIndexConfig(config));
+      }
+      return view;
     },
     onDidChange: (l) => void listeners.push(l),
     onOffline: (l) => void offlineListeners.push(l),
-    ensureProject: (raw) => refresh(normalizeName(raw)),
-    dispose: async () => {
+    async dispose() {
+      await Promise.allSettled([...writes]);
       await disk.flush();
       await fetcher.close();
     },
+  };
+}
+
+/** One hub with a current view (the CLI, tests, benchmarks): `configure` picks another view and clears nothing. */
+export function createPackageIndex(options: PackageIndexOptions): PackageIndex {
+  const hub = createIndexHub(options);
+  let view = hub.view({ indexUrl: PYPI, extraIndexUrls: [], noIndex: false, source: 'the default' });
+  return {
+    project: (name) => view.project(name),
+    peek: (name) => view.peek?.(name),
+    searchNames: (query, limit) => view.searchNames(query, limit),
+    knows: (name) => view.knows?.(name),
+    suggest: (name) => view.suggest?.(name),
+    requiresDist: (name, version) => view.requiresDist?.(name, version),
+    projectPage: (name) => view.projectPage?.(name),
+    configure(config) {
+      view = hub.view(config);
+    },
+    onDidChange: hub.onDidChange,
+    onOffline: hub.onOffline,
+    loadProjectList: (progress) => view.loadProjectList(progress),
+    ensureProject: (name) => view.ensureProject(name),
+    dispose: hub.dispose,
   };
 }

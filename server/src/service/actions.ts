@@ -2,32 +2,23 @@
 // and command actions; and the edits codeAction/resolve computes later, from the facts at hand.
 
 import * as path from 'node:path';
-import { gt } from '@renovatebot/pep440';
 import type { CodeAction, CodeActionContext, Range, TextEdit } from 'vscode-languageserver-types';
 import { lineAt } from '../syntax/query.js';
-import type { ParsedDocument } from '../syntax/types.js';
-import { sourceSpecifiers } from '../workspace/sourceSpecifiers.js';
+import type { FileContext } from '../workspace/context.js';
+import { specifiersByName } from '../workspace/sourceSpecifiers.js';
 import { addHashesEdits, bulkActions, pinAllEdits, upgradeAllEdits, type BulkAction } from './bulkActions.js';
 import { factFixes, pinActions, quickFixes, resolveAction, sourceActions } from './codeActions.js';
 import { commandActions, installAllAction, installFix, recompileFix, syncFix, SOURCE_INSTALL } from './commandActions.js';
-import type { IndexFacts, ProjectFact } from './completion.js';
+import type { IndexFacts, LanguageServiceFacts, ProjectFact } from './facts.js';
+import { isNewer, newestAllowed as newestOf, versionSatisfies } from '../shared/pep440.js';
+import { fileUri } from './paths.js';
 import { compileKeepingVersions, frozenActions, SOURCE_DERIVE_IN, type FrozenAnalysis } from './frozenActions.js';
-import { versionSatisfies } from './environmentDiagnostics.js';
-import type { LanguageServiceFacts } from './index.js';
-import { fileUri, pythonAllows, uriToFilePath } from './paths.js';
 import { vulnerabilityDiagnostics, vulnerabilityFactsOf } from './vulnerabilities.js';
 import { fixAllVulnerabilities, SOURCE_FIX_VULNERABILITIES, vulnerabilityFixes, type SourceBound, type VulnerabilityFixFacts } from './vulnerabilityActions.js';
-import { sourceDocuments } from '../workspace/sourceSpecifiers.js';
 
 /** The newest final, unyanked release that every specifier and the environment's Python allow. */
 function newestAllowed(project: ProjectFact | undefined, specifiers: string[], python: string | undefined): string | undefined {
-  return project?.versions.find(
-    (v) =>
-      !v.prerelease &&
-      !v.yanked &&
-      (!python || !v.requiresPython || pythonAllows(python, v.requiresPython) !== false) &&
-      specifiers.every((s) => versionSatisfies(v.version, s.replace(/\s+/g, '')) !== false),
-  )?.version;
+  return newestOf(project?.versions, specifiers, python);
 }
 
 /** `sha256:…` of every file of a release, when the index has the project. */
@@ -35,32 +26,28 @@ function releaseHashes(index: IndexFacts | undefined, name: string, version: str
   return index?.project(name)?.versions.find((v) => v.version === version)?.hashes;
 }
 
-function safeGt(a: string, b: string): boolean {
-  try {
-    return gt(a, b);
-  } catch {
-    return false;
-  }
+/** What a compiled file's sources allow for each package (empty when it has none). */
+function sourceBounds(ctx: FileContext): Map<string, string[]> {
+  return specifiersByName((ctx.sources ?? []).map((s) => s.document));
 }
 
 /** The requirement lines of a compiled file's `.in` (and what it includes) that name `name`. */
-function sourceBounds(source: string, facts: LanguageServiceFacts): (name: string) => SourceBound[] {
-  let docs: ReturnType<typeof sourceDocuments>;
+function sourceLines(ctx: FileContext): (name: string) => SourceBound[] {
   return (name) =>
-    (docs ??= sourceDocuments(source, facts.readFile, facts.env) ?? []).flatMap((d) =>
+    (ctx.sources ?? []).flatMap((d) =>
       d.document.lines
         .filter((l) => l.project === name && l.requirement?.specifier?.text.trim())
         .map((l) => ({ uri: fileUri(d.path), where: `${path.basename(d.path)}:${l.firstLine + 1}`, specifier: l.requirement!.specifier!.text, range: l.requirement!.specifier!.range })),
     );
 }
 
-export function createCodeActions(facts: LanguageServiceFacts, compiledSource: (filePath: string, doc: ParsedDocument) => string | undefined, frozen: (filePath: string, doc: ParsedDocument) => FrozenAnalysis | undefined) {
-  const codeActions = (uri: string, doc: ParsedDocument, context: CodeActionContext, range?: Range): CodeAction[] => {
+export function createCodeActions(facts: LanguageServiceFacts, frozen: (ctx: FileContext) => FrozenAnalysis | undefined) {
+  const codeActions = (ctx: FileContext, context: CodeActionContext, range?: Range): CodeAction[] => {
+    const { uri, path: filePath, document: doc } = ctx;
     const wants = (kind: string) => !context.only?.length || context.only.some((k) => kind === k || kind.startsWith(`${k}.`));
     const diagnostics = context.diagnostics ?? [];
-    const filePath = uriToFilePath(uri);
-    const index = facts.index?.();
-    const source = compiledSource(filePath, doc);
+    const index = facts.index?.(ctx);
+    const source = ctx.compiledSource;
     const hashes = (name: string, version: string) => releaseHashes(index, name, version);
     const out = [...(wants('quickfix') ? [...quickFixes(uri, doc, diagnostics), ...factFixes(uri, doc, diagnostics, { hashes })] : [])];
     // In a compiled file the environment is what is out of date: syncing it is the fix.
@@ -74,14 +61,14 @@ export function createCodeActions(facts: LanguageServiceFacts, compiledSource: (
         if (requirement) out.push(installFix(uri, d, requirement, env.describe));
       }
     }
-    const vulnerabilities = wants('quickfix') || wants(SOURCE_FIX_VULNERABILITIES) ? vulnerabilityFactsOf(facts, filePath, doc) : undefined;
+    const vulnerabilities = wants('quickfix') || wants(SOURCE_FIX_VULNERABILITIES) ? vulnerabilityFactsOf(facts, ctx) : undefined;
     if (vulnerabilities) {
       const fixFacts: VulnerabilityFixFacts = {
         advisories: vulnerabilities.advisories,
         project: (name) => index?.project(name),
         python: facts.environment?.(filePath)?.pythonVersion,
         compiledSource: source,
-        bounds: source ? sourceBounds(source, facts) : () => [],
+        bounds: source ? sourceLines(ctx) : () => [],
         environment: facts.environment?.(filePath)?.describe,
       };
       if (wants('quickfix')) out.push(...vulnerabilityFixes(uri, doc, diagnostics, fixFacts));
@@ -95,7 +82,7 @@ export function createCodeActions(facts: LanguageServiceFacts, compiledSource: (
       const name = line?.project;
       if (name) {
         // In a compiled file the .in bounds an upgrade; everywhere the environment's Python does.
-        const bounds = source ? (sourceSpecifiers(filePath, doc, facts.readFile, facts.env).get(name) ?? []) : [];
+        const bounds = source ? (sourceBounds(ctx).get(name) ?? []) : [];
         const project = index?.project(name);
         const latest = newestAllowed(project, bounds, env?.pythonVersion);
         const boundedBy = bounds.length && latest !== newestAllowed(project, [], env?.pythonVersion) ? path.basename(source!) : undefined;
@@ -106,29 +93,29 @@ export function createCodeActions(facts: LanguageServiceFacts, compiledSource: (
     const install = env && doc.lines.some((l) => l.project) ? [installAllAction(uri, env.describe)] : [];
     // pip freeze output: derive the .in; beside a derived .in: compile it keeping the versions.
     const freeze = wants('quickfix') || wants(SOURCE_DERIVE_IN) || wants('source.compile')
-      ? [...frozenActions(uri, doc, frozen(filePath, doc), { bounds: facts.deriveBounds?.() ?? 'none', createFiles: facts.createFiles?.() ?? false, diagnostics, readFile: facts.readFile }), ...compileKeepingVersions(uri, filePath, facts.readFile)]
+      ? [...frozenActions(uri, doc, frozen(ctx), { bounds: facts.deriveBounds?.() ?? 'none', createFiles: facts.createFiles?.() ?? false, diagnostics, readFile: ctx.texts }), ...compileKeepingVersions(uri, filePath, ctx.texts)]
       : [];
     return [...out, ...freeze, ...sourceActions(uri), ...bulkActions(uri, doc), ...commands, ...install].filter((a) => wants(a.kind!));
   };
 
-  const resolveCodeAction = (action: CodeAction, doc: ParsedDocument): CodeAction => {
+  const resolveCodeAction = (action: CodeAction, ctx: FileContext): CodeAction => {
+    const { path: filePath, document: doc } = ctx;
     const data = action.data as { uri?: string; action?: BulkAction } | undefined;
     if (!data?.uri || !data.action || !['pinAll', 'upgradeAll', 'addHashes'].includes(data.action)) return resolveAction(action, doc);
-    const filePath = uriToFilePath(data.uri);
-    const index = facts.index?.();
+    const index = facts.index?.(ctx);
     const env = facts.environment?.(filePath);
     let edits: TextEdit[] = [];
     if (data.action === 'pinAll') {
       edits = pinAllEdits(doc, (name, spec) => {
         const installed = env?.installed(name)?.version;
-        if (installed && (!spec || versionSatisfies(installed, spec.replace(/\s+/g, '')) !== false)) return installed;
+        if (installed && (!spec || versionSatisfies(installed, spec))) return installed;
         return newestAllowed(index?.project(name), spec ? [spec] : [], env?.pythonVersion);
       });
     } else if (data.action === 'upgradeAll') {
-      const allowed = sourceSpecifiers(filePath, doc, facts.readFile, facts.env);
+      const allowed = sourceBounds(ctx);
       edits = upgradeAllEdits(doc, (name, current) => {
         const next = newestAllowed(index?.project(name), allowed.get(name) ?? [], env?.pythonVersion);
-        return next && safeGt(next, current) ? next : undefined;
+        return next && isNewer(next, current) ? next : undefined;
       });
     } else {
       edits = addHashesEdits(doc, (name, version) => releaseHashes(index, name, version));

@@ -7,10 +7,10 @@ import { DiagnosticSeverity, type Diagnostic } from 'vscode-languageserver-types
 import type { ParsedDocument, Range } from '../syntax/types.js';
 import { compiledHeader, readAnnotations, UNSAFE_PACKAGES, type CompiledFile, type ViaEntry } from '../workspace/annotations.js';
 import type { FileReader } from '../workspace/includes.js';
-import { baseFolders, resolveSourcePath, sourceFiles } from '../workspace/provenance.js';
+import { baseFolders, resolveSourcePath } from '../workspace/provenance.js';
 import { readPyproject } from '../workspace/pyproject.js';
 import { isPyproject, pyprojectAsks } from '../workspace/pyprojectSources.js';
-import { sourceDocuments } from '../workspace/sourceSpecifiers.js';
+import type { SourceDocument } from '../workspace/sourceSpecifiers.js';
 import { SOURCE } from './convert.js';
 import { versionSatisfies } from './environmentDiagnostics.js';
 
@@ -25,15 +25,26 @@ interface Asked {
   conditional: boolean;
 }
 
+/** What compiledDiagnostics reads of other files, from the workspace store (a FileContext has both). */
+export interface CompiledSources {
+  /** A `.in` and every file it includes, the `.in` first (the same array while none changed). */
+  sourcesOf(source: string): readonly SourceDocument[] | undefined;
+  /** Other files' texts (pyproject.toml). */
+  texts: FileReader;
+}
+
+// The `.in` sources' requests, once per set of source documents (the store hands out the same array while none changed).
+const askedMemo = new WeakMap<readonly SourceDocument[], Map<string, Asked[]>>();
+
 /**
  * What a source asks for: a requirements file and the files it includes with -r (not -c: constraints ask
  * for nothing), or the parts of a pyproject.toml the header's command compiled.
  */
-function askedFor(source: string, compiled: CompiledFile, folder: string, read: FileReader, env?: Record<string, string | undefined>): Map<string, Asked[]> | undefined {
-  const out = new Map<string, Asked[]>();
-  const add = (key: string, a: Asked) => out.set(key, [...(out.get(key) ?? []), a]);
+function askedFor(source: string, compiled: CompiledFile, folder: string, read: CompiledSources): Map<string, Asked[]> | undefined {
   if (isPyproject(source)) {
-    const text = read(source);
+    const out = new Map<string, Asked[]>();
+    const add = (key: string, a: Asked) => out.set(key, [...(out.get(key) ?? []), a]);
+    const text = read.texts(source);
     if (text === undefined) return undefined;
     for (const { dependency: d } of pyprojectAsks(readPyproject(text), compiled.command, source, folder)) {
       // A marker still asks for the name; whether the pin must exist is decided below (conditional).
@@ -41,8 +52,17 @@ function askedFor(source: string, compiled: CompiledFile, folder: string, read: 
     }
     return out;
   }
-  const files = sourceDocuments(source, read, env)?.filter((f) => f.kind === 'requirement');
-  if (!files) return undefined;
+  const sources = read.sourcesOf(source);
+  if (!sources) return undefined;
+  let hit = askedMemo.get(sources);
+  if (!hit) askedMemo.set(sources, (hit = collectAsked(sources)));
+  return hit;
+}
+
+function collectAsked(sources: readonly SourceDocument[]): Map<string, Asked[]> {
+  const files = sources.filter((f) => f.kind === 'requirement');
+  const out = new Map<string, Asked[]>();
+  const add = (key: string, a: Asked) => out.set(key, [...(out.get(key) ?? []), a]);
   for (const f of files) {
     for (const line of f.document.lines) {
       const r = line.project ? line.requirement : undefined;
@@ -53,26 +73,21 @@ function askedFor(source: string, compiled: CompiledFile, folder: string, read: 
   return out;
 }
 
-/** The sources a compiled file is checked against: its `.in` files and the pyproject.toml it was compiled from. */
-export function checkedSources(filePath: string, doc: ParsedDocument, read: FileReader): string[] {
-  if (/\.in$/i.test(filePath)) return [];
-  return sourceFiles(filePath, compiledHeader(doc), read).filter((s) => /\.in$/i.test(s) || isPyproject(s));
-}
-
 /** A `# via` entry that says the source itself asked for the pin (not a constraint, override or build backend). */
 function namesSource(v: ViaEntry): v is Extract<ViaEntry, { kind: 'file' | 'project' }> {
   if (v.kind === 'file') return v.option === '-r';
   return v.kind === 'project' && !v.override && v.build?.part !== 'backend';
 }
 
-export function compiledDiagnostics(filePath: string, doc: ParsedDocument, source: string, read: FileReader, env?: Record<string, string | undefined>): Diagnostic[] {
+/** `source`: one of the file's checked sources (a `.in` or pyproject.toml); `read`: the file's context. */
+export function compiledDiagnostics(filePath: string, doc: ParsedDocument, source: string, read: CompiledSources): Diagnostic[] {
   // A hand-written .txt beside an .in is not its compiled form: only a header or `# via` lines say it is.
   // The text is looked at first, so a plain file's nodes are not built on every keystroke.
   if (!compiledHeader(doc).tool && !/#\s*via\b/.test(doc.text)) return [];
   const compiled = readAnnotations(doc);
   if (!compiled.tool && !compiled.annotated) return [];
   const folders = baseFolders(filePath, compiled.command);
-  const asked = askedFor(source, compiled, folders[0], read, env);
+  const asked = askedFor(source, compiled, folders[0], read);
   if (!asked) return [];
   const out: Diagnostic[] = [];
   const sourceName = path.basename(source);
@@ -113,7 +128,7 @@ export function compiledDiagnostics(filePath: string, doc: ParsedDocument, sourc
   }
   // Pins annotated as coming from the .in itself that it no longer names (only where the file says so).
   for (const pin of compiled.pins.values()) {
-    const fromSource = pin.via.some((v) => namesSource(v) && resolveSourcePath(folders, v.path, read).file === source);
+    const fromSource = pin.via.some((v) => namesSource(v) && resolveSourcePath(folders, v.path, read.texts).file === source);
     if (!fromSource || asked.has(pin.normalized) || pin.via.some((v) => v.kind === 'package')) continue;
     out.push({
       range: pin.line.requirement?.name?.range ?? pin.line.range,

@@ -6,50 +6,10 @@ import { OPTIONS } from '../syntax/options.js';
 import type { ParsedDocument, Position, Range } from '../syntax/types.js';
 import { normalizeName } from '../syntax/names.js';
 import { completionContext } from './completionContext.js';
+import type { DirectoryLister, IndexFacts, ProjectFact, VersionFact } from './facts.js';
 
-/** A version as the index knows it. */
-export interface VersionFact {
-  version: string;
-  prerelease: boolean;
-  /** True or the index's reason when the release is yanked (PEP 592). */
-  yanked?: string | boolean;
-  requiresPython?: string;
-  /** `sha256:…` of each (unyanked) file of the release, for --hash. */
-  hashes?: string[];
-}
-
-/** What the index knows of one project; versions newest first. */
-export interface ProjectFact {
-  name: string;
-  versions: VersionFact[];
-  latest?: string;
-  summary?: string;
-  extras: string[];
-  projectUrl?: string;
-}
-
-/** Index facts, answered synchronously from what is loaded; a miss may start a background fetch. */
-export interface IndexFacts {
-  searchNames(query: string, limit: number): { items: { name: string; summary?: string; latest?: string }[]; incomplete: boolean };
-  project(name: string): ProjectFact | undefined;
-  /** Like `project`, but never starts a fetch (for checking every line of a large file). */
-  peek?(name: string): ProjectFact | undefined;
-  /** Whether the index lists the project; undefined while its project list is not loaded. */
-  knows?(name: string): boolean | undefined;
-  /** A page about the project on the index in use (pypi.org/project/x for PyPI); undefined with no index. */
-  projectPage?(name: string): string | undefined;
-  /** The closest known name, for "did you mean". */
-  suggest?(name: string): string | undefined;
-  /** The environment's Python version for Requires-Python checks, when known. */
-  pythonVersion?: string;
-  /** Whether a version satisfies a Requires-Python specifier; undefined when unknown. */
-  pythonAllows?(requiresPython: string): boolean | undefined;
-  /** Requires-Dist of one release from the index's metadata (PEP 658 / JSON API); a miss starts a fetch. */
-  requiresDist?(name: string, version: string | undefined): string[] | undefined;
-}
-
-/** Directory entries for include-path completion. */
-export type DirectoryLister = (folder: string) => { name: string; directory: boolean }[];
+// The facts contracts live in facts.ts; re-exported for the modules that import them from here.
+export type { IndexFacts, ProjectFact, VersionFact, DirectoryLister } from './facts.js';
 
 export interface CompletionFacts {
   index?: IndexFacts;

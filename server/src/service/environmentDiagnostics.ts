@@ -1,63 +1,15 @@
 // Where the active environment disagrees with the file: not installed, wrong version, missing extra, broken dependencies.
 
 import * as path from 'node:path';
-import { satisfies } from '@renovatebot/pep440';
+import { versionSatisfies } from '../shared/pep440.js';
 import { DiagnosticSeverity, type Diagnostic, type Range } from 'vscode-languageserver-types';
 import { normalizeName } from '../syntax/names.js';
 import type { LogicalLine, MarkerExpression, ParsedDocument, RequirementNode } from '../syntax/types.js';
 import { SOURCE } from './convert.js';
 import { isSettled } from './settledLines.js';
+import type { BrokenDependency, DependencyFact, EnvironmentFacts } from './facts.js';
 
-export interface InstalledFact {
-  name: string;
-  version: string;
-  providesExtras: string[];
-  summary?: string;
-}
-
-export interface BrokenDependency {
-  /** The installed distribution whose Requires-Dist is not met. */
-  dist: string;
-  requirement: string;
-  problem: 'missing' | 'version';
-  installedVersion?: string;
-  /** Normalized name of the dependency. */
-  dependency: string;
-}
-
-/** One Requires-Dist of an installed distribution, parsed. */
-export interface DependencyFact {
-  name: string;
-  /** PEP 503 name. */
-  normalized: string;
-  extras: string[];
-  /** `>=2,<3`, or '' for any version. */
-  specifier: string;
-  marker?: MarkerExpression;
-  /** The requirement as written, marker left out: `kombu<6.0,>=5.3.4`. */
-  text: string;
-}
-
-/** What the active environment is, read statically; every lookup is by PEP 503 name. */
-export interface EnvironmentFacts {
-  /** How to name it in messages: `.venv (Python 3.11.7)`. */
-  describe: string;
-  /** The environment's Python version (`3.11.7`), when pyvenv.cfg or the layout tells it. */
-  pythonVersion?: string;
-  installed(normalized: string): InstalledFact | undefined;
-  /** true/false, or undefined when the marker cannot be decided. */
-  evaluateMarker(expression: MarkerExpression, extras: string[]): boolean | undefined;
-  /** What `pip check` would report. */
-  broken(): BrokenDependency[];
-  /** Installed distributions whose Requires-Dist (markers true) names `normalized`. */
-  dependents?(normalized: string): { name: string; normalized: string; version: string }[];
-  /** The installed distribution's Requires-Dist, when it is installed (at `version`, if given). */
-  requiresDist?(normalized: string, version?: string): string[] | undefined;
-  /** The Requires-Dist of an installed distribution (all of them, markers unevaluated). */
-  requires?(normalized: string): DependencyFact[];
-  /** The distribution pip installed from this local folder or archive (direct_url.json, or a legacy .egg-link). */
-  installedFrom?(absolutePath: string): InstalledFact | undefined;
-}
+export type { BrokenDependency, DependencyFact, EnvironmentFacts, InstalledFact } from './facts.js';
 
 /** Where the file is, for its local paths (`-e .`), and whether a path exists (a missing one is reported elsewhere). */
 export interface EnvironmentCheckOptions {
@@ -311,24 +263,9 @@ export function unrelatedConflictsNote(doc: ParsedDocument, env: EnvironmentFact
   return `Not checked in this file (it does not use them): ${shown.join('; ')}${list.length > 3 ? `; and ${list.length - 3} more` : ''}. \`pip check\` reports these.`;
 }
 
-/** PEP 440 containment, pre-releases allowed (an installed pre-release is what it is). */
-export function versionSatisfies(version: string, specifier: string): boolean {
-  // The same pairs come back on every keystroke; the PEP 440 parse is what costs.
-  const key = `${version}\0${specifier}`;
-  const hit = satisfiesCache.get(key);
-  if (hit !== undefined) return hit;
-  let result: boolean;
-  try {
-    result = satisfies(version, specifier, { prereleases: true });
-  } catch {
-    result = true;
-  }
-  if (satisfiesCache.size >= 50_000) satisfiesCache.clear();
-  satisfiesCache.set(key, result);
-  return result;
-}
+// PEP 440 containment lives in shared/pep440.ts (one policy for unreadable specifiers); re-exported for callers here.
+export { versionSatisfies };
 
-const satisfiesCache = new Map<string, boolean>();
 
 /** One line for the whole file, not a complaint per requirement. */
 export function noEnvironment(): Diagnostic {

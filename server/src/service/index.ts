@@ -2,127 +2,88 @@
 
 import * as path from 'node:path';
 import type { CodeAction, CodeActionContext, CodeLens, CompletionItem, CompletionList, Diagnostic, DocumentLink, DocumentSymbol, FoldingRange, Hover, InlayHint, Location, Position, Range, SemanticTokens } from 'vscode-languageserver-types';
-import { parse } from '../syntax/parse.js';
+import { lineAt } from '../syntax/query.js';
 import type { ParsedDocument } from '../syntax/types.js';
-import type { Bounds } from '../workspace/frozen.js';
-import { compiledHeader } from '../workspace/annotations.js';
-import { buildIncludeGraph, type FileReader, type IncludeGraph, type ParseCache } from '../workspace/includes.js';
-import { buildProvenance, derivedProvenance, sourceFiles } from '../workspace/provenance.js';
+import type { FileContext } from '../workspace/context.js';
+import { buildProvenance, derivedProvenance } from '../workspace/provenance.js';
 import { createCodeActions } from './actions.js';
 import { SOURCE_ADD_HASHES, SOURCE_PIN_ALL, SOURCE_UPGRADE_ALL } from './bulkActions.js';
 import { SOURCE_NORMALIZE, SOURCE_SORT } from './codeActions.js';
 import { codeLenses, SOURCE_COMPILE, SOURCE_INSTALL } from './commandActions.js';
-import { checkedSources, compiledDiagnostics } from './compiledDiagnostics.js';
-import { complete, resolveCompletion, type DirectoryLister, type IndexFacts } from './completion.js';
+import { compiledDiagnostics } from './compiledDiagnostics.js';
+import { complete, resolveCompletion } from './completion.js';
 import { capDiagnostics, computeDiagnostics } from './diagnostics.js';
-import { environmentDiagnostics, noEnvironment, unrelatedConflictsNote, type EnvironmentFacts } from './environmentDiagnostics.js';
+import { environmentDiagnostics, noEnvironment, unrelatedConflictsNote } from './environmentDiagnostics.js';
 import { foldingRanges } from './folding.js';
 import { analyseFrozen, frozenHint, SOURCE_DERIVE_IN, type FrozenAnalysis } from './frozenActions.js';
 import { hover } from './hover.js';
 import { indexDiagnostics, outdatedHints } from './indexDiagnostics.js';
 import { documentLinks } from './links.js';
 import { definition, references, resolvedVersionHints } from './navigation.js';
-import { besideTheFile, locateLocalPath, type PipRunsFrom } from './localPaths.js';
-import { fileUri, pythonAllows, uriToFilePath } from './paths.js';
+import { besideTheFile, locateLocalPath } from './localPaths.js';
+import { fileUri, pythonAllows } from './paths.js';
 import { semanticTokens } from './semanticTokens.js';
 import { documentSymbols } from './symbols.js';
 import { SOURCE_FIX_VULNERABILITIES } from './vulnerabilityActions.js';
 import { vulnerabilityDiagnostics, vulnerabilityFactsOf, vulnerabilityHoverAt, type VulnerabilityFacts } from './vulnerabilities.js';
 
 export { SOURCE_NORMALIZE, SOURCE_SORT, SOURCE_PIN_ALL, SOURCE_UPGRADE_ALL, SOURCE_ADD_HASHES, SOURCE_COMPILE, SOURCE_INSTALL, SOURCE_FIX_VULNERABILITIES, SOURCE_DERIVE_IN };
+export type { FileContext };
+export type { LanguageServiceFacts } from './facts.js';
+import type { LanguageServiceFacts } from './facts.js';
 
-export interface LanguageServiceFacts {
-  /** Reads -r/-c targets: open documents first, then disk. */
-  readFile: FileReader;
-  /** What `${NAME}` expands to, in requirement lines and include paths, as pip expands them. */
-  env?: Record<string, string | undefined>;
-  /** Whether a local path exists, for `./pkg` and `-e ./pkg` lines. */
-  exists?: (absolutePath: string) => boolean;
-  /** Where pip would run for a file, which is where `./pkg` and `-e .` resolve from; default: the file's folder. */
-  pipRunsFrom?: (filePath: string) => PipRunsFrom;
-  /** Lists a folder for include-path completion. */
-  listDirectory?: DirectoryLister;
-  /** The active environment of a file, when one was found (undefined) or discovery found none (null). */
-  environment?: (filePath: string) => EnvironmentFacts | null | undefined;
-  /** Report outdated pins (hints) and show `⟶ latest` inlay hints; both need index facts. */
-  outdated?: () => { diagnostics: boolean; inlayHints: boolean };
-  /** Describes the environment in use, for the hover of the first line. */
-  environmentSummary?: (filePath: string) => string | undefined;
-  /** What the package index knows right now (names, versions, extras); absent until it is wired. */
-  index?: () => IndexFacts | undefined;
-  /** Bounds for a derived requirements.in (`requirements.derive.bounds`). */
-  deriveBounds?: () => Bounds;
-  /** Whether the client applies CreateFile in a WorkspaceEdit (else actions run a command that writes). */
-  createFiles?: () => boolean;
-  /** Known advisories for this file's releases (its index's JSON API or OSV); undefined when the check is off. */
-  vulnerabilities?: (filePath: string, doc: ParsedDocument) => Omit<VulnerabilityFacts, 'installed'> | undefined;
-}
-
+/** Every feature reads a FileContext from the workspace store: the tree, its includes, its `.in`, its index options. */
 export interface LanguageService {
-  /** Parses a new version of an open document (clean lines memoized across versions). */
-  parse(text: string): ParsedDocument;
-  includeGraph(filePath: string, doc: ParsedDocument): IncludeGraph;
-  /** Pass the include graph when the caller has built it already. */
-  diagnostics(filePath: string, doc: ParsedDocument, graph?: IncludeGraph): Diagnostic[];
+  diagnostics(ctx: FileContext): Diagnostic[];
   documentSymbols(doc: ParsedDocument): DocumentSymbol[];
-  documentLinks(filePath: string, doc: ParsedDocument): DocumentLink[];
+  documentLinks(ctx: FileContext): DocumentLink[];
   semanticTokens(doc: ParsedDocument, range?: Range): SemanticTokens;
   foldingRanges(doc: ParsedDocument): FoldingRange[];
-  hover(filePath: string, doc: ParsedDocument, position: Position): Hover | null;
-  complete(filePath: string, doc: ParsedDocument, position: Position): CompletionList;
-  resolveCompletion(item: CompletionItem): CompletionItem;
-  definition(filePath: string, doc: ParsedDocument, position: Position): Location[];
-  references(filePath: string, doc: ParsedDocument, position: Position, includeDeclaration: boolean): Location[];
-  inlayHints(filePath: string, doc: ParsedDocument, range?: Range): InlayHint[];
-  codeActions(uri: string, doc: ParsedDocument, context: CodeActionContext, range?: Range): CodeAction[];
-  resolveCodeAction(action: CodeAction, doc: ParsedDocument): CodeAction;
-  codeLenses(uri: string, doc: ParsedDocument): CodeLens[];
+  hover(ctx: FileContext, position: Position): Hover | null;
+  complete(ctx: FileContext, position: Position): CompletionList;
+  /** `ctx`: the file the item was offered in (its uri is in the item's data), for its index view. */
+  resolveCompletion(item: CompletionItem, ctx: FileContext | undefined): CompletionItem;
+  definition(ctx: FileContext, position: Position): Location[];
+  references(ctx: FileContext, position: Position, includeDeclaration: boolean): Location[];
+  inlayHints(ctx: FileContext, range?: Range): InlayHint[];
+  codeActions(ctx: FileContext, context: CodeActionContext, range?: Range): CodeAction[];
+  resolveCodeAction(action: CodeAction, ctx: FileContext): CodeAction;
+  codeLenses(ctx: FileContext): CodeLens[];
   /** The `.txt` as pip freeze output with its top level, for the derive command. */
-  frozen(filePath: string, doc: ParsedDocument, evenIfNotFrozen?: boolean): FrozenAnalysis | undefined;
+  frozen(ctx: FileContext, evenIfNotFrozen?: boolean): FrozenAnalysis | undefined;
 }
 
-
-
 export function createLanguageService(facts: LanguageServiceFacts): LanguageService {
-  /** The `.in` a compiled `.txt` came from: named in its header, else beside it; `.in` files have none. */
-  const compiledSource = (filePath: string, doc: ParsedDocument): string | undefined =>
-    filePath.endsWith('.in') ? undefined : sourceFiles(filePath, compiledHeader(doc), facts.readFile).find((s) => s.endsWith('.in'));
-  // Included files are parsed once per text; bounded so that a huge tree of includes cannot grow it forever.
-  const parseCache: ParseCache = new Map();
-  const frozen = (filePath: string, doc: ParsedDocument, evenIfNotFrozen = false) =>
-    analyseFrozen(filePath, doc, { environment: facts.environment?.(filePath), index: facts.index?.(), readFile: facts.readFile }, evenIfNotFrozen);
-  const actions = createCodeActions(facts, compiledSource, frozen);
+  const frozen = (ctx: FileContext, evenIfNotFrozen = false) =>
+    analyseFrozen(ctx.path, ctx.document, { environment: facts.environment?.(ctx.path), index: facts.index?.(ctx), readFile: ctx.texts }, evenIfNotFrozen);
+  const actions = createCodeActions(facts, frozen);
   const runsFrom = (filePath: string) => facts.pipRunsFrom?.(filePath) ?? besideTheFile(filePath);
-  const includeGraph = (filePath: string, doc: ParsedDocument) => {
-    if (parseCache.size > 2000) parseCache.clear();
-    return buildIncludeGraph(filePath, doc, facts.readFile, facts.env, parseCache);
-  };
   return {
-    parse: (text) => parse(text, { reuse: true, env: facts.env }),
-    includeGraph,
-    diagnostics: (filePath, doc, graph) => {
-      const out = computeDiagnostics(filePath, doc, graph ?? includeGraph(filePath, doc), facts.exists, runsFrom(filePath));
+    diagnostics: (ctx) => {
+      const { path: filePath, document: doc } = ctx;
+      const out = computeDiagnostics(filePath, doc, ctx.graph, facts.exists, runsFrom(filePath));
       const env = facts.environment?.(filePath);
       if (env) out.push(...environmentDiagnostics(doc, env, { folder: path.dirname(filePath), exists: facts.exists }));
       else if (env === null && doc.lines.some((l) => l.project)) out.push(noEnvironment());
-      const index = facts.index?.();
+      const index = facts.index?.(ctx);
       if (index) out.push(...indexDiagnostics(doc, index, { outdated: facts.outdated?.().diagnostics ?? true }));
-      const sources = checkedSources(filePath, doc, facts.readFile);
-      for (const source of sources) out.push(...compiledDiagnostics(filePath, doc, source, facts.readFile, facts.env));
-      if (sources.length === 0) out.push(...frozenHint(doc, frozen(filePath, doc)));
-      const vulnerabilities = vulnerabilityFactsOf(facts, filePath, doc);
+      const sources = ctx.checkedSources;
+      for (const source of sources) out.push(...compiledDiagnostics(filePath, doc, source, ctx));
+      if (sources.length === 0) out.push(...frozenHint(doc, frozen(ctx)));
+      const vulnerabilities = vulnerabilityFactsOf(facts, ctx);
       if (vulnerabilities) out.push(...vulnerabilityDiagnostics(fileUri(filePath), doc, vulnerabilities));
       return capDiagnostics(out, doc);
     },
     documentSymbols,
-    documentLinks: (filePath, doc) => documentLinks(filePath, doc, facts.exists && ((p) => locateLocalPath(p, runsFrom(filePath), facts.exists!).found)),
+    documentLinks: (ctx) => documentLinks(ctx.path, ctx.document, facts.exists && ((p) => locateLocalPath(p, runsFrom(ctx.path), facts.exists!).found)),
     semanticTokens,
     foldingRanges,
-    hover: (filePath, doc, position) => {
+    hover: (ctx, position) => {
+      const { path: filePath, document: doc } = ctx;
       const result = hover(doc, position, {
         folder: path.dirname(filePath),
         provenance: () => {
-          const annotated = buildProvenance(filePath, doc, facts.readFile);
+          const annotated = buildProvenance(filePath, doc, ctx.documents, ctx.texts);
           if (annotated.compiled.annotated) return annotated;
           const env = facts.environment?.(filePath);
           return env?.dependents ? derivedProvenance(doc, { installed: env.installed, dependents: env.dependents }) : annotated;
@@ -130,7 +91,7 @@ export function createLanguageService(facts: LanguageServiceFacts): LanguageServ
         requirement: (name) => {
           const env = facts.environment?.(filePath);
           const installed = name && env ? env.installed(name) : undefined;
-          const index = facts.index?.();
+          const index = facts.index?.(ctx);
           return { project: name ? index?.project(name) : undefined, installed, environment: env ? env.describe : undefined, projectPage: name ? index?.projectPage?.(name) : undefined };
         },
       });
@@ -140,33 +101,33 @@ export function createLanguageService(facts: LanguageServiceFacts): LanguageServ
       const env = envSummary ? facts.environment?.(filePath) : undefined;
       const note = env ? unrelatedConflictsNote(doc, env) : undefined;
       if (envSummary && note) envSummary = `${envSummary}\n\n${note}`;
-      const summary = [result && vulnerabilityHoverAt(doc, position, () => vulnerabilityFactsOf(facts, filePath, doc)), envSummary].filter(Boolean).join('\n\n---\n\n');
+      const summary = [result && vulnerabilityHoverAt(doc, position, () => vulnerabilityFactsOf(facts, ctx)), envSummary].filter(Boolean).join('\n\n---\n\n');
       if (!summary) return result;
       const previous = result && typeof result.contents === 'object' && 'value' in result.contents ? `${result.contents.value}\n\n---\n\n` : '';
       return { contents: { kind: 'markdown', value: `${previous}${summary}` }, range: result?.range };
     },
-    complete: (filePath, doc, position) => {
+    complete: (ctx, position) => {
       // Versions whose Requires-Python excludes the environment's Python are marked.
-      const index = facts.index?.();
-      const python = index ? facts.environment?.(filePath)?.pythonVersion : undefined;
+      const index = facts.index?.(ctx);
+      const python = index ? facts.environment?.(ctx.path)?.pythonVersion : undefined;
       const withPython = index && python ? { ...index, searchNames: index.searchNames, project: index.project, pythonVersion: python, pythonAllows: (spec: string) => pythonAllows(python, spec) } : index;
-      const env = facts.environment?.(filePath);
-      return complete(doc, position, { index: withPython, listDirectory: facts.listDirectory, folder: path.dirname(filePath), installed: env ? env.installed : undefined });
+      const env = facts.environment?.(ctx.path);
+      const list = complete(ctx.document, position, { index: withPython, listDirectory: facts.listDirectory, folder: path.dirname(ctx.path), installed: env ? env.installed : undefined });
+      // Names are resolved later (summary, latest) from this file's index view.
+      for (const item of list.items) if ((item.data as { kind?: string } | undefined)?.kind === 'name') item.data = { ...(item.data as object), uri: ctx.uri };
+      return list;
     },
-    resolveCompletion: (item) => resolveCompletion(item, facts.index?.()),
-    definition: (filePath, doc, position) => definition(filePath, doc, position, facts.readFile),
-    references: (filePath, doc, position, includeDeclaration) => references(filePath, doc, position, facts.readFile, includeDeclaration),
-    inlayHints: (filePath, doc, range) => {
-      const index = facts.index?.();
-      const outdated = index && (facts.outdated?.().inlayHints ?? true) ? outdatedHints(doc, index, range) : [];
-      return [...resolvedVersionHints(filePath, doc, facts.readFile, range), ...outdated];
+    resolveCompletion: (item, ctx) => resolveCompletion(item, ctx ? facts.index?.(ctx) : undefined),
+    definition: (ctx, position) => definition(ctx.path, ctx.document, position, ctx.documents, ctx.texts),
+    references: (ctx, position, includeDeclaration) => references(ctx.path, ctx.document, position, ctx.documents, ctx.texts, includeDeclaration),
+    inlayHints: (ctx, range) => {
+      const index = facts.index?.(ctx);
+      const outdated = index && (facts.outdated?.().inlayHints ?? true) ? outdatedHints(ctx.document, index, range) : [];
+      return [...resolvedVersionHints(ctx.path, ctx.document, ctx.documents, range), ...outdated];
     },
     frozen,
     codeActions: actions.codeActions,
     resolveCodeAction: actions.resolveCodeAction,
-    codeLenses: (uri, doc) => {
-      const filePath = uriToFilePath(uri);
-      return codeLenses(uri, filePath, doc, compiledSource(filePath, doc));
-    },
+    codeLenses: (ctx) => codeLenses(ctx.uri, ctx.path, ctx.document, ctx.compiledSource),
   };
 }

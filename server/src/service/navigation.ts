@@ -3,11 +3,10 @@
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { InlayHintKind, type InlayHint, type Location, type Position } from 'vscode-languageserver-types';
-import { parse } from '../syntax/parse.js';
 import { lineAt } from '../syntax/query.js';
 import type { ParsedDocument, Range } from '../syntax/types.js';
 import { readAnnotations, type AnnotatedPin, type ViaEntry } from '../workspace/annotations.js';
-import { resolveIncludeTarget, type FileReader } from '../workspace/includes.js';
+import { resolveIncludeTarget, type DocumentReader, type FileReader } from '../workspace/includes.js';
 import { buildProvenance, type SourceLocation } from '../workspace/provenance.js';
 
 const uriOf = (p: string) => pathToFileURL(p).toString();
@@ -39,7 +38,8 @@ function sourceLocation(loc: SourceLocation): Location | undefined {
   return { uri: uriOf(loc.file), range: loc.range ?? START };
 }
 
-export function definition(filePath: string, doc: ParsedDocument, position: Position, read: FileReader): Location[] {
+/** `read`: other requirements files' trees; `readText`: other sources' texts (pyproject.toml). */
+export function definition(filePath: string, doc: ParsedDocument, position: Position, read: DocumentReader, readText: FileReader): Location[] {
   const line = lineAt(doc, position.line, position.character);
   // -r / -c: the file itself.
   for (const o of line?.options ?? []) {
@@ -50,7 +50,7 @@ export function definition(filePath: string, doc: ParsedDocument, position: Posi
   }
   const at = packageAt(doc, position);
   if (!at) return [];
-  const prov = buildProvenance(filePath, doc, read);
+  const prov = buildProvenance(filePath, doc, read, readText);
   if (at.via && at.via.kind !== 'package') {
     // A source in `# via`: the line of that source that asks for the annotated pin.
     const loc = sourceLocation(prov.locate(at.via, at.pin!.normalized));
@@ -75,10 +75,10 @@ export function definition(filePath: string, doc: ParsedDocument, position: Posi
   return out;
 }
 
-export function references(filePath: string, doc: ParsedDocument, position: Position, read: FileReader, includeDeclaration: boolean): Location[] {
+export function references(filePath: string, doc: ParsedDocument, position: Position, read: DocumentReader, readText: FileReader, includeDeclaration: boolean): Location[] {
   const at = packageAt(doc, position);
   if (!at?.name) return [];
-  const prov = buildProvenance(filePath, doc, read);
+  const prov = buildProvenance(filePath, doc, read, readText);
   const out: Location[] = [];
   const own = prov.compiled.pins.get(at.name);
   if (includeDeclaration && own?.line.requirement?.name) out.push({ uri: uriOf(filePath), range: own.line.requirement.name.range });
@@ -99,12 +99,12 @@ export function references(filePath: string, doc: ParsedDocument, position: Posi
 }
 
 /** In a `.in` file: `→ 5.0.6` after each requirement that the compiled `.txt` of the same stem pins. */
-export function resolvedVersionHints(filePath: string, doc: ParsedDocument, read: FileReader, range?: Range): InlayHint[] {
+export function resolvedVersionHints(filePath: string, doc: ParsedDocument, read: DocumentReader, range?: Range): InlayHint[] {
   if (!/\.in$/i.test(filePath)) return [];
   const compiledPath = filePath.replace(/\.in$/i, '.txt');
-  const text = read(compiledPath);
-  if (text === undefined) return [];
-  const pins = readAnnotations(parse(text)).pins;
+  const compiled = read(compiledPath);
+  if (compiled === undefined) return [];
+  const pins = readAnnotations(compiled).pins;
   const out: InlayHint[] = [];
   for (const line of doc.lines) {
     if (!line.project || (range && (line.lastLine < range.start.line || line.firstLine > range.end.line))) continue;

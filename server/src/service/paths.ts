@@ -1,23 +1,15 @@
-// Small shared helpers of the service layer: file URIs to paths, and Requires-Python checks.
+// Requires-Python checks for the service layer (PEP 440 itself is in shared/pep440.ts).
 
 import * as path from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
-import { versionSatisfies } from './environmentDiagnostics.js';
+import { pathToFileURL } from 'node:url';
+import { uriToPath } from '../shared/uri.js';
 
-export function uriToFilePath(uri: string): string {
-  try {
-    return uri.startsWith('file:') ? fileURLToPath(uri) : uri;
-  } catch {
-    return uri;
-  }
-}
+export { pythonAllows } from '../shared/pep440.js';
+
+/** The one URI → path conversion (shared/uri.ts), under the name the service uses. */
+export const uriToFilePath = uriToPath;
 
 /** The `file:` URI of an absolute path; other names (untitled documents) as they are. */
 export function fileUri(filePath: string): string {
   return path.isAbsolute(filePath) ? pathToFileURL(filePath).toString() : filePath;
-}
-
-/** Whether Python `version` meets a Requires-Python specifier (`>=3.8`); undefined when it cannot be read. */
-export function pythonAllows(version: string, spec: string): boolean | undefined {
-  return /^[\s,<>=!~0-9.*]+$/.test(spec) ? versionSatisfies(version, spec.replace(/\s+/g, '')) : undefined;
 }

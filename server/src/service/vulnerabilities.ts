@@ -6,7 +6,8 @@ import { DiagnosticSeverity, type Diagnostic, type DiagnosticRelatedInformation 
 import { lineAt } from '../syntax/query.js';
 import type { LogicalLine, ParsedDocument, RequirementNode } from '../syntax/types.js';
 import type { ProjectFact } from './completion.js';
-import type { LanguageServiceFacts } from './index.js';
+import type { LanguageServiceFacts } from './facts.js';
+import type { FileContext } from '../workspace/context.js';
 import { SOURCE } from './convert.js';
 import { versionSatisfies } from './environmentDiagnostics.js';
 import { pythonAllows } from './paths.js';
@@ -180,12 +181,13 @@ export function vulnerabilityHoverAt(doc: ParsedDocument, position: { line: numb
 }
 
 /** Advisory facts of a file, with the installed versions of its environment for lines that are not pinned. */
-export function vulnerabilityFactsOf(facts: LanguageServiceFacts, filePath: string, doc: ParsedDocument): VulnerabilityFacts | undefined {
+export function vulnerabilityFactsOf(facts: LanguageServiceFacts, ctx: FileContext): VulnerabilityFacts | undefined {
+  const { path: filePath, document: doc } = ctx;
   const v = facts.vulnerabilities?.(filePath, doc);
   if (!v) return undefined;
   const env = facts.environment?.(filePath);
   // A version the index is known not to have (half typed, `requests==2.3`) is not asked about: no-matching-version says it.
-  const index = facts.index?.();
+  const index = facts.index?.(ctx);
   const released = (name: string, version: string) => {
     const project = index?.peek?.(name);
     return !project?.versions.length || project.versions.some((r) => r.version === version || safe(() => eq(r.version, version), false));

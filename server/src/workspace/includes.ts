@@ -8,6 +8,23 @@ import { urlScheme } from '../syntax/url.js';
 /** Reads a file's text, or undefined when it cannot be read. Open documents take precedence over disk. */
 export type FileReader = (filePath: string) => string | undefined;
 
+/** A file's parsed document (from the workspace store: parsed once per version), or undefined when unreadable. */
+export type DocumentReader = (filePath: string) => ParsedDocument | undefined;
+
+/** Wraps a text reader (the compile CLI, tests) into a document reader that parses each text once. */
+export function documentsFrom(read: FileReader, env?: Record<string, string | undefined>): DocumentReader {
+  const cache = new Map<string, { text: string; doc: ParsedDocument }>();
+  return (p) => {
+    const text = read(p);
+    if (text === undefined) return undefined;
+    const hit = cache.get(p);
+    if (hit && hit.text === text) return hit.doc;
+    const doc = parse(text, { env });
+    cache.set(p, { text, doc });
+    return doc;
+  };
+}
+
 export interface IncludeEdge {
   /** The `-r`/`-c` line in the including file. */
   line: LogicalLine;
@@ -45,7 +62,19 @@ export function resolveIncludeTarget(fromFile: string, value: string, env: Recor
   return path.resolve(path.dirname(fromFile), expanded);
 }
 
+// Edges per document and folder: a document is immutable, so its edges are computed once, not per keystroke
+// of the file that includes it.
+const edgeMemo = new WeakMap<ParsedDocument, { filePath: string; env?: object; edges: Omit<IncludeEdge, 'document' | 'cycle'>[] }>();
+
 export function includeEdges(filePath: string, doc: ParsedDocument, env?: Record<string, string | undefined>): Omit<IncludeEdge, 'document' | 'cycle'>[] {
+  const hit = edgeMemo.get(doc);
+  if (hit && hit.filePath === filePath && hit.env === env) return hit.edges;
+  const edges = collectEdges(filePath, doc, env);
+  edgeMemo.set(doc, { filePath, env, edges });
+  return edges;
+}
+
+function collectEdges(filePath: string, doc: ParsedDocument, env?: Record<string, string | undefined>): Omit<IncludeEdge, 'document' | 'cycle'>[] {
   const out: Omit<IncludeEdge, 'document' | 'cycle'>[] = [];
   for (const line of doc.lines) {
     if (line.kind !== 'option') continue;
@@ -74,23 +103,11 @@ export interface IncludeGraph {
 
 const MAX_FILES = 200;
 
-/** Parsed included files by path, reused while their text is the same string. */
-export type ParseCache = Map<string, { text: string; doc: ParsedDocument }>;
-
 /** Walks `-r`/`-c` from `root`, reading each file once; cycles are marked, never followed. */
-export function buildIncludeGraph(root: string, rootDoc: ParsedDocument, read: FileReader, env?: Record<string, string | undefined>, cache?: ParseCache): IncludeGraph {
+export function buildIncludeGraph(root: string, rootDoc: ParsedDocument, read: DocumentReader, env?: Record<string, string | undefined>): IncludeGraph {
   const parsedCache = new Map<string, ParsedDocument | undefined>([[root, rootDoc]]);
   const load = (p: string): ParsedDocument | undefined => {
-    if (!parsedCache.has(p)) {
-      const text = read(p);
-      let doc: ParsedDocument | undefined;
-      if (text !== undefined) {
-        const hit = cache?.get(p);
-        doc = hit && hit.text === text ? hit.doc : parse(text, { env });
-        cache?.set(p, { text, doc });
-      }
-      parsedCache.set(p, doc);
-    }
+    if (!parsedCache.has(p)) parsedCache.set(p, read(p));
     return parsedCache.get(p);
   };
   const files: IncludedFile[] = [];

@@ -2,10 +2,9 @@
 
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { parse } from '../syntax/parse.js';
 import type { LogicalLine, ParsedDocument, Range } from '../syntax/types.js';
 import { readAnnotations, type AnnotatedPin, type CompileCommand, type CompiledFile } from './annotations.js';
-import { buildIncludeGraph, type FileReader } from './includes.js';
+import { buildIncludeGraph, type DocumentReader, type FileReader } from './includes.js';
 import { readPyproject, type Pyproject } from './pyproject.js';
 import { isProjectFile, isPyproject, placeInPyproject, placeInSetupFile } from './pyprojectSources.js';
 import type { SourceEntry, ViaEntry } from './viaSources.js';
@@ -67,14 +66,15 @@ export function baseFolders(filePath: string, command?: Pick<CompileCommand, 'ou
  * A path from the compiled file resolved against its base folders: the first that exists, else the first.
  * An absolute path from another machine (`-r /builds/app/requirements.in`) is also looked for by its name.
  */
-export function resolveSourcePath(folders: string[], p: string, read: FileReader): { file: string; exists: boolean } {
+export function resolveSourcePath(folders: string[], p: string, read: (p: string) => unknown): { file: string; exists: boolean } {
   const candidates = path.isAbsolute(p) ? [p, ...folders.map((f) => path.join(f, path.basename(p)))] : folders.map((f) => path.resolve(f, p));
   const hit = candidates.find((c) => read(c) !== undefined);
   return hit ? { file: hit, exists: true } : { file: candidates[0], exists: false };
 }
 
 /** The sources of a compiled file: the header's command, else a sibling `.in` of the same stem. */
-export function sourceFiles(filePath: string, compiled: Pick<CompiledFile, 'sources'> & { command?: CompileCommand }, read: FileReader): string[] {
+/** `read` answers undefined for a file that cannot be read (a text or a document reader). */
+export function sourceFiles(filePath: string, compiled: Pick<CompiledFile, 'sources'> & { command?: CompileCommand }, read: (p: string) => unknown): string[] {
   const folders = baseFolders(filePath, compiled.command);
   const named = compiled.sources.map((s) => resolveSourcePath(folders, s, read)).filter((r) => r.exists).map((r) => r.file);
   if (named.length) return [...new Set(named)];
@@ -88,18 +88,12 @@ const asks = (v: ViaEntry) => v.kind !== 'package' && !('option' in v && (v.opti
 
 const withoutCredentials = (url: string) => url.replace(/\/\/[^/@]*@/, '//');
 
-export function buildProvenance(filePath: string, doc: ParsedDocument, read: FileReader): Provenance {
+/** `read`: other requirements files' trees (the store's); `readText`: other sources' texts (pyproject.toml, setup.py). */
+export function buildProvenance(filePath: string, doc: ParsedDocument, read: DocumentReader, readText: FileReader): Provenance {
   const compiled = readAnnotations(doc);
   const folders = baseFolders(filePath, compiled.command);
   const sources = sourceFiles(filePath, compiled, read);
-  const parsedCache = new Map<string, ParsedDocument | undefined>();
-  const load = (p: string) => {
-    if (!parsedCache.has(p)) {
-      const text = read(p);
-      parsedCache.set(p, text === undefined ? undefined : parse(text));
-    }
-    return parsedCache.get(p);
-  };
+  const load = read;
   const pyprojects = new Map<string, Pyproject>();
   const pyproject = (p: string, text: string) => {
     if (!pyprojects.has(p)) pyprojects.set(p, readPyproject(text));
@@ -119,7 +113,7 @@ export function buildProvenance(filePath: string, doc: ParsedDocument, read: Fil
   const inRequirementsFile = (root: string, name: string): { file: string; range?: Range } => {
     const rootDoc = load(root);
     if (!rootDoc) return { file: root };
-    for (const c of [{ path: root, document: rootDoc }, ...buildIncludeGraph(root, rootDoc, read).files]) {
+    for (const c of [{ path: root, document: rootDoc }, ...buildIncludeGraph(root, rootDoc, load).files]) {
       const line = c.document.lines.find((l) => l.project === name);
       if (line?.requirement?.name) return { file: c.path, range: line.requirement.name.range };
     }
@@ -136,8 +130,8 @@ export function buildProvenance(filePath: string, doc: ParsedDocument, read: Fil
         return { entry, exists: false, url: withoutCredentials(entry.url) };
       case 'project':
       case 'workspace': {
-        const { file, exists } = resolveSourcePath(folders, entry.kind === 'project' ? entry.path : 'pyproject.toml', read);
-        const text = exists ? read(file) : undefined;
+        const { file, exists } = resolveSourcePath(folders, entry.kind === 'project' ? entry.path : 'pyproject.toml', readText);
+        const text = exists ? readText(file) : undefined;
         if (text === undefined) return entry.kind === 'project' ? { entry, file, exists: false } : { entry, exists: false };
         const place = isPyproject(file) ? placeInPyproject(pyproject(file, text), entry, name, compiled.command) : placeInSetupFile(text, file, name);
         return { entry, file, exists, ...place };

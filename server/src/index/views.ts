@@ -1,0 +1,105 @@
+// The index adapter the server holds: loads the index module on first use, resolves the configuration pip
+// would use for a file, and hands out that configuration's view. Nothing here reconfigures a shared client.
+
+import type { FileIndexOptions } from '../workspace/indexOptions.js';
+import type { IndexHub, IndexView } from './packageIndex.js';
+import type { VulnerabilityClient } from './vulnerabilities.js';
+import { resolveIndexConfig, type IndexConfig } from './pipConfig.js';
+
+export interface IndexAdapterOptions {
+  cacheDir: () => string;
+  settings: () => { indexUrl?: string; extraIndexUrls: string[] };
+  env: Record<string, string | undefined>;
+  /** Reads pip's config files (small, outside the workspace store). */
+  readFile: (p: string) => string | undefined;
+  logger: { info(message: string): void; warn(message: string): void; error(message: string): void };
+  /** Facts arrived (project pages, a project list): re-check and refresh. */
+  onDidChange: (names: string[]) => void;
+  onOffline: (message: string) => void;
+  /** Work-done progress for a project-list fetch, when the client supports it. */
+  progress: () => { begin(title: string): void; end(message: string): void } | undefined;
+  status: (state: 'loading' | 'ready') => void;
+}
+
+export interface IndexAdapter {
+  /** The view pip's configuration for this file selects; undefined while the index module loads (loading starts). */
+  view(file: FileIndexOptions, venvRoot: string | undefined): IndexView | undefined;
+  /** The configuration pip would use (file options, PIP_*, pip.conf, settings, PyPI). */
+  config(file: FileIndexOptions, venvRoot: string | undefined): IndexConfig;
+  /** Known vulnerabilities: the same lazy bundle as the index; undefined until it is loaded. */
+  vulnerabilities(): VulnerabilityClient | undefined;
+  /** Resolves when the index module is loaded (false when it cannot be). */
+  loaded(): Promise<boolean>;
+  dispose(): Promise<void>;
+}
+
+export function createIndexAdapter(options: IndexAdapterOptions): IndexAdapter {
+  let hub: IndexHub | undefined;
+  let vulnerabilities: VulnerabilityClient | undefined;
+  let loading: Promise<boolean> | undefined;
+  // The index module (undici, the popularity table) is loaded on first use, not at start-up, so that
+  // `initialize` answers fast; until it is there, features work without index facts.
+  const load = () =>
+    (loading ??= import('./packageIndex.js').then(
+      ({ createIndexHub, createVulnerabilityClient }) => {
+        hub = createIndexHub({ cacheDir: options.cacheDir(), env: options.env, logger: options.logger });
+        hub.onDidChange(options.onDidChange);
+        hub.onOffline(options.onOffline);
+        // Advisories arriving re-check the open files, as index facts do.
+        vulnerabilities = createVulnerabilityClient({ cacheDir: options.cacheDir(), env: options.env, logger: options.logger });
+        vulnerabilities.onDidChange(() => options.onDidChange([]));
+        vulnerabilities.onOffline(options.onOffline);
+        options.onDidChange([]);
+        return true;
+      },
+      (error: unknown) => {
+        // A broken install (packageIndex.cjs missing): everything but the index keeps working.
+        options.logger.error(`The package index module could not be loaded; completion and checks go on without the index: ${String(error)}`);
+        return false;
+      },
+    ));
+
+  // pip's config files are read again at most every few seconds, not on every keystroke; one entry per
+  // distinct (file options, environment, settings), so files on different indexes do not evict each other.
+  const configs = new Map<string, { at: number; config: ReturnType<typeof resolveIndexConfig> }>();
+  const configFor = (file: FileIndexOptions, venvRoot: string | undefined) => {
+    const settings = options.settings();
+    const key = JSON.stringify([file, venvRoot, settings.indexUrl, settings.extraIndexUrls]);
+    let hit = configs.get(key);
+    if (!hit || Date.now() - hit.at > 5000) {
+      if (configs.size > 64) configs.clear();
+      hit = { at: Date.now(), config: resolveIndexConfig({ file, env: options.env, readFile: options.readFile, venvRoot, settings }) };
+      configs.set(key, hit);
+    }
+    return hit.config;
+  };
+
+  const listed = new Set<IndexView>();
+  let listsLoading = 0;
+  return {
+    view(file, venvRoot) {
+      if (!hub) {
+        void load();
+        return undefined;
+      }
+      const view = hub.view(configFor(file, venvRoot));
+      if (!listed.has(view)) {
+        listed.add(view);
+        options.status('loading');
+        listsLoading++;
+        void view
+          .loadProjectList(options.progress())
+          .catch((e) => options.logger.warn(`Project list: ${String(e)}`))
+          .finally(() => --listsLoading === 0 && options.status('ready'));
+      }
+      return view;
+    },
+    config: configFor,
+    vulnerabilities: () => vulnerabilities,
+    loaded: () => (hub ? Promise.resolve(true) : load()),
+    dispose: async () => {
+      await hub?.dispose();
+      await vulnerabilities?.dispose();
+    },
+  };
+}

@@ -1,0 +1,70 @@
+// Brief waits: a request whose answer depends on index facts already on their way (versions after `==`,
+// extras after `[`, a hover, an upgrade action) awaits them up to a budget, ended early by $/cancelRequest;
+// the fetch itself goes on either way, for the next request and the diagnostics republished on arrival.
+
+import type { CancellationToken } from 'vscode-languageserver/node.js';
+import type { IndexFacts } from '../service/facts.js';
+import type { IndexView } from './packageIndex.js';
+
+export interface FactsWaiter {
+  /** The view as features see it; while an answer is computed, what they asked for and was missing is noted. */
+  record(view: IndexView | undefined): IndexFacts | undefined;
+  /** Computes, awaits what the computation found on its way (within the budget), and computes again. */
+  answer<T>(token: CancellationToken | undefined, compute: () => T): Promise<{ value: T; complete: boolean }>;
+}
+
+const ROUNDS = 4;
+
+export function createFactsWaiter(options: { budgetMs: () => number; loaded: () => Promise<unknown> }): FactsWaiter {
+  // Features are synchronous, so one recording at a time is enough.
+  let recording: { pending: Set<Promise<unknown>>; indexMissing: boolean } | undefined;
+
+  const wait = (waits: Promise<unknown>[], ms: number, token: CancellationToken | undefined) =>
+    new Promise<'ready' | 'timeout' | 'cancelled'>((resolve) => {
+      const timer = setTimeout(() => finish('timeout'), ms);
+      const subscription = token?.onCancellationRequested(() => finish('cancelled'));
+      function finish(outcome: 'ready' | 'timeout' | 'cancelled') {
+        clearTimeout(timer);
+        subscription?.dispose();
+        resolve(outcome);
+      }
+      void Promise.allSettled(waits).then(() => finish('ready'));
+    });
+
+  return {
+    record(view) {
+      const r = recording;
+      if (!r) return view;
+      if (!view) {
+        r.indexMissing = true;
+        return undefined;
+      }
+      return {
+        ...view,
+        project(name) {
+          const fact = view.project(name);
+          const pending = fact ? undefined : view.pending(name);
+          if (pending) r.pending.add(pending);
+          return fact;
+        },
+      };
+    },
+    async answer(token, compute) {
+      const deadline = Date.now() + Math.max(0, options.budgetMs());
+      for (let round = 1; ; round++) {
+        const r = (recording = { pending: new Set(), indexMissing: false });
+        let value: ReturnType<typeof compute>;
+        try {
+          value = compute();
+        } finally {
+          recording = undefined;
+        }
+        const waits = [...r.pending, ...(r.indexMissing ? [options.loaded()] : [])];
+        if (!waits.length) return { value, complete: true };
+        const left = deadline - Date.now();
+        if (left <= 0 || round >= ROUNDS || token?.isCancellationRequested) return { value, complete: false };
+        if ((await wait(waits, left, token)) !== 'ready') return { value, complete: false };
+      }
+    },
+  };
+}

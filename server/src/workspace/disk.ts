@@ -1,0 +1,93 @@
+// The disk adapter of the workspace store: a file's text and a stamp that changes when the file does.
+
+import * as fs from 'node:fs';
+
+/** Requirements files larger than this are not read (no one writes them; something else is in the way). */
+const MAX_BYTES = 20 * 1024 * 1024;
+
+export interface DiskAccess {
+  /** Synchronous, for the first read of a file the store has never seen. */
+  readNow(filePath: string): { text: string; stamp: string } | undefined;
+  /** Asynchronous re-check: 'unchanged' when the stamp is still `known`. */
+  read(filePath: string, known: string): Promise<{ text: string; stamp: string } | undefined | 'unchanged'>;
+  /** Reads cost nothing (memory): the store checks on every read instead of in the background. */
+  sync?: boolean;
+}
+
+const stampOf = (stat: fs.Stats) => `disk:${stat.mtimeMs}:${stat.size}`;
+
+export const nodeDisk: DiskAccess = {
+  readNow(filePath) {
+    try {
+      const stat = fs.statSync(filePath, { throwIfNoEntry: false });
+      if (!stat?.isFile() || stat.size > MAX_BYTES) return undefined;
+      return { text: fs.readFileSync(filePath, 'utf8'), stamp: stampOf(stat) };
+    } catch {
+      return undefined;
+    }
+  },
+  async read(filePath, known) {
+    try {
+      const stat = await fs.promises.stat(filePath).catch(() => undefined);
+      if (!stat?.isFile() || stat.size > MAX_BYTES) return known === 'none' ? 'unchanged' : undefined;
+      const stamp = stampOf(stat);
+      if (stamp === known) return 'unchanged';
+      return { text: await fs.promises.readFile(filePath, 'utf8'), stamp };
+    } catch {
+      return undefined;
+    }
+  },
+};
+
+/** A disk made of a text reader (the check CLI's own reads, tests' in-memory files): a changed text is a new version. */
+export function readerDisk(read: (filePath: string) => string | undefined): DiskAccess {
+  const stamps = new Map<string, { text: string; stamp: string }>();
+  let next = 0;
+  const readNow = (filePath: string) => {
+    const text = read(filePath);
+    if (text === undefined) return undefined;
+    const known = stamps.get(filePath);
+    if (known && known.text === text) return known;
+    const entry = { text, stamp: `text:${++next}` };
+    stamps.set(filePath, entry);
+    return entry;
+  };
+  return {
+    readNow,
+    sync: true,
+    read: async (filePath, known) => {
+      const now = readNow(filePath);
+      return (now?.stamp ?? 'none') === known ? 'unchanged' : now;
+    },
+  };
+}
+
+/** The small synchronous facts features ask of the disk: a path exists; a folder's entries (path completion). */
+export const nodeFiles = {
+  exists: (p: string) => fs.existsSync(p),
+  listDirectory(folder: string): { name: string; directory: boolean }[] {
+    try {
+      return fs
+        .readdirSync(folder, { withFileTypes: true })
+        .slice(0, 1000)
+        .map((e) => ({ name: e.name, directory: e.isDirectory() }));
+    } catch {
+      return [];
+    }
+  },
+  readSmallFile(p: string): string | undefined {
+    try {
+      const stat = fs.statSync(p, { throwIfNoEntry: false });
+      return stat?.isFile() && stat.size < 1024 * 1024 ? fs.readFileSync(p, 'utf8') : undefined;
+    } catch {
+      return undefined;
+    }
+  },
+  differs(p: string, text: string): boolean {
+    try {
+      return fs.readFileSync(p, 'utf8') !== text;
+    } catch {
+      return true;
+    }
+  },
+};

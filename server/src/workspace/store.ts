@@ -1,0 +1,160 @@
+// The workspace store (the host): every requirements file, open or on disk, parsed once per version.
+// Open files are versioned by the editor; files on disk by their modification time, re-checked off the
+// keystroke path (asynchronously, and when the client says a watched file changed). Readers get what the
+// store holds now; a disk change announces itself so that the files that read it are checked again.
+
+import { parse } from '../syntax/parse.js';
+import type { ParsedDocument } from '../syntax/types.js';
+import type { DiskAccess } from './disk.js';
+
+export interface WorkspaceStore {
+  /** An editor opened or changed a file: its text at this version. */
+  setOpen(filePath: string, version: number, text: string): void;
+  /** The editor closed it: from now on the disk's copy counts. */
+  close(filePath: string): void;
+  isOpen(filePath: string): boolean;
+  /** The file's tree, parsed once per version; undefined when it cannot be read. */
+  document(filePath: string): ParsedDocument | undefined;
+  text(filePath: string): string | undefined;
+  /** Changes whenever the file's content may have: `open:<version>`, `disk:<mtime>:<size>`, `none`. */
+  stamp(filePath: string): string;
+  /** The client (or a command that wrote the file) says it changed on disk: re-read, off this call (a file that was missing: now). */
+  invalidate(filePath: string): void;
+  /** A command wrote the file: read it again now (an explicit action, not a keystroke). */
+  reload(filePath: string): void;
+  /** Files whose disk copy was found changed (not open files: their changes come from the editor). */
+  onDidChange(listener: (filePath: string) => void): void;
+  /**
+   * What `${NAME}` expands to in requirement lines (pip expands them from its environment): every tree is
+   * parsed again under a new one, and the stamps change so that memos built on the old trees are dropped.
+   */
+  setEnv(env: Record<string, string | undefined>): void;
+  /** How many times a text was parsed (the benchmark's parses per keystroke). */
+  readonly parses: number;
+  /** How many files the store holds. */
+  readonly size: number;
+}
+
+interface Entry {
+  stamp: string;
+  text?: string;
+  doc?: ParsedDocument;
+  open: boolean;
+  /** When the disk copy was last compared with the disk. */
+  checkedAt: number;
+  checking?: boolean;
+}
+
+export interface StoreOptions {
+  disk: DiskAccess;
+  /** How old a disk copy may get before a read re-checks it in the background (default 250 ms). */
+  recheckMs?: number;
+  /** Disk copies kept (the oldest are dropped and read again when asked for). */
+  maxDiskFiles?: number;
+  /** The environment `${NAME}` in requirement lines expands from (default: none set). */
+  env?: Record<string, string | undefined>;
+}
+
+export function createWorkspaceStore(options: StoreOptions): WorkspaceStore {
+  const entries = new Map<string, Entry>();
+  const listeners: ((filePath: string) => void)[] = [];
+  const recheckMs = options.recheckMs ?? 250;
+  const maxDiskFiles = options.maxDiskFiles ?? 5000;
+  let parses = 0;
+  let env = options.env;
+  // Bumped by setEnv: part of every stamp, since a tree read under another environment is another tree.
+  let envGeneration = 0;
+
+  const fromDisk = (read: { text: string; stamp: string } | undefined): Entry =>
+    read ? { stamp: read.stamp, text: read.text, open: false, checkedAt: Date.now() } : { stamp: 'none', open: false, checkedAt: Date.now() };
+
+  const recheck = (filePath: string, entry: Entry) => {
+    if (entry.checking) return;
+    entry.checking = true;
+    void options.disk
+      .read(filePath, entry.stamp)
+      .then((read) => {
+        entry.checking = false;
+        entry.checkedAt = Date.now();
+        if (entries.get(filePath) !== entry || read === 'unchanged') return;
+        const next = fromDisk(read);
+        if (next.stamp === entry.stamp) return;
+        entries.set(filePath, next);
+        for (const l of listeners) l(filePath);
+      })
+      .catch(() => {
+        entry.checking = false;
+      });
+  };
+
+  /** The entry now: open files as the editor has them; disk files as last read (the first read is synchronous). */
+  const entryOf = (filePath: string): Entry => {
+    let entry = entries.get(filePath);
+    if (!entry) {
+      if (entries.size > maxDiskFiles) for (const [p, e] of entries) if (!e.open && entries.delete(p) && entries.size <= maxDiskFiles / 2) break;
+      entry = fromDisk(options.disk.readNow(filePath));
+      entries.set(filePath, entry);
+    } else if (!entry.open && options.disk.sync) {
+      const now = fromDisk(options.disk.readNow(filePath));
+      if (now.stamp !== entry.stamp) entries.set(filePath, (entry = now));
+    } else if (!entry.open && Date.now() - entry.checkedAt > recheckMs) recheck(filePath, entry);
+    return entry;
+  };
+
+  const reload = (filePath: string) => {
+    const entry = entries.get(filePath);
+    if (!entry || entry.open) return;
+    const next = fromDisk(options.disk.readNow(filePath));
+    if (next.stamp === entry.stamp) return;
+    entries.set(filePath, next);
+    for (const l of listeners) l(filePath);
+  };
+
+  return {
+    setOpen(filePath, version, text) {
+      const previous = entries.get(filePath);
+      const stamp = `open:${version}`;
+      if (previous?.open && previous.stamp === stamp && previous.text === text) return;
+      entries.set(filePath, { stamp, text, open: true, checkedAt: Date.now() });
+    },
+    close(filePath) {
+      entries.delete(filePath);
+    },
+    isOpen: (filePath) => entries.get(filePath)?.open === true,
+    document(filePath) {
+      const entry = entryOf(filePath);
+      if (entry.text === undefined) return undefined;
+      if (!entry.doc) {
+        parses++;
+        // Clean lines are memoized across versions, so the parse of a new version reuses the old nodes.
+        entry.doc = parse(entry.text, { reuse: true, env });
+      }
+      return entry.doc;
+    },
+    text: (filePath) => entryOf(filePath).text,
+    stamp: (filePath) => {
+      const stamp = entryOf(filePath).stamp;
+      return stamp === 'none' || envGeneration === 0 ? stamp : `${stamp}#${envGeneration}`;
+    },
+    setEnv(next) {
+      env = next;
+      envGeneration++;
+      for (const entry of entries.values()) entry.doc = undefined;
+    },
+    invalidate(filePath) {
+      const entry = entries.get(filePath);
+      if (!entry || entry.open) return;
+      // A file that was missing is read now, as a first read is (one small file; the next request may need it).
+      if (entry.stamp === 'none') reload(filePath);
+      else recheck(filePath, entry);
+    },
+    reload,
+    onDidChange: (l) => void listeners.push(l),
+    get parses() {
+      return parses;
+    },
+    get size() {
+      return entries.size;
+    },
+  };
+}

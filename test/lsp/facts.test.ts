@@ -1,0 +1,108 @@
+// Facts at once: a fresh server answers the first request with what the index is fetching (brief waits),
+// and two files on two indexes each complete from their own index (one view per configuration).
+
+import { test, after } from 'node:test';
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { CancellationTokenSource } from 'vscode-jsonrpc/node.js';
+import { indexedEnv, TestClient } from './client.ts';
+import { startIndexServer, FIXTURE_PROJECTS, type FixtureProject, type IndexServer } from '../fixtures/indexServer.ts';
+
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rls-facts-'));
+const stops: (() => Promise<void>)[] = [];
+after(async () => {
+  for (const stop of stops) await stop();
+  fs.rmSync(dir, { recursive: true, force: true });
+}, { timeout: 60_000 });
+
+/** A budget generous enough for a loaded machine (the default is 1 s): the tests are about waiting at all. */
+const BUDGET = 15_000;
+
+async function fresh(options: { waitMs?: number; projects?: FixtureProject[] } = {}): Promise<{ client: TestClient; index: IndexServer }> {
+  const index = await startIndexServer(options.projects ?? FIXTURE_PROJECTS);
+  const { client } = await TestClient.start({
+    env: indexedEnv(index.url),
+    initializationOptions: { diagnostics: { environment: false }, index: { waitMs: options.waitMs ?? BUDGET } },
+  });
+  stops.push(async () => {
+    await client.stop();
+    await index.stop();
+  });
+  return { client, index };
+}
+
+const labels = (list: { items: { label: string }[] }) => list.items.map((x) => x.label);
+const projectRequests = (index: IndexServer, name: string) => index.requests.filter((r) => r.path === `/simple/${name}/`).length;
+
+test('a fresh server: the first `requests==` lists the versions, newest final first; `django[` the extras; the first menu the upgrade', async () => {
+  const { client } = await fresh();
+  const versions = client.open(path.join(dir, 'first.txt'), 'requests==\n');
+  const list = await client.request('textDocument/completion', { textDocument: { uri: versions }, position: { line: 0, character: 10 } });
+  assert.deepEqual(labels(list), ['3.0.0', '2.32.3', '2.31.0', '2.33.0rc1', '2.32.0']);
+  assert.equal(list.isIncomplete, false);
+
+  const extras = client.open(path.join(dir, 'extras.txt'), 'django[\n');
+  assert.deepEqual(labels(await client.request('textDocument/completion', { textDocument: { uri: extras }, position: { line: 0, character: 7 } })), ['argon2', 'bcrypt']);
+
+  const pinned = client.open(path.join(dir, 'pinned.txt'), 'requests==2.30.0\nzope.interface==6.0\n');
+  const menu = async (line: number) => {
+    const range = { start: { line, character: 3 }, end: { line, character: 3 } };
+    const actions: { title: string }[] = await client.request('textDocument/codeAction', { textDocument: { uri: pinned }, range, context: { diagnostics: [] } });
+    return actions.map((a) => a.title);
+  };
+  const first = await menu(0);
+  assert.ok(first.includes('Upgrade requests to 3.0.0'), JSON.stringify(first));
+  const second = await menu(1);
+  assert.ok(second.includes('Upgrade zope.interface to 6.4'), JSON.stringify(second));
+});
+
+test('a slow index answered within the budget: the first completion still has the versions', async () => {
+  const { client, index } = await fresh();
+  index.faults.delayMs = 300;
+  const uri = client.open(path.join(dir, 'slow.txt'), 'zope.interface==\n');
+  const list = await client.request('textDocument/completion', { textDocument: { uri }, position: { line: 0, character: 16 } });
+  assert.deepEqual(labels(list), ['6.4']);
+});
+
+test('a cancelled request ends its wait; the fetch goes on for the next request', async () => {
+  // A budget far longer than the test waits below: only the cancellation can end this wait in time.
+  const { client, index } = await fresh({ waitMs: 30_000 });
+  index.faults.delayMs = 1500;
+  const uri = client.open(path.join(dir, 'cancel.txt'), 'requests==\n');
+  const source = new CancellationTokenSource();
+  const pending = client.connection.sendRequest('textDocument/completion', { textDocument: { uri }, position: { line: 0, character: 10 } }, source.token);
+  // Cancelled once the server is waiting: the index has been asked.
+  for (let i = 0; i < 200 && !index.requests.some((r) => r.path === '/simple/requests/'); i++) await new Promise((r) => setTimeout(r, 10));
+  source.cancel();
+  const outcome = await Promise.race([
+    pending.then(
+      () => 'answered',
+      (error: { code?: number }) => error.code,
+    ),
+    new Promise((r) => setTimeout(() => r('still waiting'), 10_000)),
+  ]);
+  assert.equal(outcome, -32800, 'RequestCancelled');
+  // The fetch was not abandoned: the next request finds the versions (within its own wait, if still on the way).
+  const next = await client.request('textDocument/completion', { textDocument: { uri }, position: { line: 0, character: 10 } });
+  assert.equal(labels(next)[0], '3.0.0');
+  assert.equal(projectRequests(index, 'requests'), 1);
+});
+
+test('two files on two indexes complete from their own index, alternately, and each index is asked once', async () => {
+  const mirrorProjects: FixtureProject[] = [{ name: 'requests', summary: 'A mirror', files: [{ filename: 'requests-9.9.9-py3-none-any.whl' }, { filename: 'requests-9.0.0-py3-none-any.whl' }] }];
+  const { client, index: main } = await fresh();
+  const mirror = await startIndexServer(mirrorProjects);
+  stops.push(() => mirror.stop());
+  const plain = client.open(path.join(dir, 'requirements.txt'), 'requests==\n');
+  const mirrored = client.open(path.join(dir, 'mirror-requirements.txt'), `--index-url ${mirror.url}/simple/\nrequests==\n`);
+  for (let round = 0; round < 3; round++) {
+    const a = await client.request('textDocument/completion', { textDocument: { uri: plain }, position: { line: 0, character: 10 } });
+    const b = await client.request('textDocument/completion', { textDocument: { uri: mirrored }, position: { line: 1, character: 10 } });
+    assert.deepEqual(labels(a), ['3.0.0', '2.32.3', '2.31.0', '2.33.0rc1', '2.32.0'], `round ${round}: the file's own index`);
+    assert.deepEqual(labels(b), ['9.9.9', '9.0.0'], `round ${round}: the mirror`);
+  }
+  assert.equal(projectRequests(main, 'requests'), 1);
+  assert.equal(projectRequests(mirror, 'requests'), 1);
+});
