@@ -49,7 +49,7 @@ export function analyseFrozen(filePath: string, doc: ParsedDocument, facts: Froz
   // Environment facts are replaced when the venv changes; index metadata may land at any time, so only the former is memoized.
   if (hit && hit.environment === facts.environment && facts.environment && hit.targetExists === targetExists) return hit.analysis;
   const env = facts.environment ?? undefined;
-  const file = readFrozen(doc, { sourceBeside: targetExists, installed: env ? (n) => env.installed(n)?.version : undefined });
+  const file = readFrozen(doc, { sourceBeside: targetExists, installed: env ? (n) => env.installed(n)?.version : undefined, quick: !evenIfNotFrozen });
   let analysis: FrozenAnalysis | undefined;
   // A compiled or hand-written file is derived from only when asked (the command works on any .txt).
   if (file.pins.length && (file.frozen || file.reason === SOURCE_BESIDE || evenIfNotFrozen)) {

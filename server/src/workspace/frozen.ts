@@ -49,11 +49,18 @@ function requirementText(line: LogicalLine): string {
  * Reads `doc` as pip freeze output: every requirement line `name==version` (or `-e …`), no `# via`, no compile
  * header; `sourceBeside` (an `.in` next to it) and pins that differ from `installed` make it not frozen.
  */
-export function readFrozen(doc: ParsedDocument, options: { sourceBeside?: boolean; installed?: (normalized: string) => string | undefined } = {}): FrozenFile {
+export function readFrozen(
+  doc: ParsedDocument,
+  options: { sourceBeside?: boolean; installed?: (normalized: string) => string | undefined; /** Stop at the first reason it is not frozen (the per-keystroke hint needs no pins then). */ quick?: boolean } = {},
+): FrozenFile {
   const pins: FrozenPin[] = [];
   const optionLines: string[] = [];
   let reason: string | undefined;
   const fail = (why: string) => (reason ??= why);
+  // Reading every line's requirement builds nodes the parser otherwise leaves unbuilt: on a keystroke, a file that
+  // is plainly not pip freeze output (a compile header, a range, an option) is told apart before that.
+  const notFrozen = (why: string): FrozenFile => ({ frozen: false, reason: why, pins: [], optionLines });
+  if (options.quick && compiledHeader(doc).tool) return notFrozen('it was written by a compile (its header says so)');
   let editableName: { name: string; version: string } | undefined;
   for (const line of doc.lines) {
     if (line.kind === 'comment') {
@@ -63,12 +70,14 @@ export function readFrozen(doc: ParsedDocument, options: { sourceBeside?: boolea
     }
     if (line.kind === 'blank') continue;
     if (line.kind === 'error') {
+      if (options.quick) return notFrozen(`line ${line.firstLine + 1} is not a requirement`);
       fail(`line ${line.firstLine + 1} is not a requirement`);
       continue;
     }
     if (line.kind === 'option') {
       for (const o of line.options) {
         if (COPIED_OPTIONS.has(o.canonical)) optionLines.push(o.value?.text ? `${o.canonical} ${o.value.text}` : o.canonical);
+        else if (options.quick) return notFrozen(`it uses ${o.flag.text} (line ${line.firstLine + 1})`);
         else fail(`it uses ${o.flag.text} (line ${line.firstLine + 1})`);
       }
       continue;
@@ -79,13 +88,17 @@ export function readFrozen(doc: ParsedDocument, options: { sourceBeside?: boolea
     const fromComment = r.editable && editableName && named && normalizeName(editableName.name) === named.normalized ? editableName.version : undefined;
     editableName = undefined;
     if (!named) {
+      if (options.quick) return notFrozen(`line ${line.firstLine + 1} names no package`);
       fail(`line ${line.firstLine + 1} names no package`);
       continue;
     }
     const clauses = r.specifier?.clauses ?? [];
     const exact = clauses.length === 1 && (clauses[0].operator.text === '==' || clauses[0].operator.text === '===') && !!clauses[0].version && !clauses[0].version.text.includes('*');
     // `name @ url` is as exact as a pin (pip freeze writes it for direct URL installs).
-    if (!r.editable && !exact && !r.url) fail(`${named.text} is not pinned with == (line ${line.firstLine + 1})`);
+    if (!r.editable && !exact && !r.url) {
+      if (options.quick) return notFrozen(`${named.text} is not pinned with == (line ${line.firstLine + 1})`);
+      fail(`${named.text} is not pinned with == (line ${line.firstLine + 1})`);
+    }
     pins.push({
       name: named.text,
       normalized: named.normalized,
