@@ -7,7 +7,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse } from '../../server/src/syntax/index.ts';
-import { quickLine } from '../../server/src/syntax/quickLine.ts';
+import { quickClauses, quickLine } from '../../server/src/syntax/quickLine.ts';
 import { realisticLines } from '../../bench/corpus.ts';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -29,6 +29,10 @@ function agrees(line: string): boolean {
   const fast = shortcut.lines[0];
   assert.equal(fast.requirement?.name?.normalized, first.requirement?.name?.normalized);
   assert.equal(fast.requirement?.specifier?.text, first.requirement?.specifier?.text);
+  // The clauses read off the text are the parser's.
+  const clauses = (first.requirement?.specifier?.clauses ?? []).map((c) => [c.operator.text, c.version?.text]);
+  if (quick.kind === 'requirement') assert.deepEqual(quickClauses(line)?.map((c) => [c.operator.text, c.version.text]), clauses, `clauses of ${JSON.stringify(line)}`);
+  else assert.equal(quickClauses(line), undefined);
   return true;
 }
 

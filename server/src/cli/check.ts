@@ -21,7 +21,7 @@ export function checkFiles(files: string[], options: { root?: string } = {}): Ch
   const root = path.resolve(options.root ?? process.cwd());
   const service = createLanguageService({ exists: (p) => fs.existsSync(p), pipRunsFrom: () => ({ folders: [root], known: true }) });
   // One run: each file is read and parsed once, whoever includes it.
-  const workspace = createWorkspace({ env: process.env, recheckMs: Infinity });
+  const workspace = createWorkspace({ env: process.env, recheckMs: Infinity, reuse: false });
   const results: CheckResult[] = [];
   const queue = files.map((f) => path.resolve(f));
   const done = new Set<string>();

@@ -7,7 +7,8 @@ import type { LogicalLine, ParsedDocument, RequirementNode, SyntaxDiagnostic } f
 import type { IncludeGraph } from '../workspace/includes.js';
 import { SOURCE, toDiagnostic } from './convert.js';
 import { besideTheFile, locateLocalPath, type PipRunsFrom } from './localPaths.js';
-import { satisfiable } from './specifierBounds.js';
+import { quickClauses } from '../syntax/quickLine.js';
+import { satisfiable, type ClauseText } from './specifierBounds.js';
 
 /** Diagnostics beyond this many are dropped, so a 200,000-line file of garbage stays responsive. */
 export const MAX_DIAGNOSTICS = 1000;
@@ -44,16 +45,22 @@ export function capDiagnostics(all: Diagnostic[], doc: ParsedDocument): Diagnost
   for (const d of dropped) worst = Math.min(worst, d.severity ?? 1) as DiagnosticSeverity;
   for (const d of unconverted) worst = Math.min(worst, SEVERITY[d.severity]) as DiagnosticSeverity;
   const more = dropped.length + unconverted.length;
-  const first = unconverted[0]?.range ?? dropped[0].range;
+  // Counted ones have no place of their own: then the last one shown stands for where the rest begin.
+  const first = unconverted[0]?.range ?? dropped.find((d) => d.code !== 'counted')?.range ?? all[MAX_DIAGNOSTICS - 1].range;
   const kept = all.slice(0, MAX_DIAGNOSTICS);
   kept.push({
     range: { start: first.start, end: first.end },
     severity: worst,
     code: 'more-diagnostics',
     source: SOURCE,
-    message: `${more.toLocaleString('en-US')} more problems in this file are not shown (only the first ${MAX_DIAGNOSTICS.toLocaleString('en-US')} are).`,
+    message: `${thousands(more)} more problems in this file are not shown (only the first ${thousands(MAX_DIAGNOSTICS)} are).`,
   });
   return kept;
+}
+
+/** 12345 → '12,345', without loading Intl (toLocaleString costs ~100 ms the first time). */
+function thousands(n: number): string {
+  return String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
 }
 
 function includeDiagnostics(graph: IncludeGraph, out: Diagnostic[]): void {
@@ -107,12 +114,17 @@ function includeDiagnostics(graph: IncludeGraph, out: Diagnostic[]): void {
 interface Occurrence {
   uri: string;
   file: string;
+  /** The line, not its nodes: a big file's first occurrences stay unbuilt until one is reported. */
   line: LogicalLine;
-  requirement: RequirementNode;
 }
 
-function markerKey(r: RequirementNode): string {
-  return r.marker ? r.marker.text.replace(/\s+/g, '') : '';
+/** What makes two lines the same install: the project, and the marker (spaces ignored) when there is one. */
+function lineKey(line: LogicalLine): string | undefined {
+  // No `;`, no marker: the key needs no nodes.
+  if (!line.text.includes(';')) return line.project;
+  const r = line.requirement;
+  if (!r?.name) return undefined;
+  return r.marker ? `${r.name.normalized}\0${r.marker.text.replace(/\s+/g, '')}` : r.name.normalized;
 }
 
 /** Lines that name a project more than once; reading `project` is cheap, the nodes are built only for these. */
@@ -124,14 +136,16 @@ function repeatedProjects(lines: readonly LogicalLine[], also: Set<string> = new
 
 function duplicateDiagnostics(filePath: string, doc: ParsedDocument, graph: IncludeGraph | undefined, out: Diagnostic[]): void {
   const ownUri = pathToFileURL(filePath).toString();
-  const seen = new Map<string, Occurrence>();
-  const keyOf = (r: RequirementNode) => `${r.name!.normalized}\0${markerKey(r)}`;
+  const own = (line: LogicalLine): Occurrence => ({ uri: ownUri, file: filePath, line });
+  // The first line of each key; lines only (no wrapper per line): a big file's pass keeps little alive.
+  const seen = new Map<string, LogicalLine>();
   for (const line of repeatedProjects(doc.lines)) {
-    const r = line.requirement;
-    if (!r?.name) continue;
-    const first = seen.get(keyOf(r));
-    if (first) out.push(duplicate(r, first));
-    else seen.set(keyOf(r), { uri: ownUri, file: filePath, line, requirement: r });
+    const key = lineKey(line);
+    if (key === undefined) continue;
+    const first = seen.get(key);
+    if (!first) seen.set(key, line);
+    else if (out.length >= MAX_DIAGNOSTICS) out.push(counted(DiagnosticSeverity.Warning));
+    else out.push(duplicate(line.requirement!, own(first)));
   }
   if (!graph) return;
   // Requirements reached through -r count as the same install; -c constraints install nothing.
@@ -141,27 +155,39 @@ function duplicateDiagnostics(filePath: string, doc: ParsedDocument, graph: Incl
   const mine = new Set<string>();
   for (const line of doc.lines) if (line.project && theirs.has(line.project)) mine.add(line.project);
   if (mine.size === 0) return;
+  const first = new Map<string, Occurrence>();
   for (const line of doc.lines) {
-    const r = line.project && mine.has(line.project) ? line.requirement : undefined;
-    if (r?.name && !seen.has(keyOf(r))) seen.set(keyOf(r), { uri: ownUri, file: filePath, line, requirement: r });
+    const key = line.project && mine.has(line.project) ? lineKey(line) : undefined;
+    if (key !== undefined && !first.has(key)) first.set(key, own(seen.get(key) ?? line));
   }
   for (const file of included) {
     const uri = pathToFileURL(file.path).toString();
     for (const line of file.document.lines) {
       if (!line.project || !mine.has(line.project)) continue;
-      const r = line.requirement;
-      if (!r?.name) continue;
-      const key = keyOf(r);
-      const own = seen.get(key);
-      if (own && own.uri === ownUri) {
-        out.push(duplicate(own.requirement, { uri, file: file.path, line, requirement: r }, path.basename(file.path)));
-        seen.set(key, { uri, file: file.path, line, requirement: r }); // report each of our lines once
+      const key = lineKey(line);
+      if (key === undefined) continue;
+      const mineFirst = first.get(key);
+      if (mineFirst && mineFirst.uri === ownUri) {
+        out.push(out.length >= MAX_DIAGNOSTICS ? counted(DiagnosticSeverity.Warning) : duplicate(mineFirst.line.requirement!, { uri, file: file.path, line }, path.basename(file.path)));
+        first.set(key, { uri, file: file.path, line }); // report each of our lines once
       }
     }
   }
 }
 
-function duplicate(later: RequirementNode, first: Occurrence, where?: string): Diagnostic {
+/**
+ * Past MAX_DIAGNOSTICS a diagnostic is only counted (capDiagnostics says how many more there are, and
+ * how severe): one shared object per severity, nothing built.
+ */
+const COUNTED = new Map<DiagnosticSeverity, Diagnostic>();
+function counted(severity: DiagnosticSeverity): Diagnostic {
+  let d = COUNTED.get(severity);
+  if (!d) COUNTED.set(severity, (d = Object.freeze({ range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, severity, message: '', source: SOURCE, code: 'counted' })));
+  return d;
+}
+
+function duplicate(later: RequirementNode, firstOccurrence: Occurrence, where?: string): Diagnostic {
+  const first = { ...firstOccurrence, requirement: firstOccurrence.line.requirement! };
   const related: DiagnosticRelatedInformation[] = [
     { location: { uri: first.uri, range: first.requirement.name!.range }, message: `'${first.requirement.name!.text}' is also required here` },
   ];
@@ -182,17 +208,19 @@ function duplicate(later: RequirementNode, first: Occurrence, where?: string): D
  */
 function conflictDiagnostics(filePath: string, doc: ParsedDocument, graph: IncludeGraph | undefined, out: Diagnostic[]): void {
   const ownUri = pathToFileURL(filePath).toString();
-  const mentions = new Map<string, Occurrence[]>();
-  const collect = (uri: string, file: string, lines: readonly LogicalLine[], only?: Set<string>) => {
+  // Lines by project; only lines of included files carry where they are (the own file's are most of a big file).
+  const mentions = new Map<string, LogicalLine[]>();
+  const elsewhere = new Map<LogicalLine, Occurrence>();
+  const collect = (lines: readonly LogicalLine[], only: Set<string>, where?: { uri: string; file: string }) => {
     for (const line of lines) {
-      if (!line.project || (only && !only.has(line.project))) continue;
-      const r = line.requirement;
-      if (!r?.name || r.marker || !r.specifier?.clauses.length) continue;
-      const list = mentions.get(line.project) ?? [];
-      list.push({ uri, file, line, requirement: r });
-      mentions.set(line.project, list);
+      if (!line.project || !only.has(line.project)) continue;
+      const list = mentions.get(line.project);
+      if (list) list.push(line);
+      else mentions.set(line.project, [line]);
+      if (where) elsewhere.set(line, { ...where, line });
     }
   };
+  const occurrence = (line: LogicalLine): Occurrence => elsewhere.get(line) ?? { uri: ownUri, file: filePath, line };
   // Only projects named more than once (here, or here and in an include) can conflict; `project` is cheap to read.
   const counts = new Map<string, number>();
   for (const l of doc.lines) if (l.project) counts.set(l.project, (counts.get(l.project) ?? 0) + 1);
@@ -200,14 +228,27 @@ function conflictDiagnostics(filePath: string, doc: ParsedDocument, graph: Inclu
   for (const [p, n] of counts) if (n > 1) candidates.add(p);
   for (const f of graph?.files ?? []) for (const l of f.document.lines) if (l.project && counts.has(l.project)) candidates.add(l.project);
   if (candidates.size === 0) return;
-  collect(ownUri, filePath, doc.lines, candidates);
-  for (const f of graph?.files ?? []) collect(pathToFileURL(f.path).toString(), f.path, f.document.lines, candidates);
-  for (const [, list] of mentions) {
+  collect(doc.lines, candidates);
+  for (const f of graph?.files ?? []) collect(f.document.lines, candidates, { uri: pathToFileURL(f.path).toString(), file: f.path });
+  for (const [, lines] of mentions) {
+    if (lines.length < 2 || lines.every((l) => elsewhere.has(l))) continue;
+    // Lines with the same text read the same: one of each is enough to know whether the clauses can hold.
+    const distinct = new Map<string, LogicalLine>();
+    for (const line of lines) if (!distinct.has(line.text)) distinct.set(line.text, line);
+    if (satisfiable([...distinct.values()].flatMap((line) => constrainingClauses(line) ?? []))) continue;
+    // The nodes of one project's lines at a time; a line with a marker may apply elsewhere, one without a specifier allows all.
+    const list: (Occurrence & { requirement: RequirementNode })[] = [];
+    for (const line of lines) {
+      const r = line.requirement;
+      if (r?.name && !r.marker && r.specifier?.clauses.length) list.push({ ...occurrence(line), requirement: r });
+    }
     if (list.length < 2 || !list.some((o) => o.uri === ownUri)) continue;
-    const clauses = list.flatMap((o) => o.requirement.specifier!.clauses);
-    if (satisfiable(clauses)) continue;
     for (const o of list) {
       if (o.uri !== ownUri) continue;
+      if (out.length >= MAX_DIAGNOSTICS) {
+        out.push(counted(DiagnosticSeverity.Error));
+        continue;
+      }
       const others = list.filter((x) => x !== o);
       out.push({
         range: o.requirement.specifier!.range,
@@ -226,6 +267,14 @@ function conflictDiagnostics(filePath: string, doc: ParsedDocument, graph: Inclu
       });
     }
   }
+}
+
+/** The clauses of a line that narrows the versions for every platform (a name, no marker, a specifier); a plain line's are read off its text. */
+function constrainingClauses(line: LogicalLine): readonly ClauseText[] | undefined {
+  const plain = quickClauses(line.text);
+  if (plain) return plain;
+  const r = line.requirement;
+  return r?.name && !r.marker && r.specifier?.clauses.length ? r.specifier.clauses : undefined;
 }
 
 /** Beyond this many hash-mode problems one summary line stands for the rest (a 5,000-line file in the wrong mode stays fast). */

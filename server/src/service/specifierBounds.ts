@@ -1,7 +1,27 @@
 // Whether several specifier clauses can hold at once, by the version interval they leave (no index needed).
 
-import { compare, valid } from '@renovatebot/pep440';
-import type { SpecifierClause } from '../syntax/types.js';
+import { compare as pep440Compare, valid as pep440Valid } from '@renovatebot/pep440';
+import { detached } from '../syntax/detached.js';
+
+/** Equal texts are equal versions: no parse for the common case of one version written twice. */
+const compare = (a: string, b: string) => (a === b ? 0 : pep440Compare(a, b));
+
+/** Whether a version parses, remembered (a big file names the same versions many times); emptied when full. */
+const validity = new Map<string, boolean>();
+function valid(v: string): boolean {
+  let ok = validity.get(v);
+  if (ok === undefined) {
+    if (validity.size >= 10_000) validity.clear();
+    validity.set(detached(v), (ok = pep440Valid(v) !== null));
+  }
+  return ok;
+}
+
+/** What the bounds need of a clause: its texts (a SpecifierClause, or one read off a plain line). */
+export interface ClauseText {
+  operator: { text: string };
+  version?: { text: string };
+}
 
 interface Bound {
   version: string;
@@ -9,7 +29,7 @@ interface Bound {
 }
 
 /** The interval [lower, upper] the clauses allow; wildcards and `===` are left out (they cannot be bounded simply). */
-function bounds(clauses: SpecifierClause[]): { lower?: Bound; upper?: Bound; excluded: string[] } {
+function bounds(clauses: readonly ClauseText[]): { lower?: Bound; upper?: Bound; excluded: string[] } {
   let lower: Bound | undefined;
   let upper: Bound | undefined;
   const excluded: string[] = [];
@@ -56,7 +76,11 @@ function bounds(clauses: SpecifierClause[]): { lower?: Bound; upper?: Bound; exc
 }
 
 /** False when no version can satisfy all clauses together; true when some may (or it cannot tell). */
-export function satisfiable(clauses: SpecifierClause[]): boolean {
+export function satisfiable(clauses: readonly ClauseText[]): boolean {
+  // The same clause written on several lines (a big file's repeated pins) is as satisfiable as one clause.
+  const distinct = new Set<string>();
+  for (const c of clauses) distinct.add(`${c.operator.text}${c.version?.text ?? ''}`);
+  if (distinct.size <= 1) return true;
   const { lower, upper, excluded } = bounds(clauses);
   if (!lower || !upper) return true;
   const order = compare(lower.version, upper.version);

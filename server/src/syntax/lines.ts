@@ -147,9 +147,19 @@ export class JoinedLine {
 
 const COMMENT_LINE = /^\s*#/;
 
-/** pip's `join_lines`: a line ending in `\` (and not a comment line) continues on the next one. */
-export function joinLines(text: string, lineStarts: number[], pipBreaks: readonly number[] = []): JoinedLine[] {
-  const out: JoinedLine[] = [];
+/** What `visitLogicalLines` hands out: most lines are one span of the document and need no JoinedLine. */
+export interface LogicalLineVisitor {
+  /** A logical line that is one physical line: `raw` is `text[start, start + raw.length)`, at `character` of LSP line `line`. */
+  span(raw: string, start: number, line: number, character: number): void;
+  /** A logical line joined from several physical lines. */
+  joined(line: JoinedLine): void;
+}
+
+/**
+ * pip's `join_lines`: a line ending in `\` (and not a comment line) continues on the next one. Lines are
+ * handed out one at a time, so that nothing of a big file's first pass outlives its line.
+ */
+export function visitLogicalLines(text: string, lineStarts: number[], pipBreaks: readonly number[], visit: LogicalLineVisitor): void {
   let current: JoinedLine | undefined;
   let k = 0; // the next of pipBreaks
 
@@ -164,14 +174,9 @@ export function joinLines(text: string, lineStarts: number[], pipBreaks: readonl
       if (current) {
         if (isComment) current.append(' ', start, line, character); // pip prefixes a space so the comment is removed
         current.append(raw, start, line, character);
-        out.push(current);
+        visit.joined(current);
         current = undefined;
-      } else {
-        const single = new JoinedLine();
-        single.firstLine = line;
-        single.append(raw, start, line, character);
-        out.push(single);
-      }
+      } else visit.span(raw, start, line, character);
       return;
     }
     if (!current) {
@@ -197,6 +202,13 @@ export function joinLines(text: string, lineStarts: number[], pipBreaks: readonl
     }
     physical(line, start, end);
   }
-  if (current) out.push(current);
-  return out;
+  if (current) visit.joined(current);
+}
+
+/** A JoinedLine of one span: `raw` at document offset `start`, `character` of line `line`. */
+export function spanLine(raw: string, start: number, line: number, character: number): JoinedLine {
+  const single = new JoinedLine();
+  single.firstLine = line;
+  single.append(raw, start, line, character);
+  return single;
 }

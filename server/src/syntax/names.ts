@@ -1,10 +1,30 @@
 // PEP 503 name normalization: how pip and indexes compare project names.
 
+import { detached } from './detached.js';
+
 const SEPARATORS = /[-_.]+/g;
 
-/** `Zope.Interface` → `zope-interface`. */
+/**
+ * `Zope.Interface` → `zope-interface`. Interned: every line naming a project shares one string, and one
+ * that does not point into the document (names go into caches that outlive the document they came from).
+ */
 export function normalizeName(name: string): string {
-  return isNormalized(name) ? name : name.replace(SEPARATORS, '-').toLowerCase();
+  return intern(isNormalized(name) ? name : name.replace(SEPARATORS, '-').toLowerCase());
+}
+
+/** Names seen, each as one detached string; emptied when it grows past its bound. */
+const interned = new Map<string, string>();
+const MAX_INTERNED = 100_000;
+
+function intern(name: string): string {
+  if (name.length < 13) return name; // V8 copies short slices: nothing to share or detach
+  let kept = interned.get(name);
+  if (kept === undefined) {
+    if (interned.size >= MAX_INTERNED) interned.clear();
+    kept = detached(name);
+    interned.set(kept, kept);
+  }
+  return kept;
 }
 
 /** Most names are already lower case with single dashes; skip the regex for them. */

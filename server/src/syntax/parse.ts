@@ -2,7 +2,8 @@
 
 import { CompactRange, LineBuilder, isSpace } from './builder.js';
 import { isPythonEncoding } from './encodings.js';
-import { computeLineStarts, joinLines, type JoinedLine } from './lines.js';
+import { detached } from './detached.js';
+import { computeLineStarts, JoinedLine, spanLine, visitLogicalLines } from './lines.js';
 import { HASH_ALGORITHMS, lookupOption } from './options.js';
 import { parseRequirement } from './requirement.js';
 import { quickLine } from './quickLine.js';
@@ -34,21 +35,26 @@ export function parse(text: string, options: ParseOptions = {}): ParsedDocument 
   const lineStarts = computeLineStarts(text, pipBreaks);
   const lines: LogicalLine[] = [];
   const diagnostics: SyntaxDiagnostic[] = [];
-  for (const joined of joinLines(text, lineStarts, pipBreaks)) {
-    // A clean single-piece line seen before (in this or any document) needs no first pass.
-    const known = joined.pieces.length === 1 && shortcuts ? ((reuse && cleanLines.get(joined.text)) || quick(joined.text, reuse)) : undefined;
-    if (known) {
-      lines.push(new LazyLine(joined, known.kind, known.project));
-      continue;
-    }
+  const shared = new SharedText(text, lineStarts);
+  const full = (joined: JoinedLine) => {
     // What the line reads as depends on the environment where it has `${NAME}`: such lines are not memoized.
     const expansion = joined.text.includes('${') ? expandVariables(joined, findComment(joined.text), options.env) : undefined;
     const details = expansion ? parseExpandedLine(expansion, joined) : parseLogicalLine(joined);
-    const line = new LazyLine(expansion?.line ?? joined, details.kind, details.requirement?.name?.normalized, details, expansion && (() => parseExpandedLine(expansion, joined)));
-    lines.push(line);
+    const project = details.requirement?.name?.normalized;
+    lines.push(LazyLine.of(shared, joined, details.kind, project, details.diagnostics, expansion && { expansion, source: joined }));
     for (const d of details.diagnostics) diagnostics.push(d);
-    if (reuse && !expansion && details.diagnostics.length === 0 && joined.pieces.length === 1) remember(joined.text, details.kind, line.project);
-  }
+    if (reuse && !expansion && details.diagnostics.length === 0 && joined.pieces.length === 1) remember(joined.text, details.kind, project);
+  };
+  visitLogicalLines(text, lineStarts, pipBreaks, {
+    span(raw, start, line, character) {
+      // A clean line seen before (in this or any document) needs no first pass, and no JoinedLine.
+      const known = shortcuts ? (quickLine(raw) ?? (reuse ? cleanLines.get(raw) : undefined)) : undefined;
+      if (typeof known === 'string') lines.push(LazyLine.span(shared, 'requirement', known, start, start + raw.length, line));
+      else if (known) lines.push(LazyLine.span(shared, known.kind, known.project, start, start + raw.length, line));
+      else full(spanLine(raw, start, line, character));
+    },
+    joined: full,
+  });
   const doc = { text, lineStarts, lines, diagnostics };
   checkCodingDeclaration(doc);
   return doc;
@@ -79,7 +85,7 @@ function checkCodingDeclaration(doc: ParsedDocument): void {
         code: 'unknown-encoding',
         message: `pip reads '${m[0]}' in the first two lines as the file's encoding, and Python has no encoding '${m[1]}': pip will fail on the whole file. Reword the comment, or name a real encoding (coding: utf-8).`,
       };
-      line?.diagnostics.push(d);
+      if (line) line.diagnostics = [...line.diagnostics, d];
       doc.diagnostics.push(d);
       return;
     }
@@ -87,24 +93,28 @@ function checkCodingDeclaration(doc: ParsedDocument): void {
   }
 }
 
+/** What the first pass knows of a line by its text. */
+interface KnownLine {
+  kind: LineKind;
+  project?: string;
+}
+
 /**
- * What the first pass learns of a line without problems, by its text. Re-parsing after a keystroke
- * then costs a lookup for every unchanged line. Parsing is a pure function of the line's text, so
- * this is memoization, shared by all documents; it is emptied when it grows past its bound.
+ * What the first pass learns of a line without problems that the quick regex does not take (markers,
+ * extras, URLs, options), by its text. Re-parsing after a keystroke then costs a regex or a lookup for
+ * every unchanged line. Parsing is a pure function of the line's text, so this is memoization, shared by
+ * all documents; it is emptied when it grows past its bound. Plain lines are not kept: the regex is as
+ * quick, and a big file's every line twice over (once in the document, once here) was megabytes.
  */
-const cleanLines = new Map<string, { kind: LineKind; project?: string }>();
+const cleanLines = new Map<string, string | KnownLine>();
 const MAX_CLEAN_LINES = 100_000;
+/** Memo values of the lines that are not a named requirement (a named one is memoized as its project). */
+const KIND_ONLY: Record<LineKind, KnownLine> = { blank: { kind: 'blank' }, comment: { kind: 'comment' }, requirement: { kind: 'requirement' }, option: { kind: 'option' }, error: { kind: 'error' } };
 
 function remember(text: string, kind: LineKind, project: string | undefined): void {
   if (cleanLines.size >= MAX_CLEAN_LINES) cleanLines.clear();
-  cleanLines.set(text, { kind, project });
-}
-
-/** The shortcut for plain lines; in reuse mode what it finds is memoized like any clean line. */
-function quick(text: string, reuse: boolean): { kind: LineKind; project?: string } | undefined {
-  const found = quickLine(text);
-  if (found && reuse) remember(text, found.kind, found.project);
-  return found;
+  // Copies, not slices: a slice of a document keeps the whole text alive as long as the memo holds it.
+  cleanLines.set(detached(text), kind === 'requirement' && project !== undefined ? detached(project) : KIND_ONLY[kind]);
 }
 
 /** Forgets the memoized lines (benchmarks use it to measure a cold parse). */
@@ -115,48 +125,115 @@ export function clearParseCache(): void {
 /** What parsing one logical line yields: the parts of LogicalLine that are not about where the line is. */
 type LineDetails = Pick<LogicalLine, 'kind' | 'range' | 'tokens' | 'comment' | 'requirement' | 'options' | 'variables' | 'diagnostics'>;
 
-/**
- * A logical line that keeps only its kind, project name and diagnostics after the first pass, and
- * parses itself again when its tokens or nodes are first read. Keeping every node of a 5,000-line
- * file alive made the young-generation GC copy megabytes per parse; garbage that dies young is cheap.
- */
-class LazyLine implements LogicalLine {
-  readonly diagnostics: SyntaxDiagnostic[];
-  readonly start: number;
-  readonly end: number;
-  private details?: LineDetails;
+/** How many lines of a document keep their parsed details; the least recently parsed give theirs up. */
+export const KEPT_DETAILS = 1024;
+
+/** What the lines of one document share: its text, and the bounded set of lines that keep their details. */
+class SharedText {
+  private kept: LazyLine[] = [];
+  private next = 0;
 
   constructor(
-    private readonly joined: JoinedLine,
+    readonly text: string,
+    readonly lineStarts: number[],
+  ) {}
+
+  keep(line: LazyLine): void {
+    if (this.kept.length < KEPT_DETAILS) {
+      this.kept.push(line);
+      return;
+    }
+    this.kept[this.next].forget();
+    this.kept[this.next] = line;
+    this.next = (this.next + 1) % KEPT_DETAILS;
+  }
+}
+
+/** Most lines have no problems: they share one empty list (frozen, so that a push shows up as a bug). */
+const NO_DIAGNOSTICS: SyntaxDiagnostic[] = Object.freeze([]) as unknown as SyntaxDiagnostic[];
+
+/** A line whose `${NAME}`s were expanded: parsing it again starts from the line as written. */
+interface Expanded {
+  expansion: Expansion;
+  source: JoinedLine;
+}
+
+/**
+ * A logical line that keeps only its kind, project name, span and diagnostics after the first pass, and
+ * parses itself again when its tokens or nodes are read. The details are kept for the KEPT_DETAILS lines
+ * read last, so memory stays bounded however much of a big file the features read: keeping every node of
+ * a 5,000-line file alive made the young-generation GC copy megabytes per parse, and a 1 MiB file grew
+ * the server by over 100 MiB. A line that is one span of the document keeps no joined text either.
+ */
+class LazyLine implements LogicalLine {
+  private details?: LineDetails;
+
+  private constructor(
+    private readonly shared: SharedText,
     readonly kind: LineKind,
     readonly project: string | undefined,
-    first?: LineDetails,
-    /** How to parse the line again; by default the joined text as it is (a `${NAME}` line expands first). */
-    private readonly again: () => LineDetails = () => parseLogicalLine(joined),
-  ) {
-    this.diagnostics = first ? first.diagnostics : [];
-    this.start = joined.pieces.length ? joined.docOffset(0) : 0;
-    this.end = joined.pieces.length ? joined.docOffset(joined.text.length, true) : 0;
+    readonly start: number,
+    readonly end: number,
+    readonly firstLine: number,
+    /** Only for a line that is not one span of the document: continued, or with `${NAME}` expanded. */
+    private readonly joined: JoinedLine | Expanded | undefined,
+    public diagnostics: SyntaxDiagnostic[],
+  ) {}
+
+  /** A line that is the document's `[start, end)` on line `line`, known by its text to have no problems. */
+  static span(shared: SharedText, kind: LineKind, project: string | undefined, start: number, end: number, line: number): LazyLine {
+    const empty = start === end; // an empty line keeps the offsets 0 it always had
+    return new LazyLine(shared, kind, project, empty ? 0 : start, empty ? 0 : end, line, undefined, NO_DIAGNOSTICS);
   }
 
-  get range(): Range {
-    return this.joined.pieces.length ? this.joined.range(0, this.joined.text.length) : { start: { line: this.joined.firstLine, character: 0 }, end: { line: this.joined.firstLine, character: 0 } };
+  static of(shared: SharedText, joined: JoinedLine, kind: LineKind, project: string | undefined, diagnostics: SyntaxDiagnostic[] = NO_DIAGNOSTICS, expanded?: Expanded): LazyLine {
+    const pieces = joined.pieces;
+    const start = pieces.length ? joined.docOffset(0) : 0;
+    const end = pieces.length ? joined.docOffset(joined.text.length, true) : 0;
+    // One plain piece on one line: the text is the document's [start, end), nothing else to keep.
+    const span = !expanded && joined.firstLine === joined.lastLine && (pieces.length === 0 || (pieces.length === 1 && !pieces[0].stand && end - start === joined.text.length));
+    return new LazyLine(shared, kind, project, start, end, joined.firstLine, expanded ?? (span ? undefined : joined), diagnostics.length ? diagnostics : NO_DIAGNOSTICS);
   }
 
-  private get parsed(): LineDetails {
-    return (this.details ??= this.again());
+  /** The line as parsed: the expanded text for a `${NAME}` line. */
+  private get own(): JoinedLine | undefined {
+    const j = this.joined;
+    return j === undefined || j instanceof JoinedLine ? j : j.expansion.line;
   }
 
-  get firstLine(): number {
-    return this.joined.firstLine;
+  /** The joined line, rebuilt from the document where it is one span. */
+  private joinedLine(): JoinedLine {
+    return this.own ?? spanLine(this.text, this.start, this.firstLine, this.start - this.shared.lineStarts[this.firstLine]);
   }
 
   get lastLine(): number {
-    return this.joined.lastLine;
+    return this.own?.lastLine ?? this.firstLine;
   }
 
   get text(): string {
-    return this.joined.text;
+    const own = this.own;
+    return own ? own.text : this.shared.text.slice(this.start, this.end);
+  }
+
+  get range(): Range {
+    const own = this.own;
+    if (own) return own.pieces.length ? own.range(0, own.text.length) : new CompactRange(this.firstLine, 0, this.firstLine, 0);
+    if (this.end === this.start) return new CompactRange(this.firstLine, 0, this.firstLine, 0);
+    const character = this.start - this.shared.lineStarts[this.firstLine];
+    return new CompactRange(this.firstLine, character, this.firstLine, character + (this.end - this.start));
+  }
+
+  private get parsed(): LineDetails {
+    if (this.details) return this.details;
+    const j = this.joined;
+    this.details = j !== undefined && !(j instanceof JoinedLine) ? parseExpandedLine(j.expansion, j.source) : parseLogicalLine(this.joinedLine());
+    this.shared.keep(this);
+    return this.details;
+  }
+
+  /** Drops the parsed details; the next read parses the line again. */
+  forget(): void {
+    this.details = undefined;
   }
 
   get tokens(): Token[] {

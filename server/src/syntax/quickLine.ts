@@ -26,3 +26,26 @@ export function quickLine(text: string): QuickLine | undefined {
   const m = PLAIN.exec(text);
   return m ? { kind: 'requirement', project: normalizeName(m[1]) } : undefined;
 }
+
+/** One clause of a plain line, as its texts: what checks of a big file's every line need, without nodes. */
+export interface QuickClause {
+  operator: { text: string };
+  version: { text: string };
+}
+
+const CLAUSE_PARTS = /^[ \t]*(==|!=|>=|<=|>|<|~=)[ \t]*(\S+?)[ \t]*$/;
+
+/** The clauses of a line the shortcut takes (`name>=1.0,<2 # c`), as the parser would read them; else undefined. */
+export function quickClauses(text: string): QuickClause[] | undefined {
+  const m = PLAIN.exec(text);
+  if (!m) return undefined;
+  const from = m.index + m[0].indexOf(m[1]) + m[1].length;
+  const hash = text.search(/[ \t]#/);
+  const clauses: QuickClause[] = [];
+  for (const part of text.slice(from, hash === -1 ? text.length : hash).split(',')) {
+    const c = CLAUSE_PARTS.exec(part);
+    if (!c) return undefined; // not reachable for a line PLAIN takes; the full parser decides then
+    clauses.push({ operator: { text: c[1] }, version: { text: c[2] } });
+  }
+  return clauses;
+}

@@ -53,6 +53,8 @@ export interface StoreOptions {
   maxDiskFiles?: number;
   /** The environment `${NAME}` in requirement lines expands from (default: none set). */
   env?: Record<string, string | undefined>;
+  /** Whether to memoize clean lines across versions (default true; a one-pass `check` reads each file once). */
+  reuse?: boolean;
 }
 
 export function createWorkspaceStore(options: StoreOptions): WorkspaceStore {
@@ -127,7 +129,7 @@ export function createWorkspaceStore(options: StoreOptions): WorkspaceStore {
       if (!entry.doc) {
         parses++;
         // Clean lines are memoized across versions, so the parse of a new version reuses the old nodes.
-        entry.doc = parse(entry.text, { reuse: true, env });
+        entry.doc = parse(entry.text, { reuse: options.reuse !== false, env });
       }
       return entry.doc;
     },
