@@ -96,7 +96,13 @@ test('code actions: only the kinds asked for are computed (quickfix computes no 
   assert.ok(all.titles.includes('Derive r.in (top-level packages)') && all.titles.includes('Sort requirements') && all.titles.includes('Upgrade flask to 3.1.0'), JSON.stringify(all.titles));
   assert.ok(all.calls.deriveBounds && all.calls.environment && all.calls.index && all.calls.vulnerabilities, JSON.stringify(all.calls));
 
-  assert.deepEqual(menu(['quickfix']), { titles: [], calls: {} }, 'no diagnostic to fix: nothing looked up, no source action computed');
+  const quickfix = menu(['quickfix']);
+  assert.deepEqual(quickfix.titles, []);
+  assert.deepEqual([quickfix.calls.deriveBounds, quickfix.calls.createFiles], [undefined, undefined], 'no source action computed');
+  assert.deepEqual(menu(['quickfix']).calls.vulnerabilities, 1, 'the line at the cursor is checked for advisories (a first menu may come before its diagnostics)');
+  for (const k of Object.keys(calls)) delete calls[k];
+  check(files, (s, ctx) => s.codeActions(ctx, { diagnostics: [], only: ['quickfix'] }), [], { facts });
+  assert.deepEqual(calls, {}, 'no cursor and no diagnostic: nothing looked up');
   assert.deepEqual(menu(['source.sortRequirements']), { titles: ['Sort requirements'], calls: {} });
 
   const source = menu(['source']); // hierarchical: every source.* kind
@@ -107,4 +113,10 @@ test('code actions: only the kinds asked for are computed (quickfix computes no 
   assert.ok(refactor.titles.includes('Upgrade flask to 3.1.0'), JSON.stringify(refactor.titles));
   assert.ok(refactor.titles.every((t) => !t.startsWith('Derive') && t !== 'Sort requirements'));
   assert.deepEqual([refactor.calls.deriveBounds, refactor.calls.vulnerabilities], [undefined, undefined]);
+});
+
+test('diagnostics: a 200,000-line file with a diagnostic on every line (more than push(...spread) takes) is answered, capped', () => {
+  const text = Array.from({ length: 200_000 }, (_, i) => `p${i}`).join('\n') + '\n';
+  const nothingInstalled: EnvironmentFacts = { describe: '.venv', installed: () => undefined, evaluateMarker: () => true, broken: () => [] };
+  check({ 'r.txt': text }, (s, ctx) => s.diagnostics(ctx), true, { facts: { environment: () => nothingInstalled }, pick: (d) => d.length > 1 && d.length < 200_000 && d[0].code === 'not-installed' });
 });

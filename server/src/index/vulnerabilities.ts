@@ -37,6 +37,8 @@ export interface VulnerabilityClientOptions {
 export interface VulnerabilityClient {
   /** The advisories of `name==version` known now (withdrawn ones left out); undefined while unknown (a fetch starts). */
   advisories(name: string, version: string, target: VulnerabilityTarget): Advisory[] | undefined;
+  /** Resolves when the advisories of `name==version` now on their way have landed; undefined when none are. */
+  pending(name: string, version: string, target: VulnerabilityTarget): Promise<void> | undefined;
   /** Fetches (or reads from disk) every pair now and waits; for the CLI. */
   ensure(pairs: { name: string; version: string }[], target: VulnerabilityTarget): Promise<void>;
   /** Called after advisories arrived. */
@@ -315,6 +317,10 @@ export function createVulnerabilityClient(options: VulnerabilityClientOptions): 
         if (request(name, version, target)) void schedule();
       }
       return hit ? (hit.active ??= hit.advisories.filter((a) => !a.withdrawn)) : undefined;
+    },
+    pending(name, version, target) {
+      const key = keyOf(name, version, target);
+      return queued.has(key) || inFlight.has(key) ? (flushing ?? schedule()) : undefined;
     },
     async ensure(pairs, target) {
       for (const p of pairs) {

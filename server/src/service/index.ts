@@ -5,7 +5,7 @@ import type { CodeAction, CodeActionContext, CodeLens, CompletionItem, Completio
 import { append } from '../shared/append.js';
 import type { ParsedDocument } from '../syntax/types.js';
 import type { FileContext } from '../workspace/context.js';
-import { buildProvenance, derivedProvenance } from '../workspace/provenance.js';
+import { buildProvenance, derivedProvenance, type Provenance } from '../workspace/provenance.js';
 import { createCodeActions } from './codeActions/index.js';
 import { codeLenses } from './codeLenses.js';
 import { createFrozenAnalyser, frozenHint, type FrozenAnalysis } from './frozenFile.js';
@@ -55,6 +55,14 @@ export function createLanguageService(facts: LanguageServiceFacts): LanguageServ
   const frozen = (ctx: FileContext, evenIfNotFrozen = false) =>
     analyseFrozen(ctx.path, ctx.document, { environment: facts.environment?.(ctx.path), index: facts.index?.(ctx), readFile: ctx.texts }, evenIfNotFrozen);
   const actions = createCodeActions(facts, frozen);
+  // Who asked for each pin, per context (one per version of the file and of what it reads): a hover after the
+  // first on the same version reads it again for nothing.
+  const provenances = new WeakMap<FileContext, Provenance>();
+  const annotatedProvenance = (ctx: FileContext) => {
+    let found = provenances.get(ctx);
+    if (!found) provenances.set(ctx, (found = buildProvenance(ctx.path, ctx.document, ctx.documents, ctx.texts)));
+    return found;
+  };
   const runsFrom = (filePath: string) => facts.pipRunsFrom?.(filePath) ?? besideTheFile(filePath);
   return {
     diagnostics: (ctx) => {
@@ -82,7 +90,7 @@ export function createLanguageService(facts: LanguageServiceFacts): LanguageServ
       const result = hover(doc, position, {
         folder: path.dirname(filePath),
         provenance: () => {
-          const annotated = buildProvenance(filePath, doc, ctx.documents, ctx.texts);
+          const annotated = annotatedProvenance(ctx);
           if (annotated.compiled.annotated) return annotated;
           const env = facts.environment?.(filePath);
           return env?.dependents ? derivedProvenance(doc, { installed: env.installed, dependents: env.dependents }) : annotated;

@@ -80,7 +80,10 @@ export function createCodeActions(facts: LanguageServiceFacts, frozen: (ctx: Fil
     {
       kinds: QUICK_FIX,
       provide: (r) => {
-        const vulnerable = r.diagnostics.filter((d) => d?.code === 'vulnerable');
+        let vulnerable = r.diagnostics.filter((d) => d?.code === 'vulnerable');
+        // The first menu on a line may come before the diagnostics that name its advisories: the line is checked now.
+        const atCursor = !vulnerable.length && r.range && lineAt(r.ctx.document, r.range.start.line, r.range.start.character)?.project;
+        if (atCursor && r.vulnerabilities()) vulnerable = vulnerabilityDiagnostics(r.uri, r.ctx.document, r.vulnerabilities()!, { first: r.range!.start.line, last: r.range!.end.line });
         const fixFacts = vulnerable.length ? r.vulnerabilityFixFacts() : undefined;
         return fixFacts ? vulnerabilityFixes(r.uri, r.ctx.document, vulnerable, fixFacts) : [];
       },
