@@ -11,7 +11,7 @@ import { freezeEnvironment } from './environment/freeze.js';
 import type { EnvironmentSnapshot } from './environment/venv.js';
 import { redact } from './index/credentials.js';
 import { COMMANDS } from './service/commandIds.js';
-import { derivedRequirementsIn, type FrozenAnalysis } from './service/frozenActions.js';
+import { derivedRequirementsIn, type FrozenAnalysis } from './service/frozenFile.js';
 import type { ParsedDocument } from './syntax/types.js';
 import type { Bounds } from './workspace/frozen.js';
 import { anyOf, showMessage, startProgress, type CommandHost } from './commands.js';

@@ -89,12 +89,11 @@ export function register(connection: Connection, adapters: ServerAdapters): void
   /** The advisories of a file's releases from the source its settings and index name (the index pip would use). */
   const vulnerabilitiesOf = (filePath: string) => {
     const options = settings.vulnerabilities;
-    const client = index.vulnerabilities();
-    const ctx = options.source === 'off' || !client ? undefined : workspace.contextOf(filePath);
-    if (!client || !ctx) return undefined;
-    const target = vulnerabilityTarget(options, index.config(ctx.indexOptions, venvRootOf(filePath)));
-    if (!target) return undefined;
-    return { advisories: (name: string, version: string) => client.advisories(name, version, target), ignore: options.ignore, severity: toSeverity(options.severity) };
+    const ctx = options.source === 'off' ? undefined : workspace.contextOf(filePath);
+    const target = ctx && vulnerabilityTarget(options, index.config(ctx.indexOptions, venvRootOf(filePath)));
+    // Through the waiter, as index facts: a hover or a menu awaits advisories on their way.
+    const advisories = target ? waiter.recordAdvisories(index.vulnerabilities(), target) : undefined;
+    return advisories && { advisories, ignore: options.ignore, severity: toSeverity(options.severity) };
   };
 
   const service = createLanguageService({

@@ -3,7 +3,7 @@
 
 import assert from 'node:assert/strict';
 import { createLanguageService, type LanguageServiceFacts } from '../../server/src/service/index.ts';
-import type { IndexFacts, ProjectFact } from '../../server/src/service/completion.ts';
+import type { EnvironmentFacts, IndexFacts, ProjectFact } from '../../server/src/service/facts.ts';
 import { workspaceOf } from '../../server/src/workspace/index.ts';
 
 export const ROOT = '/p';
@@ -16,6 +16,17 @@ export function fakeIndex(projects: Record<string, Omit<Partial<ProjectFact>, 'v
     facts.set(name, { name, extras: [], ...p, latest: p.latest ?? versions.find((v) => !v.prerelease)?.version, versions });
   }
   return { searchNames: () => ({ items: [], incomplete: false }), project: (n) => facts.get(n), peek: (n) => facts.get(n) };
+}
+
+/** An environment as plain data: what is installed, at which version, requiring what (markers count as true). */
+export function fakeEnvironment(installed: Record<string, { version: string; requires?: string[] }>): EnvironmentFacts {
+  return {
+    describe: '.venv',
+    installed: (n) => (installed[n] ? { name: n, version: installed[n].version, providesExtras: [] } : undefined),
+    evaluateMarker: () => true,
+    broken: () => [],
+    requiresDist: (n) => (installed[n] ? (installed[n].requires ?? []) : undefined),
+  };
 }
 
 /**

@@ -8,7 +8,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { CancellationTokenSource } from 'vscode-jsonrpc/node.js';
 import { indexedEnv, TestClient } from './client.ts';
-import { startIndexServer, FIXTURE_PROJECTS, type FixtureProject, type IndexServer } from '../fixtures/indexServer.ts';
+import { ADVISORIES, type FixtureAdvisory } from '../fixtures/advisories.ts';
+import { startIndexServer, FIXTURE_PROJECTS, VULNERABLE_PROJECTS, type FixtureProject, type IndexServer } from '../fixtures/indexServer.ts';
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rls-facts-'));
 const stops: (() => Promise<void>)[] = [];
@@ -20,8 +21,8 @@ after(async () => {
 /** A budget generous enough for a loaded machine (the default is 1 s): the tests are about waiting at all. */
 const BUDGET = 15_000;
 
-async function fresh(options: { waitMs?: number; projects?: FixtureProject[] } = {}): Promise<{ client: TestClient; index: IndexServer }> {
-  const index = await startIndexServer(options.projects ?? FIXTURE_PROJECTS);
+async function fresh(options: { waitMs?: number; projects?: FixtureProject[]; advisories?: FixtureAdvisory[] } = {}): Promise<{ client: TestClient; index: IndexServer }> {
+  const index = await startIndexServer(options.projects ?? FIXTURE_PROJECTS, { advisories: options.advisories });
   const { client } = await TestClient.start({
     env: indexedEnv(index.url),
     initializationOptions: { diagnostics: { environment: false }, index: { waitMs: options.waitMs ?? BUDGET } },
@@ -105,4 +106,21 @@ test('two files on two indexes complete from their own index, alternately, and e
   }
   assert.equal(projectRequests(main, 'requests'), 1);
   assert.equal(projectRequests(mirror, 'requests'), 1);
+});
+
+test('a fresh server: the first hover on a vulnerable pin shows its advisories; the first menu on one offers the fix', async () => {
+  const { client, index } = await fresh({ projects: VULNERABLE_PROJECTS, advisories: ADVISORIES });
+  // Advisories answered late: without the wait, the first answers would be made before they land.
+  index.faults.advisoryDelayMs = 400;
+  const hovered = client.open(path.join(dir, 'vulnerable-hover.txt'), 'requests==2.30.0\n');
+  const hover = await client.request('textDocument/hover', { textDocument: { uri: hovered }, position: { line: 0, character: 2 } });
+  assert.match(hover?.contents.value ?? '', /\*\*2 known vulnerabilities\*\* in 2\.30\.0/);
+
+  // Asked before any diagnostic was published: the line at the cursor is checked, and the fix is there at once.
+  const menued = client.open(path.join(dir, 'vulnerable-menu.txt'), 'jinja2==3.1.2\n');
+  const cursor = { start: { line: 0, character: 3 }, end: { line: 0, character: 3 } };
+  const titles = (await client.request('textDocument/codeAction', { textDocument: { uri: menued }, range: cursor, context: { diagnostics: [] } })).map((a: { title: string }) => a.title);
+  assert.ok(titles.includes('Upgrade to 3.1.3 (fixes 1)'), JSON.stringify(titles));
+  assert.ok(titles.includes('Fix all known vulnerabilities (1 pin, 1 advisory)'), JSON.stringify(titles));
+  assert.equal(index.requests.filter((r) => r.path === '/pypi/jinja2/3.1.2/json').length, 1, 'asked once');
 });

@@ -63,7 +63,6 @@ test('environment facts: not installed, version mismatch, extra not provided, pi
 });
 
 test('dependency closure: a conflict lands on the first line that reaches its requirer, through a wrong version too; unrelated ones nowhere', async () => {
-  const { parseRequiresDist } = await import('../../server/src/environment/markers.ts');
   const dists: Record<string, { name: string; version: string; requires: string[] }> = {
     app: { name: 'app', version: '1.0', requires: ['lib>=2'] },
     lib: { name: 'lib', version: '1.0', requires: ['core'] },
@@ -74,7 +73,7 @@ test('dependency closure: a conflict lands on the first line that reaches its re
     installed: (n) => (dists[n] ? { name: dists[n].name, version: dists[n].version, providesExtras: [] } : undefined),
     evaluateMarker: () => true,
     broken: () => [{ dist: 'lonely', requirement: 'absent', problem: 'missing', dependency: 'absent' }],
-    requires: (n) => (dists[n]?.requires ?? []).map((t) => ({ ...parseRequiresDist(t)!, text: t })),
+    requiresDist: (n) => dists[n]?.requires,
   };
   const diags = environmentDiagnostics(parse('# header\nlib\napp\n'), facts);
   assert.deepEqual(

@@ -267,3 +267,22 @@ test('through the facade: a pin the index is known not to have (half typed) is n
   const hover = service.hover(workspace.contextWith('/w/r.txt', parse('requests==2.30.0\n')), { line: 0, character: 2 });
   assert.match((hover?.contents as { value: string }).value, /\*\*2 known vulnerabilities\*\* in 2\.30\.0/);
 });
+
+test('pending: a release whose advisories are on their way can be awaited (the brief wait of a first hover); none, nothing to await', async () => {
+  const server = await startIndexServer(VULNERABLE_PROJECTS, { advisories: ADVISORIES });
+  server.faults.advisoryDelayMs = 200;
+  const target = { kind: 'pypi' as const, base: server.url };
+  const { c } = client();
+  try {
+    assert.equal(c.pending('requests', '2.30.0', target), undefined, 'never asked: nothing on its way');
+    assert.equal(c.advisories('requests', '2.30.0', target), undefined);
+    const pending = c.pending('requests', '2.30.0', target);
+    assert.ok(pending, 'asked: on its way');
+    await pending;
+    assert.equal(c.advisories('requests', '2.30.0', target)?.length, 2, 'landed when the wait ends');
+    assert.equal(c.pending('requests', '2.30.0', target), undefined);
+  } finally {
+    await c.dispose();
+    await server.stop();
+  }
+});

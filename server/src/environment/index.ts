@@ -3,7 +3,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { DependencyFact, EnvironmentFacts } from '../service/facts.js';
+import type { EnvironmentFacts } from '../service/facts.js';
 import { checkInstalled, evaluateMarker, markerEnvironment, parseRequiresDist, type MarkerEnvironment } from './markers.js';
 import { discoverEnvironment, readEnvironment, type EnvironmentSnapshot, type FoundEnvironment } from './venv.js';
 import { watchEnvironment, type Disposable } from './watch.js';
@@ -59,19 +59,6 @@ export function createEnvironmentService(options: { env: Record<string, string |
       }
       return reverse.get(name) ?? [];
     };
-    const requirements = new Map<string, DependencyFact[]>();
-    const requires = (name: string): DependencyFact[] => {
-      let list = requirements.get(name);
-      if (!list) {
-        list = [];
-        for (const text of snapshot.distributions.get(name)?.metadata().requiresDist ?? []) {
-          const dep = parseRequiresDist(text);
-          if (dep) list.push({ ...dep, text: text.split(';')[0].trim() });
-        }
-        requirements.set(name, list);
-      }
-      return list;
-    };
     let byLocation: Map<string, string> | undefined;
     const installedFrom = (folder: string) => {
       if (!byLocation) {
@@ -99,7 +86,6 @@ export function createEnvironmentService(options: { env: Record<string, string |
         const d = snapshot.distributions.get(name);
         return d && (!version || d.version === version) ? d.metadata().requiresDist : undefined;
       },
-      requires,
       installedFrom,
     };
     if (!watchers.has(found.root)) {

@@ -37,6 +37,8 @@ export interface VulnerabilityClientOptions {
 export interface VulnerabilityClient {
   /** The advisories of `name==version` known now (withdrawn ones left out); undefined while unknown (a fetch starts). */
   advisories(name: string, version: string, target: VulnerabilityTarget): Advisory[] | undefined;
+  /** Resolves when the advisories of `name==version` now on their way have landed; undefined when none are. */
+  pending(name: string, version: string, target: VulnerabilityTarget): Promise<void> | undefined;
   /** Fetches (or reads from disk) every pair now and waits; for the CLI. */
   ensure(pairs: { name: string; version: string }[], target: VulnerabilityTarget): Promise<void>;
   /** Called after advisories arrived. */
@@ -156,9 +158,16 @@ export function createVulnerabilityClient(options: VulnerabilityClientOptions): 
     const w = disk.write(key, { fetchedAt: at, contentType: 'application/json', body }).finally(() => writes.delete(w));
     writes.add(w);
   };
+  // Requests waiting for one release's advisories (a hover, a menu): told when that release lands, not the batch.
+  const waiting = new Map<string, { promise: Promise<void>; resolve: () => void }>();
+  const landed = (key: string) => {
+    waiting.get(key)?.resolve();
+    waiting.delete(key);
+  };
   const store = (key: string, advisories: Advisory[]) => {
     const at = Date.now();
     remember(key, { advisories, at });
+    landed(key);
     failed.delete(key);
     write(key, JSON.stringify(advisories), at);
   };
@@ -180,6 +189,7 @@ export function createVulnerabilityClient(options: VulnerabilityClientOptions): 
   const fail = (key: string, target: VulnerabilityTarget, res: { status: number; error?: string }, stale: Entry | undefined) => {
     failed.set(key, Date.now());
     if (stale && !memory.has(key)) remember(key, stale);
+    landed(key);
     if (res.status === 0) tellOffline(target, res.error ?? 'no answer');
     else warnOnce(res.error ?? `${target.base} answered HTTP ${res.status}`);
   };
@@ -262,6 +272,7 @@ export function createVulnerabilityClient(options: VulnerabilityClientOptions): 
               if (Array.isArray(advisories)) {
                 if (Date.now() - cached.fetchedAt < ttl) {
                   remember(key, { advisories, at: cached.fetchedAt });
+                  landed(key);
                   changed = true;
                   continue;
                 }
@@ -282,7 +293,10 @@ export function createVulnerabilityClient(options: VulnerabilityClientOptions): 
         }
         if (changed) for (const l of listeners) l();
       } finally {
-        for (const [key] of work) inFlight.delete(key);
+        for (const [key] of work) {
+          inFlight.delete(key);
+          landed(key); // also when the round failed before its answer
+        }
       }
     }
   };
@@ -315,6 +329,18 @@ export function createVulnerabilityClient(options: VulnerabilityClientOptions): 
         if (request(name, version, target)) void schedule();
       }
       return hit ? (hit.active ??= hit.advisories.filter((a) => !a.withdrawn)) : undefined;
+    },
+    pending(name, version, target) {
+      const key = keyOf(name, version, target);
+      const hit = memory.get(key);
+      if ((hit && Date.now() - hit.at <= ttl) || (!queued.has(key) && !inFlight.has(key))) return undefined;
+      let w = waiting.get(key);
+      if (!w) {
+        let resolve!: () => void;
+        const promise = new Promise<void>((r) => (resolve = r));
+        waiting.set(key, (w = { promise, resolve }));
+      }
+      return w.promise;
     },
     async ensure(pairs, target) {
       for (const p of pairs) {

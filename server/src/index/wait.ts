@@ -1,14 +1,22 @@
 // Brief waits: a request whose answer depends on index facts already on their way (versions after `==`,
-// extras after `[`, a hover, an upgrade action) awaits them up to a budget, ended early by $/cancelRequest;
-// the fetch itself goes on either way, for the next request and the diagnostics republished on arrival.
+// extras after `[`, a hover, an upgrade action, a release's advisories) awaits them up to a budget, ended early
+// by $/cancelRequest; the fetch itself goes on either way, for the next request and the diagnostics republished
+// on arrival.
 
 import type { CancellationToken } from 'vscode-languageserver/node.js';
 import type { IndexFacts } from '../service/facts.js';
+import type { Advisory } from '../service/vulnerabilities.js';
 import type { IndexView } from './packageIndex.js';
+import type { VulnerabilityClient, VulnerabilityTarget } from './vulnerabilities.js';
 
 export interface FactsWaiter {
   /** The view as features see it; while an answer is computed, what they asked for and was missing is noted. */
   record(view: IndexView | undefined): IndexFacts | undefined;
+  /**
+   * A release's advisories as features see them (undefined while the index module loads); like `record`, a
+   * release whose advisories are on their way is noted, so a first hover or menu shows them.
+   */
+  recordAdvisories(client: VulnerabilityClient | undefined, target: VulnerabilityTarget): ((name: string, version: string) => Advisory[] | undefined) | undefined;
   /** Computes, awaits what the computation found on its way (within the budget), and computes again. */
   answer<T>(token: CancellationToken | undefined, compute: () => T): Promise<{ value: T; complete: boolean }>;
 }
@@ -47,6 +55,18 @@ export function createFactsWaiter(options: { budgetMs: () => number; loaded: () 
           if (pending) r.pending.add(pending);
           return fact;
         },
+      };
+    },
+    recordAdvisories(client, target) {
+      if (!client) {
+        if (recording) recording.indexMissing = true;
+        return undefined;
+      }
+      return (name, version) => {
+        const known = client.advisories(name, version, target);
+        const pending = known || !recording ? undefined : client.pending(name, version, target);
+        if (pending) recording!.pending.add(pending);
+        return known;
       };
     },
     async answer(token, compute) {

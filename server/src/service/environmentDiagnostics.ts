@@ -4,12 +4,13 @@ import * as path from 'node:path';
 import { versionSatisfies } from '../shared/pep440.js';
 import { DiagnosticSeverity, type Diagnostic, type Range } from 'vscode-languageserver-types';
 import { normalizeName } from '../syntax/names.js';
-import type { LogicalLine, MarkerExpression, ParsedDocument, RequirementNode } from '../syntax/types.js';
+import type { LogicalLine, ParsedDocument, RequirementNode } from '../syntax/types.js';
 import { SOURCE } from './convert.js';
 import { isSettled } from './settledLines.js';
-import type { BrokenDependency, DependencyFact, EnvironmentFacts } from './facts.js';
+import { parseRequiresDist } from '../environment/markers.js';
+import type { BrokenDependency, EnvironmentFacts } from './facts.js';
 
-export type { BrokenDependency, DependencyFact, EnvironmentFacts, InstalledFact } from './facts.js';
+export type { BrokenDependency, EnvironmentFacts, InstalledFact } from './facts.js';
 
 /** Where the file is, for its local paths (`-e .`), and whether a path exists (a missing one is reported elsewhere). */
 export interface EnvironmentCheckOptions {
@@ -69,7 +70,10 @@ function step(env: EnvironmentFacts, normalized: string, extras: string[], id: s
   let result: Step | null = null;
   if (dist) {
     result = { unmet: [], next: [] };
-    for (const dep of env.requires!(normalized)) {
+    for (const text of env.requiresDist!(normalized) ?? []) {
+      const dep = parseRequiresDist(text);
+      if (!dep) continue;
+      const requirement = text.split(';')[0].trim();
       let extra: string | undefined;
       if (dep.marker) {
         if (env.evaluateMarker(dep.marker, extras) !== true) continue;
@@ -78,11 +82,11 @@ function step(env: EnvironmentFacts, normalized: string, extras: string[], id: s
       }
       const installed = env.installed(dep.normalized);
       if (!installed) {
-        result.unmet.push({ requirer: dist.name, requirement: dep.text, dependency: dep.normalized, extra });
+        result.unmet.push({ requirer: dist.name, requirement, dependency: dep.normalized, extra });
         continue;
       }
       if (dep.specifier && !versionSatisfies(installed.version, dep.specifier)) {
-        result.unmet.push({ requirer: dist.name, requirement: dep.text, dependency: installed.name, installedVersion: installed.version, extra });
+        result.unmet.push({ requirer: dist.name, requirement, dependency: installed.name, installedVersion: installed.version, extra });
       }
       result.next.push({ normalized: dep.normalized, extras: dep.extras });
     }
@@ -177,7 +181,7 @@ export function environmentDiagnostics(doc: ParsedDocument, env: EnvironmentFact
       });
     }
   }
-  if (env.requires) {
+  if (env.requiresDist) {
     const reported = new Set<string>();
     walkClosure(roots, env, (key, u) => {
       const id = `${u.requirerKey}\0${u.requirement}\0${u.extra ?? ''}`;
@@ -249,7 +253,7 @@ function localProjectProblem(r: RequirementNode, env: EnvironmentFacts, options:
 /** pip check's complaints about packages this file never reaches: not the file's business, but worth one line in the hover. */
 export function unrelatedConflicts(doc: ParsedDocument, env: EnvironmentFacts): BrokenDependency[] {
   const broken = env.broken();
-  if (!broken.length || !env.requires) return [];
+  if (!broken.length || !env.requiresDist) return [];
   const roots = activeLines(doc, env).flatMap(({ r }, i) => (r.name && env.installed(r.name.normalized) ? [{ key: `${i}`, normalized: r.name.normalized, extras: r.extras?.items.map((x) => x.text) ?? [] }] : []));
   const reached = walkClosure(roots, env, () => undefined);
   return broken.filter((b) => !reached.has(normalizeName(b.dist)));

@@ -69,19 +69,6 @@ export interface BrokenDependency {
   dependency: string;
 }
 
-/** One Requires-Dist of an installed distribution, parsed. */
-export interface DependencyFact {
-  name: string;
-  /** PEP 503 name. */
-  normalized: string;
-  extras: string[];
-  /** `>=2,<3`, or '' for any version. */
-  specifier: string;
-  marker?: MarkerExpression;
-  /** The requirement as written, marker left out: `kombu<6.0,>=5.3.4`. */
-  text: string;
-}
-
 /** What the active environment is, read statically; every lookup is by PEP 503 name. */
 export interface EnvironmentFacts {
   /** How to name it in messages: `.venv (Python 3.11.7)`. */
@@ -95,10 +82,8 @@ export interface EnvironmentFacts {
   broken(): BrokenDependency[];
   /** Installed distributions whose Requires-Dist (markers true) names `normalized`. */
   dependents?(normalized: string): { name: string; normalized: string; version: string }[];
-  /** The installed distribution's Requires-Dist, when it is installed (at `version`, if given). */
+  /** The installed distribution's Requires-Dist as written (markers unevaluated), when it is installed (at `version`, if given). */
   requiresDist?(normalized: string, version?: string): string[] | undefined;
-  /** The Requires-Dist of an installed distribution (all of them, markers unevaluated). */
-  requires?(normalized: string): DependencyFact[];
   /** The distribution pip installed from this local folder or archive (direct_url.json, or a legacy .egg-link). */
   installedFrom?(absolutePath: string): InstalledFact | undefined;
 }

@@ -2,20 +2,18 @@
 
 import * as path from 'node:path';
 import type { CodeAction, CodeActionContext, CodeLens, CompletionItem, CompletionList, Diagnostic, DocumentLink, DocumentSymbol, FoldingRange, Hover, InlayHint, Location, Position, Range, SemanticTokens } from 'vscode-languageserver-types';
-import { lineAt } from '../syntax/query.js';
+import { append } from '../shared/append.js';
 import type { ParsedDocument } from '../syntax/types.js';
 import type { FileContext } from '../workspace/context.js';
-import { buildProvenance, derivedProvenance } from '../workspace/provenance.js';
-import { createCodeActions } from './actions.js';
-import { SOURCE_ADD_HASHES, SOURCE_PIN_ALL, SOURCE_UPGRADE_ALL } from './bulkActions.js';
-import { SOURCE_NORMALIZE, SOURCE_SORT } from './codeActions.js';
-import { codeLenses, SOURCE_COMPILE, SOURCE_INSTALL } from './commandActions.js';
+import { buildProvenance, derivedProvenance, type Provenance } from '../workspace/provenance.js';
+import { createCodeActions } from './codeActions/index.js';
+import { codeLenses } from './codeLenses.js';
+import { createFrozenAnalyser, frozenHint, type FrozenAnalysis } from './frozenFile.js';
 import { compiledDiagnostics } from './compiledDiagnostics.js';
 import { complete, resolveCompletion } from './completion.js';
 import { capDiagnostics, computeDiagnostics } from './diagnostics.js';
 import { environmentDiagnostics, noEnvironment, unrelatedConflictsNote } from './environmentDiagnostics.js';
 import { foldingRanges } from './folding.js';
-import { analyseFrozen, frozenHint, SOURCE_DERIVE_IN, type FrozenAnalysis } from './frozenActions.js';
 import { hover } from './hover.js';
 import { indexDiagnostics, outdatedHints } from './indexDiagnostics.js';
 import { documentLinks } from './links.js';
@@ -24,10 +22,9 @@ import { besideTheFile, locateLocalPath } from './localPaths.js';
 import { fileUri, pythonAllows } from './paths.js';
 import { semanticTokens } from './semanticTokens.js';
 import { documentSymbols } from './symbols.js';
-import { SOURCE_FIX_VULNERABILITIES } from './vulnerabilityActions.js';
-import { vulnerabilityDiagnostics, vulnerabilityFactsOf, vulnerabilityHoverAt, type VulnerabilityFacts } from './vulnerabilities.js';
+import { vulnerabilityDiagnostics, vulnerabilityFactsOf, vulnerabilityHoverAt } from './vulnerabilities.js';
 
-export { SOURCE_NORMALIZE, SOURCE_SORT, SOURCE_PIN_ALL, SOURCE_UPGRADE_ALL, SOURCE_ADD_HASHES, SOURCE_COMPILE, SOURCE_INSTALL, SOURCE_FIX_VULNERABILITIES, SOURCE_DERIVE_IN };
+export { SOURCE_ADD_HASHES, SOURCE_COMPILE, SOURCE_DERIVE_IN, SOURCE_FIX_VULNERABILITIES, SOURCE_INSTALL, SOURCE_NORMALIZE, SOURCE_PIN_ALL, SOURCE_SORT, SOURCE_UPGRADE_ALL } from './codeActions/index.js';
 export type { FileContext };
 export type { LanguageServiceFacts } from './facts.js';
 import type { LanguageServiceFacts } from './facts.js';
@@ -54,24 +51,34 @@ export interface LanguageService {
 }
 
 export function createLanguageService(facts: LanguageServiceFacts): LanguageService {
+  const analyseFrozen = createFrozenAnalyser();
   const frozen = (ctx: FileContext, evenIfNotFrozen = false) =>
     analyseFrozen(ctx.path, ctx.document, { environment: facts.environment?.(ctx.path), index: facts.index?.(ctx), readFile: ctx.texts }, evenIfNotFrozen);
   const actions = createCodeActions(facts, frozen);
+  // Who asked for each pin, per context (one per version of the file and of what it reads): a hover after the
+  // first on the same version reads it again for nothing.
+  const provenances = new WeakMap<FileContext, Provenance>();
+  const annotatedProvenance = (ctx: FileContext) => {
+    let found = provenances.get(ctx);
+    if (!found) provenances.set(ctx, (found = buildProvenance(ctx.path, ctx.document, ctx.documents, ctx.texts)));
+    return found;
+  };
   const runsFrom = (filePath: string) => facts.pipRunsFrom?.(filePath) ?? besideTheFile(filePath);
   return {
     diagnostics: (ctx) => {
       const { path: filePath, document: doc } = ctx;
       const out = computeDiagnostics(filePath, doc, ctx.graph, facts.exists, runsFrom(filePath));
       const env = facts.environment?.(filePath);
-      if (env) out.push(...environmentDiagnostics(doc, env, { folder: path.dirname(filePath), exists: facts.exists }));
+      // Appended one by one: a 100,000-line file can have more diagnostics than push(...spread) takes arguments.
+      if (env) append(out, environmentDiagnostics(doc, env, { folder: path.dirname(filePath), exists: facts.exists }));
       else if (env === null && doc.lines.some((l) => l.project)) out.push(noEnvironment());
       const index = facts.index?.(ctx);
-      if (index) out.push(...indexDiagnostics(doc, index, { outdated: facts.outdated?.().diagnostics ?? true }));
+      if (index) append(out, indexDiagnostics(doc, index, { outdated: facts.outdated?.().diagnostics ?? true }));
       const sources = ctx.checkedSources;
-      for (const source of sources) out.push(...compiledDiagnostics(filePath, doc, source, ctx));
-      if (sources.length === 0) out.push(...frozenHint(doc, frozen(ctx)));
+      for (const source of sources) append(out, compiledDiagnostics(filePath, doc, source, ctx));
+      if (sources.length === 0) append(out, frozenHint(doc, frozen(ctx)));
       const vulnerabilities = vulnerabilityFactsOf(facts, ctx);
-      if (vulnerabilities) out.push(...vulnerabilityDiagnostics(fileUri(filePath), doc, vulnerabilities));
+      if (vulnerabilities) append(out, vulnerabilityDiagnostics(fileUri(filePath), doc, vulnerabilities));
       return capDiagnostics(out, doc);
     },
     documentSymbols,
@@ -83,7 +90,7 @@ export function createLanguageService(facts: LanguageServiceFacts): LanguageServ
       const result = hover(doc, position, {
         folder: path.dirname(filePath),
         provenance: () => {
-          const annotated = buildProvenance(filePath, doc, ctx.documents, ctx.texts);
+          const annotated = annotatedProvenance(ctx);
           if (annotated.compiled.annotated) return annotated;
           const env = facts.environment?.(filePath);
           return env?.dependents ? derivedProvenance(doc, { installed: env.installed, dependents: env.dependents }) : annotated;

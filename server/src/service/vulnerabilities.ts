@@ -119,10 +119,11 @@ function requirementLines(doc: ParsedDocument) {
   return found;
 }
 
-/** The `vulnerable` diagnostics of a file. */
-export function vulnerabilityDiagnostics(uri: string, doc: ParsedDocument, facts: VulnerabilityFacts): Diagnostic[] {
+/** The `vulnerable` diagnostics of a file, or of its lines `first` to `last` (physical, inclusive). */
+export function vulnerabilityDiagnostics(uri: string, doc: ParsedDocument, facts: VulnerabilityFacts, lines?: { first: number; last: number }): Diagnostic[] {
   const out: Diagnostic[] = [];
   for (const { line, project, pin } of requirementLines(doc)) {
+    if (lines && (line.lastLine < lines.first || line.firstLine > lines.last)) continue;
     const version = pin ?? facts.installed?.(project);
     const known = version ? facts.advisories(project, version) : undefined;
     if (!known?.length) continue;

@@ -49,8 +49,21 @@ const VIA_ALONE = /^\s*#\s*via\s*$/;
 const VIA_ONE = /^\s*#\s*via\s+(.+)$/;
 const VIA_CONTINUED = /^\s*#\s{2,}(\S.*)$/;
 
-/** Reads the header and every pin's `# via` lines (split and line annotation styles, pip-compile and uv). */
+// One reading per parsed document (one per version): hovers, diagnostics and navigation on the same version share
+// it; a new version is a new document, so nothing read from an older one is kept for it.
+const readings = new WeakMap<ParsedDocument, CompiledFile>();
+
+/**
+ * Reads the header and every pin's `# via` lines (split and line annotation styles, pip-compile and uv).
+ * The result is shared by every caller of the same document: read it, never change it.
+ */
 export function readAnnotations(doc: ParsedDocument): CompiledFile {
+  let found = readings.get(doc);
+  if (!found) readings.set(doc, (found = read(doc)));
+  return found;
+}
+
+function read(doc: ParsedDocument): CompiledFile {
   const result: CompiledFile = { sources: [], command: emptyCommand(), pins: new Map(), annotated: false };
   readHeader(doc, result);
   const lines = doc.lines;

@@ -1,30 +1,11 @@
-// Code lenses and code actions that run a tool (pip-compile, uv, the built-in resolver) through a command.
+// Code actions that run a tool (pip-compile, uv, pip, the built-in resolver) through a command: compile, upgrade
+// one package, sync or install the environment.
 
 import * as path from 'node:path';
-import { CodeActionKind, type CodeAction, type CodeLens, type Diagnostic } from 'vscode-languageserver-types';
-import type { ParsedDocument } from '../syntax/types.js';
-import { COMMANDS } from './commandIds.js';
-
-export const SOURCE_COMPILE = `${CodeActionKind.Source}.compile`;
-export const SOURCE_INSTALL = `${CodeActionKind.Source}.installRequirements`;
-
-const TOP = { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
-
-/** `.in` files: compile and upgrade-all lenses; compiled files: recompile and sync. */
-export function codeLenses(uri: string, filePath: string, doc: ParsedDocument, compiledSource: string | undefined): CodeLens[] {
-  if (filePath.endsWith('.in')) {
-    const output = path.basename(filePath).replace(/\.in$/, '.txt');
-    return [
-      { range: TOP, command: { title: `Compile → ${output}`, command: COMMANDS.compile, arguments: [uri] } },
-      { range: TOP, command: { title: 'Upgrade all', command: COMMANDS.compile, arguments: [uri, { upgrade: true }] } },
-    ];
-  }
-  if (!compiledSource) return [];
-  return [
-    { range: TOP, command: { title: `Recompile from ${path.basename(compiledSource)}`, command: COMMANDS.compile, arguments: [uri] } },
-    { range: TOP, command: { title: 'Sync environment', command: COMMANDS.sync, arguments: [uri] } },
-  ];
-}
+import { CodeActionKind, type CodeAction, type Diagnostic } from 'vscode-languageserver-types';
+import type { ParsedDocument } from '../../syntax/types.js';
+import { COMMANDS } from '../commandIds.js';
+import { SOURCE_COMPILE, SOURCE_INSTALL } from './kinds.js';
 
 /** Source actions running the compile, and on a requirement line "upgrade this package" through the tool. */
 export function commandActions(uri: string, filePath: string, doc: ParsedDocument, line: number | undefined, compiledSource: string | undefined): CodeAction[] {

@@ -1,0 +1,220 @@
+// The code-action menu: each provider says which kinds it may produce, and only the providers whose kinds the
+// request's `context.only` asks for run (a quick-fix request computes no source action, and the reverse).
+// Facts are looked up on first use within a request. The edits of lazy actions come in codeAction/resolve.
+
+import * as path from 'node:path';
+import { CodeActionKind, type CodeAction, type CodeActionContext, type Diagnostic, type Range, type TextEdit } from 'vscode-languageserver-types';
+import { isNewer, versionSatisfies } from '../../shared/pep440.js';
+import { lineAt } from '../../syntax/query.js';
+import type { FileContext } from '../../workspace/context.js';
+import type { EnvironmentFacts, IndexFacts, LanguageServiceFacts } from '../facts.js';
+import type { FrozenAnalysis } from '../frozenFile.js';
+import { vulnerabilityDiagnostics, vulnerabilityFactsOf, type VulnerabilityFacts } from '../vulnerabilities.js';
+import { commandActions, installAllAction, installFix, recompileFix, syncFix } from './commandActions.js';
+import { compileKeepingVersions, FROZEN_ACTION_KINDS, frozenActions } from './frozenActions.js';
+import { asksFor, asksForAny, SOURCE_COMPILE, SOURCE_DERIVE_IN, SOURCE_FIX_VULNERABILITIES, SOURCE_INSTALL } from './kinds.js';
+import { newestAllowed, releaseHashes, sourceBounds, sourceLines } from './lookups.js';
+import { pinActions } from './pinActions.js';
+import { factFixes, quickFixes } from './quickFixes.js';
+import { SOURCE_ACTION_KINDS, sourceActions, type LazyActionData } from './sourceActions.js';
+import { addHashesEdits, normalizeEdits, pinAllEdits, sortEdits, upgradeAllEdits } from './sourceEdits.js';
+import { fixAllVulnerabilities, vulnerabilityFixes, type VulnerabilityFixFacts } from './vulnerabilityActions.js';
+
+export { SOURCE_ADD_HASHES, SOURCE_COMPILE, SOURCE_DERIVE_IN, SOURCE_FIX_VULNERABILITIES, SOURCE_INSTALL, SOURCE_NORMALIZE, SOURCE_PIN_ALL, SOURCE_SORT, SOURCE_UPGRADE_ALL } from './kinds.js';
+
+/** One code-action request, with its facts looked up once and only when a provider needs them. */
+interface Request {
+  ctx: FileContext;
+  uri: string;
+  only: readonly string[] | undefined;
+  diagnostics: Diagnostic[];
+  range: Range | undefined;
+  index(): IndexFacts | undefined;
+  env(): EnvironmentFacts | null | undefined;
+  vulnerabilities(): VulnerabilityFacts | undefined;
+  vulnerabilityFixFacts(): VulnerabilityFixFacts | undefined;
+}
+
+interface Provider {
+  /** Every kind the provider may produce: it runs only when the request asks for one of them. */
+  kinds: readonly string[];
+  provide(request: Request): CodeAction[];
+}
+
+const QUICK_FIX = [CodeActionKind.QuickFix];
+const STALE = new Set(['not-installed', 'version-mismatch', 'extra-requirement-unmet']);
+const OUT_OF_DATE = new Set(['not-compiled', 'stale-pin']);
+const withCode = (diagnostics: Diagnostic[], codes: Set<string>) => diagnostics.filter((d) => typeof d?.code === 'string' && codes.has(d.code));
+
+function once<T>(compute: () => T): () => T {
+  let done = false;
+  let value: T;
+  return () => {
+    if (!done) [value, done] = [compute(), true];
+    return value;
+  };
+}
+
+export function createCodeActions(facts: LanguageServiceFacts, frozen: (ctx: FileContext) => FrozenAnalysis | undefined) {
+  const providers: Provider[] = [
+    {
+      // Fixes the diagnostic decides alone, and those reading what the index knows (a release's hashes).
+      kinds: QUICK_FIX,
+      provide: (r) => [...quickFixes(r.uri, r.ctx.document, r.diagnostics), ...factFixes(r.uri, r.ctx.document, r.diagnostics, { hashes: (name, version) => releaseHashes(r.index(), name, version) })],
+    },
+    {
+      // The environment is behind the file: in a compiled file syncing it is the fix; installing the line anywhere.
+      kinds: QUICK_FIX,
+      provide: (r) => {
+        const stale = withCode(r.diagnostics, STALE);
+        if (!stale.length) return [];
+        const out = r.ctx.compiledSource ? [syncFix(r.uri, stale)] : [];
+        const env = r.env();
+        for (const d of env ? stale : []) {
+          const requirement = (d.data as { requirement?: string } | undefined)?.requirement;
+          if (requirement) out.push(installFix(r.uri, d, requirement, env!.describe));
+        }
+        return out;
+      },
+    },
+    {
+      kinds: QUICK_FIX,
+      provide: (r) => {
+        let vulnerable = r.diagnostics.filter((d) => d?.code === 'vulnerable');
+        // The first menu on a line may come before the diagnostics that name its advisories: the line is checked now.
+        const atCursor = !vulnerable.length && r.range && lineAt(r.ctx.document, r.range.start.line, r.range.start.character)?.project;
+        if (atCursor && r.vulnerabilities()) vulnerable = vulnerabilityDiagnostics(r.uri, r.ctx.document, r.vulnerabilities()!, { first: r.range!.start.line, last: r.range!.end.line });
+        const fixFacts = vulnerable.length ? r.vulnerabilityFixFacts() : undefined;
+        return fixFacts ? vulnerabilityFixes(r.uri, r.ctx.document, vulnerable, fixFacts) : [];
+      },
+    },
+    {
+      kinds: [SOURCE_FIX_VULNERABILITIES],
+      provide: (r) => {
+        const fixFacts = r.vulnerabilityFixFacts();
+        return fixFacts ? fixAllVulnerabilities(r.uri, r.ctx.document, vulnerabilityDiagnostics(r.uri, r.ctx.document, r.vulnerabilities()!), fixFacts) : [];
+      },
+    },
+    {
+      // Compiling runs from an .in only; a file compiled from pyproject.toml gets the diagnostics without the fix.
+      kinds: QUICK_FIX,
+      provide: (r) => {
+        const outOfDate = withCode(r.diagnostics, OUT_OF_DATE);
+        return outOfDate.length && r.ctx.compiledSource ? [recompileFix(r.uri, outOfDate)] : [];
+      },
+    },
+    {
+      // Pin or upgrade the line at the cursor: in a compiled file the .in bounds it; everywhere the environment's Python.
+      kinds: [CodeActionKind.RefactorRewrite],
+      provide: (r) => {
+        const name = r.range ? lineAt(r.ctx.document, r.range.start.line, r.range.start.character)?.project : undefined;
+        if (!name || !r.range) return [];
+        const source = r.ctx.compiledSource;
+        const env = r.env();
+        const bounds = source ? (sourceBounds(r.ctx).get(name) ?? []) : [];
+        const project = r.index()?.project(name);
+        const latest = newestAllowed(project, bounds, env?.pythonVersion);
+        const boundedBy = bounds.length && latest !== newestAllowed(project, [], env?.pythonVersion) ? path.basename(source!) : undefined;
+        return pinActions(r.uri, r.ctx.document, r.range.start, { installed: env?.installed(name)?.version, latest, boundedBy });
+      },
+    },
+    {
+      // pip freeze output: derive the .in (a quick fix of the `frozen-file` hint, else a source action).
+      kinds: FROZEN_ACTION_KINDS,
+      provide: (r) => {
+        const hint = r.diagnostics.some((d) => d?.code === 'frozen-file');
+        if (!hint && !asksForAny(r.only, [SOURCE_DERIVE_IN, SOURCE_COMPILE])) return [];
+        return frozenActions(r.uri, frozen(r.ctx), { bounds: facts.deriveBounds?.() ?? 'none', createFiles: facts.createFiles?.() ?? false, diagnostics: r.diagnostics, readFile: r.ctx.texts });
+      },
+    },
+    {
+      // Beside a derived .in: compile it keeping the versions.
+      kinds: [SOURCE_COMPILE],
+      provide: (r) => compileKeepingVersions(r.uri, r.ctx.path, r.ctx.texts),
+    },
+    { kinds: SOURCE_ACTION_KINDS, provide: (r) => sourceActions(r.uri, r.ctx.document) },
+    {
+      kinds: [SOURCE_COMPILE, CodeActionKind.RefactorRewrite],
+      provide: (r) => commandActions(r.uri, r.ctx.path, r.ctx.document, r.range?.start.line, r.ctx.compiledSource),
+    },
+    {
+      kinds: [SOURCE_INSTALL],
+      provide: (r) => {
+        if (!r.ctx.document.lines.some((l) => l.project)) return [];
+        const env = r.env();
+        return env ? [installAllAction(r.uri, env.describe)] : [];
+      },
+    },
+  ];
+
+  const codeActions = (ctx: FileContext, context: CodeActionContext, range?: Range): CodeAction[] => {
+    const only = context.only?.length ? context.only : undefined;
+    const index = once(() => facts.index?.(ctx));
+    const env = once(() => facts.environment?.(ctx.path));
+    const vulnerabilities = once(() => vulnerabilityFactsOf(facts, ctx));
+    const request: Request = {
+      ctx,
+      uri: ctx.uri,
+      only,
+      diagnostics: context.diagnostics ?? [],
+      range,
+      index,
+      env,
+      vulnerabilities,
+      vulnerabilityFixFacts: once(() => {
+        const found = vulnerabilities();
+        if (!found) return undefined;
+        const source = ctx.compiledSource;
+        return { advisories: found.advisories, project: (name) => index()?.project(name), python: env()?.pythonVersion, compiledSource: source, bounds: source ? sourceLines(ctx) : () => [], environment: env()?.describe };
+      }),
+    };
+    const out: CodeAction[] = [];
+    for (const provider of providers) {
+      if (!asksForAny(only, provider.kinds)) continue;
+      for (const action of provider.provide(request)) if (asksFor(only, action.kind!)) out.push(action);
+    }
+    return out;
+  };
+
+  const resolveCodeAction = (action: CodeAction, ctx: FileContext): CodeAction => {
+    const data = action.data as LazyActionData | undefined;
+    if (!data?.uri || !data.action) return action;
+    const doc = ctx.document;
+    const edits = (): TextEdit[] | undefined => {
+      switch (data.action) {
+        case 'sort':
+          return sortEdits(doc);
+        case 'normalize':
+          return normalizeEdits(doc);
+        case 'pinAll': {
+          const index = facts.index?.(ctx);
+          const env = facts.environment?.(ctx.path);
+          return pinAllEdits(doc, (name, spec) => {
+            const installed = env?.installed(name)?.version;
+            if (installed && (!spec || versionSatisfies(installed, spec))) return installed;
+            return newestAllowed(index?.project(name), spec ? [spec] : [], env?.pythonVersion);
+          });
+        }
+        case 'upgradeAll': {
+          const index = facts.index?.(ctx);
+          const python = facts.environment?.(ctx.path)?.pythonVersion;
+          const allowed = sourceBounds(ctx);
+          return upgradeAllEdits(doc, (name, current) => {
+            const next = newestAllowed(index?.project(name), allowed.get(name) ?? [], python);
+            return next && isNewer(next, current) ? next : undefined;
+          });
+        }
+        case 'addHashes': {
+          const index = facts.index?.(ctx);
+          return addHashesEdits(doc, (name, version) => releaseHashes(index, name, version));
+        }
+        default:
+          return undefined;
+      }
+    };
+    const computed = edits();
+    return computed ? { ...action, edit: { changes: { [data.uri]: computed } } } : action;
+  };
+
+  return { codeActions, resolveCodeAction };
+}
