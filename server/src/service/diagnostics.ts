@@ -24,8 +24,9 @@ export function computeDiagnostics(filePath: string, doc: ParsedDocument, graph:
     if (out.length >= MAX_DIAGNOSTICS) return out;
   }
   if (graph) includeDiagnostics(graph, out);
-  duplicateDiagnostics(filePath, doc, graph, out);
-  conflictDiagnostics(filePath, doc, graph, out);
+  const counts = projectCounts(doc.lines);
+  duplicateDiagnostics(filePath, doc, graph, counts, out);
+  conflictDiagnostics(filePath, doc, graph, counts, out);
   if (exists) pathDiagnostics(doc, exists, runsFrom, out);
   hashModeDiagnostics(doc, out);
   return out;
@@ -127,19 +128,20 @@ function lineKey(line: LogicalLine): string | undefined {
   return r.marker ? `${r.name.normalized}\0${r.marker.text.replace(/\s+/g, '')}` : r.name.normalized;
 }
 
-/** Lines that name a project more than once; reading `project` is cheap, the nodes are built only for these. */
-function repeatedProjects(lines: readonly LogicalLine[], also: Set<string> = new Set()): LogicalLine[] {
-  const count = new Map<string, number>();
-  for (const line of lines) if (line.project) count.set(line.project, (count.get(line.project) ?? 0) + 1);
-  return lines.filter((l) => l.project && ((count.get(l.project) ?? 0) > 1 || also.has(l.project)));
+/** How many lines name each project: reading `project` is cheap, and only a project named twice can repeat or clash. */
+function projectCounts(lines: readonly LogicalLine[]): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (const line of lines) if (line.project) counts.set(line.project, (counts.get(line.project) ?? 0) + 1);
+  return counts;
 }
 
-function duplicateDiagnostics(filePath: string, doc: ParsedDocument, graph: IncludeGraph | undefined, out: Diagnostic[]): void {
+function duplicateDiagnostics(filePath: string, doc: ParsedDocument, graph: IncludeGraph | undefined, counts: Map<string, number>, out: Diagnostic[]): void {
   const ownUri = pathToFileURL(filePath).toString();
   const own = (line: LogicalLine): Occurrence => ({ uri: ownUri, file: filePath, line });
   // The first line of each key; lines only (no wrapper per line): a big file's pass keeps little alive.
   const seen = new Map<string, LogicalLine>();
-  for (const line of repeatedProjects(doc.lines)) {
+  for (const line of doc.lines) {
+    if (!line.project || counts.get(line.project)! < 2) continue;
     const key = lineKey(line);
     if (key === undefined) continue;
     const first = seen.get(key);
@@ -206,7 +208,7 @@ function duplicate(later: RequirementNode, firstOccurrence: Occurrence, where?: 
  * `django>=5` here and `django<4` in an included or constraints file: no release satisfies both, so
  * pip's resolver will fail. Lines with markers are left out (they may apply to different platforms).
  */
-function conflictDiagnostics(filePath: string, doc: ParsedDocument, graph: IncludeGraph | undefined, out: Diagnostic[]): void {
+function conflictDiagnostics(filePath: string, doc: ParsedDocument, graph: IncludeGraph | undefined, counts: Map<string, number>, out: Diagnostic[]): void {
   const ownUri = pathToFileURL(filePath).toString();
   // Lines by project; only lines of included files carry where they are (the own file's are most of a big file).
   const mentions = new Map<string, LogicalLine[]>();
@@ -221,21 +223,27 @@ function conflictDiagnostics(filePath: string, doc: ParsedDocument, graph: Inclu
     }
   };
   const occurrence = (line: LogicalLine): Occurrence => elsewhere.get(line) ?? { uri: ownUri, file: filePath, line };
-  // Only projects named more than once (here, or here and in an include) can conflict; `project` is cheap to read.
-  const counts = new Map<string, number>();
-  for (const l of doc.lines) if (l.project) counts.set(l.project, (counts.get(l.project) ?? 0) + 1);
+  // Only projects named more than once (here, or here and in an include) can conflict.
   const candidates = new Set<string>();
   for (const [p, n] of counts) if (n > 1) candidates.add(p);
   for (const f of graph?.files ?? []) for (const l of f.document.lines) if (l.project && counts.has(l.project)) candidates.add(l.project);
   if (candidates.size === 0) return;
   collect(doc.lines, candidates);
   for (const f of graph?.files ?? []) collect(f.document.lines, candidates, { uri: pathToFileURL(f.path).toString(), file: f.path });
+  // Lines with the same text read the same: one of each is enough to know whether the clauses can hold.
+  const seenTexts = new Set<string>();
+  const clauses: ClauseText[] = [];
   for (const [, lines] of mentions) {
     if (lines.length < 2 || lines.every((l) => elsewhere.has(l))) continue;
-    // Lines with the same text read the same: one of each is enough to know whether the clauses can hold.
-    const distinct = new Map<string, LogicalLine>();
-    for (const line of lines) if (!distinct.has(line.text)) distinct.set(line.text, line);
-    if (satisfiable([...distinct.values()].flatMap((line) => constrainingClauses(line) ?? []))) continue;
+    seenTexts.clear();
+    clauses.length = 0;
+    for (const line of lines) {
+      const text = line.text;
+      if (seenTexts.has(text)) continue;
+      seenTexts.add(text);
+      for (const c of constrainingClauses(line) ?? []) clauses.push(c);
+    }
+    if (satisfiable(clauses)) continue;
     // The nodes of one project's lines at a time; a line with a marker may apply elsewhere, one without a specifier allows all.
     const list: (Occurrence & { requirement: RequirementNode })[] = [];
     for (const line of lines) {
