@@ -49,8 +49,9 @@ const markers = markerEnvironment(snapshot.pythonVersion);
 report(await measure('pip check over them (markers, Requires-Dist)', 50, () => checkInstalled(snapshot, markers)));
 
 const environments = createEnvironmentService({ env: {}, logger: { info: () => undefined, warn: () => undefined } });
-const service = createLanguageService({ environment: (f) => environments.resolve(f, [dir])?.facts ?? null });
 const file = path.join(dir, 'requirements.txt');
+await environments.resolve(file, [dir]); // discovery and the scan, asynchronous; features read the snapshot
+const service = createLanguageService({ environment: (f) => environments.peek(f, [dir])?.facts ?? null });
 const doc = parse(text);
 const ctx = workspaceOf(() => undefined).contextWith(file, doc);
 report(await measure(`full diagnostics of a ${N}-line file`, 100, () => service.diagnostics(ctx)));

@@ -9,15 +9,20 @@ import type { IndexView } from './packageIndex.js';
 export interface FactsWaiter {
   /** The view as features see it; while an answer is computed, what they asked for and was missing is noted. */
   record(view: IndexView | undefined): IndexFacts | undefined;
-  /** Computes, awaits what the computation found on its way (within the budget), and computes again. */
-  answer<T>(token: CancellationToken | undefined, compute: () => T): Promise<{ value: T; complete: boolean }>;
+  /** Other facts on their way that the answer being computed read around (a first disk read, an environment scan). */
+  note(pending: Promise<unknown> | undefined): void;
+  /**
+   * Computes, awaits what the computation found on its way (within the budget), and computes again.
+   * `index: false` (pushed diagnostics, whose index facts republish on arrival) awaits only what was noted.
+   */
+  answer<T>(token: CancellationToken | undefined, compute: () => T, options?: { index?: boolean }): Promise<{ value: T; complete: boolean }>;
 }
 
 const ROUNDS = 4;
 
 export function createFactsWaiter(options: { budgetMs: () => number; loaded: () => Promise<unknown> }): FactsWaiter {
   // Features are synchronous, so one recording at a time is enough.
-  let recording: { pending: Set<Promise<unknown>>; indexMissing: boolean } | undefined;
+  let recording: { pending: Set<Promise<unknown>>; indexMissing: boolean; index: boolean } | undefined;
 
   const wait = (waits: Promise<unknown>[], ms: number, token: CancellationToken | undefined) =>
     new Promise<'ready' | 'timeout' | 'cancelled'>((resolve) => {
@@ -32,9 +37,12 @@ export function createFactsWaiter(options: { budgetMs: () => number; loaded: () 
     });
 
   return {
+    note(pending) {
+      if (pending) recording?.pending.add(pending);
+    },
     record(view) {
       const r = recording;
-      if (!r) return view;
+      if (!r?.index) return view;
       if (!view) {
         r.indexMissing = true;
         return undefined;
@@ -49,10 +57,10 @@ export function createFactsWaiter(options: { budgetMs: () => number; loaded: () 
         },
       };
     },
-    async answer(token, compute) {
+    async answer(token, compute, which) {
       const deadline = Date.now() + Math.max(0, options.budgetMs());
       for (let round = 1; ; round++) {
-        const r = (recording = { pending: new Set(), indexMissing: false });
+        const r = (recording = { pending: new Set(), indexMissing: false, index: which?.index !== false });
         let value: ReturnType<typeof compute>;
         try {
           value = compute();

@@ -58,7 +58,7 @@ export function capDiagnostics(all: Diagnostic[], doc: ParsedDocument): Diagnost
 
 function includeDiagnostics(graph: IncludeGraph, out: Diagnostic[]): void {
   for (const edge of graph.edges) {
-    if (!edge.target || edge.document || edge.cycle || !edge.option.value) continue;
+    if (!edge.target || edge.document || edge.pending || edge.cycle || !edge.option.value) continue;
     out.push({
       range: edge.option.value.range,
       severity: DiagnosticSeverity.Error,

@@ -6,9 +6,9 @@ import * as fs from 'node:fs';
 const MAX_BYTES = 20 * 1024 * 1024;
 
 export interface DiskAccess {
-  /** Synchronous, for the first read of a file the store has never seen. */
+  /** Synchronous, for explicit actions (a command reads what the disk holds now), and for disks whose reads cost nothing. */
   readNow(filePath: string): { text: string; stamp: string } | undefined;
-  /** Asynchronous re-check: 'unchanged' when the stamp is still `known`. */
+  /** Asynchronous read (a first read: `known` is 'none') or re-check: 'unchanged' when the stamp is still `known`. */
   read(filePath: string, known: string): Promise<{ text: string; stamp: string } | undefined | 'unchanged'>;
   /** Reads cost nothing (memory): the store checks on every read instead of in the background. */
   sync?: boolean;
