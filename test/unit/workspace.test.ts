@@ -49,19 +49,28 @@ test('a compiled file shares its sources between versions: typing in it parses o
   assert.equal(ws.store.parses - parses, 1);
 });
 
-test('a file on disk: read once, re-checked in the background, a change announced', async () => {
+test('a file on disk: first read off the request path (pending, then announced), re-checked in the background, a change announced', async () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rls-store-'));
   try {
     const file = path.join(dir, 'base.in');
     fs.writeFileSync(file, 'six\n');
     const ws = createWorkspace({ env: {}, recheckMs: 0 });
+    const landed = new Promise<string>((resolve) => ws.store.onDidChange(resolve));
+    assert.equal(ws.store.document(file), undefined, 'the first read does not wait on the disk');
+    assert.equal(ws.store.stamp(file), 'pending');
+    assert.ok(ws.store.reading(), 'a request can await the reads on their way');
+    assert.equal(await landed, file);
+    assert.equal(ws.store.reading(), undefined);
     assert.equal(ws.store.document(file)?.lines[0].project, 'six');
     const changed = new Promise<string>((resolve) => ws.store.onDidChange(resolve));
     fs.writeFileSync(file, 'attrs\nsix\n');
     ws.store.invalidate(file);
     assert.equal(await changed, file);
     assert.equal(ws.store.document(file)?.lines[0].project, 'attrs');
-    assert.equal(ws.store.document(path.join(dir, 'missing.in')), undefined);
+    const missing = path.join(dir, 'missing.in');
+    assert.equal(ws.store.document(missing), undefined);
+    await ws.store.reading();
+    assert.equal(ws.store.stamp(missing), 'none', 'a missing file is known missing once its read lands');
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }

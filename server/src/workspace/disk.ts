@@ -12,6 +12,8 @@ export interface DiskAccess {
   read(filePath: string, known: string): Promise<{ text: string; stamp: string } | undefined | 'unchanged'>;
   /** Reads cost nothing (memory): the store checks on every read instead of in the background. */
   sync?: boolean;
+  /** A batch tool (the check CLI), which has no event loop to keep free: a first read happens at once. */
+  firstReadNow?: boolean;
 }
 
 const stampOf = (stat: fs.Stats) => `disk:${stat.mtimeMs}:${stat.size}`;
@@ -38,6 +40,9 @@ export const nodeDisk: DiskAccess = {
     }
   },
 };
+
+/** The disk for the check CLI: the same reads, the first one at once. */
+export const batchDisk: DiskAccess = { ...nodeDisk, firstReadNow: true };
 
 /** A disk made of a text reader (the check CLI's own reads, tests' in-memory files): a changed text is a new version. */
 export function readerDisk(read: (filePath: string) => string | undefined): DiskAccess {

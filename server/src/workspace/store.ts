@@ -113,7 +113,7 @@ export function createWorkspaceStore(options: StoreOptions): WorkspaceStore {
     let entry = entries.get(filePath);
     if (!entry) {
       if (entries.size > maxDiskFiles) for (const [p, e] of entries) if (!e.open && entries.delete(p) && entries.size <= maxDiskFiles / 2) break;
-      if (!options.disk.sync) return readFirst(filePath);
+      if (!options.disk.sync && !options.disk.firstReadNow) return readFirst(filePath);
       entry = fromDisk(options.disk.readNow(filePath));
       entries.set(filePath, entry);
     } else if (!entry.open && options.disk.sync) {
@@ -169,7 +169,7 @@ export function createWorkspaceStore(options: StoreOptions): WorkspaceStore {
       // A file that was missing is read as a first read is: pending until it lands, so that the next request,
       // which may need it (the .in a derive just wrote), awaits it briefly rather than seeing it missing.
       if (entry.stamp === 'none') {
-        if (options.disk.sync) reload(filePath);
+        if (options.disk.sync || options.disk.firstReadNow) reload(filePath);
         else readFirst(filePath);
       } else if (entry.stamp !== 'pending') recheck(filePath, entry);
     },
