@@ -151,7 +151,7 @@ export function register(connection: Connection, adapters: ServerAdapters): void
     }
     await loadConfiguration();
     // The index module loads now, after `initialize` has been answered, so the first request's budget is the fetch's.
-    setImmediate(() => void index.loaded());
+    setImmediate(() => index.preload());
     log('info', `${SERVER_NAME} ${SERVER_VERSION} ready (${capabilities.textDocument?.diagnostic ? 'pull' : 'push'} diagnostics)`);
   });
 

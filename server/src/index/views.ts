@@ -35,6 +35,11 @@ export interface IndexAdapter {
   /** Resolves when the index module is loaded (false when it cannot be); the first call starts loading it. */
   loaded(): Promise<boolean>;
   listen(events: IndexEvents): void;
+  /**
+   * Loads the index module and opens the view that files naming no index of their own select (its project
+   * list fetched, the HTTP client warmed): after `initialize`, so the first completion finds them ready.
+   */
+  preload(): void;
   dispose(): Promise<void>;
 }
 
@@ -104,6 +109,9 @@ export function createIndexAdapter(options: IndexAdapterOptions): IndexAdapter {
     vulnerabilities: () => vulnerabilities,
     loaded: () => (hub ? Promise.resolve(true) : load()),
     listen: (e) => void (events = e),
+    preload() {
+      void load().then((ok) => ok && this.view({ extraIndexUrls: [], noIndex: false }, undefined));
+    },
     dispose: async () => {
       await hub?.dispose();
       await vulnerabilities?.dispose();
