@@ -4,11 +4,9 @@
 
 import * as path from 'node:path';
 import {
-  CodeActionKind,
   DidChangeConfigurationNotification,
   DidChangeWatchedFilesNotification,
   MessageType,
-  TextDocumentSyncKind,
   TextDocuments,
   type CancellationToken,
   type ClientCapabilities,
@@ -17,19 +15,19 @@ import {
   type InitializeResult,
 } from 'vscode-languageserver/node.js';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { COMMANDS, showMessage, type ProblemStore } from './commands.js';
+import { showMessage, type ProblemStore } from './commands.js';
 import type { EnvironmentService } from './environment/index.js';
 import { createGuard, type Log } from './guard.js';
 import type { IndexAdapter } from './index/views.js';
 import { createFactsWaiter } from './index/wait.js';
+import { serverCapabilities } from './lsp/capabilities.js';
 import { wireCommands } from './lsp/commandHost.js';
 import { followEnvSetting, wireConfiguration, type Configuration } from './lsp/configuration.js';
 import { createDiagnosticsScheduler } from './lsp/diagnosticsPush.js';
 import { environmentFacts } from './lsp/environmentFacts.js';
 import { indexFacts } from './lsp/indexFacts.js';
 import { createStatusReporter } from './lsp/status.js';
-import { createLanguageService, SOURCE_ADD_HASHES, SOURCE_COMPILE, SOURCE_DERIVE_IN, SOURCE_FIX_VULNERABILITIES, SOURCE_INSTALL, SOURCE_NORMALIZE, SOURCE_PIN_ALL, SOURCE_SORT, SOURCE_UPGRADE_ALL, type FileContext } from './service/index.js';
-import { SEMANTIC_TOKENS_LEGEND } from './service/semanticTokens.js';
+import { createLanguageService, type FileContext } from './service/index.js';
 import { uriToPath } from './shared/uri.js';
 import type { Workspace } from './workspace/index.js';
 
@@ -122,22 +120,7 @@ export function register(connection: Connection, adapters: ServerAdapters): void
     workspaceRoots = [...(params?.workspaceFolders ?? []).map((f) => uriToPath(f.uri)), ...(params?.rootUri ? [uriToPath(params.rootUri)] : [])].filter((p) => path.isAbsolute(p));
     configuration.apply(params?.initializationOptions);
     return {
-      capabilities: {
-        textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental },
-        documentSymbolProvider: true,
-        documentLinkProvider: { resolveProvider: false },
-        foldingRangeProvider: true,
-        hoverProvider: true,
-        definitionProvider: true,
-        referencesProvider: true,
-        inlayHintProvider: true,
-        executeCommandProvider: { commands: Object.values(COMMANDS) },
-        codeLensProvider: { resolveProvider: false },
-        codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, CodeActionKind.RefactorRewrite, CodeActionKind.Source, SOURCE_SORT, SOURCE_NORMALIZE, SOURCE_PIN_ALL, SOURCE_UPGRADE_ALL, SOURCE_ADD_HASHES, SOURCE_COMPILE, SOURCE_INSTALL, SOURCE_FIX_VULNERABILITIES, SOURCE_DERIVE_IN], resolveProvider: true },
-        completionProvider: { triggerCharacters: ['=', '>', '<', '~', '!', '[', ',', '-', ';', ' ', '/', '"', "'"], resolveProvider: true },
-        semanticTokensProvider: { legend: SEMANTIC_TOKENS_LEGEND, full: true, range: true },
-        ...(capabilities.textDocument?.diagnostic ? { diagnosticProvider: { identifier: 'requirements', interFileDependencies: true, workspaceDiagnostics: false } } : {}),
-      },
+      capabilities: serverCapabilities(!!capabilities.textDocument?.diagnostic),
       serverInfo: { name: SERVER_NAME, version: SERVER_VERSION },
     };
   });

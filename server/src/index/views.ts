@@ -36,10 +36,12 @@ export interface IndexAdapter {
   loaded(): Promise<boolean>;
   listen(events: IndexEvents): void;
   /**
-   * Loads the index module and opens the view that files naming no index of their own select (its project
-   * list fetched, the HTTP client warmed): after `initialize`, so the first completion finds them ready.
+   * Loads the index module; where the workspace configures an index of its own (PIP_INDEX_URL, pip.conf,
+   * the settings), also opens its view (project list fetched, HTTP client warmed), so that the first
+   * completion finds them ready. The default index (PyPI) is not contacted before a file uses it.
    */
   preload(): void;
+
   dispose(): Promise<void>;
 }
 
@@ -110,7 +112,8 @@ export function createIndexAdapter(options: IndexAdapterOptions): IndexAdapter {
     loaded: () => (hub ? Promise.resolve(true) : load()),
     listen: (e) => void (events = e),
     preload() {
-      void load().then((ok) => ok && this.view({ extraIndexUrls: [], noIndex: false }, undefined));
+      const none: FileIndexOptions = { extraIndexUrls: [], noIndex: false };
+      void load().then((ok) => ok && configFor(none, undefined).source !== 'the default' && this.view(none, undefined));
     },
     dispose: async () => {
       await hub?.dispose();
