@@ -4,9 +4,6 @@
 
 import * as path from 'node:path';
 import {
-  DidChangeConfigurationNotification,
-  DidChangeWatchedFilesNotification,
-  MessageType,
   TextDocuments,
   type CancellationToken,
   type ClientCapabilities,
@@ -15,7 +12,7 @@ import {
   type InitializeResult,
 } from 'vscode-languageserver/node.js';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { showMessage, type ProblemStore } from './commands.js';
+import type { ProblemStore } from './commands.js';
 import type { EnvironmentService } from './environment/index.js';
 import { createGuard, type Log } from './guard.js';
 import type { IndexAdapter } from './index/views.js';
@@ -24,6 +21,7 @@ import { serverCapabilities } from './lsp/capabilities.js';
 import { wireCommands } from './lsp/commandHost.js';
 import { followEnvSetting, wireConfiguration, type Configuration } from './lsp/configuration.js';
 import { createDiagnosticsScheduler } from './lsp/diagnosticsPush.js';
+import { syncDocuments, watchFiles } from './lsp/documentSync.js';
 import { environmentFacts } from './lsp/environmentFacts.js';
 import { indexFacts } from './lsp/indexFacts.js';
 import { createStatusReporter } from './lsp/status.js';
@@ -101,18 +99,10 @@ export function register(connection: Connection, adapters: ServerAdapters): void
       return [...service.diagnostics(ctx), ...(compileProblems.get(ctx.path) ?? [])];
     },
   });
-  index.listen({
-    onDidChange: () => diagnostics.factsArrived(),
-    onOffline(message) {
-      status.index('offline');
-      showMessage(connection, MessageType.Warning, message);
-    },
-    progress: () => status.progress(),
-    status: (state) => status.index(state),
-  });
+  index.listen(status.indexEvents(diagnostics.factsArrived));
   workspace.store.onDidChange(diagnostics.refreshDependents);
   environments.onDidChange(diagnostics.refresh);
-  const { load: loadConfiguration } = wireConfiguration(connection, configuration, () => capabilities, log, diagnostics.refresh);
+  const settingsFromClient = wireConfiguration(connection, configuration, () => capabilities, log, diagnostics.refresh);
 
   connection.onInitialize((params: InitializeParams): InitializeResult => {
     capabilities = params?.capabilities ?? {};
@@ -125,37 +115,14 @@ export function register(connection: Connection, adapters: ServerAdapters): void
     };
   });
   connection.onInitialized(async () => {
-    // Included files that are not open change on disk too; the client watches better than we can.
-    if (capabilities.workspace?.didChangeWatchedFiles?.dynamicRegistration) {
-      void connection.client.register(DidChangeWatchedFilesNotification.type, { watchers: [{ globPattern: '**/*.{txt,in}' }, { globPattern: '**/pyproject.toml' }] }).catch(() => undefined);
-    }
-    if (capabilities.workspace?.didChangeConfiguration?.dynamicRegistration) {
-      void connection.client.register(DidChangeConfigurationNotification.type, { section: 'requirements' }).catch(() => undefined);
-    }
-    await loadConfiguration();
+    watchFiles(connection, capabilities);
+    await settingsFromClient.start();
     // The index module loads now, after `initialize` has been answered, so the first request's budget is the fetch's.
     setImmediate(() => index.preload());
     log('info', `${SERVER_NAME} ${SERVER_VERSION} ready (${capabilities.textDocument?.diagnostic ? 'pull' : 'push'} diagnostics)`);
   });
 
-  // The editor's copy of a file is the store's copy while it is open.
-  documents.onDidChangeContent((e) => {
-    const filePath = uriToPath(e.document.uri);
-    workspace.store.setOpen(filePath, e.document.version, e.document.getText());
-    compileProblems.delete(filePath);
-    diagnostics.schedule(e.document.uri);
-    diagnostics.refreshDependents(filePath);
-  });
-  documents.onDidClose((e) => {
-    const filePath = uriToPath(e.document.uri);
-    workspace.store.close(filePath);
-    workspace.forget(filePath);
-    if (!capabilities.textDocument?.diagnostic) void connection.sendDiagnostics({ uri: e.document.uri, diagnostics: [] });
-    diagnostics.refreshDependents(filePath);
-  });
-  connection.onDidChangeWatchedFiles((e) => {
-    for (const change of e.changes) workspace.store.invalidate(uriToPath(change.uri));
-  });
+  syncDocuments({ connection, documents, workspace, diagnostics, compileProblems, pull: () => !!capabilities.textDocument?.diagnostic });
 
   /** A handler over the file's context, guarded; `wait`: it awaits index and disk facts on their way, within the budget. */
   const at = <T>(name: string, uri: string, fallback: T, token: CancellationToken, work: (ctx: FileContext) => T, wait = false) =>

@@ -1,7 +1,7 @@
 // The client's settings as the server holds them: read from initializationOptions, pulled through
 // workspace/configuration where the client offers it, pushed by workspace/didChangeConfiguration.
 
-import type { ClientCapabilities, Connection } from 'vscode-languageserver/node.js';
+import { DidChangeConfigurationNotification, type ClientCapabilities, type Connection } from 'vscode-languageserver/node.js';
 import type { Log } from '../guard.js';
 import { DEFAULT_SETTINGS, readSettings, type Settings } from '../settings.js';
 
@@ -43,7 +43,15 @@ export function wireConfiguration(connection: Connection, configuration: Configu
     else await load();
     changed();
   });
-  return { load };
+  return {
+    /** After `initialized`: asks for change notifications where the client registers them dynamically, and pulls the settings. */
+    async start() {
+      if (capabilities().workspace?.didChangeConfiguration?.dynamicRegistration) {
+        void connection.client.register(DidChangeConfigurationNotification.type, { section: 'requirements' }).catch(() => undefined);
+      }
+      await load();
+    },
+  };
 }
 
 /**

@@ -1,8 +1,10 @@
 // What the server tells the client about its own state: `requirements/status` (only to clients that ask for it
 // with initializationOptions.statusNotifications; our VS Code extension does) and LSP work-done progress.
 
-import type { ClientCapabilities, Connection } from 'vscode-languageserver/node.js';
+import { MessageType, type ClientCapabilities, type Connection } from 'vscode-languageserver/node.js';
+import { showMessage } from '../commands.js';
 import type { Log } from '../guard.js';
+import type { IndexEvents } from '../index/views.js';
 
 export interface ServerStatus {
   index: 'idle' | 'loading' | 'ready' | 'offline';
@@ -16,7 +18,7 @@ export function createStatusReporter(connection: Connection, capabilities: () =>
     Object.assign(status, change);
     if (enabled) void connection.sendNotification('requirements/status', { ...status });
   };
-  return {
+  const reporter = {
     /** From initializationOptions: whether the client wants `requirements/status`. */
     enable(initializationOptions: unknown) {
       enabled = (initializationOptions as { statusNotifications?: unknown } | null | undefined)?.statusNotifications === true;
@@ -51,7 +53,20 @@ export function createStatusReporter(connection: Connection, capabilities: () =>
         },
       };
     },
+    /** The index's events as the client sees them: facts arrived (`factsArrived`), offline (a message), progress, status. */
+    indexEvents(factsArrived: () => void): IndexEvents {
+      return {
+        onDidChange: () => factsArrived(),
+        onOffline(message) {
+          reporter.index('offline');
+          showMessage(connection, MessageType.Warning, message);
+        },
+        progress: () => reporter.progress(),
+        status: (state) => reporter.index(state),
+      };
+    },
   };
+  return reporter;
 }
 
 export type StatusReporter = ReturnType<typeof createStatusReporter>;
