@@ -137,6 +137,7 @@ export function createEnvironmentService(options: { env: Record<string, string |
     loading?: Promise<void>;
     want: FoundEnvironment;
     again?: boolean;
+    failedAt?: number;
   }
   const scans = new Map<string, Scan>();
   const scan = (found: FoundEnvironment): Scan => {
@@ -148,6 +149,7 @@ export function createEnvironmentService(options: { env: Record<string, string |
       return entry;
     }
     const target = entry;
+    target.failedAt = undefined;
     target.loading = readEnvironmentAsync(found)
       .then((snapshot) => {
         target.value = load(found, snapshot);
@@ -156,20 +158,25 @@ export function createEnvironmentService(options: { env: Record<string, string |
           options.logger.info(`Using the environment ${found.root} (found by ${found.source}; ${snapshot.distributions.size} distributions, Python ${snapshot.pythonVersion ?? 'unknown'})`);
         }
       })
-      .catch((error: unknown) => options.logger.warn(`Could not read the environment ${found.root}: ${String(error)}`))
+      .catch((error: unknown) => {
+        target.failedAt = Date.now();
+        options.logger.warn(`Could not read the environment ${found.root}: ${String(error)}`);
+      })
       .finally(() => {
         target.loading = undefined;
         if (target.again) {
           target.again = false;
           scan(target.want);
-        } else fire();
+        } else if (!target.failedAt) fire();
       });
     return target;
   };
   const scanned = (found: FoundEnvironment): Scan => {
     const entry = scans.get(found.root);
     // Another source for the same folder (the setting now names it): read again, serving the last scan meanwhile.
-    return entry && (entry.loading || entry.value?.found.source === found.source) ? entry : scan(found);
+    // A scan that failed is not tried again for a few seconds (no loop of scans and republished diagnostics).
+    const failedLately = entry?.failedAt !== undefined && Date.now() - entry.failedAt < 5000;
+    return entry && (entry.loading || failedLately || entry.value?.found.source === found.source) ? entry : scan(found);
   };
 
   // Discovery (a few stat calls) by folder: a keystroke reads the last answer; an answer older than a few
@@ -195,7 +202,9 @@ export function createEnvironmentService(options: { env: Record<string, string |
         if (!before || found?.root !== before.root || found?.source !== before.source) fire();
       })
       .catch(() => {
+        // Never left pending: a discovery that failed found nothing (the next check after a few seconds tries again).
         entry.loading = undefined;
+        entry.value ??= { found: undefined, at: Date.now() };
       });
     return entry.loading;
   };
