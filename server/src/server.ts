@@ -24,8 +24,9 @@ import { createDiagnosticsScheduler } from './lsp/diagnosticsPush.js';
 import { syncDocuments, watchFiles } from './lsp/documentSync.js';
 import { environmentFacts } from './lsp/environmentFacts.js';
 import { indexFacts } from './lsp/indexFacts.js';
+import { languageServiceOver } from './lsp/languageService.js';
 import { createStatusReporter } from './lsp/status.js';
-import { createLanguageService, type FileContext } from './service/index.js';
+import type { FileContext } from './service/index.js';
 import { uriToPath } from './shared/uri.js';
 import type { Workspace } from './workspace/index.js';
 
@@ -61,19 +62,7 @@ export function register(connection: Connection, adapters: ServerAdapters): void
   configuration.onDidApply((s) => environments.setSetting(s.venvPath));
   followEnvSetting(configuration, adapters.env, (env) => workspace.setEnv(env)); // lines with ${NAME} read differently: the store parses again
 
-  const service = createLanguageService({
-    index: facts.facts,
-    vulnerabilities: facts.vulnerabilities,
-    listDirectory: adapters.files.listDirectory,
-    exists: adapters.files.exists,
-    // Where pip runs is unknown in the editor: the workspace folder holding the file, or the file's folder.
-    pipRunsFrom: (filePath) => ({ folders: [...workspaceRoots.filter((r) => filePath.startsWith(r + path.sep)), path.dirname(filePath)], known: false }),
-    deriveBounds: () => settings().derive.bounds,
-    createFiles: () => !!capabilities.workspace?.workspaceEdit?.documentChanges && !!capabilities.workspace.workspaceEdit.resourceOperations?.includes('create'),
-    environment: environment.facts,
-    environmentSummary: environment.summary,
-    outdated: () => ({ diagnostics: settings().diagnostics.outdated, inlayHints: settings().inlayHints.outdated }),
-  });
+  const service = languageServiceOver({ index: facts, environment, files: adapters.files, settings, capabilities: () => capabilities, roots: () => workspaceRoots });
 
   /** An open file's context; a first disk read it is waiting on is noted for the brief wait. */
   const contextOf = (uri: string) => {
