@@ -18,6 +18,8 @@ export interface CommandHost {
   settings(): Settings;
   supportsProgress(): boolean;
   uriToPath(uri: string): string;
+  /** Resolves once the file's environment is discovered and scanned (a command reads it whole, never a half-known one). */
+  environmentReady?(filePath: string): Promise<void>;
   /** The environment folder of a file, when one is found (the setting, VIRTUAL_ENV, .venv ...). */
   venvRoot(filePath: string): string | undefined;
   installed(filePath: string): string[];
@@ -84,6 +86,7 @@ export function registerCommands(host: CommandHost, problems: ProblemStore, othe
       showMessage(host.connection, MessageType.Error, `${params.command} needs the file's URI as its first argument.`);
       return { ok: false, message: 'No file given' };
     }
+    await host.environmentReady?.(host.uriToPath(args.uri));
     const other = others[params.command];
     if (other) {
       try {

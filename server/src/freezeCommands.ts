@@ -17,9 +17,10 @@ import type { Bounds } from './workspace/frozen.js';
 import { anyOf, showMessage, startProgress, type CommandHost } from './commands.js';
 
 export interface FreezeHost extends CommandHost {
-  parse(text: string): ParsedDocument;
-  /** The file as pip freeze output with its top level (also for files that are not frozen). */
-  frozen(filePath: string, doc: ParsedDocument): FrozenAnalysis | undefined;
+  /** The file's tree as the workspace store holds it (read by `readFile` just before). */
+  document(filePath: string): ParsedDocument | undefined;
+  /** The file as pip freeze output with its top level (also for files that are not frozen), from the store's context. */
+  frozen(filePath: string): FrozenAnalysis | undefined;
   snapshot(filePath: string): EnvironmentSnapshot | undefined;
   /** The client can apply `workspace/applyEdit`. */
   canApplyEdit(): boolean;
@@ -65,7 +66,7 @@ export function freezeCommands(host: FreezeHost): Record<string, Handler> {
     if (!/\.txt$/i.test(filePath)) return fail(`Derive requirements.in works on a .txt file; ${path.basename(filePath)} is not one.`);
     const text = host.readFile(filePath);
     if (text === undefined) return fail(`Cannot read ${filePath}.`);
-    const analysis = host.frozen(filePath, host.parse(text));
+    const analysis = host.frozen(filePath);
     if (!analysis) return fail(`${path.basename(filePath)} lists no packages to derive from.`);
     const { derivation, file, target } = analysis;
     if (derivation.unknown.length === file.pins.length) {
@@ -114,8 +115,8 @@ export function freezeCommands(host: FreezeHost): Record<string, Handler> {
     }
     // An existing file is changed through the editor, so that the change can be undone.
     if (!host.canApplyEdit()) return fail(`${path.basename(filePath)} exists; this editor cannot apply edits from the server, so it was not changed.`);
-    const doc = host.parse(current);
-    const end = doc.lines.length ? { line: doc.lineStarts.length - 1, character: current.length - doc.lineStarts[doc.lineStarts.length - 1] } : { line: 0, character: 0 };
+    const doc = host.document(filePath);
+    const end = doc?.lines.length ? { line: doc.lineStarts.length - 1, character: current.length - doc.lineStarts[doc.lineStarts.length - 1] } : { line: 0, character: 0 };
     const applied = await applyEdit(`Freeze ${path.basename(snapshot.root)}`, String(params.arguments?.[0]), [{ range: { start: { line: 0, character: 0 }, end }, newText: text }]);
     return applied ? tell(`Froze ${what} into ${path.basename(filePath)}.`, { count }) : fail('The editor did not apply the freeze edit.');
   };

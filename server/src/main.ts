@@ -9,6 +9,11 @@ import { register, SERVER_NAME, SERVER_VERSION } from './server.js';
 import { nodeFiles } from './workspace/disk.js';
 import { createWorkspace } from './workspace/index.js';
 import { DEFAULT_SETTINGS } from './settings.js';
+import { createEnvironmentService } from './environment/index.js';
+import { createLogger } from './guard.js';
+import { defaultCacheDir } from './index/diskCache.js';
+import { createIndexAdapter } from './index/views.js';
+import { createConfiguration } from './lsp/configuration.js';
 
 const wantsHelp = (args: string[]) => args.includes('--help') || args.includes('-h');
 
@@ -92,13 +97,20 @@ function main(argv: string[]): void {
     const connection = createConnection(ProposedFeatures.all, new StreamMessageReader(process.stdin), new StreamMessageWriter(process.stdout));
     // Anything printed by accident must not corrupt the LSP stream on stdout.
     console.log = console.info = console.debug = (...args: unknown[]) => connection.console.log(args.map(String).join(' '));
-    // The adapters: the disk (through the workspace store), the environment and the index are created here or
-    // by the server from these; the language service itself does no I/O.
+    // The adapters: the disk (through the workspace store), the environment and the index; the server wires
+    // them to LSP and the language service, which itself does no I/O.
+    const env = process.env;
+    const configuration = createConfiguration();
+    const log = createLogger(connection, () => configuration.settings().logLevel);
+    const logger = { info: (m: string) => log('info', m), warn: (m: string) => log('warn', m), error: (m: string) => log('error', m) };
     register(connection, {
-      workspace: createWorkspace({ env: process.env }),
-      env: process.env,
+      workspace: createWorkspace({ env }),
+      environments: createEnvironmentService({ env, logger }),
+      index: createIndexAdapter({ cacheDir: () => configuration.settings().cacheDir ?? defaultCacheDir(env), settings: configuration.settings, env, readFile: nodeFiles.readSmallFile, logger }),
+      configuration,
+      log,
+      env,
       files: nodeFiles,
-      readConfigFile: nodeFiles.readSmallFile,
       isDirtyOnDisk: nodeFiles.differs,
     });
     connection.listen();

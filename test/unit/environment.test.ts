@@ -5,7 +5,8 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { discoverEnvironment, readEnvironment, rootFromSetting } from '../../server/src/environment/venv.ts';
+import { discoverEnvironment, discoverEnvironmentAsync, readEnvironment, readEnvironmentAsync, rootFromSetting } from '../../server/src/environment/venv.ts';
+import { createEnvironmentService } from '../../server/src/environment/index.ts';
 import { evaluateMarker, markerEnvironment } from '../../server/src/environment/markers.ts';
 import { parse } from '../../server/src/syntax/index.ts';
 
@@ -50,6 +51,48 @@ test('reading: dist-info, egg-info folders and files, editables, metadata contin
   assert.equal(snap.distributions.get('six')!.kind, 'egg-info');
   assert.equal(snap.pythonVersion, '3.12', 'no pyvenv.cfg: the version comes from lib/python3.X');
   assert.match(snap.warnings.join('\n'), /has no pyvenv\.cfg/);
+});
+
+test('asynchronous discovery and scan: the same answers as the synchronous ones (one set of disk steps, two drivers)', async () => {
+  const dir = tree({
+    '.venv/pyvenv.cfg': 'version = 3.12.1\n',
+    'sub/requirements.txt': '',
+    [`${SITE}/Django-5.0.6.dist-info/METADATA`]: 'Name: Django\nVersion: 5.0.6\nRequires-Dist: asgiref\n',
+    [`${SITE}/mylib-0.1.dist-info/METADATA`]: 'Name: mylib\nVersion: 0.1\n',
+    [`${SITE}/mylib-0.1.dist-info/direct_url.json`]: '{"url": "file:///src/mylib", "dir_info": {"editable": true}}',
+    [`${SITE}/broken-1.0.dist-info/METADATA/x`]: '',
+  });
+  const options = { env: {}, file: path.join(dir, 'sub/requirements.txt'), workspaceRoots: [dir] };
+  assert.deepEqual(await discoverEnvironmentAsync(options), discoverEnvironment(options));
+  const found = discoverEnvironment(options)!;
+  // Warnings come with the first read of an entry only (later scans take it from the cache by mtime).
+  const strip = (s: ReturnType<typeof readEnvironment>) => ({ ...s, warnings: [], distributions: [...s.distributions.values()].map((d) => ({ ...d, metadata: d.metadata() })) });
+  const first = await readEnvironmentAsync(found);
+  assert.match(first.warnings.join('\n'), /broken-1\.0\.dist-info: cannot read its metadata \(EISDIR/, 'a read error keeps its reason');
+  assert.deepEqual(strip(first), strip(readEnvironment(found)));
+  assert.deepEqual([...first.distributions.keys()].sort(), ['broken', 'django', 'mylib'], 'an unreadable METADATA: name and version from the folder name');
+});
+
+test('the environment service: a keystroke peeks (undefined while on its way), the landing announces a change, then the snapshot is at hand', async () => {
+  const dir = tree({ '.venv/pyvenv.cfg': 'version = 3.12.1\n', [`${SITE}/six-1.16.0.dist-info/METADATA`]: 'Name: six\nVersion: 1.16.0\n', 'other/requirements.txt': '' });
+  const service = createEnvironmentService({ env: {}, logger: { info: () => undefined, warn: () => undefined } });
+  try {
+    const file = path.join(dir, 'requirements.txt');
+    let changes = 0;
+    service.onDidChange(() => changes++);
+    assert.equal(service.peek(file, [dir]), undefined, 'nothing read on the keystroke path');
+    assert.ok(service.pending(file, [dir]), 'what is on its way can be awaited');
+    const resolved = await service.resolve(file, [dir]);
+    assert.equal(resolved?.facts.installed('six')?.version, '1.16.0');
+    assert.equal(service.peek(file, [dir]), resolved, 'then the snapshot is at hand');
+    await new Promise((r) => setImmediate(r));
+    assert.ok(changes >= 1, 'its landing was announced');
+    const none = createEnvironmentService({ env: {}, logger: { info: () => undefined, warn: () => undefined } });
+    assert.equal(await none.resolve(path.join(dir, 'other/requirements.txt'), [path.join(dir, 'other')]), null, 'none found: null, not undefined');
+    none.dispose();
+  } finally {
+    service.dispose();
+  }
 });
 
 test('markers: version and string comparisons, extras, legacy names, and "cannot tell"', () => {

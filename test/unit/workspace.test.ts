@@ -7,6 +7,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { createWorkspace, workspaceOf } from '../../server/src/workspace/index.ts';
+import { createLanguageService } from '../../server/src/service/index.ts';
 
 test('an open file is parsed once per version, whoever reads it', () => {
   const ws = workspaceOf(() => undefined);
@@ -49,19 +50,49 @@ test('a compiled file shares its sources between versions: typing in it parses o
   assert.equal(ws.store.parses - parses, 1);
 });
 
-test('a file on disk: read once, re-checked in the background, a change announced', async () => {
+test('a file on disk: first read off the request path (pending, then announced), re-checked in the background, a change announced', async () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rls-store-'));
   try {
     const file = path.join(dir, 'base.in');
     fs.writeFileSync(file, 'six\n');
     const ws = createWorkspace({ env: {}, recheckMs: 0 });
+    const landed = new Promise<string>((resolve) => ws.store.onDidChange(resolve));
+    assert.equal(ws.store.document(file), undefined, 'the first read does not wait on the disk');
+    assert.equal(ws.store.stamp(file), 'pending');
+    assert.ok(ws.store.reading(), 'a request can await the reads on their way');
+    assert.equal(await landed, file);
+    assert.equal(ws.store.reading(), undefined);
     assert.equal(ws.store.document(file)?.lines[0].project, 'six');
     const changed = new Promise<string>((resolve) => ws.store.onDidChange(resolve));
     fs.writeFileSync(file, 'attrs\nsix\n');
     ws.store.invalidate(file);
     assert.equal(await changed, file);
     assert.equal(ws.store.document(file)?.lines[0].project, 'attrs');
-    assert.equal(ws.store.document(path.join(dir, 'missing.in')), undefined);
+    const missing = path.join(dir, 'missing.in');
+    assert.equal(ws.store.document(missing), undefined);
+    await ws.store.reading();
+    assert.equal(ws.store.stamp(missing), 'none', 'a missing file is known missing once its read lands');
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('a -r target on its first read is pending, not missing: no include-not-found; its landing rebuilds the context', async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rls-store-'));
+  try {
+    fs.writeFileSync(path.join(dir, 'base.in'), 'six\n');
+    const ws = createWorkspace({ env: {} });
+    const service = createLanguageService({});
+    const file = path.join(dir, 'requirements.in');
+    ws.store.setOpen(file, 1, '-r base.in\n-r missing.in\n');
+    const codes = () => service.diagnostics(ws.contextOf(file)!).map((d) => `${d.code}@${d.range.start.line}`);
+    const dependents = new Promise<string[]>((resolve) => ws.store.onDidChange(() => resolve(ws.dependentsOf(path.join(dir, 'base.in')))));
+    assert.deepEqual(codes(), [], 'both targets on their way: neither is reported');
+    assert.deepEqual(ws.contextOf(file)!.graph.edges.map((e) => e.pending), [true, true]);
+    assert.deepEqual(await dependents, [file], 'the landing is announced to the files that read it');
+    await ws.store.reading();
+    assert.deepEqual(codes(), ['include-not-found@1'], 'landed: the missing one is reported, the other read');
+    assert.equal(ws.contextOf(file)!.graph.files[0].document.lines[0].project, 'six');
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }

@@ -4,7 +4,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { DiagnosticSeverity, type Diagnostic } from 'vscode-languageserver-types';
 import { createLanguageService } from '../service/index.js';
-import { createWorkspace } from '../workspace/index.js';
+import { batchDisk, createWorkspace } from '../workspace/index.js';
 
 export interface CheckResult {
   file: string;
@@ -21,7 +21,7 @@ export function checkFiles(files: string[], options: { root?: string } = {}): Ch
   const root = path.resolve(options.root ?? process.cwd());
   const service = createLanguageService({ exists: (p) => fs.existsSync(p), pipRunsFrom: () => ({ folders: [root], known: true }) });
   // One run: each file is read and parsed once, whoever includes it.
-  const workspace = createWorkspace({ env: process.env, recheckMs: Infinity, reuse: false });
+  const workspace = createWorkspace({ env: process.env, recheckMs: Infinity, disk: batchDisk, reuse: false });
   const results: CheckResult[] = [];
   const queue = files.map((f) => path.resolve(f));
   const done = new Set<string>();

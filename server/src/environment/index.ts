@@ -5,7 +5,7 @@ import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { EnvironmentFacts } from '../service/facts.js';
 import { checkInstalled, evaluateMarker, markerEnvironment, parseRequiresDist, type MarkerEnvironment } from './markers.js';
-import { discoverEnvironment, readEnvironment, type EnvironmentSnapshot, type FoundEnvironment } from './venv.js';
+import { discoverEnvironmentAsync, readEnvironmentAsync, type EnvironmentSnapshot, type FoundEnvironment } from './venv.js';
 import { watchEnvironment, type Disposable } from './watch.js';
 
 export interface Logger {
@@ -21,7 +21,15 @@ export interface ResolvedEnvironment {
 }
 
 export interface EnvironmentService {
-  resolve(file: string, workspaceRoots: string[]): ResolvedEnvironment | undefined;
+  /**
+   * The environment at hand for a file (the keystroke path): its snapshot; null when none is found; undefined
+   * while its discovery or first scan is on its way (started here: `onDidChange` fires when it lands).
+   */
+  peek(file: string, workspaceRoots: string[]): ResolvedEnvironment | null | undefined;
+  /** Awaits discovery and the scan (commands: explicit actions). */
+  resolve(file: string, workspaceRoots: string[]): Promise<ResolvedEnvironment | null>;
+  /** The discovery or first scan a file's environment waits for, if any (brief waits). */
+  pending(file: string, workspaceRoots: string[]): Promise<unknown> | undefined;
   setSetting(venvPath: string | undefined): void;
   onDidChange(listener: () => void): void;
   dispose(): void;
@@ -33,13 +41,22 @@ export function describeEnvironment(s: EnvironmentSnapshot): string {
 
 export function createEnvironmentService(options: { env: Record<string, string | undefined>; logger: Logger; venvPath?: string }): EnvironmentService {
   let setting = options.venvPath;
-  const cache = new Map<string, ResolvedEnvironment>();
   const watchers = new Map<string, Disposable>();
   const listeners: (() => void)[] = [];
   const announced = new Set<string>();
+  // Listeners hear once per turn of the event loop, however many discoveries and scans landed in it.
+  let firing = false;
+  const fire = () => {
+    if (firing) return;
+    firing = true;
+    setImmediate(() => {
+      firing = false;
+      for (const l of listeners) l();
+    });
+  };
 
-  const load = (found: FoundEnvironment): ResolvedEnvironment => {
-    const snapshot = readEnvironment(found);
+  /** The facts features read, over one scan; the costly parts are computed on first use. */
+  const load = (found: FoundEnvironment, snapshot: EnvironmentSnapshot): ResolvedEnvironment => {
     for (const w of snapshot.warnings) options.logger.warn(w);
     const markers = markerEnvironment(snapshot.pythonVersion);
     let broken: ReturnType<typeof checkInstalled> | undefined;
@@ -92,60 +109,139 @@ export function createEnvironmentService(options: { env: Record<string, string |
       watchers.set(
         found.root,
         watchEnvironment(found.root, snapshot.sitePackages, () => {
-          cache.delete(found.root);
-          discovered.clear();
           options.logger.info(`Environment ${found.root} changed; checking the open files again`);
-          for (const l of listeners) l();
+          refresh();
         }),
       );
     }
     return { found, snapshot, markers, facts };
   };
 
+  // Scans by environment root: the last one is served while the next is read (never a keystroke's wait).
+  interface Scan {
+    value?: ResolvedEnvironment;
+    loading?: Promise<void>;
+    want: FoundEnvironment;
+    again?: boolean;
+    failedAt?: number;
+  }
+  const scans = new Map<string, Scan>();
+  const scan = (found: FoundEnvironment): Scan => {
+    let entry = scans.get(found.root);
+    if (!entry) scans.set(found.root, (entry = { want: found }));
+    entry.want = found;
+    if (entry.loading) {
+      entry.again = true;
+      return entry;
+    }
+    const target = entry;
+    target.failedAt = undefined;
+    target.loading = readEnvironmentAsync(found)
+      .then((snapshot) => {
+        target.value = load(found, snapshot);
+        if (!announced.has(found.root)) {
+          announced.add(found.root);
+          options.logger.info(`Using the environment ${found.root} (found by ${found.source}; ${snapshot.distributions.size} distributions, Python ${snapshot.pythonVersion ?? 'unknown'})`);
+        }
+      })
+      .catch((error: unknown) => {
+        target.failedAt = Date.now();
+        options.logger.warn(`Could not read the environment ${found.root}: ${String(error)}`);
+      })
+      .finally(() => {
+        target.loading = undefined;
+        if (target.again) {
+          target.again = false;
+          scan(target.want);
+        } else if (!target.failedAt) fire();
+      });
+    return target;
+  };
+  const scanned = (found: FoundEnvironment): Scan => {
+    const entry = scans.get(found.root);
+    // Another source for the same folder (the setting now names it): read again, serving the last scan meanwhile.
+    // A scan that failed is not tried again for a few seconds (no loop of scans and republished diagnostics).
+    const failedLately = entry?.failedAt !== undefined && Date.now() - entry.failedAt < 5000;
+    return entry && (entry.loading || failedLately || entry.value?.found.source === found.source) ? entry : scan(found);
+  };
+
   // Discovery (a few stat calls) by folder: a keystroke reads the last answer; an answer older than a few
-  // seconds is checked again after the request, and a different environment announces a change.
-  const discovered = new Map<string, { found: FoundEnvironment | undefined; at: number; checking?: boolean }>();
-  const discover = (file: string, workspaceRoots: string[]) => {
+  // seconds is checked again in the background, and a different environment announces a change.
+  interface Discovery {
+    file: string;
+    workspaceRoots: string[];
+    value?: { found: FoundEnvironment | undefined; at: number };
+    loading?: Promise<void>;
+  }
+  const discovered = new Map<string, Discovery>();
+  // Bumped by a new setting and by a changed environment: a discovery begun before it is begun again.
+  let generation = 0;
+  const discover = (entry: Discovery): Promise<void> => {
+    const begun = generation;
+    entry.loading = discoverEnvironmentAsync({ setting, env: options.env, file: entry.file, workspaceRoots: entry.workspaceRoots })
+      .then((found) => {
+        entry.loading = undefined;
+        if (begun !== generation) return discover(entry);
+        const before = entry.value?.found;
+        entry.value = { found, at: Date.now() };
+        if (found) scanned(found);
+        if (!before || found?.root !== before.root || found?.source !== before.source) fire();
+      })
+      .catch(() => {
+        // Never left pending: a discovery that failed found nothing (the next check after a few seconds tries again).
+        entry.loading = undefined;
+        entry.value ??= { found: undefined, at: Date.now() };
+      });
+    return entry.loading;
+  };
+  const discoveryOf = (file: string, workspaceRoots: string[]): Discovery => {
     const key = `${path.dirname(file)}\0${workspaceRoots.join('\0')}`;
-    const hit = discovered.get(key);
-    if (!hit) {
-      const found = discoverEnvironment({ setting, env: options.env, file, workspaceRoots });
-      discovered.set(key, { found, at: Date.now() });
-      return found;
-    }
-    if (Date.now() - hit.at > 5000 && !hit.checking) {
-      hit.checking = true;
-      setTimeout(() => {
-        const found = discoverEnvironment({ setting, env: options.env, file, workspaceRoots });
-        const changed = found?.root !== hit.found?.root || found?.source !== hit.found?.source;
-        discovered.set(key, { found, at: Date.now() });
-        if (changed) for (const l of listeners) l();
-      }, 0).unref?.();
-    }
-    return hit.found;
+    let entry = discovered.get(key);
+    if (!entry) {
+      discovered.set(key, (entry = { file, workspaceRoots }));
+      void discover(entry);
+    } else if (entry.value && !entry.loading && Date.now() - entry.value.at > 5000) void discover(entry);
+    return entry;
+  };
+
+  /** Everything again (a new setting, a changed environment), serving the last answers until the new ones land. */
+  const refresh = () => {
+    generation++;
+    for (const entry of discovered.values()) if (!entry.loading) void discover(entry);
+    for (const entry of scans.values()) scan(entry.want);
+  };
+
+  const peek = (file: string, workspaceRoots: string[]): ResolvedEnvironment | null | undefined => {
+    const found = discoveryOf(file, workspaceRoots).value;
+    if (!found) return undefined;
+    if (!found.found) return null;
+    return scanned(found.found).value;
+  };
+
+  const pending = (file: string, workspaceRoots: string[]) => {
+    const discovery = discoveryOf(file, workspaceRoots);
+    if (!discovery.value) return discovery.loading;
+    const found = discovery.value.found;
+    const entry = found ? scans.get(found.root) : undefined;
+    return entry && !entry.value ? entry.loading : undefined;
   };
 
   return {
-    resolve(file, workspaceRoots) {
-      const found = discover(file, workspaceRoots);
-      if (!found) return undefined;
-      let hit = cache.get(found.root);
-      if (!hit || hit.found.source !== found.source) {
-        hit = load(found);
-        cache.set(found.root, hit);
+    peek,
+    async resolve(file, workspaceRoots) {
+      // A discovery and a scan, each begun again at most a few times by a change meanwhile.
+      for (let round = 0; round < 8; round++) {
+        const now = peek(file, workspaceRoots);
+        if (now !== undefined) return now;
+        await (pending(file, workspaceRoots) ?? new Promise((r) => setImmediate(r)));
       }
-      if (!announced.has(found.root)) {
-        announced.add(found.root);
-        options.logger.info(`Using the environment ${found.root} (found by ${found.source}; ${hit.snapshot.distributions.size} distributions, Python ${hit.snapshot.pythonVersion ?? 'unknown'})`);
-      }
-      return hit;
+      return peek(file, workspaceRoots) ?? null;
     },
+    pending,
     setSetting(venvPath) {
       if (venvPath === setting) return;
       setting = venvPath;
-      cache.clear();
-      discovered.clear();
-      for (const l of listeners) l();
+      refresh();
     },
     onDidChange(listener) {
       listeners.push(listener);

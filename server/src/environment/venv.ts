@@ -1,9 +1,9 @@
 // Finding the active virtual environment and reading what is installed in it, from disk only (never running Python).
 
-import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { normalizeName } from '../syntax/names.js';
 import { parseMetadata } from '../shared/coreMetadata.js';
+import { readdir, readText, realpath, runAsync, runSync, stat, type Steps } from './fsSteps.js';
 
 export { parseMetadata };
 
@@ -16,31 +16,37 @@ export interface FoundEnvironment {
 
 const NEARBY_NAMES = ['.venv', 'venv', 'env', '.env'];
 
-function isDir(p: string): boolean {
-  return fs.statSync(p, { throwIfNoEntry: false })?.isDirectory() ?? false;
+function* isDir(p: string): Steps<boolean> {
+  return (yield* stat(p))?.directory ?? false;
 }
 
-function isFile(p: string): boolean {
-  return fs.statSync(p, { throwIfNoEntry: false })?.isFile() ?? false;
+function* isFile(p: string): Steps<boolean> {
+  return (yield* stat(p))?.file ?? false;
 }
 
-/** A setting may name the environment or its interpreter (`…/bin/python3`, `…\\Scripts\\python.exe`). */
-export function rootFromSetting(setting: string): string {
+function* rootFromSettingSteps(setting: string): Steps<string> {
   const resolved = path.resolve(setting);
-  if (isFile(resolved)) {
+  if (yield* isFile(resolved)) {
     const binDir = path.dirname(resolved);
     return /^(bin|Scripts)$/i.test(path.basename(binDir)) ? path.dirname(binDir) : binDir;
   }
   return resolved;
 }
 
-/**
- * First match wins: the client's setting; VIRTUAL_ENV, then CONDA_PREFIX; a folder named .venv, venv,
- * env or .env holding a pyvenv.cfg, beside the file or in a parent up to the workspace root (never above
- * it; with no workspace root, up to the file system root).
- */
-export function discoverEnvironment(options: { setting?: string; env: Record<string, string | undefined>; file: string; workspaceRoots: string[] }): FoundEnvironment | undefined {
-  if (options.setting) return { root: rootFromSetting(options.setting), source: 'setting' };
+/** A setting may name the environment or its interpreter (`…/bin/python3`, `…\\Scripts\\python.exe`). */
+export function rootFromSetting(setting: string): string {
+  return runSync(rootFromSettingSteps(setting));
+}
+
+export interface DiscoveryOptions {
+  setting?: string;
+  env: Record<string, string | undefined>;
+  file: string;
+  workspaceRoots: string[];
+}
+
+function* discoverSteps(options: DiscoveryOptions): Steps<FoundEnvironment | undefined> {
+  if (options.setting) return { root: yield* rootFromSettingSteps(options.setting), source: 'setting' };
   if (options.env.VIRTUAL_ENV) return { root: path.resolve(options.env.VIRTUAL_ENV), source: 'VIRTUAL_ENV' };
   if (options.env.CONDA_PREFIX) return { root: path.resolve(options.env.CONDA_PREFIX), source: 'CONDA_PREFIX' };
   const stop = options.workspaceRoots.map((r) => path.resolve(r)).find((r) => options.file.startsWith(r + path.sep));
@@ -48,13 +54,27 @@ export function discoverEnvironment(options: { setting?: string; env: Record<str
   for (;;) {
     for (const name of NEARBY_NAMES) {
       const candidate = path.join(dir, name);
-      if (isFile(path.join(candidate, 'pyvenv.cfg'))) return { root: candidate, source: 'nearby' };
+      if (yield* isFile(path.join(candidate, 'pyvenv.cfg'))) return { root: candidate, source: 'nearby' };
     }
     if (dir === stop) return undefined;
     const parent = path.dirname(dir);
     if (parent === dir) return undefined;
     dir = parent;
   }
+}
+
+/**
+ * First match wins: the client's setting; VIRTUAL_ENV, then CONDA_PREFIX; a folder named .venv, venv,
+ * env or .env holding a pyvenv.cfg, beside the file or in a parent up to the workspace root (never above
+ * it; with no workspace root, up to the file system root).
+ */
+export function discoverEnvironment(options: DiscoveryOptions): FoundEnvironment | undefined {
+  return runSync(discoverSteps(options));
+}
+
+/** The same discovery, off the event loop's back (the server). */
+export function discoverEnvironmentAsync(options: DiscoveryOptions): Promise<FoundEnvironment | undefined> {
+  return runAsync(discoverSteps(options));
 }
 
 export type { DistributionMetadata } from '../shared/coreMetadata.js';
@@ -86,13 +106,9 @@ export interface EnvironmentSnapshot {
 }
 
 /** `key = value` lines of pyvenv.cfg. */
-export function readPyvenvCfg(root: string): Record<string, string> | undefined {
-  let text: string;
-  try {
-    text = fs.readFileSync(path.join(root, 'pyvenv.cfg'), 'utf8');
-  } catch {
-    return undefined;
-  }
+function* readPyvenvCfg(root: string): Steps<Record<string, string> | undefined> {
+  const text = yield* readText(path.join(root, 'pyvenv.cfg'));
+  if (typeof text !== 'string') return undefined;
   const out: Record<string, string> = {};
   for (const line of text.split(/\r?\n/)) {
     const eq = line.indexOf('=');
@@ -101,31 +117,21 @@ export function readPyvenvCfg(root: string): Record<string, string> | undefined 
   return out;
 }
 
-function sitePackagesOf(prefix: string): string[] {
+function* sitePackagesOf(prefix: string): Steps<string[]> {
   const out: string[] = [];
   for (const lib of ['lib', 'lib64']) {
     const libDir = path.join(prefix, lib);
-    let entries: string[] = [];
-    try {
-      entries = fs.readdirSync(libDir);
-    } catch {
-      continue;
-    }
+    const entries = yield* readdir(libDir);
+    if (entries instanceof Error) continue;
     for (const e of entries.sort()) {
-      if (/^python\d+(\.\d+)?t?$/.test(e) && isDir(path.join(libDir, e, 'site-packages'))) out.push(path.join(libDir, e, 'site-packages'));
+      if (/^python\d+(\.\d+)?t?$/.test(e) && (yield* isDir(path.join(libDir, e, 'site-packages')))) out.push(path.join(libDir, e, 'site-packages'));
     }
   }
-  if (isDir(path.join(prefix, 'Lib', 'site-packages'))) out.push(path.join(prefix, 'Lib', 'site-packages'));
+  if (yield* isDir(path.join(prefix, 'Lib', 'site-packages'))) out.push(path.join(prefix, 'Lib', 'site-packages'));
   // lib64 is often a symlink to lib: count each folder once.
-  return [...new Map(out.map((p) => [safeRealpath(p), p])).values()];
-}
-
-function safeRealpath(p: string): string {
-  try {
-    return fs.realpathSync(p);
-  } catch {
-    return p;
-  }
+  const byReal = new Map<string, string>();
+  for (const p of out) byReal.set((yield* realpath(p)) ?? p, p);
+  return [...byReal.values()];
 }
 
 interface CachedEntry {
@@ -136,20 +142,18 @@ interface CachedEntry {
 /** Metadata read before, by folder path and modification time, so a re-scan reads only what changed. */
 const entryCache = new Map<string, CachedEntry>();
 
-function readEntry(site: string, entry: string, warnings: string[]): InstalledDistribution | undefined {
+function* readEntry(site: string, entry: string, warnings: string[]): Steps<InstalledDistribution | undefined> {
   const full = path.join(site, entry);
-  const stat = fs.statSync(full, { throwIfNoEntry: false });
-  if (!stat) return undefined;
+  const stats = yield* stat(full);
+  if (!stats) return undefined;
   const cached = entryCache.get(full);
-  if (cached && cached.mtimeMs === stat.mtimeMs) return cached.dist;
+  if (cached && cached.mtimeMs === stats.mtimeMs) return cached.dist;
   const kind = entry.endsWith('.dist-info') ? 'dist-info' : 'egg-info';
-  const metaFile = stat.isDirectory() ? path.join(full, kind === 'dist-info' ? 'METADATA' : 'PKG-INFO') : full;
+  const metaFile = stats.directory ? path.join(full, kind === 'dist-info' ? 'METADATA' : 'PKG-INFO') : full;
   let headers: ReturnType<typeof parseMetadata> | undefined;
-  try {
-    headers = parseMetadata(fs.readFileSync(metaFile, 'utf8'));
-  } catch (error) {
-    warnings.push(`Skipped ${full}: cannot read its metadata (${(error as Error).message})`);
-  }
+  const text = yield* readText(metaFile);
+  if (typeof text === 'string') headers = parseMetadata(text);
+  else warnings.push(`Skipped ${full}: cannot read its metadata (${text.message})`);
   // The folder name gives name and version when the headers do not (e.g. a truncated METADATA).
   const m = /^(.+?)-([^-]+?)(?:-py\d.*)?\.(dist-info|egg-info)$/.exec(entry);
   const name = headers?.name ?? m?.[1];
@@ -161,63 +165,71 @@ function readEntry(site: string, entry: string, warnings: string[]): InstalledDi
     let editable = false;
     let directUrl: string | undefined;
     let vcs: InstalledDistribution['vcs'];
+    // Most distributions have no direct_url.json.
+    const directText = stats.directory ? yield* readText(path.join(full, 'direct_url.json')) : undefined;
     try {
-      const direct = JSON.parse(fs.readFileSync(path.join(full, 'direct_url.json'), 'utf8')) as { url?: unknown; dir_info?: { editable?: boolean }; vcs_info?: { vcs?: unknown; commit_id?: unknown } };
-      editable = !!direct.dir_info?.editable;
-      if (typeof direct.url === 'string') directUrl = direct.url;
-      if (typeof direct.vcs_info?.vcs === 'string') vcs = { vcs: direct.vcs_info.vcs, commit: typeof direct.vcs_info.commit_id === 'string' ? direct.vcs_info.commit_id : undefined };
+      if (typeof directText === 'string') {
+        const direct = JSON.parse(directText) as { url?: unknown; dir_info?: { editable?: boolean }; vcs_info?: { vcs?: unknown; commit_id?: unknown } };
+        editable = !!direct.dir_info?.editable;
+        if (typeof direct.url === 'string') directUrl = direct.url;
+        if (typeof direct.vcs_info?.vcs === 'string') vcs = { vcs: direct.vcs_info.vcs, commit: typeof direct.vcs_info.commit_id === 'string' ? direct.vcs_info.commit_id : undefined };
+      }
     } catch {
-      /* most distributions have no direct_url.json */
+      /* a broken direct_url.json says nothing */
     }
     const meta: DistributionMetadata = headers ?? { requiresDist: [], providesExtras: [] };
     dist = { name, normalized: normalizeName(name), version, location: full, kind, editable, directUrl, vcs, metadata: () => meta };
   }
-  entryCache.set(full, { mtimeMs: stat.mtimeMs, dist });
+  entryCache.set(full, { mtimeMs: stats.mtimeMs, dist });
   return dist;
 }
 
-/** Reads an environment's installed distributions; a bad entry is skipped with a warning, never thrown. */
-export function readEnvironment(found: FoundEnvironment): EnvironmentSnapshot {
+function* readEnvironmentSteps(found: FoundEnvironment): Steps<EnvironmentSnapshot> {
   const warnings: string[] = [];
-  const cfg = readPyvenvCfg(found.root);
+  const cfg = yield* readPyvenvCfg(found.root);
   if (!cfg) warnings.push(`${found.root} has no pyvenv.cfg; reading its site-packages anyway`);
-  const rawVersion = cfg?.version_info ?? cfg?.version ?? /python(\d+\.\d+)/.exec(sitePackagesOf(found.root)[0] ?? '')?.[1];
+  const sitePackages = yield* sitePackagesOf(found.root);
+  const rawVersion = cfg?.version_info ?? cfg?.version ?? /python(\d+\.\d+)/.exec(sitePackages[0] ?? '')?.[1];
   const pythonVersion = rawVersion ? /^\d+\.\d+(?:\.\d+)?/.exec(rawVersion)?.[0] : undefined;
-  const sitePackages = sitePackagesOf(found.root);
   if (cfg?.['include-system-site-packages'] === 'true' && cfg.home) {
     // The base interpreter's packages count too, behind the environment's own.
-    for (const base of sitePackagesOf(path.dirname(path.resolve(cfg.home)))) if (!sitePackages.includes(base)) sitePackages.push(base);
+    for (const base of yield* sitePackagesOf(path.dirname(path.resolve(cfg.home)))) if (!sitePackages.includes(base)) sitePackages.push(base);
   }
   const distributions = new Map<string, InstalledDistribution>();
   const eggLinks = new Map<string, string>();
   for (const site of sitePackages) {
-    let entries: string[];
-    try {
-      entries = fs.readdirSync(site);
-    } catch (error) {
-      warnings.push(`Cannot list ${site}: ${(error as Error).message}`);
+    const entries = yield* readdir(site);
+    if (entries instanceof Error) {
+      warnings.push(`Cannot list ${site}: ${entries.message}`);
       continue;
     }
     for (const entry of entries) {
       if (entry.endsWith('.egg-link')) {
-        const target = readEggLink(path.join(site, entry));
+        const target = yield* readEggLink(path.join(site, entry));
         if (target) eggLinks.set(target, normalizeName(entry.slice(0, -'.egg-link'.length)));
         continue;
       }
       if (!entry.endsWith('.dist-info') && !entry.endsWith('.egg-info')) continue;
-      const dist = readEntry(site, entry, warnings);
+      const dist = yield* readEntry(site, entry, warnings);
       if (dist && !distributions.has(dist.normalized)) distributions.set(dist.normalized, dist);
     }
   }
   return { root: found.root, source: found.source, pythonVersion, sitePackages, distributions, eggLinks, warnings };
 }
 
+/** Reads an environment's installed distributions; a bad entry is skipped with a warning, never thrown. */
+export function readEnvironment(found: FoundEnvironment): EnvironmentSnapshot {
+  return runSync(readEnvironmentSteps(found));
+}
+
+/** The same scan, off the event loop's back (the server). */
+export function readEnvironmentAsync(found: FoundEnvironment): Promise<EnvironmentSnapshot> {
+  return runAsync(readEnvironmentSteps(found));
+}
+
 /** The project folder an `.egg-link` names on its first line (relative to site-packages when not absolute). */
-function readEggLink(file: string): string | undefined {
-  try {
-    const first = fs.readFileSync(file, 'utf8').split(/\r?\n/)[0].trim();
-    return first ? path.resolve(path.dirname(file), first) : undefined;
-  } catch {
-    return undefined;
-  }
+function* readEggLink(file: string): Steps<string | undefined> {
+  const text = yield* readText(file);
+  const first = typeof text === 'string' ? text.split(/\r?\n/)[0].trim() : '';
+  return first ? path.resolve(path.dirname(file), first) : undefined;
 }

@@ -368,7 +368,8 @@ export function createIndexHub(options: PackageIndexOptions): IndexHub {
       // Without the full project list (of the one index in use), an unknown name cannot be told from one not fetched yet.
       knows: (name) => {
         if (!hasList(mainUrl) || config.extraIndexUrls.length || config.noIndex) return undefined;
-        return fullList(mainUrl)!.has(normalizeName(name));
+        // The sorted list itself: a name index (with the popularity table) is built only for name search.
+        return sortedHas(lists.get(mainUrl)!.list.sorted, normalizeName(name));
       },
       suggest: (name) => names().suggest(name),
       projectPage: (raw) => projectPage(config, normalizeName(raw)),
@@ -455,4 +456,16 @@ export function createPackageIndex(options: PackageIndexOptions): PackageIndex {
     ensureProject: (name) => view.ensureProject(name),
     dispose: hub.dispose,
   };
+}
+
+/** Binary search of a sorted list of names. */
+function sortedHas(sorted: readonly string[], name: string): boolean {
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (sorted[mid] < name) lo = mid + 1;
+    else hi = mid;
+  }
+  return sorted[lo] === name;
 }

@@ -13,12 +13,16 @@ export interface IndexAdapterOptions {
   /** Reads pip's config files (small, outside the workspace store). */
   readFile: (p: string) => string | undefined;
   logger: { info(message: string): void; warn(message: string): void; error(message: string): void };
+}
+
+/** What the index tells its host (the LSP wiring), attached after creation. */
+export interface IndexEvents {
   /** Facts arrived (project pages, a project list): re-check and refresh. */
-  onDidChange: (names: string[]) => void;
-  onOffline: (message: string) => void;
+  onDidChange(names: string[]): void;
+  onOffline(message: string): void;
   /** Work-done progress for a project-list fetch, when the client supports it. */
-  progress: () => { begin(title: string): void; end(message: string): void } | undefined;
-  status: (state: 'loading' | 'ready') => void;
+  progress(): { begin(title: string): void; end(message: string): void } | undefined;
+  status(state: 'loading' | 'ready'): void;
 }
 
 export interface IndexAdapter {
@@ -28,8 +32,16 @@ export interface IndexAdapter {
   config(file: FileIndexOptions, venvRoot: string | undefined): IndexConfig;
   /** Known vulnerabilities: the same lazy bundle as the index; undefined until it is loaded. */
   vulnerabilities(): VulnerabilityClient | undefined;
-  /** Resolves when the index module is loaded (false when it cannot be). */
+  /** Resolves when the index module is loaded (false when it cannot be); the first call starts loading it. */
   loaded(): Promise<boolean>;
+  listen(events: IndexEvents): void;
+  /**
+   * Loads the index module; where the workspace configures an index of its own (PIP_INDEX_URL, pip.conf,
+   * the settings), also opens its view (project list fetched, HTTP client warmed), so that the first
+   * completion finds them ready. The default index (PyPI) is not contacted before a file uses it.
+   */
+  preload(): void;
+
   dispose(): Promise<void>;
 }
 
@@ -37,19 +49,20 @@ export function createIndexAdapter(options: IndexAdapterOptions): IndexAdapter {
   let hub: IndexHub | undefined;
   let vulnerabilities: VulnerabilityClient | undefined;
   let loading: Promise<boolean> | undefined;
+  let events: IndexEvents | undefined;
   // The index module (undici, the popularity table) is loaded on first use, not at start-up, so that
   // `initialize` answers fast; until it is there, features work without index facts.
   const load = () =>
     (loading ??= import('./packageIndex.js').then(
       ({ createIndexHub, createVulnerabilityClient }) => {
         hub = createIndexHub({ cacheDir: options.cacheDir(), env: options.env, logger: options.logger });
-        hub.onDidChange(options.onDidChange);
-        hub.onOffline(options.onOffline);
+        hub.onDidChange((names) => events?.onDidChange(names));
+        hub.onOffline((message) => events?.onOffline(message));
         // Advisories arriving re-check the open files, as index facts do.
         vulnerabilities = createVulnerabilityClient({ cacheDir: options.cacheDir(), env: options.env, logger: options.logger });
-        vulnerabilities.onDidChange(() => options.onDidChange([]));
-        vulnerabilities.onOffline(options.onOffline);
-        options.onDidChange([]);
+        vulnerabilities.onDidChange(() => events?.onDidChange([]));
+        vulnerabilities.onOffline((message) => events?.onOffline(message));
+        events?.onDidChange([]);
         return true;
       },
       (error: unknown) => {
@@ -85,18 +98,23 @@ export function createIndexAdapter(options: IndexAdapterOptions): IndexAdapter {
       const view = hub.view(configFor(file, venvRoot));
       if (!listed.has(view)) {
         listed.add(view);
-        options.status('loading');
+        events?.status('loading');
         listsLoading++;
         void view
-          .loadProjectList(options.progress())
+          .loadProjectList(events?.progress())
           .catch((e) => options.logger.warn(`Project list: ${String(e)}`))
-          .finally(() => --listsLoading === 0 && options.status('ready'));
+          .finally(() => --listsLoading === 0 && events?.status('ready'));
       }
       return view;
     },
     config: configFor,
     vulnerabilities: () => vulnerabilities,
     loaded: () => (hub ? Promise.resolve(true) : load()),
+    listen: (e) => void (events = e),
+    preload() {
+      const none: FileIndexOptions = { extraIndexUrls: [], noIndex: false };
+      void load().then((ok) => ok && configFor(none, undefined).source !== 'the default' && this.view(none, undefined));
+    },
     dispose: async () => {
       await hub?.dispose();
       await vulnerabilities?.dispose();

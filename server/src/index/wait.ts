@@ -17,15 +17,20 @@ export interface FactsWaiter {
    * release whose advisories are on their way is noted, so a first hover or menu shows them.
    */
   recordAdvisories(client: VulnerabilityClient | undefined, target: VulnerabilityTarget): ((name: string, version: string) => Advisory[] | undefined) | undefined;
-  /** Computes, awaits what the computation found on its way (within the budget), and computes again. */
-  answer<T>(token: CancellationToken | undefined, compute: () => T): Promise<{ value: T; complete: boolean }>;
+  /** Other facts on their way that the answer being computed read around (a first disk read, an environment scan). */
+  note(pending: Promise<unknown> | undefined): void;
+  /**
+   * Computes, awaits what the computation found on its way (within the budget), and computes again.
+   * `index: false` (pushed diagnostics, whose index facts republish on arrival) awaits only what was noted.
+   */
+  answer<T>(token: CancellationToken | undefined, compute: () => T, options?: { index?: boolean }): Promise<{ value: T; complete: boolean }>;
 }
 
 const ROUNDS = 4;
 
 export function createFactsWaiter(options: { budgetMs: () => number; loaded: () => Promise<unknown> }): FactsWaiter {
   // Features are synchronous, so one recording at a time is enough.
-  let recording: { pending: Set<Promise<unknown>>; indexMissing: boolean } | undefined;
+  let recording: { pending: Set<Promise<unknown>>; indexMissing: boolean; index: boolean } | undefined;
 
   const wait = (waits: Promise<unknown>[], ms: number, token: CancellationToken | undefined) =>
     new Promise<'ready' | 'timeout' | 'cancelled'>((resolve) => {
@@ -40,9 +45,12 @@ export function createFactsWaiter(options: { budgetMs: () => number; loaded: () 
     });
 
   return {
+    note(pending) {
+      if (pending) recording?.pending.add(pending);
+    },
     record(view) {
       const r = recording;
-      if (!r) return view;
+      if (!r?.index) return view;
       if (!view) {
         r.indexMissing = true;
         return undefined;
@@ -59,20 +67,22 @@ export function createFactsWaiter(options: { budgetMs: () => number; loaded: () 
     },
     recordAdvisories(client, target) {
       if (!client) {
-        if (recording) recording.indexMissing = true;
+        if (recording?.index) recording.indexMissing = true;
         return undefined;
       }
       return (name, version) => {
         const known = client.advisories(name, version, target);
-        const pending = known || !recording ? undefined : client.pending(name, version, target);
-        if (pending) recording!.pending.add(pending);
+        const r = recording;
+        // Like index facts: pushed diagnostics (index: false) republish when advisories land, instead of waiting.
+        const pending = known || !r?.index ? undefined : client.pending(name, version, target);
+        if (pending) r!.pending.add(pending);
         return known;
       };
     },
-    async answer(token, compute) {
+    async answer(token, compute, which) {
       const deadline = Date.now() + Math.max(0, options.budgetMs());
       for (let round = 1; ; round++) {
-        const r = (recording = { pending: new Set(), indexMissing: false });
+        const r = (recording = { pending: new Set(), indexMissing: false, index: which?.index !== false });
         let value: ReturnType<typeof compute>;
         try {
           value = compute();

@@ -66,7 +66,7 @@ function thousands(n: number): string {
 
 function includeDiagnostics(graph: IncludeGraph, out: Diagnostic[]): void {
   for (const edge of graph.edges) {
-    if (!edge.target || edge.document || edge.cycle || !edge.option.value) continue;
+    if (!edge.target || edge.document || edge.pending || edge.cycle || !edge.option.value) continue;
     out.push({
       range: edge.option.value.range,
       severity: DiagnosticSeverity.Error,

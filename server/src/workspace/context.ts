@@ -87,7 +87,7 @@ export function createContextProvider(store: WorkspaceStore, initialEnv?: Record
     const hit = graphMemo.get(filePath);
     if (hit && hit.doc === doc && hit.reader.fresh()) return hit;
     const reader = new TrackedReader(store);
-    const memo = { value: buildIncludeGraph(filePath, doc, reader.read, env), reader, doc };
+    const memo = { value: buildIncludeGraph(filePath, doc, reader.read, env, (p) => store.stamp(p) === 'pending'), reader, doc };
     graphMemo.set(filePath, memo);
     return memo;
   };

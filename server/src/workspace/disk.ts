@@ -6,12 +6,14 @@ import * as fs from 'node:fs';
 const MAX_BYTES = 20 * 1024 * 1024;
 
 export interface DiskAccess {
-  /** Synchronous, for the first read of a file the store has never seen. */
+  /** Synchronous, for explicit actions (a command reads what the disk holds now), and for disks whose reads cost nothing. */
   readNow(filePath: string): { text: string; stamp: string } | undefined;
-  /** Asynchronous re-check: 'unchanged' when the stamp is still `known`. */
+  /** Asynchronous read (a first read: `known` is 'none') or re-check: 'unchanged' when the stamp is still `known`. */
   read(filePath: string, known: string): Promise<{ text: string; stamp: string } | undefined | 'unchanged'>;
   /** Reads cost nothing (memory): the store checks on every read instead of in the background. */
   sync?: boolean;
+  /** A batch tool (the check CLI), which has no event loop to keep free: a first read happens at once. */
+  firstReadNow?: boolean;
 }
 
 const stampOf = (stat: fs.Stats) => `disk:${stat.mtimeMs}:${stat.size}`;
@@ -38,6 +40,9 @@ export const nodeDisk: DiskAccess = {
     }
   },
 };
+
+/** The disk for the check CLI: the same reads, the first one at once. */
+export const batchDisk: DiskAccess = { ...nodeDisk, firstReadNow: true };
 
 /** A disk made of a text reader (the check CLI's own reads, tests' in-memory files): a changed text is a new version. */
 export function readerDisk(read: (filePath: string) => string | undefined): DiskAccess {

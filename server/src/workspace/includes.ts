@@ -32,8 +32,10 @@ export interface IncludeEdge {
   kind: 'requirement' | 'constraint';
   /** Absolute path of the target; undefined for a remote (http) target, which pip fetches and we do not. */
   target?: string;
-  /** Undefined when the file cannot be read. */
+  /** Undefined when the file cannot be read (or is not read yet: `pending`). */
   document?: ParsedDocument;
+  /** The target's first read is on its way: not missing, not known yet. */
+  pending?: boolean;
   /** True when following this edge leads back to a file already on the path. */
   cycle: boolean;
 }
@@ -104,7 +106,7 @@ export interface IncludeGraph {
 const MAX_FILES = 200;
 
 /** Walks `-r`/`-c` from `root`, reading each file once; cycles are marked, never followed. */
-export function buildIncludeGraph(root: string, rootDoc: ParsedDocument, read: DocumentReader, env?: Record<string, string | undefined>): IncludeGraph {
+export function buildIncludeGraph(root: string, rootDoc: ParsedDocument, read: DocumentReader, env?: Record<string, string | undefined>, pending?: (filePath: string) => boolean): IncludeGraph {
   const parsedCache = new Map<string, ParsedDocument | undefined>([[root, rootDoc]]);
   const load = (p: string): ParsedDocument | undefined => {
     if (!parsedCache.has(p)) parsedCache.set(p, read(p));
@@ -121,7 +123,8 @@ export function buildIncludeGraph(root: string, rootDoc: ParsedDocument, read: D
     const item = queue.shift()!;
     const edges: IncludeEdge[] = includeEdges(item.path, item.doc, env).map((e) => {
       const cycle = e.target !== undefined && item.ancestors.has(e.target);
-      return { ...e, cycle, document: e.target && !cycle ? load(e.target) : undefined };
+      const document = e.target && !cycle ? load(e.target) : undefined;
+      return { ...e, cycle, document, ...(e.target && !document && !cycle && pending?.(e.target) ? { pending: true } : {}) };
     });
     if (item.path === root) rootEdges = edges;
     for (const edge of edges) if (edge.cycle) cycles.push([...item.via, edge]);

@@ -8,6 +8,7 @@ import { createWorkspaceStore, type StoreOptions, type WorkspaceStore } from './
 export type { FileContext, ContextProvider } from './context.js';
 export type { WorkspaceStore } from './store.js';
 export type { DiskAccess } from './disk.js';
+export { batchDisk } from './disk.js';
 
 export interface Workspace extends ContextProvider {
   store: WorkspaceStore;

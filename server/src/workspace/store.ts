@@ -16,11 +16,13 @@ export interface WorkspaceStore {
   /** The file's tree, parsed once per version; undefined when it cannot be read. */
   document(filePath: string): ParsedDocument | undefined;
   text(filePath: string): string | undefined;
-  /** Changes whenever the file's content may have: `open:<version>`, `disk:<mtime>:<size>`, `none`. */
+  /** Changes whenever the file's content may have: `open:<version>`, `disk:<mtime>:<size>`, `none`, `pending` (first read on its way). */
   stamp(filePath: string): string;
-  /** The client (or a command that wrote the file) says it changed on disk: re-read, off this call (a file that was missing: now). */
+  /** The client (or a command that wrote the file) says it changed on disk: re-read, off this call (a file that was missing: as a first read). */
   invalidate(filePath: string): void;
-  /** A command wrote the file: read it again now (an explicit action, not a keystroke). */
+  /** First reads on their way (a request about to answer may await them briefly); undefined when none are. */
+  reading(): Promise<void> | undefined;
+  /** A command wrote or reads the file: read it now (an explicit action, not a keystroke). */
   reload(filePath: string): void;
   /** Files whose disk copy was found changed (not open files: their changes come from the editor). */
   onDidChange(listener: (filePath: string) => void): void;
@@ -89,27 +91,47 @@ export function createWorkspaceStore(options: StoreOptions): WorkspaceStore {
       });
   };
 
-  /** The entry now: open files as the editor has them; disk files as last read (the first read is synchronous). */
+  // A file never seen is read off the request path: until it lands it is `pending` (neither text nor missing),
+  // and its landing announces a change, so that what read it is checked again.
+  const firstReads = new Set<Promise<void>>();
+  const readFirst = (filePath: string): Entry => {
+    const entry: Entry = { stamp: 'pending', open: false, checkedAt: Date.now(), checking: true };
+    entries.set(filePath, entry);
+    const done: Promise<void> = options.disk
+      .read(filePath, 'none')
+      .catch(() => undefined)
+      .then((read) => {
+        firstReads.delete(done);
+        if (entries.get(filePath) !== entry) return;
+        entries.set(filePath, fromDisk(read === 'unchanged' ? undefined : read));
+        for (const l of listeners) l(filePath);
+      });
+    firstReads.add(done);
+    return entry;
+  };
+
+  /** The entry now: open files as the editor has them; disk files as last read (a first read: pending, unless reads cost nothing). */
   const entryOf = (filePath: string): Entry => {
     let entry = entries.get(filePath);
     if (!entry) {
       if (entries.size > maxDiskFiles) for (const [p, e] of entries) if (!e.open && entries.delete(p) && entries.size <= maxDiskFiles / 2) break;
+      if (!options.disk.sync && !options.disk.firstReadNow) return readFirst(filePath);
       entry = fromDisk(options.disk.readNow(filePath));
       entries.set(filePath, entry);
     } else if (!entry.open && options.disk.sync) {
       const now = fromDisk(options.disk.readNow(filePath));
       if (now.stamp !== entry.stamp) entries.set(filePath, (entry = now));
-    } else if (!entry.open && Date.now() - entry.checkedAt > recheckMs) recheck(filePath, entry);
+    } else if (!entry.open && entry.stamp !== 'pending' && Date.now() - entry.checkedAt > recheckMs) recheck(filePath, entry);
     return entry;
   };
 
   const reload = (filePath: string) => {
     const entry = entries.get(filePath);
-    if (!entry || entry.open) return;
+    if (entry?.open) return;
     const next = fromDisk(options.disk.readNow(filePath));
-    if (next.stamp === entry.stamp) return;
+    if (next.stamp === entry?.stamp) return;
     entries.set(filePath, next);
-    for (const l of listeners) l(filePath);
+    if (entry) for (const l of listeners) l(filePath);
   };
 
   return {
@@ -136,7 +158,7 @@ export function createWorkspaceStore(options: StoreOptions): WorkspaceStore {
     text: (filePath) => entryOf(filePath).text,
     stamp: (filePath) => {
       const stamp = entryOf(filePath).stamp;
-      return stamp === 'none' || envGeneration === 0 ? stamp : `${stamp}#${envGeneration}`;
+      return stamp === 'none' || stamp === 'pending' || envGeneration === 0 ? stamp : `${stamp}#${envGeneration}`;
     },
     setEnv(next) {
       env = next;
@@ -146,10 +168,14 @@ export function createWorkspaceStore(options: StoreOptions): WorkspaceStore {
     invalidate(filePath) {
       const entry = entries.get(filePath);
       if (!entry || entry.open) return;
-      // A file that was missing is read now, as a first read is (one small file; the next request may need it).
-      if (entry.stamp === 'none') reload(filePath);
-      else recheck(filePath, entry);
+      // A file that was missing is read as a first read is: pending until it lands, so that the next request,
+      // which may need it (the .in a derive just wrote), awaits it briefly rather than seeing it missing.
+      if (entry.stamp === 'none') {
+        if (options.disk.sync || options.disk.firstReadNow) reload(filePath);
+        else readFirst(filePath);
+      } else if (entry.stamp !== 'pending') recheck(filePath, entry);
     },
+    reading: () => (firstReads.size ? Promise.all(firstReads).then(() => undefined) : undefined),
     reload,
     onDidChange: (l) => void listeners.push(l),
     get parses() {

@@ -1,0 +1,42 @@
+// Open documents and watched files into the workspace store: the editor's copy of a file is the store's copy
+// while it is open; a file the client says changed on disk is re-read off the request path.
+
+import { DidChangeWatchedFilesNotification, type ClientCapabilities, type Connection, type TextDocuments } from 'vscode-languageserver/node.js';
+import type { TextDocument } from 'vscode-languageserver-textdocument';
+import type { ProblemStore } from '../commands.js';
+import { uriToPath } from '../shared/uri.js';
+import type { Workspace } from '../workspace/index.js';
+
+export function syncDocuments(o: {
+  connection: Connection;
+  documents: TextDocuments<TextDocument>;
+  workspace: Workspace;
+  diagnostics: { schedule(uri: string): void; refreshDependents(filePath: string): void };
+  compileProblems: ProblemStore;
+  pull(): boolean;
+}): void {
+  const { connection, documents, workspace, diagnostics } = o;
+  documents.onDidChangeContent((e) => {
+    const filePath = uriToPath(e.document.uri);
+    workspace.store.setOpen(filePath, e.document.version, e.document.getText());
+    o.compileProblems.delete(filePath);
+    diagnostics.schedule(e.document.uri);
+    diagnostics.refreshDependents(filePath);
+  });
+  documents.onDidClose((e) => {
+    const filePath = uriToPath(e.document.uri);
+    workspace.store.close(filePath);
+    workspace.forget(filePath);
+    if (!o.pull()) void connection.sendDiagnostics({ uri: e.document.uri, diagnostics: [] });
+    diagnostics.refreshDependents(filePath);
+  });
+  connection.onDidChangeWatchedFiles((e) => {
+    for (const change of e.changes) workspace.store.invalidate(uriToPath(change.uri));
+  });
+}
+
+/** Included files that are not open change on disk too; the client watches better than we can. */
+export function watchFiles(connection: Connection, capabilities: ClientCapabilities): void {
+  if (!capabilities.workspace?.didChangeWatchedFiles?.dynamicRegistration) return;
+  void connection.client.register(DidChangeWatchedFilesNotification.type, { watchers: [{ globPattern: '**/*.{txt,in}' }, { globPattern: '**/pyproject.toml' }] }).catch(() => undefined);
+}

@@ -1,0 +1,47 @@
+// The package index as the LSP host hands it out: the view a file's configuration selects (recorded for the
+// brief wait), the advisories of the index pip would use, and what the commands ask of it.
+
+import { toSeverity } from '../service/convert.js';
+import type { FileContext } from '../service/index.js';
+import type { IndexView } from '../index/packageIndex.js';
+import type { IndexAdapter } from '../index/views.js';
+import { vulnerabilityTarget } from '../index/vulnerabilityTarget.js';
+import type { FactsWaiter } from '../index/wait.js';
+import type { Settings } from '../settings.js';
+import type { Workspace } from '../workspace/index.js';
+
+export function indexFacts(index: IndexAdapter, o: { workspace: Workspace; settings: () => Settings; waiter: FactsWaiter; venvRootOf: (filePath: string) => string | undefined; venvRoot: (filePath: string) => string | undefined }) {
+  const viewOf = (ctx: FileContext): IndexView | undefined => index.view(ctx.indexOptions, o.venvRootOf(ctx.path));
+  // The view the last prefetch used: the hashes of a compile with --generate-hashes come from the index its .in names.
+  let prefetchView: IndexView | undefined;
+  return {
+    /** The index facts of a file's view, as features read them. */
+    facts: (ctx: FileContext) => o.waiter.record(viewOf(ctx)),
+    /** The advisories of a file's releases from the source its settings and index name (the index pip would use). */
+    vulnerabilities(filePath: string) {
+      const options = o.settings().vulnerabilities;
+      const ctx = options.source === 'off' ? undefined : o.workspace.contextOf(filePath);
+      const target = ctx && vulnerabilityTarget(options, index.config(ctx.indexOptions, o.venvRootOf(filePath)));
+      // Through the waiter, as index facts: a hover or a menu awaits advisories on their way.
+      const advisories = target ? o.waiter.recordAdvisories(index.vulnerabilities(), target) : undefined;
+      return advisories && { advisories, ignore: options.ignore, severity: toSeverity(options.severity) };
+    },
+    /** `--index-url`/`--extra-index-url` for what only the settings say (pip and the tools read the rest themselves). */
+    indexArgs(filePath: string): string[] {
+      const ctx = o.workspace.contextOf(filePath);
+      const config = index.config(ctx?.indexOptions ?? { extraIndexUrls: [], noIndex: false }, o.venvRoot(filePath));
+      return [...(config.source === 'the client settings' ? ['--index-url', config.indexUrl] : []), ...o.settings().extraIndexUrls.flatMap((u) => ['--extra-index-url', u])];
+    },
+    knownHashes: (name: string, version: string) => prefetchView?.peek?.(name)?.versions.find((v) => v.version === version)?.hashes ?? [],
+    /** The index the .in itself names (as pip would use it), so that no other index's files are hashed; bounded, since an unreachable index must not hold the command. */
+    async prefetch(names: string[], source: string) {
+      const ctx = o.workspace.contextOf(source);
+      if (!ctx || !(await index.loaded())) return;
+      const view = viewOf(ctx);
+      if (!view) return;
+      prefetchView = view;
+      const all = Promise.all(names.map((n) => view.ensureProject(n).catch(() => undefined)));
+      await Promise.race([all, new Promise((r) => setTimeout(r, 15_000).unref())]);
+    },
+  };
+}

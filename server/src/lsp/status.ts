@@ -1,0 +1,72 @@
+// What the server tells the client about its own state: `requirements/status` (only to clients that ask for it
+// with initializationOptions.statusNotifications; our VS Code extension does) and LSP work-done progress.
+
+import { MessageType, type ClientCapabilities, type Connection } from 'vscode-languageserver/node.js';
+import { showMessage } from '../commands.js';
+import type { Log } from '../guard.js';
+import type { IndexEvents } from '../index/views.js';
+
+export interface ServerStatus {
+  index: 'idle' | 'loading' | 'ready' | 'offline';
+  environment?: string;
+}
+
+export function createStatusReporter(connection: Connection, capabilities: () => ClientCapabilities, log: Log) {
+  let enabled = false;
+  const status: ServerStatus = { index: 'idle' };
+  const send = (change: Partial<ServerStatus>) => {
+    Object.assign(status, change);
+    if (enabled) void connection.sendNotification('requirements/status', { ...status });
+  };
+  const reporter = {
+    /** From initializationOptions: whether the client wants `requirements/status`. */
+    enable(initializationOptions: unknown) {
+      enabled = (initializationOptions as { statusNotifications?: unknown } | null | undefined)?.statusNotifications === true;
+    },
+    get enabled() {
+      return enabled;
+    },
+    /** The index's state: loading while project lists are fetched, offline when it cannot be reached. */
+    index(state: 'loading' | 'ready' | 'offline') {
+      if (state !== 'ready') send({ index: state });
+      else if (status.index === 'loading') send({ index: 'ready' });
+    },
+    /** The environment the last checked file uses (a label), sent when it differs. */
+    environment(label: string) {
+      if (label !== status.environment) send({ environment: label });
+    },
+    /** LSP work-done progress for a project-list fetch, where the client supports server-initiated progress. */
+    progress() {
+      if (!capabilities().window?.workDoneProgress) return undefined;
+      let reporter: Promise<{ begin(title: string): void; done(): void }> | undefined;
+      return {
+        begin(title: string) {
+          reporter = connection.window.createWorkDoneProgress().then((r) => {
+            r.begin(title);
+            return r;
+          });
+          reporter.catch(() => undefined);
+        },
+        end(message: string) {
+          log('info', message);
+          void reporter?.then((r) => r.done()).catch(() => undefined);
+        },
+      };
+    },
+    /** The index's events as the client sees them: facts arrived (`factsArrived`), offline (a message), progress, status. */
+    indexEvents(factsArrived: () => void): IndexEvents {
+      return {
+        onDidChange: () => factsArrived(),
+        onOffline(message) {
+          reporter.index('offline');
+          showMessage(connection, MessageType.Warning, message);
+        },
+        progress: () => reporter.progress(),
+        status: (state) => reporter.index(state),
+      };
+    },
+  };
+  return reporter;
+}
+
+export type StatusReporter = ReturnType<typeof createStatusReporter>;
