@@ -8,6 +8,7 @@ import { CHECK_HELP, COMPILE_HELP, MAIN_HELP } from './cli/help.js';
 import { register, SERVER_NAME, SERVER_VERSION } from './server.js';
 import { nodeFiles } from './workspace/disk.js';
 import { createWorkspace } from './workspace/index.js';
+import { createSmallFiles } from './workspace/smallFiles.js';
 import { DEFAULT_SETTINGS } from './settings.js';
 import { createEnvironmentService } from './environment/index.js';
 import { createLogger } from './guard.js';
@@ -101,12 +102,14 @@ function main(argv: string[]): void {
     // them to LSP and the language service, which itself does no I/O.
     const env = process.env;
     const configuration = createConfiguration();
+    const configFiles = createSmallFiles();
     const log = createLogger(connection, () => configuration.settings().logLevel);
     const logger = { info: (m: string) => log('info', m), warn: (m: string) => log('warn', m), error: (m: string) => log('error', m) };
     register(connection, {
       workspace: createWorkspace({ env }),
       environments: createEnvironmentService({ env, logger }),
-      index: createIndexAdapter({ cacheDir: () => configuration.settings().cacheDir ?? defaultCacheDir(env), settings: configuration.settings, env, readFile: nodeFiles.readSmallFile, logger }),
+      index: createIndexAdapter({ cacheDir: () => configuration.settings().cacheDir ?? defaultCacheDir(env), settings: configuration.settings, env, configFiles, logger }),
+      configFiles,
       configuration,
       log,
       env,

@@ -29,6 +29,7 @@ import { createStatusReporter } from './lsp/status.js';
 import type { FileContext } from './service/index.js';
 import { uriToPath } from './shared/uri.js';
 import type { Workspace } from './workspace/index.js';
+import type { SmallFiles } from './workspace/smallFiles.js';
 
 export const SERVER_NAME = 'requirements-language-server';
 export const SERVER_VERSION = '0.1.0';
@@ -46,6 +47,8 @@ export interface ServerAdapters {
   files: { exists(p: string): boolean; listDirectory(folder: string): { name: string; directory: boolean }[] };
   /** Whether the disk's copy differs from the editor's (the tools read the disk). */
   isDirtyOnDisk: (p: string, text: string) => boolean;
+  /** pip's config files, read off the request path (a first read on its way is noted for the brief wait). */
+  configFiles: SmallFiles;
 }
 
 export function register(connection: Connection, adapters: ServerAdapters): void {
@@ -68,6 +71,7 @@ export function register(connection: Connection, adapters: ServerAdapters): void
   const contextOf = (uri: string) => {
     const ctx = documents.get(uri) ? workspace.contextOf(uriToPath(uri), uri) : undefined;
     waiter.note(workspace.store.reading());
+    waiter.note(adapters.configFiles.reading());
     return ctx;
   };
   /** What the last failed compile said about source lines; shown with the file's own diagnostics until it is edited. */

@@ -5,13 +5,14 @@ import type { FileIndexOptions } from '../workspace/indexOptions.js';
 import type { IndexHub, IndexView } from './packageIndex.js';
 import type { VulnerabilityClient } from './vulnerabilities.js';
 import { resolveIndexConfig, type IndexConfig } from './pipConfig.js';
+import type { SmallFiles } from '../workspace/smallFiles.js';
 
 export interface IndexAdapterOptions {
   cacheDir: () => string;
   settings: () => { indexUrl?: string; extraIndexUrls: string[] };
   env: Record<string, string | undefined>;
-  /** Reads pip's config files (small, outside the workspace store). */
-  readFile: (p: string) => string | undefined;
+  /** pip's config files (small, outside the workspace store), read off the request path. */
+  configFiles: SmallFiles;
   logger: { info(message: string): void; warn(message: string): void; error(message: string): void };
 }
 
@@ -72,20 +73,26 @@ export function createIndexAdapter(options: IndexAdapterOptions): IndexAdapter {
       },
     ));
 
-  // pip's config files are read again at most every few seconds, not on every keystroke; one entry per
-  // distinct (file options, environment, settings), so files on different indexes do not evict each other.
-  const configs = new Map<string, { at: number; config: ReturnType<typeof resolveIndexConfig> }>();
+  // One configuration per distinct (file options, environment, settings), so files on different indexes do not
+  // evict each other; pip's config files are read from memory, and forgotten with the configurations when
+  // one of them changes (they are re-read in the background every few seconds).
+  const configs = new Map<string, IndexConfig>();
   const configFor = (file: FileIndexOptions, venvRoot: string | undefined) => {
     const settings = options.settings();
     const key = JSON.stringify([file, venvRoot, settings.indexUrl, settings.extraIndexUrls]);
-    let hit = configs.get(key);
-    if (!hit || Date.now() - hit.at > 5000) {
+    let config = configs.get(key);
+    if (!config) {
       if (configs.size > 64) configs.clear();
-      hit = { at: Date.now(), config: resolveIndexConfig({ file, env: options.env, readFile: options.readFile, venvRoot, settings }) };
-      configs.set(key, hit);
+      config = resolveIndexConfig({ file, env: options.env, readFile: options.configFiles.read, venvRoot, settings });
+      // Not kept while a config file is still being read for the first time: it may name another index.
+      if (!options.configFiles.reading()) configs.set(key, config);
     }
-    return hit.config;
+    return config;
   };
+  options.configFiles.onDidChange(() => {
+    configs.clear();
+    events?.onDidChange([]);
+  });
 
   const listed = new Set<IndexView>();
   let listsLoading = 0;
@@ -95,7 +102,11 @@ export function createIndexAdapter(options: IndexAdapterOptions): IndexAdapter {
         void load();
         return undefined;
       }
-      const view = hub.view(configFor(file, venvRoot));
+      const config = configFor(file, venvRoot);
+      // While a config file is read for the first time, no view: it may name another index than the one
+      // known so far (the request's brief wait awaits the read; diagnostics republish when it lands).
+      if (options.configFiles.reading()) return undefined;
+      const view = hub.view(config);
       if (!listed.has(view)) {
         listed.add(view);
         events?.status('loading');
@@ -113,7 +124,8 @@ export function createIndexAdapter(options: IndexAdapterOptions): IndexAdapter {
     listen: (e) => void (events = e),
     preload() {
       const none: FileIndexOptions = { extraIndexUrls: [], noIndex: false };
-      void load().then((ok) => ok && configFor(none, undefined).source !== 'the default' && this.view(none, undefined));
+      configFor(none, undefined); // starts reading pip's config files
+      void Promise.all([load(), options.configFiles.reading()]).then(([ok]) => ok && configFor(none, undefined).source !== 'the default' && this.view(none, undefined));
     },
     dispose: async () => {
       await hub?.dispose();

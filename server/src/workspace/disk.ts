@@ -80,14 +80,6 @@ export const nodeFiles = {
       return [];
     }
   },
-  readSmallFile(p: string): string | undefined {
-    try {
-      const stat = fs.statSync(p, { throwIfNoEntry: false });
-      return stat?.isFile() && stat.size < 1024 * 1024 ? fs.readFileSync(p, 'utf8') : undefined;
-    } catch {
-      return undefined;
-    }
-  },
   differs(p: string, text: string): boolean {
     try {
       return fs.readFileSync(p, 'utf8') !== text;
