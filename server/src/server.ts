@@ -85,6 +85,14 @@ export function register(connection: Connection, adapters: ServerAdapters): void
     capabilities: () => capabilities,
     pull: () => !!capabilities.textDocument?.diagnostic,
     dependentsOf: (filePath) => workspace.dependentsOf(filePath),
+    settle(uri) {
+      const ctx = contextOf(uri);
+      if (!ctx || !settings().diagnostics.enable) return;
+      void ctx.graph; // the includes, read on first use
+      void ctx.sources; // the .in a compiled file came from, and what it includes
+      waiter.note(workspace.store.reading()); // the reads those just started
+      environment.facts(ctx.path);
+    },
     diagnose(ctx: FileContext) {
       if (!settings().diagnostics.enable) return [];
       const label = status.enabled ? environment.label(ctx.path) : undefined;

@@ -14,6 +14,8 @@ export interface DiagnosticsWiring {
   connection: Connection;
   documents: TextDocuments<TextDocument>;
   contextOf(uri: string): FileContext | undefined;
+  /** Reads what the diagnostics will read from the disk (the context, its includes, the environment), cheaply: first reads start and are noted. */
+  settle(uri: string): void;
   diagnose(ctx: FileContext): Diagnostic[];
   guard: ReturnType<typeof createGuard>;
   waiter: FactsWaiter;
@@ -25,27 +27,46 @@ export interface DiagnosticsWiring {
 export function createDiagnosticsScheduler(o: DiagnosticsWiring) {
   const { connection, documents } = o;
   /** Diagnostics from what is at hand, after a brief wait for disk facts on their way (index facts republish on arrival). */
-  const compute = (uri: string, token?: CancellationToken) =>
-    o.waiter.answer(
+  const compute = async (uri: string, token?: CancellationToken, computed?: (version: number | undefined) => void) => {
+    // The brief wait for first reads comes before the diagnostics, not after a computation thrown away:
+    // a big file's diagnostics cost far more than the reads that would make them wrong.
+    await o.waiter.answer(token, () => o.guard.sync('diagnostics', undefined, () => o.settle(uri)), { index: false });
+    return o.waiter.answer(
       token,
       () => {
+        computed?.(documents.get(uri)?.version);
         const ctx = o.contextOf(uri);
         return ctx ? o.guard.sync('diagnostics', [], () => o.diagnose(ctx)) : undefined;
       },
       { index: false },
     );
+  };
 
+  /**
+   * Documents whose push is under way: what changes meanwhile (an edit, a read or scan landing) is seen by the
+   * computation that follows the wait, so a new push is not started for it; an edit after that computation
+   * is caught by the version check.
+   */
+  const inFlight = new Set<string>();
   const publish = async (uri: string) => {
-    const version = documents.get(uri)?.version;
-    const { value } = await compute(uri);
-    // A newer version (or a close) came meanwhile: its own push answers for it.
-    if (value && documents.get(uri)?.version === version) void connection.sendDiagnostics({ uri, version, diagnostics: value });
+    inFlight.add(uri);
+    let version: number | undefined;
+    let value: Diagnostic[] | undefined;
+    try {
+      ({ value } = await compute(uri, undefined, (v) => (version = v)));
+    } finally {
+      inFlight.delete(uri);
+    }
+    const now = documents.get(uri);
+    if (!now) return;
+    if (now.version !== version) schedule(uri); // edited after the last computation: that version's own push
+    else if (value) void connection.sendDiagnostics({ uri, version, diagnostics: value });
   };
 
   const pending = new Set<string>();
   let scheduled = false;
   const schedule = (uri: string) => {
-    if (o.pull()) return;
+    if (o.pull() || inFlight.has(uri)) return;
     pending.add(uri);
     if (scheduled) return;
     scheduled = true;
