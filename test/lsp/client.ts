@@ -48,6 +48,8 @@ export interface StartOptions {
 
 export class TestClient {
   readonly diagnostics = new Map<string, Diag[]>();
+  /** How many times diagnostics were published for each uri. */
+  readonly publishCount = new Map<string, number>();
   private waiters: { uri: string; predicate: (d: Diag[]) => boolean; resolve: (d: Diag[]) => void }[] = [];
   readonly logs: string[] = [];
   /** Every other notification the server sent, in order. */
@@ -69,6 +71,7 @@ export class TestClient {
     child.on('exit', () => (client.exited = true));
     connection.onNotification('textDocument/publishDiagnostics', (p: { uri: string; diagnostics: Diag[] }) => {
       client.diagnostics.set(p.uri, p.diagnostics);
+      client.publishCount.set(p.uri, (client.publishCount.get(p.uri) ?? 0) + 1);
       client.waiters = client.waiters.filter((w) => {
         if (w.uri === p.uri && w.predicate(p.diagnostics)) {
           w.resolve(p.diagnostics);

@@ -258,3 +258,28 @@ describe('cross-file and hash-mode diagnostics', () => {
     }
   });
 });
+
+test('a file whose -r targets are read for the first time is checked once, after they land (not before and again after)', async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rls-once-'));
+  const lines: string[] = [];
+  for (let i = 0; i < 300; i++) {
+    fs.writeFileSync(path.join(dir, `part-${i}.txt`), `pkg${i}==1.0\n`);
+    lines.push(`-r part-${i}.txt`);
+  }
+  lines.push('pkg7==2.0'); // a duplicate of part-7.txt's line: only right once part-7.txt has been read
+  const { client } = await TestClient.start();
+  try {
+    const uri = client.open(path.join(dir, 'requirements.txt'), lines.join('\n') + '\n');
+    const first = await client.waitForDiagnostics(uri);
+    assert.deepEqual(
+      first.map((d) => d.code).sort(),
+      ['conflicting-specifiers', 'duplicate-requirement'],
+      'the first publish already knows what the includes say',
+    );
+    await new Promise((r) => setTimeout(r, 1500));
+    assert.equal(client.publishCount.get(uri), 1, 'published once');
+  } finally {
+    await client.stop();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});

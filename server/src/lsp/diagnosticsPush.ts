@@ -43,30 +43,40 @@ export function createDiagnosticsScheduler(o: DiagnosticsWiring) {
   };
 
   /**
-   * Documents whose push is under way: what changes meanwhile (an edit, a read or scan landing) is seen by the
-   * computation that follows the wait, so a new push is not started for it; an edit after that computation
-   * is caught by the version check.
+   * Documents whose push is under way, and whether something changed since its last computation. What
+   * lands while the push waits before computing (a read, a scan, an edit) is seen by that computation, so a
+   * big file is not computed again for each of its includes landing; what lands after it (while a later
+   * wait runs out) gets one more push.
    */
-  const inFlight = new Set<string>();
+  const inFlight = new Map<string, { changed: boolean }>();
   const publish = async (uri: string) => {
-    inFlight.add(uri);
+    const state = { changed: false };
+    inFlight.set(uri, state);
     let version: number | undefined;
     let value: Diagnostic[] | undefined;
     try {
-      ({ value } = await compute(uri, undefined, (v) => (version = v)));
+      ({ value } = await compute(uri, undefined, (v) => {
+        version = v;
+        state.changed = false;
+      }));
     } finally {
       inFlight.delete(uri);
     }
     const now = documents.get(uri);
     if (!now) return;
-    if (now.version !== version) schedule(uri); // edited after the last computation: that version's own push
-    else if (value) void connection.sendDiagnostics({ uri, version, diagnostics: value });
+    if (value && now.version === version) void connection.sendDiagnostics({ uri, version, diagnostics: value });
+    if (state.changed || now.version !== version) schedule(uri);
   };
 
   const pending = new Set<string>();
   let scheduled = false;
   const schedule = (uri: string) => {
-    if (o.pull() || inFlight.has(uri)) return;
+    if (o.pull()) return;
+    const running = inFlight.get(uri);
+    if (running) {
+      running.changed = true;
+      return;
+    }
     pending.add(uri);
     if (scheduled) return;
     scheduled = true;
