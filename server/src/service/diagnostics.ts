@@ -244,11 +244,11 @@ function conflictDiagnostics(filePath: string, doc: ParsedDocument, graph: Inclu
       for (const c of constrainingClauses(line) ?? []) clauses.push(c);
     }
     if (satisfiable(clauses)) continue;
-    // The nodes of one project's lines at a time; a line with a marker may apply elsewhere, one without a specifier allows all.
+    // The nodes of one project's constraining lines at a time, for the messages.
     const list: (Occurrence & { requirement: RequirementNode })[] = [];
     for (const line of lines) {
       const r = line.requirement;
-      if (r?.name && !r.marker && r.specifier?.clauses.length) list.push({ ...occurrence(line), requirement: r });
+      if (constrains(r)) list.push({ ...occurrence(line), requirement: r });
     }
     if (list.length < 2 || !list.some((o) => o.uri === ownUri)) continue;
     for (const o of list) {
@@ -277,12 +277,17 @@ function conflictDiagnostics(filePath: string, doc: ParsedDocument, graph: Inclu
   }
 }
 
-/** The clauses of a line that narrows the versions for every platform (a name, no marker, a specifier); a plain line's are read off its text. */
+/** Whether a requirement narrows the versions for every platform: a name, no marker (it may apply elsewhere), a specifier. */
+function constrains(r: RequirementNode | undefined): r is RequirementNode & { specifier: NonNullable<RequirementNode['specifier']> } {
+  return !!r?.name && !r.marker && !!r.specifier?.clauses.length;
+}
+
+/** The clauses of a line that constrains (see `constrains`); a plain line's are read off its text. */
 function constrainingClauses(line: LogicalLine): readonly ClauseText[] | undefined {
   const plain = quickClauses(line.text);
   if (plain) return plain;
   const r = line.requirement;
-  return r?.name && !r.marker && r.specifier?.clauses.length ? r.specifier.clauses : undefined;
+  return constrains(r) ? r.specifier.clauses : undefined;
 }
 
 /** Beyond this many hash-mode problems one summary line stands for the rest (a 5,000-line file in the wrong mode stays fast). */
