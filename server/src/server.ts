@@ -59,7 +59,7 @@ export function register(connection: Connection, adapters: ServerAdapters): void
   let workspaceRoots: string[] = [];
   const guard = createGuard(log);
   const status = createStatusReporter(connection, () => capabilities, log);
-  const waiter = createFactsWaiter({ budgetMs: () => settings().index.waitMs, loaded: index.loaded });
+  const waiter = createFactsWaiter({ budgetMs: () => settings().index.waitMs, loaded: index.loaded, reading: () => [workspace.store.reading(), adapters.configFiles.reading()] });
   const environment = environmentFacts(environments, { settings, roots: () => workspaceRoots, waiter });
   const facts = indexFacts(index, { workspace, settings, waiter, venvRootOf: environment.venvRootOf, venvRoot: environment.venvRoot });
   configuration.onDidApply((s) => environments.setSetting(s.venvPath));
@@ -67,13 +67,8 @@ export function register(connection: Connection, adapters: ServerAdapters): void
 
   const service = languageServiceOver({ index: facts, environment, files: adapters.files, settings, capabilities: () => capabilities, roots: () => workspaceRoots });
 
-  /** An open file's context; a first disk read it is waiting on is noted for the brief wait. */
-  const contextOf = (uri: string) => {
-    const ctx = documents.get(uri) ? workspace.contextOf(uriToPath(uri), uri) : undefined;
-    waiter.note(workspace.store.reading());
-    waiter.note(adapters.configFiles.reading());
-    return ctx;
-  };
+  /** An open file's context (first disk reads it starts are awaited by the brief wait, which asks after each computation). */
+  const contextOf = (uri: string) => (documents.get(uri) ? workspace.contextOf(uriToPath(uri), uri) : undefined);
   /** What the last failed compile said about source lines; shown with the file's own diagnostics until it is edited. */
   const compileProblems: ProblemStore = new Map();
   const diagnostics = createDiagnosticsScheduler({
@@ -90,7 +85,6 @@ export function register(connection: Connection, adapters: ServerAdapters): void
       if (!ctx || !settings().diagnostics.enable) return;
       void ctx.graph; // the includes, read on first use
       void ctx.sources; // the .in a compiled file came from, and what it includes
-      waiter.note(workspace.store.reading()); // the reads those just started
       environment.facts(ctx.path);
     },
     diagnose(ctx: FileContext) {

@@ -17,18 +17,26 @@ export interface FactsWaiter {
    * release whose advisories are on their way is noted, so a first hover or menu shows them.
    */
   recordAdvisories(client: VulnerabilityClient | undefined, target: VulnerabilityTarget): ((name: string, version: string) => Advisory[] | undefined) | undefined;
-  /** Other facts on their way that the answer being computed read around (a first disk read, an environment scan). */
+  /** Other facts on their way that the answer being computed read around (an environment scan). */
   note(pending: Promise<unknown> | undefined): void;
   /**
    * Computes, awaits what the computation found on its way (within the budget), and computes again.
-   * `index: false` (pushed diagnostics, whose index facts republish on arrival) awaits only what was noted.
+   * `index: false` (pushed diagnostics, whose index facts republish on arrival) awaits only what was noted and the reads in flight.
    */
   answer<T>(token: CancellationToken | undefined, compute: () => T, options?: { index?: boolean }): Promise<{ value: T; complete: boolean }>;
 }
 
 const ROUNDS = 4;
 
-export function createFactsWaiter(options: { budgetMs: () => number; loaded: () => Promise<unknown> }): FactsWaiter {
+export function createFactsWaiter(options: {
+  budgetMs: () => number;
+  loaded: () => Promise<unknown>;
+  /**
+   * Disk reads in flight (the store's first reads, pip's config files), asked after each computation: an
+   * answer may have started them itself (a context's includes are read on first use), so they are not known before.
+   */
+  reading?: () => (Promise<unknown> | undefined)[];
+}): FactsWaiter {
   // Features are synchronous, so one recording at a time is enough.
   let recording: { pending: Set<Promise<unknown>>; indexMissing: boolean; index: boolean } | undefined;
 
@@ -89,6 +97,7 @@ export function createFactsWaiter(options: { budgetMs: () => number; loaded: () 
         } finally {
           recording = undefined;
         }
+        for (const p of options.reading?.() ?? []) if (p) r.pending.add(p);
         const waits = [...r.pending, ...(r.indexMissing ? [options.loaded()] : [])];
         if (!waits.length) return { value, complete: true };
         const left = deadline - Date.now();
