@@ -47,7 +47,7 @@ export function parse(text: string, options: ParseOptions = {}): ParsedDocument 
   };
   visitLogicalLines(text, lineStarts, pipBreaks, {
     span(raw, start, line, character) {
-      // A clean line seen before (in this or any document) needs no first pass, and no JoinedLine.
+      // A plain line (the regex), or a clean line seen before in any document, needs no first pass and no JoinedLine.
       const known = shortcuts ? (quickLine(raw) ?? (reuse ? cleanLines.get(raw) : undefined)) : undefined;
       if (typeof known === 'string') lines.push(LazyLine.span(shared, 'requirement', known, start, start + raw.length, line));
       else if (known) lines.push(LazyLine.span(shared, known.kind, known.project, start, start + raw.length, line));
@@ -113,8 +113,9 @@ const KIND_ONLY: Record<LineKind, KnownLine> = { blank: { kind: 'blank' }, comme
 
 function remember(text: string, kind: LineKind, project: string | undefined): void {
   if (cleanLines.size >= MAX_CLEAN_LINES) cleanLines.clear();
-  // Copies, not slices: a slice of a document keeps the whole text alive as long as the memo holds it.
-  cleanLines.set(detached(text), kind === 'requirement' && project !== undefined ? detached(project) : KIND_ONLY[kind]);
+  // A copy, not a slice: a slice of a document keeps the whole text alive as long as the memo holds it
+  // (the project is one already: normalizeName interns names detached).
+  cleanLines.set(detached(text), kind === 'requirement' && project !== undefined ? project : KIND_ONLY[kind]);
 }
 
 /** Forgets the memoized lines (benchmarks use it to measure a cold parse). */
