@@ -126,8 +126,12 @@ export function clearParseCache(): void {
 /** What parsing one logical line yields: the parts of LogicalLine that are not about where the line is. */
 type LineDetails = Pick<LogicalLine, 'kind' | 'range' | 'tokens' | 'comment' | 'requirement' | 'options' | 'variables' | 'diagnostics'>;
 
-/** How many lines of a document keep their parsed details; the least recently parsed give theirs up. */
-export const KEPT_DETAILS = 1024;
+/**
+ * How many lines of a document keep their parsed details; the least recently parsed give theirs up. A
+ * screenful or two: a pass over every line of a big file then lets each line's nodes die young, where a
+ * ring of 1,024 kept them alive long enough to be promoted to old space, megabytes of garbage per pass.
+ */
+export const KEPT_DETAILS = 128;
 
 /** What the lines of one document share: its text, and the bounded set of lines that keep their details. */
 class SharedText {

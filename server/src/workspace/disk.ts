@@ -1,6 +1,7 @@
 // The disk adapter of the workspace store: a file's text and a stamp that changes when the file does.
 
 import * as fs from 'node:fs';
+import { inTurn } from '../shared/inTurn.js';
 
 /** Requirements files larger than this are not read (no one writes them; something else is in the way). */
 const MAX_BYTES = 20 * 1024 * 1024;
@@ -18,6 +19,21 @@ export interface DiskAccess {
 
 const stampOf = (stat: fs.Stats) => `disk:${stat.mtimeMs}:${stat.size}`;
 
+/** Reads in flight at once: enough to keep libuv's four threads busy, few enough to leave them to others. */
+const READS_AT_ONCE = 8;
+
+const readInTurn = inTurn(READS_AT_ONCE, async (filePath: string, known: string): Promise<{ text: string; stamp: string } | undefined | 'unchanged'> => {
+  try {
+    const stat = await fs.promises.stat(filePath).catch(() => undefined);
+    if (!stat?.isFile() || stat.size > MAX_BYTES) return known === 'none' ? 'unchanged' : undefined;
+    const stamp = stampOf(stat);
+    if (stamp === known) return 'unchanged';
+    return { text: await fs.promises.readFile(filePath, 'utf8'), stamp };
+  } catch {
+    return undefined;
+  }
+});
+
 export const nodeDisk: DiskAccess = {
   readNow(filePath) {
     try {
@@ -28,17 +44,7 @@ export const nodeDisk: DiskAccess = {
       return undefined;
     }
   },
-  async read(filePath, known) {
-    try {
-      const stat = await fs.promises.stat(filePath).catch(() => undefined);
-      if (!stat?.isFile() || stat.size > MAX_BYTES) return known === 'none' ? 'unchanged' : undefined;
-      const stamp = stampOf(stat);
-      if (stamp === known) return 'unchanged';
-      return { text: await fs.promises.readFile(filePath, 'utf8'), stamp };
-    } catch {
-      return undefined;
-    }
-  },
+  read: readInTurn,
 };
 
 /** The disk for the check CLI: the same reads, the first one at once. */
