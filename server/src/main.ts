@@ -6,7 +6,8 @@ import { checkFiles, exitCode, formatJson, formatText, sortResults } from './cli
 import { filesToCheck } from './cli/find.js';
 import { CHECK_HELP, COMPILE_HELP, MAIN_HELP } from './cli/help.js';
 import { register, SERVER_NAME, SERVER_VERSION } from './server.js';
-import { nodeFiles } from './workspace/disk.js';
+import { differsOnDisk } from './workspace/disk.js';
+import { createPathFacts } from './workspace/pathFacts.js';
 import { createWorkspace } from './workspace/index.js';
 import { createSmallFiles } from './workspace/smallFiles.js';
 import { DEFAULT_SETTINGS } from './settings.js';
@@ -115,8 +116,8 @@ function main(argv: string[]): void {
       configuration,
       log,
       env,
-      files: nodeFiles,
-      isDirtyOnDisk: nodeFiles.differs,
+      files: createPathFacts(),
+      isDirtyOnDisk: differsOnDisk,
     });
     connection.listen();
     return;

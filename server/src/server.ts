@@ -29,6 +29,7 @@ import { createStatusReporter } from './lsp/status.js';
 import type { FileContext } from './service/index.js';
 import { uriToPath } from './shared/uri.js';
 import type { Workspace } from './workspace/index.js';
+import type { PathFacts } from './workspace/pathFacts.js';
 import type { SmallFiles } from './workspace/smallFiles.js';
 
 export const SERVER_NAME = 'requirements-language-server';
@@ -43,8 +44,8 @@ export interface ServerAdapters {
   configuration: Configuration;
   log: Log;
   env: Record<string, string | undefined>;
-  /** Small synchronous file facts for features: `./pkg` exists, folder listings for path completion. */
-  files: { exists(p: string): boolean; listDirectory(folder: string): { name: string; directory: boolean }[] };
+  /** File facts for features, answered from memory: `./pkg` exists, folder listings for path completion (look-ups on their way are awaited briefly). */
+  files: PathFacts;
   /** Whether the disk's copy differs from the editor's (the tools read the disk). */
   isDirtyOnDisk: (p: string, text: string) => boolean;
   /** pip's config files, read off the request path (a first read on its way is noted for the brief wait). */
@@ -59,7 +60,7 @@ export function register(connection: Connection, adapters: ServerAdapters): void
   let workspaceRoots: string[] = [];
   const guard = createGuard(log);
   const status = createStatusReporter(connection, () => capabilities, log);
-  const waiter = createFactsWaiter({ budgetMs: () => settings().index.waitMs, loaded: index.loaded, reading: () => [workspace.store.reading(), adapters.configFiles.reading()] });
+  const waiter = createFactsWaiter({ budgetMs: () => settings().index.waitMs, loaded: index.loaded, reading: () => [workspace.store.reading(), adapters.configFiles.reading(), adapters.files.reading()] });
   const environment = environmentFacts(environments, { settings, roots: () => workspaceRoots, waiter });
   const facts = indexFacts(index, { workspace, settings, waiter, venvRootOf: environment.venvRootOf, venvRoot: environment.venvRoot });
   configuration.onDidApply((s) => environments.setSetting(s.venvPath));
@@ -96,6 +97,7 @@ export function register(connection: Connection, adapters: ServerAdapters): void
   });
   index.listen(status.indexEvents(diagnostics.factsArrived));
   workspace.store.onDidChange(diagnostics.refreshDependents);
+  adapters.files.onDidChange(diagnostics.refresh); // a path found missing, or created, since the last answer
   environments.onDidChange(diagnostics.refresh);
   const settingsFromClient = wireConfiguration(connection, configuration, () => capabilities, log, diagnostics.refresh);
 
@@ -130,7 +132,7 @@ export function register(connection: Connection, adapters: ServerAdapters): void
     });
 
   connection.onDocumentSymbol((p, token) => at('documentSymbol', p.textDocument.uri, [], token, (ctx) => service.documentSymbols(ctx.document)));
-  connection.onDocumentLinks((p, token) => at('documentLink', p.textDocument.uri, [], token, (ctx) => service.documentLinks(ctx)));
+  connection.onDocumentLinks((p, token) => at('documentLink', p.textDocument.uri, [], token, (ctx) => service.documentLinks(ctx), true));
   connection.onFoldingRanges((p, token) => at('foldingRange', p.textDocument.uri, [], token, (ctx) => service.foldingRanges(ctx.document)));
   connection.onDefinition((p, token) => at('definition', p.textDocument.uri, [], token, (ctx) => service.definition(ctx, p.position)));
   connection.onReferences((p, token) => at('references', p.textDocument.uri, [], token, (ctx) => service.references(ctx, p.position, p.context?.includeDeclaration ?? true)));

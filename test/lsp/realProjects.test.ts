@@ -46,6 +46,12 @@ describe('a monorepo opened at its root', () => {
       ],
     );
   });
+  test('the first path completion already lists the folder, read off the request path and awaited briefly', async () => {
+    const uri = client.open(path.join(dir, 'services/api/dev-requirements.txt'), '-e ./\n');
+    const list = await client.request('textDocument/completion', { textDocument: { uri }, position: { line: 0, character: 5 } });
+    const labels = (Array.isArray(list) ? list : list.items).map((i: any) => i.label);
+    assert.ok(labels.includes('local/'), JSON.stringify(labels));
+  });
 });
 
 describe('markers nested past what pip can read', () => {

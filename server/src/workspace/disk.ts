@@ -73,24 +73,11 @@ export function readerDisk(read: (filePath: string) => string | undefined): Disk
   };
 }
 
-/** The small synchronous facts features ask of the disk: a path exists; a folder's entries (path completion). */
-export const nodeFiles = {
-  exists: (p: string) => fs.existsSync(p),
-  listDirectory(folder: string): { name: string; directory: boolean }[] {
-    try {
-      return fs
-        .readdirSync(folder, { withFileTypes: true })
-        .slice(0, 1000)
-        .map((e) => ({ name: e.name, directory: e.isDirectory() }));
-    } catch {
-      return [];
-    }
-  },
-  differs(p: string, text: string): boolean {
-    try {
-      return fs.readFileSync(p, 'utf8') !== text;
-    } catch {
-      return true;
-    }
-  },
-};
+/** Whether the disk's copy differs from a text (an explicit command compares before a tool reads the disk). */
+export function differsOnDisk(p: string, text: string): boolean {
+  try {
+    return fs.readFileSync(p, 'utf8') !== text;
+  } catch {
+    return true;
+  }
+}
