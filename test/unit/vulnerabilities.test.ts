@@ -286,3 +286,26 @@ test('pending: a release whose advisories are on their way can be awaited (the b
     await server.stop();
   }
 });
+
+test('a release someone waits for (a first hover) is fetched next, not after the rest of its round', async () => {
+  const server = await startIndexServer(VULNERABLE_PROJECTS, { advisories: ADVISORIES });
+  server.faults.advisoryDelayMs = 15;
+  const target = { kind: 'pypi' as const, base: server.url };
+  const { c } = client();
+  const asked = () => server.requests.filter((r) => r.path.startsWith('/pypi/')).map((r) => r.path);
+  try {
+    // A big file's round: 80 releases in file order, the one hovered last.
+    for (let i = 0; i < 80; i++) c.advisories('requests', `1.0.${i}`, target);
+    c.advisories('requests', '2.30.0', target);
+    while (asked().length < 8) await new Promise((r) => setTimeout(r, 5));
+    const started = asked().length;
+    await c.pending('requests', '2.30.0', target);
+    const at = asked().indexOf('/pypi/requests/2.30.0/json');
+    assert.ok(at !== -1 && at <= started + 6, `asked as request ${at + 1} of ${asked().length}; the hover began waiting after ${started}`);
+    assert.equal(c.advisories('requests', '2.30.0', target)?.length, 2);
+    assert.ok(asked().length < 81, 'the wait ended before the round did');
+  } finally {
+    await c.dispose();
+    await server.stop();
+  }
+});
