@@ -33,10 +33,27 @@ export function netrcCredentials(text: string, host: string): Credentials | unde
   return hit?.login !== undefined ? { username: hit.login, password: hit.password ?? '' } : undefined;
 }
 
-export function credentialsFor(url: URL, options: { env: Record<string, string | undefined>; readFile?: (p: string) => string | undefined; home?: string }): Credentials | undefined {
+/**
+ * The URL's own credentials, else the netrc's entry for its host. The netrc is read asynchronously and its
+ * text kept a few seconds (`readFile`, when given, is used instead): each fetch read it synchronously
+ * before, 3,000 times over for a big file's first round of advisories.
+ */
+export async function credentialsFor(url: URL, options: { env: Record<string, string | undefined>; readFile?: (p: string) => string | undefined; home?: string }): Promise<Credentials | undefined> {
   if (url.username) return { username: decodeURIComponent(url.username), password: decodeURIComponent(url.password) };
   const file = options.env.NETRC ?? path.join(options.home ?? options.env.HOME ?? os.homedir(), '.netrc');
-  const read = options.readFile ?? ((p: string) => (fs.existsSync(p) ? fs.readFileSync(p, 'utf8') : undefined));
-  const text = read(file);
+  const text = options.readFile ? options.readFile(file) : await netrcText(file);
   return text ? netrcCredentials(text, url.hostname) : undefined;
+}
+
+/** How long a netrc's text is reused before it is read again (an edited netrc counts within seconds). */
+const NETRC_KEPT_MS = 5000;
+const netrcs = new Map<string, { at: number; text: Promise<string | undefined> }>();
+
+function netrcText(file: string): Promise<string | undefined> {
+  const kept = netrcs.get(file);
+  if (kept && Date.now() - kept.at < NETRC_KEPT_MS) return kept.text;
+  const text = fs.promises.readFile(file, 'utf8').catch(() => undefined);
+  if (netrcs.size > 16) netrcs.clear();
+  netrcs.set(file, { at: Date.now(), text });
+  return text;
 }

@@ -73,7 +73,7 @@ export function createFetcher(options: FetcherOptions = {}): Fetcher {
       return { ok: false, status: 0, body: '', contentType: '', error: `not a URL: ${redact(url)}` };
     }
     const headers: Record<string, string> = { accept, 'user-agent': 'requirements-language-server' };
-    const creds = credentialsFor(parsed, { env, readFile: options.readFile, home: options.home });
+    const creds = await credentialsFor(parsed, { env, readFile: options.readFile, home: options.home });
     if (creds) headers.authorization = `Basic ${Buffer.from(`${creds.username}:${creds.password}`).toString('base64')}`;
     parsed.username = '';
     parsed.password = '';
