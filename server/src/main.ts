@@ -16,7 +16,7 @@ import { createLogger } from './guard.js';
 import { defaultCacheDir } from './index/diskCache.js';
 import { createIndexAdapter } from './index/views.js';
 import { createConfiguration } from './lsp/configuration.js';
-import { capYoungGeneration } from './lsp/youngGeneration.js';
+import { keepYoungGenerationSmall } from './lsp/youngGeneration.js';
 
 const wantsHelp = (args: string[]) => args.includes('--help') || args.includes('-h');
 
@@ -97,7 +97,7 @@ function main(argv: string[]): void {
     return;
   }
   if (argv.includes('--stdio') || argv.length === 0 || command === 'start') {
-    capYoungGeneration();
+    keepYoungGenerationSmall();
     const connection = createConnection(ProposedFeatures.all, new StreamMessageReader(process.stdin), new StreamMessageWriter(process.stdout));
     // Anything printed by accident must not corrupt the LSP stream on stdout.
     console.log = console.info = console.debug = (...args: unknown[]) => connection.console.log(args.map(String).join(' '));

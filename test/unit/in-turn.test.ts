@@ -25,3 +25,16 @@ test('inTurn runs at most `limit` jobs at once, in the order asked, and passes r
   // A job that fails still frees its turn: the next one runs.
   assert.equal(await job(1), 2);
 });
+
+test('a job that throws before returning a promise rejects its own call and frees its turn', async () => {
+  let calls = 0;
+  const job = inTurn(1, (n: number): Promise<number> => {
+    calls++;
+    if (n < 0) throw new Error('negative');
+    return Promise.resolve(n);
+  });
+  await assert.rejects(job(-1), /negative/);
+  await assert.rejects(job(-2), /negative/);
+  assert.equal(await job(3), 3);
+  assert.equal(calls, 3);
+});

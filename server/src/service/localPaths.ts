@@ -31,11 +31,11 @@ export function besideTheFile(filePath: string): PipRunsFrom {
 export function locateLocalPath(written: string, runsFrom: PipRunsFrom, exists: (p: string) => boolean, home = process.env.HOME): LocatedPath {
   const expanded = written.replace(/^~(?=$|[/\\])/, home ?? '~');
   const looked = path.isAbsolute(expanded) ? [path.normalize(expanded)] : [...new Set(runsFrom.folders.map((f) => path.resolve(f, expanded)))];
-  let existing: string | undefined;
-  for (const target of looked) {
-    if (!exists(target)) continue;
-    if (ARCHIVE.test(written) || exists(path.join(target, 'setup.py')) || exists(path.join(target, 'pyproject.toml'))) return { found: target, installable: true, looked };
-    existing ??= target;
-  }
-  return { found: existing, installable: false, looked };
+  // Every place is asked about before any answer is used: where `exists` answers from memory and looks up
+  // what it does not know yet, one pass then starts every look-up (a short-circuit revealed one a round).
+  const archive = ARCHIVE.test(written);
+  const answers = looked.map((target) => ({ target, exists: exists(target), project: archive || [exists(path.join(target, 'setup.py')), exists(path.join(target, 'pyproject.toml'))].includes(true) }));
+  const installable = answers.find((a) => a.exists && a.project);
+  if (installable) return { found: installable.target, installable: true, looked };
+  return { found: answers.find((a) => a.exists)?.target, installable: false, looked };
 }

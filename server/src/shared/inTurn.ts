@@ -16,7 +16,10 @@ export function inTurn<A extends unknown[], R>(limit: number, job: (...args: A) 
   return (...args) => {
     const run = () => {
       running++;
-      return job(...args).finally(next);
+      // Through a promise, so that a job that throws before it returns one still frees its turn.
+      return Promise.resolve()
+        .then(() => job(...args))
+        .finally(next);
     };
     if (running < limit) return run();
     return new Promise<R>((resolve, reject) => waiting.push(() => void run().then(resolve, reject)));

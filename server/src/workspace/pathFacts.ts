@@ -15,9 +15,9 @@ export interface PathFacts {
   exists(p: string): boolean;
   /** The folder's entries (at most 1,000), as last listed; none while its first listing is on its way. */
   listDirectory(folder: string): DirectoryEntry[];
-  /** Look-ups on their way, for the brief wait; undefined when none are. */
+  /** First look-ups on their way, for the brief wait; undefined when none are. */
   reading(): Promise<void> | undefined;
-  /** A look-up found other than what was answered before: what asked should ask again. */
+  /** A look-up found a path exists, or not, otherwise than answered before: what asked should ask again. */
   onDidChange(listener: () => void): void;
 }
 
@@ -54,7 +54,7 @@ interface Fact<T> {
 export function createPathFacts(options: { lookup?: PathLookup; recheckMs?: number; maxEntries?: number } = {}): PathFacts {
   const lookup = options.lookup ?? diskLookup;
   const recheckMs = options.recheckMs ?? 2000;
-  const maxEntries = options.maxEntries ?? 10_000;
+  const maxEntries = options.maxEntries ?? 50_000;
   const inFlight = new Set<Promise<void>>();
   const listeners: (() => void)[] = [];
   let notifying = false;
@@ -68,24 +68,31 @@ export function createPathFacts(options: { lookup?: PathLookup; recheckMs?: numb
     });
   };
 
-  const answer = <T>(cache: Map<string, Fact<T>>, key: string, look: (key: string) => Promise<T>, same: (a: T, b: T) => boolean, meanwhile: T): T => {
+  /** `announce`: whether a changed answer is announced (diagnostics read `exists`; listings serve completion only). */
+  const answer = <T>(cache: Map<string, Fact<T>>, key: string, look: (key: string) => Promise<T>, same: (a: T, b: T) => boolean, meanwhile: T, announce: boolean): T => {
     let fact = cache.get(key);
     if (!fact) {
-      if (cache.size >= maxEntries) cache.clear();
+      // The oldest go first; a file with more paths than the bound still settles (clearing all made it ask forever).
+      if (cache.size >= maxEntries) cache.delete(cache.keys().next().value!);
       cache.set(key, (fact = { at: 0 }));
     }
     if (!fact.looking && Date.now() - fact.at > recheckMs) {
       const f = fact;
+      const first = f.value === undefined;
       f.looking = true;
       const done: Promise<void> = look(key)
         .catch(() => meanwhile)
         .then((value) => {
           inFlight.delete(done);
+          f.looking = false;
+          if (cache.get(key) !== f) return; // evicted meanwhile
           const before = f.value ?? meanwhile;
-          Object.assign(f, { value, at: Date.now(), looking: false });
-          if (!same(value, before)) changed();
+          f.value = value;
+          f.at = Date.now();
+          if (announce && !same(value, before)) changed();
         });
-      inFlight.add(done);
+      // Only a first look-up is awaited by a request; a re-check goes on in the background and announces a change.
+      if (first) inFlight.add(done);
     }
     return fact.value ?? meanwhile;
   };
@@ -94,8 +101,8 @@ export function createPathFacts(options: { lookup?: PathLookup; recheckMs?: numb
   const listings = new Map<string, Fact<DirectoryEntry[]>>();
   const sameEntries = (a: DirectoryEntry[], b: DirectoryEntry[]) => a.length === b.length && a.every((e, i) => e.name === b[i].name && e.directory === b[i].directory);
   return {
-    exists: (p) => answer(existing, p, lookup.exists, (a, b) => a === b, true),
-    listDirectory: (folder) => answer(listings, folder, lookup.listDirectory, sameEntries, []),
+    exists: (p) => answer(existing, p, lookup.exists, (a, b) => a === b, true, true),
+    listDirectory: (folder) => answer(listings, folder, lookup.listDirectory, sameEntries, [], false),
     reading: () => (inFlight.size ? Promise.all(inFlight).then(() => undefined) : undefined),
     onDidChange: (listener) => void listeners.push(listener),
   };
