@@ -34,26 +34,61 @@ export function netrcCredentials(text: string, host: string): Credentials | unde
 }
 
 /**
- * The URL's own credentials, else the netrc's entry for its host. The netrc is read asynchronously and its
- * text kept a few seconds (`readFile`, when given, is used instead): each fetch read it synchronously
- * before, 3,000 times over for a big file's first round of advisories.
+ * The URL's own credentials, else the netrc's entry for its host. The netrc is read asynchronously (each
+ * fetch read it synchronously before, 3,000 times over for a big file's first round of advisories): its
+ * text is kept, and re-read in the background when a few seconds old. `readFile`, when given, is used instead.
  */
-export async function credentialsFor(url: URL, options: { env: Record<string, string | undefined>; readFile?: (p: string) => string | undefined; home?: string }): Promise<Credentials | undefined> {
+export async function credentialsFor(url: URL, options: NetrcOptions): Promise<Credentials | undefined> {
   if (url.username) return { username: decodeURIComponent(url.username), password: decodeURIComponent(url.password) };
-  const file = options.env.NETRC ?? path.join(options.home ?? options.env.HOME ?? os.homedir(), '.netrc');
-  const text = options.readFile ? options.readFile(file) : await netrcText(file);
+  const text = options.readFile ? options.readFile(netrcPath(options)) : await netrcText(netrcPath(options));
   return text ? netrcCredentials(text, url.hostname) : undefined;
 }
 
-/** How long a netrc's text is reused before it is read again (an edited netrc counts within seconds). */
+interface NetrcOptions {
+  env: Record<string, string | undefined>;
+  readFile?: (p: string) => string | undefined;
+  home?: string;
+}
+
+const netrcPath = (options: NetrcOptions) => options.env.NETRC ?? path.join(options.home ?? options.env.HOME ?? os.homedir(), '.netrc');
+
+/**
+ * Reads the netrc when a fetcher is made, as part of loading the index module (once or twice a session, not
+ * on a request): a first fetch that read it asynchronously waited behind the start-up's disk reads (the
+ * environment scan, the first requirements files), and the first completion took 5 ms longer.
+ */
+export function readNetrcSoon(options: NetrcOptions): void {
+  if (options.readFile) return;
+  const file = netrcPath(options);
+  if (netrcs.has(file)) return;
+  let text: string | undefined;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch {
+    text = undefined;
+  }
+  netrcs.set(file, { at: Date.now(), text: Promise.resolve(text) });
+}
+
+/** How old a netrc's text may get before it is read again, in the background (an edited netrc counts within seconds). */
 const NETRC_KEPT_MS = 5000;
-const netrcs = new Map<string, { at: number; text: Promise<string | undefined> }>();
+const netrcs = new Map<string, { at: number; text: Promise<string | undefined>; next?: Promise<string | undefined> }>();
 
 function netrcText(file: string): Promise<string | undefined> {
+  const read = () => fs.promises.readFile(file, 'utf8').catch(() => undefined);
   const kept = netrcs.get(file);
-  if (kept && Date.now() - kept.at < NETRC_KEPT_MS) return kept.text;
-  const text = fs.promises.readFile(file, 'utf8').catch(() => undefined);
-  if (netrcs.size > 16) netrcs.clear();
-  netrcs.set(file, { at: Date.now(), text });
-  return text;
+  if (!kept) {
+    if (netrcs.size > 16) netrcs.clear();
+    const text = read();
+    netrcs.set(file, { at: Date.now(), text });
+    return text;
+  }
+  if (Date.now() - kept.at > NETRC_KEPT_MS && !kept.next) {
+    // The text at hand answers this fetch; the one read now answers the next.
+    kept.next = read();
+    void kept.next.then(() => {
+      netrcs.set(file, { at: Date.now(), text: kept.next! });
+    });
+  }
+  return kept.text;
 }

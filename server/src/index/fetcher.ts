@@ -2,7 +2,7 @@
 // conditional requests, credentials from the URL or ~/.netrc, proxies from the environment. Errors are values.
 
 import { Agent, EnvHttpProxyAgent, request, type Dispatcher } from 'undici';
-import { credentialsFor, redact } from './credentials.js';
+import { credentialsFor, readNetrcSoon, redact } from './credentials.js';
 import { readFileUrl } from './fileIndex.js';
 
 export interface FetchResult {
@@ -40,6 +40,7 @@ export interface Fetcher {
 export function createFetcher(options: FetcherOptions = {}): Fetcher {
   const timeoutMs = options.timeoutMs ?? 10_000;
   const env = options.env ?? {};
+  readNetrcSoon({ env, readFile: options.readFile, home: options.home });
   const connect = { timeout: Math.min(timeoutMs, 5_000) };
   // HTTP(S)_PROXY and NO_PROXY, upper or lower case, as pip (requests) reads them; given explicitly so that the
   // environment passed in (not only the process's) decides.
