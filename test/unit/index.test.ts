@@ -104,7 +104,9 @@ test('offline: answers come from the disk cache, and the user is told once', asy
   await server.stop();
   const second = makeIndex(`${server.url}/simple`, cacheDir);
   try {
-    assert.equal(second.index.project('requests')?.latest, '3.0.0', 'from disk, at once');
+    assert.equal(second.index.project('requests'), undefined, 'not in memory: read from the disk off the request path');
+    await second.index.pending('requests');
+    assert.equal(second.index.project('requests')?.latest, '3.0.0', 'from disk');
     await second.index.ensureProject('requests');
     await second.index.ensureProject('django');
     assert.equal(second.offline.length, 1);
@@ -341,5 +343,43 @@ test('file: URLs are read from disk: a missing project is a 404 (not an unreacha
     assert.equal(noFolder.status, 404);
   } finally {
     fs.rmSync(root, { recursive: true, force: true });
+  }
+});
+
+test('a project not in memory is read from the disk cache off the request path, announced, and not fetched while fresh', async () => {
+  const server = await startIndexServer(FIXTURE_PROJECTS);
+  const cacheDir = tmp();
+  const first = makeIndex(`${server.url}/simple`, cacheDir);
+  await first.index.ensureProject('requests');
+  await first.index.dispose();
+  const second = makeIndex(`${server.url}/simple`, cacheDir);
+  const announced: string[] = [];
+  second.index.onDidChange((names) => announced.push(...names));
+  try {
+    const asked = server.requests.length;
+    assert.equal(second.index.project('requests'), undefined, 'the request path does not read the disk');
+    assert.ok(second.index.pending('requests'), 'a request can await the read');
+    await second.index.pending('requests');
+    await new Promise((r) => setImmediate(r));
+    assert.equal(second.index.project('requests')?.latest, '3.0.0');
+    assert.deepEqual(announced, ['requests']);
+    assert.equal(server.requests.length, asked, 'a fresh disk copy is not fetched again');
+  } finally {
+    await second.index.dispose();
+    await server.stop();
+  }
+});
+
+test('the facts of a file of 2,500 projects all stay in memory (2,000 did; a pass over the file read the rest from disk each time)', async () => {
+  const projects = Array.from({ length: 2500 }, (_, i) => ({ name: `package-${i}`, files: [{ filename: `package_${i}-1.0.0-py3-none-any.whl` }, { filename: `package_${i}-1.1.0-py3-none-any.whl` }] }));
+  const server = await startIndexServer(projects);
+  const { index } = makeIndex(`${server.url}/simple`);
+  try {
+    for (let i = 0; i < projects.length; i += 100) await Promise.all(projects.slice(i, i + 100).map((p) => index.ensureProject(p.name)));
+    const missing = projects.filter((p) => index.peek?.(p.name) === undefined).map((p) => p.name);
+    assert.deepEqual(missing.slice(0, 5), [], `${missing.length} of 2,500 were dropped from memory`);
+  } finally {
+    await index.dispose();
+    await server.stop();
   }
 });

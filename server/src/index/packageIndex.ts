@@ -75,6 +75,8 @@ export interface PackageIndex extends IndexFacts {
   loadProjectList(progress?: { begin(title: string): void; end(message: string): void }): Promise<void>;
   /** Fetches now and waits (for the CLI and tests); editors use `project()`. */
   ensureProject(name: string): Promise<ProjectFact | undefined>;
+  /** The disk read or fetch of `name` under way, if any (what a request would await briefly). */
+  pending(name: string): Promise<unknown> | undefined;
   dispose(): Promise<void>;
 }
 
@@ -135,6 +137,11 @@ export function viewKey(config: Pick<IndexConfig, 'indexUrl' | 'extraIndexUrls' 
   return JSON.stringify([config.noIndex, strip(config.indexUrl), config.extraIndexUrls.map(strip), (config.findLinks ?? []).map(strip)]);
 }
 
+/** What one view's facts in memory may hold, in releases and file hashes (about a hundred bytes each): some 30 MB. */
+const FACT_UNITS = 300_000;
+// Capped, so that a project of tens of thousands of files still fits (one that did not would be read again and again).
+const factUnits = (entry: { fact: ProjectFact }) => Math.min(FACT_UNITS / 8, 1 + entry.fact.versions.reduce((n, v) => n + 1 + (v.hashes?.length ?? 0), 0));
+
 export function createIndexHub(options: PackageIndexOptions): IndexHub {
   const fetcher: Fetcher = createFetcher({ timeoutMs: options.timeoutMs, env: options.env, readFile: options.readFile, home: options.home });
   const disk = new DiskCache(options.cacheDir);
@@ -159,7 +166,8 @@ export function createIndexHub(options: PackageIndexOptions): IndexHub {
   // The latest response per URL, shared by every view (a URL answers the same whichever file asks), so a
   // refresh can be conditional before the disk write has landed.
   const responses = new LRUCache<string, CachedResponse>({ max: 4000 });
-  const cachedResponse = (url: string) => responses.get(url) ?? disk.read(url);
+  // Read off the event loop, both for a request's miss and for every background fetch.
+  const cachedResponseAsync = async (url: string) => responses.get(url) ?? (await disk.readAsync(url));
   // Disk writes in flight, so that dispose() leaves the cache complete for the next session.
   const writes = new Set<Promise<unknown>>();
   const keep = (url: string, entry: Omit<CachedResponse, 'url'>) => {
@@ -180,13 +188,24 @@ export function createIndexHub(options: PackageIndexOptions): IndexHub {
   const announce = (changed: string[]) => {
     for (const l of listeners) l(changed);
   };
+  // Disk-cache loads land one by one: their names are announced together, once per turn of the event loop.
+  let landed: string[] | undefined;
+  const announceSoon = (name: string) => {
+    if (landed) return void landed.push(name);
+    landed = [name];
+    setImmediate(() => {
+      const names = landed!;
+      landed = undefined;
+      announce(names);
+    });
+  };
 
   /** Indexes without `/pypi/<name>/json` (devpi, Artifactory, Nexus, GitLab…) may serve PEP 658 `.metadata` files. */
   const metadataFacts = async (pages: ProjectPage[], name: string) => {
     const file = metadataFile(pages, name);
     if (!file) return undefined;
     const url = `${file.url}.metadata`;
-    const cached = cachedResponse(url);
+    const cached = await cachedResponseAsync(url);
     if (cached) return factsFromMetadata(parseMetadata(cached.body));
     const res = await fetcher.get(url, 'text/plain, */*');
     if (!res.ok) return undefined;
@@ -195,8 +214,13 @@ export function createIndexHub(options: PackageIndexOptions): IndexHub {
   };
 
   const createView = (config: IndexConfig): IndexView => {
-    const memory = new LRUCache<string, { fact: ProjectFact; at: number; freshFor?: number }>({ max: 2000 });
+    // Bounded by what the facts hold (a release, a hash: about a hundred bytes each), not by how many: 2,000
+    // projects were too few for a 3,000-pin file (every pass read every project again) and could be far too
+    // many bytes for projects with thousands of files.
+    const memory = new LRUCache<string, { fact: ProjectFact; at: number; freshFor?: number }>({ max: 20_000, maxSize: FACT_UNITS, sizeCalculation: factUnits });
     const fetching = new Map<string, Promise<ProjectFact | undefined>>();
+    // Reads of the disk cache under way, for a name asked while not in memory.
+    const loading = new Map<string, Promise<void>>();
     // Names nothing was found for (not on the index, or the index unreachable), so that a keystroke does not
     // re-read the disk and re-ask the network for each of them; tried again after a minute.
     const misses = new LRUCache<string, number>({ max: 20000 });
@@ -206,12 +230,12 @@ export function createIndexHub(options: PackageIndexOptions): IndexHub {
     const mainUrl = config.indexUrl.replace(/\/+$/, '');
 
     /** What the disk holds for `name`, and the oldest fetch time among its parts. */
-    const fromDisk = (name: string): { fact: ProjectFact; at: number } | undefined => {
+    const fromDisk = async (name: string): Promise<{ fact: ProjectFact; at: number } | undefined> => {
       const pages: ProjectPage[] = [];
       let at = Infinity;
       for (const base of indexUrls) {
         const url = `${base}/${name}/`;
-        const entry = cachedResponse(url);
+        const entry = await cachedResponseAsync(url);
         if (!entry) continue;
         const page = pageOf(entry, url);
         if (page) pages.push(page);
@@ -219,9 +243,9 @@ export function createIndexHub(options: PackageIndexOptions): IndexHub {
       }
       if (!pages.length) return undefined;
       const apiUrl = jsonApiUrl(indexUrls[0] ?? '', name);
-      const apiEntry = apiUrl ? cachedResponse(apiUrl) : undefined;
+      const apiEntry = apiUrl ? await cachedResponseAsync(apiUrl) : undefined;
       const metaFile = apiEntry ? undefined : metadataFile(pages, name);
-      const metaEntry = metaFile ? cachedResponse(`${metaFile.url}.metadata`) : undefined;
+      const metaEntry = metaFile ? await cachedResponseAsync(`${metaFile.url}.metadata`) : undefined;
       const api = apiEntry ? parseJsonApi(apiEntry.body) : metaEntry ? factsFromMetadata(parseMetadata(metaEntry.body)) : undefined;
       return { fact: projectFact(name, pages, api), at };
     };
@@ -235,11 +259,11 @@ export function createIndexHub(options: PackageIndexOptions): IndexHub {
         let freshFor = freshMs;
         // The JSON API (summary, extras) is asked at the same time as the project page: one round trip, not two.
         const apiUrl = jsonApiUrl(indexUrls[0] ?? '', name);
-        const apiCached = apiUrl ? cachedResponse(apiUrl) : undefined;
+        const apiCached = apiUrl ? await cachedResponseAsync(apiUrl) : undefined;
         const apiAnswer = apiUrl ? fetcher.get(apiUrl, 'application/json', apiCached ? { etag: apiCached.etag, lastModified: apiCached.lastModified } : undefined) : undefined;
         for (const base of indexUrls) {
           const url = `${base}/${name}/`;
-          const cached = cachedResponse(url);
+          const cached = await cachedResponseAsync(url);
           const res = await fetcher.get(url, SIMPLE_ACCEPT, cached ? { etag: cached.etag, lastModified: cached.lastModified } : undefined);
           freshFor = Math.min(freshFor, freshness(res.cacheControl, freshMs));
           if (res.status === 304 && cached) {
@@ -297,13 +321,26 @@ export function createIndexHub(options: PackageIndexOptions): IndexHub {
       if (!hit) {
         const missed = misses.get(name);
         if (missed !== undefined && Date.now() - missed < MISS_MS) return undefined;
-        if (fetching.has(name)) return undefined;
-        hit = fromDisk(name);
-        if (hit) memory.set(name, hit);
-        else misses.set(name, Date.now());
+        // Off the request path: the disk's copy arrives (and is announced) in a moment; a request may await it (`pending`).
+        if (!fetching.has(name) && !loading.has(name)) load(name);
+        return undefined;
       }
-      if (!hit || Date.now() - hit.at > (hit.freshFor ?? freshMs)) void refresh(name);
-      return hit?.fact;
+      if (Date.now() - hit.at > (hit.freshFor ?? freshMs)) void refresh(name);
+      return hit.fact;
+    };
+
+    /** Reads `name` from the disk cache; a miss there, or a stale copy, is fetched. */
+    const load = (name: string) => {
+      const work = fromDisk(name)
+        .catch(() => undefined)
+        .then((found) => {
+          if (!found) return void refresh(name);
+          memory.set(name, found);
+          announceSoon(name);
+          if (Date.now() - found.at > freshMs) void refresh(name);
+        })
+        .finally(() => loading.delete(name));
+      loading.set(name, work);
     };
 
     // Requires-Dist of one release, for deriving requirements.in where no environment is found: the PEP 658
@@ -313,11 +350,11 @@ export function createIndexHub(options: PackageIndexOptions): IndexHub {
     const fetchRelease = async (name: string, version: string): Promise<{ requiresDist: string[] | undefined } | undefined> => {
       for (const base of indexUrls) {
         const url = `${base}/${name}/`;
-        if (!cachedResponse(url)) await refresh(name);
-        const entry = cachedResponse(url);
+        if (!(await cachedResponseAsync(url))) await refresh(name);
+        const entry = await cachedResponseAsync(url);
         const file = entry ? pageOf(entry, url)?.files.find((f) => f.hasMetadata && versionOfFile(f.filename, name) === version) : undefined;
         if (!file) continue;
-        const cached = cachedResponse(`${file.url}.metadata`);
+        const cached = await cachedResponseAsync(`${file.url}.metadata`);
         const res = cached ? undefined : await fetcher.get(`${file.url}.metadata`, 'text/plain, */*');
         if (res?.ok) keep(`${file.url}.metadata`, { fetchedAt: Date.now(), contentType: res.contentType, body: res.body, etag: res.etag, lastModified: res.lastModified });
         const body = cached?.body ?? (res?.ok ? res.body : undefined);
@@ -353,7 +390,10 @@ export function createIndexHub(options: PackageIndexOptions): IndexHub {
       config,
       project,
       requiresDist,
-      pending: (raw) => fetching.get(normalizeName(raw)),
+      pending: (raw) => {
+        const name = normalizeName(raw);
+        return fetching.get(name) ?? loading.get(name);
+      },
       peek: (raw) => memory.get(normalizeName(raw))?.fact,
       searchNames(query, limit) {
         const found = (fullList(mainUrl) ?? names()).search(query, limit);
@@ -454,6 +494,7 @@ export function createPackageIndex(options: PackageIndexOptions): PackageIndex {
     onOffline: hub.onOffline,
     loadProjectList: (progress) => view.loadProjectList(progress),
     ensureProject: (name) => view.ensureProject(name),
+    pending: (name) => view.pending(name),
     dispose: hub.dispose,
   };
 }
