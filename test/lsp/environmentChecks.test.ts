@@ -112,7 +112,9 @@ test('an extra whose Requires-Dist is not installed, and -e folders pip has not 
   const { client } = await TestClient.start({ initializationOptions: envOn, env: testEnv() });
   try {
     fs.mkdirSync(path.join(project, 'plain'), { recursive: true });
-    const text = 'requests[socks]>=2.31\nrequests>=2.31\n-e ./pkg\n-e ./other\n-e .\n./local\n./plain\n';
+    // The installed folder by another name (a symlink on the way): still the installed project.
+    if (!fs.existsSync(path.join(project, 'pkglink'))) fs.symlinkSync(path.join(project, 'pkg'), path.join(project, 'pkglink'));
+    const text = 'requests[socks]>=2.31\nrequests>=2.31\n-e ./pkg\n-e ./other\n-e .\n./local\n./plain\n-e ./pkglink\n';
     const uri = client.open(path.join(project, 'requirements.txt'), text);
     const diags = await client.waitForDiagnostics(uri, (d) => d.length >= 4);
     // ./plain is not a project: its own error, no "not installed" besides.

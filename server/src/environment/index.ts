@@ -2,10 +2,9 @@
 
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { EnvironmentFacts } from '../service/facts.js';
 import { checkInstalled, evaluateMarker, markerEnvironment, parseRequiresDist, type MarkerEnvironment } from './markers.js';
-import { discoverEnvironmentAsync, readEnvironmentAsync, type EnvironmentSnapshot, type FoundEnvironment } from './venv.js';
+import { discoverEnvironmentAsync, readEnvironmentAsync, trimSeparator, type EnvironmentSnapshot, type FoundEnvironment } from './venv.js';
 import { watchEnvironment, type Disposable } from './watch.js';
 
 export interface Logger {
@@ -76,17 +75,18 @@ export function createEnvironmentService(options: { env: Record<string, string |
       }
       return reverse.get(name) ?? [];
     };
-    let byLocation: Map<string, string> | undefined;
+    // The installed folders and their real paths were resolved by the scan. A folder written in the file that
+    // matches neither is resolved here (a symlink on its way), once per folder and snapshot, and only when the
+    // environment has local projects at all.
+    const resolvedHere = new Map<string, string>();
     const installedFrom = (folder: string) => {
-      if (!byLocation) {
-        byLocation = new Map(snapshot.eggLinks);
-        for (const d of snapshot.distributions.values()) {
-          const local = d.directUrl?.startsWith('file:') ? localPath(d.directUrl) : undefined;
-          if (local) byLocation.set(local, d.normalized);
-        }
-        for (const [p, n] of [...byLocation]) byLocation.set(realpath(p), n);
+      const written = trimSeparator(folder);
+      let key = snapshot.localProjects.get(written);
+      if (!key && snapshot.localProjects.size) {
+        let real = resolvedHere.get(written);
+        if (real === undefined) resolvedHere.set(written, (real = realpath(written)));
+        key = snapshot.localProjects.get(real);
       }
-      const key = byLocation.get(trimSep(folder)) ?? byLocation.get(realpath(folder));
       return key ? facts.installed(key) : undefined;
     };
     const facts: EnvironmentFacts = {
@@ -253,22 +253,10 @@ export function createEnvironmentService(options: { env: Record<string, string |
   };
 }
 
-function trimSep(p: string): string {
-  return p.length > 1 ? p.replace(/[\\/]+$/, '') : p;
-}
-
-function localPath(url: string): string | undefined {
-  try {
-    return trimSep(path.resolve(fileURLToPath(url)));
-  } catch {
-    return undefined;
-  }
-}
-
 function realpath(p: string): string {
   try {
-    return trimSep(fs.realpathSync(p));
+    return trimSeparator(fs.realpathSync(p));
   } catch {
-    return trimSep(p);
+    return p;
   }
 }

@@ -1,6 +1,7 @@
 // Finding the active virtual environment and reading what is installed in it, from disk only (never running Python).
 
 import * as path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { normalizeName } from '../syntax/names.js';
 import { parseMetadata } from '../shared/coreMetadata.js';
 import { readdir, readText, realpath, runAsync, runSync, stat, type Steps } from './fsSteps.js';
@@ -102,6 +103,11 @@ export interface EnvironmentSnapshot {
   distributions: Map<string, InstalledDistribution>;
   /** Legacy editables (`setup.py develop`): the project folder each `.egg-link` points at, to its normalized name. */
   eggLinks: Map<string, string>;
+  /**
+   * Projects installed from a local folder (editables, `pip install ./pkg`, egg-links): each folder, as
+   * recorded and as its real path, to the normalized name. Resolved during the scan, off the request path.
+   */
+  localProjects: Map<string, string>;
   warnings: string[];
 }
 
@@ -214,7 +220,30 @@ function* readEnvironmentSteps(found: FoundEnvironment): Steps<EnvironmentSnapsh
       if (dist && !distributions.has(dist.normalized)) distributions.set(dist.normalized, dist);
     }
   }
-  return { root: found.root, source: found.source, pythonVersion, sitePackages, distributions, eggLinks, warnings };
+  const localProjects = new Map<string, string>();
+  const local: [string, string][] = [...eggLinks];
+  for (const d of distributions.values()) {
+    const folder = d.directUrl?.startsWith('file:') ? folderOfFileUrl(d.directUrl) : undefined;
+    if (folder) local.push([folder, d.normalized]);
+  }
+  for (const [folder, name] of local) {
+    const recorded = trimSeparator(folder);
+    localProjects.set(recorded, name);
+    localProjects.set(trimSeparator((yield* realpath(recorded)) ?? recorded), name);
+  }
+  return { root: found.root, source: found.source, pythonVersion, sitePackages, distributions, eggLinks, localProjects, warnings };
+}
+
+export function trimSeparator(p: string): string {
+  return p.length > 1 ? p.replace(/[\\/]+$/, '') : p;
+}
+
+function folderOfFileUrl(url: string): string | undefined {
+  try {
+    return path.resolve(fileURLToPath(url));
+  } catch {
+    return undefined;
+  }
 }
 
 /** Reads an environment's installed distributions; a bad entry is skipped with a warning, never thrown. */
