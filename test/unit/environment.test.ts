@@ -112,3 +112,25 @@ test('markers: version and string comparisons, extras, legacy names, and "cannot
   assert.equal(m('python_version <'), undefined, 'half-typed');
   assert.equal(m('sys_platform == "win32" and python_version <'), false, 'false and unknown is false');
 });
+
+test('local projects: the folders pip installed from (direct_url.json, .egg-link), as written and as real paths, resolved by the scan, synchronous and asynchronous alike', async () => {
+  const dir = tree({
+    '.venv/pyvenv.cfg': 'version = 3.12.1\n',
+    [`${SITE}/mylib-0.1.dist-info/METADATA`]: 'Name: mylib\nVersion: 0.1\n',
+    [`${SITE}/Old_Lib.egg-link`]: '', // written below, once the folder's path is known
+    'src/mylib/pyproject.toml': '',
+    'src/old/setup.py': '',
+  });
+  fs.symlinkSync(path.join(dir, 'src'), path.join(dir, 'linked'));
+  // pip recorded the folder through the symlink; the egg-link names the real folder with a trailing slash.
+  fs.writeFileSync(path.join(dir, SITE, 'mylib-0.1.dist-info/direct_url.json'), JSON.stringify({ url: `file://${path.join(dir, 'linked/mylib')}`, dir_info: { editable: true } }));
+  fs.writeFileSync(path.join(dir, SITE, 'Old_Lib.egg-link'), `${path.join(dir, 'src/old')}/\n.\n`);
+  const expected = [
+    [path.join(dir, 'linked/mylib'), 'mylib'],
+    [path.join(dir, 'src/mylib'), 'mylib'],
+    [path.join(dir, 'src/old'), 'old-lib'],
+  ];
+  const found = { root: path.join(dir, '.venv'), source: 'nearby' as const };
+  assert.deepEqual([...readEnvironment(found)!.localProjects].sort(), expected);
+  assert.deepEqual([...(await readEnvironmentAsync(found))!.localProjects].sort(), expected);
+});

@@ -101,11 +101,10 @@ export interface EnvironmentSnapshot {
   pythonVersion?: string;
   sitePackages: string[];
   distributions: Map<string, InstalledDistribution>;
-  /** Legacy editables (`setup.py develop`): the project folder each `.egg-link` points at, to its normalized name. */
-  eggLinks: Map<string, string>;
   /**
-   * Projects installed from a local folder (editables, `pip install ./pkg`, egg-links): each folder, as
-   * recorded and as its real path, to the normalized name. Resolved during the scan, off the request path.
+   * Projects installed from a local folder (editables, `pip install ./pkg`, and the legacy `setup.py develop`
+   * ones, whose `.egg-link` names the folder): each folder, as recorded and as its real path, to the
+   * normalized name. Resolved during the scan, off the request path.
    */
   localProjects: Map<string, string>;
   warnings: string[];
@@ -202,7 +201,7 @@ function* readEnvironmentSteps(found: FoundEnvironment): Steps<EnvironmentSnapsh
     for (const base of yield* sitePackagesOf(path.dirname(path.resolve(cfg.home)))) if (!sitePackages.includes(base)) sitePackages.push(base);
   }
   const distributions = new Map<string, InstalledDistribution>();
-  const eggLinks = new Map<string, string>();
+  const local: [string, string][] = []; // folder installed from, normalized name
   for (const site of sitePackages) {
     const entries = yield* readdir(site);
     if (entries instanceof Error) {
@@ -212,7 +211,7 @@ function* readEnvironmentSteps(found: FoundEnvironment): Steps<EnvironmentSnapsh
     for (const entry of entries) {
       if (entry.endsWith('.egg-link')) {
         const target = yield* readEggLink(path.join(site, entry));
-        if (target) eggLinks.set(target, normalizeName(entry.slice(0, -'.egg-link'.length)));
+        if (target) local.push([target, normalizeName(entry.slice(0, -'.egg-link'.length))]);
         continue;
       }
       if (!entry.endsWith('.dist-info') && !entry.endsWith('.egg-info')) continue;
@@ -221,7 +220,6 @@ function* readEnvironmentSteps(found: FoundEnvironment): Steps<EnvironmentSnapsh
     }
   }
   const localProjects = new Map<string, string>();
-  const local: [string, string][] = [...eggLinks];
   for (const d of distributions.values()) {
     const folder = d.directUrl?.startsWith('file:') ? folderOfFileUrl(d.directUrl) : undefined;
     if (folder) local.push([folder, d.normalized]);
@@ -231,7 +229,7 @@ function* readEnvironmentSteps(found: FoundEnvironment): Steps<EnvironmentSnapsh
     localProjects.set(recorded, name);
     localProjects.set(trimSeparator((yield* realpath(recorded)) ?? recorded), name);
   }
-  return { root: found.root, source: found.source, pythonVersion, sitePackages, distributions, eggLinks, localProjects, warnings };
+  return { root: found.root, source: found.source, pythonVersion, sitePackages, distributions, localProjects, warnings };
 }
 
 export function trimSeparator(p: string): string {
