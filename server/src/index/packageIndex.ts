@@ -350,8 +350,11 @@ export function createIndexHub(options: PackageIndexOptions): IndexHub {
     const fetchRelease = async (name: string, version: string): Promise<{ requiresDist: string[] | undefined } | undefined> => {
       for (const base of indexUrls) {
         const url = `${base}/${name}/`;
-        if (!(await cachedResponseAsync(url))) await refresh(name);
-        const entry = await cachedResponseAsync(url);
+        let entry = await cachedResponseAsync(url);
+        if (!entry) {
+          await refresh(name);
+          entry = await cachedResponseAsync(url);
+        }
         const file = entry ? pageOf(entry, url)?.files.find((f) => f.hasMetadata && versionOfFile(f.filename, name) === version) : undefined;
         if (!file) continue;
         const cached = await cachedResponseAsync(`${file.url}.metadata`);

@@ -19,10 +19,16 @@ export interface DiskAccess {
 
 const stampOf = (stat: fs.Stats) => `disk:${stat.mtimeMs}:${stat.size}`;
 
-/** Reads in flight at once: enough to keep libuv's four threads busy, few enough to leave them to others. */
-const READS_AT_ONCE = 8;
+/**
+ * Disk work in flight at once, whoever asks (first reads and re-checks of requirements files, path look-ups):
+ * enough to keep libuv's four threads busy, few enough to leave them to others. One turn for all of them,
+ * so that together they stay within it.
+ */
+const DISK_WORK_AT_ONCE = 8;
+const inDiskTurn = inTurn(DISK_WORK_AT_ONCE, (work: () => Promise<unknown>) => work());
+export const onDisk = <T>(work: () => Promise<T>): Promise<T> => inDiskTurn(work) as Promise<T>;
 
-const readInTurn = inTurn(READS_AT_ONCE, async (filePath: string, known: string): Promise<{ text: string; stamp: string } | undefined | 'unchanged'> => {
+async function readFromDisk(filePath: string, known: string): Promise<{ text: string; stamp: string } | undefined | 'unchanged'> {
   try {
     const stat = await fs.promises.stat(filePath).catch(() => undefined);
     if (!stat?.isFile() || stat.size > MAX_BYTES) return known === 'none' ? 'unchanged' : undefined;
@@ -32,7 +38,7 @@ const readInTurn = inTurn(READS_AT_ONCE, async (filePath: string, known: string)
   } catch {
     return undefined;
   }
-});
+}
 
 export const nodeDisk: DiskAccess = {
   readNow(filePath) {
@@ -44,7 +50,7 @@ export const nodeDisk: DiskAccess = {
       return undefined;
     }
   },
-  read: readInTurn,
+  read: (filePath, known) => onDisk(() => readFromDisk(filePath, known)),
 };
 
 /** The disk for the check CLI: the same reads, the first one at once. */

@@ -3,7 +3,7 @@
 // off the request path, and a request about to answer awaits it briefly (the waiter asks `reading()`).
 
 import * as fs from 'node:fs';
-import { inTurn } from '../shared/inTurn.js';
+import { onDisk } from './disk.js';
 
 export interface DirectoryEntry {
   name: string;
@@ -29,19 +29,22 @@ export interface PathLookup {
 
 const LIST_AT_MOST = 1000;
 
+/** Through the disk's one turn (`onDisk`), with the store's reads. */
 export const diskLookup: PathLookup = {
-  exists: inTurn(8, (p: string) =>
-    fs.promises.stat(p).then(
-      () => true,
-      () => false,
+  exists: (p) =>
+    onDisk(() =>
+      fs.promises.stat(p).then(
+        () => true,
+        () => false,
+      ),
     ),
-  ),
-  listDirectory: inTurn(8, (folder: string) =>
-    fs.promises.readdir(folder, { withFileTypes: true }).then(
-      (entries) => entries.slice(0, LIST_AT_MOST).map((e) => ({ name: e.name, directory: e.isDirectory() })),
-      () => [],
+  listDirectory: (folder) =>
+    onDisk(() =>
+      fs.promises.readdir(folder, { withFileTypes: true }).then(
+        (entries) => entries.slice(0, LIST_AT_MOST).map((e) => ({ name: e.name, directory: e.isDirectory() })),
+        () => [],
+      ),
     ),
-  ),
 };
 
 interface Fact<T> {
