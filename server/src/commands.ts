@@ -16,6 +16,8 @@ export { COMMANDS };
 export interface CommandHost {
   connection: Connection;
   settings(): Settings;
+  /** False in the editor's Restricted Mode: no command runs (they run tools and write files). */
+  workspaceTrusted?(): boolean;
   supportsProgress(): boolean;
   uriToPath(uri: string): string;
   /** Resolves once the file's environment is discovered and scanned (a command reads it whole, never a half-known one). */
@@ -80,6 +82,11 @@ export function registerCommands(host: CommandHost, problems: ProblemStore, othe
   host.connection.onExecuteCommand(async (params: ExecuteCommandParams, token: CancellationToken, workDone: WorkDoneProgressReporter) => {
     if (!Object.values(COMMANDS).includes(params.command as never)) {
       return { ok: false, message: `Unknown command ${params.command}` };
+    }
+    if (host.workspaceTrusted && !host.workspaceTrusted()) {
+      const message = `${params.command} does not run in Restricted Mode: trust this workspace to compile, sync, install or write files.`;
+      showMessage(host.connection, MessageType.Warning, message);
+      return { ok: false, message };
     }
     const args = readArguments(params.command, params.arguments);
     if (!args.uri) {

@@ -15,6 +15,7 @@ import { createEnvironmentService } from './environment/index.js';
 import { createLogger } from './guard.js';
 import { defaultCacheDir } from './index/diskCache.js';
 import { createIndexAdapter } from './index/views.js';
+import { createOriginTrust, defaultStateFile } from './index/originTrust.js';
 import { createConfiguration } from './lsp/configuration.js';
 import { keepYoungGenerationSmall } from './lsp/youngGeneration.js';
 
@@ -108,10 +109,18 @@ function main(argv: string[]): void {
     const configFiles = createSmallFiles();
     const log = createLogger(connection, () => configuration.settings().logLevel);
     const logger = { info: (m: string) => log('info', m), warn: (m: string) => log('warn', m), error: (m: string) => log('error', m) };
+    // A request, not a notification: the user's answer opens the origin (Neovim asks with its inputlist).
+    const trust = createOriginTrust({
+      policy: () => configuration.settings().index.allowWorkspaceIndexes,
+      workspaceTrusted: configuration.workspaceTrusted,
+      ask: ({ message }) => connection.window.showWarningMessage(message, { title: 'Allow' }, { title: "Don't allow" }).then((answer) => answer?.title === 'Allow'),
+      stateFile: defaultStateFile(env),
+      logger,
+    });
     register(connection, {
       workspace: createWorkspace({ env }),
       environments: createEnvironmentService({ env, logger }),
-      index: createIndexAdapter({ cacheDir: () => configuration.settings().cacheDir ?? defaultCacheDir(env), settings: configuration.settings, env, configFiles, logger }),
+      index: createIndexAdapter({ cacheDir: () => configuration.settings().cacheDir ?? defaultCacheDir(env), settings: configuration.settings, env, configFiles, logger, trust }),
       configFiles,
       configuration,
       log,

@@ -105,7 +105,7 @@ export function register(connection: Connection, adapters: ServerAdapters): void
     capabilities = params?.capabilities ?? {};
     status.enable(params?.initializationOptions);
     workspaceRoots = [...(params?.workspaceFolders ?? []).map((f) => uriToPath(f.uri)), ...(params?.rootUri ? [uriToPath(params.rootUri)] : [])].filter((p) => path.isAbsolute(p));
-    configuration.apply(params?.initializationOptions);
+    configuration.initialize(params?.initializationOptions);
     return {
       capabilities: serverCapabilities(!!capabilities.textDocument?.diagnostic),
       serverInfo: { name: SERVER_NAME, version: SERVER_VERSION },
@@ -163,7 +163,7 @@ export function register(connection: Connection, adapters: ServerAdapters): void
   });
   connection.onCodeLens((p, token) => at('codeLens', p.textDocument.uri, [], token, (ctx) => service.codeLenses(ctx), true));
 
-  wireCommands({ connection, documents, workspace, service, settings, capabilities: () => capabilities, environment, index: facts, isDirtyOnDisk: adapters.isDirtyOnDisk, log, changed: diagnostics.changed, problems: compileProblems });
+  wireCommands({ connection, documents, workspace, service, settings, workspaceTrusted: configuration.workspaceTrusted, capabilities: () => capabilities, environment, index: facts, isDirtyOnDisk: adapters.isDirtyOnDisk, log, changed: diagnostics.changed, problems: compileProblems });
 
   connection.onShutdown(async () => {
     environments.dispose();

@@ -24,6 +24,12 @@ export interface Settings {
      * (ms, default 1000; 0: never wait). Past it the answer comes from what is at hand and refreshes later.
      */
     waitMs: number;
+    /**
+     * An index that only the workspace names (a requirements file's --index-url, a committed venv's pip.conf):
+     * `ask` the user once per origin (remembered), `always` contact it, `never` contact it. The indexes the user
+     * configured (PIP_*, the user's pip.conf, these settings) need no permission.
+     */
+    allowWorkspaceIndexes: 'ask' | 'always' | 'never';
   };
   /** Where index responses are cached (default: $XDG_CACHE_HOME/requirements-language-server). */
   cacheDir?: string;
@@ -59,7 +65,7 @@ export const DEFAULT_SETTINGS: Settings = {
   diagnostics: { enable: true, environment: true, outdated: true },
   inlayHints: { outdated: true },
   extraIndexUrls: [],
-  index: { waitMs: 1000 },
+  index: { waitMs: 1000, allowWorkspaceIndexes: 'ask' },
   compile: { tool: 'auto', args: [] },
   derive: { bounds: 'none' },
   vulnerabilities: { source: 'pypi', osvUrl: 'https://api.osv.dev', ignore: [], severity: 'warning' },
@@ -76,6 +82,7 @@ export function readSettings(raw: unknown, base: Settings = DEFAULT_SETTINGS): S
   const compile = isObject(o.compile) ? o.compile : {};
   const derive = isObject(o.derive) ? o.derive : {};
   const bounds = ['none', 'minimum', 'compatible'] as const;
+  const policies = ['ask', 'always', 'never'] as const;
   return {
     diagnostics: {
       enable: typeof diagnostics.enable === 'boolean' ? diagnostics.enable : base.diagnostics.enable,
@@ -86,7 +93,10 @@ export function readSettings(raw: unknown, base: Settings = DEFAULT_SETTINGS): S
     venvPath: typeof o.venvPath === 'string' && o.venvPath.trim() ? o.venvPath : o.venvPath === null ? undefined : base.venvPath,
     indexUrl: typeof o.indexUrl === 'string' && o.indexUrl.trim() ? o.indexUrl.trim() : base.indexUrl,
     extraIndexUrls: Array.isArray(o.extraIndexUrls) ? o.extraIndexUrls.filter((u): u is string => typeof u === 'string') : base.extraIndexUrls,
-    index: { waitMs: isObject(o.index) && typeof o.index.waitMs === 'number' && Number.isFinite(o.index.waitMs) && o.index.waitMs >= 0 ? Math.min(o.index.waitMs, 30_000) : base.index.waitMs },
+    index: {
+      waitMs: isObject(o.index) && typeof o.index.waitMs === 'number' && Number.isFinite(o.index.waitMs) && o.index.waitMs >= 0 ? Math.min(o.index.waitMs, 30_000) : base.index.waitMs,
+      allowWorkspaceIndexes: isObject(o.index) && policies.includes(o.index.allowWorkspaceIndexes as never) ? (o.index.allowWorkspaceIndexes as Settings['index']['allowWorkspaceIndexes']) : base.index.allowWorkspaceIndexes,
+    },
     cacheDir: typeof o.cacheDir === 'string' && o.cacheDir.trim() ? o.cacheDir : base.cacheDir,
     compile: {
       tool: tools.includes(compile.tool as Settings['compile']['tool']) ? (compile.tool as Settings['compile']['tool']) : base.compile.tool,

@@ -26,7 +26,9 @@ export interface Diag {
 export function testEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {};
   for (const [k, v] of Object.entries(process.env)) if (!k.startsWith('PIP_') && k !== 'VIRTUAL_ENV' && k !== 'CONDA_PREFIX') env[k] = v;
-  return { ...env, PIP_CONFIG_FILE: '/dev/null', PIP_NO_INDEX: '1', XDG_CACHE_HOME: fs.mkdtempSync(path.join(os.tmpdir(), 'rls-cache-')), ...extra };
+  // XDG_STATE_HOME: where the server remembers the indexes a user allowed; never this machine's own.
+  const state = fs.mkdtempSync(path.join(os.tmpdir(), 'rls-state-'));
+  return { ...env, PIP_CONFIG_FILE: '/dev/null', PIP_NO_INDEX: '1', XDG_CACHE_HOME: fs.mkdtempSync(path.join(os.tmpdir(), 'rls-cache-')), XDG_STATE_HOME: state, ...extra };
 }
 
 /** The server's environment with a test index on 127.0.0.1 as PIP_INDEX_URL (and no netrc): the only index it may reach. */
@@ -44,6 +46,11 @@ export interface StartOptions {
   env?: NodeJS.ProcessEnv;
   /** Answers to workspace/configuration. */
   configuration?: unknown;
+  /**
+   * The user's answer to a `window/showMessageRequest` (an action's title), or 'never' to leave it unanswered;
+   * by default the prompt is dismissed (null), as when the user closes it.
+   */
+  answer?: (prompt: { message: string; actions?: { title: string }[] }) => string | undefined;
 }
 
 export class TestClient {
@@ -55,6 +62,8 @@ export class TestClient {
   /** Every other notification the server sent, in order. */
   readonly notifications: { method: string; params: unknown }[] = [];
   readonly stderr: string[] = [];
+  /** Every window/showMessageRequest the server sent, in order. */
+  readonly prompts: { message: string; actions?: { title: string }[] }[] = [];
   private versions = new Map<string, number>();
   exited = false;
 
@@ -82,6 +91,12 @@ export class TestClient {
     });
     connection.onNotification('window/logMessage', (p: { message: string }) => client.logs.push(p.message));
     connection.onNotification((method: string, params: unknown) => client.notifications.push({ method, params }));
+    connection.onRequest('window/showMessageRequest', (p: { message: string; actions?: { title: string }[] }) => {
+      client.prompts.push(p);
+      const title = options.answer?.(p);
+      if (title === 'never') return new Promise(() => undefined);
+      return p.actions?.find((a) => a.title === title) ?? null;
+    });
     connection.onRequest('workspace/configuration', (p: { items: unknown[] }) => p.items.map(() => options.configuration ?? null));
     connection.onRequest('client/registerCapability', () => null);
     connection.onRequest('window/workDoneProgress/create', () => null);

@@ -95,7 +95,8 @@ test('--index-url in an included file wins over PIP_INDEX_URL; Requires-Python i
   const project = fs.mkdtempSync(path.join(os.tmpdir(), 'rls-complete-env-'));
   makeVenv(path.join(project, '.venv'));
   fs.writeFileSync(path.join(project, 'base.txt'), `--index-url ${other.url}/simple\n`);
-  const { client: c2 } = await TestClient.start({ env: indexedEnv(server.url), initializationOptions: { diagnostics: { environment: true } } });
+  // The included file names an index the user did not configure: the user allows it when asked.
+  const { client: c2 } = await TestClient.start({ env: indexedEnv(server.url), initializationOptions: { diagnostics: { environment: true } }, answer: () => 'Allow' });
   try {
     const uri = c2.open(path.join(project, 'requirements.txt'), '-r base.txt\nrequests==\n');
     let list: any;

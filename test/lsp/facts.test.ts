@@ -25,7 +25,8 @@ async function fresh(options: { waitMs?: number; projects?: FixtureProject[]; ad
   const index = await startIndexServer(options.projects ?? FIXTURE_PROJECTS, { advisories: options.advisories });
   const { client } = await TestClient.start({
     env: indexedEnv(index.url),
-    initializationOptions: { diagnostics: { environment: false }, index: { waitMs: options.waitMs ?? BUDGET } },
+    // A file here names a mirror of its own: the user trusts the workspace's indexes.
+    initializationOptions: { diagnostics: { environment: false }, index: { waitMs: options.waitMs ?? BUDGET, allowWorkspaceIndexes: 'always' } },
   });
   stops.push(async () => {
     await client.stop();

@@ -16,8 +16,8 @@ export function redact(text: string): string {
   return text.replace(/([a-z][a-z0-9+.-]{0,31}:\/\/)[^/@\s]+@/gi, '$1****@');
 }
 
-/** The netrc entries for `host` (`machine host login x password y`, or `default`). */
-export function netrcCredentials(text: string, host: string): Credentials | undefined {
+/** The netrc entries for `host` (`machine host login x password y`, or `default` when `withDefault`). */
+export function netrcCredentials(text: string, host: string, withDefault = true): Credentials | undefined {
   const tokens = text.replace(/#.*$/gm, '').split(/\s+/).filter(Boolean);
   let current: { machine?: string; login?: string; password?: string } | undefined;
   const entries: { machine?: string; login?: string; password?: string }[] = [];
@@ -29,7 +29,7 @@ export function netrcCredentials(text: string, host: string): Credentials | unde
     else if (t === 'password' && current) current.password = tokens[++i];
     else if (t === 'account' && current) i++;
   }
-  const hit = entries.find((e) => e.machine === host) ?? entries.find((e) => e.machine === undefined);
+  const hit = entries.find((e) => e.machine === host) ?? (withDefault ? entries.find((e) => e.machine === undefined) : undefined);
   return hit?.login !== undefined ? { username: hit.login, password: hit.password ?? '' } : undefined;
 }
 
@@ -41,11 +41,14 @@ export function netrcCredentials(text: string, host: string): Credentials | unde
 export async function credentialsFor(url: URL, options: NetrcOptions): Promise<Credentials | undefined> {
   if (url.username) return { username: decodeURIComponent(url.username), password: decodeURIComponent(url.password) };
   const text = options.readFile ? options.readFile(netrcPath(options)) : await netrcText(netrcPath(options));
-  return text ? netrcCredentials(text, url.hostname) : undefined;
+  // The `default` entry is the user's catch-all for the hosts they use: never for an origin the workspace chose.
+  return text ? netrcCredentials(text, url.hostname, options.netrcDefault?.(url.origin) ?? true) : undefined;
 }
 
 interface NetrcOptions {
   env: Record<string, string | undefined>;
+  /** Whether netrc's `default` entry applies to this origin (default: yes, as pip). */
+  netrcDefault?: (origin: string) => boolean;
   readFile?: (p: string) => string | undefined;
   home?: string;
 }

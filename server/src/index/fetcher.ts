@@ -28,6 +28,8 @@ export interface FetcherOptions {
   env?: Record<string, string | undefined>;
   readFile?: (path: string) => string | undefined;
   home?: string;
+  /** Whether netrc's `default` entry may be sent to an origin: only to those the user configured. */
+  netrcDefault?: (origin: string) => boolean;
 }
 
 export interface Fetcher {
@@ -74,7 +76,7 @@ export function createFetcher(options: FetcherOptions = {}): Fetcher {
       return { ok: false, status: 0, body: '', contentType: '', error: `not a URL: ${redact(url)}` };
     }
     const headers: Record<string, string> = { accept, 'user-agent': 'requirements-language-server' };
-    const creds = await credentialsFor(parsed, { env, readFile: options.readFile, home: options.home });
+    const creds = await credentialsFor(parsed, { env, readFile: options.readFile, home: options.home, netrcDefault: options.netrcDefault });
     if (creds) headers.authorization = `Basic ${Buffer.from(`${creds.username}:${creds.password}`).toString('base64')}`;
     parsed.username = '';
     parsed.password = '';

@@ -33,6 +33,8 @@ export interface PackageIndexOptions {
   readFile?: (p: string) => string | undefined;
   home?: string;
   timeoutMs?: number;
+  /** Whether netrc's `default` entry may be sent to an origin (only to those the user configured). */
+  netrcDefault?: (origin: string) => boolean;
   /** How long fetched facts count as fresh before a background refresh (default 10 minutes). */
   freshMs?: number;
 }
@@ -143,7 +145,7 @@ const FACT_UNITS = 300_000;
 const factUnits = (entry: { fact: ProjectFact }) => Math.min(FACT_UNITS / 8, 1 + entry.fact.versions.reduce((n, v) => n + 1 + (v.hashes?.length ?? 0), 0));
 
 export function createIndexHub(options: PackageIndexOptions): IndexHub {
-  const fetcher: Fetcher = createFetcher({ timeoutMs: options.timeoutMs, env: options.env, readFile: options.readFile, home: options.home });
+  const fetcher: Fetcher = createFetcher({ timeoutMs: options.timeoutMs, env: options.env, readFile: options.readFile, home: options.home, netrcDefault: options.netrcDefault });
   const disk = new DiskCache(options.cacheDir);
   const freshMs = options.freshMs ?? 10 * 60_000;
   const listeners: ((names: string[]) => void)[] = [];

@@ -23,6 +23,12 @@ export interface IndexConfig {
   findLinks?: string[];
   /** Where the extra indexes and find-links came from, for the log. */
   extraSources?: string[];
+  /**
+   * The URLs and find-links above that only the workspace names (a requirements file, the environment's own
+   * pip.conf), not the user (PIP_*, the user's and the global pip.conf, the settings, the default): the
+   * origins that need the user's permission before they are contacted (see originTrust.ts).
+   */
+  workspaceNamed?: string[];
 }
 
 /** `[global]` then `[install]` keys of one pip.conf. */
@@ -116,7 +122,29 @@ export function resolveIndexConfig(options: {
     ...gather(split(conf['find-links']), confSource['find-links'] ?? 'pip.conf'),
   ];
   const noIndex = options.file.noIndex || truthy(env.PIP_NO_INDEX) || truthy(conf['no-index']);
-  return { indexUrl: indexUrl!, extraIndexUrls, noIndex, source, findLinks, extraSources };
+  // A committed venv's pip.conf is the repository's word, not the user's.
+  const venvConf = options.venvRoot ? path.join(options.venvRoot, 'pip.conf') : undefined;
+  const byWorkspace = (from: string | undefined) => from === 'the requirements file' || (!!venvConf && from === venvConf);
+  const userNamed = new Set(
+    [
+      env.PIP_INDEX_URL,
+      ...split(env.PIP_EXTRA_INDEX_URL),
+      ...split(env.PIP_FIND_LINKS),
+      ...(['index-url', 'extra-index-url', 'find-links'] as const).flatMap((k) => (byWorkspace(confSource[k]) ? [] : split(conf[k]))),
+      options.settings?.indexUrl,
+      ...(options.settings?.extraIndexUrls ?? []),
+    ]
+      .filter((u): u is string => !!u)
+      .map(stripSlash),
+  );
+  const workspaceNamed = [
+    ...(byWorkspace(source) ? [indexUrl!] : []),
+    ...options.file.extraIndexUrls,
+    ...options.file.findLinks ?? [],
+    ...(byWorkspace(confSource['extra-index-url']) ? split(conf['extra-index-url']) : []),
+    ...(byWorkspace(confSource['find-links']) ? split(conf['find-links']) : []),
+  ].filter((u, i, all) => !userNamed.has(stripSlash(u)) && all.indexOf(u) === i);
+  return { indexUrl: indexUrl!, extraIndexUrls, noIndex, source, findLinks, extraSources, workspaceNamed };
 }
 
 const stripSlash = (u: string) => u.replace(/\/+$/, '');

@@ -6,6 +6,7 @@ import type { IndexHub, IndexView } from './packageIndex.js';
 import type { VulnerabilityClient } from './vulnerabilities.js';
 import { resolveIndexConfig, type IndexConfig } from './pipConfig.js';
 import type { SmallFiles } from '../workspace/smallFiles.js';
+import type { OriginTrust } from './originTrust.js';
 
 export interface IndexAdapterOptions {
   cacheDir: () => string;
@@ -14,6 +15,8 @@ export interface IndexAdapterOptions {
   /** pip's config files (small, outside the workspace store), read off the request path. */
   configFiles: SmallFiles;
   logger: { info(message: string): void; warn(message: string): void; error(message: string): void };
+  /** Which origins may be contacted: the user's own always, the ones only the workspace names once allowed. */
+  trust: OriginTrust;
 }
 
 /** What the index tells its host (the LSP wiring), attached after creation. */
@@ -31,6 +34,8 @@ export interface IndexAdapter {
   view(file: FileIndexOptions, venvRoot: string | undefined): IndexView | undefined;
   /** The configuration pip would use (file options, PIP_*, pip.conf, settings, PyPI). */
   config(file: FileIndexOptions, venvRoot: string | undefined): IndexConfig;
+  /** Whether a configuration may be contacted now (every origin it names only by the workspace was allowed). */
+  mayContact(config: IndexConfig): boolean;
   /** Known vulnerabilities: the same lazy bundle as the index; undefined until it is loaded. */
   vulnerabilities(): VulnerabilityClient | undefined;
   /** Resolves when the index module is loaded (false when it cannot be); the first call starts loading it. */
@@ -56,11 +61,11 @@ export function createIndexAdapter(options: IndexAdapterOptions): IndexAdapter {
   const load = () =>
     (loading ??= import('./packageIndex.js').then(
       ({ createIndexHub, createVulnerabilityClient }) => {
-        hub = createIndexHub({ cacheDir: options.cacheDir(), env: options.env, logger: options.logger });
+        hub = createIndexHub({ cacheDir: options.cacheDir(), env: options.env, logger: options.logger, netrcDefault: options.trust.userOrigin });
         hub.onDidChange((names) => events?.onDidChange(names));
         hub.onOffline((message) => events?.onOffline(message));
         // Advisories arriving re-check the open files, as index facts do.
-        vulnerabilities = createVulnerabilityClient({ cacheDir: options.cacheDir(), env: options.env, logger: options.logger });
+        vulnerabilities = createVulnerabilityClient({ cacheDir: options.cacheDir(), env: options.env, logger: options.logger, netrcDefault: options.trust.userOrigin });
         vulnerabilities.onDidChange(() => events?.onDidChange([]));
         vulnerabilities.onOffline((message) => events?.onOffline(message));
         events?.onDidChange([]);
@@ -77,18 +82,24 @@ export function createIndexAdapter(options: IndexAdapterOptions): IndexAdapter {
   // evict each other; pip's config files are read from memory, and forgotten with the configurations when
   // one of them changes (they are re-read in the background every few seconds).
   const configs = new Map<string, IndexConfig>();
-  const configFor = (file: FileIndexOptions, venvRoot: string | undefined) => {
+  const none: FileIndexOptions = { extraIndexUrls: [], noIndex: false };
+  const configFor = (file: FileIndexOptions, venvRoot: string | undefined): IndexConfig => {
     const settings = options.settings();
     const key = JSON.stringify([file, venvRoot, settings.indexUrl, settings.extraIndexUrls]);
     let config = configs.get(key);
     if (!config) {
       if (configs.size > 64) configs.clear();
+      const userAlone = file === none && venvRoot === undefined;
+      if (!userAlone) configFor(none, undefined);
       config = resolveIndexConfig({ file, env: options.env, readFile: options.configFiles.read, venvRoot, settings });
+      // What the user alone configures (no file, no venv): the origins netrc's `default` entry may go to.
+      if (userAlone) options.trust.setUserOrigins([config.indexUrl, ...config.extraIndexUrls, ...(config.findLinks ?? [])]);
       // Not kept while a config file is still being read for the first time: it may name another index.
       if (!options.configFiles.reading()) configs.set(key, config);
     }
     return config;
   };
+  options.trust.onDidAllow(() => events?.onDidChange([]));
   options.configFiles.onDidChange(() => {
     configs.clear();
     events?.onDidChange([]);
@@ -106,6 +117,9 @@ export function createIndexAdapter(options: IndexAdapterOptions): IndexAdapter {
       // While a config file is read for the first time, no view: it may name another index than the one
       // known so far (the request's brief wait awaits the read; diagnostics republish when it lands).
       if (options.configFiles.reading()) return undefined;
+      // An index only the workspace names, not (yet) allowed: no view, so nothing is fetched from it; the
+      // user is asked once, and an allowed origin re-checks the files.
+      if (options.trust.blocked(config).length) return undefined;
       const view = hub.view(config);
       if (!listed.has(view)) {
         listed.add(view);
@@ -119,11 +133,11 @@ export function createIndexAdapter(options: IndexAdapterOptions): IndexAdapter {
       return view;
     },
     config: configFor,
+    mayContact: (config) => options.trust.blocked(config).length === 0,
     vulnerabilities: () => vulnerabilities,
     loaded: () => (hub ? Promise.resolve(true) : load()),
     listen: (e) => void (events = e),
     preload() {
-      const none: FileIndexOptions = { extraIndexUrls: [], noIndex: false };
       configFor(none, undefined); // starts reading pip's config files
       void Promise.all([load(), options.configFiles.reading()]).then(([ok]) => ok && configFor(none, undefined).source !== 'the default' && this.view(none, undefined));
     },

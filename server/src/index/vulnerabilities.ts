@@ -30,6 +30,8 @@ export interface VulnerabilityClientOptions {
   concurrency?: number;
   /** Queries in one OSV querybatch request (OSV accepts up to 1,000). */
   batchSize?: number;
+  /** Whether netrc's `default` entry may be sent to an origin (only to those the user configured). */
+  netrcDefault?: (origin: string) => boolean;
   /** An injected fetcher (tests and benchmarks count requests through it). */
   fetcher?: Fetcher;
 }
@@ -152,7 +154,7 @@ interface Entry {
 const DISK_READS_AT_ONCE = 8;
 
 export function createVulnerabilityClient(options: VulnerabilityClientOptions): VulnerabilityClient {
-  const fetcher = options.fetcher ?? createFetcher({ timeoutMs: options.timeoutMs, env: options.env, readFile: options.readFile, home: options.home });
+  const fetcher = options.fetcher ?? createFetcher({ timeoutMs: options.timeoutMs, env: options.env, readFile: options.readFile, home: options.home, netrcDefault: options.netrcDefault });
   const disk = new DiskCache(options.cacheDir);
   const ttl = options.ttlMs ?? VULNERABILITY_TTL_MS;
   const concurrency = options.concurrency ?? 6;

@@ -19,6 +19,7 @@ export interface CommandWiring {
   workspace: Workspace;
   service: LanguageService;
   settings(): Settings;
+  workspaceTrusted(): boolean;
   capabilities(): ClientCapabilities;
   environment: EnvironmentFactsWiring;
   index: ReturnType<typeof indexFacts>;
@@ -34,6 +35,7 @@ export function wireCommands(o: CommandWiring): void {
   const host: CommandHost = {
     connection: o.connection,
     settings: o.settings,
+    workspaceTrusted: o.workspaceTrusted,
     supportsProgress: () => !!o.capabilities().window?.workDoneProgress,
     uriToPath,
     environmentReady: o.environment.ready,

@@ -11,19 +11,32 @@ export interface Configuration {
   apply(raw: unknown): void;
   /** Called with every applied settings object (the environment's venvPath, `${NAME}` values). */
   onDidApply(listener: (settings: Settings) => void): void;
+  /**
+   * False when the client said the workspace is not trusted (initializationOptions.workspaceTrusted, VS Code's
+   * Restricted Mode). Read from initialize only: a workspace's own settings must not be able to claim trust.
+   */
+  workspaceTrusted(): boolean;
+  initialize(initializationOptions: unknown): void;
 }
 
 export function createConfiguration(): Configuration {
   let settings = DEFAULT_SETTINGS;
   const listeners: ((settings: Settings) => void)[] = [];
-  return {
+  let trusted = true;
+  const configuration: Configuration = {
     settings: () => settings,
+    workspaceTrusted: () => trusted,
+    initialize(initializationOptions) {
+      trusted = (initializationOptions as { workspaceTrusted?: unknown } | null | undefined)?.workspaceTrusted !== false;
+      configuration.apply(initializationOptions);
+    },
     apply(raw) {
       settings = readSettings(raw, settings);
       for (const l of listeners) l(settings);
     },
     onDidApply: (l) => void listeners.push(l),
   };
+  return configuration;
 }
 
 /** workspace/configuration and didChangeConfiguration; `changed` runs after a pushed change (diagnostics again). */

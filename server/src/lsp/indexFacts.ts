@@ -21,7 +21,9 @@ export function indexFacts(index: IndexAdapter, o: { workspace: Workspace; setti
     vulnerabilities(filePath: string) {
       const options = o.settings().vulnerabilities;
       const ctx = options.source === 'off' ? undefined : o.workspace.contextOf(filePath);
-      const target = ctx && vulnerabilityTarget(options, index.config(ctx.indexOptions, o.venvRootOf(filePath)));
+      const config = ctx && index.config(ctx.indexOptions, o.venvRootOf(filePath));
+      // The index's JSON API is the index: not asked before the user allowed an origin the workspace chose.
+      const target = config && (options.source === 'osv' || index.mayContact(config)) ? vulnerabilityTarget(options, config) : undefined;
       // Through the waiter, as index facts: a hover or a menu awaits advisories on their way.
       const advisories = target ? o.waiter.recordAdvisories(index.vulnerabilities(), target) : undefined;
       return advisories && { advisories, ignore: options.ignore, severity: toSeverity(options.severity) };
