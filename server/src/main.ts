@@ -34,7 +34,7 @@ function check(args: string[]): void {
   let format = 'text';
   let root: string | undefined;
   const paths: string[] = [];
-  const vulnerabilities = { ...DEFAULT_SETTINGS.vulnerabilities, ignore: [] as string[] };
+  const vulnerabilities = { ...DEFAULT_SETTINGS.vulnerabilities, ignore: [] as string[], allowFileIndexes: false };
   const failOn: string[] = [];
   for (let i = 0; i < args.length; i++) {
     const [flag, attached] = args[i].startsWith('--') && args[i].includes('=') ? [args[i].slice(0, args[i].indexOf('=')), args[i].slice(args[i].indexOf('=') + 1)] : [args[i], undefined];
@@ -45,6 +45,7 @@ function check(args: string[]): void {
     else if (flag === '--vulnerability-source') vulnerabilities.source = value() as typeof vulnerabilities.source;
     else if (flag === '--osv-url') vulnerabilities.osvUrl = value();
     else if (flag === '--ignore-vuln') vulnerabilities.ignore.push(value());
+    else if (flag === '--allow-file-indexes') vulnerabilities.allowFileIndexes = true;
     else if (flag === '--fail-on') failOn.push(...value().split(',').map((c) => c.trim()).filter(Boolean));
     else if (args[i].startsWith('-') && args[i] !== '-') return usageError(`Unknown option '${args[i]}' for check.`, CHECK_HELP);
     else paths.push(args[i]);

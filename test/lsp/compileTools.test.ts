@@ -91,6 +91,8 @@ test("auto: the environment's own pip-compile wins over one on PATH; settings' a
   assert.equal(result.ok, true, result.message);
   assert.equal(result.tool, 'pip-compile');
   assert.match(result.message, /with pip-compile: 2 pins/);
+  // A program the repository may have put in its venv: the answer says which one ran (issue 29).
+  assert.ok(result.message.endsWith(`It ran ${path.join(venv(), 'bin', 'pip-compile')}, a program from the file's environment, not from your PATH.`), result.message);
   const [call, ...more] = calls();
   assert.equal(more.length, 0);
   assert.equal(call.exe, path.join(venv(), 'bin', 'pip-compile'));

@@ -191,3 +191,31 @@ test('Restricted Mode: a workspace that claims trust through its settings does n
   assert.match(result?.message ?? '', /Restricted Mode/);
   assert.ok(!fs.existsSync(path.join(dir, 'requirements.txt')), 'nothing was compiled');
 });
+
+test('check: an index only the checked file names is asked only with --allow-file-indexes, and never with netrc `default`', async () => {
+  const { spawn } = await import('node:child_process');
+  const { fileURLToPath } = await import('node:url');
+  const { VULNERABLE_PROJECTS } = await import('../fixtures/indexServer.ts');
+  const { ADVISORIES } = await import('../fixtures/advisories.ts');
+  const bin = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../server/bin/requirements-language-server.cjs');
+  const { dir, netrc } = workspace();
+  const index = await startIndexServer(VULNERABLE_PROJECTS, { advisories: ADVISORIES });
+  cleanups.push(() => index.stop());
+  fs.writeFileSync(path.join(dir, 'requirements.txt'), `--index-url ${index.url}/simple\nrequests==2.30.0\n`);
+  const run = (args: string[]) =>
+    new Promise<{ stdout: string; stderr: string }>((resolve) => {
+      const child = spawn(process.execPath, [bin, 'check', ...args, 'requirements.txt'], { cwd: dir, env: userEnv(netrc) });
+      let stdout = '';
+      let stderr = '';
+      child.stdout.on('data', (b: Buffer) => (stdout += b.toString()));
+      child.stderr.on('data', (b: Buffer) => (stderr += b.toString()));
+      child.on('close', () => resolve({ stdout, stderr }));
+    });
+  const refused = await run([]);
+  assert.deepEqual(index.requests, []);
+  assert.match(refused.stderr, /names its own index, http:\/\/127\.0\.0\.1:\d+, which check asks only with --allow-file-indexes/);
+  const allowed = await run(['--allow-file-indexes']);
+  assert.match(allowed.stdout, /vulnerable/, allowed.stdout + allowed.stderr);
+  assert.ok(index.requests.length > 0);
+  assert.deepEqual(carriesSecret(index), [], 'no netrc `default` credentials for a file-named index');
+});

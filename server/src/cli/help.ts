@@ -16,13 +16,16 @@ Usage:
 
 export const CHECK_HELP = `Usage: ${NAME} check [PATH...] [--format text|json|sarif] [--root DIR] [--fail-on CODE[,CODE]]
        [--no-vulnerabilities | --vulnerability-source pypi|osv] [--osv-url URL] [--ignore-vuln ID]
+       [--allow-file-indexes]
 
 Checks requirements files as pip reads them: syntax, options, -r/-c includes (followed, each file
 reported once), duplicates, conflicting specifiers, hash-checking mode, local paths on disk, and
 compiled files that have fallen behind their .in. It reads the files, not the virtual environment, and
 asks the network one thing only: the known vulnerabilities of exact pins (==, ===), from the index pip
 would use (its /pypi/<name>/<version>/json API: PIP_INDEX_URL, pip.conf, the file's -i) or from OSV,
-cached six hours. Unknown packages, versions and yanked releases are the editor's checks.
+cached six hours. Unknown packages, versions and yanked releases are the editor's checks. An index
+that only a checked file names (-i, --index-url) is asked only with --allow-file-indexes: a pull
+request could name any host, and CI would send it what it asks.
 
 PATH is a file or a folder. A folder means the requirements files under it, by name:
 requirements*.txt, requirements*.in, constraints*.txt, *-requirements.txt, and .txt/.in files inside a
@@ -44,6 +47,9 @@ Options:
   --osv-url URL   the OSV API's base (default https://api.osv.dev; a company mirror)
   --ignore-vuln ID
                   leave out an advisory by id or alias (repeatable), as pip-audit's --ignore-vuln
+  --allow-file-indexes
+                  ask the index a checked file names with --index-url (netrc's default entry is
+                  still sent only to the indexes PIP_INDEX_URL, pip.conf and PIP_EXTRA_INDEX_URL name)
   -h, --help      this help
 
 Exit status: 0 no errors (warnings do not fail), 1 errors found (or a --fail-on code), 2 bad usage.

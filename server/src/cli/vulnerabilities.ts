@@ -3,6 +3,7 @@
 
 import * as fs from 'node:fs';
 import { defaultCacheDir } from '../index/diskCache.js';
+import { originOf } from '../index/originTrust.js';
 import { resolveIndexConfig } from '../index/pipConfig.js';
 import { vulnerabilityTarget, type VulnerabilityTarget } from '../index/vulnerabilityTarget.js';
 import { toSeverity } from '../service/convert.js';
@@ -18,6 +19,8 @@ export interface VulnerabilityCheckOptions extends Pick<Settings['vulnerabilitie
   severity?: Settings['vulnerabilities']['severity'];
   env: Record<string, string | undefined>;
   cacheDir?: string;
+  /** Ask an index that only a checked file names (`--allow-file-indexes`). */
+  allowFileIndexes?: boolean;
   /** Where "cannot be reached" and other warnings go (stderr). */
   warn(message: string): void;
 }
@@ -34,6 +37,7 @@ function readText(filePath: string): string | undefined {
 export async function addVulnerabilities(results: CheckResult[], options: VulnerabilityCheckOptions): Promise<void> {
   if (options.source === 'off') return;
   let told = false;
+  const toldOrigins = new Set<string>();
   const files: { result: CheckResult; doc: ReturnType<typeof parse>; target: VulnerabilityTarget }[] = [];
   for (const result of results) {
     const text = readText(result.file);
@@ -41,9 +45,18 @@ export async function addVulnerabilities(results: CheckResult[], options: Vulner
     const doc = parse(text);
     const graph = buildIncludeGraph(result.file, doc, documentsFrom(readText), options.env);
     const config = resolveIndexConfig({ file: indexOptionsOf(doc, graph), env: options.env, readFile: readText });
-    const target = vulnerabilityTarget(options, config);
+    // A pull request can name any host in a file; CI would send it what it asks (and its secrets, in the URL).
+    const fileNamed = options.source === 'pypi' && !config.noIndex && (config.workspaceNamed ?? []).includes(config.indexUrl);
+    const target = fileNamed && !options.allowFileIndexes ? undefined : vulnerabilityTarget(options, config);
     if (target) files.push({ result, doc, target });
-    else if (!told) {
+    else if (fileNamed && !options.allowFileIndexes) {
+      if (toldOrigins.has(config.indexUrl)) continue;
+      toldOrigins.add(config.indexUrl);
+      options.warn(
+        `Known vulnerabilities of ${result.file} are not checked: the file names its own index, ${originOf(config.indexUrl) ?? 'a local folder'}, ` +
+          'which check asks only with --allow-file-indexes (or use --vulnerability-source osv).',
+      );
+    } else if (!told) {
       told = true;
       options.warn(`Known vulnerabilities of ${result.file} are not checked: ${config.noIndex ? 'no index is used (--no-index)' : `${config.indexUrl} has no /simple layout to find its JSON API by`}; use --vulnerability-source osv.`);
     }
@@ -51,7 +64,15 @@ export async function addVulnerabilities(results: CheckResult[], options: Vulner
   if (!files.length) return;
   // The client (undici) is loaded only when there is something to ask.
   const { createVulnerabilityClient } = await import('../index/packageIndex.js');
-  const client = createVulnerabilityClient({ cacheDir: options.cacheDir ?? defaultCacheDir(options.env), env: options.env, logger: { info: () => undefined, warn: options.warn } });
+  // netrc's `default` entry goes only to the indexes the user configured, never to one a file names.
+  const user = resolveIndexConfig({ file: { extraIndexUrls: [], noIndex: false }, env: options.env, readFile: readText });
+  const userOrigins = new Set(['https://pypi.org', ...[user.indexUrl, ...user.extraIndexUrls].map(originOf)]);
+  const client = createVulnerabilityClient({
+    cacheDir: options.cacheDir ?? defaultCacheDir(options.env),
+    env: options.env,
+    logger: { info: () => undefined, warn: options.warn },
+    netrcDefault: (origin) => userOrigins.has(origin),
+  });
   try {
     const byTarget = new Map<string, { target: VulnerabilityTarget; pairs: { name: string; version: string }[] }>();
     for (const f of files) {

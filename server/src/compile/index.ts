@@ -11,7 +11,7 @@ import { pipProblem, resolveBuiltin, writeAtomically } from './builtin.js';
 import { problemsFromOutput, summarize, type FileProblem } from './problems.js';
 import { runProcess, type Cancellation } from './process.js';
 import { preferredPins, readSources } from './sources.js';
-import { chooseTool, compileArgv, findExecutable, pythonOf, syncArgv, type ToolChoice } from './tools.js';
+import { chooseTool, compileArgv, findExecutable, fromEnvironment, pythonOf, syncArgv, type ToolChoice } from './tools.js';
 
 export type { FileProblem } from './problems.js';
 export type { ToolChoice } from './tools.js';
@@ -162,6 +162,8 @@ export async function compileRequirements(file: string, request: CompileRequest,
   });
   // The tool writes the output itself; whatever it leaves behind on failure, the previous file comes back.
   const before = fs.existsSync(output) ? fs.readFileSync(output) : undefined;
+  const note = fromEnvironment(argv[0], ctx.venvRoot);
+  if (note) ctx.onLine?.(`Running ${argv[0]}, a program from the file's environment`);
   const run = await runProcess(argv, { cwd: path.dirname(source), env: ctx.env, cancel: ctx.cancel, onLine: ctx.onLine });
   const name = chosen.kind === 'uv' ? 'uv pip compile' : 'pip-compile';
   if (run.code !== 0 || run.cancelled) {
@@ -171,7 +173,7 @@ export async function compileRequirements(file: string, request: CompileRequest,
     return failure(done, name, run.output, source, sources.documents);
   }
   const pins = fs.existsSync(output) ? readAnnotations(parse(fs.readFileSync(output, 'utf8'))).pins.size : 0;
-  return done(true, `Compiled ${rel(source, source)} → ${rel(source, output)} with ${name}: ${pinCount(pins)}.`, run.output);
+  return done(true, `Compiled ${rel(source, source)} → ${rel(source, output)} with ${name}: ${pinCount(pins)}.${note}`, run.output);
 }
 
 function failure(done: (ok: boolean, message: string, log: string, problems?: FileProblem[]) => Outcome, tool: string, output: string, source: string, documents: { path: string; document: import('../syntax/types.js').ParsedDocument }[]): Outcome {
@@ -205,11 +207,14 @@ export async function syncEnvironment(file: string, ctx: CompileContext & { inst
   const run = (argv: string[]) => runProcess(argv, { cwd, env: ctx.env, cancel: ctx.cancel, onLine: ctx.onLine });
   const outcome = (ok: boolean, message: string, log: string, cancelled = false): Outcome => ({ ok, cancelled, tool: chosen.kind, output: target, message, problems: [], log });
   if (chosen.kind !== 'builtin') {
-    const result = await run(syncArgv(chosen as typeof chosen & { executable: string }, target, python, ctx.args));
+    const argv = syncArgv(chosen as typeof chosen & { executable: string }, target, python, ctx.args);
+    const note = fromEnvironment(argv[0], ctx.venvRoot);
+    if (note) ctx.onLine?.(`Running ${argv[0]}, a program from the file's environment`);
+    const result = await run(argv);
     const name = chosen.kind === 'uv' ? 'uv pip sync' : 'pip-sync';
     if (result.cancelled) return outcome(false, 'Sync cancelled.', result.output, true);
     if (result.code !== 0) return outcome(false, result.spawnError ? `Could not run ${name}: ${result.spawnError}.` : `${name} failed:\n${summarize(result.output)}`, result.output);
-    return outcome(true, `Synced ${path.basename(ctx.venvRoot)} with ${path.basename(target)} using ${name}.`, result.output);
+    return outcome(true, `Synced ${path.basename(ctx.venvRoot)} with ${path.basename(target)} using ${name}.${note}`, result.output);
   }
   const install = await run([python, '-m', 'pip', 'install', '--disable-pip-version-check', '--no-input', '--no-color', '--progress-bar', 'off', '-r', path.basename(target)]);
   if (install.cancelled) return outcome(false, 'Sync cancelled.', install.output, true);

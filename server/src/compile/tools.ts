@@ -31,6 +31,16 @@ function isExecutable(p: string): boolean {
   }
 }
 
+/**
+ * A sentence that says a command ran a program from the file's environment (which a cloned repository may
+ * have supplied) rather than one on PATH, or '' for any other.
+ */
+export function fromEnvironment(executable: string, venvRoot: string | undefined): string {
+  if (!venvRoot) return '';
+  const relative = path.relative(venvRoot, executable);
+  return relative && !relative.startsWith('..') && !path.isAbsolute(relative) ? ` It ran ${executable}, a program from the file's environment, not from your PATH.` : '';
+}
+
 /** The first `name` in the environment's bin folder, then on PATH (as a shell would look, without one). */
 export function findExecutable(name: string, options: { venvRoot?: string; pathVariable?: string }): string | undefined {
   const dirs = [...(options.venvRoot ? [binDir(options.venvRoot)] : []), ...(options.pathVariable ?? '').split(path.delimiter).filter(Boolean)];
