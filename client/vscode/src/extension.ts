@@ -1,9 +1,21 @@
-// The VS Code client: starts the bundled server, forwards settings and the Python extension's interpreter.
+// The VS Code client: starts the bundled server, forwards settings, the Python extension's interpreter and whether
+// the workspace is trusted (Restricted Mode: no index the workspace names, no local index files, no processes).
 
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
-import { commandArguments, environmentLabel, initializationOptions, packageOnLine, statusText, type RequirementsSettings, type ServerStatus } from './options';
+import {
+  commandArguments,
+  environmentLabel,
+  initializationOptions,
+  packageOnLine,
+  restrictedModeMessage,
+  runsProcess,
+  statusText,
+  withoutProcessCommands,
+  type RequirementsSettings,
+  type ServerStatus,
+} from './options';
 
 let client: LanguageClient | undefined;
 
@@ -44,9 +56,10 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   const status = vscode.window.createStatusBarItem(vscode.StatusBarAlignment.Right, 100);
   status.command = 'requirements.showOutput';
   const settings = () => vscode.workspace.getConfiguration().get<RequirementsSettings>('requirements') ?? {};
-  const interpreter = await pythonInterpreter();
-  const options = initializationOptions(settings(), interpreter);
-  status.text = `$(package) ${environmentLabel(options.venvPath)}`;
+  let interpreter = await pythonInterpreter();
+  // A function, so that every start (a restart after a crash, or after trust is granted) sends the current state.
+  const options = () => initializationOptions(settings(), interpreter, vscode.workspace.isTrusted);
+  status.text = `$(package) ${environmentLabel(options().venvPath)}`;
   status.tooltip = 'Environment the requirements files are checked against';
 
   const module = context.asAbsolutePath(path.join('dist', 'server.cjs'));
@@ -64,6 +77,14 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     // (and, for upgradePackage, a package name) is filled in here.
     middleware: {
       executeCommand: async (command, args, next) => {
+        // Restricted Mode: the palette hides these (package.json, when isWorkspaceTrusted), lenses and actions are
+        // filtered below; a keybinding or another extension can still invoke one, and is told why nothing runs.
+        if (!vscode.workspace.isTrusted && runsProcess(command)) {
+          void vscode.window.showWarningMessage(restrictedModeMessage(command), 'Manage Workspace Trust').then((choice) => {
+            if (choice) void vscode.commands.executeCommand('workbench.trust.manage');
+          });
+          return undefined;
+        }
         const editor = vscode.window.activeTextEditor;
         let name: string | undefined;
         if (command === 'requirements.upgradePackage' && args.length === 0 && editor) {
@@ -82,13 +103,21 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
         }
         return next(command, filled);
       },
+      provideCodeLenses: async (document, token, next) => {
+        const lenses = await next(document, token);
+        return vscode.workspace.isTrusted ? lenses : withoutProcessCommands(lenses);
+      },
+      provideCodeActions: async (document, range, context, token, next) => {
+        const actions = await next(document, range, context, token);
+        return vscode.workspace.isTrusted ? actions : withoutProcessCommands(actions);
+      },
     },
   };
   client = new LanguageClient('requirements', 'Python Requirements', serverOptions, clientOptions);
   await client.start();
   // The environment in use and the index state (loading, offline), as the server reports them.
   client.onNotification('requirements/status', (s: ServerStatus) => {
-    status.text = statusText(s, environmentLabel(options.venvPath));
+    status.text = statusText(s, environmentLabel(options().venvPath));
     status.tooltip = s.index === 'offline' ? 'The package index cannot be reached: completion uses the disk cache' : 'Environment the requirements files are checked against';
   });
 
@@ -106,13 +135,25 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   if (onChange) {
     context.subscriptions.push(
       onChange(async () => {
-        const next = initializationOptions(settings(), await pythonInterpreter());
+        interpreter = await pythonInterpreter();
+        const next = options();
         status.text = `$(package) ${environmentLabel(next.venvPath)}`;
         await client?.sendNotification('workspace/didChangeConfiguration', { settings: { requirements: next } });
       }),
     );
   }
   context.subscriptions.push(vscode.commands.registerCommand('requirements.showOutput', () => output.show()));
+
+  // Trust is read once, at initialize: the server starts again trusted, with the settings Restricted Mode held back.
+  context.subscriptions.push(
+    vscode.workspace.onDidGrantWorkspaceTrust(async () => {
+      try {
+        await client?.restart();
+      } catch (error) {
+        output.appendLine(`Could not restart the server after the workspace was trusted: ${String(error)}`);
+      }
+    }),
+  );
 }
 
 export async function deactivate(): Promise<void> {

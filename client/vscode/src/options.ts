@@ -13,11 +13,55 @@ export interface RequirementsSettings {
   logLevel?: string;
 }
 
-/** The server's initializationOptions: the `requirements` settings, with the Python extension's interpreter when no venvPath is set. */
-export function initializationOptions(settings: RequirementsSettings, interpreter: string | undefined): RequirementsSettings & { statusNotifications: true } {
+export type InitializationOptions = RequirementsSettings & { statusNotifications: true; workspaceTrusted: boolean };
+
+/**
+ * The server's initializationOptions: the `requirements` settings, with the Python extension's interpreter when no
+ * venvPath is set, and whether the workspace is trusted (`vscode.workspace.isTrusted`). Untrusted, the server
+ * contacts no index the workspace names, reads no local index it names and runs no process.
+ */
+export function initializationOptions(settings: RequirementsSettings, interpreter: string | undefined, workspaceTrusted: boolean): InitializationOptions {
   const venvPath = settings.venvPath || interpreter || undefined;
   // statusNotifications: this client shows the server's `requirements/status` in the status bar.
-  return { ...settings, venvPath: venvPath ?? null, statusNotifications: true };
+  // The flags come last: `requirements` may hold keys no setting declares (VS Code passes those on from a
+  // workspace's .vscode/settings.json unfiltered), and a workspace must not be able to call itself trusted.
+  return { ...settings, venvPath: venvPath ?? null, statusNotifications: true, workspaceTrusted };
+}
+
+/**
+ * The server's commands that run a process, with what they run: off in Restricted Mode.
+ * deriveRequirementsIn and freeze only read the environment from disk and edit a file, so they stay.
+ */
+const RUNS_PROCESS: ReadonlyMap<string, string> = new Map([
+  ['requirements.compile', 'Compile runs pip-compile, uv or pip'],
+  ['requirements.upgradePackage', 'Upgrade runs pip-compile, uv or pip'],
+  ['requirements.sync', 'Sync runs pip-sync, uv or pip'],
+  ['requirements.install', 'Install runs pip'],
+  ['requirements.createVenv', 'Create a virtual environment runs python'],
+]);
+
+export function runsProcess(command: string): boolean {
+  return RUNS_PROCESS.has(command);
+}
+
+/** What the user reads when a command that runs a tool is invoked in Restricted Mode. */
+export function restrictedModeMessage(command: string): string {
+  const what = RUNS_PROCESS.get(command) ?? `${command} runs a tool`;
+  return `${what}, and this workspace is in Restricted Mode: commands that run tools are off until you trust the workspace.`;
+}
+
+type WithCommand = { command?: string | { command: string } };
+
+/**
+ * Code lenses and code actions minus those whose command runs a process, for Restricted Mode: a lens that
+ * cannot run is not shown. A bare Command (`{ title, command: 'id' }`) and a CodeAction (`{ command: { command } }`) both count.
+ */
+export function withoutProcessCommands<T extends WithCommand>(items: readonly T[] | null | undefined): T[] | null | undefined {
+  if (!items) return items;
+  return items.filter((item) => {
+    const id = typeof item.command === 'string' ? item.command : item.command?.command;
+    return !(id && runsProcess(id));
+  });
 }
 
 export interface ServerStatus {
