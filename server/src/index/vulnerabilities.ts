@@ -86,15 +86,17 @@ export function parseOsvVulnerability(body: string, name: string): Advisory | un
     return undefined;
   }
   if (!v || typeof v.id !== 'string') return undefined;
-  const fixedIn: string[] = [];
+  // A set: a record of many distinct fixed versions cost their square as a list.
+  const fixed = new Set<string>();
   for (const a of Array.isArray(v.affected) ? (v.affected as Record<string, any>[]) : []) {
     const pkg = a?.package;
     if (!pkg || pkg.ecosystem !== 'PyPI' || typeof pkg.name !== 'string' || normalizeName(pkg.name) !== normalizeName(name)) continue;
     for (const r of Array.isArray(a.ranges) ? a.ranges : []) {
       if (r?.type !== 'ECOSYSTEM') continue;
-      for (const e of Array.isArray(r.events) ? r.events : []) if (typeof e?.fixed === 'string' && !fixedIn.includes(e.fixed)) fixedIn.push(e.fixed);
+      for (const e of Array.isArray(r.events) ? r.events : []) if (typeof e?.fixed === 'string') fixed.add(e.fixed);
     }
   }
+  const fixedIn = [...fixed];
   return {
     id: v.id,
     aliases: strings(v.aliases),
@@ -261,10 +263,10 @@ export function createVulnerabilityClient(options: VulnerabilityClientOptions): 
         for (const b of batch) fail(b.key, target, res.ok ? { status: res.status, error: `${target.base}/v1/querybatch sent an answer that is not OSV's` } : res, b.stale);
         continue;
       }
-      const wanted: { item: (typeof batch)[number]; ids: string[] }[] = batch.map((item, j) => ({
-        item,
-        ids: (results![j]?.vulns ?? []).map((v) => v?.id).filter((id): id is string => typeof id === 'string'),
-      }));
+      const wanted: { item: (typeof batch)[number]; ids: string[] }[] = batch.map((item, j) => {
+        const vulns: unknown = results![j]?.vulns;
+        return { item, ids: (Array.isArray(vulns) ? vulns : []).map((v: { id?: unknown } | null) => v?.id).filter((id): id is string => typeof id === 'string') };
+      });
       const details = new Map<string, Advisory | undefined>();
       const jobs = [...new Map(wanted.flatMap((w) => w.ids.map((id) => [`${normalizeName(w.item.name)} ${id}`, { id, name: w.item.name }] as const))).values()];
       await bounded(jobs, concurrency, async (job) => void details.set(`${normalizeName(job.name)} ${job.id}`, await osvDetail(target, job.id, job.name)));
@@ -292,8 +294,10 @@ export function createVulnerabilityClient(options: VulnerabilityClientOptions): 
             let stale: Entry | undefined;
             if (cached) {
               try {
-                const advisories = JSON.parse(cached.body) as Advisory[];
-                if (Array.isArray(advisories)) {
+                const parsed: unknown = JSON.parse(cached.body);
+                // Entries this client wrote; anything else in the file is not an advisory.
+                const advisories = Array.isArray(parsed) ? (parsed as Advisory[]).filter((a) => a && typeof a === 'object' && typeof a.id === 'string') : undefined;
+                if (advisories) {
                   if (Date.now() - cached.fetchedAt < ttl) {
                     remember(key, { advisories, at: cached.fetchedAt });
                     landed(key);
