@@ -94,6 +94,20 @@ test('a redirect to another origin (another port of 127.0.0.1) carries no Author
   }
 });
 
+test('credentials that are not valid percent-encoding (`%zz`) are an error value, never a rejection', async () => {
+  const index = await serve((_req, res) => res.writeHead(200).end('ok'));
+  const fetcher = createFetcher({ env: noNetrc });
+  try {
+    const res = await fetcher.get(`http://bob:%zzS3CRET@127.0.0.1:${index.port}/simple/`, 'text/html');
+    assert.equal(res.ok, false);
+    assert.match(res.error ?? '', /its credentials cannot be read \(URI malformed\)/);
+    assert.doesNotMatch(res.error ?? '', /S3CRET/);
+    assert.equal(index.seen.length, 0);
+  } finally {
+    await fetcher.close();
+  }
+});
+
 test('a link-local or metadata host is refused: written as a literal, or as a name that resolves to one', async () => {
   const index = await serve((_req, res) => res.writeHead(200, { 'content-type': 'text/html' }).end('ok'));
   const resolved: string[] = [];

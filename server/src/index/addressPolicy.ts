@@ -104,7 +104,7 @@ export function redirectHop(origin: URL, from: URL, location: string): Hop {
   to.username = '';
   to.password = '';
   if (to.protocol !== 'http:' && to.protocol !== 'https:') return { refused: `redirected to ${to.protocol} (only http and https are followed)` };
-  if (from.protocol === 'https:' && to.protocol === 'http:') return { refused: `redirected from https to http (${to.origin}), which is not followed` };
+  if (from.protocol === 'https:' && to.protocol === 'http:') return { refused: `redirected from https to http (${to.origin}${to.pathname}), which is not followed` };
   const why = forbiddenHost(to);
   if (why) return { refused: `redirected to ${why}` };
   return { follow: to, withCredentials: to.origin === origin.origin };

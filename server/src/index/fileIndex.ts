@@ -79,24 +79,16 @@ function contentTypeOf(file: string): string {
   return 'text/plain';
 }
 
-/**
- * A file of the index, when it is no bigger than `maxBytes` (checked on the open file, so a file that grows
- * after the check is cut at the cap too); else why not. A repository's wheelhouse is the workspace's choice.
- */
+/** A file of the index, when it is no bigger than `maxBytes`; else its size. A repository's wheelhouse is the workspace's choice. */
 async function readCapped(file: string, maxBytes: number): Promise<{ text: string; stat: fs.Stats } | { tooBig: number }> {
   const handle = await fs.promises.open(file, 'r');
   try {
     const stat = await handle.stat();
     if (stat.size > maxBytes) return { tooBig: stat.size };
-    const buffer = Buffer.alloc(stat.size + 1);
-    let length = 0;
-    while (length < buffer.length) {
-      const { bytesRead } = await handle.read(buffer, length, buffer.length - length, length);
-      if (!bytesRead) break;
-      length += bytesRead;
-    }
-    if (length > stat.size) return { tooBig: length };
-    return { text: new TextDecoder().decode(buffer.subarray(0, length)), stat };
+    const bytes = await handle.readFile();
+    // Grown since the stat: still over the cap.
+    if (bytes.length > maxBytes) return { tooBig: bytes.length };
+    return { text: new TextDecoder().decode(bytes), stat };
   } finally {
     await handle.close();
   }

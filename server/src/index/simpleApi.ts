@@ -94,7 +94,7 @@ function stringValues(value: unknown): Record<string, string> {
  * without its rescans. That pattern ran to the end of the page for each unclosed `<a ` (360 KB of them held
  * the server for 15.8 s); here the next `>` and the next `<` are found once for every anchor sharing them.
  */
-export function* anchors(body: string): Generator<{ attrs: string; text: string }> {
+function* anchors(body: string): Generator<{ attrs: string; text: string }> {
   const opening = /<a\s/gi;
   const closing = /<\/a\s*>/iy;
   let gt = -1;
@@ -125,7 +125,7 @@ export function* anchors(body: string): Generator<{ attrs: string; text: string 
  * The attributes of a tag, lower-cased names to values with entities decoded; one pass, no backtracking (the
  * pattern it replaces rescanned a long run of letters, or an unclosed quote, for each position in it).
  */
-export function attributes(text: string): Record<string, string> {
+function attributes(text: string): Record<string, string> {
   const out: Record<string, string> = {};
   const n = text.length;
   const space = (c: string) => c === ' ' || c === '\t' || c === '\n' || c === '\r' || c === '\f';
