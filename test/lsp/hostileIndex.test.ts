@@ -136,7 +136,9 @@ function bytesUnder(folder: string): number {
   return total;
 }
 
-test('three projects answered with 60 MB each: peak RSS under 400 MB, under 20 MB written to the disk cache', { skip: process.platform !== 'linux' && 'reads /proc' }, async () => {
+const linuxOnly = { skip: process.platform !== 'linux' && 'reads /proc' };
+
+test('three projects answered with 60 MB each: peak RSS under 400 MB, under 20 MB written to the disk cache', linuxOnly, async () => {
   const PAGE_BYTES = 60 * 2 ** 20;
   // A valid page (two files) padded with a comment to 60 MB, streamed without a Content-Length, as a
   // misbehaving index would send it; made of one reused buffer, so that the test process stays small.

@@ -21,8 +21,10 @@ after(async () => {
   for (const stop of stops) await stop();
 });
 
-async function serve(handler: (req: http.IncomingMessage, res: http.ServerResponse) => void): Promise<{ url: string; port: number; seen: { path: string; authorization?: string }[] }> {
-  const seen: { path: string; authorization?: string }[] = [];
+type Seen = { path: string; authorization?: string }[];
+
+async function serve(handler: (req: http.IncomingMessage, res: http.ServerResponse) => void): Promise<{ url: string; port: number; seen: Seen }> {
+  const seen: Seen = [];
   const server = http.createServer((req, res) => {
     seen.push({ path: req.url ?? '/', authorization: req.headers.authorization });
     handler(req, res);
@@ -37,16 +39,15 @@ async function serve(handler: (req: http.IncomingMessage, res: http.ServerRespon
 }
 
 test('link-local and metadata addresses: recognized in every spelling, loopback and private ones allowed', () => {
-  for (const a of ['169.254.169.254', '169.254.0.1', '100.100.100.200', 'fe80::1', '[fe80::1]', 'FEBF::1', 'fd00:ec2::254', '::ffff:169.254.169.254', '::ffff:a9fe:a9fe', '64:ff9b::a9fe:a9fe']) {
-    assert.equal(isForbiddenAddress(a), true, a);
+  const forbidden = ['169.254.169.254', '169.254.0.1', '100.100.100.200', 'fe80::1', '[fe80::1]', 'FEBF::1', 'fd00:ec2::254'];
+  for (const a of [...forbidden, '::ffff:169.254.169.254', '::ffff:a9fe:a9fe', '64:ff9b::a9fe:a9fe']) assert.equal(isForbiddenAddress(a), true, a);
+  const allowed = ['127.0.0.1', '::1', '10.0.0.1', '192.168.1.1', '172.16.0.1', 'fd00::1', 'fec0::1', '100.100.100.201', '::ffff:127.0.0.1'];
+  for (const a of [...allowed, 'not an address']) assert.equal(isForbiddenAddress(a), false, a);
+  const metadata = ['http://169.254.169.254/latest/', 'http://0xA9FEA9FE/', 'http://2852039166/', 'http://[::ffff:169.254.169.254]/'];
+  for (const u of [...metadata, 'http://metadata.google.internal./x', 'http://METADATA/x', 'http://[fd00:ec2::254]/']) assert.ok(forbiddenHost(new URL(u)), u);
+  for (const u of ['http://127.0.0.1:8080/simple', 'https://pypi.org/simple', 'http://localhost/', 'http://metadata.example.com/']) {
+    assert.equal(forbiddenHost(new URL(u)), undefined, u);
   }
-  for (const a of ['127.0.0.1', '::1', '10.0.0.1', '192.168.1.1', '172.16.0.1', 'fd00::1', 'fec0::1', '100.100.100.201', '::ffff:127.0.0.1', 'not an address']) {
-    assert.equal(isForbiddenAddress(a), false, a);
-  }
-  for (const u of ['http://169.254.169.254/latest/', 'http://0xA9FEA9FE/', 'http://2852039166/', 'http://[::ffff:169.254.169.254]/', 'http://metadata.google.internal./x', 'http://METADATA/x', 'http://[fd00:ec2::254]/']) {
-    assert.ok(forbiddenHost(new URL(u)), u);
-  }
-  for (const u of ['http://127.0.0.1:8080/simple', 'https://pypi.org/simple', 'http://localhost/', 'http://metadata.example.com/']) assert.equal(forbiddenHost(new URL(u)), undefined, u);
 });
 
 test('redirects: credentials only to the same origin; never https to http, another scheme, or a forbidden host', () => {
@@ -54,14 +55,17 @@ test('redirects: credentials only to the same origin; never https to http, anoth
   const hop = (location: string, from = origin) => redirectHop(origin, from, location);
   assert.deepEqual(hop('/simple/pkg-2/'), { follow: new URL('https://index.example/simple/pkg-2/'), withCredentials: true });
   assert.deepEqual(hop('https://files.example/pkg/'), { follow: new URL('https://files.example/pkg/'), withCredentials: false });
-  assert.deepEqual(hop('https://index.example:8443/pkg/'), { follow: new URL('https://index.example:8443/pkg/'), withCredentials: false }, 'another port is another origin');
-  assert.deepEqual(hop('https://eve:pw@index.example/pkg/'), { follow: new URL('https://index.example/pkg/'), withCredentials: true }, 'credentials in a location are dropped');
+  const port = new URL('https://index.example:8443/pkg/');
+  assert.deepEqual(hop('https://index.example:8443/pkg/'), { follow: port, withCredentials: false }, 'another port is another origin');
+  const same = new URL('https://index.example/pkg/');
+  assert.deepEqual(hop('https://eve:pw@index.example/pkg/'), { follow: same, withCredentials: true }, 'credentials in a location are dropped');
   assert.match((hop('http://index.example/simple/pkg/') as { refused: string }).refused, /from https to http/);
   assert.match((hop('file:///etc/passwd') as { refused: string }).refused, /only http and https/);
   assert.match((hop('https://169.254.169.254/latest/meta-data/') as { refused: string }).refused, /link-local/);
   assert.match((hop('http://[') as { refused: string }).refused, /not a URL/);
   // Back to the origin after another one: the index itself, so its credentials may go again.
-  assert.deepEqual(hop('https://index.example/simple/pkg/', new URL('https://files.example/x')), { follow: new URL('https://index.example/simple/pkg/'), withCredentials: true });
+  const back = hop('https://index.example/simple/pkg/', new URL('https://files.example/x'));
+  assert.deepEqual(back, { follow: new URL('https://index.example/simple/pkg/'), withCredentials: true });
 });
 
 test('a redirect to another origin (another port of 127.0.0.1) carries no Authorization; the password is in no error', async () => {
@@ -115,7 +119,8 @@ test('a link-local or metadata host is refused: written as a literal, or as a na
   // index too, so that a regression reaches this server (and is counted) rather than the network.
   const lookup: Lookup = (hostname, options, callback) => {
     resolved.push(hostname);
-    if (hostname === 'index.test' || hostname === 'metadata' || hostname.startsWith('metadata.google.internal')) return callback(null, [{ address: '127.0.0.1', family: 4 }]);
+    const loopback = hostname === 'index.test' || hostname === 'metadata' || hostname.startsWith('metadata.google.internal');
+    if (loopback) return callback(null, [{ address: '127.0.0.1', family: 4 }]);
     if (hostname === 'both.test') return callback(null, [{ address: '127.0.0.1', family: 4 }, { address: '169.254.169.254', family: 4 }]);
     if (hostname === 'metadata-alias.test') return callback(null, [{ address: '169.254.169.254', family: 4 }]);
     if (hostname === 'v6.test') return callback(null, [{ address: 'fe80::1', family: 6 }]);
@@ -126,7 +131,8 @@ test('a link-local or metadata host is refused: written as a literal, or as a na
     const allowed = await fetcher.get(`http://index.test:${index.port}/simple/`, 'text/html');
     assert.equal(allowed.ok, true, `a name resolving to loopback is fetched (${allowed.error})`);
     // Literal addresses are checked by forbiddenHost (above); [fe80::1] without a zone cannot leave this machine either way.
-    for (const url of [`http://[fe80::1]:${index.port}/simple/`, `http://metadata.google.internal:${index.port}/computeMetadata/v1/`, `http://METADATA:${index.port}/x`]) {
+    const port = index.port;
+    for (const url of [`http://[fe80::1]:${port}/simple/`, `http://metadata.google.internal:${port}/computeMetadata/v1/`, `http://METADATA:${port}/x`]) {
       const res = await fetcher.get(url, 'text/html');
       assert.equal(res.ok, false, url);
       assert.match(res.error ?? '', /is not fetched: .* never contacted/, url);
@@ -196,7 +202,9 @@ test('the disk cache keeps to its total: the oldest entries go, the folder is co
 
     const cache = new DiskCache(dir, { maxBytes: 100_000 });
     assert.equal((await cache.readAsync(url))?.body.length, 30_000);
-    for (let i = 0; i < 20; i++) await cache.write(`https://index.example/simple/p${i}/`, { fetchedAt: i, contentType: 'text/html', body: String(i % 10).repeat(10_000) });
+    for (let i = 0; i < 20; i++) {
+      await cache.write(`https://index.example/simple/p${i}/`, { fetchedAt: i, contentType: 'text/html', body: String(i % 10).repeat(10_000) });
+    }
     await cache.flush();
     const total = fs.readdirSync(dir).reduce((n, f) => n + fs.statSync(path.join(dir, f)).size, 0);
     assert.ok(total <= 100_000, `${total} bytes on disk`);

@@ -8,7 +8,8 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { parseJsonApi, parseProjectHtml, parseProjectJson, parseProjectList, projectFact, versionsOf, type ProjectPage } from '../../server/src/index/simpleApi.ts';
+import { parseJsonApi, parseProjectHtml, parseProjectJson, parseProjectList, projectFact, versionsOf } from '../../server/src/index/simpleApi.ts';
+import type { ProjectPage } from '../../server/src/index/simpleApi.ts';
 import { parsePypiVulnerabilities, parseOsvVulnerability } from '../../server/src/index/vulnerabilities.ts';
 import { readFileUrl } from '../../server/src/index/fileIndex.ts';
 import { parseMetadata } from '../../server/src/shared/coreMetadata.ts';
@@ -30,8 +31,15 @@ function random(seed: number): () => number {
   };
 }
 
-const HTML_PIECES = ['<a ', '<a href="', '">', '</a>', '</a  >', '<', '>', '&#', '&#x110000;', '&#99999999999;', '&#xD800;', '&amp;', '&', '%', '%zz', '%E0%A4%A', '"', "'", '="', "='", ' ', '\n', 'href=', 'data-yanked', 'data-requires-python="&gt;=3', 'pkg-1.0.tar.gz', 'pkg-1.0-py3-none-any.whl', '#sha256=', '/', 'a', '-'];
-const JSON_PIECES = ['{', '}', '[', ']', '"', ':', ',', 'null', 'true', '5', '"files"', '"versions"', '"filename"', '"url"', '"hashes"', '"info"', '"releases"', '"projects"', '"name"', '"yanked"', '"vulnerabilities"', '"%zz"', '"\\ud800"', '"pkg-1.0.tar.gz"'];
+const HTML_PIECES = [
+  '<a ', '<a href="', '">', '</a>', '</a  >', '<', '>', '&#', '&#x110000;', '&#99999999999;', '&#xD800;', '&amp;', '&', '%', '%zz', '%E0%A4%A', '"',
+  "'", '="', "='", ' ', '\n', 'href=', 'data-yanked', 'data-requires-python="&gt;=3', 'pkg-1.0.tar.gz', 'pkg-1.0-py3-none-any.whl', '#sha256=', '/',
+  'a', '-',
+];
+const JSON_PIECES = [
+  '{', '}', '[', ']', '"', ':', ',', 'null', 'true', '5', '"files"', '"versions"', '"filename"', '"url"', '"hashes"', '"info"', '"releases"',
+  '"projects"', '"name"', '"yanked"', '"vulnerabilities"', '"%zz"', '"\\ud800"', '"pkg-1.0.tar.gz"',
+];
 
 function soup(pieces: string[], next: () => number, length: number): string {
   let out = '';
@@ -86,7 +94,8 @@ test('project pages (PEP 503 HTML): hostile pages parse without a throw, linearl
 });
 
 test('project pages: `&#x110000;`, a surrogate, and `%zz` in an href are read, not thrown', () => {
-  const page = parseProjectHtml('<a href="/f/pkg-1.0.tar.gz">&#x110000;</a><a href="/f/%zz"></a><a href="/f/pkg-2.0.tar.gz" data-yanked="&#xD800;">pkg-2.0.tar.gz</a>', BASE);
+  const body = '<a href="/f/pkg-1.0.tar.gz">&#x110000;</a><a href="/f/%zz"></a><a href="/f/pkg-2.0.tar.gz" data-yanked="&#xD800;">pkg-2.0.tar.gz</a>';
+  const page = parseProjectHtml(body, BASE);
   assert.deepEqual(
     page.files.map((f) => [f.filename, f.yanked]),
     [
@@ -108,16 +117,17 @@ test('project pages: the one-pass scanner reads what the pattern read', () => {
     '<a data-yanked href="/f/pkg-1.4.tar.gz">pkg-1.4.tar.gz</a>',
   ].join('\n');
   const files = parseProjectHtml(body, BASE).files;
+  const at = 'https://index.example/f/';
   assert.deepEqual(
-    files.map((f) => ({ filename: f.filename, url: f.url, hashes: f.hashes, requiresPython: f.requiresPython, yanked: f.yanked, hasMetadata: f.hasMetadata })),
+    files.map((f) => [f.filename, f.url, f.hashes, f.requiresPython, f.yanked, f.hasMetadata]),
     [
-      { filename: 'pkg-1.0.tar.gz', url: 'https://index.example/f/pkg-1.0.tar.gz', hashes: { sha256: 'aa' }, requiresPython: '>=3.8', yanked: undefined, hasMetadata: false },
-      { filename: 'pkg-1.1-py3-none-any.whl', url: 'https://index.example/f/pkg-1.1-py3-none-any.whl', hashes: {}, requiresPython: undefined, yanked: 'bad & broken', hasMetadata: true },
-      { filename: 'pkg-1.2.tar.gz', url: 'https://index.example/f/pkg-1.2.tar.gz', hashes: {}, requiresPython: undefined, yanked: undefined, hasMetadata: false },
+      ['pkg-1.0.tar.gz', `${at}pkg-1.0.tar.gz`, { sha256: 'aa' }, '>=3.8', undefined, false],
+      ['pkg-1.1-py3-none-any.whl', `${at}pkg-1.1-py3-none-any.whl`, {}, undefined, 'bad & broken', true],
+      ['pkg-1.2.tar.gz', `${at}pkg-1.2.tar.gz`, {}, undefined, undefined, false],
       // `<a <a href=…>`: the first `<a` reads `<a href=…` as its attributes, as the pattern did.
-      { filename: 'pkg-1.3.tar.gz', url: 'https://index.example/f/pkg-1.3.tar.gz', hashes: {}, requiresPython: undefined, yanked: undefined, hasMetadata: false },
+      ['pkg-1.3.tar.gz', `${at}pkg-1.3.tar.gz`, {}, undefined, undefined, false],
       // A bare data-yanked is yanked (PEP 592: present means yanked); the pattern ignored attributes without a value.
-      { filename: 'pkg-1.4.tar.gz', url: 'https://index.example/f/pkg-1.4.tar.gz', hashes: {}, requiresPython: undefined, yanked: true, hasMetadata: false },
+      ['pkg-1.4.tar.gz', `${at}pkg-1.4.tar.gz`, {}, undefined, true, false],
     ],
   );
 });
@@ -136,7 +146,8 @@ const JSON_SHAPES = [
   '{"files": 5}',
   '{"versions": null}',
   '{"files": [null, 5, "x", [], {"filename": 5}, {"filename": "pkg-1.0.tar.gz", "url": 7}]}',
-  '{"files": [{"filename": "pkg-1.0.tar.gz", "url": "%zz", "hashes": {"sha256": 5, "md5": {"x": 1}}, "yanked": 5, "requires-python": []}], "versions": [1, null, "1.0"]}',
+  '{"files": [{"filename": "pkg-1.0.tar.gz", "url": "%zz", "hashes": {"sha256": 5, "md5": {"x": 1}}, "yanked": 5, "requires-python": []}], ' +
+    '"versions": [1, null, "1.0"]}',
   '{"files": [{"filename": "pkg-1.0.tar.gz", "url": "http://[", "hashes": []}], "versions": "1.0"}',
   `{"files": [], "versions": ["${'1.'.repeat(100_000)}0"]}`,
   'null',
@@ -167,7 +178,8 @@ test('the JSON API (`/pypi/<name>/json`): invalid shapes are no facts or typed f
     '{"info": null}',
     '{"info": [], "releases": 5}',
     '{"info": {}, "releases": "abc"}',
-    '{"info": {"name": 5, "summary": {}, "requires_dist": [5, "x; extra == \\"a\\""], "provides_extra": null}, "releases": {"1.0": [null], "2.0": [{"yanked": true, "yanked_reason": 5}], "3.0": 7}}',
+    '{"info": {"name": 5, "summary": {}, "requires_dist": [5, "x; extra == \\"a\\""], "provides_extra": null}, ' +
+      '"releases": {"1.0": [null], "2.0": [{"yanked": true, "yanked_reason": 5}], "3.0": 7}}',
     `{"info": {"requires_dist": ["${'extra=="'.repeat(50_000)}"]}}`,
   ];
   for (const body of shapes) {
@@ -182,26 +194,35 @@ test('the JSON API (`/pypi/<name>/json`): invalid shapes are no facts or typed f
 });
 
 test('the project list (JSON and HTML) and PEP 658 metadata: hostile input, no throw, linear', () => {
-  for (const body of ['{"projects": 5}', '{"projects": [null, 5, {"name": 5}, {"name": "ok"}]}', 'null', '[', JSON.stringify({ projects: [{ name: 'x'.repeat(MB) }] })]) {
+  const lists = ['{"projects": 5}', '{"projects": [null, 5, {"name": 5}, {"name": "ok"}]}', 'null', '['];
+  lists.push(JSON.stringify({ projects: [{ name: 'x'.repeat(MB) }] }));
+  for (const body of lists) {
     const names = survives(body.slice(0, 40), () => parseProjectList(body, 'application/vnd.pypi.simple.v1+json'));
     for (const n of names) assert.equal(typeof n, 'string');
   }
   assert.deepEqual(parseProjectList('{"projects": [null, 5, {"name": 5}, {"name": "ok"}]}', 'application/json'), ['ok']);
   for (const [what, body] of HOSTILE_HTML) survives(`list: ${what}`, () => parseProjectList(body, 'text/html'));
   assert.deepEqual(parseProjectList('<a href="/simple/a/">A&#x110000;</a>\n<a href="/simple/b/">b</a>', 'text/html'), ['A\ufffd', 'b']);
-  for (const body of [`Name: pkg\n${' x\n'.repeat(MB / 3)}`, ':'.repeat(MB), `Requires-Dist: ${'a'.repeat(MB)}`, '\r\n'.repeat(MB / 2), soup(['Name', ':', ' ', '\n', '\t', 'Requires-Dist'], random(3), MB)]) {
+  const metadata = [`Name: pkg\n${' x\n'.repeat(MB / 3)}`, ':'.repeat(MB), `Requires-Dist: ${'a'.repeat(MB)}`, '\r\n'.repeat(MB / 2)];
+  for (const body of [...metadata, soup(['Name', ':', ' ', '\n', '\t', 'Requires-Dist'], random(3), MB)]) {
     survives('metadata', () => parseMetadata(body));
   }
 });
 
 test('advisories (PyPI JSON, OSV records): hostile shapes, no throw', () => {
-  for (const body of ['null', '{"vulnerabilities": 5}', '{"vulnerabilities": [null, 5, {"id": 5}, {"id": "X", "aliases": 5, "fixed_in": [1, "2"]}]}', '[', soup(JSON_PIECES, random(11), MB)]) {
+  const pypi = ['null', '{"vulnerabilities": 5}', '{"vulnerabilities": [null, 5, {"id": 5}, {"id": "X", "aliases": 5, "fixed_in": [1, "2"]}]}', '['];
+  for (const body of [...pypi, soup(JSON_PIECES, random(11), MB)]) {
     survives(body.slice(0, 40), () => parsePypiVulnerabilities(body));
   }
   const events = Array.from({ length: 100_000 }, (_, i) => ({ fixed: `1.${i}` }));
   const record = JSON.stringify({ id: 'OSV-1', affected: [{ package: { ecosystem: 'PyPI', name: 'pkg' }, ranges: [{ type: 'ECOSYSTEM', events }] }] });
   assert.equal(survives('100,000 fixed versions', () => parseOsvVulnerability(record, 'pkg'))!.fixedIn.length, 100_000);
-  for (const body of ['null', '{"id": "X", "affected": 5}', '{"id": "X", "affected": [null, {"package": 5}, {"package": {"ecosystem": "PyPI", "name": "pkg"}, "ranges": [null, {"type": "ECOSYSTEM", "events": 5}]}]}']) {
+  const osv = [
+    'null',
+    '{"id": "X", "affected": 5}',
+    '{"id": "X", "affected": [null, {"package": 5}, {"package": {"ecosystem": "PyPI", "name": "pkg"}, "ranges": [null, {"type": "ECOSYSTEM", "events": 5}]}]}',
+  ];
+  for (const body of osv) {
     survives(body.slice(0, 40), () => parseOsvVulnerability(body, 'pkg'));
   }
 });

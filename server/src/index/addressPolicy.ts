@@ -59,7 +59,9 @@ export function forbiddenHost(url: URL): string | undefined {
   return undefined;
 }
 
-export type Lookup = (hostname: string, options: dns.LookupAllOptions, callback: (error: NodeJS.ErrnoException | null, addresses: dns.LookupAddress[]) => void) => void;
+type LookupAllCallback = (error: NodeJS.ErrnoException | null, addresses: dns.LookupAddress[]) => void;
+type LookupCallback = (error: NodeJS.ErrnoException | null, address: string | dns.LookupAddress[], family?: number) => void;
+export type Lookup = (hostname: string, options: dns.LookupAllOptions, callback: LookupAllCallback) => void;
 
 const systemLookup: Lookup = (hostname, options, callback) => dns.lookup(hostname, options, callback);
 
@@ -69,13 +71,15 @@ const systemLookup: Lookup = (hostname, options, callback) => dns.lookup(hostnam
  * for tests. Loopback and private addresses stay allowed (local indexes, tests).
  */
 export function guardedLookup(resolve: Lookup = systemLookup) {
-  return (hostname: string, options: dns.LookupOptions, callback: (error: NodeJS.ErrnoException | null, address: string | dns.LookupAddress[], family?: number) => void) => {
+  return (hostname: string, options: dns.LookupOptions, callback: LookupCallback) => {
     resolve(hostname, { ...options, all: true }, (error, addresses) => {
       if (error) return callback(error, '');
       const bad = addresses.find((a) => isForbiddenAddress(a.address));
       if (bad || !addresses.length) {
         const refused: NodeJS.ErrnoException = new Error(
-          bad ? `${hostname} resolves to ${bad.address}, a link-local or cloud metadata address, which is never contacted` : `${hostname} resolves to no address`,
+          bad
+            ? `${hostname} resolves to ${bad.address}, a link-local or cloud metadata address, which is never contacted`
+            : `${hostname} resolves to no address`,
         );
         refused.code = bad ? 'ERR_FORBIDDEN_ADDRESS' : 'ENOTFOUND';
         return callback(refused, '');
@@ -104,7 +108,9 @@ export function redirectHop(origin: URL, from: URL, location: string): Hop {
   to.username = '';
   to.password = '';
   if (to.protocol !== 'http:' && to.protocol !== 'https:') return { refused: `redirected to ${to.protocol} (only http and https are followed)` };
-  if (from.protocol === 'https:' && to.protocol === 'http:') return { refused: `redirected from https to http (${to.origin}${to.pathname}), which is not followed` };
+  if (from.protocol === 'https:' && to.protocol === 'http:') {
+    return { refused: `redirected from https to http (${to.origin}${to.pathname}), which is not followed` };
+  }
   const why = forbiddenHost(to);
   if (why) return { refused: `redirected to ${why}` };
   return { follow: to, withCredentials: to.origin === origin.origin };

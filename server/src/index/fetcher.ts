@@ -117,7 +117,15 @@ export function createFetcher(options: FetcherOptions = {}): Fetcher {
       let withCredentials = true;
       for (let redirects = 0; redirects < 5; redirects++) {
         const sent = { ...headers, ...(withCredentials && authorization ? { authorization } : {}) };
-        const res = await request(target, { method: post !== undefined ? 'POST' : 'GET', body: post, headers: sent, dispatcher, headersTimeout: timeoutMs, bodyTimeout: timeoutMs, signal: AbortSignal.timeout(timeoutMs) });
+        const res = await request(target, {
+          method: post !== undefined ? 'POST' : 'GET',
+          body: post,
+          headers: sent,
+          dispatcher,
+          headersTimeout: timeoutMs,
+          bodyTimeout: timeoutMs,
+          signal: AbortSignal.timeout(timeoutMs),
+        });
         const header = (name: string) => {
           const v = res.headers[name];
           return Array.isArray(v) ? v[0] : v;

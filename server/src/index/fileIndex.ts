@@ -109,7 +109,10 @@ export async function readFileUrl(url: string, conditional?: Conditional, maxByt
   // Over the cap: an error value (logged by the index), as an index's too-big answer is; 413 is "Content Too Large".
   const capped = async (file: string, contentType: string): Promise<FetchResult> => {
     const read = await readCapped(file, maxBytes);
-    if ('tooBig' in read) return { ok: false, status: 413, body: '', contentType: '', error: `${file} is ${megabytes(read.tooBig)} MB, over the ${megabytes(maxBytes)} MB read for an index file; ignored` };
+    if ('tooBig' in read) {
+      const error = `${file} is ${megabytes(read.tooBig)} MB, over the ${megabytes(maxBytes)} MB read for an index file; ignored`;
+      return { ok: false, status: 413, body: '', contentType: '', error };
+    }
     return result(read.text, contentType, read.stat, conditional);
   };
   try {

@@ -158,7 +158,13 @@ const factUnits = (entry: { fact: ProjectFact }) => Math.min(FACT_UNITS / 8, 1 +
 const RESPONSE_CACHE_CHARS = 64 * 2 ** 20;
 
 export function createIndexHub(options: PackageIndexOptions): IndexHub {
-  const fetcher: Fetcher = createFetcher({ timeoutMs: options.timeoutMs, env: options.env, readFile: options.readFile, home: options.home, maxBodyBytes: options.maxResponseBytes });
+  const fetcher: Fetcher = createFetcher({
+    timeoutMs: options.timeoutMs,
+    env: options.env,
+    readFile: options.readFile,
+    home: options.home,
+    maxBodyBytes: options.maxResponseBytes,
+  });
   const disk = new DiskCache(options.cacheDir, { maxBytes: options.diskCacheBytes });
   const freshMs = options.freshMs ?? 10 * 60_000;
   const listeners: ((names: string[]) => void)[] = [];
@@ -485,7 +491,8 @@ export function createIndexHub(options: PackageIndexOptions): IndexHub {
       announce([]);
     })().catch((error: unknown) => {
       progress?.end('Could not read the project list');
-      options.logger.warn(`The project list of ${redact(config.indexUrl)} could not be read: ${redact(error instanceof Error ? error.message : String(error))}`);
+      const reason = error instanceof Error ? error.message : String(error);
+      options.logger.warn(`The project list of ${redact(config.indexUrl)} could not be read: ${redact(reason)}`);
     });
     listLoads.set(indexUrl, running);
     return running;

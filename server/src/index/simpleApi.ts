@@ -208,7 +208,8 @@ export function parseProjectList(body: string, contentType: string): string[] {
     }
     const projects = (data as { projects?: unknown } | null)?.projects;
     if (!Array.isArray(projects)) return [];
-    return projects.map((p: unknown) => (p as { name?: unknown } | null)?.name).filter((n): n is string => typeof n === 'string' && n.length > 0 && n.length <= MAX_NAME);
+    const named = projects.map((p: unknown) => (p as { name?: unknown } | null)?.name);
+    return named.filter((n): n is string => typeof n === 'string' && n.length > 0 && n.length <= MAX_NAME);
   }
   const names: string[] = [];
   for (const m of anchors(body)) {

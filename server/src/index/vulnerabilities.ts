@@ -162,11 +162,13 @@ interface Entry {
 /** What the advisories in memory may hold, in characters of their text (10-20 MB): tens of thousands of real advisories. */
 const ADVISORY_MEMORY_CHARS = 10 * 2 ** 20;
 
-const advisoryChars = (entry: Entry) =>
-  Math.min(
-    ADVISORY_MEMORY_CHARS,
-    64 + entry.advisories.reduce((n, a) => n + 64 + a.id.length + (a.summary?.length ?? 0) + (a.link?.length ?? 0) + a.aliases.join().length + a.fixedIn.join().length, 0),
-  );
+const advisoryChars = (entry: Entry) => {
+  let n = 64;
+  for (const a of entry.advisories) {
+    n += 64 + a.id.length + (a.summary?.length ?? 0) + (a.link?.length ?? 0) + a.aliases.join().length + a.fixedIn.join().length;
+  }
+  return Math.min(ADVISORY_MEMORY_CHARS, n);
+};
 
 /** Disk-cache reads of one round at once (they were one after another: 3,000 pins took a while before any fetch). */
 const DISK_READS_AT_ONCE = 8;
@@ -283,7 +285,8 @@ export function createVulnerabilityClient(options: VulnerabilityClientOptions): 
       }
       const wanted: { item: (typeof batch)[number]; ids: string[] }[] = batch.map((item, j) => {
         const vulns: unknown = results![j]?.vulns;
-        return { item, ids: (Array.isArray(vulns) ? vulns : []).map((v: { id?: unknown } | null) => v?.id).filter((id): id is string => typeof id === 'string') };
+        const ids = (Array.isArray(vulns) ? vulns : []).map((v: { id?: unknown } | null) => v?.id);
+        return { item, ids: ids.filter((id): id is string => typeof id === 'string') };
       });
       const details = new Map<string, Advisory | undefined>();
       const jobs = [...new Map(wanted.flatMap((w) => w.ids.map((id) => [`${normalizeName(w.item.name)} ${id}`, { id, name: w.item.name }] as const))).values()];
