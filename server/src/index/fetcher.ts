@@ -1,9 +1,22 @@
 // HTTP for the index: undici with keep-alive and timeouts, one request in flight per URL, a few per host,
 // conditional requests, credentials from the URL or ~/.netrc, proxies from the environment. Errors are values.
+// An index is not trusted: bodies are capped while they stream, credentials stay with their origin across
+// redirects, and link-local or metadata addresses are never contacted (addressPolicy.ts).
 
 import { Agent, EnvHttpProxyAgent, request, type Dispatcher } from 'undici';
+import { forbiddenHost, guardedLookup, redirectHop, type Lookup } from './addressPolicy.js';
 import { credentialsFor, readNetrcSoon, redact } from './credentials.js';
 import { readFileUrl } from './fileIndex.js';
+
+/**
+ * The most a response body may hold unless a request says otherwise: a project page (PEP 691 JSON, PEP 503 HTML),
+ * a `/pypi/<name>/json` document, a `.metadata` file, an OSV answer. A file entry takes some 300-800 bytes in these
+ * documents, so 16 MB is some 20,000-50,000 files, more than any project we know of; beyond it an index is either
+ * broken or hostile, and holding the body (and its parse, and its cache entry) is what cost a gigabyte of memory.
+ */
+export const MAX_BODY_BYTES = 16 * 2 ** 20;
+/** The full project list: PyPI's ~886,000 names take ~30-40 MB as PEP 691 JSON, less as HTML; twice that for growth. */
+export const MAX_LIST_BYTES = 64 * 2 ** 20;
 
 export interface FetchResult {
   ok: boolean;
@@ -30,10 +43,15 @@ export interface FetcherOptions {
   home?: string;
   /** Whether netrc's `default` entry may be sent to an origin: only to those the user configured. */
   netrcDefault?: (origin: string) => boolean;
+  /** The cap on a body (MAX_BODY_BYTES by default); a request may ask for another (the project list). */
+  maxBodyBytes?: number;
+  /** Name resolution (tests map names to addresses with it); its answers are checked as the system's are. */
+  lookup?: Lookup;
 }
 
 export interface Fetcher {
-  get(url: string, accept: string, conditional?: Conditional): Promise<FetchResult>;
+  /** A body over `limits.maxBytes` (the fetcher's cap by default) is cut off, and the answer is an error. */
+  get(url: string, accept: string, conditional?: Conditional, limits?: { maxBytes?: number }): Promise<FetchResult>;
   /** A JSON POST (OSV's querybatch); never deduplicated, since bodies differ. */
   postJson(url: string, body: unknown): Promise<FetchResult>;
   close(): Promise<void>;
@@ -43,7 +61,9 @@ export function createFetcher(options: FetcherOptions = {}): Fetcher {
   const timeoutMs = options.timeoutMs ?? 10_000;
   const env = options.env ?? {};
   readNetrcSoon({ env, readFile: options.readFile, home: options.home });
-  const connect = { timeout: Math.min(timeoutMs, 5_000) };
+  const maxBodyBytes = options.maxBodyBytes ?? MAX_BODY_BYTES;
+  // undici hands `connect` to net/tls.connect: the lookup refuses a name that resolves to a forbidden address.
+  const connect = { timeout: Math.min(timeoutMs, 5_000), lookup: guardedLookup(options.lookup) };
   // HTTP(S)_PROXY and NO_PROXY, upper or lower case, as pip (requests) reads them; given explicitly so that the
   // environment passed in (not only the process's) decides.
   const httpProxy = env.HTTP_PROXY ?? env.http_proxy;
@@ -68,38 +88,68 @@ export function createFetcher(options: FetcherOptions = {}): Fetcher {
     };
   };
 
-  const fetchOnce = async (url: string, accept: string, conditional?: Conditional, post?: string): Promise<FetchResult> => {
-    let parsed: URL;
+  const fetchOnce = async (url: string, accept: string, conditional?: Conditional, post?: string, maxBytes = maxBodyBytes): Promise<FetchResult> => {
+    const failed = (error: string, status = 0): FetchResult => ({ ok: false, status, body: '', contentType: '', error: redact(error) });
+    let origin: URL;
     try {
-      parsed = new URL(url);
+      origin = new URL(url);
     } catch {
-      return { ok: false, status: 0, body: '', contentType: '', error: `not a URL: ${redact(url)}` };
+      return failed(`not a URL: ${url}`);
     }
+    if (origin.protocol !== 'http:' && origin.protocol !== 'https:') return failed(`${url}: only http and https indexes are fetched`);
+    const forbidden = forbiddenHost(origin);
+    if (forbidden) return failed(`${url} is not fetched: ${forbidden}`);
+    let authorization: string | undefined;
+    try {
+      const creds = await credentialsFor(origin, { env, readFile: options.readFile, home: options.home, netrcDefault: options.netrcDefault });
+      if (creds) authorization = `Basic ${Buffer.from(`${creds.username}:${creds.password}`).toString('base64')}`;
+    } catch (error) {
+      // `%zz` in the URL's user or password (decodeURIComponent): no credentials, and the reason in the log.
+      return failed(`${url}: its credentials cannot be read (${error instanceof Error ? error.message : String(error)})`);
+    }
+    origin.username = '';
+    origin.password = '';
     const headers: Record<string, string> = { accept, 'user-agent': 'requirements-language-server' };
-    const creds = await credentialsFor(parsed, { env, readFile: options.readFile, home: options.home, netrcDefault: options.netrcDefault });
-    if (creds) headers.authorization = `Basic ${Buffer.from(`${creds.username}:${creds.password}`).toString('base64')}`;
-    parsed.username = '';
-    parsed.password = '';
     if (conditional?.etag) headers['if-none-match'] = conditional.etag;
     if (conditional?.lastModified) headers['if-modified-since'] = conditional.lastModified;
     if (post !== undefined) headers['content-type'] = 'application/json';
-    const release = await acquire(parsed.host);
+    const release = await acquire(origin.host);
     try {
-      let target = parsed.toString();
+      let target = origin;
+      let withCredentials = true;
       for (let redirects = 0; redirects < 5; redirects++) {
-        const res = await request(target, { method: post !== undefined ? 'POST' : 'GET', body: post, headers, dispatcher, headersTimeout: timeoutMs, bodyTimeout: timeoutMs, signal: AbortSignal.timeout(timeoutMs) });
+        const sent = { ...headers, ...(withCredentials && authorization ? { authorization } : {}) };
+        const res = await request(target, {
+          method: post !== undefined ? 'POST' : 'GET',
+          body: post,
+          headers: sent,
+          dispatcher,
+          headersTimeout: timeoutMs,
+          bodyTimeout: timeoutMs,
+          signal: AbortSignal.timeout(timeoutMs),
+        });
         const header = (name: string) => {
           const v = res.headers[name];
           return Array.isArray(v) ? v[0] : v;
         };
         if (res.statusCode >= 300 && res.statusCode < 400 && res.statusCode !== 304 && header('location')) {
-          await res.body.dump();
-          target = new URL(header('location')!, target).toString();
+          await res.body.dump().catch(() => undefined);
+          const hop = redirectHop(origin, target, header('location')!);
+          if ('refused' in hop) return failed(`${url}: ${hop.refused}`);
+          target = hop.follow;
+          // The Authorization header stays with the origin it was meant for (pip, through requests, does the same).
+          withCredentials = hop.withCredentials;
           continue;
         }
-        const body = res.statusCode === 304 ? '' : await res.body.text();
-        if (res.statusCode === 304) await res.body.dump().catch(() => undefined);
         const ok = (res.statusCode >= 200 && res.statusCode < 300) || res.statusCode === 304;
+        let body = '';
+        if (res.statusCode === 304) await res.body.dump().catch(() => undefined);
+        else if (!ok) await res.body.dump().catch(() => undefined);
+        else {
+          const read = await readCapped(res.body, Number(header('content-length')), maxBytes);
+          if (read === undefined) return failed(`${url} answered more than ${megabytes(maxBytes)} MB; ignored`, res.statusCode);
+          body = read;
+        }
         return {
           ok,
           status: res.statusCode,
@@ -111,23 +161,24 @@ export function createFetcher(options: FetcherOptions = {}): Fetcher {
           error: ok ? undefined : `${redact(url)} answered HTTP ${res.statusCode}`,
         };
       }
-      return { ok: false, status: 0, body: '', contentType: '', error: `${redact(url)}: too many redirects` };
+      return failed(`${url}: too many redirects`);
     } catch (error) {
       const reason = error instanceof Error ? (error.name === 'TimeoutError' || /timeout/i.test(error.message) ? 'timed out' : error.message) : String(error);
-      return { ok: false, status: 0, body: '', contentType: '', error: `${redact(url)} cannot be reached (${redact(reason)})` };
+      return failed(`${url} cannot be reached (${reason})`);
     } finally {
       release();
     }
   };
 
   return {
-    get(url, accept, conditional) {
+    get(url, accept, conditional, limits) {
+      const maxBytes = limits?.maxBytes ?? maxBodyBytes;
       // A wheelhouse on disk is read from disk, as pip reads it; the HTTP client never sees a file: URL.
-      if (/^file:/i.test(url)) return readFileUrl(url, conditional);
-      const key = `${accept}\n${url}`;
+      if (/^file:/i.test(url)) return readFileUrl(url, conditional, maxBytes);
+      const key = `${accept}\n${maxBytes}\n${url}`;
       const running = inFlight.get(key);
       if (running) return running;
-      const p = fetchOnce(url, accept, conditional).finally(() => inFlight.delete(key));
+      const p = fetchOnce(url, accept, conditional, undefined, maxBytes).finally(() => inFlight.delete(key));
       inFlight.set(key, p);
       return p;
     },
@@ -136,4 +187,29 @@ export function createFetcher(options: FetcherOptions = {}): Fetcher {
       await dispatcher.close().catch(() => undefined);
     },
   };
+}
+
+const megabytes = (bytes: number) => Math.round((bytes / 2 ** 20) * 10) / 10;
+
+/**
+ * The body as text, or undefined (the stream destroyed, the connection dropped) once it passes `maxBytes`: a
+ * Content-Length over the cap is refused before a byte is read, and a body without one stops at the cap.
+ */
+async function readCapped(body: AsyncIterable<Buffer> & { destroy(): void }, contentLength: number, maxBytes: number): Promise<string | undefined> {
+  if (contentLength > maxBytes) {
+    body.destroy();
+    return undefined;
+  }
+  const chunks: Buffer[] = [];
+  let total = 0;
+  for await (const chunk of body) {
+    total += chunk.length;
+    if (total > maxBytes) {
+      body.destroy();
+      return undefined;
+    }
+    chunks.push(chunk);
+  }
+  // As undici's text(): UTF-8, a byte-order mark dropped.
+  return new TextDecoder().decode(Buffer.concat(chunks, total));
 }

@@ -71,14 +71,34 @@ function result(body: string, contentType: string, stat: fs.Stats, conditional?:
   return { ok: true, status: 200, body, contentType, etag, cacheControl: 'no-cache' };
 }
 
+const megabytes = (bytes: number) => Math.round((bytes / 2 ** 20) * 10) / 10;
+
 function contentTypeOf(file: string): string {
   if (/\.json$/i.test(file)) return 'application/json';
   if (/\.html?$/i.test(file)) return 'text/html';
   return 'text/plain';
 }
 
+/** A file of the index, when it is no bigger than `maxBytes`; else its size. A repository's wheelhouse is the workspace's choice. */
+async function readCapped(file: string, maxBytes: number): Promise<{ text: string; stat: fs.Stats } | { tooBig: number }> {
+  const handle = await fs.promises.open(file, 'r');
+  try {
+    const stat = await handle.stat();
+    if (stat.size > maxBytes) return { tooBig: stat.size };
+    const bytes = await handle.readFile();
+    // Grown since the stat: still over the cap.
+    if (bytes.length > maxBytes) return { tooBig: bytes.length };
+    return { text: new TextDecoder().decode(bytes), stat };
+  } finally {
+    await handle.close();
+  }
+}
+
+/** The default cap on a local index file, as on a response (fetcher.ts's MAX_BODY_BYTES). */
+const MAX_FILE_BYTES = 16 * 2 ** 20;
+
 /** GET for a `file:` URL: the file, the folder's index.html, a listing, or the project's archives in a flat folder. */
-export async function readFileUrl(url: string, conditional?: Conditional): Promise<FetchResult> {
+export async function readFileUrl(url: string, conditional?: Conditional, maxBytes = MAX_FILE_BYTES): Promise<FetchResult> {
   let target: string;
   try {
     target = fileURLToPath(url.replace(/[?#].*$/, ''));
@@ -86,13 +106,22 @@ export async function readFileUrl(url: string, conditional?: Conditional): Promi
     return { ok: false, status: 0, body: '', contentType: '', error: `${url} is not a local path (${(error as Error).message})` };
   }
   const notFound = (why: string): FetchResult => ({ ok: false, status: 404, body: '', contentType: '', error: `${url}: ${why}` });
+  // Over the cap: an error value (logged by the index), as an index's too-big answer is; 413 is "Content Too Large".
+  const capped = async (file: string, contentType: string): Promise<FetchResult> => {
+    const read = await readCapped(file, maxBytes);
+    if ('tooBig' in read) {
+      const error = `${file} is ${megabytes(read.tooBig)} MB, over the ${megabytes(maxBytes)} MB read for an index file; ignored`;
+      return { ok: false, status: 413, body: '', contentType: '', error };
+    }
+    return result(read.text, contentType, read.stat, conditional);
+  };
   try {
     const stat = await statOf(target);
-    if (stat?.isFile()) return result(await fs.promises.readFile(target, 'utf8'), contentTypeOf(target), stat, conditional);
+    if (stat?.isFile()) return await capped(target, contentTypeOf(target));
     if (stat?.isDirectory()) {
       const indexHtml = path.join(target, 'index.html');
       const page = await statOf(indexHtml);
-      if (page?.isFile()) return result(await fs.promises.readFile(indexHtml, 'utf8'), 'text/html', page, conditional);
+      if (page?.isFile()) return await capped(indexHtml, 'text/html');
       return result(await listing(target), 'text/html', stat, conditional);
     }
     // `<index>/<project>/` that is not there as spelt: a folder spelt otherwise (Django/), or a flat folder of archives.
@@ -102,7 +131,7 @@ export async function readFileUrl(url: string, conditional?: Conditional): Promi
     const wanted = normalizeName(path.basename(target));
     const entries = await fs.promises.readdir(parent, { withFileTypes: true });
     const spelt = entries.find((e) => e.isDirectory() && normalizeName(e.name) === wanted);
-    if (spelt) return readFileUrl(`${pathToFileURL(path.join(parent, spelt.name)).toString()}/`, conditional);
+    if (spelt) return readFileUrl(`${pathToFileURL(path.join(parent, spelt.name)).toString()}/`, conditional, maxBytes);
     if (entries.some((e) => ARCHIVE.test(e.name) && belongsTo(e.name, wanted))) return result(await listing(parent, (n) => belongsTo(n, wanted)), 'text/html', parentStat, conditional);
     return notFound(`no project folder or archive for '${wanted}'`);
   } catch (error) {

@@ -37,6 +37,14 @@ export interface PackageIndexOptions {
   netrcDefault?: (origin: string) => boolean;
   /** How long fetched facts count as fresh before a background refresh (default 10 minutes). */
   freshMs?: number;
+  /** The cap on one response's body (fetcher.ts's MAX_BODY_BYTES by default); a bigger answer is ignored, with a warning. */
+  maxResponseBytes?: number;
+  /** The cap on the full project list's body (MAX_LIST_BYTES by default). */
+  maxListBytes?: number;
+  /** What the latest responses kept in memory may hold together, in characters of their bodies (RESPONSE_CACHE_CHARS). */
+  responseCacheChars?: number;
+  /** What the disk cache's entries may take together, in bytes (diskCache.ts's MAX_DISK_BYTES). */
+  diskCacheBytes?: number;
 }
 
 /**
@@ -144,9 +152,23 @@ const FACT_UNITS = 300_000;
 // Capped, so that a project of tens of thousands of files still fits (one that did not would be read again and again).
 const factUnits = (entry: { fact: ProjectFact }) => Math.min(FACT_UNITS / 8, 1 + entry.fact.versions.reduce((n, v) => n + 1 + (v.hashes?.length ?? 0), 0));
 
+/**
+ * What the latest responses in memory may hold, in characters (a page of a few hundred files is 50-200 KB): the
+ * responses of a few hundred projects, enough for a conditional refresh to find its ETag without the disk. It
+ * was a count (4,000) before, which a hostile or a huge index turned into gigabytes.
+ */
+const RESPONSE_CACHE_CHARS = 64 * 2 ** 20;
+
 export function createIndexHub(options: PackageIndexOptions): IndexHub {
-  const fetcher: Fetcher = createFetcher({ timeoutMs: options.timeoutMs, env: options.env, readFile: options.readFile, home: options.home, netrcDefault: options.netrcDefault });
-  const disk = new DiskCache(options.cacheDir);
+  const fetcher: Fetcher = createFetcher({
+    timeoutMs: options.timeoutMs,
+    env: options.env,
+    readFile: options.readFile,
+    home: options.home,
+    netrcDefault: options.netrcDefault,
+    maxBodyBytes: options.maxResponseBytes,
+  });
+  const disk = new DiskCache(options.cacheDir, { maxBytes: options.diskCacheBytes });
   const freshMs = options.freshMs ?? 10 * 60_000;
   const listeners: ((names: string[]) => void)[] = [];
   const offlineListeners: ((m: string) => void)[] = [];
@@ -167,7 +189,11 @@ export function createIndexHub(options: PackageIndexOptions): IndexHub {
   const hasList = (indexUrl: string) => lists.has(indexUrl);
   // The latest response per URL, shared by every view (a URL answers the same whichever file asks), so a
   // refresh can be conditional before the disk write has landed.
-  const responses = new LRUCache<string, CachedResponse>({ max: 4000 });
+  const responses = new LRUCache<string, CachedResponse>({
+    max: 4000,
+    maxSize: options.responseCacheChars ?? RESPONSE_CACHE_CHARS,
+    sizeCalculation: (r) => 256 + r.body.length + r.url.length,
+  });
   // Read off the event loop, both for a request's miss and for every background fetch.
   const cachedResponseAsync = async (url: string) => responses.get(url) ?? (await disk.readAsync(url));
   // Disk writes in flight, so that dispose() leaves the cache complete for the next session.
@@ -188,7 +214,14 @@ export function createIndexHub(options: PackageIndexOptions): IndexHub {
     for (const l of offlineListeners) l(message);
   };
   const announce = (changed: string[]) => {
-    for (const l of listeners) l(changed);
+    // Also called from a timer (announceSoon), where a listener's exception would end the process.
+    for (const l of listeners) {
+      try {
+        l(changed);
+      } catch (error) {
+        options.logger.warn(`A listener of index changes failed: ${redact(String(error))}`);
+      }
+    }
   };
   // Disk-cache loads land one by one: their names are announced together, once per turn of the event loop.
   let landed: string[] | undefined;
@@ -311,7 +344,13 @@ export function createIndexHub(options: PackageIndexOptions): IndexHub {
         memory.set(name, { fact, at: reached ? Date.now() : 0, freshFor });
         announce([name]);
         return fact;
-      })().finally(() => fetching.delete(name));
+      })()
+        // Every caller may drop this promise (`void refresh(…)`): a failure is a log line, never an unhandled rejection.
+        .catch((error: unknown) => {
+          options.logger.warn(`The index's answer for ${name} could not be read: ${redact(error instanceof Error ? error.message : String(error))}`);
+          return undefined;
+        })
+        .finally(() => fetching.delete(name));
       fetching.set(name, work);
       return work;
     };
@@ -341,6 +380,7 @@ export function createIndexHub(options: PackageIndexOptions): IndexHub {
           announceSoon(name);
           if (Date.now() - found.at > freshMs) void refresh(name);
         })
+        .catch((error: unknown) => options.logger.warn(`The cached answer for ${name} could not be read: ${redact(String(error))}`))
         .finally(() => loading.delete(name));
       loading.set(name, work);
     };
@@ -440,7 +480,7 @@ export function createIndexHub(options: PackageIndexOptions): IndexHub {
         if (Date.now() - stored.fetchedAt < LIST_MAX_AGE_MS && !/^file:/i.test(indexUrl)) return;
       }
       progress?.begin(`Fetching the project list of ${redact(config.indexUrl)}`);
-      const { names: fetched, error } = await fetchList(fetcher, config.indexUrl);
+      const { names: fetched, error } = await fetchList(fetcher, config.indexUrl, options.maxListBytes);
       if (!fetched) {
         progress?.end(`Could not fetch the project list: ${redact(error ?? '')}`);
         if (error && !stored) tellOffline(indexUrl, error);
@@ -452,7 +492,11 @@ export function createIndexHub(options: PackageIndexOptions): IndexHub {
       progress?.end(`${compact.sorted.length} projects`);
       options.logger.info(`Fetched ${compact.sorted.length} project names from ${redact(config.indexUrl)} in ${Date.now() - t0} ms`);
       announce([]);
-    })();
+    })().catch((error: unknown) => {
+      progress?.end('Could not read the project list');
+      const reason = error instanceof Error ? error.message : String(error);
+      options.logger.warn(`The project list of ${redact(config.indexUrl)} could not be read: ${redact(reason)}`);
+    });
     listLoads.set(indexUrl, running);
     return running;
   };

@@ -6,7 +6,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { normalizeName } from '../syntax/names.js';
 import { redact } from './credentials.js';
-import type { Fetcher } from './fetcher.js';
+import { MAX_LIST_BYTES, type Fetcher } from './fetcher.js';
 import { parseProjectList } from './simpleApi.js';
 
 export interface StoredList {
@@ -70,8 +70,8 @@ export async function saveList(cacheDir: string, indexUrl: string, list: { sorte
 }
 
 /** Fetches the root page (JSON preferred), and returns the names; undefined with the reason on failure. */
-export async function fetchList(fetcher: Fetcher, indexUrl: string): Promise<{ names?: string[]; error?: string }> {
-  const res = await fetcher.get(`${indexUrl.replace(/\/+$/, '')}/`, 'application/vnd.pypi.simple.v1+json, text/html;q=0.1');
+export async function fetchList(fetcher: Fetcher, indexUrl: string, maxBytes = MAX_LIST_BYTES): Promise<{ names?: string[]; error?: string }> {
+  const res = await fetcher.get(`${indexUrl.replace(/\/+$/, '')}/`, 'application/vnd.pypi.simple.v1+json, text/html;q=0.1', undefined, { maxBytes });
   if (!res.ok) return { error: res.error ?? `HTTP ${res.status}` };
   const names = parseProjectList(res.body, res.contentType);
   return names.length ? { names } : { error: `${redact(indexUrl)} listed no projects` };

@@ -23,14 +23,26 @@ export interface ProjectPage {
 
 const ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', '#39': "'", apos: "'" };
 
+/** HTML character references; one naming no character (`&#x110000;`, `&#0;`, a surrogate) becomes U+FFFD, as in HTML. */
 function decodeEntities(s: string): string {
+  if (!s.includes('&')) return s;
   return s.replace(/&(#x[0-9a-f]+|#\d+|[a-z]+|#39);/gi, (whole, e: string) => {
     if (e[0] === '#') {
       const code = e[1] === 'x' || e[1] === 'X' ? parseInt(e.slice(2), 16) : parseInt(e.slice(1), 10);
-      return Number.isFinite(code) ? String.fromCodePoint(code) : whole;
+      const character = code > 0 && code <= 0x10ffff && !(code >= 0xd800 && code <= 0xdfff);
+      return character ? String.fromCodePoint(code) : '\ufffd';
     }
     return ENTITIES[e.toLowerCase()] ?? whole;
   });
+}
+
+/** decodeURIComponent, or the text as written where it is not valid percent-encoding (`%zz`). */
+function decodePercent(s: string): string {
+  try {
+    return decodeURIComponent(s);
+  } catch {
+    return s;
+  }
 }
 
 function absolute(url: string, base: string): string {
@@ -55,29 +67,111 @@ export function parseProjectJson(body: string, base: string): ProjectPage | unde
   for (const f of d.files) {
     if (!f || typeof f !== 'object') continue;
     const o = f as Record<string, unknown>;
-    if (typeof o.filename !== 'string' || typeof o.url !== 'string') continue;
+    if (typeof o.filename !== 'string' || typeof o.url !== 'string' || o.filename.length > MAX_FILENAME) continue;
     files.push({
       filename: o.filename,
       url: absolute(o.url, base),
-      hashes: o.hashes && typeof o.hashes === 'object' ? (o.hashes as Record<string, string>) : {},
+      hashes: stringValues(o.hashes),
       requiresPython: typeof o['requires-python'] === 'string' ? (o['requires-python'] as string) : undefined,
       yanked: typeof o.yanked === 'string' || typeof o.yanked === 'boolean' ? (o.yanked as string | boolean) : undefined,
       hasMetadata: !!(o['core-metadata'] ?? o['dist-info-metadata']),
     });
   }
-  const versions = Array.isArray(d.versions) ? d.versions.filter((v): v is string => typeof v === 'string') : undefined;
+  const versions = Array.isArray(d.versions) ? d.versions.filter((v): v is string => typeof v === 'string' && v.length <= MAX_VERSION) : undefined;
   return { name: typeof d.name === 'string' ? d.name : undefined, files, versions };
 }
 
-const ANCHOR = /<a\s([^>]*)>([^<]*)<\/a\s*>/gi;
-const ATTRIBUTE = /([a-z-]+)\s*=\s*("([^"]*)"|'([^']*)'|([^\s"'>]+))/gi;
+/** The string-valued entries of a JSON object (`hashes`); anything else in it is not a hash. */
+function stringValues(value: unknown): Record<string, string> {
+  const out: Record<string, string> = {};
+  if (!value || typeof value !== 'object' || Array.isArray(value)) return out;
+  for (const [k, v] of Object.entries(value)) if (typeof v === 'string') out[k] = v;
+  return out;
+}
+
+/**
+ * The anchors of a page, `<a attrs>text</a>`, in one pass: what `/<a\s([^>]*)>([^<]*)<\/a\s*>/gi` matched,
+ * without its rescans. That pattern ran to the end of the page for each unclosed `<a ` (360 KB of them held
+ * the server for 15.8 s); here the next `>` and the next `<` are found once for every anchor sharing them.
+ */
+function* anchors(body: string): Generator<{ attrs: string; text: string }> {
+  const opening = /<a\s/gi;
+  const closing = /<\/a\s*>/iy;
+  let gt = -1;
+  let lt = -1;
+  let closedAt = -1;
+  let closedEnd = -1;
+  for (let m = opening.exec(body); m; m = opening.exec(body)) {
+    const start = m.index + m[0].length;
+    if (gt < start) gt = body.indexOf('>', start);
+    if (gt === -1) return; // no anchor after this one can be complete either
+    if (lt <= gt) lt = body.indexOf('<', gt + 1);
+    if (lt === -1) return;
+    if (closedAt !== lt) {
+      closing.lastIndex = lt;
+      closedEnd = closing.test(body) ? closing.lastIndex : -1;
+      closedAt = lt;
+    }
+    if (closedEnd === -1) {
+      opening.lastIndex = m.index + 1;
+      continue;
+    }
+    yield { attrs: body.slice(start, gt), text: body.slice(gt + 1, lt) };
+    opening.lastIndex = closedEnd;
+  }
+}
+
+/**
+ * The attributes of a tag, lower-cased names to values with entities decoded; one pass, no backtracking (the
+ * pattern it replaces rescanned a long run of letters, or an unclosed quote, for each position in it).
+ */
+function attributes(text: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  const n = text.length;
+  const space = (c: string) => c === ' ' || c === '\t' || c === '\n' || c === '\r' || c === '\f';
+  let i = 0;
+  while (i < n) {
+    while (i < n && (space(text[i]) || text[i] === '/')) i++;
+    const nameStart = i;
+    while (i < n && !space(text[i]) && text[i] !== '=' && text[i] !== '/') i++;
+    const name = text.slice(nameStart, i).toLowerCase();
+    let j = i;
+    while (j < n && space(text[j])) j++;
+    if (text[j] !== '=') {
+      if (name) out[name] ??= '';
+      if (i === nameStart) i++;
+      continue;
+    }
+    j++;
+    while (j < n && space(text[j])) j++;
+    let value: string;
+    const quote = text[j];
+    if (quote === '"' || quote === "'") {
+      const end = text.indexOf(quote, j + 1);
+      value = text.slice(j + 1, end === -1 ? n : end);
+      i = end === -1 ? n : end + 1;
+    } else {
+      const from = j;
+      while (j < n && !space(text[j])) j++;
+      value = text.slice(from, j);
+      i = j;
+    }
+    if (name) out[name] = decodeEntities(value);
+  }
+  return out;
+}
+
+/** The longest version kept from PEP 700 `versions` (real ones are a few dozen characters; PEP 440's pattern scans them). */
+const MAX_VERSION = 128;
+
+/** The longest file name kept: file systems stop at 255 bytes, and longer names only cost (versionOfFile scans them). */
+const MAX_FILENAME = 512;
 
 /** PEP 503 project page: one anchor a file; tolerant of whatever else the page holds. */
 export function parseProjectHtml(body: string, base: string): ProjectPage {
   const files: IndexFile[] = [];
-  for (const m of body.matchAll(ANCHOR)) {
-    const attrs: Record<string, string> = {};
-    for (const a of m[1].matchAll(ATTRIBUTE)) attrs[a[1].toLowerCase()] = decodeEntities(a[3] ?? a[4] ?? a[5] ?? '');
+  for (const m of anchors(body)) {
+    const attrs = attributes(m.attrs);
     if (!attrs.href) continue;
     const url = absolute(attrs.href, base);
     const hashAt = url.indexOf('#');
@@ -86,7 +180,8 @@ export function parseProjectHtml(body: string, base: string): ProjectPage {
       const [algo, digest] = url.slice(hashAt + 1).split('=');
       if (algo && digest) hashes[algo] = digest;
     }
-    const filename = decodeEntities(m[2]).trim() || decodeURIComponent(url.slice(0, hashAt === -1 ? undefined : hashAt).split('/').pop() ?? '');
+    const filename = decodeEntities(m.text).trim() || decodePercent(url.slice(0, hashAt === -1 ? undefined : hashAt).split('/').pop() ?? '');
+    if (filename.length > MAX_FILENAME) continue;
     files.push({
       filename,
       url: hashAt === -1 ? url : url.slice(0, hashAt),
@@ -99,21 +194,35 @@ export function parseProjectHtml(body: string, base: string): ProjectPage {
   return { files };
 }
 
+/** The longest project name kept from a list (PyPI's longest are under 100 characters). */
+const MAX_NAME = 256;
+
 /** A root page's project names (PEP 691 `projects[].name`, or PEP 503 anchors). */
 export function parseProjectList(body: string, contentType: string): string[] {
   if (contentType.includes('json')) {
+    let data: unknown;
     try {
-      const data = JSON.parse(body) as { projects?: { name?: unknown }[] };
-      return (data.projects ?? []).map((p) => p.name).filter((n): n is string => typeof n === 'string');
+      data = JSON.parse(body);
     } catch {
       return [];
     }
+    const projects = (data as { projects?: unknown } | null)?.projects;
+    if (!Array.isArray(projects)) return [];
+    const named = projects.map((p: unknown) => (p as { name?: unknown } | null)?.name);
+    return named.filter((n): n is string => typeof n === 'string' && n.length > 0 && n.length <= MAX_NAME);
   }
-  return [...body.matchAll(ANCHOR)].map((m) => decodeEntities(m[2]).trim()).filter(Boolean);
+  const names: string[] = [];
+  for (const m of anchors(body)) {
+    const name = decodeEntities(m.text).trim();
+    if (name && name.length <= MAX_NAME) names.push(name);
+  }
+  return names;
 }
 
 /** The version in a wheel or sdist file name of project `name`. */
 export function versionOfFile(filename: string, name: string): string | undefined {
+  // Each `-` of an sdist's name is tried below: bounded, so that a hostile name is not quadratic.
+  if (filename.length > MAX_FILENAME) return undefined;
   const wheel = /^([^-]+)-([^-]+)-.*\.whl$/i.exec(filename);
   if (wheel) return wheel[2].replace(/_/g, '-');
   const sdist = /^(.*)\.(tar\.gz|tar\.bz2|tar\.xz|zip|tgz|tar)$/i.exec(filename)?.[1];
@@ -167,13 +276,16 @@ export interface JsonApiFacts {
 /** `/pypi/<name>/json`: summary, extras (Provides-Extra), project URL, per-release yanked reasons. */
 export function parseJsonApi(body: string): JsonApiFacts | undefined {
   try {
-    const data = JSON.parse(body) as { info?: Record<string, unknown>; releases?: Record<string, { yanked?: boolean; yanked_reason?: string | null }[]> };
-    const info = data.info;
-    if (!info || typeof info !== 'object') return undefined;
+    const data = JSON.parse(body) as { info?: Record<string, unknown>; releases?: unknown } | null;
+    const info = data?.info;
+    if (!info || typeof info !== 'object' || Array.isArray(info)) return undefined;
     const str = (v: unknown) => (typeof v === 'string' && v ? v : undefined);
     const yanked = new Map<string, string | true>();
-    for (const [version, files] of Object.entries(data.releases ?? {})) {
-      if (Array.isArray(files) && files.length && files.every((f) => f?.yanked)) yanked.set(version, files.find((f) => f.yanked_reason)?.yanked_reason || true);
+    const releases = data!.releases && typeof data!.releases === 'object' ? (data!.releases as Record<string, unknown>) : {};
+    for (const [version, files] of Object.entries(releases)) {
+      if (!Array.isArray(files) || !files.length || !files.every((f: unknown) => (f as { yanked?: unknown } | null)?.yanked)) continue;
+      const reason = files.map((f: { yanked_reason?: unknown }) => f.yanked_reason).find((r): r is string => typeof r === 'string' && r.length > 0);
+      yanked.set(version, reason ?? true);
     }
     const requiresDist = Array.isArray(info.requires_dist) ? info.requires_dist.filter((x): x is string => typeof x === 'string') : [];
     const extras = Array.isArray(info.provides_extra)

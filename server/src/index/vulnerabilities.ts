@@ -2,6 +2,7 @@
 // its `vulnerabilities`) or the OSV API (`POST /v1/querybatch`, `GET /v1/vulns/<id>`). Answers at once from memory;
 // a miss is read from the disk cache or fetched in the background, batched, with bounded concurrency.
 
+import { LRUCache } from 'lru-cache';
 import { normalizeName } from '../syntax/names.js';
 import type { Advisory } from '../service/vulnerabilities.js';
 import { redact } from './credentials.js';
@@ -88,15 +89,17 @@ export function parseOsvVulnerability(body: string, name: string): Advisory | un
     return undefined;
   }
   if (!v || typeof v.id !== 'string') return undefined;
-  const fixedIn: string[] = [];
+  // A set: a record of many distinct fixed versions cost their square as a list.
+  const fixed = new Set<string>();
   for (const a of Array.isArray(v.affected) ? (v.affected as Record<string, any>[]) : []) {
     const pkg = a?.package;
     if (!pkg || pkg.ecosystem !== 'PyPI' || typeof pkg.name !== 'string' || normalizeName(pkg.name) !== normalizeName(name)) continue;
     for (const r of Array.isArray(a.ranges) ? a.ranges : []) {
       if (r?.type !== 'ECOSYSTEM') continue;
-      for (const e of Array.isArray(r.events) ? r.events : []) if (typeof e?.fixed === 'string' && !fixedIn.includes(e.fixed)) fixedIn.push(e.fixed);
+      for (const e of Array.isArray(r.events) ? r.events : []) if (typeof e?.fixed === 'string') fixed.add(e.fixed);
     }
   }
+  const fixedIn = [...fixed];
   return {
     id: v.id,
     aliases: strings(v.aliases),
@@ -105,6 +108,14 @@ export function parseOsvVulnerability(body: string, name: string): Advisory | un
     link: `https://osv.dev/vulnerability/${v.id}`,
     withdrawn: !!v.withdrawn,
   };
+}
+
+/** An advisory as this client wrote it to the disk cache; undefined for anything else found there. */
+function cachedAdvisory(value: unknown): Advisory | undefined {
+  const a = value as Record<string, unknown> | null;
+  if (!a || typeof a !== 'object' || typeof a.id !== 'string') return undefined;
+  const text = (v: unknown) => (typeof v === 'string' ? v : undefined);
+  return { id: a.id, aliases: strings(a.aliases), summary: text(a.summary), fixedIn: strings(a.fixedIn), link: text(a.link), withdrawn: !!a.withdrawn };
 }
 
 function strings(v: unknown): string[] {
@@ -150,6 +161,17 @@ interface Entry {
   active?: Advisory[];
 }
 
+/** What the advisories in memory may hold, in characters of their text (10-20 MB): tens of thousands of real advisories. */
+const ADVISORY_MEMORY_CHARS = 10 * 2 ** 20;
+
+const advisoryChars = (entry: Entry) => {
+  let n = 64;
+  for (const a of entry.advisories) {
+    n += 64 + a.id.length + (a.summary?.length ?? 0) + (a.link?.length ?? 0) + a.aliases.join().length + a.fixedIn.join().length;
+  }
+  return Math.min(ADVISORY_MEMORY_CHARS, n);
+};
+
 /** Disk-cache reads of one round at once (they were one after another: 3,000 pins took a while before any fetch). */
 const DISK_READS_AT_ONCE = 8;
 
@@ -159,8 +181,9 @@ export function createVulnerabilityClient(options: VulnerabilityClientOptions): 
   const ttl = options.ttlMs ?? VULNERABILITY_TTL_MS;
   const concurrency = options.concurrency ?? 6;
   const batchSize = Math.max(1, Math.min(1000, options.batchSize ?? 1000));
-  // Small entries (a few advisories per release); bounded so a session over many files stays small.
-  const memory = new Map<string, Entry>();
+  // Small entries (a few advisories per release), bounded by count and by size: an index decides how many advisories,
+  // and how long, it sends for each release (up to a response's cap), and 3,000 pins of those would not fit.
+  const memory = new LRUCache<string, Entry>({ max: 20_000, maxSize: ADVISORY_MEMORY_CHARS, sizeCalculation: advisoryChars });
   const failed = new Map<string, number>();
   const queued = new Map<string, { name: string; version: string; target: VulnerabilityTarget }>();
   const inFlight = new Set<string>();
@@ -171,7 +194,6 @@ export function createVulnerabilityClient(options: VulnerabilityClientOptions): 
 
   const keyOf = (name: string, version: string, target: VulnerabilityTarget) => `vulnerabilities:${target.kind}:${target.base}:${normalizeName(name)}==${version}`;
   const remember = (key: string, entry: Entry) => {
-    if (memory.size > 20_000) memory.delete(memory.keys().next().value!);
     memory.set(key, entry);
   };
   // Disk writes in flight, so that dispose() (the CLI's exit) does not cut them off.
@@ -263,10 +285,11 @@ export function createVulnerabilityClient(options: VulnerabilityClientOptions): 
         for (const b of batch) fail(b.key, target, res.ok ? { status: res.status, error: `${target.base}/v1/querybatch sent an answer that is not OSV's` } : res, b.stale);
         continue;
       }
-      const wanted: { item: (typeof batch)[number]; ids: string[] }[] = batch.map((item, j) => ({
-        item,
-        ids: (results![j]?.vulns ?? []).map((v) => v?.id).filter((id): id is string => typeof id === 'string'),
-      }));
+      const wanted: { item: (typeof batch)[number]; ids: string[] }[] = batch.map((item, j) => {
+        const vulns: unknown = results![j]?.vulns;
+        const ids = (Array.isArray(vulns) ? vulns : []).map((v: { id?: unknown } | null) => v?.id);
+        return { item, ids: ids.filter((id): id is string => typeof id === 'string') };
+      });
       const details = new Map<string, Advisory | undefined>();
       const jobs = [...new Map(wanted.flatMap((w) => w.ids.map((id) => [`${normalizeName(w.item.name)} ${id}`, { id, name: w.item.name }] as const))).values()];
       await bounded(jobs, concurrency, async (job) => void details.set(`${normalizeName(job.name)} ${job.id}`, await osvDetail(target, job.id, job.name)));
@@ -294,8 +317,10 @@ export function createVulnerabilityClient(options: VulnerabilityClientOptions): 
             let stale: Entry | undefined;
             if (cached) {
               try {
-                const advisories = JSON.parse(cached.body) as Advisory[];
-                if (Array.isArray(advisories)) {
+                const parsed: unknown = JSON.parse(cached.body);
+                // Entries this client wrote; anything else in the file is not an advisory.
+                const advisories = Array.isArray(parsed) ? parsed.map(cachedAdvisory).filter((a): a is Advisory => a !== undefined) : undefined;
+                if (advisories) {
                   if (Date.now() - cached.fetchedAt < ttl) {
                     remember(key, { advisories, at: cached.fetchedAt });
                     landed(key);
