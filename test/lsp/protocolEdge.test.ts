@@ -31,7 +31,8 @@ async function errorOf(p: Promise<unknown>): Promise<{ code: number; message: st
   }
 }
 
-const names = async (client: TestClient, uri: string) => ((await client.request('textDocument/documentSymbol', { textDocument: { uri } }, 10_000)) as { name: string }[]).map((s) => s.name);
+const names = async (client: TestClient, uri: string) =>
+  ((await client.request('textDocument/documentSymbol', { textDocument: { uri } }, 10_000)) as { name: string }[]).map((s) => s.name);
 
 /** A hover on a small file of its own answers: the server is alive and serving. */
 async function serving(client: TestClient, name: string): Promise<void> {
@@ -70,6 +71,7 @@ describe('params are checked before any handler reads them', () => {
 
   test('a request with params of the wrong shape answers InvalidParams (-32602), naming the param', async () => {
     const uri = client.open(path.join(dir, 'shape.txt'), 'requests==2.31.0\n');
+    const empty = { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
     const hover = await errorOf(client.request('textDocument/hover', {}));
     assert.equal(hover.code, -32602, hover.message);
     assert.match(hover.message, /params\.textDocument must be an object/);
@@ -79,7 +81,7 @@ describe('params are checked before any handler reads them', () => {
       ['textDocument/completion', { textDocument: { uri: 7 }, position: { line: 0, character: 0 } }, /params\.textDocument\.uri/],
       ['textDocument/inlayHint', { textDocument: { uri }, range: { start: { line: 0, character: 0 }, end: null } }, /params\.range\.end/],
       ['textDocument/documentSymbol', { textDocument: null }, /params\.textDocument/],
-      ['textDocument/codeAction', { textDocument: { uri }, range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, context: { diagnostics: 'x' } }, /diagnostics/],
+      ['textDocument/codeAction', { textDocument: { uri }, range: empty, context: { diagnostics: 'x' } }, /diagnostics/],
     ] as const) {
       const e = await errorOf(client.request(method, params));
       assert.equal(e.code, -32602, `${method}: ${e.message}`);
@@ -174,7 +176,8 @@ describe('a broken stream or a closed stdin ends the process with a logged reaso
     child.stderr!.on('data', (b: Buffer) => (stderr += b.toString()));
     child.stdin!.on('error', () => undefined); // the server may be gone before a write lands
     const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
-    child.stdin!.write(frame(JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'initialize', params: { processId: process.pid, rootUri: null, capabilities: {} } })));
+    const params = { processId: process.pid, rootUri: null, capabilities: {} };
+    child.stdin!.write(frame(JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'initialize', params })));
     for (let i = 0; i < 200 && !stdout.includes('"id":1'); i++) await sleep(50);
     assert.match(stdout, /"id":1/, 'initialize is answered');
     child.stdin!.write(frame(JSON.stringify({ jsonrpc: '2.0', method: 'initialized', params: {} })));
@@ -187,11 +190,12 @@ describe('a broken stream or a closed stdin ends the process with a logged reaso
   /** The exit code, or 'alive' if the process has not exited within `ms`. */
   const within = (exited: Promise<number | null>, ms: number) => Promise.race([exited, sleep(ms).then(() => 'alive' as const)]);
 
+  const body = '{"jsonrpc":"2.0","id":2,"method":"shutdown"}';
   for (const [name, bytes, reason] of [
-    ['a frame without Content-Length', 'Content-Type: application/vscode-jsonrpc; charset=utf-8\r\n\r\n{"jsonrpc":"2.0","id":2,"method":"shutdown"}', /without Content-Length/],
-    ['a Content-Length that is not a number', 'Content-Length: abc\r\n\r\n{"jsonrpc":"2.0","id":2,"method":"shutdown"}', /not a number/],
-    ['a Content-Length too large', 'Content-Length: 999999999999\r\n\r\n{"jsonrpc":"2.0","id":2,"method":"shutdown"}', /over the limit/],
-    ['a Content-Length too small', 'Content-Length: 10\r\n\r\n{"jsonrpc":"2.0","id":2,"method":"shutdown"}', /not JSON/],
+    ['a frame without Content-Length', `Content-Type: application/vscode-jsonrpc; charset=utf-8\r\n\r\n${body}`, /without Content-Length/],
+    ['a Content-Length that is not a number', `Content-Length: abc\r\n\r\n${body}`, /not a number/],
+    ['a Content-Length too large', `Content-Length: 999999999999\r\n\r\n${body}`, /over the limit/],
+    ['a Content-Length too small', `Content-Length: 10\r\n\r\n${body}`, /not JSON/],
   ] as const) {
     test(`${name} ends the process within 10 s`, { timeout: 30_000 }, async () => {
       const server = await raw();
@@ -308,8 +312,8 @@ test('a fuzz of 300 malformed params over every announced method: no crash, no i
       return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32;
     };
     const pick = <T>(xs: readonly T[]): T => xs[Math.floor(random() * xs.length)];
-    const junk = (): unknown =>
-      pick([null, undefined, -1, 1.5, 2 ** 40, -0.5, 0, 2 ** 31 - 1, 'x', '', '0', true, [], {}, [1, 2], { uri: 5 }, 'file:///nope.txt', { line: 0 }, 'a'.repeat(10_000), [[[]]]]);
+    const JUNK = [null, undefined, -1, 1.5, 2 ** 40, -0.5, 0, 2 ** 31 - 1, 'x', '', '0', true, [], {}, [1, 2], { uri: 5 }, 'file:///nope.txt', { line: 0 }];
+    const junk = (): unknown => pick([...JUNK, 'a'.repeat(10_000), [[[]]]]);
     /** The params with one part (a key somewhere, or the whole) replaced by junk or removed. */
     const mutate = (value: unknown): unknown => {
       if (random() < 0.1 || typeof value !== 'object' || value === null) return junk();

@@ -7,9 +7,9 @@
 import { AbstractMessageReader, type DataCallback, type Disposable, type Message } from 'vscode-languageserver/node.js';
 
 /**
- * The largest frame read. VS Code hands extensions files up to 50 MB; a 50 MB text, JSON-escaped
- * (`\n`, `\"`, `\\`), needs more than 50 MB, so the bound leaves room. A frame this size costs about
- * three times its size while it is read (the bytes, the string, the parsed text).
+ * The largest frame read. VS Code syncs files up to 50 MB to extensions (Neovim any size); a 50 MB text,
+ * JSON-escaped (`\n`, `\"`, `\\`), needs more than 50 MB, so the bound leaves room. A frame this size costs
+ * about three times its size while it is read (the bytes, the string, the parsed text): 120 MB peaked at 575 MB.
  */
 export const MAX_FRAME_BYTES = 128 * 1024 * 1024;
 /** Headers are a line or two; this many bytes without the blank line that ends them is not LSP. */

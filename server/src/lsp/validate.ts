@@ -10,7 +10,8 @@ const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'obj
 
 /** LSP's uinteger and integer (positions, versions, kinds). */
 const UINTEGER_MAX = 2 ** 31 - 1;
-const uinteger: Check = (v, at) => (Number.isInteger(v) && (v as number) >= 0 && (v as number) <= UINTEGER_MAX ? undefined : `${at} must be an integer from 0 to ${UINTEGER_MAX}`);
+const uinteger: Check = (v, at) =>
+  Number.isInteger(v) && (v as number) >= 0 && (v as number) <= UINTEGER_MAX ? undefined : `${at} must be an integer from 0 to ${UINTEGER_MAX}`;
 const integer: Check = (v, at) => (Number.isInteger(v) && Math.abs(v as number) <= 2 ** 31 ? undefined : `${at} must be an integer`);
 const string: Check = (v, at) => (typeof v === 'string' ? undefined : `${at} must be a string`);
 const boolean: Check = (v, at) => (typeof v === 'boolean' ? undefined : `${at} must be true or false`);
