@@ -1,7 +1,7 @@
 // CLI entry: `--stdio` speaks LSP; `check [PATH...]` lints; `compile FILE.in`; `--version`, `--help`
 // (each subcommand answers its own --help).
 
-import { createConnection, ProposedFeatures, StreamMessageReader, StreamMessageWriter } from 'vscode-languageserver/node.js';
+import { createConnection, ProposedFeatures, StreamMessageWriter } from 'vscode-languageserver/node.js';
 import { checkFiles, exitCode, formatJson, formatText, sortResults } from './cli/check.js';
 import { filesToCheck } from './cli/find.js';
 import { CHECK_HELP, COMPILE_HELP, MAIN_HELP } from './cli/help.js';
@@ -12,11 +12,14 @@ import { createWorkspace } from './workspace/index.js';
 import { createSmallFiles } from './workspace/smallFiles.js';
 import { DEFAULT_SETTINGS } from './settings.js';
 import { createEnvironmentService } from './environment/index.js';
-import { createLogger } from './guard.js';
+import { createLogger, type Log } from './guard.js';
 import { defaultCacheDir } from './index/diskCache.js';
 import { createIndexAdapter } from './index/views.js';
 import { createOriginTrust, defaultStateFile } from './index/originTrust.js';
 import { createConfiguration } from './lsp/configuration.js';
+import { gateMessages } from './lsp/gate.js';
+import { endWithStream, lastResort } from './lsp/lifeline.js';
+import { FramedMessageReader } from './lsp/stream.js';
 import { keepYoungGenerationSmall } from './lsp/youngGeneration.js';
 
 const wantsHelp = (args: string[]) => args.includes('--help') || args.includes('-h');
@@ -100,7 +103,15 @@ function main(argv: string[]): void {
   }
   if (argv.includes('--stdio') || argv.length === 0 || command === 'start') {
     keepYoungGenerationSmall();
-    const connection = createConnection(ProposedFeatures.all, new StreamMessageReader(process.stdin), new StreamMessageWriter(process.stdout));
+    // Frames read strictly, messages checked before any handler reads them, and the process tied to the
+    // stream: a broken frame or a closed stdin ends it (the editor restarts it); nothing else does.
+    let log: Log = (level, message) => void process.stderr.write(`[${level}] ${message}\n`); // until the connection's logger exists
+    const reader = new FramedMessageReader(process.stdin);
+    const writer = new StreamMessageWriter(process.stdout);
+    const gate = gateMessages(reader, { reply: (m) => void writer.write(m).catch(() => undefined), log: (m) => log('warn', m) });
+    endWithStream(reader, writer, { shutdownReceived: () => gate.shutdownReceived, log: (m) => log('error', m) });
+    lastResort((m) => log('error', m));
+    const connection = createConnection(ProposedFeatures.all, gate, writer);
     // Anything printed by accident must not corrupt the LSP stream on stdout.
     console.log = console.info = console.debug = (...args: unknown[]) => connection.console.log(args.map(String).join(' '));
     // The adapters: the disk (through the workspace store), the environment and the index; the server wires
@@ -108,7 +119,7 @@ function main(argv: string[]): void {
     const env = process.env;
     const configuration = createConfiguration();
     const configFiles = createSmallFiles();
-    const log = createLogger(connection, () => configuration.settings().logLevel);
+    log = createLogger(connection, () => configuration.settings().logLevel);
     const logger = { info: (m: string) => log('info', m), warn: (m: string) => log('warn', m), error: (m: string) => log('error', m) };
     // A request, not a notification: the user's answer opens the origin (Neovim asks with its inputlist).
     const trust = createOriginTrust({

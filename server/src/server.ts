@@ -21,6 +21,7 @@ import { serverCapabilities } from './lsp/capabilities.js';
 import { wireCommands } from './lsp/commandHost.js';
 import { followEnvSetting, wireConfiguration, type Configuration } from './lsp/configuration.js';
 import { createDiagnosticsScheduler } from './lsp/diagnosticsPush.js';
+import { analysed, tooLargeDiagnostics } from './lsp/documentSize.js';
 import { syncDocuments, watchFiles } from './lsp/documentSync.js';
 import { environmentFacts } from './lsp/environmentFacts.js';
 import { indexFacts } from './lsp/indexFacts.js';
@@ -68,8 +69,8 @@ export function register(connection: Connection, adapters: ServerAdapters): void
 
   const service = languageServiceOver({ index: facts, environment, files: adapters.files, settings, capabilities: () => capabilities, roots: () => workspaceRoots });
 
-  /** An open file's context (first disk reads it starts are awaited by the brief wait, which asks after each computation). */
-  const contextOf = (uri: string) => (documents.get(uri) ? workspace.contextOf(uriToPath(uri), uri) : undefined);
+  /** An open file's context, none for one too large to analyse (first disk reads it starts are awaited by the brief wait, which asks after each computation). */
+  const contextOf = (uri: string) => (analysed(documents.get(uri)) ? workspace.contextOf(uriToPath(uri), uri) : undefined);
   /** What the last failed compile said about source lines; shown with the file's own diagnostics until it is edited. */
   const compileProblems: ProblemStore = new Map();
   const diagnostics = createDiagnosticsScheduler({
@@ -94,6 +95,7 @@ export function register(connection: Connection, adapters: ServerAdapters): void
       if (label) status.environment(label);
       return [...service.diagnostics(ctx), ...(compileProblems.get(ctx.path) ?? [])];
     },
+    unanalysed: (uri) => (settings().diagnostics.enable ? tooLargeDiagnostics(documents.get(uri)) : []),
   });
   index.listen(status.indexEvents(diagnostics.factsArrived));
   workspace.store.onDidChange(diagnostics.refreshDependents);

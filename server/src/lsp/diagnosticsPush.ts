@@ -17,6 +17,8 @@ export interface DiagnosticsWiring {
   /** Reads what the diagnostics will read from the disk (the context, its includes, the environment), cheaply: first reads start and are noted. */
   settle(uri: string): void;
   diagnose(ctx: FileContext): Diagnostic[];
+  /** The diagnostics of an open document that has no context (one too large to analyse). */
+  unanalysed(uri: string): Diagnostic[];
   guard: ReturnType<typeof createGuard>;
   waiter: FactsWaiter;
   capabilities(): ClientCapabilities;
@@ -36,7 +38,7 @@ export function createDiagnosticsScheduler(o: DiagnosticsWiring) {
       () => {
         computed?.(documents.get(uri)?.version);
         const ctx = o.contextOf(uri);
-        return ctx ? o.guard.sync('diagnostics', [], () => o.diagnose(ctx)) : undefined;
+        return ctx ? o.guard.sync('diagnostics', [], () => o.diagnose(ctx)) : o.unanalysed(uri);
       },
       { index: false },
     );

@@ -1,11 +1,14 @@
 // Open documents and watched files into the workspace store: the editor's copy of a file is the store's copy
-// while it is open; a file the client says changed on disk is re-read off the request path.
+// while it is open (unless it is too large to analyse: then the store keeps the disk's copy, which the
+// disk layer reads only up to its own limit); a file the client says changed on disk is re-read off the
+// request path.
 
 import { DidChangeWatchedFilesNotification, type ClientCapabilities, type Connection, type TextDocuments } from 'vscode-languageserver/node.js';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { ProblemStore } from '../commands.js';
 import { uriToPath } from '../shared/uri.js';
 import type { Workspace } from '../workspace/index.js';
+import { tooLarge } from './documentSize.js';
 
 export function syncDocuments(o: {
   connection: Connection;
@@ -18,7 +21,10 @@ export function syncDocuments(o: {
   const { connection, documents, workspace, diagnostics } = o;
   documents.onDidChangeContent((e) => {
     const filePath = uriToPath(e.document.uri);
-    workspace.store.setOpen(filePath, e.document.version, e.document.getText());
+    if (tooLarge(e.document)) {
+      workspace.store.close(filePath);
+      workspace.forget(filePath);
+    } else workspace.store.setOpen(filePath, e.document.version, e.document.getText());
     o.compileProblems.delete(filePath);
     diagnostics.schedule(e.document.uri);
     diagnostics.refreshDependents(filePath);
