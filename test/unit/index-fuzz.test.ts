@@ -16,8 +16,11 @@ import { parseMetadata } from '../../server/src/shared/coreMetadata.ts';
 
 const BASE = 'https://index.example/simple/pkg/';
 const MB = 2 ** 20;
-/** The budget for 1 MB of hostile input, generous for a loaded machine. */
-const BUDGET_MS = 2000;
+/**
+ * A hang guard, not a performance figure (no wall-clock asserts in CI): 1 MB of hostile input parses in 1-46 ms
+ * here, and the quadratic scans this replaced took minutes on it.
+ */
+const BUDGET_MS = 10_000;
 
 /** A small deterministic generator (mulberry32), so that a failure can be replayed from its seed. */
 function random(seed: number): () => number {
