@@ -14,18 +14,21 @@ export function clip(text: string): string {
 }
 
 /**
- * `text` as Markdown that renders as the text itself (cut to MAX_SHOWN). Every character with a meaning inline is
- * escaped (CommonMark lets a backslash escape any ASCII punctuation), line breaks become spaces, and what would start
- * a block where the text starts a line (a list item, a heading underline) is escaped too. So are the starts of what
- * renderers turn into links by themselves (GFM's autolinks: `scheme://`, `www.`, an e-mail address's `@`).
+ * `text` as Markdown that renders as the text itself (cut to MAX_SHOWN). Line breaks become spaces, so the text is
+ * one line; each character that means something within a line is escaped (CommonMark lets a backslash escape any
+ * ASCII punctuation): code spans, emphasis, links and images (their `[`), HTML and entities, strikethrough; and
+ * what renderers turn into links by themselves (GFM's autolinks: `scheme://`, `www.`, an e-mail address's `@`).
+ * Where the text starts a line, what would start a block (a heading, a quote, a list item, a rule) is escaped too.
+ * (A `(`, `!` or `|` means nothing without the characters escaped here: left as they are, for clients that show
+ * Markdown as it is.)
  */
 export function escapeMarkdown(text: string, inLink = false): string {
   const flat = clip(text).replace(/\s+/g, ' ').trim();
-  let escaped = flat.replace(/[\\`*_{}[\]()<>&!|~#@]/g, '\\$&');
+  let escaped = flat.replace(/[\\`*_[\]<&~@]/g, '\\$&');
   // (A link's text is not made a link again.)
   if (!inLink) escaped = escaped.replace(/:\/\//g, '\\://').replace(/\b(www)\./gi, '$1\\.');
-  // Where it starts a line, `- x`, `+ x`, `1. x` and `1) x` would be a list item, `---` a rule, `===` an underline.
-  return escaped.replace(/^([-+])|^(\d{1,9})([.)])(?= |$)|^(=+)$/, (all: string, mark?: string, digits?: string, after?: string) =>
+  // `# x`, `> x`, `- x`, `+ x`, `1. x`, `1) x`, `---`, `===` where a line starts.
+  return escaped.replace(/^([#>+-])|^(\d{1,9})([.)])(?= |$)|^(=+)$/, (all: string, mark?: string, digits?: string, after?: string) =>
     mark ? `\\${mark}` : digits ? `${digits}\\${after}` : `\\${all}`,
   );
 }
