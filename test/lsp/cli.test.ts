@@ -37,6 +37,25 @@ test('check prints file:line:col: severity code message, follows -r, exits 1 on 
   ]);
 });
 
+test('check never prints a ${VAR} value, in text, JSON or SARIF (issue #29: a pull request would publish a CI secret)', () => {
+  const dir = workspace({
+    'requirements.txt': 'pkg3==${CI_SECRET}\n-r ${CI_SECRET}.txt\n-r ${SHORT}.txt\npkg4==${SHORT}\n${SHORT}==1.0\npkg @ https://u:${SHORT}@h/p-1.0-py3-none-any.whl\n-e ${SHORT}\n',
+    // The files the variables name: each with an error, reported on the -r line, and not on its own (its path holds the value).
+    'S3CRET-VALUE.txt': 'foo==\n',
+    'zq7x9.txt': 'bar==\n',
+  });
+  // A long value (a token) and a short one: the short one is under the length `check` looks for in its report at the
+  // end, so the parser and the service must quote it as written themselves.
+  const env = { ...process.env, CI_SECRET: 'S3CRET-VALUE', SHORT: 'zq7x9' };
+  for (const format of ['text', 'json', 'sarif']) {
+    const r = run(['check', 'requirements.txt', '--no-vulnerabilities', '--format', format], dir, env);
+    assert.equal(r.status, 1, r.stderr);
+    assert.doesNotMatch(r.stdout + r.stderr, /S3CRET|zq7x9/i, format);
+    assert.match(r.stdout, /pip will stop in an included file: \$\{CI_SECRET\}\.txt:1: 'foo==' needs a version/, format);
+    assert.match(r.stdout, /'\$\{SHORT\}' is not a valid version for '=='|\$\{SHORT\}\.txt:1: 'bar==' needs a version/, format);
+  }
+});
+
 test('check --format json, and exit 0 when there are only warnings', () => {
   const dir = workspace({ 'r.txt': 'flask\nFlask>=2\n' });
   const r = run(['check', 'r.txt', '--format', 'json'], dir);

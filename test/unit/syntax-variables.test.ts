@@ -24,11 +24,15 @@ test('set variables are expanded: the requirement, its nodes and their ranges on
   assert.deepEqual(JSON.parse(JSON.stringify(a.line.requirement!.specifier!.clauses[0].version!.range)), { start: { line: 0, character: 5 }, end: { line: 0, character: 19 } });
   assert.deepEqual(a.doc.diagnostics, []);
 
+  // A name a variable gives is read (the node's text) but neither looked up nor shown: `project` is not set, and
+  // the outline names it as written (values are never shown: they may be secrets).
   const b = check('${PKG_NAME}>=1.0', ENV);
-  assert.equal(b.line.project, 'requests');
+  assert.equal(b.line.requirement!.name!.text, 'requests');
+  assert.equal(b.line.requirement!.name!.written, '${PKG_NAME}');
+  assert.equal(b.line.project, undefined);
   assert.deepEqual(JSON.parse(JSON.stringify(b.line.requirement!.name!.range)), { start: { line: 0, character: 0 }, end: { line: 0, character: 11 } });
   assert.deepEqual(JSON.parse(JSON.stringify(b.line.requirement!.specifier!.range)), { start: { line: 0, character: 11 }, end: { line: 0, character: 16 } });
-  assert.deepEqual(b.service.documentSymbols(b.doc).map((s) => s.name), ['requests']);
+  assert.deepEqual(b.service.documentSymbols(b.doc).map((s) => s.name), ['${PKG_NAME}']);
 
   const c = check('foo==${V1}.${V2}', ENV);
   assert.equal(c.line.requirement!.specifier!.clauses[0].version!.text, '1.22');
@@ -40,9 +44,10 @@ test('set variables are expanded: the requirement, its nodes and their ranges on
   // Continuations, and a variable whose value holds a '#': pip strips comments before it expands.
   assert.equal(check('foo \\\n==${FOO_VERSION}', ENV).line.requirement!.specifier!.text, '==1.2');
   assert.deepEqual(check('${SPEC}', { SPEC: 'requests # note' }).doc.diagnostics.map((x) => x.code), ['invalid-requirement']);
-  // Hover on the name of an expanded line names the project.
-  const hover = b.service.hover(b.ctx, { line: 0, character: 3 });
-  assert.match(JSON.stringify(hover), /requests/);
+  // Hover on the name of an expanded line names it as written.
+  const hover = JSON.stringify(b.service.hover(b.ctx, { line: 0, character: 3 }));
+  assert.match(hover, /PKG\\\\_NAME/);
+  assert.doesNotMatch(hover, /requests/);
 });
 
 test('unset variables: pip reads them as written; one warning says what that makes of the line, and the name is kept', () => {

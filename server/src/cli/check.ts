@@ -16,12 +16,17 @@ const SEVERITY_NAMES: Record<number, string> = { 1: 'error', 2: 'warning', 3: 'i
 /**
  * Checks each file and every file it includes with -r/-c (each reported once). Paths on requirement lines
  * (`-e .`, `./pkg`) resolve from `root` (default: the working directory), as pip run there resolves them.
+ * A file reached through a path a `${NAME}` gives is not reported on its own (its path holds the variable's value:
+ * `-r ${CI_SECRET}.txt` in a pull request would publish the secret in CI's report); the -r line says what pip
+ * meets there. Nothing reported quotes a variable's value (see `withoutValues`).
  */
-export function checkFiles(files: string[], options: { root?: string } = {}): CheckResult[] {
+export function checkFiles(files: string[], options: { root?: string; env?: Record<string, string | undefined> } = {}): CheckResult[] {
   const root = path.resolve(options.root ?? process.cwd());
+  const env = options.env ?? process.env;
   const service = createLanguageService({ exists: (p) => fs.existsSync(p), pipRunsFrom: () => ({ folders: [root], known: true }) });
   // One run: each file is read and parsed once, whoever includes it.
-  const workspace = createWorkspace({ env: process.env, recheckMs: Infinity, disk: batchDisk, reuse: false });
+  const workspace = createWorkspace({ env, recheckMs: Infinity, disk: batchDisk, reuse: false });
+  const texts: string[] = [];
   const results: CheckResult[] = [];
   const queue = files.map((f) => path.resolve(f));
   const done = new Set<string>();
@@ -38,9 +43,41 @@ export function checkFiles(files: string[], options: { root?: string } = {}): Ch
       continue;
     }
     results.push({ file, diagnostics: service.diagnostics(ctx) });
-    for (const f of ctx.graph.files) if (!done.has(f.path)) queue.push(f.path);
+    texts.push(ctx.document.text, ...ctx.graph.files.map((f) => f.document.text));
+    for (const f of ctx.graph.files) if (!done.has(f.path) && !f.via.some((e) => e.option.value?.written !== undefined)) queue.push(f.path);
   }
-  return sortResults(results);
+  return sortResults(withoutValues(results, texts, env));
+}
+
+/** Values shorter than this are not looked for in the report: a `1.2` would be found in every other version. */
+const MIN_MASKED = 8;
+
+/**
+ * The last line of defence for a published report: each message is shown as written already (the parser and the
+ * service quote `${NAME}`, never its value), and any value of a variable the files use that is left in one
+ * anyway becomes its `${NAME}` again.
+ */
+export function withoutValues(results: CheckResult[], texts: string[], env: Record<string, string | undefined>): CheckResult[] {
+  const values = new Map<string, string>();
+  for (const text of texts) {
+    for (const m of text.matchAll(/\$\{([A-Z0-9_]+)\}/g)) {
+      const value = env[m[1]];
+      if (value !== undefined && value.length >= MIN_MASKED && !values.has(value)) values.set(value, m[0]);
+    }
+  }
+  if (values.size === 0) return results;
+  // Longest first: a value that contains another is replaced whole.
+  const ordered = [...values].sort((a, b) => b[0].length - a[0].length);
+  const mask = (s: string) => ordered.reduce((out, [value, name]) => (out.includes(value) ? out.split(value).join(name) : out), s);
+  return results.map((r) => ({
+    file: r.file,
+    diagnostics: r.diagnostics.map((d) => ({
+      ...d,
+      message: mask(d.message),
+      ...(d.relatedInformation ? { relatedInformation: d.relatedInformation.map((x) => ({ ...x, message: mask(x.message) })) } : {}),
+      ...(d.codeDescription ? { codeDescription: { href: mask(d.codeDescription.href) } } : {}),
+    })),
+  }));
 }
 
 /** Files by path, each file's findings by line and column, as compilers and linters list them. */

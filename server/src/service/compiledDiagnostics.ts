@@ -4,6 +4,7 @@
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { DiagnosticSeverity, type Diagnostic } from 'vscode-languageserver-types';
+import { shown } from '../syntax/query.js';
 import type { ParsedDocument, Range } from '../syntax/types.js';
 import { compiledHeader, readAnnotations, UNSAFE_PACKAGES, type CompiledFile, type ViaEntry } from '../workspace/annotations.js';
 import type { FileReader } from '../workspace/includes.js';
@@ -21,6 +22,8 @@ interface Asked {
   text: string;
   name: string;
   specifier?: string;
+  /** The specifier for messages: as written, `${NAME}` kept where a variable gives it. */
+  shownSpecifier?: string;
   /** Behind a marker: still asked for, but the environment the file was compiled for may have left it out. */
   conditional: boolean;
 }
@@ -67,7 +70,8 @@ function collectAsked(sources: readonly SourceDocument[]): Map<string, Asked[]> 
     for (const line of f.document.lines) {
       const r = line.project ? line.requirement : undefined;
       if (!r?.name) continue;
-      add(line.project!, { file: f.path, range: line.range, text: line.text.trim(), name: r.name.text, specifier: r.specifier?.text, conditional: !!r.marker });
+      const specifier = r.specifier && { specifier: r.specifier.text, shownSpecifier: shown(r.specifier) };
+      add(line.project!, { file: f.path, range: line.range, text: (line.written ?? line.text).trim(), name: shown(r.name), ...specifier, conditional: !!r.marker });
     }
   }
   return out;
@@ -121,7 +125,7 @@ export function compiledDiagnostics(filePath: string, doc: ParsedDocument, sourc
         severity: DiagnosticSeverity.Warning,
         code: 'stale-pin',
         source: SOURCE,
-        message: `${where(excluding)} asks for '${excluding.name}${excluding.specifier}', which ${pin.version} is outside: recompile ${sourceName}.`,
+        message: `${where(excluding)} asks for '${excluding.name}${excluding.shownSpecifier ?? excluding.specifier}', which ${pin.version} is outside: recompile ${sourceName}.`,
         relatedInformation: [{ location: { uri: pathToFileURL(excluding.file).toString(), range: excluding.range }, message: `'${excluding.text}' here` }],
       });
     }

@@ -6,6 +6,7 @@ import { OPTIONS } from '../syntax/options.js';
 import type { ParsedDocument, Position, Range } from '../syntax/types.js';
 import { normalizeName } from '../syntax/names.js';
 import { completionContext } from './completionContext.js';
+import { escapeMarkdown, safeLink } from './markdown.js';
 import type { DirectoryLister, IndexFacts, ProjectFact, VersionFact } from './facts.js';
 
 // The facts contracts live in facts.ts; re-exported for the modules that import them from here.
@@ -176,12 +177,12 @@ function pathItems(partial: string, range: Range, facts: CompletionFacts): Compl
     }));
 }
 
-/** `completionItem/resolve`: the summary, the latest version and a link, from what the index knows now. */
+/** `completionItem/resolve`: the summary, the latest version and a link, from what the index knows now (as text: see markdown.ts). */
 export function resolveCompletion(item: CompletionItem, index: IndexFacts | undefined): CompletionItem {
   const data = item.data as { kind?: string; name?: string } | undefined;
   if (data?.kind !== 'name' || !data.name || !index) return item;
   const project = index.project(data.name);
   if (!project) return item;
-  const lines = [project.summary ?? '', project.latest ? `Latest: **${project.latest}**` : '', project.projectUrl ? `[${project.projectUrl}](${project.projectUrl})` : ''].filter(Boolean);
+  const lines = [project.summary ? escapeMarkdown(project.summary) : '', project.latest ? `Latest: **${escapeMarkdown(project.latest)}**` : '', project.projectUrl ? safeLink(project.projectUrl) : ''].filter(Boolean);
   return { ...item, detail: project.latest ? `latest ${project.latest}` : item.detail, documentation: { kind: 'markdown', value: lines.join('\n\n') } };
 }

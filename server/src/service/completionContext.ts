@@ -17,10 +17,16 @@ export type CompletionContext =
   | { kind: 'markerJoin'; range: Range }
   | { kind: 'none' };
 
-const NAME = String.raw`[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?`;
-const VERSION_CONTEXT = new RegExp(String.raw`^(${NAME})\s*(?:\[[^\]]*\])?\s*\(?\s*(?:[^;]*,\s*)?(===|==|!=|~=|<=|>=|<|>)\s*([^\s,;()]*)$`);
-const EXTRA_CONTEXT = new RegExp(String.raw`^(${NAME})\s*\[([^\]]*)$`);
-const OPERATOR_CONTEXT = new RegExp(String.raw`^(${NAME})\s*(?:\[[^\]]*\])?\s+$|^(${NAME})\s*\[[^\]]*\]$`);
+// The patterns run on the whole line before the cursor, so each is linear on hostile text: the name is matched
+// atomically (`(?=(NAME))\1`: what follows a name never starts with a name character, so giving some back never
+// helped, and trying every shorter name rescanned the rest of the line each time), and no two adjacent parts can
+// both take the same spaces.
+const NAME = String.raw`(?=([A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?))\1`;
+const VERSION_CONTEXT = new RegExp(String.raw`^${NAME}(?:\s*\[[^\]]*\])?\s*(?:\(\s*)?(?:(?:[^;\s][^;]*)?,\s*)?(===|==|!=|~=|<=|>=|<|>)\s*([^\s,;()]*)$`);
+const EXTRA_CONTEXT = new RegExp(String.raw`^${NAME}\s*\[([^\]]*)$`);
+const OPERATOR_CONTEXT = new RegExp(String.raw`^${NAME}(?:\s*\[[^\]]*\])?\s+$|^(?=([A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?))\2\s*\[[^\]]*\]$`);
+/** How much of a marker before the cursor is read: the patterns look for its last variable, not linear on a run of letters. */
+const MARKER_TAIL = 1000;
 const NAME_CONTEXT = /^([A-Za-z0-9._-]*)$/;
 const PATH_OPTION = /^(-r|--requirement|-c|--constraint|-e|--editable)(?:\s+|=)(\S*)$/;
 const OPTION_WORD = /(?:^|\s)(--?[A-Za-z-]*)$/;
@@ -61,10 +67,10 @@ export function completionContext(doc: ParsedDocument, position: Position): Comp
     }
     return { kind: 'none' };
   }
-  if (/^[A-Za-z][A-Za-z0-9+.-]*:\/\//.test(trimmed) || /\s@\s*\S*$|@\S*$/.test(trimmed.split(';')[0] ?? '')) return { kind: 'none' };
+  if (/^[A-Za-z][A-Za-z0-9+.-]*:\/\//.test(trimmed) || inUrl(trimmed.split(';')[0] ?? '')) return { kind: 'none' };
 
   const semicolon = trimmed.indexOf(';');
-  if (semicolon !== -1) return markerContext(trimmed.slice(semicolon + 1), position);
+  if (semicolon !== -1) return markerContext(trimmed.slice(semicolon + 1).slice(-MARKER_TAIL), position);
 
   let m = VERSION_CONTEXT.exec(trimmed);
   if (m) return { kind: 'version', name: m[1], operator: m[2], partial: m[3], range: rangeBack(position, m[3].length) };
@@ -84,6 +90,17 @@ export function completionContext(doc: ParsedDocument, position: Position): Comp
 const MARKER_VALUE = /([A-Za-z_.]+)\s*(===|==|!=|~=|<=|>=|<|>|not\s+in|in)\s*(["']?)([^"']*)$/;
 const MARKER_AFTER_VARIABLE = /([A-Za-z_.]+)\s+$/;
 const MARKER_COMPLETE = /(["'][^"']*["']|\))\s+$/;
+
+/**
+ * Whether the cursor is in a URL after `@`: what /\s@\s*\S*$|@\S*$/ tells, from the last `@` only (the pattern
+ * tried every `@` and scanned to the end from each). An earlier `@` can only match where the last one does.
+ */
+function inUrl(text: string): boolean {
+  const at = text.lastIndexOf('@');
+  if (at === -1) return false;
+  const rest = text.slice(at + 1);
+  return !/\s/.test(rest) || (/\s/.test(text.charAt(at - 1)) && /^\s*\S*$/.test(rest));
+}
 
 function markerContext(marker: string, position: Position): CompletionContext {
   let m = MARKER_VALUE.exec(marker);

@@ -3,8 +3,9 @@
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { DiagnosticSeverity, type Diagnostic, type DiagnosticRelatedInformation } from 'vscode-languageserver-types';
+import { shown } from '../syntax/query.js';
 import type { LogicalLine, ParsedDocument, RequirementNode, SyntaxDiagnostic } from '../syntax/types.js';
-import type { IncludeGraph } from '../workspace/includes.js';
+import { resolveIncludeTarget, type IncludeEdge, type IncludeGraph } from '../workspace/includes.js';
 import { SOURCE, toDiagnostic } from './convert.js';
 import { besideTheFile, locateLocalPath, type PipRunsFrom } from './localPaths.js';
 import { quickClauses } from '../syntax/quickLine.js';
@@ -64,15 +65,27 @@ function thousands(n: number): string {
   return String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
 }
 
+/**
+ * A file reached through `-r`/`-c` as messages name it: its base name, or the one written on the line where a
+ * variable gave the path (the resolved path holds the value, which may be a secret).
+ */
+export function includedName(edge: Pick<IncludeEdge, 'option' | 'target'>): string {
+  const value = edge.option.value;
+  return path.basename(value?.written !== undefined ? value.written : (edge.target ?? value?.text ?? '?'));
+}
+
 function includeDiagnostics(graph: IncludeGraph, out: Diagnostic[]): void {
   for (const edge of graph.edges) {
-    if (!edge.target || edge.document || edge.pending || edge.cycle || !edge.option.value) continue;
+    const value = edge.option.value;
+    if (!edge.target || edge.document || edge.pending || edge.cycle || !value) continue;
+    // Where a variable gave the path, the file looked for is told as written: `${NAME}` kept.
+    const looked = value.written !== undefined ? resolveIncludeTarget(graph.root, value.written) : edge.target;
     out.push({
-      range: edge.option.value.range,
+      range: value.range,
       severity: DiagnosticSeverity.Error,
       code: 'include-not-found',
       source: SOURCE,
-      message: `Cannot read '${edge.option.value.text}' (looked for ${edge.target}); pip will stop here. Fix the path or create the file.`,
+      message: `Cannot read '${shown(value)}'${looked ? ` (looked for ${looked})` : ''}; pip will stop here. Fix the path or create the file.`,
     });
   }
   // pip stops at the first bad line of any file it reads: say so on the -r/-c line that leads there.
@@ -82,7 +95,7 @@ function includeDiagnostics(graph: IncludeGraph, out: Diagnostic[]): void {
     if (!first) continue;
     const edge = f.via[0];
     const list = broken.get(edge.line) ?? [];
-    list.push(`${path.basename(f.path)}:${first.range.start.line + 1}: ${first.message}`);
+    list.push(`${includedName(f.via[f.via.length - 1])}:${first.range.start.line + 1}: ${first.message}`);
     broken.set(edge.line, list);
   }
   for (const edge of graph.edges) {
@@ -101,7 +114,7 @@ function includeDiagnostics(graph: IncludeGraph, out: Diagnostic[]): void {
     const first = chain[0];
     if (reported.has(first.line) || !first.option.value) continue;
     reported.add(first.line);
-    const names = [path.basename(graph.root), ...chain.map((e) => path.basename(e.target ?? '?'))];
+    const names = [path.basename(graph.root), ...chain.map(includedName)];
     out.push({
       range: first.option.value.range,
       severity: DiagnosticSeverity.Error,
@@ -191,7 +204,7 @@ function counted(severity: DiagnosticSeverity): Diagnostic {
 function duplicate(later: RequirementNode, firstOccurrence: Occurrence, where?: string): Diagnostic {
   const first = { ...firstOccurrence, requirement: firstOccurrence.line.requirement! };
   const related: DiagnosticRelatedInformation[] = [
-    { location: { uri: first.uri, range: first.requirement.name!.range }, message: `'${first.requirement.name!.text}' is also required here` },
+    { location: { uri: first.uri, range: first.requirement.name!.range }, message: `'${shown(first.requirement.name!)}' is also required here` },
   ];
   const loc = where ? `in ${where} (included with -r)` : `on line ${first.requirement.name!.range.start.line + 1}`;
   return {
@@ -199,7 +212,7 @@ function duplicate(later: RequirementNode, firstOccurrence: Occurrence, where?: 
     severity: DiagnosticSeverity.Warning,
     code: 'duplicate-requirement',
     source: SOURCE,
-    message: `'${later.name!.text}' is already required ${loc}; keep one line (pip combines both specifiers, which can conflict).`,
+    message: `'${shown(later.name!)}' is already required ${loc}; keep one line (pip combines both specifiers, which can conflict).`,
     relatedInformation: related,
   };
 }
@@ -263,14 +276,14 @@ function conflictDiagnostics(filePath: string, doc: ParsedDocument, graph: Inclu
         severity: DiagnosticSeverity.Error,
         code: 'conflicting-specifiers',
         source: SOURCE,
-        message: `No version of '${o.requirement.name!.text}' satisfies '${o.requirement.specifier!.text}' together with ${others
-          .map((x) => `'${x.requirement.specifier!.text}'${x.uri === ownUri ? ` (line ${x.line.firstLine + 1})` : ` (${path.basename(x.file)})`}`)
+        message: `No version of '${shown(o.requirement.name!)}' satisfies '${shown(o.requirement.specifier!)}' together with ${others
+          .map((x) => `'${shown(x.requirement.specifier!)}'${x.uri === ownUri ? ` (line ${x.line.firstLine + 1})` : ` (${path.basename(x.file)})`}`)
           .join(', ')}; pip's resolver will fail.`,
-        relatedInformation: others.map((x) => ({ location: { uri: x.uri, range: x.requirement.specifier!.range }, message: `'${x.requirement.name!.text}${x.requirement.specifier!.text}' here` })),
-        // What "keep either" needs: each side's specifier and where it is.
+        relatedInformation: others.map((x) => ({ location: { uri: x.uri, range: x.requirement.specifier!.range }, message: `'${shown(x.requirement.name!)}${shown(x.requirement.specifier!)}' here` })),
+        // What "keep either" needs: each side's specifier (as written: the edit copies it) and where it is.
         data: {
-          specifier: o.requirement.specifier!.text,
-          others: others.map((x) => ({ uri: x.uri, range: x.requirement.specifier!.range, specifier: x.requirement.specifier!.text, where: x.uri === ownUri ? `line ${x.line.firstLine + 1}` : path.basename(x.file) })),
+          specifier: shown(o.requirement.specifier!),
+          others: others.map((x) => ({ uri: x.uri, range: x.requirement.specifier!.range, specifier: shown(x.requirement.specifier!), where: x.uri === ownUri ? `line ${x.line.firstLine + 1}` : path.basename(x.file) })),
         },
       });
     }
@@ -325,7 +338,7 @@ function hashModeDiagnostics(doc: ParsedDocument, out: Diagnostic[]): void {
     } else if (!isHashed) {
       out.push({ range: where, severity: DiagnosticSeverity.Error, code: 'hash-mode', source: SOURCE, message: `This requirement has no --hash, but ${why}: pip will refuse the whole file. Add --hash=sha256:… for it.` });
     } else if (r.name && !r.url && !r.path) {
-      out.push({ range: r.specifier?.range ?? where, severity: DiagnosticSeverity.Error, code: 'hash-mode', source: SOURCE, message: `In hash-checking mode pip needs an exact pin (==1.2.3) for '${r.name.text}'.` });
+      out.push({ range: r.specifier?.range ?? where, severity: DiagnosticSeverity.Error, code: 'hash-mode', source: SOURCE, message: `In hash-checking mode pip needs an exact pin (==1.2.3) for '${shown(r.name)}'.` });
     }
   }
   if (skipped > 0) {
@@ -363,12 +376,14 @@ function pathDiagnostics(doc: ParsedDocument, exists: PathExists, runsFrom: PipR
   for (const line of doc.lines) {
     if (line.kind !== 'requirement' || !mayBePath(line.text)) continue;
     const p = line.requirement?.path;
+    // An unset variable stays as written; a set one is looked up, and told as written (no resolved paths: they hold its value).
     if (!p || p.text.includes('${')) continue;
     const located = locateLocalPath(p.text, runsFrom, exists);
     if (located.installable) continue;
+    const written = shown(p);
     const where = runsFrom.known
       ? ''
-      : ` pip resolves a path on a requirement line from the folder it runs in (only -r/-c targets are relative to the file); run it where '${p.text}' is a project.`;
+      : ` pip resolves a path on a requirement line from the folder it runs in (only -r/-c targets are relative to the file); run it where '${written}' is a project.`;
     if (located.found) {
       // Not an archive: pip needs a project folder, one with setup.py or pyproject.toml.
       out.push({
@@ -376,20 +391,20 @@ function pathDiagnostics(doc: ParsedDocument, exists: PathExists, runsFrom: PipR
         severity,
         code: 'not-a-project',
         source: SOURCE,
-        message: `'${p.text}' (${located.looked.join(', ')}) is neither an archive (.whl, .tar.gz, .zip) nor a folder with setup.py or pyproject.toml; pip cannot install it.${where}`,
+        message: `'${written}'${p.written === undefined ? ` (${located.looked.join(', ')})` : ''} is neither an archive (.whl, .tar.gz, .zip) nor a folder with setup.py or pyproject.toml; pip cannot install it.${where}`,
       });
       continue;
     }
     const editable = line.requirement?.editable;
-    const looked = `looked for ${located.looked.join(' and ')}`;
+    const looked = p.written === undefined ? ` (looked for ${located.looked.join(' and ')})` : '';
     out.push({
       range: p.range,
       severity,
       code: 'path-not-found',
       source: SOURCE,
       message: editable
-        ? `'${p.text}' does not exist (${looked}); -e needs a local project folder or a VCS URL (git+https://…).${where}`
-        : `'${p.text}' does not exist (${looked}); pip will reject this line.${where}`,
+        ? `'${written}' does not exist${looked}; -e needs a local project folder or a VCS URL (git+https://…).${where}`
+        : `'${written}' does not exist${looked}; pip will reject this line.${where}`,
     });
   }
 }

@@ -4,6 +4,8 @@ import * as path from 'node:path';
 import { versionSatisfies } from '../shared/pep440.js';
 import { DiagnosticSeverity, type Diagnostic, type Range } from 'vscode-languageserver-types';
 import { normalizeName } from '../syntax/names.js';
+import { shown } from '../syntax/query.js';
+import { escapeMarkdown } from './markdown.js';
 import type { LogicalLine, ParsedDocument, RequirementNode } from '../syntax/types.js';
 import { SOURCE } from './convert.js';
 import { isSettled } from './settledLines.js';
@@ -20,7 +22,7 @@ export interface EnvironmentCheckOptions {
 
 /** The requirement as one pip argument (`name[extra]>=1`, `name @ url`); undefined for local paths. */
 function installable(r: RequirementNode): string | undefined {
-  if (!r.name || r.path) return undefined;
+  if (!r.name || r.path || hasValues(r)) return undefined;
   const extras = r.extras?.items.length ? `[${r.extras.items.map((x) => x.text).join(',')}]` : '';
   if (r.url) return `${r.name.text}${extras} @ ${r.url.text}`;
   const spec = r.specifier?.clauses.length ? r.specifier.clauses.map((c) => `${c.operator.text}${c.version?.text ?? ''}`).join(',') : '';
@@ -39,13 +41,30 @@ interface Unmet {
   extra?: string;
 }
 
-/** The lines the environment may judge: requirements with a name, settled, whose marker is not false here. */
+/**
+ * Whether a variable's value is in the requirement: the install fixes carry it to the client (a title, a command's
+ * arguments), so it gets none; pip, run by the user, expands the line itself.
+ */
+function hasValues(r: RequirementNode): boolean {
+  return [r.name, r.url, r.path, r.specifier, r.marker, ...(r.extras?.items ?? [])].some((n) => n?.written !== undefined);
+}
+
+/** The specifier for a message: as written (`==${VERSION}`), never a variable's value. */
+function shownSpec(r: RequirementNode): string {
+  return r.specifier?.clauses.length ? r.specifier.clauses.map((c) => `${shown(c.operator)}${c.version ? shown(c.version) : ''}`).join(',') : '';
+}
+
+/**
+ * The lines the environment may judge: requirements with a name, settled, whose marker is not false here. A name
+ * or a path that a variable gives is not looked up: what the environment says of it would name the value.
+ */
 function activeLines(doc: ParsedDocument, env: EnvironmentFacts): { line: LogicalLine; r: RequirementNode }[] {
   const out: { line: LogicalLine; r: RequirementNode }[] = [];
   for (const line of doc.lines) {
     if (line.kind !== 'requirement') continue;
     const r = line.requirement;
     if (!r || (!r.name && !r.path) || !isSettled(line)) continue;
+    if (r.name?.written !== undefined || r.path?.written !== undefined) continue;
     if (r.marker?.expression && env.evaluateMarker(r.marker.expression, []) === false) continue;
     out.push({ line, r });
   }
@@ -151,7 +170,7 @@ export function environmentDiagnostics(doc: ParsedDocument, env: EnvironmentFact
         severity: DiagnosticSeverity.Warning,
         code: 'not-installed',
         source: SOURCE,
-        message: `${r.name.text} is not installed in ${env.describe}.`,
+        message: `${shown(r.name)} is not installed in ${env.describe}.`,
         data: { requirement: installable(r) },
       });
       continue;
@@ -161,12 +180,14 @@ export function environmentDiagnostics(doc: ParsedDocument, env: EnvironmentFact
     roots.push({ key, normalized: r.name.normalized, extras: r.extras?.items.map((x) => x.text) ?? [] });
     const spec = r.specifier?.clauses.length ? r.specifier.clauses.map((c) => `${c.operator.text}${c.version?.text ?? ''}`).join(',') : r.pinnedVersion ? `==${r.pinnedVersion}` : '';
     if (spec && !versionSatisfies(installed.version, spec)) {
+      // A wheel URL's file name gives its version: from a variable's value, the URL is named instead.
+      const needs = r.specifier?.clauses.length ? shownSpec(r) : r.url?.written !== undefined ? 'the version its URL names' : spec;
       out.push({
         range: r.specifier?.range ?? r.name.range,
         severity: DiagnosticSeverity.Warning,
         code: 'version-mismatch',
         source: SOURCE,
-        message: `${installed.name} ${installed.version} is installed; this file needs ${spec}.`,
+        message: `${installed.name} ${installed.version} is installed; this file needs ${needs}.`,
         data: { name: installed.name, installed: installed.version, requirement: installable(r) },
       });
     }
@@ -177,7 +198,7 @@ export function environmentDiagnostics(doc: ParsedDocument, env: EnvironmentFact
         severity: DiagnosticSeverity.Warning,
         code: 'extra-not-provided',
         source: SOURCE,
-        message: `${installed.name} ${installed.version} does not declare the extra '${extra.text}'${installed.providesExtras.length ? ` (it has: ${installed.providesExtras.join(', ')})` : ''}.`,
+        message: `${installed.name} ${installed.version} does not declare the extra '${shown(extra)}'${installed.providesExtras.length ? ` (it has: ${installed.providesExtras.join(', ')})` : ''}.`,
       });
     }
   }
@@ -229,7 +250,7 @@ function unmetDiagnostic(r: RequirementNode, u: Unmet, env: EnvironmentFacts): D
       u.installedVersion === undefined
         ? `The extra '${u.extra}' of ${u.requirer} requires ${u.requirement}, which is not installed in ${env.describe}.`
         : `The extra '${u.extra}' of ${u.requirer} requires ${u.requirement}, but ${u.dependency} ${u.installedVersion} is installed.`,
-    data: { requirement: `${r.name!.text}[${extras}]${r.specifier?.clauses.length ? r.specifier.clauses.map((c) => `${c.operator.text}${c.version?.text ?? ''}`).join(',') : ''}` },
+    data: hasValues(r) ? undefined : { requirement: `${r.name!.text}[${extras}]${r.specifier?.clauses.length ? r.specifier.clauses.map((c) => `${c.operator.text}${c.version?.text ?? ''}`).join(',') : ''}` },
   };
 }
 
@@ -263,8 +284,9 @@ export function unrelatedConflicts(doc: ParsedDocument, env: EnvironmentFacts): 
 export function unrelatedConflictsNote(doc: ParsedDocument, env: EnvironmentFacts): string | undefined {
   const list = unrelatedConflicts(doc, env);
   if (!list.length) return undefined;
-  const shown = list.slice(0, 3).map((b) => (b.problem === 'missing' ? `${b.dist} requires ${b.requirement} (not installed)` : `${b.dist} requires ${b.requirement} (${b.dependency} ${b.installedVersion} installed)`));
-  return `Not checked in this file (it does not use them): ${shown.join('; ')}${list.length > 3 ? `; and ${list.length - 3} more` : ''}. \`pip check\` reports these.`;
+  const listed = list.slice(0, 3).map((b) => (b.problem === 'missing' ? `${b.dist} requires ${b.requirement} (not installed)` : `${b.dist} requires ${b.requirement} (${b.dependency} ${b.installedVersion} installed)`));
+  // Markdown (the hover): the names and requirements come from the environment's metadata, as text.
+  return `Not checked in this file (it does not use them): ${escapeMarkdown(listed.join('; '))}${list.length > 3 ? `; and ${list.length - 3} more` : ''}. \`pip check\` reports these.`;
 }
 
 // PEP 440 containment lives in shared/pep440.ts (one policy for unreadable specifiers); re-exported for callers here.

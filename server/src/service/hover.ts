@@ -5,6 +5,7 @@ import { lookupOption } from '../syntax/options.js';
 import { lineAt } from '../syntax/query.js';
 import type { ParsedDocument, Range, Token } from '../syntax/types.js';
 import type { Provenance } from '../workspace/provenance.js';
+import { escapeMarkdown } from './markdown.js';
 import { requirementHover, type RequirementFacts } from './requirementHover.js';
 
 const OPERATOR_WORDS: Record<string, string> = {
@@ -45,13 +46,17 @@ export function hover(doc: ParsedDocument, position: Position, facts?: HoverFact
     const line = lineAt(doc, position.line, position.character);
     const r = line?.requirement;
     if (r) {
-      const value = requirementHover(r, { ...facts.requirement(r.name?.normalized), provenance: facts.provenance?.(), folder: facts.folder });
+      // A name that a variable gives is not looked up: the facts would name its value (see LogicalLine.project).
+      const name = r.name?.written === undefined ? r.name?.normalized : undefined;
+      const value = requirementHover(r, { ...facts.requirement(name), provenance: facts.provenance?.(), folder: facts.folder });
       return { contents: { kind: 'markdown', value }, range: token.range };
     }
   }
+  // The words below are chosen by what the token is: where a variable's value is in it, nothing is said.
+  if (token.written !== undefined) return null;
   if (token.kind === 'option') {
     const found = lookupOption(token.text);
-    text = found.ok ? `**${found.spec.long}**${found.spec.short ? ` (${found.spec.short})` : ''}: ${found.spec.summary}` : `Unknown option '${token.text}'.`;
+    text = found.ok ? `**${found.spec.long}**${found.spec.short ? ` (${found.spec.short})` : ''}: ${found.spec.summary}` : `Unknown option '${escapeMarkdown(token.text)}'.`;
   } else if (token.kind === 'operator') {
     text = OPERATOR_WORDS[token.text] && `\`${token.text}\`: ${OPERATOR_WORDS[token.text]}`;
   } else if (token.kind === 'markerVariable') {

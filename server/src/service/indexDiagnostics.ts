@@ -1,6 +1,7 @@
 // What the package index says about each requirement: unknown project, no matching version, yanked pin, outdated pin.
 
 import { DiagnosticSeverity, InlayHintKind, type Diagnostic, type InlayHint } from 'vscode-languageserver-types';
+import { shown } from '../syntax/query.js';
 import type { ParsedDocument, RequirementNode } from '../syntax/types.js';
 import type { IndexFacts, ProjectFact } from './completion.js';
 import { SOURCE } from './convert.js';
@@ -14,6 +15,11 @@ export interface IndexDiagnosticOptions {
 
 function specOf(r: RequirementNode): string {
   return (r.specifier?.clauses ?? []).map((c) => `${c.operator.text}${c.version?.text ?? ''}`).join(',');
+}
+
+/** The specifier for a message: as written (`==${VERSION}`), never a variable's value. */
+function shownSpec(r: RequirementNode): string {
+  return (r.specifier?.clauses ?? []).map((c) => `${shown(c.operator)}${c.version ? shown(c.version) : ''}`).join(',');
 }
 
 function pinOf(r: RequirementNode): string | undefined {
@@ -44,7 +50,7 @@ export function indexDiagnostics(doc: ParsedDocument, index: IndexFacts, options
         severity: DiagnosticSeverity.Error,
         code: 'unknown-package',
         source: SOURCE,
-        message: `The index has no project '${r.name.text}'${hint ? `; did you mean '${hint}'?` : '.'}`,
+        message: `The index has no project '${shown(r.name)}'${hint ? `; did you mean '${hint}'?` : '.'}`,
         data: hint ? { suggestion: hint } : undefined,
       });
       continue;
@@ -58,22 +64,23 @@ export function indexDiagnostics(doc: ParsedDocument, index: IndexFacts, options
         severity: DiagnosticSeverity.Error,
         code: 'no-matching-version',
         source: SOURCE,
-        message: `No release of ${project.name} matches ${spec} (latest is ${project.latest ?? project.versions[0].version}).`,
+        message: `No release of ${project.name} matches ${shownSpec(r)} (latest is ${project.latest ?? project.versions[0].version}).`,
       });
       continue;
     }
     const pinned = pin ? project.versions.find((v) => v.version === pin) : undefined;
+    const pinShown = pin && shown(r.specifier!.clauses[0].version!);
     if (pinned?.yanked) {
       out.push({
         range: r.specifier!.range,
         severity: DiagnosticSeverity.Warning,
         code: 'yanked',
         source: SOURCE,
-        message: `${project.name} ${pin} was yanked${typeof pinned.yanked === 'string' && pinned.yanked ? `: ${pinned.yanked}` : ''}.`,
+        message: `${project.name} ${pinShown} was yanked${typeof pinned.yanked === 'string' && pinned.yanked ? `: ${pinned.yanked}` : ''}.`,
         data: { name: project.name, nearest: nearestUnyanked(project, pin!) },
       });
     } else if (options.outdated && pin && project.latest && project.latest !== pin && !versionSatisfies(project.latest, spec)) {
-      out.push({ range: r.specifier!.range, severity: DiagnosticSeverity.Hint, code: 'outdated', source: SOURCE, message: `${project.name} ${project.latest} is available (pinned to ${pin}).` });
+      out.push({ range: r.specifier!.range, severity: DiagnosticSeverity.Hint, code: 'outdated', source: SOURCE, message: `${project.name} ${project.latest} is available (pinned to ${pinShown}).` });
     }
   }
   return out;

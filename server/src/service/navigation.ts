@@ -22,7 +22,7 @@ function inside(r: Range, p: Position): boolean {
 function packageAt(doc: ParsedDocument, position: Position): { name: string; via?: ViaEntry; pin?: AnnotatedPin } | undefined {
   const line = lineAt(doc, position.line, position.character);
   const r = line?.requirement;
-  if (r?.name && inside(r.name.range, position)) return { name: r.name.normalized };
+  if (r?.name && r.name.written === undefined && inside(r.name.range, position)) return { name: r.name.normalized };
   if (line?.kind === 'comment' || line?.comment) {
     for (const pin of readAnnotations(doc).pins.values()) {
       const via = pin.via.find((v) => inside(v.range, position));
@@ -44,6 +44,8 @@ export function definition(filePath: string, doc: ParsedDocument, position: Posi
   // -r / -c: the file itself.
   for (const o of line?.options ?? []) {
     if ((o.canonical === '--requirement' || o.canonical === '--constraint') && o.value && inside(o.value.range, position)) {
+      // A path a variable gives leads nowhere: the location would hold its value (as links.ts says).
+      if (o.value.written !== undefined) return [];
       const target = resolveIncludeTarget(filePath, o.value.text);
       return target ? [{ uri: uriOf(target), range: START }] : [];
     }

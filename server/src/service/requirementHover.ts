@@ -1,8 +1,11 @@
 // Hover on a requirement: what it is, what the specifier means, installed and latest versions, and why it is here.
 
+import { redact } from '../index/credentials.js';
+import { shown } from '../syntax/query.js';
 import type { RequirementNode, SpecifierClause } from '../syntax/types.js';
 import { formatChain, formatSource, type Provenance } from '../workspace/provenance.js';
 import type { ProjectFact } from './completion.js';
+import { escapeMarkdown, inlineCode, safeLink } from './markdown.js';
 
 export interface RequirementFacts {
   project?: ProjectFact;
@@ -16,9 +19,10 @@ export interface RequirementFacts {
   projectPage?: string;
 }
 
-/** `~=2.2` → `>=2.2, ==2.*`, in words. */
+/** `~=2.2` → `>=2.2, ==2.*`, in words (as plain text: the caller escapes it). A version a variable gives is named as written. */
 export function describeClause(c: SpecifierClause): string {
   const op = c.operator.text;
+  if (c.operator.written !== undefined || c.version?.written !== undefined) return `${shown(c.operator)}${c.version ? shown(c.version) : ''}`;
   const v = c.version?.text ?? '…';
   switch (op) {
     case '==':
@@ -45,24 +49,30 @@ export function describeClause(c: SpecifierClause): string {
   }
 }
 
+/**
+ * The hover's Markdown. What the file says is shown as written (`${NAME}` kept, credentials in a URL masked);
+ * what the index or the environment says is escaped text, and links go to http(s) pages only.
+ */
 export function requirementHover(r: RequirementNode, facts: RequirementFacts): string {
-  const name = r.name?.text ?? r.url?.text ?? r.path?.text ?? '';
+  // A URL or path stands for a requirement without a name: its credentials masked, as everywhere else.
+  const name = r.name ? shown(r.name) : redact(r.url ? shown(r.url) : r.path ? shown(r.path) : '');
   const out: string[] = [];
   const project = facts.project;
   const summary = project?.summary ?? facts.installed?.summary;
-  out.push(`**${name}**${summary ? ` — ${summary}` : ''}`);
-  if (r.specifier?.clauses.length) out.push(`Wants ${r.specifier.clauses.map(describeClause).join(', and ')}.`);
-  else if (r.url) out.push(`From ${r.url.kind === 'vcs' ? `${r.url.vcs} repository` : 'URL'} \`${r.url.text.replace(/\/\/[^/@]*@/, '//')}\`.`);
-  else if (r.path) out.push(`From the local path \`${r.path.text}\`.`);
+  out.push(`**${escapeMarkdown(name)}**${summary ? ` — ${escapeMarkdown(summary)}` : ''}`);
+  if (r.specifier?.clauses.length) out.push(`Wants ${escapeMarkdown(r.specifier.clauses.map(describeClause).join(', and '))}.`);
+  else if (r.url) out.push(`From ${r.url.kind === 'vcs' ? `${escapeMarkdown(r.url.vcs ?? '')} repository` : 'URL'} ${inlineCode(redact(shown(r.url)))}.`);
+  else if (r.path) out.push(`From the local path ${inlineCode(shown(r.path))}.`);
   else out.push('Any version.');
-  if (r.marker) out.push(`Only where \`${r.marker.text.trim()}\`.`);
+  if (r.marker) out.push(`Only where ${inlineCode(shown(r.marker).trim())}.`);
   const versions: string[] = [];
-  if (facts.installed) versions.push(`installed **${facts.installed.version}**`);
-  else if (facts.environment) versions.push(`not installed in ${facts.environment}`);
-  if (project?.latest) versions.push(`latest **${project.latest}**`);
+  if (facts.installed) versions.push(`installed **${escapeMarkdown(facts.installed.version)}**`);
+  else if (facts.environment) versions.push(`not installed in ${escapeMarkdown(facts.environment)}`);
+  if (project?.latest) versions.push(`latest **${escapeMarkdown(project.latest)}**`);
   if (versions.length) out.push(versions.join(' · '));
 
-  const key = r.name?.normalized;
+  // A name a variable gives is not looked up (see LogicalLine.project): no provenance, no page that would name it.
+  const key = r.name?.written === undefined ? r.name?.normalized : undefined;
   const prov = facts.provenance;
   if (key && prov) {
     const shown = 50;
@@ -77,12 +87,12 @@ export function requirementHover(r: RequirementNode, facts: RequirementFacts): s
       if (src) out.push(`Asked for in ${formatSource(src, facts.folder, true).replace(/^\((.*)\)$/, '$1')}.`);
     }
     const deps = prov.dependenciesOf(key);
-    if (deps.length) out.push(`**Pulls in** ${deps.map((d) => d.name).join(', ')}`);
+    if (deps.length) out.push(`**Pulls in** ${escapeMarkdown(deps.map((d) => d.name).join(', '))}`);
     const dependents = prov.compiled.pins.get(key)?.via.filter((v) => v.kind === 'package') ?? [];
-    if (dependents.length) out.push(`**Required by** ${dependents.map((d) => (d.kind === 'package' ? d.name : '')).join(', ')}`);
+    if (dependents.length) out.push(`**Required by** ${escapeMarkdown(dependents.map((d) => (d.kind === 'package' ? d.name : '')).join(', '))}`);
   }
   // The project's page on the index this file uses (never pypi.org for a private index), or no link.
   const link = project?.projectUrl ?? facts.projectPage;
-  if (key && link) out.push(`[${link}](${link})`);
+  if (key && link) out.push(safeLink(link));
   return out.join('\n\n');
 }

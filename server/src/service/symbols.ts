@@ -1,6 +1,8 @@
 // Document symbols: one per requirement (kind Package) and one per option.
 
 import { SymbolKind, type DocumentSymbol } from 'vscode-languageserver-types';
+import { redact } from '../index/credentials.js';
+import { shown } from '../syntax/query.js';
 import type { ParsedDocument } from '../syntax/types.js';
 
 /** Outlines of huge files are cut here (yaml-language-server#216 froze on 50k-line outlines). */
@@ -12,8 +14,9 @@ export function documentSymbols(doc: ParsedDocument): DocumentSymbol[] {
     if (out.length >= MAX_SYMBOLS) break;
     const r = line.requirement;
     if (r && (r.name || r.url || r.path)) {
-      const label = r.name?.text ?? r.url?.text ?? r.path!.text;
-      const detail = [r.editable ? '-e' : '', r.specifier?.text ?? '', r.url && r.name ? `@ ${r.url.text}` : '', r.marker ? `; ${r.marker.text.trim()}` : '']
+      // As written (`${NAME}` kept), with the credentials of a URL masked: an outline is shown, and may be shared.
+      const label = r.name ? shown(r.name) : r.url ? redact(shown(r.url)) : shown(r.path!);
+      const detail = [r.editable ? '-e' : '', r.specifier ? shown(r.specifier) : '', r.url && r.name ? `@ ${redact(shown(r.url))}` : '', r.marker ? `; ${shown(r.marker).trim()}` : '']
         .filter(Boolean)
         .join(' ');
       const selection = r.name?.range ?? r.url?.range ?? r.path!.range;
@@ -22,7 +25,7 @@ export function documentSymbols(doc: ParsedDocument): DocumentSymbol[] {
     }
     for (const o of line.options) {
       if (!o.canonical || o.canonical === '--editable') continue;
-      out.push({ name: o.flag.text, detail: o.value?.text ?? '', kind: SymbolKind.Property, range: o.range, selectionRange: o.flag.range });
+      out.push({ name: shown(o.flag), detail: o.value ? redact(shown(o.value)) : '', kind: SymbolKind.Property, range: o.range, selectionRange: o.flag.range });
     }
   }
   return out;

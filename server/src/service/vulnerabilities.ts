@@ -3,7 +3,7 @@
 
 import { eq, gt, lte } from '@renovatebot/pep440';
 import { DiagnosticSeverity, type Diagnostic, type DiagnosticRelatedInformation } from 'vscode-languageserver-types';
-import { lineAt } from '../syntax/query.js';
+import { lineAt, shown } from '../syntax/query.js';
 import type { LogicalLine, ParsedDocument, RequirementNode } from '../syntax/types.js';
 import type { ProjectFact } from './completion.js';
 import type { LanguageServiceFacts } from './facts.js';
@@ -11,6 +11,7 @@ import type { FileContext } from '../workspace/context.js';
 import { SOURCE } from './convert.js';
 import { versionSatisfies } from './environmentDiagnostics.js';
 import { pythonAllows } from './paths.js';
+import { escapeMarkdown, isWebUrl, safeLink } from './markdown.js';
 
 /** One published advisory against a release (PyPI's JSON API `vulnerabilities`, or an OSV record). */
 export interface Advisory {
@@ -51,12 +52,16 @@ function safe<T>(f: () => T, fallback: T): T {
   }
 }
 
-/** The version a line is checked at: its exact pin (`==`, `===`), else the installed one; with how it was found. */
+/**
+ * The version a line is checked at: its exact pin (`==`, `===`), else the installed one; with how it was found.
+ * A pin that a variable gives is not checked: the advisory service would be sent its value (maybe a secret).
+ */
 export function checkedVersion(line: LogicalLine, installed?: (name: string) => string | undefined): { version: string; installed: boolean; requirement: RequirementNode } | undefined {
   const r = line.requirement;
   if (!line.project || !r?.name || r.url || r.path) return undefined;
   const clauses = r.specifier?.clauses ?? [];
   const exact = clauses.find((c) => (c.operator.text === '==' && !c.version?.text.endsWith('.*')) || c.operator.text === '===');
+  if (exact?.version?.written !== undefined) return undefined;
   if (exact?.version?.text) return { version: exact.version.text, installed: false, requirement: r };
   const version = installed?.(line.project);
   return version ? { version, installed: true, requirement: r } : undefined;
@@ -132,7 +137,7 @@ export function vulnerabilityDiagnostics(uri: string, doc: ParsedDocument, facts
     const advisories = activeAdvisories(known, facts.ignore);
     if (!advisories.length) continue;
     const r = checked.requirement;
-    const name = r.name!.text;
+    const name = shown(r.name!);
     const fixedBy = lowestFixAll(advisories, checked.version);
     const n = advisories.length;
     const what = `${name} ${checked.version}${checked.installed ? ' (installed)' : ''}`;
@@ -144,7 +149,8 @@ export function vulnerabilityDiagnostics(uri: string, doc: ParsedDocument, facts
       location: { uri, range },
       message: `${advisoryLabel(a)}${a.summary ? `: ${a.summary}` : ''}${a.fixedIn.length ? ` (fixed in ${a.fixedIn.join(', ')})` : ' (no fix yet)'}`,
     }));
-    const link = advisories.find((a) => a.link)?.link;
+    // The diagnostic's link is clicked in the editor: an http(s) page only.
+    const link = advisories.find((a) => a.link && isWebUrl(a.link))?.link;
     out.push({
       range,
       severity: facts.severity ?? DiagnosticSeverity.Warning,
@@ -159,17 +165,18 @@ export function vulnerabilityDiagnostics(uri: string, doc: ParsedDocument, facts
   return out;
 }
 
-/** The hover's section on a release's advisories (markdown); undefined when it has none. */
+/** The hover's section on a release's advisories (markdown; what the advisories say is escaped text); undefined when it has none. */
 export function vulnerabilityHoverSection(version: string, advisories: Advisory[], installed: boolean): string | undefined {
   if (!advisories.length) return undefined;
-  const head = `**${advisories.length === 1 ? 'A known vulnerability' : `${advisories.length} known vulnerabilities`}** in ${version}${installed ? ' (installed)' : ''}`;
+  const head = `**${advisories.length === 1 ? 'A known vulnerability' : `${advisories.length} known vulnerabilities`}** in ${escapeMarkdown(version)}${installed ? ' (installed)' : ''}`;
   const items = advisories.map((a) => {
-    const id = a.link ? `[${a.id}](${a.link})` : a.id;
+    const id = a.link ? safeLink(a.link, a.id) : escapeMarkdown(a.id);
     const aliases = a.aliases.filter((x) => x !== a.id);
-    return `- ${id}${aliases.length ? ` (${aliases.join(', ')})` : ''}${a.summary ? `: ${a.summary}` : ''} — ${a.fixedIn.length ? `fixed in ${a.fixedIn.join(', ')}` : 'no fix yet'}`;
+    const fixed = a.fixedIn.length ? `fixed in ${escapeMarkdown(a.fixedIn.join(', '))}` : 'no fix yet';
+    return `- ${id}${aliases.length ? ` (${escapeMarkdown(aliases.join(', '))})` : ''}${a.summary ? `: ${escapeMarkdown(a.summary)}` : ''} — ${fixed}`;
   });
   const fixedBy = lowestFixAll(advisories, version);
-  return `${head}\n${items.join('\n')}${fixedBy ? `\n\n${fixedBy} ${fixWords(advisories.length)}.` : ''}`;
+  return `${head}\n${items.join('\n')}${fixedBy ? `\n\n${escapeMarkdown(fixedBy)} ${fixWords(advisories.length)}.` : ''}`;
 }
 
 /** The hover section of the requirement under the cursor; the facts are asked for only on a requirement line. */

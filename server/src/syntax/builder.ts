@@ -3,9 +3,20 @@
 import type { JoinedLine } from './lines.js';
 import type { Position, Range, Severity, Spanned, SyntaxDiagnostic, Token, TokenKind } from './types.js';
 
+/**
+ * Past this many problems on one line the rest are counted, not built, and one diagnostic says how many: a 1 MB
+ * line of 500,000 stray words made as many diagnostics (over 100 MB, and most of its parse time), and no more
+ * than a file's first 1,000 are ever shown.
+ */
+export const MAX_LINE_DIAGNOSTICS = 1000;
+
+const RANK: Record<Severity, number> = { error: 0, warning: 1, information: 2, hint: 3 };
+
 export class LineBuilder {
   readonly tokens: Token[] = [];
   readonly diagnostics: SyntaxDiagnostic[] = [];
+  /** Problems past MAX_LINE_DIAGNOSTICS: how many, the worst severity, where the first was. */
+  private dropped?: { count: number; severity: Severity; range: Range };
 
   constructor(readonly line: JoinedLine) {}
 
@@ -29,17 +40,58 @@ export class LineBuilder {
     return t;
   }
 
+  /** A node over `text[start, end)`; `written` where a variable's value is in it. */
   spanned(start: number, end: number): Spanned {
-    return { text: this.line.text.slice(start, end), range: this.range(start, end) };
+    const node: Spanned = { text: this.line.text.slice(start, end), range: this.range(start, end) };
+    return this.withWritten(node, start, end);
+  }
+
+  /** Sets `written` on a node over `text[start, end)` where a variable's value is in it (`trim`: as its text is). */
+  withWritten<T extends Spanned>(node: T, start: number, end: number, trim = false): T {
+    if (this.line.expandedIn(start, end)) node.written = trim ? this.line.shown(start, end).trim() : this.line.shown(start, end);
+    return node;
   }
 
   report(code: string, message: string, start: number, end: number, severity: Severity = 'error'): void {
     // A zero-width problem at the end of the text still gets a visible, one-character-or-less range.
-    this.diagnostics.push({ range: this.line.range(start, Math.max(start, end)), severity, code, message });
+    if (this.diagnostics.length >= MAX_LINE_DIAGNOSTICS) this.drop(severity, () => this.line.range(start, Math.max(start, end)));
+    else this.diagnostics.push({ range: this.line.range(start, Math.max(start, end)), severity, code, message });
+  }
+
+  /** A problem made elsewhere (on a range of this line). */
+  add(d: SyntaxDiagnostic): void {
+    if (this.diagnostics.length >= MAX_LINE_DIAGNOSTICS) this.drop(d.severity, () => d.range);
+    else this.diagnostics.push(d);
+  }
+
+  private drop(severity: Severity, range: () => Range): void {
+    if (!this.dropped) this.dropped = { count: 0, severity, range: range() };
+    this.dropped.count++;
+    if (RANK[severity] < RANK[this.dropped.severity]) this.dropped.severity = severity;
+  }
+
+  /** The line's diagnostics, the last one saying how many more were not built. */
+  finish(): SyntaxDiagnostic[] {
+    const d = this.dropped;
+    if (!d) return this.diagnostics;
+    this.dropped = undefined;
+    const message = `${d.count} more problems on this line are not shown (only the first ${MAX_LINE_DIAGNOSTICS} are).`;
+    this.diagnostics.push({ range: d.range, severity: d.severity, code: 'more-diagnostics', message });
+    return this.diagnostics;
+  }
+
+  /** `text[start, end)` as written, `${NAME}` where a variable's value is (for messages: values are never shown). */
+  shown(start: number, end: number): string {
+    return this.line.shown(start, end);
+  }
+
+  /** `value`, read from `text[start, end)`, for a message; the span as written where a variable's value is in it. */
+  quote(value: string, start: number, end: number): string {
+    return this.line.quote(value, start, end);
   }
 
   hasErrors(): boolean {
-    return this.diagnostics.some((d) => d.severity === 'error');
+    return this.dropped?.severity === 'error' || this.diagnostics.some((d) => d.severity === 'error');
   }
 }
 
@@ -83,6 +135,10 @@ class LazyToken implements Token {
 
   get text(): string {
     return this.joined.text.slice(this.from, this.to);
+  }
+
+  get written(): string | undefined {
+    return this.joined.expandedIn(this.from, this.to) ? this.joined.shown(this.from, this.to) : undefined;
   }
 
   get start(): number {

@@ -6,5 +6,5 @@ export { OPTIONS, lookupOption, optionByName, type OptionSpec } from './options.
 export { MARKER_VARIABLES, MARKER_OPERATORS, canonicalMarkerVariable } from './marker.js';
 export { parseWheelFilename, describeUrl } from './url.js';
 export { losslessTokens, type LosslessToken } from './lossless.js';
-export { requirementsOf, positionAt, offsetAt, lineAt } from './query.js';
+export { requirementsOf, positionAt, offsetAt, lineAt, shown } from './query.js';
 export type * from './types.js';

@@ -40,7 +40,16 @@ interface Piece {
    * Set for the value of an expanded `${VAR}`: text that is not in the document. All of it maps onto the
    * `${VAR}` it replaces: a start inside it to where `${` is, an end inside it to just after `}`.
    */
-  stand?: { endDoc: number; endLine: number; endCharacter: number };
+  stand?: StandIn;
+}
+
+/** Where an expanded value stands in the document: the `${NAME}` it replaces, and that text as written. */
+interface StandIn {
+  endDoc: number;
+  endLine: number;
+  endCharacter: number;
+  /** `${NAME}`: what is shown wherever the value would be (values of variables may be secrets). */
+  written: string;
 }
 
 /**
@@ -52,6 +61,8 @@ export class JoinedLine {
   pieces: Piece[] = [];
   firstLine = 0;
   lastLine = 0;
+  /** Whether some of the text is a variable's value (not in the document). */
+  hasStandIns = false;
 
   append(segment: string, doc: number, line: number, character: number): void {
     if (segment.length > 0) {
@@ -64,20 +75,25 @@ export class JoinedLine {
     this.lastLine = line;
   }
 
-  /** Appends `value` as standing for the document span [doc, endDoc) (an expanded `${VAR}`). */
-  appendStandIn(value: string, doc: number, line: number, character: number, endDoc: number, endLine: number, endCharacter: number): void {
+  /** Appends `value` as standing for the document span [doc, endDoc), `written` there (an expanded `${VAR}`). */
+  appendStandIn(value: string, doc: number, line: number, character: number, stand: StandIn): void {
     if (value.length === 0) return;
-    this.pieces.push({ logical: this.text.length, doc, length: value.length, line, character, stand: { endDoc, endLine, endCharacter } });
+    this.pieces.push({ logical: this.text.length, doc, length: value.length, line, character, stand });
     this.text += value;
+    this.hasStandIns = true;
   }
 
   /** Appends `source.text[from, to)` keeping where each part of it is in the document. */
   appendFrom(source: JoinedLine, from: number, to: number): void {
-    for (const p of source.pieces) {
+    if (from >= to || source.pieces.length === 0) return;
+    // From the piece that holds `from` on (a line with many `${NAME}`s calls this once for each: linear, not quadratic).
+    const pieces = source.pieces;
+    for (let k = source.pieceIndex(from); k < pieces.length && pieces[k].logical < to; k++) {
+      const p = pieces[k];
       const a = Math.max(from, p.logical);
       const b = Math.min(to, p.logical + p.length);
       if (a >= b) continue;
-      if (p.stand) this.appendStandIn(source.text.slice(a, b), p.doc, p.line, p.character, p.stand.endDoc, p.stand.endLine, p.stand.endCharacter);
+      if (p.stand) this.appendStandIn(source.text.slice(a, b), p.doc, p.line, p.character, p.stand);
       else {
         this.pieces.push({ logical: this.text.length, doc: p.doc + (a - p.logical), length: b - a, line: p.line, character: p.character + (a - p.logical) });
         this.text += source.text.slice(a, b);
@@ -85,9 +101,8 @@ export class JoinedLine {
     }
   }
 
-  private pieceAt(offset: number): Piece {
+  private pieceIndex(offset: number): number {
     const pieces = this.pieces;
-    if (pieces.length === 1) return pieces[0];
     let lo = 0;
     let hi = pieces.length - 1;
     while (lo < hi) {
@@ -95,7 +110,42 @@ export class JoinedLine {
       if (pieces[mid].logical <= offset) lo = mid;
       else hi = mid - 1;
     }
-    return pieces[lo];
+    return lo;
+  }
+
+  private pieceAt(offset: number): Piece {
+    const pieces = this.pieces;
+    return pieces.length === 1 ? pieces[0] : pieces[this.pieceIndex(offset)];
+  }
+
+  /** Whether some of `text[start, end)` is a variable's value. */
+  expandedIn(start: number, end: number): boolean {
+    if (!this.hasStandIns || end <= start) return false;
+    const pieces = this.pieces;
+    for (let k = this.pieceIndex(start); k < pieces.length && pieces[k].logical < end; k++) if (pieces[k].stand) return true;
+    return false;
+  }
+
+  /**
+   * `text[start, end)` as the file has it: each variable's value, or any part of it, is its `${NAME}`. What
+   * messages quote: the value is for parsing only, never shown (a CI secret would end up in a published report).
+   */
+  shown(start: number, end: number): string {
+    if (!this.expandedIn(start, end)) return this.text.slice(start, end);
+    let out = '';
+    const pieces = this.pieces;
+    for (let k = this.pieceIndex(start); k < pieces.length && pieces[k].logical < end; k++) {
+      const p = pieces[k];
+      const a = Math.max(start, p.logical);
+      const b = Math.min(end, p.logical + p.length);
+      if (a < b) out += p.stand ? p.stand.written : this.text.slice(a, b);
+    }
+    return out;
+  }
+
+  /** `value` (read from `text[start, end)`) for a message, or the span as written where a variable's value is in it. */
+  quote(value: string, start: number, end: number): string {
+    return this.expandedIn(start, end) ? this.shown(start, end) : value;
   }
 
   /** Document offset of a position in the joined text; `end` maps a past-the-end offset to just after the previous character. */

@@ -165,7 +165,13 @@ class MarkerParser {
       if (!closed) this.b.report('invalid-marker', `Unclosed string: add a closing ${q}`, start, stop);
       const raw = this.text.slice(start + 1, closed ? close : stop);
       const decoded = raw.includes('\\') ? decodePythonString(raw) : { value: raw };
-      if (decoded.problem) this.b.report('invalid-marker', `pip reads a marker string as a Python string literal, and ${decoded.problem}`, start, stop);
+      if (decoded.problem) {
+        // The problem quotes part of the string: where a variable's value is in it, the string as written instead.
+        const problem = this.b.line.expandedIn(start, stop)
+          ? `pip cannot read ${this.b.shown(start, stop)} as a Python string literal`
+          : `pip reads a marker string as a Python string literal, and ${decoded.problem}`;
+        this.b.report('invalid-marker', problem, start, stop);
+      }
       return { type: 'string', value: decoded.value, range: this.b.range(start, stop), closed };
     }
     const w = this.word();
@@ -175,8 +181,9 @@ class MarkerParser {
       this.b.token('markerVariable', start, this.i);
       if (!canonical) {
         const hint = suggestVariable(w);
+        const shown = this.b.quote(w, start, this.i);
         // A near miss is a misspelt variable; only a word like no variable may be a value missing its quotes.
-        this.b.report('unknown-marker-variable', `'${w}' is not a marker variable${hint ? `; did you mean '${hint}'?` : ` (a value must be quoted: "${w}")`}`, start, this.i);
+        this.b.report('unknown-marker-variable', `'${shown}' is not a marker variable${hint ? `; did you mean '${hint}'?` : ` (a value must be quoted: "${shown}")`}`, start, this.i);
         return 'error';
       }
       return { type: 'variable', name: canonical, range: this.b.range(start, this.i) };
@@ -193,6 +200,7 @@ class MarkerParser {
     }
     if (left === 'error') return { type: 'compare', range: this.b.range(start, this.i) };
     this.ws();
+    const opStart = this.i;
     const op = this.operator();
     if (!op) {
       if (this.i < this.end && !this.keyword()) this.b.report('invalid-marker', `Expected a marker operator (==, !=, <, <=, >, >=, ~=, ===, in, not in)`, this.i, this.end);
@@ -201,7 +209,7 @@ class MarkerParser {
     }
     const right = this.operand();
     if (right === undefined) {
-      this.b.report('invalid-marker', `Incomplete marker: add a value after '${op.text}', e.g. "3.9"`, start, this.i);
+      this.b.report('invalid-marker', `Incomplete marker: add a value after '${this.b.quote(op.text, opStart, opStart + op.text.length)}', e.g. "3.9"`, start, this.i);
       return { type: 'compare', left, op, range: this.b.range(start, this.i) };
     }
     if (right === 'error') return { type: 'compare', left, op, range: this.b.range(start, this.i) };
@@ -243,11 +251,11 @@ export function parseMarker(b: LineBuilder, start: number, end: number): MarkerN
   const stop = p.finish();
   if (stop < end && !b.hasErrors()) {
     b.token('unknown', stop, end);
-    b.report('invalid-marker', `Unexpected '${b.text.slice(stop, end)}' in the marker: join conditions with 'and' / 'or'`, stop, end);
+    b.report('invalid-marker', `Unexpected '${b.shown(stop, end)}' in the marker: join conditions with 'and' / 'or'`, stop, end);
   } else if (!expression && stop >= end) {
     b.report('invalid-marker', `Expected a marker after ';', e.g. python_version >= "3.9"`, Math.max(start - 1, 0), end);
   }
-  return { text: b.text.slice(start, end), range: b.range(start, end), expression };
+  return b.withWritten({ text: b.text.slice(start, end), range: b.range(start, end), expression }, start, end);
 }
 
 const SIMPLE_ESCAPES: Record<string, string> = { '\n': '', '\\': '\\', "'": "'", '"': '"', a: '\x07', b: '\b', f: '\f', n: '\n', r: '\r', t: '\t', v: '\v' };
@@ -296,6 +304,8 @@ function suggestVariable(word: string): string | undefined {
   let best: string | undefined;
   let bestDistance = 4;
   for (const v of MARKER_VARIABLES) {
+    // The distance is at least the difference in length: a long word is not compared (a 1 MB one took seconds).
+    if (Math.abs(word.length - v.length) >= bestDistance) continue;
     const d = editDistance(word.toLowerCase(), v);
     if (d < bestDistance) {
       bestDistance = d;

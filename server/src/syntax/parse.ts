@@ -40,7 +40,8 @@ export function parse(text: string, options: ParseOptions = {}): ParsedDocument 
     // What the line reads as depends on the environment where it has `${NAME}`: such lines are not memoized.
     const expansion = joined.text.includes('${') ? expandVariables(joined, findComment(joined.text), options.env) : undefined;
     const details = expansion ? parseExpandedLine(expansion, joined) : parseLogicalLine(joined);
-    const project = details.requirement?.name?.normalized;
+    const name = details.requirement?.name;
+    const project = name && name.written === undefined ? name.normalized : undefined;
     lines.push(LazyLine.of(shared, joined, details.kind, project, details.diagnostics, expansion && { expansion, source: joined }));
     for (const d of details.diagnostics) diagnostics.push(d);
     if (reuse && !expansion && details.diagnostics.length === 0 && joined.pieces.length === 1) remember(joined.text, details.kind, project);
@@ -220,6 +221,11 @@ class LazyLine implements LogicalLine {
     return own ? own.text : this.shared.text.slice(this.start, this.end);
   }
 
+  get written(): string | undefined {
+    const j = this.joined;
+    return j !== undefined && !(j instanceof JoinedLine) && j.expansion.line.hasStandIns ? j.source.text : undefined;
+  }
+
   get range(): Range {
     const own = this.own;
     if (own) return own.pieces.length ? own.range(0, own.text.length) : new CompactRange(this.firstLine, 0, this.firstLine, 0);
@@ -349,7 +355,7 @@ function parseLogicalLine(joined: JoinedLine, knownCommentAt?: number): LineDeta
       for (const o of options) {
         if (o.canonical !== '--hash' && o.canonical !== '--global-option') continue;
         const message = `pip ignores ${o.canonical} on an -e line (only --config-settings applies to an editable)`;
-        b.diagnostics.push({ range: o.flag.range, severity: 'warning', code: 'ignored-option', message });
+        b.add({ range: o.flag.range, severity: 'warning', code: 'ignored-option', message });
       }
     } else if (requirement) {
       const hashes = options.filter((o) => o.canonical === '--hash' && o.value).map((o) => o.value!);
@@ -369,7 +375,7 @@ function parseLogicalLine(joined: JoinedLine, knownCommentAt?: number): LineDeta
     requirement,
     options,
     variables,
-    diagnostics: b.diagnostics,
+    diagnostics: b.finish(),
   };
 }
 
@@ -452,20 +458,22 @@ function parseOptions(b: LineBuilder, start: number, end: number, afterRequireme
     }
     if (!w.value.startsWith('-') || w.value === '-') {
       b.token('unknown', w.start, w.end);
-      b.report('ignored-argument', `pip ignores '${w.value}' here: put each requirement or option on its own line`, w.start, w.end, 'warning');
+      b.report('ignored-argument', `pip ignores '${b.quote(w.value, w.start, w.end)}' here: put each requirement or option on its own line`, w.start, w.end, 'warning');
       continue;
     }
     const long = w.value.startsWith('--');
-    const eq = long ? b.text.indexOf('=', w.start) : -1;
-    const flagEnd = long ? (eq !== -1 && eq < w.end ? eq : w.end) : Math.min(w.start + 2, w.end);
+    // Within the word only: searching the rest of the line for each word was quadratic on a line of many words.
+    const eq = long ? indexWithin(b.text, '=', w.start, w.end) : -1;
+    const flagEnd = long ? (eq !== -1 ? eq : w.end) : Math.min(w.start + 2, w.end);
     const flag = b.text.slice(w.start, flagEnd);
+    const flagShown = b.quote(flag, w.start, flagEnd);
     const found = lookupOption(flag);
     b.token('option', w.start, flagEnd);
     const node: OptionNode = { range: b.range(w.start, w.end), flag: b.spanned(w.start, flagEnd), canonical: '' };
     out.push(node);
     if (!found.ok) {
-      if (found.reason === 'ambiguous') b.report('ambiguous-option', `'${flag}' is ambiguous: did you mean ${found.candidates.join(' or ')}?`, w.start, flagEnd);
-      else b.report('unknown-option', `pip does not know the option '${flag}' in a requirements file`, w.start, flagEnd);
+      if (found.reason === 'ambiguous') b.report('ambiguous-option', `'${flagShown}' is ambiguous: did you mean ${found.candidates.join(' or ')}?`, w.start, flagEnd);
+      else b.report('unknown-option', `pip does not know the option '${flagShown}' in a requirements file`, w.start, flagEnd);
       if (flagEnd < w.end) b.token('unknown', flagEnd, w.end);
       continue;
     }
@@ -473,7 +481,7 @@ function parseOptions(b: LineBuilder, start: number, end: number, afterRequireme
     node.canonical = spec.long;
     if (afterRequirement && !spec.perRequirement) {
       // pip parses it and then ignores it: a silent no-op is worth a warning.
-      b.report('ignored-option', `pip ignores '${flag}' after a requirement: put it on its own line (only --hash, --config-settings and --global-option apply to a requirement)`, w.start, flagEnd, 'warning');
+      b.report('ignored-option', `pip ignores '${flagShown}' after a requirement: put it on its own line (only --hash, --config-settings and --global-option apply to a requirement)`, w.start, flagEnd, 'warning');
     }
     let valueStart = -1;
     let valueEnd = -1;
@@ -486,14 +494,14 @@ function parseOptions(b: LineBuilder, start: number, end: number, afterRequireme
       valueEnd = w.end;
       value = long ? w.value.slice(w.value.indexOf('=') + 1) : w.value.slice(2);
       if (spec.value === 'none') {
-        b.report('option-takes-no-value', `'${spec.long}' takes no value: remove '${b.text.slice(flagEnd, w.end)}'`, flagEnd, w.end);
+        b.report('option-takes-no-value', `'${spec.long}' takes no value: remove '${b.shown(flagEnd, w.end)}'`, flagEnd, w.end);
         b.token('unknown', vs, w.end);
         continue;
       }
     } else if (spec.value !== 'none') {
       const next = words[k + 1];
       if (!next) {
-        b.report('missing-option-value', `'${flag}' needs a ${spec.metavar ?? 'value'} after it`, w.start, flagEnd);
+        b.report('missing-option-value', `'${flagShown}' needs a ${spec.metavar ?? 'value'} after it`, w.start, flagEnd);
         continue;
       }
       k++;
@@ -510,36 +518,44 @@ function parseOptions(b: LineBuilder, start: number, end: number, afterRequireme
       b.token('optionValue', valueStart, valueStart + 1);
       b.token('optionValue', valueEnd - 1, valueEnd);
     }
-    valueSpans.set(node, [valueStart + quoted, valueEnd - quoted]);
+    // (for an editable only: a WeakMap entry for every option of a line of 300,000 options was most of its parse)
+    if (spec.long === '--editable') valueSpans.set(node, [valueStart + quoted, valueEnd - quoted]);
     if (spec.long === '--editable' && !quoted && value !== b.text.slice(valueStart, valueEnd)) {
       // shlex took quotes or backslashes out of the word: pip installs something else than what is written.
       // In the #fragment (an #egg= marker's strings) that always breaks the requirement.
-      const hash = b.text.indexOf('#', valueStart);
-      const inFragment = hash !== -1 && hash < valueEnd && /["'\\]/.test(b.text.slice(hash, valueEnd));
+      const hash = indexWithin(b.text, '#', valueStart, valueEnd);
+      const inFragment = hash !== -1 && /["'\\]/.test(b.text.slice(hash, valueEnd));
       b.report(
         'invalid-editable',
-        `pip reads an -e value with shell quoting and sees '${value}' (the quotes and backslashes removed)${inFragment ? ', which breaks the #egg= part' : ''}: quote the whole value instead, -e "…"`,
+        `pip reads an -e value with shell quoting and sees '${b.quote(value, valueStart, valueEnd)}' (the quotes and backslashes removed)${inFragment ? ', which breaks the #egg= part' : ''}: quote the whole value instead, -e "…"`,
         valueStart,
         valueEnd,
         inFragment ? 'error' : 'warning',
       );
     }
-    node.value = { text: value, range: b.range(valueStart, valueEnd) };
+    node.value = b.withWritten({ text: value, range: b.range(valueStart, valueEnd) }, valueStart, valueEnd);
     node.range = b.range(w.start, valueEnd);
     if (spec.long === '--hash') checkHash(b, value, valueStart, valueEnd);
     if (spec.long === '--trusted-host') checkTrustedHost(b, value, valueStart, valueEnd);
     if (spec.choices && !spec.choices.includes(value)) {
-      b.report('invalid-option-value', `'${value}' is not a value pip accepts for ${spec.long}: use one of ${spec.choices.join(', ')}`, valueStart, valueEnd);
+      b.report('invalid-option-value', `'${b.quote(value, valueStart, valueEnd)}' is not a value pip accepts for ${spec.long}: use one of ${spec.choices.join(', ')}`, valueStart, valueEnd);
     }
     if (spec.long === '--config-settings' && !value.includes('=')) {
-      b.report('invalid-option-value', `--config-settings takes KEY=VALUE, not '${value}'`, valueStart, valueEnd);
+      b.report('invalid-option-value', `--config-settings takes KEY=VALUE, not '${b.quote(value, valueStart, valueEnd)}'`, valueStart, valueEnd);
     }
     // pip accepts an empty value (`--index-url=`) but it is almost certainly a mistake; an empty -e it rejects.
     if (value === '' && spec.value !== 'text') {
-      b.report('missing-option-value', `'${flag}' has an empty value; give a ${spec.metavar ?? 'value'}`, w.start, valueEnd, spec.long === '--editable' ? 'error' : 'warning');
+      b.report('missing-option-value', `'${flagShown}' has an empty value; give a ${spec.metavar ?? 'value'}`, w.start, valueEnd, spec.long === '--editable' ? 'error' : 'warning');
     }
   }
   return out;
+}
+
+/** Where `c` first is in `text[start, end)`, or -1; never looks past `end`. */
+function indexWithin(text: string, c: string, start: number, end: number): number {
+  const code = c.charCodeAt(0);
+  for (let i = start; i < end; i++) if (text.charCodeAt(i) === code) return i;
+  return -1;
 }
 
 /** Whether `text[start, end)` is `value` in one pair of quotes, with nothing shlex would unescape. */
@@ -554,6 +570,9 @@ function isQuoted(text: string, start: number, end: number, value: string): bool
  * address and puts it in brackets, so `http://host:8080/path` fails.
  */
 function checkTrustedHost(b: LineBuilder, value: string, start: number, end: number): void {
+  // Where a variable's value is in it, messages quote the value as written, never a part of what it expands to.
+  const expanded = b.line.expandedIn(start, end);
+  const shown = b.shown(start, end);
   const bare6 = value.indexOf(':') !== value.lastIndexOf(':') && !value.includes('@') && !value.includes('[');
   const netloc = (bare6 ? `[${value}]` : value).split(/[/?#]/, 1)[0];
   const hostinfo = netloc.slice(netloc.lastIndexOf('@') + 1);
@@ -565,17 +584,20 @@ function checkTrustedHost(b: LineBuilder, value: string, start: number, end: num
     host = hostinfo.slice(1, close);
     afterHost = hostinfo.slice(close + 1);
     const ipv6 = /^[0-9a-f]*:[0-9a-f:.]*(%.+)?$/i.test(host) || /^v[0-9a-f]+\..+$/i.test(host);
-    if (!hostinfo.startsWith('[') || close === -1 || !ipv6) problem = `pip cannot read '${value}' as a host (Invalid IPv6 URL)`;
+    if (!hostinfo.startsWith('[') || close === -1 || !ipv6) problem = `pip cannot read '${shown}' as a host (Invalid IPv6 URL)`;
   } else if (hostinfo.includes(':')) {
     host = hostinfo.slice(0, hostinfo.indexOf(':'));
     afterHost = hostinfo.slice(host.length);
   }
   const port = afterHost.includes(':') ? afterHost.slice(afterHost.indexOf(':') + 1) : '';
-  if (!problem && port !== '' && !(/^[0-9]+$/.test(port) && Number(port) <= 65535)) problem = `'${port}' is not a port number (0-65535)`;
-  if (!problem && host === '') problem = `'${value}' names no host`;
+  if (!problem && port !== '' && !(/^[0-9]+$/.test(port) && Number(port) <= 65535)) {
+    problem = expanded ? `'${shown}' has no valid port number (0-65535)` : `'${port}' is not a port number (0-65535)`;
+  }
+  if (!problem && host === '') problem = `'${shown}' names no host`;
   if (problem) b.report('invalid-option-value', `${problem}: --trusted-host takes host or host:port, and pip fails on the whole file here`, start, end);
   else if (/^[A-Za-z][A-Za-z0-9+.-]*:\/\//.test(value)) {
-    b.report('invalid-option-value', `--trusted-host takes host or host:port, not a URL: as written pip trusts the host '${host.toLowerCase()}'`, start, end, 'warning');
+    const trusted = expanded ? `the host of '${shown}'` : `the host '${host.toLowerCase()}'`;
+    b.report('invalid-option-value', `--trusted-host takes host or host:port, not a URL: as written pip trusts ${trusted}`, start, end, 'warning');
   }
 }
 
@@ -586,28 +608,38 @@ function checkHash(b: LineBuilder, value: string, start: number, end: number): v
     return;
   }
   const algorithm = value.slice(0, colon);
+  const expanded = b.line.expandedIn(start, end);
   if (!(HASH_ALGORITHMS as readonly string[]).includes(algorithm)) {
-    b.report('invalid-hash', `pip accepts only ${HASH_ALGORITHMS.join(', ')} for --hash, not '${algorithm}'`, start, end);
+    b.report('invalid-hash', `pip accepts only ${HASH_ALGORITHMS.join(', ')} for --hash, not '${expanded ? b.shown(start, end) : algorithm}'`, start, end);
     return;
   }
   const digest = value.slice(colon + 1);
   const expected = algorithm === 'sha256' ? 64 : algorithm === 'sha384' ? 96 : 128;
   if (!/^[0-9a-fA-F]*$/.test(digest) || digest.length !== expected) {
-    b.report('invalid-hash', `A ${algorithm} digest is ${expected} hexadecimal digits; this one is ${digest.length} characters`, start, end, 'warning');
+    // Not even the length of a variable's value is told.
+    const got = expanded ? `'${b.shown(start, end)}' is not` : `this one is ${digest.length} characters`;
+    b.report('invalid-hash', `A ${algorithm} digest is ${expected} hexadecimal digits; ${got}`, start, end, 'warning');
   }
 }
 
-const VARIABLE = /\$\{([^}]*)\}/g;
+const VARIABLE_NAME = /^[A-Z0-9_]+$/;
 
+/**
+ * Each `${…}` that starts in `text[start, end)` (what /\$\{([^}]*)\}/g finds). Scanned by hand: that pattern
+ * looked for a `}` to the end of the line from every `${`, and a 300 KB line of `${` took half a minute.
+ * Here a `${` with no `}` after it ends the search, so each character is looked at once.
+ */
 function findVariables(b: LineBuilder, start: number, end: number): EnvVariable[] {
   const text = b.text;
-  if (text.indexOf('$', start) === -1) return [];
   const out: EnvVariable[] = [];
-  VARIABLE.lastIndex = start;
-  for (let m = VARIABLE.exec(text); m && m.index < end; m = VARIABLE.exec(text)) {
-    const range = b.range(m.index, m.index + m[0].length);
-    if (/^[A-Z0-9_]+$/.test(m[1])) out.push({ name: m[1], range });
-    else b.report('unexpanded-variable', `pip expands only \${UPPER_CASE_NAMES}; '${m[0]}' stays as written`, m.index, m.index + m[0].length, 'warning');
+  let close = -1;
+  for (let open = text.indexOf('${', start); open !== -1 && open < end; open = text.indexOf('${', close + 1)) {
+    close = text.indexOf('}', open + 2);
+    if (close === -1) break;
+    const name = text.slice(open + 2, close);
+    const range = b.range(open, close + 1);
+    if (VARIABLE_NAME.test(name)) out.push({ name, range });
+    else b.report('unexpanded-variable', `pip expands only \${UPPER_CASE_NAMES}; '${b.shown(open, close + 1)}' stays as written`, open, close + 1, 'warning');
   }
   return out;
 }

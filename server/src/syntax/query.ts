@@ -53,6 +53,11 @@ function sameLineAt(lines: readonly LogicalLine[], index: number, line: number, 
   return pick;
 }
 
+/** What a feature shows of a node: its text as written, `${NAME}` kept; never a variable's value (it may be a secret). */
+export function shown(node: { text: string; written?: string }): string {
+  return node.written ?? node.text;
+}
+
 export function requirementsOf(doc: ParsedDocument): { line: LogicalLine; requirement: RequirementNode }[] {
   const out: { line: LogicalLine; requirement: RequirementNode }[] = [];
   for (const line of doc.lines) if (line.requirement) out.push({ line, requirement: line.requirement });

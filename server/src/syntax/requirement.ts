@@ -22,7 +22,7 @@ function matchIdentifier(text: string, i: number, end: number): number {
 
 function nameNode(b: LineBuilder, start: number, end: number): NameNode {
   const text = b.text.slice(start, end);
-  return { text, normalized: normalizeName(text), range: b.range(start, end) };
+  return b.withWritten({ text, normalized: normalizeName(text), range: b.range(start, end) }, start, end);
 }
 
 /**
@@ -80,14 +80,32 @@ function isPathRequirement(text: string, start: number, end: number): boolean {
 }
 
 function stripExtrasSuffix(s: string): string {
-  const m = /^(.+)(\[[^\]]+\])$/.exec(s);
-  return m ? m[1] : s;
+  const at = extrasSuffixAt(s, false);
+  return at === -1 ? s : s.slice(0, at);
+}
+
+/**
+ * Where a trailing `[…]` starts: what /^(.+)(\[[^\]]+\])$/ (`lazy` false: the last `[` that fits) or
+ * /^(.+?)(\[[^\]]*\])$/ (`lazy`: the first) would split off, or -1. Found without the patterns, which tried
+ * every `[` and scanned to the end from each: a line of `[` took seconds.
+ */
+function extrasSuffixAt(s: string, lazy: boolean): number {
+  const last = s.length - 1;
+  if (s.charCodeAt(last) !== 93 /* ] */) return -1;
+  // The `[` lies after any other `]`, leaves something before it (`.+`, which stops at a line terminator)
+  // and, for the greedy pattern, something between the brackets (`[^\]]+`).
+  const terminator = s.search(/[\n\r\u2028\u2029]/);
+  const from = Math.max(1, s.lastIndexOf(']', last - 1) + 1);
+  const to = Math.min(last - (lazy ? 1 : 2), terminator === -1 ? last : terminator);
+  if (from > to) return -1;
+  const open = lazy ? s.indexOf('[', from) : s.lastIndexOf('[', to);
+  return open >= from && open <= to ? open : -1;
 }
 
 function parseUrlRequirement(b: LineBuilder, req: RequirementNode, start: number, end: number): void {
   const url = b.text.slice(start, end);
   b.token('url', start, end);
-  const node = describeUrl(url, b.range(start, end));
+  const node = b.withWritten(describeUrl(url, b.range(start, end)), start, end);
   req.url = node;
   // After `;` with no space (`…tgz;\tpython_version>"3"`) pip reads the marker as part of the URL: the
   // marker-needs-space warning says so, and the whitespace is not the URL's fault.
@@ -96,7 +114,7 @@ function parseUrlRequirement(b: LineBuilder, req: RequirementNode, start: number
   }
   nameFromUrl(b, req, node.kind === 'wheel' ? lastSegment(url.split('#')[0].split('?')[0]) : undefined, node.egg, start, end);
   if (req.editable && node.kind !== 'vcs' && node.kind !== 'file') {
-    b.report('invalid-editable', `An editable requirement must be a local path or a VCS URL (git+https://…), not '${url}'`, start, end);
+    b.report('invalid-editable', `An editable requirement must be a local path or a VCS URL (git+https://…), not '${b.shown(start, end)}'`, start, end);
   } else if (req.editable && node.kind === 'vcs' && node.egg === undefined) {
     b.report('invalid-editable', `pip needs the project name of an editable VCS URL: add #egg=<name> to it`, start, end);
   }
@@ -112,15 +130,15 @@ function parsePathRequirement(b: LineBuilder, req: RequirementNode, start: numbe
   if (req.editable && /^[A-Za-z][A-Za-z0-9+.-]*:\/\//.test(text)) {
     // A URL whose scheme pip does not know (`-e hg://…`): neither a local path nor a VCS URL.
     b.token('url', start, end);
-    req.url = describeUrl(text, b.range(start, end));
-    b.report('invalid-editable', `An editable requirement must be a local path or a VCS URL (git+https://…), not '${text}'`, start, end);
+    req.url = b.withWritten(describeUrl(text, b.range(start, end)), start, end);
+    b.report('invalid-editable', `An editable requirement must be a local path or a VCS URL (git+https://…), not '${b.shown(start, end)}'`, start, end);
     return;
   }
-  const m = /^(.+?)(\[[^\]]*\])$/.exec(text);
-  const pathEnd = m ? start + m[1].length : end;
+  const at = extrasSuffixAt(text, true);
+  const pathEnd = at !== -1 ? start + at : end;
   b.token('path', start, pathEnd);
   req.path = b.spanned(start, pathEnd);
-  if (m) parseExtras(b, req, pathEnd, end);
+  if (at !== -1) parseExtras(b, req, pathEnd, end);
   const base = lastSegment(b.text.slice(start, pathEnd));
   nameFromUrl(b, req, base.toLowerCase().endsWith('.whl') ? base : undefined, undefined, start, pathEnd);
 }
@@ -129,23 +147,26 @@ function parsePathRequirement(b: LineBuilder, req: RequirementNode, start: numbe
 function nameFromUrl(b: LineBuilder, req: RequirementNode, wheel: string | undefined, egg: string | undefined, start: number, end: number): void {
   if (wheel) {
     const w = parseWheelFilename(wheel);
+    // Where a variable's value is in the URL, the messages quote it as written.
+    const shown = b.quote(wheel, start, end);
     if (!w) {
-      b.report('invalid-wheel-filename', `'${wheel}' is not a valid wheel file name (name-version-python-abi-platform.whl)`, start, end);
+      b.report('invalid-wheel-filename', `'${shown}' is not a valid wheel file name (name-version-python-abi-platform.whl)`, start, end);
       return;
     }
     // pip reads the file name as the requirement `name==version`, which packaging must accept.
     if (matchIdentifier(w.name, 0, w.name.length) !== w.name.length || matchVersion('==', w.version, 0) !== w.version.length || explainBadVersion('==', w.version)) {
-      b.report('invalid-wheel-filename', `'${wheel}' reads as ${w.name}==${w.version}, which is not a valid requirement: pip rejects it`, start, end);
+      const reads = shown === wheel ? ` reads as ${w.name}==${w.version}, which` : '';
+      b.report('invalid-wheel-filename', `'${shown}'${reads} is not a valid requirement: pip rejects it`, start, end);
       return;
     }
-    req.name = { text: w.name, normalized: normalizeName(w.name), range: b.range(start, end) };
+    req.name = b.withWritten({ text: w.name, normalized: normalizeName(w.name), range: b.range(start, end) }, start, end);
     req.pinnedVersion = w.version;
     return;
   }
   if (egg === undefined) return;
   const s = eggStart(b.text, start, end);
   if (matchIdentifier(b.text, s, s + egg.length) === 0) {
-    b.report('invalid-egg-fragment', `'#egg=${egg}' does not name a project; use '#egg=<project name>'`, start, end);
+    b.report('invalid-egg-fragment', `'#egg=${b.quote(egg, s, s + egg.length)}' does not name a project; use '#egg=<project name>'`, start, end);
     return;
   }
   // pip hands the whole value to packaging as a requirement: `pkg`, `pkg[x]`, even `pkg==1.0` or `pkg;marker`.
@@ -155,7 +176,7 @@ function nameFromUrl(b: LineBuilder, req: RequirementNode, wheel: string | undef
   const semi = egg.indexOf(';');
   parsePep508(sub, inner, s, semi === -1 ? s + egg.length : s + semi);
   if (semi !== -1) inner.marker = parseMarker(sub, s + semi + 1, s + egg.length);
-  for (const d of sub.diagnostics) b.diagnostics.push(d);
+  for (const d of sub.finish()) b.add(d);
   req.name = inner.name;
   if (inner.extras) req.extras = inner.extras;
   if (inner.specifier) req.specifier = inner.specifier;
@@ -173,7 +194,8 @@ function eggStart(text: string, start: number, end: number): number {
   return at + 4;
 }
 
-function parseExtras(b: LineBuilder, req: RequirementNode, open: number, end: number): number {
+/** `name`: the requirement's name as messages show it, when it has one. */
+function parseExtras(b: LineBuilder, req: RequirementNode, open: number, end: number, name?: string): number {
   const text = b.text;
   b.token('extrasOpen', open, open + 1);
   const extras: ExtrasNode = { range: b.range(open, end), items: [], closed: false };
@@ -209,7 +231,7 @@ function parseExtras(b: LineBuilder, req: RequirementNode, open: number, end: nu
     break;
   }
   extras.range = b.range(open, i);
-  b.report('unclosed-extras', `Missing ']' to close the extras${req.name ? ` of '${req.name.text}'` : ''}`, open, i);
+  b.report('unclosed-extras', `Missing ']' to close the extras${name ? ` of '${name}'` : ''}`, open, i);
   return i;
 }
 
@@ -220,13 +242,15 @@ function parsePep508(b: LineBuilder, req: RequirementNode, start: number, end: n
     b.token('unknown', start, end);
     // U+FEFF is invisible: only at the very start of the file is it a byte order mark that pip drops.
     const bom = text.charCodeAt(start) === 0xfeff ? ' (it starts with an invisible U+FEFF: delete it)' : '';
-    b.report('invalid-requirement', `Expected a package name at the start of '${text.slice(start, end)}'${bom}`, start, end);
+    b.report('invalid-requirement', `Expected a package name at the start of '${b.shown(start, end)}'${bom}`, start, end);
     return;
   }
   b.token('name', start, start + n);
   req.name = nameNode(b, start, start + n);
+  // Messages quote the name as written: `${NAME}` where a variable gave it.
+  const name = b.quote(req.name.text, start, start + n);
   let i = skipWs(text, start + n, end);
-  if (text[i] === '[' && i < end) i = skipWs(text, parseExtras(b, req, i, end), end);
+  if (text[i] === '[' && i < end) i = skipWs(text, parseExtras(b, req, i, end, name), end);
   if (i >= end) return;
 
   if (text[i] === '@') {
@@ -235,17 +259,17 @@ function parsePep508(b: LineBuilder, req: RequirementNode, start: number, end: n
     let urlEnd = u;
     while (urlEnd < end && text[urlEnd] !== ' ' && text[urlEnd] !== '\t') urlEnd++;
     if (urlEnd === u) {
-      b.report('missing-url', `Expected a URL after '@', e.g. ${req.name.text} @ https://…/file.whl`, i, i + 1);
+      b.report('missing-url', `Expected a URL after '@', e.g. ${name} @ https://…/file.whl`, i, i + 1);
       return;
     }
     b.token('url', u, urlEnd);
-    req.url = describeUrl(text.slice(u, urlEnd), b.range(u, urlEnd));
+    req.url = b.withWritten(describeUrl(text.slice(u, urlEnd), b.range(u, urlEnd)), u, urlEnd);
     const rest = skipWs(text, urlEnd, end);
     if (rest < end) unexpected(b, rest, end, `after the URL`);
     return;
   }
 
-  const specifier = parseSpecifier(b, req.name.text, i, end);
+  const specifier = parseSpecifier(b, name, i, end);
   if (specifier) {
     req.specifier = specifier.node;
     i = skipWs(text, specifier.end, end);
@@ -254,18 +278,18 @@ function parsePep508(b: LineBuilder, req: RequirementNode, start: number, end: n
     const word = text.slice(i, end);
     if (!specifier && /^=(?!=)/.test(word)) {
       b.token('unknown', i, end);
-      b.report('invalid-operator', `'=' is not a version operator: use '==' (${req.name.text}==${word.slice(1).trim()})`, i, i + 1);
+      b.report('invalid-operator', `'=' is not a version operator: use '==' (${name}==${b.shown(i + 1, end).trim()})`, i, i + 1);
     } else if (!specifier && /^[0-9]/.test(word)) {
-      unexpected(b, i, end, `after '${req.name.text}': a version needs an operator, e.g. ${req.name.text}==${word.trim()}`);
+      unexpected(b, i, end, `after '${name}': a version needs an operator, e.g. ${name}==${b.shown(i, end).trim()}`);
     } else {
-      unexpected(b, i, end, specifier ? 'after the version specifier' : `after '${req.name.text}'`);
+      unexpected(b, i, end, specifier ? 'after the version specifier' : `after '${name}'`);
     }
   }
 }
 
 function unexpected(b: LineBuilder, start: number, end: number, where: string): void {
   b.token('unknown', start, end);
-  b.report('invalid-requirement', `Unexpected '${b.text.slice(start, end)}' ${where}`, start, end);
+  b.report('invalid-requirement', `Unexpected '${b.shown(start, end)}' ${where}`, start, end);
 }
 
 function parseSpecifier(b: LineBuilder, name: string, start: number, end: number): { node: SpecifierNode; end: number } | undefined {
@@ -299,14 +323,14 @@ function parseSpecifier(b: LineBuilder, name: string, start: number, end: number
       b.token('version', vStart, vEnd);
       clause.version = b.spanned(vStart, vEnd);
       clause.range = b.range(i, vEnd);
-      const problem = explainBadVersion(op, text.slice(vStart, vEnd));
+      const problem = explainBadVersion(op, text.slice(vStart, vEnd), b.shown(vStart, vEnd));
       if (problem) b.report('invalid-version', problem, vStart, vEnd);
     } else {
       const next = skipWs(text, opEnd, end);
       const junkEnd = scanVersionLike(text, next, end);
       if (junkEnd > next) {
         b.token('unknown', next, junkEnd);
-        b.report('invalid-version', `'${text.slice(next, junkEnd)}' is not a valid version for '${op}'; write a PEP 440 version such as ${name}${op}1.0`, next, junkEnd);
+        b.report('invalid-version', `'${b.shown(next, junkEnd)}' is not a valid version for '${op}'; write a PEP 440 version such as ${name}${op}1.0`, next, junkEnd);
         i = junkEnd;
       } else if (op === '===') {
         // packaging accepts an empty arbitrary-equality version; it matches no release.
@@ -353,13 +377,18 @@ function parseSpecifier(b: LineBuilder, name: string, start: number, end: number
       b.report('invalid-specifier', `Missing ')' to close the version specifier`, start, i);
     }
   }
-  const node: SpecifierNode = {
-    text: text.slice(start, stop).trim(),
-    // (clauses is copied to its exact size: this node lives as long as the document)
-    range: b.range(start, Math.max(start, trimEndOffset(text, start, stop))),
-    clauses: clauses.slice(),
-    parenthesized,
-  };
+  const node: SpecifierNode = b.withWritten(
+    {
+      text: text.slice(start, stop).trim(),
+      // (clauses is copied to its exact size: this node lives as long as the document)
+      range: b.range(start, Math.max(start, trimEndOffset(text, start, stop))),
+      clauses: clauses.slice(),
+      parenthesized,
+    },
+    start,
+    stop,
+    true,
+  );
   return { node, end: stop };
 }
 

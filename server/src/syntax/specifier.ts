@@ -42,16 +42,22 @@ export function matchVersion(op: SpecifierOperator, text: string, i: number): nu
   return re.test(text) ? re.lastIndex - i : 0;
 }
 
-/** Why a version after `op` is wrong, in words that say how to fix it; undefined when it is fine. */
-export function explainBadVersion(op: SpecifierOperator, version: string): string | undefined {
+/**
+ * Why a version after `op` is wrong, in words that say how to fix it; undefined when it is fine. `shown` is the
+ * version as written, quoted instead of any part of it when it differs (a `${NAME}` whose value is the version).
+ */
+export function explainBadVersion(op: SpecifierOperator, version: string, shown = version): string | undefined {
   if (op === '===') return undefined;
   const wildcard = version.endsWith('.*');
   const core = wildcard ? version.slice(0, -2) : version;
+  const own = shown === version;
   // The specifier grammar already admits only PEP 440 shapes; pep440 confirms the ones with letters in them.
-  if (!PLAIN_RELEASE.test(core) && !valid(core)) return `'${version}' is not a valid PEP 440 version`;
+  if (!PLAIN_RELEASE.test(core) && !valid(core)) return `'${shown}' is not a valid PEP 440 version`;
   if (wildcard && op !== '==' && op !== '!=') return `a '.*' wildcard is only allowed with '==' and '!=' (not '${op}')`;
-  if (core.includes('+') && op !== '==' && op !== '!=') return `a local version ('+${core.split('+')[1]}') is only allowed with '==', '!=' and '==='`;
+  if (core.includes('+') && op !== '==' && op !== '!=') {
+    return `a local version (${own ? `'+${core.split('+')[1]}'` : `in '${shown}'`}) is only allowed with '==', '!=' and '==='`;
+  }
   if (wildcard && /[a-z+]/i.test(core.replace(/^v/i, ''))) return `a '.*' wildcard cannot follow a pre-release, post-release, dev or local version`;
-  if (op === '~=' && !/^v?(?:[0-9]+!)?[0-9]+\.[0-9]+/i.test(core)) return `'~=' needs at least two release numbers, e.g. '~=${core}.0'`;
+  if (op === '~=' && !/^v?(?:[0-9]+!)?[0-9]+\.[0-9]+/i.test(core)) return `'~=' needs at least two release numbers, e.g. '~=${own ? core : '1'}.0'`;
   return undefined;
 }

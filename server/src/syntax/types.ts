@@ -54,6 +54,8 @@ export type TokenKind =
 export interface Token {
   readonly kind: TokenKind;
   readonly text: string;
+  /** Set only where a variable's value is in `text`: the token as written (see Spanned). */
+  readonly written?: string;
   readonly start: number;
   readonly end: number;
   readonly range: Range;
@@ -61,8 +63,14 @@ export interface Token {
 
 /** A piece of text the user wrote, with where it is. */
 export interface Spanned {
+  /** The text as pip reads it: a `${NAME}` in it is replaced by the variable's value. */
   text: string;
   range: Range;
+  /**
+   * Set only where a variable's value is in `text`: the text as written, `${NAME}` kept. It is what every
+   * feature shows (`shown` in query.ts); the value is for reading the line, never shown (it may be a secret).
+   */
+  written?: string;
 }
 
 export interface NameNode extends Spanned {
@@ -159,7 +167,11 @@ export type LineKind = 'blank' | 'comment' | 'requirement' | 'option' | 'error';
  */
 export interface LogicalLine {
   readonly kind: LineKind;
-  /** The PEP 503 name of the line's requirement, if it names one: cheap to read for every line. */
+  /**
+   * The PEP 503 name of the line's requirement, if it names one: cheap to read for every line. Not set for a
+   * name that a `${NAME}` gives: facts are looked up by it (the index would be asked for a variable's value,
+   * maybe a secret) and messages name it, so such a line is a requirement without a name to the features.
+   */
   readonly project?: string;
   firstLine: number;
   lastLine: number;
@@ -167,8 +179,10 @@ export interface LogicalLine {
   start: number;
   end: number;
   range: Range;
-  /** The joined text, continuations removed, comment kept. */
+  /** The joined text, continuations removed, comment kept; `${NAME}`s expanded. */
   text: string;
+  /** Set only where a variable's value is in `text`: the joined text as written (see Spanned). */
+  readonly written?: string;
   tokens: Token[];
   comment?: Token;
   requirement?: RequirementNode;

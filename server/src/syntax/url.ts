@@ -89,7 +89,10 @@ function kindOfFile(base: string, scheme: string): UrlKind {
 }
 
 export function lastSegment(path: string): string {
-  const trimmed = path.replace(/[/\\]+$/, '');
+  // Trailing separators trimmed by hand: /[/\\]+$/ tried every run of them to the end (quadratic on a line of '/').
+  let end = path.length;
+  while (end > 0 && (path.charCodeAt(end - 1) === 47 || path.charCodeAt(end - 1) === 92)) end--;
+  const trimmed = path.slice(0, end);
   const i = Math.max(trimmed.lastIndexOf('/'), trimmed.lastIndexOf('\\'));
   return decodeSafe(i === -1 ? trimmed : trimmed.slice(i + 1));
 }

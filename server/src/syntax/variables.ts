@@ -26,7 +26,7 @@ export function expandVariables(source: JoinedLine, commentAt: number, env: Envi
   const line = new JoinedLine();
   line.firstLine = source.firstLine;
   line.lastLine = source.lastLine;
-  const unset: string[] = [];
+  const unset = new Set<string>();
   let last = 0;
   let found = false;
   VARIABLE_RE.lastIndex = dollar;
@@ -34,17 +34,18 @@ export function expandVariables(source: JoinedLine, commentAt: number, env: Envi
     found = true;
     const value = env?.[m[1]];
     if (value === undefined) {
-      if (!unset.includes(m[1])) unset.push(m[1]);
+      unset.add(m[1]);
       continue;
     }
     const s = m.index;
     const e = s + m[0].length;
     line.appendFrom(source, last, s);
-    line.appendStandIn(value, source.docOffset(s), source.lineOf(s), source.characterOf(s), source.docOffset(e, true), source.endLineOf(e), source.endCharacterOf(e));
+    const stand = { endDoc: source.docOffset(e, true), endLine: source.endLineOf(e), endCharacter: source.endCharacterOf(e), written: m[0] };
+    line.appendStandIn(value, source.docOffset(s), source.lineOf(s), source.characterOf(s), stand);
     last = e;
   }
   if (!found) return undefined;
   const shift = line.text.length - last;
   line.appendFrom(source, last, text.length);
-  return { line, commentAt: commentAt === -1 ? -1 : commentAt + shift, unset };
+  return { line, commentAt: commentAt === -1 ? -1 : commentAt + shift, unset: [...unset] };
 }

@@ -69,6 +69,12 @@ export function readFrozen(
       continue;
     }
     if (line.kind === 'blank') continue;
+    // pip freeze writes no `${NAME}`; and what the .in copies of such a line would be a variable's value (maybe a secret).
+    if (line.written !== undefined || line.text.includes('${')) {
+      if (options.quick) return notFrozen(`line ${line.firstLine + 1} uses a \${…} variable`);
+      fail(`line ${line.firstLine + 1} uses a \${…} variable`);
+      continue;
+    }
     if (line.kind === 'error') {
       if (options.quick) return notFrozen(`line ${line.firstLine + 1} is not a requirement`);
       fail(`line ${line.firstLine + 1} is not a requirement`);

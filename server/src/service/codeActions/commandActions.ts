@@ -17,7 +17,9 @@ export function commandActions(uri: string, filePath: string, doc: ParsedDocumen
     { title: `Compile ${source} → ${output}`, kind: SOURCE_COMPILE, command: { title: 'Compile', command: COMMANDS.compile, arguments: [uri] } },
     { title: `Compile ${source} → ${output} with hashes`, kind: SOURCE_COMPILE, command: { title: 'Compile with hashes', command: COMMANDS.compile, arguments: [uri, { generateHashes: true }] } },
   ];
-  const name = line !== undefined ? doc.lines.find((l) => l.firstLine <= line && line <= l.lastLine)?.requirement?.name?.text : undefined;
+  // A name a variable gives is not offered: the title and the command would carry its value.
+  const named = line !== undefined ? doc.lines.find((l) => l.firstLine <= line && line <= l.lastLine)?.requirement?.name : undefined;
+  const name = named?.written === undefined ? named?.text : undefined;
   if (name) {
     out.push({ title: `Upgrade ${name} in ${output} (recompile with --upgrade-package ${name})`, kind: CodeActionKind.RefactorRewrite, command: { title: `Upgrade ${name}`, command: COMMANDS.upgradePackage, arguments: [uri, name] } });
   }

@@ -21,10 +21,14 @@ export function positionAtEnd(doc: ParsedDocument): { line: number; character: n
   return { line: last, character: doc.text.length - doc.lineStarts[last] };
 }
 
-/** The exact pin of a line (`==1.2.3`), or undefined. */
+/**
+ * The exact pin of a line (`==1.2.3`), or undefined; also for a pin a variable gives (`==${VERSION}`): the fixes
+ * and titles that use a pin would show its value, or replace the variable.
+ */
 export function exactPin(r: RequirementNode | undefined): string | undefined {
   const c = r?.specifier?.clauses;
-  return c?.length === 1 && c[0].operator.text === '==' && c[0].version && !c[0].version.text.endsWith('.*') ? c[0].version.text : undefined;
+  const version = c?.length === 1 && c[0].operator.text === '==' && c[0].operator.written === undefined ? c[0].version : undefined;
+  return version && version.written === undefined && !version.text.endsWith('.*') ? version.text : undefined;
 }
 
 /** A named requirement from the index (not a URL, a path or an editable). */

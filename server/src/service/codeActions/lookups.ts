@@ -30,6 +30,6 @@ export function sourceLines(ctx: FileContext): (name: string) => SourceBound[] {
     (ctx.sources ?? []).flatMap((d) =>
       d.document.lines
         .filter((l) => l.project === name && l.requirement?.specifier?.text.trim())
-        .map((l) => ({ uri: fileUri(d.path), where: `${path.basename(d.path)}:${l.firstLine + 1}`, specifier: l.requirement!.specifier!.text, range: l.requirement!.specifier!.range })),
+        .map((l) => ({ uri: fileUri(d.path), where: `${path.basename(d.path)}:${l.firstLine + 1}`, specifier: l.requirement!.specifier!.text, written: l.requirement!.specifier!.written, range: l.requirement!.specifier!.range })),
     );
 }

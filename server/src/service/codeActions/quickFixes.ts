@@ -2,7 +2,7 @@
 // those that read what the index and environment diagnostics carry or the index knows (hashes of a release).
 
 import { CodeActionKind, TextEdit, type CodeAction, type Diagnostic, type Range } from 'vscode-languageserver-types';
-import { lineAt } from '../../syntax/query.js';
+import { lineAt, shown } from '../../syntax/query.js';
 import type { ParsedDocument } from '../../syntax/types.js';
 import { admitVersion } from '../admitVersion.js';
 import { eolOf, exactPin, fileEdit, hashContinuation, wholeLines } from './edits.js';
@@ -91,7 +91,7 @@ export function factFixes(uri: string, doc: ParsedDocument, diagnostics: Diagnos
       const version = exactPin(r);
       const hashes = version ? facts.hashes?.(line.project, version) : undefined;
       if (version && hashes?.length) {
-        out.push({ title: `Add ${hashes.length} --hash option${hashes.length === 1 ? '' : 's'} for ${r.name.text}==${version} (from the package index)`, kind: CodeActionKind.QuickFix, diagnostics: [d], isPreferred: true, edit: fileEdit(uri, [TextEdit.insert(r.range.end, hashContinuation(hashes, eolOf(doc)))]) });
+        out.push({ title: `Add ${hashes.length} --hash option${hashes.length === 1 ? '' : 's'} for ${shown(r.name)}==${version} (from the package index)`, kind: CodeActionKind.QuickFix, diagnostics: [d], isPreferred: true, edit: fileEdit(uri, [TextEdit.insert(r.range.end, hashContinuation(hashes, eolOf(doc)))]) });
       }
       continue;
     }
