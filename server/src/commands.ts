@@ -10,6 +10,7 @@ import { redact } from './index/credentials.js';
 import type { Settings } from './settings.js';
 
 import { COMMANDS } from './service/commandIds.js';
+import { unexpand } from './shared/shownValues.js';
 
 export { COMMANDS };
 
@@ -43,7 +44,7 @@ export interface CommandHost {
  * which some clients answer with a blocking prompt (Neovim's inputlist) for a message that needs no answer.
  */
 export function showMessage(connection: Connection, type: MessageType, message: string): void {
-  void connection.sendNotification('window/showMessage', { type, message });
+  void connection.sendNotification('window/showMessage', { type, message: unexpand(message) });
 }
 
 /** Diagnostics left by the last failed compile, by file path; cleared by the next compile or an edit. */

@@ -3,6 +3,7 @@
 
 import { LSPErrorCodes, ResponseError, type CancellationToken, type Connection } from 'vscode-languageserver/node.js';
 import type { Settings } from './settings.js';
+import { unexpand } from './shared/shownValues.js';
 
 export type Level = 'error' | 'warn' | 'info' | 'debug';
 export type Log = (level: Level, message: string) => void;
@@ -12,7 +13,7 @@ const LEVELS: Record<Settings['logLevel'], number> = { off: 0, error: 1, warn: 2
 export function createLogger(connection: Connection, level: () => Settings['logLevel']): Log {
   return (at, message) => {
     if (LEVELS[level()] < LEVELS[at]) return;
-    const line = `[${at}] ${message}`;
+    const line = `[${at}] ${unexpand(message)}`;
     if (at === 'error') connection.console.error(line);
     else if (at === 'warn') connection.console.warn(line);
     else connection.console.log(line);

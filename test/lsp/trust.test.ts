@@ -219,3 +219,17 @@ test('check: an index only the checked file names is asked only with --allow-fil
   assert.ok(index.requests.length > 0);
   assert.deepEqual(carriesSecret(index), [], 'no netrc `default` credentials for a file-named index');
 });
+
+test('allowed, with ${SECRET_TOKEN} in the index path: requests carry it (as pip sends them), but no log line, message or hover shows it', async () => {
+  const { dir, netrc } = workspace();
+  const index = await hostile();
+  const client = await start({ env: userEnv(netrc), answer: () => 'Allow' });
+  const uri = client.open(path.join(dir, 'secret-path.txt'), `--index-url ${index.url}/\${SECRET_TOKEN}/simple\nrequests==2.31.0\n`);
+  for (let i = 0; i < 50 && !index.requests.length; i++) await new Promise((r) => setTimeout(r, 100));
+  assert.ok(index.requests.some((r) => r.path.startsWith(`/${SECRET}/`)), 'the index is asked at the expanded URL, as pip asks it');
+  await settle();
+  const hover = await client.request('textDocument/hover', { textDocument: { uri }, position: { line: 1, character: 2 } });
+  const shown = [...client.logs, ...client.notifications.map((n) => JSON.stringify(n.params)), JSON.stringify(hover), JSON.stringify(client.diagnostics.get(uri))];
+  assert.ok(shown.some((s) => s.includes('${SECRET_TOKEN}')), 'the URL is named, as written');
+  assert.deepEqual(shown.filter((s) => s.includes(SECRET)), []);
+});

@@ -1,6 +1,6 @@
 // Issue #29, finding 8: what the index says (a summary, a project URL, an advisory's summary and link) goes into the
-// hover and completion Markdown as text. Rendered by a real CommonMark renderer (markdown-it, here through
-// @vscode/vsce) with raw HTML allowed and GFM's autolinks on, as editors render hovers: no image, no HTML and no link
+// hover and completion Markdown as text. Rendered by a real CommonMark renderer (markdown-it, a dev
+// dependency) with raw HTML allowed and GFM's autolinks on, as editors render hovers: no image, no HTML and no link
 // of the index's choosing; a link only to an http(s) page the server chose to link.
 
 import { test } from 'node:test';

@@ -15,6 +15,7 @@ import { popularProjects } from './popular.js';
 import { compactList, fetchList, LIST_MAX_AGE_MS, loadList, saveList } from './projectList.js';
 import { factsFromMetadata, metadataFile, parseJsonApi, parseProjectHtml, parseProjectJson, projectFact, versionOfFile, type ProjectPage } from './simpleApi.js';
 import { parseMetadata } from '../shared/coreMetadata.js';
+import { unexpand } from '../shared/shownValues.js';
 
 // Loaded with this bundle (undici), on first use.
 export { createVulnerabilityClient } from './vulnerabilities.js';
@@ -457,7 +458,10 @@ export function createIndexHub(options: PackageIndexOptions): IndexHub {
         return sortedHas(lists.get(mainUrl)!.list.sorted, normalizeName(name));
       },
       suggest: (name) => names().suggest(name),
-      projectPage: (raw) => projectPage(config, normalizeName(raw)),
+      projectPage: (raw) => {
+        const page = projectPage(config, normalizeName(raw));
+        return page && unexpand(page);
+      },
       ensureProject: (raw) => refresh(normalizeName(raw)),
       loadProjectList: (progress) => loadProjectList(config, progress),
     };

@@ -3,6 +3,7 @@
 import * as path from 'node:path';
 import type { ParsedDocument } from '../syntax/types.js';
 import type { IndexGraphLike } from './includesLike.js';
+import { rememberExpansion } from '../shared/shownValues.js';
 
 export interface FileIndexOptions {
   indexUrl?: string;
@@ -20,6 +21,8 @@ export function indexOptionsOf(doc: ParsedDocument, graph?: IndexGraphLike & { f
     for (const line of d.lines) {
       if (line.kind !== 'option' || !/--?(i|index|extra|no-index|pypi|f|find)/.test(line.text)) continue;
       for (const o of line.options) {
+        // A URL built from `${NAME}` (a token in the index's path) is shown with the name, never the value.
+        if (o.value?.written !== undefined && o.value.text) rememberExpansion(o.value.written, o.value.text);
         if (o.canonical === '--index-url' && o.value?.text) out.indexUrl = o.value.text;
         else if (o.canonical === '--extra-index-url' && o.value?.text) out.extraIndexUrls.push(o.value.text);
         else if (o.canonical === '--no-index') out.noIndex = true;
