@@ -2,6 +2,7 @@
 // (a discovery or first scan still on its way is noted for the brief wait, and its landing republishes);
 // commands, explicit actions, await it.
 
+import { escapeMarkdown, inlineCode } from '../service/markdown.js';
 import * as path from 'node:path';
 import { describeEnvironment, type EnvironmentService } from '../environment/index.js';
 import type { FactsWaiter } from '../index/wait.js';
@@ -26,7 +27,7 @@ export function environmentFacts(environments: EnvironmentService, o: { settings
       const resolved = checked() ? peek(filePath) : undefined;
       if (resolved === undefined) return undefined;
       if (!resolved) return 'Environment: none found (set `requirements.venvPath`, activate one, or create `.venv`).';
-      return `Environment: \`${resolved.found.root}\` — ${describeEnvironment(resolved.snapshot)}, found by ${resolved.found.source}, ${resolved.snapshot.distributions.size} distributions.`;
+      return `Environment: ${inlineCode(resolved.found.root)} — ${escapeMarkdown(describeEnvironment(resolved.snapshot))}, found by ${resolved.found.source}, ${resolved.snapshot.distributions.size} distributions.`;
     },
     /** The environment whose pip.conf counts for the index configuration. */
     venvRootOf: (filePath: string) => (checked() ? peek(filePath)?.found.root : undefined),

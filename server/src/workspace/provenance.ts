@@ -253,30 +253,46 @@ export function formatChain(chain: Chain, relativeTo: string, links = false): st
   return parts.join(' ← ');
 }
 
+/**
+ * Text a compiled file wrote (`# via` sources) as Markdown text: no link, image or HTML of the file's choosing
+ * (a repository's requirements.txt is not ours). The service's escapeMarkdown is a layer up; this is the same idea.
+ */
+const asText = (text: string) =>
+  text
+    .replace(/[\\`*_[\]()<>!&~@]/g, '\\$&')
+    // Nor a link that renderers make by themselves (GFM autolinks).
+    .replace(/:\/\//g, '\\://')
+    .replace(/\b(www)\./gi, '$1\\.');
+/** A code span that the text cannot close. */
+const asCode = (text: string) => (text.includes('`') ? asText(text) : `\`${text}\``);
+
 /** A source as the annotation names it, with the line that asks for the package: `-c constraints.txt:2`. */
 export function formatSource(loc: SourceLocation, relativeTo: string, links = false): string {
   const { entry } = loc;
+  const md = (text: string) => (links ? asText(text) : text);
   const where = (file: string, range?: Range) => {
     const rel = path.relative(relativeTo, file) || path.basename(file);
     const text = range ? `${rel}:${range.start.line + 1}` : rel;
-    return links ? `[${text}](${pathToFileURL(file).toString()}${range ? `#L${range.start.line + 1}` : ''})` : text;
+    return links ? `[${asText(text)}](${pathToFileURL(file).toString()}${range ? `#L${range.start.line + 1}` : ''})` : text;
   };
-  const section = (s: string) => (links ? `\`${s}\`` : s);
+  const section = (s: string) => (links ? asCode(s) : s);
   switch (entry.kind) {
     case 'file': {
       const prefix = entry.option === '-r' ? '' : `${entry.option} `;
-      if (!loc.exists || !loc.file) return `${prefix}${entry.path} (not found)`;
+      if (!loc.exists || !loc.file) return `${prefix}${md(entry.path)} (not found)`;
       return loc.range ? `${prefix}${where(loc.file, loc.range)}` : `${prefix}${where(loc.file)} (no longer listed there)`;
     }
     case 'url': {
       const url = loc.url ?? withoutCredentials(entry.url);
-      return `${entry.option ? `${entry.option} ` : ''}${links ? `[${url}](${url})` : url}`;
+      // Only a web page is a link; anything else (javascript:, data:, command:) is text.
+      const web = /^https?:\/\/[^\s()<>]+$/i.test(url);
+      return `${entry.option ? `${entry.option} ` : ''}${links ? (web ? `[${url.replace(/[\\`*_[\]<>!&~]/g, '\\$&')}](${url})` : md(url)) : url}`;
     }
     case 'stdin':
       return `${entry.option} - (standard input)`;
     case 'project': {
-      const prefix = `${entry.override ? '--override ' : ''}${entry.project ? `${entry.project} ` : ''}`;
-      if (!loc.exists || !loc.file) return `${prefix}(${entry.path}${entry.group ? `:${entry.group}` : ''}, not found)`;
+      const prefix = `${entry.override ? '--override ' : ''}${entry.project ? `${md(entry.project)} ` : ''}`;
+      if (!loc.exists || !loc.file) return `${prefix}(${md(entry.path)}${entry.group ? `:${md(entry.group)}` : ''}, not found)`;
       const parts = [where(loc.file, loc.range)];
       if (loc.section) parts.push(section(loc.section));
       if (!loc.range && isPyproject(loc.file) && entry.build?.part !== 'backend') parts.push('no longer listed there');
@@ -288,7 +304,7 @@ export function formatSource(loc: SourceLocation, relativeTo: string, links = fa
       return `${prefix}(workspace: ${where(loc.file, loc.range)}${loc.section ? `, ${section(loc.section)}` : ''})`;
     }
     default:
-      return links ? `\`${entry.text}\`` : entry.text;
+      return links ? asCode(entry.text) : entry.text;
   }
 }
 
