@@ -96,9 +96,11 @@ describe('${NAME} lines, with the requirements.env setting', () => {
       assert.deepEqual(diags.map((d) => [d.range.start.line, d.code, d.severity]), [[3, 'unset-variable', 2]]);
       assert.match(diags[0].message, /\$\{HASH_OPT\} is not set here/);
       const symbols = await client.request('textDocument/documentSymbol', { textDocument: { uri } });
-      assert.deepEqual(symbols.map((s: any) => s.name), ['foo', 'requests', 'bar', 'baz']);
+      // A name a variable gives is shown as written, never as its value (issue 29: a value may be a secret).
+      assert.deepEqual(symbols.map((s: any) => s.name), ['foo', '${PKG_NAME}', 'bar', 'baz']);
       const hover = await client.request('textDocument/hover', { textDocument: { uri }, position: { line: 1, character: 4 } });
-      assert.match(JSON.stringify(hover), /requests/);
+      assert.match(hover.contents.value, /^\*\*\$\{PKG\\_NAME\}\*\*/, 'as written, escaped for Markdown');
+      assert.doesNotMatch(JSON.stringify([symbols, hover, diags]), /requests/);
     } finally {
       await client.stop();
       fs.rmSync(dir, { recursive: true, force: true });

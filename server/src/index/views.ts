@@ -31,7 +31,7 @@ export interface IndexEvents {
 
 export interface IndexAdapter {
   /** The view pip's configuration for this file selects; undefined while the index module loads (loading starts). */
-  view(file: FileIndexOptions, venvRoot: string | undefined): IndexView | undefined;
+  view(file: FileIndexOptions, venvRoot: string | undefined, options?: { command?: boolean }): IndexView | undefined;
   /** The configuration pip would use (file options, PIP_*, pip.conf, settings, PyPI). */
   config(file: FileIndexOptions, venvRoot: string | undefined): IndexConfig;
   /** Whether a configuration may be contacted now (every origin it names only by the workspace was allowed). */
@@ -108,7 +108,7 @@ export function createIndexAdapter(options: IndexAdapterOptions): IndexAdapter {
   const listed = new Set<IndexView>();
   let listsLoading = 0;
   return {
-    view(file, venvRoot) {
+    view(file, venvRoot, request) {
       if (!hub) {
         void load();
         return undefined;
@@ -119,7 +119,8 @@ export function createIndexAdapter(options: IndexAdapterOptions): IndexAdapter {
       if (options.configFiles.reading()) return undefined;
       // An index only the workspace names, not (yet) allowed: no view, so nothing is fetched from it; the
       // user is asked once, and an allowed origin re-checks the files.
-      if (options.trust.blocked(config).length) return undefined;
+      // A command the user ran (a compile with hashes) asks the index the file names, as the pip it runs does.
+      if (!request?.command && options.trust.blocked(config).length) return undefined;
       const view = hub.view(config);
       if (!listed.has(view)) {
         listed.add(view);

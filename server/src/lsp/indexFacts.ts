@@ -39,7 +39,8 @@ export function indexFacts(index: IndexAdapter, o: { workspace: Workspace; setti
     async prefetch(names: string[], source: string) {
       const ctx = o.workspace.contextOf(source);
       if (!ctx || !(await index.loaded())) return;
-      const view = viewOf(ctx);
+      // An explicit command: the tool it runs asks the file's index anyway (Restricted Mode runs no command).
+      const view = index.view(ctx.indexOptions, o.venvRootOf(ctx.path), { command: true });
       if (!view) return;
       prefetchView = view;
       const all = Promise.all(names.map((n) => view.ensureProject(n).catch(() => undefined)));
