@@ -9,11 +9,12 @@ const common = { bundle: true, platform: 'node', target: 'node20', sourcemap: fa
 // RLS_NO_MINIFY=1 keeps the bundles readable, so that a CPU or heap profile of the built server names functions.
 const server = { ...common, format: 'cjs', minify: process.env.RLS_NO_MINIFY !== '1', keepNames: true, logOverride: { 'empty-import-meta': 'silent' } };
 
-/** index/views.ts's and cli/vulnerabilities.ts's `import('…/packageIndex.js')` becomes a require of the separate bundle beside it. */
+/** `import('…/packageIndex.js')` in index/views.ts, cli/vulnerabilities.ts and cli/compile.ts becomes a require of the separate bundle beside it. */
 const lazyIndex = {
   name: 'lazy-index',
   setup(b) {
-    b.onResolve({ filter: /(^|\/)packageIndex\.js$/ }, (args) => (args.importer.endsWith('views.ts') || args.importer.endsWith('vulnerabilities.ts') ? { path: './packageIndex.cjs', external: true } : undefined));
+    const lazy = /(views|vulnerabilities|cli\/compile)\.ts$/;
+    b.onResolve({ filter: /(^|\/)packageIndex\.js$/ }, (args) => (lazy.test(args.importer) ? { path: './packageIndex.cjs', external: true } : undefined));
   },
 };
 

@@ -31,6 +31,8 @@ export interface CommandHost {
   knownHashes?(normalized: string, version: string): string[];
   /** Fetches these projects from the package index, giving up after a while (for --generate-hashes). */
   prefetch?(normalized: string[], source: string): Promise<void>;
+  /** Whether a package index answers, before a compile runs its tool: undefined when it does, else why not. */
+  reachIndex?(indexUrl: string): Promise<string | undefined>;
   readFile(filePath: string): string | undefined;
   /** Whether the editor holds unsaved changes of a file (the tools read the disk). */
   isDirty(filePath: string): boolean;
@@ -131,6 +133,7 @@ export function registerCommands(host: CommandHost, problems: ProblemStore, othe
         onLine: progress.report,
         knownHashes: host.knownHashes,
         prefetch: host.prefetch,
+        reachIndex: host.reachIndex,
         isDirty: host.isDirty,
       };
       host.log('info', `${params.command} ${filePath}${venvRoot ? ` (environment ${venvRoot})` : ''}`);

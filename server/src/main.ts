@@ -37,7 +37,7 @@ function check(args: string[]): void {
   let format = 'text';
   let root: string | undefined;
   const paths: string[] = [];
-  const vulnerabilities = { ...DEFAULT_SETTINGS.vulnerabilities, ignore: [] as string[], allowFileIndexes: false };
+  const vulnerabilities = { ...DEFAULT_SETTINGS.vulnerabilities, ignore: [] as string[], allowFileIndexes: false, offline: false };
   const failOn: string[] = [];
   for (let i = 0; i < args.length; i++) {
     const [flag, attached] = args[i].startsWith('--') && args[i].includes('=') ? [args[i].slice(0, args[i].indexOf('=')), args[i].slice(args[i].indexOf('=') + 1)] : [args[i], undefined];
@@ -49,6 +49,7 @@ function check(args: string[]): void {
     else if (flag === '--osv-url') vulnerabilities.osvUrl = value();
     else if (flag === '--ignore-vuln') vulnerabilities.ignore.push(value());
     else if (flag === '--allow-file-indexes') vulnerabilities.allowFileIndexes = true;
+    else if (flag === '--offline') vulnerabilities.offline = true;
     else if (flag === '--fail-on') failOn.push(...value().split(',').map((c) => c.trim()).filter(Boolean));
     else if (args[i].startsWith('-') && args[i] !== '-') return usageError(`Unknown option '${args[i]}' for check.`, CHECK_HELP);
     else paths.push(args[i]);
@@ -63,14 +64,16 @@ function check(args: string[]): void {
   }
   const results = checkFiles(files, { root });
   // Vulnerabilities are the one thing check asks of the network (the index pip would use, or OSV); loaded only then.
-  void import('./cli/vulnerabilities.js')
-    .then(({ addVulnerabilities }) => addVulnerabilities(results, { ...vulnerabilities, env: process.env, warn: (m) => process.stderr.write(`${m}\n`) }))
-    .then(async () => {
-      const sorted = sortResults(results); // vulnerabilities were added after the first sort
-      const sarif = format === 'sarif' ? (await import('./cli/sarif.js')).formatSarif(sorted, { name: SERVER_NAME, version: SERVER_VERSION }) : undefined;
-      process.stdout.write(sarif ?? (format === 'json' ? formatJson(sorted) : formatText(sorted)));
-      process.exitCode = exitCode(sorted, failOn);
-    });
+  void import('./cli/vulnerabilities.js').then(async ({ addVulnerabilities, vulnerabilityVerdict }) => {
+    const report = await addVulnerabilities(results, { ...vulnerabilities, env: process.env, warn: (m) => process.stderr.write(`${m}\n`) });
+    const sorted = sortResults(results); // vulnerabilities were added after the first sort
+    const sarif = format === 'sarif' ? (await import('./cli/sarif.js')).formatSarif(sorted, { name: SERVER_NAME, version: SERVER_VERSION }) : undefined;
+    process.stdout.write(sarif ?? (format === 'json' ? formatJson(sorted) : formatText(sorted)));
+    // Advisories that could not be looked up are said, and fail --fail-on vulnerable (unless --offline was asked).
+    const verdict = vulnerabilityVerdict(report, failOn);
+    if (verdict.message) process.stderr.write(`${verdict.message}\n`);
+    process.exitCode = Math.max(exitCode(sorted, failOn), verdict.fails ? 1 : 0);
+  });
 }
 
 function main(argv: string[]): void {

@@ -5,6 +5,8 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
+import * as net from 'node:net';
+import type { AddressInfo } from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { createRequire } from 'node:module';
@@ -99,11 +101,85 @@ test('SARIF 2.1.0: valid against the schema, every diagnostic on its line, vulne
   assert.equal(validate({ ...log, version: '2.0.0' }), false);
 });
 
-test('offline: told once on stderr, nothing invented, exit 0', async () => {
+test('a source that cannot be reached: told once on stderr, nothing invented; --fail-on vulnerable fails and names it (it passed before)', async () => {
   const closed = await startOsvStandIn();
   await closed.stop();
   const r = await run(['check', 'requirements.txt', '--vulnerability-source=osv', `--osv-url=${closed.url}`, '--fail-on', 'vulnerable'], testEnv());
-  assert.equal(r.status, 0);
+  assert.equal(r.status, 1);
   assert.equal(r.stdout, '');
   assert.equal(r.stderr.match(/Known vulnerabilities cannot be checked/g)?.length, 1, r.stderr);
+  assert.match(r.stderr, new RegExp(`could not be checked: ${closed.url} cannot be reached \\(connection refused\\); --fail-on vulnerable fails\\.`));
+});
+
+/** A loopback port nothing listens on: a connection to it is refused. */
+async function closedPort(): Promise<number> {
+  const s = net.createServer();
+  await new Promise<void>((resolve) => s.listen(0, '127.0.0.1', resolve));
+  const port = (s.address() as AddressInfo).port;
+  await new Promise<void>((resolve) => s.close(() => resolve()));
+  return port;
+}
+
+/** pins.txt: one vulnerable pin and 29 the index does not know. */
+const writePins = () =>
+  fs.writeFileSync(path.join(dir, 'pins.txt'), ['requests==2.30.0', ...Array.from({ length: 29 }, (_, i) => `package-${i}==1.${i}`)].join('\n') + '\n');
+
+test('the index refuses connections: 30 pins, one message, all counted as unchecked; without --fail-on the run passes', async () => {
+  const origin = `http://127.0.0.1:${await closedPort()}`;
+  writePins();
+  const env = indexedEnv(origin);
+  const r = await run(['check', 'pins.txt'], env);
+  assert.equal(r.status, 0, r.stderr);
+  assert.equal(r.stdout, '');
+  assert.deepEqual(r.stderr.trim().split('\n'), [
+    `Known vulnerabilities cannot be checked: the package index ${origin} cannot be reached (connection refused); what is cached on disk is used.`,
+    `Known vulnerabilities of 30 of 30 pinned releases could not be checked: ${origin} cannot be reached (connection refused).`,
+  ]);
+  const gated = await run(['check', 'pins.txt', '--fail-on', 'vulnerable', '--format', 'json'], env);
+  assert.equal(gated.status, 1, 'nothing was looked up: the gate does not pass');
+  assert.deepEqual(JSON.parse(gated.stdout), []);
+  assert.match(gated.stderr, /--fail-on vulnerable fails\.\n$/);
+});
+
+test('--offline: no host is asked; advisories from the disk cache (whatever their age), or not checked, and it says which', async () => {
+  const cache = fs.mkdtempSync(path.join(os.tmpdir(), 'rls-check-offline-'));
+  try {
+    const env = indexedEnv(server.url, { XDG_CACHE_HOME: cache });
+    writePins();
+    const warm = await run(['check', 'requirements.txt'], env);
+    assert.equal(warm.status, 0, warm.stderr);
+    const asked = server.requests.length;
+    // A week old: past the six hours after which a run with the network asks again.
+    const entries = path.join(cache, 'requirements-language-server');
+    for (const f of fs.readdirSync(entries).filter((n) => n.endsWith('.json'))) {
+      const entry = JSON.parse(fs.readFileSync(path.join(entries, f), 'utf8'));
+      fs.writeFileSync(path.join(entries, f), JSON.stringify({ ...entry, fetchedAt: Date.now() - 7 * 24 * 3_600_000 }));
+    }
+    const offline = await run(['check', 'requirements.txt', '--offline', '--fail-on', 'vulnerable'], env);
+    assert.equal(server.requests.length, asked, 'the index was not asked');
+    assert.equal(offline.stdout, warm.stdout, 'the same findings, from the disk cache');
+    assert.equal(offline.status, 1, 'a vulnerable pin found in the cache still fails the gate');
+    assert.equal(offline.stderr, 'Offline (--offline): known vulnerabilities of all 3 pinned releases come from the disk cache, not refreshed.\n');
+    // Some cached, some not: the vulnerable one found fails the gate; the others are said to be unchecked.
+    const some = await run(['check', 'pins.txt', '--offline', '--fail-on', 'vulnerable'], env);
+    assert.equal(some.status, 1);
+    assert.match(some.stdout, /^pins\.txt:1:9: warning vulnerable requests 2\.30\.0 has 2 known vulnerabilities/);
+    assert.equal(
+      some.stderr,
+      'Offline (--offline): known vulnerabilities of 1 of 30 pinned releases come from the disk cache, not refreshed; the other 29 were not checked; ' +
+        '--fail-on vulnerable does not fail for those.\n',
+    );
+    // Nothing cached: not checked, said so, and the gate does not fail for missing data.
+    fs.writeFileSync(path.join(dir, 'others.txt'), Array.from({ length: 5 }, (_, i) => `package-${i}==1.${i}\n`).join(''));
+    const none = await run(['check', 'others.txt', '--offline', '--fail-on', 'vulnerable'], env);
+    assert.equal(server.requests.length, asked, 'the index was not asked');
+    assert.equal(none.status, 0, none.stderr);
+    assert.equal(
+      none.stderr,
+      'Offline (--offline): known vulnerabilities were not checked: none of the 5 pinned releases is in the disk cache; ' +
+        '--fail-on vulnerable does not fail for those.\n',
+    );
+  } finally {
+    fs.rmSync(cache, { recursive: true, force: true });
+  }
 });

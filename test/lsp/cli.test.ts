@@ -188,9 +188,13 @@ test('compile: a failed resolution shows pip’s error once, the .in line it nam
 
 test('compile: against an index that does not answer, pip’s output shows while it waits (not silence until the end)', async () => {
   const { dir, env, venv } = compileWorkspace('alpha\n');
-  // An index that accepts connections and never answers: pip cannot finish while it holds them.
+  // An index that accepts connections and never answers pip: it cannot finish while the index holds them. The
+  // probe before a compile (a HEAD) is answered, so that the compile goes on to run pip.
   const sockets: net.Socket[] = [];
-  const silent = net.createServer((s) => sockets.push(s));
+  const silent = net.createServer((s) => {
+    sockets.push(s);
+    s.on('data', (b: Buffer) => b.toString('latin1').startsWith('HEAD ') && s.write('HTTP/1.1 200 OK\r\ncontent-length: 0\r\n\r\n'));
+  });
   await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
   const port = (silent.address() as net.AddressInfo).port;
   const child = spawn(process.execPath, [BIN, 'compile', 'requirements.in', '--tool', 'builtin', ...venv, '--index-url', `http://127.0.0.1:${port}/simple`], {

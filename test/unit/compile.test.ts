@@ -10,6 +10,7 @@ import { formatCompiled } from '../../server/src/compile/format.ts';
 import { problemsFromOutput, summarize } from '../../server/src/compile/problems.ts';
 import { builtinArgs, compileTargets } from '../../server/src/compile/index.ts';
 import { chooseTool, compileArgv, syncArgv } from '../../server/src/compile/tools.ts';
+import { compileIndexUrl, quickFailPipArgs, quickFailUvEnv } from '../../server/src/compile/indexCheck.ts';
 import { preferredPins, readSources } from '../../server/src/compile/sources.ts';
 import { readArguments } from '../../server/src/commands.ts';
 import { readAnnotations } from '../../server/src/workspace/annotations.ts';
@@ -243,4 +244,25 @@ test('fuzz: odd reports, outputs and arguments never throw', () => {
     builtinArgs(Array.from({ length: 5 }, () => pick(['-P', '--upgrade-package=', '-i', '--x=y', '', '--pre'])));
     readArguments(pick(['requirements.compile', 'requirements.upgradePackage', 'x']), pick([undefined, [], [item], ['u', item], ['u', 7], [null, 'n']]) as unknown[] | undefined);
   }
+});
+
+test('the index a compile will ask, as pip chooses it: the file, then the arguments, then PIP_INDEX_URL; none with --no-index', () => {
+  const docs = (text: string) => [{ document: parse(text) }];
+  const env = { PIP_CONFIG_FILE: '/dev/null', PIP_INDEX_URL: 'https://env.example/simple' };
+  assert.equal(compileIndexUrl({ args: [], documents: docs('alpha\n'), env }), 'https://env.example/simple');
+  assert.equal(compileIndexUrl({ args: ['-i', 'https://arg.example/simple'], documents: docs('alpha\n'), env }), 'https://arg.example/simple');
+  const fileNamed = docs('-i https://file.example/simple\nalpha\n');
+  assert.equal(compileIndexUrl({ args: ['--index-url=https://arg.example/simple'], documents: fileNamed, env }), 'https://file.example/simple');
+  assert.equal(compileIndexUrl({ args: [], documents: docs('alpha\n'), env: { PIP_CONFIG_FILE: '/dev/null' } }), 'https://pypi.org/simple');
+  assert.equal(compileIndexUrl({ args: ['--no-index', '-f', 'wheels'], documents: docs('alpha\n'), env }), undefined);
+  assert.equal(compileIndexUrl({ args: ['-i', 'https://arg.example/simple'], documents: docs('--no-index\nalpha\n'), env }), undefined);
+  assert.equal(compileIndexUrl({ args: [], documents: docs('alpha\n'), env: { ...env, PIP_NO_INDEX: '1' } }), undefined);
+  assert.equal(compileIndexUrl({ args: ['-i', './local-index'], documents: docs('alpha\n'), env }), undefined, 'a folder is not probed');
+});
+
+test("pip's retries are cut for a compile unless the user chose their own", () => {
+  assert.deepEqual(quickFailPipArgs([], {}), ['--retries', '0', '--timeout', '15']);
+  assert.deepEqual(quickFailPipArgs(['--retries=3'], {}), ['--timeout', '15']);
+  assert.deepEqual(quickFailPipArgs([], { PIP_RETRIES: '2', PIP_TIMEOUT: '60' }), []);
+  assert.deepEqual(quickFailUvEnv({ UV_HTTP_TIMEOUT: '100' }), { UV_HTTP_TIMEOUT: '100', UV_HTTP_RETRIES: '0' });
 });

@@ -121,25 +121,28 @@ test('offline: answers come from the disk cache, and the user is told once', asy
   }
 });
 
-test('a server that never answers times out; 500s and malformed pages are plain warnings; nothing throws', async () => {
+test('a server that never answers times out; 500s are told as the index failing, malformed pages are plain warnings; nothing throws', async () => {
   const server = await startIndexServer(FIXTURE_PROJECTS);
-  const { index, logs, offline } = makeIndex(`${server.url}/simple`, tmp(), { timeoutMs: 300 });
+  // A session each: after a timeout or a 500 the host is in backoff, and the next request would not reach it.
+  const hung = makeIndex(`${server.url}/simple`, tmp(), { timeoutMs: 300 });
+  const failing = makeIndex(`${server.url}/simple`);
+  const malformed = makeIndex(`${server.url}/simple`);
   try {
     server.faults.hang = true;
     const t0 = Date.now();
-    assert.equal(await index.ensureProject('requests'), undefined);
+    assert.equal(await hung.index.ensureProject('requests'), undefined);
     assert.ok(Date.now() - t0 < 3000);
-    assert.match(offline[0], /timed out/);
+    assert.match(hung.offline[0], /timed out/);
     server.faults.hang = false;
     server.faults.status = 500;
-    assert.equal(await index.ensureProject('django'), undefined);
-    assert.ok(logs.some((l) => /answered HTTP 500/.test(l)));
+    assert.equal(await failing.index.ensureProject('django'), undefined);
+    assert.deepEqual(failing.offline.map((m) => /cannot be reached \(HTTP 500\)/.test(m)), [true]);
     server.faults.status = undefined;
     server.faults.malformed = true;
-    assert.equal(await index.ensureProject('zope.interface'), undefined);
-    assert.ok(logs.some((l) => /neither PEP 691 JSON nor PEP 503 HTML/.test(l)), logs.join('\n'));
+    assert.equal(await malformed.index.ensureProject('zope.interface'), undefined);
+    assert.ok(malformed.logs.some((l) => /neither PEP 691 JSON nor PEP 503 HTML/.test(l)), malformed.logs.join('\n'));
   } finally {
-    await index.dispose();
+    for (const i of [hung, failing, malformed]) await i.index.dispose();
     await server.stop();
   }
 });

@@ -10,6 +10,8 @@ import { redact } from '../index/credentials.js';
 import { COMPILE_HELP } from './help.js';
 
 const TOOLS: ToolChoice[] = ['auto', 'pip-compile', 'uv', 'builtin'];
+/** How long the index may take to answer the probe before a compile (pip itself allows 15 s a request). */
+const REACH_MS = 3_000;
 /** pip-compile's and uv's options whose value is the next argument (`--index-url URL`), so it is not read as the file. */
 const TAKES_VALUE = new Set(['-i', '--index-url', '--extra-index-url', '-f', '--find-links', '--trusted-host', '--only-binary', '--no-binary', '-c', '--constraint', '-o', '--output-file', '--pip-args', '--cache-dir', '-p', '--python', '--python-version', '--extra', '--unsafe-package', '--annotation-style', '--resolver', '--config-settings']);
 
@@ -58,6 +60,8 @@ export async function compileCommand(argv: string[]): Promise<number> {
       venvRoot: found?.root,
       env,
       indexArgs: [],
+      // Before the tool runs: a HEAD of the index within a few seconds (undici is loaded only here).
+      reachIndex: async (indexUrl) => (await import('../index/packageIndex.js')).reachIndex(indexUrl, { env, timeoutMs: REACH_MS }),
       onLine: (line) => {
         streamed = true;
         process.stderr.write(`  ${redact(line)}\n`);

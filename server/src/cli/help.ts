@@ -16,7 +16,7 @@ Usage:
 
 export const CHECK_HELP = `Usage: ${NAME} check [PATH...] [--format text|json|sarif] [--root DIR] [--fail-on CODE[,CODE]]
        [--no-vulnerabilities | --vulnerability-source pypi|osv] [--osv-url URL] [--ignore-vuln ID]
-       [--allow-file-indexes]
+       [--allow-file-indexes] [--offline]
 
 Checks requirements files as pip reads them: syntax, options, -r/-c includes (followed, each file
 reported once), duplicates, conflicting specifiers, hash-checking mode, local paths on disk, and
@@ -25,7 +25,9 @@ asks the network one thing only: the known vulnerabilities of exact pins (==, ==
 would use (its /pypi/<name>/<version>/json API: PIP_INDEX_URL, pip.conf, the file's -i) or from OSV,
 cached six hours. Unknown packages, versions and yanked releases are the editor's checks. An index
 that only a checked file names (-i, --index-url) is asked only with --allow-file-indexes: a pull
-request could name any host, and CI would send it what it asks.
+request could name any host, and CI would send it what it asks. A host that cannot be resolved or
+reached is given up at its first failure, and said so once on stderr; the pins it would have
+answered for are not checked, and --fail-on vulnerable then fails, naming the host.
 
 PATH is a file or a folder. A folder means the requirements files under it, by name:
 requirements*.txt, requirements*.in, constraints*.txt, *-requirements.txt, and .txt/.in files inside a
@@ -39,7 +41,8 @@ Options:
   --root DIR      where pip will run: paths on requirement lines (-e ., ./pkg) resolve from it, as
                   pip resolves them (-r/-c targets stay relative to their file); default: here
   --fail-on CODE[,CODE]
-                  also exit 1 when a diagnostic with one of these codes is found (--fail-on vulnerable)
+                  also exit 1 when a diagnostic with one of these codes is found (--fail-on vulnerable;
+                  it also fails when known vulnerabilities could not be checked, unless --offline)
   --no-vulnerabilities
                   do not ask for known vulnerabilities
   --vulnerability-source pypi|osv
@@ -50,9 +53,13 @@ Options:
   --allow-file-indexes
                   ask the index a checked file names with --index-url (netrc's default entry is
                   still sent only to the indexes PIP_INDEX_URL, pip.conf and PIP_EXTRA_INDEX_URL name)
+  --offline       ask no host: known vulnerabilities come from the disk cache only, whatever their
+                  age, or are not checked (stderr says which); --fail-on vulnerable does not fail
+                  for what was not checked
   -h, --help      this help
 
-Exit status: 0 no errors (warnings do not fail), 1 errors found (or a --fail-on code), 2 bad usage.
+Exit status: 0 no errors (warnings do not fail), 1 errors found (or a --fail-on code, or --fail-on
+vulnerable with advisories that could not be checked), 2 bad usage.
 `;
 
 export const COMPILE_HELP = `Usage: ${NAME} compile FILE.in [options] [pip-compile options...]

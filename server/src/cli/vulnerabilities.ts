@@ -1,7 +1,10 @@
 // `check`'s vulnerability step: asks the configured source (the index pip would use for each file, or OSV) about
 // every exact pin, waits for the answers (disk cache first, six hours), and adds the `vulnerable` diagnostics.
+// A host that fails to resolve or to connect is given up at its first failure, and said so once; what could not
+// be checked is counted, so that `--fail-on vulnerable` does not pass on missing data. `--offline` asks no host.
 
 import * as fs from 'node:fs';
+import type { Lookup } from '../index/addressPolicy.js';
 import { defaultCacheDir } from '../index/diskCache.js';
 import { originOf } from '../index/originTrust.js';
 import { resolveIndexConfig } from '../index/pipConfig.js';
@@ -10,6 +13,8 @@ import { toSeverity } from '../service/convert.js';
 import { fileUri } from '../service/paths.js';
 import { checkedVersion, vulnerabilityDiagnostics } from '../service/vulnerabilities.js';
 import { parse } from '../syntax/parse.js';
+import { quickClauses } from '../syntax/quickLine.js';
+import type { ParsedDocument } from '../syntax/types.js';
 import { buildIncludeGraph, documentsFrom } from '../workspace/includes.js';
 import { indexOptionsOf } from '../workspace/indexOptions.js';
 import type { Settings } from '../settings.js';
@@ -23,6 +28,21 @@ export interface VulnerabilityCheckOptions extends Pick<Settings['vulnerabilitie
   allowFileIndexes?: boolean;
   /** Where "cannot be reached" and other warnings go (stderr). */
   warn(message: string): void;
+  /** No network (`--offline`): advisories from the disk cache only, whatever their age. */
+  offline?: boolean;
+  /** Name resolution (tests: never the system's resolver for a made-up name). */
+  lookup?: Lookup;
+}
+
+/** What the vulnerability step could not do: pins whose advisories are unknown, and why. */
+export interface VulnerabilityReport {
+  /** Exact pins asked about (each distinct release once per source). */
+  asked: number;
+  /** Of those, the ones with no advisories known (not fetched, not on disk). */
+  unchecked: number;
+  /** The sources that could not be reached: "http://host cannot be reached (connection refused)". */
+  unreachable: string[];
+  offline: boolean;
 }
 
 function readText(filePath: string): string | undefined {
@@ -33,9 +53,10 @@ function readText(filePath: string): string | undefined {
   }
 }
 
-/** Adds `vulnerable` diagnostics to each result, in place. */
-export async function addVulnerabilities(results: CheckResult[], options: VulnerabilityCheckOptions): Promise<void> {
-  if (options.source === 'off') return;
+/** Adds `vulnerable` diagnostics to each result, in place; says what could not be checked. */
+export async function addVulnerabilities(results: CheckResult[], options: VulnerabilityCheckOptions): Promise<VulnerabilityReport> {
+  const report: VulnerabilityReport = { asked: 0, unchecked: 0, unreachable: [], offline: !!options.offline };
+  if (options.source === 'off') return report;
   let told = false;
   const toldOrigins = new Set<string>();
   const files: { result: CheckResult; doc: ReturnType<typeof parse>; target: VulnerabilityTarget }[] = [];
@@ -61,7 +82,7 @@ export async function addVulnerabilities(results: CheckResult[], options: Vulner
       options.warn(`Known vulnerabilities of ${result.file} are not checked: ${config.noIndex ? 'no index is used (--no-index)' : `${config.indexUrl} has no /simple layout to find its JSON API by`}; use --vulnerability-source osv.`);
     }
   }
-  if (!files.length) return;
+  if (!files.length) return report;
   // The client (undici) is loaded only when there is something to ask.
   const { createVulnerabilityClient } = await import('../index/packageIndex.js');
   // netrc's `default` entry goes only to the indexes the user configured, never to one a file names.
@@ -72,18 +93,33 @@ export async function addVulnerabilities(results: CheckResult[], options: Vulner
     env: options.env,
     logger: { info: () => undefined, warn: options.warn },
     netrcDefault: (origin) => userOrigins.has(origin),
+    // A host that fails is not asked again in this run: every pin asking again cost seconds each.
+    retryHosts: false,
+    lookup: options.lookup,
+    offline: options.offline,
   });
   try {
-    const byTarget = new Map<string, { target: VulnerabilityTarget; pairs: { name: string; version: string }[] }>();
+    // Each release once per source: a big file pins the same releases again and again.
+    const byTarget = new Map<string, { target: VulnerabilityTarget; pairs: Map<string, { name: string; version: string }> }>();
     for (const f of files) {
-      const group = byTarget.get(`${f.target.kind} ${f.target.base}`) ?? { target: f.target, pairs: [] };
+      const group = byTarget.get(`${f.target.kind} ${f.target.base}`) ?? { target: f.target, pairs: new Map() };
       for (const line of f.doc.lines) {
-        const checked = checkedVersion(line);
-        if (checked) group.pairs.push({ name: line.project!, version: checked.version });
+        if (!line.project) continue;
+        const version = exactPin(line);
+        if (version) group.pairs.set(`${line.project}==${version}`, { name: line.project, version });
       }
       byTarget.set(`${f.target.kind} ${f.target.base}`, group);
     }
-    for (const { target, pairs } of byTarget.values()) await client.ensure(pairs, target);
+    for (const { target, pairs } of byTarget.values()) {
+      await client.ensure([...pairs.values()], target);
+      report.asked += pairs.size;
+      for (const { name, version } of pairs.values()) if (!client.advisories(name, version, target)) report.unchecked++;
+      const why = client.unreachable(target);
+      if (why) report.unreachable.push(why);
+    }
+    // Nothing known (every source down, or --offline with an empty cache): no line can be vulnerable, and a
+    // 6 MB file's walk is skipped.
+    if (report.unchecked === report.asked) return report;
     for (const f of files) {
       const found = vulnerabilityDiagnostics(fileUri(f.result.file), f.doc, {
         advisories: (name, version) => client.advisories(name, version, f.target),
@@ -95,4 +131,36 @@ export async function addVulnerabilities(results: CheckResult[], options: Vulner
   } finally {
     await client.dispose();
   }
+  return report;
+}
+
+/** The exact pin of a line (`==`, `===`), as `checkedVersion` reads it; a plain line's without building its nodes. */
+function exactPin(line: ParsedDocument['lines'][number]): string | undefined {
+  const plain = quickClauses(line.text);
+  if (plain) return plain.find((c) => c.operator.text === '==')?.version.text;
+  return checkedVersion(line)?.version;
+}
+
+/**
+ * What `check` says after the vulnerability step, and whether `--fail-on vulnerable` fails for it: advisories
+ * that could not be checked fail that gate (a pass would claim what was not looked at), unless the run was
+ * offline on purpose, which it says instead.
+ */
+export function vulnerabilityVerdict(report: VulnerabilityReport, failOn: string[]): { message?: string; fails: boolean } {
+  const gate = failOn.includes('vulnerable');
+  const releases = (n: number) => `${n} pinned release${n === 1 ? '' : 's'}`;
+  if (report.offline && report.asked) {
+    const found = report.asked - report.unchecked;
+    const which = !report.unchecked
+      ? `known vulnerabilities of all ${releases(report.asked)} come from the disk cache, not refreshed`
+      : !found
+        ? `known vulnerabilities were not checked: none of the ${releases(report.asked)} is in the disk cache`
+        : `known vulnerabilities of ${found} of ${releases(report.asked)} come from the disk cache, not refreshed; ` +
+          `the other ${report.unchecked} were not checked`;
+    return { fails: false, message: `Offline (--offline): ${which}${report.unchecked && gate ? '; --fail-on vulnerable does not fail for those' : ''}.` };
+  }
+  if (!report.unchecked) return { fails: false };
+  const pins = `${report.unchecked} of ${releases(report.asked)}`;
+  const why = report.unreachable.length ? `: ${report.unreachable.join('; ')}` : '';
+  return { fails: gate, message: `Known vulnerabilities of ${pins} could not be checked${why}${gate ? '; --fail-on vulnerable fails' : ''}.` };
 }

@@ -8,6 +8,7 @@ import type { FileReader } from '../workspace/includes.js';
 import { indexOptionsOf } from '../workspace/indexOptions.js';
 import { sourceFiles } from '../workspace/provenance.js';
 import { pipProblem, resolveBuiltin, writeAtomically } from './builtin.js';
+import { compileIndexUrl, quickFailPipArgs, quickFailUvEnv } from './indexCheck.js';
 import { problemsFromOutput, summarize, type FileProblem } from './problems.js';
 import { runProcess, type Cancellation } from './process.js';
 import { preferredPins, readSources } from './sources.js';
@@ -32,7 +33,15 @@ export interface CompileContext {
   prefetch?: (normalized: string[], source: string) => Promise<void>;
   /** Whether the editor holds unsaved changes of a file: the tools read the disk, so those would be ignored. */
   isDirty?: (filePath: string) => boolean;
+  /**
+   * Whether the package index answers (what is known of its host, else a quick probe): undefined when it does,
+   * else why not ("https://pypi.org cannot be reached (…)"). Asked before a compile's tool runs.
+   */
+  reachIndex?: (indexUrl: string) => Promise<string | undefined>;
 }
+
+/** Said instead of running a tool that would retry an unreachable index and then report "from versions: none". */
+export const unreachableIndex = (why: string) => `The package index ${why}; compiling needs it. Use --find-links/--no-index for offline work.`;
 
 const unsaved = (file: string) => `${path.basename(file)} has unsaved changes; save it first (the tools read it from disk).`;
 
@@ -112,6 +121,12 @@ export async function compileRequirements(file: string, request: CompileRequest,
   if (!sources) return { ok: false, tool: chosen.kind, source, output, message: `Cannot read ${source}.`, problems: [], log: '' };
   const upgradePackages = request.upgradePackages ?? [];
   const done = (ok: boolean, message: string, log: string, problems: FileProblem[] = [], cancelled = false): Outcome => ({ ok, cancelled, tool: chosen.kind, source, output, message, problems, log });
+  // The index first: pip would retry it for some 20 s, then call the requirements unsatisfiable.
+  const args = [...ctx.indexArgs, ...ctx.args];
+  const indexUrl = ctx.reachIndex && compileIndexUrl({ args, documents: sources.documents, env: ctx.env, venvRoot: ctx.venvRoot });
+  const unreachable = indexUrl ? await ctx.reachIndex!(indexUrl) : undefined;
+  if (unreachable) return done(false, unreachableIndex(unreachable), '');
+  if (ctx.cancel?.isCancellationRequested) return done(false, 'Compile cancelled; the output was not changed.', '', [], true);
 
   if (chosen.kind === 'builtin') {
     const flags = builtinArgs(ctx.args);
@@ -126,7 +141,8 @@ export async function compileRequirements(file: string, request: CompileRequest,
       output,
       sources,
       preferred: preferredPins(previous, sources, { all: upgradeAll, packages: [...upgradePackages, ...flags.upgradePackages] }),
-      pipArgs: [...ctx.indexArgs, ...flags.pipArgs],
+      // One answer per request, no retries: an index that stops answering midway fails in seconds, not minutes.
+      pipArgs: [...quickFailPipArgs(ctx.args, ctx.env), ...ctx.indexArgs, ...flags.pipArgs],
       generateHashes,
       header: !flags.noHeader,
       annotate: !flags.noAnnotate,
@@ -164,7 +180,12 @@ export async function compileRequirements(file: string, request: CompileRequest,
   const before = fs.existsSync(output) ? fs.readFileSync(output) : undefined;
   const note = fromEnvironment(argv[0], ctx.venvRoot);
   if (note) ctx.onLine?.(`Running ${argv[0]}, a program from the file's environment`);
-  const run = await runProcess(argv, { cwd: path.dirname(source), env: ctx.env, cancel: ctx.cancel, onLine: ctx.onLine });
+  // pip-compile's pip reads PIP_RETRIES/PIP_TIMEOUT (an argument, --pip-args, would be written into the output's
+  // header); uv has its own variables. A user's own setting stays.
+  const quick = quickFailPipArgs([], ctx.env);
+  const pipEnv = { ...(quick.includes('--retries') ? { PIP_RETRIES: '0' } : {}), ...(quick.includes('--timeout') ? { PIP_TIMEOUT: '15' } : {}) };
+  const toolEnv = chosen.kind === 'uv' ? quickFailUvEnv(ctx.env) : { ...pipEnv, ...ctx.env };
+  const run = await runProcess(argv, { cwd: path.dirname(source), env: toolEnv, cancel: ctx.cancel, onLine: ctx.onLine });
   const name = chosen.kind === 'uv' ? 'uv pip compile' : 'pip-compile';
   if (run.code !== 0 || run.cancelled) {
     restore(output, before);

@@ -124,6 +124,15 @@ export class DiskCache {
     }
   }
 
+  /**
+   * Which URLs have an entry now, from one listing of the folder: a round of thousands of reads (a 6 MB file's
+   * pins in `check`) skips the misses instead of asking the disk for each (15,000 failed stats took over a second).
+   */
+  async listing(): Promise<(url: string) => boolean> {
+    const names = new Set(await fs.promises.readdir(this.dir).catch(() => [] as string[]));
+    return (url) => names.has(path.basename(this.fileOf(url)));
+  }
+
   /** Like `read`, off the event loop's critical path (for background refreshes of many entries). */
   async readAsync(url: string): Promise<CachedResponse | undefined> {
     const file = this.fileOf(url);

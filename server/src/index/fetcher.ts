@@ -2,11 +2,14 @@
 // conditional requests, credentials from the URL or ~/.netrc, proxies from the environment. Errors are values.
 // An index is not trusted: bodies are capped while they stream, credentials stay with their origin across
 // redirects, and link-local or metadata addresses are never contacted (addressPolicy.ts).
+// A host that fails (5xx, timeouts, refused or reset connections, DNS) is not asked again by every request: while
+// it is down, requests to it answer at once with an error value, and a probe asks it again with backoff (hostHealth.ts).
 
 import { Agent, EnvHttpProxyAgent, request, type Dispatcher } from 'undici';
 import { forbiddenHost, guardedLookup, redirectHop, type Lookup } from './addressPolicy.js';
 import { credentialsFor, readNetrcSoon, redact } from './credentials.js';
 import { readFileUrl } from './fileIndex.js';
+import { createHostHealth, describeDown, hostFailureOf, type HostHealth } from './hostHealth.js';
 
 /**
  * The most a response body may hold unless a request says otherwise: a project page (PEP 691 JSON, PEP 503 HTML),
@@ -28,6 +31,11 @@ export interface FetchResult {
   cacheControl?: string;
   /** Plain words, credentials removed, when `ok` is false. */
   error?: string;
+  /**
+   * Set when the answer says the host is down (it failed now, or has been failing and was not asked):
+   * "http://host cannot be reached (connection refused)".
+   */
+  unreachable?: string;
 }
 
 export interface Conditional {
@@ -47,6 +55,8 @@ export interface FetcherOptions {
   maxBodyBytes?: number;
   /** Name resolution (tests map names to addresses with it); its answers are checked as the system's are. */
   lookup?: Lookup;
+  /** False: a host that went down stays down for this fetcher's life (the CLI gives up on it); true by default. */
+  retryHosts?: boolean;
 }
 
 export interface Fetcher {
@@ -54,7 +64,32 @@ export interface Fetcher {
   get(url: string, accept: string, conditional?: Conditional, limits?: { maxBytes?: number }): Promise<FetchResult>;
   /** A JSON POST (OSV's querybatch); never deduplicated, since bodies differ. */
   postJson(url: string, body: unknown): Promise<FetchResult>;
+  /**
+   * Asks `url` with HEAD, within `timeoutMs`, whatever the host's health (its answer updates it): undefined when
+   * the host answers (any status below 500), else why not ("http://host cannot be reached (connection refused)").
+   */
+  probe(url: string, timeoutMs: number): Promise<string | undefined>;
+  /** Which hosts are down; shared by everything that fetches through this fetcher. */
+  readonly health: HostHealth;
   close(): Promise<void>;
+}
+
+interface Ask {
+  accept: string;
+  conditional?: Conditional;
+  post?: string;
+  maxBytes: number;
+  /** HEAD, body unread (the health probe). */
+  head?: boolean;
+  /**
+   * Only a failed connection (refused, reset, DNS) says the host is down; an HTTP 5xx or a timeout is this
+   * request's own. For the full project list: mirrors often serve it slowly or not at all (a gateway's 504)
+   * while they serve every project page.
+   */
+  connectionOnly?: boolean;
+  /** The health probe: sent whatever the host's state, and outside the per-host slots. */
+  probe?: boolean;
+  timeoutMs?: number;
 }
 
 export function createFetcher(options: FetcherOptions = {}): Fetcher {
@@ -76,6 +111,23 @@ export function createFetcher(options: FetcherOptions = {}): Fetcher {
   const inFlight = new Map<string, Promise<FetchResult>>();
   const perHost = new Map<string, { active: number; waiting: (() => void)[] }>();
   const maxPerHost = options.maxPerHost ?? 6;
+  const health = createHostHealth({ retry: options.retryHosts ?? true });
+  // The words for a down host, made once per state (a check of 15,000 pins asks for them 15,000 times).
+  let said: { down: object; key: string; unreachable: string; since: string } | undefined;
+  /** The answer for a host that is down: at once, no network. */
+  const refusedDown = (url: string, origin: string): FetchResult | undefined => {
+    const down = health.down(origin);
+    if (!down) return undefined;
+    const key = `${down.kind} ${down.reason} ${down.retryAt}`;
+    if (said?.down !== down || said.key !== key) {
+      const when = down.retryAt === undefined ? '' : `; asked again in the background from ${new Date(down.retryAt).toLocaleTimeString('en-GB')}`;
+      said = { down, key, unreachable: describeDown(origin, down), since: `since ${new Date(down.since).toLocaleTimeString('en-GB')}${when}` };
+    }
+    const error = redact(`${url} was not asked: ${said.unreachable} ${said.since}`);
+    return { ok: false, status: 0, body: '', contentType: '', error, unreachable: said.unreachable };
+  };
+  /** The backoff's probe of a host: HEAD of the URL that failed (cheap, and any answer below 500 means it is back). */
+  const probeOf = (url: string) => () => fetchOnce(url, { accept: '*/*', maxBytes: 0, head: true, probe: true });
 
   const acquire = async (host: string) => {
     const slot = perHost.get(host) ?? { active: 0, waiting: [] };
@@ -88,8 +140,9 @@ export function createFetcher(options: FetcherOptions = {}): Fetcher {
     };
   };
 
-  const fetchOnce = async (url: string, accept: string, conditional?: Conditional, post?: string, maxBytes = maxBodyBytes): Promise<FetchResult> => {
+  const fetchOnce = async (url: string, ask: Ask): Promise<FetchResult> => {
     const failed = (error: string, status = 0): FetchResult => ({ ok: false, status, body: '', contentType: '', error: redact(error) });
+    const timeout = ask.timeoutMs ?? timeoutMs;
     let origin: URL;
     try {
       origin = new URL(url);
@@ -99,6 +152,11 @@ export function createFetcher(options: FetcherOptions = {}): Fetcher {
     if (origin.protocol !== 'http:' && origin.protocol !== 'https:') return failed(`${url}: only http and https indexes are fetched`);
     const forbidden = forbiddenHost(origin);
     if (forbidden) return failed(`${url} is not fetched: ${forbidden}`);
+    // Before anything else (the netrc, a slot): a down host costs a request nothing.
+    if (!ask.probe) {
+      const down = refusedDown(url, origin.origin);
+      if (down) return down;
+    }
     let authorization: string | undefined;
     try {
       const creds = await credentialsFor(origin, { env, readFile: options.readFile, home: options.home, netrcDefault: options.netrcDefault });
@@ -109,29 +167,38 @@ export function createFetcher(options: FetcherOptions = {}): Fetcher {
     }
     origin.username = '';
     origin.password = '';
-    const headers: Record<string, string> = { accept, 'user-agent': 'requirements-language-server' };
-    if (conditional?.etag) headers['if-none-match'] = conditional.etag;
-    if (conditional?.lastModified) headers['if-modified-since'] = conditional.lastModified;
-    if (post !== undefined) headers['content-type'] = 'application/json';
-    const release = await acquire(origin.host);
+    const headers: Record<string, string> = { accept: ask.accept, 'user-agent': 'requirements-language-server' };
+    if (ask.conditional?.etag) headers['if-none-match'] = ask.conditional.etag;
+    if (ask.conditional?.lastModified) headers['if-modified-since'] = ask.conditional.lastModified;
+    if (ask.post !== undefined) headers['content-type'] = 'application/json';
+    const release = ask.probe ? () => undefined : await acquire(origin.host);
+    let target = origin;
     try {
-      let target = origin;
       let withCredentials = true;
       for (let redirects = 0; redirects < 5; redirects++) {
+        // Each hop's host: it may have gone down while this request waited for a slot, or be another origin.
+        const down = ask.probe ? undefined : refusedDown(url, target.origin);
+        if (down) return down;
         const sent = { ...headers, ...(withCredentials && authorization ? { authorization } : {}) };
         const res = await request(target, {
-          method: post !== undefined ? 'POST' : 'GET',
-          body: post,
+          method: ask.head ? 'HEAD' : ask.post !== undefined ? 'POST' : 'GET',
+          body: ask.post,
           headers: sent,
           dispatcher,
-          headersTimeout: timeoutMs,
-          bodyTimeout: timeoutMs,
-          signal: AbortSignal.timeout(timeoutMs),
+          headersTimeout: timeout,
+          bodyTimeout: timeout,
+          signal: AbortSignal.timeout(timeout),
         });
         const header = (name: string) => {
           const v = res.headers[name];
           return Array.isArray(v) ? v[0] : v;
         };
+        let unreachable: string | undefined;
+        if (res.statusCode >= 500 && !ask.connectionOnly) {
+          const failure = { kind: 'failing' as const, reason: `HTTP ${res.statusCode}` };
+          health.failed(target.origin, failure, probeOf(target.toString()));
+          unreachable = describeDown(target.origin, failure);
+        } else if (res.statusCode < 500) health.succeeded(target.origin);
         if (res.statusCode >= 300 && res.statusCode < 400 && res.statusCode !== 304 && header('location')) {
           await res.body.dump().catch(() => undefined);
           const hop = redirectHop(origin, target, header('location')!);
@@ -143,11 +210,10 @@ export function createFetcher(options: FetcherOptions = {}): Fetcher {
         }
         const ok = (res.statusCode >= 200 && res.statusCode < 300) || res.statusCode === 304;
         let body = '';
-        if (res.statusCode === 304) await res.body.dump().catch(() => undefined);
-        else if (!ok) await res.body.dump().catch(() => undefined);
+        if (res.statusCode === 304 || !ok || ask.head) await res.body.dump().catch(() => undefined);
         else {
-          const read = await readCapped(res.body, Number(header('content-length')), maxBytes);
-          if (read === undefined) return failed(`${url} answered more than ${megabytes(maxBytes)} MB; ignored`, res.statusCode);
+          const read = await readCapped(res.body, Number(header('content-length')), ask.maxBytes);
+          if (read === undefined) return failed(`${url} answered more than ${megabytes(ask.maxBytes)} MB; ignored`, res.statusCode);
           body = read;
         }
         return {
@@ -159,12 +225,16 @@ export function createFetcher(options: FetcherOptions = {}): Fetcher {
           lastModified: header('last-modified'),
           cacheControl: header('cache-control'),
           error: ok ? undefined : `${redact(url)} answered HTTP ${res.statusCode}`,
+          unreachable,
         };
       }
       return failed(`${url}: too many redirects`);
     } catch (error) {
-      const reason = error instanceof Error ? (error.name === 'TimeoutError' || /timeout/i.test(error.message) ? 'timed out' : error.message) : String(error);
-      return failed(`${url} cannot be reached (${reason})`);
+      const failure = hostFailureOf(error);
+      const reason = error instanceof Error ? (failure?.reason === 'timed out' ? 'timed out' : error.message) : String(error);
+      if (!failure || (ask.connectionOnly && failure.reason === 'timed out')) return failed(`${url} cannot be reached (${reason})`);
+      health.failed(target.origin, failure, probeOf(target.toString()));
+      return { ...failed(`${url} cannot be reached (${reason})`), unreachable: describeDown(target.origin, failure) };
     } finally {
       release();
     }
@@ -178,12 +248,21 @@ export function createFetcher(options: FetcherOptions = {}): Fetcher {
       const key = `${accept}\n${maxBytes}\n${url}`;
       const running = inFlight.get(key);
       if (running) return running;
-      const p = fetchOnce(url, accept, conditional, undefined, maxBytes).finally(() => inFlight.delete(key));
+      // A body allowed beyond the usual cap is the project list's (see `connectionOnly`).
+      const p = fetchOnce(url, { accept, conditional, maxBytes, connectionOnly: maxBytes > maxBodyBytes }).finally(() => inFlight.delete(key));
       inFlight.set(key, p);
       return p;
     },
-    postJson: (url, body) => fetchOnce(url, 'application/json', undefined, JSON.stringify(body)),
+    postJson: (url, body) => fetchOnce(url, { accept: 'application/json', post: JSON.stringify(body), maxBytes: maxBodyBytes }),
+    async probe(url, probeMs) {
+      const res = await fetchOnce(url, { accept: '*/*', maxBytes: 0, head: true, probe: true, timeoutMs: probeMs });
+      if (res.unreachable || res.status !== 0) return res.unreachable;
+      // Not a host's failure (a forbidden address, a malformed URL): said as it is.
+      return res.error;
+    },
+    health,
     async close() {
+      health.dispose();
       await dispatcher.close().catch(() => undefined);
     },
   };

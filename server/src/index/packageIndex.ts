@@ -8,7 +8,9 @@ import type { IndexFacts, ProjectFact } from '../service/facts.js';
 import { normalizeName } from '../syntax/names.js';
 import { redact } from './credentials.js';
 import { DiskCache, type CachedResponse } from './diskCache.js';
+import type { Lookup } from './addressPolicy.js';
 import { createFetcher, type Fetcher } from './fetcher.js';
+import { describeDown } from './hostHealth.js';
 import { NameIndex } from './nameSearch.js';
 import { PYPI, type IndexConfig } from './pipConfig.js';
 import { popularProjects } from './popular.js';
@@ -69,6 +71,15 @@ export interface IndexHub {
   onDidChange(listener: (names: string[]) => void): void;
   /** Called once per index when it cannot be reached (answers then come from the disk cache). */
   onOffline(listener: (message: string) => void): void;
+  /** Called when an index told of as unreachable answers again. */
+  onOnline(listener: (message: string) => void): void;
+  /**
+   * Whether `indexUrl` answers: undefined when it does, else why not ("http://host cannot be reached (…)").
+   * A host known to be down answers at once; any other is asked with HEAD within `timeoutMs` when `probe`.
+   */
+  reach(indexUrl: string, timeoutMs: number, probe: boolean): Promise<string | undefined>;
+  /** The HTTP client (and its host health) the views use; the advisory client shares it. */
+  readonly fetcher: Fetcher;
   dispose(): Promise<void>;
 }
 
@@ -173,8 +184,12 @@ export function createIndexHub(options: PackageIndexOptions): IndexHub {
   const freshMs = options.freshMs ?? 10 * 60_000;
   const listeners: ((names: string[]) => void)[] = [];
   const offlineListeners: ((m: string) => void)[] = [];
-  // Told once per index for the session.
+  const onlineListeners: ((m: string) => void)[] = [];
+  // Told once per host while it is down (keyed by origin), and told again when it answers again.
   const offlineTold = new Set<string>();
+  // What a host coming back makes new: views forget their misses, failed project lists load again.
+  const whenBack = new Set<(origin: string) => void>();
+  const backOf = new WeakMap<IndexView, (origin: string) => void>();
   // The popularity table and the name indexes are built on first name search, not before the first
   // version completion (building them costs more than a loopback fetch).
   const popular = () => popularProjects();
@@ -207,13 +222,25 @@ export function createIndexHub(options: PackageIndexOptions): IndexHub {
   };
   const pageOf = (entry: Pick<CachedResponse, 'body' | 'contentType'>, url: string): ProjectPage | undefined =>
     entry.contentType.includes('json') ? parseProjectJson(entry.body, url) : parseProjectHtml(entry.body, url);
-  const tellOffline = (indexUrl: string, error: string) => {
-    if (offlineTold.has(indexUrl)) return;
-    offlineTold.add(indexUrl);
-    const message = `The package index cannot be reached (${redact(error)}); completion and checks use what is cached on disk.`;
+  const tellOffline = (indexUrl: string, res: { error?: string; unreachable?: string }) => {
+    const origin = originOf(indexUrl);
+    if (offlineTold.has(origin)) return;
+    offlineTold.add(origin);
+    const why = res.unreachable ? redact(res.unreachable) : `${redact(indexUrl)} cannot be reached (${redact(res.error ?? 'no answer')})`;
+    const message = `The package index ${why}; completion and checks use what is cached on disk, and it is asked again in the background.`;
     options.logger.warn(message);
     for (const l of offlineListeners) l(message);
   };
+  fetcher.health.onChange((origin, down) => {
+    if (down) return;
+    for (const back of whenBack) back(origin);
+    if (!offlineTold.delete(origin)) return;
+    const message = `The package index ${origin} answers again.`;
+    options.logger.info(message);
+    for (const l of onlineListeners) l(message);
+    // Open files ask again for what they missed.
+    announce([]);
+  });
   const announce = (changed: string[]) => {
     // Also called from a timer (announceSoon), where a listener's exception would end the process.
     for (const l of listeners) {
@@ -264,6 +291,13 @@ export function createIndexHub(options: PackageIndexOptions): IndexHub {
     // Local --find-links folders count as sources of files too, with --no-index as well (pip reads them then).
     const indexUrls = [...(config.noIndex ? [] : [config.indexUrl, ...config.extraIndexUrls]), ...localFindLinks(config.findLinks)].map((u) => u.replace(/\/+$/, ''));
     const mainUrl = config.indexUrl.replace(/\/+$/, '');
+    const remoteOrigins = [...new Set(indexUrls.filter((u) => /^https?:/i.test(u)).map(originOf))];
+    // Every host this view fetches from is down: its fetches answer at once, and no request awaits them.
+    const allDown = () => remoteOrigins.length > 0 && remoteOrigins.every((o) => fetcher.health.down(o));
+
+    // A host of this view answers again: names it missed are asked again on their next use.
+    const back = (origin: string) => void (remoteOrigins.includes(origin) && misses.clear());
+    whenBack.add(back);
 
     /** What the disk holds for `name`, and the oldest fetch time among its parts. */
     const fromDisk = async (name: string): Promise<{ fact: ProjectFact; at: number } | undefined> => {
@@ -317,7 +351,7 @@ export function createIndexHub(options: PackageIndexOptions): IndexHub {
           } else if (res.status === 404) {
             reached = true;
           } else {
-            if (res.status === 0) tellOffline(base, res.error ?? 'no answer');
+            if (res.status === 0 || res.unreachable) tellOffline(base, res);
             else options.logger.warn(res.error ?? `${redact(url)} failed`);
             if (cached) {
               const page = pageOf(cached, url);
@@ -432,13 +466,14 @@ export function createIndexHub(options: PackageIndexOptions): IndexHub {
       return undefined;
     };
 
-    return {
+    const view: IndexView = {
       config,
       project,
       requiresDist,
       pending: (raw) => {
         const name = normalizeName(raw);
-        return fetching.get(name) ?? loading.get(name);
+        // The disk's copy is worth a moment; a fetch from hosts that are down is not awaited.
+        return allDown() ? loading.get(name) : (fetching.get(name) ?? loading.get(name));
       },
       peek: (raw) => memory.get(normalizeName(raw))?.fact,
       searchNames(query, limit) {
@@ -465,10 +500,20 @@ export function createIndexHub(options: PackageIndexOptions): IndexHub {
       ensureProject: (raw) => refresh(normalizeName(raw)),
       loadProjectList: (progress) => loadProjectList(config, progress),
     };
+    backOf.set(view, back);
+    return view;
   };
 
   // One load per index URL for the session, whichever view asks first.
   const listLoads = new Map<string, Promise<void>>();
+  const listsAfterOutage = new Map<string, IndexConfig>();
+  whenBack.add((origin) => {
+    for (const [indexUrl, config] of listsAfterOutage) {
+      if (originOf(indexUrl) !== origin) continue;
+      listsAfterOutage.delete(indexUrl);
+      void loadProjectList(config);
+    }
+  });
   const loadProjectList = (config: IndexConfig, progress?: { begin(title: string): void; end(message: string): void }): Promise<void> => {
     if (config.noIndex) return Promise.resolve();
     const indexUrl = config.indexUrl.replace(/\/+$/, '');
@@ -487,7 +532,16 @@ export function createIndexHub(options: PackageIndexOptions): IndexHub {
       const { names: fetched, error } = await fetchList(fetcher, config.indexUrl, options.maxListBytes);
       if (!fetched) {
         progress?.end(`Could not fetch the project list: ${redact(error ?? '')}`);
-        if (error && !stored) tellOffline(indexUrl, error);
+        const down = fetcher.health.down(originOf(indexUrl));
+        // The host down is told (once); a list the index does not serve (a 5xx, too slow) is a log line: project
+        // pages may well come, and names are then searched in the popular ones.
+        if (down && !stored) tellOffline(indexUrl, { error, unreachable: describeDown(originOf(indexUrl), down) });
+        else if (!down) options.logger.warn(`The project list of ${redact(config.indexUrl)} could not be fetched: ${redact(error ?? 'no answer')}`);
+        // Loaded again (once) when its host answers again.
+        if (down) {
+          listsAfterOutage.set(indexUrl, config);
+          listLoads.delete(indexUrl);
+        }
         return;
       }
       const compact = compactList(fetched);
@@ -506,7 +560,7 @@ export function createIndexHub(options: PackageIndexOptions): IndexHub {
   };
 
   // Views by configuration; an evicted view only loses its in-memory facts (the responses and the disk stay).
-  const views = new LRUCache<string, IndexView>({ max: 32 });
+  const views = new LRUCache<string, IndexView>({ max: 32, dispose: (view) => void whenBack.delete(backOf.get(view)!) });
   return {
     view(config) {
       const key = viewKey(config);
@@ -520,12 +574,38 @@ export function createIndexHub(options: PackageIndexOptions): IndexHub {
     },
     onDidChange: (l) => void listeners.push(l),
     onOffline: (l) => void offlineListeners.push(l),
+    onOnline: (l) => void onlineListeners.push(l),
+    async reach(indexUrl, timeoutMs, probe) {
+      if (/^file:/i.test(indexUrl)) return undefined;
+      const origin = originOf(indexUrl);
+      const down = fetcher.health.down(origin);
+      if (down) return redact(describeDown(origin, down));
+      return probe ? redactIfAny(await fetcher.probe(indexUrl, timeoutMs)) : undefined;
+    },
+    fetcher,
     async dispose() {
       await Promise.allSettled([...writes]);
       await disk.flush();
       await fetcher.close();
     },
   };
+}
+
+/**
+ * Whether an index answers, for the CLI's compile (the server asks its hub, which knows its hosts' health):
+ * undefined when it does, else why not. One HEAD within `timeoutMs`; credentials as for any fetch.
+ */
+export async function reachIndex(
+  indexUrl: string,
+  options: { env: Record<string, string | undefined>; timeoutMs: number; lookup?: Lookup },
+): Promise<string | undefined> {
+  if (/^file:/i.test(indexUrl)) return undefined;
+  const fetcher = createFetcher({ env: options.env, retryHosts: false, lookup: options.lookup });
+  try {
+    return redactIfAny(await fetcher.probe(indexUrl, options.timeoutMs));
+  } finally {
+    await fetcher.close();
+  }
 }
 
 /** One hub with a current view (the CLI, tests, benchmarks): `configure` picks another view and clears nothing. */
@@ -551,6 +631,18 @@ export function createPackageIndex(options: PackageIndexOptions): PackageIndex {
     dispose: hub.dispose,
   };
 }
+
+/** The origin (scheme, host, port; no credentials) of an index URL, or the URL itself when it is not one. */
+function originOf(url: string): string {
+  try {
+    const u = new URL(url);
+    return /^https?:$/.test(u.protocol) ? u.origin : url;
+  } catch {
+    return url;
+  }
+}
+
+const redactIfAny = (text: string | undefined) => (text === undefined ? undefined : redact(text));
 
 /** Binary search of a sorted list of names. */
 function sortedHas(sorted: readonly string[], name: string): boolean {

@@ -6,7 +6,7 @@ import type { IndexHub, IndexView } from './packageIndex.js';
 import type { VulnerabilityClient } from './vulnerabilities.js';
 import { resolveIndexConfig, type IndexConfig } from './pipConfig.js';
 import type { SmallFiles } from '../workspace/smallFiles.js';
-import type { OriginTrust } from './originTrust.js';
+import { originOf, type OriginTrust } from './originTrust.js';
 
 export interface IndexAdapterOptions {
   cacheDir: () => string;
@@ -24,6 +24,8 @@ export interface IndexEvents {
   /** Facts arrived (project pages, a project list): re-check and refresh. */
   onDidChange(names: string[]): void;
   onOffline(message: string): void;
+  /** An index or advisory source told of as unreachable answers again. */
+  onOnline?(message: string): void;
   /** Work-done progress for a project-list fetch, when the client supports it. */
   progress(): { begin(title: string): void; end(message: string): void } | undefined;
   status(state: 'loading' | 'ready'): void;
@@ -40,6 +42,12 @@ export interface IndexAdapter {
   vulnerabilities(): VulnerabilityClient | undefined;
   /** Resolves when the index module is loaded (false when it cannot be); the first call starts loading it. */
   loaded(): Promise<boolean>;
+  /**
+   * Whether an index answers (for commands that run pip): undefined when it does, or when the index module
+   * cannot be loaded; else why not. A host known to be down answers at once; one the user configured (not
+   * one only the workspace names: the server itself does not contact those unasked) is probed.
+   */
+  reach(indexUrl: string, timeoutMs: number): Promise<string | undefined>;
   listen(events: IndexEvents): void;
   /**
    * Loads the index module; where the workspace configures an index of its own (PIP_INDEX_URL, pip.conf,
@@ -64,10 +72,13 @@ export function createIndexAdapter(options: IndexAdapterOptions): IndexAdapter {
         hub = createIndexHub({ cacheDir: options.cacheDir(), env: options.env, logger: options.logger, netrcDefault: options.trust.userOrigin });
         hub.onDidChange((names) => events?.onDidChange(names));
         hub.onOffline((message) => events?.onOffline(message));
-        // Advisories arriving re-check the open files, as index facts do.
-        vulnerabilities = createVulnerabilityClient({ cacheDir: options.cacheDir(), env: options.env, logger: options.logger, netrcDefault: options.trust.userOrigin });
+        hub.onOnline((message) => events?.onOnline?.(message));
+        // Advisories arriving re-check the open files, as index facts do. One HTTP client for both: one host health.
+        const { env, logger, trust } = options;
+        vulnerabilities = createVulnerabilityClient({ cacheDir: options.cacheDir(), env, logger, netrcDefault: trust.userOrigin, fetcher: hub.fetcher });
         vulnerabilities.onDidChange(() => events?.onDidChange([]));
         vulnerabilities.onOffline((message) => events?.onOffline(message));
+        vulnerabilities.onOnline((message) => events?.onOnline?.(message));
         events?.onDidChange([]);
         return true;
       },
@@ -137,14 +148,19 @@ export function createIndexAdapter(options: IndexAdapterOptions): IndexAdapter {
     mayContact: (config) => options.trust.blocked(config).length === 0,
     vulnerabilities: () => vulnerabilities,
     loaded: () => (hub ? Promise.resolve(true) : load()),
+    reach: async (indexUrl, timeoutMs) => {
+      if (!(await load()) || !hub) return undefined;
+      return hub.reach(indexUrl, timeoutMs, options.trust.userOrigin(originOf(indexUrl) ?? ''));
+    },
     listen: (e) => void (events = e),
     preload() {
       configFor(none, undefined); // starts reading pip's config files
       void Promise.all([load(), options.configFiles.reading()]).then(([ok]) => ok && configFor(none, undefined).source !== 'the default' && this.view(none, undefined));
     },
     dispose: async () => {
-      await hub?.dispose();
+      // The advisory client first: it shares the hub's HTTP client, which the hub closes.
       await vulnerabilities?.dispose();
+      await hub?.dispose();
     },
   };
 }

@@ -7,7 +7,9 @@ import { normalizeName } from '../syntax/names.js';
 import type { Advisory } from '../service/vulnerabilities.js';
 import { redact } from './credentials.js';
 import { DiskCache } from './diskCache.js';
+import type { Lookup } from './addressPolicy.js';
 import { createFetcher, type Fetcher } from './fetcher.js';
+import { describeDown } from './hostHealth.js';
 
 import type { VulnerabilityTarget } from './vulnerabilityTarget.js';
 
@@ -33,8 +35,14 @@ export interface VulnerabilityClientOptions {
   batchSize?: number;
   /** Whether netrc's `default` entry may be sent to an origin (only to those the user configured). */
   netrcDefault?: (origin: string) => boolean;
-  /** An injected fetcher (tests and benchmarks count requests through it). */
+  /** An injected fetcher (the index views' own, so that both know which hosts are down; tests count requests through it). */
   fetcher?: Fetcher;
+  /** False: a host that went down is not asked again by this client's own fetcher (`check` gives up on it). */
+  retryHosts?: boolean;
+  /** Name resolution for this client's own fetcher (tests). */
+  lookup?: Lookup;
+  /** No network at all (`check --offline`): advisories come from the disk cache, whatever their age, or not at all. */
+  offline?: boolean;
 }
 
 export interface VulnerabilityClient {
@@ -48,6 +56,10 @@ export interface VulnerabilityClient {
   onDidChange(listener: () => void): void;
   /** Called once per source when it cannot be reached. */
   onOffline(listener: (message: string) => void): void;
+  /** Called when a source told of as unreachable answers again. */
+  onOnline(listener: (message: string) => void): void;
+  /** Why `target` could not be asked in this session ("http://host cannot be reached (…)"), while it is so. */
+  unreachable(target: VulnerabilityTarget): string | undefined;
   dispose(): Promise<void>;
 }
 
@@ -172,11 +184,31 @@ const advisoryChars = (entry: Entry) => {
   return Math.min(ADVISORY_MEMORY_CHARS, n);
 };
 
+/** The origin of a source's base URL (scheme, host, port), or the base itself. */
+function originOf(base: string): string {
+  try {
+    return new URL(base).origin;
+  } catch {
+    return base;
+  }
+}
+
 /** Disk-cache reads of one round at once (they were one after another: 3,000 pins took a while before any fetch). */
 const DISK_READS_AT_ONCE = 8;
 
 export function createVulnerabilityClient(options: VulnerabilityClientOptions): VulnerabilityClient {
-  const fetcher = options.fetcher ?? createFetcher({ timeoutMs: options.timeoutMs, env: options.env, readFile: options.readFile, home: options.home, netrcDefault: options.netrcDefault });
+  const ownFetcher = !options.fetcher;
+  const fetcher =
+    options.fetcher ??
+    createFetcher({
+      timeoutMs: options.timeoutMs,
+      env: options.env,
+      readFile: options.readFile,
+      home: options.home,
+      netrcDefault: options.netrcDefault,
+      retryHosts: options.retryHosts,
+      lookup: options.lookup,
+    });
   const disk = new DiskCache(options.cacheDir);
   const ttl = options.ttlMs ?? VULNERABILITY_TTL_MS;
   const concurrency = options.concurrency ?? 6;
@@ -189,7 +221,9 @@ export function createVulnerabilityClient(options: VulnerabilityClientOptions): 
   const inFlight = new Set<string>();
   const listeners: (() => void)[] = [];
   const offlineListeners: ((m: string) => void)[] = [];
-  const offlineTold = new Set<string>();
+  const onlineListeners: ((m: string) => void)[] = [];
+  // Sources told of as unreachable, by base, with why; forgotten (and told) when their host answers again.
+  const offlineTold = new Map<string, string>();
   let flushing: Promise<void> | undefined;
 
   const keyOf = (name: string, version: string, target: VulnerabilityTarget) => `vulnerabilities:${target.kind}:${target.base}:${normalizeName(name)}==${version}`;
@@ -215,13 +249,28 @@ export function createVulnerabilityClient(options: VulnerabilityClientOptions): 
     failed.delete(key);
     write(key, JSON.stringify(advisories), at);
   };
-  const tellOffline = (target: VulnerabilityTarget, error: string) => {
+  const tellOffline = (target: VulnerabilityTarget, res: { error?: string; unreachable?: string }) => {
     if (offlineTold.has(target.base)) return;
-    offlineTold.add(target.base);
-    const message = `Known vulnerabilities cannot be checked: ${target.kind === 'osv' ? 'the OSV server' : 'the package index'} cannot be reached (${redact(error)}); what is cached on disk is used.`;
+    const why = redact(res.unreachable ?? `${target.base} cannot be reached (${res.error ?? 'no answer'})`);
+    offlineTold.set(target.base, why);
+    const source = target.kind === 'osv' ? 'the OSV server' : 'the package index';
+    const message = `Known vulnerabilities cannot be checked: ${source} ${why}; what is cached on disk is used.`;
     options.logger.warn(message);
     for (const l of offlineListeners) l(message);
   };
+  fetcher.health.onChange((origin, down) => {
+    if (down) return;
+    for (const base of [...offlineTold.keys()]) {
+      if (originOf(base) !== origin) continue;
+      offlineTold.delete(base);
+      // Releases that failed while it was down are asked again on their next use.
+      for (const key of [...failed.keys()]) if (key.includes(`:${base}:`)) failed.delete(key);
+      const message = `Known vulnerabilities can be checked again: ${origin} answers again.`;
+      options.logger.info(message);
+      for (const l of onlineListeners) l(message);
+      for (const l of listeners) l();
+    }
+  });
   const warned = new Set<string>();
   const warnOnce = (message: string) => {
     if (warned.has(message)) return;
@@ -230,18 +279,22 @@ export function createVulnerabilityClient(options: VulnerabilityClientOptions): 
   };
 
   /** A failed fetch: keep what the disk had (even stale), and do not ask again for a minute. */
-  const fail = (key: string, target: VulnerabilityTarget, res: { status: number; error?: string }, stale: Entry | undefined) => {
+  const fail = (key: string, target: VulnerabilityTarget, res: { status: number; error?: string; unreachable?: string }, stale: Entry | undefined) => {
     failed.set(key, Date.now());
     if (stale && !memory.has(key)) remember(key, stale);
     landed(key);
-    if (res.status === 0) tellOffline(target, res.error ?? 'no answer');
+    if (res.status === 0 || res.unreachable) tellOffline(target, res);
     else warnOnce(res.error ?? `${target.base} answered HTTP ${res.status}`);
   };
 
   const answered = new Map<string, { ok: number; missing: number }>();
   const fetchPypi = async (items: { key: string; name: string; version: string; stale?: Entry }[], target: VulnerabilityTarget) => {
     const urgent = { keyOf: (item: { key: string }) => item.key, waitedFor: () => waiting.keys() };
+    const origin = originOf(target.base);
     await bounded(items, concurrency, async (item) => {
+      // The host went down during this round: the rest fail at once (a 6 MB file's 15,000 pins, in a moment).
+      const down = fetcher.health.down(origin);
+      if (down) return fail(item.key, target, { status: 0, unreachable: describeDown(origin, down) }, item.stale);
       const url = `${target.base}/pypi/${encodeURIComponent(normalizeName(item.name))}/${encodeURIComponent(item.version)}/json`;
       const res = await fetcher.get(url, 'application/json');
       if (res.status === 404) {
@@ -309,11 +362,13 @@ export function createVulnerabilityClient(options: VulnerabilityClientOptions): 
       try {
         const byTarget = new Map<string, { target: VulnerabilityTarget; items: { key: string; name: string; version: string; stale?: Entry }[] }>();
         let changed = false;
+        // A round of many: one listing of the cache folder, so that misses cost no read (a few: each read is cheaper).
+        const onDisk = work.length > 64 ? await disk.listing() : () => true;
         await bounded(
           work,
           DISK_READS_AT_ONCE,
           async ([key, q]) => {
-            const cached = await disk.readAsync(key);
+            const cached = onDisk(key) ? await disk.readAsync(key) : undefined;
             let stale: Entry | undefined;
             if (cached) {
               try {
@@ -321,7 +376,8 @@ export function createVulnerabilityClient(options: VulnerabilityClientOptions): 
                 // Entries this client wrote; anything else in the file is not an advisory.
                 const advisories = Array.isArray(parsed) ? parsed.map(cachedAdvisory).filter((a): a is Advisory => a !== undefined) : undefined;
                 if (advisories) {
-                  if (Date.now() - cached.fetchedAt < ttl) {
+                  // Offline on purpose: the disk's copy is all there is, whatever its age.
+                  if (options.offline || Date.now() - cached.fetchedAt < ttl) {
                     remember(key, { advisories, at: cached.fetchedAt });
                     landed(key);
                     changed = true;
@@ -340,6 +396,11 @@ export function createVulnerabilityClient(options: VulnerabilityClientOptions): 
           { keyOf: ([key]) => key, waitedFor: () => waiting.keys() },
         );
         for (const { target, items } of byTarget.values()) {
+          if (options.offline) {
+            // Not asked: these releases stay unknown (the caller says so), and are not asked again this minute.
+            for (const item of items) failed.set(item.key, Date.now());
+            continue;
+          }
           if (target.kind === 'osv') await fetchOsv(items, target);
           else await fetchPypi(items, target);
           changed = true;
@@ -404,9 +465,12 @@ export function createVulnerabilityClient(options: VulnerabilityClientOptions): 
     },
     onDidChange: (l) => void listeners.push(l),
     onOffline: (l) => void offlineListeners.push(l),
+    onOnline: (l) => void onlineListeners.push(l),
+    unreachable: (target) => offlineTold.get(target.base),
     async dispose() {
       await Promise.all([...writes]);
-      await fetcher.close();
+      // A fetcher given to it is its owner's to close.
+      if (ownFetcher) await fetcher.close();
     },
   };
 }

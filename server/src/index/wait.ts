@@ -1,7 +1,9 @@
 // Brief waits: a request whose answer depends on index facts already on their way (versions after `==`,
 // extras after `[`, a hover, an upgrade action, a release's advisories) awaits them up to a budget, ended early
 // by $/cancelRequest; the fetch itself goes on either way, for the next request and the diagnostics republished
-// on arrival.
+// on arrival. A fetch is awaited for one budget in all, not one per request: once it has been waited for a whole
+// budget (a hanging or slow index), later requests answer at once with what is known. A fetch from a host that is
+// down is not awaited at all (the views and the advisory client do not offer it; the fetcher answers it at once).
 
 import type { CancellationToken } from 'vscode-languageserver/node.js';
 import type { IndexFacts } from '../service/facts.js';
@@ -38,7 +40,22 @@ export function createFactsWaiter(options: {
   reading?: () => (Promise<unknown> | undefined)[];
 }): FactsWaiter {
   // Features are synchronous, so one recording at a time is enough.
-  let recording: { pending: Set<Promise<unknown>>; indexMissing: boolean; index: boolean } | undefined;
+  let recording: { pending: Set<Promise<unknown>>; indexMissing: boolean; index: boolean; overdue: boolean } | undefined;
+  // When a request first awaited each index fact on its way: a later request awaits what is left of that budget.
+  const firstAwaited = new WeakMap<Promise<unknown>, number>();
+  /** Notes `pending` for the answer being computed, unless it has already been awaited for a whole budget. */
+  const awaitFact = (r: NonNullable<typeof recording>, pending: Promise<unknown>) => {
+    const since = firstAwaited.get(pending);
+    if (since === undefined) {
+      firstAwaited.set(pending, Date.now());
+      r.pending.add(pending);
+      return;
+    }
+    const left = since + options.budgetMs() - Date.now();
+    if (left <= 0) r.overdue = true;
+    // Awaited before: only for what is left of its budget (the next round then finds it overdue).
+    else r.pending.add(Promise.race([pending, new Promise((resolve) => setTimeout(resolve, left).unref?.())]));
+  };
 
   const wait = (waits: Promise<unknown>[], ms: number, token: CancellationToken | undefined) =>
     new Promise<'ready' | 'timeout' | 'cancelled'>((resolve) => {
@@ -68,7 +85,7 @@ export function createFactsWaiter(options: {
         project(name) {
           const fact = view.project(name);
           const pending = fact ? undefined : view.pending(name);
-          if (pending) r.pending.add(pending);
+          if (pending) awaitFact(r, pending);
           return fact;
         },
       };
@@ -83,14 +100,14 @@ export function createFactsWaiter(options: {
         const r = recording;
         // Like index facts: pushed diagnostics (index: false) republish when advisories land, instead of waiting.
         const pending = known || !r?.index ? undefined : client.pending(name, version, target);
-        if (pending) r!.pending.add(pending);
+        if (pending) awaitFact(r!, pending);
         return known;
       };
     },
     async answer(token, compute, which) {
       const deadline = Date.now() + Math.max(0, options.budgetMs());
       for (let round = 1; ; round++) {
-        const r = (recording = { pending: new Set(), indexMissing: false, index: which?.index !== false });
+        const r = (recording = { pending: new Set(), indexMissing: false, index: which?.index !== false, overdue: false });
         let value: ReturnType<typeof compute>;
         try {
           value = compute();
@@ -99,7 +116,8 @@ export function createFactsWaiter(options: {
         }
         for (const p of options.reading?.() ?? []) if (p) r.pending.add(p);
         const waits = [...r.pending, ...(r.indexMissing ? [options.loaded()] : [])];
-        if (!waits.length) return { value, complete: true };
+        // An overdue fact is missing all the same: the answer is incomplete (completion is asked again).
+        if (!waits.length) return { value, complete: !r.overdue };
         const left = deadline - Date.now();
         if (left <= 0 || round >= ROUNDS || token?.isCancellationRequested) return { value, complete: false };
         if ((await wait(waits, left, token)) !== 'ready') return { value, complete: false };

@@ -44,6 +44,7 @@ export function wireCommands(o: CommandWiring): void {
     indexArgs: o.index.indexArgs,
     knownHashes: o.index.knownHashes,
     prefetch: o.index.prefetch,
+    reachIndex: o.index.reachIndex,
     // Commands are explicit actions: they read what the disk holds now (an open file: the editor's text).
     readFile: (filePath) => {
       workspace.store.reload(filePath);

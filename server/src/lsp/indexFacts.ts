@@ -34,6 +34,8 @@ export function indexFacts(index: IndexAdapter, o: { workspace: Workspace; setti
       const config = index.config(ctx?.indexOptions ?? { extraIndexUrls: [], noIndex: false }, o.venvRoot(filePath));
       return [...(config.source === 'the client settings' ? ['--index-url', config.indexUrl] : []), ...o.settings().extraIndexUrls.flatMap((u) => ['--extra-index-url', u])];
     },
+    /** Whether the index a compile will ask answers: what the hub knows of its host, else a HEAD within 3 s. */
+    reachIndex: (indexUrl: string) => index.reach(indexUrl, 3_000),
     knownHashes: (name: string, version: string) => prefetchView?.peek?.(name)?.versions.find((v) => v.version === version)?.hashes ?? [],
     /** The index the .in itself names (as pip would use it), so that no other index's files are hashed; bounded, since an unreachable index must not hold the command. */
     async prefetch(names: string[], source: string) {

@@ -27,8 +27,10 @@ export function createStatusReporter(connection: Connection, capabilities: () =>
       return enabled;
     },
     /** The index's state: loading while project lists are fetched, offline when it cannot be reached. */
-    index(state: 'loading' | 'ready' | 'offline') {
-      if (state !== 'ready') send({ index: state });
+    index(state: 'loading' | 'ready' | 'offline' | 'back') {
+      if (state === 'back') {
+        if (status.index === 'offline') send({ index: 'ready' });
+      } else if (state !== 'ready') send({ index: state });
       else if (status.index === 'loading') send({ index: 'ready' });
     },
     /** The environment the last checked file uses (a label), sent when it differs. */
@@ -60,6 +62,10 @@ export function createStatusReporter(connection: Connection, capabilities: () =>
         onOffline(message) {
           reporter.index('offline');
           showMessage(connection, MessageType.Warning, message);
+        },
+        onOnline(message) {
+          reporter.index('back');
+          showMessage(connection, MessageType.Info, message);
         },
         progress: () => reporter.progress(),
         status: (state) => reporter.index(state),
