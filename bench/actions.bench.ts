@@ -11,7 +11,6 @@ import { performance } from 'node:perf_hooks';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { createLanguageService } from '../server/src/service/index.ts';
 import { workspaceOf } from '../server/src/workspace/index.ts';
-import type { IndexFacts, ProjectFact } from '../server/src/service/completion.ts';
 import { parse } from '../server/src/syntax/index.ts';
 import { readReport } from '../server/src/compile/report.ts';
 import { formatCompiled } from '../server/src/compile/format.ts';
@@ -19,6 +18,7 @@ import { TestClient, testEnv } from '../test/lsp/client.ts';
 import { buildWheels } from '../test/fixtures/python.ts';
 import { realisticLines, topProjects } from './corpus.ts';
 import { measure, printMemory, report, summarize } from './stats.ts';
+import type { IndexFacts, ProjectFact } from '../server/src/shared/facts.ts';
 
 const lines = realisticLines(5000);
 const text = lines.join('\n') + '\n';

@@ -7,11 +7,11 @@ import { pathToFileURL } from 'node:url';
 import { evaluateMarker, markerEnvironment } from '../server/src/environment/markers.ts';
 import { workspaceOf } from '../server/src/workspace/index.ts';
 import { createLanguageService } from '../server/src/service/index.ts';
-import type { EnvironmentFacts } from '../server/src/service/environmentDiagnostics.ts';
 import { parse } from '../server/src/syntax/index.ts';
 import { deriveTopLevel, readFrozen } from '../server/src/workspace/frozen.ts';
 import { topProjects } from './corpus.ts';
 import { measure, printMemory, report } from './stats.ts';
+import type { EnvironmentFacts } from '../server/src/shared/facts.ts';
 
 const N = 2000;
 const names = topProjects()

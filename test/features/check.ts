@@ -3,8 +3,8 @@
 
 import assert from 'node:assert/strict';
 import { createLanguageService, type LanguageServiceFacts } from '../../server/src/service/index.ts';
-import type { EnvironmentFacts, IndexFacts, ProjectFact } from '../../server/src/service/facts.ts';
 import { workspaceOf } from '../../server/src/workspace/index.ts';
+import type { EnvironmentFacts, IndexFacts, ProjectFact } from '../../server/src/shared/facts.ts';
 
 export const ROOT = '/p';
 

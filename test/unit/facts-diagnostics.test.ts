@@ -5,8 +5,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parse } from '../../server/src/syntax/index.ts';
 import { indexDiagnostics, outdatedHints } from '../../server/src/service/indexDiagnostics.ts';
-import { environmentDiagnostics, type EnvironmentFacts } from '../../server/src/service/environmentDiagnostics.ts';
-import type { IndexFacts, ProjectFact } from '../../server/src/service/completion.ts';
+import { environmentDiagnostics } from '../../server/src/service/environmentDiagnostics.ts';
+import type { EnvironmentFacts, IndexFacts, ProjectFact } from '../../server/src/shared/facts.ts';
 
 const projects: Record<string, ProjectFact> = {
   requests: {

@@ -9,9 +9,9 @@ import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createLanguageService } from '../../server/src/service/index.ts';
 import { workspaceOf } from '../../server/src/workspace/index.ts';
-import type { PipRunsFrom } from '../../server/src/service/localPaths.ts';
 import { losslessTokens, parse } from '../../server/src/syntax/index.ts';
 import { markerShape, norm } from './pip-shapes.ts';
+import type { PipRunsFrom } from '../../server/src/shared/facts.ts';
 
 const DATA = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../data');
 

@@ -8,12 +8,12 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { createVulnerabilityClient } from '../../server/src/index/vulnerabilities.ts';
 import { vulnerabilityTarget } from '../../server/src/index/vulnerabilityTarget.ts';
-import type { ProjectFact } from '../../server/src/service/completion.ts';
-import { lowestFixAll, nearestFixRelease, vulnerabilityDiagnostics, vulnerabilityHoverSection, type Advisory } from '../../server/src/service/vulnerabilities.ts';
+import { lowestFixAll, nearestFixRelease, vulnerabilityDiagnostics, vulnerabilityHoverSection } from '../../server/src/service/vulnerabilities.ts';
 import { parse } from '../../server/src/syntax/parse.ts';
 import { ADVISORIES } from '../fixtures/advisories.ts';
 import { startIndexServer, VULNERABLE_PROJECTS } from '../fixtures/indexServer.ts';
 import { startOsvStandIn } from '../fixtures/osvServer.ts';
+import type { Advisory, ProjectFact } from '../../server/src/shared/facts.ts';
 
 const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), 'rls-vuln-'));
 const noNetrc = { NETRC: '/nonexistent/netrc' };

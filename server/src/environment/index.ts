@@ -2,10 +2,10 @@
 
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { EnvironmentFacts } from '../service/facts.js';
 import { checkInstalled, evaluateMarker, markerEnvironment, parseRequiresDist, type MarkerEnvironment } from './markers.js';
 import { discoverEnvironmentAsync, readEnvironmentAsync, trimSeparator, type EnvironmentSnapshot, type FoundEnvironment } from './venv.js';
 import { watchEnvironment, type Disposable } from './watch.js';
+import type { EnvironmentFacts } from '../shared/facts.js';
 
 export interface Logger {
   info(message: string): void;

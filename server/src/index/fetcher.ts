@@ -10,6 +10,7 @@ import { forbiddenHost, guardedLookup, redirectHop, type Lookup } from './addres
 import { credentialsFor, readNetrcSoon, redact } from './credentials.js';
 import { readFileUrl } from './fileIndex.js';
 import { createHostHealth, describeDown, hostFailureOf, type HostHealth } from './hostHealth.js';
+import type { Conditional, FetchResult } from './fetchResult.js';
 
 /**
  * The most a response body may hold unless a request says otherwise: a project page (PEP 691 JSON, PEP 503 HTML),
@@ -20,28 +21,6 @@ import { createHostHealth, describeDown, hostFailureOf, type HostHealth } from '
 export const MAX_BODY_BYTES = 16 * 2 ** 20;
 /** The full project list: PyPI's ~886,000 names take ~30-40 MB as PEP 691 JSON, less as HTML; twice that for growth. */
 export const MAX_LIST_BYTES = 64 * 2 ** 20;
-
-export interface FetchResult {
-  ok: boolean;
-  status: number;
-  body: string;
-  contentType: string;
-  etag?: string;
-  lastModified?: string;
-  cacheControl?: string;
-  /** Plain words, credentials removed, when `ok` is false. */
-  error?: string;
-  /**
-   * Set when the answer says the host is down (it failed now, or has been failing and was not asked):
-   * "http://host cannot be reached (connection refused)".
-   */
-  unreachable?: string;
-}
-
-export interface Conditional {
-  etag?: string;
-  lastModified?: string;
-}
 
 export interface FetcherOptions {
   timeoutMs?: number;

@@ -7,7 +7,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { normalizeName } from '../syntax/names.js';
-import type { Conditional, FetchResult } from './fetcher.js';
+import type { Conditional, FetchResult } from './fetchResult.js';
 import { versionOfFile } from './simpleApi.js';
 
 const ARCHIVE = /\.(whl|tar\.gz|tgz|zip|tar\.bz2|tar\.xz|tar)$/i;

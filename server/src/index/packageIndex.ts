@@ -4,7 +4,6 @@
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { LRUCache } from 'lru-cache';
-import type { IndexFacts, ProjectFact } from '../service/facts.js';
 import { normalizeName } from '../syntax/names.js';
 import { redact } from './credentials.js';
 import { DiskCache, type CachedResponse } from './diskCache.js';
@@ -18,6 +17,7 @@ import { compactList, fetchList, LIST_MAX_AGE_MS, loadList, saveList } from './p
 import { factsFromMetadata, metadataFile, parseJsonApi, parseProjectHtml, parseProjectJson, projectFact, versionOfFile, type ProjectPage } from './simpleApi.js';
 import { parseMetadata } from '../shared/coreMetadata.js';
 import { unexpand } from '../shared/shownValues.js';
+import type { IndexFacts, ProjectFact } from '../shared/facts.js';
 
 // Loaded with this bundle (undici), on first use.
 export { createVulnerabilityClient } from './vulnerabilities.js';

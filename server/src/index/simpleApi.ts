@@ -2,7 +2,7 @@
 
 import { rcompare, valid, explain } from '@renovatebot/pep440';
 import { normalizeName } from '../syntax/names.js';
-import type { ProjectFact, VersionFact } from '../service/facts.js';
+import type { ProjectFact, VersionFact } from '../shared/facts.js';
 
 export interface IndexFile {
   filename: string;

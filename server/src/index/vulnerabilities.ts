@@ -4,7 +4,6 @@
 
 import { LRUCache } from 'lru-cache';
 import { normalizeName } from '../syntax/names.js';
-import type { Advisory } from '../service/vulnerabilities.js';
 import { redact } from './credentials.js';
 import { DiskCache } from './diskCache.js';
 import type { Lookup } from './addressPolicy.js';
@@ -12,6 +11,7 @@ import { createFetcher, type Fetcher } from './fetcher.js';
 import { describeDown } from './hostHealth.js';
 
 import type { VulnerabilityTarget } from './vulnerabilityTarget.js';
+import type { Advisory } from '../shared/facts.js';
 
 export type { VulnerabilityTarget };
 

@@ -6,10 +6,9 @@
 // down is not awaited at all (the views and the advisory client do not offer it; the fetcher answers it at once).
 
 import type { CancellationToken } from 'vscode-languageserver/node.js';
-import type { IndexFacts } from '../service/facts.js';
-import type { Advisory } from '../service/vulnerabilities.js';
 import type { IndexView } from './packageIndex.js';
 import type { VulnerabilityClient, VulnerabilityTarget } from './vulnerabilities.js';
+import type { Advisory, IndexFacts } from '../shared/facts.js';
 
 export interface FactsWaiter {
   /** The view as features see it; while an answer is computed, what they asked for and was missing is noted. */

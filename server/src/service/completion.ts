@@ -7,10 +7,8 @@ import type { ParsedDocument, Position, Range } from '../syntax/types.js';
 import { normalizeName } from '../syntax/names.js';
 import { completionContext } from './completionContext.js';
 import { escapeMarkdown, safeLink } from './markdown.js';
-import type { DirectoryLister, IndexFacts, ProjectFact, VersionFact } from './facts.js';
+import type { DirectoryLister, IndexFacts, ProjectFact, VersionFact } from '../shared/facts.js';
 
-// The facts contracts live in facts.ts; re-exported for the modules that import them from here.
-export type { IndexFacts, ProjectFact, VersionFact, DirectoryLister } from './facts.js';
 
 export interface CompletionFacts {
   index?: IndexFacts;

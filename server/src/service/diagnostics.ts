@@ -7,9 +7,10 @@ import { shown } from '../syntax/query.js';
 import type { LogicalLine, ParsedDocument, RequirementNode, SyntaxDiagnostic } from '../syntax/types.js';
 import { resolveIncludeTarget, type IncludeEdge, type IncludeGraph } from '../workspace/includes.js';
 import { SOURCE, toDiagnostic } from './convert.js';
-import { besideTheFile, locateLocalPath, type PipRunsFrom } from './localPaths.js';
+import { besideTheFile, locateLocalPath } from './localPaths.js';
 import { quickClauses } from '../syntax/quickLine.js';
 import { satisfiable, type ClauseText } from './specifierBounds.js';
+import type { PipRunsFrom } from '../shared/facts.js';
 
 /** Diagnostics beyond this many are dropped, so a 200,000-line file of garbage stays responsive. */
 export const MAX_DIAGNOSTICS = 1000;

@@ -10,9 +10,8 @@ import type { LogicalLine, ParsedDocument, RequirementNode } from '../syntax/typ
 import { SOURCE } from './convert.js';
 import { isSettled } from './settledLines.js';
 import { parseRequiresDist } from '../environment/markers.js';
-import type { BrokenDependency, EnvironmentFacts } from './facts.js';
+import type { BrokenDependency, EnvironmentFacts } from '../shared/facts.js';
 
-export type { BrokenDependency, EnvironmentFacts, InstalledFact } from './facts.js';
 
 /** Where the file is, for its local paths (`-e .`), and whether a path exists (a missing one is reported elsewhere). */
 export interface EnvironmentCheckOptions {

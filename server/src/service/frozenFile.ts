@@ -8,7 +8,7 @@ import { lineContentEnd } from '../syntax/lines.js';
 import type { ParsedDocument } from '../syntax/types.js';
 import { deriveTopLevel, namesIn, readFrozen, renderRequirementsIn, requirementLine, SOURCE_BESIDE, type Bounds, type Derivation, type FrozenFile, type FrozenPin } from '../workspace/frozen.js';
 import { SOURCE } from './convert.js';
-import type { EnvironmentFacts, IndexFacts } from './facts.js';
+import type { EnvironmentFacts, IndexFacts } from '../shared/facts.js';
 
 export interface FrozenFacts {
   environment?: EnvironmentFacts | null;

@@ -3,10 +3,10 @@
 import { DiagnosticSeverity, InlayHintKind, type Diagnostic, type InlayHint } from 'vscode-languageserver-types';
 import { shown } from '../syntax/query.js';
 import type { ParsedDocument, RequirementNode } from '../syntax/types.js';
-import type { IndexFacts, ProjectFact } from './completion.js';
 import { SOURCE } from './convert.js';
 import { versionSatisfies } from './environmentDiagnostics.js';
 import { isSettled } from './settledLines.js';
+import type { IndexFacts, ProjectFact } from '../shared/facts.js';
 
 export interface IndexDiagnosticOptions {
   /** Report pins older than the newest final release as hints. */

@@ -1,16 +1,8 @@
 // Where pip finds a local path named on a requirement line (`-e .`, `./pkg`, `dist/x.whl`): from the folder it runs in.
 
 import * as path from 'node:path';
+import type { PipRunsFrom } from '../shared/facts.js';
 
-/**
- * The folders pip may run from for a file. `check` knows (its working directory, or --root): one folder,
- * and a path missing there is an error. The editor does not: it tries the workspace folder and the file's
- * folder, and a path found in neither is a warning. Only -r/-c targets are relative to the file itself.
- */
-export interface PipRunsFrom {
-  folders: string[];
-  known: boolean;
-}
 
 export interface LocatedPath {
   /** The absolute path found: a project folder or an existing archive, else the first that exists. */

@@ -4,8 +4,8 @@ import { redact } from '../index/credentials.js';
 import { shown } from '../syntax/query.js';
 import type { RequirementNode, SpecifierClause } from '../syntax/types.js';
 import { formatChain, formatSource, type Provenance } from '../workspace/provenance.js';
-import type { ProjectFact } from './completion.js';
 import { escapeMarkdown, inlineCode, safeLink } from './markdown.js';
+import type { ProjectFact } from '../shared/facts.js';
 
 export interface RequirementFacts {
   project?: ProjectFact;

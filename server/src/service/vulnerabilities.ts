@@ -5,34 +5,15 @@ import { eq, gt, lte } from '@renovatebot/pep440';
 import { DiagnosticSeverity, type Diagnostic, type DiagnosticRelatedInformation } from 'vscode-languageserver-types';
 import { lineAt, shown } from '../syntax/query.js';
 import type { LogicalLine, ParsedDocument, RequirementNode } from '../syntax/types.js';
-import type { ProjectFact } from './completion.js';
 import type { LanguageServiceFacts } from './facts.js';
 import type { FileContext } from '../workspace/context.js';
 import { SOURCE } from './convert.js';
-import { versionSatisfies } from './environmentDiagnostics.js';
+import { versionSatisfies } from '../shared/pep440.js';
 import { pythonAllows } from './paths.js';
 import { escapeMarkdown, isWebUrl, safeLink } from './markdown.js';
+import type { Advisory, ProjectFact, VulnerabilityFacts } from '../shared/facts.js';
 
-/** One published advisory against a release (PyPI's JSON API `vulnerabilities`, or an OSV record). */
-export interface Advisory {
-  id: string;
-  aliases: string[];
-  summary?: string;
-  /** Releases that fix it (PyPI's `fixed_in`, OSV's `fixed` events); empty when none does yet. */
-  fixedIn: string[];
-  link?: string;
-  withdrawn?: boolean;
-}
 
-export interface VulnerabilityFacts {
-  /** Advisories of `name==version` (normalized name), undefined while not known yet. */
-  advisories(name: string, version: string): Advisory[] | undefined;
-  /** The installed version of a project in the file's environment, for lines that are not pinned. */
-  installed?(name: string): string | undefined;
-  /** Advisory ids (or aliases) to leave out, as pip-audit's `--ignore-vuln`. */
-  ignore?: string[];
-  severity?: DiagnosticSeverity;
-}
 
 /** What a `vulnerable` diagnostic carries for its fixes. */
 export interface VulnerableData {

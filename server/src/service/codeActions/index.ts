@@ -7,9 +7,9 @@ import { CodeActionKind, type CodeAction, type CodeActionContext, type Diagnosti
 import { isNewer, versionSatisfies } from '../../shared/pep440.js';
 import { lineAt } from '../../syntax/query.js';
 import type { FileContext } from '../../workspace/context.js';
-import type { EnvironmentFacts, IndexFacts, LanguageServiceFacts } from '../facts.js';
+import type { LanguageServiceFacts } from '../facts.js';
 import type { FrozenAnalysis } from '../frozenFile.js';
-import { vulnerabilityDiagnostics, vulnerabilityFactsOf, type VulnerabilityFacts } from '../vulnerabilities.js';
+import { vulnerabilityDiagnostics, vulnerabilityFactsOf } from '../vulnerabilities.js';
 import { commandActions, installAllAction, installFix, recompileFix, syncFix } from './commandActions.js';
 import { compileKeepingVersions, FROZEN_ACTION_KINDS, frozenActions } from './frozenActions.js';
 import { asksFor, asksForAny, SOURCE_COMPILE, SOURCE_DERIVE_IN, SOURCE_FIX_VULNERABILITIES, SOURCE_INSTALL } from './kinds.js';
@@ -19,6 +19,7 @@ import { factFixes, quickFixes } from './quickFixes.js';
 import { SOURCE_ACTION_KINDS, sourceActions, type LazyActionData } from './sourceActions.js';
 import { addHashesEdits, normalizeEdits, pinAllEdits, sortEdits, upgradeAllEdits } from './sourceEdits.js';
 import { fixAllVulnerabilities, vulnerabilityFixes, type VulnerabilityFixFacts } from './vulnerabilityActions.js';
+import type { EnvironmentFacts, IndexFacts, VulnerabilityFacts } from '../../shared/facts.js';
 
 export { SOURCE_ADD_HASHES, SOURCE_COMPILE, SOURCE_DERIVE_IN, SOURCE_FIX_VULNERABILITIES, SOURCE_INSTALL, SOURCE_NORMALIZE, SOURCE_PIN_ALL, SOURCE_SORT, SOURCE_UPGRADE_ALL } from './kinds.js';
 

@@ -5,9 +5,9 @@ import * as path from 'node:path';
 import { newestAllowed as newestOf } from '../../shared/pep440.js';
 import type { FileContext } from '../../workspace/context.js';
 import { specifiersByName } from '../../workspace/sourceSpecifiers.js';
-import type { IndexFacts, ProjectFact } from '../facts.js';
 import { fileUri } from '../paths.js';
 import type { SourceBound } from './vulnerabilityActions.js';
+import type { IndexFacts, ProjectFact } from '../../shared/facts.js';
 
 /** The newest final, unyanked release that every specifier and the environment's Python allow. */
 export function newestAllowed(project: ProjectFact | undefined, specifiers: string[], python: string | undefined): string | undefined {
