@@ -17,7 +17,7 @@ export { COMMANDS };
 export interface CommandHost {
   connection: Connection;
   settings(): Settings;
-  /** False in the editor's Restricted Mode: no command runs (they run tools and write files). */
+  /** False in the editor's Restricted Mode: no command that runs a process. */
   workspaceTrusted?(): boolean;
   supportsProgress(): boolean;
   uriToPath(uri: string): string;
@@ -86,8 +86,11 @@ export function registerCommands(host: CommandHost, problems: ProblemStore, othe
     if (!Object.values(COMMANDS).includes(params.command as never)) {
       return { ok: false, message: `Unknown command ${params.command}` };
     }
-    if (host.workspaceTrusted && !host.workspaceTrusted()) {
-      const message = `${params.command} does not run in Restricted Mode: trust this workspace to compile, sync, install or write files.`;
+    // Restricted Mode: nothing that runs a process (a tool from the workspace's venv, pip, python). Deriving
+    // requirements.in and freezing read the environment from disk and edit a file the user chose, so they stay.
+    const readsOnly = params.command === COMMANDS.deriveIn || params.command === COMMANDS.freeze;
+    if (host.workspaceTrusted && !host.workspaceTrusted() && !readsOnly) {
+      const message = `${params.command} does not run in Restricted Mode: it runs a tool (pip-compile, uv, pip or python); trust this workspace to run it.`;
       showMessage(host.connection, MessageType.Warning, message);
       return { ok: false, message };
     }

@@ -171,7 +171,7 @@ test('"always" contacts the workspace’s index without asking, still without ne
   assert.deepEqual(closed.requests, []);
 });
 
-test('Restricted Mode: a workspace that claims trust through its settings does not get it, and commands do not run', async () => {
+test('Restricted Mode: a workspace that claims trust through its settings does not get it, and commands that run a tool do not run', async () => {
   const { dir, netrc } = workspace();
   const closed = await hostile();
   const client = await start({
