@@ -70,6 +70,7 @@ test('a file naming an index with ${SECRET} in its path: with the prompt unanswe
   const origin = new URL(evil.url).origin;
   assert.ok(client.prompts[0].message.includes(origin), client.prompts[0].message);
   assert.ok(!client.prompts[0].message.includes(SECRET), 'the question names the origin, not the path');
+  assert.ok(client.prompts[0].message.startsWith('A requirements file in this workspace names the package index'), client.prompts[0].message);
   assert.deepEqual(client.prompts[0].actions?.map((a) => a.title), ['Allow', "Don't allow"]);
   assert.ok(!client.logs.join('\n').includes(SECRET), 'the log does not carry the secret');
 });
@@ -137,6 +138,7 @@ test('a committed venv pip.conf naming an index: not contacted without an answer
   await settle();
   assert.deepEqual(evil.requests, []);
   assert.equal(client.prompts.length, 1, client.logs.join('\n'));
+  assert.ok(client.prompts[0].message.startsWith(`The environment's ${path.join(venv, 'pip.conf')} names the package index`), client.prompts[0].message);
 });
 
 test('the user’s own configuration needs no permission, and keeps netrc `default` as pip does', async () => {

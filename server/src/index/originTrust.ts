@@ -73,10 +73,10 @@ export function createOriginTrust(options: OriginTrustOptions): OriginTrust {
     options.logger.warn(message);
   };
 
-  const ask = (origin: string) => {
+  const ask = (origin: string, namedBy: string) => {
     asking.add(origin);
     const message =
-      `A requirements file or environment in this workspace names the package index ${origin}, which you have not configured. ` +
+      `${namedBy} names the package index ${origin}, which you have not configured. ` +
       'Contact it to complete and check the packages it serves?';
     options
       .ask({ origin, message })
@@ -89,7 +89,10 @@ export function createOriginTrust(options: OriginTrustOptions): OriginTrust {
             for (const l of listeners) l();
           } else {
             refused.add(origin);
-            options.logger.info(`Package index ${origin}: not allowed; its facts stay off for this session.`);
+            options.logger.info(
+              `Package index ${origin}: not allowed; its facts stay off for this session (to be asked again, restart the server; ` +
+                'to allow every index a workspace names, set requirements.index.allowWorkspaceIndexes to "always").',
+            );
           }
         },
         (error: unknown) => {
@@ -122,7 +125,9 @@ export function createOriginTrust(options: OriginTrustOptions): OriginTrust {
         else if (policy === 'never') tellOnce(origin, `The package index ${origin}, named by the workspace, is not contacted (requirements.index.allowWorkspaceIndexes is "never").`);
         else if (!refused.has(origin) && !asking.has(origin)) {
           tellOnce(origin, `The package index ${origin}, named by the workspace, is contacted only once you allow it; index facts for the files that use it wait until then.`);
-          ask(origin);
+          // Who names it: the environment's pip.conf (its path), else a requirements file of the workspace.
+          const by = config.workspaceNamedBy?.[url];
+          ask(origin, by && by !== 'the requirements file' ? `The environment's ${by}` : 'A requirements file in this workspace');
         }
       }
       return out;

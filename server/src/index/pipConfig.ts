@@ -29,6 +29,8 @@ export interface IndexConfig {
    * origins that need the user's permission before they are contacted (see originTrust.ts).
    */
   workspaceNamed?: string[];
+  /** For each of `workspaceNamed`, what names it: 'the requirements file', or the venv's pip.conf path. */
+  workspaceNamedBy?: Record<string, string>;
 }
 
 /** `[global]` then `[install]` keys of one pip.conf. */
@@ -137,14 +139,16 @@ export function resolveIndexConfig(options: {
       .filter((u): u is string => !!u)
       .map(stripSlash),
   );
-  const workspaceNamed = [
-    ...(byWorkspace(source) ? [indexUrl!] : []),
-    ...options.file.extraIndexUrls,
-    ...options.file.findLinks ?? [],
-    ...(byWorkspace(confSource['extra-index-url']) ? split(conf['extra-index-url']) : []),
-    ...(byWorkspace(confSource['find-links']) ? split(conf['find-links']) : []),
-  ].filter((u, i, all) => !userNamed.has(stripSlash(u)) && all.indexOf(u) === i);
-  return { indexUrl: indexUrl!, extraIndexUrls, noIndex, source, findLinks, extraSources, workspaceNamed };
+  const workspaceNamedBy: Record<string, string> = {};
+  const named = (urls: string[], by: string | undefined) => {
+    for (const u of urls) if (by && !userNamed.has(stripSlash(u)) && !(u in workspaceNamedBy)) workspaceNamedBy[u] = by;
+  };
+  if (byWorkspace(source)) named([indexUrl!], source);
+  named([...options.file.extraIndexUrls, ...(options.file.findLinks ?? [])], 'the requirements file');
+  if (byWorkspace(confSource['extra-index-url'])) named(split(conf['extra-index-url']), confSource['extra-index-url']);
+  if (byWorkspace(confSource['find-links'])) named(split(conf['find-links']), confSource['find-links']);
+  const workspaceNamed = Object.keys(workspaceNamedBy);
+  return { indexUrl: indexUrl!, extraIndexUrls, noIndex, source, findLinks, extraSources, workspaceNamed, workspaceNamedBy };
 }
 
 const stripSlash = (u: string) => u.replace(/\/+$/, '');
