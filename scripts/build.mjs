@@ -18,8 +18,12 @@ const lazyIndex = {
 };
 
 await Promise.all([
-  build({ ...server, entryPoints: ['server/src/main.ts'], outfile: 'server/dist/main.cjs', plugins: [lazyIndex] }),
+  // `import()` of the separate bundle becomes a require (dynamic-import unsupported): Node's ESM loader would
+  // first scan all of packageIndex.cjs for its exports (cjs-module-lexer, 100-190 ms on the event loop).
+  build({ ...server, entryPoints: ['server/src/main.ts'], outfile: 'server/dist/main.cjs', plugins: [lazyIndex], supported: { 'dynamic-import': false } }),
   build({ ...server, entryPoints: ['server/src/index/packageIndex.ts'], outfile: 'server/dist/packageIndex.cjs' }),
+  // The project list's worker thread (index/listThread.ts starts it from beside packageIndex.cjs).
+  build({ ...server, entryPoints: ['server/src/index/listWorker.ts'], outfile: 'server/dist/listWorker.cjs' }),
   build({ ...common, entryPoints: ['server/src/syntax/index.ts'], outfile: 'server/dist/syntax.mjs', format: 'esm' }),
 ]);
 

@@ -1,6 +1,7 @@
 // Project-name search for completion: exact, then prefix by popularity, then typo-tolerant, on normalized names.
 
 import { normalizeName } from '../syntax/names.js';
+import { displayAt, hasName, lowerBound, nameAt, packNames, sizeOf, startsWithAt, type SortedNames } from './sortedNames.js';
 
 export interface NameHit {
   name: string;
@@ -16,24 +17,21 @@ export interface NameSearchResult {
 }
 
 /**
- * An index over project names: a sorted array of normalized names for prefix search by binary search,
- * the display names beside them, and popularity ranks for ordering.
+ * An index over project names: the normalized names, sorted and packed (sortedNames.ts), for prefix search by
+ * binary search, the display names beside them, and popularity ranks for ordering.
  */
 export class NameIndex {
-  /** Normalized names, sorted, for binary search. */
-  private readonly sorted: string[];
-  /** The display name at the same index, where it differs from the normalized one. */
-  private readonly displayAt: (string | undefined)[];
+  private readonly names: SortedNames;
   private readonly rank: Map<string, number>;
   private readonly popularDisplay: Map<string, string>;
   /** Popular names, normalized and sorted, for prefix and typo search among them. */
   private readonly popularSorted: string[];
 
   /**
-   * `names`: any project names; or, for the full project list, `{ sorted, display }` already normalized and
-   * sorted (as stored on disk), which loads without sorting 800k strings again.
+   * `names`: any project names; or, for the full project list, the packed list (projectList.ts, built off the
+   * event loop), which loads without sorting 886k strings again.
    */
-  constructor(names: Iterable<string> | { sorted: string[]; display: (string | undefined)[] }, popular: readonly string[] = []) {
+  constructor(names: Iterable<string> | SortedNames, popular: readonly string[] = []) {
     this.rank = new Map();
     this.popularDisplay = new Map();
     popular.forEach((n, i) => {
@@ -42,34 +40,27 @@ export class NameIndex {
       this.popularDisplay.set(k, n);
     });
     this.popularSorted = [...this.rank.keys()].sort();
-    if ('sorted' in names) {
-      this.sorted = names.sorted;
-      this.displayAt = names.display;
-    } else {
+    if ('starts' in names) this.names = names;
+    else {
       const display = new Map<string, string>();
       for (const n of names) if (!display.has(normalizeName(n))) display.set(normalizeName(n), n);
       for (const [k, n] of this.popularDisplay) if (!display.has(k)) display.set(k, n);
-      this.sorted = [...display.keys()].sort();
-      this.displayAt = this.sorted.map((k) => (display.get(k) === k ? undefined : display.get(k)));
+      const sorted = [...display.keys()].sort();
+      this.names = packNames(sorted, sorted.map((k) => (display.get(k) === k ? undefined : display.get(k))));
     }
   }
 
   get size(): number {
-    return this.sorted.length;
+    return sizeOf(this.names);
   }
 
   has(normalized: string): boolean {
-    const i = this.lowerBound(normalized);
-    return this.sorted[i] === normalized;
+    return hasName(this.names, normalized);
   }
 
   private displayOf(k: string): string {
-    const i = this.lowerBound(k);
-    return (this.sorted[i] === k ? this.displayAt[i] : undefined) ?? this.popularDisplay.get(k) ?? k;
-  }
-
-  private lowerBound(prefix: string): number {
-    return lowerBoundIn(this.sorted, prefix);
+    const i = lowerBound(this.names, k);
+    return (i < this.size && nameAt(this.names, i) === k ? displayAt(this.names, i) : undefined) ?? this.popularDisplay.get(k) ?? k;
   }
 
   private hit(k: string): NameHit {
@@ -106,14 +97,15 @@ export class NameIndex {
       out.push(this.hit(k));
       seen.add(k);
     }
-    for (let i = this.lowerBound(q); i < this.sorted.length && this.sorted[i].startsWith(q); i++) {
-      if (seen.has(this.sorted[i])) continue;
+    for (let i = lowerBound(this.names, q); i < this.size && startsWithAt(this.names, i, q); i++) {
+      const k = nameAt(this.names, i);
+      if (seen.has(k)) continue;
       if (out.length >= limit) {
         truncated = true;
         break;
       }
-      out.push(this.hit(this.sorted[i]));
-      seen.add(this.sorted[i]);
+      out.push(this.hit(k));
+      seen.add(k);
     }
     // Typo tolerance (`reqeusts` → `requests`): popular names that start with the same letter, within a small edit distance.
     if (out.length < limit && q.length >= 3) {

@@ -8,11 +8,13 @@ import type { IndexFacts, ProjectFact } from '../service/facts.js';
 import { normalizeName } from '../syntax/names.js';
 import { redact } from './credentials.js';
 import { DiskCache, type CachedResponse } from './diskCache.js';
-import { createFetcher, type Fetcher } from './fetcher.js';
+import { createFetcher, MAX_LIST_BYTES, type Fetcher } from './fetcher.js';
 import { NameIndex } from './nameSearch.js';
 import { PYPI, type IndexConfig } from './pipConfig.js';
 import { popularProjects } from './popular.js';
-import { compactList, fetchList, LIST_MAX_AGE_MS, loadList, saveList } from './projectList.js';
+import { runOffThread } from './listThread.js';
+import { LIST_MAX_AGE_MS, listFile } from './projectList.js';
+import { hasName, sizeOf, type SortedNames } from './sortedNames.js';
 import { factsFromMetadata, metadataFile, parseJsonApi, parseProjectHtml, parseProjectJson, projectFact, versionOfFile, type ProjectPage } from './simpleApi.js';
 import { parseMetadata } from '../shared/coreMetadata.js';
 
@@ -180,7 +182,7 @@ export function createIndexHub(options: PackageIndexOptions): IndexHub {
   let popularNames: NameIndex | undefined;
   const names = () => (popularNames ??= new NameIndex([], popular().names));
   // Full project lists by index URL, once loaded: they make `knows()` possible and widen name search.
-  const lists = new Map<string, { list: ReturnType<typeof compactList>; index?: NameIndex }>();
+  const lists = new Map<string, { list: SortedNames; index?: NameIndex }>();
   const fullList = (indexUrl: string) => {
     const entry = lists.get(indexUrl);
     if (entry) entry.index ??= new NameIndex(entry.list, popular().names);
@@ -454,7 +456,7 @@ export function createIndexHub(options: PackageIndexOptions): IndexHub {
       knows: (name) => {
         if (!hasList(mainUrl) || config.extraIndexUrls.length || config.noIndex) return undefined;
         // The sorted list itself: a name index (with the popularity table) is built only for name search.
-        return sortedHas(lists.get(mainUrl)!.list.sorted, normalizeName(name));
+        return hasName(lists.get(mainUrl)!.list, normalizeName(name));
       },
       suggest: (name) => names().suggest(name),
       projectPage: (raw) => projectPage(config, normalizeName(raw)),
@@ -472,25 +474,31 @@ export function createIndexHub(options: PackageIndexOptions): IndexHub {
     if (running) return running;
     running = (async () => {
       const t0 = Date.now();
-      const stored = loadList(options.cacheDir, config.indexUrl);
-      if (stored) {
-        lists.set(indexUrl, { list: stored });
-        options.logger.info(`Loaded ${stored.sorted.length} project names from the disk cache in ${Date.now() - t0} ms`);
+      // Read, parsed and sorted on a worker thread: 886k names cost the event loop nothing but their arrival.
+      const file = listFile(options.cacheDir, config.indexUrl);
+      const stored = await runOffThread({ kind: 'load', file });
+      if ('names' in stored) {
+        lists.set(indexUrl, { list: stored.names });
+        options.logger.info(`Loaded ${sizeOf(stored.names)} project names from the disk cache in ${Date.now() - t0} ms`);
+        // Files checked meanwhile could not tell an unknown name from one not fetched yet: they are checked again.
+        announce([]);
         // A folder on disk is listed again every time: it costs a readdir, and a day-old list would call new projects unknown.
         if (Date.now() - stored.fetchedAt < LIST_MAX_AGE_MS && !/^file:/i.test(indexUrl)) return;
       }
       progress?.begin(`Fetching the project list of ${redact(config.indexUrl)}`);
-      const { names: fetched, error } = await fetchList(fetcher, config.indexUrl, options.maxListBytes);
-      if (!fetched) {
-        progress?.end(`Could not fetch the project list: ${redact(error ?? '')}`);
-        if (error && !stored) tellOffline(indexUrl, error);
+      const res = await fetcher.get(`${indexUrl}/`, 'application/vnd.pypi.simple.v1+json, text/html;q=0.1', undefined, { maxBytes: options.maxListBytes ?? MAX_LIST_BYTES });
+      const built = res.ok
+        ? await runOffThread({ kind: 'parse', file, body: res.body, contentType: res.contentType, fetchedAt: Date.now(), indexUrl: config.indexUrl })
+        : { error: res.error ?? `HTTP ${res.status}` };
+      if (!('names' in built)) {
+        const error = 'error' in built ? built.error : 'no list';
+        progress?.end(`Could not fetch the project list: ${redact(error)}`);
+        if (!('names' in stored)) tellOffline(indexUrl, error);
         return;
       }
-      const compact = compactList(fetched);
-      lists.set(indexUrl, { list: compact });
-      await saveList(options.cacheDir, config.indexUrl, compact, Date.now());
-      progress?.end(`${compact.sorted.length} projects`);
-      options.logger.info(`Fetched ${compact.sorted.length} project names from ${redact(config.indexUrl)} in ${Date.now() - t0} ms`);
+      lists.set(indexUrl, { list: built.names });
+      progress?.end(`${sizeOf(built.names)} projects`);
+      options.logger.info(`Fetched ${sizeOf(built.names)} project names from ${redact(config.indexUrl)} in ${Date.now() - t0} ms`);
       announce([]);
     })().catch((error: unknown) => {
       progress?.end('Could not read the project list');
@@ -546,16 +554,4 @@ export function createPackageIndex(options: PackageIndexOptions): PackageIndex {
     pending: (name) => view.pending(name),
     dispose: hub.dispose,
   };
-}
-
-/** Binary search of a sorted list of names. */
-function sortedHas(sorted: readonly string[], name: string): boolean {
-  let lo = 0;
-  let hi = sorted.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (sorted[mid] < name) lo = mid + 1;
-    else hi = mid;
-  }
-  return sorted[lo] === name;
 }
