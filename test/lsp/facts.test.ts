@@ -60,6 +60,31 @@ test('a fresh server: the first `requests==` lists the versions, newest final fi
   assert.ok(second.includes('Upgrade zope.interface to 6.4'), JSON.stringify(second));
 });
 
+test('a completion sent with didOpen, from a client that is asked for its settings and a user whose pip reads config files, lists the versions', async () => {
+  // What an editor does: initialize, initialized, didOpen and the first completion in one breath, the server asking
+  // the client for its settings meanwhile (so the index module is not loaded yet) and pip's config files not read
+  // yet. Each came back one brief-wait round after the other, and the fetch found no round left: empty, incomplete.
+  const index = await startIndexServer(FIXTURE_PROJECTS);
+  const home = fs.mkdtempSync(path.join(dir, 'home-'));
+  fs.mkdirSync(path.join(home, '.config', 'pip'), { recursive: true });
+  fs.writeFileSync(path.join(home, '.config', 'pip', 'pip.conf'), `[global]\nindex-url = ${index.url}/simple\n`);
+  // PIP_INDEX_URL too (the same index), so that a machine's own /etc/pip.conf cannot send the test elsewhere.
+  const env = indexedEnv(index.url, { HOME: home, XDG_CONFIG_HOME: path.join(home, '.config') });
+  delete env.PIP_CONFIG_FILE;
+  const { client } = await TestClient.start({
+    env,
+    capabilities: { workspace: { configuration: true } },
+    initializationOptions: { diagnostics: { environment: false }, index: { waitMs: BUDGET } },
+  });
+  stops.push(async () => {
+    await client.stop();
+    await index.stop();
+  });
+  const uri = client.open(path.join(dir, 'with-open.txt'), 'requests==\n');
+  const list = await client.request('textDocument/completion', { textDocument: { uri }, position: { line: 0, character: 10 } });
+  assert.deepEqual([labels(list), list.isIncomplete], [['3.0.0', '2.32.3', '2.31.0', '2.33.0rc1', '2.32.0'], false]);
+});
+
 test('a slow index answered within the budget: the first completion still has the versions', async () => {
   const { client, index } = await fresh();
   index.faults.delayMs = 300;

@@ -372,12 +372,15 @@ export function createIndexHub(options: PackageIndexOptions): IndexHub {
       return hit.fact;
     };
 
-    /** Reads `name` from the disk cache; a miss there, or a stale copy, is fetched. */
+    /**
+     * Reads `name` from the disk cache; a miss there, or a stale copy, is fetched. A miss's load lasts until the
+     * fetch ends, so that a request awaiting it (`pending`) has the facts after one wait, not two.
+     */
     const load = (name: string) => {
       const work = fromDisk(name)
         .catch(() => undefined)
-        .then((found) => {
-          if (!found) return void refresh(name);
+        .then(async (found) => {
+          if (!found) return void (await refresh(name));
           memory.set(name, found);
           announceSoon(name);
           if (Date.now() - found.at > freshMs) void refresh(name);

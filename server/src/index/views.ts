@@ -38,7 +38,10 @@ export interface IndexAdapter {
   mayContact(config: IndexConfig): boolean;
   /** Known vulnerabilities: the same lazy bundle as the index; undefined until it is loaded. */
   vulnerabilities(): VulnerabilityClient | undefined;
-  /** Resolves when the index module is loaded (false when it cannot be); the first call starts loading it. */
+  /**
+   * Resolves when the index module is loaded (false when it cannot be) and the first reads of pip's config files
+   * have landed; the first call starts loading the module.
+   */
   loaded(): Promise<boolean>;
   listen(events: IndexEvents): void;
   /**
@@ -110,6 +113,8 @@ export function createIndexAdapter(options: IndexAdapterOptions): IndexAdapter {
   return {
     view(file, venvRoot) {
       if (!hub) {
+        // pip's config files are read while the module loads: the brief wait (`loaded`) awaits both.
+        configFor(none, undefined);
         void load();
         return undefined;
       }
@@ -135,7 +140,13 @@ export function createIndexAdapter(options: IndexAdapterOptions): IndexAdapter {
     config: configFor,
     mayContact: (config) => options.trust.blocked(config).length === 0,
     vulnerabilities: () => vulnerabilities,
-    loaded: () => (hub ? Promise.resolve(true) : load()),
+    // The module, and pip's config files read for the first time: the view a request asks for next needs both, and
+    // awaiting them one brief-wait round after the other left the last round (the fetch) without a wait.
+    loaded: () => {
+      const module = hub ? Promise.resolve(true) : load();
+      const reading = options.configFiles.reading();
+      return reading ? Promise.all([module, reading]).then(([ok]) => ok) : module;
+    },
     listen: (e) => void (events = e),
     preload() {
       configFor(none, undefined); // starts reading pip's config files
