@@ -11,12 +11,13 @@ import { DiskCache, type CachedResponse } from './diskCache.js';
 import { createFetcher, MAX_LIST_BYTES, type Fetcher } from './fetcher.js';
 import { NameIndex } from './nameSearch.js';
 import { PYPI, type IndexConfig } from './pipConfig.js';
-import { popularProjects } from './popular.js';
+import { popularProjects, popularProjectsSoon } from './popular.js';
 import { runOffThread } from './listThread.js';
 import { LIST_MAX_AGE_MS, listFile } from './projectList.js';
 import { hasName, sizeOf, type SortedNames } from './sortedNames.js';
 import { factsFromMetadata, metadataFile, parseJsonApi, parseProjectHtml, parseProjectJson, projectFact, versionOfFile, type ProjectPage } from './simpleApi.js';
 import { parseMetadata } from '../shared/coreMetadata.js';
+import { nextTurn } from '../shared/nextTurn.js';
 
 // Loaded with this bundle (undici), on first use.
 export { createVulnerabilityClient } from './vulnerabilities.js';
@@ -176,11 +177,25 @@ export function createIndexHub(options: PackageIndexOptions): IndexHub {
   const offlineListeners: ((m: string) => void)[] = [];
   // Told once per index for the session.
   const offlineTold = new Set<string>();
-  // The popularity table and the name indexes are built on first name search, not before the first
-  // version completion (building them costs more than a loopback fetch).
+  // The popularity table and its name index are made ready before a project list is used (each on a turn of its
+  // own: the table read off the loop and decoded, then the index built), not at start-up: a list makes every
+  // unknown name a did-you-mean, which would otherwise read and build them all in one diagnostics pass (60-140 ms).
   const popular = () => popularProjects();
   let popularNames: NameIndex | undefined;
   const names = () => (popularNames ??= new NameIndex([], popular().names));
+  let namesReady: Promise<void> | undefined;
+  const namesSoon = () =>
+    (namesReady ??= (async () => {
+      await popularProjectsSoon();
+      await nextTurn();
+      try {
+        names();
+      } catch (error) {
+        options.logger.warn(`The name index could not be built ahead of use: ${String(error)}`);
+      }
+      // The list is used (and announced) on a turn of its own too.
+      await nextTurn();
+    })());
   // Full project lists by index URL, once loaded: they make `knows()` possible and widen name search.
   const lists = new Map<string, { list: SortedNames; index?: NameIndex }>();
   const fullList = (indexUrl: string) => {
@@ -189,6 +204,11 @@ export function createIndexHub(options: PackageIndexOptions): IndexHub {
     return entry?.index;
   };
   const hasList = (indexUrl: string) => lists.has(indexUrl);
+  /** A list arrived: it is used (knows(), name search, did-you-mean) once the popularity table's index is ready too. */
+  const listed = async (indexUrl: string, list: SortedNames) => {
+    await namesSoon();
+    lists.set(indexUrl, { list });
+  };
   // The latest response per URL, shared by every view (a URL answers the same whichever file asks), so a
   // refresh can be conditional before the disk write has landed.
   const responses = new LRUCache<string, CachedResponse>({
@@ -477,11 +497,14 @@ export function createIndexHub(options: PackageIndexOptions): IndexHub {
     if (running) return running;
     running = (async () => {
       const t0 = Date.now();
+      // Name completion answers from the popularity table until the list is there: made ready meanwhile, once
+      // the start-up burst (the module, the first reads and fetches, the first checks) is over.
+      setTimeout(() => void namesSoon(), 300).unref();
       // Read, parsed and sorted on a worker thread: 886k names cost the event loop nothing but their arrival.
       const file = listFile(options.cacheDir, config.indexUrl);
       const stored = await runOffThread({ kind: 'load', file });
       if ('names' in stored) {
-        lists.set(indexUrl, { list: stored.names });
+        await listed(indexUrl, stored.names);
         options.logger.info(`Loaded ${sizeOf(stored.names)} project names from the disk cache in ${Date.now() - t0} ms`);
         // Files checked meanwhile could not tell an unknown name from one not fetched yet: they are checked again.
         announce([]);
@@ -490,6 +513,8 @@ export function createIndexHub(options: PackageIndexOptions): IndexHub {
       }
       progress?.begin(`Fetching the project list of ${redact(config.indexUrl)}`);
       const res = await fetcher.get(`${indexUrl}/`, 'application/vnd.pypi.simple.v1+json, text/html;q=0.1', undefined, { maxBytes: options.maxListBytes ?? MAX_LIST_BYTES });
+      // The body was just decoded (tens of MB); handing it to a thread (a copy) is a step of its own.
+      if (res.ok) await nextTurn();
       const built = res.ok
         ? await runOffThread({ kind: 'parse', file, body: res.body, contentType: res.contentType, fetchedAt: Date.now(), indexUrl: config.indexUrl })
         : { error: res.error ?? `HTTP ${res.status}` };
@@ -499,7 +524,7 @@ export function createIndexHub(options: PackageIndexOptions): IndexHub {
         if (!('names' in stored)) tellOffline(indexUrl, error);
         return;
       }
-      lists.set(indexUrl, { list: built.names });
+      await listed(indexUrl, built.names);
       progress?.end(`${sizeOf(built.names)} projects`);
       options.logger.info(`Fetched ${sizeOf(built.names)} project names from ${redact(config.indexUrl)} in ${Date.now() - t0} ms`);
       announce([]);

@@ -46,13 +46,25 @@ export function startsWithAt(names: SortedNames, i: number, prefix: string): boo
   return names.starts[i + 1] - from >= prefix.length && names.text.startsWith(prefix, from);
 }
 
+/** Name i against `key` in the order of `<` (negative: below), read in place rather than sliced out. */
+function compareAt(names: SortedNames, i: number, key: string): number {
+  const from = names.starts[i];
+  const length = names.starts[i + 1] - from;
+  const common = Math.min(length, key.length);
+  for (let k = 0; k < common; k++) {
+    const d = names.text.charCodeAt(from + k) - key.charCodeAt(k);
+    if (d !== 0) return d;
+  }
+  return length - key.length;
+}
+
 /** The first index whose name is not below `key`. */
 export function lowerBound(names: SortedNames, key: string): number {
   let lo = 0;
   let hi = sizeOf(names);
   while (lo < hi) {
     const mid = (lo + hi) >> 1;
-    if (nameAt(names, mid) < key) lo = mid + 1;
+    if (compareAt(names, mid, key) < 0) lo = mid + 1;
     else hi = mid;
   }
   return lo;
@@ -60,7 +72,7 @@ export function lowerBound(names: SortedNames, key: string): number {
 
 export function hasName(names: SortedNames, key: string): boolean {
   const i = lowerBound(names, key);
-  return i < sizeOf(names) && nameAt(names, i) === key;
+  return i < sizeOf(names) && compareAt(names, i, key) === 0;
 }
 
 /** Whether a value sent across threads (or read from anywhere) is a well-formed SortedNames. */

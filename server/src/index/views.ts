@@ -7,6 +7,7 @@ import type { VulnerabilityClient } from './vulnerabilities.js';
 import { resolveIndexConfig, type IndexConfig } from './pipConfig.js';
 import type { SmallFiles } from '../workspace/smallFiles.js';
 import type { OriginTrust } from './originTrust.js';
+import { nextTurn } from '../shared/nextTurn.js';
 
 export interface IndexAdapterOptions {
   cacheDir: () => string;
@@ -63,7 +64,9 @@ export function createIndexAdapter(options: IndexAdapterOptions): IndexAdapter {
   // `initialize` answers fast; until it is there, features work without index facts.
   const load = () =>
     (loading ??= import('./packageIndex.js').then(
-      ({ createIndexHub, createVulnerabilityClient }) => {
+      // Loading the module is one step of 30-40 ms; what it starts (the clients, the re-check of every open file) is the next.
+      async ({ createIndexHub, createVulnerabilityClient }) => {
+        await nextTurn();
         hub = createIndexHub({ cacheDir: options.cacheDir(), env: options.env, logger: options.logger, netrcDefault: options.trust.userOrigin });
         hub.onDidChange((names) => events?.onDidChange(names));
         hub.onOffline((message) => events?.onOffline(message));
