@@ -22,6 +22,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 /** The loopback index, in its own process. */
 async function startIndex(args: string[]) {
   const child = spawn(process.execPath, ['--import', 'tsx', path.join(here, 'indexProcess.ts'), ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
+  process.on('exit', () => child.kill('SIGTERM'));
   const line = await new Promise<string>((resolve) => createInterface({ input: child.stdout! }).once('line', resolve));
   const { url, names } = JSON.parse(line) as { url: string; names: number };
   return { url, names, stop: () => child.kill('SIGTERM') };

@@ -21,6 +21,7 @@ const RUNS = Number(process.env.RLS_BENCH_RUNS ?? 7);
 const withList = process.argv.includes('--list') || process.env.RLS_BENCH_LIST === '1';
 
 const child = spawn(process.execPath, ['--import', 'tsx', path.join(here, 'indexProcess.ts'), ...(withList ? ['--list'] : [])], { stdio: ['ignore', 'pipe', 'inherit'] });
+process.on('exit', () => child.kill('SIGTERM'));
 const { url } = JSON.parse(await new Promise<string>((resolve) => createInterface({ input: child.stdout! }).once('line', resolve))) as { url: string };
 const names = dependencyProjects().map((p) => p.name.toLowerCase());
 const text = names.map((n) => `${n}>=99`).join('\n') + '\n';

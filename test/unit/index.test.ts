@@ -395,3 +395,10 @@ test('the facts of a file of 2,500 projects all stay in memory (2,000 did; a pas
     await server.stop();
   }
 });
+
+test('release order: plain versions compared by their numbers agree with PEP 440 (zeros padded, leading zeros, mixed with pre-releases)', async () => {
+  const { newestFirst } = await import('../../server/src/index/simpleApi.ts');
+  const { rcompare } = await import('@renovatebot/pep440');
+  const versions = ['1.0', '1.0.0', '1.0.1', '1.10', '1.9.9', '01.2', '1.2', '2', '2.0rc1', '2.0.post1', '1!0.1', '1.0.dev3', '1.0a1', '10.0.0', '9.99', '1.0+local', '0.0.0', '2.0.0.0.1'];
+  for (const a of versions) for (const b of versions) assert.equal(Math.sign(newestFirst(a, b)) || 0, Math.sign(rcompare(a, b)) || 0, `${a} vs ${b}`);
+});

@@ -177,15 +177,16 @@ export function createIndexHub(options: PackageIndexOptions): IndexHub {
   const offlineListeners: ((m: string) => void)[] = [];
   // Told once per index for the session.
   const offlineTold = new Set<string>();
-  // The popularity table and its name index are made ready before a project list is used (each on a turn of its
-  // own: the table read off the loop and decoded, then the index built), not at start-up: a list makes every
-  // unknown name a did-you-mean, which would otherwise read and build them all in one diagnostics pass (60-140 ms).
+  // The popularity table and its name index: read off the loop, then decoded and built on turns of their own
+  // once the index is quiet (50-60 ms of CPU that no fact a file waits for needs), before a project list is used
+  // (a list makes every unknown name a did-you-mean). A name search that comes first builds them at once.
   const popular = () => popularProjects();
   let popularNames: NameIndex | undefined;
   const names = () => (popularNames ??= new NameIndex([], popular().names));
   let namesReady: Promise<void> | undefined;
   const namesSoon = () =>
     (namesReady ??= (async () => {
+      await whenQuiet();
       await popularProjectsSoon();
       await nextTurn();
       try {
@@ -193,7 +194,6 @@ export function createIndexHub(options: PackageIndexOptions): IndexHub {
       } catch (error) {
         options.logger.warn(`The name index could not be built ahead of use: ${String(error)}`);
       }
-      // The list is used (and announced) on a turn of its own too.
       await nextTurn();
     })());
   // Full project lists by index URL, once loaded: they make `knows()` possible and widen name search.
@@ -204,7 +204,7 @@ export function createIndexHub(options: PackageIndexOptions): IndexHub {
     return entry?.index;
   };
   const hasList = (indexUrl: string) => lists.has(indexUrl);
-  /** A list arrived: it is used (knows(), name search, did-you-mean) once the popularity table's index is ready too. */
+  /** A list arrived: it is used (knows(), name search, did-you-mean) once the did-you-mean is ready too. */
   const listed = async (indexUrl: string, list: SortedNames) => {
     await namesSoon();
     lists.set(indexUrl, { list });
@@ -216,15 +216,64 @@ export function createIndexHub(options: PackageIndexOptions): IndexHub {
     maxSize: options.responseCacheChars ?? RESPONSE_CACHE_CHARS,
     sizeCalculation: (r) => 256 + r.body.length + r.url.length,
   });
-  // Read off the event loop, both for a request's miss and for every background fetch.
-  const cachedResponseAsync = async (url: string) => responses.get(url) ?? (await disk.readAsync(url));
-  // Disk writes in flight, so that dispose() leaves the cache complete for the next session.
-  const writes = new Set<Promise<unknown>>();
+  // Read off the event loop, both for a request's miss and for every background fetch. A URL found missing is not
+  // looked for again until written (a project's first fetch read each of its entries twice, once for the disk's
+  // copy and once for its conditional request).
+  const notOnDisk = new LRUCache<string, true>({ max: 20_000 });
+  const cachedResponseAsync = async (url: string) => {
+    const waiting = unwritten.get(url);
+    const hit = responses.get(url) ?? (waiting && { ...waiting, url });
+    if (hit || notOnDisk.has(url)) return hit;
+    const read = await disk.readAsync(url);
+    if (!read) notOnDisk.set(url, true);
+    return read;
+  };
+  // What the index is doing now (project fetches and disk-cache reads under way): work no answer waits for (the
+  // disk writes, the popularity table) waits for a quiet moment rather than taking the loop from the facts a file
+  // is waiting for, at most QUIET_WAIT_MS.
+  let active = 0;
+  let quietWaiters: (() => void)[] = [];
+  const began = () => void active++;
+  const ended = () => {
+    if (--active > 0) return;
+    const waiters = quietWaiters;
+    quietWaiters = [];
+    for (const w of waiters) w();
+  };
+  const QUIET_WAIT_MS = 2000;
+  const whenQuiet = async () => {
+    const until = Date.now() + QUIET_WAIT_MS;
+    // Quiet for a moment: the facts that just landed start the next reads (their files' includes, a republish).
+    while (Date.now() < until) {
+      if (active > 0) await new Promise<void>((resolve) => quietWaiters.push(resolve));
+      await new Promise((resolve) => setTimeout(resolve, 30).unref());
+      if (active === 0) return;
+    }
+  };
+
+  // Responses go to disk once the index is quiet: the next session reads them, this one has them in memory
+  // (`responses`). Writing each as it arrived (mkdir, write, rename) took 50 ms of the loop from a 50-dependency
+  // file's first facts. dispose() writes what is left.
+  const unwritten = new Map<string, Omit<CachedResponse, 'url'>>();
+  let writing: Promise<void> | undefined;
+  const writeUnwritten = async () => {
+    const batch = [...unwritten];
+    unwritten.clear();
+    await Promise.all(batch.map(([url, entry]) => disk.write(url, entry).catch(() => undefined)));
+  };
+  const writeSoon = () => {
+    writing ??= whenQuiet()
+      .then(writeUnwritten)
+      .finally(() => {
+        writing = undefined;
+        if (unwritten.size) writeSoon();
+      });
+  };
   const keep = (url: string, entry: Omit<CachedResponse, 'url'>) => {
     responses.set(url, { ...entry, url });
-    const write = Promise.resolve(disk.write(url, entry)).catch(() => undefined);
-    writes.add(write);
-    void write.finally(() => writes.delete(write));
+    notOnDisk.delete(url);
+    unwritten.set(url, entry);
+    writeSoon();
   };
   const pageOf = (entry: Pick<CachedResponse, 'body' | 'contentType'>, url: string): ProjectPage | undefined =>
     entry.contentType.includes('json') ? parseProjectJson(entry.body, url) : parseProjectHtml(entry.body, url);
@@ -245,7 +294,8 @@ export function createIndexHub(options: PackageIndexOptions): IndexHub {
       }
     }
   };
-  // Disk-cache loads land one by one: their names are announced together, once per turn of the event loop.
+  // Facts land one by one (disk-cache reads, fetches: a 50-dependency file's land over a few turns): their names are
+  // announced together, once per turn of the event loop, so that the open files are checked once per turn.
   let landed: string[] | undefined;
   const announceSoon = (name: string) => {
     if (landed) return void landed.push(name);
@@ -288,19 +338,18 @@ export function createIndexHub(options: PackageIndexOptions): IndexHub {
 
     /** What the disk holds for `name`, and the oldest fetch time among its parts. */
     const fromDisk = async (name: string): Promise<{ fact: ProjectFact; at: number } | undefined> => {
+      // The pages and the JSON API document are read at once, not one after the other.
+      const apiUrl = jsonApiUrl(indexUrls[0] ?? '', name);
+      const [apiEntry, ...entries] = await Promise.all([apiUrl ? cachedResponseAsync(apiUrl) : undefined, ...indexUrls.map((base) => cachedResponseAsync(`${base}/${name}/`))]);
       const pages: ProjectPage[] = [];
       let at = Infinity;
-      for (const base of indexUrls) {
-        const url = `${base}/${name}/`;
-        const entry = await cachedResponseAsync(url);
-        if (!entry) continue;
-        const page = pageOf(entry, url);
+      entries.forEach((entry, i) => {
+        if (!entry) return;
+        const page = pageOf(entry, `${indexUrls[i]}/${name}/`);
         if (page) pages.push(page);
         at = Math.min(at, entry.fetchedAt);
-      }
+      });
       if (!pages.length) return undefined;
-      const apiUrl = jsonApiUrl(indexUrls[0] ?? '', name);
-      const apiEntry = apiUrl ? await cachedResponseAsync(apiUrl) : undefined;
       const metaFile = apiEntry ? undefined : metadataFile(pages, name);
       const metaEntry = metaFile ? await cachedResponseAsync(`${metaFile.url}.metadata`) : undefined;
       const api = apiEntry ? parseJsonApi(apiEntry.body) : metaEntry ? factsFromMetadata(parseMetadata(metaEntry.body)) : undefined;
@@ -314,14 +363,18 @@ export function createIndexHub(options: PackageIndexOptions): IndexHub {
         const pages: ProjectPage[] = [];
         let reached = false;
         let freshFor = freshMs;
-        // The JSON API (summary, extras) is asked at the same time as the project page: one round trip, not two.
+        // The JSON API (summary, extras) is asked at the same time as the project pages: one round trip, not two;
+        // and the pages of every index at once, so that a project's requests queue together behind a host's slots
+        // (the API documents of 50 projects went first, and no project's facts landed before all 50 were in).
         const apiUrl = jsonApiUrl(indexUrls[0] ?? '', name);
-        const apiCached = apiUrl ? await cachedResponseAsync(apiUrl) : undefined;
-        const apiAnswer = apiUrl ? fetcher.get(apiUrl, 'application/json', apiCached ? { etag: apiCached.etag, lastModified: apiCached.lastModified } : undefined) : undefined;
-        for (const base of indexUrls) {
+        const [apiCached, ...pagesCached] = await Promise.all([apiUrl ? cachedResponseAsync(apiUrl) : undefined, ...indexUrls.map((base) => cachedResponseAsync(`${base}/${name}/`))]);
+        const conditional = (c: CachedResponse | undefined) => (c ? { etag: c.etag, lastModified: c.lastModified } : undefined);
+        const apiAnswer = apiUrl ? fetcher.get(apiUrl, 'application/json', conditional(apiCached)) : undefined;
+        const pageAnswers = indexUrls.map((base, i) => fetcher.get(`${base}/${name}/`, SIMPLE_ACCEPT, conditional(pagesCached[i])));
+        for (const [i, base] of indexUrls.entries()) {
           const url = `${base}/${name}/`;
-          const cached = await cachedResponseAsync(url);
-          const res = await fetcher.get(url, SIMPLE_ACCEPT, cached ? { etag: cached.etag, lastModified: cached.lastModified } : undefined);
+          const cached = pagesCached[i];
+          const res = await pageAnswers[i];
           freshFor = Math.min(freshFor, freshness(res.cacheControl, freshMs));
           if (res.status === 304 && cached) {
             reached = true;
@@ -364,7 +417,7 @@ export function createIndexHub(options: PackageIndexOptions): IndexHub {
         misses.delete(name);
         const fact = projectFact(name, pages, api);
         memory.set(name, { fact, at: reached ? Date.now() : 0, freshFor });
-        announce([name]);
+        announceSoon(name);
         return fact;
       })()
         // Every caller may drop this promise (`void refresh(…)`): a failure is a log line, never an unhandled rejection.
@@ -372,7 +425,11 @@ export function createIndexHub(options: PackageIndexOptions): IndexHub {
           options.logger.warn(`The index's answer for ${name} could not be read: ${redact(error instanceof Error ? error.message : String(error))}`);
           return undefined;
         })
-        .finally(() => fetching.delete(name));
+        .finally(() => {
+          fetching.delete(name);
+          ended();
+        });
+      began();
       fetching.set(name, work);
       return work;
     };
@@ -406,7 +463,11 @@ export function createIndexHub(options: PackageIndexOptions): IndexHub {
           if (Date.now() - found.at > freshMs) void refresh(name);
         })
         .catch((error: unknown) => options.logger.warn(`The cached answer for ${name} could not be read: ${redact(String(error))}`))
-        .finally(() => loading.delete(name));
+        .finally(() => {
+          loading.delete(name);
+          ended();
+        });
+      began();
       loading.set(name, work);
     };
 
@@ -497,9 +558,6 @@ export function createIndexHub(options: PackageIndexOptions): IndexHub {
     if (running) return running;
     running = (async () => {
       const t0 = Date.now();
-      // Name completion answers from the popularity table until the list is there: made ready meanwhile, once
-      // the start-up burst (the module, the first reads and fetches, the first checks) is over.
-      setTimeout(() => void namesSoon(), 300).unref();
       // Read, parsed and sorted on a worker thread: 886k names cost the event loop nothing but their arrival.
       const file = listFile(options.cacheDir, config.indexUrl);
       const stored = await runOffThread({ kind: 'load', file });
@@ -553,7 +611,8 @@ export function createIndexHub(options: PackageIndexOptions): IndexHub {
     onDidChange: (l) => void listeners.push(l),
     onOffline: (l) => void offlineListeners.push(l),
     async dispose() {
-      await Promise.allSettled([...writes]);
+      await writing?.catch(() => undefined);
+      await writeUnwritten();
       await disk.flush();
       await fetcher.close();
     },
