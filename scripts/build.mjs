@@ -2,6 +2,7 @@
 // The package index (undici is more than half of the code) is its own bundle, packageIndex.cjs, loaded on
 // first use: V8 then compiles only what `initialize` needs.
 import { copyFileSync, mkdirSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 
 const common = { bundle: true, platform: 'node', target: 'node20', sourcemap: false, logLevel: 'warning' };
@@ -18,9 +19,21 @@ const lazyIndex = {
   },
 };
 
+/** 'undici' in the index bundle is the three parts the fetcher uses (server/src/index/undiciParts.mjs says why). */
+const undiciParts = {
+  name: 'undici-parts',
+  setup(b) {
+    b.onResolve({ filter: /^undici$/ }, () => ({ path: fileURLToPath(new URL('../server/src/index/undiciParts.mjs', import.meta.url)) }));
+  },
+};
+
 await Promise.all([
-  build({ ...server, entryPoints: ['server/src/main.ts'], outfile: 'server/dist/main.cjs', plugins: [lazyIndex] }),
-  build({ ...server, entryPoints: ['server/src/index/packageIndex.ts'], outfile: 'server/dist/packageIndex.cjs' }),
+  // `import()` of the separate bundle becomes a require (dynamic-import unsupported): Node's ESM loader would
+  // first scan all of packageIndex.cjs for its exports (cjs-module-lexer, 100-190 ms on the event loop).
+  build({ ...server, entryPoints: ['server/src/main.ts'], outfile: 'server/dist/main.cjs', plugins: [lazyIndex], supported: { 'dynamic-import': false } }),
+  build({ ...server, entryPoints: ['server/src/index/packageIndex.ts'], outfile: 'server/dist/packageIndex.cjs', plugins: [undiciParts] }),
+  // The project list's worker thread (index/listThread.ts starts it from beside packageIndex.cjs).
+  build({ ...server, entryPoints: ['server/src/index/listWorker.ts'], outfile: 'server/dist/listWorker.cjs' }),
   build({ ...common, entryPoints: ['server/src/syntax/index.ts'], outfile: 'server/dist/syntax.mjs', format: 'esm' }),
 ]);
 

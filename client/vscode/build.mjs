@@ -11,6 +11,7 @@ await build({ entryPoints: [join(here, 'src/extension.ts')], outfile: join(here,
 copyFileSync(join(root, 'server/dist/main.cjs'), join(here, 'dist/server.cjs'));
 copyFileSync(join(root, 'server/dist/popularity.tsv'), join(here, 'dist/popularity.tsv'));
 copyFileSync(join(root, 'server/dist/packageIndex.cjs'), join(here, 'dist/packageIndex.cjs'));
+copyFileSync(join(root, 'server/dist/listWorker.cjs'), join(here, 'dist/listWorker.cjs'));
 copyFileSync(join(root, 'grammars/pip-requirements.tmLanguage.json'), join(here, 'dist/pip-requirements.tmLanguage.json'));
 // The README's pictures (made by the end-to-end tests, kept in docs/images) travel inside the .vsix.
 mkdirSync(join(here, 'dist/images'), { recursive: true });

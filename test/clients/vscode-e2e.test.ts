@@ -42,7 +42,7 @@ test('npm run package builds a .vsix under 1 MB with the bundled server, its dat
   const vsix = path.join(REPO, 'client/vscode/requirements-language-server.vsix');
   assert.ok(fs.statSync(vsix).size < 1024 * 1024, `${fs.statSync(vsix).size} bytes`);
   const listing = execFileSync('python3', ['-m', 'zipfile', '-l', vsix], { encoding: 'utf8' });
-  for (const f of ['extension/dist/extension.js', 'extension/dist/server.cjs', 'extension/dist/popularity.tsv', 'extension/dist/packageIndex.cjs', 'extension/dist/pip-requirements.tmLanguage.json', 'extension/package.json']) {
+  for (const f of ['extension/dist/extension.js', 'extension/dist/server.cjs', 'extension/dist/popularity.tsv', 'extension/dist/packageIndex.cjs', 'extension/dist/listWorker.cjs', 'extension/dist/pip-requirements.tmLanguage.json', 'extension/package.json']) {
     assert.ok(listing.includes(f), `${f} missing from the .vsix:\n${listing}`);
   }
   assert.ok(!listing.includes('node_modules'), 'no runtime node_modules');

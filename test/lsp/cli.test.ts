@@ -241,6 +241,8 @@ test('npm pack of server/ installs with no registry (everything is bundled) and 
     execFileSync('npm', ['install', '--offline', '--no-audit', '--no-fund', '--prefix', path.join(dir, 'prefix'), path.join(dir, tarball)], { cwd: dir, env, stdio: 'pipe' });
     const bin = path.join(dir, 'prefix/node_modules/.bin/requirements-language-server');
     assert.match(execFileSync(bin, ['--version'], { encoding: 'utf8' }), /^\d+\.\d+\.\d+\n$/);
+    // The bundles loaded later: the index module, and the worker thread that reads the project list off the event loop.
+    for (const bundle of ['packageIndex.cjs', 'listWorker.cjs']) assert.ok(fs.existsSync(path.join(dir, 'prefix/node_modules/requirements-language-server/dist', bundle)), bundle);
     fs.writeFileSync(path.join(dir, 'requirements.txt'), 'foo==\n');
     const r = spawnSync(bin, ['check', 'requirements.txt'], { cwd: dir, encoding: 'utf8' });
     assert.equal(r.status, 1);

@@ -4,6 +4,8 @@
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
+import * as http from 'node:http';
+import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { CancellationTokenSource } from 'vscode-jsonrpc/node.js';
@@ -58,6 +60,65 @@ test('a fresh server: the first `requests==` lists the versions, newest final fi
   assert.ok(first.includes('Upgrade requests to 3.0.0'), JSON.stringify(first));
   const second = await menu(1);
   assert.ok(second.includes('Upgrade zope.interface to 6.4'), JSON.stringify(second));
+});
+
+test('a completion sent with didOpen, from a client that is asked for its settings and a user whose pip reads config files, lists the versions', async () => {
+  // What an editor does: initialize, initialized, didOpen and the first completion in one breath, the server asking
+  // the client for its settings meanwhile (so the index module is not loaded yet) and pip's config files not read
+  // yet. Each came back one brief-wait round after the other, and the fetch found no round left: empty, incomplete.
+  const index = await startIndexServer(FIXTURE_PROJECTS);
+  const home = fs.mkdtempSync(path.join(dir, 'home-'));
+  fs.mkdirSync(path.join(home, '.config', 'pip'), { recursive: true });
+  fs.writeFileSync(path.join(home, '.config', 'pip', 'pip.conf'), `[global]\nindex-url = ${index.url}/simple\n`);
+  // PIP_INDEX_URL too (the same index), so that a machine's own /etc/pip.conf cannot send the test elsewhere.
+  const env = indexedEnv(index.url, { HOME: home, XDG_CONFIG_HOME: path.join(home, '.config') });
+  delete env.PIP_CONFIG_FILE;
+  const { client } = await TestClient.start({
+    env,
+    capabilities: { workspace: { configuration: true } },
+    initializationOptions: { diagnostics: { environment: false }, index: { waitMs: BUDGET } },
+  });
+  stops.push(async () => {
+    await client.stop();
+    await index.stop();
+  });
+  const uri = client.open(path.join(dir, 'with-open.txt'), 'requests==\n');
+  const list = await client.request('textDocument/completion', { textDocument: { uri }, position: { line: 0, character: 10 } });
+  assert.deepEqual([labels(list), list.isIncomplete], [['3.0.0', '2.32.3', '2.31.0', '2.33.0rc1', '2.32.0'], false]);
+});
+
+test('through HTTP_PROXY: the built server reaches its index by the proxy (its bundle carries only the parts of undici it uses)', async () => {
+  const index = await startIndexServer(FIXTURE_PROJECTS);
+  const tunnels: string[] = [];
+  // A forward proxy on 127.0.0.1: undici tunnels with CONNECT, for http targets too.
+  const proxy = http.createServer((_, res) => res.writeHead(405).end());
+  proxy.on('connect', (req, client, head) => {
+    tunnels.push(req.url ?? '');
+    const [host, port] = (req.url ?? '').split(':');
+    const upstream = net.connect(Number(port), host, () => {
+      client.write('HTTP/1.1 200 Connection Established\r\n\r\n');
+      upstream.write(head);
+      upstream.pipe(client);
+      client.pipe(upstream);
+    });
+    upstream.on('error', () => client.destroy());
+    client.on('error', () => upstream.destroy());
+  });
+  await new Promise<void>((r) => proxy.listen(0, '127.0.0.1', r));
+  const { client } = await TestClient.start({
+    env: indexedEnv(index.url, { HTTP_PROXY: `http://127.0.0.1:${(proxy.address() as net.AddressInfo).port}`, NO_PROXY: '' }),
+    initializationOptions: { diagnostics: { environment: false }, index: { waitMs: BUDGET } },
+  });
+  stops.push(async () => {
+    await client.stop();
+    await index.stop();
+    proxy.closeAllConnections();
+    await new Promise((r) => proxy.close(r));
+  });
+  const uri = client.open(path.join(dir, 'proxied.txt'), 'zope.interface==\n');
+  const list = await client.request('textDocument/completion', { textDocument: { uri }, position: { line: 0, character: 16 } });
+  assert.deepEqual(labels(list), ['6.4']);
+  assert.ok(tunnels.includes(new URL(index.url).host), JSON.stringify(tunnels));
 });
 
 test('a slow index answered within the budget: the first completion still has the versions', async () => {

@@ -221,21 +221,33 @@ test('a corrupt disk cache entry is a miss, not an error', async () => {
 });
 
 test('the project list: fetched from the root, stored compactly, loaded back without sorting again', async () => {
-  const { compactList, saveList, loadList, fetchList } = await import('../../server/src/index/projectList.ts');
-  const server = await startIndexServer(FIXTURE_PROJECTS, { projectList: ['Django', 'zope.interface', 'requests', 'Flask_Login'] });
+  const { compactList, listFile, runListJob } = await import('../../server/src/index/projectList.ts');
+  const { nameAt, displayAt, sizeOf } = await import('../../server/src/index/sortedNames.ts');
+  const server = await startIndexServer(FIXTURE_PROJECTS, { projectList: ['Django', 'zope.interface', 'requests', 'Flask_Login', 'django'] });
   const fetcher = createFetcher({ env: noNetrc });
+  const unpack = (names: import('../../server/src/index/sortedNames.ts').SortedNames) =>
+    Array.from({ length: sizeOf(names) }, (_, i) => [nameAt(names, i), displayAt(names, i)]);
   try {
-    const { names } = await fetchList(fetcher, `${server.url}/simple`);
-    const compact = compactList(names!);
-    assert.deepEqual(compact.sorted, ['django', 'flask-login', 'requests', 'zope-interface']);
-    assert.deepEqual(compact.display, ['Django', 'Flask_Login', undefined, 'zope.interface']);
+    const res = await fetcher.get(`${server.url}/simple/`, 'application/vnd.pypi.simple.v1+json');
     const dir = tmp();
-    await saveList(dir, `${server.url}/simple`, compact, 1234);
-    const back = loadList(dir, `${server.url}/simple`)!;
-    assert.deepEqual([back.sorted, back.display, back.fetchedAt], [compact.sorted, compact.display, 1234]);
-    const index = new NameIndex(back, []);
+    const file = listFile(dir, `${server.url}/simple`);
+    const parsed = runListJob({ kind: 'parse', file, body: res.body, contentType: res.contentType, fetchedAt: 1234, indexUrl: `${server.url}/simple` });
+    assert.ok('names' in parsed);
+    const expected = [['django', 'Django'], ['flask-login', 'Flask_Login'], ['requests', undefined], ['zope-interface', 'zope.interface']];
+    assert.deepEqual(unpack(parsed.names), expected);
+    assert.deepEqual(unpack(compactList(['Django', 'zope.interface', 'requests', 'Flask_Login'])), expected);
+    const back = runListJob({ kind: 'load', file });
+    assert.ok('names' in back);
+    assert.deepEqual([unpack(back.names), back.fetchedAt], [expected, 1234]);
+    const index = new NameIndex(back.names, []);
     assert.equal(index.has('flask-login'), true);
     assert.equal(index.search('flask', 5).items[0].name, 'Flask_Login');
+    // A stored list out of order (written by hand, or by another version) is not one: binary search would miss names.
+    fs.writeFileSync(file, 'requirements-language-server project list v1\t1234\nzope\nabc\n');
+    assert.deepEqual(runListJob({ kind: 'load', file }), { missing: true });
+    assert.deepEqual(runListJob({ kind: 'load', file: path.join(dir, 'none.txt') }), { missing: true });
+    const empty = runListJob({ kind: 'parse', file, body: '{"projects": []}', contentType: 'application/json', fetchedAt: 1, indexUrl: 'http://u:secret@x/simple' });
+    assert.ok('error' in empty && /listed no projects/.test(empty.error) && !empty.error.includes('secret'), JSON.stringify(empty));
   } finally {
     await fetcher.close();
     await server.stop();
@@ -385,4 +397,11 @@ test('the facts of a file of 2,500 projects all stay in memory (2,000 did; a pas
     await index.dispose();
     await server.stop();
   }
+});
+
+test('release order: plain versions compared by their numbers agree with PEP 440 (zeros padded, leading zeros, mixed with pre-releases)', async () => {
+  const { newestFirst } = await import('../../server/src/index/simpleApi.ts');
+  const { rcompare } = await import('@renovatebot/pep440');
+  const versions = ['1.0', '1.0.0', '1.0.1', '1.10', '1.9.9', '01.2', '1.2', '2', '2.0rc1', '2.0.post1', '1!0.1', '1.0.dev3', '1.0a1', '10.0.0', '9.99', '1.0+local', '0.0.0', '2.0.0.0.1'];
+  for (const a of versions) for (const b of versions) assert.equal(Math.sign(newestFirst(a, b)) || 0, Math.sign(rcompare(a, b)) || 0, `${a} vs ${b}`);
 });

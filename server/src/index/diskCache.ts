@@ -77,6 +77,8 @@ export class DiskCache {
   /** Writes in flight, so that closing the index can wait for them (the next session reads what this one wrote). */
   private readonly pending = new Set<Promise<void>>();
   private readonly maxBytes: number;
+  /** The folder, made once (a recursive mkdir for every entry was a third of each write's cost); again after a failure. */
+  private made: Promise<unknown> | undefined;
 
   constructor(
     readonly dir: string,
@@ -162,11 +164,12 @@ export class DiskCache {
       // An entry of more than a quarter of the whole would push out most of the cache for one answer.
       const size = Buffer.byteLength(text);
       if (size > Math.min(MAX_ENTRY_BYTES, this.maxBytes / 4)) return;
-      await fs.promises.mkdir(this.dir, { recursive: true });
+      await (this.made ??= fs.promises.mkdir(this.dir, { recursive: true }));
       await fs.promises.writeFile(tmp, text);
       await fs.promises.rename(tmp, file);
       await this.account(file, size);
     } catch {
+      this.made = undefined;
       await fs.promises.rm(tmp, { force: true }).catch(() => undefined);
     }
   }

@@ -8,16 +8,19 @@ import { normalizeName } from '../syntax/names.js';
 import { redact } from './credentials.js';
 import { DiskCache, type CachedResponse } from './diskCache.js';
 import type { Lookup } from './addressPolicy.js';
-import { createFetcher, type Fetcher } from './fetcher.js';
+import { createFetcher, MAX_LIST_BYTES, type Fetcher } from './fetcher.js';
 import { describeDown } from './hostHealth.js';
 import { NameIndex } from './nameSearch.js';
 import { PYPI, type IndexConfig } from './pipConfig.js';
-import { popularProjects } from './popular.js';
-import { compactList, fetchList, LIST_MAX_AGE_MS, loadList, saveList } from './projectList.js';
+import { popularProjects, popularProjectsSoon } from './popular.js';
+import { runOffThread } from './listThread.js';
+import { LIST_MAX_AGE_MS, listFile } from './projectList.js';
+import { hasName, sizeOf, type SortedNames } from './sortedNames.js';
 import { factsFromMetadata, metadataFile, parseJsonApi, parseProjectHtml, parseProjectJson, projectFact, versionOfFile, type ProjectPage } from './simpleApi.js';
 import { parseMetadata } from '../shared/coreMetadata.js';
 import { unexpand } from '../shared/shownValues.js';
 import type { IndexFacts, ProjectFact } from '../shared/facts.js';
+import { nextTurn } from '../shared/nextTurn.js';
 
 // Loaded with this bundle (undici), on first use.
 export { createVulnerabilityClient } from './vulnerabilities.js';
@@ -190,19 +193,38 @@ export function createIndexHub(options: PackageIndexOptions): IndexHub {
   // What a host coming back makes new: views forget their misses, failed project lists load again.
   const whenBack = new Set<(origin: string) => void>();
   const backOf = new WeakMap<IndexView, (origin: string) => void>();
-  // The popularity table and the name indexes are built on first name search, not before the first
-  // version completion (building them costs more than a loopback fetch).
+  // The popularity table and its name index: read off the loop, then decoded and built on turns of their own
+  // once the index is quiet (50-60 ms of CPU that no fact a file waits for needs), before a project list is used
+  // (a list makes every unknown name a did-you-mean). A name search that comes first builds them at once.
   const popular = () => popularProjects();
   let popularNames: NameIndex | undefined;
   const names = () => (popularNames ??= new NameIndex([], popular().names));
+  let namesReady: Promise<void> | undefined;
+  const namesSoon = () =>
+    (namesReady ??= (async () => {
+      await whenQuiet();
+      await popularProjectsSoon();
+      await nextTurn();
+      try {
+        names();
+      } catch (error) {
+        options.logger.warn(`The name index could not be built ahead of use: ${String(error)}`);
+      }
+      await nextTurn();
+    })());
   // Full project lists by index URL, once loaded: they make `knows()` possible and widen name search.
-  const lists = new Map<string, { list: ReturnType<typeof compactList>; index?: NameIndex }>();
+  const lists = new Map<string, { list: SortedNames; index?: NameIndex }>();
   const fullList = (indexUrl: string) => {
     const entry = lists.get(indexUrl);
     if (entry) entry.index ??= new NameIndex(entry.list, popular().names);
     return entry?.index;
   };
   const hasList = (indexUrl: string) => lists.has(indexUrl);
+  /** A list arrived: it is used (knows(), name search, did-you-mean) once the did-you-mean is ready too. */
+  const listed = async (indexUrl: string, list: SortedNames) => {
+    await namesSoon();
+    lists.set(indexUrl, { list });
+  };
   // The latest response per URL, shared by every view (a URL answers the same whichever file asks), so a
   // refresh can be conditional before the disk write has landed.
   const responses = new LRUCache<string, CachedResponse>({
@@ -210,15 +232,64 @@ export function createIndexHub(options: PackageIndexOptions): IndexHub {
     maxSize: options.responseCacheChars ?? RESPONSE_CACHE_CHARS,
     sizeCalculation: (r) => 256 + r.body.length + r.url.length,
   });
-  // Read off the event loop, both for a request's miss and for every background fetch.
-  const cachedResponseAsync = async (url: string) => responses.get(url) ?? (await disk.readAsync(url));
-  // Disk writes in flight, so that dispose() leaves the cache complete for the next session.
-  const writes = new Set<Promise<unknown>>();
+  // Read off the event loop, both for a request's miss and for every background fetch. A URL found missing is not
+  // looked for again until written (a project's first fetch read each of its entries twice, once for the disk's
+  // copy and once for its conditional request).
+  const notOnDisk = new LRUCache<string, true>({ max: 20_000 });
+  const cachedResponseAsync = async (url: string) => {
+    const waiting = unwritten.get(url);
+    const hit = responses.get(url) ?? (waiting && { ...waiting, url });
+    if (hit || notOnDisk.has(url)) return hit;
+    const read = await disk.readAsync(url);
+    if (!read) notOnDisk.set(url, true);
+    return read;
+  };
+  // What the index is doing now (project fetches and disk-cache reads under way): work no answer waits for (the
+  // disk writes, the popularity table) waits for a quiet moment rather than taking the loop from the facts a file
+  // is waiting for, at most QUIET_WAIT_MS.
+  let active = 0;
+  let quietWaiters: (() => void)[] = [];
+  const began = () => void active++;
+  const ended = () => {
+    if (--active > 0) return;
+    const waiters = quietWaiters;
+    quietWaiters = [];
+    for (const w of waiters) w();
+  };
+  const QUIET_WAIT_MS = 2000;
+  const whenQuiet = async () => {
+    const until = Date.now() + QUIET_WAIT_MS;
+    // Quiet for a moment: the facts that just landed start the next reads (their files' includes, a republish).
+    while (Date.now() < until) {
+      if (active > 0) await new Promise<void>((resolve) => quietWaiters.push(resolve));
+      await new Promise((resolve) => setTimeout(resolve, 30).unref());
+      if (active === 0) return;
+    }
+  };
+
+  // Responses go to disk once the index is quiet: the next session reads them, this one has them in memory
+  // (`responses`). Writing each as it arrived (mkdir, write, rename) took 50 ms of the loop from a 50-dependency
+  // file's first facts. dispose() writes what is left.
+  const unwritten = new Map<string, Omit<CachedResponse, 'url'>>();
+  let writing: Promise<void> | undefined;
+  const writeUnwritten = async () => {
+    const batch = [...unwritten];
+    unwritten.clear();
+    await Promise.all(batch.map(([url, entry]) => disk.write(url, entry).catch(() => undefined)));
+  };
+  const writeSoon = () => {
+    writing ??= whenQuiet()
+      .then(writeUnwritten)
+      .finally(() => {
+        writing = undefined;
+        if (unwritten.size) writeSoon();
+      });
+  };
   const keep = (url: string, entry: Omit<CachedResponse, 'url'>) => {
     responses.set(url, { ...entry, url });
-    const write = Promise.resolve(disk.write(url, entry)).catch(() => undefined);
-    writes.add(write);
-    void write.finally(() => writes.delete(write));
+    notOnDisk.delete(url);
+    unwritten.set(url, entry);
+    writeSoon();
   };
   const pageOf = (entry: Pick<CachedResponse, 'body' | 'contentType'>, url: string): ProjectPage | undefined =>
     entry.contentType.includes('json') ? parseProjectJson(entry.body, url) : parseProjectHtml(entry.body, url);
@@ -251,7 +322,8 @@ export function createIndexHub(options: PackageIndexOptions): IndexHub {
       }
     }
   };
-  // Disk-cache loads land one by one: their names are announced together, once per turn of the event loop.
+  // Facts land one by one (disk-cache reads, fetches: a 50-dependency file's land over a few turns): their names are
+  // announced together, once per turn of the event loop, so that the open files are checked once per turn.
   let landed: string[] | undefined;
   const announceSoon = (name: string) => {
     if (landed) return void landed.push(name);
@@ -301,19 +373,18 @@ export function createIndexHub(options: PackageIndexOptions): IndexHub {
 
     /** What the disk holds for `name`, and the oldest fetch time among its parts. */
     const fromDisk = async (name: string): Promise<{ fact: ProjectFact; at: number } | undefined> => {
+      // The pages and the JSON API document are read at once, not one after the other.
+      const apiUrl = jsonApiUrl(indexUrls[0] ?? '', name);
+      const [apiEntry, ...entries] = await Promise.all([apiUrl ? cachedResponseAsync(apiUrl) : undefined, ...indexUrls.map((base) => cachedResponseAsync(`${base}/${name}/`))]);
       const pages: ProjectPage[] = [];
       let at = Infinity;
-      for (const base of indexUrls) {
-        const url = `${base}/${name}/`;
-        const entry = await cachedResponseAsync(url);
-        if (!entry) continue;
-        const page = pageOf(entry, url);
+      entries.forEach((entry, i) => {
+        if (!entry) return;
+        const page = pageOf(entry, `${indexUrls[i]}/${name}/`);
         if (page) pages.push(page);
         at = Math.min(at, entry.fetchedAt);
-      }
+      });
       if (!pages.length) return undefined;
-      const apiUrl = jsonApiUrl(indexUrls[0] ?? '', name);
-      const apiEntry = apiUrl ? await cachedResponseAsync(apiUrl) : undefined;
       const metaFile = apiEntry ? undefined : metadataFile(pages, name);
       const metaEntry = metaFile ? await cachedResponseAsync(`${metaFile.url}.metadata`) : undefined;
       const api = apiEntry ? parseJsonApi(apiEntry.body) : metaEntry ? factsFromMetadata(parseMetadata(metaEntry.body)) : undefined;
@@ -327,14 +398,18 @@ export function createIndexHub(options: PackageIndexOptions): IndexHub {
         const pages: ProjectPage[] = [];
         let reached = false;
         let freshFor = freshMs;
-        // The JSON API (summary, extras) is asked at the same time as the project page: one round trip, not two.
+        // The JSON API (summary, extras) is asked at the same time as the project pages: one round trip, not two;
+        // and the pages of every index at once, so that a project's requests queue together behind a host's slots
+        // (the API documents of 50 projects went first, and no project's facts landed before all 50 were in).
         const apiUrl = jsonApiUrl(indexUrls[0] ?? '', name);
-        const apiCached = apiUrl ? await cachedResponseAsync(apiUrl) : undefined;
-        const apiAnswer = apiUrl ? fetcher.get(apiUrl, 'application/json', apiCached ? { etag: apiCached.etag, lastModified: apiCached.lastModified } : undefined) : undefined;
-        for (const base of indexUrls) {
+        const [apiCached, ...pagesCached] = await Promise.all([apiUrl ? cachedResponseAsync(apiUrl) : undefined, ...indexUrls.map((base) => cachedResponseAsync(`${base}/${name}/`))]);
+        const conditional = (c: CachedResponse | undefined) => (c ? { etag: c.etag, lastModified: c.lastModified } : undefined);
+        const apiAnswer = apiUrl ? fetcher.get(apiUrl, 'application/json', conditional(apiCached)) : undefined;
+        const pageAnswers = indexUrls.map((base, i) => fetcher.get(`${base}/${name}/`, SIMPLE_ACCEPT, conditional(pagesCached[i])));
+        for (const [i, base] of indexUrls.entries()) {
           const url = `${base}/${name}/`;
-          const cached = await cachedResponseAsync(url);
-          const res = await fetcher.get(url, SIMPLE_ACCEPT, cached ? { etag: cached.etag, lastModified: cached.lastModified } : undefined);
+          const cached = pagesCached[i];
+          const res = await pageAnswers[i];
           freshFor = Math.min(freshFor, freshness(res.cacheControl, freshMs));
           if (res.status === 304 && cached) {
             reached = true;
@@ -377,7 +452,7 @@ export function createIndexHub(options: PackageIndexOptions): IndexHub {
         misses.delete(name);
         const fact = projectFact(name, pages, api);
         memory.set(name, { fact, at: reached ? Date.now() : 0, freshFor });
-        announce([name]);
+        announceSoon(name);
         return fact;
       })()
         // Every caller may drop this promise (`void refresh(…)`): a failure is a log line, never an unhandled rejection.
@@ -385,7 +460,11 @@ export function createIndexHub(options: PackageIndexOptions): IndexHub {
           options.logger.warn(`The index's answer for ${name} could not be read: ${redact(error instanceof Error ? error.message : String(error))}`);
           return undefined;
         })
-        .finally(() => fetching.delete(name));
+        .finally(() => {
+          fetching.delete(name);
+          ended();
+        });
+      began();
       fetching.set(name, work);
       return work;
     };
@@ -405,18 +484,25 @@ export function createIndexHub(options: PackageIndexOptions): IndexHub {
       return hit.fact;
     };
 
-    /** Reads `name` from the disk cache; a miss there, or a stale copy, is fetched. */
+    /**
+     * Reads `name` from the disk cache; a miss there, or a stale copy, is fetched. A miss's load lasts until the
+     * fetch ends, so that a request awaiting it (`pending`) has the facts after one wait, not two.
+     */
     const load = (name: string) => {
       const work = fromDisk(name)
         .catch(() => undefined)
-        .then((found) => {
-          if (!found) return void refresh(name);
+        .then(async (found) => {
+          if (!found) return void (await refresh(name));
           memory.set(name, found);
           announceSoon(name);
           if (Date.now() - found.at > freshMs) void refresh(name);
         })
         .catch((error: unknown) => options.logger.warn(`The cached answer for ${name} could not be read: ${redact(String(error))}`))
-        .finally(() => loading.delete(name));
+        .finally(() => {
+          loading.delete(name);
+          ended();
+        });
+      began();
       loading.set(name, work);
     };
 
@@ -490,7 +576,7 @@ export function createIndexHub(options: PackageIndexOptions): IndexHub {
       knows: (name) => {
         if (!hasList(mainUrl) || config.extraIndexUrls.length || config.noIndex) return undefined;
         // The sorted list itself: a name index (with the popularity table) is built only for name search.
-        return sortedHas(lists.get(mainUrl)!.list.sorted, normalizeName(name));
+        return hasName(lists.get(mainUrl)!.list, normalizeName(name));
       },
       suggest: (name) => names().suggest(name),
       projectPage: (raw) => {
@@ -521,22 +607,32 @@ export function createIndexHub(options: PackageIndexOptions): IndexHub {
     if (running) return running;
     running = (async () => {
       const t0 = Date.now();
-      const stored = loadList(options.cacheDir, config.indexUrl);
-      if (stored) {
-        lists.set(indexUrl, { list: stored });
-        options.logger.info(`Loaded ${stored.sorted.length} project names from the disk cache in ${Date.now() - t0} ms`);
+      // Read, parsed and sorted on a worker thread: 886k names cost the event loop nothing but their arrival.
+      const file = listFile(options.cacheDir, config.indexUrl);
+      const stored = await runOffThread({ kind: 'load', file });
+      if ('names' in stored) {
+        await listed(indexUrl, stored.names);
+        options.logger.info(`Loaded ${sizeOf(stored.names)} project names from the disk cache in ${Date.now() - t0} ms`);
+        // Files checked meanwhile could not tell an unknown name from one not fetched yet: they are checked again.
+        announce([]);
         // A folder on disk is listed again every time: it costs a readdir, and a day-old list would call new projects unknown.
         if (Date.now() - stored.fetchedAt < LIST_MAX_AGE_MS && !/^file:/i.test(indexUrl)) return;
       }
       progress?.begin(`Fetching the project list of ${redact(config.indexUrl)}`);
-      const { names: fetched, error } = await fetchList(fetcher, config.indexUrl, options.maxListBytes);
-      if (!fetched) {
-        progress?.end(`Could not fetch the project list: ${redact(error ?? '')}`);
+      const res = await fetcher.get(`${indexUrl}/`, 'application/vnd.pypi.simple.v1+json, text/html;q=0.1', undefined, { maxBytes: options.maxListBytes ?? MAX_LIST_BYTES });
+      // The body was just decoded (tens of MB); handing it to a thread (a copy) is a step of its own.
+      if (res.ok) await nextTurn();
+      const built = res.ok
+        ? await runOffThread({ kind: 'parse', file, body: res.body, contentType: res.contentType, fetchedAt: Date.now(), indexUrl: config.indexUrl })
+        : { error: res.error ?? `HTTP ${res.status}` };
+      if (!('names' in built)) {
+        const error = 'error' in built ? built.error : 'no list';
+        progress?.end(`Could not fetch the project list: ${redact(error)}`);
         const down = fetcher.health.down(originOf(indexUrl));
         // The host down is told (once); a list the index does not serve (a 5xx, too slow) is a log line: project
         // pages may well come, and names are then searched in the popular ones.
-        if (down && !stored) tellOffline(indexUrl, { error, unreachable: describeDown(originOf(indexUrl), down) });
-        else if (!down) options.logger.warn(`The project list of ${redact(config.indexUrl)} could not be fetched: ${redact(error ?? 'no answer')}`);
+        if (down && !('names' in stored)) tellOffline(indexUrl, { error, unreachable: describeDown(originOf(indexUrl), down) });
+        else if (!down) options.logger.warn(`The project list of ${redact(config.indexUrl)} could not be fetched: ${redact(error)}`);
         // Loaded again (once) when its host answers again.
         if (down) {
           listsAfterOutage.set(indexUrl, config);
@@ -544,11 +640,9 @@ export function createIndexHub(options: PackageIndexOptions): IndexHub {
         }
         return;
       }
-      const compact = compactList(fetched);
-      lists.set(indexUrl, { list: compact });
-      await saveList(options.cacheDir, config.indexUrl, compact, Date.now());
-      progress?.end(`${compact.sorted.length} projects`);
-      options.logger.info(`Fetched ${compact.sorted.length} project names from ${redact(config.indexUrl)} in ${Date.now() - t0} ms`);
+      await listed(indexUrl, built.names);
+      progress?.end(`${sizeOf(built.names)} projects`);
+      options.logger.info(`Fetched ${sizeOf(built.names)} project names from ${redact(config.indexUrl)} in ${Date.now() - t0} ms`);
       announce([]);
     })().catch((error: unknown) => {
       progress?.end('Could not read the project list');
@@ -584,7 +678,8 @@ export function createIndexHub(options: PackageIndexOptions): IndexHub {
     },
     fetcher,
     async dispose() {
-      await Promise.allSettled([...writes]);
+      await writing?.catch(() => undefined);
+      await writeUnwritten();
       await disk.flush();
       await fetcher.close();
     },
@@ -643,15 +738,3 @@ function originOf(url: string): string {
 }
 
 const redactIfAny = (text: string | undefined) => (text === undefined ? undefined : redact(text));
-
-/** Binary search of a sorted list of names. */
-function sortedHas(sorted: readonly string[], name: string): boolean {
-  let lo = 0;
-  let hi = sorted.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (sorted[mid] < name) lo = mid + 1;
-    else hi = mid;
-  }
-  return sorted[lo] === name;
-}

@@ -236,21 +236,45 @@ export function versionOfFile(filename: string, name: string): string | undefine
 }
 
 function isPrerelease(v: string): boolean {
+  if (PLAIN.test(v)) return false;
   const e = explain(v);
   return !!e && (e.is_prerelease || e.is_devrelease);
 }
+
+/**
+ * A plain release (`1.26.3`): valid, final, and ordered by its numbers alone (zeros padded, as PEP 440 compares
+ * release segments). Most versions on an index are; the PEP 440 library parses both versions in every comparison.
+ */
+const PLAIN = /^\d{1,9}(?:\.\d{1,9}){0,9}$/;
+
+function comparePlain(a: string, b: string): number {
+  const x = a.split('.');
+  const y = b.split('.');
+  for (let i = 0; i < Math.max(x.length, y.length); i++) {
+    const d = Number(x[i] ?? 0) - Number(y[i] ?? 0);
+    if (d !== 0) return d;
+  }
+  return 0;
+}
+
+/** Newest first, in PEP 440's order. */
+export function newestFirst(a: string, b: string): number {
+  return PLAIN.test(a) && PLAIN.test(b) ? comparePlain(b, a) : rcompare(a, b);
+}
+
+const isValid = (v: string) => PLAIN.test(v) || !!valid(v);
 
 /** Versions newest first (PEP 440 order); a version is yanked when all its files are (PEP 592). */
 export function versionsOf(page: ProjectPage, name: string): VersionFact[] {
   const byVersion = new Map<string, IndexFile[]>();
   for (const f of page.files) {
     const v = versionOfFile(f.filename, name);
-    if (!v || !valid(v)) continue;
+    if (!v || !isValid(v)) continue;
     const list = byVersion.get(v) ?? [];
     list.push(f);
     byVersion.set(v, list);
   }
-  for (const v of page.versions ?? []) if (valid(v) && !byVersion.has(v)) byVersion.set(v, []);
+  for (const v of page.versions ?? []) if (isValid(v) && !byVersion.has(v)) byVersion.set(v, []);
   const out: VersionFact[] = [];
   for (const [version, files] of byVersion) {
     const yanked = files.length > 0 && files.every((f) => f.yanked) ? (files.find((f) => typeof f.yanked === 'string')?.yanked ?? true) : undefined;
@@ -259,7 +283,7 @@ export function versionsOf(page: ProjectPage, name: string): VersionFact[] {
     const hashes = pool.filter((f) => f.hashes.sha256).map((f) => `sha256:${f.hashes.sha256}`);
     out.push({ version, prerelease: isPrerelease(version), yanked, requiresPython: files.find((f) => f.requiresPython)?.requiresPython, ...(hashes.length ? { hashes: hashes.sort() } : {}) });
   }
-  return out.sort((a, b) => rcompare(a.version, b.version));
+  return out.sort((a, b) => newestFirst(a.version, b.version));
 }
 
 export interface JsonApiFacts {

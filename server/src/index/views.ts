@@ -7,6 +7,7 @@ import type { VulnerabilityClient } from './vulnerabilities.js';
 import { resolveIndexConfig, type IndexConfig } from './pipConfig.js';
 import type { SmallFiles } from '../workspace/smallFiles.js';
 import { originOf, type OriginTrust } from './originTrust.js';
+import { nextTurn } from '../shared/nextTurn.js';
 
 export interface IndexAdapterOptions {
   cacheDir: () => string;
@@ -40,7 +41,10 @@ export interface IndexAdapter {
   mayContact(config: IndexConfig): boolean;
   /** Known vulnerabilities: the same lazy bundle as the index; undefined until it is loaded. */
   vulnerabilities(): VulnerabilityClient | undefined;
-  /** Resolves when the index module is loaded (false when it cannot be); the first call starts loading it. */
+  /**
+   * Resolves when the index module is loaded (false when it cannot be) and the first reads of pip's config files
+   * have landed; the first call starts loading the module.
+   */
   loaded(): Promise<boolean>;
   /**
    * Whether an index answers (for commands that run pip): undefined when it does, or when the index module
@@ -68,7 +72,9 @@ export function createIndexAdapter(options: IndexAdapterOptions): IndexAdapter {
   // `initialize` answers fast; until it is there, features work without index facts.
   const load = () =>
     (loading ??= import('./packageIndex.js').then(
-      ({ createIndexHub, createVulnerabilityClient }) => {
+      // Loading the module is one step of 30-40 ms; what it starts (the clients, the re-check of every open file) is the next.
+      async ({ createIndexHub, createVulnerabilityClient }) => {
+        await nextTurn();
         hub = createIndexHub({ cacheDir: options.cacheDir(), env: options.env, logger: options.logger, netrcDefault: options.trust.userOrigin });
         hub.onDidChange((names) => events?.onDidChange(names));
         hub.onOffline((message) => events?.onOffline(message));
@@ -121,6 +127,8 @@ export function createIndexAdapter(options: IndexAdapterOptions): IndexAdapter {
   return {
     view(file, venvRoot, request) {
       if (!hub) {
+        // pip's config files are read while the module loads: the brief wait (`loaded`) awaits both.
+        configFor(none, undefined);
         void load();
         return undefined;
       }
@@ -147,7 +155,13 @@ export function createIndexAdapter(options: IndexAdapterOptions): IndexAdapter {
     config: configFor,
     mayContact: (config) => options.trust.blocked(config).length === 0,
     vulnerabilities: () => vulnerabilities,
-    loaded: () => (hub ? Promise.resolve(true) : load()),
+    // The module, and pip's config files read for the first time: the view a request asks for next needs both, and
+    // awaiting them one brief-wait round after the other left the last round (the fetch) without a wait.
+    loaded: () => {
+      const module = hub ? Promise.resolve(true) : load();
+      const reading = options.configFiles.reading();
+      return reading ? Promise.all([module, reading]).then(([ok]) => ok) : module;
+    },
     reach: async (indexUrl, timeoutMs) => {
       if (!(await load()) || !hub) return undefined;
       return hub.reach(indexUrl, timeoutMs, options.trust.userOrigin(originOf(indexUrl) ?? ''));
