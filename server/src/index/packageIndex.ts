@@ -559,7 +559,9 @@ export function createIndexHub(options: PackageIndexOptions): IndexHub {
       pending: (raw) => {
         const name = normalizeName(raw);
         // The disk's copy is worth a moment; a fetch from hosts that are down is not awaited.
-        return allDown() ? loading.get(name) : (fetching.get(name) ?? loading.get(name));
+        // The load first: for a miss it lasts until the fetch ends, and one promise for the whole way lets the
+        // waiter see that a later request asks for the same fact (awaited for one budget in all, not one each).
+        return allDown() ? loading.get(name) : (loading.get(name) ?? fetching.get(name));
       },
       peek: (raw) => memory.get(normalizeName(raw))?.fact,
       searchNames(query, limit) {
