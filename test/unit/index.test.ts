@@ -405,3 +405,17 @@ test('release order: plain versions compared by their numbers agree with PEP 440
   const versions = ['1.0', '1.0.0', '1.0.1', '1.10', '1.9.9', '01.2', '1.2', '2', '2.0rc1', '2.0.post1', '1!0.1', '1.0.dev3', '1.0a1', '10.0.0', '9.99', '1.0+local', '0.0.0', '2.0.0.0.1'];
   for (const a of versions) for (const b of versions) assert.equal(Math.sign(newestFirst(a, b)) || 0, Math.sign(rcompare(a, b)) || 0, `${a} vs ${b}`);
 });
+
+test('the popularity table decoded by the worker job searches like the table read here', async () => {
+  const { runListJob } = await import('../../server/src/index/projectList.ts');
+  const { tableFiles } = await import('../../server/src/index/popular.ts');
+  const answer = runListJob({ kind: 'popular', files: ['/nonexistent/popularity.tsv', ...tableFiles()] });
+  assert.ok('popular' in answer);
+  const fromJob = new NameIndex([], answer.popular);
+  const here = new NameIndex([], popularProjects().names);
+  for (const q of ['', 'r', 'req', 'reqeusts', 'djnago', 'Zope.Interface', 'numpy', 'x']) {
+    assert.deepEqual(fromJob.search(q, 20), here.search(q, 20), q);
+  }
+  for (const q of ['reqeusts', 'djnago', 'nothing-like-it']) assert.equal(fromJob.suggest(q), here.suggest(q), q);
+  assert.deepEqual(runListJob({ kind: 'popular', files: ['/nonexistent/popularity.tsv'] }), { missing: true });
+});

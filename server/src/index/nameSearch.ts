@@ -1,6 +1,8 @@
 // Project-name search for completion: exact, then prefix by popularity, then typo-tolerant, on normalized names.
 
 import { normalizeName } from '../syntax/names.js';
+import { pep503Name } from './pep503.js';
+import type { PopularTable } from './popularTable.js';
 import { displayAt, hasName, lowerBound, nameAt, packNames, sizeOf, startsWithAt, type SortedNames } from './sortedNames.js';
 
 export interface NameHit {
@@ -37,7 +39,7 @@ export class NameIndex {
    * `names`: any project names; or, for the full project list, the packed list (projectList.ts, built off the
    * event loop), which loads without sorting 886k strings again.
    */
-  constructor(names: Iterable<string> | SortedNames, popular: readonly string[] = []) {
+  constructor(names: Iterable<string> | SortedNames, popular: readonly string[] | PopularTable = []) {
     const table = popularTable(popular);
     ({ rank: this.rank, display: this.popularDisplay, sorted: this.popularSorted } = table);
     if ('starts' in names) {
@@ -155,20 +157,26 @@ export class NameIndex {
   }
 }
 
-/** What a popularity table gives every index over it, worked out once per table (15,000 names normalized and sorted). */
+/**
+ * What a popularity table gives every index over it, worked out once per table: from the names (15,000 normalized
+ * and sorted), or from a table decoded on the worker thread (popularTable.ts), whose forms and order come with it.
+ */
 const tables = new WeakMap<readonly string[], { rank: Map<string, number>; display: Map<string, string>; sorted: string[] }>();
-function popularTable(popular: readonly string[]) {
-  let table = tables.get(popular);
+function popularTable(popular: readonly string[] | PopularTable) {
+  const names = 'order' in popular ? popular.names : popular;
+  let table = tables.get(names);
   if (!table) {
+    const normalized = 'order' in popular ? popular.normalized : names.map(pep503Name);
     const rank = new Map<string, number>();
     const display = new Map<string, string>();
-    popular.forEach((n, i) => {
-      const k = normalizeName(n);
+    names.forEach((n, i) => {
+      const k = normalized[i];
       if (!rank.has(k)) rank.set(k, i);
       display.set(k, n);
     });
-    table = { rank, display, sorted: [...rank.keys()].sort() };
-    tables.set(popular, table);
+    const sorted = 'order' in popular ? Array.from(popular.order, (i) => normalized[i]) : [...rank.keys()].sort();
+    table = { rank, display, sorted };
+    tables.set(names, table);
   }
   return table;
 }

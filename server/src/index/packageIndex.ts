@@ -193,16 +193,15 @@ export function createIndexHub(options: PackageIndexOptions): IndexHub {
   // What a host coming back makes new: views forget their misses, failed project lists load again.
   const whenBack = new Set<(origin: string) => void>();
   const backOf = new WeakMap<IndexView, (origin: string) => void>();
-  // The popularity table and its name index: read off the loop, then decoded and built on turns of their own
-  // once the index is quiet (50-60 ms of CPU that no fact a file waits for needs), before a project list is used
-  // (a list makes every unknown name a did-you-mean). A name search that comes first builds them at once.
+  // The popularity table and its name index: decoded on the index's worker thread and adopted on a later turn,
+  // once a project list is wanted (name completion answers from the table until the list is there, and a list
+  // makes every unknown name a did-you-mean). A name search or did-you-mean that comes first decodes it at once.
   const popular = () => popularProjects();
   let popularNames: NameIndex | undefined;
-  const names = () => (popularNames ??= new NameIndex([], popular().names));
+  const names = () => (popularNames ??= new NameIndex([], popular().table));
   let namesReady: Promise<void> | undefined;
   const namesSoon = () =>
     (namesReady ??= (async () => {
-      await whenQuiet();
       await popularProjectsSoon();
       await nextTurn();
       try {
@@ -216,11 +215,11 @@ export function createIndexHub(options: PackageIndexOptions): IndexHub {
   const lists = new Map<string, { list: SortedNames; index?: NameIndex }>();
   const fullList = (indexUrl: string) => {
     const entry = lists.get(indexUrl);
-    if (entry) entry.index ??= new NameIndex(entry.list, popular().names);
+    if (entry) entry.index ??= new NameIndex(entry.list, popular().table);
     return entry?.index;
   };
   const hasList = (indexUrl: string) => lists.has(indexUrl);
-  /** A list arrived: it is used (knows(), name search, did-you-mean) once the did-you-mean is ready too. */
+  /** A list arrived: it is used (knows(), name search, did-you-mean) once the popularity table is ready too. */
   const listed = async (indexUrl: string, list: SortedNames) => {
     await namesSoon();
     lists.set(indexUrl, { list });
@@ -609,6 +608,7 @@ export function createIndexHub(options: PackageIndexOptions): IndexHub {
     if (running) return running;
     running = (async () => {
       const t0 = Date.now();
+      void namesSoon();
       // Read, parsed and sorted on a worker thread: 886k names cost the event loop nothing but their arrival.
       const file = listFile(options.cacheDir, config.indexUrl);
       const stored = await runOffThread({ kind: 'load', file });

@@ -1,10 +1,11 @@
-// The most downloaded projects (a generated table beside this file), read once: ahead of need, or on first use.
+// The most downloaded projects (a generated table beside this file), read once: decoded on the index's worker
+// thread ahead of need (`popularProjectsSoon`), or on this one at first use.
 
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { normalizeName } from '../syntax/names.js';
-import { nextTurn } from '../shared/nextTurn.js';
+import { runOffThread } from './listThread.js';
+import { decodePopularTable, type PopularTable } from './popularTable.js';
 
 export interface PopularProject {
   name: string;
@@ -12,16 +13,24 @@ export interface PopularProject {
   summary?: string;
 }
 
-let decoded: { names: string[]; byName: Map<string, PopularProject> } | undefined;
+export interface PopularProjects {
+  names: string[];
+  byName: Map<string, PopularProject>;
+  /** The decoded table, for name search (nameSearch.ts reads its normalized names and their order). */
+  table: PopularTable;
+}
+
+let decoded: PopularProjects | undefined;
 
 /** Beside the bundle (dist/popularity.tsv) or beside this source file (tests run the sources). */
-function tableFiles(): string[] {
+export function tableFiles(): string[] {
   const here = typeof __dirname === 'string' ? __dirname : path.dirname(fileURLToPath(import.meta.url));
   return [path.join(here, 'popularity.tsv'), path.join(here, 'index', 'popularity.tsv')];
 }
 
-function tableText(): string {
-  for (const candidate of tableFiles()) {
+/** The first of `files` that can be read, or ''. */
+export function readTable(files: readonly string[]): string {
+  for (const candidate of files) {
     try {
       return fs.readFileSync(candidate, 'utf8');
     } catch {
@@ -31,39 +40,25 @@ function tableText(): string {
   return '';
 }
 
-function decode(text: string): { names: string[]; byName: Map<string, PopularProject> } {
-  const names: string[] = [];
+function adopt(table: PopularTable): PopularProjects {
   const byName = new Map<string, PopularProject>();
-  for (const line of text.split('\n')) {
-    const [name, latest, summary] = line.split('\t');
-    if (!name) continue;
-    names.push(name);
-    byName.set(normalizeName(name), { name, latest: latest || undefined, summary: summary || undefined });
-  }
-  return { names, byName };
+  table.names.forEach((name, i) => byName.set(table.normalized[i], { name, latest: table.latest[i] || undefined, summary: table.summary[i] || undefined }));
+  return { names: table.names, byName, table };
 }
 
-export function popularProjects(): { names: string[]; byName: Map<string, PopularProject> } {
-  decoded ??= decode(tableText());
+export function popularProjects(): PopularProjects {
+  decoded ??= adopt(decodePopularTable(readTable(tableFiles())));
   return decoded;
 }
 
 let reading: Promise<void> | undefined;
 /**
- * Reads the table off the event loop and decodes it on a turn of its own, so that the first name completion or
- * did-you-mean does not read and decode it on its own turn too (20-40 ms).
+ * Reads and decodes the table on the index's worker thread, so that the first name completion or did-you-mean
+ * does not (40-60 ms on the event loop, twice that while the project list is parsed beside it).
  */
 export function popularProjectsSoon(): Promise<void> {
-  reading ??= (async () => {
-    for (const candidate of tableFiles()) {
-      if (decoded) return;
-      const text = await fs.promises.readFile(candidate, 'utf8').catch(() => undefined);
-      if (text !== undefined) {
-        await nextTurn();
-        decoded ??= decode(text);
-        return;
-      }
-    }
-  })();
+  reading ??= runOffThread({ kind: 'popular', files: tableFiles() }).then((answer) => {
+    if ('popular' in answer) decoded ??= adopt(answer.popular);
+  });
   return reading;
 }

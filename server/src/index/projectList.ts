@@ -7,8 +7,9 @@
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { normalizeName } from '../syntax/names.js';
 import { redact } from './credentials.js';
+import { pep503Name } from './pep503.js';
+import { decodePopularTable, isPopularTable, type PopularTable } from './popularTable.js';
 import { parseProjectList } from './simpleApi.js';
 import { isSortedNames, packNames, type SortedNames } from './sortedNames.js';
 
@@ -24,8 +25,7 @@ export function listFile(cacheDir: string, indexUrl: string): string {
 export function compactList(names: readonly string[]): SortedNames {
   const pairs = new Map<string, string>();
   for (const n of names) {
-    // Not normalizeName: its interning is for names a document repeats, and 886k names would only flush it.
-    const k = n.replace(/[-_.]+/g, '-').toLowerCase();
+    const k = pep503Name(n);
     if (!pairs.has(k)) pairs.set(k, n);
   }
   const sorted = [...pairs.keys()].sort();
@@ -62,14 +62,30 @@ export function parseStoredList(text: string): { names: SortedNames; fetchedAt: 
   return { names: packNames(sorted, display), fetchedAt: Number(header[1]) };
 }
 
-/** What a list job is asked: load the stored list, or read a fetched page (and store what it lists). */
-export type ListJob = { kind: 'load'; file: string } | { kind: 'parse'; file: string; body: string; contentType: string; fetchedAt: number; indexUrl: string };
+/**
+ * What a job is asked: load the stored list, or read a fetched page (and store what it lists); or decode the
+ * popularity table (the first of `files` that can be read).
+ */
+export type ListJob =
+  | { kind: 'load'; file: string }
+  | { kind: 'parse'; file: string; body: string; contentType: string; fetchedAt: number; indexUrl: string }
+  | { kind: 'popular'; files: string[] };
 
-/** A list, or why there is none (`missing`: nothing stored yet). */
-export type ListAnswer = { names: SortedNames; fetchedAt: number } | { error: string } | { missing: true };
+/** A list, or why there is none (`missing`: nothing stored yet); or the popularity table. */
+export type ListAnswer = { names: SortedNames; fetchedAt: number } | { error: string } | { missing: true } | { popular: PopularTable };
 
 /** Runs a job to its end, synchronously: on the list's worker thread, or on this one from the sources. */
 export function runListJob(job: ListJob): ListAnswer {
+  if (job.kind === 'popular') {
+    for (const file of job.files) {
+      try {
+        return { popular: decodePopularTable(fs.readFileSync(file, 'utf8')) };
+      } catch {
+        /* the next place */
+      }
+    }
+    return { missing: true };
+  }
   if (job.kind === 'load') {
     let text: string;
     try {
@@ -95,6 +111,6 @@ export function runListJob(job: ListJob): ListAnswer {
 
 /** Whether a value that crossed from the worker is an answer (anything else is a failed job). */
 export function isListAnswer(value: unknown): value is ListAnswer {
-  const v = value as { names?: unknown; fetchedAt?: unknown; error?: unknown; missing?: unknown } | null;
-  return !!v && ((isSortedNames(v.names) && typeof v.fetchedAt === 'number') || typeof v.error === 'string' || v.missing === true);
+  const v = value as { names?: unknown; fetchedAt?: unknown; error?: unknown; missing?: unknown; popular?: unknown } | null;
+  return !!v && ((isSortedNames(v.names) && typeof v.fetchedAt === 'number') || typeof v.error === 'string' || v.missing === true || isPopularTable(v.popular));
 }
