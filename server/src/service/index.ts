@@ -70,7 +70,7 @@ export function createLanguageService(facts: LanguageServiceFacts): LanguageServ
       const out = computeDiagnostics(filePath, doc, ctx.graph, facts.exists, runsFrom(filePath));
       const env = facts.environment?.(filePath);
       // Appended one by one: a 100,000-line file can have more diagnostics than push(...spread) takes arguments.
-      if (env) append(out, environmentDiagnostics(doc, env, { folder: path.dirname(filePath), exists: facts.exists }));
+      if (env) append(out, environmentDiagnostics(doc, env, { folder: path.dirname(filePath), exists: facts.exists, room: MAX_DIAGNOSTICS - out.length }));
       else if (env === null && doc.lines.some((l) => l.project)) out.push(noEnvironment());
       const index = facts.index?.(ctx);
       if (index) append(out, indexDiagnostics(doc, index, { outdated: facts.outdated?.().diagnostics ?? true, room: MAX_DIAGNOSTICS - out.length }));
