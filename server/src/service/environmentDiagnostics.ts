@@ -7,7 +7,7 @@ import { normalizeName } from '../syntax/names.js';
 import { shown } from '../syntax/query.js';
 import { escapeMarkdown } from './markdown.js';
 import { detached } from '../syntax/detached.js';
-import { placed, type Place } from './lineShapes.js';
+import { placed, placeOn, type Place } from './lineShapes.js';
 import { counted } from './diagnostics.js';
 import type { LogicalLine, ParsedDocument, RequirementNode } from '../syntax/types.js';
 import { SOURCE } from './convert.js';
@@ -171,14 +171,16 @@ function verdictOf(line: LogicalLine, env: EnvironmentFacts): LineVerdict {
   // A bare path is known by where it was installed from; one that names its project (a wheel file, #egg=) by name.
   if (r.path && !r.name) return { active: true, bare: true, problems: [] };
   const name = r.name!;
-  const place = (range: Range): Place => ({ line: range.start.line - line.firstLine, character: range.start.character, endLine: range.end.line - line.firstLine, endCharacter: range.end.character });
+  const place = (range: Range) => placeOn(line, range);
   const installed = env.installed(name.normalized);
   if (!installed) {
-    const problem = { severity: DiagnosticSeverity.Warning, code: 'not-installed', source: SOURCE, message: `${shown(name)} is not installed in ${env.describe}.`, data: { requirement: installable(r) } };
+    const message = `${shown(name)} is not installed in ${env.describe}.`;
+    const problem = { severity: DiagnosticSeverity.Warning, code: 'not-installed', source: SOURCE, message, data: { requirement: installable(r) } };
     return { active: true, bare: false, problems: [{ ...problem, place: place(name.range) }] };
   }
   const problems: LineVerdict['problems'] = [];
-  const spec = r.specifier?.clauses.length ? r.specifier.clauses.map((c) => `${c.operator.text}${c.version?.text ?? ''}`).join(',') : r.pinnedVersion ? `==${r.pinnedVersion}` : '';
+  const clauses = r.specifier?.clauses ?? [];
+  const spec = clauses.length ? clauses.map((c) => `${c.operator.text}${c.version?.text ?? ''}`).join(',') : r.pinnedVersion ? `==${r.pinnedVersion}` : '';
   if (spec && !versionSatisfies(installed.version, spec)) {
     // A wheel URL's file name gives its version: from a variable's value, the URL is named instead.
     const needs = r.specifier?.clauses.length ? shownSpec(r) : r.url?.written !== undefined ? 'the version its URL names' : spec;
@@ -193,12 +195,13 @@ function verdictOf(line: LogicalLine, env: EnvironmentFacts): LineVerdict {
   }
   for (const extra of r.extras?.items ?? []) {
     if (installed.providesExtras.some((e) => normalizeName(e) === extra.normalized)) continue;
+    const has = installed.providesExtras.length ? ` (it has: ${installed.providesExtras.join(', ')})` : '';
     problems.push({
       place: place(extra.range),
       severity: DiagnosticSeverity.Warning,
       code: 'extra-not-provided',
       source: SOURCE,
-      message: `${installed.name} ${installed.version} does not declare the extra '${shown(extra)}'${installed.providesExtras.length ? ` (it has: ${installed.providesExtras.join(', ')})` : ''}.`,
+      message: `${installed.name} ${installed.version} does not declare the extra '${shown(extra)}'${has}.`,
     });
   }
   return { active: true, bare: false, problems, root: { normalized: name.normalized, extras: r.extras?.items.map((x) => detached(x.text)) ?? [] } };
@@ -207,7 +210,8 @@ function verdictOf(line: LogicalLine, env: EnvironmentFacts): LineVerdict {
 /** A verdict that outlives its document: its strings copied (a message built from the line's text points into the document). */
 function keepable(v: LineVerdict): LineVerdict {
   if (!v.problems.length) return v;
-  return { ...v, problems: v.problems.map((p) => ({ ...p, message: detached(p.message), data: p.data === undefined ? undefined : JSON.parse(JSON.stringify(p.data)) })) };
+  const copy = (data: unknown) => (data === undefined ? undefined : JSON.parse(JSON.stringify(data)));
+  return { ...v, problems: v.problems.map((p) => ({ ...p, message: detached(p.message), data: copy(p.data) })) };
 }
 
 /** Each unmet requirement of the file, with both sides in the message. */
@@ -247,7 +251,9 @@ export function environmentDiagnostics(doc: ParsedDocument, env: EnvironmentFact
       }
       continue;
     }
-    for (const { place, ...problem } of verdict.problems) out.push(out.length < room ? { ...problem, range: placed(place, line.firstLine) } : counted(problem.severity!));
+    for (const { place, ...problem } of verdict.problems) {
+      out.push(out.length < room ? { ...problem, range: placed(place, line.firstLine) } : counted(problem.severity!));
+    }
     if (verdict.root) {
       const key = `${roots.length}`;
       rootLine.set(key, line);

@@ -71,7 +71,8 @@ export function createFrozenAnalyser(): FrozenAnalyser {
       const fromEnvironment = !!env?.requiresDist;
       // A project the index does not list has no metadata there: not asked for (a big file of unknown names asked for each pin).
       const index = facts.index;
-      const fromIndex = index?.requiresDist && ((name: string, version: string | undefined) => (index.knows?.(name) === false ? undefined : index.requiresDist!(name, version)));
+      const unlisted = (name: string) => index?.knows?.(name) === false;
+      const fromIndex = index?.requiresDist && ((name: string, version?: string) => (unlisted(name) ? undefined : index.requiresDist!(name, version)));
       const requiresDist = fromEnvironment ? env!.requiresDist!.bind(env) : fromIndex;
       const derive = () =>
         deriveTopLevel(file.pins, {

@@ -82,7 +82,8 @@ export function indexDiagnostics(doc: ParsedDocument, index: IndexFacts, options
         data: { name: project.name, nearest: nearestUnyanked(project, pin!) },
       });
     } else if (options.outdated && pin && project.latest && project.latest !== pin && !versionSatisfies(project.latest, spec)) {
-      push({ range: specifier(), severity: DiagnosticSeverity.Hint, code: 'outdated', source: SOURCE, message: `${project.name} ${project.latest} is available (pinned to ${pinShown}).` });
+      const message = `${project.name} ${project.latest} is available (pinned to ${pinShown}).`;
+      push({ range: specifier(), severity: DiagnosticSeverity.Hint, code: 'outdated', source: SOURCE, message });
     }
   }
   return out;

@@ -63,6 +63,12 @@ export function clearLineShapes(): void {
   shapes.clear();
 }
 
+/** Where `range` is on `line`'s own lines. */
+export function placeOn(line: LogicalLine, range: Range): Place {
+  const { start, end } = range;
+  return { line: start.line - line.firstLine, character: start.character, endLine: end.line - line.firstLine, endCharacter: end.character };
+}
+
 /** The range a place stands for on a line that starts at `firstLine`. */
 export function placed(place: Place, firstLine: number): Range {
   return { start: { line: firstLine + place.line, character: place.character }, end: { line: firstLine + place.endLine, character: place.endCharacter } };
@@ -70,7 +76,7 @@ export function placed(place: Place, firstLine: number): Range {
 
 function shapeOf(line: LogicalLine): LineShape {
   const r = line.requirement;
-  const place = (range: Range): Place => ({ line: range.start.line - line.firstLine, character: range.start.character, endLine: range.end.line - line.firstLine, endCharacter: range.end.character });
+  const place = (range: Range) => placeOn(line, range);
   const clauses = r?.specifier?.clauses ?? [];
   const pin = pinOf(r);
   const exact = clauses.find((c) => (c.operator.text === '==' && !c.version?.text.endsWith('.*')) || c.operator.text === '===');

@@ -164,7 +164,8 @@ function requirementOf(line: LogicalLine, memo: boolean): RequirementRead | unde
   const r = line.requirement;
   if (!r) return undefined;
   const clauses = r.specifier?.clauses ?? [];
-  const exact = clauses.length === 1 && (clauses[0].operator.text === '==' || clauses[0].operator.text === '===') && !!clauses[0].version && !clauses[0].version.text.includes('*');
+  const only = clauses.length === 1 ? clauses[0] : undefined;
+  const exact = !!only && (only.operator.text === '==' || only.operator.text === '===') && !!only.version && !only.version.text.includes('*');
   const read: RequirementRead = {
     name: r.name && { text: detached(r.name.text), normalized: r.name.normalized },
     editable: r.editable,
