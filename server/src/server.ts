@@ -82,6 +82,7 @@ export function register(connection: Connection, adapters: ServerAdapters): void
     capabilities: () => capabilities,
     pull: () => !!capabilities.textDocument?.diagnostic,
     dependentsOf: (filePath) => workspace.dependentsOf(filePath),
+    environmentOf: (uri) => environment.facts(uriToPath(uri)),
     settle(uri) {
       const ctx = contextOf(uri);
       if (!ctx || !settings().diagnostics.enable) return;
@@ -97,10 +98,16 @@ export function register(connection: Connection, adapters: ServerAdapters): void
     },
     unanalysed: (uri) => (settings().diagnostics.enable ? tooLargeDiagnostics(documents.get(uri)) : []),
   });
-  index.listen(status.indexEvents(diagnostics.factsArrived));
+  index.listen(
+    status.indexEvents((names) => {
+      if (!names.length) facts.namesChanged(); // a project list or a configuration: did-you-mean may answer otherwise
+      diagnostics.factsArrived(names);
+    }),
+  );
+  facts.onSuggestions(diagnostics.suggestionsLanded);
   workspace.store.onDidChange(diagnostics.refreshDependents);
   adapters.files.onDidChange(diagnostics.refresh); // a path found missing, or created, since the last answer
-  environments.onDidChange(diagnostics.refresh);
+  environments.onDidChange(diagnostics.environmentChanged);
   const settingsFromClient = wireConfiguration(connection, configuration, () => capabilities, log, diagnostics.refresh);
 
   connection.onInitialize((params: InitializeParams): InitializeResult => {

@@ -5,6 +5,7 @@ import { once } from 'node:events';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { performance } from 'node:perf_hooks';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { createMessageConnection, StreamMessageReader, StreamMessageWriter, type MessageConnection } from 'vscode-jsonrpc/node.js';
 
@@ -57,6 +58,8 @@ export class TestClient {
   readonly diagnostics = new Map<string, Diag[]>();
   /** How many times diagnostics were published for each uri. */
   readonly publishCount = new Map<string, number>();
+  /** Every publish, in order: the document version it was computed for (when the server said) and when it came. */
+  readonly publishes: { uri: string; version?: number; at: number; diagnostics: Diag[] }[] = [];
   private waiters: { uri: string; predicate: (d: Diag[]) => boolean; resolve: (d: Diag[]) => void }[] = [];
   readonly logs: string[] = [];
   /** Every other notification the server sent, in order. */
@@ -78,7 +81,8 @@ export class TestClient {
     const client = new TestClient(child, connection);
     child.stderr!.on('data', (b: Buffer) => client.stderr.push(b.toString()));
     child.on('exit', () => (client.exited = true));
-    connection.onNotification('textDocument/publishDiagnostics', (p: { uri: string; diagnostics: Diag[] }) => {
+    connection.onNotification('textDocument/publishDiagnostics', (p: { uri: string; version?: number; diagnostics: Diag[] }) => {
+      client.publishes.push({ uri: p.uri, version: p.version, at: performance.now(), diagnostics: p.diagnostics });
       client.diagnostics.set(p.uri, p.diagnostics);
       client.publishCount.set(p.uri, (client.publishCount.get(p.uri) ?? 0) + 1);
       client.waiters = client.waiters.filter((w) => {
@@ -135,10 +139,12 @@ export class TestClient {
     return uri;
   }
 
-  change(uri: string, changes: unknown[]): void {
+  /** Sends the changes as the document's next version, and returns that version. */
+  change(uri: string, changes: unknown[]): number {
     const version = (this.versions.get(uri) ?? 1) + 1;
     this.versions.set(uri, version);
     this.notify('textDocument/didChange', { textDocument: { uri, version }, contentChanges: changes });
+    return version;
   }
 
   /** Resolves with the next published diagnostics for `uri` that satisfy `predicate` (or the current ones, if they already do). */

@@ -199,7 +199,8 @@ test('the waiter awaits a fact on its way for one budget in all: a later request
     const hanging = new Promise(() => undefined);
     const view = { config: {}, project: () => undefined, pending: () => hanging } as unknown as IndexView;
     const waiter = createFactsWaiter({ budgetMs: () => 60_000, loaded: async () => true });
-    const ask = () => waiter.answer(undefined, () => waiter.record(view)!.project('requests'));
+    // The answer and whether it is complete (it also says which projects it read).
+    const ask = () => waiter.answer(undefined, () => waiter.record(view)!.project('requests')).then(({ value, complete }) => ({ value, complete }));
     const settled = async (p: Promise<unknown>) => {
       let done = false;
       void p.then(() => (done = true));

@@ -542,7 +542,9 @@ export function createIndexHub(options: PackageIndexOptions): IndexHub {
           .then((found) => {
             if (!found) return;
             releases.set(key, found);
-            announce([name]);
+            // No metadata (a 404) reads as before, not known: nothing to check again (a frozen file of names the index
+            // does not have announced every one of them).
+            if (found.requiresDist !== undefined) announce([name]);
           })
           .catch((error: unknown) => options.logger.warn(`Metadata of ${name} ${version}: ${redact(String(error))}`))
           .finally(() => releaseFetches.delete(key));

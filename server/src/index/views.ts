@@ -82,7 +82,7 @@ export function createIndexAdapter(options: IndexAdapterOptions): IndexAdapter {
         // Advisories arriving re-check the open files, as index facts do. One HTTP client for both: one host health.
         const { env, logger, trust } = options;
         vulnerabilities = createVulnerabilityClient({ cacheDir: options.cacheDir(), env, logger, netrcDefault: trust.userOrigin, fetcher: hub.fetcher });
-        vulnerabilities.onDidChange(() => events?.onDidChange([]));
+        vulnerabilities.onDidChange((names) => events?.onDidChange(names));
         vulnerabilities.onOffline((message) => events?.onOffline(message));
         vulnerabilities.onOnline((message) => events?.onOnline?.(message));
         events?.onDidChange([]);

@@ -52,8 +52,8 @@ export interface VulnerabilityClient {
   pending(name: string, version: string, target: VulnerabilityTarget): Promise<void> | undefined;
   /** Fetches (or reads from disk) every pair now and waits; for the CLI. */
   ensure(pairs: { name: string; version: string }[], target: VulnerabilityTarget): Promise<void>;
-  /** Called after advisories arrived. */
-  onDidChange(listener: () => void): void;
+  /** Called after advisories arrived, with the (normalized) names of the projects they are about; none: any project's. */
+  onDidChange(listener: (names: string[]) => void): void;
   /** Called once per source when it cannot be reached. */
   onOffline(listener: (message: string) => void): void;
   /** Called when a source told of as unreachable answers again. */
@@ -219,7 +219,7 @@ export function createVulnerabilityClient(options: VulnerabilityClientOptions): 
   const failed = new Map<string, number>();
   const queued = new Map<string, { name: string; version: string; target: VulnerabilityTarget }>();
   const inFlight = new Set<string>();
-  const listeners: (() => void)[] = [];
+  const listeners: ((names: string[]) => void)[] = [];
   const offlineListeners: ((m: string) => void)[] = [];
   const onlineListeners: ((m: string) => void)[] = [];
   // Sources told of as unreachable, by base, with why; forgotten (and told) when their host answers again.
@@ -268,7 +268,7 @@ export function createVulnerabilityClient(options: VulnerabilityClientOptions): 
       const message = `Known vulnerabilities can be checked again: ${origin} answers again.`;
       options.logger.info(message);
       for (const l of onlineListeners) l(message);
-      for (const l of listeners) l();
+      for (const l of listeners) l([]);
     }
   });
   const warned = new Set<string>();
@@ -362,6 +362,8 @@ export function createVulnerabilityClient(options: VulnerabilityClientOptions): 
       try {
         const byTarget = new Map<string, { target: VulnerabilityTarget; items: { key: string; name: string; version: string; stale?: Entry }[] }>();
         let changed = false;
+        // The projects of this round: only the files that asked about them are checked again.
+        const names = [...new Set(work.map(([, q]) => normalizeName(q.name)))];
         // A round of many: one listing of the cache folder, so that misses cost no read (a few: each read is cheaper).
         const onDisk = work.length > 64 ? await disk.listing() : () => true;
         await bounded(
@@ -405,7 +407,7 @@ export function createVulnerabilityClient(options: VulnerabilityClientOptions): 
           else await fetchPypi(items, target);
           changed = true;
         }
-        if (changed) for (const l of listeners) l();
+        if (changed) for (const l of listeners) l(names);
       } finally {
         for (const [key] of work) {
           inFlight.delete(key);

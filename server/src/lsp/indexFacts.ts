@@ -1,5 +1,6 @@
 // The package index as the LSP host hands it out: the view a file's configuration selects (recorded for the
-// brief wait), the advisories of the index pip would use, and what the commands ask of it.
+// brief wait), the advisories of the index pip would use, and what the commands ask of it. What a view says of a
+// name alone (listed or not, did-you-mean) is kept, and did-you-mean searched off the keystroke path (lsp/nameFacts.ts).
 
 import { toSeverity } from '../service/convert.js';
 import type { FileContext } from '../service/index.js';
@@ -9,14 +10,21 @@ import { vulnerabilityTarget } from '../index/vulnerabilityTarget.js';
 import type { FactsWaiter } from '../index/wait.js';
 import type { Settings } from '../settings.js';
 import type { Workspace } from '../workspace/index.js';
+import { createNameFacts } from './nameFacts.js';
 
 export function indexFacts(index: IndexAdapter, o: { workspace: Workspace; settings: () => Settings; waiter: FactsWaiter; venvRootOf: (filePath: string) => string | undefined; venvRoot: (filePath: string) => string | undefined }) {
   const viewOf = (ctx: FileContext): IndexView | undefined => index.view(ctx.indexOptions, o.venvRootOf(ctx.path));
   // The view the last prefetch used: the hashes of a compile with --generate-hashes come from the index its .in names.
   let prefetchView: IndexView | undefined;
+  const suggested: ((names: string[]) => void)[] = [];
+  const names = createNameFacts({ landed: (landed) => suggested.forEach((l) => l(landed)) });
   return {
     /** The index facts of a file's view, as features read them. */
-    facts: (ctx: FileContext) => o.waiter.record(viewOf(ctx)),
+    facts: (ctx: FileContext) => o.waiter.record(names.over(viewOf(ctx))),
+    /** Did-you-mean answers searched in the background landed: the files that asked for them are checked again. */
+    onSuggestions: (listener: (names: string[]) => void) => void suggested.push(listener),
+    /** The names a view knows may have changed (a project list landed): they are asked again. */
+    namesChanged: () => names.forget(),
     /** The advisories of a file's releases from the source its settings and index name (the index pip would use). */
     vulnerabilities(filePath: string) {
       const options = o.settings().vulnerabilities;

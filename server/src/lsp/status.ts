@@ -56,9 +56,9 @@ export function createStatusReporter(connection: Connection, capabilities: () =>
       };
     },
     /** The index's events as the client sees them: facts arrived (`factsArrived`), offline (a message), progress, status. */
-    indexEvents(factsArrived: () => void): IndexEvents {
+    indexEvents(factsArrived: (names: string[]) => void): IndexEvents {
       return {
-        onDidChange: () => factsArrived(),
+        onDidChange: (names) => factsArrived(names),
         onOffline(message) {
           reporter.index('offline');
           showMessage(connection, MessageType.Warning, message);

@@ -196,7 +196,7 @@ function duplicateDiagnostics(filePath: string, doc: ParsedDocument, graph: Incl
  * how severe): one shared object per severity, nothing built.
  */
 const COUNTED = new Map<DiagnosticSeverity, Diagnostic>();
-function counted(severity: DiagnosticSeverity): Diagnostic {
+export function counted(severity: DiagnosticSeverity): Diagnostic {
   let d = COUNTED.get(severity);
   if (!d) COUNTED.set(severity, (d = Object.freeze({ range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, severity, message: '', source: SOURCE, code: 'counted' })));
   return d;

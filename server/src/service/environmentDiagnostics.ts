@@ -6,6 +6,9 @@ import { DiagnosticSeverity, type Diagnostic, type Range } from 'vscode-language
 import { normalizeName } from '../syntax/names.js';
 import { shown } from '../syntax/query.js';
 import { escapeMarkdown } from './markdown.js';
+import { detached } from '../syntax/detached.js';
+import { placed, placeOn, type Place } from './lineShapes.js';
+import { counted } from './diagnostics.js';
 import type { LogicalLine, ParsedDocument, RequirementNode } from '../syntax/types.js';
 import { SOURCE } from './convert.js';
 import { isSettled } from './settledLines.js';
@@ -17,6 +20,8 @@ import type { BrokenDependency, EnvironmentFacts } from '../shared/facts.js';
 export interface EnvironmentCheckOptions {
   folder?: string;
   exists?: (absolutePath: string) => boolean;
+  /** How many diagnostics will be shown (the file's cap less those before): past it a line's problems are only counted. */
+  room?: number;
 }
 
 /** The requirement as one pip argument (`name[extra]>=1`, `name @ url`); undefined for local paths. */
@@ -138,67 +143,120 @@ function walkClosure(roots: { key: string; normalized: string; extras: string[] 
   return reached;
 }
 
+/** What a named line says against one environment snapshot: its own problems (placed on its lines) and where its closure starts. */
+interface LineVerdict {
+  /** Judged at all (settled, a name or a path of its own, its marker not false here). */
+  active: boolean;
+  /** A bare path: checked afresh each time (it reads the disk). */
+  bare: boolean;
+  problems: (Omit<Diagnostic, 'range'> & { place: Place })[];
+  root?: { normalized: string; extras: string[] };
+}
+
+/**
+ * Verdicts by environment snapshot and line text: a line on one physical line with no variable reads the same
+ * wherever it is, so the next version of a big file checks only its changed lines (bounded; a file with more
+ * lines than the bound is checked afresh).
+ */
+const verdicts = new WeakMap<EnvironmentFacts, Map<string, LineVerdict>>();
+const MAX_VERDICTS = 20_000;
+
+function verdictOf(line: LogicalLine, env: EnvironmentFacts): LineVerdict {
+  const r = line.requirement;
+  const inactive: LineVerdict = { active: false, bare: false, problems: [] };
+  if (!r || (!r.name && !r.path) || !isSettled(line)) return inactive;
+  if (r.name?.written !== undefined || r.path?.written !== undefined) return inactive;
+  if (r.marker?.expression && env.evaluateMarker(r.marker.expression, []) === false) return inactive;
+  // A bare path is known by where it was installed from; one that names its project (a wheel file, #egg=) by name.
+  if (r.path && !r.name) return { active: true, bare: true, problems: [] };
+  const name = r.name!;
+  const place = (range: Range) => placeOn(line, range);
+  const installed = env.installed(name.normalized);
+  if (!installed) {
+    const message = `${shown(name)} is not installed in ${env.describe}.`;
+    const problem = { severity: DiagnosticSeverity.Warning, code: 'not-installed', source: SOURCE, message, data: { requirement: installable(r) } };
+    return { active: true, bare: false, problems: [{ ...problem, place: place(name.range) }] };
+  }
+  const problems: LineVerdict['problems'] = [];
+  const clauses = r.specifier?.clauses ?? [];
+  const spec = clauses.length ? clauses.map((c) => `${c.operator.text}${c.version?.text ?? ''}`).join(',') : r.pinnedVersion ? `==${r.pinnedVersion}` : '';
+  if (spec && !versionSatisfies(installed.version, spec)) {
+    // A wheel URL's file name gives its version: from a variable's value, the URL is named instead.
+    const needs = r.specifier?.clauses.length ? shownSpec(r) : r.url?.written !== undefined ? 'the version its URL names' : spec;
+    problems.push({
+      place: place(r.specifier?.range ?? name.range),
+      severity: DiagnosticSeverity.Warning,
+      code: 'version-mismatch',
+      source: SOURCE,
+      message: `${installed.name} ${installed.version} is installed; this file needs ${needs}.`,
+      data: { name: installed.name, installed: installed.version, requirement: installable(r) },
+    });
+  }
+  for (const extra of r.extras?.items ?? []) {
+    if (installed.providesExtras.some((e) => normalizeName(e) === extra.normalized)) continue;
+    const has = installed.providesExtras.length ? ` (it has: ${installed.providesExtras.join(', ')})` : '';
+    problems.push({
+      place: place(extra.range),
+      severity: DiagnosticSeverity.Warning,
+      code: 'extra-not-provided',
+      source: SOURCE,
+      message: `${installed.name} ${installed.version} does not declare the extra '${shown(extra)}'${has}.`,
+    });
+  }
+  return { active: true, bare: false, problems, root: { normalized: name.normalized, extras: r.extras?.items.map((x) => detached(x.text)) ?? [] } };
+}
+
+/** A verdict that outlives its document: its strings copied (a message built from the line's text points into the document). */
+function keepable(v: LineVerdict): LineVerdict {
+  if (!v.problems.length) return v;
+  const copy = (data: unknown) => (data === undefined ? undefined : JSON.parse(JSON.stringify(data)));
+  return { ...v, problems: v.problems.map((p) => ({ ...p, message: detached(p.message), data: copy(p.data) })) };
+}
+
 /** Each unmet requirement of the file, with both sides in the message. */
 export function environmentDiagnostics(doc: ParsedDocument, env: EnvironmentFacts, options: EnvironmentCheckOptions = {}): Diagnostic[] {
   const out: Diagnostic[] = [];
-  const lines = activeLines(doc, env);
-  const named = new Map<string, RequirementNode>();
-  for (const { r } of lines) if (r.name && !named.has(r.name.normalized)) named.set(r.name.normalized, r);
+  const room = options.room ?? Infinity;
+  let memo = doc.lines.length <= MAX_VERDICTS ? verdicts.get(env) : undefined;
+  if (!memo && doc.lines.length <= MAX_VERDICTS) verdicts.set(env, (memo = new Map()));
+  // The first line of each project (its requirement is read only if a message needs its place), and each root's line.
+  const named = new Map<string, LogicalLine>();
   const roots: { key: string; normalized: string; extras: string[] }[] = [];
-  const rootLine = new Map<string, RequirementNode>();
-  for (const { r } of lines) {
-    // A bare path is known by where it was installed from; one that names its project (a wheel file, #egg=) by name.
-    if (r.path && !r.name) {
+  const rootLine = new Map<string, LogicalLine>();
+  for (const line of doc.lines) {
+    if (line.kind !== 'requirement') continue;
+    const kept = memo && line.firstLine === line.lastLine && line.written === undefined && !line.text.includes('${');
+    let verdict = kept ? memo!.get(line.text) : undefined;
+    if (!verdict) {
+      verdict = verdictOf(line, env);
+      if (kept) {
+        if (memo!.size >= MAX_VERDICTS) memo!.clear();
+        memo!.set(detached(line.text), keepable(verdict));
+      }
+    }
+    if (!verdict.active) continue;
+    if (line.project && !named.has(line.project)) named.set(line.project, line);
+    if (verdict.bare) {
+      const r = line.requirement!;
       const problem = localProjectProblem(r, env, options);
       if (problem) out.push(problem);
       else {
-        const from = options.folder && env.installedFrom?.(path.resolve(options.folder, r.path.text));
+        const from = options.folder && env.installedFrom?.(path.resolve(options.folder, r.path!.text));
         if (from) {
           const key = `${roots.length}`;
-          rootLine.set(key, r);
+          rootLine.set(key, line);
           roots.push({ key, normalized: normalizeName(from.name), extras: r.extras?.items.map((x) => x.text) ?? [] });
         }
       }
       continue;
     }
-    if (!r.name) continue;
-    const installed = env.installed(r.name.normalized);
-    if (!installed) {
-      out.push({
-        range: r.name.range,
-        severity: DiagnosticSeverity.Warning,
-        code: 'not-installed',
-        source: SOURCE,
-        message: `${shown(r.name)} is not installed in ${env.describe}.`,
-        data: { requirement: installable(r) },
-      });
-      continue;
+    for (const { place, ...problem } of verdict.problems) {
+      out.push(out.length < room ? { ...problem, range: placed(place, line.firstLine) } : counted(problem.severity!));
     }
-    const key = `${roots.length}`;
-    rootLine.set(key, r);
-    roots.push({ key, normalized: r.name.normalized, extras: r.extras?.items.map((x) => x.text) ?? [] });
-    const spec = r.specifier?.clauses.length ? r.specifier.clauses.map((c) => `${c.operator.text}${c.version?.text ?? ''}`).join(',') : r.pinnedVersion ? `==${r.pinnedVersion}` : '';
-    if (spec && !versionSatisfies(installed.version, spec)) {
-      // A wheel URL's file name gives its version: from a variable's value, the URL is named instead.
-      const needs = r.specifier?.clauses.length ? shownSpec(r) : r.url?.written !== undefined ? 'the version its URL names' : spec;
-      out.push({
-        range: r.specifier?.range ?? r.name.range,
-        severity: DiagnosticSeverity.Warning,
-        code: 'version-mismatch',
-        source: SOURCE,
-        message: `${installed.name} ${installed.version} is installed; this file needs ${needs}.`,
-        data: { name: installed.name, installed: installed.version, requirement: installable(r) },
-      });
-    }
-    for (const extra of r.extras?.items ?? []) {
-      if (installed.providesExtras.some((e) => normalizeName(e) === extra.normalized)) continue;
-      out.push({
-        range: extra.range,
-        severity: DiagnosticSeverity.Warning,
-        code: 'extra-not-provided',
-        source: SOURCE,
-        message: `${installed.name} ${installed.version} does not declare the extra '${shown(extra)}'${installed.providesExtras.length ? ` (it has: ${installed.providesExtras.join(', ')})` : ''}.`,
-      });
+    if (verdict.root) {
+      const key = `${roots.length}`;
+      rootLine.set(key, line);
+      roots.push({ key, ...verdict.root });
     }
   }
   if (env.requiresDist) {
@@ -209,12 +267,12 @@ export function environmentDiagnostics(doc: ParsedDocument, env: EnvironmentFact
       reported.add(id);
       // A missing project the file names itself is already `not-installed` on its own line.
       if (!u.installedVersion && named.has(u.dependency)) return;
-      out.push(unmetDiagnostic(rootLine.get(key)!, u, env));
+      out.push(unmetDiagnostic(rootLine.get(key)!.requirement!, u, env));
     });
   } else {
     // Facts without Requires-Dist: only what pip check says, on a line that names either side.
     for (const b of env.broken()) {
-      const target = named.get(normalizeName(b.dist)) ?? named.get(b.dependency);
+      const target = (named.get(normalizeName(b.dist)) ?? named.get(b.dependency))?.requirement;
       if (target?.name) out.push(conflictDiagnostic(target.name.range, b.dist, b.requirement, b.dependency, b.problem === 'version' ? b.installedVersion : undefined));
     }
   }

@@ -69,7 +69,11 @@ export function createFrozenAnalyser(): FrozenAnalyser {
     // A compiled or hand-written file is derived from only when asked (the command works on any .txt).
     if (file.pins.length && (file.frozen || file.reason === SOURCE_BESIDE || evenIfNotFrozen)) {
       const fromEnvironment = !!env?.requiresDist;
-      const requiresDist = fromEnvironment ? env!.requiresDist!.bind(env) : facts.index?.requiresDist?.bind(facts.index);
+      // A project the index does not list has no metadata there: not asked for (a big file of unknown names asked for each pin).
+      const index = facts.index;
+      const unlisted = (name: string) => index?.knows?.(name) === false;
+      const fromIndex = index?.requiresDist && ((name: string, version?: string) => (unlisted(name) ? undefined : index.requiresDist!(name, version)));
+      const requiresDist = fromEnvironment ? env!.requiresDist!.bind(env) : fromIndex;
       const derive = () =>
         deriveTopLevel(file.pins, {
           requiresDist: (name, version) => requiresDist?.(name, version),

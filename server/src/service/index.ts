@@ -11,7 +11,7 @@ import { codeLenses } from './codeLenses.js';
 import { createFrozenAnalyser, frozenHint, type FrozenAnalysis } from './frozenFile.js';
 import { compiledDiagnostics } from './compiledDiagnostics.js';
 import { complete, resolveCompletion } from './completion.js';
-import { capDiagnostics, computeDiagnostics } from './diagnostics.js';
+import { capDiagnostics, computeDiagnostics, MAX_DIAGNOSTICS } from './diagnostics.js';
 import { environmentDiagnostics, noEnvironment, unrelatedConflictsNote } from './environmentDiagnostics.js';
 import { foldingRanges } from './folding.js';
 import { hover } from './hover.js';
@@ -70,10 +70,10 @@ export function createLanguageService(facts: LanguageServiceFacts): LanguageServ
       const out = computeDiagnostics(filePath, doc, ctx.graph, facts.exists, runsFrom(filePath));
       const env = facts.environment?.(filePath);
       // Appended one by one: a 100,000-line file can have more diagnostics than push(...spread) takes arguments.
-      if (env) append(out, environmentDiagnostics(doc, env, { folder: path.dirname(filePath), exists: facts.exists }));
+      if (env) append(out, environmentDiagnostics(doc, env, { folder: path.dirname(filePath), exists: facts.exists, room: MAX_DIAGNOSTICS - out.length }));
       else if (env === null && doc.lines.some((l) => l.project)) out.push(noEnvironment());
       const index = facts.index?.(ctx);
-      if (index) append(out, indexDiagnostics(doc, index, { outdated: facts.outdated?.().diagnostics ?? true }));
+      if (index) append(out, indexDiagnostics(doc, index, { outdated: facts.outdated?.().diagnostics ?? true, room: MAX_DIAGNOSTICS - out.length }));
       const sources = ctx.checkedSources;
       for (const source of sources) append(out, compiledDiagnostics(filePath, doc, source, ctx));
       if (sources.length === 0) append(out, frozenHint(doc, frozen(ctx)));

@@ -1,30 +1,25 @@
 // What the package index says about each requirement: unknown project, no matching version, yanked pin, outdated pin.
 
 import { DiagnosticSeverity, InlayHintKind, type Diagnostic, type InlayHint } from 'vscode-languageserver-types';
-import { shown } from '../syntax/query.js';
 import type { ParsedDocument, RequirementNode } from '../syntax/types.js';
 import { SOURCE } from './convert.js';
+import { counted } from './diagnostics.js';
 import { versionSatisfies } from './environmentDiagnostics.js';
-import { isSettled } from './settledLines.js';
 import type { IndexFacts, ProjectFact } from '../shared/facts.js';
+import { lineShapes, placed } from './lineShapes.js';
 
 export interface IndexDiagnosticOptions {
   /** Report pins older than the newest final release as hints. */
   outdated: boolean;
+  /**
+   * How many diagnostics will be shown (the file's cap less those before): past it a problem is only counted,
+   * and no did-you-mean is searched for it.
+   */
+  room?: number;
 }
 
 function specOf(r: RequirementNode): string {
   return (r.specifier?.clauses ?? []).map((c) => `${c.operator.text}${c.version?.text ?? ''}`).join(',');
-}
-
-/** The specifier for a message: as written (`==${VERSION}`), never a variable's value. */
-function shownSpec(r: RequirementNode): string {
-  return (r.specifier?.clauses ?? []).map((c) => `${shown(c.operator)}${c.version ? shown(c.version) : ''}`).join(',');
-}
-
-function pinOf(r: RequirementNode): string | undefined {
-  const c = r.specifier?.clauses;
-  return c?.length === 1 && c[0].operator.text === '==' && c[0].version && !c[0].version.text.endsWith('.*') ? c[0].version.text : undefined;
 }
 
 /** Only what the index knows now is used; a project not fetched yet is simply skipped (it is fetched in the background). */
@@ -33,46 +28,53 @@ const FETCH_FOR_FIRST = 300;
 
 export function indexDiagnostics(doc: ParsedDocument, index: IndexFacts, options: IndexDiagnosticOptions): Diagnostic[] {
   const out: Diagnostic[] = [];
+  const room = options.room ?? Infinity;
+  const push = (d: Diagnostic) => out.push(out.length < room ? d : counted(d.severity!));
   let looked = 0;
+  const lineShape = lineShapes(doc);
   for (const line of doc.lines) {
     if (!line.project) continue;
-    // Look the project up before touching the line's nodes: most lines have no facts yet, and their nodes
-    // are built only when read.
+    // Look the project up before reading the line's shape: most lines have no facts yet.
     const unknown = index.knows?.(line.project) === false;
     const project = unknown ? undefined : looked++ < FETCH_FOR_FIRST || !index.peek ? index.project(line.project) : index.peek(line.project);
     if (!unknown && (!project || project.versions.length === 0)) continue;
-    const r = line.requirement;
-    if (!r?.name || r.url || r.path || !isSettled(line)) continue;
+    // What the line says, by its text: an unchanged line of the last version builds no nodes.
+    const shape = lineShape(line);
+    if (!shape.judged || !shape.name) continue;
     if (unknown) {
+      // Past the cap it is counted: no did-you-mean is searched for a diagnostic nobody sees.
+      if (out.length >= room) {
+        out.push(counted(DiagnosticSeverity.Error));
+        continue;
+      }
       const hint = index.suggest?.(line.project);
       out.push({
-        range: r.name.range,
+        range: placed(shape.name.place, line.firstLine),
         severity: DiagnosticSeverity.Error,
         code: 'unknown-package',
         source: SOURCE,
-        message: `The index has no project '${shown(r.name)}'${hint ? `; did you mean '${hint}'?` : '.'}`,
+        message: `The index has no project '${shape.name.shown}'${hint ? `; did you mean '${hint}'?` : '.'}`,
         data: hint ? { suggestion: hint } : undefined,
       });
       continue;
     }
     if (!project) continue;
-    const spec = specOf(r);
-    const pin = pinOf(r);
+    const { spec, pin, pinShown } = shape;
+    const specifier = () => placed(shape.specifier!, line.firstLine);
     if (spec && !project.versions.some((v) => !v.yanked && versionSatisfies(v.version, spec)) && !(pin && project.versions.some((v) => v.version === pin))) {
-      out.push({
-        range: r.specifier!.range,
+      push({
+        range: specifier(),
         severity: DiagnosticSeverity.Error,
         code: 'no-matching-version',
         source: SOURCE,
-        message: `No release of ${project.name} matches ${shownSpec(r)} (latest is ${project.latest ?? project.versions[0].version}).`,
+        message: `No release of ${project.name} matches ${shape.shownSpec} (latest is ${project.latest ?? project.versions[0].version}).`,
       });
       continue;
     }
     const pinned = pin ? project.versions.find((v) => v.version === pin) : undefined;
-    const pinShown = pin && shown(r.specifier!.clauses[0].version!);
     if (pinned?.yanked) {
-      out.push({
-        range: r.specifier!.range,
+      push({
+        range: specifier(),
         severity: DiagnosticSeverity.Warning,
         code: 'yanked',
         source: SOURCE,
@@ -80,7 +82,8 @@ export function indexDiagnostics(doc: ParsedDocument, index: IndexFacts, options
         data: { name: project.name, nearest: nearestUnyanked(project, pin!) },
       });
     } else if (options.outdated && pin && project.latest && project.latest !== pin && !versionSatisfies(project.latest, spec)) {
-      out.push({ range: r.specifier!.range, severity: DiagnosticSeverity.Hint, code: 'outdated', source: SOURCE, message: `${project.name} ${project.latest} is available (pinned to ${pinShown}).` });
+      const message = `${project.name} ${project.latest} is available (pinned to ${pinShown}).`;
+      push({ range: specifier(), severity: DiagnosticSeverity.Hint, code: 'outdated', source: SOURCE, message });
     }
   }
   return out;

@@ -12,6 +12,7 @@ import { versionSatisfies } from '../shared/pep440.js';
 import { pythonAllows } from './paths.js';
 import { escapeMarkdown, isWebUrl, safeLink } from './markdown.js';
 import type { Advisory, ProjectFact, VulnerabilityFacts } from '../shared/facts.js';
+import { lineShapes } from './lineShapes.js';
 
 
 
@@ -92,14 +93,16 @@ function fixWords(n: number): string {
 }
 
 // Per parsed document (one per version): its requirement lines with their exact pins, so that a re-check on every
-// keystroke or every arrival of advisories only looks them up.
+// keystroke or every arrival of advisories only looks them up; a pin is read off the line's shape (by its text:
+// the lines of the last version cost a look-up each).
 const pinsOf = new WeakMap<ParsedDocument, { line: LogicalLine; project: string; pin?: string }[]>();
 
 function requirementLines(doc: ParsedDocument) {
   let found = pinsOf.get(doc);
   if (!found) {
     found = [];
-    for (const line of doc.lines) if (line.project) found.push({ line, project: line.project, pin: checkedVersion(line)?.version });
+    const lineShape = lineShapes(doc);
+    for (const line of doc.lines) if (line.project) found.push({ line, project: line.project, pin: lineShape(line).exact });
     pinsOf.set(doc, found);
   }
   return found;
@@ -175,9 +178,11 @@ export function vulnerabilityFactsOf(facts: LanguageServiceFacts, ctx: FileConte
   const v = facts.vulnerabilities?.(filePath, doc);
   if (!v) return undefined;
   const env = facts.environment?.(filePath);
-  // A version the index is known not to have (half typed, `requests==2.3`) is not asked about: no-matching-version says it.
+  // A version the index is known not to have (half typed, `requests==2.3`) is not asked about: no-matching-version
+  // says it; nor a project the index does not list (unknown-package says it: pip cannot install it from there).
   const index = facts.index?.(ctx);
   const released = (name: string, version: string) => {
+    if (index?.knows?.(name) === false) return false;
     const project = index?.peek?.(name);
     return !project?.versions.length || project.versions.some((r) => r.version === version || safe(() => eq(r.version, version), false));
   };

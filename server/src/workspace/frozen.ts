@@ -2,6 +2,7 @@
 // packages (the pins no other pin requires) from the distributions' Requires-Dist. Pure: metadata comes in.
 
 import { parseRequiresDist } from '../environment/markers.js';
+import { detached } from '../syntax/detached.js';
 import { normalizeName } from '../syntax/names.js';
 import { parse } from '../syntax/parse.js';
 import type { LogicalLine, MarkerExpression, ParsedDocument } from '../syntax/types.js';
@@ -62,6 +63,7 @@ export function readFrozen(
   const notFrozen = (why: string): FrozenFile => ({ frozen: false, reason: why, pins: [], optionLines });
   if (options.quick && compiledHeader(doc).tool) return notFrozen('it was written by a compile (its header says so)');
   let editableName: { name: string; version: string } | undefined;
+  const memo = doc.lines.length <= MAX_READS;
   for (const line of doc.lines) {
     if (line.kind === 'comment') {
       const m = EDITABLE_COMMENT.exec(line.text.trim());
@@ -88,7 +90,7 @@ export function readFrozen(
       }
       continue;
     }
-    const r = line.requirement;
+    const r = requirementOf(line, memo);
     if (!r) continue;
     const named = r.name ?? (r.editable && editableName ? { text: editableName.name, normalized: normalizeName(editableName.name) } : undefined);
     const fromComment = r.editable && editableName && named && normalizeName(editableName.name) === named.normalized ? editableName.version : undefined;
@@ -98,28 +100,27 @@ export function readFrozen(
       fail(`line ${line.firstLine + 1} names no package`);
       continue;
     }
-    const clauses = r.specifier?.clauses ?? [];
-    const exact = clauses.length === 1 && (clauses[0].operator.text === '==' || clauses[0].operator.text === '===') && !!clauses[0].version && !clauses[0].version.text.includes('*');
     // `name @ url` is as exact as a pin (pip freeze writes it for direct URL installs).
-    if (!r.editable && !exact && !r.url) {
+    if (!r.editable && r.exact === undefined && !r.url) {
       if (options.quick) return notFrozen(`${named.text} is not pinned with == (line ${line.firstLine + 1})`);
       fail(`${named.text} is not pinned with == (line ${line.firstLine + 1})`);
     }
     pins.push({
       name: named.text,
       normalized: named.normalized,
-      version: exact ? clauses[0].version!.text : fromComment,
-      extras: r.extras?.items.map((x) => x.text) ?? [],
+      version: r.exact ?? fromComment,
+      extras: r.extras,
       editable: r.editable,
-      direct: !!r.url && !r.editable,
-      text: requirementText(line),
-      marker: r.marker?.text.replace(/^;\s*/, '') || undefined,
+      direct: r.url && !r.editable,
+      text: r.text,
+      marker: r.marker,
       line: line.firstLine,
     });
   }
   if (!reason && pins.length < 2) fail('it has fewer than two pins');
   if (!reason && compiledHeader(doc).tool) fail('it was written by a compile (its header says so)');
-  if (!reason && readAnnotations(doc).annotated) fail('it has # via annotations (it was compiled)');
+  // Every `# via` reads `#`, spaces, `via`: a file without one has none (reading them builds every pin line's nodes).
+  if (!reason && /#\s*via\b/.test(doc.text) && readAnnotations(doc).annotated) fail('it has # via annotations (it was compiled)');
   if (!reason && options.sourceBeside) fail(SOURCE_BESIDE);
   if (!reason && options.installed) {
     for (const p of pins) {
@@ -132,6 +133,53 @@ export function readFrozen(
     }
   }
   return { frozen: !reason, reason, pins, optionLines };
+}
+
+/** What a requirement line gives a frozen file; the same for the same text wherever the line is. */
+interface RequirementRead {
+  name?: { text: string; normalized: string };
+  editable: boolean;
+  url: boolean;
+  /** The version of an exact pin (`==1.0`, `===1.0`; not `==1.*`). */
+  exact?: string;
+  extras: string[];
+  text: string;
+  marker?: string;
+}
+
+/**
+ * Requirement lines by their text: reading a line's requirement builds its nodes, and the parser keeps those of
+ * 128 lines a document, so every keystroke in a big file built them all again. A line on one physical line,
+ * with no variable, is read the same wherever it is (an editable one is not memoized: the comment above it may
+ * name it).
+ */
+const requirementReads = new Map<string, RequirementRead>();
+/** Emptied past this; a file with more lines reads them afresh (it would overflow the memo on every pass). */
+const MAX_READS = 20_000;
+
+function requirementOf(line: LogicalLine, memo: boolean): RequirementRead | undefined {
+  const memoized = memo && line.firstLine === line.lastLine && !line.text.includes('${') && !/^\s*(-e|--editable)\b/.test(line.text);
+  const kept = memoized ? requirementReads.get(line.text) : undefined;
+  if (kept) return kept;
+  const r = line.requirement;
+  if (!r) return undefined;
+  const clauses = r.specifier?.clauses ?? [];
+  const only = clauses.length === 1 ? clauses[0] : undefined;
+  const exact = !!only && (only.operator.text === '==' || only.operator.text === '===') && !!only.version && !only.version.text.includes('*');
+  const read: RequirementRead = {
+    name: r.name && { text: detached(r.name.text), normalized: r.name.normalized },
+    editable: r.editable,
+    url: !!r.url,
+    exact: exact ? detached(clauses[0].version!.text) : undefined,
+    extras: r.extras?.items.map((x) => detached(x.text)) ?? [],
+    text: detached(requirementText(line)),
+    marker: r.marker ? detached(r.marker.text.replace(/^;\s*/, '')) || undefined : undefined,
+  };
+  if (memoized) {
+    if (requirementReads.size >= MAX_READS) requirementReads.clear();
+    requirementReads.set(detached(line.text), read);
+  }
+  return read;
 }
 
 export const SOURCE_BESIDE = 'an .in file is beside it';
@@ -170,9 +218,6 @@ export interface Derivation {
  * An undecidable marker is no edge: keeping one package too many in the `.in` costs nothing.
  */
 export function deriveTopLevel(pins: FrozenPin[], facts: DerivationFacts): Derivation {
-  const byName = new Map(pins.map((p) => [p.normalized, p]));
-  const extras = new Map(pins.map((p) => [p.normalized, new Set(p.extras.map(normalizeName))]));
-  const edges = new Map<string, Set<string>>(pins.map((p) => [p.normalized, new Set()]));
   const unknown: FrozenPin[] = [];
   const metadata = new Map<string, string[] | undefined>();
   for (const p of pins) {
@@ -180,6 +225,12 @@ export function deriveTopLevel(pins: FrozenPin[], facts: DerivationFacts): Deriv
     metadata.set(p.normalized, meta);
     if (!meta) unknown.push(p);
   }
+  // No metadata at all (none fetched yet, or a file of names the index does not have): no edges, every pin is
+  // top level and no cycle. Said at once: the graph below costs milliseconds a keystroke for thousands of pins.
+  if (unknown.length === pins.length) return { topLevel: [...pins], requiredBy: new Map(), cycles: [], unknown };
+  const byName = new Map(pins.map((p) => [p.normalized, p]));
+  const extras = new Map(pins.map((p) => [p.normalized, new Set(p.extras.map(normalizeName))]));
+  const edges = new Map<string, Set<string>>(pins.map((p) => [p.normalized, new Set()]));
   // Extras asked for along an edge open more edges; repeat until nothing changes (bounded by the extras in play).
   const queue = pins.map((p) => p.normalized);
   const queued = new Set(queue);
