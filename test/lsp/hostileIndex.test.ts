@@ -4,11 +4,10 @@
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
-import * as http from 'node:http';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import type { AddressInfo } from 'node:net';
 import { indexedEnv, TestClient } from './client.ts';
+import { serveRaw } from '../fixtures/rawServer.ts';
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rls-hostile-'));
 const stops: (() => Promise<void>)[] = [];
@@ -17,24 +16,11 @@ after(async () => {
   fs.rmSync(dir, { recursive: true, force: true });
 }, { timeout: 60_000 });
 
-interface Seen {
-  path: string;
-  authorization?: string;
-}
-
-/** An HTTP server on 127.0.0.1 answering with `handler`; it records every request. */
-async function serve(handler: (req: http.IncomingMessage, res: http.ServerResponse) => void): Promise<{ url: string; seen: Seen[] }> {
-  const seen: Seen[] = [];
-  const server = http.createServer((req, res) => {
-    seen.push({ path: req.url ?? '/', authorization: req.headers.authorization });
-    handler(req, res);
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  stops.push(async () => {
-    server.closeAllConnections();
-    await new Promise<void>((resolve) => server.close(() => resolve()));
-  });
-  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, seen };
+/** A raw server on 127.0.0.1 (test/fixtures/rawServer.ts), stopped after the tests. */
+async function serve(handler: Parameters<typeof serveRaw>[0]) {
+  const server = await serveRaw(handler);
+  stops.push(server.stop);
+  return server;
 }
 
 async function start(env: NodeJS.ProcessEnv): Promise<TestClient> {

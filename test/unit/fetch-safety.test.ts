@@ -7,13 +7,12 @@ import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import * as dns from 'node:dns';
 import * as fs from 'node:fs';
-import * as http from 'node:http';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import type { AddressInfo } from 'node:net';
 import { createFetcher } from '../../server/src/index/fetcher.ts';
 import { forbiddenHost, isForbiddenAddress, redirectHop, type Lookup } from '../../server/src/index/addressPolicy.ts';
 import { DiskCache } from '../../server/src/index/diskCache.ts';
+import { serveRaw } from '../fixtures/rawServer.ts';
 
 const noNetrc = { NETRC: '/nonexistent' };
 const stops: (() => Promise<void>)[] = [];
@@ -21,21 +20,11 @@ after(async () => {
   for (const stop of stops) await stop();
 });
 
-type Seen = { path: string; authorization?: string }[];
-
-async function serve(handler: (req: http.IncomingMessage, res: http.ServerResponse) => void): Promise<{ url: string; port: number; seen: Seen }> {
-  const seen: Seen = [];
-  const server = http.createServer((req, res) => {
-    seen.push({ path: req.url ?? '/', authorization: req.headers.authorization });
-    handler(req, res);
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  stops.push(async () => {
-    server.closeAllConnections();
-    await new Promise<void>((resolve) => server.close(() => resolve()));
-  });
-  const port = (server.address() as AddressInfo).port;
-  return { url: `http://127.0.0.1:${port}`, port, seen };
+/** A raw server on 127.0.0.1 (test/fixtures/rawServer.ts), stopped after the tests. */
+async function serve(handler: Parameters<typeof serveRaw>[0]) {
+  const server = await serveRaw(handler);
+  stops.push(server.stop);
+  return server;
 }
 
 test('link-local and metadata addresses: recognized in every spelling, loopback and private ones allowed', () => {

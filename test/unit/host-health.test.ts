@@ -6,17 +6,17 @@
 import { test, after, mock } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
-import * as http from 'node:http';
 import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import type { AddressInfo } from 'node:net';
 import type { Lookup } from '../../server/src/index/addressPolicy.ts';
+import type { AddressInfo } from 'node:net';
 import { createFetcher } from '../../server/src/index/fetcher.ts';
 import { createHostHealth, hostFailureOf, type HostDown } from '../../server/src/index/hostHealth.ts';
 import { createFactsWaiter } from '../../server/src/index/wait.ts';
 import type { IndexView } from '../../server/src/index/packageIndex.ts';
 import { addVulnerabilities, vulnerabilityVerdict } from '../../server/src/cli/vulnerabilities.ts';
+import { serveRaw } from '../fixtures/rawServer.ts';
 
 const noNetrc = { NETRC: '/nonexistent' };
 const stops: (() => Promise<void>)[] = [];
@@ -24,20 +24,11 @@ after(async () => {
   for (const stop of stops) await stop();
 });
 
-type Seen = { method?: string; path: string }[];
-
-async function serve(handler: (req: http.IncomingMessage, res: http.ServerResponse) => void): Promise<{ url: string; seen: Seen }> {
-  const seen: Seen = [];
-  const server = http.createServer((req, res) => {
-    seen.push({ method: req.method, path: req.url ?? '/' });
-    handler(req, res);
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  stops.push(async () => {
-    server.closeAllConnections();
-    await new Promise<void>((resolve) => server.close(() => resolve()));
-  });
-  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, seen };
+/** A raw server on 127.0.0.1 (test/fixtures/rawServer.ts), stopped after the tests. */
+async function serve(handler: Parameters<typeof serveRaw>[0]) {
+  const server = await serveRaw(handler);
+  stops.push(server.stop);
+  return server;
 }
 
 /** A loopback port nothing listens on: connecting to it is refused at once. */
