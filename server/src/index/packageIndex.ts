@@ -611,7 +611,7 @@ export function createIndexHub(options: PackageIndexOptions): IndexHub {
     onDidChange: (l) => void listeners.push(l),
     onOffline: (l) => void offlineListeners.push(l),
     async dispose() {
-      await writing?.catch(() => undefined);
+      // Not waiting for a quiet moment (a hanging fetch would hold the shutdown): what is queued is written now.
       await writeUnwritten();
       await disk.flush();
       await fetcher.close();
