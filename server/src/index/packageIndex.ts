@@ -177,8 +177,8 @@ export function createIndexHub(options: PackageIndexOptions): IndexHub {
   const offlineListeners: ((m: string) => void)[] = [];
   // Told once per index for the session.
   const offlineTold = new Set<string>();
-  // The popularity table and its name index: decoded on the index's worker thread and adopted on a later turn,
-  // once a project list is wanted (name completion answers from the table until the list is there, and a list
+  // The popularity table and its name index: decoded on the index's worker thread once the index is quiet, and
+  // adopted on a later turn, once a project list is wanted (name completion answers from the table until the list is there, and a list
   // makes every unknown name a did-you-mean). A name search or did-you-mean that comes first decodes it at once.
   const popular = () => popularProjects();
   let popularNames: NameIndex | undefined;
@@ -186,6 +186,8 @@ export function createIndexHub(options: PackageIndexOptions): IndexHub {
   let namesReady: Promise<void> | undefined;
   const namesSoon = () =>
     (namesReady ??= (async () => {
+      // Not while facts are on their way: on two cores a thread decoding the table slowed a file's first facts.
+      await whenQuiet();
       await popularProjectsSoon();
       await nextTurn();
       try {
