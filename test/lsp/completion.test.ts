@@ -83,7 +83,7 @@ test('index facts reach diagnostics: a yanked pin and a version no release match
 
 test('the project list loads in the background: an unknown name gets a did-you-mean', async () => {
   const uri = client.open(path.join(dir, 'unknown.txt'), 'reqeusts==2.0\nrequests\n');
-  const diags = await client.waitForDiagnostics(uri, (d) => d.some((x) => x.code === 'unknown-package'), 10000);
+  const diags = await client.waitForDiagnostics(uri, (d) => d.some((x) => x.code === 'unknown-package'), 30_000);
   const unknown = diags.filter((d) => d.code === 'unknown-package');
   assert.equal(unknown.length, 1);
   assert.equal(unknown[0].message, "The index has no project 'reqeusts'; did you mean 'requests'?");

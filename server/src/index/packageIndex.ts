@@ -193,8 +193,8 @@ export function createIndexHub(options: PackageIndexOptions): IndexHub {
   // What a host coming back makes new: views forget their misses, failed project lists load again.
   const whenBack = new Set<(origin: string) => void>();
   const backOf = new WeakMap<IndexView, (origin: string) => void>();
-  // The popularity table and its name index: decoded on the index's worker thread and adopted on a later turn,
-  // once a project list is wanted (name completion answers from the table until the list is there, and a list
+  // The popularity table and its name index: decoded on the index's worker thread once the index is quiet, and
+  // adopted on a later turn, once a project list is wanted (name completion answers from the table until the list is there, and a list
   // makes every unknown name a did-you-mean). A name search or did-you-mean that comes first decodes it at once.
   const popular = () => popularProjects();
   let popularNames: NameIndex | undefined;
@@ -202,6 +202,8 @@ export function createIndexHub(options: PackageIndexOptions): IndexHub {
   let namesReady: Promise<void> | undefined;
   const namesSoon = () =>
     (namesReady ??= (async () => {
+      // Not while facts are on their way: on two cores a thread decoding the table slowed a file's first facts.
+      await whenQuiet();
       await popularProjectsSoon();
       await nextTurn();
       try {
@@ -682,7 +684,7 @@ export function createIndexHub(options: PackageIndexOptions): IndexHub {
     },
     fetcher,
     async dispose() {
-      await writing?.catch(() => undefined);
+      // Not waiting for a quiet moment (a hanging fetch would hold the shutdown): what is queued is written now.
       await writeUnwritten();
       await disk.flush();
       await fetcher.close();
