@@ -61,9 +61,12 @@ environments.dispose();
 printMemory();
 
 // Over LSP: a new dist-info folder in site-packages → republished diagnostics (watch + debounce + re-check).
-fs.writeFileSync(file, text);
+// The file asks for the newpkgN it will install, so each install changes what it says (the server publishes only a
+// change: a distribution no line names would publish nothing).
+const lspText = text + Array.from({ length: 15 }, (_, i) => `newpkg${i}\n`).join('');
+fs.writeFileSync(file, lspText);
 const { client } = await TestClient.start({ initializationOptions: { diagnostics: { environment: true } }, env: testEnv() });
-const uri = client.open(file, text);
+const uri = client.open(file, lspText);
 await client.waitForDiagnostics(uri, (d) => d.length > 0);
 const changes: number[] = [];
 for (let i = 0; i < 15; i++) {
