@@ -116,6 +116,7 @@ function main(argv: string[]): void {
     lastResort((m) => log('error', m));
     const connection = createConnection(ProposedFeatures.all, gate, writer);
     // Anything printed by accident must not corrupt the LSP stream on stdout.
+    // eslint-disable-next-line no-console -- replacing them is the point
     console.log = console.info = console.debug = (...args: unknown[]) => connection.console.log(args.map(String).join(' '));
     // The adapters: the disk (through the workspace store), the environment and the index; the server wires
     // them to LSP and the language service, which itself does no I/O.

@@ -473,7 +473,7 @@ export function createIndexHub(options: PackageIndexOptions): IndexHub {
     const project = (raw: string): ProjectFact | undefined => {
       if (!indexUrls.length) return undefined;
       const name = normalizeName(raw);
-      let hit = memory.get(name);
+      const hit = memory.get(name);
       if (!hit) {
         const missed = misses.get(name);
         if (missed !== undefined && Date.now() - missed < MISS_MS) return undefined;

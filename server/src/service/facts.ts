@@ -2,7 +2,7 @@
 // disk facts) by the adapters in index/, environment/ and workspace/. Features and adapters import these
 // types from here, so no adapter imports a feature module and the facade and the features form no cycle.
 
-import type { MarkerExpression, ParsedDocument } from '../syntax/types.js';
+import type { ParsedDocument } from '../syntax/types.js';
 import type { FileContext } from '../workspace/context.js';
 import type { Bounds } from '../workspace/frozen.js';
 import type { PipRunsFrom, VulnerabilityFacts } from '../shared/facts.js';
