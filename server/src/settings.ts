@@ -55,6 +55,12 @@ export interface Settings {
     /** Severity of the `vulnerable` diagnostic. */
     severity: 'error' | 'warning' | 'information' | 'hint';
   };
+  /** A pin to a release uploaded fewer days ago than this gets a `too-new` warning; 0 turns it off. */
+  cooldownDays: number;
+  /** SPDX ids: a pin whose licence uses a denied id, or (with `allow`) one outside it, gets a `license` warning. */
+  licenses: { allow: string[]; deny: string[] };
+  /** Warn on a little-used name one small edit from a popular project (`look-alike`). */
+  lookAlikes: boolean;
   /** Log level of window/logMessage: 'off' | 'error' | 'warn' | 'info' | 'debug'. */
   logLevel: 'off' | 'error' | 'warn' | 'info' | 'debug';
   /** Values for `${NAME}` in requirement lines that the server's own environment lacks (CI variables). */
@@ -69,6 +75,9 @@ export const DEFAULT_SETTINGS: Settings = {
   compile: { tool: 'auto', args: [] },
   derive: { bounds: 'none' },
   vulnerabilities: { source: 'pypi', osvUrl: 'https://api.osv.dev', ignore: [], severity: 'warning' },
+  cooldownDays: 7,
+  licenses: { allow: [], deny: [] },
+  lookAlikes: true,
   logLevel: 'info',
   env: {},
 };
@@ -105,6 +114,9 @@ export function readSettings(raw: unknown, base: Settings = DEFAULT_SETTINGS): S
     derive: { bounds: bounds.includes(derive.bounds as Settings['derive']['bounds']) ? (derive.bounds as Settings['derive']['bounds']) : base.derive.bounds },
     python: typeof o.python === 'string' && o.python.trim() ? o.python.trim() : o.python === null ? undefined : base.python,
     vulnerabilities: readVulnerabilities(o.vulnerabilities, base.vulnerabilities),
+    cooldownDays: typeof o.cooldownDays === 'number' && Number.isFinite(o.cooldownDays) && o.cooldownDays >= 0 ? Math.min(o.cooldownDays, 3650) : base.cooldownDays,
+    licenses: readLicenses(o.licenses, base.licenses),
+    lookAlikes: typeof o.lookAlikes === 'boolean' ? o.lookAlikes : base.lookAlikes,
     logLevel: levels.includes(o.logLevel as Settings['logLevel']) ? (o.logLevel as Settings['logLevel']) : base.logLevel,
     env: isObject(o.env) ? Object.fromEntries(Object.entries(o.env).filter((e): e is [string, string] => typeof e[1] === 'string')) : base.env,
   };
@@ -120,6 +132,12 @@ function readVulnerabilities(raw: unknown, base: Settings['vulnerabilities']): S
     ignore: Array.isArray(v.ignore) ? v.ignore.filter((i): i is string => typeof i === 'string' && i.trim() !== '') : base.ignore,
     severity: severities.includes(v.severity as never) ? (v.severity as Settings['vulnerabilities']['severity']) : base.severity,
   };
+}
+
+function readLicenses(raw: unknown, base: Settings['licenses']): Settings['licenses'] {
+  const l = isObject(raw) ? raw : {};
+  const ids = (v: unknown, fallback: string[]) => (Array.isArray(v) ? v.filter((i): i is string => typeof i === 'string' && i.trim() !== '').map((i) => i.trim()) : fallback);
+  return { allow: ids(l.allow, base.allow), deny: ids(l.deny, base.deny) };
 }
 
 function isObject(v: unknown): v is Record<string, unknown> {

@@ -2,6 +2,7 @@
 
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { wheelEnvironmentOf } from './platform.js';
 import { checkInstalled, evaluateMarker, markerEnvironment, parseRequiresDist, type MarkerEnvironment } from './markers.js';
 import { discoverEnvironmentAsync, readEnvironmentAsync, trimSeparator, type EnvironmentSnapshot, type FoundEnvironment } from './venv.js';
 import { watchEnvironment, type Disposable } from './watch.js';
@@ -92,6 +93,7 @@ export function createEnvironmentService(options: { env: Record<string, string |
     const facts: EnvironmentFacts = {
       describe: describeEnvironment(snapshot),
       pythonVersion: snapshot.pythonVersion,
+      wheelEnvironment: wheelEnvironmentOf(snapshot.pythonVersion),
       installed: (name) => {
         const d = snapshot.distributions.get(name);
         return d ? { name: d.name, version: d.version, providesExtras: d.metadata().providesExtras, summary: d.metadata().summary } : undefined;

@@ -2,7 +2,7 @@
 
 import { rcompare, valid, explain } from '@renovatebot/pep440';
 import { normalizeName } from '../syntax/names.js';
-import type { ProjectFact, VersionFact } from '../shared/facts.js';
+import type { LicenceFields, ProjectFact, VersionFact } from '../shared/facts.js';
 
 export interface IndexFile {
   filename: string;
@@ -12,6 +12,8 @@ export interface IndexFile {
   yanked?: string | boolean;
   /** PEP 658/714: the index serves the file's METADATA at `url + '.metadata'`. */
   hasMetadata?: boolean;
+  /** PEP 700 `upload-time` (JSON pages only), ISO 8601. */
+  uploadTime?: string;
 }
 
 export interface ProjectPage {
@@ -75,6 +77,7 @@ export function parseProjectJson(body: string, base: string): ProjectPage | unde
       requiresPython: typeof o['requires-python'] === 'string' ? (o['requires-python'] as string) : undefined,
       yanked: typeof o.yanked === 'string' || typeof o.yanked === 'boolean' ? (o.yanked as string | boolean) : undefined,
       hasMetadata: !!(o['core-metadata'] ?? o['dist-info-metadata']),
+      ...(typeof o['upload-time'] === 'string' && o['upload-time'].length <= 40 ? { uploadTime: o['upload-time'] as string } : {}),
     });
   }
   const versions = Array.isArray(d.versions) ? d.versions.filter((v): v is string => typeof v === 'string' && v.length <= MAX_VERSION) : undefined;
@@ -281,9 +284,29 @@ export function versionsOf(page: ProjectPage, name: string): VersionFact[] {
     // Every file's sha256, as pip-compile --generate-hashes lists them (any of them may be the one pip picks).
     const pool = files.some((f) => !f.yanked) ? files.filter((f) => !f.yanked) : files;
     const hashes = pool.filter((f) => f.hashes.sha256).map((f) => `sha256:${f.hashes.sha256}`);
-    out.push({ version, prerelease: isPrerelease(version), yanked, requiresPython: files.find((f) => f.requiresPython)?.requiresPython, ...(hashes.length ? { hashes: hashes.sort() } : {}) });
+    const uploaded = earliest(files.map((f) => f.uploadTime));
+    out.push({
+      version,
+      prerelease: isPrerelease(version),
+      yanked,
+      requiresPython: files.find((f) => f.requiresPython)?.requiresPython,
+      ...(hashes.length ? { hashes: hashes.sort() } : {}),
+      ...(uploaded ? { uploaded } : {}),
+      ...(files.length ? { files: pool.map((f) => f.filename) } : {}),
+    });
   }
   return out.sort((a, b) => newestFirst(a.version, b.version));
+}
+
+/** The earliest of some ISO 8601 times (a release's first upload; a wheel added later does not make it newer). */
+function earliest(times: (string | undefined)[]): string | undefined {
+  let first: string | undefined;
+  let firstMs = Infinity;
+  for (const t of times) {
+    const ms = t ? Date.parse(t) : NaN;
+    if (ms < firstMs) [first, firstMs] = [t, ms];
+  }
+  return first;
 }
 
 export interface JsonApiFacts {
@@ -295,6 +318,9 @@ export interface JsonApiFacts {
   requiresPython?: string;
   projectUrl?: string;
   yanked: Map<string, string | true>;
+  /** Each release's first upload (`upload_time_iso_8601`) and its file names, for indexes whose pages lack them. */
+  releases?: Map<string, { uploaded?: string; files: string[] }>;
+  licence?: LicenceFields;
 }
 
 /** `/pypi/<name>/json`: summary, extras (Provides-Extra), project URL, per-release yanked reasons. */
@@ -306,8 +332,13 @@ export function parseJsonApi(body: string): JsonApiFacts | undefined {
     const str = (v: unknown) => (typeof v === 'string' && v ? v : undefined);
     const yanked = new Map<string, string | true>();
     const releases = data!.releases && typeof data!.releases === 'object' ? (data!.releases as Record<string, unknown>) : {};
+    const perRelease = new Map<string, { uploaded?: string; files: string[] }>();
     for (const [version, files] of Object.entries(releases)) {
-      if (!Array.isArray(files) || !files.length || !files.every((f: unknown) => (f as { yanked?: unknown } | null)?.yanked)) continue;
+      if (!Array.isArray(files)) continue;
+      const named = files.filter((f): f is { filename: string; upload_time_iso_8601?: unknown } => typeof (f as { filename?: unknown } | null)?.filename === 'string');
+      const uploaded = earliest(named.map((f) => (typeof f.upload_time_iso_8601 === 'string' ? f.upload_time_iso_8601 : undefined)));
+      perRelease.set(version, { ...(uploaded ? { uploaded } : {}), files: named.map((f) => f.filename) });
+      if (!files.length || !files.every((f: unknown) => (f as { yanked?: unknown } | null)?.yanked)) continue;
       const reason = files.map((f: { yanked_reason?: unknown }) => f.yanked_reason).find((r): r is string => typeof r === 'string' && r.length > 0);
       yanked.set(version, reason ?? true);
     }
@@ -324,19 +355,45 @@ export function parseJsonApi(body: string): JsonApiFacts | undefined {
       requiresPython: str(info.requires_python),
       projectUrl: str(info.project_url) ?? str(info.package_url),
       yanked,
+      releases: perRelease,
+      licence: licenceFields(info),
     };
   } catch {
     return undefined;
   }
 }
 
+/** The JSON API's licence fields, kept short: a `license` field is often the whole licence text. */
+function licenceFields(info: Record<string, unknown>): LicenceFields | undefined {
+  const expression = typeof info.license_expression === 'string' ? info.license_expression.slice(0, 200) : undefined;
+  const license = typeof info.license === 'string' ? info.license.slice(0, 200) : undefined;
+  const classifiers = Array.isArray(info.classifiers) ? info.classifiers.filter((c): c is string => typeof c === 'string' && c.startsWith('License :: ')) : [];
+  if (!expression && !license && !classifiers.length) return undefined;
+  return { ...(expression ? { license_expression: expression } : {}), ...(license ? { license } : {}), ...(classifiers.length ? { classifiers } : {}) };
+}
+
 /** Combines what the simple pages and the JSON API said into one fact. */
 export function projectFact(name: string, pages: ProjectPage[], api: JsonApiFacts | undefined): ProjectFact {
   const merged: ProjectPage = { files: pages.flatMap((p) => p.files), versions: pages.flatMap((p) => p.versions ?? []) };
   const versions = versionsOf(merged, name);
-  if (api) for (const v of versions) if (!v.yanked && api.yanked.has(v.version)) v.yanked = api.yanked.get(v.version);
+  if (api) {
+    for (const v of versions) {
+      if (!v.yanked && api.yanked.has(v.version)) v.yanked = api.yanked.get(v.version);
+      const release = api.releases?.get(v.version);
+      if (release?.uploaded && !v.uploaded) v.uploaded = release.uploaded;
+      if (release?.files.length && !v.files) v.files = release.files;
+    }
+  }
   const latest = versions.find((v) => !v.prerelease && !v.yanked)?.version ?? api?.latest;
-  return { name: api?.name ?? pages.find((p) => p.name)?.name ?? name, versions, latest, summary: api?.summary, extras: api?.extras ?? [], projectUrl: api?.projectUrl };
+  return {
+    name: api?.name ?? pages.find((p) => p.name)?.name ?? name,
+    versions,
+    latest,
+    summary: api?.summary,
+    extras: api?.extras ?? [],
+    projectUrl: api?.projectUrl,
+    ...(api?.licence ? { licence: api.licence } : {}),
+  };
 }
 
 /** The newest final, unyanked file whose METADATA the index serves (PEP 658), for indexes without a JSON API. */

@@ -31,5 +31,9 @@ export function languageServiceOver(o: {
     environment: o.environment.facts,
     environmentSummary: o.environment.summary,
     outdated: () => ({ diagnostics: o.settings().diagnostics.outdated, inlayHints: o.settings().inlayHints.outdated }),
+    supplyChain: () => {
+      const s = o.settings();
+      return { cooldownDays: s.cooldownDays, licenses: s.licenses, lookAlikes: s.lookAlikes };
+    },
   });
 }

@@ -6,6 +6,7 @@ import type { ParsedDocument } from '../syntax/types.js';
 import type { FileContext } from '../workspace/context.js';
 import type { Bounds } from '../workspace/frozen.js';
 import type { PipRunsFrom, VulnerabilityFacts } from '../shared/facts.js';
+import type { SupplyChainPolicy } from './supplyChainDiagnostics.js';
 import type { DirectoryLister, EnvironmentFacts, IndexFacts } from '../shared/facts.js';
 
 
@@ -34,6 +35,10 @@ export interface LanguageServiceFacts {
   environmentSummary?: (filePath: string) => string | undefined;
   /** What the package index this file uses (its view) knows right now; absent until the index is there. */
   index?: (ctx: FileContext) => IndexFacts | undefined;
+  /** The supply-chain policy (requirements.cooldownDays, .licenses, .lookAlikes); absent, the defaults. */
+  supplyChain?: () => SupplyChainPolicy;
+  /** The clock release ages are measured by (tests set it). */
+  now?: () => Date;
   /** Known advisories for this file's releases (its index's JSON API or OSV); undefined when the check is off. */
   vulnerabilities?: (filePath: string, doc: ParsedDocument) => Omit<VulnerabilityFacts, 'installed'> | undefined;
 }

@@ -16,6 +16,7 @@ import { environmentDiagnostics, noEnvironment, unrelatedConflictsNote } from '.
 import { foldingRanges } from './folding.js';
 import { hover } from './hover.js';
 import { indexDiagnostics, outdatedHints } from './indexDiagnostics.js';
+import { supplyChainDiagnostics, supplyChainPolicy } from './supplyChainDiagnostics.js';
 import { documentLinks } from './links.js';
 import { definition, references, resolvedVersionHints } from './navigation.js';
 import { besideTheFile, locateLocalPath } from './localPaths.js';
@@ -74,6 +75,7 @@ export function createLanguageService(facts: LanguageServiceFacts): LanguageServ
       else if (env === null && doc.lines.some((l) => l.project)) out.push(noEnvironment());
       const index = facts.index?.(ctx);
       if (index) append(out, indexDiagnostics(doc, index, { outdated: facts.outdated?.().diagnostics ?? true, room: MAX_DIAGNOSTICS - out.length }));
+      if (index) append(out, supplyChainDiagnostics(doc, index, { ...supplyChainPolicy(facts), now: facts.now?.() ?? new Date(), wheels: env?.wheelEnvironment, room: MAX_DIAGNOSTICS - out.length }));
       const sources = ctx.checkedSources;
       for (const source of sources) append(out, compiledDiagnostics(filePath, doc, source, ctx));
       if (sources.length === 0) append(out, frozenHint(doc, frozen(ctx)));
@@ -99,7 +101,13 @@ export function createLanguageService(facts: LanguageServiceFacts): LanguageServ
           const env = facts.environment?.(filePath);
           const installed = name && env ? env.installed(name) : undefined;
           const index = facts.index?.(ctx);
-          return { project: name ? index?.project(name) : undefined, installed, environment: env ? env.describe : undefined, projectPage: name ? index?.projectPage?.(name) : undefined };
+          return {
+            project: name ? index?.project(name) : undefined,
+            installed,
+            environment: env ? env.describe : undefined,
+            projectPage: name ? index?.projectPage?.(name) : undefined,
+            now: facts.now?.() ?? new Date(),
+          };
         },
       });
       // The first line also says which environment the file is checked against.

@@ -6,6 +6,8 @@ import type { RequirementNode, SpecifierClause } from '../syntax/types.js';
 import { formatChain, formatSource, type Provenance } from '../workspace/provenance.js';
 import { escapeMarkdown, inlineCode, safeLink } from './markdown.js';
 import type { ProjectFact } from '../shared/facts.js';
+import { licenceOf } from './supplyChain/licence.js';
+import { ageWords, dateWords } from './supplyChain/releaseAge.js';
 
 export interface RequirementFacts {
   project?: ProjectFact;
@@ -17,6 +19,8 @@ export interface RequirementFacts {
   folder: string;
   /** The project's page on the file's index, when the project fact has no URL of its own. */
   projectPage?: string;
+  /** The clock for release ages (upload dates are shown with "3 days ago"). */
+  now?: Date;
 }
 
 /** `~=2.2` → `>=2.2, ==2.*`, in words (as plain text: the caller escapes it). A version a variable gives is named as written. */
@@ -68,8 +72,18 @@ export function requirementHover(r: RequirementNode, facts: RequirementFacts): s
   const versions: string[] = [];
   if (facts.installed) versions.push(`installed **${escapeMarkdown(facts.installed.version)}**`);
   else if (facts.environment) versions.push(`not installed in ${escapeMarkdown(facts.environment)}`);
-  if (project?.latest) versions.push(`latest **${escapeMarkdown(project.latest)}**`);
+  const uploadedWords = (version: string | undefined) => {
+    const at = version ? project?.versions.find((v) => v.version === version)?.uploaded : undefined;
+    const date = at ? new Date(at) : undefined;
+    if (!date || Number.isNaN(date.getTime())) return '';
+    return ` (uploaded ${dateWords(date)}${facts.now ? `, ${ageWords(date, facts.now)}` : ''})`;
+  };
+  const pin = r.specifier?.clauses.length === 1 && ['==', '==='].includes(r.specifier.clauses[0].operator.text) ? r.specifier.clauses[0].version?.text : undefined;
+  if (pin && pin !== project?.latest && uploadedWords(pin)) versions.push(`pinned **${escapeMarkdown(pin)}**${uploadedWords(pin)}`);
+  if (project?.latest) versions.push(`latest **${escapeMarkdown(project.latest)}**${uploadedWords(project.latest)}`);
   if (versions.length) out.push(versions.join(' · '));
+  const licence = project?.licence && licenceOf(project.licence);
+  if (licence) out.push(`Licence: **${escapeMarkdown(licence.text)}**${licence.from === 'classifiers' ? ' (from its classifiers)' : ''}`);
 
   // A name a variable gives is not looked up (see LogicalLine.project): no provenance, no page that would name it.
   const key = r.name?.written === undefined ? r.name?.normalized : undefined;

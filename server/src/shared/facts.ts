@@ -15,6 +15,18 @@ export interface VersionFact {
   requiresPython?: string;
   /** `sha256:…` of each (unyanked) file of the release, for --hash. */
   hashes?: string[];
+  /** The release's first upload, ISO 8601 (PEP 700 `upload-time`, or the JSON API's `upload_time_iso_8601`). */
+  uploaded?: string;
+  /** The file names of the release (unyanked ones when there are any): which wheels exist. */
+  files?: string[];
+}
+
+/** What the JSON API's `info` says of the licence (of the latest release): PEP 639 first, then the older fields. */
+export interface LicenceFields {
+  license_expression?: string;
+  license?: string;
+  /** The `License :: …` trove classifiers only. */
+  classifiers?: string[];
 }
 
 /** What the index knows of one project; versions newest first. */
@@ -25,6 +37,7 @@ export interface ProjectFact {
   summary?: string;
   extras: string[];
   projectUrl?: string;
+  licence?: LicenceFields;
 }
 
 /** Index facts, answered synchronously from what is loaded; a miss may start a background fetch. */
@@ -39,6 +52,8 @@ export interface IndexFacts {
   projectPage?(name: string): string | undefined;
   /** The closest known name, for "did you mean". */
   suggest?(name: string): string | undefined;
+  /** The popular project a little-used name imitates (one small edit away), from the popularity table. */
+  lookAlike?(name: string): { target: string; rank: number } | undefined;
   /** The environment's Python version for Requires-Python checks, when known. */
   pythonVersion?: string;
   /** Whether a version satisfies a Requires-Python specifier; undefined when unknown. */
@@ -67,12 +82,27 @@ export interface BrokenDependency {
   dependency: string;
 }
 
+/** What an environment accepts, read from the venv (its Python version) and the machine it runs on. */
+export interface WheelEnvironment {
+  /** CPython's major and minor version, e.g. [3, 11]. */
+  python: [number, number];
+  os: 'linux' | 'macos' | 'windows';
+  /** `x86_64`, `aarch64`, `arm64`, `i686`, `AMD64`, … as the platform tags spell them (see `platformTags`). */
+  arch: string;
+  /** Linux: the C library and its version; glibc [2, 35] or musl [1, 2]. */
+  libc?: { kind: 'glibc' | 'musl'; version: [number, number] };
+  /** macOS: its version, e.g. [14, 0]. */
+  macos?: [number, number];
+}
+
 /** What the active environment is, read statically; every lookup is by PEP 503 name. */
 export interface EnvironmentFacts {
   /** How to name it in messages: `.venv (Python 3.11.7)`. */
   describe: string;
   /** The environment's Python version (`3.11.7`), when pyvenv.cfg or the layout tells it. */
   pythonVersion?: string;
+  /** Which wheels install into it: its Python version and this machine's platform; undefined when the version is unknown. */
+  wheelEnvironment?: WheelEnvironment;
   installed(normalized: string): InstalledFact | undefined;
   /** true/false, or undefined when the marker cannot be decided. */
   evaluateMarker(expression: MarkerExpression, extras: string[]): boolean | undefined;

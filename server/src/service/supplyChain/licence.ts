@@ -2,12 +2,8 @@
 // ids) admits it. PEP 639's `license_expression` first; then the free-text `license` field when it is a name rather
 // than the whole licence text; then the trove classifiers.
 
-/** What the JSON API's `info` says about the licence. */
-export interface LicenceFields {
-  license_expression?: unknown;
-  license?: unknown;
-  classifiers?: unknown;
-}
+import type { LicenceFields } from '../../shared/facts.js';
+
 
 export interface Licence {
   /** As shown: an SPDX expression, a short name, or the classifiers' names joined. */

@@ -1,18 +1,9 @@
 // Which wheels an environment can install, from the wheel's file name tags (PEP 425, PEP 600, PEP 656) and the
 // environment's Python version and platform, as pip's `packaging.tags` orders them; no interpreter is run.
 
-/** What an environment accepts, read from the venv (its Python version) and the machine it runs on. */
-export interface WheelEnvironment {
-  /** CPython's major and minor version, e.g. [3, 11]. */
-  python: [number, number];
-  os: 'linux' | 'macos' | 'windows';
-  /** `x86_64`, `aarch64`, `arm64`, `i686`, `AMD64`, … as the platform tags spell them (see `platformTags`). */
-  arch: string;
-  /** Linux: the C library and its version; glibc [2, 35] or musl [1, 2]. */
-  libc?: { kind: 'glibc' | 'musl'; version: [number, number] };
-  /** macOS: its version, e.g. [14, 0]. */
-  macos?: [number, number];
-}
+import type { WheelEnvironment } from '../../shared/facts.js';
+
+export type { WheelEnvironment };
 
 export interface WheelTags {
   python: string[];

@@ -1,0 +1,106 @@
+// Supply-chain facts on requirement lines, from what the index already said (no request of their own): a pin to
+// a release inside the cooldown (`too-new`), a licence the policy does not admit (`license`), a pin with no wheel
+// for the file's environment (`no-wheel`), and a little-used name that imitates a popular one (`look-alike`).
+
+import { DiagnosticSeverity, type Diagnostic } from 'vscode-languageserver-types';
+import type { ParsedDocument } from '../syntax/types.js';
+import type { IndexFacts, VersionFact, WheelEnvironment } from '../shared/facts.js';
+import { SOURCE } from './convert.js';
+import { counted } from './diagnostics.js';
+import { lineShapes, placed } from './lineShapes.js';
+import { licenceOf, licenceVerdict } from './supplyChain/licence.js';
+import { cooldownMessage, insideCooldown } from './supplyChain/releaseAge.js';
+import { describeEnvironment, platformTags, wheelFits, wheelTagsOf } from './supplyChain/wheelTags.js';
+import { rankWords } from './supplyChain/lookAlike.js';
+
+export interface SupplyChainPolicy {
+  cooldownDays: number;
+  licenses: { allow: string[]; deny: string[] };
+  lookAlikes: boolean;
+}
+
+const DEFAULT_POLICY: SupplyChainPolicy = { cooldownDays: 7, licenses: { allow: [], deny: [] }, lookAlikes: true };
+
+export function supplyChainPolicy(facts: { supplyChain?: () => SupplyChainPolicy }): SupplyChainPolicy {
+  return facts.supplyChain?.() ?? DEFAULT_POLICY;
+}
+
+export interface SupplyChainOptions extends SupplyChainPolicy {
+  now: Date;
+  /** The file's environment, for `no-wheel`; absent, that check is skipped. */
+  wheels?: WheelEnvironment;
+  room?: number;
+}
+
+export function supplyChainDiagnostics(doc: ParsedDocument, index: IndexFacts, options: SupplyChainOptions): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  const room = options.room ?? Infinity;
+  const push = (d: Diagnostic) => out.push(out.length < room ? d : counted(d.severity!));
+  const lineShape = lineShapes(doc);
+  const platforms = options.wheels && platformTags(options.wheels);
+  const policed = options.licenses.allow.length > 0 || options.licenses.deny.length > 0;
+  for (const line of doc.lines) {
+    if (!line.project) continue;
+    const lookAlike = options.lookAlikes && index.knows?.(line.project) === true ? index.lookAlike?.(line.project) : undefined;
+    // Only facts at hand: these checks never start a fetch (indexDiagnostics asks for what the file needs).
+    const project = (index.peek ?? index.project)(line.project);
+    if (!lookAlike && !project) continue;
+    const shape = lineShape(line);
+    if (!shape.judged || !shape.name) continue;
+    const nameRange = () => placed(shape.name!.place, line.firstLine);
+    if (lookAlike) {
+      push({
+        range: nameRange(),
+        severity: DiagnosticSeverity.Warning,
+        code: 'look-alike',
+        source: SOURCE,
+        message: `'${shape.name.shown}' is a little-used look-alike of ${lookAlike.target} (${rankWords(lookAlike.rank)}): check that you meant it.`,
+        data: { lookAlikeOf: lookAlike.target },
+      });
+    }
+    if (!project) continue;
+    if (policed) {
+      const verdict = licenceVerdict(licenceOf(project.licence ?? {}), options.licenses);
+      if (!verdict.ok) push({ range: nameRange(), severity: DiagnosticSeverity.Warning, code: 'license', source: SOURCE, message: `${project.name}: ${verdict.why}.` });
+    }
+    const pinned = shape.pin ? project.versions.find((v) => v.version === shape.pin) : undefined;
+    if (!pinned) continue;
+    const specifier = () => placed(shape.specifier!, line.firstLine);
+    const uploaded = pinned.uploaded ? new Date(pinned.uploaded) : undefined;
+    if (uploaded && !Number.isNaN(uploaded.getTime()) && insideCooldown(uploaded, options.cooldownDays, options.now)) {
+      push({ range: specifier(), severity: DiagnosticSeverity.Warning, code: 'too-new', source: SOURCE, message: cooldownMessage(project.name, shape.pinShown ?? pinned.version, uploaded, options.cooldownDays, options.now) });
+    }
+    if (options.wheels && platforms && noWheelFits(pinned, options.wheels, platforms)) {
+      const sdist = pinned.files!.some((f) => /\.(tar\.gz|zip|tar\.bz2|tgz)$/i.test(f));
+      const where = describeEnvironment(options.wheels);
+      push({
+        range: specifier(),
+        severity: DiagnosticSeverity.Information,
+        code: 'no-wheel',
+        source: SOURCE,
+        message: sdist
+          ? `No wheel for ${where}: pip will build ${project.name} ${pinned.version} from its sdist (a compiler and the library's headers may be needed).`
+          : `No file of ${project.name} ${pinned.version} installs on ${where}: it has no compatible wheel and no sdist.`,
+      });
+    }
+  }
+  return out;
+}
+
+/** True when the release's files are known and none is a wheel that installs here. */
+function noWheelFits(version: VersionFact, env: WheelEnvironment, platforms: Set<string>): boolean {
+  if (!version.files?.length) return false;
+  return !version.files.some((f) => {
+    const tags = wheelTagsOf(f);
+    return tags !== undefined && wheelFits(tags, env, platforms);
+  });
+}
+
+/** What completion and the upgrade actions say of a release: inside the cooldown, or no wheel here. */
+export function releaseNotes(version: VersionFact, options: Pick<SupplyChainOptions, 'cooldownDays' | 'now' | 'wheels'>): string[] {
+  const notes: string[] = [];
+  const uploaded = version.uploaded ? new Date(version.uploaded) : undefined;
+  if (uploaded && !Number.isNaN(uploaded.getTime()) && insideCooldown(uploaded, options.cooldownDays, options.now)) notes.push(`inside the ${options.cooldownDays}-day cooldown`);
+  if (options.wheels && noWheelFits(version, options.wheels, platformTags(options.wheels))) notes.push('no wheel here: built from source');
+  return notes;
+}

@@ -1,0 +1,107 @@
+// Issue 28 over LSP, against a loopback index that serves upload times (PEP 700 and the JSON API), licences and
+// per-release files, and a real venv (python3 -m venv): the licence in the hover, a pin inside the cooldown, a
+// pin with no wheel for this machine, and a licence policy.
+
+import { test, after } from 'node:test';
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { indexedEnv, TestClient } from './client.ts';
+import { startIndexServer, type FixtureProject } from '../fixtures/indexServer.ts';
+import { makeVenv } from '../fixtures/python.ts';
+
+const DAY = 86_400_000;
+const daysAgo = (n: number) => new Date(Date.now() - n * DAY).toISOString();
+const PROJECTS: FixtureProject[] = [
+  {
+    name: 'requests',
+    summary: 'Python HTTP for Humans.',
+    license: 'Apache-2.0',
+    classifiers: ['License :: OSI Approved :: Apache Software License'],
+    files: [
+      { filename: 'requests-2.30.0-py3-none-any.whl', uploadTime: '2023-05-22T15:12:42.313790Z' },
+      { filename: 'requests-2.30.0.tar.gz', uploadTime: '2023-05-22T15:12:44.175074Z' },
+      { filename: 'requests-2.32.3-py3-none-any.whl', uploadTime: '2024-05-29T15:37:47.027123Z' },
+    ],
+  },
+  {
+    name: 'flask',
+    summary: 'A simple framework for building complex web applications.',
+    licenseExpression: 'BSD-3-Clause',
+    files: [
+      { filename: 'flask-3.1.0-py3-none-any.whl', uploadTime: daysAgo(400) },
+      { filename: 'flask-3.2.0-py3-none-any.whl', uploadTime: daysAgo(1) },
+    ],
+  },
+  {
+    name: 'psycopg2',
+    summary: 'psycopg2 - Python-PostgreSQL Database Adapter',
+    license: 'LGPL with exceptions',
+    classifiers: ['License :: OSI Approved :: GNU Library or Lesser General Public License (LGPL)'],
+    files: [
+      { filename: 'psycopg2-2.9.10-cp311-cp311-win_amd64.whl', uploadTime: daysAgo(300) },
+      { filename: 'psycopg2-2.9.10.tar.gz', uploadTime: daysAgo(300) },
+    ],
+  },
+  { name: 'six', summary: 'Python 2 and 3 compatibility utilities', license: 'MIT', files: [{ filename: 'six-1.17.0-py2.py3-none-any.whl', uploadTime: daysAgo(700) }] },
+];
+
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rls-supply-'));
+const stops: (() => Promise<void>)[] = [];
+after(async () => {
+  for (const stop of stops) await stop();
+  fs.rmSync(dir, { recursive: true, force: true });
+});
+
+async function start(initializationOptions: Record<string, unknown> = {}) {
+  const index = await startIndexServer(PROJECTS);
+  const { client } = await TestClient.start({ env: indexedEnv(index.url), initializationOptions: { diagnostics: { environment: true }, ...initializationOptions } });
+  stops.push(async () => {
+    await client.stop();
+    await index.stop();
+  });
+  return { client, index };
+}
+
+const project = path.join(dir, 'project');
+fs.mkdirSync(project, { recursive: true });
+makeVenv(path.join(project, '.venv'));
+
+test('the hover names the licence and the upload dates; a pin uploaded yesterday is inside the cooldown; no wheel for Linux means a build', async () => {
+  const { client } = await start();
+  const text = 'requests==2.30.0\nflask==3.2.0\npsycopg2==2.9.10\nsix==1.17.0\n';
+  const uri = client.open(path.join(project, 'requirements.txt'), text);
+  const diags = await client.waitForDiagnostics(uri, (d) => d.some((x) => x.code === 'too-new') && d.some((x) => x.code === 'no-wheel'), 30_000);
+
+  const tooNew = diags.filter((d) => d.code === 'too-new');
+  assert.equal(tooNew.length, 1);
+  assert.equal(tooNew[0].range.start.line, 1);
+  assert.equal(tooNew[0].message, 'flask 3.2.0 was released 1 day ago; cooldown 7 days (requirements.cooldownDays).');
+
+  const noWheel = diags.filter((d) => d.code === 'no-wheel');
+  assert.equal(noWheel.length, 1, JSON.stringify(noWheel));
+  assert.equal(noWheel[0].range.start.line, 2);
+  assert.match(noWheel[0].message, /^No wheel for CPython 3\.\d+ on manylinux x86_64: pip will build psycopg2 2\.9\.10 from its sdist/);
+  assert.equal(diags.filter((d) => d.code === 'license').length, 0, 'no policy, no licence diagnostics');
+
+  const hover = await client.request('textDocument/hover', { textDocument: { uri }, position: { line: 0, character: 2 } });
+  assert.match(hover.contents.value, /Licence: \*\*Apache-2\.0\*\*/);
+  assert.match(hover.contents.value, /pinned \*\*2\.30\.0\*\* \(uploaded 2023-05-22, \d+ years ago\)/);
+  assert.match(hover.contents.value, /latest \*\*2\.32\.3\*\* \(uploaded 2024-05-29/);
+  const classifierOnly = await client.request('textDocument/hover', { textDocument: { uri }, position: { line: 2, character: 2 } });
+  assert.match(classifierOnly.contents.value, /Licence: \*\*LGPL with exceptions\*\*/);
+});
+
+test('a licence policy: a denied id, and an allow list that a licence outside it fails', async () => {
+  const { client } = await start({ licenses: { allow: ['MIT', 'Apache-2.0', 'BSD-3-Clause'], deny: ['GPL-3.0-only'] }, cooldownDays: 0 });
+  const uri = client.open(path.join(project, 'policy.txt'), 'requests==2.30.0\nflask==3.2.0\npsycopg2==2.9.10\n');
+  const diags = await client.waitForDiagnostics(uri, (d) => d.some((x) => x.code === 'license'), 30_000);
+  const licence = diags.filter((d) => d.code === 'license');
+  assert.deepEqual(
+    licence.map((d) => d.range.start.line),
+    [2],
+  );
+  assert.match(licence[0].message, /psycopg2: its licence, LGPL with exceptions, is not given as SPDX ids/);
+  assert.equal(diags.filter((d) => d.code === 'too-new').length, 0, 'cooldownDays 0 turns the cooldown off');
+});
