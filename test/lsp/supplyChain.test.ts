@@ -89,6 +89,15 @@ test('the hover names the licence and the upload dates; a pin uploaded yesterday
   assert.match(hover.contents.value, /Licence: \*\*Apache-2\.0\*\*/);
   assert.match(hover.contents.value, /pinned \*\*2\.30\.0\*\* \(uploaded 2023-05-22, \d+ years ago\)/);
   assert.match(hover.contents.value, /latest \*\*2\.32\.3\*\* \(uploaded 2024-05-29/);
+  // Version completion marks the release inside the cooldown and offers the one before it first.
+  const flask = client.open(path.join(project, 'complete.txt'), 'flask==\npsycopg2==\n');
+  const versions = await client.request('textDocument/completion', { textDocument: { uri: flask }, position: { line: 0, character: 7 } });
+  const byLabel = new Map(versions.items.map((i: { label: string }) => [i.label, i]));
+  assert.match(byLabel.get('3.2.0').detail, /inside the 7-day cooldown/);
+  assert.equal(byLabel.get('3.1.0').preselect, true);
+  assert.notEqual(byLabel.get('3.2.0').preselect, true);
+  const psycopg = await client.request('textDocument/completion', { textDocument: { uri: flask }, position: { line: 1, character: 10 } });
+  assert.match(psycopg.items[0].detail, /no wheel here: built from source/);
   const classifierOnly = await client.request('textDocument/hover', { textDocument: { uri }, position: { line: 2, character: 2 } });
   assert.match(classifierOnly.contents.value, /Licence: \*\*LGPL with exceptions\*\*/);
 });

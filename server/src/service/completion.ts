@@ -17,6 +17,8 @@ export interface CompletionFacts {
   folder?: string;
   /** What the file's environment has installed, by normalized name: answers before (or without) the index. */
   installed?(name: string): { version: string; providesExtras: string[] } | undefined;
+  /** What to say of a release beside its version: inside the cooldown, no wheel for this environment. */
+  releaseNotes?(version: VersionFact): string[];
 }
 
 const NAME_LIMIT = 50;
@@ -70,7 +72,7 @@ export function complete(doc: ParsedDocument, position: Position, facts: Complet
       const installed = facts.installed?.(normalizeName(ctx.name));
       // Until the index answers (or with none), the environment knows one version.
       if (!project) return list(installed ? [installedVersionItem(installed.version, ctx.range)] : [], true);
-      return list(versionItems(project, ctx.partial, ctx.range, facts.index!, installed?.version));
+      return list(versionItems(project, ctx.partial, ctx.range, facts.index!, installed?.version, facts.releaseNotes));
     }
     case 'extra': {
       const project = facts.index?.project(ctx.name);
@@ -130,10 +132,12 @@ function installedVersionItem(version: string, range: Range): CompletionItem {
   return { label: version, kind: CompletionItemKind.Constant, detail: 'installed', sortText: pad(0), filterText: version, preselect: true, textEdit: { range, newText: version } };
 }
 
-function versionItems(project: ProjectFact, partial: string, range: Range, index: IndexFacts, installed?: string): CompletionItem[] {
+function versionItems(project: ProjectFact, partial: string, range: Range, index: IndexFacts, installed?: string, releaseNotes?: (v: VersionFact) => string[]): CompletionItem[] {
   // Order: final releases newest first, then pre-releases, then yanked ones (marked, with the reason).
   const rank = (v: VersionFact) => (v.yanked ? 2 : v.prerelease ? 1 : 0);
   const ordered = project.versions.map((v, i) => ({ v, i })).sort((a, b) => rank(a.v) - rank(b.v) || a.i - b.i);
+  // The first release outside the cooldown (and with a wheel here) is offered first; else the newest.
+  const preselected = Math.max(0, ordered.findIndex(({ v }) => !v.yanked && !v.prerelease && !(releaseNotes?.(v).length)));
   return ordered.map(({ v }, i) => {
     const notes: string[] = [];
     if (v.version === project.latest) notes.push('latest');
@@ -142,6 +146,8 @@ function versionItems(project: ProjectFact, partial: string, range: Range, index
     if (v.yanked) notes.push(typeof v.yanked === 'string' && v.yanked ? `yanked: ${v.yanked}` : 'yanked');
     const allows = v.requiresPython && index.pythonAllows ? index.pythonAllows(v.requiresPython) : undefined;
     if (allows === false) notes.push(`requires Python ${v.requiresPython}${index.pythonVersion ? ` (environment has ${index.pythonVersion})` : ''}`);
+    const supplyChain = releaseNotes?.(v) ?? [];
+    notes.push(...supplyChain);
     const item: CompletionItem = {
       label: v.version,
       kind: CompletionItemKind.Constant,
@@ -151,7 +157,7 @@ function versionItems(project: ProjectFact, partial: string, range: Range, index
       textEdit: { range, newText: v.version },
     };
     if (v.yanked || allows === false) item.tags = [CompletionItemTag.Deprecated];
-    if (i === 0 && partial === '') item.preselect = true;
+    if (i === preselected && partial === '') item.preselect = true;
     return item;
   });
 }

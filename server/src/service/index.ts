@@ -16,7 +16,7 @@ import { environmentDiagnostics, noEnvironment, unrelatedConflictsNote } from '.
 import { foldingRanges } from './folding.js';
 import { hover } from './hover.js';
 import { indexDiagnostics, outdatedHints } from './indexDiagnostics.js';
-import { supplyChainDiagnostics, supplyChainPolicy } from './supplyChainDiagnostics.js';
+import { releaseNotes, supplyChainDiagnostics, supplyChainPolicy } from './supplyChainDiagnostics.js';
 import { documentLinks } from './links.js';
 import { definition, references, resolvedVersionHints } from './navigation.js';
 import { besideTheFile, locateLocalPath } from './localPaths.js';
@@ -127,7 +127,15 @@ export function createLanguageService(facts: LanguageServiceFacts): LanguageServ
       const python = index ? facts.environment?.(ctx.path)?.pythonVersion : undefined;
       const withPython = index && python ? { ...index, searchNames: index.searchNames, project: index.project, pythonVersion: python, pythonAllows: (spec: string) => pythonAllows(python, spec) } : index;
       const env = facts.environment?.(ctx.path);
-      const list = complete(ctx.document, position, { index: withPython, listDirectory: facts.listDirectory, folder: path.dirname(ctx.path), installed: env ? env.installed : undefined });
+      const policy = supplyChainPolicy(facts);
+      const now = facts.now?.() ?? new Date();
+      const list = complete(ctx.document, position, {
+        index: withPython,
+        listDirectory: facts.listDirectory,
+        folder: path.dirname(ctx.path),
+        installed: env ? env.installed : undefined,
+        releaseNotes: (v) => releaseNotes(v, { cooldownDays: policy.cooldownDays, now, wheels: env?.wheelEnvironment }),
+      });
       // Names are resolved later (summary, latest) from this file's index view.
       for (const item of list.items) if ((item.data as { kind?: string } | undefined)?.kind === 'name') item.data = { ...(item.data as object), uri: ctx.uri };
       return list;

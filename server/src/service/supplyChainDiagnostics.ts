@@ -37,7 +37,7 @@ export function supplyChainDiagnostics(doc: ParsedDocument, index: IndexFacts, o
   const room = options.room ?? Infinity;
   const push = (d: Diagnostic) => out.push(out.length < room ? d : counted(d.severity!));
   const lineShape = lineShapes(doc);
-  const platforms = options.wheels && platformTags(options.wheels);
+  const platforms = options.wheels && platformsOf(options.wheels);
   const policed = options.licenses.allow.length > 0 || options.licenses.deny.length > 0;
   for (const line of doc.lines) {
     if (!line.project) continue;
@@ -87,6 +87,14 @@ export function supplyChainDiagnostics(doc: ParsedDocument, index: IndexFacts, o
   return out;
 }
 
+/** Each environment's platform tags, built once (completion asks for every release of a project). */
+const platformsByEnvironment = new WeakMap<WheelEnvironment, Set<string>>();
+function platformsOf(env: WheelEnvironment): Set<string> {
+  let tags = platformsByEnvironment.get(env);
+  if (!tags) platformsByEnvironment.set(env, (tags = platformTags(env)));
+  return tags;
+}
+
 /** True when the release's files are known and none is a wheel that installs here. */
 function noWheelFits(version: VersionFact, env: WheelEnvironment, platforms: Set<string>): boolean {
   if (!version.files?.length) return false;
@@ -101,6 +109,6 @@ export function releaseNotes(version: VersionFact, options: Pick<SupplyChainOpti
   const notes: string[] = [];
   const uploaded = version.uploaded ? new Date(version.uploaded) : undefined;
   if (uploaded && !Number.isNaN(uploaded.getTime()) && insideCooldown(uploaded, options.cooldownDays, options.now)) notes.push(`inside the ${options.cooldownDays}-day cooldown`);
-  if (options.wheels && noWheelFits(version, options.wheels, platformTags(options.wheels))) notes.push('no wheel here: built from source');
+  if (options.wheels && noWheelFits(version, options.wheels, platformsOf(options.wheels))) notes.push('no wheel here: built from source');
   return notes;
 }
