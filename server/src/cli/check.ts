@@ -5,6 +5,7 @@ import * as path from 'node:path';
 import { DiagnosticSeverity, type Diagnostic } from 'vscode-languageserver-types';
 import { createLanguageService } from '../service/index.js';
 import { batchDisk, createWorkspace } from '../workspace/index.js';
+import { DiagnosticCode } from '../shared/diagnosticCodes.js';
 
 export interface CheckResult {
   file: string;
@@ -38,7 +39,7 @@ export function checkFiles(files: string[], options: { root?: string; env?: Reco
     if (!ctx) {
       results.push({
         file,
-        diagnostics: [{ range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, severity: DiagnosticSeverity.Error, code: 'file-not-found', source: 'requirements', message: `Cannot read ${file}` }],
+        diagnostics: [{ range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, severity: DiagnosticSeverity.Error, code: DiagnosticCode.FileNotFound, source: 'requirements', message: `Cannot read ${file}` }],
       });
       continue;
     }
