@@ -37,17 +37,31 @@ export function computeDiagnostics(filePath: string, doc: ParsedDocument, graph:
 
 const SEVERITY: Record<SyntaxDiagnostic['severity'], DiagnosticSeverity> = { error: 1, warning: 2, information: 3, hint: 4 };
 
+/** What `more-diagnostics` carries: the codes among the problems it stands for (`check --fail-on CODE` reads them). */
+export interface MoreDiagnosticsData {
+  codes: string[];
+}
+
 /**
  * At most MAX_DIAGNOSTICS of a file's diagnostics, and then one that says how many more there are, as
- * severe as the worst of them (so that `check` still fails on an error it does not show).
+ * severe as the worst of them (so that `check` still fails on an error it does not show), and which codes they
+ * have (so that `--fail-on vulnerable` fails on a vulnerable pin past the first thousand problems).
  */
 export function capDiagnostics(all: Diagnostic[], doc: ParsedDocument): Diagnostic[] {
   const unconverted = doc.diagnostics.length > MAX_DIAGNOSTICS ? doc.diagnostics.slice(MAX_DIAGNOSTICS) : [];
   if (all.length <= MAX_DIAGNOSTICS && unconverted.length === 0) return all;
   const dropped = all.slice(MAX_DIAGNOSTICS);
   let worst: DiagnosticSeverity = DiagnosticSeverity.Hint;
-  for (const d of dropped) worst = Math.min(worst, d.severity ?? 1) as DiagnosticSeverity;
-  for (const d of unconverted) worst = Math.min(worst, SEVERITY[d.severity]) as DiagnosticSeverity;
+  // Counted ones were never built: their code is not known.
+  const codes = new Set<string>();
+  for (const d of dropped) {
+    worst = Math.min(worst, d.severity ?? 1) as DiagnosticSeverity;
+    if (d.code !== DiagnosticCode.Counted && d.code !== undefined) codes.add(String(d.code));
+  }
+  for (const d of unconverted) {
+    worst = Math.min(worst, SEVERITY[d.severity]) as DiagnosticSeverity;
+    codes.add(d.code);
+  }
   const more = dropped.length + unconverted.length;
   // Counted ones have no place of their own: then the last one shown stands for where the rest begin.
   const first = unconverted[0]?.range ?? dropped.find((d) => d.code !== DiagnosticCode.Counted)?.range ?? all[MAX_DIAGNOSTICS - 1].range;
@@ -58,6 +72,7 @@ export function capDiagnostics(all: Diagnostic[], doc: ParsedDocument): Diagnost
     code: DiagnosticCode.MoreDiagnostics,
     source: SOURCE,
     message: `${thousands(more)} more problems in this file are not shown (only the first ${thousands(MAX_DIAGNOSTICS)} are).`,
+    data: { codes: [...codes].sort() } satisfies MoreDiagnosticsData,
   });
   return kept;
 }
