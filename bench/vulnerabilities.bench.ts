@@ -14,7 +14,6 @@ import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import type { Lookup } from '../server/src/index/addressPolicy.ts';
 import { checkFiles } from '../server/src/cli/check.ts';
-import { addVulnerabilities } from '../server/src/cli/vulnerabilities.ts';
 import { testEnv } from '../test/lsp/client.ts';
 import { createFetcher, type Fetcher } from '../server/src/index/fetcher.ts';
 import { createVulnerabilityClient, type VulnerabilityClient } from '../server/src/index/vulnerabilities.ts';
@@ -149,15 +148,10 @@ async function checkWithTheIndexDown(): Promise<void> {
           setTimeout(() => callback(Object.assign(new Error(`getaddrinfo ENOTFOUND ${hostname}`), { code: 'ENOTFOUND' }), []), 200);
         };
         const t0 = performance.now();
-        const results = checkFiles([path.join(dir, file)], { root: dir });
-        const found = await addVulnerabilities(results, {
-          source: 'pypi',
-          osvUrl: 'https://osv.invalid',
-          ignore: [],
+        const { vulnerabilities: found } = await checkFiles([path.join(dir, file)], {
+          root: dir,
           env: { PIP_CONFIG_FILE: '/dev/null', NETRC: '/nonexistent', PIP_INDEX_URL: 'http://index.invalid/simple' },
-          cacheDir: fs.mkdtempSync(path.join(dir, 'cache-')),
-          warn: () => undefined,
-          lookup,
+          vulnerabilities: { source: 'pypi', osvUrl: 'https://osv.invalid', ignore: [], cacheDir: fs.mkdtempSync(path.join(dir, 'cache-')), warn: () => undefined, lookup },
         });
         times.push(performance.now() - t0);
         summary = `${found.unchecked} of ${found.asked} releases unchecked: ${found.unreachable.join('; ')}`;

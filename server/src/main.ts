@@ -2,7 +2,7 @@
 // (each subcommand answers its own --help).
 
 import { createConnection, ProposedFeatures, StreamMessageWriter } from 'vscode-languageserver/node.js';
-import { checkFiles, exitCode, formatJson, formatText, sortResults } from './cli/check.js';
+import { checkFiles, exitCode, formatJson, formatText } from './cli/check.js';
 import { filesToCheck } from './cli/find.js';
 import { CHECK_HELP, COMPILE_HELP, MAIN_HELP } from './cli/help.js';
 import { register, SERVER_NAME, SERVER_VERSION } from './server.js';
@@ -62,17 +62,15 @@ function check(args: string[]): void {
     process.exitCode = 2; // nothing was checked: a mistyped folder must not pass a build
     return;
   }
-  const results = checkFiles(files, { root });
-  // Vulnerabilities are the one thing check asks of the network (the index pip would use, or OSV); loaded only then.
-  void import('./cli/vulnerabilities.js').then(async ({ addVulnerabilities, vulnerabilityVerdict }) => {
-    const report = await addVulnerabilities(results, { ...vulnerabilities, env: process.env, warn: (m) => process.stderr.write(`${m}\n`) });
-    const sorted = sortResults(results); // vulnerabilities were added after the first sort
-    const sarif = format === 'sarif' ? (await import('./cli/sarif.js')).formatSarif(sorted, { name: SERVER_NAME, version: SERVER_VERSION }) : undefined;
-    process.stdout.write(sarif ?? (format === 'json' ? formatJson(sorted) : formatText(sorted)));
+  const warn = (m: string) => void process.stderr.write(`${m}\n`);
+  void checkFiles(files, { root, vulnerabilities: { ...vulnerabilities, warn } }).then(async ({ results, vulnerabilities: report }) => {
+    const sarif = format === 'sarif' ? (await import('./cli/sarif.js')).formatSarif(results, { name: SERVER_NAME, version: SERVER_VERSION }) : undefined;
+    process.stdout.write(sarif ?? (format === 'json' ? formatJson(results) : formatText(results)));
     // Advisories that could not be looked up are said, and fail --fail-on vulnerable (unless --offline was asked).
+    const { vulnerabilityVerdict } = await import('./cli/vulnerabilities.js');
     const verdict = vulnerabilityVerdict(report, failOn);
     if (verdict.message) process.stderr.write(`${verdict.message}\n`);
-    process.exitCode = Math.max(exitCode(sorted, failOn), verdict.fails ? 1 : 0);
+    process.exitCode = Math.max(exitCode(results, failOn), verdict.fails ? 1 : 0);
   });
 }
 

@@ -67,12 +67,20 @@ export function register(connection: Connection, adapters: ServerAdapters): void
   configuration.onDidApply((s) => environments.setSetting(s.venvPath));
   followEnvSetting(configuration, adapters.env, (env) => workspace.setEnv(env)); // lines with ${NAME} read differently: the store parses again
 
-  const service = languageServiceOver({ index: facts, environment, files: adapters.files, settings, capabilities: () => capabilities, roots: () => workspaceRoots });
+  /** What the last failed compile said about source lines: a fact of the file's diagnostics until it is edited. */
+  const compileProblems: ProblemStore = new Map();
+  const service = languageServiceOver({
+    index: facts,
+    environment,
+    files: adapters.files,
+    settings,
+    capabilities: () => capabilities,
+    roots: () => workspaceRoots,
+    compileProblems: (filePath) => compileProblems.get(filePath),
+  });
 
   /** An open file's context, none for one too large to analyse (first disk reads it starts are awaited by the brief wait, which asks after each computation). */
   const contextOf = (uri: string) => (analysed(documents.get(uri)) ? workspace.contextOf(uriToPath(uri), uri) : undefined);
-  /** What the last failed compile said about source lines; shown with the file's own diagnostics until it is edited. */
-  const compileProblems: ProblemStore = new Map();
   const diagnostics = createDiagnosticsScheduler({
     connection,
     documents,
@@ -94,7 +102,7 @@ export function register(connection: Connection, adapters: ServerAdapters): void
       if (!settings().diagnostics.enable) return [];
       const label = status.enabled ? environment.label(ctx.path) : undefined;
       if (label) status.environment(label);
-      return [...service.diagnostics(ctx), ...(compileProblems.get(ctx.path) ?? [])];
+      return service.diagnostics(ctx);
     },
     unanalysed: (uri) => (settings().diagnostics.enable ? tooLargeDiagnostics(documents.get(uri)) : []),
   });

@@ -2,7 +2,7 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { check, fakeEnvironment, fakeIndex } from './check.ts';
+import { check, fakeEnvironment, fakeIndex, ROOT } from './check.ts';
 import type { LanguageServiceFacts } from '../../server/src/service/facts.ts';
 import { createLanguageService } from '../../server/src/service/index.ts';
 import { workspaceOf } from '../../server/src/workspace/index.ts';
@@ -46,6 +46,23 @@ test('diagnostics: an include that cannot be read; a compiled file the .in has m
     (s, ctx) => s.diagnostics(ctx),
     ['not-compiled', 'stale-pin'],
     { pick: (d) => d.map((x) => x.code).sort() },
+  );
+});
+
+test('diagnostics: one composition reads the facts of a failed compile and of advisories, with the file\'s own', () => {
+  const failed = { range: { start: { line: 1, character: 0 }, end: { line: 1, character: 8 } }, severity: 1 as const, code: 'compile-failed', source: 'requirements', message: 'pip could not resolve' };
+  const advisory = { id: 'PYSEC-1', aliases: [], fixedIn: ['2.0'] };
+  check(
+    { 'requirements.in': 'foo=1.0\nrequests==1.0\n' },
+    (s, ctx) => s.diagnostics(ctx),
+    ['invalid-operator', 'vulnerable', 'compile-failed'],
+    {
+      facts: {
+        compileProblems: (p) => (p === `${ROOT}/requirements.in` ? [failed] : undefined),
+        vulnerabilities: () => ({ advisories: (name) => (name === 'requests' ? [advisory] : []) }),
+      },
+      pick: (d) => d.map((x) => x.code),
+    },
   );
 });
 

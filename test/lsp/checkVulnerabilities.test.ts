@@ -10,8 +10,8 @@ import type { AddressInfo } from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { createRequire } from 'node:module';
-import { fileURLToPath } from 'node:url';
-import { indexedEnv, testEnv } from './client.ts';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { indexedEnv, testEnv, TestClient } from './client.ts';
 import { ADVISORIES } from '../fixtures/advisories.ts';
 import { startIndexServer, VULNERABLE_PROJECTS, type IndexServer } from '../fixtures/indexServer.ts';
 import { startOsvStandIn, type OsvStandIn } from '../fixtures/osvServer.ts';
@@ -109,6 +109,29 @@ test('a source that cannot be reached: told once on stderr, nothing invented; --
   assert.equal(r.stdout, '');
   assert.equal(r.stderr.match(/Known vulnerabilities cannot be checked/g)?.length, 1, r.stderr);
   assert.match(r.stderr, new RegExp(`could not be checked: ${closed.url} cannot be reached \\(connection refused\\); --fail-on vulnerable fails\\.`));
+});
+
+test('check lists what the editor publishes, composed in one place: past the cap a vulnerable pin is counted, and --fail-on vulnerable still fails', async () => {
+  // 1,000 warnings (each line still being typed: only its syntax diagnostic), then a vulnerable pin past the cap.
+  const text = Array.from({ length: 1000 }, (_, i) => `package-${i}>=1,`).join('\n') + '\nrequests==2.30.0\n';
+  fs.writeFileSync(path.join(dir, 'capped.txt'), text);
+  const env = indexedEnv(server.url);
+  const shown = (ds: { line: number; column: number; code: string; message: string }[]) => ds.map((d) => `${d.line}:${d.column} ${d.code} ${d.message}`).sort();
+  const r = await run(['check', 'capped.txt', '--format', 'json', '--fail-on', 'vulnerable'], env);
+  assert.equal(r.status, 1, 'the vulnerable pin is among the problems not shown: the gate fails');
+  const fromCheck = JSON.parse(r.stdout);
+  assert.equal(fromCheck.length, 1001);
+  const { client } = await TestClient.start({ env, rootUri: pathToFileURL(dir).toString(), initializationOptions: { diagnostics: { environment: false, outdated: false } } });
+  try {
+    const uri = client.open(path.join(dir, 'capped.txt'), text);
+    const more = (ds: any[]) => ds.find((d) => d.code === 'more-diagnostics');
+    const published = await client.waitForDiagnostics(uri, (ds) => more(ds)?.data?.codes?.includes('vulnerable'));
+    assert.match(more(published).message, /^1 more problems in this file are not shown/);
+    const fromEditor = published.map((d) => ({ line: d.range.start.line + 1, column: d.range.start.character + 1, code: String(d.code), message: d.message }));
+    assert.deepEqual(shown(fromCheck), shown(fromEditor));
+  } finally {
+    await client.stop();
+  }
 });
 
 /** A loopback port nothing listens on: a connection to it is refused. */

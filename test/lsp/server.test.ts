@@ -209,6 +209,33 @@ describe('pull diagnostics client', () => {
     }
   });
 
+  test("a pull whose previous answer had the same diagnostics is answered 'unchanged'; after an edit that changes them, 'full'", async () => {
+    const dir = tempDir();
+    const { client } = await TestClient.start({ capabilities: { textDocument: { diagnostic: {} } } });
+    try {
+      const uri = client.open(path.join(dir, 'requirements.txt'), 'foo=1.0\n');
+      const pull = (previousResultId?: string) => client.request('textDocument/diagnostic', { textDocument: { uri }, ...(previousResultId ? { previousResultId } : {}) });
+      const first = await pull();
+      assert.equal(first.kind, 'full');
+      assert.deepEqual(codes(first.items), ['invalid-operator']);
+      assert.equal(typeof first.resultId, 'string');
+      const again = await pull(first.resultId);
+      assert.deepEqual(again, { kind: 'unchanged', resultId: first.resultId });
+      // An edit that leaves the diagnostics as they were: still unchanged.
+      client.change(uri, [{ range: { start: { line: 1, character: 0 }, end: { line: 1, character: 0 } }, text: '# a comment\n' }]);
+      assert.equal((await pull(first.resultId)).kind, 'unchanged');
+      client.change(uri, [{ range: { start: { line: 0, character: 3 }, end: { line: 0, character: 4 } }, text: '==' }]);
+      const fixed = await pull(first.resultId);
+      assert.equal(fixed.kind, 'full');
+      assert.deepEqual(fixed.items, []);
+      assert.notEqual(fixed.resultId, first.resultId);
+      assert.equal((await pull('not-a-result-id')).kind, 'full', 'an id the server did not give gets the full answer');
+    } finally {
+      await client.stop();
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   test('null capabilities, rootUri and settings are fine, and diagnostics can be turned off', async () => {
     const { client } = await TestClient.start({ capabilities: null as any, rootUri: null, initializationOptions: { diagnostics: { enable: false } } });
     try {

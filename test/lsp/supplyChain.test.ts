@@ -92,10 +92,10 @@ test('the hover names the licence and the upload dates; a pin uploaded yesterday
   // Version completion marks the release inside the cooldown and offers the one before it first.
   const flask = client.open(path.join(project, 'complete.txt'), 'flask==\npsycopg2==\n');
   const versions = await client.request('textDocument/completion', { textDocument: { uri: flask }, position: { line: 0, character: 7 } });
-  const byLabel = new Map(versions.items.map((i: { label: string }) => [i.label, i]));
-  assert.match(byLabel.get('3.2.0').detail, /inside the 7-day cooldown/);
-  assert.equal(byLabel.get('3.1.0').preselect, true);
-  assert.notEqual(byLabel.get('3.2.0').preselect, true);
+  const byLabel = new Map<string, { detail?: string; preselect?: boolean }>(versions.items.map((i: { label: string; detail?: string; preselect?: boolean }) => [i.label, i]));
+  assert.match(byLabel.get('3.2.0')!.detail ?? '', /inside the 7-day cooldown/);
+  assert.equal(byLabel.get('3.1.0')!.preselect, true);
+  assert.notEqual(byLabel.get('3.2.0')!.preselect, true);
   const psycopg = await client.request('textDocument/completion', { textDocument: { uri: flask }, position: { line: 1, character: 10 } });
   assert.match(psycopg.items[0].detail, /no wheel here: built from source/);
   const classifierOnly = await client.request('textDocument/hover', { textDocument: { uri }, position: { line: 2, character: 2 } });

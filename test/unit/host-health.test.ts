@@ -15,7 +15,8 @@ import { createFetcher } from '../../server/src/index/fetcher.ts';
 import { createHostHealth, hostFailureOf, type HostDown } from '../../server/src/index/hostHealth.ts';
 import { createFactsWaiter } from '../../server/src/index/wait.ts';
 import type { IndexView } from '../../server/src/index/packageIndex.ts';
-import { addVulnerabilities, vulnerabilityVerdict } from '../../server/src/cli/vulnerabilities.ts';
+import { checkFiles } from '../../server/src/cli/check.ts';
+import { vulnerabilityVerdict } from '../../server/src/cli/vulnerabilities.ts';
 import { serveRaw } from '../fixtures/rawServer.ts';
 
 const noNetrc = { NETRC: '/nonexistent' };
@@ -159,14 +160,11 @@ test("check's vulnerability step: an unresolvable index is given up at its first
     const file = path.join(dir, 'requirements.txt');
     fs.writeFileSync(file, Array.from({ length: 30 }, (_, i) => `package-${i}==1.${i}\n`).join(''));
     const warnings: string[] = [];
-    const report = await addVulnerabilities([{ file, diagnostics: [] }], {
-      source: 'pypi',
-      osvUrl: 'https://osv.invalid',
-      ignore: [],
-      env: { ...noNetrc, PIP_CONFIG_FILE: '/dev/null', PIP_INDEX_URL: 'http://index.invalid/simple' },
-      cacheDir: path.join(dir, 'cache'),
-      warn: (m) => warnings.push(m),
-      lookup,
+    const env = { ...noNetrc, PIP_CONFIG_FILE: '/dev/null', PIP_INDEX_URL: 'http://index.invalid/simple' };
+    const { vulnerabilities: report } = await checkFiles([file], {
+      root: dir,
+      env,
+      vulnerabilities: { source: 'pypi', osvUrl: 'https://osv.invalid', ignore: [], cacheDir: path.join(dir, 'cache'), warn: (m) => warnings.push(m), lookup },
     });
     // The first requests go out together (a few at a time); none after the first failure.
     assert.ok(calls.length <= 6, `${calls.length} lookups for 30 pins`);

@@ -3,8 +3,11 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { DiagnosticSeverity, type Diagnostic } from 'vscode-languageserver-types';
-import { createLanguageService } from '../service/index.js';
+import type { MoreDiagnosticsData } from '../service/diagnostics.js';
+import { createLanguageService, type FileContext } from '../service/index.js';
 import { batchDisk, createWorkspace } from '../workspace/index.js';
+import type { VulnerabilityCheckOptions, VulnerabilityReport } from './vulnerabilities.js';
+import { DiagnosticCode } from '../shared/diagnosticCodes.js';
 
 export interface CheckResult {
   file: string;
@@ -13,40 +16,68 @@ export interface CheckResult {
 
 const SEVERITY_NAMES: Record<number, string> = { 1: 'error', 2: 'warning', 3: 'information', 4: 'hint' };
 
+export interface CheckOptions {
+  /** Where pip runs: paths on requirement lines resolve from here (default: the working directory). */
+  root?: string;
+  env?: Record<string, string | undefined>;
+  /** The vulnerability step (absent, or source 'off': no advisories are asked for). */
+  vulnerabilities?: Omit<VulnerabilityCheckOptions, 'env'>;
+}
+
+export interface CheckRun {
+  results: CheckResult[];
+  /** What the vulnerability step could not check (nothing asked when it was off). */
+  vulnerabilities: VulnerabilityReport;
+}
+
 /**
  * Checks each file and every file it includes with -r/-c (each reported once). Paths on requirement lines
  * (`-e .`, `./pkg`) resolve from `root` (default: the working directory), as pip run there resolves them.
  * A file reached through a path a `${NAME}` gives is not reported on its own (its path holds the variable's value:
  * `-r ${CI_SECRET}.txt` in a pull request would publish the secret in CI's report); the -r line says what pip
  * meets there. Nothing reported quotes a variable's value (see `withoutValues`).
+ * Each file is read and parsed once, into the workspace store; the advisories of its pins are looked up from those
+ * trees, and its diagnostics are composed in one place, the language service's, as the editor's are.
  */
-export function checkFiles(files: string[], options: { root?: string; env?: Record<string, string | undefined> } = {}): CheckResult[] {
+export async function checkFiles(files: string[], options: CheckOptions = {}): Promise<CheckRun> {
   const root = path.resolve(options.root ?? process.cwd());
   const env = options.env ?? process.env;
-  const service = createLanguageService({ exists: (p) => fs.existsSync(p), pipRunsFrom: () => ({ folders: [root], known: true }) });
   // One run: each file is read and parsed once, whoever includes it.
   const workspace = createWorkspace({ env, recheckMs: Infinity, disk: batchDisk, reuse: false });
-  const texts: string[] = [];
-  const results: CheckResult[] = [];
-  const queue = files.map((f) => path.resolve(f));
+  const checked = filesReached(files.map((f) => path.resolve(f)), workspace);
+  const contexts = checked.flatMap((c) => (c.ctx ? [c.ctx] : []));
+  const wanted = options.vulnerabilities && options.vulnerabilities.source !== 'off' ? options.vulnerabilities : undefined;
+  // Vulnerabilities are the one thing check asks of the network (the index pip would use, or OSV); loaded only then.
+  const advisories = wanted ? await (await import('./vulnerabilities.js')).lookUpAdvisories(contexts, { ...wanted, env }) : undefined;
+  try {
+    const service = createLanguageService({ exists: (p) => fs.existsSync(p), pipRunsFrom: () => ({ folders: [root], known: true }), vulnerabilities: advisories?.facts });
+    const results = checked.map(({ file, ctx }): CheckResult => ({ file, diagnostics: ctx ? service.diagnostics(ctx) : [notFound(file)] }));
+    const texts = contexts.flatMap((ctx) => [ctx.document.text, ...ctx.graph.files.map((f) => f.document.text)]);
+    const report = advisories?.report ?? { asked: 0, unchecked: 0, unreachable: [], offline: !!options.vulnerabilities?.offline };
+    return { results: sortResults(withoutValues(results, texts, env)), vulnerabilities: report };
+  } finally {
+    await advisories?.dispose();
+  }
+}
+
+/** The files named and every file they include, each once, with its context (none when it cannot be read). */
+function filesReached(files: string[], workspace: ReturnType<typeof createWorkspace>): { file: string; ctx?: FileContext }[] {
+  const out: { file: string; ctx?: FileContext }[] = [];
+  const queue = [...files];
   const done = new Set<string>();
   while (queue.length > 0) {
     const file = queue.shift()!;
     if (done.has(file)) continue;
     done.add(file);
     const ctx = workspace.contextOf(file);
-    if (!ctx) {
-      results.push({
-        file,
-        diagnostics: [{ range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, severity: DiagnosticSeverity.Error, code: 'file-not-found', source: 'requirements', message: `Cannot read ${file}` }],
-      });
-      continue;
-    }
-    results.push({ file, diagnostics: service.diagnostics(ctx) });
-    texts.push(ctx.document.text, ...ctx.graph.files.map((f) => f.document.text));
-    for (const f of ctx.graph.files) if (!done.has(f.path) && !f.via.some((e) => e.option.value?.written !== undefined)) queue.push(f.path);
+    out.push({ file, ctx });
+    if (ctx) for (const f of ctx.graph.files) if (!done.has(f.path) && !f.via.some((e) => e.option.value?.written !== undefined)) queue.push(f.path);
   }
-  return sortResults(withoutValues(results, texts, env));
+  return out;
+}
+
+function notFound(file: string): Diagnostic {
+  return { range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, severity: DiagnosticSeverity.Error, code: DiagnosticCode.FileNotFound, source: 'requirements', message: `Cannot read ${file}` };
 }
 
 /** Values shorter than this are not looked for in the report: a `1.2` would be found in every other version. */
@@ -115,9 +146,12 @@ export function formatJson(results: CheckResult[]): string {
 
 /**
  * Exit status: 1 when any error was found, or any diagnostic whose code (or severity name) `failOn` lists
- * (`--fail-on vulnerable`); 0 otherwise (warnings do not fail a build unless asked).
+ * (`--fail-on vulnerable`), shown or among those `more-diagnostics` counts; 0 otherwise (warnings do not fail a
+ * build unless asked).
  */
 export function exitCode(results: CheckResult[], failOn: string[] = []): number {
-  const fails = (d: Diagnostic) => d.severity === DiagnosticSeverity.Error || failOn.includes(String(d.code)) || failOn.includes(SEVERITY_NAMES[d.severity ?? 1]);
+  const counts = (d: Diagnostic) => (d.code === DiagnosticCode.MoreDiagnostics ? ((d.data as MoreDiagnosticsData | undefined)?.codes ?? []) : []);
+  const fails = (d: Diagnostic) =>
+    d.severity === DiagnosticSeverity.Error || failOn.includes(String(d.code)) || failOn.includes(SEVERITY_NAMES[d.severity ?? 1]) || counts(d).some((c) => failOn.includes(c));
   return results.some((r) => r.diagnostics.some(fails)) ? 1 : 0;
 }

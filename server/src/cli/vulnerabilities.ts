@@ -1,5 +1,6 @@
 // `check`'s vulnerability step: asks the configured source (the index pip would use for each file, or OSV) about
-// every exact pin, waits for the answers (disk cache first, six hours), and adds the `vulnerable` diagnostics.
+// every exact pin of the files check read (their store contexts: no second parse), waits for the answers (disk
+// cache first, six hours), and hands the advisories to the composition as facts, as the editor's are.
 // A host that fails to resolve or to connect is given up at its first failure, and said so once; what could not
 // be checked is counted, so that `--fail-on vulnerable` does not pass on missing data. `--offline` asks no host.
 
@@ -10,15 +11,12 @@ import { originOf } from '../index/originTrust.js';
 import { resolveIndexConfig } from '../index/pipConfig.js';
 import { vulnerabilityTarget, type VulnerabilityTarget } from '../index/vulnerabilityTarget.js';
 import { toSeverity } from '../service/convert.js';
-import { fileUri } from '../service/paths.js';
-import { checkedVersion, vulnerabilityDiagnostics } from '../service/vulnerabilities.js';
-import { parse } from '../syntax/parse.js';
+import { checkedVersion } from '../service/vulnerabilities.js';
+import type { VulnerabilityFacts } from '../shared/facts.js';
 import { quickClauses } from '../syntax/quickLine.js';
 import type { ParsedDocument } from '../syntax/types.js';
-import { buildIncludeGraph, documentsFrom } from '../workspace/includes.js';
-import { indexOptionsOf } from '../workspace/indexOptions.js';
+import type { FileContext } from '../workspace/context.js';
 import type { Settings } from '../settings.js';
-import type { CheckResult } from './check.js';
 
 export interface VulnerabilityCheckOptions extends Pick<Settings['vulnerabilities'], 'source' | 'osvUrl' | 'ignore'> {
   severity?: Settings['vulnerabilities']['severity'];
@@ -53,36 +51,47 @@ function readText(filePath: string): string | undefined {
   }
 }
 
-/** Adds `vulnerable` diagnostics to each result, in place; says what could not be checked. */
-export async function addVulnerabilities(results: CheckResult[], options: VulnerabilityCheckOptions): Promise<VulnerabilityReport> {
+/** What the step found: the advisory facts of each checked file (its source's), to compose its diagnostics from. */
+export interface CheckedAdvisories {
+  report: VulnerabilityReport;
+  /** A file's advisory facts; undefined for a file whose source was not asked, or when nothing at all is known. */
+  facts(filePath: string): Omit<VulnerabilityFacts, 'installed'> | undefined;
+  /** Ends the client: call it once the diagnostics are composed (the facts read its memory). */
+  dispose(): Promise<void>;
+}
+
+const NOTHING: Omit<CheckedAdvisories, 'report'> = { facts: () => undefined, dispose: async () => undefined };
+
+/**
+ * Asks each file's source about its exact pins and waits for the answers. The files are the store's contexts
+ * `check` diagnoses: their trees, includes and index options, parsed once, are what is asked about; the
+ * `vulnerable` diagnostics are then composed with the others from `facts`.
+ */
+export async function lookUpAdvisories(contexts: readonly FileContext[], options: VulnerabilityCheckOptions): Promise<CheckedAdvisories> {
   const report: VulnerabilityReport = { asked: 0, unchecked: 0, unreachable: [], offline: !!options.offline };
-  if (options.source === 'off') return report;
+  if (options.source === 'off') return { report, ...NOTHING };
   let told = false;
   const toldOrigins = new Set<string>();
-  const files: { result: CheckResult; doc: ReturnType<typeof parse>; target: VulnerabilityTarget }[] = [];
-  for (const result of results) {
-    const text = readText(result.file);
-    if (text === undefined) continue;
-    const doc = parse(text);
-    const graph = buildIncludeGraph(result.file, doc, documentsFrom(readText), options.env);
-    const config = resolveIndexConfig({ file: indexOptionsOf(doc, graph), env: options.env, readFile: readText });
+  const files: { ctx: FileContext; target: VulnerabilityTarget }[] = [];
+  for (const ctx of contexts) {
+    const config = resolveIndexConfig({ file: ctx.indexOptions, env: options.env, readFile: readText });
     // A pull request can name any host in a file; CI would send it what it asks (and its secrets, in the URL).
     const fileNamed = options.source === 'pypi' && !config.noIndex && (config.workspaceNamed ?? []).includes(config.indexUrl);
     const target = fileNamed && !options.allowFileIndexes ? undefined : vulnerabilityTarget(options, config);
-    if (target) files.push({ result, doc, target });
+    if (target) files.push({ ctx, target });
     else if (fileNamed && !options.allowFileIndexes) {
       if (toldOrigins.has(config.indexUrl)) continue;
       toldOrigins.add(config.indexUrl);
       options.warn(
-        `Known vulnerabilities of ${result.file} are not checked: the file names its own index, ${originOf(config.indexUrl) ?? 'a local folder'}, ` +
+        `Known vulnerabilities of ${ctx.path} are not checked: the file names its own index, ${originOf(config.indexUrl) ?? 'a local folder'}, ` +
           'which check asks only with --allow-file-indexes (or use --vulnerability-source osv).',
       );
     } else if (!told) {
       told = true;
-      options.warn(`Known vulnerabilities of ${result.file} are not checked: ${config.noIndex ? 'no index is used (--no-index)' : `${config.indexUrl} has no /simple layout to find its JSON API by`}; use --vulnerability-source osv.`);
+      options.warn(`Known vulnerabilities of ${ctx.path} are not checked: ${config.noIndex ? 'no index is used (--no-index)' : `${config.indexUrl} has no /simple layout to find its JSON API by`}; use --vulnerability-source osv.`);
     }
   }
-  if (!files.length) return report;
+  if (!files.length) return { report, ...NOTHING };
   // The client (undici) is loaded only when there is something to ask.
   const { createVulnerabilityClient } = await import('../index/packageIndex.js');
   // netrc's `default` entry goes only to the indexes the user configured, never to one a file names.
@@ -98,17 +107,18 @@ export async function addVulnerabilities(results: CheckResult[], options: Vulner
     lookup: options.lookup,
     offline: options.offline,
   });
+  const dispose = () => client.dispose();
   try {
     // Each release once per source: a big file pins the same releases again and again.
     const byTarget = new Map<string, { target: VulnerabilityTarget; pairs: Map<string, { name: string; version: string }> }>();
-    for (const f of files) {
-      const group = byTarget.get(`${f.target.kind} ${f.target.base}`) ?? { target: f.target, pairs: new Map() };
-      for (const line of f.doc.lines) {
+    for (const { ctx, target } of files) {
+      const group = byTarget.get(`${target.kind} ${target.base}`) ?? { target, pairs: new Map() };
+      for (const line of ctx.document.lines) {
         if (!line.project) continue;
         const version = exactPin(line);
         if (version) group.pairs.set(`${line.project}==${version}`, { name: line.project, version });
       }
-      byTarget.set(`${f.target.kind} ${f.target.base}`, group);
+      byTarget.set(`${target.kind} ${target.base}`, group);
     }
     for (const { target, pairs } of byTarget.values()) {
       await client.ensure([...pairs.values()], target);
@@ -117,21 +127,19 @@ export async function addVulnerabilities(results: CheckResult[], options: Vulner
       const why = client.unreachable(target);
       if (why) report.unreachable.push(why);
     }
-    // Nothing known (every source down, or --offline with an empty cache): no line can be vulnerable, and a
-    // 6 MB file's walk is skipped.
-    if (report.unchecked === report.asked) return report;
-    for (const f of files) {
-      const found = vulnerabilityDiagnostics(fileUri(f.result.file), f.doc, {
-        advisories: (name, version) => client.advisories(name, version, f.target),
-        ignore: options.ignore,
-        severity: toSeverity(options.severity ?? 'warning'),
-      });
-      f.result.diagnostics.push(...found);
-    }
-  } finally {
-    await client.dispose();
+  } catch (error) {
+    await dispose();
+    throw error;
   }
-  return report;
+  // Nothing known (every source down, or --offline with an empty cache): no line can be vulnerable, and a
+  // 6 MB file's walk is skipped.
+  if (report.unchecked === report.asked) {
+    await dispose();
+    return { report, ...NOTHING };
+  }
+  const severity = toSeverity(options.severity ?? 'warning');
+  const byFile = new Map(files.map(({ ctx, target }) => [ctx.path, { advisories: (name: string, version: string) => client.advisories(name, version, target), ignore: options.ignore, severity }]));
+  return { report, facts: (filePath) => byFile.get(filePath), dispose };
 }
 
 /** The exact pin of a line (`==`, `===`), as `checkedVersion` reads it; a plain line's without building its nodes. */

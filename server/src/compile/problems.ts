@@ -4,6 +4,7 @@ import * as path from 'node:path';
 import { DiagnosticSeverity, type Diagnostic } from 'vscode-languageserver-types';
 import type { ParsedDocument } from '../syntax/types.js';
 import { normalizeName } from '../syntax/names.js';
+import { DiagnosticCode } from '../shared/diagnosticCodes.js';
 
 export interface FileProblem {
   path: string;
@@ -51,7 +52,7 @@ export function problemsFromOutput(output: string, cwd: string, documents: { pat
     const key = `${filePath}:${line.firstLine}`;
     if (out.has(key)) return;
     const range = line.requirement?.range ?? line.range;
-    out.set(key, { path: filePath, diagnostic: { range, severity: DiagnosticSeverity.Error, code: 'compile-failed', source: 'requirements', message } });
+    out.set(key, { path: filePath, diagnostic: { range, severity: DiagnosticSeverity.Error, code: DiagnosticCode.CompileFailed, source: 'requirements', message } });
   };
   const clean = output.replace(/\x1b\[[0-9;]*m/g, '');
   for (const m of clean.matchAll(LINE_REF)) {

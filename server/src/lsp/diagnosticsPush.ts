@@ -1,5 +1,6 @@
 // When diagnostics go out: pushed (bursts of changes coalesce into one computation per document on the next
-// turn of the event loop) or pulled, and refreshed when facts arrive or a file that others read changes.
+// turn of the event loop) or pulled (answered 'unchanged' when they are what the client has), and refreshed when
+// facts arrive or a file that others read changes.
 // A push whose file read something still on its way from the disk (a first read, an environment scan)
 // waits for it briefly, so that the first diagnostics of a file are its whole diagnostics.
 // Work follows the edit: a newer version cancels the push of an older one, only the latest version is
@@ -12,6 +13,7 @@ import {
   CancellationTokenSource,
   DocumentDiagnosticReportKind,
   type CancellationToken,
+  type DocumentDiagnosticReport,
   type ClientCapabilities,
   type Connection,
   type Diagnostic,
@@ -173,11 +175,16 @@ export function createDiagnosticsScheduler(o: DiagnosticsWiring) {
     else for (const d of documents.all()) recheck(d.uri);
   };
 
+  // Pulled: each full answer carries the digest of its diagnostics as its result id, and a pull whose previous
+  // answer had the same diagnostics is answered 'unchanged' (the client keeps what it shows; nothing is resent).
   connection.languages.diagnostics.on((p, token) =>
-    o.guard.run('diagnostics', { kind: DocumentDiagnosticReportKind.Full, items: [] }, token, async () => ({
-      kind: DocumentDiagnosticReportKind.Full,
-      items: (await compute(p.textDocument.uri, token))?.value ?? [],
-    })) as never, // a RequestCancelled error is a valid answer; the typings expect other error data
+    o.guard.run('diagnostics', { kind: DocumentDiagnosticReportKind.Full, items: [] }, token, async (): Promise<DocumentDiagnosticReport> => {
+      const answer = await compute(p.textDocument.uri, token);
+      if (!answer) return { kind: DocumentDiagnosticReportKind.Full, items: [] };
+      const resultId = digestOf(answer.value);
+      if (p.previousResultId === resultId) return { kind: DocumentDiagnosticReportKind.Unchanged, resultId };
+      return { kind: DocumentDiagnosticReportKind.Full, resultId, items: answer.value };
+    }) as never, // a RequestCancelled error is a valid answer; the typings expect other error data
   );
 
   /**

@@ -4,6 +4,7 @@
 
 import { DiagnosticSeverity, type Diagnostic } from 'vscode-languageserver/node.js';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
+import { DiagnosticCode } from '../shared/diagnosticCodes.js';
 
 const MB = 1024 * 1024;
 /** The most text (UTF-16 code units, bytes for ASCII) a document may have to be analysed. */
@@ -26,7 +27,7 @@ export function tooLargeDiagnostics(document: TextDocument | undefined): Diagnos
       range: { start: { line: 0, character: 0 }, end: { line: 0, character: eol < 0 ? head.length : eol } },
       severity: DiagnosticSeverity.Warning,
       source: 'requirements',
-      code: 'file-too-large',
+      code: DiagnosticCode.FileTooLarge,
       message: `This file is ${size} MB; files over ${MAX_ANALYSED_CHARS / MB} MB are not checked`,
     },
   ];

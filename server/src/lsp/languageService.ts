@@ -2,7 +2,7 @@
 // settings and the client, each as the wiring hands it out.
 
 import * as path from 'node:path';
-import type { ClientCapabilities } from 'vscode-languageserver/node.js';
+import type { ClientCapabilities, Diagnostic } from 'vscode-languageserver/node.js';
 import { createLanguageService, type LanguageService } from '../service/index.js';
 import type { Settings } from '../settings.js';
 import type { EnvironmentFactsWiring } from './environmentFacts.js';
@@ -15,10 +15,13 @@ export function languageServiceOver(o: {
   settings(): Settings;
   capabilities(): ClientCapabilities;
   roots(): string[];
+  /** What the last failed compile said about a file's lines. */
+  compileProblems(filePath: string): readonly Diagnostic[] | undefined;
 }): LanguageService {
   return createLanguageService({
     index: o.index.facts,
     vulnerabilities: o.index.vulnerabilities,
+    compileProblems: o.compileProblems,
     listDirectory: o.files.listDirectory,
     exists: o.files.exists,
     // Where pip runs is unknown in the editor: the workspace folder holding the file, or the file's folder.

@@ -14,6 +14,7 @@ import { isPyproject, pyprojectAsks } from '../workspace/pyprojectSources.js';
 import type { SourceDocument } from '../workspace/sourceSpecifiers.js';
 import { SOURCE } from './convert.js';
 import { versionSatisfies } from './environmentDiagnostics.js';
+import { DiagnosticCode } from '../shared/diagnosticCodes.js';
 
 interface Asked {
   file: string;
@@ -109,7 +110,7 @@ export function compiledDiagnostics(filePath: string, doc: ParsedDocument, sourc
       out.push({
         range: firstLine,
         severity: DiagnosticSeverity.Warning,
-        code: 'not-compiled',
+        code: DiagnosticCode.NotCompiled,
         source: SOURCE,
         message: `${where(list[0])} asks for '${list[0].name}', which this file does not pin: recompile ${sourceName}.`,
         relatedInformation: list.map((a) => ({ location: { uri: pathToFileURL(a.file).toString(), range: a.range }, message: `'${a.text}' here` })),
@@ -123,7 +124,7 @@ export function compiledDiagnostics(filePath: string, doc: ParsedDocument, sourc
       out.push({
         range: r?.specifier?.range ?? pin.line.range,
         severity: DiagnosticSeverity.Warning,
-        code: 'stale-pin',
+        code: DiagnosticCode.StalePin,
         source: SOURCE,
         message: `${where(excluding)} asks for '${excluding.name}${excluding.shownSpecifier ?? excluding.specifier}', which ${pin.version} is outside: recompile ${sourceName}.`,
         relatedInformation: [{ location: { uri: pathToFileURL(excluding.file).toString(), range: excluding.range }, message: `'${excluding.text}' here` }],
@@ -137,7 +138,7 @@ export function compiledDiagnostics(filePath: string, doc: ParsedDocument, sourc
     out.push({
       range: pin.line.requirement?.name?.range ?? pin.line.range,
       severity: DiagnosticSeverity.Warning,
-      code: 'stale-pin',
+      code: DiagnosticCode.StalePin,
       source: SOURCE,
       message: `'${pin.name}' is pinned for ${sourceName}, which no longer asks for it: recompile ${sourceName}.`,
     });

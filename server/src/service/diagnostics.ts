@@ -11,6 +11,7 @@ import { besideTheFile, locateLocalPath } from './localPaths.js';
 import { quickClauses } from '../syntax/quickLine.js';
 import { satisfiable, type ClauseText } from './specifierBounds.js';
 import type { PipRunsFrom } from '../shared/facts.js';
+import { DiagnosticCode } from '../shared/diagnosticCodes.js';
 
 /** Diagnostics beyond this many are dropped, so a 200,000-line file of garbage stays responsive. */
 export const MAX_DIAGNOSTICS = 1000;
@@ -36,27 +37,42 @@ export function computeDiagnostics(filePath: string, doc: ParsedDocument, graph:
 
 const SEVERITY: Record<SyntaxDiagnostic['severity'], DiagnosticSeverity> = { error: 1, warning: 2, information: 3, hint: 4 };
 
+/** What `more-diagnostics` carries: the codes among the problems it stands for (`check --fail-on CODE` reads them). */
+export interface MoreDiagnosticsData {
+  codes: string[];
+}
+
 /**
  * At most MAX_DIAGNOSTICS of a file's diagnostics, and then one that says how many more there are, as
- * severe as the worst of them (so that `check` still fails on an error it does not show).
+ * severe as the worst of them (so that `check` still fails on an error it does not show), and which codes they
+ * have (so that `--fail-on vulnerable` fails on a vulnerable pin past the first thousand problems).
  */
 export function capDiagnostics(all: Diagnostic[], doc: ParsedDocument): Diagnostic[] {
   const unconverted = doc.diagnostics.length > MAX_DIAGNOSTICS ? doc.diagnostics.slice(MAX_DIAGNOSTICS) : [];
   if (all.length <= MAX_DIAGNOSTICS && unconverted.length === 0) return all;
   const dropped = all.slice(MAX_DIAGNOSTICS);
   let worst: DiagnosticSeverity = DiagnosticSeverity.Hint;
-  for (const d of dropped) worst = Math.min(worst, d.severity ?? 1) as DiagnosticSeverity;
-  for (const d of unconverted) worst = Math.min(worst, SEVERITY[d.severity]) as DiagnosticSeverity;
+  // Counted ones were never built: their code is not known.
+  const codes = new Set<string>();
+  for (const d of dropped) {
+    worst = Math.min(worst, d.severity ?? 1) as DiagnosticSeverity;
+    if (d.code !== DiagnosticCode.Counted && d.code !== undefined) codes.add(String(d.code));
+  }
+  for (const d of unconverted) {
+    worst = Math.min(worst, SEVERITY[d.severity]) as DiagnosticSeverity;
+    codes.add(d.code);
+  }
   const more = dropped.length + unconverted.length;
   // Counted ones have no place of their own: then the last one shown stands for where the rest begin.
-  const first = unconverted[0]?.range ?? dropped.find((d) => d.code !== 'counted')?.range ?? all[MAX_DIAGNOSTICS - 1].range;
+  const first = unconverted[0]?.range ?? dropped.find((d) => d.code !== DiagnosticCode.Counted)?.range ?? all[MAX_DIAGNOSTICS - 1].range;
   const kept = all.slice(0, MAX_DIAGNOSTICS);
   kept.push({
     range: { start: first.start, end: first.end },
     severity: worst,
-    code: 'more-diagnostics',
+    code: DiagnosticCode.MoreDiagnostics,
     source: SOURCE,
     message: `${thousands(more)} more problems in this file are not shown (only the first ${thousands(MAX_DIAGNOSTICS)} are).`,
+    data: { codes: [...codes].sort() } satisfies MoreDiagnosticsData,
   });
   return kept;
 }
@@ -84,7 +100,7 @@ function includeDiagnostics(graph: IncludeGraph, out: Diagnostic[]): void {
     out.push({
       range: value.range,
       severity: DiagnosticSeverity.Error,
-      code: 'include-not-found',
+      code: DiagnosticCode.IncludeNotFound,
       source: SOURCE,
       message: `Cannot read '${shown(value)}'${looked ? ` (looked for ${looked})` : ''}; pip will stop here. Fix the path or create the file.`,
     });
@@ -105,7 +121,7 @@ function includeDiagnostics(graph: IncludeGraph, out: Diagnostic[]): void {
     out.push({
       range: edge.option.value.range,
       severity: DiagnosticSeverity.Error,
-      code: 'include-has-errors',
+      code: DiagnosticCode.IncludeHasErrors,
       source: SOURCE,
       message: `pip will stop in an included file: ${problems.slice(0, 3).join('; ')}${problems.length > 3 ? ` (and ${problems.length - 3} more files)` : ''}`,
     });
@@ -119,7 +135,7 @@ function includeDiagnostics(graph: IncludeGraph, out: Diagnostic[]): void {
     out.push({
       range: first.option.value.range,
       severity: DiagnosticSeverity.Error,
-      code: 'include-cycle',
+      code: DiagnosticCode.IncludeCycle,
       source: SOURCE,
       message: `Include cycle: ${names.join(' → ')}. pip would read these files forever; remove one of the -r/-c lines.`,
     });
@@ -198,7 +214,7 @@ function duplicateDiagnostics(filePath: string, doc: ParsedDocument, graph: Incl
 const COUNTED = new Map<DiagnosticSeverity, Diagnostic>();
 export function counted(severity: DiagnosticSeverity): Diagnostic {
   let d = COUNTED.get(severity);
-  if (!d) COUNTED.set(severity, (d = Object.freeze({ range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, severity, message: '', source: SOURCE, code: 'counted' })));
+  if (!d) COUNTED.set(severity, (d = Object.freeze({ range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, severity, message: '', source: SOURCE, code: DiagnosticCode.Counted })));
   return d;
 }
 
@@ -211,7 +227,7 @@ function duplicate(later: RequirementNode, firstOccurrence: Occurrence, where?: 
   return {
     range: later.name!.range,
     severity: DiagnosticSeverity.Warning,
-    code: 'duplicate-requirement',
+    code: DiagnosticCode.DuplicateRequirement,
     source: SOURCE,
     message: `'${shown(later.name!)}' is already required ${loc}; keep one line (pip combines both specifiers, which can conflict).`,
     relatedInformation: related,
@@ -275,7 +291,7 @@ function conflictDiagnostics(filePath: string, doc: ParsedDocument, graph: Inclu
       out.push({
         range: o.requirement.specifier!.range,
         severity: DiagnosticSeverity.Error,
-        code: 'conflicting-specifiers',
+        code: DiagnosticCode.ConflictingSpecifiers,
         source: SOURCE,
         message: `No version of '${shown(o.requirement.name!)}' satisfies '${shown(o.requirement.specifier!)}' together with ${others
           .map((x) => `'${shown(x.requirement.specifier!)}'${x.uri === ownUri ? ` (line ${x.line.firstLine + 1})` : ` (${path.basename(x.file)})`}`)
@@ -335,18 +351,18 @@ function hashModeDiagnostics(doc: ParsedDocument, out: Diagnostic[]): void {
     const r = line.requirement!;
     const where = r.name?.range ?? r.url?.range ?? r.path?.range ?? r.range;
     if (r.editable) {
-      out.push({ range: where, severity: DiagnosticSeverity.Error, code: 'hash-mode', source: SOURCE, message: `pip cannot check hashes of an editable requirement, and ${why}: pip will refuse the whole file.` });
+      out.push({ range: where, severity: DiagnosticSeverity.Error, code: DiagnosticCode.HashMode, source: SOURCE, message: `pip cannot check hashes of an editable requirement, and ${why}: pip will refuse the whole file.` });
     } else if (!isHashed) {
-      out.push({ range: where, severity: DiagnosticSeverity.Error, code: 'hash-mode', source: SOURCE, message: `This requirement has no --hash, but ${why}: pip will refuse the whole file. Add --hash=sha256:… for it.` });
+      out.push({ range: where, severity: DiagnosticSeverity.Error, code: DiagnosticCode.HashMode, source: SOURCE, message: `This requirement has no --hash, but ${why}: pip will refuse the whole file. Add --hash=sha256:… for it.` });
     } else if (r.name && !r.url && !r.path) {
-      out.push({ range: r.specifier?.range ?? where, severity: DiagnosticSeverity.Error, code: 'hash-mode', source: SOURCE, message: `In hash-checking mode pip needs an exact pin (==1.2.3) for '${shown(r.name)}'.` });
+      out.push({ range: r.specifier?.range ?? where, severity: DiagnosticSeverity.Error, code: DiagnosticCode.HashMode, source: SOURCE, message: `In hash-checking mode pip needs an exact pin (==1.2.3) for '${shown(r.name)}'.` });
     }
   }
   if (skipped > 0) {
     out.push({
       range: hashed[0]?.range ?? doc.lines[0].range,
       severity: DiagnosticSeverity.Error,
-      code: 'hash-mode',
+      code: DiagnosticCode.HashMode,
       source: SOURCE,
       message: `${skipped} more requirements are not hashed or not pinned with == (only the first ${MAX_HASH_MODE} are marked); pip will refuse the whole file.`,
     });
@@ -390,7 +406,7 @@ function pathDiagnostics(doc: ParsedDocument, exists: PathExists, runsFrom: PipR
       out.push({
         range: p.range,
         severity,
-        code: 'not-a-project',
+        code: DiagnosticCode.NotAProject,
         source: SOURCE,
         message: `'${written}'${p.written === undefined ? ` (${located.looked.join(', ')})` : ''} is neither an archive (.whl, .tar.gz, .zip) nor a folder with setup.py or pyproject.toml; pip cannot install it.${where}`,
       });
@@ -401,7 +417,7 @@ function pathDiagnostics(doc: ParsedDocument, exists: PathExists, runsFrom: PipR
     out.push({
       range: p.range,
       severity,
-      code: 'path-not-found',
+      code: DiagnosticCode.PathNotFound,
       source: SOURCE,
       message: editable
         ? `'${written}' does not exist${looked}; -e needs a local project folder or a VCS URL (git+https://…).${where}`

@@ -14,6 +14,7 @@ import { SOURCE } from './convert.js';
 import { isSettled } from './settledLines.js';
 import { parseRequiresDist } from '../environment/markers.js';
 import type { BrokenDependency, EnvironmentFacts } from '../shared/facts.js';
+import { DiagnosticCode } from '../shared/diagnosticCodes.js';
 
 
 /** Where the file is, for its local paths (`-e .`), and whether a path exists (a missing one is reported elsewhere). */
@@ -174,7 +175,7 @@ function verdictOf(line: LogicalLine, env: EnvironmentFacts): LineVerdict {
   const installed = env.installed(name.normalized);
   if (!installed) {
     const message = `${shown(name)} is not installed in ${env.describe}.`;
-    const problem = { severity: DiagnosticSeverity.Warning, code: 'not-installed', source: SOURCE, message, data: { requirement: installable(r) } };
+    const problem = { severity: DiagnosticSeverity.Warning, code: DiagnosticCode.NotInstalled, source: SOURCE, message, data: { requirement: installable(r) } };
     return { active: true, bare: false, problems: [{ ...problem, place: place(name.range) }] };
   }
   const problems: LineVerdict['problems'] = [];
@@ -186,7 +187,7 @@ function verdictOf(line: LogicalLine, env: EnvironmentFacts): LineVerdict {
     problems.push({
       place: place(r.specifier?.range ?? name.range),
       severity: DiagnosticSeverity.Warning,
-      code: 'version-mismatch',
+      code: DiagnosticCode.VersionMismatch,
       source: SOURCE,
       message: `${installed.name} ${installed.version} is installed; this file needs ${needs}.`,
       data: { name: installed.name, installed: installed.version, requirement: installable(r) },
@@ -198,7 +199,7 @@ function verdictOf(line: LogicalLine, env: EnvironmentFacts): LineVerdict {
     problems.push({
       place: place(extra.range),
       severity: DiagnosticSeverity.Warning,
-      code: 'extra-not-provided',
+      code: DiagnosticCode.ExtraNotProvided,
       source: SOURCE,
       message: `${installed.name} ${installed.version} does not declare the extra '${shown(extra)}'${has}.`,
     });
@@ -283,7 +284,7 @@ function conflictDiagnostic(range: Range, dist: string, requirement: string, dep
   return {
     range,
     severity: DiagnosticSeverity.Warning,
-    code: 'dependency-conflict',
+    code: DiagnosticCode.DependencyConflict,
     source: SOURCE,
     message:
       installedVersion === undefined
@@ -301,7 +302,7 @@ function unmetDiagnostic(r: RequirementNode, u: Unmet, env: EnvironmentFacts): D
   return {
     range: extra?.range ?? r.extras?.range ?? r.name!.range,
     severity: DiagnosticSeverity.Warning,
-    code: 'extra-requirement-unmet',
+    code: DiagnosticCode.ExtraRequirementUnmet,
     source: SOURCE,
     message:
       u.installedVersion === undefined
@@ -322,7 +323,7 @@ function localProjectProblem(r: RequirementNode, env: EnvironmentFacts, options:
   return {
     range: r.path.range,
     severity: DiagnosticSeverity.Warning,
-    code: 'not-installed',
+    code: DiagnosticCode.NotInstalled,
     source: SOURCE,
     message: `${r.editable ? 'The editable project' : 'The local project'} '${r.path.text}' is not installed in ${env.describe} (no installed distribution records ${target} as its source).`,
   };
@@ -355,7 +356,7 @@ export function noEnvironment(): Diagnostic {
   return {
     range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
     severity: DiagnosticSeverity.Information,
-    code: 'no-environment',
+    code: DiagnosticCode.NoEnvironment,
     source: SOURCE,
     message:
       'No virtual environment found for this file, so installed versions are not checked. Set requirements.venvPath, activate one (VIRTUAL_ENV), or create .venv beside the file; requirements.diagnostics.environment turns this off.',

@@ -2,6 +2,7 @@
 // disk facts) by the adapters in index/, environment/ and workspace/. Features and adapters import these
 // types from here, so no adapter imports a feature module and the facade and the features form no cycle.
 
+import type { Diagnostic } from 'vscode-languageserver-types';
 import type { ParsedDocument } from '../syntax/types.js';
 import type { FileContext } from '../workspace/context.js';
 import type { Bounds } from '../workspace/frozen.js';
@@ -41,5 +42,7 @@ export interface LanguageServiceFacts {
   now?: () => Date;
   /** Known advisories for this file's releases (its index's JSON API or OSV); undefined when the check is off. */
   vulnerabilities?: (filePath: string, doc: ParsedDocument) => Omit<VulnerabilityFacts, 'installed'> | undefined;
+  /** What the last failed compile said about this file's lines (`compile-failed`), until the file is edited. */
+  compileProblems?: (filePath: string) => readonly Diagnostic[] | undefined;
 }
 

@@ -9,6 +9,7 @@ import type { ParsedDocument } from '../syntax/types.js';
 import { deriveTopLevel, namesIn, readFrozen, renderRequirementsIn, requirementLine, SOURCE_BESIDE, type Bounds, type Derivation, type FrozenFile, type FrozenPin } from '../workspace/frozen.js';
 import { SOURCE } from './convert.js';
 import type { EnvironmentFacts, IndexFacts } from '../shared/facts.js';
+import { DiagnosticCode } from '../shared/diagnosticCodes.js';
 
 export interface FrozenFacts {
   environment?: EnvironmentFacts | null;
@@ -112,7 +113,7 @@ export function frozenHint(doc: ParsedDocument, analysis: FrozenAnalysis | undef
     {
       range: TOP_LINE(doc),
       severity: DiagnosticSeverity.Information,
-      code: 'frozen-file',
+      code: DiagnosticCode.FrozenFile,
       source: SOURCE,
       message: `Looks like pip freeze output: ${transitive} of ${file.pins.length} pins are only here because another pin requires them (read from ${analysis.metadataFrom}). Derive ${path.basename(analysis.target)} to keep the ${derivation.topLevel.length} top-level package${derivation.topLevel.length === 1 ? '' : 's'} and compile it.${missing}`,
     },

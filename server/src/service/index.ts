@@ -81,6 +81,8 @@ export function createLanguageService(facts: LanguageServiceFacts): LanguageServ
       if (sources.length === 0) append(out, frozenHint(doc, frozen(ctx)));
       const vulnerabilities = vulnerabilityFactsOf(facts, ctx);
       if (vulnerabilities) append(out, vulnerabilityDiagnostics(fileUri(filePath), doc, vulnerabilities));
+      const compileProblems = facts.compileProblems?.(filePath);
+      if (compileProblems) append(out, compileProblems);
       return capDiagnostics(out, doc);
     },
     documentSymbols,

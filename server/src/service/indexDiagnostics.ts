@@ -7,6 +7,7 @@ import { counted } from './diagnostics.js';
 import { versionSatisfies } from './environmentDiagnostics.js';
 import type { IndexFacts, ProjectFact } from '../shared/facts.js';
 import { lineShapes, placed } from './lineShapes.js';
+import { DiagnosticCode } from '../shared/diagnosticCodes.js';
 
 export interface IndexDiagnosticOptions {
   /** Report pins older than the newest final release as hints. */
@@ -51,7 +52,7 @@ export function indexDiagnostics(doc: ParsedDocument, index: IndexFacts, options
       out.push({
         range: placed(shape.name.place, line.firstLine),
         severity: DiagnosticSeverity.Error,
-        code: 'unknown-package',
+        code: DiagnosticCode.UnknownPackage,
         source: SOURCE,
         message: `The index has no project '${shape.name.shown}'${hint ? `; did you mean '${hint}'?` : '.'}`,
         data: hint ? { suggestion: hint } : undefined,
@@ -65,7 +66,7 @@ export function indexDiagnostics(doc: ParsedDocument, index: IndexFacts, options
       push({
         range: specifier(),
         severity: DiagnosticSeverity.Error,
-        code: 'no-matching-version',
+        code: DiagnosticCode.NoMatchingVersion,
         source: SOURCE,
         message: `No release of ${project.name} matches ${shape.shownSpec} (latest is ${project.latest ?? project.versions[0].version}).`,
       });
@@ -76,14 +77,14 @@ export function indexDiagnostics(doc: ParsedDocument, index: IndexFacts, options
       push({
         range: specifier(),
         severity: DiagnosticSeverity.Warning,
-        code: 'yanked',
+        code: DiagnosticCode.Yanked,
         source: SOURCE,
         message: `${project.name} ${pinShown} was yanked${typeof pinned.yanked === 'string' && pinned.yanked ? `: ${pinned.yanked}` : ''}.`,
         data: { name: project.name, nearest: nearestUnyanked(project, pin!) },
       });
     } else if (options.outdated && pin && project.latest && project.latest !== pin && !versionSatisfies(project.latest, spec)) {
       const message = `${project.name} ${project.latest} is available (pinned to ${pinShown}).`;
-      push({ range: specifier(), severity: DiagnosticSeverity.Hint, code: 'outdated', source: SOURCE, message });
+      push({ range: specifier(), severity: DiagnosticSeverity.Hint, code: DiagnosticCode.Outdated, source: SOURCE, message });
     }
   }
   return out;

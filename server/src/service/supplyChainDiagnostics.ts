@@ -6,6 +6,7 @@ import { DiagnosticSeverity, type Diagnostic } from 'vscode-languageserver-types
 import type { ParsedDocument } from '../syntax/types.js';
 import type { IndexFacts, VersionFact, WheelEnvironment } from '../shared/facts.js';
 import { SOURCE } from './convert.js';
+import { DiagnosticCode } from '../shared/diagnosticCodes.js';
 import { counted } from './diagnostics.js';
 import { lineShapes, placed } from './lineShapes.js';
 import { licenceOf, licenceVerdict } from './supplyChain/licence.js';
@@ -52,7 +53,7 @@ export function supplyChainDiagnostics(doc: ParsedDocument, index: IndexFacts, o
       push({
         range: nameRange(),
         severity: DiagnosticSeverity.Warning,
-        code: 'look-alike',
+        code: DiagnosticCode.LookAlike,
         source: SOURCE,
         message: `'${shape.name.shown}' is a little-used look-alike of ${lookAlike.target} (${rankWords(lookAlike.rank)}): check that you meant it.`,
         data: { lookAlikeOf: lookAlike.target },
@@ -61,14 +62,14 @@ export function supplyChainDiagnostics(doc: ParsedDocument, index: IndexFacts, o
     if (!project) continue;
     if (policed) {
       const verdict = licenceVerdict(licenceOf(project.licence ?? {}), options.licenses);
-      if (!verdict.ok) push({ range: nameRange(), severity: DiagnosticSeverity.Warning, code: 'license', source: SOURCE, message: `${project.name}: ${verdict.why}.` });
+      if (!verdict.ok) push({ range: nameRange(), severity: DiagnosticSeverity.Warning, code: DiagnosticCode.License, source: SOURCE, message: `${project.name}: ${verdict.why}.` });
     }
     const pinned = shape.pin ? project.versions.find((v) => v.version === shape.pin) : undefined;
     if (!pinned) continue;
     const specifier = () => placed(shape.specifier!, line.firstLine);
     const uploaded = pinned.uploaded ? new Date(pinned.uploaded) : undefined;
     if (uploaded && !Number.isNaN(uploaded.getTime()) && insideCooldown(uploaded, options.cooldownDays, options.now)) {
-      push({ range: specifier(), severity: DiagnosticSeverity.Warning, code: 'too-new', source: SOURCE, message: cooldownMessage(project.name, shape.pinShown ?? pinned.version, uploaded, options.cooldownDays, options.now) });
+      push({ range: specifier(), severity: DiagnosticSeverity.Warning, code: DiagnosticCode.TooNew, source: SOURCE, message: cooldownMessage(project.name, shape.pinShown ?? pinned.version, uploaded, options.cooldownDays, options.now) });
     }
     if (options.wheels && platforms && noWheelFits(pinned, options.wheels, platforms)) {
       const sdist = pinned.files!.some((f) => /\.(tar\.gz|zip|tar\.bz2|tgz)$/i.test(f));
@@ -76,7 +77,7 @@ export function supplyChainDiagnostics(doc: ParsedDocument, index: IndexFacts, o
       push({
         range: specifier(),
         severity: DiagnosticSeverity.Information,
-        code: 'no-wheel',
+        code: DiagnosticCode.NoWheel,
         source: SOURCE,
         message: sdist
           ? `No wheel for ${where}: pip will build ${project.name} ${pinned.version} from its sdist (a compiler and the library's headers may be needed).`

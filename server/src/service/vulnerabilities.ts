@@ -13,6 +13,7 @@ import { pythonAllows } from './paths.js';
 import { escapeMarkdown, isWebUrl, safeLink } from './markdown.js';
 import type { Advisory, ProjectFact, VulnerabilityFacts } from '../shared/facts.js';
 import { lineShapes } from './lineShapes.js';
+import { DiagnosticCode } from '../shared/diagnosticCodes.js';
 
 
 
@@ -138,7 +139,7 @@ export function vulnerabilityDiagnostics(uri: string, doc: ParsedDocument, facts
     out.push({
       range,
       severity: facts.severity ?? DiagnosticSeverity.Warning,
-      code: 'vulnerable',
+      code: DiagnosticCode.Vulnerable,
       source: SOURCE,
       message: `${what} has ${n === 1 ? 'a known vulnerability' : `${n} known vulnerabilities`} (${ids}${summary})${fix}.`,
       ...(link ? { codeDescription: { href: link } } : {}),

@@ -2,6 +2,7 @@
 
 import type { JoinedLine } from './lines.js';
 import type { Position, Range, Severity, Spanned, SyntaxDiagnostic, Token, TokenKind } from './types.js';
+import { DiagnosticCode } from '../shared/diagnosticCodes.js';
 
 /**
  * Past this many problems on one line the rest are counted, not built, and one diagnostic says how many: a 1 MB
@@ -52,7 +53,7 @@ export class LineBuilder {
     return node;
   }
 
-  report(code: string, message: string, start: number, end: number, severity: Severity = 'error'): void {
+  report(code: DiagnosticCode, message: string, start: number, end: number, severity: Severity = 'error'): void {
     // A zero-width problem at the end of the text still gets a visible, one-character-or-less range.
     if (this.diagnostics.length >= MAX_LINE_DIAGNOSTICS) this.drop(severity, () => this.line.range(start, Math.max(start, end)));
     else this.diagnostics.push({ range: this.line.range(start, Math.max(start, end)), severity, code, message });
@@ -76,7 +77,7 @@ export class LineBuilder {
     if (!d) return this.diagnostics;
     this.dropped = undefined;
     const message = `${d.count} more problems on this line are not shown (only the first ${MAX_LINE_DIAGNOSTICS} are).`;
-    this.diagnostics.push({ range: d.range, severity: d.severity, code: 'more-diagnostics', message });
+    this.diagnostics.push({ range: d.range, severity: d.severity, code: DiagnosticCode.MoreDiagnostics, message });
     return this.diagnostics;
   }
 

@@ -10,6 +10,7 @@ import { quickLine } from './quickLine.js';
 import { positionAt } from './query.js';
 import { expandVariables, VARIABLE_RE, type Environment, type Expansion } from './variables.js';
 import type { EnvVariable, LineKind, LogicalLine, OptionNode, ParsedDocument, Range, RequirementNode, SyntaxDiagnostic, Token } from './types.js';
+import { DiagnosticCode } from '../shared/diagnosticCodes.js';
 
 export interface ParseOptions {
   /**
@@ -83,7 +84,7 @@ function checkCodingDeclaration(doc: ParsedDocument): void {
       const d: SyntaxDiagnostic = {
         range: new CompactRange(a.line, a.character, b.line, b.character),
         severity: 'error',
-        code: 'unknown-encoding',
+        code: DiagnosticCode.UnknownEncoding,
         message: `pip reads '${m[0]}' in the first two lines as the file's encoding, and Python has no encoding '${m[1]}': pip will fail on the whole file. Reword the comment, or name a real encoding (coding: utf-8).`,
       };
       if (line) line.diagnostics = [...line.diagnostics, d];
@@ -307,7 +308,7 @@ function parseExpandedLine(expansion: Expansion, source: JoinedLine): LineDetail
   const unset: SyntaxDiagnostic = {
     range: at.range,
     severity: errors.length ? 'warning' : 'hint',
-    code: 'unset-variable',
+    code: DiagnosticCode.UnsetVariable,
     message: errors.length
       ? `${names} ${expansion.unset.length > 1 ? 'are' : 'is'} not set here, so pip would read ${expansion.unset.length > 1 ? 'them' : 'it'} as written, and then: ${errors[0].message}. Set ${expansion.unset.join(', ')} where pip runs (and in the requirements.env setting to check the line here).`
       : `${names} ${expansion.unset.length > 1 ? 'are' : 'is'} not set here: pip would read the line as written.`,
@@ -355,7 +356,7 @@ function parseLogicalLine(joined: JoinedLine, knownCommentAt?: number): LineDeta
       for (const o of options) {
         if (o.canonical !== '--hash' && o.canonical !== '--global-option') continue;
         const message = `pip ignores ${o.canonical} on an -e line (only --config-settings applies to an editable)`;
-        b.add({ range: o.flag.range, severity: 'warning', code: 'ignored-option', message });
+        b.add({ range: o.flag.range, severity: 'warning', code: DiagnosticCode.IgnoredOption, message });
       }
     } else if (requirement) {
       const hashes = options.filter((o) => o.canonical === '--hash' && o.value).map((o) => o.value!);
