@@ -63,7 +63,7 @@ export function register(connection: Connection, adapters: ServerAdapters): void
   const status = createStatusReporter(connection, () => capabilities, log);
   const waiter = createFactsWaiter({ budgetMs: () => settings().index.waitMs, loaded: index.loaded, reading: () => [workspace.store.reading(), adapters.configFiles.reading(), adapters.files.reading()] });
   const environment = environmentFacts(environments, { settings, roots: () => workspaceRoots, waiter });
-  const facts = indexFacts(index, { workspace, settings, waiter, venvRootOf: environment.venvRootOf, venvRoot: environment.venvRoot });
+  const facts = indexFacts(index, { workspace, settings, waiter, venvRootOf: environment.venvRootOf, venvRoot: environment.venvRoot, configFiles: adapters.configFiles, roots: () => workspaceRoots });
   configuration.onDidApply((s) => environments.setSetting(s.venvPath));
   followEnvSetting(configuration, adapters.env, (env) => workspace.setEnv(env)); // lines with ${NAME} read differently: the store parses again
 

@@ -48,7 +48,7 @@ export async function checkFiles(files: string[], options: CheckOptions = {}): P
   const contexts = checked.flatMap((c) => (c.ctx ? [c.ctx] : []));
   const wanted = options.vulnerabilities && options.vulnerabilities.source !== 'off' ? options.vulnerabilities : undefined;
   // Vulnerabilities are the one thing check asks of the network (the index pip would use, or OSV); loaded only then.
-  const advisories = wanted ? await (await import('./vulnerabilities.js')).lookUpAdvisories(contexts, { ...wanted, env }) : undefined;
+  const advisories = wanted ? await (await import('./vulnerabilities.js')).lookUpAdvisories(contexts, { ...wanted, env, root }) : undefined;
   try {
     const service = createLanguageService({ exists: (p) => fs.existsSync(p), pipRunsFrom: () => ({ folders: [root], known: true }), vulnerabilities: advisories?.facts });
     const results = checked.map(({ file, ctx }): CheckResult => ({ file, diagnostics: ctx ? service.diagnostics(ctx) : [notFound(file)] }));

@@ -4,6 +4,8 @@
 // A host that fails to resolve or to connect is given up at its first failure, and said so once; what could not
 // be checked is counted, so that `--fail-on vulnerable` does not pass on missing data. `--offline` asks no host.
 
+import { osvIgnoresFor } from '../lsp/osvIgnoreFiles.js';
+import type { SmallFiles } from '../workspace/smallFiles.js';
 import * as fs from 'node:fs';
 import type { Lookup } from '../index/addressPolicy.js';
 import { defaultCacheDir } from '../index/diskCache.js';
@@ -30,6 +32,8 @@ export interface VulnerabilityCheckOptions extends Pick<Settings['vulnerabilitie
   offline?: boolean;
   /** Name resolution (tests: never the system's resolver for a made-up name). */
   lookup?: Lookup;
+  /** The folder whose `osv-scanner.toml` applies to every checked file (besides the one beside each file). */
+  root?: string;
 }
 
 /** What the vulnerability step could not do: pins whose advisories are unknown, and why. */
@@ -138,8 +142,35 @@ export async function lookUpAdvisories(contexts: readonly FileContext[], options
     return { report, ...NOTHING };
   }
   const severity = toSeverity(options.severity ?? 'warning');
-  const byFile = new Map(files.map(({ ctx, target }) => [ctx.path, { advisories: (name: string, version: string) => client.advisories(name, version, target), ignore: options.ignore, severity }]));
+  const ignoreFiles = readNow();
+  const byFile = new Map(
+    files.map(({ ctx, target }) => [
+      ctx.path,
+      {
+        advisories: (name: string, version: string) => client.advisories(name, version, target),
+        ignore: options.ignore,
+        ignoredBy: osvIgnoresFor(ctx.path, ignoreFiles, options.root ? [options.root] : []),
+        severity,
+      },
+    ]),
+  );
   return { report, facts: (filePath) => byFile.get(filePath), dispose };
+}
+
+/** Small files read at once (check has no event loop to keep free), each once. */
+function readNow(): SmallFiles {
+  const texts = new Map<string, string | undefined>();
+  const read = (p: string) => {
+    if (!texts.has(p)) {
+      try {
+        texts.set(p, fs.statSync(p).size <= 1 << 20 ? fs.readFileSync(p, 'utf8') : undefined);
+      } catch {
+        texts.set(p, undefined);
+      }
+    }
+    return texts.get(p);
+  };
+  return { read, reading: () => undefined, onDidChange: () => undefined };
 }
 
 /** The exact pin of a line (`==`, `===`), as `checkedVersion` reads it; a plain line's without building its nodes. */

@@ -11,8 +11,23 @@ import type { FactsWaiter } from '../index/wait.js';
 import type { Settings } from '../settings.js';
 import type { Workspace } from '../workspace/index.js';
 import { createNameFacts } from './nameFacts.js';
+import { osvIgnoresFor } from './osvIgnoreFiles.js';
+import type { SmallFiles } from '../workspace/smallFiles.js';
 
-export function indexFacts(index: IndexAdapter, o: { workspace: Workspace; settings: () => Settings; waiter: FactsWaiter; venvRootOf: (filePath: string) => string | undefined; venvRoot: (filePath: string) => string | undefined }) {
+export function indexFacts(
+  index: IndexAdapter,
+  o: {
+    workspace: Workspace;
+    settings: () => Settings;
+    waiter: FactsWaiter;
+    venvRootOf: (filePath: string) => string | undefined;
+    venvRoot: (filePath: string) => string | undefined;
+    /** Small files read off the request path: the `osv-scanner.toml` beside a file or at its workspace root. */
+    configFiles?: SmallFiles;
+    roots?: () => string[];
+  },
+) {
+  const ignoresFor = (filePath: string) => (o.configFiles ? osvIgnoresFor(filePath, o.configFiles, o.roots?.() ?? []) : undefined);
   const viewOf = (ctx: FileContext): IndexView | undefined => index.view(ctx.indexOptions, o.venvRootOf(ctx.path));
   // The view the last prefetch used: the hashes of a compile with --generate-hashes come from the index its .in names.
   let prefetchView: IndexView | undefined;
@@ -34,7 +49,7 @@ export function indexFacts(index: IndexAdapter, o: { workspace: Workspace; setti
       const target = config && (options.source === 'osv' || index.mayContact(config)) ? vulnerabilityTarget(options, config) : undefined;
       // Through the waiter, as index facts: a hover or a menu awaits advisories on their way.
       const advisories = target ? o.waiter.recordAdvisories(index.vulnerabilities(), target) : undefined;
-      return advisories && { advisories, ignore: options.ignore, severity: toSeverity(options.severity) };
+      return advisories && { advisories, ignore: options.ignore, ignoredBy: ignoresFor(filePath), severity: toSeverity(options.severity) };
     },
     /** `--index-url`/`--extra-index-url` for what only the settings say (pip and the tools read the rest themselves). */
     indexArgs(filePath: string): string[] {

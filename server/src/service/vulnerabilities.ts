@@ -1,6 +1,7 @@
 // Known vulnerabilities of pinned (or installed) releases: the `vulnerable` diagnostic, its hover section, and the
 // release that fixes them all. Pure: the advisories, the index's releases and the environment come in as facts.
 
+import * as path from 'node:path';
 import { eq, gt, lte } from '@renovatebot/pep440';
 import { DiagnosticSeverity, type Diagnostic, type DiagnosticRelatedInformation } from 'vscode-languageserver-types';
 import { lineAt, shown } from '../syntax/query.js';
@@ -119,10 +120,24 @@ export function vulnerabilityDiagnostics(uri: string, doc: ParsedDocument, facts
     if (!known?.length) continue;
     const checked = checkedVersion(line, facts.installed);
     if (!checked) continue;
-    const advisories = activeAdvisories(known, facts.ignore);
-    if (!advisories.length) continue;
+    const counted = activeAdvisories(known, facts.ignore);
+    // Ignored in an osv-scanner.toml with a reason: shown as a hint that names the entry, not as a warning.
+    const ignored = facts.ignoredBy ? counted.flatMap((a) => (facts.ignoredBy!([a.id, ...a.aliases]) ? [{ advisory: a, entry: facts.ignoredBy!([a.id, ...a.aliases])! }] : [])) : [];
+    const advisories = ignored.length ? counted.filter((a) => !ignored.some((i) => i.advisory === a)) : counted;
     const r = checked.requirement;
     const name = shown(r.name!);
+    for (const { advisory, entry } of ignored) {
+      const until = entry.until ? ` until ${entry.until.toISOString().slice(0, 10)}` : '';
+      out.push({
+        range: checked.installed ? r.name!.range : (r.specifier?.range ?? r.name!.range),
+        severity: DiagnosticSeverity.Hint,
+        code: DiagnosticCode.VulnerabilityIgnored,
+        source: SOURCE,
+        message: `${name} ${checked.version}: ${advisoryLabel(advisory)} is ignored${until} by ${path.basename(entry.file)}${entry.reason ? `: ${entry.reason}` : ' (no reason given)'}.`,
+        data: { id: advisory.id, file: entry.file },
+      });
+    }
+    if (!advisories.length) continue;
     const fixedBy = lowestFixAll(advisories, checked.version);
     const n = advisories.length;
     const what = `${name} ${checked.version}${checked.installed ? ' (installed)' : ''}`;

@@ -73,6 +73,7 @@ export const DiagnosticCode = {
   StalePin: 'stale-pin',
   CompileFailed: 'compile-failed',
   Vulnerable: 'vulnerable',
+  VulnerabilityIgnored: 'vulnerability-ignored',
 } as const;
 export type DiagnosticCode = (typeof DiagnosticCode)[keyof typeof DiagnosticCode];
 
@@ -149,4 +150,5 @@ export const DIAGNOSTIC_CODES: Readonly<Record<DiagnosticCode, DiagnosticCodeInf
   'stale-pin': { severity: 'warning', description: 'A compiled pin the source now excludes or no longer names.' },
   'compile-failed': { severity: 'error', description: 'The last compile failed, and its output names this line.' },
   vulnerable: { severity: 'warning', description: 'The pinned (or installed) release has published advisories.' },
+  'vulnerability-ignored': { severity: 'hint', description: 'An advisory of the pin that an osv-scanner.toml entry ignores, with its reason and end date.' },
 };

@@ -134,7 +134,17 @@ export interface VulnerabilityFacts {
   installed?(name: string): string | undefined;
   /** Advisory ids (or aliases) to leave out, as pip-audit's `--ignore-vuln`. */
   ignore?: string[];
+  /** The `osv-scanner.toml` entry that ignores an advisory known by these ids (its id and aliases) now, if one does. */
+  ignoredBy?(ids: string[]): IgnoreEntry | undefined;
   severity?: DiagnosticSeverity;
+}
+
+/** An `[[IgnoredVulns]]` entry of an `osv-scanner.toml`, and the file it is in. */
+export interface IgnoreEntry {
+  id: string;
+  until?: Date;
+  reason?: string;
+  file: string;
 }
 
 /**

@@ -1,0 +1,82 @@
+// Vulnerability ignores with a reason (issue 28): an `osv-scanner.toml` beside the file, in the format OSV-Scanner
+// reads. jinja2 3.1.2's advisory ignored until 2099 is a hint naming the reason, not a warning; an entry that
+// expired in 2020 hides nothing; `check` honours the file the same way and `--fail-on vulnerable` passes.
+
+import { test, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { indexedEnv, TestClient } from './client.ts';
+import { ADVISORIES } from '../fixtures/advisories.ts';
+import { startIndexServer, VULNERABLE_PROJECTS } from '../fixtures/indexServer.ts';
+
+const BIN = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../server/bin/requirements-language-server.cjs');
+const dir = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'rls-osv-ignores-')));
+const stops: (() => Promise<void>)[] = [];
+after(async () => {
+  for (const stop of stops) await stop();
+  fs.rmSync(dir, { recursive: true, force: true });
+});
+
+const IGNORES = `# Reviewed by the security team
+[[IgnoredVulns]]
+id = "CVE-2024-22195" # an alias of GHSA-h5c8-rqwp-cp95
+ignoreUntil = 2099-01-01
+reason = "We never pass user input as keys to xmlattr"
+
+[[IgnoredVulns]]
+id = "PYSEC-2023-74"
+ignoreUntil = 2020-01-01
+reason = "expired long ago"
+`;
+fs.writeFileSync(path.join(dir, 'osv-scanner.toml'), IGNORES);
+const TEXT = 'requests==2.30.0\njinja2==3.1.2\n';
+fs.writeFileSync(path.join(dir, 'requirements.txt'), TEXT);
+
+test('in the editor: the ignored advisory is a hint with its reason and date; the expired entry hides nothing', async () => {
+  const index = await startIndexServer(VULNERABLE_PROJECTS, { advisories: ADVISORIES });
+  const { client } = await TestClient.start({ env: indexedEnv(index.url), rootUri: pathToFileURL(dir).toString(), initializationOptions: { diagnostics: { outdated: false } } });
+  stops.push(async () => {
+    await client.stop();
+    await index.stop();
+  });
+  const uri = client.open(path.join(dir, 'requirements.txt'), TEXT);
+  const ds = await client.waitForDiagnostics(uri, (d) => d.some((x) => x.code === 'vulnerability-ignored') && d.some((x) => x.code === 'vulnerable'), 30_000);
+  const vulnerable = ds.filter((d) => d.code === 'vulnerable');
+  assert.deepEqual(
+    vulnerable.map((d) => d.range.start.line),
+    [0],
+    'requests stays a warning: its entry expired in 2020',
+  );
+  const ignored = ds.filter((d) => d.code === 'vulnerability-ignored');
+  assert.equal(ignored.length, 1);
+  assert.equal(ignored[0].range.start.line, 1);
+  assert.equal(ignored[0].severity, 4);
+  assert.equal(ignored[0].message, 'jinja2 3.1.2: GHSA-h5c8-rqwp-cp95 / CVE-2024-22195 is ignored until 2099-01-01 by osv-scanner.toml: We never pass user input as keys to xmlattr.');
+});
+
+test('check honours the file: jinja2 is a hint, and --fail-on vulnerable fails only for requests', async () => {
+  const index = await startIndexServer(VULNERABLE_PROJECTS, { advisories: ADVISORIES });
+  stops.push(() => index.stop());
+  const env = { ...indexedEnv(index.url), XDG_CACHE_HOME: path.join(dir, 'cache') };
+  const run = (args: string[]) =>
+    new Promise<{ status: number | null; stdout: string }>((resolve) => {
+      const child = spawn(process.execPath, [BIN, 'check', ...args], { cwd: dir, env });
+      let stdout = '';
+      child.stdout.on('data', (b: Buffer) => (stdout += b.toString()));
+      child.on('close', (status) => resolve({ status, stdout }));
+    });
+  const json = await run(['--format', 'json', '--fail-on', 'vulnerable', 'requirements.txt']);
+  const codes = (JSON.parse(json.stdout) as { code: string }[]).map((d) => d.code);
+  assert.ok(codes.includes('vulnerability-ignored'), json.stdout);
+  assert.equal(codes.filter((c) => c === 'vulnerable').length, 1, json.stdout);
+  assert.equal(json.status, 1, 'requests is still vulnerable');
+  // Without requests, the gate passes: the one advisory left is ignored.
+  fs.writeFileSync(path.join(dir, 'only-jinja.txt'), 'jinja2==3.1.2\n');
+  const gate = await run(['--fail-on', 'vulnerable', 'only-jinja.txt']);
+  assert.equal(gate.status, 0, gate.stdout);
+  assert.match(gate.stdout, /ignored until 2099-01-01 by osv-scanner.toml/);
+});
