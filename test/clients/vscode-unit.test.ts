@@ -74,6 +74,9 @@ const SENSITIVE = [
   'requirements.index.allowWorkspaceIndexes',
   'requirements.cacheDir',
   'requirements.vulnerabilities.osvUrl',
+  // An untrusted workspace must not hide a typosquat or an advisory by its settings.
+  'requirements.lookAlikes',
+  'requirements.vulnerabilities.ignore',
 ];
 /** Of those, the ones a workspace must not set even when trusted: the server treats them as the user's own choice of origin (or cache). */
 const USER_ONLY = [
