@@ -5,7 +5,7 @@ import { parseMarker } from './marker.js';
 import { normalizeName } from './names.js';
 import { explainBadVersion, matchVersion, readOperator } from './specifier.js';
 import type { ExtrasNode, NameNode, RequirementNode, SpecifierClause, SpecifierNode } from './types.js';
-import { describeUrl, isArchiveName, lastSegment, looksLikePath, parseWheelFilename, urlFilename, urlScheme } from './url.js';
+import { describeUrl, isArchiveName, lastSegment, looksLikePath, nonLocalFileHost, parseWheelFilename, urlFilename, urlScheme } from './url.js';
 
 // packaging's `\b[a-zA-Z0-9][a-zA-Z0-9._-]*\b`: a name may end in `_` (a word character) but not in `.` or `-`.
 const IDENTIFIER = /[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9_])?/y;
@@ -115,6 +115,7 @@ function parseUrlRequirement(b: LineBuilder, req: RequirementNode, start: number
   if (/\s/.test(url) && !MARKER_IN_URL.test(url)) {
     b.report('invalid-url', `A URL cannot contain spaces; percent-encode them as %20`, start, end);
   }
+  if (reportNonLocalFile(b, url, start, end)) return;
   nameFromUrl(b, req, node.kind === 'wheel' ? urlFilename(url) : undefined, node.egg, start, end);
   if (req.editable && node.kind !== 'vcs' && node.kind !== 'file') {
     b.report('invalid-editable', `An editable requirement must be a local path or a VCS URL (git+https://…), not '${b.shown(start, end)}'`, start, end);
@@ -126,6 +127,15 @@ function parseUrlRequirement(b: LineBuilder, req: RequirementNode, start: number
   if (bare && !req.editable) {
     b.report('invalid-url', `pip reads '${bare[1]}:' URLs only after -e: write ${bare[1]}+${bare[1]}://… or ${bare[1]}+https://…`, start, end);
   }
+}
+
+/** pip turns a file: URL into a path, and fails on one with a host: `file://name.whl` means `file:name.whl` or `file:///…`. */
+function reportNonLocalFile(b: LineBuilder, url: string, start: number, end: number): boolean {
+  const host = nonLocalFileHost(url);
+  if (host === undefined) return false;
+  const shown = b.quote(host, start, end);
+  b.report('invalid-url', `pip reads '${shown}' as the host of this file: URL and supports local files only: write file:///absolute/path or file:relative/path`, start, end);
+  return true;
 }
 
 function parsePathRequirement(b: LineBuilder, req: RequirementNode, start: number, end: number): void {
@@ -270,6 +280,7 @@ function parsePep508(b: LineBuilder, req: RequirementNode, start: number, end: n
     }
     b.token('url', u, urlEnd);
     req.url = b.withWritten(describeUrl(text.slice(u, urlEnd), b.range(u, urlEnd)), u, urlEnd);
+    reportNonLocalFile(b, req.url.text, u, urlEnd);
     const rest = skipWs(text, urlEnd, end);
     if (rest < end) unexpected(b, rest, end, `after the URL`);
     return;

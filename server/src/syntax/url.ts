@@ -85,6 +85,16 @@ function urlPath(url: string): string {
   return url.replace(/^[A-Za-z][A-Za-z0-9+.-]*:(?:\/\/[^/]*)?/, '');
 }
 
+/**
+ * The host of a `file://host/…` URL other than localhost, which pip (on Linux and macOS) rejects: "non-local file
+ * URIs are not supported". `file://name.whl` reads `name.whl` as the host.
+ */
+export function nonLocalFileHost(url: string): string | undefined {
+  const m = /^file:\/\/([^/?#]*)/i.exec(url);
+  const host = m?.[1];
+  return host && host.toLowerCase() !== 'localhost' && !host.includes('${') ? host : undefined;
+}
+
 /** The file name a URL ends in, as pip's `Link.filename`: its path's last segment, without query and fragment. */
 export function urlFilename(url: string): string {
   return lastSegment(urlPath(url.split('#')[0].split('?')[0]));
