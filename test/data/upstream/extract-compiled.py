@@ -23,6 +23,7 @@ it came from).  uv's snapshots write the test's folder as ``[TEMP_DIR]``; the te
 
 import argparse
 import ast
+import importlib.util
 import json
 import os
 import re
@@ -31,6 +32,18 @@ import sys
 import textwrap
 
 HERE = os.path.dirname(os.path.abspath(__file__))
+
+
+def load_upstream():
+    """extract-upstream.py, for its Rust string reading."""
+    sys.dont_write_bytecode = True
+    spec = importlib.util.spec_from_file_location("extract_upstream", os.path.join(HERE, "extract-upstream.py"))
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+UPSTREAM = load_upstream()
 
 
 def git(git_dir, *args):
@@ -54,24 +67,13 @@ def rust_string(source, at):
     m = re.compile(r"(&?(?P<macro>(?:indoc::)?indoc!|formatdoc!|format!)\s*[\{\(]\s*)?(?P<raw>r(?P<hashes>#*))?\"").match(source, at)
     if not m:
         return None
-    start = m.end()
-    if m.group("raw") is not None:
-        end = source.find('"' + m.group("hashes"), start)
-        text = source[start:end]
-    else:
-        end = start
-        while source[end] != '"':
-            end += 2 if source[end] == "\\" else 1
-        text = unescape(source[start:end])
+    text = UPSTREAM.string_body(source, m.end(), m.group("hashes") if m.group("raw") is not None else None)
     macro = m.group("macro") or ""
     if "indoc" in macro or macro == "formatdoc!":
         text = textwrap.dedent(text[1:] if text.startswith("\n") else text)
     return text, macro.startswith("format")
 
 
-def unescape(s):
-    s = re.sub(r"\\\n\s*", "", s)
-    return s.replace("\\n", "\n").replace("\\t", "\t").replace('\\"', '"').replace("\\\\", "\\")
 
 
 def snapshot_stdout(source, m):
@@ -81,7 +83,7 @@ def snapshot_stdout(source, m):
     end = source.find('"' + hashes + ")", start) if m.group("raw") else source.find('");', start)
     body = source[start:end]
     if m.group("raw") is None:
-        body = unescape(body)
+        body = UPSTREAM.rust_unescape(body)
     s = body.find("----- stdout -----")
     e = body.find("----- stderr -----")
     if s == -1 or e == -1:

@@ -112,22 +112,23 @@ RUST_WRITE = re.compile(
 def rust_strings(source):
     """The string literals written to requirements/constraints/overrides files in a Rust test file."""
     for m in RUST_WRITE.finditer(source):
-        start = m.end()
-        if m.group("raw") is not None:
-            close = '"' + m.group("hashes")
-            end = source.find(close, start)
-            text = source[start:end]
-        else:
-            # A plain string: up to the first unescaped quote; escapes as Rust reads them.
-            end = start
-            while source[end] != '"':
-                end += 2 if source[end] == "\\" else 1
-            text = rust_unescape(source[start:end])
+        text = string_body(source, m.end(), m.group("hashes") if m.group("raw") is not None else None)
         if m.group("macro"):
             text = indoc(text)
         if "{" in text and m.group("macro") is None and "format" in source[m.start() - 20:m.start()]:
             continue
         yield text, f"{m.group('var')}.write_str"
+
+
+def string_body(source, start, hashes):
+    """The text of the Rust string literal whose body starts at `start`: raw (`hashes`, the `#`s of `r#"`) or plain."""
+    if hashes is not None:
+        return source[start:source.find('"' + hashes, start)]
+    # A plain string: up to the first unescaped quote; escapes as Rust reads them.
+    end = start
+    while source[end] != '"':
+        end += 2 if source[end] == "\\" else 1
+    return rust_unescape(source[start:end])
 
 
 def rust_unescape(s):
