@@ -1,4 +1,4 @@
-// The held-out corpus of issue 26: requirement lines and files from pip's, pip-tools' and uv's own test suites
+// The held-out corpus of issue 26: requirement lines and files from pip's, pip-tools', uv's and dependabot's test suites
 // (test/data/upstream/cases.json, extracted by extract-upstream.py from the commits in SOURCES.json), against pip
 // 24.2's verdict on each (verdicts.json, recorded by test/data/derive-pip-verdicts.py). The goal is no difference:
 // no error where pip reads the text, one wherever it does not, and each requirement read as pip reads it.
@@ -29,9 +29,9 @@ const DELIBERATE: Deliberate = {
 const PLATFORM: Record<string, string> = { 'C:\\absolute\\path': 'a Windows path' };
 let deliberate = 0;
 
-test('the corpus comes from the three suites, at named commits, with pip 24.2 verdicts of both kinds', () => {
+test('the corpus comes from the suites of pip, pip-tools, uv and dependabot, at named commits, with pip 24.2 verdicts of both kinds', () => {
   assert.equal(verdicts.pip, '24.2');
-  assert.deepEqual(sources.map((s) => s.repo).sort(), ['astral-sh/uv', 'jazzband/pip-tools', 'pypa/pip']);
+  assert.deepEqual(sources.map((s) => s.repo).sort(), ['astral-sh/uv', 'dependabot/dependabot-core', 'jazzband/pip-tools', 'pypa/pip']);
   for (const s of sources) assert.match(s.commit, /^[0-9a-f]{40}$/);
   assert.ok(verdicts.cases.length >= 800, `only ${verdicts.cases.length} cases`);
   assert.ok(verdicts.cases.filter((c) => !c.valid).length >= 100);

@@ -7,7 +7,7 @@ the commit named in the output).  Only the requirement text is kept (no code);
 pip 24.2's verdict on each case is then recorded by derive-pip-verdicts.py:
 
     python3 test/data/upstream/extract-upstream.py \\
-        --pip <pip git dir> --pip-tools <pip-tools git dir> --uv <uv git dir>
+        --pip <pip git dir> --pip-tools <pip-tools git dir> --uv <uv git dir> --dependabot <git dir>
     PYENV_VERSION=3.13.0 python3 test/data/derive-pip-verdicts.py \\
         --cases test/data/upstream/cases.json --out test/data/upstream/verdicts.json
 
@@ -23,7 +23,8 @@ read with `git show <commit>:<path>`.  What is taken:
   overrides>_<in|txt>.write_str(...)`` (``indoc!`` dedented; ``format!``
   strings, which hold placeholders, are skipped).
 * Files: pip's tests/data/reqfiles, uv's requirements-txt test data and its
-  test/requirements/*.in, with the files they include by name beside them.
+  test/requirements/*.in, dependabot-core's Python fixtures (requirements, pip-compile inputs,
+  constraints), with the files they include by name beside them.
 
 Each distinct text is one case (the first place it was found is its note).
 """
@@ -158,6 +159,7 @@ def main():
     ap.add_argument("--pip", required=True)
     ap.add_argument("--pip-tools", required=True)
     ap.add_argument("--uv", required=True)
+    ap.add_argument("--dependabot", help="dependabot-core, whose Python fixtures are requirements files too")
     ap.add_argument("--out", default=os.path.join(HERE, "cases.json"))
     args = ap.parse_args()
 
@@ -168,7 +170,7 @@ def main():
         if not text.strip() or text in seen or len(text) > 20000:
             return
         # A file named by URL: pip would fetch it (the verdicts are recorded offline).
-        if re.search(r"^\s*(-r|-c|--requirement|--constraint)\s*=?\s*https?:", text, re.M):
+        if re.search(r"^\s*(-r|-c|--requirement|--constraint)\s*=?\s*[\"']?https?:", text, re.M):
             return
         seen.add(text)
         case = {"id": f"{repo.split('/')[1]}-{len(cases)}", "text": text, "note": f"{repo}@{commit[:12]}:{path} ({how})"}
@@ -201,6 +203,13 @@ def main():
             if "/compiled/" not in path:
                 add("astral-sh/uv", uv_commit, path, text, "file", files)
     sources.append({"repo": "astral-sh/uv", "commit": uv_commit})
+
+    if args.dependabot:
+        bot_commit = head(args.dependabot)
+        for folder in ("python/spec/fixtures/requirements", "python/spec/fixtures/pip_compile_files", "python/spec/fixtures/constraints"):
+            for text, path, files in file_cases(args.dependabot, bot_commit, folder, "*"):
+                add("dependabot/dependabot-core", bot_commit, path, text, "file", files)
+        sources.append({"repo": "dependabot/dependabot-core", "commit": bot_commit})
 
     with open(args.out, "w", encoding="utf-8") as f:
         f.write(json.dumps(cases, indent=1, ensure_ascii=False) + "\n")
