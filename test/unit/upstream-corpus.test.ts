@@ -35,6 +35,9 @@ test('the corpus comes from the suites of pip, pip-tools, uv and dependabot, at 
   for (const s of sources) assert.match(s.commit, /^[0-9a-f]{40}$/);
   assert.ok(verdicts.cases.length >= 800, `only ${verdicts.cases.length} cases`);
   assert.ok(verdicts.cases.filter((c) => !c.valid).length >= 100);
+  // The verdicts are those of the cases as extracted (derive-pip-verdicts.py was run again after extract-upstream.py).
+  const cases: { id: string; text: string }[] = JSON.parse(fs.readFileSync(path.join(DATA, 'cases.json'), 'utf8'));
+  assert.deepEqual(verdicts.cases.map((c) => [c.id, c.text]), cases.map((c) => [c.id, c.text]));
 });
 
 for (const c of verdicts.cases) {
