@@ -18,7 +18,8 @@ it came from).  uv's snapshots write the test's folder as ``[TEMP_DIR]``; the te
   and ``.write(...)``, or with ``(<dir> / "x").write_text(...)`` / ``<var>.write_text(...)`` where
   ``<var> = <dir> / "x"``, and each string literal holding ``# via`` (the expected output, compiled to
   ``requirements.txt`` from ``requirements.in``, pip-compile's defaults); and the compiled files pip-tools keeps
-  in its repository (docs, examples) with their inputs, at their paths (``output_path``).
+  in its repository (docs, examples) with their inputs, at their paths (``output_path``), and the README's
+  walk-through (its ``toml`` and ``# name.in`` blocks are the inputs, each ``$ pip-compile …`` prints an output).
 """
 
 import argparse
@@ -194,6 +195,41 @@ def pip_tools_repo_cases(git_dir, commit):
                "output": git(git_dir, "show", f"{commit}:{output}"), "output_path": output}
 
 
+def output_name(command):
+    """Where `pip-compile <args>` writes: -o/--output-file, else the stem of its .in source, else requirements.txt."""
+    args = command.split()[1:]
+    for k, a in enumerate(args):
+        if a in ("-o", "--output-file") and k + 1 < len(args):
+            return args[k + 1]
+        if a.startswith("--output-file="):
+            return a.split("=", 1)[1]
+    sources = [a for a in args if a.endswith(".in")]
+    return sources[0][:-3] + ".txt" if sources else "requirements.txt"
+
+
+def pip_tools_readme_cases(git_dir, commit):
+    """The README's walk-through: `toml` and `# name.in` blocks write inputs, `$ pip-compile …` blocks print outputs."""
+    text = git(git_dir, "show", f"{commit}:README.md")
+    state = {}
+    for lang, body in re.findall(r"^```(\w*)\n(.*?)^```", text, re.M | re.S):
+        if lang == "toml" and "[project]" in body:
+            state["pyproject.toml"] = body
+            continue
+        first = body.split("\n", 1)[0]
+        named = re.match(r"# ([\w.-]+\.in)$", first)
+        if named:
+            state[named.group(1)] = body
+            continue
+        for command, output in re.findall(r"^\$ (pip-compile[^\n]*)\n(.*?)(?=^\$ |\Z)", body, re.M | re.S):
+            name = output_name(command)
+            if "# via" in output and "..." not in output:
+                files = {k: v for k, v in state.items() if k != name}
+                yield {"note": f"jazzband/pip-tools@{commit[:12]}:README.md ({command.strip()})", "tool": "pip-tools", "files": files,
+                       "output": output, "output_path": name}
+            if output.strip():
+                state[name] = output
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--pip-tools", required=True)
@@ -203,7 +239,8 @@ def main():
     uv_commit = git(args.uv, "rev-parse", "HEAD").strip()
     tools_commit = git(args.pip_tools, "rev-parse", "HEAD").strip()
     cases, seen = [], set()
-    for case in [*uv_cases(args.uv, uv_commit), *pip_tools_cases(args.pip_tools, tools_commit), *pip_tools_repo_cases(args.pip_tools, tools_commit)]:
+    for case in [*uv_cases(args.uv, uv_commit), *pip_tools_cases(args.pip_tools, tools_commit), *pip_tools_repo_cases(args.pip_tools, tools_commit),
+                 *pip_tools_readme_cases(args.pip_tools, tools_commit)]:
         key = json.dumps([case["files"], case["output"]], sort_keys=True)
         if key in seen:
             continue
