@@ -13,7 +13,8 @@ it came from).  uv's snapshots write the test's folder as ``[TEMP_DIR]``; the te
 * uv (crates/uv/tests/**/*.rs): in each ``fn``, the files written with ``<path expr>.write_str(...)`` where the
   path is built from ``context.temp_dir`` by ``.child("…")`` (directly or through ``let`` variables), and the
   stdout of each ``uv_snapshot!`` whose command is ``pip_compile()``.  A file written with ``format!`` /
-  ``formatdoc!`` holds placeholders and is skipped, and so is a test that writes one (its inputs are incomplete).
+  ``formatdoc!`` holds placeholders and is skipped, and so is a test that writes one (its inputs are incomplete);
+  Python files (a setup.py, a build backend) are code and are left out.
 * pip-tools (tests/test_cli_compile.py): in each test function, the files written with ``open("x", "w")``
   and ``.write(...)``, or with ``(<dir> / "x").write_text(...)`` / ``<var>.write_text(...)`` where
   ``<var> = <dir> / "x"``, and each string literal holding ``# via`` (the expected output, compiled to
@@ -114,6 +115,8 @@ def uv_cases(git_dir, commit):
                 if base is None:
                     continue
                 rel = os.path.join(base, *children(w.group(2)))
+                if rel.endswith(".py"):
+                    continue  # code (a setup.py, a build backend), not data: not kept
                 read = rust_string(body, w.end())
                 if read is None or read[1] or not rel:
                     skip = True

@@ -169,6 +169,9 @@ def main():
     def add(repo, commit, path, text, how, files=None):
         if not text.strip() or text in seen or len(text) > 20000:
             return
+        # Python a test wrote (a setup.py, a script) is code, not requirements: it is not taken.
+        if re.search(r"^\s*(from \S+ import|import \w|def \w|class \w)|\bsetup\(", text, re.M):
+            return
         # A file named by URL: pip would fetch it (the verdicts are recorded offline).
         if re.search(r"^\s*(-r|-c|--requirement|--constraint)\s*=?\s*[\"']?https?:", text, re.M):
             return
@@ -179,7 +182,9 @@ def main():
         cases.append(case)
 
     pip_commit = head(args.pip)
-    for path in ("tests/unit/test_req_file.py", "tests/unit/test_req.py", "tests/unit/test_req_install.py"):
+    for path in ("tests/unit/test_req_file.py", "tests/unit/test_req.py", "tests/unit/test_req_install.py",
+                 "tests/functional/test_install_reqs.py", "tests/functional/test_install_extras.py", "tests/functional/test_freeze.py",
+                 "tests/functional/test_install.py", "tests/functional/test_download.py"):
         for text, how in python_strings(git_show(args.pip, pip_commit, path)):
             add("pypa/pip", pip_commit, path, text, how)
     for text, path, files in file_cases(args.pip, pip_commit, "tests/data/reqfiles", "*"):
