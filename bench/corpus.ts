@@ -83,3 +83,35 @@ export function realisticLines(count: number): string[] {
   }
   return lines.slice(0, count);
 }
+
+const DATA = path.resolve(here, '../test/data');
+
+/**
+ * A text nobody here wrote: the requirements files of test/data/real and the upstream suites' cases and compiled
+ * outputs (test/data/upstream), in a fixed shuffled order, cut to `count` lines at a logical line's end. Hashes
+ * with continuations, markers, URLs and `# via` comments occur as often as those projects write them.
+ */
+export function heldOutLines(count: number): string[] {
+  const texts: { key: string; text: string }[] = [];
+  const real = path.join(DATA, 'real');
+  for (const f of fs.readdirSync(real, { recursive: true }).map(String)) {
+    const p = path.join(real, f);
+    if (/\.(txt|in)$/.test(f) && fs.statSync(p).isFile()) texts.push({ key: f, text: fs.readFileSync(p, 'utf8') });
+  }
+  const upstream = path.join(DATA, 'upstream');
+  for (const c of JSON.parse(fs.readFileSync(path.join(upstream, 'cases.json'), 'utf8')) as { id: string; text: string }[]) texts.push({ key: c.id, text: c.text });
+  for (const c of (JSON.parse(fs.readFileSync(path.join(upstream, 'compiled.json'), 'utf8')) as { cases: { id: string; output: string }[] }).cases) {
+    texts.push({ key: c.id, text: c.output });
+  }
+  // A fixed order that mixes the sources (FNV-1a of the key).
+  const fnv = (s: string) => [...s].reduce((h, ch) => Math.imul(h ^ ch.charCodeAt(0), 16777619) >>> 0, 2166136261);
+  texts.sort((a, b) => fnv(a.key) - fnv(b.key) || (a.key < b.key ? -1 : 1));
+  const lines: string[] = [];
+  for (const { text } of texts) {
+    lines.push(...text.replace(/\r\n/g, '\n').replace(/\n$/, '').split('\n'));
+    if (lines.length >= count) break;
+  }
+  lines.length = Math.min(lines.length, count);
+  while (lines.length && /\\$/.test(lines[lines.length - 1])) lines.pop();
+  return lines;
+}

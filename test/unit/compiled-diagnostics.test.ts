@@ -84,3 +84,24 @@ test('a requirement behind a marker in the .in is still asked for: its pin is no
     [['stale-pin', 8, "'attrs' is pinned for requirements.in, which no longer asks for it: recompile requirements.in."]],
   );
 });
+
+test('far behind its sources: one not-compiled warning per source file, with the count and where each is asked for', () => {
+  const names = Array.from({ length: 1500 }, (_, i) => `pkg${i}`);
+  const d = check({
+    '/p/requirements.in': '-r base.in\ndjango\n' + names.join('\n') + '\n',
+    '/p/base.in': 'requests\nflask\ncelery\n',
+    '/p/requirements.txt': HEADER + 'django==4.2.11\n    # via -r requirements.in\n',
+  });
+  const missing = d.filter((x) => x.code === 'not-compiled');
+  assert.deepEqual(
+    missing.map((x) => x.message),
+    [
+      "requirements.in asks for 1500 requirements this file does not pin ('pkg0', 'pkg1', 'pkg2', …): recompile requirements.in.",
+      "base.in asks for 3 requirements this file does not pin ('requests', 'flask', 'celery'): recompile requirements.in.",
+    ],
+  );
+  const related = missing[0].relatedInformation!;
+  assert.equal(related.length, 100, 'the locations are capped');
+  assert.deepEqual([related[0].location.uri, related[0].location.range.start.line, related[0].message], ['file:///p/requirements.in', 2, "'pkg0' here"]);
+  assert.deepEqual(missing[1].relatedInformation!.map((r) => [r.location.uri, r.location.range.start.line]), [['file:///p/base.in', 0], ['file:///p/base.in', 1], ['file:///p/base.in', 2]]);
+});

@@ -84,6 +84,22 @@ function namesSource(v: ViaEntry): v is Extract<ViaEntry, { kind: 'file' | 'proj
   return v.kind === 'project' && !v.override && v.build?.part !== 'backend';
 }
 
+/** The locations a not-compiled warning lists: enough to find each, few enough to publish at once. */
+const MAX_RELATED = 100;
+
+/** `lists`: for each name one file asks for and the compiled file does not pin, where that file asks for it. */
+function notCompiled(lists: Asked[][], where: (a: Asked) => string, range: Range, sourceName: string): Diagnostic {
+  const first = lists[0][0];
+  const asks = lists.flat();
+  const related = asks.slice(0, MAX_RELATED).map((a) => ({ location: { uri: pathToFileURL(a.file).toString(), range: a.range }, message: `'${a.text}' here` }));
+  const names = lists.slice(0, 3).map((l) => `'${l[0].name}'`).join(', ');
+  const message =
+    lists.length === 1
+      ? `${where(first)} asks for '${first.name}', which this file does not pin: recompile ${sourceName}.`
+      : `${where(first).replace(/:\d+$/, '')} asks for ${lists.length} requirements this file does not pin (${names}${lists.length > 3 ? ', …' : ''}): recompile ${sourceName}.`;
+  return { range, severity: DiagnosticSeverity.Warning, code: DiagnosticCode.NotCompiled, source: SOURCE, message, relatedInformation: related };
+}
+
 /** `source`: one of the file's checked sources (a `.in` or pyproject.toml); `read`: the file's context. */
 export function compiledDiagnostics(filePath: string, doc: ParsedDocument, source: string, read: CompiledSources): Diagnostic[] {
   // A hand-written .txt beside an .in is not its compiled form: only a header or `# via` lines say it is.
@@ -98,6 +114,8 @@ export function compiledDiagnostics(filePath: string, doc: ParsedDocument, sourc
   const sourceName = path.basename(source);
   const where = (a: Asked) => `${path.relative(path.dirname(filePath), a.file) || path.basename(a.file)}:${a.range.start.line + 1}`;
   const firstLine = doc.lines.find((l) => l.kind !== 'blank')?.range ?? { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
+  /** What each file (the source and those it includes) asks for that this file does not pin, in the order written. */
+  const unpinned = new Map<string, { lists: Asked[][]; at: number }>();
   for (const [name, all] of asked) {
     // A marker may leave the requirement out of the resolution the file was compiled for (markers are not
     // evaluated: the output is written for one environment): nothing to expect of the pin then.
@@ -107,14 +125,9 @@ export function compiledDiagnostics(filePath: string, doc: ParsedDocument, sourc
     // pip-compile lists pip and setuptools only as comments unless told --allow-unsafe.
     if (!pin && UNSAFE_PACKAGES.has(name)) continue;
     if (!pin) {
-      out.push({
-        range: firstLine,
-        severity: DiagnosticSeverity.Warning,
-        code: DiagnosticCode.NotCompiled,
-        source: SOURCE,
-        message: `${where(list[0])} asks for '${list[0].name}', which this file does not pin: recompile ${sourceName}.`,
-        relatedInformation: list.map((a) => ({ location: { uri: pathToFileURL(a.file).toString(), range: a.range }, message: `'${a.text}' here` })),
-      });
+      // (the warning goes where the file's first miss was found, so the order of warnings stays that of the source)
+      const group = unpinned.get(list[0].file) ?? unpinned.set(list[0].file, { lists: [], at: out.length }).get(list[0].file)!;
+      group.lists.push(list);
       continue;
     }
     if (!pin.version) continue;
@@ -131,6 +144,9 @@ export function compiledDiagnostics(filePath: string, doc: ParsedDocument, sourc
       });
     }
   }
+  // One warning for each file that asks for what this file does not pin: a file far behind its source says so once
+  // (a warning per requirement repeated one range thousands of times, and each cost the keystroke its publishing).
+  for (const { lists, at } of [...unpinned.values()].reverse()) out.splice(at, 0, notCompiled(lists, where, firstLine, sourceName));
   // Pins annotated as coming from the .in itself that it no longer names (only where the file says so).
   for (const pin of compiled.pins.values()) {
     const fromSource = pin.via.some((v) => namesSource(v) && resolveSourcePath(folders, v.path, read.texts).file === source);

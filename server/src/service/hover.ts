@@ -48,7 +48,7 @@ export function hover(doc: ParsedDocument, position: Position, facts?: HoverFact
     if (r) {
       // A name that a variable gives is not looked up: the facts would name its value (see LogicalLine.project).
       const name = r.name?.written === undefined ? r.name?.normalized : undefined;
-      const value = requirementHover(r, { ...facts.requirement(name), provenance: facts.provenance?.(), folder: facts.folder });
+      const value = requirementHover(r, { ...facts.requirement(name), provenance: facts.provenance?.(), line, folder: facts.folder });
       return { contents: { kind: 'markdown', value }, range: token.range };
     }
   }

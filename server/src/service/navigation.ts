@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { InlayHintKind, type InlayHint, type Location, type Position } from 'vscode-languageserver-types';
 import { lineAt } from '../syntax/query.js';
-import type { ParsedDocument, Range } from '../syntax/types.js';
+import type { LogicalLine, ParsedDocument, Range } from '../syntax/types.js';
 import { readAnnotations, type AnnotatedPin, type ViaEntry } from '../workspace/annotations.js';
 import { resolveIncludeTarget, type DocumentReader, type FileReader } from '../workspace/includes.js';
 import { buildProvenance, type SourceLocation } from '../workspace/provenance.js';
@@ -18,13 +18,18 @@ function inside(r: Range, p: Position): boolean {
   return !(p.line === r.end.line && p.character > r.end.character);
 }
 
-/** The package the cursor is on: a requirement's name, or an entry inside a `# via` comment (with the pin it annotates). */
-function packageAt(doc: ParsedDocument, position: Position): { name: string; via?: ViaEntry; pin?: AnnotatedPin } | undefined {
+/**
+ * The package the cursor is on: a requirement's name (with its line), the path or URL of a requirement without a
+ * name, or an entry inside a `# via` comment (with the pin it annotates).
+ */
+function packageAt(doc: ParsedDocument, position: Position): { name: string; line?: LogicalLine; via?: ViaEntry; pin?: AnnotatedPin } | undefined {
   const line = lineAt(doc, position.line, position.character);
   const r = line?.requirement;
-  if (r?.name && r.name.written === undefined && inside(r.name.range, position)) return { name: r.name.normalized };
+  if (r?.name && r.name.written === undefined && inside(r.name.range, position)) return { name: r.name.normalized, line };
+  const target = r && !r.name ? (r.path ?? r.url) : undefined;
+  if (target && inside(target.range, position)) return { name: '', line };
   if (line?.kind === 'comment' || line?.comment) {
-    for (const pin of readAnnotations(doc).pins.values()) {
+    for (const pin of readAnnotations(doc).all) {
       const via = pin.via.find((v) => inside(v.range, position));
       if (via) return { name: via.kind === 'package' ? via.normalized : '', via, pin };
     }
@@ -55,24 +60,22 @@ export function definition(filePath: string, doc: ParsedDocument, position: Posi
   const prov = buildProvenance(filePath, doc, read, readText);
   if (at.via && at.via.kind !== 'package') {
     // A source in `# via`: the line of that source that asks for the annotated pin.
-    const loc = sourceLocation(prov.locate(at.via, at.pin!.normalized));
+    const loc = sourceLocation(prov.locate(at.via, at.pin!.normalized, at.pin));
     return loc ? [loc] : [];
   }
-  if (at.via) {
-    const pin = prov.compiled.pins.get(at.name);
-    return pin ? [{ uri: uriOf(filePath), range: pin.line.requirement!.name!.range }] : [];
-  }
-  const pin = prov.compiled.pins.get(at.name);
+  // Every pin of a name: uv's `--universal` pins one name once for each marker.
+  const pinsNamed = (name: string) => prov.compiled.all.filter((p) => p.normalized === name && p.line.requirement?.name);
+  const here = (p: AnnotatedPin): Location => ({ uri: uriOf(filePath), range: p.line.requirement!.name!.range });
+  if (at.via) return pinsNamed(at.name).map(here);
+  // The line's own pin: of several pins of one name, each has its own sources.
+  const pin = (at.line && prov.pinAt(at.line)) || prov.compiled.pins.get(at.name);
   if (!pin) return [];
   const out: Location[] = [];
   for (const v of pin.via) {
     if (v.kind !== 'package') {
-      const loc = sourceLocation(prov.locate(v, at.name));
+      const loc = sourceLocation(prov.locate(v, pin.normalized, pin));
       if (loc) out.push(loc);
-    } else {
-      const parent = prov.compiled.pins.get(v.normalized);
-      if (parent?.line.requirement?.name) out.push({ uri: uriOf(filePath), range: parent.line.requirement.name.range });
-    }
+    } else out.push(...pinsNamed(v.normalized).map(here));
   }
   return out;
 }

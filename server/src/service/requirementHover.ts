@@ -2,7 +2,7 @@
 
 import { redact } from '../index/credentials.js';
 import { shown } from '../syntax/query.js';
-import type { RequirementNode, SpecifierClause } from '../syntax/types.js';
+import type { LogicalLine, RequirementNode, SpecifierClause } from '../syntax/types.js';
 import { formatChain, formatSource, type Provenance } from '../workspace/provenance.js';
 import { escapeMarkdown, inlineCode, safeLink } from './markdown.js';
 import type { ProjectFact } from '../shared/facts.js';
@@ -15,6 +15,8 @@ export interface RequirementFacts {
   /** The environment's description, e.g. `.venv (Python 3.11.7)`, shown when nothing is installed. */
   environment?: string;
   provenance?: Provenance;
+  /** The requirement's line: its own pin, where a compiled file pins a name more than once or a path without a name. */
+  line?: LogicalLine;
   /** Folder that chains are shown relative to. */
   folder: string;
   /** The project's page on the file's index, when the project fact has no URL of its own. */
@@ -78,8 +80,8 @@ export function requirementHover(r: RequirementNode, facts: RequirementFacts): s
     if (!date || Number.isNaN(date.getTime())) return '';
     return ` (uploaded ${dateWords(date)}${facts.now ? `, ${ageWords(date, facts.now)}` : ''})`;
   };
-  const pin = r.specifier?.clauses.length === 1 && ['==', '==='].includes(r.specifier.clauses[0].operator.text) ? r.specifier.clauses[0].version?.text : undefined;
-  if (pin && pin !== project?.latest && uploadedWords(pin)) versions.push(`pinned **${escapeMarkdown(pin)}**${uploadedWords(pin)}`);
+  const pinned = r.specifier?.clauses.length === 1 && ['==', '==='].includes(r.specifier.clauses[0].operator.text) ? r.specifier.clauses[0].version?.text : undefined;
+  if (pinned && pinned !== project?.latest && uploadedWords(pinned)) versions.push(`pinned **${escapeMarkdown(pinned)}**${uploadedWords(pinned)}`);
   if (project?.latest) versions.push(`latest **${escapeMarkdown(project.latest)}**${uploadedWords(project.latest)}`);
   if (versions.length) out.push(versions.join(' · '));
   const licence = project?.licence && licenceOf(project.licence);
@@ -88,21 +90,22 @@ export function requirementHover(r: RequirementNode, facts: RequirementFacts): s
   // A name a variable gives is not looked up (see LogicalLine.project): no provenance, no page that would name it.
   const key = r.name?.written === undefined ? r.name?.normalized : undefined;
   const prov = facts.provenance;
-  if (key && prov) {
+  const pin = facts.line && prov?.pinAt(facts.line);
+  if ((key || pin) && prov) {
     const shown = 50;
-    const chains = prov.chains(key, shown);
+    const chains = pin ? prov.chainsOf(pin, shown) : prov.chains(key!, shown);
     if (chains.length) {
       const label = prov.origin === 'environment' ? ' (derived from the installed packages)' : '';
-      const total = prov.compiled.pins.get(key)?.via.length ?? 0;
+      const total = (pin || prov.compiled.pins.get(key!))?.via.length ?? 0;
       const more = prov.origin === 'annotations' && total > shown ? `\n- … and ${total - shown} more` : '';
       out.push(`**Why it is here**${label}\n` + chains.map((c) => `- ${formatChain(c, facts.folder, true)}`).join('\n') + more);
-    } else if (prov.sources.length) {
+    } else if (prov.sources.length && key) {
       const src = prov.sourceOf(key);
       if (src) out.push(`Asked for in ${formatSource(src, facts.folder, true).replace(/^\((.*)\)$/, '$1')}.`);
     }
-    const deps = prov.dependenciesOf(key);
+    const deps = key ? prov.dependenciesOf(key) : [];
     if (deps.length) out.push(`**Pulls in** ${escapeMarkdown(deps.map((d) => d.name).join(', '))}`);
-    const dependents = prov.compiled.pins.get(key)?.via.filter((v) => v.kind === 'package') ?? [];
+    const dependents = (pin || prov.compiled.pins.get(key!))?.via.filter((v) => v.kind === 'package') ?? [];
     if (dependents.length) out.push(`**Required by** ${escapeMarkdown(dependents.map((d) => (d.kind === 'package' ? d.name : '')).join(', '))}`);
   }
   // The project's page on the index this file uses (never pypi.org for a private index), or no link.

@@ -5,13 +5,14 @@ import { parseMarker } from './marker.js';
 import { normalizeName } from './names.js';
 import { explainBadVersion, matchVersion, readOperator } from './specifier.js';
 import type { ExtrasNode, NameNode, RequirementNode, SpecifierClause, SpecifierNode } from './types.js';
-import { describeUrl, isArchiveName, lastSegment, looksLikePath, parseWheelFilename, urlScheme } from './url.js';
+import { describeUrl, isArchiveName, lastSegment, looksLikePath, nonLocalFileHost, parseWheelFilename, urlFilename, urlScheme } from './url.js';
 
 // packaging's `\b[a-zA-Z0-9][a-zA-Z0-9._-]*\b`: a name may end in `_` (a word character) but not in `.` or `-`.
 const IDENTIFIER = /[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9_])?/y;
 /** A marker glued to a URL by `;` without a following space. */
 const MARKER_IN_URL = /;\s*[a-z_.]+\s*(==|!=|<|>|~=|in\b|not\b)/i;
 const PEP508_WITH_URL = /^[A-Za-z0-9][A-Za-z0-9._-]*\s*(\[[^\]]*\]\s*)?@/;
+const UNKNOWN_SCHEME_URL = /^[A-Za-z][A-Za-z0-9+.-]*:\/\//;
 
 function matchIdentifier(text: string, i: number, end: number): number {
   IDENTIFIER.lastIndex = i;
@@ -72,6 +73,8 @@ function isPathRequirement(text: string, start: number, end: number): boolean {
   }
   const arg = text.slice(start, end);
   if (PEP508_WITH_URL.test(arg)) return false;
+  // A scheme pip does not know (`novcs+http://…`) makes no URL: unless an archive name, pip reads it as PEP 508.
+  if (UNKNOWN_SCHEME_URL.test(arg) && !isArchiveName(stripExtrasSuffix(arg))) return false;
   // pip's `_get_url_from_path`: with an '@' whose left side does not look like a path (even an empty one, as
   // in `@ https://…`), the line is a PEP 508 requirement, and one without a name is rejected.
   const at = arg.indexOf('@');
@@ -112,7 +115,8 @@ function parseUrlRequirement(b: LineBuilder, req: RequirementNode, start: number
   if (/\s/.test(url) && !MARKER_IN_URL.test(url)) {
     b.report('invalid-url', `A URL cannot contain spaces; percent-encode them as %20`, start, end);
   }
-  nameFromUrl(b, req, node.kind === 'wheel' ? lastSegment(url.split('#')[0].split('?')[0]) : undefined, node.egg, start, end);
+  if (reportNonLocalFile(b, url, start, end)) return;
+  nameFromUrl(b, req, node.kind === 'wheel' ? urlFilename(url) : undefined, node.egg, start, end);
   if (req.editable && node.kind !== 'vcs' && node.kind !== 'file') {
     b.report('invalid-editable', `An editable requirement must be a local path or a VCS URL (git+https://…), not '${b.shown(start, end)}'`, start, end);
   } else if (req.editable && node.kind === 'vcs' && node.egg === undefined) {
@@ -125,13 +129,25 @@ function parseUrlRequirement(b: LineBuilder, req: RequirementNode, start: number
   }
 }
 
+/** pip turns a file: URL into a path, and fails on one with a host: `file://name.whl` means `file:name.whl` or `file:///…`. */
+function reportNonLocalFile(b: LineBuilder, url: string, start: number, end: number): boolean {
+  const host = nonLocalFileHost(url);
+  if (host === undefined) return false;
+  const shown = b.quote(host, start, end);
+  b.report('invalid-url', `pip reads '${shown}' as the host of this file: URL and supports local files only: write file:///absolute/path or file:relative/path`, start, end);
+  return true;
+}
+
 function parsePathRequirement(b: LineBuilder, req: RequirementNode, start: number, end: number): void {
   const text = b.text.slice(start, end);
-  if (req.editable && /^[A-Za-z][A-Za-z0-9+.-]*:\/\//.test(text)) {
-    // A URL whose scheme pip does not know (`-e hg://…`): neither a local path nor a VCS URL.
+  const nameAtUrl = PEP508_WITH_URL.test(text) && text.includes('://');
+  if (req.editable && (UNKNOWN_SCHEME_URL.test(text) || nameAtUrl)) {
+    // A URL whose scheme pip does not know (`-e hg://…`), or `name @ url`, which pip reads after -e only as a
+    // path: neither a local project folder nor a VCS URL.
     b.token('url', start, end);
     req.url = b.withWritten(describeUrl(text, b.range(start, end)), start, end);
-    b.report('invalid-editable', `An editable requirement must be a local path or a VCS URL (git+https://…), not '${b.shown(start, end)}'`, start, end);
+    const fix = nameAtUrl ? `; pip reads 'name @ URL' only without -e (or write -e <VCS URL>#egg=<name>)` : '';
+    b.report('invalid-editable', `An editable requirement must be a local path or a VCS URL (git+https://…), not '${b.shown(start, end)}'${fix}`, start, end);
     return;
   }
   const at = extrasSuffixAt(text, true);
@@ -264,6 +280,7 @@ function parsePep508(b: LineBuilder, req: RequirementNode, start: number, end: n
     }
     b.token('url', u, urlEnd);
     req.url = b.withWritten(describeUrl(text.slice(u, urlEnd), b.range(u, urlEnd)), u, urlEnd);
+    reportNonLocalFile(b, req.url.text, u, urlEnd);
     const rest = skipWs(text, urlEnd, end);
     if (rest < end) unexpected(b, rest, end, `after the URL`);
     return;

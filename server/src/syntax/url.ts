@@ -56,7 +56,7 @@ export function describeUrl(text: string, range: Range): UrlNode {
   const fragment = hashAt === -1 ? '' : text.slice(hashAt + 1);
   const node: UrlNode = { text, range, kind: 'other' };
   const vcs = VCS_BY_SCHEME.get(scheme);
-  const pathPart = beforeFragment.replace(/^[A-Za-z][A-Za-z0-9+.-]*:\/\/[^/]*/, '');
+  const pathPart = urlPath(beforeFragment);
   if (vcs) {
     node.kind = 'vcs';
     node.vcs = vcs;
@@ -78,6 +78,26 @@ export function describeUrl(text: string, range: Range): UrlNode {
     }
   }
   return node;
+}
+
+/** The path of a URL: after its scheme and authority (`file:name.whl` has no authority, and pip reads `name.whl`). */
+function urlPath(url: string): string {
+  return url.replace(/^[A-Za-z][A-Za-z0-9+.-]*:(?:\/\/[^/]*)?/, '');
+}
+
+/**
+ * The host of a `file://host/…` URL other than localhost, which pip (on Linux and macOS) rejects: "non-local file
+ * URIs are not supported". `file://name.whl` reads `name.whl` as the host.
+ */
+export function nonLocalFileHost(url: string): string | undefined {
+  const m = /^file:\/\/([^/?#]*)/i.exec(url);
+  const host = m?.[1];
+  return host && host.toLowerCase() !== 'localhost' && !host.includes('${') ? host : undefined;
+}
+
+/** The file name a URL ends in, as pip's `Link.filename`: its path's last segment, without query and fragment. */
+export function urlFilename(url: string): string {
+  return lastSegment(urlPath(url.split('#')[0].split('?')[0]));
 }
 
 function kindOfFile(base: string, scheme: string): UrlKind {

@@ -6,8 +6,12 @@ import { viaEntries, type ViaEntry } from './viaSources.js';
 export type { ViaEntry };
 
 export interface AnnotatedPin {
+  /** The project name; for a pin without one (`-e .`, `./app`, a URL), its path or URL as written. */
   name: string;
+  /** The normalized project name; '' for a pin without one. */
   normalized: string;
+  /** A pin without a project name: its path or URL (the text the line holds, variables expanded). */
+  target?: string;
   /** The requirement line of the pin. */
   line: LogicalLine;
   version?: string;
@@ -36,7 +40,12 @@ export interface CompiledFile {
   /** Source files named by the header's command line (e.g. `requirements.in`, `pyproject.toml`). */
   sources: string[];
   command: CompileCommand;
+  /** The pins by project name; of several pins of one name (uv's `--universal`, one a marker), the last. */
   pins: Map<string, AnnotatedPin>;
+  /** Every pin in the order written, those without a project name and each of several of one name included. */
+  all: AnnotatedPin[];
+  /** The pin a requirement line holds. */
+  byLine: Map<LogicalLine, AnnotatedPin>;
   /** True when any pin carries a `# via` annotation. */
   annotated: boolean;
 }
@@ -64,16 +73,19 @@ export function readAnnotations(doc: ParsedDocument): CompiledFile {
 }
 
 function read(doc: ParsedDocument): CompiledFile {
-  const result: CompiledFile = { sources: [], command: emptyCommand(), pins: new Map(), annotated: false };
+  const result = emptyFile();
   readHeader(doc, result);
   const lines = doc.lines;
   for (let i = 0; i < lines.length; i++) {
     const line = lines[i];
-    if (!line.project) continue;
     const r = line.requirement;
-    if (!r?.name) continue;
+    // A name a variable gives is not looked up (see LogicalLine.project); a path or URL without a name is a pin too.
+    const target = r && !r.name ? (r.path ?? r.url) : undefined;
+    if (!r || (!line.project && !target)) continue;
     const clause = r.specifier?.clauses.find((c) => c.operator.text === '==' || c.operator.text === '===');
-    const pin: AnnotatedPin = { name: r.name.text, normalized: r.name.normalized, line, version: clause?.version?.text, via: [] };
+    const pin: AnnotatedPin = r.name
+      ? { name: r.name.text, normalized: r.name.normalized, line, version: clause?.version?.text, via: [] }
+      : { name: target!.text, normalized: '', target: target!.text, line, via: [] };
     // Line style: `pkg==1.0  # via a, b`
     const comment = line.comment;
     const inline = comment && VIA_INLINE.exec(comment.text);
@@ -101,16 +113,22 @@ function read(doc: ParsedDocument): CompiledFile {
       }
     }
     if (pin.via.length) result.annotated = true;
-    result.pins.set(pin.normalized, pin);
+    if (pin.normalized) result.pins.set(pin.normalized, pin);
+    result.all.push(pin);
+    result.byLine.set(line, pin);
   }
   return result;
 }
 
 /** Only the header (tool, sources, command): cheap, for deciding whether a file is compiled at all. */
 export function compiledHeader(doc: ParsedDocument): Pick<CompiledFile, 'tool' | 'sources' | 'command'> {
-  const result: CompiledFile = { sources: [], command: emptyCommand(), pins: new Map(), annotated: false };
+  const result = emptyFile();
   readHeader(doc, result);
   return result;
+}
+
+export function emptyFile(): CompiledFile {
+  return { sources: [], command: emptyCommand(), pins: new Map(), all: [], byLine: new Map(), annotated: false };
 }
 
 function emptyCommand(): CompileCommand {

@@ -3,10 +3,10 @@
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { LogicalLine, ParsedDocument, Range } from '../syntax/types.js';
-import { readAnnotations, type AnnotatedPin, type CompileCommand, type CompiledFile } from './annotations.js';
+import { emptyFile, readAnnotations, type AnnotatedPin, type CompileCommand, type CompiledFile } from './annotations.js';
 import { buildIncludeGraph, type DocumentReader, type FileReader } from './includes.js';
 import { readPyproject, type Pyproject } from './pyproject.js';
-import { isProjectFile, isPyproject, placeInPyproject, placeInSetupFile } from './pyprojectSources.js';
+import { isProjectFile, isPyproject, placeInPyproject, placeInSetupFile, sectionOf } from './pyprojectSources.js';
 import type { SourceEntry, ViaEntry } from './viaSources.js';
 
 /** Where a source named in `# via` asks for a package. */
@@ -41,10 +41,14 @@ export interface Provenance {
    * package entry continues up its shortest way to a source). From the environment: shortest chains first.
    */
   chains(name: string, limit?: number): Chain[];
+  /** The same for the pin of one line: one without a project name, or one of several pins of a name. */
+  chainsOf(pin: AnnotatedPin, limit?: number): Chain[];
+  /** The pin a requirement line holds. */
+  pinAt(line: LogicalLine): AnnotatedPin | undefined;
   /** Pins that list `name` among their `# via` parents: what `name` pulled in. */
   dependenciesOf(name: string): AnnotatedPin[];
-  /** Where the source an entry names asks for `name`. */
-  locate(entry: SourceEntry, name: string): SourceLocation;
+  /** Where the source an entry names asks for `name` (for a pin without a name, `pin` says which line it is). */
+  locate(entry: SourceEntry, name: string, pin?: AnnotatedPin): SourceLocation;
   /** Where the compiled file's own sources ask for `name` (for pins without annotations). */
   sourceOf(name: string): SourceLocation | undefined;
 }
@@ -109,22 +113,32 @@ export function buildProvenance(filePath: string, doc: ParsedDocument, read: Doc
     }
   }
 
-  /** A requirements file and the files it includes: the line asking for `name`. */
-  const inRequirementsFile = (root: string, name: string): { file: string; range?: Range } => {
+  /** A requirements file and the files it includes: the line asking for `name`, or for the path or URL `target`. */
+  const inRequirementsFile = (root: string, name: string, target?: string): { file: string; range?: Range } => {
     const rootDoc = load(root);
     if (!rootDoc) return { file: root };
+    const places = target === undefined ? [] : placesOf(target, [folders[0]]);
     for (const c of [{ path: root, document: rootDoc }, ...buildIncludeGraph(root, rootDoc, load).files]) {
-      const line = c.document.lines.find((l) => l.project === name);
-      if (line?.requirement?.name) return { file: c.path, range: line.requirement.name.range };
+      if (target === undefined) {
+        const line = c.document.lines.find((l) => l.project === name);
+        if (line?.requirement?.name) return { file: c.path, range: line.requirement.name.range };
+        continue;
+      }
+      // A pin without a name is the source's line of the same path or URL (a path read from where the command ran,
+      // or from the source's folder).
+      for (const l of c.document.lines) {
+        const t = l.requirement && !l.requirement.name ? (l.requirement.path ?? l.requirement.url) : undefined;
+        if (t && placesOf(t.text, [folders[0], path.dirname(c.path)]).some((p) => places.includes(p))) return { file: c.path, range: t.range };
+      }
     }
     return { file: root };
   };
 
-  const locate = (entry: SourceEntry, name: string): SourceLocation => {
+  const locate = (entry: SourceEntry, name: string, pin?: AnnotatedPin): SourceLocation => {
     switch (entry.kind) {
       case 'file': {
         const { file, exists } = resolveSourcePath(folders, entry.path, read);
-        return exists ? { entry, exists, ...inRequirementsFile(file, name) } : { entry, file, exists };
+        return exists ? { entry, exists, ...inRequirementsFile(file, name, name ? undefined : pin?.target) } : { entry, file, exists };
       }
       case 'url':
         return { entry, exists: false, url: withoutCredentials(entry.url) };
@@ -132,7 +146,8 @@ export function buildProvenance(filePath: string, doc: ParsedDocument, read: Doc
       case 'workspace': {
         const { file, exists } = resolveSourcePath(folders, entry.kind === 'project' ? entry.path : 'pyproject.toml', readText);
         const text = exists ? readText(file) : undefined;
-        if (text === undefined) return entry.kind === 'project' ? { entry, file, exists: false } : { entry, exists: false };
+        // The part of the project an entry names is told even when the file cannot be read.
+        if (text === undefined) return entry.kind === 'project' ? { entry, file, exists: false, section: sectionOf(entry) } : { entry, exists: false };
         const place = isPyproject(file) ? placeInPyproject(pyproject(file, text), entry, name, compiled.command) : placeInSetupFile(text, file, name);
         return { entry, file, exists, ...place };
       }
@@ -165,16 +180,17 @@ export function buildProvenance(filePath: string, doc: ParsedDocument, read: Doc
     return undefined;
   };
 
-  const chains = (name: string, limit = 100): Chain[] => {
-    const pin = compiled.pins.get(name);
-    if (!pin) return [];
-    return pin.via.slice(0, limit).map((v) => {
-      if (v.kind !== 'package') return { packages: [pin], source: locate(v, pin.normalized) };
+  const chainsOf = (pin: AnnotatedPin, limit = 100): Chain[] =>
+    pin.via.slice(0, limit).map((v) => {
+      if (v.kind !== 'package') return { packages: [pin], source: locate(v, pin.normalized, pin) };
       // A parent that is not pinned here (the project itself, say) still names a step.
       const parent = compiled.pins.get(v.normalized) ?? { name: v.name, normalized: v.normalized, line: pin.line, via: [] };
       const up = parent === pin ? undefined : shortestUp(parent, pin);
       return up ? { packages: [pin, ...up.packages], source: up.source } : { packages: [pin, parent] };
     });
+  const chains = (name: string, limit = 100): Chain[] => {
+    const pin = compiled.pins.get(name);
+    return pin ? chainsOf(pin, limit) : [];
   };
 
   /** The header's sources, as the `# via` entries that would name them. */
@@ -185,7 +201,24 @@ export function buildProvenance(filePath: string, doc: ParsedDocument, read: Doc
   });
   const sourceOf = (name: string): SourceLocation | undefined => sourceEntries.map((entry) => locate(entry, name)).find((loc) => loc.range);
 
-  return { origin: 'annotations', compiled, sources, chains, dependenciesOf: (name) => children.get(name) ?? [], locate, sourceOf };
+  const pinAt = (line: LogicalLine) => compiled.byLine.get(line);
+  return { origin: 'annotations', compiled, sources, chains, chainsOf, pinAt, dependenciesOf: (name) => children.get(name) ?? [], locate, sourceOf };
+}
+
+/** Where a path or URL of a requirement line points, read from each of `folders` (a URL as itself, without its fragment). */
+function placesOf(target: string, folders: string[]): string[] {
+  const bare = target.replace(/#.*$/, '').replace(/\[[^\]]*\]$/, '');
+  const local = /^file:/i.test(bare) ? bare.replace(/^file:(\/\/(localhost)?)?/i, '') : /^[A-Za-z][A-Za-z0-9+.-]*:\/\//.test(bare) ? undefined : bare;
+  if (local === undefined) return [bare];
+  return folders.map((f) => path.resolve(f, decodeURIComponentSafe(local)).replace(/[\\/]+$/, ''));
+}
+
+function decodeURIComponentSafe(s: string): string {
+  try {
+    return decodeURIComponent(s);
+  } catch {
+    return s;
+  }
 }
 
 /** What the environment knows of who requires whom. */
@@ -216,7 +249,7 @@ export function derivedProvenance(doc: ParsedDocument, env: InstalledGraph): Pro
     return pin;
   };
   for (const line of doc.lines) if (line.project) pinOf(line.project, line);
-  const compiled: CompiledFile = { sources: [], command: { extras: [], allExtras: false, groups: [], groupOnlySources: [], buildDeps: false, onlyBuildDeps: false }, pins, annotated: false };
+  const compiled: CompiledFile = { ...emptyFile(), pins };
   const chains = (name: string, limit = 5): Chain[] => {
     const start = pinOf(name);
     if (!start) return [];
@@ -227,7 +260,9 @@ export function derivedProvenance(doc: ParsedDocument, env: InstalledGraph): Pro
     });
   };
   const dependenciesOf = (name: string) => [...pins.values()].filter((p) => p.via.some((v) => v.kind === 'package' && v.normalized === name));
-  return { origin: 'environment', compiled, sources: [], chains, dependenciesOf, locate: (entry) => ({ entry, exists: false }), sourceOf: () => undefined };
+  const pinAt = (line: LogicalLine) => (line.project ? pinOf(line.project) : undefined);
+  const chainsOf = (pin: AnnotatedPin, limit?: number) => chains(pin.normalized, limit);
+  return { origin: 'environment', compiled, sources: [], chains, chainsOf, pinAt, dependenciesOf, locate: (entry) => ({ entry, exists: false }), sourceOf: () => undefined };
 }
 
 /**
@@ -292,7 +327,10 @@ export function formatSource(loc: SourceLocation, relativeTo: string, links = fa
       return `${entry.option} - (standard input)`;
     case 'project': {
       const prefix = `${entry.override ? '--override ' : ''}${entry.project ? `${md(entry.project)} ` : ''}`;
-      if (!loc.exists || !loc.file) return `${prefix}(${md(entry.path)}${entry.group ? `:${md(entry.group)}` : ''}, not found)`;
+      if (!loc.exists || !loc.file) {
+        const part = entry.group ? `:${md(entry.group)}` : loc.section ? `, ${section(loc.section)}` : '';
+        return `${prefix}(${md(entry.path)}${part}, not found)`;
+      }
       const parts = [where(loc.file, loc.range)];
       if (loc.section) parts.push(section(loc.section));
       if (!loc.range && isPyproject(loc.file) && entry.build?.part !== 'backend') parts.push('no longer listed there');

@@ -35,6 +35,8 @@ export interface Pyproject {
   /** `[tool.uv] constraint-dependencies` / `override-dependencies`: uv's `-c (workspace)`, `--override (workspace)`. */
   uvConstraints: PyprojectDependency[];
   uvOverrides: PyprojectDependency[];
+  /** Poetry's `[tool.poetry.dependencies]`, `dev-dependencies` and `[tool.poetry.group.<g>.dependencies]` (not python). */
+  poetryDependencies: PyprojectDependency[];
   /** Where each table or key starts, by dotted path (`project`, `project.dependencies`, `dependency-groups.dev`). */
   places: Map<string, Range>;
   /** The TOML error when the text does not parse; the arrays then come from the scan alone. */
@@ -74,9 +76,10 @@ export function readPyproject(text: string): Pyproject {
     const list = data ? (Array.isArray(values) ? values : []) : (scan.arrays.get(path) ?? []).map((l) => l.value);
     return list.filter((v): v is string => typeof v === 'string').map((v) => dependency(v, place(path, v), at));
   };
-  const get = (path: string): unknown => {
+  // By keys, not a dotted string: a key may hold dots (`optional-dependencies."FrIeNdLy-._.-bArD"`).
+  const get = (path: string | string[]): unknown => {
     let node: unknown = data;
-    for (const key of path.split('.')) node = node && typeof node === 'object' ? (node as Record<string, unknown>)[key] : undefined;
+    for (const key of typeof path === 'string' ? path.split('.') : path) node = node && typeof node === 'object' ? (node as Record<string, unknown>)[key] : undefined;
     return node;
   };
   const keysUnder = (path: string): string[] => {
@@ -89,11 +92,11 @@ export function readPyproject(text: string): Pyproject {
   };
 
   const optionalDependencies = new Map<string, PyprojectDependency[]>();
-  for (const extra of keysUnder('project.optional-dependencies')) optionalDependencies.set(extra, deps(`project.optional-dependencies.${extra}`, get(`project.optional-dependencies.${extra}`)));
+  for (const extra of keysUnder('project.optional-dependencies')) optionalDependencies.set(extra, deps(`project.optional-dependencies.${extra}`, get(['project', 'optional-dependencies', extra])));
   const dependencyGroups = new Map<string, GroupEntry[]>();
   for (const group of keysUnder('dependency-groups')) {
     const path = `dependency-groups.${group}`;
-    const values = data ? get(path) : (scan.arrays.get(path) ?? []).map((l) => l.value);
+    const values = data ? get(['dependency-groups', group]) : (scan.arrays.get(path) ?? []).map((l) => l.value);
     const entries: GroupEntry[] = [];
     for (const v of Array.isArray(values) ? values : []) {
       if (typeof v === 'string') entries.push(dependency(v, place(path, v), at));
@@ -110,6 +113,17 @@ export function readPyproject(text: string): Pyproject {
   };
   const places = new Map<string, Range>();
   for (const [k, offset] of scan.places) places.set(k, { start: at(offset), end: at(offset) });
+  // Poetry names a dependency by its key (`anyio = "^3"`, `pytest = { version = "*" }`): the place is the key's.
+  const poetry = (path: string[]): PyprojectDependency[] =>
+    keysUnder(path.join('.'))
+      .filter((key) => key.toLowerCase() !== 'python')
+      .map((key) => {
+        const place = places.get([...path, key].join('.'));
+        const range = place && { start: place.start, end: { line: place.start.line, character: place.start.character + key.length } };
+        return { value: key, name: normalizeGroup(key), written: key, range, nameRange: range };
+      });
+  const poetryDependencies = [...poetry(['tool', 'poetry', 'dependencies']), ...poetry(['tool', 'poetry', 'dev-dependencies'])];
+  for (const group of keysUnder('tool.poetry.group')) poetryDependencies.push(...poetry(['tool', 'poetry', 'group', group, 'dependencies']));
   return {
     name: scalar('project.name')?.value,
     dependencies: deps('project.dependencies', get('project.dependencies')),
@@ -119,6 +133,7 @@ export function readPyproject(text: string): Pyproject {
     buildBackend: scalar('build-system.build-backend'),
     uvConstraints: deps('tool.uv.constraint-dependencies', get('tool.uv.constraint-dependencies')),
     uvOverrides: deps('tool.uv.override-dependencies', get('tool.uv.override-dependencies')),
+    poetryDependencies,
     places,
     error,
   };

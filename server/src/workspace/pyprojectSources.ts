@@ -41,7 +41,7 @@ export function sectionsFor(py: Pyproject, entry: SourceEntry, command?: Compile
   if (entry.build?.part === 'requires') return [asks(py.buildRequires, '[build-system] requires')];
   if (entry.build?.part === 'backend') return [];
   if (entry.group) return [asks(groupDependencies(py, entry.group), `[dependency-groups] ${entry.group}`)];
-  const own = [asks(py.dependencies, '[project] dependencies'), ...extras()];
+  const own = [asks(py.dependencies, '[project] dependencies'), ...extras(), asks(py.poetryDependencies, '[tool.poetry.dependencies]')];
   return entry.override ? [asks(py.uvOverrides, '[tool.uv] override-dependencies'), ...own] : own;
 }
 
@@ -59,10 +59,12 @@ export function placeInPyproject(py: Pyproject, entry: SourceEntry, name: string
   return { section: sections[0]?.[0]?.section ?? sectionOf(entry) };
 }
 
-function sectionOf(entry: SourceEntry): string | undefined {
+/** The part of a project file an entry names, whether or not the file can be read. */
+export function sectionOf(entry: SourceEntry): string | undefined {
   if (entry.kind === 'workspace') return entry.option === '-c' ? '[tool.uv] constraint-dependencies' : entry.option === '--override' ? '[tool.uv] override-dependencies' : undefined;
   if (entry.kind !== 'project') return undefined;
   if (entry.build?.part === 'requires') return '[build-system] requires';
+  if (entry.build?.part === 'backend') return `build backend's get_requires_for_build_${entry.build.target}`;
   if (entry.group) return `[dependency-groups] ${entry.group}`;
   return undefined;
 }
