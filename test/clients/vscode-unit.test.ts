@@ -17,6 +17,7 @@ import {
   restrictedModeMessage,
   runsProcess,
   statusText,
+  statusTooltip,
   withoutProcessCommands,
 } from '../../client/vscode/src/options.ts';
 import { readSettings } from '../../server/src/settings.ts';
@@ -39,6 +40,12 @@ test('the status bar shows the environment and the index state the server report
   assert.equal(statusText({ index: 'offline', environment: '.venv (Python 3.11.7)' }, 'x'), '$(package) .venv (Python 3.11.7) · index offline');
   assert.equal(statusText({ index: 'loading' }, '.venv'), '$(package) .venv · index loading');
   assert.equal(statusText({ index: 'ready', environment: 'venv' }, '.venv'), '$(package) venv');
+});
+
+test('the status item says why installed versions are not checked when there is no environment', () => {
+  assert.match(statusTooltip({ index: 'ready', environment: 'no environment' }), /No virtual environment found: installed versions are not checked/);
+  assert.match(statusTooltip({ index: 'offline', environment: 'no environment' }), /cannot be reached/);
+  assert.equal(statusTooltip({ index: 'ready', environment: '.venv (Python 3.12.1)' }), 'Environment the requirements files are checked against');
 });
 
 test('the status bar names the environment', () => {

@@ -13,6 +13,7 @@ export interface ServerStatus {
 
 export function createStatusReporter(connection: Connection, capabilities: () => ClientCapabilities, log: Log) {
   let enabled = false;
+  let noticed = false;
   const status: ServerStatus = { index: 'idle' };
   const send = (change: Partial<ServerStatus>) => {
     Object.assign(status, change);
@@ -36,6 +37,20 @@ export function createStatusReporter(connection: Connection, capabilities: () =>
     /** The environment the last checked file uses (a label), sent when it differs. */
     environment(label: string) {
       if (label !== status.environment) send({ environment: label });
+    },
+    /**
+     * No environment for a file with requirements: not a fault of the file, so no diagnostic. A client with the
+     * status item shows "no environment" there; any other gets one notice a session.
+     */
+    noEnvironment(fileName: string) {
+      if (enabled || noticed) return;
+      noticed = true;
+      showMessage(
+        connection,
+        MessageType.Info,
+        `No virtual environment found for ${fileName}, so installed versions are not checked. Set requirements.venvPath, activate one (VIRTUAL_ENV), ` +
+          'or create .venv beside the file; the hover of line 1 names the environment a file uses (requirements.diagnostics.environment turns this off).',
+      );
     },
     /** LSP work-done progress for a project-list fetch, where the client supports server-initiated progress. */
     progress() {
