@@ -2,7 +2,7 @@
 
 import { redact } from '../index/credentials.js';
 import { shown } from '../syntax/query.js';
-import type { RequirementNode, SpecifierClause } from '../syntax/types.js';
+import type { LogicalLine, RequirementNode, SpecifierClause } from '../syntax/types.js';
 import { formatChain, formatSource, type Provenance } from '../workspace/provenance.js';
 import { escapeMarkdown, inlineCode, safeLink } from './markdown.js';
 import type { ProjectFact } from '../shared/facts.js';
@@ -47,6 +47,19 @@ export function describeClause(c: SpecifierClause): string {
     default:
       return `${op}${v}`;
   }
+}
+
+/**
+ * Syntax first: a line pip rejects (`requests=2.0`) or one still being typed (`flask>=`) is named with its
+ * problem; what it wants, what is installed or latest, and why it is here wait until it reads as a requirement.
+ */
+export function unsettledHover(r: RequirementNode, line: LogicalLine): string {
+  const name = r.name ? shown(r.name) : redact(r.url ? shown(r.url) : r.path ? shown(r.path) : '');
+  const error = line.diagnostics.find((d) => d.severity === 'error');
+  const problem = error ?? line.diagnostics.find((d) => d.severity !== 'hint') ?? line.diagnostics[0];
+  const lead = error ? 'pip rejects this line' : 'This line is not finished';
+  const why = problem ? `: ${escapeMarkdown(problem.message.replace(/[.\s]+$/, ''))}` : '';
+  return `**${escapeMarkdown(name)}**\n\n${lead}${why}.`;
 }
 
 /**
