@@ -65,6 +65,8 @@ export class TestClient {
   /** Every other notification the server sent, in order. */
   readonly notifications: { method: string; params: unknown }[] = [];
   readonly stderr: string[] = [];
+  /** Every `$/progress` the server sent for a token no test subscribed to with connection.onProgress, in order. */
+  readonly progress: { token: string | number; value: { kind: string; title?: string; message?: string } }[] = [];
   /** Every window/showMessageRequest the server sent, in order. */
   readonly prompts: { message: string; actions?: { title: string }[] }[] = [];
   private versions = new Map<string, number>();
@@ -95,6 +97,8 @@ export class TestClient {
     });
     connection.onNotification('window/logMessage', (p: { message: string }) => client.logs.push(p.message));
     connection.onNotification((method: string, params: unknown) => client.notifications.push({ method, params }));
+    // vscode-jsonrpc hands `$/progress` to onProgress handlers, never to onNotification.
+    connection.onUnhandledProgress((p) => client.progress.push(p as TestClient['progress'][number]));
     connection.onRequest('window/showMessageRequest', (p: { message: string; actions?: { title: string }[] }) => {
       client.prompts.push(p);
       const title = options.answer?.(p);

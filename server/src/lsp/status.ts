@@ -1,7 +1,7 @@
 // What the server tells the client about its own state: `requirements/status` (only to clients that ask for it
 // with initializationOptions.statusNotifications; our VS Code extension does) and LSP work-done progress.
 
-import { MessageType, type ClientCapabilities, type Connection } from 'vscode-languageserver/node.js';
+import { MessageType, WorkDoneProgress, WorkDoneProgressCreateRequest, type ClientCapabilities, type Connection } from 'vscode-languageserver/node.js';
 import { showMessage } from '../commands.js';
 import type { Log } from '../guard.js';
 import type { IndexEvents } from '../index/views.js';
@@ -14,6 +14,7 @@ export interface ServerStatus {
 export function createStatusReporter(connection: Connection, capabilities: () => ClientCapabilities, log: Log) {
   let enabled = false;
   let noticed = false;
+  let progressTokens = 0;
   const status: ServerStatus = { index: 'idle' };
   const send = (change: Partial<ServerStatus>) => {
     Object.assign(status, change);
@@ -52,21 +53,27 @@ export function createStatusReporter(connection: Connection, capabilities: () =>
           'or create .venv beside the file; the hover of line 1 names the environment a file uses (requirements.diagnostics.environment turns this off).',
       );
     },
-    /** LSP work-done progress for a project-list fetch, where the client supports server-initiated progress. */
+    /**
+     * LSP work-done progress for a project-list fetch, where the client supports server-initiated progress. Its
+     * end carries the outcome ("886,000 projects", "Could not fetch the project list: …"): an end without a
+     * message reads as "done" in clients (Neovim's plugin shows exactly that), even when the fetch failed.
+     */
     progress() {
       if (!capabilities().window?.workDoneProgress) return undefined;
-      let reporter: Promise<{ begin(title: string): void; done(): void }> | undefined;
+      const token = `requirements/projectList/${++progressTokens}`;
+      let created: Promise<boolean> | undefined;
       return {
         begin(title: string) {
-          reporter = connection.window.createWorkDoneProgress().then((r) => {
-            r.begin(title);
-            return r;
-          });
-          reporter.catch(() => undefined);
+          created = connection.sendRequest(WorkDoneProgressCreateRequest.type, { token }).then(
+            () => (void connection.sendProgress(WorkDoneProgress.type, token, { kind: 'begin', title }), true),
+            () => false,
+          );
         },
         end(message: string) {
           log('info', message);
-          void reporter?.then((r) => r.done()).catch(() => undefined);
+          void created
+            ?.then((ok) => (ok ? connection.sendProgress(WorkDoneProgress.type, token, { kind: 'end', message }) : undefined))
+            .catch(() => undefined);
         },
       };
     },

@@ -1,0 +1,39 @@
+// What the server says of its own state (lsp/status.ts): the project-list progress ends with its outcome.
+
+import { test, after } from 'node:test';
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as net from 'node:net';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { indexedEnv, TestClient } from './client.ts';
+
+const dir = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'rls-status-')));
+after(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+async function closedPort(): Promise<number> {
+  const s = net.createServer();
+  await new Promise<void>((resolve) => s.listen(0, '127.0.0.1', resolve));
+  const port = (s.address() as net.AddressInfo).port;
+  await new Promise<void>((resolve) => s.close(() => resolve()));
+  return port;
+}
+
+test('an index that cannot be reached: the project-list progress ends saying the fetch failed, not plain "done"', { timeout: 60_000 }, async () => {
+  const origin = `http://127.0.0.1:${await closedPort()}`;
+  const { client } = await TestClient.start({ env: indexedEnv(origin, { HOME: dir }), capabilities: { window: { workDoneProgress: true } } });
+  try {
+    const uri = client.open(path.join(dir, 'requirements.txt'), 'reque\n');
+    const progress = () => client.progress;
+    const list = () => progress().find((p) => p.value.kind === 'begin' && /project list/.test(p.value.title ?? ''));
+    const ended = () => progress().find((p) => p.token === list()?.token && p.value.kind === 'end');
+    for (let i = 0; i < 300 && !ended(); i++) {
+      if (i % 20 === 0) await client.request('textDocument/completion', { textDocument: { uri }, position: { line: 0, character: 5 } }).catch(() => undefined);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    assert.ok(list(), `no project-list progress began: ${JSON.stringify(progress())}`);
+    assert.match(ended()?.value.message ?? '(no message: a client shows "done")', /^Could not fetch the project list: /);
+  } finally {
+    await client.stop();
+  }
+});
