@@ -237,3 +237,20 @@ test('the bundled extension: untrusted, the server starts untrusted and tool com
     fs.rmSync(dir, { recursive: true, force: true, maxRetries: 5 });
   }
 });
+
+test('publishable: the manifest names its repository, homepage and bugs; a full MIT licence with a copyright line at the root and in the .vsix', () => {
+  const repo = 'https://github.com/requirements-language-server/requirements-language-server';
+  assert.deepEqual(manifest.repository, { type: 'git', url: `${repo}.git`, directory: 'client/vscode' });
+  assert.equal(manifest.homepage, `${repo}#readme`);
+  assert.deepEqual(manifest.bugs, { url: `${repo}/issues` });
+  assert.doesNotMatch(manifest.scripts.package, /--allow-missing-repository/);
+  const root = fs.readFileSync(path.join(EXTENSION, '../../LICENSE'), 'utf8');
+  assert.match(root, /^MIT License\n\nCopyright \(c\) 2026 The requirements-language-server authors\n/);
+  for (const clause of ['to use, copy, modify, merge, publish, distribute, sublicense, and/or sell', 'The above copyright notice and this permission notice shall be included in all', 'IN NO EVENT SHALL THE\nAUTHORS OR COPYRIGHT HOLDERS BE LIABLE']) {
+    assert.ok(root.includes(clause), clause);
+  }
+  // vsce puts client/vscode/LICENSE into the .vsix as LICENSE.txt.
+  assert.equal(fs.readFileSync(path.join(EXTENSION, 'LICENSE'), 'utf8'), root);
+  const readme = fs.readFileSync(path.join(EXTENSION, 'README.md'), 'utf8');
+  assert.ok(readme.includes(`](${repo}#readme)`) && readme.includes(`](${repo}/issues)`), 'the extension README links the repository');
+});
