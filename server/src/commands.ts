@@ -37,6 +37,8 @@ export interface CommandHost {
   /** Whether the editor holds unsaved changes of a file (the tools read the disk). */
   isDirty(filePath: string): boolean;
   log(level: 'info' | 'warn' | 'error', message: string): void;
+  /** See CompileContext.openEditor: an open file's editor, which takes new text as an undoable edit. */
+  openEditor?(filePath: string): ((text: string, label: string) => Promise<boolean>) | undefined;
   /** A file was written or its compile problems changed: re-read it and re-check who depends on it. */
   changed(filePaths: string[]): void;
 }
@@ -138,6 +140,7 @@ export function registerCommands(host: CommandHost, problems: ProblemStore, othe
         prefetch: host.prefetch,
         reachIndex: host.reachIndex,
         isDirty: host.isDirty,
+        openEditor: host.openEditor,
       };
       host.log('info', `${params.command} ${filePath}${venvRoot ? ` (environment ${venvRoot})` : ''}`);
       const outcome: Outcome =

@@ -8,6 +8,7 @@ import { freezeCommands } from '../freezeCommands.js';
 import type { Log } from '../guard.js';
 import type { LanguageService } from '../service/index.js';
 import type { Settings } from '../settings.js';
+import { replacingEdit } from '../shared/textEdits.js';
 import { uriToPath } from '../shared/uri.js';
 import type { Workspace } from '../workspace/index.js';
 import type { EnvironmentFactsWiring } from './environmentFacts.js';
@@ -53,6 +54,16 @@ export function wireCommands(o: CommandWiring): void {
     isDirty: (filePath) => {
       const open = o.documents.get(o.documents.keys().find((u) => uriToPath(u) === filePath) ?? '');
       return open ? o.isDirtyOnDisk(filePath, open.getText()) : false;
+    },
+    openEditor: (filePath) => {
+      const uri = o.capabilities().workspace?.applyEdit ? o.documents.keys().find((u) => uriToPath(u) === filePath) : undefined;
+      if (!uri) return undefined;
+      return async (text, label) => {
+        const doc = o.documents.get(uri);
+        if (!doc) return false;
+        const edit = replacingEdit(doc, text);
+        return !edit || (await o.connection.workspace.applyEdit({ label, edit: { changes: { [uri]: [edit] } } })).applied;
+      };
     },
     log: o.log,
     changed: (paths) => {
