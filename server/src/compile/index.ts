@@ -40,17 +40,18 @@ export interface CompileContext {
   reachIndex?: (indexUrl: string) => Promise<string | undefined>;
   /**
    * The editor of a file open in the client: the new text goes there as one undoable edit, and the disk keeps
-   * what it had until the user saves (true when applied). Undefined for a file that is not open, or a client that
-   * cannot apply edits: then the file is written on disk.
+   * what it had until the user saves ('same': the editor already shows that text). Undefined for a file that is not
+   * open, or a client that cannot apply edits: then the file is written on disk, as it is when the edit is refused.
    */
-  openEditor?: (filePath: string) => ((text: string, label: string) => Promise<boolean>) | undefined;
+  openEditor?: (filePath: string) => ((text: string, label: string) => Promise<'edited' | 'same' | 'refused'>) | undefined;
 }
 
 /** The output goes to its open editor when there is one (undoable), else to disk; says which, for the message. */
 async function deliver(output: string, text: string, ctx: CompileContext): Promise<string> {
   const editor = ctx.openEditor?.(output);
-  if (editor && (await editor(text, `Compile ${path.basename(output)}`))) return ` ${path.basename(output)} is open: changed in the editor (undo reverts it), not yet saved.`;
-  writeAtomically(output, text);
+  const edited = editor ? await editor(text, `Compile ${path.basename(output)}`) : 'refused';
+  if (edited === 'edited') return ` ${path.basename(output)} is open: changed in the editor (undo reverts it), not yet saved.`;
+  if (edited === 'refused') writeAtomically(output, text);
   return '';
 }
 

@@ -60,9 +60,10 @@ export function wireCommands(o: CommandWiring): void {
       if (!uri) return undefined;
       return async (text, label) => {
         const doc = o.documents.get(uri);
-        if (!doc) return false;
+        if (!doc) return 'refused';
         const edit = replacingEdit(doc, text);
-        return !edit || (await o.connection.workspace.applyEdit({ label, edit: { changes: { [uri]: [edit] } } })).applied;
+        if (!edit) return 'same';
+        return (await o.connection.workspace.applyEdit({ label, edit: { changes: { [uri]: [edit] } } })).applied ? 'edited' : 'refused';
       };
     },
     log: o.log,
