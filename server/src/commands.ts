@@ -88,6 +88,12 @@ export function registerCommands(host: CommandHost, problems: ProblemStore, othe
     if (!Object.values(COMMANDS).includes(params.command as never)) {
       return { ok: false, message: `Unknown command ${params.command}` };
     }
+    // A code action that found nothing to do says why (its reason is the second argument); nothing runs.
+    if (params.command === COMMANDS.explain) {
+      const message = typeof params.arguments?.[1] === 'string' ? params.arguments[1] : 'Nothing to do.';
+      showMessage(host.connection, MessageType.Info, message);
+      return { ok: true, message };
+    }
     // Restricted Mode: nothing that runs a process (a tool from the workspace's venv, pip, python). Deriving
     // requirements.in and freezing read the environment from disk and edit a file the user chose, so they stay.
     const readsOnly = params.command === COMMANDS.deriveIn || params.command === COMMANDS.freeze;

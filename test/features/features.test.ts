@@ -158,3 +158,31 @@ test('syntax first: a line pip rejects gets its error, and no hover, hint or dup
   // Two lines pip accepts still make a duplicate.
   check({ 'r.txt': 'flask>=2\nflask<4\n' }, (s, ctx) => s.diagnostics(ctx), ['duplicate-requirement'], { pick: (d) => d.map((x) => x.code) });
 });
+
+test('no install or upgrade for a name the index does not have (a typo), only for one it has (issue 27)', () => {
+  const known = { ...fakeIndex({ requests: { versions: ['2.32.3'] } }), knows: (n: string) => n === 'requests' };
+  const facts = { facts: { index: () => known, environment: () => fakeEnvironment({}) } };
+  const notInstalled = (line: number, name: string) => ({
+    range: { start: { line, character: 0 }, end: { line, character: name.length } },
+    code: 'not-installed',
+    message: `${name} is not installed in .venv.`,
+    data: { requirement: name },
+  });
+  const titles = (actions: { title: string }[]) => actions.map((a) => a.title).filter((t) => /^(Install '|Upgrade )/.test(t));
+  check({ 'requirements.in': 'reqeusts|\nrequests\n' }, (s, ctx, at) => s.codeActions(ctx, { diagnostics: [notInstalled(0, 'reqeusts')] }, { start: at, end: at }), [], { ...facts, pick: titles });
+  check({ 'requirements.in': 'reqeusts\nrequests|\n' }, (s, ctx, at) => s.codeActions(ctx, { diagnostics: [notInstalled(1, 'requests')] }, { start: at, end: at }), ["Install 'requests' into .venv", 'Upgrade requests in requirements.txt (recompile with --upgrade-package requests)'], {
+    ...facts,
+    pick: titles,
+  });
+});
+
+test('"Pin all unpinned" with no version known (offline, no venv) says why instead of doing nothing (issue 27)', () => {
+  const offline = { facts: { index: () => fakeIndex({}), environment: () => null } };
+  check({ 'r.txt': 'requests\nflask>=2\n' }, (s, ctx) => {
+    const [pinAll] = s.codeActions(ctx, { diagnostics: [], only: ['source.pinAll'] });
+    return s.resolveCodeAction(pinAll, ctx);
+  }, ['requirements.explain', true], {
+    ...offline,
+    pick: (a) => [a.command?.command, /^Nothing was pinned: no virtual environment was found to read installed versions from, and the package index has no releases/.test(String(a.command?.arguments?.[1]))],
+  });
+});

@@ -37,3 +37,16 @@ test('an index that cannot be reached: the project-list progress ends saying the
     await client.stop();
   }
 });
+
+test('requirements.explain (the command of an action that found nothing to do) shows its reason and runs nothing', { timeout: 30_000 }, async () => {
+  const { client } = await TestClient.start({ env: indexedEnv('http://127.0.0.1:9', { HOME: dir }) });
+  try {
+    const reason = 'Nothing was pinned: no virtual environment was found.';
+    const result = await client.request('workspace/executeCommand', { command: 'requirements.explain', arguments: ['file:///x/requirements.txt', reason] });
+    assert.deepEqual(result, { ok: true, message: reason });
+    const shown = client.notifications.filter((n) => n.method === 'window/showMessage').map((n) => (n.params as { message: string }).message);
+    assert.deepEqual(shown, [reason]);
+  } finally {
+    await client.stop();
+  }
+});
