@@ -222,8 +222,9 @@ export function createCodeActions(facts: LanguageServiceFacts, frozen: (ctx: Fil
       }
     };
     const computed = edits();
-    if (computed?.length === 0) {
-      // Nothing to change: the action says why rather than doing nothing, silently (the command shows the message).
+    if (computed?.length === 0 && data.action !== 'sort' && data.action !== 'normalize') {
+      // Nothing to change for want of facts: the action says why rather than doing nothing, silently (its command shows
+      // the message). Sort and normalize have nothing to explain, and may run on every save (codeActionsOnSave).
       const why = nothingToDo(data.action, ctx);
       return { ...action, edit: { changes: { [data.uri]: [] } }, command: { title: 'Why nothing changed', command: COMMANDS.explain, arguments: [data.uri, why] } };
     }
@@ -240,12 +241,8 @@ export function createCodeActions(facts: LanguageServiceFacts, frozen: (ctx: Fil
         return `Nothing was pinned: ${env ? `none of the unpinned requirements is installed in ${env.describe}` : 'no virtual environment was found to read installed versions from'}, and ${offline}.`;
       case 'upgradeAll':
         return `Nothing was upgraded: every pin is the newest release allowed that the index has answered with${index ? '' : ' (no package index is in use)'}.`;
-      case 'addHashes':
-        return `No hash was added: every pin has its hashes already, or ${offline}.`;
-      case 'sort':
-        return 'The requirements are sorted already.';
       default:
-        return 'The package names are normalized already.';
+        return `No hash was added: every pin has its hashes already, or ${offline}.`;
     }
   };
 
