@@ -6,7 +6,8 @@ import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { indexedEnv, TestClient } from './client.ts';
+import { pathToFileURL } from 'node:url';
+import { indexedEnv, TestClient, testEnv } from './client.ts';
 
 const dir = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'rls-status-')));
 after(() => fs.rmSync(dir, { recursive: true, force: true }));
@@ -46,6 +47,21 @@ test('requirements.explain (the command of an action that found nothing to do) s
     assert.deepEqual(result, { ok: true, message: reason });
     const shown = client.notifications.filter((n) => n.method === 'window/showMessage').map((n) => (n.params as { message: string }).message);
     assert.deepEqual(shown, [reason]);
+  } finally {
+    await client.stop();
+  }
+});
+
+test('derive requirements.in with no environment and no metadata from the index: says what to do, not "try again in a moment"', { timeout: 30_000 }, async () => {
+  const folder = fs.mkdtempSync(path.join(dir, 'derive-'));
+  fs.writeFileSync(path.join(folder, 'requirements.txt'), 'flask==3.0.3\nrequests==2.32.3\n');
+  const { client } = await TestClient.start({ env: testEnv({ HOME: dir }), initializationOptions: { diagnostics: { environment: true } } });
+  try {
+    const uri = pathToFileURL(path.join(folder, 'requirements.txt')).toString();
+    const result = await client.request('workspace/executeCommand', { command: 'requirements.deriveRequirementsIn', arguments: [uri] });
+    assert.equal(result.ok, false);
+    assert.doesNotMatch(result.message, /try again in a moment/);
+    assert.match(result.message, /^No metadata for the packages of requirements\.txt: no virtual environment was found .*Create or select the environment the file was frozen from, then derive again\.$/);
   } finally {
     await client.stop();
   }
