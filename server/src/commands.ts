@@ -38,7 +38,7 @@ export interface CommandHost {
   isDirty(filePath: string): boolean;
   log(level: 'info' | 'warn' | 'error', message: string): void;
   /** See CompileContext.openEditor: an open file's editor, which takes new text as an undoable edit. */
-  openEditor?(filePath: string): ((text: string, label: string) => Promise<'edited' | 'same' | 'refused'>) | undefined;
+  openEditor?(filePath: string): ((text: string, label: string) => Promise<string | undefined>) | undefined;
   /** A file was written or its compile problems changed: re-read it and re-check who depends on it. */
   changed(filePaths: string[]): void;
 }

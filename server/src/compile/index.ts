@@ -39,20 +39,19 @@ export interface CompileContext {
    */
   reachIndex?: (indexUrl: string) => Promise<string | undefined>;
   /**
-   * The editor of a file open in the client: the new text goes there as one undoable edit, and the disk keeps
-   * what it had until the user saves ('same': the editor already shows that text). Undefined for a file that is not
-   * open, or a client that cannot apply edits: then the file is written on disk, as it is when the edit is refused.
+   * Where the output goes instead of the disk: the editor of a file open in the client (one undoable edit; the disk
+   * keeps what it had until the user saves), or the CLI's stdout (`-o -`). It answers what the message adds ('' for
+   * nothing), or undefined when it refused the text: then the file is written on disk. Undefined: written on disk.
    */
-  openEditor?: (filePath: string) => ((text: string, label: string) => Promise<'edited' | 'same' | 'refused'>) | undefined;
+  openEditor?: (filePath: string) => ((text: string, label: string) => Promise<string | undefined>) | undefined;
 }
 
 /** The output goes to its open editor when there is one (undoable), else to disk; says which, for the message. */
 async function deliver(output: string, text: string, ctx: CompileContext): Promise<string> {
   const editor = ctx.openEditor?.(output);
-  const edited = editor ? await editor(text, `Compile ${path.basename(output)}`) : 'refused';
-  if (edited === 'edited') return ` ${path.basename(output)} is open: changed in the editor (undo reverts it), not yet saved.`;
-  if (edited === 'refused') writeAtomically(output, text);
-  return '';
+  const note = editor ? await editor(text, `Compile ${path.basename(output)}`) : undefined;
+  if (note === undefined) writeAtomically(output, text);
+  return note ?? '';
 }
 
 /** Said instead of running a tool that would retry an unreachable index and then report "from versions: none". */

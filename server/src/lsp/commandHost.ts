@@ -1,6 +1,7 @@
 // The commands' view of the server (`workspace/executeCommand`): settings, the environment and the index as
 // the commands read them, the disk as it is now, and what to re-check after a command wrote files.
 
+import * as path from 'node:path';
 import type { ClientCapabilities, Connection, TextDocuments } from 'vscode-languageserver/node.js';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { registerCommands, type CommandHost, type ProblemStore } from '../commands.js';
@@ -60,10 +61,11 @@ export function wireCommands(o: CommandWiring): void {
       if (!uri) return undefined;
       return async (text, label) => {
         const doc = o.documents.get(uri);
-        if (!doc) return 'refused';
+        if (!doc) return undefined;
         const edit = replacingEdit(doc, text);
-        if (!edit) return 'same';
-        return (await o.connection.workspace.applyEdit({ label, edit: { changes: { [uri]: [edit] } } })).applied ? 'edited' : 'refused';
+        if (!edit) return ''; // the editor shows that text already
+        const { applied } = await o.connection.workspace.applyEdit({ label, edit: { changes: { [uri]: [edit] } } });
+        return applied ? ` ${path.basename(filePath)} is open: changed in the editor (undo reverts it), not yet saved.` : undefined;
       };
     },
     log: o.log,
