@@ -65,6 +65,7 @@ interface Result {
   compiled_after_undo: string[];
   notices: string[];
   severity_sort: boolean;
+  hover_float: string[];
   top_sign: string;
   virtual_text: string;
   derive_hint: string;
@@ -225,6 +226,14 @@ describe('Neovim plugin (client/neovim) in headless Neovim', () => {
       ['No virtual environment found for requirements-dev.txt', 'No virtual environment found for requirements.txt'],
       JSON.stringify(r.notices),
     );
+  });
+
+  test('before 0.10 the hover float shows a link as its text, not as raw markdown', () => {
+    const r = seen('hover_links');
+    const [major, minor] = r.nvim.split('.').map(Number);
+    const text = r.hover_float.join('\n');
+    assert.match(text, /asgiref 3\.8\.1 ← django 5\.0\.6 ← requirements\.in:1/);
+    if (major === 0 && minor < 10) assert.doesNotMatch(text, /\]\(file:/);
   });
 
   test("the plugin sorts its diagnostics by severity: a line's top sign and virtual text are its error's", () => {

@@ -135,7 +135,25 @@ local function progress_handler(err, result, ctx, config)
   end
 end
 
+--- Markdown links as their text: before 0.10 the hover float shows `[requirements.in:1](file:///…#L1)` as it is
+--- written (nothing conceals it, and the link cannot be followed there anyway).
+function M.link_text(markdown)
+  return (markdown:gsub('%[([^%]\n]+)%]%(([^)%s]+)%)', '%1'))
+end
+
+--- textDocument/hover before 0.10: Neovim's own handler, over text whose links read as their text.
+local function hover_handler(err, result, ctx, config)
+  local contents = result and result.contents
+  if type(contents) == 'table' and type(contents.value) == 'string' then
+    result = vim.tbl_extend('force', result, { contents = vim.tbl_extend('force', contents, { value = M.link_text(contents.value) }) })
+  end
+  return vim.lsp.handlers['textDocument/hover'](err, result, ctx, config)
+end
+
 M.handlers = { ['workspace/configuration'] = configuration_handler, ['$/progress'] = progress_handler }
+if not has('nvim-0.10') then
+  M.handlers['textDocument/hover'] = hover_handler
+end
 
 --- The maps nvim-lspconfig's README suggests, which 0.10+ (mostly) has by default.
 local buffer_maps = {
