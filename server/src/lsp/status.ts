@@ -15,6 +15,8 @@ export function createStatusReporter(connection: Connection, capabilities: () =>
   let enabled = false;
   let noticed = false;
   let progressTokens = 0;
+  /** Hosts whose outage the user was told of: the index and its vulnerability API on one host are one cause, one toast. */
+  const toldDown = new Set<string>();
   const status: ServerStatus = { index: 'idle' };
   const send = (change: Partial<ServerStatus>) => {
     Object.assign(status, change);
@@ -83,9 +85,14 @@ export function createStatusReporter(connection: Connection, capabilities: () =>
         onDidChange: (names) => factsArrived(names),
         onOffline(message) {
           reporter.index('offline');
+          // Each message is in the log already (the index layer writes it); a second one about the same host is only there.
+          const host = downHost(message);
+          if (host && toldDown.has(host)) return;
+          if (host) toldDown.add(host);
           showMessage(connection, MessageType.Warning, message);
         },
         onOnline(message) {
+          toldDown.clear();
           reporter.index('back');
           showMessage(connection, MessageType.Info, message);
         },
@@ -95,6 +102,11 @@ export function createStatusReporter(connection: Connection, capabilities: () =>
     },
   };
   return reporter;
+}
+
+/** The `scheme://host:port` a "… cannot be reached (…)" message names. */
+function downHost(message: string): string | undefined {
+  return /([a-z][\w+.-]*:\/\/[^\s/]+)\S* cannot be reached/i.exec(message)?.[1]?.toLowerCase();
 }
 
 export type StatusReporter = ReturnType<typeof createStatusReporter>;
