@@ -44,7 +44,7 @@ test('the status bar shows the environment and the index state the server report
 
 test('the status item says why installed versions are not checked when there is no environment', () => {
   assert.match(statusTooltip({ index: 'ready', environment: 'no environment' }), /No virtual environment found: installed versions are not checked/);
-  assert.match(statusTooltip({ index: 'offline', environment: 'no environment' }), /cannot be reached/);
+  assert.match(statusTooltip({ index: 'offline', environment: 'no environment' }), /^No virtual environment found.*\nThe package index cannot be reached/);
   assert.equal(statusTooltip({ index: 'ready', environment: '.venv (Python 3.12.1)' }), 'Environment the requirements files are checked against');
 });
 

@@ -77,11 +77,13 @@ export function statusText(s: ServerStatus, fallbackEnvironment: string): string
 
 /** What the status item says on hover: why the index is offline, or why installed versions are not checked. */
 export function statusTooltip(s: ServerStatus): string {
-  if (s.index === 'offline') return 'The package index cannot be reached: completion uses the disk cache';
-  if (s.environment === 'no environment') {
-    return 'No virtual environment found: installed versions are not checked. Set requirements.venvPath, select an interpreter, or create .venv beside the file.';
-  }
-  return 'Environment the requirements files are checked against';
+  const lines = [
+    s.environment === 'no environment'
+      ? 'No virtual environment found: installed versions are not checked. Set requirements.venvPath, select an interpreter, or create .venv beside the file.'
+      : 'Environment the requirements files are checked against',
+  ];
+  if (s.index === 'offline') lines.push('The package index cannot be reached: completion uses the disk cache');
+  return lines.join('\n');
 }
 
 /** `…/.venv/bin/python` → `.venv (python)` for the status bar. */
