@@ -329,7 +329,8 @@ describe('Neovim plugin (client/neovim) in headless Neovim', () => {
   test(':RequirementsCompile shows the server’s $/progress in the message area', () => {
     const r = seen('commands');
     assert.ok(r.progress.includes('requirements_ls: Compiling requirements.in…'), JSON.stringify(r.progress));
-    assert.ok(r.progress.includes('requirements_ls: Compiling requirements.in: done'), JSON.stringify(r.progress));
+    // Its end carries no outcome: nothing is echoed over the server's own message (no "done" after a failure).
+    assert.ok(!r.progress.some((p) => /: done$/.test(p)), JSON.stringify(r.progress));
   });
 
   test(':checkhealth requirements_ls reports the server version, Node and the .venv; :RequirementsLsInfo exists', () => {

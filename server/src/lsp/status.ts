@@ -51,8 +51,7 @@ export function createStatusReporter(connection: Connection, capabilities: () =>
       showMessage(
         connection,
         MessageType.Info,
-        `No virtual environment found for ${fileName}, so installed versions are not checked. Set requirements.venvPath, activate one (VIRTUAL_ENV), ` +
-          'or create .venv beside the file; the hover of line 1 names the environment a file uses (requirements.diagnostics.environment turns this off).',
+        `No virtual environment found for ${fileName}, so installed versions are not checked: set requirements.venvPath, activate one, or create .venv.`,
       );
     },
     /**

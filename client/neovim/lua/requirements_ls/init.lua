@@ -100,7 +100,12 @@ function M.progress_text(titles, token, value)
   local text
   if value.kind == 'end' then
     titles[token] = nil
-    text = value.message and (title .. ': ' .. value.message) or (title .. ': done')
+    -- An end says how it went only in its message: "done" could follow a failure (the outcome, a
+    -- window/showMessage, was shown just before and stays in view).
+    if not value.message or value.message == '' then
+      return nil
+    end
+    text = title .. ': ' .. value.message
   elseif value.message and value.message ~= '' then
     text = title .. ': ' .. value.message
   else
