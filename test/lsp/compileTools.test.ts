@@ -68,6 +68,17 @@ const uriOf = (name: string) => pathToFileURL(path.join(dir, name)).toString();
 const run = (command: string, ...args: unknown[]) => client.request('workspace/executeCommand', { command, arguments: args }, 60_000);
 const configure = (compile: unknown) => client.notify('workspace/didChangeConfiguration', { settings: { requirements: { diagnostics: { environment: false }, compile } } });
 
+/** Another editor on the same folder, with these capabilities, compiling with pip-compile (the stand-in). */
+const secondClient = async (capabilities: Record<string, unknown>) =>
+  (
+    await TestClient.start({
+      rootUri: pathToFileURL(dir).toString(),
+      capabilities,
+      initializationOptions: { diagnostics: { environment: false }, compile: { tool: 'pip-compile' } },
+      env: testEnv({ PATH: `${tools()}${path.delimiter}${process.env.PATH}`, STANDIN_STATE: state }),
+    })
+  ).client;
+
 before(async () => {
   dir = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'rls-tools-')));
   state = path.join(dir, 'state');
@@ -116,12 +127,7 @@ test('upgradePackage passes --upgrade-package; a compiled .txt finds its .in', a
 });
 
 test('an open compiled file gets the new text as one undoable workspace/applyEdit; the disk keeps its bytes and time until the user saves', async () => {
-  const { client: editor } = await TestClient.start({
-    rootUri: pathToFileURL(dir).toString(),
-    capabilities: { workspace: { applyEdit: true } },
-    initializationOptions: { diagnostics: { environment: false }, compile: { tool: 'pip-compile' } },
-    env: testEnv({ PATH: `${tools()}${path.delimiter}${process.env.PATH}`, STANDIN_STATE: state }),
-  });
+  const editor = await secondClient({ workspace: { applyEdit: true } });
   try {
     const file = path.join(dir, 'requirements.txt');
     const old = '# an older compile\nalpha==0.9\n    # via -r requirements.in\n';
@@ -209,12 +215,7 @@ test('cancelling the request stops the tool and restores the output', async () =
 });
 
 test("cancelling from the editor's progress UI (window/workDoneProgress/cancel) stops the tool too", async () => {
-  const { client: other } = await TestClient.start({
-    rootUri: pathToFileURL(dir).toString(),
-    capabilities: { window: { workDoneProgress: true } },
-    initializationOptions: { diagnostics: { environment: false }, compile: { tool: 'pip-compile' } },
-    env: testEnv({ PATH: `${tools()}${path.delimiter}${process.env.PATH}`, STANDIN_STATE: state }),
-  });
+  const other = await secondClient({ window: { workDoneProgress: true } });
   try {
     const tokens: unknown[] = [];
     other.connection.onRequest('window/workDoneProgress/create', (p: { token: unknown }) => {

@@ -3,22 +3,14 @@
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
-import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { closedPort } from '../fixtures/rawServer.ts';
 import { indexedEnv, TestClient, testEnv } from './client.ts';
 
 const dir = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'rls-status-')));
 after(() => fs.rmSync(dir, { recursive: true, force: true }));
-
-async function closedPort(): Promise<number> {
-  const s = net.createServer();
-  await new Promise<void>((resolve) => s.listen(0, '127.0.0.1', resolve));
-  const port = (s.address() as net.AddressInfo).port;
-  await new Promise<void>((resolve) => s.close(() => resolve()));
-  return port;
-}
 
 test('an index that cannot be reached: the project-list progress ends saying the fetch failed, not plain "done"', { timeout: 60_000 }, async () => {
   const origin = `http://127.0.0.1:${await closedPort()}`;
