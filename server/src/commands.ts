@@ -37,6 +37,8 @@ export interface CommandHost {
   /** Whether the editor holds unsaved changes of a file (the tools read the disk). */
   isDirty(filePath: string): boolean;
   log(level: 'info' | 'warn' | 'error', message: string): void;
+  /** See CompileContext.openEditor: an open file's editor, which takes new text as an undoable edit. */
+  openEditor?(filePath: string): ((text: string, label: string) => Promise<string | undefined>) | undefined;
   /** A file was written or its compile problems changed: re-read it and re-check who depends on it. */
   changed(filePaths: string[]): void;
 }
@@ -85,6 +87,12 @@ export function registerCommands(host: CommandHost, problems: ProblemStore, othe
   host.connection.onExecuteCommand(async (params: ExecuteCommandParams, token: CancellationToken, workDone: WorkDoneProgressReporter) => {
     if (!Object.values(COMMANDS).includes(params.command as never)) {
       return { ok: false, message: `Unknown command ${params.command}` };
+    }
+    // A code action that found nothing to do says why (its reason is the second argument); nothing runs.
+    if (params.command === COMMANDS.explain) {
+      const message = typeof params.arguments?.[1] === 'string' ? params.arguments[1] : 'Nothing to do.';
+      showMessage(host.connection, MessageType.Info, message);
+      return { ok: true, message };
     }
     // Restricted Mode: nothing that runs a process (a tool from the workspace's venv, pip, python). Deriving
     // requirements.in and freezing read the environment from disk and edit a file the user chose, so they stay.
@@ -138,6 +146,7 @@ export function registerCommands(host: CommandHost, problems: ProblemStore, othe
         prefetch: host.prefetch,
         reachIndex: host.reachIndex,
         isDirty: host.isDirty,
+        openEditor: host.openEditor,
       };
       host.log('info', `${params.command} ${filePath}${venvRoot ? ` (environment ${venvRoot})` : ''}`);
       const outcome: Outcome =

@@ -70,7 +70,11 @@ export function freezeCommands(host: FreezeHost): Record<string, Handler> {
     if (!analysis) return fail(`${path.basename(filePath)} lists no packages to derive from.`);
     const { derivation, file, target } = analysis;
     if (derivation.unknown.length === file.pins.length) {
-      return fail(`No metadata for the packages of ${path.basename(filePath)}: no environment was found and the package index has not answered (yet). Create or select the environment, or try again in a moment.`);
+      // Not "try again in a moment": an index of files (file://, --find-links) or one without PEP 658 metadata never gives it.
+      return fail(
+        `No metadata for the packages of ${path.basename(filePath)}: no virtual environment was found to read it from, and the package index has given none ` +
+          '(a local or file:// index never does; a remote one may still be answering). Create or select the environment the file was frozen from, then derive again.',
+      );
     }
     const unknown = derivation.unknown.length ? ` ${derivation.unknown.length} pin${derivation.unknown.length === 1 ? "'s" : "s'"} metadata was not found, so ${derivation.unknown.length === 1 ? 'it was' : 'they were'} treated as requiring nothing.` : '';
     const cycles = derivation.cycles.map((c) => ` ${c.members.map((m) => m.name).join(', ')} require each other; kept ${c.kept.name}.`).join('');

@@ -9,14 +9,19 @@ export type Level = 'error' | 'warn' | 'info' | 'debug';
 export type Log = (level: Level, message: string) => void;
 const LEVELS: Record<Settings['logLevel'], number> = { off: 0, error: 1, warn: 2, info: 3, debug: 4 };
 
-/** window/logMessage through the connection (stdout is the LSP channel), filtered by the `logLevel` setting. */
-export function createLogger(connection: Connection, level: () => Settings['logLevel']): Log {
+/**
+ * window/logMessage through the connection (stdout is the LSP channel), filtered by the `logLevel` setting. The
+ * message type carries the level (clients print `[Warn - 10:02:03]`), so only debug lines, sent as plain Log, say
+ * theirs in the text.
+ */
+export function createLogger(connection: Pick<Connection, 'console'>, level: () => Settings['logLevel']): Log {
   return (at, message) => {
     if (LEVELS[level()] < LEVELS[at]) return;
-    const line = `[${at}] ${unexpand(message)}`;
+    const line = unexpand(message);
     if (at === 'error') connection.console.error(line);
     else if (at === 'warn') connection.console.warn(line);
-    else connection.console.log(line);
+    else if (at === 'info') connection.console.info(line);
+    else connection.console.log(`[debug] ${line}`);
   };
 }
 

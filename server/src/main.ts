@@ -4,7 +4,7 @@
 import { createConnection, ProposedFeatures, StreamMessageWriter } from 'vscode-languageserver/node.js';
 import { checkFiles, exitCode, formatJson, formatText } from './cli/check.js';
 import { filesToCheck } from './cli/find.js';
-import { CHECK_HELP, COMPILE_HELP, MAIN_HELP } from './cli/help.js';
+import { CHECK_HELP, COMPILE_HELP, DERIVE_HELP, FREEZE_HELP, MAIN_HELP } from './cli/help.js';
 import { register, SERVER_NAME, SERVER_VERSION } from './server.js';
 import { differsOnDisk } from './workspace/disk.js';
 import { createPathFacts } from './workspace/pathFacts.js';
@@ -87,13 +87,24 @@ function main(argv: string[]): void {
     });
     return;
   }
+  if (command === 'freeze' || command === 'derive') {
+    if (wantsHelp(rest)) {
+      process.stdout.write(command === 'freeze' ? FREEZE_HELP : DERIVE_HELP);
+      return;
+    }
+    void import('./cli/freeze.js').then(async ({ deriveCommand, freezeCommand }) => {
+      process.exitCode = await (command === 'freeze' ? freezeCommand(rest) : deriveCommand(rest));
+    });
+    return;
+  }
   if (command === '--version' || command === '-v' || command === 'version') {
     process.stdout.write(`${SERVER_VERSION}\n`);
     return;
   }
   if (command === '--help' || command === '-h' || command === 'help') {
     const topic = rest[0];
-    process.stdout.write(topic === 'check' ? CHECK_HELP : topic === 'compile' ? COMPILE_HELP : MAIN_HELP(SERVER_VERSION));
+    const topics: Record<string, string> = { check: CHECK_HELP, compile: COMPILE_HELP, freeze: FREEZE_HELP, derive: DERIVE_HELP };
+    process.stdout.write(topics[topic] ?? MAIN_HELP(SERVER_VERSION));
     return;
   }
   // `--stdio` is what editors pass (some add --clientProcessId=N, which does not matter here).

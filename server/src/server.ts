@@ -102,6 +102,7 @@ export function register(connection: Connection, adapters: ServerAdapters): void
       if (!settings().diagnostics.enable) return [];
       const label = status.enabled ? environment.label(ctx.path) : undefined;
       if (label) status.environment(label);
+      else if (environment.facts(ctx.path) === null && ctx.document.lines.some((l) => l.project)) status.noEnvironment(path.basename(ctx.path));
       return service.diagnostics(ctx);
     },
     unanalysed: (uri) => (settings().diagnostics.enable ? tooLargeDiagnostics(documents.get(uri)) : []),

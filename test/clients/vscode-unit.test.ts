@@ -17,6 +17,7 @@ import {
   restrictedModeMessage,
   runsProcess,
   statusText,
+  statusTooltip,
   withoutProcessCommands,
 } from '../../client/vscode/src/options.ts';
 import { readSettings } from '../../server/src/settings.ts';
@@ -39,6 +40,12 @@ test('the status bar shows the environment and the index state the server report
   assert.equal(statusText({ index: 'offline', environment: '.venv (Python 3.11.7)' }, 'x'), '$(package) .venv (Python 3.11.7) · index offline');
   assert.equal(statusText({ index: 'loading' }, '.venv'), '$(package) .venv · index loading');
   assert.equal(statusText({ index: 'ready', environment: 'venv' }, '.venv'), '$(package) venv');
+});
+
+test('the status item says why installed versions are not checked when there is no environment', () => {
+  assert.match(statusTooltip({ index: 'ready', environment: 'no environment' }), /No virtual environment found: installed versions are not checked/);
+  assert.match(statusTooltip({ index: 'offline', environment: 'no environment' }), /^No virtual environment found.*\nThe package index cannot be reached/);
+  assert.equal(statusTooltip({ index: 'ready', environment: '.venv (Python 3.12.1)' }), 'Environment the requirements files are checked against');
 });
 
 test('the status bar names the environment', () => {
@@ -228,8 +235,27 @@ test('the bundled extension: untrusted, the server starts untrusted and tool com
   } finally {
     await extension.deactivate().catch(() => undefined);
     for (const d of context.subscriptions) d.dispose();
-    // The recording server appends `exit` after stop() resolves; past that line it writes nothing more.
-    await until('the recording server to exit', () => (messages().some((m) => m.method === 'exit') ? true : undefined), 5000).catch(() => undefined);
+    // The recording server appends `exit` after stop() resolves; past that line it writes nothing more. Every one of
+    // them: the server started again after trust was granted wrote on while the folder was removed (ENOTEMPTY).
+    const count = (method: string) => messages().filter((m) => m.method === method).length;
+    await until('every recording server to exit', () => (count('exit') >= Math.max(1, count('initialize')) ? true : undefined), 5000).catch(() => undefined);
     fs.rmSync(dir, { recursive: true, force: true, maxRetries: 5 });
   }
+});
+
+test('publishable: the manifest names its repository, homepage and bugs; a full MIT licence with a copyright line at the root and in the .vsix', () => {
+  const repo = 'https://github.com/requirements-language-server/requirements-language-server';
+  assert.deepEqual(manifest.repository, { type: 'git', url: `${repo}.git`, directory: 'client/vscode' });
+  assert.equal(manifest.homepage, `${repo}#readme`);
+  assert.deepEqual(manifest.bugs, { url: `${repo}/issues` });
+  assert.doesNotMatch(manifest.scripts.package, /--allow-missing-repository/);
+  const root = fs.readFileSync(path.join(EXTENSION, '../../LICENSE'), 'utf8');
+  assert.match(root, /^MIT License\n\nCopyright \(c\) 2026 The requirements-language-server authors\n/);
+  for (const clause of ['to use, copy, modify, merge, publish, distribute, sublicense, and/or sell', 'The above copyright notice and this permission notice shall be included in all', 'IN NO EVENT SHALL THE\nAUTHORS OR COPYRIGHT HOLDERS BE LIABLE']) {
+    assert.ok(root.includes(clause), clause);
+  }
+  // vsce puts client/vscode/LICENSE into the .vsix as LICENSE.txt.
+  assert.equal(fs.readFileSync(path.join(EXTENSION, 'LICENSE'), 'utf8'), root);
+  const readme = fs.readFileSync(path.join(EXTENSION, 'README.md'), 'utf8');
+  assert.ok(readme.includes(`](${repo}#readme)`) && readme.includes(`](${repo}/issues)`), 'the extension README links the repository');
 });

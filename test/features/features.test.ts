@@ -155,3 +155,51 @@ test('pip freeze output: the top level is derived once for the same pins, and to
   assert.deepEqual(topLevel('flask==3.0.0\njinja2==3.1.2\n'), ['flask@0']);
   assert.equal(reads, 4);
 });
+
+test('syntax first: a line pip rejects gets its error, and no hover, hint or duplicate built on a guess (issue 27)', () => {
+  const flask = fakeIndex({ flask: { versions: ['3.1.3', '2.0.0'] }, requests: { versions: ['2.32.3'], summary: 'HTTP for Humans.' } });
+  const facts = { facts: { index: () => flask, environment: () => fakeEnvironment({ requests: { version: '2.31.0' } }) } };
+  const hoverText = (h: unknown) => JSON.stringify((h as { contents?: unknown } | null)?.contents ?? null);
+  for (const line of ['reque|sts=2.0', 'fla|sk>=', 'fla|sk=2.0']) {
+    check({ 'r.txt': `${line}\n` }, (s, ctx, at) => s.hover(ctx, at), [false, false, true], {
+      ...facts,
+      pick: (h) => [/Any version/.test(hoverText(h)), /installed|latest|HTTP for Humans/.test(hoverText(h)), /pip rejects this line/.test(hoverText(h))],
+    });
+  }
+  // The pin of the compiled file (→) and the index's newest release (⟶): neither is shown for `flask>=`.
+  const compiled = `${HEADER}flask==3.1.3\n    # via -r requirements.in\n`;
+  check({ 'requirements.in': 'flask>=\nflask=2.0\nrequests<2\n', 'requirements.txt': compiled }, (s, ctx) => s.inlayHints(ctx), ['⟶ 2.32.3'], { ...facts, pick: (h) => h.map((x) => x.label) });
+  check({ 'r.txt': 'flask>=\nflask=2.0\n' }, (s, ctx) => s.diagnostics(ctx), ['invalid-operator@1', 'missing-version@0'], {
+    pick: (d) => d.map((x) => `${x.code}@${x.range.start.line}`).sort(),
+  });
+  // Two lines pip accepts still make a duplicate.
+  check({ 'r.txt': 'flask>=2\nflask<4\n' }, (s, ctx) => s.diagnostics(ctx), ['duplicate-requirement'], { pick: (d) => d.map((x) => x.code) });
+});
+
+test('no install or upgrade for a name the index does not have (a typo), only for one it has (issue 27)', () => {
+  const known = { ...fakeIndex({ requests: { versions: ['2.32.3'] } }), knows: (n: string) => n === 'requests' };
+  const facts = { facts: { index: () => known, environment: () => fakeEnvironment({}) } };
+  const notInstalled = (line: number, name: string) => ({
+    range: { start: { line, character: 0 }, end: { line, character: name.length } },
+    code: 'not-installed',
+    message: `${name} is not installed in .venv.`,
+    data: { requirement: name },
+  });
+  const titles = (actions: { title: string }[]) => actions.map((a) => a.title).filter((t) => /^(Install '|Upgrade )/.test(t));
+  check({ 'requirements.in': 'reqeusts|\nrequests\n' }, (s, ctx, at) => s.codeActions(ctx, { diagnostics: [notInstalled(0, 'reqeusts')] }, { start: at, end: at }), [], { ...facts, pick: titles });
+  check({ 'requirements.in': 'reqeusts\nrequests|\n' }, (s, ctx, at) => s.codeActions(ctx, { diagnostics: [notInstalled(1, 'requests')] }, { start: at, end: at }), ["Install 'requests' into .venv", 'Upgrade requests in requirements.txt (recompile with --upgrade-package requests)'], {
+    ...facts,
+    pick: titles,
+  });
+});
+
+test('"Pin all unpinned" with no version known (offline, no venv) says why instead of doing nothing (issue 27)', () => {
+  const offline = { facts: { index: () => fakeIndex({}), environment: () => null } };
+  check({ 'r.txt': 'requests\nflask>=2\n' }, (s, ctx) => {
+    const [pinAll] = s.codeActions(ctx, { diagnostics: [], only: ['source.pinAll'] });
+    return s.resolveCodeAction(pinAll, ctx);
+  }, ['requirements.explain', true], {
+    ...offline,
+    pick: (a) => [a.command?.command, /^Nothing was pinned: no virtual environment was found to read installed versions from, and the package index has no releases/.test(String(a.command?.arguments?.[1]))],
+  });
+});

@@ -172,6 +172,19 @@ test('compile: what runs is said on stderr, pip’s own lines follow, the verdic
   assert.match(fs.readFileSync(path.join(dir, 'requirements.txt'), 'utf8'), /^alpha==1\.0\n/m);
 });
 
+test('compile -o - prints the compiled file on stdout, the summary on stderr, and leaves requirements.txt as it was', () => {
+  const { dir, env, venv } = compileWorkspace('--no-index\n--find-links wheels\nalpha\n');
+  fs.writeFileSync(path.join(dir, 'requirements.txt'), '# kept\n');
+  for (const out of [['-o', '-'], ['--output-file=-']]) {
+    const r = run(['compile', 'requirements.in', '--tool', 'builtin', ...venv, ...out], dir, env);
+    assert.equal(r.status, 0, r.stderr);
+    assert.match(r.stdout, /^alpha==1\.0\n {4}# via -r requirements\.in\nshared==1\.5\n {4}# via alpha\n$/m);
+    assert.doesNotMatch(r.stdout, /^Compiled /m);
+    assert.match(r.stderr, /Compiled requirements\.in → requirements\.txt with the built-in resolver: 2 pins\.\n$/);
+    assert.equal(fs.readFileSync(path.join(dir, 'requirements.txt'), 'utf8'), '# kept\n');
+  }
+});
+
 test('compile: a failed resolution shows pip’s error once, the .in line it names, and a verdict with nothing dangling', () => {
   const { dir, env, venv } = compileWorkspace('--no-index\n--find-links wheels\nalpha\nmissing-thing>=2\n');
   const r = run(['compile', 'requirements.in', '--tool', 'builtin', ...venv], dir, env);

@@ -65,6 +65,10 @@ export class TestClient {
   /** Every other notification the server sent, in order. */
   readonly notifications: { method: string; params: unknown }[] = [];
   readonly stderr: string[] = [];
+  /** Every `$/progress` the server sent for a token no test subscribed to with connection.onProgress, in order. */
+  readonly progress: { token: string | number; value: { kind: string; title?: string; message?: string } }[] = [];
+  /** Every workspace/applyEdit the server sent, in order (answered applied, unless a test registers its own handler). */
+  readonly appliedEdits: { label?: string; edit: { changes?: Record<string, { range: any; newText: string }[]>; documentChanges?: unknown[] } }[] = [];
   /** Every window/showMessageRequest the server sent, in order. */
   readonly prompts: { message: string; actions?: { title: string }[] }[] = [];
   private versions = new Map<string, number>();
@@ -99,11 +103,17 @@ export class TestClient {
     });
     connection.onNotification('window/logMessage', (p: { message: string }) => client.logs.push(p.message));
     connection.onNotification((method: string, params: unknown) => client.notifications.push({ method, params }));
+    // vscode-jsonrpc hands `$/progress` to onProgress handlers, never to onNotification.
+    connection.onUnhandledProgress((p) => client.progress.push(p as TestClient['progress'][number]));
     connection.onRequest('window/showMessageRequest', (p: { message: string; actions?: { title: string }[] }) => {
       client.prompts.push(p);
       const title = options.answer?.(p);
       if (title === 'never') return new Promise(() => undefined);
       return p.actions?.find((a) => a.title === title) ?? null;
+    });
+    connection.onRequest('workspace/applyEdit', (p: TestClient['appliedEdits'][number]) => {
+      client.appliedEdits.push(p);
+      return { applied: true };
     });
     connection.onRequest('workspace/configuration', (p: { items: unknown[] }) => p.items.map(() => options.configuration ?? null));
     connection.onRequest('client/registerCapability', () => null);

@@ -9,6 +9,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { ProgressType } from 'vscode-jsonrpc/node.js';
+import { TextDocument } from 'vscode-languageserver-textdocument';
 import { TestClient, testEnv } from './client.ts';
 import { buildWheels } from '../fixtures/python.ts';
 import { startIndexServer } from '../fixtures/indexServer.ts';
@@ -135,6 +136,30 @@ test('compile keeps the previous pins; upgradePackage moves only the one named; 
       ['Upgrade all', 'requirements.compile', [uri, { upgrade: true }]],
     ],
   );
+});
+
+test('the built-in resolver into an open requirements.txt: the new text arrives as one workspace/applyEdit, the disk is left to the user’s save', async () => {
+  const { client: editor } = await TestClient.start({
+    rootUri: pathToFileURL(dir).toString(),
+    capabilities: { workspace: { applyEdit: true } },
+    env: testEnv({ HOME: home(), XDG_CONFIG_HOME: path.join(home(), '.config') }),
+  });
+  try {
+    const onDisk = read('requirements.txt');
+    const shown = onDisk.replace(/^alpha==1\.1$/m, 'alpha==1.0');
+    const uri = editor.open(path.join(dir, 'requirements.txt'), shown);
+    const result = await editor.request('workspace/executeCommand', { command: 'requirements.compile', arguments: [uriOf('requirements.in'), { upgrade: true }] }, 120_000);
+    assert.equal(result.ok, true, result.message);
+    assert.match(result.message, /requirements\.txt is open: changed in the editor \(undo reverts it\), not yet saved\.$/);
+    assert.equal(editor.appliedEdits.length, 1);
+    const edits = editor.appliedEdits[0].edit.changes?.[uri] ?? [];
+    // One edit, of the changed line only: the editor keeps the rest (and its cursor), one undo reverts it.
+    assert.deepEqual(edits.map((e) => e.newText), ['alpha==1.1\n']);
+    assert.equal(TextDocument.applyEdits(TextDocument.create(uri, 'pip-requirements', 1, shown), edits), onDisk);
+    assert.equal(read('requirements.txt'), onDisk, 'not written: the editor holds the new text');
+  } finally {
+    await editor.stop();
+  }
 });
 
 test('compile with hashes: each pin gets the sha256 of the wheel pip chose', async () => {

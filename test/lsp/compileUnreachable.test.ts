@@ -7,23 +7,15 @@ import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { closedPort } from '../fixtures/rawServer.ts';
 import { indexedEnv, TestClient, testEnv } from './client.ts';
 
 const BIN = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../server/bin/requirements-language-server.cjs');
 const dir = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'rls-compile-unreachable-')));
 after(() => fs.rmSync(dir, { recursive: true, force: true }));
-
-async function closedPort(): Promise<number> {
-  const s = net.createServer();
-  await new Promise<void>((resolve) => s.listen(0, '127.0.0.1', resolve));
-  const port = (s.address() as net.AddressInfo).port;
-  await new Promise<void>((resolve) => s.close(() => resolve()));
-  return port;
-}
 
 const said = (origin: string) =>
   `The package index ${origin} cannot be reached (connection refused); compiling needs it. Use --find-links/--no-index for offline work.`;

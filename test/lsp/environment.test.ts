@@ -58,10 +58,48 @@ test('diagnostics follow pip install, downgrade, uninstall and deletion of a nea
     assert.deepEqual(codes(diags), ['not-installed@0', 'not-installed@2', 'version-mismatch@1']);
 
     fs.rmSync(venv, { recursive: true, force: true });
-    diags = await client.waitForDiagnostics(uri, (d) => d.some((x) => x.code === 'no-environment'), 15000);
-    assert.deepEqual(codes(diags), ['no-environment@0']);
+    // No environment is not the file's fault: no diagnostic says so (the notice, the status and line 1's hover do).
+    diags = await client.waitForDiagnostics(uri, (d) => d.length === 0, 15000);
+    assert.deepEqual(codes(diags), []);
   } finally {
     await client.stop();
+  }
+});
+
+test('no environment: a clean file gets no diagnostic; one notice a session, the hover of line 1 and the status item say so', async () => {
+  const project = path.join(dir, 'no-venv');
+  fs.mkdirSync(project, { recursive: true });
+  const { client } = await TestClient.start({ initializationOptions: envOn, env: testEnv() });
+  try {
+    const notices = () => client.notifications.filter((n) => n.method === 'window/showMessage' && /No virtual environment found/.test((n.params as { message: string }).message));
+    const first = client.open(path.join(project, 'requirements.txt'), 'requests==2.32.3\n');
+    const second = client.open(path.join(project, 'requirements-dev.txt'), 'flask\n');
+    // The hover of line 1 answers once the environment is known to be missing; the files were checked against that.
+    let hover: any;
+    for (let i = 0; i < 100 && !/Environment: none found/.test(hover?.contents?.value ?? ''); i++) {
+      if (i) await new Promise((r) => setTimeout(r, 100));
+      hover = await client.request('textDocument/hover', { textDocument: { uri: first }, position: { line: 0, character: 1 } });
+    }
+    assert.match(hover.contents.value, /Environment: none found/);
+    await client.waitForDiagnostics(second, () => notices().length > 0);
+    await client.request('textDocument/hover', { textDocument: { uri: second }, position: { line: 0, character: 1 } });
+    assert.deepEqual(client.diagnostics.get(first), []);
+    assert.deepEqual(client.diagnostics.get(second), []);
+    assert.equal(notices().length, 1, 'one notice for two files');
+    assert.match((notices()[0].params as { message: string }).message, /requirements(-dev)?\.txt, so installed versions are not checked/);
+  } finally {
+    await client.stop();
+  }
+  // A client with the status item (VS Code) sees "no environment" there, and no notice.
+  const status = await TestClient.start({ initializationOptions: { ...envOn, statusNotifications: true }, env: testEnv() });
+  try {
+    const uri = status.client.open(path.join(project, 'requirements.txt'), 'requests==2.32.3\n');
+    assert.deepEqual(await status.client.waitForDiagnostics(uri), []);
+    const sent = status.client.notifications.filter((n) => n.method === 'requirements/status').map((n) => (n.params as { environment?: string }).environment);
+    assert.ok(sent.includes('no environment'), JSON.stringify(sent));
+    assert.equal(status.client.notifications.filter((n) => n.method === 'window/showMessage').length, 0);
+  } finally {
+    await status.client.stop();
   }
 });
 

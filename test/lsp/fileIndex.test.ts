@@ -110,7 +110,7 @@ test('pip.conf index-url = file://…, and a --find-links folder with --no-index
     const first = await client.request('textDocument/completion', { textDocument: { uri }, position: { line: 0, character: 7 } });
     assert.deepEqual(first.items.map((x: { label: string }) => x.label), ['1.1', '1.0']);
     const line = client.logs.find((l) => l.includes('Package index:'));
-    assert.equal(line, `[info] Package index: ${pathToFileURL(simple).toString()} (from ${conf})`, 'the same index as extra is listed once');
+    assert.equal(line, `Package index: ${pathToFileURL(simple).toString()} (from ${conf})`, 'the same index as extra is listed once');
 
     const links = client.open(path.join(project, 'links.txt'), `--no-index\n--find-links ../flat\ngamma==\n`);
     assert.deepEqual(await versionsAfter(client, links, 2, 7), ['0.6', '0.5']);

@@ -26,4 +26,11 @@ return {
   filetypes = { 'requirements' },
   root_markers = { '.venv', 'pyproject.toml', '.git' },
   settings = { requirements = {} },
+  -- The plugin's diagnostics sorted by severity (its error shows before a hint on the same line), when the plugin is there.
+  on_init = function(client)
+    local found, plugin = pcall(require, 'requirements_ls')
+    if found then
+      plugin.sort_by_severity(client)
+    end
+  end,
 }

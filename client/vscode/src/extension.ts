@@ -12,6 +12,7 @@ import {
   restrictedModeMessage,
   runsProcess,
   statusText,
+  statusTooltip,
   withoutProcessCommands,
   type RequirementsSettings,
   type ServerStatus,
@@ -118,7 +119,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   // The environment in use and the index state (loading, offline), as the server reports them.
   client.onNotification('requirements/status', (s: ServerStatus) => {
     status.text = statusText(s, environmentLabel(options().venvPath));
-    status.tooltip = s.index === 'offline' ? 'The package index cannot be reached: completion uses the disk cache' : 'Environment the requirements files are checked against';
+    status.tooltip = statusTooltip(s);
   });
 
   const showStatus = () => {

@@ -75,6 +75,17 @@ export function statusText(s: ServerStatus, fallbackEnvironment: string): string
   return `$(package) ${s.environment ?? fallbackEnvironment}${index}`;
 }
 
+/** What the status item says on hover: why the index is offline, or why installed versions are not checked. */
+export function statusTooltip(s: ServerStatus): string {
+  const lines = [
+    s.environment === 'no environment'
+      ? 'No virtual environment found: installed versions are not checked. Set requirements.venvPath, select an interpreter, or create .venv beside the file.'
+      : 'Environment the requirements files are checked against',
+  ];
+  if (s.index === 'offline') lines.push('The package index cannot be reached: completion uses the disk cache');
+  return lines.join('\n');
+}
+
 /** `…/.venv/bin/python` → `.venv (python)` for the status bar. */
 export function environmentLabel(venvPath: string | null | undefined): string {
   if (!venvPath) return 'no environment selected';

@@ -22,6 +22,7 @@ export async function compileCommand(argv: string[]): Promise<number> {
   const upgradePackages: string[] = [];
   let upgradeAll = false;
   let generateHashes = false;
+  let toStdout = false;
   const files: string[] = [];
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
@@ -31,6 +32,11 @@ export async function compileCommand(argv: string[]): Promise<number> {
     else if (flag === '--upgrade' || flag === '-U') upgradeAll = true;
     else if (flag === '--upgrade-package' || flag === '-P') upgradePackages.push(attached ?? argv[++i]);
     else if (flag === '--generate-hashes') generateHashes = true;
+    // `-o -`: the compiled file on stdout, FILE.txt untouched (the tool still writes FILE.txt, which is put back).
+    else if ((flag === '-o' || flag === '--output-file') && (attached ?? argv[i + 1]) === '-') {
+      toStdout = true;
+      if (attached === undefined) i++;
+    }
     else if (TAKES_VALUE.has(flag) && attached === undefined && i + 1 < argv.length) passThrough.push(a, argv[++i]);
     else if (a.startsWith('-')) passThrough.push(a);
     else files.push(a);
@@ -73,10 +79,12 @@ export async function compileCommand(argv: string[]): Promise<number> {
           return undefined;
         }
       },
+      openEditor: toStdout ? () => async (text) => (process.stdout.write(text), '') : undefined,
     },
   );
   if (outcome.ok) {
-    process.stdout.write(redact(outcome.message) + '\n');
+    // With -o - stdout is the file: the summary goes to stderr.
+    (toStdout ? process.stderr : process.stdout).write(redact(outcome.message) + '\n');
     return 0;
   }
   // The lines of the .in the error names, then the verdict. The tool's error was shown above as it came;

@@ -9,7 +9,9 @@ Usage:
   ${NAME} --stdio          run the language server over stdin/stdout (what editors start)
   ${NAME} check [PATH...]  check requirements files and folders (and known vulnerabilities of pins);
                            exits 1 when any error is found
-  ${NAME} compile FILE.in  write FILE.txt with pip-compile, uv, or the built-in resolver
+  ${NAME} compile FILE.in  write FILE.txt with pip-compile, uv, or the built-in resolver (-o - prints it)
+  ${NAME} freeze           print the environment's packages as pip freeze does (read from disk)
+  ${NAME} derive FILE.txt  write FILE.in: the top-level packages of pip freeze output
   ${NAME} --version        print the version
   ${NAME} COMMAND --help   the options of a command
 `;
@@ -78,7 +80,40 @@ Options:
   -U, --upgrade            upgrade every pin
   -P, --upgrade-package NAME
                            upgrade one package (repeatable)
+  -o, --output-file -      print the compiled file on stdout instead of writing FILE.txt (the
+                           summary goes to stderr); another file name is passed to the tool
   -h, --help               this help
 Other options (--index-url, --extra-index-url, --find-links, --no-index, --pre, --allow-unsafe, …)
 are passed to the tool; pip's configuration (PIP_*, pip.conf) applies as usual.
+`;
+
+export const FREEZE_HELP = `Usage: ${NAME} freeze [--venv DIR] [--all] [-o FILE]
+
+Prints the virtual environment's own distributions as \`pip freeze\` prints them (name==version, URLs and
+editable installs as pip writes them, sorted as pip sorts), read from its dist-info folders: no Python runs.
+
+Options:
+  --venv DIR   the environment (default: VIRTUAL_ENV, else a .venv/venv here or above)
+  --all        include pip, setuptools, wheel and distribute
+  -o FILE      write FILE instead of printing (never replaces an existing file); - prints
+  -h, --help   this help
+
+Exit status: 0 done, 1 no environment found or FILE exists, 2 bad usage.
+`;
+
+export const DERIVE_HELP = `Usage: ${NAME} derive FILE.txt [--bounds none|minimum|compatible] [--venv DIR] [-o FILE.in|-]
+
+Reads FILE.txt as pip freeze output and writes FILE.in beside it: only its top-level packages, those no
+other pin requires (from the installed metadata of the environment it was frozen from). Compile FILE.in
+to get FILE.txt back with today's versions and # via lines. An existing .in is never replaced.
+
+Options:
+  --bounds none        names only (the default)
+  --bounds minimum     name>=frozen version
+  --bounds compatible  name~=frozen version
+  --venv DIR           the environment (default: VIRTUAL_ENV, else a .venv/venv beside the file or above)
+  -o FILE.in           write another file than FILE.in; - prints it on stdout
+  -h, --help           this help
+
+Exit status: 0 written, 1 no metadata (no environment) or the .in exists, 2 bad usage.
 `;

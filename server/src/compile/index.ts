@@ -38,6 +38,20 @@ export interface CompileContext {
    * else why not ("https://pypi.org cannot be reached (…)"). Asked before a compile's tool runs.
    */
   reachIndex?: (indexUrl: string) => Promise<string | undefined>;
+  /**
+   * Where the output goes instead of the disk: the editor of a file open in the client (one undoable edit; the disk
+   * keeps what it had until the user saves), or the CLI's stdout (`-o -`). It answers what the message adds ('' for
+   * nothing), or undefined when it refused the text: then the file is written on disk. Undefined: written on disk.
+   */
+  openEditor?: (filePath: string) => ((text: string, label: string) => Promise<string | undefined>) | undefined;
+}
+
+/** The output goes to its open editor when there is one (undoable), else to disk; says which, for the message. */
+async function deliver(output: string, text: string, ctx: CompileContext): Promise<string> {
+  const editor = ctx.openEditor?.(output);
+  const note = editor ? await editor(text, `Compile ${path.basename(output)}`) : undefined;
+  if (note === undefined) writeAtomically(output, text);
+  return note ?? '';
 }
 
 /** Said instead of running a tool that would retry an unreachable index and then report "from versions: none". */
@@ -160,10 +174,10 @@ export async function compileRequirements(file: string, request: CompileRequest,
       if (problem) return done(false, `Cannot compile ${rel(source, source)} with the built-in resolver: ${problem}.`, result.run.output);
       return failure(done, 'pip (built-in resolver)', result.run.output, source, sources.documents);
     }
-    writeAtomically(output, result.text);
+    const delivered = await deliver(output, result.text, ctx);
     const ignored = flags.ignored.length ? ` Ignored arguments the built-in resolver does not know: ${flags.ignored.join(' ')}.` : '';
     const where = ctx.venvRoot ? '' : ` (no environment found: resolved for ${python})`;
-    return done(true, `Compiled ${rel(source, source)} → ${rel(source, output)} with the built-in resolver: ${pinCount(result.resolution.pins.size)}${where}.${ignored}`, result.log);
+    return done(true, `Compiled ${rel(source, source)} → ${rel(source, output)} with the built-in resolver: ${pinCount(result.resolution.pins.size)}${where}.${ignored}${delivered}`, result.log);
   }
 
   const argv = compileArgv(chosen as typeof chosen & { executable: string }, {
@@ -178,6 +192,9 @@ export async function compileRequirements(file: string, request: CompileRequest,
   });
   // The tool writes the output itself; whatever it leaves behind on failure, the previous file comes back.
   const before = fs.existsSync(output) ? fs.readFileSync(output) : undefined;
+  // An open output gets the new text as an edit: the file itself is moved aside (keeping its modification time, so
+  // the editor does not see it as changed on disk) and a copy given to the tool; it is moved back after the run.
+  const aside = ctx.openEditor?.(output) ? setAside(output) : undefined;
   const note = fromEnvironment(argv[0], ctx.venvRoot);
   if (note) ctx.onLine?.(`Running ${argv[0]}, a program from the file's environment`);
   // pip-compile's pip reads PIP_RETRIES/PIP_TIMEOUT (an argument, --pip-args, would be written into the output's
@@ -188,18 +205,39 @@ export async function compileRequirements(file: string, request: CompileRequest,
   const run = await runProcess(argv, { cwd: path.dirname(source), env: toolEnv, cancel: ctx.cancel, onLine: ctx.onLine });
   const name = chosen.kind === 'uv' ? 'uv pip compile' : 'pip-compile';
   if (run.code !== 0 || run.cancelled) {
-    restore(output, before);
+    if (aside) aside.putBack();
+    else restore(output, before);
     if (run.cancelled) return done(false, 'Compile cancelled; the output was not changed.', run.output, [], true);
     if (run.spawnError) return done(false, `Could not run ${argv[0]}: ${run.spawnError}.`, run.output);
     return failure(done, name, run.output, source, sources.documents);
   }
-  const pins = fs.existsSync(output) ? readAnnotations(parse(fs.readFileSync(output, 'utf8'))).pins.size : 0;
-  return done(true, `Compiled ${rel(source, source)} → ${rel(source, output)} with ${name}: ${pinCount(pins)}.${note}`, run.output);
+  const text = fs.existsSync(output) ? fs.readFileSync(output, 'utf8') : '';
+  const pins = readAnnotations(parse(text)).pins.size;
+  let delivered = '';
+  if (aside) {
+    aside.putBack();
+    delivered = await deliver(output, text, ctx);
+  }
+  return done(true, `Compiled ${rel(source, source)} → ${rel(source, output)} with ${name}: ${pinCount(pins)}.${note}${delivered}`, run.output);
 }
 
 function failure(done: (ok: boolean, message: string, log: string, problems?: FileProblem[]) => Outcome, tool: string, output: string, source: string, documents: { path: string; document: import('../syntax/types.js').ParsedDocument }[]): Outcome {
   const problems = problemsFromOutput(output, path.dirname(source), documents, tool);
   return done(false, `${tool} failed; ${path.basename(source.replace(/\.in$/, '.txt'))} was not changed.\n${summarize(output)}`, output, problems);
+}
+
+/** Moves `file` aside (a rename keeps its inode and modification time) and leaves a copy in its place; none: none after. */
+function setAside(file: string): { putBack(): void } | undefined {
+  if (!fs.existsSync(file)) return { putBack: () => fs.rmSync(file, { force: true }) };
+  const kept = path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.kept`);
+  try {
+    fs.renameSync(file, kept);
+    fs.copyFileSync(kept, file);
+  } catch {
+    if (fs.existsSync(kept) && !fs.existsSync(file)) fs.renameSync(kept, file);
+    return undefined;
+  }
+  return { putBack: () => fs.renameSync(kept, file) };
 }
 
 function restore(file: string, before: Buffer | undefined): void {

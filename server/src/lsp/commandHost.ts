@@ -1,6 +1,7 @@
 // The commands' view of the server (`workspace/executeCommand`): settings, the environment and the index as
 // the commands read them, the disk as it is now, and what to re-check after a command wrote files.
 
+import * as path from 'node:path';
 import type { ClientCapabilities, Connection, TextDocuments } from 'vscode-languageserver/node.js';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { registerCommands, type CommandHost, type ProblemStore } from '../commands.js';
@@ -8,6 +9,7 @@ import { freezeCommands } from '../freezeCommands.js';
 import type { Log } from '../guard.js';
 import type { LanguageService } from '../service/index.js';
 import type { Settings } from '../settings.js';
+import { replacingEdit } from '../shared/textEdits.js';
 import { uriToPath } from '../shared/uri.js';
 import type { Workspace } from '../workspace/index.js';
 import type { EnvironmentFactsWiring } from './environmentFacts.js';
@@ -53,6 +55,18 @@ export function wireCommands(o: CommandWiring): void {
     isDirty: (filePath) => {
       const open = o.documents.get(o.documents.keys().find((u) => uriToPath(u) === filePath) ?? '');
       return open ? o.isDirtyOnDisk(filePath, open.getText()) : false;
+    },
+    openEditor: (filePath) => {
+      const uri = o.capabilities().workspace?.applyEdit ? o.documents.keys().find((u) => uriToPath(u) === filePath) : undefined;
+      if (!uri) return undefined;
+      return async (text, label) => {
+        const doc = o.documents.get(uri);
+        if (!doc) return undefined;
+        const edit = replacingEdit(doc, text);
+        if (!edit) return ''; // the editor shows that text already
+        const { applied } = await o.connection.workspace.applyEdit({ label, edit: { changes: { [uri]: [edit] } } });
+        return applied ? ` ${path.basename(filePath)} is open: changed in the editor (undo reverts it), not yet saved.` : undefined;
+      };
     },
     log: o.log,
     changed: (paths) => {

@@ -1,7 +1,7 @@
 // What the server tells the client about its own state: `requirements/status` (only to clients that ask for it
 // with initializationOptions.statusNotifications; our VS Code extension does) and LSP work-done progress.
 
-import { MessageType, type ClientCapabilities, type Connection } from 'vscode-languageserver/node.js';
+import { MessageType, WorkDoneProgress, WorkDoneProgressCreateRequest, type ClientCapabilities, type Connection } from 'vscode-languageserver/node.js';
 import { showMessage } from '../commands.js';
 import type { Log } from '../guard.js';
 import type { IndexEvents } from '../index/views.js';
@@ -13,6 +13,10 @@ export interface ServerStatus {
 
 export function createStatusReporter(connection: Connection, capabilities: () => ClientCapabilities, log: Log) {
   let enabled = false;
+  let noticed = false;
+  let progressTokens = 0;
+  /** Hosts whose outage the user was told of: the index and its vulnerability API on one host are one cause, one toast. */
+  const toldDown = new Set<string>();
   const status: ServerStatus = { index: 'idle' };
   const send = (change: Partial<ServerStatus>) => {
     Object.assign(status, change);
@@ -37,21 +41,40 @@ export function createStatusReporter(connection: Connection, capabilities: () =>
     environment(label: string) {
       if (label !== status.environment) send({ environment: label });
     },
-    /** LSP work-done progress for a project-list fetch, where the client supports server-initiated progress. */
+    /**
+     * No environment for a file with requirements: not a fault of the file, so no diagnostic. A client with the
+     * status item shows "no environment" there; any other gets one notice a session.
+     */
+    noEnvironment(fileName: string) {
+      if (enabled || noticed) return;
+      noticed = true;
+      showMessage(
+        connection,
+        MessageType.Info,
+        `No virtual environment found for ${fileName}, so installed versions are not checked: set requirements.venvPath, activate one, or create .venv.`,
+      );
+    },
+    /**
+     * LSP work-done progress for a project-list fetch, where the client supports server-initiated progress. Its
+     * end carries the outcome ("886,000 projects", "Could not fetch the project list: …"): an end without a
+     * message reads as "done" in clients (Neovim's plugin shows exactly that), even when the fetch failed.
+     */
     progress() {
       if (!capabilities().window?.workDoneProgress) return undefined;
-      let reporter: Promise<{ begin(title: string): void; done(): void }> | undefined;
+      const token = `requirements/projectList/${++progressTokens}`;
+      let created: Promise<boolean> | undefined;
       return {
         begin(title: string) {
-          reporter = connection.window.createWorkDoneProgress().then((r) => {
-            r.begin(title);
-            return r;
-          });
-          reporter.catch(() => undefined);
+          created = connection.sendRequest(WorkDoneProgressCreateRequest.type, { token }).then(
+            () => (void connection.sendProgress(WorkDoneProgress.type, token, { kind: 'begin', title }), true),
+            () => false,
+          );
         },
         end(message: string) {
           log('info', message);
-          void reporter?.then((r) => r.done()).catch(() => undefined);
+          void created
+            ?.then((ok) => (ok ? connection.sendProgress(WorkDoneProgress.type, token, { kind: 'end', message }) : undefined))
+            .catch(() => undefined);
         },
       };
     },
@@ -61,9 +84,14 @@ export function createStatusReporter(connection: Connection, capabilities: () =>
         onDidChange: (names) => factsArrived(names),
         onOffline(message) {
           reporter.index('offline');
+          // Each message is in the log already (the index layer writes it); a second one about the same host is only there.
+          const host = downHost(message);
+          if (host && toldDown.has(host)) return;
+          if (host) toldDown.add(host);
           showMessage(connection, MessageType.Warning, message);
         },
         onOnline(message) {
+          toldDown.clear();
           reporter.index('back');
           showMessage(connection, MessageType.Info, message);
         },
@@ -73,6 +101,11 @@ export function createStatusReporter(connection: Connection, capabilities: () =>
     },
   };
   return reporter;
+}
+
+/** The `scheme://host:port` a "… cannot be reached (…)" message names. */
+function downHost(message: string): string | undefined {
+  return /([a-z][\w+.-]*:\/\/[^\s/]+)\S* cannot be reached/i.exec(message)?.[1]?.toLowerCase();
 }
 
 export type StatusReporter = ReturnType<typeof createStatusReporter>;

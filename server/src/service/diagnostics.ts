@@ -10,6 +10,7 @@ import { SOURCE, toDiagnostic } from './convert.js';
 import { besideTheFile, locateLocalPath } from './localPaths.js';
 import { quickClauses } from '../syntax/quickLine.js';
 import { satisfiable, type ClauseText } from './specifierBounds.js';
+import { pipRejects } from './settledLines.js';
 import type { PipRunsFrom } from '../shared/facts.js';
 import { DiagnosticCode } from '../shared/diagnosticCodes.js';
 
@@ -151,6 +152,8 @@ interface Occurrence {
 
 /** What makes two lines the same install: the project, and the marker (spaces ignored) when there is one. */
 function lineKey(line: LogicalLine): string | undefined {
+  // A line pip rejects installs nothing: its syntax error says so, not a duplicate warning built on a guess.
+  if (pipRejects(line)) return undefined;
   // No `;`, no marker: the key needs no nodes.
   if (!line.text.includes(';')) return line.project;
   const r = line.requirement;

@@ -350,15 +350,3 @@ export function unrelatedConflictsNote(doc: ParsedDocument, env: EnvironmentFact
 // PEP 440 containment lives in shared/pep440.ts (one policy for unreadable specifiers); re-exported for callers here.
 export { versionSatisfies };
 
-
-/** One line for the whole file, not a complaint per requirement. */
-export function noEnvironment(): Diagnostic {
-  return {
-    range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
-    severity: DiagnosticSeverity.Information,
-    code: DiagnosticCode.NoEnvironment,
-    source: SOURCE,
-    message:
-      'No virtual environment found for this file, so installed versions are not checked. Set requirements.venvPath, activate one (VIRTUAL_ENV), or create .venv beside the file; requirements.diagnostics.environment turns this off.',
-  };
-}

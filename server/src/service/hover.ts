@@ -6,7 +6,8 @@ import { lineAt } from '../syntax/query.js';
 import type { ParsedDocument, Range, Token } from '../syntax/types.js';
 import type { Provenance } from '../workspace/provenance.js';
 import { escapeMarkdown } from './markdown.js';
-import { requirementHover, type RequirementFacts } from './requirementHover.js';
+import { requirementHover, unsettledHover, type RequirementFacts } from './requirementHover.js';
+import { isSettled } from './settledLines.js';
 
 const OPERATOR_WORDS: Record<string, string> = {
   '==': 'exactly this version (a trailing .* matches a prefix)',
@@ -45,6 +46,7 @@ export function hover(doc: ParsedDocument, position: Position, facts?: HoverFact
   if ((token.kind === 'name' || token.kind === 'extra' || token.kind === 'url' || token.kind === 'path') && facts) {
     const line = lineAt(doc, position.line, position.character);
     const r = line?.requirement;
+    if (r && !isSettled(line)) return { contents: { kind: 'markdown', value: unsettledHover(r, line) }, range: token.range };
     if (r) {
       // A name that a variable gives is not looked up: the facts would name its value (see LogicalLine.project).
       const name = r.name?.written === undefined ? r.name?.normalized : undefined;

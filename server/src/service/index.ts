@@ -12,7 +12,7 @@ import { createFrozenAnalyser, frozenHint, type FrozenAnalysis } from './frozenF
 import { compiledDiagnostics } from './compiledDiagnostics.js';
 import { complete, resolveCompletion } from './completion.js';
 import { capDiagnostics, computeDiagnostics, MAX_DIAGNOSTICS } from './diagnostics.js';
-import { environmentDiagnostics, noEnvironment, unrelatedConflictsNote } from './environmentDiagnostics.js';
+import { environmentDiagnostics, unrelatedConflictsNote } from './environmentDiagnostics.js';
 import { foldingRanges } from './folding.js';
 import { hover } from './hover.js';
 import { indexDiagnostics, outdatedHints } from './indexDiagnostics.js';
@@ -70,9 +70,9 @@ export function createLanguageService(facts: LanguageServiceFacts): LanguageServ
       const { path: filePath, document: doc } = ctx;
       const out = computeDiagnostics(filePath, doc, ctx.graph, facts.exists, runsFrom(filePath));
       const env = facts.environment?.(filePath);
+      // No environment is no fault of the file: the status, a notice and the hover of line 1 say so, not a diagnostic.
       // Appended one by one: a 100,000-line file can have more diagnostics than push(...spread) takes arguments.
       if (env) append(out, environmentDiagnostics(doc, env, { folder: path.dirname(filePath), exists: facts.exists, room: MAX_DIAGNOSTICS - out.length }));
-      else if (env === null && doc.lines.some((l) => l.project)) out.push(noEnvironment());
       const index = facts.index?.(ctx);
       if (index) append(out, indexDiagnostics(doc, index, { outdated: facts.outdated?.().diagnostics ?? true, room: MAX_DIAGNOSTICS - out.length }));
       if (index) append(out, supplyChainDiagnostics(doc, index, { ...supplyChainPolicy(facts), now: facts.now?.() ?? new Date(), wheels: env?.wheelEnvironment, room: MAX_DIAGNOSTICS - out.length }));

@@ -8,6 +8,7 @@ import { versionSatisfies } from './environmentDiagnostics.js';
 import type { IndexFacts, ProjectFact } from '../shared/facts.js';
 import { lineShapes, placed } from './lineShapes.js';
 import { DiagnosticCode } from '../shared/diagnosticCodes.js';
+import { isSettled } from './settledLines.js';
 
 export interface IndexDiagnosticOptions {
   /** Report pins older than the newest final release as hints. */
@@ -103,7 +104,8 @@ export function outdatedHints(doc: ParsedDocument, index: IndexFacts, range?: { 
   const out: InlayHint[] = [];
   for (const line of doc.lines) {
     if (!line.project || (range && (line.lastLine < range.start.line || line.firstLine > range.end.line))) continue;
-    const r = line.requirement;
+    // Syntax first: a line pip rejects or still being typed gets no hint built on a guess at its meaning.
+    const r = isSettled(line) ? line.requirement : undefined;
     if (!r?.specifier?.clauses.length) continue;
     const project = index.project(line.project);
     if (!project?.latest || versionSatisfies(project.latest, specOf(r))) continue;

@@ -8,6 +8,7 @@ import type { LogicalLine, ParsedDocument, Range } from '../syntax/types.js';
 import { readAnnotations, type AnnotatedPin, type ViaEntry } from '../workspace/annotations.js';
 import { resolveIncludeTarget, type DocumentReader, type FileReader } from '../workspace/includes.js';
 import { buildProvenance, type SourceLocation } from '../workspace/provenance.js';
+import { isSettled } from './settledLines.js';
 
 const uriOf = (p: string) => pathToFileURL(p).toString();
 const START: Range = { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
@@ -114,7 +115,8 @@ export function resolvedVersionHints(filePath: string, doc: ParsedDocument, read
   for (const line of doc.lines) {
     if (!line.project || (range && (line.lastLine < range.start.line || line.firstLine > range.end.line))) continue;
     const pin = pins.get(line.project);
-    const r = line.requirement;
+    // Syntax first: `flask>=` or `flask=2.0` is not a requirement yet, so no pin is shown for it.
+    const r = isSettled(line) ? line.requirement : undefined;
     if (!pin?.version || !r) continue;
     const end = (r.marker ?? r.specifier ?? r.extras ?? r.name)!.range.end;
     out.push({ position: end, label: `→ ${pin.version}`, kind: InlayHintKind.Type, paddingLeft: true, tooltip: `Pinned to ${pin.version} in ${path.basename(compiledPath)}` });

@@ -56,6 +56,19 @@ export function describeClause(c: SpecifierClause): string {
 }
 
 /**
+ * Syntax first: a line pip rejects (`requests=2.0`) or one still being typed (`flask>=`) is named with its
+ * problem; what it wants, what is installed or latest, and why it is here wait until it reads as a requirement.
+ */
+export function unsettledHover(r: RequirementNode, line: LogicalLine): string {
+  const name = r.name ? shown(r.name) : redact(r.url ? shown(r.url) : r.path ? shown(r.path) : '');
+  const error = line.diagnostics.find((d) => d.severity === 'error');
+  const problem = error ?? line.diagnostics.find((d) => d.severity !== 'hint') ?? line.diagnostics[0];
+  const lead = error ? 'pip rejects this line' : 'This line is not finished';
+  const why = problem ? `: ${escapeMarkdown(problem.message.replace(/[.\s]+$/, ''))}` : '';
+  return `**${escapeMarkdown(name)}**\n\n${lead}${why}.`;
+}
+
+/**
  * The hover's Markdown. What the file says is shown as written (`${NAME}` kept, credentials in a URL masked);
  * what the index or the environment says is escaped text, and links go to http(s) pages only.
  */

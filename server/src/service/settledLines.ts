@@ -12,3 +12,8 @@ export function isSettled(line: LogicalLine): boolean {
   const clauses = line.requirement?.specifier?.clauses;
   return !clauses?.some((c) => !c.version);
 }
+
+/** Whether pip rejects the line (a syntax error): nothing is built on a guess at what it means. */
+export function pipRejects(line: LogicalLine): boolean {
+  return line.diagnostics.some((d) => d.severity === 'error');
+}

@@ -66,7 +66,6 @@ export const DiagnosticCode = {
   ExtraNotProvided: 'extra-not-provided',
   ExtraRequirementUnmet: 'extra-requirement-unmet',
   DependencyConflict: 'dependency-conflict',
-  NoEnvironment: 'no-environment',
   // Compiled and frozen files, compiles, advisories.
   FrozenFile: 'frozen-file',
   NotCompiled: 'not-compiled',
@@ -144,7 +143,6 @@ export const DIAGNOSTIC_CODES: Readonly<Record<DiagnosticCode, DiagnosticCodeInf
   'extra-not-provided': { severity: 'warning', description: 'The installed project does not provide the extra.' },
   'extra-requirement-unmet': { severity: 'warning', description: "A requirement of the extra is missing or at the wrong version in the environment." },
   'dependency-conflict': { severity: 'warning', description: "An installed distribution's Requires-Dist is not met (as pip check reports)." },
-  'no-environment': { severity: 'information', description: 'No virtual environment was found for the file.' },
   'frozen-file': { severity: 'information', description: 'The file is pip freeze output; the fix derives its requirements.in.' },
   'not-compiled': { severity: 'warning', description: 'A compiled file is behind its source: a requirement it does not pin.' },
   'stale-pin': { severity: 'warning', description: 'A compiled pin the source now excludes or no longer names.' },

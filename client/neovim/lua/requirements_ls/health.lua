@@ -144,8 +144,9 @@ local function check_environment()
     end
   end
   if not venv then
-    warn('no Python environment found (neither VIRTUAL_ENV nor a .venv near ' .. root .. ')', {
-      'Activate one before starting Neovim, or create one: python3 -m venv .venv',
+    warn('no Python environment found (neither VIRTUAL_ENV nor a .venv near ' .. root .. '): installed versions are not checked', {
+      'Activate one before starting Neovim, or create one: python3 -m venv .venv (or :RequirementsVenv)',
+      'Or name one in the settings: settings = { venvPath = "/path/to/venv" }',
     })
     return
   end

@@ -20,6 +20,9 @@ M.defaults = {
   keymaps = true,
   -- Show $/progress (a compile's tool output, the project list download) in the message area.
   progress = true,
+  -- Sort this server's diagnostics by severity, in its own namespaces only: the sign and the virtual text of a
+  -- line show its error, not a hint beside it. false: leave the namespace to vim.diagnostic.config's global value.
+  severity_sort = true,
 }
 
 --- The options given to the last setup() merged over the defaults; nil before setup().
@@ -97,7 +100,12 @@ function M.progress_text(titles, token, value)
   local text
   if value.kind == 'end' then
     titles[token] = nil
-    text = value.message and (title .. ': ' .. value.message) or (title .. ': done')
+    -- An end says how it went only in its message: "done" could follow a failure (the outcome, a
+    -- window/showMessage, was shown just before and stays in view).
+    if not value.message or value.message == '' then
+      return nil
+    end
+    text = title .. ': ' .. value.message
   elseif value.message and value.message ~= '' then
     text = title .. ': ' .. value.message
   else
@@ -132,7 +140,25 @@ local function progress_handler(err, result, ctx, config)
   end
 end
 
+--- Markdown links as their text: before 0.10 the hover float shows `[requirements.in:1](file:///…#L1)` as it is
+--- written (nothing conceals it, and the link cannot be followed there anyway).
+function M.link_text(markdown)
+  return (markdown:gsub('%[([^%]\n]+)%]%(([^)%s]+)%)', '%1'))
+end
+
+--- textDocument/hover before 0.10: Neovim's own handler, over text whose links read as their text.
+local function hover_handler(err, result, ctx, config)
+  local contents = result and result.contents
+  if type(contents) == 'table' and type(contents.value) == 'string' then
+    result = vim.tbl_extend('force', result, { contents = vim.tbl_extend('force', contents, { value = M.link_text(contents.value) }) })
+  end
+  return vim.lsp.handlers['textDocument/hover'](err, result, ctx, config)
+end
+
 M.handlers = { ['workspace/configuration'] = configuration_handler, ['$/progress'] = progress_handler }
+if not has('nvim-0.10') then
+  M.handlers['textDocument/hover'] = hover_handler
+end
 
 --- The maps nvim-lspconfig's README suggests, which 0.10+ (mostly) has by default.
 local buffer_maps = {
@@ -160,6 +186,21 @@ local function buffer_defaults(bufnr, config)
   end
 end
 
+--- Sorts the client's diagnostics by severity (0.7–0.9 do not by default, and even 0.10+ only when the user's
+--- global vim.diagnostic.config says so): set on its push namespace, and on 0.10+ its pull one.
+function M.sort_by_severity(client)
+  local namespace = vim.lsp.diagnostic and vim.lsp.diagnostic.get_namespace
+  if not (client and namespace) then
+    return
+  end
+  vim.diagnostic.config({ severity_sort = true }, namespace(client.id))
+  if has('nvim-0.10') then
+    pcall(function()
+      vim.diagnostic.config({ severity_sort = true }, namespace(client.id, true))
+    end)
+  end
+end
+
 local function capabilities(extra)
   local caps = vim.lsp.protocol.make_client_capabilities()
   caps = vim.tbl_deep_extend('force', caps, { workspace = { configuration = true } })
@@ -183,7 +224,14 @@ local function client_config(config)
         config.on_attach(client, bufnr)
       end
     end,
-    on_init = config.on_init,
+    on_init = function(client, result)
+      if config.severity_sort ~= false then
+        M.sort_by_severity(client)
+      end
+      if config.on_init then
+        return config.on_init(client, result)
+      end
+    end,
   }
 end
 
@@ -270,7 +318,7 @@ function M.execute(command, extra, on_done, uri)
   end, bufnr)
 end
 
---- setup({ cmd, settings, root_markers, filetypes, capabilities, on_attach, handlers, keymaps, progress })
+--- setup({ cmd, settings, root_markers, filetypes, capabilities, on_attach, on_init, handlers, keymaps, progress, severity_sort })
 function M.setup(opts)
   M.config = vim.tbl_deep_extend('force', vim.deepcopy(M.defaults), opts or {})
   -- Lists replace rather than merge.

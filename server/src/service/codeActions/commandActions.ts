@@ -7,8 +7,11 @@ import type { ParsedDocument } from '../../syntax/types.js';
 import { COMMANDS } from '../commandIds.js';
 import { SOURCE_COMPILE, SOURCE_INSTALL } from './kinds.js';
 
-/** Source actions running the compile, and on a requirement line "upgrade this package" through the tool. */
-export function commandActions(uri: string, filePath: string, doc: ParsedDocument, line: number | undefined, compiledSource: string | undefined): CodeAction[] {
+/**
+ * Source actions running the compile, and on a requirement line "upgrade this package" through the tool; not for a
+ * project the index does not have (`unknown`, by normalized name): the tool could only fail on it.
+ */
+export function commandActions(uri: string, filePath: string, doc: ParsedDocument, line: number | undefined, compiledSource: string | undefined, unknown: (normalized: string) => boolean = () => false): CodeAction[] {
   const isIn = filePath.endsWith('.in');
   if (!isIn && !compiledSource) return [];
   const output = isIn ? path.basename(filePath).replace(/\.in$/, '.txt') : path.basename(filePath);
@@ -19,7 +22,7 @@ export function commandActions(uri: string, filePath: string, doc: ParsedDocumen
   ];
   // A name a variable gives is not offered: the title and the command would carry its value.
   const named = line !== undefined ? doc.lines.find((l) => l.firstLine <= line && line <= l.lastLine)?.requirement?.name : undefined;
-  const name = named?.written === undefined ? named?.text : undefined;
+  const name = named && named.written === undefined && !unknown(named.normalized) ? named.text : undefined;
   if (name) {
     out.push({ title: `Upgrade ${name} in ${output} (recompile with --upgrade-package ${name})`, kind: CodeActionKind.RefactorRewrite, command: { title: `Upgrade ${name}`, command: COMMANDS.upgradePackage, arguments: [uri, name] } });
   }

@@ -20,6 +20,7 @@ import { SOURCE_ACTION_KINDS, sourceActions, type LazyActionData } from './sourc
 import { addHashesEdits, normalizeEdits, pinAllEdits, sortEdits, upgradeAllEdits } from './sourceEdits.js';
 import { fixAllVulnerabilities, vulnerabilityFixes, type VulnerabilityFixFacts } from './vulnerabilityActions.js';
 import type { EnvironmentFacts, IndexFacts, VulnerabilityFacts } from '../../shared/facts.js';
+import { COMMANDS } from '../commandIds.js';
 
 export { SOURCE_ADD_HASHES, SOURCE_COMPILE, SOURCE_DERIVE_IN, SOURCE_FIX_VULNERABILITIES, SOURCE_INSTALL, SOURCE_NORMALIZE, SOURCE_PIN_ALL, SOURCE_SORT, SOURCE_UPGRADE_ALL } from './kinds.js';
 
@@ -47,6 +48,12 @@ const STALE = new Set(['not-installed', 'version-mismatch', 'extra-requirement-u
 const OUT_OF_DATE = new Set(['not-compiled', 'stale-pin']);
 const withCode = (diagnostics: Diagnostic[], codes: Set<string>) => diagnostics.filter((d) => typeof d?.code === 'string' && codes.has(d.code));
 
+/** Whether the index's project list (loaded) lacks the project of the line at `at`. */
+function unknownAt(r: Request, at: { line: number; character: number }): boolean {
+  const project = lineAt(r.ctx.document, at.line, at.character)?.project;
+  return !!project && r.index()?.knows?.(project) === false;
+}
+
 function once<T>(compute: () => T): () => T {
   let done = false;
   let value: T;
@@ -73,7 +80,8 @@ export function createCodeActions(facts: LanguageServiceFacts, frozen: (ctx: Fil
         const env = r.env();
         for (const d of env ? stale : []) {
           const requirement = (d.data as { requirement?: string } | undefined)?.requirement;
-          if (requirement) out.push(installFix(r.uri, d, requirement, env!.describe));
+          // A name the index does not have (a typo: `reqeusts`) cannot be installed; its did-you-mean is the fix.
+          if (requirement && !unknownAt(r, d.range.start)) out.push(installFix(r.uri, d, requirement, env!.describe));
         }
         return out;
       },
@@ -136,7 +144,7 @@ export function createCodeActions(facts: LanguageServiceFacts, frozen: (ctx: Fil
     { kinds: SOURCE_ACTION_KINDS, provide: (r) => sourceActions(r.uri, r.ctx.document) },
     {
       kinds: [SOURCE_COMPILE, CodeActionKind.RefactorRewrite],
-      provide: (r) => commandActions(r.uri, r.ctx.path, r.ctx.document, r.range?.start.line, r.ctx.compiledSource),
+      provide: (r) => commandActions(r.uri, r.ctx.path, r.ctx.document, r.range?.start.line, r.ctx.compiledSource, (name) => r.index()?.knows?.(name) === false),
     },
     {
       kinds: [SOURCE_INSTALL],
@@ -214,7 +222,28 @@ export function createCodeActions(facts: LanguageServiceFacts, frozen: (ctx: Fil
       }
     };
     const computed = edits();
+    if (computed?.length === 0 && data.action !== 'sort' && data.action !== 'normalize') {
+      // Nothing to change for want of facts: the action says why rather than doing nothing, silently (its command shows
+      // the message). Sort and normalize have nothing to explain, and may run on every save (codeActionsOnSave).
+      const why = nothingToDo(data.action, ctx);
+      return { ...action, edit: { changes: { [data.uri]: [] } }, command: { title: 'Why nothing changed', command: COMMANDS.explain, arguments: [data.uri, why] } };
+    }
     return computed ? { ...action, edit: { changes: { [data.uri]: computed } } } : action;
+  };
+
+  /** What a whole-file action that found nothing to change tells the user. */
+  const nothingToDo = (action: LazyActionData['action'], ctx: FileContext): string => {
+    const env = facts.environment?.(ctx.path);
+    const index = facts.index?.(ctx);
+    const offline = index ? 'the package index has no releases of them at hand (it may not be reachable; see the log)' : 'no package index is in use';
+    switch (action) {
+      case 'pinAll':
+        return `Nothing was pinned: ${env ? `none of the unpinned requirements is installed in ${env.describe}` : 'no virtual environment was found to read installed versions from'}, and ${offline}.`;
+      case 'upgradeAll':
+        return `Nothing was upgraded: every pin is the newest release allowed that the index has answered with${index ? '' : ' (no package index is in use)'}.`;
+      default:
+        return `No hash was added: every pin has its hashes already, or ${offline}.`;
+    }
   };
 
   return { codeActions, resolveCodeAction };
