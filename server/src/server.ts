@@ -77,6 +77,7 @@ export function register(connection: Connection, adapters: ServerAdapters): void
     capabilities: () => capabilities,
     roots: () => workspaceRoots,
     compileProblems: (filePath) => compileProblems.get(filePath),
+    configFiles: adapters.configFiles,
   });
 
   /** An open file's context, none for one too large to analyse (first disk reads it starts are awaited by the brief wait, which asks after each computation). */

@@ -11,6 +11,8 @@ import * as path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { indexedEnv, TestClient } from './client.ts';
 import { ADVISORIES } from '../fixtures/advisories.ts';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import { parseOsvIgnores } from '../../server/src/service/supplyChain/osvIgnores.ts';
 import { startIndexServer, VULNERABLE_PROJECTS } from '../fixtures/indexServer.ts';
 
 const BIN = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../server/bin/requirements-language-server.cjs');
@@ -79,4 +81,39 @@ test('check honours the file: jinja2 is a hint, and --fail-on vulnerable fails o
   const gate = await run(['--fail-on', 'vulnerable', 'only-jinja.txt']);
   assert.equal(gate.status, 0, gate.stdout);
   assert.match(gate.stdout, /ignored until 2099-01-01 by osv-scanner.toml/);
+});
+
+test('the quick fix "Ignore … until …" appends an entry to the file beside, or creates it where the client can', async () => {
+  const index = await startIndexServer(VULNERABLE_PROJECTS, { advisories: ADVISORIES });
+  const capabilities = { workspace: { workspaceEdit: { documentChanges: true, resourceOperations: ['create'] } }, textDocument: { publishDiagnostics: {} } };
+  const { client } = await TestClient.start({ env: indexedEnv(index.url), rootUri: pathToFileURL(dir).toString(), capabilities, initializationOptions: { diagnostics: { outdated: false } } });
+  stops.push(async () => {
+    await client.stop();
+    await index.stop();
+  });
+  const actionsOn = async (uri: string) => {
+    const ds = await client.waitForDiagnostics(uri, (d) => d.some((x) => x.code === 'vulnerable'), 30_000);
+    const d = ds.find((x) => x.code === 'vulnerable')!;
+    return (await client.request('textDocument/codeAction', { textDocument: { uri }, range: d.range, context: { diagnostics: [d] } })) as { title: string; edit?: any }[];
+  };
+  // Beside an existing osv-scanner.toml: appended at its end, and the file reads back with one entry more.
+  const uri = client.open(path.join(dir, 'requirements.txt'), TEXT);
+  const existing = (await actionsOn(uri)).filter((a) => a.title.startsWith('Ignore '));
+  assert.deepEqual(
+    existing.map((a) => a.title.replace(/until \d{4}-\d\d-\d\d/, 'until DATE')),
+    ['Ignore PYSEC-2023-74 until DATE (osv-scanner.toml, with a reason to write)', 'Ignore GHSA-9wx4-h78v-vm56 until DATE (osv-scanner.toml, with a reason to write)'],
+  );
+  const ignoreUri = pathToFileURL(path.join(dir, 'osv-scanner.toml')).toString();
+  const edited = TextDocument.applyEdits(TextDocument.create(ignoreUri, 'toml', 1, IGNORES), existing[0].edit.changes[ignoreUri]);
+  const entries = parseOsvIgnores(edited).entries;
+  assert.equal(entries.length, 3);
+  assert.equal(entries[2].id, 'PYSEC-2023-74');
+  assert.ok(entries[2].until!.getTime() > Date.now() + 80 * 86_400_000, 'about 90 days out');
+  // In a folder without one: the file is created.
+  fs.mkdirSync(path.join(dir, 'sub'), { recursive: true });
+  const other = client.open(path.join(dir, 'sub', 'requirements.txt'), 'requests==2.30.0\n');
+  const created = (await actionsOn(other)).find((a) => a.title.startsWith('Ignore PYSEC-2023-74'))!;
+  assert.equal(created.edit.documentChanges[0].kind, 'create');
+  assert.equal(created.edit.documentChanges[0].uri, pathToFileURL(path.join(dir, 'sub', 'osv-scanner.toml')).toString());
+  assert.equal(parseOsvIgnores(created.edit.documentChanges[1].edits[0].newText).entries[0].id, 'PYSEC-2023-74');
 });

@@ -7,6 +7,7 @@ import { createLanguageService, type LanguageService } from '../service/index.js
 import type { Settings } from '../settings.js';
 import type { EnvironmentFactsWiring } from './environmentFacts.js';
 import type { indexFacts } from './indexFacts.js';
+import { OSV_IGNORE_FILE } from './osvIgnoreFiles.js';
 
 export function languageServiceOver(o: {
   index: ReturnType<typeof indexFacts>;
@@ -15,6 +16,8 @@ export function languageServiceOver(o: {
   settings(): Settings;
   capabilities(): ClientCapabilities;
   roots(): string[];
+  /** Small files read off the request path (the osv-scanner.toml an ignore fix appends to). */
+  configFiles?: { read(p: string): string | undefined };
   /** What the last failed compile said about a file's lines. */
   compileProblems(filePath: string): readonly Diagnostic[] | undefined;
 }): LanguageService {
@@ -34,6 +37,10 @@ export function languageServiceOver(o: {
     environment: o.environment.facts,
     environmentSummary: o.environment.summary,
     outdated: () => ({ diagnostics: o.settings().diagnostics.outdated, inlayHints: o.settings().inlayHints.outdated }),
+    ignoreFile: (filePath) => {
+      const file = path.join(path.dirname(filePath), OSV_IGNORE_FILE);
+      return { path: file, exists: o.files.exists(file), text: o.configFiles?.read(file) };
+    },
     supplyChain: () => {
       const s = o.settings();
       return { cooldownDays: s.cooldownDays, licenses: s.licenses, lookAlikes: s.lookAlikes };

@@ -38,6 +38,8 @@ export interface LanguageServiceFacts {
   index?: (ctx: FileContext) => IndexFacts | undefined;
   /** The supply-chain policy (requirements.cooldownDays, .licenses, .lookAlikes); absent, the defaults. */
   supplyChain?: () => SupplyChainPolicy;
+  /** The `osv-scanner.toml` an ignore quick fix writes to for a file (beside it), whether it exists, and its text. */
+  ignoreFile?: (filePath: string) => { path: string; exists: boolean; text?: string } | undefined;
   /** The clock release ages are measured by (tests set it). */
   now?: () => Date;
   /** Known advisories for this file's releases (its index's JSON API or OSV); undefined when the check is off. */

@@ -2,6 +2,7 @@
 // request's `context.only` asks for run (a quick-fix request computes no source action, and the reverse).
 // Facts are looked up on first use within a request. The edits of lazy actions come in codeAction/resolve.
 
+import { ignoreFixes } from './ignoreActions.js';
 import * as path from 'node:path';
 import { CodeActionKind, type CodeAction, type CodeActionContext, type Diagnostic, type Range, type TextEdit } from 'vscode-languageserver-types';
 import { isNewer, versionSatisfies } from '../../shared/pep440.js';
@@ -94,7 +95,9 @@ export function createCodeActions(facts: LanguageServiceFacts, frozen: (ctx: Fil
         const atCursor = !vulnerable.length && r.range && lineAt(r.ctx.document, r.range.start.line, r.range.start.character)?.project;
         if (atCursor && r.vulnerabilities()) vulnerable = vulnerabilityDiagnostics(r.uri, r.ctx.document, r.vulnerabilities()!, { first: r.range!.start.line, last: r.range!.end.line });
         const fixFacts = vulnerable.length ? r.vulnerabilityFixFacts() : undefined;
-        return fixFacts ? vulnerabilityFixes(r.uri, r.ctx.document, vulnerable, fixFacts) : [];
+        const upgrades = fixFacts ? vulnerabilityFixes(r.uri, r.ctx.document, vulnerable, fixFacts) : [];
+        const ignoreFile = vulnerable.length ? facts.ignoreFile?.(r.ctx.path) : undefined;
+        return ignoreFile ? [...upgrades, ...ignoreFixes(vulnerable, { ...ignoreFile, createFiles: facts.createFiles?.() ?? false, now: facts.now?.() ?? new Date() })] : upgrades;
       },
     },
     {
