@@ -98,6 +98,13 @@ test('the hover names the licence and the upload dates; a pin uploaded yesterday
   assert.notEqual(byLabel.get('3.2.0')!.preselect, true);
   const psycopg = await client.request('textDocument/completion', { textDocument: { uri: flask }, position: { line: 1, character: 10 } });
   assert.match(psycopg.items[0].detail, /no wheel here: built from source/);
+  // The pin action offers the newest release outside the cooldown, and the one inside it only by name.
+  const unpinned = client.open(path.join(project, 'unpinned.txt'), 'flask\n');
+  await client.waitForDiagnostics(unpinned, () => true, 30_000);
+  const actions = (await client.request('textDocument/codeAction', { textDocument: { uri: unpinned }, range: { start: { line: 0, character: 2 }, end: { line: 0, character: 2 } }, context: { diagnostics: [] } })) as { title: string }[];
+  const titles = actions.map((a) => a.title);
+  assert.ok(titles.includes('Pin flask to the latest 3.1.0'), titles.join(' | '));
+  assert.ok(titles.includes('Pin flask to 3.2.0 (inside the 7-day cooldown)'), titles.join(' | '));
   const classifierOnly = await client.request('textDocument/hover', { textDocument: { uri }, position: { line: 2, character: 2 } });
   assert.match(classifierOnly.contents.value, /Licence: \*\*LGPL with exceptions\*\*/);
 });

@@ -2,6 +2,7 @@
 // request's `context.only` asks for run (a quick-fix request computes no source action, and the reverse).
 // Facts are looked up on first use within a request. The edits of lazy actions come in codeAction/resolve.
 
+import { supplyChainPolicy } from '../supplyChainDiagnostics.js';
 import { ignoreFixes } from './ignoreActions.js';
 import * as path from 'node:path';
 import { CodeActionKind, type CodeAction, type CodeActionContext, type Diagnostic, type Range, type TextEdit } from 'vscode-languageserver-types';
@@ -14,7 +15,7 @@ import { vulnerabilityDiagnostics, vulnerabilityFactsOf } from '../vulnerabiliti
 import { commandActions, installAllAction, installFix, recompileFix, syncFix } from './commandActions.js';
 import { compileKeepingVersions, FROZEN_ACTION_KINDS, frozenActions } from './frozenActions.js';
 import { asksFor, asksForAny, SOURCE_COMPILE, SOURCE_DERIVE_IN, SOURCE_FIX_VULNERABILITIES, SOURCE_INSTALL } from './kinds.js';
-import { newestAllowed, releaseHashes, sourceBounds, sourceLines } from './lookups.js';
+import { insideCooldownOf, newestAllowed, releaseHashes, sourceBounds, sourceLines } from './lookups.js';
 import { pinActions } from './pinActions.js';
 import { factFixes, quickFixes } from './quickFixes.js';
 import { SOURCE_ACTION_KINDS, sourceActions, type LazyActionData } from './sourceActions.js';
@@ -65,6 +66,7 @@ function once<T>(compute: () => T): () => T {
 }
 
 export function createCodeActions(facts: LanguageServiceFacts, frozen: (ctx: FileContext) => FrozenAnalysis | undefined) {
+  const coolingOf = () => insideCooldownOf(supplyChainPolicy(facts).cooldownDays, facts.now?.() ?? new Date());
   const providers: Provider[] = [
     {
       // Fixes the diagnostic decides alone, and those reading what the index knows (a release's hashes).
@@ -125,9 +127,13 @@ export function createCodeActions(facts: LanguageServiceFacts, frozen: (ctx: Fil
         const env = r.env();
         const bounds = source ? (sourceBounds(r.ctx).get(name) ?? []) : [];
         const project = r.index()?.project(name);
-        const latest = newestAllowed(project, bounds, env?.pythonVersion);
-        const boundedBy = bounds.length && latest !== newestAllowed(project, [], env?.pythonVersion) ? path.basename(source!) : undefined;
-        return pinActions(r.uri, r.ctx.document, r.range.start, { installed: env?.installed(name)?.version, latest, boundedBy });
+        const cooling = coolingOf();
+        const latest = newestAllowed(project, bounds, env?.pythonVersion, cooling);
+        const boundedBy = bounds.length && latest !== newestAllowed(project, [], env?.pythonVersion, cooling) ? path.basename(source!) : undefined;
+        // The newest release inside the cooldown is offered only by name, beside the newest outside it.
+        const fresh = newestAllowed(project, bounds, env?.pythonVersion);
+        const cooldown = fresh && fresh !== latest ? { version: fresh, days: supplyChainPolicy(facts).cooldownDays } : undefined;
+        return pinActions(r.uri, r.ctx.document, r.range.start, { installed: env?.installed(name)?.version, latest, boundedBy, cooldown });
       },
     },
     {
@@ -204,7 +210,7 @@ export function createCodeActions(facts: LanguageServiceFacts, frozen: (ctx: Fil
           return pinAllEdits(doc, (name, spec) => {
             const installed = env?.installed(name)?.version;
             if (installed && (!spec || versionSatisfies(installed, spec))) return installed;
-            return newestAllowed(index?.project(name), spec ? [spec] : [], env?.pythonVersion);
+            return newestAllowed(index?.project(name), spec ? [spec] : [], env?.pythonVersion, coolingOf());
           });
         }
         case 'upgradeAll': {
@@ -212,7 +218,7 @@ export function createCodeActions(facts: LanguageServiceFacts, frozen: (ctx: Fil
           const python = facts.environment?.(ctx.path)?.pythonVersion;
           const allowed = sourceBounds(ctx);
           return upgradeAllEdits(doc, (name, current) => {
-            const next = newestAllowed(index?.project(name), allowed.get(name) ?? [], python);
+            const next = newestAllowed(index?.project(name), allowed.get(name) ?? [], python, coolingOf());
             return next && isNewer(next, current) ? next : undefined;
           });
         }

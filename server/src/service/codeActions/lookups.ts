@@ -1,8 +1,10 @@
 // What the code actions look up in the facts at hand: the newest release allowed, a release's hashes, and
 // what a compiled file's `.in` (and its includes) allow for a package.
 
+import { insideCooldown } from '../supplyChain/releaseAge.js';
 import * as path from 'node:path';
 import { newestAllowed as newestOf } from '../../shared/pep440.js';
+import type { VersionFact } from '../../shared/facts.js';
 import type { FileContext } from '../../workspace/context.js';
 import { specifiersByName } from '../../workspace/sourceSpecifiers.js';
 import { fileUri } from '../paths.js';
@@ -10,8 +12,16 @@ import type { SourceBound } from './vulnerabilityActions.js';
 import type { IndexFacts, ProjectFact } from '../../shared/facts.js';
 
 /** The newest final, unyanked release that every specifier and the environment's Python allow. */
-export function newestAllowed(project: ProjectFact | undefined, specifiers: string[], python: string | undefined): string | undefined {
-  return newestOf(project?.versions, specifiers, python);
+export function newestAllowed(project: ProjectFact | undefined, specifiers: string[], python: string | undefined, skip?: (v: VersionFact) => boolean): string | undefined {
+  return newestOf(skip ? project?.versions.filter((v) => !skip(v)) : project?.versions, specifiers, python);
+}
+
+/** Whether a release is inside the cooldown (`requirements.cooldownDays`): upgrades skip it unless asked for by name. */
+export function insideCooldownOf(cooldownDays: number, now: Date): (v: VersionFact) => boolean {
+  return (v) => {
+    const at = v.uploaded ? new Date(v.uploaded) : undefined;
+    return !!at && !Number.isNaN(at.getTime()) && insideCooldown(at, cooldownDays, now);
+  };
 }
 
 /** `sha256:…` of every file of a release, when the index has the project. */

@@ -6,7 +6,7 @@ import { lineAt, shown } from '../../syntax/query.js';
 import type { ParsedDocument } from '../../syntax/types.js';
 import { fileEdit } from './edits.js';
 
-export function pinActions(uri: string, doc: ParsedDocument, cursor: { line: number; character: number }, versions: { installed?: string; latest?: string; boundedBy?: string }): CodeAction[] {
+export function pinActions(uri: string, doc: ParsedDocument, cursor: { line: number; character: number }, versions: { installed?: string; latest?: string; boundedBy?: string; cooldown?: { version: string; days: number } }): CodeAction[] {
   const r = lineAt(doc, cursor.line, cursor.character)?.requirement;
   if (!r?.name || r.url || r.path) return [];
   const name = shown(r.name);
@@ -20,6 +20,10 @@ export function pinActions(uri: string, doc: ParsedDocument, cursor: { line: num
   if (versions.latest && pinned !== versions.latest) {
     const bound = versions.boundedBy ? ` (the newest ${versions.boundedBy} allows)` : '';
     out.push({ title: pinned ? `Upgrade ${name} to ${versions.latest}${bound}` : `Pin ${name} to the latest ${versions.latest}${bound}`, kind: CodeActionKind.RefactorRewrite, edit: fileEdit(uri, [replace(`==${versions.latest}`)]) });
+  }
+  if (versions.cooldown && pinned !== versions.cooldown.version) {
+    const { version, days } = versions.cooldown;
+    out.push({ title: `${pinned ? 'Upgrade' : 'Pin'} ${name} to ${version} (inside the ${days}-day cooldown)`, kind: CodeActionKind.RefactorRewrite, edit: fileEdit(uri, [replace(`==${version}`)]) });
   }
   if (pinned && /^\d+\.\d+/.test(pinned)) {
     const series = pinned.split('.').slice(0, 2).join('.');
