@@ -9,6 +9,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { buildWheels, isolatedPipEnv } from '../fixtures/python.ts';
+import { testEnv } from './client.ts';
 
 const BIN = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../server/bin/requirements-language-server.cjs');
 
@@ -306,4 +307,13 @@ test('paths on requirement lines resolve from where check runs (or --root), -r t
   const rooted = run(['check', 'test-requirements.txt', '--root', dir, '--no-vulnerabilities'], api);
   assert.equal(rooted.stdout, '');
   assert.equal(rooted.status, 0);
+});
+
+test('check with a local index (file://) says it has no JSON API, not that it lacks a /simple layout', () => {
+  const dir = workspace({ 'requirements.txt': 'requests==2.30.0\n' });
+  const env: NodeJS.ProcessEnv = { ...testEnv({ PIP_INDEX_URL: `file://${dir}/wheels` }), XDG_CACHE_HOME: path.join(dir, 'cache') };
+  delete env.PIP_NO_INDEX;
+  const r = run(['check', 'requirements.txt'], dir, env);
+  assert.match(r.stderr, /the index is a local folder \(file:\/\/.*\/wheels\), which has no JSON API; use --vulnerability-source osv/);
+  assert.doesNotMatch(r.stderr, /simple layout/);
 });

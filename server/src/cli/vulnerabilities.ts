@@ -4,6 +4,7 @@
 // A host that fails to resolve or to connect is given up at its first failure, and said so once; what could not
 // be checked is counted, so that `--fail-on vulnerable` does not pass on missing data. `--offline` asks no host.
 
+import { redact } from '../index/credentials.js';
 import { osvIgnoresFor } from '../lsp/osvIgnoreFiles.js';
 import type { SmallFiles } from '../workspace/smallFiles.js';
 import * as fs from 'node:fs';
@@ -92,7 +93,7 @@ export async function lookUpAdvisories(contexts: readonly FileContext[], options
       );
     } else if (!told) {
       told = true;
-      options.warn(`Known vulnerabilities of ${ctx.path} are not checked: ${config.noIndex ? 'no index is used (--no-index)' : `${config.indexUrl} has no /simple layout to find its JSON API by`}; use --vulnerability-source osv.`);
+      options.warn(`Known vulnerabilities of ${ctx.path} are not checked: ${whyNoJsonApi(config)}; use --vulnerability-source osv.`);
     }
   }
   if (!files.length) return { report, ...NOTHING };
@@ -155,6 +156,14 @@ export async function lookUpAdvisories(contexts: readonly FileContext[], options
     ]),
   );
   return { report, facts: (filePath) => byFile.get(filePath), dispose };
+}
+
+/** Why a file's index gives no JSON API to ask about advisories, in words. */
+function whyNoJsonApi(config: { noIndex: boolean; indexUrl: string }): string {
+  if (config.noIndex) return 'no index is used (--no-index)';
+  // A folder of files (file://, or a local path) serves pages only: no /pypi/<name>/<version>/json beside them.
+  if (/^file:/i.test(config.indexUrl) || !/^[a-z][a-z0-9+.-]*:\/\//i.test(config.indexUrl)) return `the index is a local folder (${redact(config.indexUrl)}), which has no JSON API`;
+  return `${redact(config.indexUrl)} does not end in /simple, so its JSON API cannot be found`;
 }
 
 /** Small files read at once (check has no event loop to keep free), each once. */
