@@ -21,6 +21,7 @@ import { parseMetadata } from '../shared/coreMetadata.js';
 import { unexpand } from '../shared/shownValues.js';
 import type { IndexFacts, ProjectFact } from '../shared/facts.js';
 import { nextTurn } from '../shared/nextTurn.js';
+import { diskLimiter } from '../shared/limiter.js';
 
 // Loaded with this bundle (undici), on first use.
 export { createVulnerabilityClient } from './vulnerabilities.js';
@@ -241,7 +242,8 @@ export function createIndexHub(options: PackageIndexOptions): IndexHub {
     const waiting = unwritten.get(url);
     const hit = responses.get(url) ?? (waiting && { ...waiting, url });
     if (hit || notOnDisk.has(url)) return hit;
-    const read = await disk.readAsync(url);
+    // Through the disk's one key, behind what requests await; tagged, so that a request awaiting it (`pending`) hurries it.
+    const read = await disk.readAsync(url, { tag: url });
     if (!read) notOnDisk.set(url, true);
     return read;
   };
@@ -371,6 +373,9 @@ export function createIndexHub(options: PackageIndexOptions): IndexHub {
     // A host of this view answers again: names it missed are asked again on their next use.
     const back = (origin: string) => void (remoteOrigins.includes(origin) && misses.clear());
     whenBack.add(back);
+
+    /** The URLs whose cached responses make `name`'s facts (its JSON API document and its pages). */
+    const urlsOf = (name: string) => [jsonApiUrl(indexUrls[0] ?? '', name), ...indexUrls.map((base) => `${base}/${name}/`)].filter((u): u is string => !!u);
 
     /** What the disk holds for `name`, and the oldest fetch time among its parts. */
     const fromDisk = async (name: string): Promise<{ fact: ProjectFact; at: number } | undefined> => {
@@ -561,6 +566,8 @@ export function createIndexHub(options: PackageIndexOptions): IndexHub {
       requiresDist,
       pending: (raw) => {
         const name = normalizeName(raw);
+        // A request awaits it: its disk reads, if still queued, go first.
+        if (loading.has(name)) for (const url of urlsOf(name)) diskLimiter.hurry(url);
         // The disk's copy is worth a moment; a fetch from hosts that are down is not awaited.
         // The load first: for a miss it lasts until the fetch ends, and one promise for the whole way lets the
         // waiter see that a later request asks for the same fact (awaited for one budget in all, not one each).

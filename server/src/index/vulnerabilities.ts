@@ -9,6 +9,7 @@ import { DiskCache } from './diskCache.js';
 import type { Lookup } from './addressPolicy.js';
 import { createFetcher, type Fetcher } from './fetcher.js';
 import { describeDown } from './hostHealth.js';
+import { createLimiter, diskLimiter } from '../shared/limiter.js';
 
 import type { VulnerabilityTarget } from './vulnerabilityTarget.js';
 import type { Advisory } from '../shared/facts.js';
@@ -140,32 +141,6 @@ function firstSentence(details: unknown): string | undefined {
   return first.length > 160 ? `${first.slice(0, 157)}…` : first;
 }
 
-/**
- * Runs `work` over `items` with at most `limit` at once, in order; but an item someone waits for (`urgent`:
- * a hover's release, named by key) goes next, wherever it is in the list. A first hover near the end of a
- * 3,000-pin file's first round waited for the whole round before.
- */
-async function bounded<T>(items: T[], limit: number, work: (item: T) => Promise<void>, urgent?: { keyOf: (item: T) => string; waitedFor: () => Iterable<string> }): Promise<void> {
-  const unstarted = urgent ? new Map(items.map((item) => [urgent.keyOf(item), item])) : undefined;
-  let next = 0;
-  const pick = (): T | undefined => {
-    if (!urgent || !unstarted) return next < items.length ? items[next++] : undefined;
-    for (const key of urgent.waitedFor()) {
-      const item = unstarted.get(key);
-      if (item !== undefined && unstarted.delete(key)) return item;
-    }
-    while (next < items.length) {
-      const item = items[next++];
-      if (unstarted.delete(urgent.keyOf(item))) return item;
-    }
-    return undefined;
-  };
-  const lanes = Array.from({ length: Math.min(limit, items.length) }, async () => {
-    for (let item = pick(); item !== undefined; item = pick()) await work(item);
-  });
-  await Promise.all(lanes);
-}
-
 interface Entry {
   advisories: Advisory[];
   at: number;
@@ -193,9 +168,6 @@ function originOf(base: string): string {
   }
 }
 
-/** Disk-cache reads of one round at once (they were one after another: 3,000 pins took a while before any fetch). */
-const DISK_READS_AT_ONCE = 8;
-
 export function createVulnerabilityClient(options: VulnerabilityClientOptions): VulnerabilityClient {
   const ownFetcher = !options.fetcher;
   const fetcher =
@@ -212,6 +184,10 @@ export function createVulnerabilityClient(options: VulnerabilityClientOptions): 
   const disk = new DiskCache(options.cacheDir);
   const ttl = options.ttlMs ?? VULNERABILITY_TTL_MS;
   const concurrency = options.concurrency ?? 6;
+  // This client's requests in flight, per source (a 3,000-pin round leaves the host's other slots to the index views);
+  // a release a request waits for (a hover in a round) goes before the rest of its round.
+  const requests = createLimiter(() => concurrency);
+  const limitOf = (key: string) => ({ urgent: waiting.has(key), tag: key });
   const batchSize = Math.max(1, Math.min(1000, options.batchSize ?? 1000));
   // Small entries (a few advisories per release), bounded by count and by size: an index decides how many advisories,
   // and how long, it sends for each release (up to a response's cap), and 3,000 pins of those would not fit.
@@ -289,9 +265,8 @@ export function createVulnerabilityClient(options: VulnerabilityClientOptions): 
 
   const answered = new Map<string, { ok: number; missing: number }>();
   const fetchPypi = async (items: { key: string; name: string; version: string; stale?: Entry }[], target: VulnerabilityTarget) => {
-    const urgent = { keyOf: (item: { key: string }) => item.key, waitedFor: () => waiting.keys() };
     const origin = originOf(target.base);
-    await bounded(items, concurrency, async (item) => {
+    const one = async (item: (typeof items)[number]) => {
       // The host went down during this round: the rest fail at once (a 6 MB file's 15,000 pins, in a moment).
       const down = fetcher.health.down(origin);
       if (down) return fail(item.key, target, { status: 0, unreachable: describeDown(origin, down) }, item.stale);
@@ -308,13 +283,14 @@ export function createVulnerabilityClient(options: VulnerabilityClientOptions): 
       const parsed = res.ok ? parsePypiVulnerabilities(res.body) : undefined;
       if (parsed) store(item.key, parsed);
       else fail(item.key, target, res.ok ? { status: res.status, error: `${url} did not answer with the JSON API` } : res, item.stale);
-    }, urgent);
+    };
+    await Promise.all(items.map((item) => requests.run(target.base, () => one(item), limitOf(item.key))));
   };
 
   // OSV details by id, shared across packages and kept like the per-release answers.
   const osvDetail = async (target: VulnerabilityTarget, id: string, name: string): Promise<Advisory | undefined> => {
     const key = `osv-vuln:${target.base}:${id}`;
-    const cached = await disk.readAsync(key);
+    const cached = await disk.readAsync(key, limitOf(key));
     if (cached && Date.now() - cached.fetchedAt < ttl) return parseOsvVulnerability(cached.body, name);
     const res = await fetcher.get(`${target.base}/v1/vulns/${encodeURIComponent(id)}`, 'application/json');
     if (!res.ok) return cached ? parseOsvVulnerability(cached.body, name) : undefined;
@@ -345,7 +321,8 @@ export function createVulnerabilityClient(options: VulnerabilityClientOptions): 
       });
       const details = new Map<string, Advisory | undefined>();
       const jobs = [...new Map(wanted.flatMap((w) => w.ids.map((id) => [`${normalizeName(w.item.name)} ${id}`, { id, name: w.item.name }] as const))).values()];
-      await bounded(jobs, concurrency, async (job) => void details.set(`${normalizeName(job.name)} ${job.id}`, await osvDetail(target, job.id, job.name)));
+      const detail = async (job: (typeof jobs)[number]) => void details.set(`${normalizeName(job.name)} ${job.id}`, await osvDetail(target, job.id, job.name));
+      await Promise.all(jobs.map((job) => requests.run(target.base, () => detail(job))));
       for (const w of wanted) {
         const found = w.ids.map((id) => details.get(`${normalizeName(w.item.name)} ${id}`));
         // An id whose details could not be read still counts: it is named, without a fix.
@@ -365,38 +342,35 @@ export function createVulnerabilityClient(options: VulnerabilityClientOptions): 
         // The projects of this round: only the files that asked about them are checked again.
         const names = [...new Set(work.map(([, q]) => normalizeName(q.name)))];
         // A round of many: one listing of the cache folder, so that misses cost no read (a few: each read is cheaper).
-        const onDisk = work.length > 64 ? await disk.listing() : () => true;
-        await bounded(
-          work,
-          DISK_READS_AT_ONCE,
-          async ([key, q]) => {
-            const cached = onDisk(key) ? await disk.readAsync(key) : undefined;
-            let stale: Entry | undefined;
-            if (cached) {
-              try {
-                const parsed: unknown = JSON.parse(cached.body);
-                // Entries this client wrote; anything else in the file is not an advisory.
-                const advisories = Array.isArray(parsed) ? parsed.map(cachedAdvisory).filter((a): a is Advisory => a !== undefined) : undefined;
-                if (advisories) {
-                  // Offline on purpose: the disk's copy is all there is, whatever its age.
-                  if (options.offline || Date.now() - cached.fetchedAt < ttl) {
-                    remember(key, { advisories, at: cached.fetchedAt });
-                    landed(key);
-                    changed = true;
-                    return;
-                  }
-                  stale = { advisories, at: cached.fetchedAt };
+        const listed = work.length > 64 ? await disk.listing() : () => true;
+        // Through the disk's one key, a few at a time (a release a request waits for first).
+        const fromDisk = async ([key, q]: (typeof work)[number]) => {
+          const cached = listed(key) ? await disk.readAsync(key, limitOf(key)) : undefined;
+          let stale: Entry | undefined;
+          if (cached) {
+            try {
+              const parsed: unknown = JSON.parse(cached.body);
+              // Entries this client wrote; anything else in the file is not an advisory.
+              const advisories = Array.isArray(parsed) ? parsed.map(cachedAdvisory).filter((a): a is Advisory => a !== undefined) : undefined;
+              if (advisories) {
+                // Offline on purpose: the disk's copy is all there is, whatever its age.
+                if (options.offline || Date.now() - cached.fetchedAt < ttl) {
+                  remember(key, { advisories, at: cached.fetchedAt });
+                  landed(key);
+                  changed = true;
+                  return;
                 }
-              } catch {
-                /* a corrupt entry is a miss */
+                stale = { advisories, at: cached.fetchedAt };
               }
+            } catch {
+              /* a corrupt entry is a miss */
             }
-            const group = byTarget.get(`${q.target.kind} ${q.target.base}`) ?? { target: q.target, items: [] };
-            group.items.push({ key, name: q.name, version: q.version, stale });
-            byTarget.set(`${q.target.kind} ${q.target.base}`, group);
-          },
-          { keyOf: ([key]) => key, waitedFor: () => waiting.keys() },
-        );
+          }
+          const group = byTarget.get(`${q.target.kind} ${q.target.base}`) ?? { target: q.target, items: [] };
+          group.items.push({ key, name: q.name, version: q.version, stale });
+          byTarget.set(`${q.target.kind} ${q.target.base}`, group);
+        };
+        await Promise.all(work.map(fromDisk));
         for (const { target, items } of byTarget.values()) {
           if (options.offline) {
             // Not asked: these releases stay unknown (the caller says so), and are not asked again this minute.
@@ -455,6 +429,9 @@ export function createVulnerabilityClient(options: VulnerabilityClientOptions): 
         let resolve!: () => void;
         const promise = new Promise<void>((r) => (resolve = r));
         waiting.set(key, (w = { promise, resolve }));
+        // Queued already (its disk read, its request): it goes next.
+        diskLimiter.hurry(key);
+        requests.hurry(key);
       }
       return w.promise;
     },

@@ -3,7 +3,7 @@
 // off the request path, and a request about to answer awaits it briefly (the waiter asks `reading()`).
 
 import * as fs from 'node:fs';
-import { onDisk } from './disk.js';
+import { onDisk } from '../shared/limiter.js';
 
 export interface DirectoryEntry {
   name: string;
@@ -23,27 +23,32 @@ export interface PathFacts {
 
 /** How the facts are looked up (the disk; tests pass a stand-in to count or delay look-ups). */
 export interface PathLookup {
-  exists(p: string): Promise<boolean>;
-  listDirectory(folder: string): Promise<DirectoryEntry[]>;
+  /** `first`: the path's first look-up, which a request awaits; a re-check waits behind it. */
+  exists(p: string, first?: boolean): Promise<boolean>;
+  listDirectory(folder: string, first?: boolean): Promise<DirectoryEntry[]>;
 }
 
 const LIST_AT_MOST = 1000;
 
-/** Through the disk's one turn (`onDisk`), with the store's reads. */
+/** Through the disk's one key (`onDisk`), with the store's reads. */
 export const diskLookup: PathLookup = {
-  exists: (p) =>
-    onDisk(() =>
-      fs.promises.stat(p).then(
-        () => true,
-        () => false,
-      ),
+  exists: (p, first) =>
+    onDisk(
+      () =>
+        fs.promises.stat(p).then(
+          () => true,
+          () => false,
+        ),
+      { urgent: first },
     ),
-  listDirectory: (folder) =>
-    onDisk(() =>
-      fs.promises.readdir(folder, { withFileTypes: true }).then(
-        (entries) => entries.slice(0, LIST_AT_MOST).map((e) => ({ name: e.name, directory: e.isDirectory() })),
-        () => [],
-      ),
+  listDirectory: (folder, first) =>
+    onDisk(
+      () =>
+        fs.promises.readdir(folder, { withFileTypes: true }).then(
+          (entries) => entries.slice(0, LIST_AT_MOST).map((e) => ({ name: e.name, directory: e.isDirectory() })),
+          () => [],
+        ),
+      { urgent: first },
     ),
 };
 
@@ -72,7 +77,7 @@ export function createPathFacts(options: { lookup?: PathLookup; recheckMs?: numb
   };
 
   /** `announce`: whether a changed answer is announced (diagnostics read `exists`; listings serve completion only). */
-  const answer = <T>(cache: Map<string, Fact<T>>, key: string, look: (key: string) => Promise<T>, same: (a: T, b: T) => boolean, meanwhile: T, announce: boolean): T => {
+  const answer = <T>(cache: Map<string, Fact<T>>, key: string, look: (key: string, first: boolean) => Promise<T>, same: (a: T, b: T) => boolean, meanwhile: T, announce: boolean): T => {
     let fact = cache.get(key);
     if (!fact) {
       // The oldest go first; a file with more paths than the bound still settles (clearing all made it ask forever).
@@ -83,7 +88,7 @@ export function createPathFacts(options: { lookup?: PathLookup; recheckMs?: numb
       const f = fact;
       const first = f.value === undefined;
       f.looking = true;
-      const done: Promise<void> = look(key)
+      const done: Promise<void> = look(key, first)
         .catch(() => meanwhile)
         .then((value) => {
           inFlight.delete(done);
