@@ -133,8 +133,8 @@ export function createFactCache<V>(options: FactCacheOptions<V>): FactCache<V> {
 
   const load = (key: string, entry: Entry<V>) => {
     const isFirst = entry.value === undefined;
-    const loading: Promise<void> = Promise.resolve()
-      .then(() => options.load(key, entry.value))
+    // Started now (a look-up asked for is on its way when `get` returns); a load that throws at once is a failure too.
+    const loading: Promise<void> = new Promise<V>((resolve) => resolve(options.load(key, entry.value)))
       .then(
         (value) => {
           if (entries.get(key) === entry) land(key, entry, value);
