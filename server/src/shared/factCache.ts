@@ -43,6 +43,8 @@ export interface FactCache<V> {
   firstLoads(): Promise<void> | undefined;
   /** Called once per turn of the event loop with the keys whose values changed in it. */
   onDidChange(listener: (keys: ReadonlySet<string>) => void): void;
+  /** The keys held, least recently asked first. */
+  keys(): string[];
   readonly size: number;
 }
 
@@ -188,6 +190,7 @@ export function createFactCache<V>(options: FactCacheOptions<V>): FactCache<V> {
     },
     firstLoads: () => (first.size ? Promise.all(first).then(() => undefined) : undefined),
     onDidChange: (listener) => void listeners.push(listener),
+    keys: () => [...entries.keys()],
     get size() {
       return entries.size;
     },
