@@ -7,6 +7,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { createLimiter } from '../../server/src/shared/limiter.ts';
 import { DiskCache } from '../../server/src/index/diskCache.ts';
+import { createFetcher } from '../../server/src/index/fetcher.ts';
+import { startIndexServer } from '../fixtures/indexServer.ts';
 
 const tick = () => new Promise((r) => setTimeout(r, 2));
 
@@ -98,4 +100,24 @@ test('the disk cache reads through the disk key: 3,000 reads asked at once run a
     fs.promises.stat = stat;
     fs.promises.readFile = readFile;
   }
+});
+
+test("the fetcher's requests wait for their host's slots, and one a request awaits (hurry) goes next", async (t) => {
+  const server = await startIndexServer([]);
+  server.faults.delayMs = 20;
+  const fetcher = createFetcher({ maxPerHost: 1, env: { NETRC: '/nonexistent' } });
+  t.after(async () => {
+    await fetcher.close();
+    await server.stop();
+  });
+  const urls = [0, 1, 2, 3, 4].map((i) => `${server.url}/simple/p${i}/`);
+  const answers = urls.map((url) => fetcher.get(url, 'text/html'));
+  // Once the requests wait for the host's one slot, a hover awaits the last.
+  await new Promise((r) => setImmediate(r));
+  fetcher.hurry(urls[4]);
+  await Promise.all(answers);
+  assert.deepEqual(
+    server.requests.map((r) => r.path),
+    ['/simple/p0/', '/simple/p4/', '/simple/p1/', '/simple/p2/', '/simple/p3/'],
+  );
 });

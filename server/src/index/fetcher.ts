@@ -49,6 +49,8 @@ export interface Fetcher {
    * the host answers (any status below 500), else why not ("http://host cannot be reached (connection refused)").
    */
   probe(url: string, timeoutMs: number): Promise<string | undefined>;
+  /** A request for `url` waiting for its host's slot goes next: a request awaits it (an index view's `pending`). */
+  hurry(url: string): void;
   /** Which hosts are down; shared by everything that fetches through this fetcher. */
   readonly health: HostHealth;
   close(): Promise<void>;
@@ -140,7 +142,7 @@ export function createFetcher(options: FetcherOptions = {}): Fetcher {
     if (ask.conditional?.etag) headers['if-none-match'] = ask.conditional.etag;
     if (ask.conditional?.lastModified) headers['if-modified-since'] = ask.conditional.lastModified;
     if (ask.post !== undefined) headers['content-type'] = 'application/json';
-    const release = ask.probe ? () => undefined : await hosts.slot(origin.host);
+    const release = ask.probe ? () => undefined : await hosts.slot(origin.host, { tag: url });
     let target = origin;
     try {
       let withCredentials = true;
@@ -229,6 +231,7 @@ export function createFetcher(options: FetcherOptions = {}): Fetcher {
       // Not a host's failure (a forbidden address, a malformed URL): said as it is.
       return res.error;
     },
+    hurry: (url) => hosts.hurry(url),
     health,
     async close() {
       health.dispose();

@@ -322,8 +322,13 @@ export function createIndexView(config: IndexConfig, context: ViewContext): { vi
     requiresDist,
     pending: (raw) => {
       const name = normalizeName(raw);
-      // A request awaits it: its disk reads, if still queued, go first.
-      if (loading.has(name)) for (const url of urlsOf(name)) diskLimiter.hurry(url);
+      // A request awaits it: its disk reads and its requests, if still queued, go first.
+      if (loading.has(name) || fetching.has(name)) {
+        for (const url of urlsOf(name)) {
+          diskLimiter.hurry(url);
+          fetcher.hurry(url);
+        }
+      }
       // The disk's copy is worth a moment; a fetch from hosts that are down is not awaited.
       // The load first: for a miss it lasts until the fetch ends, and one promise for the whole way lets the
       // waiter see that a later request asks for the same fact (awaited for one budget in all, not one each).
