@@ -106,7 +106,7 @@ export interface ViewContext {
 /** A view, and what its hub calls when one of the view's hosts answers again. */
 export function createIndexView(config: IndexConfig, context: ViewContext): { view: IndexView; back(origin: string): void } {
   const { fetcher, lists, freshMs, announce, announceSoon, tellOffline } = context;
-  const options = { logger: context.logger };
+  const { logger } = context;
   const { cached: cachedResponseAsync, keep, pageOf, metadataFacts } = context.responses;
   const { began, ended } = context.quiet;
   // Bounded by what the facts hold (a release, a hash: about a hundred bytes each), not by how many: 2,000
@@ -184,12 +184,12 @@ export function createIndexView(config: IndexConfig, context: ViewContext): { vi
           if (page) {
             pages.push(page);
             keep(url, { fetchedAt: Date.now(), contentType: res.contentType, body: res.body, etag: res.etag, lastModified: res.lastModified });
-          } else options.logger.warn(`${redact(url)} sent a page that is neither PEP 691 JSON nor PEP 503 HTML`);
+          } else logger.warn(`${redact(url)} sent a page that is neither PEP 691 JSON nor PEP 503 HTML`);
         } else if (res.status === 404) {
           reached = true;
         } else {
           if (res.status === 0 || res.unreachable) tellOffline(base, res);
-          else options.logger.warn(res.error ?? `${redact(url)} failed`);
+          else logger.warn(res.error ?? `${redact(url)} failed`);
           if (cached) {
             const page = pageOf(cached, url);
             if (page) pages.push(page);
@@ -219,7 +219,7 @@ export function createIndexView(config: IndexConfig, context: ViewContext): { vi
     })()
       // Every caller may drop this promise (`void refresh(…)`): a failure is a log line, never an unhandled rejection.
       .catch((error: unknown) => {
-        options.logger.warn(`The index's answer for ${name} could not be read: ${redact(error instanceof Error ? error.message : String(error))}`);
+        logger.warn(`The index's answer for ${name} could not be read: ${redact(error instanceof Error ? error.message : String(error))}`);
         return undefined;
       })
       .finally(() => {
@@ -259,7 +259,7 @@ export function createIndexView(config: IndexConfig, context: ViewContext): { vi
         announceSoon(name);
         if (Date.now() - found.at > freshMs) void refresh(name);
       })
-      .catch((error: unknown) => options.logger.warn(`The cached answer for ${name} could not be read: ${redact(String(error))}`))
+      .catch((error: unknown) => logger.warn(`The cached answer for ${name} could not be read: ${redact(String(error))}`))
       .finally(() => {
         loading.delete(name);
         ended();
@@ -309,7 +309,7 @@ export function createIndexView(config: IndexConfig, context: ViewContext): { vi
           // does not have announced every one of them).
           if (found.requiresDist !== undefined) announce([name]);
         })
-        .catch((error: unknown) => options.logger.warn(`Metadata of ${name} ${version}: ${redact(String(error))}`))
+        .catch((error: unknown) => logger.warn(`Metadata of ${name} ${version}: ${redact(String(error))}`))
         .finally(() => releaseFetches.delete(key));
       releaseFetches.set(key, work);
     }
