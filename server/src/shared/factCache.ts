@@ -32,8 +32,8 @@ export interface FactCache<V> {
   ensure(key: string): Promise<V | undefined>;
   /** Why the last load of `key` failed, while that is the last word on it. */
   error(key: string): string | undefined;
-  /** A value known otherwise (read synchronously by an explicit action); announced when it is news. */
-  set(key: string, value: V): void;
+  /** A value known otherwise (read synchronously by an explicit action); announced when it is news, unless `quietly`. */
+  set(key: string, value: V, quietly?: boolean): void;
   /** Forgets a key; a load of it under way lands nowhere. */
   delete(key: string): void;
   clear(): void;
@@ -121,7 +121,7 @@ export function createFactCache<V>(options: FactCacheOptions<V>): FactCache<V> {
     });
   };
 
-  const land = (key: string, entry: Entry<V>, value: V) => {
+  const land = (key: string, entry: Entry<V>, value: V, quietly = false) => {
     const before = entry.value;
     entry.value = value;
     entry.error = undefined;
@@ -130,7 +130,7 @@ export function createFactCache<V>(options: FactCacheOptions<V>): FactCache<V> {
     total += weight - entry.weight;
     entry.weight = weight;
     trim(key);
-    if (changed(before, value)) announce(key);
+    if (!quietly && changed(before, value)) announce(key);
   };
 
   const load = (key: string, entry: Entry<V>) => {
@@ -174,10 +174,10 @@ export function createFactCache<V>(options: FactCacheOptions<V>): FactCache<V> {
       return entry?.value;
     },
     error: (key) => entries.get(key)?.error,
-    set(key, value) {
+    set(key, value, quietly) {
       const held = touch(key);
       // A load under way would land an older answer over this one: it lands nowhere.
-      land(key, held && !held.loading ? held : fresh(key), value);
+      land(key, held && !held.loading ? held : fresh(key), value, quietly);
     },
     delete: (key) => remove(key),
     clear: () => {
