@@ -20,6 +20,7 @@ import { parseMetadata } from '../shared/coreMetadata.js';
 import { unexpand } from '../shared/shownValues.js';
 import type { IndexFacts, ProjectFact } from '../shared/facts.js';
 import { diskLimiter } from '../shared/limiter.js';
+import { createFactCache } from '../shared/factCache.js';
 
 export const SIMPLE_ACCEPT = 'application/vnd.pypi.simple.v1+json, application/vnd.pypi.simple.v1+html;q=0.2, text/html;q=0.1';
 
@@ -270,8 +271,6 @@ export function createIndexView(config: IndexConfig, context: ViewContext): { vi
 
   // Requires-Dist of one release, for deriving requirements.in where no environment is found: the PEP 658
   // `.metadata` of one of its files, else the JSON API's document of that release. Answers once fetched.
-  const releases = new LRUCache<string, { requiresDist: string[] | undefined }>({ max: 5000 });
-  const releaseFetches = new Map<string, Promise<void>>();
   const fetchRelease = async (name: string, version: string): Promise<{ requiresDist: string[] | undefined } | undefined> => {
     for (const base of indexUrls) {
       const url = `${base}/${name}/`;
@@ -294,26 +293,29 @@ export function createIndexView(config: IndexConfig, context: ViewContext): { vi
     if (res.ok) return { requiresDist: parseJsonApi(res.body)?.requiresDist };
     return res.status === 404 ? { requiresDist: undefined } : undefined; // unreachable: ask again later
   };
+  // A fact cache keyed by `name==version` (a release does not change: no age). What the index could not say (its host
+  // unreachable, no JSON API) is not kept: asked again on the next use, as before.
+  const releaseOf = (key: string) => ({ name: key.slice(0, key.lastIndexOf('==')), version: key.slice(key.lastIndexOf('==') + 2) });
+  const releases = createFactCache<{ requiresDist: string[] | undefined }>({
+    maxEntries: 5000,
+    retryMs: 0,
+    load: async (key) => {
+      const { name, version } = releaseOf(key);
+      const found = await fetchRelease(name, version).catch((error: unknown) => {
+        logger.warn(`Metadata of ${name} ${version}: ${redact(String(error))}`);
+        throw error;
+      });
+      if (!found) throw new Error('not known now');
+      return found;
+    },
+    // No metadata (a 404) reads as before, not known: nothing to check again (a frozen file of names the index
+    // does not have announced every one of them).
+    changed: (_before, after) => after.requiresDist !== undefined,
+  });
+  releases.onDidChange((keys) => announce([...new Set([...keys].map((key) => releaseOf(key).name))]));
   const requiresDist = (raw: string, version: string | undefined): string[] | undefined => {
     if (config.noIndex || !version) return undefined;
-    const name = normalizeName(raw);
-    const key = `${name}==${version}`;
-    const hit = releases.get(key);
-    if (hit) return hit.requiresDist;
-    if (!releaseFetches.has(key)) {
-      const work = fetchRelease(name, version)
-        .then((found) => {
-          if (!found) return;
-          releases.set(key, found);
-          // No metadata (a 404) reads as before, not known: nothing to check again (a frozen file of names the index
-          // does not have announced every one of them).
-          if (found.requiresDist !== undefined) announce([name]);
-        })
-        .catch((error: unknown) => logger.warn(`Metadata of ${name} ${version}: ${redact(String(error))}`))
-        .finally(() => releaseFetches.delete(key));
-      releaseFetches.set(key, work);
-    }
-    return undefined;
+    return releases.get(`${normalizeName(raw)}==${version}`)?.requiresDist;
   };
 
   const view: IndexView = {
