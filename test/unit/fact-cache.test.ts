@@ -103,3 +103,25 @@ test('memory is bounded by count or by weight, the least recently asked going fi
   slow.set('k', 'known');
   assert.equal(slow.peek('k'), 'known');
 });
+
+test('a re-check asked for during a load loads once more after it (what it read may be from before the change)', async () => {
+  let disk = 'old';
+  let loads = 0;
+  let release!: () => void;
+  const facts = createFactCache<string>({
+    load: async () => {
+      loads++;
+      const read = disk;
+      if (loads === 1) await new Promise<void>((r) => (release = r));
+      return read;
+    },
+  });
+  facts.get('k');
+  disk = 'new';
+  facts.recheck('k');
+  release();
+  await facts.pending('k');
+  while (facts.pending('k')) await facts.pending('k');
+  assert.equal(loads, 2);
+  assert.equal(facts.get('k'), 'new');
+});

@@ -118,52 +118,38 @@ export function createEnvironmentService(options: { env: Record<string, string |
     return { found, snapshot, markers, facts };
   };
 
-  // Scans by environment root: the last one is served while the next is read (never a keystroke's wait).
-  interface Scan {
-    value?: ResolvedEnvironment;
-    loading?: Promise<void>;
-    want: FoundEnvironment;
-    again?: boolean;
-    failedAt?: number;
-  }
-  const scans = new Map<string, Scan>();
-  const scan = (found: FoundEnvironment): Scan => {
-    let entry = scans.get(found.root);
-    if (!entry) scans.set(found.root, (entry = { want: found }));
-    entry.want = found;
-    if (entry.loading) {
-      entry.again = true;
-      return entry;
-    }
-    const target = entry;
-    target.failedAt = undefined;
-    target.loading = readEnvironmentAsync(found)
-      .then((snapshot) => {
-        target.value = load(found, snapshot);
+  // Scans by environment root, a fact cache: the last one is served while the next is read (never a keystroke's
+  // wait); read again on the watcher's word or a new setting (`refresh`), not after an age; one asked for during a
+  // scan is read after it. A scan that failed is not tried again for a few seconds (no loop of scans and
+  // republished diagnostics). Every scan that lands is announced.
+  const wanted = new Map<string, FoundEnvironment>();
+  const scans = createFactCache<ResolvedEnvironment>({
+    retryMs: 5000,
+    load: async (root) => {
+      const found = wanted.get(root)!;
+      try {
+        const snapshot = await readEnvironmentAsync(found);
+        const resolved = load(found, snapshot);
         if (!announced.has(found.root)) {
           announced.add(found.root);
           options.logger.info(`Using the environment ${found.root} (found by ${found.source}; ${snapshot.distributions.size} distributions, Python ${snapshot.pythonVersion ?? 'unknown'})`);
         }
-      })
-      .catch((error: unknown) => {
-        target.failedAt = Date.now();
+        return resolved;
+      } catch (error) {
         options.logger.warn(`Could not read the environment ${found.root}: ${String(error)}`);
-      })
-      .finally(() => {
-        target.loading = undefined;
-        if (target.again) {
-          target.again = false;
-          scan(target.want);
-        } else if (!target.failedAt) fire();
-      });
-    return target;
-  };
-  const scanned = (found: FoundEnvironment): Scan => {
-    const entry = scans.get(found.root);
+        throw error;
+      }
+    },
+    changed: () => true,
+  });
+  scans.onDidChange(fire);
+  /** The scan of a discovered environment at hand (undefined: its first scan is on its way, started here). */
+  const scanned = (found: FoundEnvironment): ResolvedEnvironment | undefined => {
+    wanted.set(found.root, found);
+    const now = scans.get(found.root);
     // Another source for the same folder (the setting now names it): read again, serving the last scan meanwhile.
-    // A scan that failed is not tried again for a few seconds (no loop of scans and republished diagnostics).
-    const failedLately = entry?.failedAt !== undefined && Date.now() - entry.failedAt < 5000;
-    return entry && (entry.loading || failedLately || entry.value?.found.source === found.source) ? entry : scan(found);
+    if (now && now.found.source !== found.source && !scans.pending(found.root) && scans.error(found.root) === undefined) scans.recheck(found.root);
+    return now;
   };
 
   // Discovery (a few stat calls) by folder, a fact cache: a keystroke reads the last answer; an answer older than a
@@ -196,14 +182,14 @@ export function createEnvironmentService(options: { env: Record<string, string |
   const refresh = () => {
     generation++;
     for (const key of discovered.keys()) discovered.recheck(key);
-    for (const entry of scans.values()) scan(entry.want);
+    for (const root of scans.keys()) scans.recheck(root);
   };
 
   const peek = (file: string, workspaceRoots: string[]): ResolvedEnvironment | null | undefined => {
     const found = discovered.get(discoveryKey(file, workspaceRoots));
     if (!found) return undefined;
     if (!found.found) return null;
-    return scanned(found.found).value;
+    return scanned(found.found);
   };
 
   const pending = (file: string, workspaceRoots: string[]) => {
@@ -211,8 +197,7 @@ export function createEnvironmentService(options: { env: Record<string, string |
     const discovery = discovered.get(key);
     if (!discovery) return discovered.pending(key);
     const found = discovery.found;
-    const entry = found ? scans.get(found.root) : undefined;
-    return entry && !entry.value ? entry.loading : undefined;
+    return found && !scans.peek(found.root) ? scans.pending(found.root) : undefined;
   };
 
   return {

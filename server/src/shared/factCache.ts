@@ -37,7 +37,10 @@ export interface FactCache<V> {
   /** Forgets a key; a load of it under way lands nowhere. */
   delete(key: string): void;
   clear(): void;
-  /** Loads `key` again now, in the background, serving the value held meanwhile (the client says a file changed). */
+  /**
+   * Loads `key` again now, in the background, serving the value held meanwhile (the client says a file changed); during
+   * a load, once more after it, since what it read may be from before the change.
+   */
   recheck(key: string): void;
   /** The first loads under way (keys with no value yet), for a request's brief wait; undefined when none are. */
   firstLoads(): Promise<void> | undefined;
@@ -56,6 +59,8 @@ interface Entry<V> {
   /** When the value (or the error) landed; 0: never. */
   at: number;
   loading?: Promise<void>;
+  /** Asked again during the load: loaded once more when it lands. */
+  again?: boolean;
 }
 
 export function createFactCache<V>(options: FactCacheOptions<V>): FactCache<V> {
@@ -149,6 +154,10 @@ export function createFactCache<V>(options: FactCacheOptions<V>): FactCache<V> {
       .finally(() => {
         entry.loading = undefined;
         first.delete(loading);
+        if (entry.again && entries.get(key) === entry) {
+          entry.again = false;
+          void load(key, entry);
+        }
       });
     entry.loading = loading;
     if (isFirst) first.add(loading);
@@ -186,7 +195,8 @@ export function createFactCache<V>(options: FactCacheOptions<V>): FactCache<V> {
     },
     recheck(key) {
       const entry = entries.get(key);
-      if (entry && !entry.loading) void load(key, entry);
+      if (entry?.loading) entry.again = true;
+      else if (entry) void load(key, entry);
     },
     firstLoads: () => (first.size ? Promise.all(first).then(() => undefined) : undefined),
     onDidChange: (listener) => void listeners.push(listener),
