@@ -77,7 +77,11 @@ export class TestClient {
 
   static async start(options: StartOptions = {}): Promise<{ client: TestClient; initializeResult: any }> {
     const child = spawn(process.execPath, [SERVER_MAIN, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'], env: options.env ?? testEnv() });
-    const connection = createMessageConnection(new StreamMessageReader(child.stdout!), new StreamMessageWriter(child.stdin!));
+    const reader = new StreamMessageReader(child.stdout!);
+    // No partial-message timer: when a server is stopped in the middle of a large message, vscode-jsonrpc re-arms
+    // that 10 s timer for the rest of the buffer forever (dispose does not clear it), and the test process never ended.
+    reader.partialMessageTimeout = 0;
+    const connection = createMessageConnection(reader, new StreamMessageWriter(child.stdin!));
     const client = new TestClient(child, connection);
     child.stderr!.on('data', (b: Buffer) => client.stderr.push(b.toString()));
     child.on('exit', () => (client.exited = true));
@@ -174,13 +178,15 @@ export class TestClient {
 
   async stop(): Promise<void> {
     if (this.exited) return;
+    // Listened for before the shutdown request: a server that exits while the request is answered would
+    // otherwise have fired 'exit' already, and the wait (and the test process) would never end.
+    const exited = once(this.process, 'exit');
     try {
       await Promise.race([this.request('shutdown', null), new Promise((r) => setTimeout(r, 2000))]);
       this.notify('exit', null);
     } catch {
       /* the server may already be gone */
     }
-    const exited = once(this.process, 'exit');
     const timer = setTimeout(() => this.process.kill('SIGKILL'), 3000);
     await exited.catch(() => undefined);
     clearTimeout(timer);
