@@ -50,6 +50,8 @@ export function freshness(cacheControl: string | undefined, fallback: number): n
   return maxAge ? Math.max(30_000, Math.min(fallback, Number(maxAge[1]) * 1000)) : fallback;
 }
 
+const stripSlash = (url: string) => url.replace(/\/+$/, '');
+
 /** --find-links locations that are folders on this machine, as file: URLs (remote pages of links are not read). */
 function localFindLinks(findLinks: string[] | undefined): string[] {
   const out: string[] = [];
@@ -122,8 +124,8 @@ export function createIndexView(config: IndexConfig, context: ViewContext): { vi
   const misses = new LRUCache<string, number>({ max: 20000 });
   const MISS_MS = 60_000;
   // Local --find-links folders count as sources of files too, with --no-index as well (pip reads them then).
-  const indexUrls = [...(config.noIndex ? [] : [config.indexUrl, ...config.extraIndexUrls]), ...localFindLinks(config.findLinks)].map((u) => u.replace(/\/+$/, ''));
-  const mainUrl = config.indexUrl.replace(/\/+$/, '');
+  const indexUrls = [...(config.noIndex ? [] : [config.indexUrl, ...config.extraIndexUrls]), ...localFindLinks(config.findLinks)].map(stripSlash);
+  const mainUrl = stripSlash(config.indexUrl);
   const remoteOrigins = [...new Set(indexUrls.filter((u) => /^https?:/i.test(u)).map(originOf))];
   // Every host this view fetches from is down: its fetches answer at once, and no request awaits them.
   const allDown = () => remoteOrigins.length > 0 && remoteOrigins.every((o) => fetcher.health.down(o));
@@ -138,7 +140,8 @@ export function createIndexView(config: IndexConfig, context: ViewContext): { vi
   const fromDisk = async (name: string): Promise<{ fact: ProjectFact; at: number } | undefined> => {
     // The pages and the JSON API document are read at once, not one after the other.
     const apiUrl = jsonApiUrl(indexUrls[0] ?? '', name);
-    const [apiEntry, ...entries] = await Promise.all([apiUrl ? cachedResponseAsync(apiUrl) : undefined, ...indexUrls.map((base) => cachedResponseAsync(`${base}/${name}/`))]);
+    const apiOf = apiUrl ? cachedResponseAsync(apiUrl) : undefined;
+    const [apiEntry, ...entries] = await Promise.all([apiOf, ...indexUrls.map((base) => cachedResponseAsync(`${base}/${name}/`))]);
     const pages: ProjectPage[] = [];
     let at = Infinity;
     entries.forEach((entry, i) => {
@@ -165,7 +168,8 @@ export function createIndexView(config: IndexConfig, context: ViewContext): { vi
       // and the pages of every index at once, so that a project's requests queue together behind a host's slots
       // (the API documents of 50 projects went first, and no project's facts landed before all 50 were in).
       const apiUrl = jsonApiUrl(indexUrls[0] ?? '', name);
-      const [apiCached, ...pagesCached] = await Promise.all([apiUrl ? cachedResponseAsync(apiUrl) : undefined, ...indexUrls.map((base) => cachedResponseAsync(`${base}/${name}/`))]);
+      const apiOf = apiUrl ? cachedResponseAsync(apiUrl) : undefined;
+      const [apiCached, ...pagesCached] = await Promise.all([apiOf, ...indexUrls.map((base) => cachedResponseAsync(`${base}/${name}/`))]);
       const conditional = (c: CachedResponse | undefined) => (c ? { etag: c.etag, lastModified: c.lastModified } : undefined);
       const apiAnswer = apiUrl ? fetcher.get(apiUrl, 'application/json', conditional(apiCached)) : undefined;
       const pageAnswers = indexUrls.map((base, i) => fetcher.get(`${base}/${name}/`, SIMPLE_ACCEPT, conditional(pagesCached[i])));

@@ -142,7 +142,8 @@ export function createIndexHub(options: PackageIndexOptions): IndexHub {
     });
   };
 
-  const lists = createProjectNames({ cacheDir: options.cacheDir, fetcher, quiet, logger: options.logger, maxListBytes: options.maxListBytes, announce, tellOffline });
+  const { cacheDir, logger, maxListBytes } = options;
+  const lists = createProjectNames({ cacheDir, fetcher, quiet, logger, maxListBytes, announce, tellOffline });
   whenBack.add(lists.back);
   const context = { fetcher, responses, quiet, lists, logger: options.logger, freshMs: options.freshMs ?? 10 * 60_000, announce, announceSoon, tellOffline };
 
