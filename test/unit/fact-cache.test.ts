@@ -3,7 +3,7 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createFactCache } from '../../server/src/shared/factCache.ts';
+import { createFactCache, LoadFailed } from '../../server/src/shared/factCache.ts';
 
 const turn = () => new Promise((r) => setImmediate(r));
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -124,4 +124,37 @@ test('a re-check asked for during a load loads once more after it (what it read 
   while (facts.pending('k')) await facts.pending('k');
   assert.equal(loads, 2);
   assert.equal(facts.get('k'), 'new');
+});
+
+test('a value is as old as asOf says; a failure may bring a stale fallback, held until retryMs or expire()', async () => {
+  let answer: 'stale' | 'fail' | 'fresh' = 'fail';
+  let loads = 0;
+  const facts = createFactCache<{ text: string; at: number }>({
+    maxAgeMs: 60_000,
+    retryMs: 60_000,
+    asOf: (value) => value.at,
+    load: async () => {
+      loads++;
+      if (answer === 'fail') throw new LoadFailed('the source failed', { text: 'from disk, a day old', at: Date.now() - 86_400_000 });
+      return { text: answer, at: answer === 'stale' ? Date.now() - 86_400_000 : Date.now() };
+    },
+  });
+  assert.equal((await facts.ensure('k'))?.text, 'from disk, a day old', 'the fallback answers');
+  assert.equal(facts.error('k'), 'the source failed');
+  facts.get('k');
+  assert.equal(loads, 1, 'not asked again before retryMs');
+  answer = 'stale';
+  facts.expire('k');
+  facts.get('k');
+  await facts.pending('k');
+  assert.equal(loads, 2, 'expired: asked again');
+  assert.equal(facts.error('k'), undefined);
+  facts.get('k');
+  assert.equal(loads, 3, 'a day old by asOf: older than maxAgeMs, asked again at once');
+  await facts.pending('k');
+  answer = 'fresh';
+  facts.get('k');
+  await facts.pending('k');
+  assert.equal(facts.get('k')?.text, 'fresh');
+  assert.equal(loads, 4);
 });

@@ -2,7 +2,6 @@
 // its `vulnerabilities`) or the OSV API (`POST /v1/querybatch`, `GET /v1/vulns/<id>`). Answers at once from memory;
 // a miss is read from the disk cache or fetched in the background, batched, with bounded concurrency.
 
-import { LRUCache } from 'lru-cache';
 import { normalizeName } from '../syntax/names.js';
 import { redact } from './credentials.js';
 import { DiskCache } from './diskCache.js';
@@ -10,6 +9,7 @@ import type { Lookup } from './addressPolicy.js';
 import { createFetcher, type Fetcher } from './fetcher.js';
 import { describeDown } from './hostHealth.js';
 import { createLimiter, diskLimiter } from '../shared/limiter.js';
+import { createFactCache, LoadFailed } from '../shared/factCache.js';
 
 import type { VulnerabilityTarget } from './vulnerabilityTarget.js';
 import type { Advisory } from '../shared/facts.js';
@@ -187,14 +187,9 @@ export function createVulnerabilityClient(options: VulnerabilityClientOptions): 
   // This client's requests in flight, per source (a 3,000-pin round leaves the host's other slots to the index views);
   // a release a request waits for (a hover in a round) goes before the rest of its round.
   const requests = createLimiter(() => concurrency);
-  const limitOf = (key: string) => ({ urgent: waiting.has(key), tag: key });
+  const limitOf = (key: string) => ({ urgent: awaited.has(key), tag: key });
   const batchSize = Math.max(1, Math.min(1000, options.batchSize ?? 1000));
-  // Small entries (a few advisories per release), bounded by count and by size: an index decides how many advisories,
-  // and how long, it sends for each release (up to a response's cap), and 3,000 pins of those would not fit.
-  const memory = new LRUCache<string, Entry>({ max: 20_000, maxSize: ADVISORY_MEMORY_CHARS, sizeCalculation: advisoryChars });
-  const failed = new Map<string, number>();
   const queued = new Map<string, { name: string; version: string; target: VulnerabilityTarget }>();
-  const inFlight = new Set<string>();
   const listeners: ((names: string[]) => void)[] = [];
   const offlineListeners: ((m: string) => void)[] = [];
   const onlineListeners: ((m: string) => void)[] = [];
@@ -203,8 +198,48 @@ export function createVulnerabilityClient(options: VulnerabilityClientOptions): 
   let flushing: Promise<void> | undefined;
 
   const keyOf = (name: string, version: string, target: VulnerabilityTarget) => `vulnerabilities:${target.kind}:${target.base}:${normalizeName(name)}==${version}`;
-  const remember = (key: string, entry: Entry) => {
-    memory.set(key, entry);
+  /** What keyOf() wrote (a base may hold `:`, a name and a version do not). */
+  const releaseOf = (key: string): { name: string; version: string; target: VulnerabilityTarget } => {
+    const rest = key.slice('vulnerabilities:'.length);
+    const kind = rest.slice(0, rest.indexOf(':')) as VulnerabilityTarget['kind'];
+    const colon = rest.lastIndexOf(':');
+    const [name, version] = rest.slice(colon + 1).split('==');
+    return { name, version, target: { kind, base: rest.slice(kind.length + 1, colon) } };
+  };
+
+  // Each release's advisories, a fact cache: answered from memory; a miss, or an answer older than the ttl (counted
+  // from when it was fetched), joins the next round, which reads the disk cache and asks the source for the rest in
+  // batches (`flush`). A failure keeps what the disk had (even stale) and is not asked again for a minute. Small
+  // entries (a few advisories per release), bounded by count and by size: an index decides how many advisories, and
+  // how long, it sends for each release (up to a response's cap), and 3,000 pins of those would not fit. A round
+  // announces the names of its projects (not the fact cache, per key).
+  const settling = new Map<string, { resolve: (entry: Entry) => void; reject: (failure: LoadFailed<Entry>) => void }>();
+  const facts = createFactCache<Entry>({
+    maxAgeMs: ttl,
+    retryMs: RETRY_MS,
+    maxEntries: 20_000,
+    maxSize: ADVISORY_MEMORY_CHARS,
+    sizeOf: advisoryChars,
+    asOf: (entry) => entry.at,
+    load: (key) =>
+      new Promise<Entry>((resolve, reject) => {
+        settling.set(key, { resolve, reject });
+        queued.set(key, releaseOf(key));
+        void schedule();
+      }),
+    changed: () => false,
+  });
+  // Releases a request waits for (a hover, a menu): their reads and requests go first.
+  const awaited = new Set<string>();
+  const landed = (key: string, entry: Entry) => {
+    settling.get(key)?.resolve(entry);
+    settling.delete(key);
+    awaited.delete(key);
+  };
+  const missed = (key: string, reason: string, stale?: Entry) => {
+    settling.get(key)?.reject(new LoadFailed(reason, stale));
+    settling.delete(key);
+    awaited.delete(key);
   };
   // Disk writes in flight, so that dispose() (the CLI's exit) does not cut them off.
   const writes = new Set<Promise<void>>();
@@ -212,17 +247,9 @@ export function createVulnerabilityClient(options: VulnerabilityClientOptions): 
     const w = disk.write(key, { fetchedAt: at, contentType: 'application/json', body }).finally(() => writes.delete(w));
     writes.add(w);
   };
-  // Requests waiting for one release's advisories (a hover, a menu): told when that release lands, not the batch.
-  const waiting = new Map<string, { promise: Promise<void>; resolve: () => void }>();
-  const landed = (key: string) => {
-    waiting.get(key)?.resolve();
-    waiting.delete(key);
-  };
   const store = (key: string, advisories: Advisory[]) => {
     const at = Date.now();
-    remember(key, { advisories, at });
-    landed(key);
-    failed.delete(key);
+    landed(key, { advisories, at });
     write(key, JSON.stringify(advisories), at);
   };
   const tellOffline = (target: VulnerabilityTarget, res: { error?: string; unreachable?: string }) => {
@@ -240,7 +267,7 @@ export function createVulnerabilityClient(options: VulnerabilityClientOptions): 
       if (originOf(base) !== origin) continue;
       offlineTold.delete(base);
       // Releases that failed while it was down are asked again on their next use.
-      for (const key of [...failed.keys()]) if (key.includes(`:${base}:`)) failed.delete(key);
+      for (const key of facts.keys()) if (key.includes(`:${base}:`) && facts.error(key) !== undefined) facts.expire(key);
       const message = `Known vulnerabilities can be checked again: ${origin} answers again.`;
       options.logger.info(message);
       for (const l of onlineListeners) l(message);
@@ -256,9 +283,7 @@ export function createVulnerabilityClient(options: VulnerabilityClientOptions): 
 
   /** A failed fetch: keep what the disk had (even stale), and do not ask again for a minute. */
   const fail = (key: string, target: VulnerabilityTarget, res: { status: number; error?: string; unreachable?: string }, stale: Entry | undefined) => {
-    failed.set(key, Date.now());
-    if (stale && !memory.has(key)) remember(key, stale);
-    landed(key);
+    missed(key, res.unreachable ?? res.error ?? `HTTP ${res.status}`, stale);
     if (res.status === 0 || res.unreachable) tellOffline(target, res);
     else warnOnce(res.error ?? `${target.base} answered HTTP ${res.status}`);
   };
@@ -335,7 +360,6 @@ export function createVulnerabilityClient(options: VulnerabilityClientOptions): 
     while (queued.size) {
       const work = [...queued.entries()];
       queued.clear();
-      for (const [key] of work) inFlight.add(key);
       try {
         const byTarget = new Map<string, { target: VulnerabilityTarget; items: { key: string; name: string; version: string; stale?: Entry }[] }>();
         let changed = false;
@@ -355,8 +379,7 @@ export function createVulnerabilityClient(options: VulnerabilityClientOptions): 
               if (advisories) {
                 // Offline on purpose: the disk's copy is all there is, whatever its age.
                 if (options.offline || Date.now() - cached.fetchedAt < ttl) {
-                  remember(key, { advisories, at: cached.fetchedAt });
-                  landed(key);
+                  landed(key, { advisories, at: cached.fetchedAt });
                   changed = true;
                   return;
                 }
@@ -374,7 +397,7 @@ export function createVulnerabilityClient(options: VulnerabilityClientOptions): 
         for (const { target, items } of byTarget.values()) {
           if (options.offline) {
             // Not asked: these releases stay unknown (the caller says so), and are not asked again this minute.
-            for (const item of items) failed.set(item.key, Date.now());
+            for (const item of items) missed(item.key, 'offline');
             continue;
           }
           if (target.kind === 'osv') await fetchOsv(items, target);
@@ -383,10 +406,8 @@ export function createVulnerabilityClient(options: VulnerabilityClientOptions): 
         }
         if (changed) for (const l of listeners) l(names);
       } finally {
-        for (const [key] of work) {
-          inFlight.delete(key);
-          landed(key); // also when the round failed before its answer
-        }
+        // Also when the round failed before its answer.
+        for (const [key] of work) missed(key, 'the round did not answer');
       }
     }
   };
@@ -402,44 +423,30 @@ export function createVulnerabilityClient(options: VulnerabilityClientOptions): 
     return flushing;
   };
 
-  const request = (name: string, version: string, target: VulnerabilityTarget, force = false): boolean => {
-    const key = keyOf(name, version, target);
-    if (inFlight.has(key) || queued.has(key)) return true;
-    const failedAt = failed.get(key);
-    if (!force && failedAt !== undefined && Date.now() - failedAt < RETRY_MS) return false;
-    queued.set(key, { name, version, target });
-    return true;
-  };
-
   return {
     advisories(name, version, target) {
-      const key = keyOf(name, version, target);
-      const hit = memory.get(key);
-      if (!hit || Date.now() - hit.at > ttl) {
-        if (request(name, version, target)) void schedule();
-      }
+      const hit = facts.get(keyOf(name, version, target));
       return hit ? (hit.active ??= hit.advisories.filter((a) => !a.withdrawn)) : undefined;
     },
     pending(name, version, target) {
       const key = keyOf(name, version, target);
-      const hit = memory.get(key);
-      if ((hit && Date.now() - hit.at <= ttl) || (!queued.has(key) && !inFlight.has(key))) return undefined;
-      let w = waiting.get(key);
-      if (!w) {
-        let resolve!: () => void;
-        const promise = new Promise<void>((r) => (resolve = r));
-        waiting.set(key, (w = { promise, resolve }));
+      const on = facts.pending(key);
+      if (on && !awaited.has(key)) {
+        awaited.add(key);
         // Queued already (its disk read, its request): it goes next.
         diskLimiter.hurry(key);
         requests.hurry(key);
       }
-      return w.promise;
+      return on;
     },
     async ensure(pairs, target) {
-      for (const p of pairs) {
-        const hit = memory.get(keyOf(p.name, p.version, target));
-        if (!hit || Date.now() - hit.at > ttl) request(p.name, p.version, target, true);
+      const keys = pairs.map((p) => keyOf(p.name, p.version, target));
+      for (const key of keys) {
+        facts.get(key);
+        // What failed lately is asked again: the CLI asks once, and means it.
+        if (!facts.pending(key) && facts.error(key) !== undefined) facts.recheck(key);
       }
+      // The rounds, not each release's promise: 15,000 of those cost a fifth of a second of collections.
       while (queued.size || flushing) await schedule();
     },
     onDidChange: (l) => void listeners.push(l),

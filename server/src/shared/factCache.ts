@@ -19,6 +19,20 @@ export interface FactCacheOptions<V> {
   sizeOf?: (value: V) => number;
   /** Whether a landed value is news (announced); `before` is undefined on a first load. Default: not the same value. */
   changed?: (before: V | undefined, after: V) => boolean;
+  /** When a value was true (an answer read back from a disk cache: when it was fetched); its age counts from then. Default: when it landed. */
+  asOf?: (value: V) => number;
+}
+
+/**
+ * A load that failed, and what to answer meanwhile if nothing is held (a stale copy found on the way): thrown by a
+ * load, it is kept as the key's error, and the fallback as its value, until `retryMs` has passed.
+ */
+export class LoadFailed<V> {
+  // Not an Error: a round of 15,000 releases failing at once would capture 15,000 stack traces no one reads.
+  constructor(
+    readonly message: string,
+    readonly fallback?: V,
+  ) {}
 }
 
 export interface FactCache<V> {
@@ -37,6 +51,8 @@ export interface FactCache<V> {
   /** Forgets a key; a load of it under way lands nowhere. */
   delete(key: string): void;
   clear(): void;
+  /** The key's value counts as old from now on: the next `get` loads it again (a source that answers again). */
+  expire(key: string): void;
   /**
    * Loads `key` again now, in the background, serving the value held meanwhile (the client says a file changed); during
    * a load, once more after it, since what it read may be from before the change.
@@ -58,6 +74,8 @@ interface Entry<V> {
   error?: string;
   /** When the value (or the error) landed; 0: never. */
   at: number;
+  /** When the value was true (`asOf`), else when it landed. */
+  asOf: number;
   loading?: Promise<void>;
   /** Asked again during the load: loaded once more when it lands. */
   again?: boolean;
@@ -74,7 +92,7 @@ export function createFactCache<V>(options: FactCacheOptions<V>): FactCache<V> {
   const entries = new Map<string, Entry<V>>();
   let total = 0;
   const fresh = (key: string): Entry<V> => {
-    const entry: Entry<V> = { at: 0, weight: 1 };
+    const entry: Entry<V> = { at: 0, asOf: 0, weight: 1 };
     remove(key);
     entries.set(key, entry);
     total += 1;
@@ -126,15 +144,19 @@ export function createFactCache<V>(options: FactCacheOptions<V>): FactCache<V> {
     });
   };
 
-  const land = (key: string, entry: Entry<V>, value: V, quietly = false) => {
-    const before = entry.value;
+  const hold = (key: string, entry: Entry<V>, value: V) => {
     entry.value = value;
-    entry.error = undefined;
-    entry.at = Date.now();
     const weight = weightOf(value);
     total += weight - entry.weight;
     entry.weight = weight;
     trim(key);
+  };
+  const land = (key: string, entry: Entry<V>, value: V, quietly = false) => {
+    const before = entry.value;
+    hold(key, entry, value);
+    entry.error = undefined;
+    entry.at = Date.now();
+    entry.asOf = options.asOf?.(value) ?? entry.at;
     if (!quietly && changed(before, value)) announce(key);
   };
 
@@ -147,8 +169,13 @@ export function createFactCache<V>(options: FactCacheOptions<V>): FactCache<V> {
           if (entries.get(key) === entry) land(key, entry, value);
         },
         (error: unknown) => {
-          entry.error = error instanceof Error ? error.message : String(error);
+          if (entries.get(key) !== entry) return;
+          entry.error = error instanceof Error || error instanceof LoadFailed ? error.message : String(error);
           entry.at = Date.now();
+          if (error instanceof LoadFailed && error.fallback !== undefined && entry.value === undefined) {
+            hold(key, entry, error.fallback as V);
+            entry.asOf = options.asOf?.(entry.value!) ?? entry.at;
+          }
         },
       )
       .finally(() => {
@@ -164,7 +191,7 @@ export function createFactCache<V>(options: FactCacheOptions<V>): FactCache<V> {
     return loading;
   };
 
-  const old = (entry: Entry<V>) => Date.now() - entry.at > (entry.error !== undefined ? retryMs : maxAgeMs);
+  const old = (entry: Entry<V>) => (entry.error !== undefined ? Date.now() - entry.at > retryMs : Date.now() - entry.asOf > maxAgeMs);
 
   const get = (key: string): V | undefined => {
     const entry = touch(key) ?? fresh(key);
@@ -192,6 +219,10 @@ export function createFactCache<V>(options: FactCacheOptions<V>): FactCache<V> {
     clear: () => {
       entries.clear();
       total = 0;
+    },
+    expire(key) {
+      const entry = entries.get(key);
+      if (entry) entry.at = entry.asOf = 0;
     },
     recheck(key) {
       const entry = entries.get(key);
