@@ -6,7 +6,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import * as zlib from 'node:zlib';
 import { performance } from 'node:perf_hooks';
-import { createPackageIndex } from '../server/src/index/packageIndex.ts';
+import { createPackageIndex } from '../test/fixtures/packageIndex.ts';
 import { TestClient, testEnv } from '../test/lsp/client.ts';
 import { startIndexServer, FIXTURE_PROJECTS } from '../test/fixtures/indexServer.ts';
 import { SHARED_DATA, topProjects } from './corpus.ts';

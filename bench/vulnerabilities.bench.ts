@@ -57,6 +57,7 @@ function countingFetcher(): { fetcher: Fetcher; stats: { requests: number; posts
       get: (url, accept, conditional) => (stats.requests++, track(() => inner.get(url, accept, conditional))),
       postJson: (url, body) => (stats.requests++, stats.posts++, track(() => inner.postJson(url, body))),
       probe: (url, timeoutMs) => inner.probe(url, timeoutMs),
+      hurry: (url) => inner.hurry(url),
       health: inner.health,
       close: () => inner.close(),
     },

@@ -7,7 +7,9 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { createHash } from 'node:crypto';
 import { pathToFileURL } from 'node:url';
-import { createPackageIndex, describeIndexConfig, type PackageIndex } from '../../server/src/index/packageIndex.ts';
+import { describeIndexConfig } from '../../server/src/index/packageIndex.ts';
+import { freshness } from '../../server/src/index/indexView.ts';
+import { createPackageIndex, type PackageIndex } from '../fixtures/packageIndex.ts';
 import { resolveIndexConfig, PYPI } from '../../server/src/index/pipConfig.ts';
 import { createFetcher } from '../../server/src/index/fetcher.ts';
 import { NameIndex, typoDistance } from '../../server/src/index/nameSearch.ts';
@@ -272,7 +274,6 @@ test('an index without the JSON API: summary and extras from PEP 658 .metadata f
 });
 
 test('Cache-Control sets how long facts stay fresh', async () => {
-  const { freshness } = await import('../../server/src/index/packageIndex.ts');
   assert.equal(freshness(undefined, 600_000), 600_000);
   assert.equal(freshness('max-age=120, public', 600_000), 120_000);
   assert.equal(freshness('max-age=86400', 600_000), 600_000, 'never longer than our own default');

@@ -20,6 +20,8 @@ test('a first read answers undefined at once, then the content once it has lande
   assert.ok(reading, 'the first read is under way');
   await reading;
   assert.equal(files.reading(), undefined);
+  // Announced once per turn of the event loop, with whatever else landed in it.
+  await new Promise((r) => setImmediate(r));
   assert.match(files.read(conf)!, /127\.0\.0\.1:1/);
   assert.equal(changes, 1, 'the landing of a file that exists is a change');
 
@@ -28,6 +30,7 @@ test('a first read answers undefined at once, then the content once it has lande
   assert.match(files.read(conf)!, /127\.0\.0\.1:1/, 'the old content until the background re-read lands');
   await new Promise((r) => setTimeout(r, 50));
   assert.match(files.read(conf)!, /127\.0\.0\.1:2/);
+  await new Promise((r) => setImmediate(r));
   assert.equal(changes, 2);
 
   const missing = path.join(dir, 'none.conf');

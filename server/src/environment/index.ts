@@ -7,6 +7,7 @@ import { checkInstalled, evaluateMarker, markerEnvironment, parseRequiresDist, t
 import { discoverEnvironmentAsync, readEnvironmentAsync, trimSeparator, type EnvironmentSnapshot, type FoundEnvironment } from './venv.js';
 import { watchEnvironment, type Disposable } from './watch.js';
 import type { EnvironmentFacts } from '../shared/facts.js';
+import { createFactCache } from '../shared/factCache.js';
 
 export interface Logger {
   info(message: string): void;
@@ -119,113 +120,86 @@ export function createEnvironmentService(options: { env: Record<string, string |
     return { found, snapshot, markers, facts };
   };
 
-  // Scans by environment root: the last one is served while the next is read (never a keystroke's wait).
-  interface Scan {
-    value?: ResolvedEnvironment;
-    loading?: Promise<void>;
-    want: FoundEnvironment;
-    again?: boolean;
-    failedAt?: number;
-  }
-  const scans = new Map<string, Scan>();
-  const scan = (found: FoundEnvironment): Scan => {
-    let entry = scans.get(found.root);
-    if (!entry) scans.set(found.root, (entry = { want: found }));
-    entry.want = found;
-    if (entry.loading) {
-      entry.again = true;
-      return entry;
-    }
-    const target = entry;
-    target.failedAt = undefined;
-    target.loading = readEnvironmentAsync(found)
-      .then((snapshot) => {
-        target.value = load(found, snapshot);
+  // Scans by environment root, a fact cache: the last one is served while the next is read (never a keystroke's
+  // wait); read again on the watcher's word or a new setting (`refresh`), not after an age; one asked for during a
+  // scan is read after it. A scan that failed is not tried again for a few seconds (no loop of scans and
+  // republished diagnostics). Every scan that lands is announced.
+  const wanted = new Map<string, FoundEnvironment>();
+  const scans = createFactCache<ResolvedEnvironment>({
+    retryMs: 5000,
+    load: async (root) => {
+      const found = wanted.get(root)!;
+      try {
+        const snapshot = await readEnvironmentAsync(found);
+        const resolved = load(found, snapshot);
         if (!announced.has(found.root)) {
           announced.add(found.root);
           options.logger.info(`Using the environment ${found.root} (found by ${found.source}; ${snapshot.distributions.size} distributions, Python ${snapshot.pythonVersion ?? 'unknown'})`);
         }
-      })
-      .catch((error: unknown) => {
-        target.failedAt = Date.now();
+        return resolved;
+      } catch (error) {
         options.logger.warn(`Could not read the environment ${found.root}: ${String(error)}`);
-      })
-      .finally(() => {
-        target.loading = undefined;
-        if (target.again) {
-          target.again = false;
-          scan(target.want);
-        } else if (!target.failedAt) fire();
-      });
-    return target;
-  };
-  const scanned = (found: FoundEnvironment): Scan => {
-    const entry = scans.get(found.root);
+        throw error;
+      }
+    },
+    changed: () => true,
+  });
+  scans.onDidChange(fire);
+  /** The scan of a discovered environment at hand (undefined: its first scan is on its way, started here). */
+  const scanned = (found: FoundEnvironment): ResolvedEnvironment | undefined => {
+    wanted.set(found.root, found);
+    const now = scans.get(found.root);
     // Another source for the same folder (the setting now names it): read again, serving the last scan meanwhile.
-    // A scan that failed is not tried again for a few seconds (no loop of scans and republished diagnostics).
-    const failedLately = entry?.failedAt !== undefined && Date.now() - entry.failedAt < 5000;
-    return entry && (entry.loading || failedLately || entry.value?.found.source === found.source) ? entry : scan(found);
+    if (now && now.found.source !== found.source && !scans.pending(found.root) && scans.error(found.root) === undefined) scans.recheck(found.root);
+    return now;
   };
 
-  // Discovery (a few stat calls) by folder: a keystroke reads the last answer; an answer older than a few
-  // seconds is checked again in the background, and a different environment announces a change.
-  interface Discovery {
-    file: string;
-    workspaceRoots: string[];
-    value?: { found: FoundEnvironment | undefined; at: number };
-    loading?: Promise<void>;
-  }
-  const discovered = new Map<string, Discovery>();
+  // Discovery (a few stat calls) by folder, a fact cache: a keystroke reads the last answer; an answer older than a
+  // few seconds is checked again in the background, and a different environment announces a change. The key holds
+  // the file's folder and the workspace roots, all that discovery reads of a request.
   // Bumped by a new setting and by a changed environment: a discovery begun before it is begun again.
   let generation = 0;
-  const discover = (entry: Discovery): Promise<void> => {
-    const begun = generation;
-    entry.loading = discoverEnvironmentAsync({ setting, env: options.env, file: entry.file, workspaceRoots: entry.workspaceRoots })
-      .then((found) => {
-        entry.loading = undefined;
-        if (begun !== generation) return discover(entry);
-        const before = entry.value?.found;
-        entry.value = { found, at: Date.now() };
-        if (found) scanned(found);
-        if (!before || found?.root !== before.root || found?.source !== before.source) fire();
-      })
-      .catch(() => {
+  const discoveryKey = (file: string, workspaceRoots: string[]) => [path.dirname(file), ...workspaceRoots].join('\0');
+  const discovered = createFactCache<{ found: FoundEnvironment | undefined; failed?: boolean }>({
+    maxAgeMs: 5000,
+    load: async (key, previous) => {
+      const [folder, ...workspaceRoots] = key.split('\0');
+      // Any file of the folder: discovery starts from the folder.
+      const file = path.join(folder, 'requirements.txt');
+      for (;;) {
+        const begun = generation;
         // Never left pending: a discovery that failed found nothing (the next check after a few seconds tries again).
-        entry.loading = undefined;
-        entry.value ??= { found: undefined, at: Date.now() };
-      });
-    return entry.loading;
-  };
-  const discoveryOf = (file: string, workspaceRoots: string[]): Discovery => {
-    const key = `${path.dirname(file)}\0${workspaceRoots.join('\0')}`;
-    let entry = discovered.get(key);
-    if (!entry) {
-      discovered.set(key, (entry = { file, workspaceRoots }));
-      void discover(entry);
-    } else if (entry.value && !entry.loading && Date.now() - entry.value.at > 5000) void discover(entry);
-    return entry;
-  };
+        const found = await discoverEnvironmentAsync({ setting, env: options.env, file, workspaceRoots }).catch(() => 'failed' as const);
+        if (found === 'failed') return previous ?? { found: undefined, failed: true };
+        if (begun !== generation) continue;
+        if (found) scanned(found);
+        return { found };
+      }
+    },
+    changed: (before, after) => !after.failed && (!before || after.found?.root !== before.found?.root || after.found?.source !== before.found?.source),
+  });
+  discovered.onDidChange(fire);
 
   /** Everything again (a new setting, a changed environment), serving the last answers until the new ones land. */
   const refresh = () => {
     generation++;
-    for (const entry of discovered.values()) if (!entry.loading) void discover(entry);
-    for (const entry of scans.values()) scan(entry.want);
+    for (const key of discovered.keys()) discovered.recheck(key);
+    for (const root of scans.keys()) scans.recheck(root);
   };
 
   const peek = (file: string, workspaceRoots: string[]): ResolvedEnvironment | null | undefined => {
-    const found = discoveryOf(file, workspaceRoots).value;
+    const found = discovered.get(discoveryKey(file, workspaceRoots));
     if (!found) return undefined;
     if (!found.found) return null;
-    return scanned(found.found).value;
+    return scanned(found.found);
   };
 
   const pending = (file: string, workspaceRoots: string[]) => {
-    const discovery = discoveryOf(file, workspaceRoots);
-    if (!discovery.value) return discovery.loading;
-    const found = discovery.value.found;
-    const entry = found ? scans.get(found.root) : undefined;
-    return entry && !entry.value ? entry.loading : undefined;
+    const key = discoveryKey(file, workspaceRoots);
+    const discovery = discovered.get(key);
+    if (!discovery) return discovered.pending(key);
+    const found = discovery.found;
+    return found && !scans.peek(found.root) ? scans.pending(found.root) : undefined;
   };
 
   return {

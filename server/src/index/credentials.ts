@@ -3,6 +3,7 @@
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as fs from 'node:fs';
+import { createFactCache } from '../shared/factCache.js';
 
 export interface Credentials {
   username: string;
@@ -104,35 +105,25 @@ const netrcPath = (options: NetrcOptions) => options.env.NETRC ?? path.join(opti
 export function readNetrcSoon(options: NetrcOptions): void {
   if (options.readFile) return;
   const file = netrcPath(options);
-  if (netrcs.has(file)) return;
+  if (netrcs.peek(file) || netrcs.pending(file)) return;
   let text: string | undefined;
   try {
     text = fs.readFileSync(file, 'utf8');
   } catch {
     text = undefined;
   }
-  netrcs.set(file, { at: Date.now(), text: Promise.resolve(text) });
+  netrcs.set(file, { text });
 }
 
 /** How old a netrc's text may get before it is read again, in the background (an edited netrc counts within seconds). */
 const NETRC_KEPT_MS = 5000;
-const netrcs = new Map<string, { at: number; text: Promise<string | undefined>; next?: Promise<string | undefined> }>();
+/** Netrc texts by path (a fact cache: the text at hand answers a fetch, and one read in the background the next). */
+const netrcs = createFactCache<{ text?: string }>({
+  maxAgeMs: NETRC_KEPT_MS,
+  maxEntries: 16,
+  load: async (file) => ({ text: await fs.promises.readFile(file, 'utf8').catch(() => undefined) }),
+});
 
-function netrcText(file: string): Promise<string | undefined> {
-  const read = () => fs.promises.readFile(file, 'utf8').catch(() => undefined);
-  const kept = netrcs.get(file);
-  if (!kept) {
-    if (netrcs.size > 16) netrcs.clear();
-    const text = read();
-    netrcs.set(file, { at: Date.now(), text });
-    return text;
-  }
-  if (Date.now() - kept.at > NETRC_KEPT_MS && !kept.next) {
-    // The text at hand answers this fetch; the one read now answers the next.
-    kept.next = read();
-    void kept.next.then(() => {
-      netrcs.set(file, { at: Date.now(), text: kept.next! });
-    });
-  }
-  return kept.text;
+async function netrcText(file: string): Promise<string | undefined> {
+  return (netrcs.get(file) ?? (await netrcs.ensure(file)))?.text;
 }

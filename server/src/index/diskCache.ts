@@ -6,6 +6,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { redact } from './credentials.js';
+import { onDisk, type LimitOptions } from '../shared/limiter.js';
 
 export interface CachedResponse {
   url: string;
@@ -135,8 +136,15 @@ export class DiskCache {
     return (url) => names.has(path.basename(this.fileOf(url)));
   }
 
-  /** Like `read`, off the event loop's critical path (for background refreshes of many entries). */
-  async readAsync(url: string): Promise<CachedResponse | undefined> {
+  /**
+   * Like `read`, off the event loop's critical path, through the disk's one key (`onDisk`): a 3,000-pin file's first
+   * round of advisories started 3,000 reads at once here. `limit.urgent`: a request awaits it, so it goes first.
+   */
+  readAsync(url: string, limit?: LimitOptions): Promise<CachedResponse | undefined> {
+    return onDisk(() => this.readEntry(url), limit);
+  }
+
+  private async readEntry(url: string): Promise<CachedResponse | undefined> {
     const file = this.fileOf(url);
     try {
       const stat = await fs.promises.stat(file);

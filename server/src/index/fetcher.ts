@@ -11,6 +11,7 @@ import { credentialsFor, readNetrcSoon, redact } from './credentials.js';
 import { readFileUrl } from './fileIndex.js';
 import { createHostHealth, describeDown, hostFailureOf, type HostHealth } from './hostHealth.js';
 import type { Conditional, FetchResult } from './fetchResult.js';
+import { createLimiter } from '../shared/limiter.js';
 
 /**
  * The most a response body may hold unless a request says otherwise: a project page (PEP 691 JSON, PEP 503 HTML),
@@ -48,6 +49,8 @@ export interface Fetcher {
    * the host answers (any status below 500), else why not ("http://host cannot be reached (connection refused)").
    */
   probe(url: string, timeoutMs: number): Promise<string | undefined>;
+  /** A request for `url` waiting for its host's slot goes next: a request awaits it (an index view's `pending`). */
+  hurry(url: string): void;
   /** Which hosts are down; shared by everything that fetches through this fetcher. */
   readonly health: HostHealth;
   close(): Promise<void>;
@@ -88,8 +91,8 @@ export function createFetcher(options: FetcherOptions = {}): Fetcher {
       ? new EnvHttpProxyAgent({ connect, keepAliveTimeout: 30_000, httpProxy, httpsProxy: httpsProxy ?? httpProxy, noProxy })
       : new Agent({ connect, keepAliveTimeout: 30_000 });
   const inFlight = new Map<string, Promise<FetchResult>>();
-  const perHost = new Map<string, { active: number; waiting: (() => void)[] }>();
-  const maxPerHost = options.maxPerHost ?? 6;
+  // A few requests per host at once (each host a key of its own), whoever asks: the index views and the advisories.
+  const hosts = createLimiter(() => options.maxPerHost ?? 6);
   const health = createHostHealth({ retry: options.retryHosts ?? true });
   // The words for a down host, made once per state (a check of 15,000 pins asks for them 15,000 times).
   let said: { down: object; key: string; unreachable: string; since: string } | undefined;
@@ -107,17 +110,6 @@ export function createFetcher(options: FetcherOptions = {}): Fetcher {
   };
   /** The backoff's probe of a host: HEAD of the URL that failed (cheap, and any answer below 500 means it is back). */
   const probeOf = (url: string) => () => fetchOnce(url, { accept: '*/*', maxBytes: 0, head: true, probe: true });
-
-  const acquire = async (host: string) => {
-    const slot = perHost.get(host) ?? { active: 0, waiting: [] };
-    perHost.set(host, slot);
-    if (slot.active >= maxPerHost) await new Promise<void>((resolve) => slot.waiting.push(resolve));
-    slot.active++;
-    return () => {
-      slot.active--;
-      slot.waiting.shift()?.();
-    };
-  };
 
   const fetchOnce = async (url: string, ask: Ask): Promise<FetchResult> => {
     const failed = (error: string, status = 0): FetchResult => ({ ok: false, status, body: '', contentType: '', error: redact(error) });
@@ -150,7 +142,7 @@ export function createFetcher(options: FetcherOptions = {}): Fetcher {
     if (ask.conditional?.etag) headers['if-none-match'] = ask.conditional.etag;
     if (ask.conditional?.lastModified) headers['if-modified-since'] = ask.conditional.lastModified;
     if (ask.post !== undefined) headers['content-type'] = 'application/json';
-    const release = ask.probe ? () => undefined : await acquire(origin.host);
+    const release = ask.probe ? () => undefined : await hosts.slot(origin.host, { tag: url });
     let target = origin;
     try {
       let withCredentials = true;
@@ -239,6 +231,7 @@ export function createFetcher(options: FetcherOptions = {}): Fetcher {
       // Not a host's failure (a forbidden address, a malformed URL): said as it is.
       return res.error;
     },
+    hurry: (url) => hosts.hurry(url),
     health,
     async close() {
       health.dispose();

@@ -138,3 +138,13 @@ export function createHostHealth(options: HostHealthOptions = {}): HostHealth {
     },
   };
 }
+
+/** The origin (scheme, host, port; no credentials) an index URL's health is kept under, or the URL itself when it is not http(s). */
+export function healthOrigin(url: string): string {
+  try {
+    const u = new URL(url);
+    return /^https?:$/.test(u.protocol) ? u.origin : url;
+  } catch {
+    return url;
+  }
+}

@@ -2,7 +2,8 @@
 // would use for a file, and hands out that configuration's view. Nothing here reconfigures a shared client.
 
 import type { FileIndexOptions } from '../workspace/indexOptions.js';
-import type { IndexHub, IndexView } from './packageIndex.js';
+import type { IndexHub } from './packageIndex.js';
+import type { IndexView } from './indexView.js';
 import type { VulnerabilityClient } from './vulnerabilities.js';
 import { resolveIndexConfig, type IndexConfig } from './pipConfig.js';
 import type { SmallFiles } from '../workspace/smallFiles.js';

@@ -2,13 +2,14 @@
 // its `vulnerabilities`) or the OSV API (`POST /v1/querybatch`, `GET /v1/vulns/<id>`). Answers at once from memory;
 // a miss is read from the disk cache or fetched in the background, batched, with bounded concurrency.
 
-import { LRUCache } from 'lru-cache';
 import { normalizeName } from '../syntax/names.js';
 import { redact } from './credentials.js';
 import { DiskCache } from './diskCache.js';
 import type { Lookup } from './addressPolicy.js';
 import { createFetcher, type Fetcher } from './fetcher.js';
 import { describeDown } from './hostHealth.js';
+import { createLimiter, diskLimiter } from '../shared/limiter.js';
+import { createFactCache, LoadFailed } from '../shared/factCache.js';
 
 import type { VulnerabilityTarget } from './vulnerabilityTarget.js';
 import type { Advisory } from '../shared/facts.js';
@@ -140,32 +141,6 @@ function firstSentence(details: unknown): string | undefined {
   return first.length > 160 ? `${first.slice(0, 157)}…` : first;
 }
 
-/**
- * Runs `work` over `items` with at most `limit` at once, in order; but an item someone waits for (`urgent`:
- * a hover's release, named by key) goes next, wherever it is in the list. A first hover near the end of a
- * 3,000-pin file's first round waited for the whole round before.
- */
-async function bounded<T>(items: T[], limit: number, work: (item: T) => Promise<void>, urgent?: { keyOf: (item: T) => string; waitedFor: () => Iterable<string> }): Promise<void> {
-  const unstarted = urgent ? new Map(items.map((item) => [urgent.keyOf(item), item])) : undefined;
-  let next = 0;
-  const pick = (): T | undefined => {
-    if (!urgent || !unstarted) return next < items.length ? items[next++] : undefined;
-    for (const key of urgent.waitedFor()) {
-      const item = unstarted.get(key);
-      if (item !== undefined && unstarted.delete(key)) return item;
-    }
-    while (next < items.length) {
-      const item = items[next++];
-      if (unstarted.delete(urgent.keyOf(item))) return item;
-    }
-    return undefined;
-  };
-  const lanes = Array.from({ length: Math.min(limit, items.length) }, async () => {
-    for (let item = pick(); item !== undefined; item = pick()) await work(item);
-  });
-  await Promise.all(lanes);
-}
-
 interface Entry {
   advisories: Advisory[];
   at: number;
@@ -193,9 +168,6 @@ function originOf(base: string): string {
   }
 }
 
-/** Disk-cache reads of one round at once (they were one after another: 3,000 pins took a while before any fetch). */
-const DISK_READS_AT_ONCE = 8;
-
 export function createVulnerabilityClient(options: VulnerabilityClientOptions): VulnerabilityClient {
   const ownFetcher = !options.fetcher;
   const fetcher =
@@ -212,13 +184,12 @@ export function createVulnerabilityClient(options: VulnerabilityClientOptions): 
   const disk = new DiskCache(options.cacheDir);
   const ttl = options.ttlMs ?? VULNERABILITY_TTL_MS;
   const concurrency = options.concurrency ?? 6;
+  // This client's requests in flight, per source (a 3,000-pin round leaves the host's other slots to the index views);
+  // a release a request waits for (a hover in a round) goes before the rest of its round.
+  const requests = createLimiter(() => concurrency);
+  const limitOf = (key: string) => ({ urgent: awaited.has(key), tag: key });
   const batchSize = Math.max(1, Math.min(1000, options.batchSize ?? 1000));
-  // Small entries (a few advisories per release), bounded by count and by size: an index decides how many advisories,
-  // and how long, it sends for each release (up to a response's cap), and 3,000 pins of those would not fit.
-  const memory = new LRUCache<string, Entry>({ max: 20_000, maxSize: ADVISORY_MEMORY_CHARS, sizeCalculation: advisoryChars });
-  const failed = new Map<string, number>();
   const queued = new Map<string, { name: string; version: string; target: VulnerabilityTarget }>();
-  const inFlight = new Set<string>();
   const listeners: ((names: string[]) => void)[] = [];
   const offlineListeners: ((m: string) => void)[] = [];
   const onlineListeners: ((m: string) => void)[] = [];
@@ -227,8 +198,48 @@ export function createVulnerabilityClient(options: VulnerabilityClientOptions): 
   let flushing: Promise<void> | undefined;
 
   const keyOf = (name: string, version: string, target: VulnerabilityTarget) => `vulnerabilities:${target.kind}:${target.base}:${normalizeName(name)}==${version}`;
-  const remember = (key: string, entry: Entry) => {
-    memory.set(key, entry);
+  /** What keyOf() wrote (a base may hold `:`, a name and a version do not). */
+  const releaseOf = (key: string): { name: string; version: string; target: VulnerabilityTarget } => {
+    const rest = key.slice('vulnerabilities:'.length);
+    const kind = rest.slice(0, rest.indexOf(':')) as VulnerabilityTarget['kind'];
+    const colon = rest.lastIndexOf(':');
+    const [name, version] = rest.slice(colon + 1).split('==');
+    return { name, version, target: { kind, base: rest.slice(kind.length + 1, colon) } };
+  };
+
+  // Each release's advisories, a fact cache: answered from memory; a miss, or an answer older than the ttl (counted
+  // from when it was fetched), joins the next round, which reads the disk cache and asks the source for the rest in
+  // batches (`flush`). A failure keeps what the disk had (even stale) and is not asked again for a minute. Small
+  // entries (a few advisories per release), bounded by count and by size: an index decides how many advisories, and
+  // how long, it sends for each release (up to a response's cap), and 3,000 pins of those would not fit. A round
+  // announces the names of its projects (not the fact cache, per key).
+  const settling = new Map<string, { resolve: (entry: Entry) => void; reject: (failure: LoadFailed<Entry>) => void }>();
+  const facts = createFactCache<Entry>({
+    maxAgeMs: ttl,
+    retryMs: RETRY_MS,
+    maxEntries: 20_000,
+    maxSize: ADVISORY_MEMORY_CHARS,
+    sizeOf: advisoryChars,
+    asOf: (entry) => entry.at,
+    load: (key) =>
+      new Promise<Entry>((resolve, reject) => {
+        settling.set(key, { resolve, reject });
+        queued.set(key, releaseOf(key));
+        void schedule();
+      }),
+    changed: () => false,
+  });
+  // Releases a request waits for (a hover, a menu): their reads and requests go first.
+  const awaited = new Set<string>();
+  const landed = (key: string, entry: Entry) => {
+    settling.get(key)?.resolve(entry);
+    settling.delete(key);
+    awaited.delete(key);
+  };
+  const missed = (key: string, reason: string, stale?: Entry) => {
+    settling.get(key)?.reject(new LoadFailed(reason, stale));
+    settling.delete(key);
+    awaited.delete(key);
   };
   // Disk writes in flight, so that dispose() (the CLI's exit) does not cut them off.
   const writes = new Set<Promise<void>>();
@@ -236,17 +247,9 @@ export function createVulnerabilityClient(options: VulnerabilityClientOptions): 
     const w = disk.write(key, { fetchedAt: at, contentType: 'application/json', body }).finally(() => writes.delete(w));
     writes.add(w);
   };
-  // Requests waiting for one release's advisories (a hover, a menu): told when that release lands, not the batch.
-  const waiting = new Map<string, { promise: Promise<void>; resolve: () => void }>();
-  const landed = (key: string) => {
-    waiting.get(key)?.resolve();
-    waiting.delete(key);
-  };
   const store = (key: string, advisories: Advisory[]) => {
     const at = Date.now();
-    remember(key, { advisories, at });
-    landed(key);
-    failed.delete(key);
+    landed(key, { advisories, at });
     write(key, JSON.stringify(advisories), at);
   };
   const tellOffline = (target: VulnerabilityTarget, res: { error?: string; unreachable?: string }) => {
@@ -264,7 +267,7 @@ export function createVulnerabilityClient(options: VulnerabilityClientOptions): 
       if (originOf(base) !== origin) continue;
       offlineTold.delete(base);
       // Releases that failed while it was down are asked again on their next use.
-      for (const key of [...failed.keys()]) if (key.includes(`:${base}:`)) failed.delete(key);
+      for (const key of facts.keys()) if (key.includes(`:${base}:`) && facts.error(key) !== undefined) facts.expire(key);
       const message = `Known vulnerabilities can be checked again: ${origin} answers again.`;
       options.logger.info(message);
       for (const l of onlineListeners) l(message);
@@ -280,18 +283,15 @@ export function createVulnerabilityClient(options: VulnerabilityClientOptions): 
 
   /** A failed fetch: keep what the disk had (even stale), and do not ask again for a minute. */
   const fail = (key: string, target: VulnerabilityTarget, res: { status: number; error?: string; unreachable?: string }, stale: Entry | undefined) => {
-    failed.set(key, Date.now());
-    if (stale && !memory.has(key)) remember(key, stale);
-    landed(key);
+    missed(key, res.unreachable ?? res.error ?? `HTTP ${res.status}`, stale);
     if (res.status === 0 || res.unreachable) tellOffline(target, res);
     else warnOnce(res.error ?? `${target.base} answered HTTP ${res.status}`);
   };
 
   const answered = new Map<string, { ok: number; missing: number }>();
   const fetchPypi = async (items: { key: string; name: string; version: string; stale?: Entry }[], target: VulnerabilityTarget) => {
-    const urgent = { keyOf: (item: { key: string }) => item.key, waitedFor: () => waiting.keys() };
     const origin = originOf(target.base);
-    await bounded(items, concurrency, async (item) => {
+    const one = async (item: (typeof items)[number]) => {
       // The host went down during this round: the rest fail at once (a 6 MB file's 15,000 pins, in a moment).
       const down = fetcher.health.down(origin);
       if (down) return fail(item.key, target, { status: 0, unreachable: describeDown(origin, down) }, item.stale);
@@ -308,13 +308,14 @@ export function createVulnerabilityClient(options: VulnerabilityClientOptions): 
       const parsed = res.ok ? parsePypiVulnerabilities(res.body) : undefined;
       if (parsed) store(item.key, parsed);
       else fail(item.key, target, res.ok ? { status: res.status, error: `${url} did not answer with the JSON API` } : res, item.stale);
-    }, urgent);
+    };
+    await Promise.all(items.map((item) => requests.run(target.base, () => one(item), limitOf(item.key))));
   };
 
   // OSV details by id, shared across packages and kept like the per-release answers.
   const osvDetail = async (target: VulnerabilityTarget, id: string, name: string): Promise<Advisory | undefined> => {
     const key = `osv-vuln:${target.base}:${id}`;
-    const cached = await disk.readAsync(key);
+    const cached = await disk.readAsync(key, limitOf(key));
     if (cached && Date.now() - cached.fetchedAt < ttl) return parseOsvVulnerability(cached.body, name);
     const res = await fetcher.get(`${target.base}/v1/vulns/${encodeURIComponent(id)}`, 'application/json');
     if (!res.ok) return cached ? parseOsvVulnerability(cached.body, name) : undefined;
@@ -345,7 +346,8 @@ export function createVulnerabilityClient(options: VulnerabilityClientOptions): 
       });
       const details = new Map<string, Advisory | undefined>();
       const jobs = [...new Map(wanted.flatMap((w) => w.ids.map((id) => [`${normalizeName(w.item.name)} ${id}`, { id, name: w.item.name }] as const))).values()];
-      await bounded(jobs, concurrency, async (job) => void details.set(`${normalizeName(job.name)} ${job.id}`, await osvDetail(target, job.id, job.name)));
+      const detail = async (job: (typeof jobs)[number]) => void details.set(`${normalizeName(job.name)} ${job.id}`, await osvDetail(target, job.id, job.name));
+      await Promise.all(jobs.map((job) => requests.run(target.base, () => detail(job))));
       for (const w of wanted) {
         const found = w.ids.map((id) => details.get(`${normalizeName(w.item.name)} ${id}`));
         // An id whose details could not be read still counts: it is named, without a fix.
@@ -358,49 +360,44 @@ export function createVulnerabilityClient(options: VulnerabilityClientOptions): 
     while (queued.size) {
       const work = [...queued.entries()];
       queued.clear();
-      for (const [key] of work) inFlight.add(key);
       try {
         const byTarget = new Map<string, { target: VulnerabilityTarget; items: { key: string; name: string; version: string; stale?: Entry }[] }>();
         let changed = false;
         // The projects of this round: only the files that asked about them are checked again.
         const names = [...new Set(work.map(([, q]) => normalizeName(q.name)))];
         // A round of many: one listing of the cache folder, so that misses cost no read (a few: each read is cheaper).
-        const onDisk = work.length > 64 ? await disk.listing() : () => true;
-        await bounded(
-          work,
-          DISK_READS_AT_ONCE,
-          async ([key, q]) => {
-            const cached = onDisk(key) ? await disk.readAsync(key) : undefined;
-            let stale: Entry | undefined;
-            if (cached) {
-              try {
-                const parsed: unknown = JSON.parse(cached.body);
-                // Entries this client wrote; anything else in the file is not an advisory.
-                const advisories = Array.isArray(parsed) ? parsed.map(cachedAdvisory).filter((a): a is Advisory => a !== undefined) : undefined;
-                if (advisories) {
-                  // Offline on purpose: the disk's copy is all there is, whatever its age.
-                  if (options.offline || Date.now() - cached.fetchedAt < ttl) {
-                    remember(key, { advisories, at: cached.fetchedAt });
-                    landed(key);
-                    changed = true;
-                    return;
-                  }
-                  stale = { advisories, at: cached.fetchedAt };
+        const listed = work.length > 64 ? await disk.listing() : () => true;
+        // Through the disk's one key, a few at a time (a release a request waits for first).
+        const fromDisk = async ([key, q]: (typeof work)[number]) => {
+          const cached = listed(key) ? await disk.readAsync(key, limitOf(key)) : undefined;
+          let stale: Entry | undefined;
+          if (cached) {
+            try {
+              const parsed: unknown = JSON.parse(cached.body);
+              // Entries this client wrote; anything else in the file is not an advisory.
+              const advisories = Array.isArray(parsed) ? parsed.map(cachedAdvisory).filter((a): a is Advisory => a !== undefined) : undefined;
+              if (advisories) {
+                // Offline on purpose: the disk's copy is all there is, whatever its age.
+                if (options.offline || Date.now() - cached.fetchedAt < ttl) {
+                  landed(key, { advisories, at: cached.fetchedAt });
+                  changed = true;
+                  return;
                 }
-              } catch {
-                /* a corrupt entry is a miss */
+                stale = { advisories, at: cached.fetchedAt };
               }
+            } catch {
+              /* a corrupt entry is a miss */
             }
-            const group = byTarget.get(`${q.target.kind} ${q.target.base}`) ?? { target: q.target, items: [] };
-            group.items.push({ key, name: q.name, version: q.version, stale });
-            byTarget.set(`${q.target.kind} ${q.target.base}`, group);
-          },
-          { keyOf: ([key]) => key, waitedFor: () => waiting.keys() },
-        );
+          }
+          const group = byTarget.get(`${q.target.kind} ${q.target.base}`) ?? { target: q.target, items: [] };
+          group.items.push({ key, name: q.name, version: q.version, stale });
+          byTarget.set(`${q.target.kind} ${q.target.base}`, group);
+        };
+        await Promise.all(work.map(fromDisk));
         for (const { target, items } of byTarget.values()) {
           if (options.offline) {
             // Not asked: these releases stay unknown (the caller says so), and are not asked again this minute.
-            for (const item of items) failed.set(item.key, Date.now());
+            for (const item of items) missed(item.key, 'offline');
             continue;
           }
           if (target.kind === 'osv') await fetchOsv(items, target);
@@ -409,10 +406,8 @@ export function createVulnerabilityClient(options: VulnerabilityClientOptions): 
         }
         if (changed) for (const l of listeners) l(names);
       } finally {
-        for (const [key] of work) {
-          inFlight.delete(key);
-          landed(key); // also when the round failed before its answer
-        }
+        // Also when the round failed before its answer.
+        for (const [key] of work) missed(key, 'the round did not answer');
       }
     }
   };
@@ -428,41 +423,30 @@ export function createVulnerabilityClient(options: VulnerabilityClientOptions): 
     return flushing;
   };
 
-  const request = (name: string, version: string, target: VulnerabilityTarget, force = false): boolean => {
-    const key = keyOf(name, version, target);
-    if (inFlight.has(key) || queued.has(key)) return true;
-    const failedAt = failed.get(key);
-    if (!force && failedAt !== undefined && Date.now() - failedAt < RETRY_MS) return false;
-    queued.set(key, { name, version, target });
-    return true;
-  };
-
   return {
     advisories(name, version, target) {
-      const key = keyOf(name, version, target);
-      const hit = memory.get(key);
-      if (!hit || Date.now() - hit.at > ttl) {
-        if (request(name, version, target)) void schedule();
-      }
+      const hit = facts.get(keyOf(name, version, target));
       return hit ? (hit.active ??= hit.advisories.filter((a) => !a.withdrawn)) : undefined;
     },
     pending(name, version, target) {
       const key = keyOf(name, version, target);
-      const hit = memory.get(key);
-      if ((hit && Date.now() - hit.at <= ttl) || (!queued.has(key) && !inFlight.has(key))) return undefined;
-      let w = waiting.get(key);
-      if (!w) {
-        let resolve!: () => void;
-        const promise = new Promise<void>((r) => (resolve = r));
-        waiting.set(key, (w = { promise, resolve }));
+      const on = facts.pending(key);
+      if (on && !awaited.has(key)) {
+        awaited.add(key);
+        // Queued already (its disk read, its request): it goes next.
+        diskLimiter.hurry(key);
+        requests.hurry(key);
       }
-      return w.promise;
+      return on;
     },
     async ensure(pairs, target) {
-      for (const p of pairs) {
-        const hit = memory.get(keyOf(p.name, p.version, target));
-        if (!hit || Date.now() - hit.at > ttl) request(p.name, p.version, target, true);
+      const keys = pairs.map((p) => keyOf(p.name, p.version, target));
+      for (const key of keys) {
+        facts.get(key);
+        // What failed lately is asked again: the CLI asks once, and means it.
+        if (!facts.pending(key) && facts.error(key) !== undefined) facts.recheck(key);
       }
+      // The rounds, not each release's promise: 15,000 of those cost a fifth of a second of collections.
       while (queued.size || flushing) await schedule();
     },
     onDidChange: (l) => void listeners.push(l),

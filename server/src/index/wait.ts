@@ -9,7 +9,7 @@
 
 import type { CancellationToken } from 'vscode-languageserver/node.js';
 import { normalizeName } from '../syntax/names.js';
-import type { IndexView } from './packageIndex.js';
+import type { IndexView } from './indexView.js';
 import type { VulnerabilityClient, VulnerabilityTarget } from './vulnerabilities.js';
 import type { Advisory, IndexFacts } from '../shared/facts.js';
 

@@ -4,7 +4,7 @@
 
 import { toSeverity } from '../service/convert.js';
 import type { FileContext } from '../service/index.js';
-import type { IndexView } from '../index/packageIndex.js';
+import type { IndexView } from '../index/indexView.js';
 import type { IndexAdapter } from '../index/views.js';
 import { vulnerabilityTarget } from '../index/vulnerabilityTarget.js';
 import type { FactsWaiter } from '../index/wait.js';

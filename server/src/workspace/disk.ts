@@ -1,7 +1,7 @@
 // The disk adapter of the workspace store: a file's text and a stamp that changes when the file does.
 
 import * as fs from 'node:fs';
-import { inTurn } from '../shared/inTurn.js';
+import { onDisk } from '../shared/limiter.js';
 
 /** Requirements files larger than this are not read (no one writes them; something else is in the way). */
 const MAX_BYTES = 20 * 1024 * 1024;
@@ -18,15 +18,6 @@ export interface DiskAccess {
 }
 
 const stampOf = (stat: fs.Stats) => `disk:${stat.mtimeMs}:${stat.size}`;
-
-/**
- * Disk work in flight at once, whoever asks (first reads and re-checks of requirements files, path look-ups):
- * enough to keep libuv's four threads busy, few enough to leave them to others. One turn for all of them,
- * so that together they stay within it.
- */
-const DISK_WORK_AT_ONCE = 8;
-const inDiskTurn = inTurn(DISK_WORK_AT_ONCE, (work: () => Promise<unknown>) => work());
-export const onDisk = <T>(work: () => Promise<T>): Promise<T> => inDiskTurn(work) as Promise<T>;
 
 async function readFromDisk(filePath: string, known: string): Promise<{ text: string; stamp: string } | undefined | 'unchanged'> {
   try {
@@ -50,7 +41,8 @@ export const nodeDisk: DiskAccess = {
       return undefined;
     }
   },
-  read: (filePath, known) => onDisk(() => readFromDisk(filePath, known)),
+  // Through the process's one disk key; a first read is what a request awaits (`reading()`), a re-check is not.
+  read: (filePath, known) => onDisk(() => readFromDisk(filePath, known), { urgent: known === 'none' }),
 };
 
 /** The disk for the check CLI: the same reads, the first one at once. */

@@ -3,7 +3,8 @@
 // off the request path, and a request about to answer awaits it briefly (the waiter asks `reading()`).
 
 import * as fs from 'node:fs';
-import { onDisk } from './disk.js';
+import { onDisk } from '../shared/limiter.js';
+import { createFactCache } from '../shared/factCache.js';
 
 export interface DirectoryEntry {
   name: string;
@@ -23,90 +24,58 @@ export interface PathFacts {
 
 /** How the facts are looked up (the disk; tests pass a stand-in to count or delay look-ups). */
 export interface PathLookup {
-  exists(p: string): Promise<boolean>;
-  listDirectory(folder: string): Promise<DirectoryEntry[]>;
+  /** `first`: the path's first look-up, which a request awaits; a re-check waits behind it. */
+  exists(p: string, first?: boolean): Promise<boolean>;
+  listDirectory(folder: string, first?: boolean): Promise<DirectoryEntry[]>;
 }
 
 const LIST_AT_MOST = 1000;
 
-/** Through the disk's one turn (`onDisk`), with the store's reads. */
+/** Through the disk's one key (`onDisk`), with the store's reads. */
 export const diskLookup: PathLookup = {
-  exists: (p) =>
-    onDisk(() =>
-      fs.promises.stat(p).then(
-        () => true,
-        () => false,
-      ),
+  exists: (p, first) =>
+    onDisk(
+      () =>
+        fs.promises.stat(p).then(
+          () => true,
+          () => false,
+        ),
+      { urgent: first },
     ),
-  listDirectory: (folder) =>
-    onDisk(() =>
-      fs.promises.readdir(folder, { withFileTypes: true }).then(
-        (entries) => entries.slice(0, LIST_AT_MOST).map((e) => ({ name: e.name, directory: e.isDirectory() })),
-        () => [],
-      ),
+  listDirectory: (folder, first) =>
+    onDisk(
+      () =>
+        fs.promises.readdir(folder, { withFileTypes: true }).then(
+          (entries) => entries.slice(0, LIST_AT_MOST).map((e) => ({ name: e.name, directory: e.isDirectory() })),
+          () => [],
+        ),
+      { urgent: first },
     ),
 };
 
-interface Fact<T> {
-  value?: T;
-  /** When the value was looked up (0: never). */
-  at: number;
-  looking?: boolean;
-}
-
 export function createPathFacts(options: { lookup?: PathLookup; recheckMs?: number; maxEntries?: number } = {}): PathFacts {
   const lookup = options.lookup ?? diskLookup;
-  const recheckMs = options.recheckMs ?? 2000;
-  const maxEntries = options.maxEntries ?? 50_000;
-  const inFlight = new Set<Promise<void>>();
-  const listeners: (() => void)[] = [];
-  let notifying = false;
-  const changed = () => {
-    // Many look-ups land together (a file full of paths): one notice per turn of the event loop.
-    if (notifying) return;
-    notifying = true;
-    setImmediate(() => {
-      notifying = false;
-      for (const l of listeners) l();
-    });
-  };
-
-  /** `announce`: whether a changed answer is announced (diagnostics read `exists`; listings serve completion only). */
-  const answer = <T>(cache: Map<string, Fact<T>>, key: string, look: (key: string) => Promise<T>, same: (a: T, b: T) => boolean, meanwhile: T, announce: boolean): T => {
-    let fact = cache.get(key);
-    if (!fact) {
-      // The oldest go first; a file with more paths than the bound still settles (clearing all made it ask forever).
-      if (cache.size >= maxEntries) cache.delete(cache.keys().next().value!);
-      cache.set(key, (fact = { at: 0 }));
-    }
-    if (!fact.looking && Date.now() - fact.at > recheckMs) {
-      const f = fact;
-      const first = f.value === undefined;
-      f.looking = true;
-      const done: Promise<void> = look(key)
-        .catch(() => meanwhile)
-        .then((value) => {
-          inFlight.delete(done);
-          f.looking = false;
-          if (cache.get(key) !== f) return; // evicted meanwhile
-          const before = f.value ?? meanwhile;
-          f.value = value;
-          f.at = Date.now();
-          if (announce && !same(value, before)) changed();
-        });
-      // Only a first look-up is awaited by a request; a re-check goes on in the background and announces a change.
-      if (first) inFlight.add(done);
-    }
-    return fact.value ?? meanwhile;
-  };
-
-  const existing = new Map<string, Fact<boolean>>();
-  const listings = new Map<string, Fact<DirectoryEntry[]>>();
-  const sameEntries = (a: DirectoryEntry[], b: DirectoryEntry[]) => a.length === b.length && a.every((e, i) => e.name === b[i].name && e.directory === b[i].directory);
+  const common = { maxAgeMs: options.recheckMs ?? 2000, maxEntries: options.maxEntries ?? 50_000 };
+  // A look-up that fails answers what was answered meanwhile (a path exists; a folder has no entries), as a value.
+  // Diagnostics read `exists`, so a changed answer is announced; listings serve completion only, and are not.
+  const existing = createFactCache<boolean>({
+    ...common,
+    load: (p, previous) => lookup.exists(p, previous === undefined).catch(() => true),
+    changed: (before, after) => (before ?? true) !== after,
+  });
+  const listings = createFactCache<DirectoryEntry[]>({
+    ...common,
+    load: (folder, previous) => lookup.listDirectory(folder, previous === undefined).catch(() => []),
+    changed: () => false,
+  });
   return {
-    exists: (p) => answer(existing, p, lookup.exists, (a, b) => a === b, true, true),
-    listDirectory: (folder) => answer(listings, folder, lookup.listDirectory, sameEntries, [], false),
-    reading: () => (inFlight.size ? Promise.all(inFlight).then(() => undefined) : undefined),
-    onDidChange: (listener) => void listeners.push(listener),
+    exists: (p) => existing.get(p) ?? true,
+    listDirectory: (folder) => listings.get(folder) ?? [],
+    // Only first look-ups are awaited by a request; a re-check goes on in the background and announces a change.
+    reading: () => {
+      const both = [existing.firstLoads(), listings.firstLoads()].filter((p) => p !== undefined);
+      return both.length ? Promise.all(both).then(() => undefined) : undefined;
+    },
+    onDidChange: (listener) => existing.onDidChange(() => listener()),
   };
 }

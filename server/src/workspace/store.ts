@@ -6,6 +6,7 @@
 import { parse } from '../syntax/parse.js';
 import type { ParsedDocument } from '../syntax/types.js';
 import type { DiskAccess } from './disk.js';
+import { createFactCache } from '../shared/factCache.js';
 
 export interface WorkspaceStore {
   /** An editor opened or changed a file: its text at this version. */
@@ -37,15 +38,14 @@ export interface WorkspaceStore {
   readonly size: number;
 }
 
-interface Entry {
+/** A file's text at one version, and its tree once parsed. */
+interface Copy {
   stamp: string;
   text?: string;
   doc?: ParsedDocument;
-  open: boolean;
-  /** When the disk copy was last compared with the disk. */
-  checkedAt: number;
-  checking?: boolean;
 }
+
+const MISSING: Copy = { stamp: 'none' };
 
 export interface StoreOptions {
   disk: DiskAccess;
@@ -60,129 +60,122 @@ export interface StoreOptions {
 }
 
 export function createWorkspaceStore(options: StoreOptions): WorkspaceStore {
-  const entries = new Map<string, Entry>();
   const listeners: ((filePath: string) => void)[] = [];
-  const recheckMs = options.recheckMs ?? 250;
-  const maxDiskFiles = options.maxDiskFiles ?? 5000;
   let parses = 0;
   let env = options.env;
   // Bumped by setEnv: part of every stamp, since a tree read under another environment is another tree.
   let envGeneration = 0;
+  const { disk } = options;
 
-  const fromDisk = (read: { text: string; stamp: string } | undefined): Entry =>
-    read ? { stamp: read.stamp, text: read.text, open: false, checkedAt: Date.now() } : { stamp: 'none', open: false, checkedAt: Date.now() };
+  // Open files, as the editor has them (versioned by the editor, never evicted).
+  const open = new Map<string, Copy>();
+  const fromRead = (read: { text: string; stamp: string } | undefined): Copy => (read ? { stamp: read.stamp, text: read.text } : { stamp: 'none' });
+  // Files on disk, a fact cache: a file never seen is read off the request path (until it lands it is `pending`,
+  // neither text nor missing, and a request may await it: `reading()`); a copy older than recheckMs is re-checked in
+  // the background by its stamp; a read that finds another stamp (a first read: any) announces the file, so that
+  // what read it is checked again. A failed read finds the file missing (a first read) or leaves the copy as it was.
+  const copies = createFactCache<Copy>({
+    maxAgeMs: options.recheckMs ?? 250,
+    maxEntries: options.maxDiskFiles ?? 5000,
+    load: async (filePath, previous) => {
+      const read = await disk.read(filePath, previous?.stamp ?? 'none').catch(() => 'unchanged' as const);
+      return read === 'unchanged' ? (previous ?? MISSING) : fromRead(read);
+    },
+    changed: (before, after) => before?.stamp !== after.stamp,
+  });
+  copies.onDidChange((keys) => {
+    for (const filePath of keys) for (const l of listeners) l(filePath);
+  });
 
-  const recheck = (filePath: string, entry: Entry) => {
-    if (entry.checking) return;
-    entry.checking = true;
-    void options.disk
-      .read(filePath, entry.stamp)
-      .then((read) => {
-        entry.checking = false;
-        entry.checkedAt = Date.now();
-        if (entries.get(filePath) !== entry || read === 'unchanged') return;
-        const next = fromDisk(read);
-        if (next.stamp === entry.stamp) return;
-        entries.set(filePath, next);
-        for (const l of listeners) l(filePath);
-      })
-      .catch(() => {
-        entry.checking = false;
-      });
-  };
-
-  // A file never seen is read off the request path: until it lands it is `pending` (neither text nor missing),
-  // and its landing announces a change, so that what read it is checked again.
-  const firstReads = new Set<Promise<void>>();
-  const readFirst = (filePath: string): Entry => {
-    const entry: Entry = { stamp: 'pending', open: false, checkedAt: Date.now(), checking: true };
-    entries.set(filePath, entry);
-    const done: Promise<void> = options.disk
-      .read(filePath, 'none')
-      .catch(() => undefined)
-      .then((read) => {
-        firstReads.delete(done);
-        if (entries.get(filePath) !== entry) return;
-        entries.set(filePath, fromDisk(read === 'unchanged' ? undefined : read));
-        for (const l of listeners) l(filePath);
-      });
-    firstReads.add(done);
-    return entry;
-  };
-
-  /** The entry now: open files as the editor has them; disk files as last read (a first read: pending, unless reads cost nothing). */
-  const entryOf = (filePath: string): Entry => {
-    let entry = entries.get(filePath);
-    if (!entry) {
-      if (entries.size > maxDiskFiles) for (const [p, e] of entries) if (!e.open && entries.delete(p) && entries.size <= maxDiskFiles / 2) break;
-      if (!options.disk.sync && !options.disk.firstReadNow) return readFirst(filePath);
-      entry = fromDisk(options.disk.readNow(filePath));
-      entries.set(filePath, entry);
-    } else if (!entry.open && options.disk.sync) {
-      const now = fromDisk(options.disk.readNow(filePath));
-      if (now.stamp !== entry.stamp) entries.set(filePath, (entry = now));
-    } else if (!entry.open && entry.stamp !== 'pending' && Date.now() - entry.checkedAt > recheckMs) recheck(filePath, entry);
-    return entry;
+  /** The copy now: open files as the editor has them; disk files as last read (undefined: a first read on its way). */
+  const copyOf = (filePath: string): Copy | undefined => {
+    const opened = open.get(filePath);
+    if (opened) return opened;
+    if (disk.sync) {
+      // Reads cost nothing (memory): checked on every read, not announced (whoever changed it knows).
+      const now = fromRead(disk.readNow(filePath));
+      const held = copies.peek(filePath);
+      if (held?.stamp === now.stamp) return held;
+      copies.set(filePath, now, true);
+      return now;
+    }
+    if (disk.firstReadNow && !copies.peek(filePath) && !copies.pending(filePath)) {
+      // A batch tool with no event loop to keep free: the first read at once.
+      const now = fromRead(disk.readNow(filePath));
+      copies.set(filePath, now, true);
+      return now;
+    }
+    return copies.get(filePath);
   };
 
   const reload = (filePath: string) => {
-    const entry = entries.get(filePath);
-    if (entry?.open) return;
-    const next = fromDisk(options.disk.readNow(filePath));
-    if (next.stamp === entry?.stamp) return;
-    entries.set(filePath, next);
-    if (entry) for (const l of listeners) l(filePath);
+    if (open.has(filePath)) return;
+    const held = copies.peek(filePath);
+    const next = fromRead(disk.readNow(filePath));
+    if (next.stamp === held?.stamp) return;
+    // Announced when a copy was held (what read it reads again); a first read is no change.
+    copies.set(filePath, next, !held);
   };
 
   return {
     setOpen(filePath, version, text) {
-      const previous = entries.get(filePath);
+      const previous = open.get(filePath);
       const stamp = `open:${version}`;
-      if (previous?.open && previous.stamp === stamp && previous.text === text) return;
-      entries.set(filePath, { stamp, text, open: true, checkedAt: Date.now() });
+      if (previous && previous.stamp === stamp && previous.text === text) return;
+      open.set(filePath, { stamp, text });
     },
     close(filePath) {
-      entries.delete(filePath);
+      open.delete(filePath);
+      // Read afresh from the disk (as a first read) when next asked for.
+      copies.delete(filePath);
     },
-    isOpen: (filePath) => entries.get(filePath)?.open === true,
+    isOpen: (filePath) => open.has(filePath),
     document(filePath) {
-      const entry = entryOf(filePath);
-      if (entry.text === undefined) return undefined;
-      if (!entry.doc) {
+      const copy = copyOf(filePath);
+      if (copy?.text === undefined) return undefined;
+      if (!copy.doc) {
         parses++;
         // Clean lines are memoized across versions, so the parse of a new version reuses the old nodes.
-        entry.doc = parse(entry.text, { reuse: options.reuse !== false, env });
+        copy.doc = parse(copy.text, { reuse: options.reuse !== false, env });
       }
-      return entry.doc;
+      return copy.doc;
     },
-    text: (filePath) => entryOf(filePath).text,
+    text: (filePath) => copyOf(filePath)?.text,
     stamp: (filePath) => {
-      const stamp = entryOf(filePath).stamp;
+      const stamp = copyOf(filePath)?.stamp ?? 'pending';
       return stamp === 'none' || stamp === 'pending' || envGeneration === 0 ? stamp : `${stamp}#${envGeneration}`;
     },
     setEnv(next) {
       env = next;
       envGeneration++;
-      for (const entry of entries.values()) entry.doc = undefined;
+      for (const copy of open.values()) copy.doc = undefined;
+      for (const filePath of copies.keys()) {
+        const copy = copies.peek(filePath);
+        if (copy) copy.doc = undefined;
+      }
     },
     invalidate(filePath) {
-      const entry = entries.get(filePath);
-      if (!entry || entry.open) return;
+      if (open.has(filePath)) return;
+      const held = copies.peek(filePath);
+      if (!held) return; // never read, or its first read is on its way
       // A file that was missing is read as a first read is: pending until it lands, so that the next request,
       // which may need it (the .in a derive just wrote), awaits it briefly rather than seeing it missing.
-      if (entry.stamp === 'none') {
-        if (options.disk.sync || options.disk.firstReadNow) reload(filePath);
-        else readFirst(filePath);
-      } else if (entry.stamp !== 'pending') recheck(filePath, entry);
+      if (held.stamp === 'none') {
+        if (disk.sync || disk.firstReadNow) reload(filePath);
+        else {
+          copies.delete(filePath);
+          copies.get(filePath);
+        }
+      } else copies.recheck(filePath);
     },
-    reading: () => (firstReads.size ? Promise.all(firstReads).then(() => undefined) : undefined),
+    reading: () => copies.firstLoads(),
     reload,
     onDidChange: (l) => void listeners.push(l),
     get parses() {
       return parses;
     },
     get size() {
-      return entries.size;
+      return open.size + copies.size;
     },
   };
 }
