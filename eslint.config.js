@@ -2,7 +2,7 @@
 // (console output in the server corrupts the LSP stream on stdout). Style is the formatter's job (prettier).
 import tseslint from 'typescript-eslint';
 
-const HOST = ['lsp', 'cli', 'server', 'main', 'commands', 'freezeCommands', 'guard'];
+const HOST = ['lsp', 'cli', 'server', 'main'];
 const ADAPTERS = ['workspace', 'index', 'environment', 'compile'];
 /** What each layer must not import (the first segment under server/src), as test/unit/layers.test.ts checks. */
 const FORBIDDEN = {

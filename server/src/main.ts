@@ -12,7 +12,7 @@ import { createWorkspace } from './workspace/index.js';
 import { createSmallFiles } from './workspace/smallFiles.js';
 import { DEFAULT_SETTINGS } from './settings.js';
 import { createEnvironmentService } from './environment/index.js';
-import { createLogger, type Log } from './guard.js';
+import { createLogger, type Log } from './lsp/guard.js';
 import { defaultCacheDir } from './index/diskCache.js';
 import { createIndexAdapter } from './index/views.js';
 import { createOriginTrust, defaultStateFile } from './index/originTrust.js';

@@ -12,11 +12,11 @@ import {
   type InitializeResult,
 } from 'vscode-languageserver/node.js';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import type { ProblemStore } from './commands.js';
+import type { ProblemStore } from './lsp/commands.js';
 import type { EnvironmentService } from './environment/index.js';
-import { createGuard, type Log } from './guard.js';
+import { createGuard, type Log } from './lsp/guard.js';
 import type { IndexAdapter } from './index/views.js';
-import { createFactsWaiter } from './index/wait.js';
+import { createFactsWaiter } from './lsp/wait.js';
 import { serverCapabilities } from './lsp/capabilities.js';
 import { wireCommands } from './lsp/commandHost.js';
 import { followEnvSetting, wireConfiguration, type Configuration } from './lsp/configuration.js';

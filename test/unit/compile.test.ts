@@ -12,7 +12,7 @@ import { builtinArgs, compileTargets } from '../../server/src/compile/index.ts';
 import { chooseTool, compileArgv, syncArgv } from '../../server/src/compile/tools.ts';
 import { compileIndexUrl, quickFailPipArgs, quickFailUvEnv } from '../../server/src/compile/indexCheck.ts';
 import { preferredPins, readSources } from '../../server/src/compile/sources.ts';
-import { readArguments } from '../../server/src/commands.ts';
+import { readArguments } from '../../server/src/lsp/commands.ts';
 import { readAnnotations } from '../../server/src/workspace/annotations.ts';
 import { parse } from '../../server/src/syntax/parse.ts';
 

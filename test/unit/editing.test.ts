@@ -6,7 +6,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { IndexAdapter } from '../../server/src/index/views.ts';
 import type { IndexView } from '../../server/src/index/indexView.ts';
-import { createFactsWaiter } from '../../server/src/index/wait.ts';
+import { createFactsWaiter } from '../../server/src/lsp/wait.ts';
 import { indexFacts } from '../../server/src/lsp/indexFacts.ts';
 import { createNameFacts } from '../../server/src/lsp/nameFacts.ts';
 import { createLanguageService } from '../../server/src/service/index.ts';

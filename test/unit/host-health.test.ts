@@ -13,7 +13,7 @@ import type { Lookup } from '../../server/src/index/addressPolicy.ts';
 import type { AddressInfo } from 'node:net';
 import { createFetcher } from '../../server/src/index/fetcher.ts';
 import { createHostHealth, hostFailureOf, type HostDown } from '../../server/src/index/hostHealth.ts';
-import { createFactsWaiter } from '../../server/src/index/wait.ts';
+import { createFactsWaiter } from '../../server/src/lsp/wait.ts';
 import type { IndexView } from '../../server/src/index/indexView.ts';
 import { checkFiles } from '../../server/src/cli/check.ts';
 import { vulnerabilityVerdict } from '../../server/src/cli/vulnerabilities.ts';

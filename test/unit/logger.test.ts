@@ -2,7 +2,7 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createLogger } from '../../server/src/guard.ts';
+import { createLogger } from '../../server/src/lsp/guard.ts';
 
 test('each level goes out as its own message type, without the level again in the text (clients print "[Warn - …]")', () => {
   const sent: [string, string][] = [];

@@ -1,7 +1,7 @@
 // What the server announces in its `initialize` answer.
 
 import { CodeActionKind, TextDocumentSyncKind, type ServerCapabilities } from 'vscode-languageserver/node.js';
-import { COMMANDS } from '../commands.js';
+import { COMMANDS } from './commands.js';
 import { SOURCE_ADD_HASHES, SOURCE_COMPILE, SOURCE_DERIVE_IN, SOURCE_FIX_VULNERABILITIES, SOURCE_INSTALL, SOURCE_NORMALIZE, SOURCE_PIN_ALL, SOURCE_SORT, SOURCE_UPGRADE_ALL } from '../service/index.js';
 import { SEMANTIC_TOKENS_LEGEND } from '../service/semanticTokens.js';
 

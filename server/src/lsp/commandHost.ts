@@ -4,9 +4,9 @@
 import * as path from 'node:path';
 import type { ClientCapabilities, Connection, TextDocuments } from 'vscode-languageserver/node.js';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
-import { registerCommands, type CommandHost, type ProblemStore } from '../commands.js';
-import { freezeCommands } from '../freezeCommands.js';
-import type { Log } from '../guard.js';
+import { registerCommands, type CommandHost, type ProblemStore } from './commands.js';
+import { freezeCommands } from './freezeCommands.js';
+import type { Log } from './guard.js';
 import type { LanguageService } from '../service/index.js';
 import type { Settings } from '../settings.js';
 import { replacingEdit } from '../shared/textEdits.js';

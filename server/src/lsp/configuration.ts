@@ -2,7 +2,7 @@
 // workspace/configuration where the client offers it, pushed by workspace/didChangeConfiguration.
 
 import { DidChangeConfigurationNotification, type ClientCapabilities, type Connection } from 'vscode-languageserver/node.js';
-import type { Log } from '../guard.js';
+import type { Log } from './guard.js';
 import { DEFAULT_SETTINGS, readSettings, type Settings } from '../settings.js';
 
 export interface Configuration {

@@ -20,8 +20,8 @@ import {
   type TextDocuments,
 } from 'vscode-languageserver/node.js';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
-import type { createGuard } from '../guard.js';
-import type { FactsWaiter } from '../index/wait.js';
+import type { createGuard } from './guard.js';
+import type { FactsWaiter } from './wait.js';
 import type { FileContext } from '../service/index.js';
 import { uriToPath } from '../shared/uri.js';
 

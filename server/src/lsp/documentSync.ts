@@ -5,7 +5,7 @@
 
 import { DidChangeWatchedFilesNotification, type ClientCapabilities, type Connection, type TextDocuments } from 'vscode-languageserver/node.js';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
-import type { ProblemStore } from '../commands.js';
+import type { ProblemStore } from './commands.js';
 import { uriToPath } from '../shared/uri.js';
 import type { Workspace } from '../workspace/index.js';
 import { tooLarge } from './documentSize.js';

@@ -5,7 +5,7 @@
 import { escapeMarkdown, inlineCode } from '../service/markdown.js';
 import * as path from 'node:path';
 import { describeEnvironment, type EnvironmentService } from '../environment/index.js';
-import type { FactsWaiter } from '../index/wait.js';
+import type { FactsWaiter } from './wait.js';
 import type { Settings } from '../settings.js';
 
 export function environmentFacts(environments: EnvironmentService, o: { settings: () => Settings; roots: () => string[]; waiter: FactsWaiter }) {

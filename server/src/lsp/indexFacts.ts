@@ -7,7 +7,7 @@ import type { FileContext } from '../service/index.js';
 import type { IndexView } from '../index/indexView.js';
 import type { IndexAdapter } from '../index/views.js';
 import { vulnerabilityTarget } from '../index/vulnerabilityTarget.js';
-import type { FactsWaiter } from '../index/wait.js';
+import type { FactsWaiter } from './wait.js';
 import type { Settings } from '../settings.js';
 import type { Workspace } from '../workspace/index.js';
 import { createNameFacts } from './nameFacts.js';

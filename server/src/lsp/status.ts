@@ -2,8 +2,8 @@
 // with initializationOptions.statusNotifications; our VS Code extension does) and LSP work-done progress.
 
 import { MessageType, WorkDoneProgress, WorkDoneProgressCreateRequest, type ClientCapabilities, type Connection } from 'vscode-languageserver/node.js';
-import { showMessage } from '../commands.js';
-import type { Log } from '../guard.js';
+import { showMessage } from './commands.js';
+import type { Log } from './guard.js';
 import type { IndexEvents } from '../index/views.js';
 
 export interface ServerStatus {

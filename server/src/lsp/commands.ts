@@ -4,13 +4,13 @@
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { MessageType, type CancellationToken, type Connection, type Diagnostic, type ExecuteCommandParams, type WorkDoneProgressReporter } from 'vscode-languageserver/node.js';
-import { compileRequirements, installRequirements, syncEnvironment, type CompileContext, type Outcome } from './compile/index.js';
-import type { Cancellation } from './compile/process.js';
-import { redact } from './index/credentials.js';
-import type { Settings } from './settings.js';
+import { compileRequirements, installRequirements, syncEnvironment, type CompileContext, type Outcome } from '../compile/index.js';
+import type { Cancellation } from '../compile/process.js';
+import { redact } from '../index/credentials.js';
+import type { Settings } from '../settings.js';
 
-import { COMMANDS } from './service/commandIds.js';
-import { unexpand } from './shared/shownValues.js';
+import { COMMANDS } from '../service/commandIds.js';
+import { unexpand } from '../shared/shownValues.js';
 
 export { COMMANDS };
 

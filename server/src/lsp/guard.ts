@@ -2,8 +2,8 @@
 // RequestCancelled), an exception logged and answered with the handler's empty result, never a dead server.
 
 import { LSPErrorCodes, ResponseError, type CancellationToken, type Connection } from 'vscode-languageserver/node.js';
-import type { Settings } from './settings.js';
-import { unexpand } from './shared/shownValues.js';
+import type { Settings } from '../settings.js';
+import { unexpand } from '../shared/shownValues.js';
 
 export type Level = 'error' | 'warn' | 'info' | 'debug';
 export type Log = (level: Level, message: string) => void;

@@ -9,8 +9,8 @@
 
 import type { CancellationToken } from 'vscode-languageserver/node.js';
 import { normalizeName } from '../syntax/names.js';
-import type { IndexView } from './indexView.js';
-import type { VulnerabilityClient, VulnerabilityTarget } from './vulnerabilities.js';
+import type { IndexView } from '../index/indexView.js';
+import type { VulnerabilityClient, VulnerabilityTarget } from '../index/vulnerabilities.js';
 import type { Advisory, IndexFacts } from '../shared/facts.js';
 
 export interface FactsWaiter {

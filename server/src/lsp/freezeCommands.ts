@@ -5,15 +5,15 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { MessageType, type CancellationToken, type ExecuteCommandParams, type TextEdit, type WorkDoneProgressReporter } from 'vscode-languageserver/node.js';
-import { createVirtualEnvironment, chooseInterpreter } from './compile/createVenv.js';
-import { installRequirements } from './compile/index.js';
-import { freezeEnvironment } from './environment/freeze.js';
-import type { EnvironmentSnapshot } from './environment/venv.js';
-import { redact } from './index/credentials.js';
-import { COMMANDS } from './service/commandIds.js';
-import { derivedRequirementsIn, type FrozenAnalysis } from './service/frozenFile.js';
-import type { ParsedDocument } from './syntax/types.js';
-import type { Bounds } from './workspace/frozen.js';
+import { createVirtualEnvironment, chooseInterpreter } from '../compile/createVenv.js';
+import { installRequirements } from '../compile/index.js';
+import { freezeEnvironment } from '../environment/freeze.js';
+import type { EnvironmentSnapshot } from '../environment/venv.js';
+import { redact } from '../index/credentials.js';
+import { COMMANDS } from '../service/commandIds.js';
+import { derivedRequirementsIn, type FrozenAnalysis } from '../service/frozenFile.js';
+import type { ParsedDocument } from '../syntax/types.js';
+import type { Bounds } from '../workspace/frozen.js';
 import { anyOf, showMessage, startProgress, type CommandHost } from './commands.js';
 
 export interface FreezeHost extends CommandHost {
