@@ -121,3 +121,39 @@ test('a licence policy: a denied id, and an allow list that a licence outside it
   assert.match(licence[0].message, /psycopg2: its licence, LGPL with exceptions, is not given as SPDX ids/);
   assert.equal(diags.filter((d) => d.code === 'too-new').length, 0, 'cooldownDays 0 turns the cooldown off');
 });
+
+test('numpi==… is a look-alike of numpy (named with its rank), and its line offers no install or upgrade', async () => {
+  const projects: FixtureProject[] = [
+    { name: 'numpi', summary: 'Not numpy', files: [{ filename: 'numpi-0.0.1-py3-none-any.whl', uploadTime: daysAgo(30) }, { filename: 'numpi-0.0.2-py3-none-any.whl', uploadTime: daysAgo(20) }] },
+    {
+      name: 'numpy',
+      summary: 'Fundamental package for array computing in Python',
+      files: [
+        { filename: 'numpy-2.0.0-py3-none-any.whl', uploadTime: daysAgo(190) },
+        { filename: 'numpy-2.1.0-py3-none-any.whl', uploadTime: daysAgo(90) },
+      ],
+    },
+    { name: 'requests', summary: 'Python HTTP for Humans.', files: [{ filename: 'requests-2.32.3-py3-none-any.whl', uploadTime: daysAgo(900) }] },
+  ];
+  const index = await startIndexServer(projects, { projectList: ['numpi', 'numpy', 'requests', 'flask'] });
+  const { client } = await TestClient.start({ env: indexedEnv(index.url), initializationOptions: { diagnostics: { environment: true } } });
+  stops.push(async () => {
+    await client.stop();
+    await index.stop();
+  });
+  const uri = client.open(path.join(project, 'lookalike.txt'), 'numpi==0.0.1\nnumpy==2.0.0\nrequests==2.32.3\n');
+  const ds = await client.waitForDiagnostics(uri, (d) => d.some((x) => x.code === 'look-alike'), 60_000);
+  const lookAlikes = ds.filter((d) => d.code === 'look-alike');
+  assert.deepEqual(
+    lookAlikes.map((d) => d.range.start.line),
+    [0],
+  );
+  assert.match(lookAlikes[0].message, /^'numpi' is a little-used look-alike of numpy \(the \d+(st|nd|rd|th) most downloaded project\): check that you meant it\.$/);
+  const actions = (await client.request('textDocument/codeAction', { textDocument: { uri }, range: { start: { line: 0, character: 2 }, end: { line: 0, character: 2 } }, context: { diagnostics: ds.filter((d) => d.range.start.line === 0) } })) as { title: string }[];
+  const titles = actions.map((a) => a.title);
+  // numpi 0.0.2 exists: without the look-alike check, 'Upgrade numpi to 0.0.2' and an install would be offered.
+  assert.ok(!titles.some((t) => /numpi/.test(t) || /^Install '/.test(t)), titles.join(' | '));
+  // numpy's own line keeps its upgrade.
+  const numpy = (await client.request('textDocument/codeAction', { textDocument: { uri }, range: { start: { line: 1, character: 2 }, end: { line: 1, character: 2 } }, context: { diagnostics: ds.filter((d) => d.range.start.line === 1) } })) as { title: string }[];
+  assert.ok(numpy.some((a) => a.title === 'Upgrade numpy to 2.1.0'), numpy.map((a) => a.title).join(' | '));
+});

@@ -359,6 +359,7 @@ export function createIndexView(config: IndexConfig, context: ViewContext): { vi
       return hasName(list, normalizeName(name));
     },
     suggest: (name) => lists.names().suggest(name),
+    lookAlike: (name) => lists.lookAlike(name),
     projectPage: (raw) => {
       const page = projectPage(config, normalizeName(raw));
       return page && unexpand(page);

@@ -12,7 +12,6 @@ import { lineShapes, placed } from './lineShapes.js';
 import { licenceOf, licenceVerdict } from './supplyChain/licence.js';
 import { cooldownMessage, insideCooldown } from './supplyChain/releaseAge.js';
 import { describeEnvironment, platformTags, wheelFits, wheelTagsOf } from './supplyChain/wheelTags.js';
-import { rankWords } from './supplyChain/lookAlike.js';
 
 export interface SupplyChainPolicy {
   cooldownDays: number;
@@ -112,4 +111,12 @@ export function releaseNotes(version: VersionFact, options: Pick<SupplyChainOpti
   if (uploaded && !Number.isNaN(uploaded.getTime()) && insideCooldown(uploaded, options.cooldownDays, options.now)) notes.push(`inside the ${options.cooldownDays}-day cooldown`);
   if (options.wheels && noWheelFits(version, options.wheels, platformsOf(options.wheels))) notes.push('no wheel here: built from source');
   return notes;
+}
+
+/** "the 12th most downloaded project" */
+export function rankWords(rank: number): string {
+  const n = rank + 1;
+  if (n === 1) return 'the most downloaded project';
+  const suffix = n % 100 >= 11 && n % 100 <= 13 ? 'th' : (['th', 'st', 'nd', 'rd'][n % 10] ?? 'th');
+  return `the ${n}${suffix} most downloaded project`;
 }

@@ -37,6 +37,8 @@ interface Request {
   env(): EnvironmentFacts | null | undefined;
   vulnerabilities(): VulnerabilityFacts | undefined;
   vulnerabilityFixFacts(): VulnerabilityFixFacts | undefined;
+  /** Whether look-alike names are flagged (requirements.lookAlikes). */
+  lookAlikes: boolean;
 }
 
 interface Provider {
@@ -53,7 +55,14 @@ const withCode = (diagnostics: Diagnostic[], codes: Set<string>) => diagnostics.
 /** Whether the index's project list (loaded) lacks the project of the line at `at`. */
 function unknownAt(r: Request, at: { line: number; character: number }): boolean {
   const project = lineAt(r.ctx.document, at.line, at.character)?.project;
-  return !!project && r.index()?.knows?.(project) === false;
+  return !!project && suspect(r, project);
+}
+
+/** A name nothing should be installed, synced or upgraded for: the index lacks it (a typo), or it imitates a popular one. */
+function suspect(r: Request, project: string): boolean {
+  const index = r.index();
+  if (!index) return false;
+  return index.knows?.(project) === false || (r.lookAlikes && index.knows?.(project) === true && index.lookAlike?.(project) !== undefined);
 }
 
 function once<T>(compute: () => T): () => T {
@@ -79,7 +88,8 @@ export function createCodeActions(facts: LanguageServiceFacts, frozen: (ctx: Fil
       provide: (r) => {
         const stale = withCode(r.diagnostics, STALE);
         if (!stale.length) return [];
-        const out = r.ctx.compiledSource ? [syncFix(r.uri, stale)] : [];
+        const syncable = stale.filter((d) => !unknownAt(r, d.range.start));
+        const out = r.ctx.compiledSource && syncable.length ? [syncFix(r.uri, syncable)] : [];
         const env = r.env();
         for (const d of env ? stale : []) {
           const requirement = (d.data as { requirement?: string } | undefined)?.requirement;
@@ -122,7 +132,7 @@ export function createCodeActions(facts: LanguageServiceFacts, frozen: (ctx: Fil
       kinds: [CodeActionKind.RefactorRewrite],
       provide: (r) => {
         const name = r.range ? lineAt(r.ctx.document, r.range.start.line, r.range.start.character)?.project : undefined;
-        if (!name || !r.range) return [];
+        if (!name || !r.range || suspect(r, name)) return [];
         const source = r.ctx.compiledSource;
         const env = r.env();
         const bounds = source ? (sourceBounds(r.ctx).get(name) ?? []) : [];
@@ -153,7 +163,7 @@ export function createCodeActions(facts: LanguageServiceFacts, frozen: (ctx: Fil
     { kinds: SOURCE_ACTION_KINDS, provide: (r) => sourceActions(r.uri, r.ctx.document) },
     {
       kinds: [SOURCE_COMPILE, CodeActionKind.RefactorRewrite],
-      provide: (r) => commandActions(r.uri, r.ctx.path, r.ctx.document, r.range?.start.line, r.ctx.compiledSource, (name) => r.index()?.knows?.(name) === false),
+      provide: (r) => commandActions(r.uri, r.ctx.path, r.ctx.document, r.range?.start.line, r.ctx.compiledSource, (name) => suspect(r, name)),
     },
     {
       kinds: [SOURCE_INSTALL],
@@ -179,6 +189,7 @@ export function createCodeActions(facts: LanguageServiceFacts, frozen: (ctx: Fil
       index,
       env,
       vulnerabilities,
+      lookAlikes: supplyChainPolicy(facts).lookAlikes,
       vulnerabilityFixFacts: once(() => {
         const found = vulnerabilities();
         if (!found) return undefined;

@@ -5,7 +5,7 @@
 // A name in the popularity table is never a look-alike: being among the 15,000 most downloaded projects makes it a
 // project of its own (`boto` and `boto3`, `pyaml` and `pyyaml`, `httpr` and `httpx` are all real and used).
 
-import { normalizeName } from '../../syntax/names.js';
+import { normalizeName } from '../syntax/names.js';
 
 export interface LookAlike {
   /** The popular project's normalized name. */
@@ -95,12 +95,4 @@ export function oneEditApart(a: string, b: string): boolean {
     return a[i] === b[i + 1] && a[i + 1] === b[i] && a.slice(i + 2) === b.slice(i + 2); // transposition
   }
   return a.length > b.length ? a.slice(i + 1) === b.slice(i) : a.slice(i) === b.slice(i + 1);
-}
-
-/** "the 12th most downloaded project" */
-export function rankWords(rank: number): string {
-  const n = rank + 1;
-  if (n === 1) return 'the most downloaded project';
-  const suffix = n % 100 >= 11 && n % 100 <= 13 ? 'th' : (['th', 'st', 'nd', 'rd'][n % 10] ?? 'th');
-  return `the ${n}${suffix} most downloaded project`;
 }
