@@ -32,9 +32,15 @@ const PATH_OPTION = /^(-r|--requirement|-c|--constraint|-e|--editable)(?:\s+|=)(
 const OPTION_WORD = /(?:^|\s)(--?[A-Za-z-]*)$/;
 
 /** The text of the logical line from its start to the cursor, continuations removed. */
-function textBeforeCursor(doc: ParsedDocument, position: Position): { before: string } | undefined {
+function textBeforeCursor(doc: ParsedDocument, position: Position): { before: string; embedded?: true } | undefined {
   const line = lineAt(doc, position.line, position.character);
   const cursor = offsetAt(doc, position);
+  // In pyproject.toml, a script or a lock only the strings of requirements are ours, and the cursor must be in one.
+  if (doc.kind && doc.kind !== 'requirements') {
+    if (!line?.host || cursor < line.start || cursor > line.end) return undefined;
+    const before = doc.text.slice(line.start, cursor);
+    return /[\r\n]/.test(before) ? undefined : { before, embedded: true };
+  }
   const start = line ? Math.min(line.start, doc.lineStarts[line.firstLine]) : doc.lineStarts[position.line];
   if (start === undefined) return undefined;
   const before = doc.text.slice(start, cursor).replace(/\\(\r\n|\n|\r)/g, '');
@@ -54,6 +60,8 @@ export function completionContext(doc: ParsedDocument, position: Position): Comp
   if (/(^|\s)#/.test(before)) return { kind: 'none' };
   const trimmed = before.replace(/^\s+/, '');
 
+  // A string in TOML takes no pip options.
+  if (found.embedded && trimmed.startsWith('-')) return { kind: 'none' };
   const pathOption = PATH_OPTION.exec(trimmed);
   if (pathOption) return { kind: 'path', option: lookupOption(pathOption[1]).ok ? pathOption[1] : pathOption[1], partial: pathOption[2], range: rangeBack(position, pathOption[2].length) };
 

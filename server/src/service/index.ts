@@ -78,7 +78,7 @@ export function createLanguageService(facts: LanguageServiceFacts): LanguageServ
       if (index) append(out, supplyChainDiagnostics(doc, index, { ...supplyChainPolicy(facts), now: facts.now?.() ?? new Date(), wheels: env?.wheelEnvironment, room: MAX_DIAGNOSTICS - out.length }));
       const sources = ctx.checkedSources;
       for (const source of sources) append(out, compiledDiagnostics(filePath, doc, source, ctx));
-      if (sources.length === 0) append(out, frozenHint(doc, frozen(ctx)));
+      if (sources.length === 0 && ctx.kind === 'requirements') append(out, frozenHint(doc, frozen(ctx)));
       const vulnerabilities = vulnerabilityFactsOf(facts, ctx);
       if (vulnerabilities) append(out, vulnerabilityDiagnostics(fileUri(filePath), doc, vulnerabilities));
       const compileProblems = facts.compileProblems?.(filePath);
@@ -113,7 +113,8 @@ export function createLanguageService(facts: LanguageServiceFacts): LanguageServ
         },
       });
       // The first line also says which environment the file is checked against.
-      let envSummary = position.line === 0 ? facts.environmentSummary?.(filePath) : undefined;
+      // (In pyproject.toml, a script or a lock, only over a requirement: the rest of the file is another server's.)
+      let envSummary = position.line === 0 && (ctx.kind === 'requirements' || result) ? facts.environmentSummary?.(filePath) : undefined;
       // pip check's complaints about packages the file does not use are named here, once, not as diagnostics.
       const env = envSummary ? facts.environment?.(filePath) : undefined;
       const note = env ? unrelatedConflictsNote(doc, env) : undefined;

@@ -3,7 +3,7 @@
 // keystroke path (asynchronously, and when the client says a watched file changed). Readers get what the
 // store holds now; a disk change announces itself so that the files that read it are checked again.
 
-import { parse } from '../syntax/parse.js';
+import { kindOf, readDocument } from '../syntax/kinds.js';
 import type { ParsedDocument } from '../syntax/types.js';
 import type { DiskAccess } from './disk.js';
 
@@ -150,8 +150,9 @@ export function createWorkspaceStore(options: StoreOptions): WorkspaceStore {
       if (entry.text === undefined) return undefined;
       if (!entry.doc) {
         parses++;
-        // Clean lines are memoized across versions, so the parse of a new version reuses the old nodes.
-        entry.doc = parse(entry.text, { reuse: options.reuse !== false, env });
+        // Clean lines are memoized across versions, so the parse of a new version reuses the old nodes. The file's
+        // kind (by its name) picks the reader: pyproject.toml, pylock.toml and scripts give requirement lines too.
+        entry.doc = readDocument(kindOf(filePath), entry.text, { reuse: options.reuse !== false, env });
       }
       return entry.doc;
     },

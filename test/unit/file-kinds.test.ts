@@ -1,0 +1,121 @@
+// The file-kind seam (issue 25): each kind told by name, each read by its own reader into requirement lines whose
+// ranges lie inside the strings (or comment lines) they are written in; nothing else of the file becomes a line.
+
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { kindOf, readDocument } from '../../server/src/syntax/kinds.ts';
+import { scanToml } from '../../server/src/syntax/toml.ts';
+import type { ParsedDocument, Range } from '../../server/src/syntax/types.ts';
+
+const slice = (doc: ParsedDocument, r: Range) => {
+  const lines = doc.text.split('\n');
+  return r.start.line === r.end.line ? lines[r.start.line].slice(r.start.character, r.end.character) : undefined;
+};
+
+test('kinds by file name', () => {
+  const kinds = ['pyproject.toml', '/a/PyProject.toml', 'pylock.toml', 'pylock.dev.toml', 'tool.py', 'requirements.txt', 'dev.in', 'other.toml', 'pylock.a.b.toml'].map(kindOf);
+  assert.deepEqual(kinds, ['pyproject', 'pyproject', 'pylock', 'pylock', 'script', 'requirements', 'requirements', 'requirements', 'requirements']);
+});
+
+test('pyproject.toml: every dependency array, each string a line whose nodes are inside it; nothing else', () => {
+  const text = [
+    '[build-system]',
+    'requires = ["setuptools>=61", \'wheel\']',
+    '[project]',
+    'name = "x=1"',
+    'dependencies = [',
+    '  "requests[socks]>=2.31 ; python_version >= \'3.8\'",',
+    ']',
+    'optional-dependencies.docs = ["sphinx==7.*"]',
+    '[dependency-groups]',
+    'dev = ["pytest", {include-group = "lint"}]',
+    'lint = ["ruff"]',
+    '[tool.uv]',
+    'override-dependencies = ["idna<4"]',
+    '[tool.other]',
+    'dependencies = ["not=ours"]',
+  ].join('\n');
+  const doc = readDocument('pyproject', text);
+  assert.equal(doc.kind, 'pyproject');
+  assert.deepEqual(doc.lines.map((l) => [l.project, l.host?.table, l.host?.installed, slice(doc, l.range)]), [
+    ['setuptools', 'build-system.requires', false, 'setuptools>=61'],
+    ['wheel', 'build-system.requires', false, 'wheel'],
+    ['requests', 'project.dependencies', true, "requests[socks]>=2.31 ; python_version >= '3.8'"],
+    ['sphinx', 'project.optional-dependencies.docs', false, 'sphinx==7.*'],
+    ['pytest', 'dependency-groups.dev', false, 'pytest'],
+    ['ruff', 'dependency-groups.lint', false, 'ruff'],
+    ['idna', 'tool.uv.override-dependencies', false, 'idna<4'],
+  ]);
+  const r = doc.lines[2].requirement!;
+  assert.equal(slice(doc, r.name!.range), 'requests');
+  assert.equal(slice(doc, r.extras!.items[0].range), 'socks');
+  assert.equal(slice(doc, r.specifier!.range), '>=2.31');
+  assert.equal(slice(doc, r.marker!.range)?.trim(), "python_version >= '3.8'");
+  assert.deepEqual(doc.diagnostics, []);
+});
+
+test('pyproject.toml: escapes stand for their text, a half-typed string reads to the end of its line, pip-only forms are errors', () => {
+  const text = 'dependencies = [\n  "requests\\u003e=2",\n  "flask==\n]\n[project]\ndependencies = ["-r other.txt", "./pkg", "", "attrs # why"]\n';
+  const doc = readDocument('pyproject', text);
+  const escaped = doc.lines.find((l) => l.project === 'requests');
+  assert.equal(escaped, undefined, 'a top-level dependencies key is not [project]');
+  const project = doc.lines.filter((l) => l.host?.table === 'project.dependencies');
+  assert.deepEqual(
+    doc.diagnostics.map((d) => [d.code, slice(doc, d.range)]),
+    [
+      ['requirements-file-only', '-r other.txt'],
+      ['requirements-file-only', './pkg'],
+      ['requirements-file-only', ''],
+      ['requirements-file-only', '# why'],
+    ],
+  );
+  assert.equal(project.length, 4);
+  const inProject = readDocument('pyproject', '[project]\ndependencies = [\n  "requests\\u003e=2",\n  "flask==\n]\n');
+  const [req, flask] = inProject.lines;
+  assert.equal(req.text, 'requests>=2');
+  assert.equal(req.written, 'requests\\u003e=2');
+  assert.equal(slice(inProject, req.requirement!.name!.range), 'requests');
+  assert.equal(slice(inProject, req.requirement!.specifier!.range), '\\u003e=2');
+  assert.equal(flask.text, 'flask==');
+  assert.equal(slice(inProject, flask.range), 'flask==');
+});
+
+test('[dependency-groups]: an include of a missing group, and a cycle, are errors on the include', () => {
+  const doc = readDocument('pyproject', '[dependency-groups]\na = [{include-group = "b"}, {include-group = "nope"}]\nb = [{include-group = "A"}]\nc = [{ include-group = "b" }]\n');
+  assert.deepEqual(
+    doc.diagnostics.map((d) => [d.code, d.range.start.line, slice(doc, d.range)]),
+    [
+      ['group-cycle', 1, '"b"'],
+      ['unknown-group', 1, '"nope"'],
+      ['group-cycle', 2, '"A"'],
+    ],
+  );
+});
+
+test('a script: its PEP 723 block only, ranges on the comment lines; no block, or an unclosed one, is nothing', () => {
+  const text = '# /// script\n# requires-python = ">=3.11"\n# dependencies = [\n#   "rich=13",\n#\n#   \'httpx\',\n# ]\n# ///\nx = ["requests=1"]\n';
+  const doc = readDocument('script', text);
+  assert.deepEqual(doc.lines.map((l) => [l.project, l.range.start.line, slice(doc, l.range)]), [
+    ['rich', 3, 'rich=13'],
+    ['httpx', 5, 'httpx'],
+  ]);
+  assert.deepEqual(doc.diagnostics.map((d) => [d.code, slice(doc, d.range)]), [['invalid-operator', '=']]);
+  assert.deepEqual(readDocument('script', 'x = ["requests=1"]\n# dependencies = ["a=1"]\n').lines, []);
+  assert.deepEqual(readDocument('script', '# /// script\n# dependencies = ["a=1"]\nimport os\n').lines, []);
+});
+
+test('pylock.toml: each [[packages]] entry is name==version over its two strings', () => {
+  const text = 'lock-version = "1.0"\n[[packages]]\nname = "requests"\nversion = "2.30.0"\n[[packages.wheels]]\nname = "requests-2.30.0-py3-none-any.whl"\n[[packages]]\nname = "idna"\n';
+  const doc = readDocument('pylock', text);
+  assert.deepEqual(doc.lines.map((l) => [l.project, l.text, slice(doc, l.requirement!.name!.range), l.requirement!.specifier && slice(doc, l.requirement!.specifier.clauses[0].version!.range)]), [
+    ['requests', 'requests==2.30.0', 'requests', '2.30.0'],
+    ['idna', 'idna', 'idna', undefined],
+  ]);
+  assert.deepEqual(doc.diagnostics, []);
+  assert.deepEqual(readDocument('pylock', 'lock-version = "2.0"\n').diagnostics.map((d) => d.code), ['invalid-lock']);
+});
+
+test('scanToml numbers the elements of an array of tables, and nests sub-tables under the last one', () => {
+  const scan = scanToml('[[p]]\nname = "a"\n[[p.w]]\nname = "a.whl"\n[[p]]\nname = "b"\n[p.x]\nk = "v"\n');
+  assert.deepEqual([...scan.strings.keys()], ['p.0.name', 'p.0.w.0.name', 'p.1.name', 'p.1.x.k']);
+});
