@@ -294,3 +294,20 @@ test('paths on requirement lines resolve from where check runs (or --root), -r t
   assert.equal(rooted.stdout, '');
   assert.equal(rooted.status, 0);
 });
+
+test('check reads pyproject.toml and pylock.toml in a folder, and a script when named: their requirement strings only (issue 25)', () => {
+  const dir = workspace({
+    'requirements.txt': 'attrs\n',
+    'pyproject.toml': '[project]\nname = "x=1"\ndependencies = ["django=5.0", "requests"]\n[tool.other]\nkey = "value=2"\n',
+    'tool.py': '# /// script\n# dependencies = ["rich=13"]\n# ///\nx = "requests=1"\n',
+  });
+  try {
+    const all = run(['check', '.', '--format', 'json', '--no-vulnerabilities'], dir);
+    assert.deepEqual(JSON.parse(all.stdout).map((d: any) => [path.basename(d.file), d.code, d.line, d.column]), [['pyproject.toml', 'invalid-operator', 3, 24]]);
+    assert.equal(all.status, 1);
+    const script = run(['check', 'tool.py', '--format', 'json', '--no-vulnerabilities'], dir);
+    assert.deepEqual(JSON.parse(script.stdout).map((d: any) => [d.code, d.line]), [['invalid-operator', 2]]);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});

@@ -14,7 +14,7 @@ const slice = (doc: ParsedDocument, r: Range) => {
 
 test('kinds by file name', () => {
   const kinds = ['pyproject.toml', '/a/PyProject.toml', 'pylock.toml', 'pylock.dev.toml', 'tool.py', 'requirements.txt', 'dev.in', 'other.toml', 'pylock.a.b.toml'].map(kindOf);
-  assert.deepEqual(kinds, ['pyproject', 'pyproject', 'pylock', 'pylock', 'script', 'requirements', 'requirements', 'requirements', 'requirements']);
+  assert.deepEqual(kinds, ['pyproject', 'pyproject', 'pylock', 'pylock', 'script', 'requirements', 'requirements', 'pyproject', 'pyproject']);
 });
 
 test('pyproject.toml: every dependency array, each string a line whose nodes are inside it; nothing else', () => {

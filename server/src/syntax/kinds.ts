@@ -12,6 +12,8 @@ export function kindOf(filePath: string): FileKind {
   const base = filePath.slice(Math.max(filePath.lastIndexOf('/'), filePath.lastIndexOf('\\')) + 1).toLowerCase();
   if (base === 'pyproject.toml') return 'pyproject';
   if (base === 'pylock.toml' || /^pylock\.[^.]+\.toml$/.test(base)) return 'pylock';
+  // Any other TOML file is never a requirements file: read as pyproject.toml is, only its dependency arrays count.
+  if (base.endsWith('.toml')) return 'pyproject';
   if (base.endsWith('.py') || base.endsWith('.pyw')) return 'script';
   return 'requirements';
 }
