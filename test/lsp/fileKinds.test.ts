@@ -143,6 +143,9 @@ dev-dependencies = ["-r requirements.txt"]
   assert.deepEqual(codes('group-cycle'), [1, 2]);
   assert.deepEqual(codes('invalid-operator').sort(), [1, 5]);
   assert.deepEqual(codes('requirements-file-only'), [7]);
+  // Go to definition on an include-group: the group.
+  const defs = await client.request('textDocument/definition', { textDocument: { uri }, position: { line: 1, character: text.split('\n')[1].indexOf('"lint"') + 2 } });
+  assert.deepEqual(defs, [{ uri, range: { start: { line: 2, character: 0 }, end: { line: 2, character: 4 } } }]);
 });
 
 test('a script: "rich=13" in its PEP 723 block is an error; its Python code gets nothing', async () => {
@@ -166,6 +169,9 @@ print(deps)
     assert.equal((list?.items ?? []).length, 0);
   }
   assert.deepEqual(await client.request('textDocument/documentSymbol', { textDocument: { uri } }).then((s: any[]) => s.map((x) => x.name)), ['rich']);
+  // The Python server's highlighting and folding stay: no tokens (null, not an empty set an editor would take), no ranges.
+  assert.equal(await client.request('textDocument/semanticTokens/full', { textDocument: { uri } }), null);
+  assert.deepEqual(await client.request('textDocument/foldingRange', { textDocument: { uri } }), []);
   const plain = client.open(path.join(dir, 'plain.py'), 'x = "requests=1"\nimport os\n', 'python');
   assert.deepEqual(await client.waitForDiagnostics(plain), []);
 });

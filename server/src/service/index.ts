@@ -35,7 +35,8 @@ export interface LanguageService {
   diagnostics(ctx: FileContext): Diagnostic[];
   documentSymbols(doc: ParsedDocument): DocumentSymbol[];
   documentLinks(ctx: FileContext): DocumentLink[];
-  semanticTokens(doc: ParsedDocument, range?: Range): SemanticTokens;
+  /** Null for pyproject.toml, a script or a lock: an editor takes one provider's tokens, and the TOML or Python server's must win. */
+  semanticTokens(doc: ParsedDocument, range?: Range): SemanticTokens | null;
   foldingRanges(doc: ParsedDocument): FoldingRange[];
   hover(ctx: FileContext, position: Position): Hover | null;
   complete(ctx: FileContext, position: Position): CompletionList;
@@ -50,6 +51,9 @@ export interface LanguageService {
   /** The `.txt` as pip freeze output with its top level, for the derive command. */
   frozen(ctx: FileContext, evenIfNotFrozen?: boolean): FrozenAnalysis | undefined;
 }
+
+/** Whether the document's requirements are written inside another file's syntax (TOML, a script). */
+const embedded = (doc: ParsedDocument) => doc.kind !== undefined && doc.kind !== 'requirements';
 
 export function createLanguageService(facts: LanguageServiceFacts): LanguageService {
   const analyseFrozen = createFrozenAnalyser();
@@ -87,8 +91,8 @@ export function createLanguageService(facts: LanguageServiceFacts): LanguageServ
     },
     documentSymbols,
     documentLinks: (ctx) => documentLinks(ctx.path, ctx.document, facts.exists && ((p) => locateLocalPath(p, runsFrom(ctx.path), facts.exists!).found)),
-    semanticTokens,
-    foldingRanges,
+    semanticTokens: (doc, range) => (embedded(doc) ? null : semanticTokens(doc, range)),
+    foldingRanges: (doc) => (embedded(doc) ? [] : foldingRanges(doc)),
     hover: (ctx, position) => {
       const { path: filePath, document: doc } = ctx;
       const result = hover(doc, position, {

@@ -6,7 +6,7 @@ import { DiagnosticCode } from '../shared/diagnosticCodes.js';
 import { embeddedLine, quoteOf, type HostText } from './embedded.js';
 import { computeLineStarts } from './lines.js';
 import { scanToml, type Literal, type Scan } from './toml.js';
-import type { LogicalLine, ParsedDocument, SyntaxDiagnostic } from './types.js';
+import type { LogicalLine, ParsedDocument, Range, SyntaxDiagnostic } from './types.js';
 import { positionAt } from './query.js';
 
 /** The arrays of requirements, by dotted path (`*` is one key), and whether the project's environment installs them. */
@@ -38,18 +38,32 @@ export function requirementsOfToml(host: HostText, kind: ParsedDocument['kind'],
   }
   lines.sort((a, b) => a.start - b.start);
   const diagnostics: SyntaxDiagnostic[] = lines.flatMap((l) => l.diagnostics);
-  if (kind === 'pyproject') for (const d of groupDiagnostics(host, scan)) diagnostics.push(d);
-  return { kind, text: host.text, lineStarts: host.lineStarts, lines, diagnostics };
+  const doc: ParsedDocument = { kind, text: host.text, lineStarts: host.lineStarts, lines, diagnostics };
+  if (kind === 'pyproject') {
+    const groups = groupDiagnostics(host, scan);
+    for (const d of groups.diagnostics) diagnostics.push(d);
+    if (groups.references.length) doc.references = groups.references;
+  }
+  return doc;
 }
 
 const normalizeGroup = (name: string) => name.toLowerCase().replace(/[-_.]+/g, '-');
 
-/** `{include-group = "…"}` entries: a group that does not exist, and groups that include each other (PEP 735). */
-function groupDiagnostics(host: HostText, scan: Scan): SyntaxDiagnostic[] {
+/**
+ * `{include-group = "…"}` entries: a group that does not exist, and groups that include each other (PEP 735); and
+ * where each include leads (the group's key).
+ */
+function groupDiagnostics(host: HostText, scan: Scan): { diagnostics: SyntaxDiagnostic[]; references: NonNullable<ParsedDocument['references']> } {
   const groups = new Set<string>();
+  const keys = new Map<string, Range>();
   for (const path of scan.arrays.keys()) {
     const m = /^dependency-groups\.([^.]+)$/.exec(path);
-    if (m) groups.add(normalizeGroup(m[1]));
+    if (!m) continue;
+    groups.add(normalizeGroup(m[1]));
+    const place = scan.places.get(path);
+    // The key, where it starts its line (`dev = [`); under a dotted key, the line it is on.
+    const start = place === undefined ? undefined : host.toml.indexOf(m[1], place);
+    if (start !== undefined && start !== -1) keys.set(normalizeGroup(m[1]), { start: positionAt(host, host.toDoc(start)), end: positionAt(host, host.toDoc(start) + m[1].length) });
   }
   const includes: { from: string; to: string; lit: Literal }[] = [];
   for (const [path, lit] of scan.strings) {
@@ -58,6 +72,11 @@ function groupDiagnostics(host: HostText, scan: Scan): SyntaxDiagnostic[] {
   }
   const range = (lit: Literal) => ({ start: positionAt(host, host.toDoc(lit.start)), end: positionAt(host, host.toDoc(lit.end - 1) + 1) });
   const out: SyntaxDiagnostic[] = [];
+  const references: NonNullable<ParsedDocument['references']> = [];
+  for (const e of includes) {
+    const target = keys.get(e.to);
+    if (target) references.push({ range: range(e.lit), target });
+  }
   const edges = new Map<string, string[]>();
   for (const e of includes) edges.set(e.from, [...(edges.get(e.from) ?? []), e.to]);
   for (const e of includes) {
@@ -73,7 +92,7 @@ function groupDiagnostics(host: HostText, scan: Scan): SyntaxDiagnostic[] {
       out.push({ range: range(e.lit), severity: 'error', code: DiagnosticCode.GroupCycle, message });
     }
   }
-  return out;
+  return { diagnostics: out, references };
 }
 
 /** A path of includes from `from` to `to` (both in it), or undefined. */

@@ -219,4 +219,6 @@ export interface ParsedDocument {
   lineStarts: number[];
   lines: LogicalLine[];
   diagnostics: SyntaxDiagnostic[];
+  /** Places that lead to another place of the same file: a pyproject.toml include-group to its group. */
+  references?: { range: Range; target: Range }[];
 }
