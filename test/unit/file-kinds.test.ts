@@ -119,3 +119,29 @@ test('scanToml numbers the elements of an array of tables, and nests sub-tables 
   const scan = scanToml('[[p]]\nname = "a"\n[[p.w]]\nname = "a.whl"\n[[p]]\nname = "b"\n[p.x]\nk = "v"\n');
   assert.deepEqual([...scan.strings.keys()], ['p.0.name', 'p.0.w.0.name', 'p.1.name', 'p.1.x.k']);
 });
+
+test('completion context: inside a requirement string only, no pip options, and a marker string in the other quote', async () => {
+  const { completionContext } = await import('../../server/src/service/completionContext.ts');
+  const text = '[project]\nname = "demo"\ndependencies = ["flask==", "-", "a; sys_platform == ", \'b; os_name == \']\n';
+  const doc = readDocument('pyproject', text);
+  const col = (needle: string, offset = needle.length) => ({ line: 2, character: text.split('\n')[2].indexOf(needle) + offset });
+  assert.equal(completionContext(doc, col('flask==')).kind, 'version');
+  assert.equal(completionContext(doc, col('"-"', 2)).kind, 'none');
+  assert.equal(completionContext(doc, { line: 1, character: 3 }).kind, 'none');
+  assert.equal(completionContext(doc, col('dependencies', 4)).kind, 'none');
+  const dq = completionContext(doc, col('sys_platform == '));
+  assert.equal(dq.kind === 'markerValue' && dq.preferQuote, "'");
+  const sq = completionContext(doc, col('os_name == '));
+  assert.equal(sq.kind === 'markerValue' && sq.preferQuote, '"');
+});
+
+test("a script's requires-python is read as a version specifier, its problems on the string", () => {
+  const problems = (v: string) => {
+    const doc = readDocument('script', `# /// script\n# requires-python = "${v}"\n# ///\n`);
+    return doc.diagnostics.map((d) => [d.code, slice(doc, d.range)]);
+  };
+  assert.deepEqual(problems('>=3.11'), []);
+  assert.deepEqual(problems('=3.11'), [['invalid-operator', '=']]);
+  assert.deepEqual(problems('>=3.11.*'), [['invalid-version', '3.11.*']]);
+  assert.deepEqual(readDocument('script', `# /// script\n# requires-python = "=3.11"\n# ///\n`).lines, []);
+});

@@ -3,7 +3,7 @@
 // and gets nothing. `[dependency-groups]` includes are checked here: a group that does not exist, and cycles.
 
 import { DiagnosticCode } from '../shared/diagnosticCodes.js';
-import { embeddedLine, quoteOf, type HostText } from './embedded.js';
+import { embeddedLine, quoteOf, specifierDiagnostics, type HostText } from './embedded.js';
 import { computeLineStarts } from './lines.js';
 import { scanToml, type Literal, type Scan } from './toml.js';
 import type { LogicalLine, ParsedDocument, Range, SyntaxDiagnostic } from './types.js';
@@ -28,7 +28,7 @@ export function readPyprojectDocument(text: string): ParsedDocument {
 }
 
 /** The requirement lines of the given arrays of a TOML text (pyproject.toml, a PEP 723 block's TOML). */
-export function requirementsOfToml(host: HostText, kind: ParsedDocument['kind'], arrays: readonly { path: RegExp; installed: boolean }[]): ParsedDocument {
+export function requirementsOfToml(host: HostText, kind: ParsedDocument['kind'], arrays: readonly { path: RegExp; installed: boolean }[], specifiers: readonly string[] = []): ParsedDocument {
   const scan = scanToml(host.toml);
   const lines: LogicalLine[] = [];
   for (const [path, literals] of scan.arrays) {
@@ -38,6 +38,10 @@ export function requirementsOfToml(host: HostText, kind: ParsedDocument['kind'],
   }
   lines.sort((a, b) => a.start - b.start);
   const diagnostics: SyntaxDiagnostic[] = lines.flatMap((l) => l.diagnostics);
+  for (const path of specifiers) {
+    const lit = scan.strings.get(path);
+    if (lit) for (const d of specifierDiagnostics(host, lit)) diagnostics.push(d);
+  }
   const doc: ParsedDocument = { kind, text: host.text, lineStarts: host.lineStarts, lines, diagnostics };
   if (kind === 'pyproject') {
     const groups = groupDiagnostics(host, scan);

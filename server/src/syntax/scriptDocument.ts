@@ -54,5 +54,5 @@ export function readScriptDocument(text: string): ParsedDocument {
     }
     return block.docStarts[lo] + (offset - block.tomlStarts[lo]);
   };
-  return requirementsOfToml({ text, lineStarts, toml: block.toml, toDoc }, 'script', ARRAYS);
+  return requirementsOfToml({ text, lineStarts, toml: block.toml, toDoc }, 'script', ARRAYS, ['requires-python']);
 }
