@@ -105,7 +105,7 @@ test('a script: its PEP 723 block only, ranges on the comment lines; no block, o
 });
 
 test('pylock.toml: each [[packages]] entry is name==version over its two strings', () => {
-  const text = 'lock-version = "1.0"\n[[packages]]\nname = "requests"\nversion = "2.30.0"\n[[packages.wheels]]\nname = "requests-2.30.0-py3-none-any.whl"\n[[packages]]\nname = "idna"\n';
+  const text = `lock-version = "1.0"\n[[packages]]\nname = "requests"\nversion = "2.30.0"\n[[packages.wheels]]\nname = "requests-2.30.0-py3-none-any.whl"\nhashes = { sha512 = "${'0'.repeat(128)}" }\n[[packages]]\nname = "idna"\n`;
   const doc = readDocument('pylock', text);
   assert.deepEqual(doc.lines.map((l) => [l.project, l.text, slice(doc, l.requirement!.name!.range), l.requirement!.specifier && slice(doc, l.requirement!.specifier.clauses[0].version!.range)]), [
     ['requests', 'requests==2.30.0', 'requests', '2.30.0'],
@@ -144,4 +144,28 @@ test("a script's requires-python is read as a version specifier, its problems on
   assert.deepEqual(problems('=3.11'), [['invalid-operator', '=']]);
   assert.deepEqual(problems('>=3.11.*'), [['invalid-version', '3.11.*']]);
   assert.deepEqual(readDocument('script', `# /// script\n# requires-python = "=3.11"\n# ///\n`).lines, []);
+});
+
+test('pylock.toml is checked against PEP 751: files need hashes of the right length; markers and requires-python are read', () => {
+  const text = [
+    'lock-version = "1.0"',
+    '[[packages]]',
+    'name = "requests"',
+    'version = "2.30.0"',
+    'marker = "python_versio >= \'3.8\'"',
+    'requires-python = ">=3.8"',
+    'wheels = [{ name = "requests-2.30.0-py3-none-any.whl", hashes = { sha256 = "abc" } }]',
+    'sdist = { name = "requests-2.30.0.tar.gz", url = "https://example.org/r.tar.gz" }',
+    '[[packages]]',
+    'name = "idna"',
+    '[[packages.wheels]]',
+    'name = "idna-3.4-py3-none-any.whl"',
+    `hashes = { sha256 = "${'a'.repeat(64)}" }`,
+  ].join('\n');
+  const doc = readDocument('pylock', text);
+  assert.deepEqual(doc.diagnostics.map((d) => [d.code, d.range.start.line, slice(doc, d.range)]), [
+    ['unknown-marker-variable', 4, 'python_versio'],
+    ['invalid-lock', 6, '"abc"'],
+    ['invalid-lock', 7, '"requests-2.30.0.tar.gz"'],
+  ]);
 });

@@ -126,7 +126,7 @@ export const DIAGNOSTIC_CODES: Readonly<Record<DiagnosticCode, DiagnosticCodeInf
   'requirements-file-only': { severity: 'error', description: 'In pyproject.toml, a script block or pylock.toml: what only a requirements file takes (an option, a path, a comment, an empty string).' },
   'unknown-group': { severity: 'error', description: 'An include-group that names no group of [dependency-groups].' },
   'group-cycle': { severity: 'error', description: 'Dependency groups that include each other.' },
-  'invalid-lock': { severity: 'error', description: 'A pylock.toml that PEP 751 installers refuse (an unknown lock-version).' },
+  'invalid-lock': { severity: 'error', description: 'A pylock.toml that PEP 751 installers refuse: an unknown lock-version, a file without hashes, a digest of the wrong length.' },
   'path-not-found': { severity: 'error', description: 'A local path requirement that does not exist where pip runs.' },
   'not-a-project': { severity: 'error', description: 'A local path that is neither an archive nor a Python project.' },
   'include-not-found': { severity: 'error', description: 'A -r/-c target that cannot be read.' },

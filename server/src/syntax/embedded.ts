@@ -137,13 +137,13 @@ export function lineOf(joined: JoinedLine, where: LineHost): LogicalLine {
  * The problems of a version specifier written alone in a string (`requires-python = ">=3.11"`): read as the
  * specifier of a requirement whose name stands, zero-width, before the string's first character.
  */
-export function specifierDiagnostics(host: HostText, lit: Literal): SyntaxDiagnostic[] {
+export function specifierDiagnostics(host: HostText, lit: Literal, prefix = 'python '): SyntaxDiagnostic[] {
   const value = joinedOf(host, lit);
   const at = value.docOffset(0);
   const p = positionAt(host, at);
   const joined = new JoinedLine();
   joined.firstLine = p.line;
-  joined.appendStandIn('python ', at, p.line, p.character, { endDoc: at, endLine: p.line, endCharacter: p.character, written: '' });
+  joined.appendStandIn(prefix, at, p.line, p.character, { endDoc: at, endLine: p.line, endCharacter: p.character, written: '' });
   joined.appendFrom(value, 0, value.text.length);
   if (value.text.trim() === '') return [];
   return parseLogicalLine(joined).diagnostics;

@@ -4,7 +4,9 @@
 // read a pin. The entry's other keys (wheels, hashes, markers) are the lock's, not requirement text.
 
 import { DiagnosticCode } from '../shared/diagnosticCodes.js';
-import { joinedOf, lineOf, type HostText } from './embedded.js';
+import { joinedOf, lineOf, specifierDiagnostics, type HostText } from './embedded.js';
+
+const DIGEST_LENGTHS: Record<string, number> = { sha256: 64, sha384: 96, sha512: 128 };
 import { computeLineStarts } from './lines.js';
 import { positionAt } from './query.js';
 import { scanToml, type Literal } from './toml.js';
@@ -43,10 +45,26 @@ export function readPylockDocument(text: string): ParsedDocument {
     for (const d of line.diagnostics) diagnostics.push(d);
   }
   lines.sort((a, b) => a.start - b.start);
+  const range = (lit: Literal) => ({ start: positionAt(host, lit.start), end: positionAt(host, lit.end) });
+  const invalid = (lit: Literal, message: string) => diagnostics.push({ range: range(lit), severity: 'error', code: DiagnosticCode.InvalidLock, message });
   const lockVersion = scan.strings.get('lock-version');
-  if (lockVersion && !/^1(\.\d+)?$/.test(lockVersion.value)) {
-    const range = { start: positionAt(host, lockVersion.start), end: positionAt(host, lockVersion.end) };
-    diagnostics.push({ range, severity: 'error', code: DiagnosticCode.InvalidLock, message: `lock-version '${lockVersion.value}' is not one PEP 751 knows (1.0): installers refuse the file` });
+  if (lockVersion && !/^1(\.\d+)?$/.test(lockVersion.value)) invalid(lockVersion, `lock-version '${lockVersion.value}' is not one PEP 751 knows (1.0): installers refuse the file`);
+  const files = new Map<string, Literal>(); // each wheel, sdist or archive: its first string, for where to say it has no hash
+  const hashed = new Set<string>();
+  for (const [path, lit] of scan.strings) {
+    // An entry's marker and requires-python are read as a requirement's marker and specifier are.
+    if (/^packages\.\d+\.marker$/.test(path)) for (const d of specifierDiagnostics(host, lit, 'x ; ')) diagnostics.push(d);
+    if (/^packages\.\d+\.requires-python$/.test(path)) for (const d of specifierDiagnostics(host, lit)) diagnostics.push(d);
+    const file = /^(packages\.\d+\.(?:wheels\.\d+|sdist|archive))\.(.+)$/.exec(path);
+    if (!file) continue;
+    if (!files.has(file[1])) files.set(file[1], lit);
+    const hash = /^hashes\.(.+)$/.exec(file[2]);
+    if (!hash) continue;
+    hashed.add(file[1]);
+    const length = DIGEST_LENGTHS[hash[1]];
+    if (length && !(lit.value.length === length && /^[0-9a-f]+$/i.test(lit.value))) invalid(lit, `A ${hash[1]} digest is ${length} hexadecimal digits; this one is ${lit.value.length} characters`);
   }
+  for (const [file, lit] of files) if (!hashed.has(file)) invalid(lit, `PEP 751: every ${file.includes('wheels') ? 'wheel' : file.endsWith('sdist') ? 'sdist' : 'archive'} needs hashes (hashes = { sha256 = "…" }); installers refuse it without`);
+  diagnostics.sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character);
   return { kind: 'pylock', text, lineStarts, lines, diagnostics };
 }
