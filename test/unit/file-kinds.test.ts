@@ -169,3 +169,18 @@ test('pylock.toml is checked against PEP 751: files need hashes of the right len
     ['invalid-lock', 7, '"requests-2.30.0.tar.gz"'],
   ]);
 });
+
+test('with no environment, pyproject.toml is told so on its first dependency, not on the TOML; an extra alone is not', async () => {
+  const { createLanguageService } = await import('../../server/src/service/index.ts');
+  const { createContextProvider } = await import('../../server/src/workspace/context.ts');
+  const { createWorkspaceStore } = await import('../../server/src/workspace/store.ts');
+  const store = createWorkspaceStore({ disk: { sync: true, read: async () => undefined, readNow: () => undefined } as never });
+  const contexts = createContextProvider(store);
+  const service = createLanguageService({ environment: () => null });
+  const text = '[project]\nname = "demo"\ndependencies = [\n  "attrs",\n]\n[project.optional-dependencies]\nx = ["six"]\n';
+  store.setOpen('/w/pyproject.toml', 1, text);
+  const ds = service.diagnostics(contexts.contextOf('/w/pyproject.toml')!);
+  assert.deepEqual(ds.map((d) => [d.code, d.range.start.line, d.range.start.character]), [['no-environment', 3, 3]]);
+  store.setOpen('/w/extra/pyproject.toml', 1, '[project.optional-dependencies]\nx = ["six"]\n');
+  assert.deepEqual(service.diagnostics(contexts.contextOf('/w/extra/pyproject.toml')!), []);
+});

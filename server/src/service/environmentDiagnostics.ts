@@ -356,9 +356,9 @@ export { versionSatisfies };
 
 
 /** One line for the whole file, not a complaint per requirement. */
-export function noEnvironment(): Diagnostic {
+export function noEnvironment(range: Diagnostic['range'] = { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }): Diagnostic {
   return {
-    range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
+    range,
     severity: DiagnosticSeverity.Information,
     code: DiagnosticCode.NoEnvironment,
     source: SOURCE,

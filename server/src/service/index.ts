@@ -76,7 +76,11 @@ export function createLanguageService(facts: LanguageServiceFacts): LanguageServ
       const env = facts.environment?.(filePath);
       // Appended one by one: a 100,000-line file can have more diagnostics than push(...spread) takes arguments.
       if (env) append(out, environmentDiagnostics(doc, env, { folder: path.dirname(filePath), exists: facts.exists, room: MAX_DIAGNOSTICS - out.length }));
-      else if (env === null && doc.lines.some((l) => l.project)) out.push(noEnvironment());
+      else if (env === null) {
+        // In pyproject.toml or a script: on the first requirement the environment should have, not on the TOML's line 0.
+        const first = doc.lines.find((l) => l.project && (!l.host || l.host.installed));
+        if (first) out.push(first.host ? noEnvironment(first.range) : noEnvironment());
+      }
       const index = facts.index?.(ctx);
       if (index) append(out, indexDiagnostics(doc, index, { outdated: facts.outdated?.().diagnostics ?? true, room: MAX_DIAGNOSTICS - out.length }));
       if (index) append(out, supplyChainDiagnostics(doc, index, { ...supplyChainPolicy(facts), now: facts.now?.() ?? new Date(), wheels: env?.wheelEnvironment, room: MAX_DIAGNOSTICS - out.length }));
