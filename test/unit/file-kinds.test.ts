@@ -184,3 +184,28 @@ test('with no environment, pyproject.toml is told so on its first dependency, no
   store.setOpen('/w/extra/pyproject.toml', 1, '[project.optional-dependencies]\nx = ["six"]\n');
   assert.deepEqual(service.diagnostics(contexts.contextOf('/w/extra/pyproject.toml')!), []);
 });
+
+test('the readers never throw, and every line they give lies inside the text, whatever is cut or pasted (seeded mutations)', () => {
+  const samples: [Parameters<typeof readDocument>[0], string][] = [
+    ['pyproject', '[project]\ndependencies = [\n  "requests[socks]>=2 ; python_version < \'3.9\'",\n  """flask\n>=3""",\n  \'a @ https://x/y.whl\',\n]\n[dependency-groups]\nd = ["b\\u0041", {include-group = "d"}]\n'],
+    ['script', '# /// script\n# requires-python = ">=3.8"\n# dependencies = ["rich=13", \'x\']\n# ///\nprint(1)\n'],
+    ['pylock', 'lock-version = "1.0"\n[[packages]]\nname = "a"\nversion = "1"\nwheels = [{ name = "a-1-py3-none-any.whl", hashes = { sha256 = "00" } }]\n'],
+  ];
+  let seed = 25;
+  const random = (n: number) => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) % n);
+  const pieces = ['"', "'", '"""', '[', ']', '{', '}', '=', ',', '\n', '\\', '\\u', '#', ' ', ';', '[[packages]]', '# ///', '\r\n', '\u2028', '\t'];
+  for (const [kind, base] of samples) {
+    for (let k = 0; k < 400; k++) {
+      let text = base;
+      for (let m = 0; m < 3; m++) {
+        const at = random(text.length + 1);
+        text = random(2) ? text.slice(0, at) + pieces[random(pieces.length)] + text.slice(at) : text.slice(0, at) + text.slice(at + random(6));
+      }
+      const doc = readDocument(kind, text);
+      for (const line of doc.lines) {
+        assert.ok(line.start >= 0 && line.end <= text.length && line.start <= line.end, JSON.stringify(text));
+        void line.requirement?.name;
+      }
+    }
+  }
+});
