@@ -209,3 +209,13 @@ test('the readers never throw, and every line they give lies inside the text, wh
     }
   }
 });
+
+test('lineAt finds a requirement written in a string only from inside the string', async () => {
+  const { lineAt } = await import('../../server/src/syntax/query.ts');
+  const doc = readDocument('pyproject', '[build-system]\nrequires = ["setuptools>=61", "wheel"]\n');
+  assert.equal(lineAt(doc, 1, 2), undefined, 'on the key');
+  assert.equal(lineAt(doc, 1, 14)?.project, 'setuptools');
+  assert.equal(lineAt(doc, 1, 28), undefined, 'between the strings');
+  assert.equal(lineAt(doc, 1, 33)?.project, 'wheel');
+  assert.equal(lineAt(doc, 1)?.project, 'setuptools', 'without a character: the first on the line, as before');
+});
