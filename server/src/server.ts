@@ -156,8 +156,10 @@ export function register(connection: Connection, adapters: ServerAdapters): void
   connection.onDefinition((p, token) => at('definition', p.textDocument.uri, [], token, (ctx) => service.definition(ctx, p.position)));
   connection.onReferences((p, token) => at('references', p.textDocument.uri, [], token, (ctx) => service.references(ctx, p.position, p.context?.includeDeclaration ?? true)));
   connection.languages.inlayHint.on((p, token) => at('inlayHint', p.textDocument.uri, [], token, (ctx) => service.inlayHints(ctx, p.range)));
-  connection.languages.semanticTokens.on((p, token) => at('semanticTokens', p.textDocument.uri, { data: [] }, token, (ctx) => service.semanticTokens(ctx.document)));
-  connection.languages.semanticTokens.onRange((p, token) => at('semanticTokens/range', p.textDocument.uri, { data: [] }, token, (ctx) => service.semanticTokens(ctx.document, p.range)));
+  // Null (which LSP allows and the library's types do not) lets an editor take another server's tokens.
+  const noTokens = null as unknown as { data: number[] };
+  connection.languages.semanticTokens.on((p, token) => at('semanticTokens', p.textDocument.uri, { data: [] }, token, (ctx) => service.semanticTokens(ctx.document) ?? noTokens));
+  connection.languages.semanticTokens.onRange((p, token) => at('semanticTokens/range', p.textDocument.uri, { data: [] }, token, (ctx) => service.semanticTokens(ctx.document, p.range) ?? noTokens));
   connection.onCompletion((p, token) =>
     guard.run('completion', { isIncomplete: false, items: [] }, token, async () => {
       const { value, complete } = await waiter.answer(token, () => {

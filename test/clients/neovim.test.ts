@@ -356,7 +356,8 @@ describe('Neovim plugin (client/neovim) in headless Neovim', () => {
     const config = seen('lsp_config').lsp_config;
     assert.ok(config, 'lsp/requirements_ls.lua is not on the runtimepath');
     assert.deepEqual(config.cmd, ['requirements-language-server', '--stdio']);
-    assert.deepEqual(config.filetypes, ['requirements']);
+    assert.deepEqual(config.filetypes, ['requirements', 'toml', 'python']);
+    assert.equal((config as { root_dir?: string }).root_dir, 'function', 'a root_dir that attaches only to pyproject.toml, pylock.toml and PEP 723 scripts');
     assert.deepEqual(config.root_markers, ['.venv', 'pyproject.toml', '.git']);
     assert.equal(config.on_init, 'function', 'it sorts diagnostics by severity too');
   });

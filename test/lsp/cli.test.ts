@@ -317,3 +317,20 @@ test('check with a local index (file://) says it has no JSON API, not that it la
   assert.match(r.stderr, /the index is a local folder \(file:\/\/.*\/wheels\), which has no JSON API; use --vulnerability-source osv/);
   assert.doesNotMatch(r.stderr, /simple layout/);
 });
+
+test('check reads pyproject.toml and pylock.toml in a folder, and a script when named: their requirement strings only (issue 25)', () => {
+  const dir = workspace({
+    'requirements.txt': 'attrs\n',
+    'pyproject.toml': '[project]\nname = "x=1"\ndependencies = ["django=5.0", "requests"]\n[tool.other]\nkey = "value=2"\n',
+    'tool.py': '# /// script\n# dependencies = ["rich=13"]\n# ///\nx = "requests=1"\n',
+  });
+  try {
+    const all = run(['check', '.', '--format', 'json', '--no-vulnerabilities'], dir);
+    assert.deepEqual(JSON.parse(all.stdout).map((d: any) => [path.basename(d.file), d.code, d.line, d.column]), [['pyproject.toml', 'invalid-operator', 3, 24]]);
+    assert.equal(all.status, 1);
+    const script = run(['check', 'tool.py', '--format', 'json', '--no-vulnerabilities'], dir);
+    assert.deepEqual(JSON.parse(script.stdout).map((d: any) => [d.code, d.line]), [['invalid-operator', 2]]);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});

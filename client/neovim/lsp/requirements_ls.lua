@@ -1,7 +1,8 @@
 ---@brief
 ---
 --- Language server for Python requirements files (requirements*.txt, requirements*.in,
---- constraints*.txt): diagnostics, completion, hover, links to included files.
+--- constraints*.txt): diagnostics, completion, hover, links to included files. Also the requirement
+--- strings of pyproject.toml, pylock.toml and PEP 723 scripts (toml and python buffers of those only).
 ---
 --- Install the server (Node.js 20.9 or newer), from a checkout of its repository:
 --- ```sh
@@ -23,8 +24,16 @@
 ---@type vim.lsp.Config
 return {
   cmd = { 'requirements-language-server', '--stdio' },
-  filetypes = { 'requirements' },
+  filetypes = { 'requirements', 'toml', 'python' },
   root_markers = { '.venv', 'pyproject.toml', '.git' },
+  -- Other toml and python buffers are not ours: no root, no client.
+  root_dir = function(bufnr, on_dir)
+    local ok, ls = pcall(require, 'requirements_ls')
+    if ok and not ls.holds_requirements(bufnr) then
+      return
+    end
+    on_dir(vim.fs.root(bufnr, { '.venv', 'pyproject.toml', '.git' }) or vim.fs.dirname(vim.api.nvim_buf_get_name(bufnr)))
+  end,
   settings = { requirements = {} },
   -- The plugin's diagnostics sorted by severity (its error shows before a hint on the same line), when the plugin is there.
   on_init = function(client)

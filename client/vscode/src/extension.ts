@@ -69,7 +69,15 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     debug: { module, transport: TransportKind.stdio, args: ['--stdio'] },
   };
   const clientOptions: LanguageClientOptions = {
-    documentSelector: [{ language: 'pip-requirements' }],
+    // Requirements files; and, for their requirement strings only, pyproject.toml, pylock.toml and Python scripts
+    // (the server answers nothing outside a PEP 723 block or a dependency array, so TOML and Python servers keep the rest).
+    documentSelector: [
+      { language: 'pip-requirements' },
+      { scheme: 'file', pattern: '**/pyproject.toml' },
+      { scheme: 'file', pattern: '**/pylock.toml' },
+      { scheme: 'file', pattern: '**/pylock.*.toml' },
+      { scheme: 'file', language: 'python' },
+    ],
     synchronize: { configurationSection: 'requirements' },
     initializationOptions: options,
     outputChannel: output,

@@ -4,9 +4,13 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 
-/** requirements*.txt|in, constraints*.txt, *-requirements.txt, and any .txt/.in inside a `requirements/` folder. */
+/**
+ * requirements*.txt|in, constraints*.txt, *-requirements.txt, any .txt/.in inside a `requirements/` folder, and
+ * pyproject.toml and pylock.toml / pylock.NAME.toml (their requirement strings). Scripts are checked when named.
+ */
 export function isRequirementsFile(filePath: string): boolean {
   const base = path.basename(filePath);
+  if (base === 'pyproject.toml' || /^pylock(\.[^.]+)?\.toml$/.test(base)) return true;
   if (/^requirements.*\.(txt|in)$/.test(base) || /^constraints.*\.txt$/.test(base) || /-requirements\.txt$/.test(base)) return true;
   return path.basename(path.dirname(filePath)) === 'requirements' && /\.(txt|in)$/.test(base);
 }

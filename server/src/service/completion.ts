@@ -118,7 +118,7 @@ export function complete(doc: ParsedDocument, position: Position, facts: Complet
       );
     case 'markerValue': {
       const values = MARKER_VALUES[ctx.variable] ?? [];
-      const q = ctx.quote || '"';
+      const q = ctx.quote || ctx.preferQuote || '"';
       return list(values.map((v, i) => ({ label: `${q}${v}${q}`, kind: CompletionItemKind.Value, sortText: pad(i), filterText: `${ctx.quote}${v}`, textEdit: { range: ctx.range, newText: `${q}${v}${q}` } })));
     }
     case 'markerJoin':

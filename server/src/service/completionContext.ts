@@ -13,7 +13,7 @@ export type CompletionContext =
   | { kind: 'path'; option: string; partial: string; range: Range }
   | { kind: 'markerVariable'; partial: string; range: Range }
   | { kind: 'markerOperator'; variable: string; range: Range }
-  | { kind: 'markerValue'; variable: string; partial: string; quote: string; range: Range }
+  | { kind: 'markerValue'; variable: string; partial: string; quote: string; range: Range; /** The quote to write when none is typed. */ preferQuote?: string }
   | { kind: 'markerJoin'; range: Range }
   | { kind: 'none' };
 
@@ -32,9 +32,15 @@ const PATH_OPTION = /^(-r|--requirement|-c|--constraint|-e|--editable)(?:\s+|=)(
 const OPTION_WORD = /(?:^|\s)(--?[A-Za-z-]*)$/;
 
 /** The text of the logical line from its start to the cursor, continuations removed. */
-function textBeforeCursor(doc: ParsedDocument, position: Position): { before: string } | undefined {
+function textBeforeCursor(doc: ParsedDocument, position: Position): { before: string; embedded?: true; hostQuote?: string } | undefined {
   const line = lineAt(doc, position.line, position.character);
   const cursor = offsetAt(doc, position);
+  // In pyproject.toml, a script or a lock only the strings of requirements are ours, and the cursor must be in one.
+  if (doc.kind && doc.kind !== 'requirements') {
+    if (!line?.host || cursor < line.start || cursor > line.end) return undefined;
+    const before = doc.text.slice(line.start, cursor);
+    return /[\r\n]/.test(before) ? undefined : { before, embedded: true, hostQuote: line.host.quote };
+  }
   const start = line ? Math.min(line.start, doc.lineStarts[line.firstLine]) : doc.lineStarts[position.line];
   if (start === undefined) return undefined;
   const before = doc.text.slice(start, cursor).replace(/\\(\r\n|\n|\r)/g, '');
@@ -54,6 +60,8 @@ export function completionContext(doc: ParsedDocument, position: Position): Comp
   if (/(^|\s)#/.test(before)) return { kind: 'none' };
   const trimmed = before.replace(/^\s+/, '');
 
+  // A string in TOML takes no pip options.
+  if (found.embedded && trimmed.startsWith('-')) return { kind: 'none' };
   const pathOption = PATH_OPTION.exec(trimmed);
   if (pathOption) return { kind: 'path', option: lookupOption(pathOption[1]).ok ? pathOption[1] : pathOption[1], partial: pathOption[2], range: rangeBack(position, pathOption[2].length) };
 
@@ -70,7 +78,12 @@ export function completionContext(doc: ParsedDocument, position: Position): Comp
   if (/^[A-Za-z][A-Za-z0-9+.-]*:\/\//.test(trimmed) || inUrl(trimmed.split(';')[0] ?? '')) return { kind: 'none' };
 
   const semicolon = trimmed.indexOf(';');
-  if (semicolon !== -1) return markerContext(trimmed.slice(semicolon + 1).slice(-MARKER_TAIL), position);
+  if (semicolon !== -1) {
+    const marker = markerContext(trimmed.slice(semicolon + 1).slice(-MARKER_TAIL), position);
+    // Inside a "…" TOML string a marker's strings take '…' (and the reverse), or the TOML string would end there.
+    if (marker.kind === 'markerValue' && found.hostQuote) marker.preferQuote = found.hostQuote === '"' ? "'" : '"';
+    return marker;
+  }
 
   let m = VERSION_CONTEXT.exec(trimmed);
   if (m) return { kind: 'version', name: m[1], operator: m[2], partial: m[3], range: rangeBack(position, m[3].length) };

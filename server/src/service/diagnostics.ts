@@ -28,12 +28,28 @@ export function computeDiagnostics(filePath: string, doc: ParsedDocument, graph:
     if (out.length >= MAX_DIAGNOSTICS) return out;
   }
   if (graph) includeDiagnostics(graph, out);
-  const counts = projectCounts(doc.lines);
-  duplicateDiagnostics(filePath, doc, graph, counts, out);
-  conflictDiagnostics(filePath, doc, graph, counts, out);
+  // pyproject.toml's arrays are separate lists: the same project in the dependencies and an extra is no duplicate.
+  for (const part of separateLists(doc)) {
+    const counts = projectCounts(part.lines);
+    duplicateDiagnostics(filePath, part, graph, counts, out);
+    conflictDiagnostics(filePath, part, graph, counts, out);
+  }
   if (exists) pathDiagnostics(doc, exists, runsFrom, out);
   hashModeDiagnostics(doc, out);
   return out;
+}
+
+/** The document, or one document an array for requirements written in arrays. */
+function separateLists(doc: ParsedDocument): ParsedDocument[] {
+  if (!doc.kind || doc.kind === 'requirements') return [doc];
+  const lists = new Map<string, LogicalLine[]>();
+  for (const line of doc.lines) {
+    const table = line.host?.table ?? '';
+    const list = lists.get(table);
+    if (list) list.push(line);
+    else lists.set(table, [line]);
+  }
+  return [...lists.values()].map((lines) => ({ ...doc, lines }));
 }
 
 const SEVERITY: Record<SyntaxDiagnostic['severity'], DiagnosticSeverity> = { error: 1, warning: 2, information: 3, hint: 4 };

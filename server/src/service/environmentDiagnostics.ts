@@ -69,6 +69,8 @@ function activeLines(doc: ParsedDocument, env: EnvironmentFacts): { line: Logica
     if (line.kind !== 'requirement') continue;
     const r = line.requirement;
     if (!r || (!r.name && !r.path) || !isSettled(line)) continue;
+    // An extra, a dependency group, a build requirement: the environment need not have it.
+    if (line.host && !line.host.installed) continue;
     if (r.name?.written !== undefined || r.path?.written !== undefined) continue;
     if (r.marker?.expression && env.evaluateMarker(r.marker.expression, []) === false) continue;
     out.push({ line, r });
@@ -225,8 +227,10 @@ export function environmentDiagnostics(doc: ParsedDocument, env: EnvironmentFact
   const roots: { key: string; normalized: string; extras: string[] }[] = [];
   const rootLine = new Map<string, LogicalLine>();
   for (const line of doc.lines) {
-    if (line.kind !== 'requirement') continue;
-    const kept = memo && line.firstLine === line.lastLine && line.written === undefined && !line.text.includes('${');
+    // An extra, a dependency group, a build requirement: the environment need not have it.
+    if (line.kind !== 'requirement' || (line.host && !line.host.installed)) continue;
+    // (A requirement in a string is not at the start of its line: its places are its own, not the memo's.)
+    const kept = memo && !line.host && line.firstLine === line.lastLine && line.written === undefined && !line.text.includes('${');
     let verdict = kept ? memo!.get(line.text) : undefined;
     if (!verdict) {
       verdict = verdictOf(line, env);

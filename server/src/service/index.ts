@@ -35,7 +35,8 @@ export interface LanguageService {
   diagnostics(ctx: FileContext): Diagnostic[];
   documentSymbols(doc: ParsedDocument): DocumentSymbol[];
   documentLinks(ctx: FileContext): DocumentLink[];
-  semanticTokens(doc: ParsedDocument, range?: Range): SemanticTokens;
+  /** Null for pyproject.toml, a script or a lock: an editor takes one provider's tokens, and the TOML or Python server's must win. */
+  semanticTokens(doc: ParsedDocument, range?: Range): SemanticTokens | null;
   foldingRanges(doc: ParsedDocument): FoldingRange[];
   hover(ctx: FileContext, position: Position): Hover | null;
   complete(ctx: FileContext, position: Position): CompletionList;
@@ -50,6 +51,9 @@ export interface LanguageService {
   /** The `.txt` as pip freeze output with its top level, for the derive command. */
   frozen(ctx: FileContext, evenIfNotFrozen?: boolean): FrozenAnalysis | undefined;
 }
+
+/** Whether the document's requirements are written inside another file's syntax (TOML, a script). */
+const embedded = (doc: ParsedDocument) => doc.kind !== undefined && doc.kind !== 'requirements';
 
 export function createLanguageService(facts: LanguageServiceFacts): LanguageService {
   const analyseFrozen = createFrozenAnalyser();
@@ -78,7 +82,7 @@ export function createLanguageService(facts: LanguageServiceFacts): LanguageServ
       if (index) append(out, supplyChainDiagnostics(doc, index, { ...supplyChainPolicy(facts), now: facts.now?.() ?? new Date(), wheels: env?.wheelEnvironment, room: MAX_DIAGNOSTICS - out.length }));
       const sources = ctx.checkedSources;
       for (const source of sources) append(out, compiledDiagnostics(filePath, doc, source, ctx));
-      if (sources.length === 0) append(out, frozenHint(doc, frozen(ctx)));
+      if (sources.length === 0 && ctx.kind === 'requirements') append(out, frozenHint(doc, frozen(ctx)));
       const vulnerabilities = vulnerabilityFactsOf(facts, ctx);
       if (vulnerabilities) append(out, vulnerabilityDiagnostics(fileUri(filePath), doc, vulnerabilities));
       const compileProblems = facts.compileProblems?.(filePath);
@@ -87,8 +91,8 @@ export function createLanguageService(facts: LanguageServiceFacts): LanguageServ
     },
     documentSymbols,
     documentLinks: (ctx) => documentLinks(ctx.path, ctx.document, facts.exists && ((p) => locateLocalPath(p, runsFrom(ctx.path), facts.exists!).found)),
-    semanticTokens,
-    foldingRanges,
+    semanticTokens: (doc, range) => (embedded(doc) ? null : semanticTokens(doc, range)),
+    foldingRanges: (doc) => (embedded(doc) ? [] : foldingRanges(doc)),
     hover: (ctx, position) => {
       const { path: filePath, document: doc } = ctx;
       const result = hover(doc, position, {
@@ -113,7 +117,8 @@ export function createLanguageService(facts: LanguageServiceFacts): LanguageServ
         },
       });
       // The first line also says which environment the file is checked against.
-      let envSummary = position.line === 0 ? facts.environmentSummary?.(filePath) : undefined;
+      // (In pyproject.toml, a script or a lock, only over a requirement: the rest of the file is another server's.)
+      let envSummary = position.line === 0 && (ctx.kind === 'requirements' || result) ? facts.environmentSummary?.(filePath) : undefined;
       // pip check's complaints about packages the file does not use are named here, once, not as diagnostics.
       const env = envSummary ? facts.environment?.(filePath) : undefined;
       const note = env ? unrelatedConflictsNote(doc, env) : undefined;

@@ -48,7 +48,8 @@ export function lineShapes(doc: ParsedDocument): (line: LogicalLine) => LineShap
  * `${NAME}`s were expanded, are read afresh: their text does not say all (where the breaks are; what was written).
  */
 function lineShape(line: LogicalLine): LineShape {
-  const memoized = line.firstLine === line.lastLine && line.written === undefined && !line.text.includes('${');
+  // (A requirement in a string is not at the start of its line: its places are its own, not the memo's.)
+  const memoized = !line.host && line.firstLine === line.lastLine && line.written === undefined && !line.text.includes('${');
   if (!memoized) return shapeOf(line);
   let shape = shapes.get(line.text);
   if (!shape) {

@@ -46,6 +46,8 @@ function sourceLocation(loc: SourceLocation): Location | undefined {
 
 /** `read`: other requirements files' trees; `readText`: other sources' texts (pyproject.toml). */
 export function definition(filePath: string, doc: ParsedDocument, position: Position, read: DocumentReader, readText: FileReader): Location[] {
+  // A place that leads elsewhere in the file (pyproject.toml's include-group: the group).
+  for (const ref of doc.references ?? []) if (inside(ref.range, position)) return [{ uri: uriOf(filePath), range: ref.target }];
   const line = lineAt(doc, position.line, position.character);
   // -r / -c: the file itself.
   for (const o of line?.options ?? []) {

@@ -36,6 +36,11 @@ export const DiagnosticCode = {
   IgnoredArgument: 'ignored-argument',
   UnexpandedVariable: 'unexpanded-variable',
   UnsetVariable: 'unset-variable',
+  // Requirements written in pyproject.toml, a PEP 723 block or pylock.toml.
+  RequirementsFileOnly: 'requirements-file-only',
+  UnknownGroup: 'unknown-group',
+  GroupCycle: 'group-cycle',
+  InvalidLock: 'invalid-lock',
   // The file and what it reads.
   PathNotFound: 'path-not-found',
   NotAProject: 'not-a-project',
@@ -118,6 +123,10 @@ export const DIAGNOSTIC_CODES: Readonly<Record<DiagnosticCode, DiagnosticCodeInf
   'ignored-argument': { severity: 'warning', description: 'A word pip silently ignores after an option.' },
   'unexpanded-variable': { severity: 'warning', description: 'pip expands only ${UPPER_CASE} names.' },
   'unset-variable': { severity: 'warning', description: 'A ${NAME} that is not set: pip reads it as written.' },
+  'requirements-file-only': { severity: 'error', description: 'In pyproject.toml, a script block or pylock.toml: what only a requirements file takes (an option, a path, a comment, an empty string).' },
+  'unknown-group': { severity: 'error', description: 'An include-group that names no group of [dependency-groups].' },
+  'group-cycle': { severity: 'error', description: 'Dependency groups that include each other.' },
+  'invalid-lock': { severity: 'error', description: 'A pylock.toml that PEP 751 installers refuse: an unknown lock-version, a file without hashes, a digest of the wrong length.' },
   'path-not-found': { severity: 'error', description: 'A local path requirement that does not exist where pip runs.' },
   'not-a-project': { severity: 'error', description: 'A local path that is neither an archive nor a Python project.' },
   'include-not-found': { severity: 'error', description: 'A -r/-c target that cannot be read.' },

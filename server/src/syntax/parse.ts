@@ -126,7 +126,7 @@ export function clearParseCache(): void {
 }
 
 /** What parsing one logical line yields: the parts of LogicalLine that are not about where the line is. */
-type LineDetails = Pick<LogicalLine, 'kind' | 'range' | 'tokens' | 'comment' | 'requirement' | 'options' | 'variables' | 'diagnostics'>;
+export type LineDetails = Pick<LogicalLine, 'kind' | 'range' | 'tokens' | 'comment' | 'requirement' | 'options' | 'variables' | 'diagnostics'>;
 
 /**
  * How many lines of a document keep their parsed details; the least recently parsed give theirs up. A
@@ -326,7 +326,7 @@ function allVariables(source: JoinedLine): EnvVariable[] {
   return out;
 }
 
-function parseLogicalLine(joined: JoinedLine, knownCommentAt?: number): LineDetails {
+export function parseLogicalLine(joined: JoinedLine, knownCommentAt?: number): LineDetails {
   const b = new LineBuilder(joined);
   const text = joined.text;
   const commentAt = knownCommentAt ?? findComment(text);

@@ -23,8 +23,20 @@ export function offsetAt(doc: ParsedDocument, position: Position): number {
   return Math.max(starts[position.line], Math.min(starts[position.line] + position.character, next));
 }
 
-/** The logical line that covers physical line `line`. */
+/**
+ * The logical line that covers physical line `line`. A requirement written in a string (pyproject.toml, a script,
+ * a lock) is found only from inside it when `character` is given: the TOML around it is not ours.
+ */
 export function lineAt(doc: ParsedDocument, line: number, character?: number): LogicalLine | undefined {
+  const found = coveringLine(doc, line, character);
+  if (!found?.host || character === undefined) return found;
+  const { start, end } = found.range;
+  const after = line > start.line || (line === start.line && character >= start.character);
+  const before = line < end.line || (line === end.line && character <= end.character);
+  return after && before ? found : undefined;
+}
+
+function coveringLine(doc: ParsedDocument, line: number, character?: number): LogicalLine | undefined {
   const lines = doc.lines;
   let lo = 0;
   let hi = lines.length - 1;

@@ -191,12 +191,34 @@ export interface LogicalLine {
   /** `${NAME}` references pip expands from the environment (upper-case names only, as pip does). */
   variables: EnvVariable[];
   diagnostics: SyntaxDiagnostic[];
+  /** Set on a requirement written inside another file's syntax (a TOML string, a script's comment block): where it is. */
+  readonly host?: LineHost;
+}
+
+/** What kind of file a document is, from its name: each kind has its own reader, all give requirement lines. */
+export type FileKind = 'requirements' | 'pyproject' | 'script' | 'pylock';
+
+/**
+ * Where an embedded requirement is written. Its ranges point into the host's string, so that edits stay inside
+ * it; features that would add lines or pip options (which the host syntax has not) skip such lines.
+ */
+export interface LineHost {
+  /** The dotted path of the array it is an element of (`project.dependencies`, `dependency-groups.dev`, `packages.3`). */
+  readonly table: string;
+  /** Whether the file's environment is expected to have it installed (a project's dependencies, a script's, a lock's). */
+  readonly installed: boolean;
+  /** The quote the string is written with: an edit must not put that character inside it. */
+  readonly quote: '"' | "'" | '';
 }
 
 export interface ParsedDocument {
+  /** Absent for a requirements file. */
+  kind?: FileKind;
   text: string;
   /** Offset of each physical line's first character. */
   lineStarts: number[];
   lines: LogicalLine[];
   diagnostics: SyntaxDiagnostic[];
+  /** Places that lead to another place of the same file: a pyproject.toml include-group to its group. */
+  references?: { range: Range; target: Range }[];
 }

@@ -4,7 +4,7 @@
 // between the contexts of successive versions, so a keystroke costs what the edited file costs.
 
 import { pathToFileURL } from 'node:url';
-import type { ParsedDocument } from '../syntax/types.js';
+import type { FileKind, ParsedDocument } from '../syntax/types.js';
 import { compiledHeader } from './annotations.js';
 import { buildIncludeGraph, type DocumentReader, type FileReader, type IncludeGraph } from './includes.js';
 import { indexOptionsOf, type FileIndexOptions } from './indexOptions.js';
@@ -17,6 +17,8 @@ export interface FileContext {
   readonly path: string;
   readonly uri: string;
   readonly document: ParsedDocument;
+  /** What kind of file it is (its reader's): features read its requirement lines alike, whatever the kind. */
+  readonly kind: FileKind;
   /** `${VAR}` values for include paths, as pip expands them. */
   readonly env?: Record<string, string | undefined>;
   /** Other files' trees, from the store (parsed once per version). */
@@ -123,6 +125,7 @@ export function createContextProvider(store: WorkspaceStore, initialEnv?: Record
       path: filePath,
       uri,
       document,
+      kind: document.kind ?? 'requirements',
       env,
       documents: reader.read,
       get graph() {
@@ -130,7 +133,8 @@ export function createContextProvider(store: WorkspaceStore, initialEnv?: Record
       },
       texts: reader.text,
       get checkedSources() {
-        return (checked ??= /\.in$/i.test(filePath) ? [] : sourceFiles(filePath, compiledHeader(document), reader.exists).filter((s) => /\.in$/i.test(s) || isPyproject(s)));
+        // A compiled file has sources; pyproject.toml, a script or a lock is checked as it is.
+        return (checked ??= /\.in$/i.test(filePath) || ctx.kind !== 'requirements' ? [] : sourceFiles(filePath, compiledHeader(document), reader.exists).filter((s) => /\.in$/i.test(s) || isPyproject(s)));
       },
       get compiledSource() {
         compiledSource ??= { value: ctx.checkedSources.find((s) => /\.in$/i.test(s)) };

@@ -3,7 +3,7 @@
 // keystroke path (asynchronously, and when the client says a watched file changed). Readers get what the
 // store holds now; a disk change announces itself so that the files that read it are checked again.
 
-import { parse } from '../syntax/parse.js';
+import { kindOf, readDocument } from '../syntax/kinds.js';
 import type { ParsedDocument } from '../syntax/types.js';
 import type { DiskAccess } from './disk.js';
 import { createFactCache } from '../shared/factCache.js';
@@ -135,8 +135,9 @@ export function createWorkspaceStore(options: StoreOptions): WorkspaceStore {
       if (copy?.text === undefined) return undefined;
       if (!copy.doc) {
         parses++;
-        // Clean lines are memoized across versions, so the parse of a new version reuses the old nodes.
-        copy.doc = parse(copy.text, { reuse: options.reuse !== false, env });
+        // Clean lines are memoized across versions, so the parse of a new version reuses the old nodes. The file's
+        // kind (by its name) picks the reader: pyproject.toml, pylock.toml and scripts give requirement lines too.
+        copy.doc = readDocument(kindOf(filePath), copy.text, { reuse: options.reuse !== false, env });
       }
       return copy.doc;
     },

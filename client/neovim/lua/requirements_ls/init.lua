@@ -11,7 +11,8 @@ M.name = 'requirements_ls'
 
 M.defaults = {
   cmd = { 'requirements-language-server', '--stdio' },
-  filetypes = { 'requirements' },
+  -- toml and python buffers only where they hold requirements: pyproject.toml, pylock.toml, a PEP 723 script.
+  filetypes = { 'requirements', 'toml', 'python' },
   root_markers = { '.venv', 'pyproject.toml', '.git' },
   -- The `requirements` settings section (see :help requirements_ls-settings).
   settings = {},
@@ -235,13 +236,32 @@ local function client_config(config)
   }
 end
 
---- Only real files: no help, terminal, scratch or `fugitive://` buffers.
+--- Whether a buffer holds requirements: a requirements file, pyproject.toml, pylock.toml
+--- (pylock.NAME.toml), or a Python script with a PEP 723 `# /// script` block.
+function M.holds_requirements(bufnr)
+  local ft = vim.bo[bufnr].filetype
+  local base = vim.fn.fnamemodify(vim.api.nvim_buf_get_name(bufnr), ':t'):lower()
+  if ft == 'toml' then
+    return base == 'pyproject.toml' or base == 'pylock.toml' or base:match('^pylock%.[^.]+%.toml$') ~= nil
+  end
+  if ft == 'python' then
+    for _, line in ipairs(vim.api.nvim_buf_get_lines(bufnr, 0, -1, false)) do
+      if line == '# /// script' then
+        return true
+      end
+    end
+    return false
+  end
+  return true
+end
+
+--- Only real files: no help, terminal, scratch or `fugitive://` buffers; toml and python ones holding requirements.
 local function attachable(bufnr)
   if vim.bo[bufnr].buftype ~= '' then
     return false
   end
   local name = vim.api.nvim_buf_get_name(bufnr)
-  return not name:match('^%a[%w+.-]*://')
+  return not name:match('^%a[%w+.-]*://') and M.holds_requirements(bufnr)
 end
 
 local clients_by_root = {} -- 0.7: root_dir -> client id

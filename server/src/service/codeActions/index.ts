@@ -45,6 +45,8 @@ interface Provider {
   /** Every kind the provider may produce: it runs only when the request asks for one of them. */
   kinds: readonly string[];
   provide(request: Request): CodeAction[];
+  /** Whether it runs on requirements written in pyproject.toml or a script block (its edits stay inside the string). */
+  embedded?: true;
 }
 
 const QUICK_FIX = [CodeActionKind.QuickFix];
@@ -80,11 +82,13 @@ export function createCodeActions(facts: LanguageServiceFacts, frozen: (ctx: Fil
     {
       // Fixes the diagnostic decides alone, and those reading what the index knows (a release's hashes).
       kinds: QUICK_FIX,
+      embedded: true,
       provide: (r) => [...quickFixes(r.uri, r.ctx.document, r.diagnostics), ...factFixes(r.uri, r.ctx.document, r.diagnostics, { hashes: (name, version) => releaseHashes(r.index(), name, version) })],
     },
     {
       // The environment is behind the file: in a compiled file syncing it is the fix; installing the line anywhere.
       kinds: QUICK_FIX,
+      embedded: true,
       provide: (r) => {
         const stale = withCode(r.diagnostics, STALE);
         if (!stale.length) return [];
@@ -101,6 +105,7 @@ export function createCodeActions(facts: LanguageServiceFacts, frozen: (ctx: Fil
     },
     {
       kinds: QUICK_FIX,
+      embedded: true,
       provide: (r) => {
         let vulnerable = r.diagnostics.filter((d) => d?.code === 'vulnerable');
         // The first menu on a line may come before the diagnostics that name its advisories: the line is checked now.
@@ -114,6 +119,7 @@ export function createCodeActions(facts: LanguageServiceFacts, frozen: (ctx: Fil
     },
     {
       kinds: [SOURCE_FIX_VULNERABILITIES],
+      embedded: true,
       provide: (r) => {
         const fixFacts = r.vulnerabilityFixFacts();
         return fixFacts ? fixAllVulnerabilities(r.uri, r.ctx.document, vulnerabilityDiagnostics(r.uri, r.ctx.document, r.vulnerabilities()!), fixFacts) : [];
@@ -130,6 +136,7 @@ export function createCodeActions(facts: LanguageServiceFacts, frozen: (ctx: Fil
     {
       // Pin or upgrade the line at the cursor: in a compiled file the .in bounds it; everywhere the environment's Python.
       kinds: [CodeActionKind.RefactorRewrite],
+      embedded: true,
       provide: (r) => {
         const name = r.range ? lineAt(r.ctx.document, r.range.start.line, r.range.start.character)?.project : undefined;
         if (!name || !r.range || suspect(r, name)) return [];
@@ -198,8 +205,10 @@ export function createCodeActions(facts: LanguageServiceFacts, frozen: (ctx: Fil
       }),
     };
     const out: CodeAction[] = [];
+    // A lock is rewritten by its tool, not by hand; pyproject.toml and scripts get the edits that stay in a string.
+    if (ctx.kind === 'pylock') return out;
     for (const provider of providers) {
-      if (!asksForAny(only, provider.kinds)) continue;
+      if (!asksForAny(only, provider.kinds) || (ctx.kind !== 'requirements' && !provider.embedded)) continue;
       for (const action of provider.provide(request)) if (asksFor(only, action.kind!)) out.push(action);
     }
     return out;

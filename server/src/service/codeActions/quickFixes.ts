@@ -27,6 +27,8 @@ export function quickFixes(uri: string, doc: ParsedDocument, diagnostics: Diagno
         break;
       }
       case 'duplicate-requirement': {
+        // In a TOML array a line is an element: removing whole lines would break the array.
+        if (line.host) break;
         const related = d.relatedInformation?.[0];
         if (related && related.location.uri === uri) {
           out.push({ title: `Remove this duplicate of line ${related.location.range.start.line + 1}`, kind: CodeActionKind.QuickFix, diagnostics: [d], edit: fileEdit(uri, [TextEdit.del(wholeLines(line, doc))]) });
