@@ -170,7 +170,7 @@ test('pylock.toml is checked against PEP 751: files need hashes of the right len
   ]);
 });
 
-test('with no environment, pyproject.toml is told so on its first dependency, not on the TOML; an extra alone is not', async () => {
+test('with no environment, a clean pyproject.toml gets no diagnostic (the status says it, as for requirements files: issue 27)', async () => {
   const { createLanguageService } = await import('../../server/src/service/index.ts');
   const { createContextProvider } = await import('../../server/src/workspace/context.ts');
   const { createWorkspaceStore } = await import('../../server/src/workspace/store.ts');
@@ -180,7 +180,7 @@ test('with no environment, pyproject.toml is told so on its first dependency, no
   const text = '[project]\nname = "demo"\ndependencies = [\n  "attrs",\n]\n[project.optional-dependencies]\nx = ["six"]\n';
   store.setOpen('/w/pyproject.toml', 1, text);
   const ds = service.diagnostics(contexts.contextOf('/w/pyproject.toml')!);
-  assert.deepEqual(ds.map((d) => [d.code, d.range.start.line, d.range.start.character]), [['no-environment', 3, 3]]);
+  assert.deepEqual(ds, []);
   store.setOpen('/w/extra/pyproject.toml', 1, '[project.optional-dependencies]\nx = ["six"]\n');
   assert.deepEqual(service.diagnostics(contexts.contextOf('/w/extra/pyproject.toml')!), []);
 });
