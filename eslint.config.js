@@ -30,7 +30,9 @@ function layerBlocks() {
             'error',
             {
               paths: layer === 'syntax' || layer === 'service' ? IO.map((name) => ({ name, message: `${layer}/ does no I/O: take a fact instead.` })) : [],
-              patterns: [{ regex: `^${climb}(${forbidden.join('|')})(\\.js)?(/|$)`, message: `${layer}/ must not import this layer (docs/architecture.md, Layers).` }],
+              patterns: [
+                { regex: `^${climb}(${forbidden.join('|')})(\\.js)?(/|$)`, message: `${layer}/ must not import this layer (docs/architecture.md, Layers).` },
+              ],
             },
           ],
         },

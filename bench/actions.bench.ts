@@ -31,7 +31,11 @@ const facts = new Map<string, ProjectFact>(
       name: p.name,
       latest: '3.0.0',
       extras: [],
-      versions: ['3.0.0', '2.0.0', '1.0.0'].map((version) => ({ version, prerelease: false, hashes: [`sha256:${i.toString(16).padStart(64, 'a')}`, `sha256:${i.toString(16).padStart(64, 'b')}`] })),
+      versions: ['3.0.0', '2.0.0', '1.0.0'].map((version) => ({
+        version,
+        prerelease: false,
+        hashes: [`sha256:${i.toString(16).padStart(64, 'a')}`, `sha256:${i.toString(16).padStart(64, 'b')}`],
+      })),
     },
   ]),
 );
@@ -60,7 +64,11 @@ const items = projects.slice(0, N).map((p, i) => ({
   requested: i % 10 === 0,
   metadata: { name: p.name, version: '1.0', requires_dist: [projects[(i + 1) % N].name, `${projects[(i + 2) % N].name}; python_version > "3"`] },
 }));
-const reportText = JSON.stringify({ version: '1', install: items, environment: { python_version: '3.11', python_full_version: '3.11.7', sys_platform: 'linux' } });
+const reportText = JSON.stringify({
+  version: '1',
+  install: items,
+  environment: { python_version: '3.11', python_full_version: '3.11.7', sys_platform: 'linux' },
+});
 report(
   await measure(`read pip's report + write pip-compile format, ${N} pins`, 50, () => {
     const r = readReport(reportText)!;
@@ -84,7 +92,11 @@ const { client } = await TestClient.start({ rootUri: pathToFileURL(dir).toString
 const runs: number[] = [];
 for (let i = 0; i < 8; i++) {
   const t0 = performance.now();
-  const result = await client.request('workspace/executeCommand', { command: 'requirements.compile', arguments: [pathToFileURL(path.join(dir, 'requirements.in')).toString(), { upgrade: true }] }, 120_000);
+  const result = await client.request(
+    'workspace/executeCommand',
+    { command: 'requirements.compile', arguments: [pathToFileURL(path.join(dir, 'requirements.in')).toString(), { upgrade: true }] },
+    120_000,
+  );
   runs.push(performance.now() - t0);
   if (!result.ok) throw new Error(result.message);
 }

@@ -55,10 +55,18 @@ const bigDir = fs.mkdtempSync(path.join(os.tmpdir(), 'rls-bench-big-'));
   let out = '';
   for (let i = 0; i < 3; i++) {
     const t0 = performance.now();
-    const r = spawnSync(process.execPath, [bin, 'check', 'big.txt', '--format', 'json', '--no-vulnerabilities'], { cwd: bigDir, encoding: 'utf8', maxBuffer: 1 << 28, env: testEnv() });
+    const r = spawnSync(process.execPath, [bin, 'check', 'big.txt', '--format', 'json', '--no-vulnerabilities'], {
+      cwd: bigDir,
+      encoding: 'utf8',
+      maxBuffer: 1 << 28,
+      env: testEnv(),
+    });
     times.push(performance.now() - t0);
     out = r.stdout;
   }
-  report(summarize(`check on a ${(sixMb.length / 1048576).toFixed(1)} MiB file (${sixMb.split('\n').length - 1} lines, 3 runs; goal < 3 s)`, times), `${JSON.parse(out || '[]').length} diagnostics printed`);
+  report(
+    summarize(`check on a ${(sixMb.length / 1048576).toFixed(1)} MiB file (${sixMb.split('\n').length - 1} lines, 3 runs; goal < 3 s)`, times),
+    `${JSON.parse(out || '[]').length} diagnostics printed`,
+  );
 }
 fs.rmSync(bigDir, { recursive: true, force: true });

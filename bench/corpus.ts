@@ -46,7 +46,12 @@ const HASH = 'sha256:' + '0123456789abcdef'.repeat(4);
 /** Lines of a realistic file; every 50th line is an option, include, URL or editable. */
 export function realisticLines(count: number): string[] {
   const projects = topProjects();
-  const lines: string[] = ['# Generated for benchmarks', '--index-url https://pypi.org/simple', '--extra-index-url https://${PRIVATE_TOKEN}@pkgs.example/simple', ''];
+  const lines: string[] = [
+    '# Generated for benchmarks',
+    '--index-url https://pypi.org/simple',
+    '--extra-index-url https://${PRIVATE_TOKEN}@pkgs.example/simple',
+    '',
+  ];
   for (let i = 0; lines.length < count; i++) {
     const p = projects[i % projects.length];
     switch (i % 50) {
@@ -99,7 +104,8 @@ export function heldOutLines(count: number): string[] {
     if (/\.(txt|in)$/.test(f) && fs.statSync(p).isFile()) texts.push({ key: f, text: fs.readFileSync(p, 'utf8') });
   }
   const upstream = path.join(DATA, 'upstream');
-  for (const c of JSON.parse(fs.readFileSync(path.join(upstream, 'cases.json'), 'utf8')) as { id: string; text: string }[]) texts.push({ key: c.id, text: c.text });
+  for (const c of JSON.parse(fs.readFileSync(path.join(upstream, 'cases.json'), 'utf8')) as { id: string; text: string }[])
+    texts.push({ key: c.id, text: c.text });
   for (const c of (JSON.parse(fs.readFileSync(path.join(upstream, 'compiled.json'), 'utf8')) as { cases: { id: string; output: string }[] }).cases) {
     texts.push({ key: c.id, text: c.output });
   }

@@ -36,7 +36,9 @@ const known = new Set(listed.map(norm));
 
 /** Names the index does not list: typos of popular projects (even lines), made-up internal names (odd lines). */
 const unknownNames = (count: number): string[] => {
-  const top = topProjects().map((p) => p.name).filter((n) => n.length >= 5);
+  const top = topProjects()
+    .map((p) => p.name)
+    .filter((n) => n.length >= 5);
   const out: string[] = [];
   for (let i = 0; out.length < count; i++) {
     const base = top[i % top.length];
@@ -97,10 +99,12 @@ try {
 
   const t0 = performance.now();
   const big = client.open(path.join(bigDir, 'requirements.txt'), bigLines.join('\n') + '\n');
-  const first = await client.waitForDiagnostics(big, (d) => d.some((x) => x.code === 'unknown-package'), 300_000).then(
-    () => performance.now() - t0,
-    () => undefined,
-  );
+  const first = await client
+    .waitForDiagnostics(big, (d) => d.some((x) => x.code === 'unknown-package'), 300_000)
+    .then(
+      () => performance.now() - t0,
+      () => undefined,
+    );
   const settled = await quiet(big, 3000, 300_000);
   const hints = (client.diagnostics.get(big) ?? []).filter((d) => /did you mean/.test(d.message)).length;
   process.stdout.write(

@@ -27,7 +27,10 @@ projects.forEach((p, i) => {
   const d = path.join(site, `${p.name.replace(/-/g, '_')}-${version(p)}.dist-info`);
   fs.mkdirSync(d);
   const deps = [projects[(i + 1) % N], projects[(i + 7) % N]].map((q) => `Requires-Dist: ${q.name}>=0.1`).join('\n');
-  fs.writeFileSync(path.join(d, 'METADATA'), `Metadata-Version: 2.1\nName: ${p.name}\nVersion: ${version(p)}\nSummary: ${p.summary.replace(/\n/g, ' ')}\n${deps}\nProvides-Extra: test\n\n`);
+  fs.writeFileSync(
+    path.join(d, 'METADATA'),
+    `Metadata-Version: 2.1\nName: ${p.name}\nVersion: ${version(p)}\nSummary: ${p.summary.replace(/\n/g, ' ')}\n${deps}\nProvides-Extra: test\n\n`,
+  );
 });
 const text = projects.map((p, i) => (i % 10 === 0 ? `${p.name}>=999` : `${p.name}==${version(p)}`)).join('\n') + '\n';
 const found = { root: venv, source: 'nearby' as const };

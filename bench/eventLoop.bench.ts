@@ -101,7 +101,13 @@ for (const label of ['cold', 'warm'] as const) {
   );
   const stalls = runs.map((r) => r.loop.stalls.map((x) => `${x.ms} ms at ${x.at} (cpu ${x.cpuMs})`).join(', ') || 'none');
   process.stdout.write(`${label}: stalls over 40 ms (when, in ms after the first turn; the process's CPU meanwhile): ${stalls.join(' | ')}\n`);
-  report(summarize(`${label}: documentSymbol round trip meanwhile`, runs.flatMap((r) => r.symbols)), `max ${Math.max(...runs.flatMap((r) => r.symbols)).toFixed(0)} ms`);
+  report(
+    summarize(
+      `${label}: documentSymbol round trip meanwhile`,
+      runs.flatMap((r) => r.symbols),
+    ),
+    `max ${Math.max(...runs.flatMap((r) => r.symbols)).toFixed(0)} ms`,
+  );
   const completions = runs.map((r) => r.completionMs).sort((a, b) => a - b);
   process.stdout.write(
     `${label}: requests== completion 500 ms after didOpen: p50 ${percentile(completions, 50).toFixed(0)} ms, max ${completions[completions.length - 1].toFixed(0)} ms, items ${runs.map((r) => r.completionItems).join(' / ')}\n`,

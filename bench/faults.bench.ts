@@ -55,7 +55,7 @@ for (const [label, apply] of faults) {
       if (b.list.isIncomplete) incomplete++;
     }
     report(summarize(`${label}: first request for a fact`, first));
-    if (process.env.BENCH_VERBOSE) process.stdout.write(`  ${first.map((x, i) => `${x.toFixed(0)}/${second[i].toFixed(0)}`).join(" ")}\n`);
+    if (process.env.BENCH_VERBOSE) process.stdout.write(`  ${first.map((x, i) => `${x.toFixed(0)}/${second[i].toFixed(0)}`).join(' ')}\n`);
     report(summarize(`${label}: second request for it`, second), `${incomplete}/${SAMPLES} incomplete; goal < 250 ms`);
     process.stdout.write(`  requests that reached the index after it went bad: ${index.requests.length - asked}\n`);
   } finally {

@@ -19,7 +19,9 @@ const names = topProjects()
   .map((p) => p.name);
 const normalized = names.map((n) => n.toLowerCase().replace(/[-_.]+/g, '-'));
 // Every tenth package is top level; the others are required by the one before them (and a Windows-only edge).
-const requires = new Map(normalized.map((n, i) => [n, i + 1 < N && (i + 1) % 10 !== 0 ? [names[i + 1], `${names[(i + 2) % N]}; sys_platform == "win32"`] : []]));
+const requires = new Map(
+  normalized.map((n, i) => [n, i + 1 < N && (i + 1) % 10 !== 0 ? [names[i + 1], `${names[(i + 2) % N]}; sys_platform == "win32"`] : []]),
+);
 const text = names.map((n) => `${n}==1.0.0`).join('\n') + '\n';
 const markers = markerEnvironment('3.12.1');
 const environment: EnvironmentFacts = {
@@ -47,12 +49,24 @@ report(
 let hint = '';
 report(
   await measure(`diagnostics of a new version, ${N} frozen pins`, 50, () => {
-    hint = service.diagnostics(workspace.contextWith(filePath, parse(text + '\n'))).find((d) => d.code === 'frozen-file')?.message.slice(0, 60) ?? 'no hint';
+    hint =
+      service
+        .diagnostics(workspace.contextWith(filePath, parse(text + '\n')))
+        .find((d) => d.code === 'frozen-file')
+        ?.message.slice(0, 60) ?? 'no hint';
   }),
   hint,
 );
 // The same pass on an .in of the same lines, which is never read as pip freeze output: the rest of the diagnostics.
-report(await measure(`diagnostics of a new version, same lines in an .in (no hint)`, 50, () => service.diagnostics(workspace.contextWith(filePath.replace(/\.txt$/, '.in'), parse(text + '\n')))));
+report(
+  await measure(`diagnostics of a new version, same lines in an .in (no hint)`, 50, () =>
+    service.diagnostics(workspace.contextWith(filePath.replace(/\.txt$/, '.in'), parse(text + '\n'))),
+  ),
+);
 const doc = parse(text);
-report(await measure(`code actions on line 1 (derive, three bounds), ${N} pins`, 50, () => service.codeActions(workspace.contextWith(filePath, doc, uri), { diagnostics: [] }, { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } })));
+report(
+  await measure(`code actions on line 1 (derive, three bounds), ${N} pins`, 50, () =>
+    service.codeActions(workspace.contextWith(filePath, doc, uri), { diagnostics: [] }, { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }),
+  ),
+);
 printMemory();

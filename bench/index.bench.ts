@@ -13,7 +13,11 @@ import { SHARED_DATA, topProjects } from './corpus.ts';
 import { measure, report, summarize } from './stats.ts';
 
 const tmpEmpty = () => fs.mkdtempSync(path.join(os.tmpdir(), 'rls-index-empty-'));
-let names = zlib.gunzipSync(fs.readFileSync(path.join(SHARED_DATA, 'pypi-names.txt.gz'))).toString('utf8').split('\n').filter(Boolean);
+let names = zlib
+  .gunzipSync(fs.readFileSync(path.join(SHARED_DATA, 'pypi-names.txt.gz')))
+  .toString('utf8')
+  .split('\n')
+  .filter(Boolean);
 process.stdout.write(`project list: ${names.length} names\n`);
 const server = await startIndexServer(FIXTURE_PROJECTS, { projectList: names });
 const nameCount = names.length;
@@ -54,7 +58,9 @@ warm.searchNames('re', 10);
 gc();
 gc();
 const after = process.memoryUsage();
-process.stdout.write(`memory kept by the loaded list (after GC): heap +${((after.heapUsed - before.heapUsed) / 1048576).toFixed(0)} MB, RSS +${((after.rss - before.rss) / 1048576).toFixed(0)} MB\n`);
+process.stdout.write(
+  `memory kept by the loaded list (after GC): heap +${((after.heapUsed - before.heapUsed) / 1048576).toFixed(0)} MB, RSS +${((after.rss - before.rss) / 1048576).toFixed(0)} MB\n`,
+);
 
 // 1,000 realistic prefixes: 1–6 characters of popular names, every fifth with a typo (two letters swapped).
 const top = topProjects();
@@ -86,7 +92,9 @@ for (let i = 0; i < 100; i++) {
   await new Promise((r) => setTimeout(r, 50));
 }
 await new Promise((r) => setTimeout(r, 500));
-process.stdout.write(`server process RSS: ${rssBefore.toFixed(0)} MB after initialize, ${rssOf(client.process.pid!).toFixed(0)} MB with the index module, the list and a 1,001-line document loaded\n`);
+process.stdout.write(
+  `server process RSS: ${rssBefore.toFixed(0)} MB after initialize, ${rssOf(client.process.pid!).toFixed(0)} MB with the index module, the list and a 1,001-line document loaded\n`,
+);
 const lsp: number[] = [];
 for (let i = 0; i < 1000; i++) {
   const line = 1 + (i % prefixes.length);
@@ -95,7 +103,9 @@ for (let i = 0; i < 1000; i++) {
   lsp.push(performance.now() - t);
 }
 report(summarize('name completion, LSP round trip (1,000 prefixes)', lsp));
-const versions = await measure('version completion, LSP round trip (warm)', 200, () => client.request('textDocument/completion', { textDocument: { uri }, position: { line: 0, character: 10 } }));
+const versions = await measure('version completion, LSP round trip (warm)', 200, () =>
+  client.request('textDocument/completion', { textDocument: { uri }, position: { line: 0, character: 10 } }),
+);
 report(versions);
 await client.stop();
 await server.stop();

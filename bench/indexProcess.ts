@@ -19,7 +19,9 @@ export function dependencyProjects(count = DEPENDENCIES): FixtureProject[] {
   return picked.map((p) => ({
     name: p.name,
     summary: p.summary,
-    files: Array.from({ length: 20 }, (_, i) => [`${p.name}-1.${i}.0-py3-none-any.whl`, `${p.name}-1.${i}.0.tar.gz`]).flat().map((filename) => ({ filename, requiresPython: '>=3.8' })),
+    files: Array.from({ length: 20 }, (_, i) => [`${p.name}-1.${i}.0-py3-none-any.whl`, `${p.name}-1.${i}.0.tar.gz`])
+      .flat()
+      .map((filename) => ({ filename, requiresPython: '>=3.8' })),
   }));
 }
 
@@ -27,7 +29,11 @@ if (process.argv[1] && path.resolve(process.argv[1]) === path.resolve(new URL(im
   const withList = process.argv.includes('--list');
   const projects = [...FIXTURE_PROJECTS, ...dependencyProjects()];
   const projectList = withList
-    ? zlib.gunzipSync(fs.readFileSync(path.join(SHARED_DATA, 'pypi-names.txt.gz'))).toString('utf8').split('\n').filter(Boolean)
+    ? zlib
+        .gunzipSync(fs.readFileSync(path.join(SHARED_DATA, 'pypi-names.txt.gz')))
+        .toString('utf8')
+        .split('\n')
+        .filter(Boolean)
     : undefined;
   const server = await startIndexServer(projects, { projectList });
   process.stdout.write(`${JSON.stringify({ url: server.url, names: projectList?.length ?? projects.length })}\n`);

@@ -26,7 +26,13 @@ if (out && isMainThread) {
   });
   process.on('SIGUSR2', () => {
     const ms = (ns) => Math.round(ns / 1e4) / 100;
-    const figures = { p50: ms(histogram.percentile(50)), p99: ms(histogram.percentile(99)), max: ms(histogram.max), count: histogram.count, stalls: stalls.splice(0) };
+    const figures = {
+      p50: ms(histogram.percentile(50)),
+      p99: ms(histogram.percentile(99)),
+      max: ms(histogram.max),
+      count: histogram.count,
+      stalls: stalls.splice(0),
+    };
     fs.writeFileSync(out, JSON.stringify(figures));
     histogram.reset();
   });

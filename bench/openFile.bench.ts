@@ -20,7 +20,9 @@ const RUNS = Number(process.env.RLS_BENCH_RUNS ?? 7);
 // `--list`: the index serves PyPI's 886k names as its project list, which the server fetches at the same time.
 const withList = process.argv.includes('--list') || process.env.RLS_BENCH_LIST === '1';
 
-const child = spawn(process.execPath, ['--import', 'tsx', path.join(here, 'indexProcess.ts'), ...(withList ? ['--list'] : [])], { stdio: ['ignore', 'pipe', 'inherit'] });
+const child = spawn(process.execPath, ['--import', 'tsx', path.join(here, 'indexProcess.ts'), ...(withList ? ['--list'] : [])], {
+  stdio: ['ignore', 'pipe', 'inherit'],
+});
 process.on('exit', () => child.kill('SIGTERM'));
 const { url } = JSON.parse(await new Promise<string>((resolve) => createInterface({ input: child.stdout! }).once('line', resolve))) as { url: string };
 const names = dependencyProjects().map((p) => p.name.toLowerCase());

@@ -77,7 +77,9 @@ clearParseCache();
 const kept = Array.from({ length: 10 }, () => parse(text));
 gc();
 gc();
-process.stdout.write(`a parsed document retains ~${((process.memoryUsage().heapUsed - before) / 10 / 1048576).toFixed(2)} MiB (${kept[0].lines.length} logical lines; nodes are built when first read)\n`);
+process.stdout.write(
+  `a parsed document retains ~${((process.memoryUsage().heapUsed - before) / 10 / 1048576).toFixed(2)} MiB (${kept[0].lines.length} logical lines; nodes are built when first read)\n`,
+);
 printMemory('memory after parse');
 
 // pip-requirements-js refuses --index-url, --hash and -e lines: compare on the logical lines it accepts.

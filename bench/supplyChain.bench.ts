@@ -38,12 +38,16 @@ const index = await startIndexServer(projects);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 async function run(label: string, settings: Record<string, unknown>) {
-  const { client } = await TestClient.start({ env: indexedEnv(index.url), initializationOptions: { diagnostics: { environment: true, outdated: false }, ...settings } });
+  const { client } = await TestClient.start({
+    env: indexedEnv(index.url),
+    initializationOptions: { diagnostics: { environment: true, outdated: false }, ...settings },
+  });
   try {
     const uri = client.open(path.join(dir, `requirements-${label.replace(/\W+/g, '-')}.txt`), text);
     // Every line's facts: the no-wheel and too-new counts settle once the 300 pages are in.
     const on = settings.cooldownDays !== 0;
-    const settled = (d: { code?: unknown }[]) => (on ? d.filter((x) => x.code === 'too-new').length >= PINS / 5 && d.filter((x) => x.code === 'no-wheel').length >= PINS / 3 : d.length >= PINS);
+    const settled = (d: { code?: unknown }[]) =>
+      on ? d.filter((x) => x.code === 'too-new').length >= PINS / 5 && d.filter((x) => x.code === 'no-wheel').length >= PINS / 3 : d.length >= PINS;
     await client.waitForDiagnostics(uri, settled, 120_000).catch(() => process.stdout.write(`  (${label}: facts not all in after 120 s)\n`));
     await sleep(1500);
     const counts = new Map<string, number>();
@@ -67,7 +71,10 @@ async function run(label: string, settings: Record<string, unknown>) {
       await sleep(30);
     }
     const asked = index.requests.slice(before).map((r) => r.path);
-    report(summarize(`${label}: keystroke → publish, ${PINS} pins`, times), `index requests during the keystrokes: ${asked.length}${asked.length ? ` (${asked.slice(0, 3).join(', ')})` : ''}`);
+    report(
+      summarize(`${label}: keystroke → publish, ${PINS} pins`, times),
+      `index requests during the keystrokes: ${asked.length}${asked.length ? ` (${asked.slice(0, 3).join(', ')})` : ''}`,
+    );
     process.stdout.write(`  ${[...counts].map(([c, n]) => `${c} ${n}`).join(', ')}\n`);
   } finally {
     await client.stop();

@@ -21,7 +21,8 @@ function project(baseLines: number): { dir: string; compiled: string } {
   // Ten requirements the compiled file pins (or not); the rest of a large base.in is what large shared
   // files are made of: comments and requirements for other platforms, which a compile leaves out.
   const base = ['django>=4', 'requests', 'sqlparse', 'asgiref', 'six', 'idna', 'certifi', 'urllib3', 'charset-normalizer', 'packaging'];
-  for (let i = base.length; i < baseLines; i++) base.push(i % 2 ? `# note ${i} on why the next pin is here` : `winpkg${i}==1.${i % 7}; sys_platform == "win32"`);
+  for (let i = base.length; i < baseLines; i++)
+    base.push(i % 2 ? `# note ${i} on why the next pin is here` : `winpkg${i}==1.${i % 7}; sys_platform == "win32"`);
   fs.writeFileSync(path.join(dir, 'base.in'), base.join('\n') + '\n');
   fs.writeFileSync(path.join(dir, 'requirements.in'), '-r base.in\n');
   const compiled = HEADER + PINS.map((p) => `${p}\n    # via -r requirements.in`).join('\n') + '\n';
@@ -87,7 +88,10 @@ report(lspLarge, `p50 ${(lspLarge.p50 / lspSmall.p50).toFixed(2)}× the small on
 // right after its first diagnostics (the server is still loading the index module and the project list),
 // and once the server has settled (an editor's user takes longer than that to type `requests==`).
 const index = await startIndexServer(FIXTURE_PROJECTS);
-for (const [label, settle] of [['right after open', 0], ['500 ms after open', 500]] as const) {
+for (const [label, settle] of [
+  ['right after open', 0],
+  ['500 ms after open', 500],
+] as const) {
   const firsts: number[] = [];
   let listed = 0;
   for (let i = 0; i < 10; i++) {
@@ -124,6 +128,8 @@ for (let f = 0; f < 200; f++) {
 }
 gc();
 gc();
-process.stdout.write(`store with 200 open files (60 lines each), parsed and checked: heap +${((process.memoryUsage().heapUsed - before) / 1048576).toFixed(1)} MiB, ${workspace.store.size} files, ${workspace.store.parses} parses\n`);
+process.stdout.write(
+  `store with 200 open files (60 lines each), parsed and checked: heap +${((process.memoryUsage().heapUsed - before) / 1048576).toFixed(1)} MiB, ${workspace.store.size} files, ${workspace.store.parses} parses\n`,
+);
 printMemory();
 fs.rmSync(dir, { recursive: true, force: true });

@@ -40,7 +40,10 @@ function check(args: string[]): void {
   const vulnerabilities = { ...DEFAULT_SETTINGS.vulnerabilities, ignore: [] as string[], allowFileIndexes: false, offline: false };
   const failOn: string[] = [];
   for (let i = 0; i < args.length; i++) {
-    const [flag, attached] = args[i].startsWith('--') && args[i].includes('=') ? [args[i].slice(0, args[i].indexOf('=')), args[i].slice(args[i].indexOf('=') + 1)] : [args[i], undefined];
+    const [flag, attached] =
+      args[i].startsWith('--') && args[i].includes('=')
+        ? [args[i].slice(0, args[i].indexOf('=')), args[i].slice(args[i].indexOf('=') + 1)]
+        : [args[i], undefined];
     const value = () => attached ?? args[++i] ?? '';
     if (flag === '--format') format = value();
     else if (flag === '--root') root = value();
@@ -50,14 +53,24 @@ function check(args: string[]): void {
     else if (flag === '--ignore-vuln') vulnerabilities.ignore.push(value());
     else if (flag === '--allow-file-indexes') vulnerabilities.allowFileIndexes = true;
     else if (flag === '--offline') vulnerabilities.offline = true;
-    else if (flag === '--fail-on') failOn.push(...value().split(',').map((c) => c.trim()).filter(Boolean));
+    else if (flag === '--fail-on')
+      failOn.push(
+        ...value()
+          .split(',')
+          .map((c) => c.trim())
+          .filter(Boolean),
+      );
     else if (args[i].startsWith('-') && args[i] !== '-') return usageError(`Unknown option '${args[i]}' for check.`, CHECK_HELP);
     else paths.push(args[i]);
   }
   if (format !== 'text' && format !== 'json' && format !== 'sarif') return usageError(`Unknown --format '${format}': use text, json or sarif.`, CHECK_HELP);
-  if (!['pypi', 'osv', 'off'].includes(vulnerabilities.source)) return usageError(`Unknown --vulnerability-source '${vulnerabilities.source}': use pypi, osv or off.`, CHECK_HELP);
+  if (!['pypi', 'osv', 'off'].includes(vulnerabilities.source))
+    return usageError(`Unknown --vulnerability-source '${vulnerabilities.source}': use pypi, osv or off.`, CHECK_HELP);
   const { files, empty } = filesToCheck(paths);
-  for (const dir of empty) process.stderr.write(`No requirements files under ${dir} (requirements*.txt, requirements*.in, constraints*.txt, *-requirements.txt, requirements/*.txt).\n`);
+  for (const dir of empty)
+    process.stderr.write(
+      `No requirements files under ${dir} (requirements*.txt, requirements*.in, constraints*.txt, *-requirements.txt, requirements/*.txt).\n`,
+    );
   if (files.length === 0) {
     process.exitCode = 2; // nothing was checked: a mistyped folder must not pass a build
     return;
@@ -138,14 +151,22 @@ function main(argv: string[]): void {
     const trust = createOriginTrust({
       policy: () => configuration.settings().index.allowWorkspaceIndexes,
       workspaceTrusted: configuration.workspaceTrusted,
-      ask: ({ message }) => connection.window.showWarningMessage(message, { title: 'Allow' }, { title: "Don't allow" }).then((answer) => answer?.title === 'Allow'),
+      ask: ({ message }) =>
+        connection.window.showWarningMessage(message, { title: 'Allow' }, { title: "Don't allow" }).then((answer) => answer?.title === 'Allow'),
       stateFile: defaultStateFile(env),
       logger,
     });
     register(connection, {
       workspace: createWorkspace({ env }),
       environments: createEnvironmentService({ env, logger }),
-      index: createIndexAdapter({ cacheDir: () => configuration.settings().cacheDir ?? defaultCacheDir(env), settings: configuration.settings, env, configFiles, logger, trust }),
+      index: createIndexAdapter({
+        cacheDir: () => configuration.settings().cacheDir ?? defaultCacheDir(env),
+        settings: configuration.settings,
+        env,
+        configFiles,
+        logger,
+        trust,
+      }),
       configFiles,
       configuration,
       log,

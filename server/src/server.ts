@@ -61,9 +61,21 @@ export function register(connection: Connection, adapters: ServerAdapters): void
   let workspaceRoots: string[] = [];
   const guard = createGuard(log);
   const status = createStatusReporter(connection, () => capabilities, log);
-  const waiter = createFactsWaiter({ budgetMs: () => settings().index.waitMs, loaded: index.loaded, reading: () => [workspace.store.reading(), adapters.configFiles.reading(), adapters.files.reading()] });
+  const waiter = createFactsWaiter({
+    budgetMs: () => settings().index.waitMs,
+    loaded: index.loaded,
+    reading: () => [workspace.store.reading(), adapters.configFiles.reading(), adapters.files.reading()],
+  });
   const environment = environmentFacts(environments, { settings, roots: () => workspaceRoots, waiter });
-  const facts = indexFacts(index, { workspace, settings, waiter, venvRootOf: environment.venvRootOf, venvRoot: environment.venvRoot, configFiles: adapters.configFiles, roots: () => workspaceRoots });
+  const facts = indexFacts(index, {
+    workspace,
+    settings,
+    waiter,
+    venvRootOf: environment.venvRootOf,
+    venvRoot: environment.venvRoot,
+    configFiles: adapters.configFiles,
+    roots: () => workspaceRoots,
+  });
   configuration.onDidApply((s) => environments.setSetting(s.venvPath));
   followEnvSetting(configuration, adapters.env, (env) => workspace.setEnv(env)); // lines with ${NAME} read differently: the store parses again
 
@@ -123,7 +135,9 @@ export function register(connection: Connection, adapters: ServerAdapters): void
   connection.onInitialize((params: InitializeParams): InitializeResult => {
     capabilities = params?.capabilities ?? {};
     status.enable(params?.initializationOptions);
-    workspaceRoots = [...(params?.workspaceFolders ?? []).map((f) => uriToPath(f.uri)), ...(params?.rootUri ? [uriToPath(params.rootUri)] : [])].filter((p) => path.isAbsolute(p));
+    workspaceRoots = [...(params?.workspaceFolders ?? []).map((f) => uriToPath(f.uri)), ...(params?.rootUri ? [uriToPath(params.rootUri)] : [])].filter((p) =>
+      path.isAbsolute(p),
+    );
     configuration.initialize(params?.initializationOptions);
     return {
       capabilities: serverCapabilities(!!capabilities.textDocument?.diagnostic),
@@ -154,12 +168,18 @@ export function register(connection: Connection, adapters: ServerAdapters): void
   connection.onDocumentLinks((p, token) => at('documentLink', p.textDocument.uri, [], token, (ctx) => service.documentLinks(ctx), true));
   connection.onFoldingRanges((p, token) => at('foldingRange', p.textDocument.uri, [], token, (ctx) => service.foldingRanges(ctx.document)));
   connection.onDefinition((p, token) => at('definition', p.textDocument.uri, [], token, (ctx) => service.definition(ctx, p.position)));
-  connection.onReferences((p, token) => at('references', p.textDocument.uri, [], token, (ctx) => service.references(ctx, p.position, p.context?.includeDeclaration ?? true)));
+  connection.onReferences((p, token) =>
+    at('references', p.textDocument.uri, [], token, (ctx) => service.references(ctx, p.position, p.context?.includeDeclaration ?? true)),
+  );
   connection.languages.inlayHint.on((p, token) => at('inlayHint', p.textDocument.uri, [], token, (ctx) => service.inlayHints(ctx, p.range)));
   // Null (which LSP allows and the library's types do not) lets an editor take another server's tokens.
   const noTokens = null as unknown as { data: number[] };
-  connection.languages.semanticTokens.on((p, token) => at('semanticTokens', p.textDocument.uri, { data: [] }, token, (ctx) => service.semanticTokens(ctx.document) ?? noTokens));
-  connection.languages.semanticTokens.onRange((p, token) => at('semanticTokens/range', p.textDocument.uri, { data: [] }, token, (ctx) => service.semanticTokens(ctx.document, p.range) ?? noTokens));
+  connection.languages.semanticTokens.on((p, token) =>
+    at('semanticTokens', p.textDocument.uri, { data: [] }, token, (ctx) => service.semanticTokens(ctx.document) ?? noTokens),
+  );
+  connection.languages.semanticTokens.onRange((p, token) =>
+    at('semanticTokens/range', p.textDocument.uri, { data: [] }, token, (ctx) => service.semanticTokens(ctx.document, p.range) ?? noTokens),
+  );
   connection.onCompletion((p, token) =>
     guard.run('completion', { isIncomplete: false, items: [] }, token, async () => {
       const { value, complete } = await waiter.answer(token, () => {
@@ -177,14 +197,30 @@ export function register(connection: Connection, adapters: ServerAdapters): void
     }),
   );
   connection.onHover((p, token) => at('hover', p.textDocument.uri, null, token, (ctx) => service.hover(ctx, p.position), true));
-  connection.onCodeAction((p, token) => at('codeAction', p.textDocument.uri, [], token, (ctx) => service.codeActions(ctx, p.context ?? { diagnostics: [] }, p.range), true));
+  connection.onCodeAction((p, token) =>
+    at('codeAction', p.textDocument.uri, [], token, (ctx) => service.codeActions(ctx, p.context ?? { diagnostics: [] }, p.range), true),
+  );
   connection.onCodeActionResolve((action, token) => {
     const uri = (action.data as { uri?: string } | undefined)?.uri;
     return uri ? at('codeAction/resolve', uri, action, token, (ctx) => service.resolveCodeAction(action, ctx), true) : action;
   });
   connection.onCodeLens((p, token) => at('codeLens', p.textDocument.uri, [], token, (ctx) => service.codeLenses(ctx), true));
 
-  wireCommands({ connection, documents, workspace, service, settings, workspaceTrusted: configuration.workspaceTrusted, capabilities: () => capabilities, environment, index: facts, isDirtyOnDisk: adapters.isDirtyOnDisk, log, changed: diagnostics.changed, problems: compileProblems });
+  wireCommands({
+    connection,
+    documents,
+    workspace,
+    service,
+    settings,
+    workspaceTrusted: configuration.workspaceTrusted,
+    capabilities: () => capabilities,
+    environment,
+    index: facts,
+    isDirtyOnDisk: adapters.isDirtyOnDisk,
+    log,
+    changed: diagnostics.changed,
+    problems: compileProblems,
+  });
 
   connection.onShutdown(async () => {
     environments.dispose();

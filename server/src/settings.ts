@@ -103,8 +103,14 @@ export function readSettings(raw: unknown, base: Settings = DEFAULT_SETTINGS): S
     indexUrl: typeof o.indexUrl === 'string' && o.indexUrl.trim() ? o.indexUrl.trim() : base.indexUrl,
     extraIndexUrls: Array.isArray(o.extraIndexUrls) ? o.extraIndexUrls.filter((u): u is string => typeof u === 'string') : base.extraIndexUrls,
     index: {
-      waitMs: isObject(o.index) && typeof o.index.waitMs === 'number' && Number.isFinite(o.index.waitMs) && o.index.waitMs >= 0 ? Math.min(o.index.waitMs, 30_000) : base.index.waitMs,
-      allowWorkspaceIndexes: isObject(o.index) && policies.includes(o.index.allowWorkspaceIndexes as never) ? (o.index.allowWorkspaceIndexes as Settings['index']['allowWorkspaceIndexes']) : base.index.allowWorkspaceIndexes,
+      waitMs:
+        isObject(o.index) && typeof o.index.waitMs === 'number' && Number.isFinite(o.index.waitMs) && o.index.waitMs >= 0
+          ? Math.min(o.index.waitMs, 30_000)
+          : base.index.waitMs,
+      allowWorkspaceIndexes:
+        isObject(o.index) && policies.includes(o.index.allowWorkspaceIndexes as never)
+          ? (o.index.allowWorkspaceIndexes as Settings['index']['allowWorkspaceIndexes'])
+          : base.index.allowWorkspaceIndexes,
     },
     cacheDir: typeof o.cacheDir === 'string' && o.cacheDir.trim() ? o.cacheDir : base.cacheDir,
     compile: {
@@ -114,7 +120,8 @@ export function readSettings(raw: unknown, base: Settings = DEFAULT_SETTINGS): S
     derive: { bounds: bounds.includes(derive.bounds as Settings['derive']['bounds']) ? (derive.bounds as Settings['derive']['bounds']) : base.derive.bounds },
     python: typeof o.python === 'string' && o.python.trim() ? o.python.trim() : o.python === null ? undefined : base.python,
     vulnerabilities: readVulnerabilities(o.vulnerabilities, base.vulnerabilities),
-    cooldownDays: typeof o.cooldownDays === 'number' && Number.isFinite(o.cooldownDays) && o.cooldownDays >= 0 ? Math.min(o.cooldownDays, 3650) : base.cooldownDays,
+    cooldownDays:
+      typeof o.cooldownDays === 'number' && Number.isFinite(o.cooldownDays) && o.cooldownDays >= 0 ? Math.min(o.cooldownDays, 3650) : base.cooldownDays,
     licenses: readLicenses(o.licenses, base.licenses),
     lookAlikes: typeof o.lookAlikes === 'boolean' ? o.lookAlikes : base.lookAlikes,
     logLevel: levels.includes(o.logLevel as Settings['logLevel']) ? (o.logLevel as Settings['logLevel']) : base.logLevel,
@@ -136,7 +143,8 @@ function readVulnerabilities(raw: unknown, base: Settings['vulnerabilities']): S
 
 function readLicenses(raw: unknown, base: Settings['licenses']): Settings['licenses'] {
   const l = isObject(raw) ? raw : {};
-  const ids = (v: unknown, fallback: string[]) => (Array.isArray(v) ? v.filter((i): i is string => typeof i === 'string' && i.trim() !== '').map((i) => i.trim()) : fallback);
+  const ids = (v: unknown, fallback: string[]) =>
+    Array.isArray(v) ? v.filter((i): i is string => typeof i === 'string' && i.trim() !== '').map((i) => i.trim()) : fallback;
   return { allow: ids(l.allow, base.allow), deny: ids(l.deny, base.deny) };
 }
 

@@ -1,7 +1,24 @@
 // A terminal screen as `tmux capture-pane -e -p` prints it (text with SGR colour codes) → an HTML page,
 // so Chromium can take the picture of Neovim the README shows. Only SGR is understood; that is all tmux emits.
 
-const BASE16 = ['#1e1e1e', '#cd3131', '#0dbc79', '#e5e510', '#2472c8', '#bc3fbc', '#11a8cd', '#e5e5e5', '#666666', '#f14c4c', '#23d18b', '#f5f543', '#3b8eea', '#d670d6', '#29b8db', '#ffffff'];
+const BASE16 = [
+  '#1e1e1e',
+  '#cd3131',
+  '#0dbc79',
+  '#e5e510',
+  '#2472c8',
+  '#bc3fbc',
+  '#11a8cd',
+  '#e5e5e5',
+  '#666666',
+  '#f14c4c',
+  '#23d18b',
+  '#f5f543',
+  '#3b8eea',
+  '#d670d6',
+  '#29b8db',
+  '#ffffff',
+];
 export const DEFAULT_FG = '#d4d4d4';
 export const DEFAULT_BG = '#1e1e1e';
 
@@ -47,8 +64,8 @@ function apply(style: Style, params: number[]): Style {
     else if (p === 49) delete s.bg;
     else if (p === 38 || p === 48) {
       const key = p === 38 ? 'fg' : 'bg';
-      if (params[i + 1] === 5) (s[key] = color256(params[i + 2] ?? 0)), (i += 2);
-      else if (params[i + 1] === 2) (s[key] = `rgb(${params[i + 2] ?? 0},${params[i + 3] ?? 0},${params[i + 4] ?? 0})`), (i += 4);
+      if (params[i + 1] === 5) ((s[key] = color256(params[i + 2] ?? 0)), (i += 2));
+      else if (params[i + 1] === 2) ((s[key] = `rgb(${params[i + 2] ?? 0},${params[i + 3] ?? 0},${params[i + 4] ?? 0})`), (i += 4));
     }
   }
   return s;
@@ -60,7 +77,15 @@ function css(style: Style): string {
   let fg = style.fg ?? DEFAULT_FG;
   let bg = style.bg ?? DEFAULT_BG;
   if (style.reverse) [fg, bg] = [bg, fg];
-  return [`color:${fg}`, `background:${bg}`, style.bold ? 'font-weight:bold' : '', style.italic ? 'font-style:italic' : '', style.underline ? 'text-decoration:underline' : ''].filter(Boolean).join(';');
+  return [
+    `color:${fg}`,
+    `background:${bg}`,
+    style.bold ? 'font-weight:bold' : '',
+    style.italic ? 'font-style:italic' : '',
+    style.underline ? 'text-decoration:underline' : '',
+  ]
+    .filter(Boolean)
+    .join(';');
 }
 
 /** The page: one <pre>, every run of text in a span with its colours; the terminal's size in `ch` and lines. */

@@ -42,7 +42,11 @@ for (const [lead, minor] of [
     try {
       // `requirements-language-server` on PATH, as `npm install -g ./server` puts it there.
       fs.mkdirSync(path.join(dir, 'bin'));
-      fs.writeFileSync(path.join(dir, 'bin/requirements-language-server'), `#!/bin/sh\nexec "${process.execPath}" "${path.join(REPO, 'server/bin/requirements-language-server.cjs')}" "$@"\n`, { mode: 0o755 });
+      fs.writeFileSync(
+        path.join(dir, 'bin/requirements-language-server'),
+        `#!/bin/sh\nexec "${process.execPath}" "${path.join(REPO, 'server/bin/requirements-language-server.cjs')}" "$@"\n`,
+        { mode: 0o755 },
+      );
       fs.writeFileSync(path.join(dir, 'requirements.txt'), 'flask==\n');
       const result = path.join(dir, 'result.json');
       fs.writeFileSync(
@@ -55,9 +59,22 @@ for (const [lead, minor] of [
   vim.cmd('qa!')
 end })\n`,
       );
-      const env: NodeJS.ProcessEnv = { ...testEnv(), HOME: dir, XDG_CONFIG_HOME: path.join(dir, 'config'), XDG_DATA_HOME: path.join(dir, 'data'), XDG_STATE_HOME: path.join(dir, 'state'), PATH: `${path.join(dir, 'bin')}${path.delimiter}${process.env.PATH}` };
+      const env: NodeJS.ProcessEnv = {
+        ...testEnv(),
+        HOME: dir,
+        XDG_CONFIG_HOME: path.join(dir, 'config'),
+        XDG_DATA_HOME: path.join(dir, 'data'),
+        XDG_STATE_HOME: path.join(dir, 'state'),
+        PATH: `${path.join(dir, 'bin')}${path.delimiter}${process.env.PATH}`,
+      };
       for (const name of ['VIRTUAL_ENV', 'NVIM', 'NVIM_LISTEN_ADDRESS', 'VIMINIT', 'MYVIMRC']) delete env[name];
-      const run = spawnSync(NVIM, ['--headless', '-u', path.join(dir, 'init.lua'), 'requirements.txt'], { cwd: dir, env, encoding: 'utf8', timeout: 40_000, killSignal: 'SIGKILL' });
+      const run = spawnSync(NVIM, ['--headless', '-u', path.join(dir, 'init.lua'), 'requirements.txt'], {
+        cwd: dir,
+        env,
+        encoding: 'utf8',
+        timeout: 40_000,
+        killSignal: 'SIGKILL',
+      });
       assert.ok(fs.existsSync(result), `Neovim wrote nothing: exit ${run.status ?? run.signal}; ${run.stdout} ${run.stderr}`);
       assert.deepEqual(JSON.parse(fs.readFileSync(result, 'utf8')), { filetype: 'requirements', clients: 1, code: 'missing-version' });
     } finally {

@@ -20,7 +20,11 @@ const ROWS = 16;
 
 test('Neovim in tmux: diagnostics as virtual text, K opens the hover; the screen is saved as a picture', { timeout: 120_000 }, async () => {
   for (const tool of ['tmux', NVIM]) {
-    assert.equal(spawnSync(tool, ['-V'], { stdio: 'ignore' }).error, undefined, `${tool} is missing: run scripts/install-test-deps.sh (apt-get install -y neovim tmux)`);
+    assert.equal(
+      spawnSync(tool, ['-V'], { stdio: 'ignore' }).error,
+      undefined,
+      `${tool} is missing: run scripts/install-test-deps.sh (apt-get install -y neovim tmux)`,
+    );
   }
   assert.ok(fs.existsSync(path.join(REPO, 'server/dist/main.cjs')), 'run `npm run build` first');
   const dir = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'rls-tui-')));
@@ -43,7 +47,14 @@ test('Neovim in tmux: diagnostics as virtual text, K opens the hover; the screen
     ].join('\n'),
   );
   // No index and none of this machine's pip configuration: nothing leaves 127.0.0.0/8.
-  const env: NodeJS.ProcessEnv = { ...testEnv(), HOME: dir, XDG_CONFIG_HOME: path.join(dir, 'config'), XDG_DATA_HOME: path.join(dir, 'data'), XDG_STATE_HOME: path.join(dir, 'state'), TERM: 'xterm-256color' };
+  const env: NodeJS.ProcessEnv = {
+    ...testEnv(),
+    HOME: dir,
+    XDG_CONFIG_HOME: path.join(dir, 'config'),
+    XDG_DATA_HOME: path.join(dir, 'data'),
+    XDG_STATE_HOME: path.join(dir, 'state'),
+    TERM: 'xterm-256color',
+  };
   for (const name of ['VIRTUAL_ENV', 'NVIM', 'NVIM_LISTEN_ADDRESS', 'VIMINIT', 'MYVIMRC', 'TMUX']) delete env[name];
   const socket = `rls-tui-${process.pid}`;
   const tmux = (...args: string[]) => execFileSync('tmux', ['-L', socket, '-f', '/dev/null', ...args], { env, encoding: 'utf8' });
@@ -59,7 +70,19 @@ test('Neovim in tmux: diagnostics as virtual text, K opens the hover; the screen
     return text;
   };
   try {
-    tmux('new-session', '-d', '-x', String(COLUMNS), '-y', String(ROWS), '-s', 'rls', '-c', workspace, `${NVIM} -u ${path.join(dir, 'init.lua')} requirements.txt`);
+    tmux(
+      'new-session',
+      '-d',
+      '-x',
+      String(COLUMNS),
+      '-y',
+      String(ROWS),
+      '-s',
+      'rls',
+      '-c',
+      workspace,
+      `${NVIM} -u ${path.join(dir, 'init.lua')} requirements.txt`,
+    );
     const diagnosed = await waitFor(/needs a version after '=='/);
     assert.match(diagnosed, /django=5\.0 .*'=' is not a version operator/);
     assert.match(diagnosed, /flask== .*'flask==' needs a version after '=='/);
@@ -74,7 +97,21 @@ test('Neovim in tmux: diagnostics as virtual text, K opens the hover; the screen
     // Chromium takes the picture in a network namespace of its own: a local file, and nothing can leave.
     const chromium = spawnSync(
       'unshare',
-      ['-n', '--', 'chromium', '--headless', '--no-sandbox', '--disable-gpu', '--hide-scrollbars', '--no-first-run', '--disable-background-networking', `--user-data-dir=${path.join(dir, 'chromium')}`, `--window-size=${Math.ceil(COLUMNS * 8.45) + 24},${ROWS * 18 + 20}`, `--screenshot=${path.join(OUTPUT, 'neovim.png')}`, `file://${html}`],
+      [
+        '-n',
+        '--',
+        'chromium',
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--hide-scrollbars',
+        '--no-first-run',
+        '--disable-background-networking',
+        `--user-data-dir=${path.join(dir, 'chromium')}`,
+        `--window-size=${Math.ceil(COLUMNS * 8.45) + 24},${ROWS * 18 + 20}`,
+        `--screenshot=${path.join(OUTPUT, 'neovim.png')}`,
+        `file://${html}`,
+      ],
       { encoding: 'utf8', timeout: 60_000 },
     );
     assert.equal(chromium.status, 0, `chromium: ${chromium.stderr}`);

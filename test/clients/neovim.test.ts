@@ -289,16 +289,26 @@ describe('Neovim plugin (client/neovim) in headless Neovim', () => {
     assert.deepEqual(r.compiled_on_disk_before_write, older, 'the disk waits for the user to save');
     assert.deepEqual(r.compiled, compiled, ':write saves it, without a "changed since reading" question');
     assert.deepEqual(r.compiled_after_undo, older, 'one undo reverts the compile');
-    const calls = fs.readFileSync(path.join(dir, 'calls.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    const calls = fs
+      .readFileSync(path.join(dir, 'calls.jsonl'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     assert.deepEqual(calls, [['requirements.in'], ['--upgrade-package', 'requests', 'requirements.in']]);
   });
 
   test('pip freeze output: the hint, "Derive requirements.in" gives Flask and requests, :RequirementsFreeze writes the pins back', () => {
     const r = seen('derive');
-    assert.match(r.derive_hint, /^Looks like pip freeze output: 10 of 12 pins are only here because another pin requires them \(read from \.venv \(Python 3\.12\.1\)'s installed metadata\)/);
+    assert.match(
+      r.derive_hint,
+      /^Looks like pip freeze output: 10 of 12 pins are only here because another pin requires them \(read from \.venv \(Python 3\.12\.1\)'s installed metadata\)/,
+    );
     assert.equal(r.derive_action, 'Derive requirements.in (top-level packages)');
     assert.ok(Array.isArray(r.derived_in), 'requirements.in was not written');
-    assert.deepEqual(r.derived_in.filter((l) => /^[A-Za-z]/.test(l)), ['Flask', 'requests']);
+    assert.deepEqual(
+      r.derived_in.filter((l) => /^[A-Za-z]/.test(l)),
+      ['Flask', 'requests'],
+    );
     assert.equal(r.freeze_commands, true, ':RequirementsDeriveIn, :RequirementsFreeze and :RequirementsVenv are defined');
     assert.deepEqual(r.refrozen, frozenText().trimEnd().split('\n'));
   });
@@ -364,7 +374,19 @@ describe('Neovim plugin (client/neovim) in headless Neovim', () => {
 
   test('the help file builds its tags', () => {
     const tags = seen('help').help_tags;
-    for (const tag of ['requirements_ls', 'requirements_ls.setup()', 'requirements_ls-settings', ':RequirementsLsInfo', ':RequirementsCompile', ':RequirementsInstall', 'requirements_ls-commands', 'requirements_ls-freeze', ':RequirementsDeriveIn', ':RequirementsFreeze', ':RequirementsVenv']) {
+    for (const tag of [
+      'requirements_ls',
+      'requirements_ls.setup()',
+      'requirements_ls-settings',
+      ':RequirementsLsInfo',
+      ':RequirementsCompile',
+      ':RequirementsInstall',
+      'requirements_ls-commands',
+      'requirements_ls-freeze',
+      ':RequirementsDeriveIn',
+      ':RequirementsFreeze',
+      ':RequirementsVenv',
+    ]) {
       assert.ok(tags.includes(tag), `missing *${tag}* in ${JSON.stringify(tags)}`);
     }
   });

@@ -61,8 +61,14 @@ test('palette commands get the active file (and a package name); lenses and acti
   assert.deepEqual(commandArguments('requirements.upgradePackage', [], 'file:///p/requirements.txt'), ['file:///p/requirements.txt']);
   assert.deepEqual(commandArguments('requirements.compile', ['file:///a.in', { upgrade: true }], 'file:///b.in'), ['file:///a.in', { upgrade: true }]);
   assert.equal(commandArguments('requirements.sync', [], undefined), undefined);
-  assert.deepEqual(commandArguments('requirements.freeze', [], 'file:///p/requirements.txt', undefined, { target: 'file:///p/frozen.txt' }), ['file:///p/frozen.txt', { target: 'file:///p/frozen.txt' }]);
-  assert.deepEqual(commandArguments('requirements.createVenv', [], 'file:///p/requirements.txt', undefined, { python: '/usr/bin/python3.12' }), ['file:///p/requirements.txt', { python: '/usr/bin/python3.12' }]);
+  assert.deepEqual(commandArguments('requirements.freeze', [], 'file:///p/requirements.txt', undefined, { target: 'file:///p/frozen.txt' }), [
+    'file:///p/frozen.txt',
+    { target: 'file:///p/frozen.txt' },
+  ]);
+  assert.deepEqual(commandArguments('requirements.createVenv', [], 'file:///p/requirements.txt', undefined, { python: '/usr/bin/python3.12' }), [
+    'file:///p/requirements.txt',
+    { python: '/usr/bin/python3.12' },
+  ]);
   assert.equal(packageOnLine('Django[argon2]>=4 ; python_version > "3"  # web'), 'Django');
   assert.equal(packageOnLine('    # via -r requirements.in'), undefined);
   assert.equal(packageOnLine('-r base.txt'), undefined);
@@ -109,7 +115,7 @@ test('every contributed setting has a scope; the sensitive ones are machine-scop
   for (const key of USER_ONLY) assert.match(properties[key]?.scope ?? '', /^(machine|application)$/, key);
 });
 
-test('requirements.index.allowWorkspaceIndexes: ask (default), always or never, described, restricted and out of a workspace\'s reach', () => {
+test("requirements.index.allowWorkspaceIndexes: ask (default), always or never, described, restricted and out of a workspace's reach", () => {
   type Schema = { enum?: string[]; enumDescriptions?: string[]; default?: unknown; scope?: string };
   const setting = properties['requirements.index.allowWorkspaceIndexes'] as Schema | undefined;
   assert.deepEqual(setting?.enum, ['ask', 'always', 'never']);
@@ -123,15 +129,18 @@ test('every setting the server reads is contributed, so none reaches it from a w
   // The server's own reader says what it reads: a proxy records each key readSettings looks at.
   const read = new Set<string>();
   const recorder = (prefix: string): object =>
-    new Proxy({}, {
-      get(_t, key) {
-        if (typeof key !== 'string') return undefined;
-        const name = prefix + key;
-        read.add(name);
-        for (const p of [...read]) if (name.startsWith(p + '.')) read.delete(p); // keep leaves only
-        return recorder(name + '.');
+    new Proxy(
+      {},
+      {
+        get(_t, key) {
+          if (typeof key !== 'string') return undefined;
+          const name = prefix + key;
+          read.add(name);
+          for (const p of [...read]) if (name.startsWith(p + '.')) read.delete(p); // keep leaves only
+          return recorder(name + '.');
+        },
       },
-    });
+    );
   readSettings(recorder(''));
   assert.ok(read.size > 10, [...read].join(', '));
   for (const key of read) assert.ok(properties[`requirements.${key}`], `the server reads requirements.${key}, which package.json does not contribute`);
@@ -162,7 +171,10 @@ test('Restricted Mode: lenses and actions that run a tool are left out, and invo
     { title: 'Install', kind: 'quickfix', command: { title: 'Install', command: 'requirements.install' } },
     { title: 'Pin', kind: 'refactor.rewrite' },
   ];
-  assert.deepEqual(withoutProcessCommands(lenses)?.map((l) => l.title), ['Derive', 'Pin']);
+  assert.deepEqual(
+    withoutProcessCommands(lenses)?.map((l) => l.title),
+    ['Derive', 'Pin'],
+  );
   assert.equal(withoutProcessCommands(null), null);
   assert.match(restrictedModeMessage('requirements.sync'), /^Sync runs pip-sync, uv or pip.*Restricted Mode.*trust the workspace/);
 });
@@ -185,7 +197,13 @@ async function loadExtension(standIn: ReturnType<typeof createVscodeStandIn>) {
   const context = { subscriptions: [] as { dispose(): unknown }[], asAbsolutePath: (p: string) => path.join(dir, p) };
   const messages = () => {
     const file = path.join(dir, 'dist/messages.jsonl');
-    return fs.existsSync(file) ? fs.readFileSync(file, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { method?: string; params?: any }) : [];
+    return fs.existsSync(file)
+      ? fs
+          .readFileSync(file, 'utf8')
+          .trim()
+          .split('\n')
+          .map((l) => JSON.parse(l) as { method?: string; params?: any })
+      : [];
   };
   return { dir, extension, context, messages };
 }
@@ -218,7 +236,12 @@ test('the bundled extension: untrusted, the server starts untrusted and tool com
     // freeze runs no process: it reaches the server, and compile, invoked before it on the same stream, did not.
     await standIn.commands.get('requirements.freeze')!(uri);
     await until('freeze at the server', () => messages().find((m) => m.method === 'workspace/executeCommand') ?? undefined);
-    assert.deepEqual(messages().filter((m) => m.method === 'workspace/executeCommand').map((m) => m.params.command), ['requirements.freeze']);
+    assert.deepEqual(
+      messages()
+        .filter((m) => m.method === 'workspace/executeCommand')
+        .map((m) => m.params.command),
+      ['requirements.freeze'],
+    );
 
     const document = { uri: (standIn.vscode.Uri as { parse(s: string): unknown }).parse(uri), languageId: 'pip-requirements', version: 1 };
     const token = { isCancellationRequested: false, onCancellationRequested: () => ({ dispose() {} }) };
@@ -251,7 +274,11 @@ test('publishable: the manifest names its repository, homepage and bugs; a full 
   assert.doesNotMatch(manifest.scripts.package, /--allow-missing-repository/);
   const root = fs.readFileSync(path.join(EXTENSION, '../../LICENSE'), 'utf8');
   assert.match(root, /^MIT License\n\nCopyright \(c\) 2026 The requirements-language-server authors\n/);
-  for (const clause of ['to use, copy, modify, merge, publish, distribute, sublicense, and/or sell', 'The above copyright notice and this permission notice shall be included in all', 'IN NO EVENT SHALL THE\nAUTHORS OR COPYRIGHT HOLDERS BE LIABLE']) {
+  for (const clause of [
+    'to use, copy, modify, merge, publish, distribute, sublicense, and/or sell',
+    'The above copyright notice and this permission notice shall be included in all',
+    'IN NO EVENT SHALL THE\nAUTHORS OR COPYRIGHT HOLDERS BE LIABLE',
+  ]) {
     assert.ok(root.includes(clause), clause);
   }
   // vsce puts client/vscode/LICENSE into the .vsix as LICENSE.txt.

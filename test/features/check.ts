@@ -35,7 +35,11 @@ export function fakeEnvironment(installed: Record<string, { version: string; req
  */
 export function check<T>(
   files: Record<string, string>,
-  feature: (service: ReturnType<typeof createLanguageService>, ctx: NonNullable<ReturnType<ReturnType<typeof workspaceOf>['contextOf']>>, position: { line: number; character: number }) => T,
+  feature: (
+    service: ReturnType<typeof createLanguageService>,
+    ctx: NonNullable<ReturnType<ReturnType<typeof workspaceOf>['contextOf']>>,
+    position: { line: number; character: number },
+  ) => T,
   expected: unknown,
   options: { main?: string; facts?: LanguageServiceFacts; pick?: (result: T) => unknown } = {},
 ): T {

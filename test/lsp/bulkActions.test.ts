@@ -16,21 +16,32 @@ import { buildWheels, makeVenv, pipInstall } from '../fixtures/python.ts';
 let server: IndexServer;
 let client: TestClient;
 let dir: string;
-before(async () => {
-  server = await startIndexServer(FIXTURE_PROJECTS);
-  dir = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'rls-bulk-')));
-  buildWheels(path.join(dir, 'wheels'), [{ name: 'django', version: '4.2.11' }]);
-  pipInstall(makeVenv(path.join(dir, '.venv')), path.join(dir, 'wheels'), ['django==4.2.11'], path.join(dir, 'home'));
-  ({ client } = await TestClient.start({ env: indexedEnv(server.url), rootUri: pathToFileURL(dir).toString(), initializationOptions: { diagnostics: { environment: true, outdated: false } } }));
-}, { timeout: 60_000 });
-after(async () => {
-  await client.stop();
-  await server.stop();
-  fs.rmSync(dir, { recursive: true, force: true });
-}, { timeout: 60_000 });
+before(
+  async () => {
+    server = await startIndexServer(FIXTURE_PROJECTS);
+    dir = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'rls-bulk-')));
+    buildWheels(path.join(dir, 'wheels'), [{ name: 'django', version: '4.2.11' }]);
+    pipInstall(makeVenv(path.join(dir, '.venv')), path.join(dir, 'wheels'), ['django==4.2.11'], path.join(dir, 'home'));
+    ({ client } = await TestClient.start({
+      env: indexedEnv(server.url),
+      rootUri: pathToFileURL(dir).toString(),
+      initializationOptions: { diagnostics: { environment: true, outdated: false } },
+    }));
+  },
+  { timeout: 60_000 },
+);
+after(
+  async () => {
+    await client.stop();
+    await server.stop();
+    fs.rmSync(dir, { recursive: true, force: true });
+  },
+  { timeout: 60_000 },
+);
 
 const sha = (filename: string) => `sha256:${createHash('sha256').update(filename).digest('hex')}`;
-const applyTo = (text: string, uri: string, action: any) => TextDocument.applyEdits(TextDocument.create(uri, 'pip-requirements', 1, text), action.edit?.changes?.[uri] ?? []);
+const applyTo = (text: string, uri: string, action: any) =>
+  TextDocument.applyEdits(TextDocument.create(uri, 'pip-requirements', 1, text), action.edit?.changes?.[uri] ?? []);
 const TOP = { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
 
 /** Resolves a source action until the index has answered for every name (the first resolve may start the fetches). */
@@ -64,7 +75,11 @@ test('upgrade all pins: to the newest release, but never past what the .in allow
   const diags = await client.waitForDiagnostics(uri, (d) => d.some((x) => x.code === 'not-installed'));
   const missing = diags.find((d: Diag) => d.code === 'not-installed')!;
   assert.equal(missing.range.start.line, 2);
-  const fixes = await client.request('textDocument/codeAction', { textDocument: { uri }, range: missing.range, context: { diagnostics: [missing], only: ['quickfix'] } });
+  const fixes = await client.request('textDocument/codeAction', {
+    textDocument: { uri },
+    range: missing.range,
+    context: { diagnostics: [missing], only: ['quickfix'] },
+  });
   const sync = fixes.find((a: any) => a.command?.command === 'requirements.sync');
   assert.deepEqual(sync?.command.arguments, [uri]);
   // The single-pin refactor keeps to the same bounds, and says so when the .in is what holds it back.
@@ -73,7 +88,9 @@ test('upgrade all pins: to the newest release, but never past what the .in allow
     fs.writeFileSync(path.join(dir, `up-${line}-${t.length}.txt`), t);
     fs.writeFileSync(path.join(dir, `up-${line}-${t.length}.in`), 'Django<5\nrequests\n');
     const at = { start: { line, character: 1 }, end: { line, character: 1 } };
-    return (await client.request('textDocument/codeAction', { textDocument: { uri: u }, range: at, context: { diagnostics: [], only: ['refactor.rewrite'] } })).map((a: any) => a.title);
+    return (
+      await client.request('textDocument/codeAction', { textDocument: { uri: u }, range: at, context: { diagnostics: [], only: ['refactor.rewrite'] } })
+    ).map((a: any) => a.title);
   };
   assert.ok((await refactors('django==4.0\nrequests==2.31.0\n', 0)).includes('Upgrade django to 4.2.11 (the newest up-0-29.in allows)'));
   assert.ok((await refactors('django==4.0\nrequests==2.31.0\n', 1)).includes('Upgrade requests to 2.32.3'), 'Python 3.11 rules out requests 3.0.0');
@@ -92,7 +109,10 @@ test('add hashes for all pins: every file of the release, one --hash a line, as 
   const fixed = applyTo(text, uri, action);
   const check = client.open(path.join(dir, 'hash-checked.txt'), fixed);
   const diags = await client.waitForDiagnostics(check);
-  assert.deepEqual(diags.filter((d) => d.severity === 1), []);
+  assert.deepEqual(
+    diags.filter((d) => d.severity === 1),
+    [],
+  );
 });
 
 test('hash-mode quick fix: the missing --hash options for that pin', async () => {
@@ -101,11 +121,18 @@ test('hash-mode quick fix: the missing --hash options for that pin', async () =>
   for (let i = 0; i < 50; i++) {
     const diags = await client.waitForDiagnostics(uri, (d) => d.some((x) => x.code === 'hash-mode'));
     const diag = diags.find((d: Diag) => d.code === 'hash-mode')!;
-    const fixes = await client.request('textDocument/codeAction', { textDocument: { uri }, range: diag.range, context: { diagnostics: [diag], only: ['quickfix'] } });
+    const fixes = await client.request('textDocument/codeAction', {
+      textDocument: { uri },
+      range: diag.range,
+      context: { diagnostics: [diag], only: ['quickfix'] },
+    });
     const fix = fixes.find((a: any) => a.title.startsWith('Add 2 --hash options for zope.interface==6.4'));
     if (fix) {
       const [a, b] = [sha('zope.interface-6.4.tar.gz'), sha('zope_interface-6.4-py3-none-any.whl')].sort();
-      assert.equal(applyTo(text, uri, fix), `requests==2.31.0 --hash=${sha('requests-2.31.0.tar.gz')}\nzope.interface==6.4 \\\n    --hash=${a} \\\n    --hash=${b}\n`);
+      assert.equal(
+        applyTo(text, uri, fix),
+        `requests==2.31.0 --hash=${sha('requests-2.31.0.tar.gz')}\nzope.interface==6.4 \\\n    --hash=${a} \\\n    --hash=${b}\n`,
+      );
       return;
     }
     await new Promise((r) => setTimeout(r, 100));
@@ -119,8 +146,15 @@ test('conflicting specifiers: keep either side, across files', async () => {
   const uri = client.open(path.join(dir, 'main.txt'), text);
   const diags = await client.waitForDiagnostics(uri, (d) => d.some((x) => x.code === 'conflicting-specifiers'));
   const diag = diags.find((d: Diag) => d.code === 'conflicting-specifiers')!;
-  const fixes = await client.request('textDocument/codeAction', { textDocument: { uri }, range: diag.range, context: { diagnostics: [diag], only: ['quickfix'] } });
-  assert.deepEqual(fixes.map((a: any) => a.title), ["Keep '>=2.32' here (change base.txt to match)", "Keep '<2.32' from base.txt (change this line)"]);
+  const fixes = await client.request('textDocument/codeAction', {
+    textDocument: { uri },
+    range: diag.range,
+    context: { diagnostics: [diag], only: ['quickfix'] },
+  });
+  assert.deepEqual(
+    fixes.map((a: any) => a.title),
+    ["Keep '>=2.32' here (change base.txt to match)", "Keep '<2.32' from base.txt (change this line)"],
+  );
   const baseUri = pathToFileURL(path.join(dir, 'base.txt')).toString();
   assert.equal(applyTo('requests<2.32\n', baseUri, fixes[0]), 'requests>=2.32\n');
   assert.equal(applyTo(text, uri, fixes[1]), '-r base.txt\nrequests<2.32\n');
@@ -128,9 +162,15 @@ test('conflicting specifiers: keep either side, across files', async () => {
 
 test('.in files offer compile as source actions, and "upgrade this package" on a requirement, as commands', async () => {
   const uri = client.open(path.join(dir, 'up.in'), 'Django<5\nrequests\n');
-  const actions = await client.request('textDocument/codeAction', { textDocument: { uri }, range: { start: { line: 1, character: 2 }, end: { line: 1, character: 2 } }, context: { diagnostics: [] } });
+  const actions = await client.request('textDocument/codeAction', {
+    textDocument: { uri },
+    range: { start: { line: 1, character: 2 }, end: { line: 1, character: 2 } },
+    context: { diagnostics: [] },
+  });
   // The venv's Python version is this machine's: left out of the comparison.
-  const commands = actions.filter((a: any) => a.command).map((a: any) => [a.title.replace(/\(Python [^)]+\)/, '(Python …)'), a.kind, a.command.command, a.command.arguments]);
+  const commands = actions
+    .filter((a: any) => a.command)
+    .map((a: any) => [a.title.replace(/\(Python [^)]+\)/, '(Python …)'), a.kind, a.command.command, a.command.arguments]);
   assert.deepEqual(commands, [
     ['Compile up.in → up.txt', 'source.compile', 'requirements.compile', [uri]],
     ['Compile up.in → up.txt with hashes', 'source.compile', 'requirements.compile', [uri, { generateHashes: true }]],
@@ -145,8 +185,18 @@ test('a compiled file behind its .in says so, and the fix is to recompile', asyn
   fs.writeFileSync(path.join(dir, 'stale.txt'), text);
   const uri = client.open(path.join(dir, 'stale.txt'), text);
   const diags = await client.waitForDiagnostics(uri, (d) => d.some((x) => x.code === 'not-compiled'));
-  assert.deepEqual(diags.filter((d) => d.code === 'not-compiled' || d.code === 'stale-pin').map((d) => [d.code, d.range.start.line]), [['not-compiled', 0], ['stale-pin', 1]]);
-  const fixes = await client.request('textDocument/codeAction', { textDocument: { uri }, range: diags[0].range, context: { diagnostics: diags.filter((d) => d.code === 'not-compiled'), only: ['quickfix'] } });
+  assert.deepEqual(
+    diags.filter((d) => d.code === 'not-compiled' || d.code === 'stale-pin').map((d) => [d.code, d.range.start.line]),
+    [
+      ['not-compiled', 0],
+      ['stale-pin', 1],
+    ],
+  );
+  const fixes = await client.request('textDocument/codeAction', {
+    textDocument: { uri },
+    range: diags[0].range,
+    context: { diagnostics: diags.filter((d) => d.code === 'not-compiled'), only: ['quickfix'] },
+  });
   const recompile = fixes.find((a: any) => a.title === 'Recompile from the .in file');
   assert.deepEqual([recompile?.command.command, recompile?.command.arguments], ['requirements.compile', [uri]]);
 });
@@ -155,10 +205,21 @@ test('not installed in a plain file: install that requirement into the environme
   const uri = client.open(path.join(dir, 'plain-missing.txt'), 'requests[socks]>=2.31\n');
   const diags = await client.waitForDiagnostics(uri, (d) => d.some((x) => x.code === 'not-installed'));
   const missing = diags.find((d: Diag) => d.code === 'not-installed')!;
-  const fixes = await client.request('textDocument/codeAction', { textDocument: { uri }, range: missing.range, context: { diagnostics: [missing], only: ['quickfix'] } });
+  const fixes = await client.request('textDocument/codeAction', {
+    textDocument: { uri },
+    range: missing.range,
+    context: { diagnostics: [missing], only: ['quickfix'] },
+  });
   const install = fixes.find((a: any) => a.command?.command === 'requirements.install');
   assert.match(install.title, /^Install 'requests\[socks\]>=2\.31' into \.venv/);
   assert.deepEqual(install.command.arguments, [uri, ['requests[socks]>=2.31']]);
-  const source = await client.request('textDocument/codeAction', { textDocument: { uri }, range: missing.range, context: { diagnostics: [], only: ['source.installRequirements'] } });
-  assert.deepEqual(source.map((a: any) => a.command.arguments), [[uri]]);
+  const source = await client.request('textDocument/codeAction', {
+    textDocument: { uri },
+    range: missing.range,
+    context: { diagnostics: [], only: ['source.installRequirements'] },
+  });
+  assert.deepEqual(
+    source.map((a: any) => a.command.arguments),
+    [[uri]],
+  );
 });

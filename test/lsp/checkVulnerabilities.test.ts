@@ -63,7 +63,19 @@ test('text: the same code and message as the editor; exit 0 unless --fail-on vul
   const failing = await run(['check', 'requirements.txt', '--fail-on', 'vulnerable'], env);
   assert.equal(failing.status, 1);
   assert.equal(failing.stdout, r.stdout);
-  const ignored = await run(['check', 'requirements.txt', '--fail-on=vulnerable', '--ignore-vuln', 'GHSA-h5c8-rqwp-cp95', '--ignore-vuln', 'PYSEC-2023-74', '--ignore-vuln=CVE-2024-35195'], env);
+  const ignored = await run(
+    [
+      'check',
+      'requirements.txt',
+      '--fail-on=vulnerable',
+      '--ignore-vuln',
+      'GHSA-h5c8-rqwp-cp95',
+      '--ignore-vuln',
+      'PYSEC-2023-74',
+      '--ignore-vuln=CVE-2024-35195',
+    ],
+    env,
+  );
   assert.equal(ignored.status, 0);
   assert.equal(ignored.stdout, '');
   const skipped = await run(['check', 'requirements.txt', '--no-vulnerabilities', '--fail-on', 'vulnerable'], env);
@@ -75,12 +87,19 @@ test('JSON, and OSV as the source', async () => {
   const r = await run(['check', 'requirements.txt', '--format', 'json', '--vulnerability-source', 'osv', '--osv-url', osv.url], testEnv());
   assert.equal(r.status, 0, r.stderr);
   const out = JSON.parse(r.stdout);
-  assert.deepEqual(out.map((d: any) => [path.basename(d.file), d.line, d.column, d.severity, d.code]), [
-    ['dev.txt', 1, 7, 'warning', 'vulnerable'],
-    ['requirements.txt', 1, 9, 'warning', 'vulnerable'],
-  ]);
+  assert.deepEqual(
+    out.map((d: any) => [path.basename(d.file), d.line, d.column, d.severity, d.code]),
+    [
+      ['dev.txt', 1, 7, 'warning', 'vulnerable'],
+      ['requirements.txt', 1, 9, 'warning', 'vulnerable'],
+    ],
+  );
   assert.equal(out[1].message, REQUESTS);
-  assert.deepEqual(osv.requests.filter((q) => q.path === '/v1/querybatch').map((q) => q.queries), [3], 'one batch for every pin of every file');
+  assert.deepEqual(
+    osv.requests.filter((q) => q.path === '/v1/querybatch').map((q) => q.queries),
+    [3],
+    'one batch for every pin of every file',
+  );
 });
 
 test('SARIF 2.1.0: valid against the schema, every diagnostic on its line, vulnerabilities included', async () => {
@@ -91,10 +110,13 @@ test('SARIF 2.1.0: valid against the schema, every diagnostic on its line, vulne
   const validate = new Ajv({ strict: false, validateFormats: false, allErrors: true, unicodeRegExp: false }).compile(SARIF_SCHEMA);
   assert.equal(validate(log), true, JSON.stringify(validate.errors, null, 2));
   const results = log.runs[0].results;
-  assert.deepEqual(results.map((x: any) => [x.ruleId, x.level, x.locations[0].physicalLocation.artifactLocation.uri, x.locations[0].physicalLocation.region.startLine]), [
-    ['vulnerable', 'warning', 'broken.txt', 1],
-    ['missing-version', 'error', 'broken.txt', 2],
-  ]);
+  assert.deepEqual(
+    results.map((x: any) => [x.ruleId, x.level, x.locations[0].physicalLocation.artifactLocation.uri, x.locations[0].physicalLocation.region.startLine]),
+    [
+      ['vulnerable', 'warning', 'broken.txt', 1],
+      ['missing-version', 'error', 'broken.txt', 2],
+    ],
+  );
   assert.equal(results[0].message.text, REQUESTS);
   assert.deepEqual(log.runs[0].tool.driver.rules.map((x: any) => x.id).sort(), ['missing-version', 'vulnerable']);
   // A log that breaks the schema is caught: the validation is real.
@@ -121,7 +143,11 @@ test('check lists what the editor publishes, composed in one place: past the cap
   assert.equal(r.status, 1, 'the vulnerable pin is among the problems not shown: the gate fails');
   const fromCheck = JSON.parse(r.stdout);
   assert.equal(fromCheck.length, 1001);
-  const { client } = await TestClient.start({ env, rootUri: pathToFileURL(dir).toString(), initializationOptions: { diagnostics: { environment: false, outdated: false } } });
+  const { client } = await TestClient.start({
+    env,
+    rootUri: pathToFileURL(dir).toString(),
+    initializationOptions: { diagnostics: { environment: false, outdated: false } },
+  });
   try {
     const uri = client.open(path.join(dir, 'capped.txt'), text);
     const more = (ds: any[]) => ds.find((d) => d.code === 'more-diagnostics');

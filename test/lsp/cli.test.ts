@@ -40,7 +40,8 @@ test('check prints file:line:col: severity code message, follows -r, exits 1 on 
 
 test('check never prints a ${VAR} value, in text, JSON or SARIF (issue #29: a pull request would publish a CI secret)', () => {
   const dir = workspace({
-    'requirements.txt': 'pkg3==${CI_SECRET}\n-r ${CI_SECRET}.txt\n-r ${SHORT}.txt\npkg4==${SHORT}\n${SHORT}==1.0\npkg @ https://u:${SHORT}@h/p-1.0-py3-none-any.whl\n-e ${SHORT}\n',
+    'requirements.txt':
+      'pkg3==${CI_SECRET}\n-r ${CI_SECRET}.txt\n-r ${SHORT}.txt\npkg4==${SHORT}\n${SHORT}==1.0\npkg @ https://u:${SHORT}@h/p-1.0-py3-none-any.whl\n-e ${SHORT}\n',
     // The files the variables name: each with an error, reported on the -r line, and not on its own (its path holds the value).
     'S3CRET-VALUE.txt': 'foo==\n',
     'zq7x9.txt': 'bar==\n',
@@ -73,7 +74,14 @@ test('local paths are checked on disk, as pip checks them', () => {
   const r = run(['check', 'r.txt', '--format', 'json'], dir);
   const out = JSON.parse(r.stdout);
   // ./here is a project (pyproject.toml); ./bare exists but pip cannot install a folder without setup.py or pyproject.toml.
-  assert.deepEqual(out.map((d: any) => [d.code, d.line]), [['path-not-found', 1], ['path-not-found', 3], ['not-a-project', 4]]);
+  assert.deepEqual(
+    out.map((d: any) => [d.code, d.line]),
+    [
+      ['path-not-found', 1],
+      ['path-not-found', 3],
+      ['not-a-project', 4],
+    ],
+  );
   assert.equal(r.status, 1);
 });
 
@@ -89,14 +97,24 @@ test('check of a missing file is an error; --version and --help answer', () => {
 
 test('every subcommand answers --help (and -h) on stdout with exit 0, never reading it as a file', () => {
   const dir = workspace({});
-  for (const args of [['check', '--help'], ['check', 'requirements.txt', '-h'], ['compile', '--help'], ['compile', 'x.in', '-h'], ['help', 'check']]) {
+  for (const args of [
+    ['check', '--help'],
+    ['check', 'requirements.txt', '-h'],
+    ['compile', '--help'],
+    ['compile', 'x.in', '-h'],
+    ['help', 'check'],
+  ]) {
     const r = run(args, dir);
     assert.equal(r.status, 0, `${args.join(' ')}: ${r.stderr}`);
     assert.equal(r.stderr, '');
     assert.match(r.stdout, new RegExp(`^Usage: requirements-language-server ${args.includes('compile') ? 'compile' : 'check'} `), args.join(' '));
     assert.doesNotMatch(r.stdout, /file-not-found/);
   }
-  assert.match(run(['check', '--help'], dir).stdout, /not the virtual environment, and\s+asks the network one thing only: the known vulnerabilities/, 'says what check reads and what it does not');
+  assert.match(
+    run(['check', '--help'], dir).stdout,
+    /not the virtual environment, and\s+asks the network one thing only: the known vulnerabilities/,
+    'says what check reads and what it does not',
+  );
   const unknown = run(['check', '--bogus'], dir);
   assert.equal(unknown.status, 2);
   assert.match(unknown.stderr, /^Unknown option '--bogus' for check\./);
@@ -122,7 +140,10 @@ test('check DIR checks the requirements files under it by the editors’ names; 
   });
   const r = run(['check', '.'], dir);
   assert.equal(r.status, 1);
-  const located = r.stdout.trim().split('\n').map((l) => l.split(' ').slice(0, 3).join(' '));
+  const located = r.stdout
+    .trim()
+    .split('\n')
+    .map((l) => l.split(' ').slice(0, 3).join(' '));
   assert.deepEqual(located, [
     'api/constraints.txt:1:1: error unknown-option',
     'api/constraints.txt:2:4: error missing-version',
@@ -158,7 +179,10 @@ function venvWithPip(): string {
 /** An .in file beside real wheels, the shared venv, and an isolated pip configuration. */
 function compileWorkspace(input: string) {
   const dir = fs.realpathSync(workspace({ 'requirements.in': input }));
-  buildWheels(path.join(dir, 'wheels'), [{ name: 'alpha', version: '1.0', requires: ['shared>=1'] }, { name: 'shared', version: '1.5' }]);
+  buildWheels(path.join(dir, 'wheels'), [
+    { name: 'alpha', version: '1.0', requires: ['shared>=1'] },
+    { name: 'shared', version: '1.5' },
+  ]);
   const home = path.join(dir, 'home');
   return { dir, env: isolatedPipEnv(home), venv: ['--venv', venvWithPip()] };
 }
@@ -239,7 +263,10 @@ test('compile: against an index that does not answer, pip’s output shows while
 
 test('compile --tool pip-compile without pip-compile suggests --tool, not the editor setting', () => {
   const dir = workspace({ 'requirements.in': 'alpha\n' });
-  const r = run(['compile', 'requirements.in', '--tool', 'pip-compile'], dir, { ...isolatedPipEnv(path.join(dir, 'home')), PATH: path.dirname(process.execPath) });
+  const r = run(['compile', 'requirements.in', '--tool', 'pip-compile'], dir, {
+    ...isolatedPipEnv(path.join(dir, 'home')),
+    PATH: path.dirname(process.execPath),
+  });
   assert.equal(r.status, 1);
   assert.match(r.stderr, /pip-compile was not found/);
   assert.match(r.stderr, /use --tool auto/);
@@ -250,13 +277,21 @@ test('npm pack of server/ installs with no registry (everything is bundled) and 
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rls-pack-'));
   try {
     const env = { ...process.env, npm_config_update_notifier: 'false', npm_config_cache: path.join(dir, 'npm-cache') };
-    const tarball = execFileSync('npm', ['pack', '--silent', '--pack-destination', dir], { cwd: path.join(path.dirname(BIN), '..'), env, encoding: 'utf8' }).trim().split('\n').pop()!;
+    const tarball = execFileSync('npm', ['pack', '--silent', '--pack-destination', dir], { cwd: path.join(path.dirname(BIN), '..'), env, encoding: 'utf8' })
+      .trim()
+      .split('\n')
+      .pop()!;
     // --offline with an empty cache: the install may take nothing from a registry.
-    execFileSync('npm', ['install', '--offline', '--no-audit', '--no-fund', '--prefix', path.join(dir, 'prefix'), path.join(dir, tarball)], { cwd: dir, env, stdio: 'pipe' });
+    execFileSync('npm', ['install', '--offline', '--no-audit', '--no-fund', '--prefix', path.join(dir, 'prefix'), path.join(dir, tarball)], {
+      cwd: dir,
+      env,
+      stdio: 'pipe',
+    });
     const bin = path.join(dir, 'prefix/node_modules/.bin/requirements-language-server');
     assert.match(execFileSync(bin, ['--version'], { encoding: 'utf8' }), /^\d+\.\d+\.\d+\n$/);
     // The bundles loaded later: the index module, and the worker thread that reads the project list off the event loop.
-    for (const bundle of ['packageIndex.cjs', 'listWorker.cjs']) assert.ok(fs.existsSync(path.join(dir, 'prefix/node_modules/requirements-language-server/dist', bundle)), bundle);
+    for (const bundle of ['packageIndex.cjs', 'listWorker.cjs'])
+      assert.ok(fs.existsSync(path.join(dir, 'prefix/node_modules/requirements-language-server/dist', bundle)), bundle);
     fs.writeFileSync(path.join(dir, 'requirements.txt'), 'foo==\n');
     const r = spawnSync(bin, ['check', 'requirements.txt'], { cwd: dir, encoding: 'utf8' });
     assert.equal(r.status, 1);
@@ -271,12 +306,26 @@ test('the repository root packs with the built server, as pre-commit’s node ho
   try {
     const env = { ...process.env, npm_config_update_notifier: 'false', npm_config_cache: path.join(dir, 'npm-cache') };
     // pre-commit runs `npm install` first, whose `prepare` builds; the suite has built already, so scripts are skipped here.
-    const tarball = execFileSync('npm', ['pack', '--silent', '--ignore-scripts', '--pack-destination', dir], { cwd: path.resolve(path.dirname(BIN), '../..'), env, encoding: 'utf8' }).trim().split('\n').pop()!;
-    execFileSync('npm', ['install', '-g', '--offline', '--no-audit', '--no-fund', '--prefix', path.join(dir, 'prefix'), path.join(dir, tarball)], { cwd: dir, env, stdio: 'pipe' });
+    const tarball = execFileSync('npm', ['pack', '--silent', '--ignore-scripts', '--pack-destination', dir], {
+      cwd: path.resolve(path.dirname(BIN), '../..'),
+      env,
+      encoding: 'utf8',
+    })
+      .trim()
+      .split('\n')
+      .pop()!;
+    execFileSync('npm', ['install', '-g', '--offline', '--no-audit', '--no-fund', '--prefix', path.join(dir, 'prefix'), path.join(dir, tarball)], {
+      cwd: dir,
+      env,
+      stdio: 'pipe',
+    });
     // The hook's entry with the file names pre-commit passes.
     fs.writeFileSync(path.join(dir, 'requirements.txt'), 'foo==\n');
     fs.writeFileSync(path.join(dir, 'dev-requirements.txt'), 'bar\n');
-    const r = spawnSync(path.join(dir, 'prefix/bin/requirements-language-server'), ['check', 'requirements.txt', 'dev-requirements.txt'], { cwd: dir, encoding: 'utf8' });
+    const r = spawnSync(path.join(dir, 'prefix/bin/requirements-language-server'), ['check', 'requirements.txt', 'dev-requirements.txt'], {
+      cwd: dir,
+      encoding: 'utf8',
+    });
     assert.equal(r.status, 1, r.stderr);
     assert.equal(r.stdout, "requirements.txt:1:4: error missing-version 'foo==' needs a version after '=='\n");
     const hooks = fs.readFileSync(path.resolve(path.dirname(BIN), '../../.pre-commit-hooks.yaml'), 'utf8');
@@ -300,7 +349,10 @@ test('paths on requirement lines resolve from where check runs (or --root), -r t
   // From the service's folder pip would not find libs/core: an error that says where it looked.
   const api = path.join(dir, 'services/api');
   const fromThere = run(['check', 'test-requirements.txt', '--format', 'json', '--no-vulnerabilities'], api);
-  assert.deepEqual(JSON.parse(fromThere.stdout).map((d: any) => [d.code, d.line, d.severity]), [['path-not-found', 1, 'error']]);
+  assert.deepEqual(
+    JSON.parse(fromThere.stdout).map((d: any) => [d.code, d.line, d.severity]),
+    [['path-not-found', 1, 'error']],
+  );
   assert.match(JSON.parse(fromThere.stdout)[0].message, new RegExp(`looked for ${path.join(api, 'libs/core').replace(/[/\\]/g, '.')}`));
   assert.equal(fromThere.status, 1);
   // --root names where pip will run.
@@ -326,10 +378,16 @@ test('check reads pyproject.toml and pylock.toml in a folder, and a script when 
   });
   try {
     const all = run(['check', '.', '--format', 'json', '--no-vulnerabilities'], dir);
-    assert.deepEqual(JSON.parse(all.stdout).map((d: any) => [path.basename(d.file), d.code, d.line, d.column]), [['pyproject.toml', 'invalid-operator', 3, 24]]);
+    assert.deepEqual(
+      JSON.parse(all.stdout).map((d: any) => [path.basename(d.file), d.code, d.line, d.column]),
+      [['pyproject.toml', 'invalid-operator', 3, 24]],
+    );
     assert.equal(all.status, 1);
     const script = run(['check', 'tool.py', '--format', 'json', '--no-vulnerabilities'], dir);
-    assert.deepEqual(JSON.parse(script.stdout).map((d: any) => [d.code, d.line]), [['invalid-operator', 2]]);
+    assert.deepEqual(
+      JSON.parse(script.stdout).map((d: any) => [d.code, d.line]),
+      [['invalid-operator', 2]],
+    );
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }

@@ -48,12 +48,21 @@ test('derive: the top-level packages of pip freeze output, from the environment 
   fs.writeFileSync(path.join(project, 'requirements.txt'), frozenText());
   const printed = run(['derive', 'requirements.txt', '-o', '-', '--bounds', 'minimum'], project);
   assert.equal(printed.status, 0, printed.stderr);
-  assert.deepEqual(printed.stdout.split('\n').filter((l) => /^[A-Za-z]/.test(l)), ['Flask>=3.0.3', 'requests>=2.32.3']);
+  assert.deepEqual(
+    printed.stdout.split('\n').filter((l) => /^[A-Za-z]/.test(l)),
+    ['Flask>=3.0.3', 'requests>=2.32.3'],
+  );
   assert.ok(!fs.existsSync(path.join(project, 'requirements.in')), '-o - writes nothing');
   const written = run(['derive', 'requirements.txt'], project);
   assert.equal(written.status, 0, written.stderr);
   assert.match(written.stdout, /^Wrote requirements\.in: Flask, requests \(2 of 12 pins; read from \.venv \(Python 3\.12\.1\)'s installed metadata\)\.\n$/);
-  assert.deepEqual(fs.readFileSync(path.join(project, 'requirements.in'), 'utf8').split('\n').filter((l) => /^[A-Za-z]/.test(l)), ['Flask', 'requests']);
+  assert.deepEqual(
+    fs
+      .readFileSync(path.join(project, 'requirements.in'), 'utf8')
+      .split('\n')
+      .filter((l) => /^[A-Za-z]/.test(l)),
+    ['Flask', 'requests'],
+  );
   const again = run(['derive', 'requirements.txt'], project);
   assert.equal(again.status, 1, 'an existing .in is never replaced');
   assert.match(again.stderr, /requirements\.in exists; it is not overwritten/);

@@ -29,7 +29,14 @@ export function testEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
   for (const [k, v] of Object.entries(process.env)) if (!k.startsWith('PIP_') && k !== 'VIRTUAL_ENV' && k !== 'CONDA_PREFIX') env[k] = v;
   // XDG_STATE_HOME: where the server remembers the indexes a user allowed; never this machine's own.
   const state = fs.mkdtempSync(path.join(os.tmpdir(), 'rls-state-'));
-  return { ...env, PIP_CONFIG_FILE: '/dev/null', PIP_NO_INDEX: '1', XDG_CACHE_HOME: fs.mkdtempSync(path.join(os.tmpdir(), 'rls-cache-')), XDG_STATE_HOME: state, ...extra };
+  return {
+    ...env,
+    PIP_CONFIG_FILE: '/dev/null',
+    PIP_NO_INDEX: '1',
+    XDG_CACHE_HOME: fs.mkdtempSync(path.join(os.tmpdir(), 'rls-cache-')),
+    XDG_STATE_HOME: state,
+    ...extra,
+  };
 }
 
 /** The server's environment with a test index on 127.0.0.1 as PIP_INDEX_URL (and no netrc): the only index it may reach. */
@@ -166,7 +173,10 @@ export class TestClient {
     const current = this.diagnostics.get(uri);
     if (current && predicate(current)) return Promise.resolve(current);
     return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`no matching diagnostics for ${uri} within ${timeoutMs} ms; last: ${JSON.stringify(this.diagnostics.get(uri))}`)), timeoutMs);
+      const timer = setTimeout(
+        () => reject(new Error(`no matching diagnostics for ${uri} within ${timeoutMs} ms; last: ${JSON.stringify(this.diagnostics.get(uri))}`)),
+        timeoutMs,
+      );
       this.waiters.push({
         uri,
         predicate,

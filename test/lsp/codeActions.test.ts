@@ -28,7 +28,11 @@ async function fixesFor(name: string, text: string, code: string) {
   const uri = client.open(path.join(dir, name), text);
   const diags = await client.waitForDiagnostics(uri, (d) => d.some((x) => x.code === code));
   const diag = diags.find((d: Diag) => d.code === code)!;
-  const actions = await client.request('textDocument/codeAction', { textDocument: { uri }, range: diag.range, context: { diagnostics: [diag], only: ['quickfix'] } });
+  const actions = await client.request('textDocument/codeAction', {
+    textDocument: { uri },
+    range: diag.range,
+    context: { diagnostics: [diag], only: ['quickfix'] },
+  });
   return { uri, actions };
 }
 
@@ -60,13 +64,19 @@ test('source actions resolve lazily: sort keeps comments with their line and opt
     range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
     context: { diagnostics: [], only: ['source'] },
   });
-  assert.deepEqual(actions.map((a: any) => a.title), [
-    'Sort requirements',
-    'Normalize package names (PEP 503)',
-    'Upgrade all pins to the newest releases allowed',
-    'Add --hash options for all pins (from the package index)',
-  ]);
-  assert.ok(actions.every((a: any) => a.edit === undefined), 'edits are computed on resolve');
+  assert.deepEqual(
+    actions.map((a: any) => a.title),
+    [
+      'Sort requirements',
+      'Normalize package names (PEP 503)',
+      'Upgrade all pins to the newest releases allowed',
+      'Add --hash options for all pins (from the package index)',
+    ],
+  );
+  assert.ok(
+    actions.every((a: any) => a.edit === undefined),
+    'edits are computed on resolve',
+  );
   assert.equal(actions[0].edit, undefined, 'edits are computed on resolve');
   const sorted = await client.request('codeAction/resolve', actions[0]);
   assert.equal(apply(text, sorted, uri), '# header\n\n-r base.txt\nDjango==5.0\n    # via -r requirements.in\n# web\nflask==3.0\n# http\nRequests==2.32\n');

@@ -36,7 +36,9 @@ before(async () => {
   // A venv with its own pip (the built-in resolver runs `python -m pip` of the file's environment).
   venv = path.join(dir, '.venv');
   execFileSync('python3', ['-m', 'venv', venv], { stdio: 'pipe' });
-  python = execFileSync(path.join(venv, 'bin', 'python'), ['-c', 'import sys; print(f"{sys.version_info[0]}.{sys.version_info[1]}")']).toString().trim();
+  python = execFileSync(path.join(venv, 'bin', 'python'), ['-c', 'import sys; print(f"{sys.version_info[0]}.{sys.version_info[1]}")'])
+    .toString()
+    .trim();
   ({ client } = await TestClient.start({
     rootUri: pathToFileURL(dir).toString(),
     capabilities: { window: { workDoneProgress: true } },
@@ -111,7 +113,10 @@ test('compile: the built-in resolver writes pip-compile format, with # via for a
   const hover = await client.request('textDocument/hover', { textDocument: { uri: txt }, position: { line: 19, character: 2 } });
   assert.match(hover.contents.value, /speedy.*gamma.*alpha/s);
   const lenses = await client.request('textDocument/codeLens', { textDocument: { uri: txt } });
-  assert.deepEqual(lenses.map((l: any) => l.command.title), ['Recompile from requirements.in', 'Sync environment']);
+  assert.deepEqual(
+    lenses.map((l: any) => l.command.title),
+    ['Recompile from requirements.in', 'Sync environment'],
+  );
 });
 
 test('compile keeps the previous pins; upgradePackage moves only the one named; the code lens of the .in', async () => {
@@ -148,13 +153,20 @@ test('the built-in resolver into an open requirements.txt: the new text arrives 
     const onDisk = read('requirements.txt');
     const shown = onDisk.replace(/^alpha==1\.1$/m, 'alpha==1.0');
     const uri = editor.open(path.join(dir, 'requirements.txt'), shown);
-    const result = await editor.request('workspace/executeCommand', { command: 'requirements.compile', arguments: [uriOf('requirements.in'), { upgrade: true }] }, 120_000);
+    const result = await editor.request(
+      'workspace/executeCommand',
+      { command: 'requirements.compile', arguments: [uriOf('requirements.in'), { upgrade: true }] },
+      120_000,
+    );
     assert.equal(result.ok, true, result.message);
     assert.match(result.message, /requirements\.txt is open: changed in the editor \(undo reverts it\), not yet saved\.$/);
     assert.equal(editor.appliedEdits.length, 1);
     const edits = editor.appliedEdits[0].edit.changes?.[uri] ?? [];
     // One edit, of the changed line only: the editor keeps the rest (and its cursor), one undo reverts it.
-    assert.deepEqual(edits.map((e) => e.newText), ['alpha==1.1\n']);
+    assert.deepEqual(
+      edits.map((e) => e.newText),
+      ['alpha==1.1\n'],
+    );
     assert.equal(TextDocument.applyEdits(TextDocument.create(uri, 'pip-requirements', 1, shown), edits), onDisk);
     assert.equal(read('requirements.txt'), onDisk, 'not written: the editor holds the new text');
   } finally {
@@ -166,17 +178,31 @@ test('compile with hashes: each pin gets the sha256 of the wheel pip chose', asy
   write('hashed.in', '--find-links wheels\nbeta\n');
   const result = await run('requirements.compile', uriOf('hashed.in'), { generateHashes: true });
   assert.equal(result.ok, true, result.message);
-  const sha = (file: string) => execFileSync('sha256sum', [path.join(dir, 'wheels', file)]).toString().split(' ')[0];
+  const sha = (file: string) =>
+    execFileSync('sha256sum', [path.join(dir, 'wheels', file)])
+      .toString()
+      .split(' ')[0];
   assert.equal(
     read('hashed.txt'),
     header('requirements-language-server compile --generate-hashes hashed.in') +
-      [`beta==2.0 \\`, `    --hash=sha256:${sha('beta-2.0-py3-none-any.whl')}`, '    # via -r hashed.in', `shared==1.5 \\`, `    --hash=sha256:${sha('shared-1.5-py3-none-any.whl')}`, '    # via beta', ''].join('\n'),
+      [
+        `beta==2.0 \\`,
+        `    --hash=sha256:${sha('beta-2.0-py3-none-any.whl')}`,
+        '    # via -r hashed.in',
+        `shared==1.5 \\`,
+        `    --hash=sha256:${sha('shared-1.5-py3-none-any.whl')}`,
+        '    # via beta',
+        '',
+      ].join('\n'),
   );
 });
 
 test('compile from a real index on 127.0.0.1: pip downloads from it, and --generate-hashes lists every file the index has for each pin', async () => {
   const wheels = path.join(dir, 'index-wheels');
-  buildWheels(wheels, [{ name: 'delta', version: '1.0', requires: ['epsilon>=1'] }, { name: 'epsilon', version: '1.2' }]);
+  buildWheels(wheels, [
+    { name: 'delta', version: '1.0', requires: ['epsilon>=1'] },
+    { name: 'epsilon', version: '1.2' },
+  ]);
   const file = (name: string) => ({ filename: name, content: fs.readFileSync(path.join(wheels, name)) });
   const index = await startIndexServer([
     { name: 'delta', files: [file('delta-1.0-py3-none-any.whl')] },
@@ -188,7 +214,11 @@ test('compile from a real index on 127.0.0.1: pip downloads from it, and --gener
   const { client: online } = await TestClient.start({ rootUri: pathToFileURL(dir).toString(), env });
   try {
     write('online.in', `--index-url ${index.url}/simple\ndelta\n`);
-    const result = await online.request('workspace/executeCommand', { command: 'requirements.compile', arguments: [uriOf('online.in'), { generateHashes: true }] }, 120_000);
+    const result = await online.request(
+      'workspace/executeCommand',
+      { command: 'requirements.compile', arguments: [uriOf('online.in'), { generateHashes: true }] },
+      120_000,
+    );
     assert.equal(result.ok, true, result.message);
     const sha = (b: Buffer) => `sha256:${createHash('sha256').update(b).digest('hex')}`;
     const [e1, e2] = [sha(fs.readFileSync(path.join(wheels, 'epsilon-1.2-py3-none-any.whl'))), sha(Buffer.from('an sdist'))].sort();
@@ -207,7 +237,10 @@ test('compile from a real index on 127.0.0.1: pip downloads from it, and --gener
         '',
       ].join('\n'),
     );
-    assert.ok(index.requests.some((r) => r.path === '/files/delta-1.0-py3-none-any.whl'), 'pip downloaded from the loopback index');
+    assert.ok(
+      index.requests.some((r) => r.path === '/files/delta-1.0-py3-none-any.whl'),
+      'pip downloaded from the loopback index',
+    );
   } finally {
     await online.stop();
     await index.stop();
@@ -255,7 +288,10 @@ test('sync: installs the pins into the environment and removes what the file doe
   const result = await run('requirements.sync', uriOf('requirements.txt'));
   assert.equal(result.ok, true, result.message);
   assert.match(result.message, /removed lonely/);
-  const installed = fs.readdirSync(site).filter((d) => d.endsWith('.dist-info')).map((d) => d.replace(/-[^-]+\.dist-info$/, ''));
+  const installed = fs
+    .readdirSync(site)
+    .filter((d) => d.endsWith('.dist-info'))
+    .map((d) => d.replace(/-[^-]+\.dist-info$/, ''));
   for (const name of ['alpha', 'beta', 'shared']) assert.ok(installed.includes(name), `${name} installed: ${installed}`);
   assert.ok(!installed.includes('lonely'), 'lonely removed');
   assert.ok(installed.includes('pip'), 'pip itself is kept');

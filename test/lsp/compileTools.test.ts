@@ -60,13 +60,20 @@ function standIn(folder: string, name: string): string {
 const mode = (m: 'ok' | 'fail' | 'sleep') => fs.writeFileSync(path.join(state, 'standin-mode.txt'), m);
 const calls = (): { exe: string; argv: string[]; cwd: string }[] => {
   const file = path.join(state, 'calls.jsonl');
-  const out = fs.existsSync(file) ? fs.readFileSync(file, 'utf8').trim().split('\n').map((l) => JSON.parse(l)) : [];
+  const out = fs.existsSync(file)
+    ? fs
+        .readFileSync(file, 'utf8')
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l))
+    : [];
   fs.rmSync(file, { force: true });
   return out;
 };
 const uriOf = (name: string) => pathToFileURL(path.join(dir, name)).toString();
 const run = (command: string, ...args: unknown[]) => client.request('workspace/executeCommand', { command, arguments: args }, 60_000);
-const configure = (compile: unknown) => client.notify('workspace/didChangeConfiguration', { settings: { requirements: { diagnostics: { environment: false }, compile } } });
+const configure = (compile: unknown) =>
+  client.notify('workspace/didChangeConfiguration', { settings: { requirements: { diagnostics: { environment: false }, compile } } });
 
 /** Another editor on the same folder, with these capabilities, compiling with pip-compile (the stand-in). */
 const secondClient = async (capabilities: Record<string, unknown>) =>
@@ -109,7 +116,10 @@ test("auto: the environment's own pip-compile wins over one on PATH; settings' a
   assert.equal(result.tool, 'pip-compile');
   assert.match(result.message, /with pip-compile: 2 pins/);
   // A program the repository may have put in its venv: the answer says which one ran (issue 29).
-  assert.ok(result.message.endsWith(`It ran ${path.join(venv(), 'bin', 'pip-compile')}, a program from the file's environment, not from your PATH.`), result.message);
+  assert.ok(
+    result.message.endsWith(`It ran ${path.join(venv(), 'bin', 'pip-compile')}, a program from the file's environment, not from your PATH.`),
+    result.message,
+  );
   const [call, ...more] = calls();
   assert.equal(more.length, 0);
   assert.equal(call.exe, path.join(venv(), 'bin', 'pip-compile'));
@@ -143,7 +153,10 @@ test('an open compiled file gets the new text as one undoable workspace/applyEdi
     assert.equal(TextDocument.applyEdits(TextDocument.create(uri, 'pip-requirements', 1, old), edits), STAND_IN_OUTPUT);
     assert.equal(fs.readFileSync(file, 'utf8'), old, 'the disk keeps the old text');
     assert.equal(fs.statSync(file, { bigint: true }).mtimeNs, stat.mtimeNs, 'and its time: the editor sees no change on disk');
-    assert.deepEqual(fs.readdirSync(dir).filter((f) => f.includes('.kept')), []);
+    assert.deepEqual(
+      fs.readdirSync(dir).filter((f) => f.includes('.kept')),
+      [],
+    );
     // A failing run touches neither the editor nor the disk.
     mode('fail');
     const failed = await editor.request('workspace/executeCommand', { command: 'requirements.compile', arguments: [uriOf('requirements.in')] }, 60_000);
@@ -176,7 +189,10 @@ test('a failing tool: the previous .txt comes back byte for byte, the message sa
   assert.deepEqual(fs.readFileSync(path.join(dir, 'requirements.txt')), before);
   const diags = await client.waitForDiagnostics(inUri, (d) => d.some((x) => x.code === 'compile-failed'));
   assert.deepEqual(
-    diags.filter((d) => d.code === 'compile-failed').map((d) => d.range.start.line).sort(),
+    diags
+      .filter((d) => d.code === 'compile-failed')
+      .map((d) => d.range.start.line)
+      .sort(),
     [0, 1],
     'line 2 from "-r requirements.in (line 2)", line 1 from the name alpha',
   );
@@ -187,7 +203,11 @@ test('cancelling the request stops the tool and restores the output', async () =
   const before = fs.readFileSync(path.join(dir, 'requirements.txt'));
   mode('sleep');
   const source = new CancellationTokenSource();
-  const pending = client.connection.sendRequest('workspace/executeCommand', { command: 'requirements.compile', arguments: [uriOf('requirements.in')] }, source.token);
+  const pending = client.connection.sendRequest(
+    'workspace/executeCommand',
+    { command: 'requirements.compile', arguments: [uriOf('requirements.in')] },
+    source.token,
+  );
   const pidFile = path.join(state, 'pid');
   for (let i = 0; i < 1200 && !fs.existsSync(pidFile); i++) await new Promise((r) => setTimeout(r, 50)); // up to a minute: a busy machine starts Python slowly
   const pid = Number(fs.readFileSync(pidFile, 'utf8'));
@@ -292,7 +312,11 @@ test('the real pip-compile, when it is installed', { skip: !realPipCompile && 'p
   try {
     fs.writeFileSync(path.join(real, 'requirements.in'), '--no-index\n');
     const { client: c } = await TestClient.start({ rootUri: pathToFileURL(real).toString(), env: testEnv({ HOME: real }) });
-    const result = await c.request('workspace/executeCommand', { command: 'requirements.compile', arguments: [pathToFileURL(path.join(real, 'requirements.in')).toString()] }, 120_000);
+    const result = await c.request(
+      'workspace/executeCommand',
+      { command: 'requirements.compile', arguments: [pathToFileURL(path.join(real, 'requirements.in')).toString()] },
+      120_000,
+    );
     await c.stop();
     assert.equal(result.ok, true, result.message);
     assert.match(fs.readFileSync(path.join(real, 'requirements.txt'), 'utf8'), /autogenerated by pip-compile/);

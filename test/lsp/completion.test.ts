@@ -12,16 +12,22 @@ import { makeVenv } from '../fixtures/python.ts';
 let server: IndexServer;
 let client: TestClient;
 let dir: string;
-before(async () => {
-  server = await startIndexServer(FIXTURE_PROJECTS);
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rls-complete-'));
-  ({ client } = await TestClient.start({ env: indexedEnv(server.url) }));
-}, { timeout: 60_000 });
-after(async () => {
-  await client.stop();
-  await server.stop();
-  fs.rmSync(dir, { recursive: true, force: true });
-}, { timeout: 60_000 });
+before(
+  async () => {
+    server = await startIndexServer(FIXTURE_PROJECTS);
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rls-complete-'));
+    ({ client } = await TestClient.start({ env: indexedEnv(server.url) }));
+  },
+  { timeout: 60_000 },
+);
+after(
+  async () => {
+    await client.stop();
+    await server.stop();
+    fs.rmSync(dir, { recursive: true, force: true });
+  },
+  { timeout: 60_000 },
+);
 
 async function completeUntil(uri: string, line: number, character: number, ready: (labels: string[]) => boolean) {
   for (let i = 0; i < 50; i++) {
@@ -52,20 +58,33 @@ test('versions after ==: the first answer does not wait; once fetched, finals ne
   server.faults.hang = false;
   const uri = client.open(path.join(dir, 'versions.txt'), 'requests==\n');
   const list = await completeUntil(uri, 0, 10, (l) => l.length > 0);
-  assert.deepEqual(list.items.map((x: any) => x.label), ['3.0.0', '2.32.3', '2.31.0', '2.33.0rc1', '2.32.0']);
+  assert.deepEqual(
+    list.items.map((x: any) => x.label),
+    ['3.0.0', '2.32.3', '2.31.0', '2.33.0rc1', '2.32.0'],
+  );
   const sorted = [...list.items].sort((a: any, b: any) => (a.sortText < b.sortText ? -1 : 1)).map((x: any) => x.label);
-  assert.deepEqual(sorted, list.items.map((x: any) => x.label), 'sortText keeps the order');
+  assert.deepEqual(
+    sorted,
+    list.items.map((x: any) => x.label),
+    'sortText keeps the order',
+  );
   const yanked = list.items.find((x: any) => x.label === '2.32.0');
   assert.match(yanked.detail, /yanked: Yanked due to conflicts/);
   assert.deepEqual(yanked.tags, [1]);
   assert.match(list.items.find((x: any) => x.label === '2.33.0rc1').detail, /pre-release/);
-  assert.ok(server.requests.some((r) => r.path === '/simple/requests/'), 'the test index was asked');
+  assert.ok(
+    server.requests.some((r) => r.path === '/simple/requests/'),
+    'the test index was asked',
+  );
 });
 
 test('extras inside [...] from the JSON API, and completionItem/resolve adds summary and latest', async () => {
   const uri = client.open(path.join(dir, 'extras.txt'), 'Django[\n');
   const list = await completeUntil(uri, 0, 7, (l) => l.length > 0);
-  assert.deepEqual(list.items.map((x: any) => x.label), ['argon2', 'bcrypt']);
+  assert.deepEqual(
+    list.items.map((x: any) => x.label),
+    ['argon2', 'bcrypt'],
+  );
   const names = client.open(path.join(dir, 'resolve.txt'), 'djang\n');
   const items = (await client.request('textDocument/completion', { textDocument: { uri: names }, position: { line: 0, character: 5 } })).items;
   const django = items.find((x: any) => x.label.toLowerCase() === 'django');
@@ -96,7 +115,11 @@ test('--index-url in an included file wins over PIP_INDEX_URL; Requires-Python i
   makeVenv(path.join(project, '.venv'));
   fs.writeFileSync(path.join(project, 'base.txt'), `--index-url ${other.url}/simple\n`);
   // The included file names an index the user did not configure: the user allows it when asked.
-  const { client: c2 } = await TestClient.start({ env: indexedEnv(server.url), initializationOptions: { diagnostics: { environment: true } }, answer: () => 'Allow' });
+  const { client: c2 } = await TestClient.start({
+    env: indexedEnv(server.url),
+    initializationOptions: { diagnostics: { environment: true } },
+    answer: () => 'Allow',
+  });
   try {
     const uri = c2.open(path.join(project, 'requirements.txt'), '-r base.txt\nrequests==\n');
     let list: any;
@@ -105,7 +128,10 @@ test('--index-url in an included file wins over PIP_INDEX_URL; Requires-Python i
       if (list.items.length) break;
       await new Promise((r) => setTimeout(r, 100));
     }
-    assert.ok(other.requests.some((r) => r.path === '/simple/requests/'), 'asked the index named in the included file');
+    assert.ok(
+      other.requests.some((r) => r.path === '/simple/requests/'),
+      'asked the index named in the included file',
+    );
     const v3 = list.items.find((x: any) => x.label === '3.0.0');
     assert.match(v3.detail, /requires Python >=3\.99 \(environment has 3\.\d+/);
     assert.deepEqual(v3.tags, [1]);
@@ -121,8 +147,14 @@ test('outdated pins: a hint diagnostic and a ⟶ latest inlay hint once the inde
   const uri = client.open(path.join(dir, 'outdated.txt'), 'requests==2.31.0\nDjango>=5\n');
   const diags = await client.waitForDiagnostics(uri, (d) => d.some((x) => x.code === 'outdated'), 10000);
   assert.equal(diags.find((d) => d.code === 'outdated')!.message, 'requests 3.0.0 is available (pinned to 2.31.0).');
-  const hints = await client.request('textDocument/inlayHint', { textDocument: { uri }, range: { start: { line: 0, character: 0 }, end: { line: 2, character: 0 } } });
-  assert.deepEqual(hints.map((h: any) => [h.position.line, h.label]), [[0, '⟶ 3.0.0']]);
+  const hints = await client.request('textDocument/inlayHint', {
+    textDocument: { uri },
+    range: { start: { line: 0, character: 0 }, end: { line: 2, character: 0 } },
+  });
+  assert.deepEqual(
+    hints.map((h: any) => [h.position.line, h.label]),
+    [[0, '⟶ 3.0.0']],
+  );
 });
 
 test('code actions with index facts: unpin a yanked release, fix an unknown name, pin and upgrade with the version in the title', async () => {
@@ -131,7 +163,11 @@ test('code actions with index facts: unpin a yanked release, fix an unknown name
   const diags = await client.waitForDiagnostics(uri, (d) => d.some((x) => x.code === 'yanked') && d.some((x) => x.code === 'unknown-package'), 10000);
   const { TextDocument } = await import('vscode-languageserver-textdocument');
   const apply = (action: any) => TextDocument.applyEdits(TextDocument.create(uri, 'pip-requirements', 1, text), action.edit.changes[uri]);
-  const fixes = await client.request('textDocument/codeAction', { textDocument: { uri }, range: diags[0].range, context: { diagnostics: diags, only: ['quickfix'] } });
+  const fixes = await client.request('textDocument/codeAction', {
+    textDocument: { uri },
+    range: diags[0].range,
+    context: { diagnostics: diags, only: ['quickfix'] },
+  });
   const yanked = fixes.find((a: any) => a.title === 'Pin to 2.32.3 (not yanked)');
   assert.equal(apply(yanked), 'requests==2.32.3\nreqeusts\nDjango\n');
   const renamed = fixes.find((a: any) => a.title === "Change to 'requests'");
@@ -139,13 +175,24 @@ test('code actions with index facts: unpin a yanked release, fix an unknown name
   await completeUntil(uri, 2, 6, () => true);
   let pins: any[] = [];
   for (let i = 0; i < 50 && !pins.some((a) => /latest/.test(a.title)); i++) {
-    pins = await client.request('textDocument/codeAction', { textDocument: { uri }, range: { start: { line: 2, character: 1 }, end: { line: 2, character: 1 } }, context: { diagnostics: [], only: ['refactor'] } });
+    pins = await client.request('textDocument/codeAction', {
+      textDocument: { uri },
+      range: { start: { line: 2, character: 1 }, end: { line: 2, character: 1 } },
+      context: { diagnostics: [], only: ['refactor'] },
+    });
     await new Promise((r) => setTimeout(r, 100));
   }
   const pin = pins.find((a: any) => a.title === 'Pin Django to the latest 5.0.6');
   assert.equal(apply(pin), 'requests==2.32.0\nreqeusts\nDjango==5.0.6\n');
-  const up = await client.request('textDocument/codeAction', { textDocument: { uri }, range: { start: { line: 0, character: 1 }, end: { line: 0, character: 1 } }, context: { diagnostics: [], only: ['refactor'] } });
-  assert.deepEqual(up.map((a: any) => a.title), ['Upgrade requests to 3.0.0', 'Loosen to compatible release ~=2.32']);
+  const up = await client.request('textDocument/codeAction', {
+    textDocument: { uri },
+    range: { start: { line: 0, character: 1 }, end: { line: 0, character: 1 } },
+    context: { diagnostics: [], only: ['refactor'] },
+  });
+  assert.deepEqual(
+    up.map((a: any) => a.title),
+    ['Upgrade requests to 3.0.0', 'Loosen to compatible release ~=2.32'],
+  );
 });
 
 test('requirements/status notifications go only to a client that asks for them', async () => {
@@ -154,10 +201,14 @@ test('requirements/status notifications go only to a client that asks for them',
   const quiet = await TestClient.start({ env, initializationOptions: { diagnostics: { environment: false } } });
   try {
     for (const c of [asking.client, quiet.client]) c.open(path.join(dir, 'status.txt'), 'requests\n');
-    for (let i = 0; i < 50 && !asking.client.notifications.some((n) => (n.params as { index?: string }).index === 'offline'); i++) await new Promise((r) => setTimeout(r, 100));
+    for (let i = 0; i < 50 && !asking.client.notifications.some((n) => (n.params as { index?: string }).index === 'offline'); i++)
+      await new Promise((r) => setTimeout(r, 100));
     const states = asking.client.notifications.filter((n) => n.method === 'requirements/status').map((n) => (n.params as { index: string }).index);
     assert.ok(states.includes('loading') && states.includes('offline'), JSON.stringify(states));
-    assert.deepEqual(quiet.client.notifications.filter((n) => n.method === 'requirements/status'), []);
+    assert.deepEqual(
+      quiet.client.notifications.filter((n) => n.method === 'requirements/status'),
+      [],
+    );
   } finally {
     await asking.client.stop();
     await quiet.client.stop();

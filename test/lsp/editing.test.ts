@@ -15,10 +15,13 @@ import { startIndexServer, FIXTURE_PROJECTS } from '../fixtures/indexServer.ts';
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rls-editing-'));
 const stops: (() => Promise<void>)[] = [];
-after(async () => {
-  for (const stop of stops) await stop();
-  fs.rmSync(dir, { recursive: true, force: true });
-}, { timeout: 60_000 });
+after(
+  async () => {
+    for (const stop of stops) await stop();
+    fs.rmSync(dir, { recursive: true, force: true });
+  },
+  { timeout: 60_000 },
+);
 
 async function fresh(projectList?: string[]) {
   const index = await startIndexServer(FIXTURE_PROJECTS, { projectList });

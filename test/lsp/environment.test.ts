@@ -50,7 +50,10 @@ test('diagnostics follow pip install, downgrade, uninstall and deletion of a nea
     // A downgrade with --no-deps breaks alpha's Requires-Dist: pip check's complaint shows up with no edit.
     pipInstall(venv, wheels, ['--no-deps', 'beta==1.0'], home);
     diags = await client.waitForDiagnostics(uri, (d) => d.some((x) => x.code === 'dependency-conflict'), 15000);
-    assert.equal(diags.find((d) => d.code === 'dependency-conflict')!.message, 'alpha requires beta>=2, but beta 1.0 is installed (pip check would report it).');
+    assert.equal(
+      diags.find((d) => d.code === 'dependency-conflict')!.message,
+      'alpha requires beta>=2, but beta 1.0 is installed (pip check would report it).',
+    );
     assert.equal(diags.find((d) => d.code === 'dependency-conflict')!.range.start.line, 0, 'on the line that brought alpha in');
 
     pipUninstall(venv, ['alpha'], home);
@@ -71,7 +74,8 @@ test('no environment: a clean file gets no diagnostic; one notice a session, the
   fs.mkdirSync(project, { recursive: true });
   const { client } = await TestClient.start({ initializationOptions: envOn, env: testEnv() });
   try {
-    const notices = () => client.notifications.filter((n) => n.method === 'window/showMessage' && /No virtual environment found/.test((n.params as { message: string }).message));
+    const notices = () =>
+      client.notifications.filter((n) => n.method === 'window/showMessage' && /No virtual environment found/.test((n.params as { message: string }).message));
     const first = client.open(path.join(project, 'requirements.txt'), 'requests==2.32.3\n');
     const second = client.open(path.join(project, 'requirements-dev.txt'), 'flask\n');
     // The hover of line 1 answers once the environment is known to be missing; the files were checked against that.
@@ -118,7 +122,10 @@ test('VIRTUAL_ENV wins over a nearby .venv; a setting wins over both; hover show
     assert.match(hover.contents.value, /installed \*\*1\.0\*\*/);
     assert.ok(hover.contents.value.includes(`Environment: \`${other}\` — other-env (Python 3.`), hover.contents.value);
     assert.match(hover.contents.value, /found by VIRTUAL_ENV, 1 distributions/);
-    assert.ok(client.logs.some((l) => l.includes(`Using the environment ${other} (found by VIRTUAL_ENV`)), client.logs.join('\n'));
+    assert.ok(
+      client.logs.some((l) => l.includes(`Using the environment ${other} (found by VIRTUAL_ENV`)),
+      client.logs.join('\n'),
+    );
     client.notify('workspace/didChangeConfiguration', { settings: { requirements: { venvPath: path.join(near, 'bin', 'python') } } });
     const after = await client.waitForDiagnostics(uri, (d) => d.length === 0);
     assert.deepEqual(after, []);
@@ -134,7 +141,10 @@ test('include-system-site-packages: the base environment counts; a corrupt METAD
   const venv = makeVenv(path.join(project, '.venv'));
   // Point the venv's base at the first environment, as `python -m venv --system-site-packages` from it would.
   const cfgPath = path.join(venv, 'pyvenv.cfg');
-  const cfg = fs.readFileSync(cfgPath, 'utf8').replace(/^home = .*$/m, `home = ${path.join(base, 'bin')}`).replace(/include-system-site-packages = false/, 'include-system-site-packages = true');
+  const cfg = fs
+    .readFileSync(cfgPath, 'utf8')
+    .replace(/^home = .*$/m, `home = ${path.join(base, 'bin')}`)
+    .replace(/include-system-site-packages = false/, 'include-system-site-packages = true');
   fs.writeFileSync(cfgPath, cfg);
   const site = fs.readdirSync(path.join(venv, 'lib')).map((p) => path.join(venv, 'lib', p, 'site-packages'))[0];
   fs.mkdirSync(path.join(site, 'broken-1.0.dist-info'));

@@ -67,7 +67,12 @@ test('a broken package the files never reach is reported in none of ten files; o
     fs.writeFileSync(path.join(project, 'base.txt'), 'beta\n');
     const uris = texts.map((t, i) => client.open(path.join(project, `requirements-${i}.txt`), t));
     const all = await settle(client, uris);
-    for (const [uri, diags] of all) assert.deepEqual(diags.filter((d) => /lonely|absent/.test(d.message)), [], `${uri}: ${JSON.stringify(diags)}`);
+    for (const [uri, diags] of all)
+      assert.deepEqual(
+        diags.filter((d) => /lonely|absent/.test(d.message)),
+        [],
+        `${uri}: ${JSON.stringify(diags)}`,
+      );
     for (const [uri, diags] of all) assert.deepEqual(diags, [], `${uri}: ${JSON.stringify(diags)}`);
 
     // Named once, in the environment part of the first line's hover.
@@ -94,7 +99,14 @@ test('syntax first: a half-typed or broken line gets its syntax error only', asy
     const uri = client.open(path.join(project, 'requirements.txt'), 'django==\nattrs=23.1.0\ndjango>=5,\nmissing[\nflask\ngamma; python_verison > "3.8"\n');
     const diags = await client.waitForDiagnostics(uri, (d) => d.length >= 5);
     // `django==` is a line pip rejects: it installs nothing, so `django>=5,` repeats nothing (issue 27).
-    assert.deepEqual(codes(diags), ['invalid-operator@1', 'missing-version@0', 'not-installed@4', 'trailing-comma@2', 'unclosed-extras@3', 'unknown-marker-variable@5']);
+    assert.deepEqual(codes(diags), [
+      'invalid-operator@1',
+      'missing-version@0',
+      'not-installed@4',
+      'trailing-comma@2',
+      'unclosed-extras@3',
+      'unknown-marker-variable@5',
+    ]);
     // A near miss gets the did-you-mean alone, not also "a value must be quoted".
     assert.equal(diags.find((d) => d.code === 'unknown-marker-variable')!.message, "'python_verison' is not a marker variable; did you mean 'python_version'?");
   } finally {
@@ -119,12 +131,29 @@ test('an extra whose Requires-Dist is not installed, and -e folders pip has not 
     const uri = client.open(path.join(project, 'requirements.txt'), text);
     const diags = await client.waitForDiagnostics(uri, (d) => d.length >= 4);
     // ./plain is not a project: its own error, no "not installed" besides.
-    assert.deepEqual(codes(diags), ['duplicate-requirement@1', 'extra-requirement-unmet@0', 'not-a-project@6', 'not-installed@3', 'not-installed@4', 'not-installed@5']);
+    assert.deepEqual(codes(diags), [
+      'duplicate-requirement@1',
+      'extra-requirement-unmet@0',
+      'not-a-project@6',
+      'not-installed@3',
+      'not-installed@4',
+      'not-installed@5',
+    ]);
     const extra = diags.find((d) => d.code === 'extra-requirement-unmet')!;
-    assert.equal(extra.message, `The extra 'socks' of requests requires PySocks!=1.5.7,>=1.5.6, which is not installed in .venv (Python ${extra.message.match(/Python ([\d.]+)/)![1]}).`);
+    assert.equal(
+      extra.message,
+      `The extra 'socks' of requests requires PySocks!=1.5.7,>=1.5.6, which is not installed in .venv (Python ${extra.message.match(/Python ([\d.]+)/)![1]}).`,
+    );
     assert.deepEqual([extra.range.start.character, extra.range.end.character], [9, 14], 'on the extra');
-    const fixes: { title: string; command?: { arguments: unknown[] } }[] = await client.request('textDocument/codeAction', { textDocument: { uri }, range: extra.range, context: { diagnostics: [extra], only: ['quickfix'] } });
-    assert.deepEqual(fixes.map((f) => f.command?.arguments), [[uri, ['requests[socks]>=2.31']]]);
+    const fixes: { title: string; command?: { arguments: unknown[] } }[] = await client.request('textDocument/codeAction', {
+      textDocument: { uri },
+      range: extra.range,
+      context: { diagnostics: [extra], only: ['quickfix'] },
+    });
+    assert.deepEqual(
+      fixes.map((f) => f.command?.arguments),
+      [[uri, ['requests[socks]>=2.31']]],
+    );
     assert.match(diags.find((d) => d.range.start.line === 3)!.message, /^The editable project '\.\/other' is not installed in \.venv/);
     assert.match(diags.find((d) => d.range.start.line === 4)!.message, /^The editable project '\.' is not installed in \.venv/);
     assert.match(diags.find((d) => d.range.start.line === 5)!.message, /^The local project '\.\/local' is not installed/);
@@ -148,7 +177,10 @@ test('"Admit the installed" changes only the clause that excludes it', async () 
     const admit = actions.find((a) => a.title.startsWith('Admit the installed'));
     assert.ok(admit, actions.map((a) => a.title).join('\n'));
     assert.equal(admit.title, 'Admit the installed 2.32.3 (>=2.32.3,<3)');
-    assert.deepEqual(admit.edit!.changes[uri].map((e) => e.newText), ['>=2.32.3,<3']);
+    assert.deepEqual(
+      admit.edit!.changes[uri].map((e) => e.newText),
+      ['>=2.32.3,<3'],
+    );
   } finally {
     await client.stop();
   }
@@ -162,12 +194,22 @@ test('offline completion from the venv: the installed version after ==, its Prov
     const uri = client.open(path.join(project, 'requirements.txt'), 'Requests==\nrequests[\nworker[cache,\n');
     await client.waitForDiagnostics(uri);
     const versions = await client.request('textDocument/completion', { textDocument: { uri }, position: { line: 0, character: 10 } });
-    assert.deepEqual(versions.items.map((i: { label: string; detail?: string }) => [i.label, i.detail]), [['2.32.3', 'installed']]);
+    assert.deepEqual(
+      versions.items.map((i: { label: string; detail?: string }) => [i.label, i.detail]),
+      [['2.32.3', 'installed']],
+    );
     assert.equal(versions.isIncomplete, true, 'asked again when the index may answer');
     const extras = await client.request('textDocument/completion', { textDocument: { uri }, position: { line: 1, character: 9 } });
-    assert.deepEqual(extras.items.map((i: { label: string }) => i.label), ['socks']);
+    assert.deepEqual(
+      extras.items.map((i: { label: string }) => i.label),
+      ['socks'],
+    );
     const more = await client.request('textDocument/completion', { textDocument: { uri }, position: { line: 2, character: 13 } });
-    assert.deepEqual(more.items.map((i: { label: string }) => i.label), [], 'cache is already there');
+    assert.deepEqual(
+      more.items.map((i: { label: string }) => i.label),
+      [],
+      'cache is already there',
+    );
   } finally {
     await client.stop();
   }

@@ -15,15 +15,20 @@ import { startIndexServer, FIXTURE_PROJECTS, VULNERABLE_PROJECTS, type FixturePr
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rls-facts-'));
 const stops: (() => Promise<void>)[] = [];
-after(async () => {
-  for (const stop of stops) await stop();
-  fs.rmSync(dir, { recursive: true, force: true });
-}, { timeout: 60_000 });
+after(
+  async () => {
+    for (const stop of stops) await stop();
+    fs.rmSync(dir, { recursive: true, force: true });
+  },
+  { timeout: 60_000 },
+);
 
 /** A budget generous enough for a loaded machine (the default is 1 s): the tests are about waiting at all. */
 const BUDGET = 15_000;
 
-async function fresh(options: { waitMs?: number; projects?: FixtureProject[]; advisories?: FixtureAdvisory[] } = {}): Promise<{ client: TestClient; index: IndexServer }> {
+async function fresh(
+  options: { waitMs?: number; projects?: FixtureProject[]; advisories?: FixtureAdvisory[] } = {},
+): Promise<{ client: TestClient; index: IndexServer }> {
   const index = await startIndexServer(options.projects ?? FIXTURE_PROJECTS, { advisories: options.advisories });
   const { client } = await TestClient.start({
     env: indexedEnv(index.url),
@@ -48,12 +53,19 @@ test('a fresh server: the first `requests==` lists the versions, newest final fi
   assert.equal(list.isIncomplete, false);
 
   const extras = client.open(path.join(dir, 'extras.txt'), 'django[\n');
-  assert.deepEqual(labels(await client.request('textDocument/completion', { textDocument: { uri: extras }, position: { line: 0, character: 7 } })), ['argon2', 'bcrypt']);
+  assert.deepEqual(labels(await client.request('textDocument/completion', { textDocument: { uri: extras }, position: { line: 0, character: 7 } })), [
+    'argon2',
+    'bcrypt',
+  ]);
 
   const pinned = client.open(path.join(dir, 'pinned.txt'), 'requests==2.30.0\nzope.interface==6.0\n');
   const menu = async (line: number) => {
     const range = { start: { line, character: 3 }, end: { line, character: 3 } };
-    const actions: { title: string }[] = await client.request('textDocument/codeAction', { textDocument: { uri: pinned }, range, context: { diagnostics: [] } });
+    const actions: { title: string }[] = await client.request('textDocument/codeAction', {
+      textDocument: { uri: pinned },
+      range,
+      context: { diagnostics: [] },
+    });
     return actions.map((a) => a.title);
   };
   const first = await menu(0);
@@ -154,7 +166,9 @@ test('a cancelled request ends its wait; the fetch goes on for the next request'
 });
 
 test('two files on two indexes complete from their own index, alternately, and each index is asked once', async () => {
-  const mirrorProjects: FixtureProject[] = [{ name: 'requests', summary: 'A mirror', files: [{ filename: 'requests-9.9.9-py3-none-any.whl' }, { filename: 'requests-9.0.0-py3-none-any.whl' }] }];
+  const mirrorProjects: FixtureProject[] = [
+    { name: 'requests', summary: 'A mirror', files: [{ filename: 'requests-9.9.9-py3-none-any.whl' }, { filename: 'requests-9.0.0-py3-none-any.whl' }] },
+  ];
   const { client, index: main } = await fresh();
   const mirror = await startIndexServer(mirrorProjects);
   stops.push(() => mirror.stop());
@@ -181,7 +195,9 @@ test('a fresh server: the first hover on a vulnerable pin shows its advisories; 
   // Asked before any diagnostic was published: the line at the cursor is checked, and the fix is there at once.
   const menued = client.open(path.join(dir, 'vulnerable-menu.txt'), 'jinja2==3.1.2\n');
   const cursor = { start: { line: 0, character: 3 }, end: { line: 0, character: 3 } };
-  const titles = (await client.request('textDocument/codeAction', { textDocument: { uri: menued }, range: cursor, context: { diagnostics: [] } })).map((a: { title: string }) => a.title);
+  const titles = (await client.request('textDocument/codeAction', { textDocument: { uri: menued }, range: cursor, context: { diagnostics: [] } })).map(
+    (a: { title: string }) => a.title,
+  );
   assert.ok(titles.includes('Upgrade to 3.1.3 (fixes 1)'), JSON.stringify(titles));
   assert.ok(titles.includes('Fix all known vulnerabilities (1 pin, 1 advisory)'), JSON.stringify(titles));
   assert.equal(index.requests.filter((r) => r.path === '/pypi/jinja2/3.1.2/json').length, 1, 'asked once');

@@ -12,10 +12,13 @@ import { startIndexServer, FIXTURE_PROJECTS, type IndexServer } from '../fixture
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rls-faults-'));
 const stops: (() => Promise<void>)[] = [];
-after(async () => {
-  for (const stop of stops) await stop();
-  fs.rmSync(dir, { recursive: true, force: true });
-}, { timeout: 60_000 });
+after(
+  async () => {
+    for (const stop of stops) await stop();
+    fs.rmSync(dir, { recursive: true, force: true });
+  },
+  { timeout: 60_000 },
+);
 
 async function fresh(waitMs: number): Promise<{ client: TestClient; index: IndexServer }> {
   const index = await startIndexServer(FIXTURE_PROJECTS);
@@ -58,10 +61,15 @@ test('HTTP 500: told once; in backoff no request reaches the index; told again w
   const b = await complete(client, other, 8);
   const c = await complete(client, first, 10);
   assert.deepEqual([b.isIncomplete, b.items.length, c.isIncomplete, c.items.length], [true, 0, true, 0]);
-  assert.deepEqual(index.requests.slice(asked).filter((r) => /django|requests/.test(r.path)), [], 'no request for either while in backoff');
+  assert.deepEqual(
+    index.requests.slice(asked).filter((r) => /django|requests/.test(r.path)),
+    [],
+    'no request for either while in backoff',
+  );
   const down = messages(client).filter((m) => m.startsWith('The package index'));
   const said =
-    `The package index ${index.url} cannot be reached (HTTP 500); ` + 'completion and checks use what is cached on disk, and it is asked again in the background.';
+    `The package index ${index.url} cannot be reached (HTTP 500); ` +
+    'completion and checks use what is cached on disk, and it is asked again in the background.';
   assert.deepEqual(down, [said]);
 
   // The index recovers: the backoff's probe finds it (about 5 s), the user is told, and open files get their facts.

@@ -50,7 +50,13 @@ function localEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
   // A named PIP_CONFIG_FILE adds to the user's and the global files (as in pip): those point elsewhere.
   const home = path.join(dir, 'home');
   fs.mkdirSync(path.join(home, 'xdg-dirs'), { recursive: true });
-  const env = testEnv({ NETRC: '/nonexistent', HOME: home, XDG_CONFIG_HOME: path.join(home, '.config'), XDG_CONFIG_DIRS: path.join(home, 'xdg-dirs'), ...extra });
+  const env = testEnv({
+    NETRC: '/nonexistent',
+    HOME: home,
+    XDG_CONFIG_HOME: path.join(home, '.config'),
+    XDG_CONFIG_DIRS: path.join(home, 'xdg-dirs'),
+    ...extra,
+  });
   delete env.PIP_NO_INDEX;
   return env;
 }
@@ -75,7 +81,11 @@ test('--index-url file:///…/simple/: versions from index.html and from a folde
     assert.equal(diags.find((d) => d.code === 'no-matching-version')!.message, 'No release of alpha matches ==9 (latest is 1.1).');
     assert.deepEqual(await versionsAfter(client, uri, 3, 6), ['3.0', '2.0'], 'the folder spelt Beta/ answers for beta');
     // Hashes for --hash come from the files themselves.
-    const [action] = await client.request('textDocument/codeAction', { textDocument: { uri }, range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, context: { diagnostics: [], only: ['source.addHashes'] } });
+    const [action] = await client.request('textDocument/codeAction', {
+      textDocument: { uri },
+      range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
+      context: { diagnostics: [], only: ['source.addHashes'] },
+    });
     assert.ok(action);
     const resolved = await client.request('codeAction/resolve', action);
     const inserted = JSON.stringify(resolved.edit?.changes?.[uri] ?? []);
@@ -83,9 +93,18 @@ test('--index-url file:///…/simple/: versions from index.html and from a folde
     // Names: the folder's project list makes an unknown name an error, and offers the wheelhouse's names.
     const names = client.open(path.join(project, 'names.txt'), `--index-url ${pathToFileURL(simple).toString()}/\nzeta\nal\n`);
     const unknown = await client.waitForDiagnostics(names, (d) => d.some((x) => x.code === 'unknown-package'), 15000);
-    assert.deepEqual(unknown.filter((d) => d.code === 'unknown-package').map((d) => d.range.start.line).sort(), [1, 2]);
+    assert.deepEqual(
+      unknown
+        .filter((d) => d.code === 'unknown-package')
+        .map((d) => d.range.start.line)
+        .sort(),
+      [1, 2],
+    );
     const offered = await client.request('textDocument/completion', { textDocument: { uri: names }, position: { line: 2, character: 2 } });
-    assert.ok(offered.items.some((i: { label: string }) => i.label === 'alpha'), JSON.stringify(offered.items.slice(0, 5)));
+    assert.ok(
+      offered.items.some((i: { label: string }) => i.label === 'alpha'),
+      JSON.stringify(offered.items.slice(0, 5)),
+    );
     // The hover names the project's page on this index, not pypi.org; as text: a link goes to an http(s) page only (issue #29).
     const hover = await client.request('textDocument/hover', { textDocument: { uri }, position: { line: 1, character: 1 } });
     assert.ok(hover.contents.value.includes(`${pathToFileURL(simple).toString().replace('://', '\\://')}/alpha/`), hover.contents.value);
@@ -101,14 +120,20 @@ test('--index-url file:///…/simple/: versions from index.html and from a folde
 test('pip.conf index-url = file://…, and a --find-links folder with --no-index: both read from disk; the log says where they came from', async () => {
   const conf = path.join(dir, 'pip.conf');
   fs.writeFileSync(conf, `[global]\nindex-url = ${pathToFileURL(simple).toString()}\nextra-index-url = ${pathToFileURL(simple).toString()}/\n`);
-  const { client } = await TestClient.start({ env: localEnv({ PIP_CONFIG_FILE: conf }), initializationOptions: { diagnostics: { environment: false, outdated: false }, logLevel: 'info' } });
+  const { client } = await TestClient.start({
+    env: localEnv({ PIP_CONFIG_FILE: conf }),
+    initializationOptions: { diagnostics: { environment: false, outdated: false }, logLevel: 'info' },
+  });
   try {
     const project = path.join(dir, 'conf-project');
     fs.mkdirSync(project, { recursive: true });
     const uri = client.open(path.join(project, 'requirements.txt'), 'alpha==\n');
     // The first request already: pip.conf is read off the request path, and the brief wait covers that read.
     const first = await client.request('textDocument/completion', { textDocument: { uri }, position: { line: 0, character: 7 } });
-    assert.deepEqual(first.items.map((x: { label: string }) => x.label), ['1.1', '1.0']);
+    assert.deepEqual(
+      first.items.map((x: { label: string }) => x.label),
+      ['1.1', '1.0'],
+    );
     const line = client.logs.find((l) => l.includes('Package index:'));
     assert.equal(line, `Package index: ${pathToFileURL(simple).toString()} (from ${conf})`, 'the same index as extra is listed once');
 

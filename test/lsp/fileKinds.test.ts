@@ -18,21 +18,31 @@ import { buildWheels, makeVenv, pipInstall } from '../fixtures/python.ts';
 let server: IndexServer;
 let client: TestClient;
 let dir: string;
-before(async () => {
-  const django = FIXTURE_PROJECTS.find((p) => p.name === 'Django')!;
-  const setuptools = { name: 'setuptools', summary: 'Easily download, build, install, upgrade, and uninstall Python packages', files: [{ filename: 'setuptools-69.5.1-py3-none-any.whl' }] };
-  server = await startIndexServer([...VULNERABLE_PROJECTS, django, setuptools], { advisories: ADVISORIES });
-  dir = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'rls-kinds-')));
-  buildWheels(path.join(dir, 'wheels'), [{ name: 'requests', version: '2.30.0' }]);
-  pipInstall(makeVenv(path.join(dir, '.venv')), path.join(dir, 'wheels'), ['requests==2.30.0'], path.join(dir, 'home'));
-  const settings = { diagnostics: { environment: true, outdated: false } };
-  ({ client } = await TestClient.start({ env: indexedEnv(server.url), rootUri: pathToFileURL(dir).toString(), initializationOptions: settings }));
-}, { timeout: 120_000 });
-after(async () => {
-  await client.stop();
-  await server.stop();
-  fs.rmSync(dir, { recursive: true, force: true });
-}, { timeout: 60_000 });
+before(
+  async () => {
+    const django = FIXTURE_PROJECTS.find((p) => p.name === 'Django')!;
+    const setuptools = {
+      name: 'setuptools',
+      summary: 'Easily download, build, install, upgrade, and uninstall Python packages',
+      files: [{ filename: 'setuptools-69.5.1-py3-none-any.whl' }],
+    };
+    server = await startIndexServer([...VULNERABLE_PROJECTS, django, setuptools], { advisories: ADVISORIES });
+    dir = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'rls-kinds-')));
+    buildWheels(path.join(dir, 'wheels'), [{ name: 'requests', version: '2.30.0' }]);
+    pipInstall(makeVenv(path.join(dir, '.venv')), path.join(dir, 'wheels'), ['requests==2.30.0'], path.join(dir, 'home'));
+    const settings = { diagnostics: { environment: true, outdated: false } };
+    ({ client } = await TestClient.start({ env: indexedEnv(server.url), rootUri: pathToFileURL(dir).toString(), initializationOptions: settings }));
+  },
+  { timeout: 120_000 },
+);
+after(
+  async () => {
+    await client.stop();
+    await server.stop();
+    fs.rmSync(dir, { recursive: true, force: true });
+  },
+  { timeout: 60_000 },
+);
 
 const PYPROJECT = `[build-system]
 requires = ["setuptools>=61"]
@@ -58,13 +68,20 @@ select = ["E", "F"]
 `;
 
 const lineOf = (text: string, needle: string) => text.split('\n').findIndex((l) => l.includes(needle));
-const at = (text: string, needle: string, offset = 0) => ({ line: lineOf(text, needle), character: text.split('\n')[lineOf(text, needle)].indexOf(needle) + offset });
+const at = (text: string, needle: string, offset = 0) => ({
+  line: lineOf(text, needle),
+  character: text.split('\n')[lineOf(text, needle)].indexOf(needle) + offset,
+});
 const apply = (text: string, uri: string, action: any) => TextDocument.applyEdits(TextDocument.create(uri, 'toml', 1, text), action.edit?.changes?.[uri] ?? []);
 
 test('pyproject.toml: the operator error, the unknown name, the installed mismatch and the advisory, each on its line, and no other error', async () => {
   const uri = client.open(path.join(dir, 'pyproject.toml'), PYPROJECT, 'toml');
   const has = (ds: Diag[], code: string) => ds.some((d) => d.code === code);
-  const ds = await client.waitForDiagnostics(uri, (d) => has(d, 'unknown-package') && has(d, 'version-mismatch') && d.some((x) => x.code === 'vulnerable' && x.message.startsWith('jinja2')), 30_000);
+  const ds = await client.waitForDiagnostics(
+    uri,
+    (d) => has(d, 'unknown-package') && has(d, 'version-mismatch') && d.some((x) => x.code === 'vulnerable' && x.message.startsWith('jinja2')),
+    30_000,
+  );
   const on = (code: string) => ds.filter((d) => d.code === code).map((d) => d.range.start.line);
   assert.deepEqual(on('invalid-operator'), [lineOf(PYPROJECT, 'django=5.0')]);
   const operator = ds.find((d) => d.code === 'invalid-operator')!;
@@ -74,25 +91,54 @@ test('pyproject.toml: the operator error, the unknown name, the installed mismat
   assert.deepEqual(on('version-mismatch'), [lineOf(PYPROJECT, 'requests>=2.31')]);
   assert.ok(on('vulnerable').includes(lineOf(PYPROJECT, 'jinja2==3.1.2')), JSON.stringify(ds));
   const errors = ds.filter((d) => d.severity === 1).map((d) => `${d.code}@${d.range.start.line}`);
-  assert.deepEqual(errors.sort(), [`invalid-operator@${lineOf(PYPROJECT, 'django')}`, `unknown-package@${lineOf(PYPROJECT, 'reqeusts')}`].sort(), JSON.stringify(ds));
+  assert.deepEqual(
+    errors.sort(),
+    [`invalid-operator@${lineOf(PYPROJECT, 'django')}`, `unknown-package@${lineOf(PYPROJECT, 'reqeusts')}`].sort(),
+    JSON.stringify(ds),
+  );
   // Nothing outside the arrays: every diagnostic is inside one of the requirement strings.
-  const strings = ['setuptools>=61', 'django=5.0', 'reqeusts', 'requests>=2.31', 'flask>=3', 'jinja2==3.1.2'].map((s) => ({ start: at(PYPROJECT, s), end: at(PYPROJECT, s, s.length) }));
-  const inside = (r: Diag['range']) => strings.some((s) => r.start.line === s.start.line && r.end.line === s.start.line && r.start.character >= s.start.character && r.end.character <= s.end.character);
+  const strings = ['setuptools>=61', 'django=5.0', 'reqeusts', 'requests>=2.31', 'flask>=3', 'jinja2==3.1.2'].map((s) => ({
+    start: at(PYPROJECT, s),
+    end: at(PYPROJECT, s, s.length),
+  }));
+  const inside = (r: Diag['range']) =>
+    strings.some(
+      (s) => r.start.line === s.start.line && r.end.line === s.start.line && r.start.character >= s.start.character && r.end.character <= s.end.character,
+    );
   for (const d of ds) assert.ok(inside(d.range), `${d.code} at ${JSON.stringify(d.range)}: ${d.message}`);
   // An extra is not the environment's business: jinja2 is not installed, and not said to be missing.
   assert.ok(!ds.some((d) => d.code === 'not-installed' && d.range.start.line === lineOf(PYPROJECT, 'jinja2')));
 
   // The fix of the operator, and the one of the mismatch, rewrite inside the string.
-  const fixes = await client.request('textDocument/codeAction', { textDocument: { uri }, range: operator.range, context: { diagnostics: [operator], only: ['quickfix'] } });
-  assert.match(apply(PYPROJECT, uri, fixes.find((a: any) => a.title === "Replace '=' with '=='")), /^ {2}"django==5\.0",$/m);
+  const fixes = await client.request('textDocument/codeAction', {
+    textDocument: { uri },
+    range: operator.range,
+    context: { diagnostics: [operator], only: ['quickfix'] },
+  });
+  assert.match(
+    apply(
+      PYPROJECT,
+      uri,
+      fixes.find((a: any) => a.title === "Replace '=' with '=='"),
+    ),
+    /^ {2}"django==5\.0",$/m,
+  );
   const mismatch = ds.find((d) => d.code === 'version-mismatch')!;
-  const pins = await client.request('textDocument/codeAction', { textDocument: { uri }, range: mismatch.range, context: { diagnostics: [mismatch], only: ['quickfix'] } });
+  const pins = await client.request('textDocument/codeAction', {
+    textDocument: { uri },
+    range: mismatch.range,
+    context: { diagnostics: [mismatch], only: ['quickfix'] },
+  });
   const pin = pins.find((a: any) => a.title === 'Pin to the installed 2.30.0');
   assert.ok(pin, JSON.stringify(pins.map((a: any) => a.title)));
   const fixed = apply(PYPROJECT, uri, pin);
   assert.equal(fixed, PYPROJECT.replace('"requests>=2.31"', '"requests==2.30.0"'));
   // No source action that rewrites lines of a requirements file (sort, normalize, pin all) is offered here.
-  const source = await client.request('textDocument/codeAction', { textDocument: { uri }, range: { start: at(PYPROJECT, 'flask'), end: at(PYPROJECT, 'flask') }, context: { diagnostics: [], only: ['source'] } });
+  const source = await client.request('textDocument/codeAction', {
+    textDocument: { uri },
+    range: { start: at(PYPROJECT, 'flask'), end: at(PYPROJECT, 'flask') },
+    context: { diagnostics: [], only: ['source'] },
+  });
   assert.ok(!source.some((a: any) => /sort|normalize|pin all|compile/i.test(a.title)), `offered: ${JSON.stringify(source.map((a: any) => a.title))}`);
 });
 
@@ -144,7 +190,10 @@ dev-dependencies = ["-r requirements.txt"]
   assert.deepEqual(codes('invalid-operator').sort(), [1, 5]);
   assert.deepEqual(codes('requirements-file-only'), [7]);
   // Go to definition on an include-group: the group.
-  const defs = await client.request('textDocument/definition', { textDocument: { uri }, position: { line: 1, character: text.split('\n')[1].indexOf('"lint"') + 2 } });
+  const defs = await client.request('textDocument/definition', {
+    textDocument: { uri },
+    position: { line: 1, character: text.split('\n')[1].indexOf('"lint"') + 2 },
+  });
   assert.deepEqual(defs, [{ uri, range: { start: { line: 2, character: 0 }, end: { line: 2, character: 4 } } }]);
 });
 
@@ -162,8 +211,15 @@ print(deps)
 `;
   const uri = client.open(path.join(dir, 'tool.py'), text, 'python');
   const ds = await client.waitForDiagnostics(uri, (d) => d.some((x) => x.code === 'invalid-operator'));
-  assert.deepEqual(ds.map((d) => `${d.code}@${d.range.start.line}:${d.range.start.character}`), ['invalid-operator@4:9']);
-  for (const position of [{ line: 7, character: 8 }, { line: 8, character: 10 }, { line: 0, character: 3 }]) {
+  assert.deepEqual(
+    ds.map((d) => `${d.code}@${d.range.start.line}:${d.range.start.character}`),
+    ['invalid-operator@4:9'],
+  );
+  for (const position of [
+    { line: 7, character: 8 },
+    { line: 8, character: 10 },
+    { line: 0, character: 3 },
+  ]) {
     assert.equal(await client.request('textDocument/hover', { textDocument: { uri }, position }), null);
     const list = await client.request('textDocument/completion', { textDocument: { uri }, position });
     assert.equal((list?.items ?? []).length, 0);
@@ -199,7 +255,10 @@ version = "3.0.0"
   assert.equal(vulnerable.length, 1);
   assert.match(vulnerable[0].message, /^requests 2\.30\.0 has 2 known vulnerabilities/);
   assert.ok([4, 5].includes(vulnerable[0].range.start.line), JSON.stringify(vulnerable[0].range));
-  assert.deepEqual(ds.filter((d) => d.severity === 1), []);
+  assert.deepEqual(
+    ds.filter((d) => d.severity === 1),
+    [],
+  );
   const hover = await client.request('textDocument/hover', { textDocument: { uri }, position: { line: 4, character: 9 } });
   assert.match(hover.contents.value, /requests/);
   assert.match(hover.contents.value, /2\.30\.0/);

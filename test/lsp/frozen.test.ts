@@ -46,7 +46,10 @@ before(async () => {
   fs.writeFileSync(path.join(dir, 'requirements.txt'), frozen);
   ({ client } = await TestClient.start({
     rootUri: pathToFileURL(dir).toString(),
-    capabilities: { window: { workDoneProgress: true }, workspace: { applyEdit: true, workspaceEdit: { documentChanges: true, resourceOperations: ['create'] } } },
+    capabilities: {
+      window: { workDoneProgress: true },
+      workspace: { applyEdit: true, workspaceEdit: { documentChanges: true, resourceOperations: ['create'] } },
+    },
     initializationOptions: { compile: { tool: 'builtin', args: ['--find-links', wheels] } },
     env: testEnv({ HOME: home(), XDG_CONFIG_HOME: path.join(home(), '.config') }),
   }));
@@ -72,7 +75,10 @@ test('freeze → requirements.in → compile: the same 12 pins come back, now wi
   const diagnostics = await client.waitForDiagnostics(uri, (d) => d.some((x) => x.code === 'frozen-file'), 20_000);
   const hint = diagnostics.find((d) => d.code === 'frozen-file')!;
   assert.equal(hint.range.start.line, 0);
-  assert.match(hint.message, /^Looks like pip freeze output: 10 of 12 pins are only here because another pin requires them \(read from \.venv \(Python [\d.]+\)'s installed metadata\)/);
+  assert.match(
+    hint.message,
+    /^Looks like pip freeze output: 10 of 12 pins are only here because another pin requires them \(read from \.venv \(Python [\d.]+\)'s installed metadata\)/,
+  );
 
   const actions: any[] = await client.request('textDocument/codeAction', { textDocument: { uri }, range: hint.range, context: { diagnostics: [hint] } });
   const derive = actions.find((a) => a.title === 'Derive requirements.in (top-level packages)');
@@ -99,7 +105,8 @@ test('freeze → requirements.in → compile: the same 12 pins come back, now wi
   assert.equal(pinsOf(compiled).length, 12);
   assert.match(compiled, /^flask==3\.0\.3\n\s+# via -r requirements\.in$/im);
   assert.match(compiled, /^markupsafe==2\.1\.5\n\s+# via\n\s+#\s+jinja2\n\s+#\s+werkzeug$/im);
-  for (const pin of requirementLines(compiled)) assert.match(compiled, new RegExp(`^${pin.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\n\\s+# via`, 'm'), `${pin} has provenance`);
+  for (const pin of requirementLines(compiled))
+    assert.match(compiled, new RegExp(`^${pin.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\n\\s+# via`, 'm'), `${pin} has provenance`);
 });
 
 test('the derive command (clients without CreateFile) writes the .in itself, never overwrites it, and offers the missing lines as an edit', async () => {
@@ -116,7 +123,9 @@ test('the derive command (clients without CreateFile) writes the .in itself, nev
   assert.equal(second.ok, true, second.message);
   assert.equal(fs.readFileSync(path.join(dir, 'cmd', 'requirements.in'), 'utf8'), 'Flask>=3  # mine\n', 'not overwritten');
   const edit = edits.at(-1) as { changes: Record<string, { newText: string; range: unknown }[]> };
-  assert.deepEqual(edit.changes[pathToFileURL(path.join(dir, 'cmd', 'requirements.in')).toString()], [{ range: { start: { line: 1, character: 0 }, end: { line: 1, character: 0 } }, newText: 'requests\n' }]);
+  assert.deepEqual(edit.changes[pathToFileURL(path.join(dir, 'cmd', 'requirements.in')).toString()], [
+    { range: { start: { line: 1, character: 0 }, end: { line: 1, character: 0 } }, newText: 'requests\n' },
+  ]);
 });
 
 test('freeze this environment: the same lines as pip freeze, as a new file or as an edit of an existing one', async () => {
@@ -152,19 +161,32 @@ test('with no environment, the package index metadata (PEP 658) tells what requi
   }));
   const index = await startIndexServer(projects, { metadata: true, noJsonApi: true });
   const alone = fs.mkdtempSync(path.join(os.tmpdir(), 'rls-frozen-novenv-'));
-  const { client: other } = await TestClient.start({ rootUri: pathToFileURL(alone).toString(), initializationOptions: {}, env: indexedEnv(index.url, { HOME: home() }) });
+  const { client: other } = await TestClient.start({
+    rootUri: pathToFileURL(alone).toString(),
+    initializationOptions: {},
+    env: indexedEnv(index.url, { HOME: home() }),
+  });
   try {
     const uri = other.open(path.join(alone, 'requirements.txt'), frozen);
     const diagnostics = await other.waitForDiagnostics(uri, (d) => d.some((x) => x.code === 'frozen-file' && !/not known yet/.test(x.message)), 20_000);
     const hint = diagnostics.find((d) => d.code === 'frozen-file')!;
-    assert.match(hint.message, /^Looks like pip freeze output: 10 of 12 pins are only here because another pin requires them \(read from the package index's metadata \(no environment found\)\)/);
-    assert.ok(index.requests.some((r) => r.path === '/files/Flask-3.0.3-py3-none-any.whl.metadata'), 'the release\'s own metadata was read');
+    assert.match(
+      hint.message,
+      /^Looks like pip freeze output: 10 of 12 pins are only here because another pin requires them \(read from the package index's metadata \(no environment found\)\)/,
+    );
+    assert.ok(
+      index.requests.some((r) => r.path === '/files/Flask-3.0.3-py3-none-any.whl.metadata'),
+      "the release's own metadata was read",
+    );
     const actions: any[] = await other.request('textDocument/codeAction', { textDocument: { uri }, range: hint.range, context: { diagnostics: [hint] } });
     const derive = actions.find((a) => a.title === 'Derive requirements.in (top-level packages)');
     assert.deepEqual(derive.command.arguments, [uri, { bounds: 'none' }], 'a client without CreateFile gets the command');
     const result = await other.request('workspace/executeCommand', { command: derive.command.command, arguments: derive.command.arguments });
     assert.deepEqual(result.topLevel, ['Flask', 'requests']);
-    assert.match(fs.readFileSync(path.join(alone, 'requirements.in'), 'utf8'), /^# Top-level packages of requirements\.txt, derived from the package index's metadata/);
+    assert.match(
+      fs.readFileSync(path.join(alone, 'requirements.in'), 'utf8'),
+      /^# Top-level packages of requirements\.txt, derived from the package index's metadata/,
+    );
   } finally {
     await other.stop();
     await index.stop();

@@ -11,10 +11,13 @@ import { serveRaw } from '../fixtures/rawServer.ts';
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rls-hostile-'));
 const stops: (() => Promise<void>)[] = [];
-after(async () => {
-  for (const stop of stops) await stop();
-  fs.rmSync(dir, { recursive: true, force: true });
-}, { timeout: 60_000 });
+after(
+  async () => {
+    for (const stop of stops) await stop();
+    fs.rmSync(dir, { recursive: true, force: true });
+  },
+  { timeout: 60_000 },
+);
 
 /** A raw server on 127.0.0.1 (test/fixtures/rawServer.ts), stopped after the tests. */
 async function serve(handler: Parameters<typeof serveRaw>[0]) {
@@ -30,7 +33,7 @@ async function start(env: NodeJS.ProcessEnv): Promise<TestClient> {
 }
 
 const until = async (condition: () => boolean, ms = 10_000) => {
-  for (const t0 = Date.now(); !condition() && Date.now() - t0 < ms; ) await new Promise((r) => setTimeout(r, 25));
+  for (const t0 = Date.now(); !condition() && Date.now() - t0 < ms;) await new Promise((r) => setTimeout(r, 25));
 };
 
 test('an index page with `&#x110000;` and `href="%zz"` leaves the server running and answering', async () => {
@@ -50,7 +53,10 @@ test('an index page with `&#x110000;` and `href="%zz"` leaves the server running
   const list = await client.request('textDocument/completion', { textDocument: { uri }, position: { line: 0, character: 9 } }, 10_000);
   assert.equal(client.exited, false, `the server exited: ${client.stderr.join('')}`);
   // The well-formed anchor still counts.
-  assert.ok(list.items.some((i: { label: string }) => i.label === '2.0'), JSON.stringify(list.items));
+  assert.ok(
+    list.items.some((i: { label: string }) => i.label === '2.0'),
+    JSON.stringify(list.items),
+  );
   const hover = await client.request('textDocument/hover', { textDocument: { uri }, position: { line: 0, character: 2 } }, 10_000);
   assert.equal(client.exited, false);
   assert.ok(hover === null || typeof hover === 'object');
@@ -79,7 +85,10 @@ test('a redirect to another origin carries no credentials, and no log line holds
     'the redirect was followed',
   );
   const basic = `Basic ${Buffer.from(`alice:${password}`).toString('base64')}`;
-  assert.ok(host1.seen.some((s) => s.path === '/simple/private/' && s.authorization === basic), 'the index itself got its credentials');
+  assert.ok(
+    host1.seen.some((s) => s.path === '/simple/private/' && s.authorization === basic),
+    'the index itself got its credentials',
+  );
   const leaked = host2.seen.filter((s) => s.authorization !== undefined);
   assert.deepEqual(leaked, [], 'host2 received no Authorization header');
   await client.stop();
@@ -100,7 +109,7 @@ test('360 KB of unclosed `<a ` on a project page delays no request by more than 
   // Requests every 50 ms from before the page is served until well after: the slowest answer is the delay.
   let slowest = 0;
   let after = 0;
-  for (const t0 = Date.now(); Date.now() - t0 < 20_000 && after < 40; ) {
+  for (const t0 = Date.now(); Date.now() - t0 < 20_000 && after < 40;) {
     const sent = performance.now();
     await client.request('textDocument/documentSymbol', { textDocument: { uri } }, 30_000);
     slowest = Math.max(slowest, performance.now() - sent);
@@ -163,5 +172,8 @@ test('three projects answered with 60 MB each: peak RSS under 400 MB, under 20 M
   assert.equal(client.exited, false);
   assert.ok(peakMb < 400, `peak RSS ${peakMb.toFixed(0)} MB`);
   assert.ok(diskMb < 20, `${diskMb.toFixed(1)} MB written to the disk cache`);
-  assert.ok(client.logs.some((l) => /big1\/ answered more than 16 MB; ignored/.test(l)), client.logs.join('\n'));
+  assert.ok(
+    client.logs.some((l) => /big1\/ answered more than 16 MB; ignored/.test(l)),
+    client.logs.join('\n'),
+  );
 });

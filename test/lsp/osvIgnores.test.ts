@@ -40,7 +40,11 @@ fs.writeFileSync(path.join(dir, 'requirements.txt'), TEXT);
 
 test('in the editor: the ignored advisory is a hint with its reason and date; the expired entry hides nothing', async () => {
   const index = await startIndexServer(VULNERABLE_PROJECTS, { advisories: ADVISORIES });
-  const { client } = await TestClient.start({ env: indexedEnv(index.url), rootUri: pathToFileURL(dir).toString(), initializationOptions: { diagnostics: { outdated: false } } });
+  const { client } = await TestClient.start({
+    env: indexedEnv(index.url),
+    rootUri: pathToFileURL(dir).toString(),
+    initializationOptions: { diagnostics: { outdated: false } },
+  });
   stops.push(async () => {
     await client.stop();
     await index.stop();
@@ -57,7 +61,10 @@ test('in the editor: the ignored advisory is a hint with its reason and date; th
   assert.equal(ignored.length, 1);
   assert.equal(ignored[0].range.start.line, 1);
   assert.equal(ignored[0].severity, 4);
-  assert.equal(ignored[0].message, 'jinja2 3.1.2: GHSA-h5c8-rqwp-cp95 / CVE-2024-22195 is ignored until 2099-01-01 by osv-scanner.toml: We never pass user input as keys to xmlattr.');
+  assert.equal(
+    ignored[0].message,
+    'jinja2 3.1.2: GHSA-h5c8-rqwp-cp95 / CVE-2024-22195 is ignored until 2099-01-01 by osv-scanner.toml: We never pass user input as keys to xmlattr.',
+  );
 });
 
 test('check honours the file: jinja2 is a hint, and --fail-on vulnerable fails only for requests', async () => {
@@ -86,7 +93,12 @@ test('check honours the file: jinja2 is a hint, and --fail-on vulnerable fails o
 test('the quick fix "Ignore … until …" appends an entry to the file beside, or creates it where the client can', async () => {
   const index = await startIndexServer(VULNERABLE_PROJECTS, { advisories: ADVISORIES });
   const capabilities = { workspace: { workspaceEdit: { documentChanges: true, resourceOperations: ['create'] } }, textDocument: { publishDiagnostics: {} } };
-  const { client } = await TestClient.start({ env: indexedEnv(index.url), rootUri: pathToFileURL(dir).toString(), capabilities, initializationOptions: { diagnostics: { outdated: false } } });
+  const { client } = await TestClient.start({
+    env: indexedEnv(index.url),
+    rootUri: pathToFileURL(dir).toString(),
+    capabilities,
+    initializationOptions: { diagnostics: { outdated: false } },
+  });
   stops.push(async () => {
     await client.stop();
     await index.stop();
@@ -94,14 +106,20 @@ test('the quick fix "Ignore … until …" appends an entry to the file beside, 
   const actionsOn = async (uri: string) => {
     const ds = await client.waitForDiagnostics(uri, (d) => d.some((x) => x.code === 'vulnerable'), 30_000);
     const d = ds.find((x) => x.code === 'vulnerable')!;
-    return (await client.request('textDocument/codeAction', { textDocument: { uri }, range: d.range, context: { diagnostics: [d] } })) as { title: string; edit?: any }[];
+    return (await client.request('textDocument/codeAction', { textDocument: { uri }, range: d.range, context: { diagnostics: [d] } })) as {
+      title: string;
+      edit?: any;
+    }[];
   };
   // Beside an existing osv-scanner.toml: appended at its end, and the file reads back with one entry more.
   const uri = client.open(path.join(dir, 'requirements.txt'), TEXT);
   const existing = (await actionsOn(uri)).filter((a) => a.title.startsWith('Ignore '));
   assert.deepEqual(
     existing.map((a) => a.title.replace(/until \d{4}-\d\d-\d\d/, 'until DATE')),
-    ['Ignore PYSEC-2023-74 until DATE (osv-scanner.toml, with a reason to write)', 'Ignore GHSA-9wx4-h78v-vm56 until DATE (osv-scanner.toml, with a reason to write)'],
+    [
+      'Ignore PYSEC-2023-74 until DATE (osv-scanner.toml, with a reason to write)',
+      'Ignore GHSA-9wx4-h78v-vm56 until DATE (osv-scanner.toml, with a reason to write)',
+    ],
   );
   const ignoreUri = pathToFileURL(path.join(dir, 'osv-scanner.toml')).toString();
   const edited = TextDocument.applyEdits(TextDocument.create(ignoreUri, 'toml', 1, IGNORES), existing[0].edit.changes[ignoreUri]);

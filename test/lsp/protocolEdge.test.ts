@@ -55,7 +55,10 @@ describe('params are checked before any handler reads them', () => {
     client.notify('textDocument/didOpen', { textDocument: { uri: fileUri('null.txt'), languageId: 'pip-requirements', version: 1, text: null } });
     await sleep(300); // the push of their diagnostics, where the server died
     await serving(client, 'after-text.txt');
-    assert.ok(client.logs.some((l) => /didOpen.*params\.textDocument\.text must be a string/.test(l)), client.logs.join('\n'));
+    assert.ok(
+      client.logs.some((l) => /didOpen.*params\.textDocument\.text must be a string/.test(l)),
+      client.logs.join('\n'),
+    );
   });
 
   test('a null or path-like uri is ignored, not converted', async () => {

@@ -35,7 +35,10 @@ describe('a monorepo opened at its root', () => {
       diags.map((d) => [d.code, d.severity, d.range.start.line]),
       [['path-not-found', 2, 2]],
     );
-    assert.ok(diags[0].message.includes(path.join(dir, 'libs/missing')) && diags[0].message.includes(path.join(dir, 'services/api/libs/missing')), diags[0].message);
+    assert.ok(
+      diags[0].message.includes(path.join(dir, 'libs/missing')) && diags[0].message.includes(path.join(dir, 'services/api/libs/missing')),
+      diags[0].message,
+    );
     assert.match(diags[0].message, /from the folder it runs in/);
     const links = await client.request('textDocument/documentLink', { textDocument: { uri } });
     assert.deepEqual(
@@ -63,7 +66,10 @@ describe('markers nested past what pip can read', () => {
     const r = spawnSync(process.execPath, [BIN, 'check', 'requirements.txt', '--format', 'json', '--no-vulnerabilities'], { cwd: dir, encoding: 'utf8' });
     fs.rmSync(dir, { recursive: true, force: true });
     assert.equal(r.stderr, '');
-    assert.deepEqual(JSON.parse(r.stdout).map((d: any) => [d.line, d.code, d.severity]), [[1, 'marker-too-deep', 'error']]);
+    assert.deepEqual(
+      JSON.parse(r.stdout).map((d: any) => [d.line, d.code, d.severity]),
+      [[1, 'marker-too-deep', 'error']],
+    );
     assert.equal(r.status, 1);
   });
 
@@ -73,9 +79,15 @@ describe('markers nested past what pip can read', () => {
     try {
       const uri = client.open(path.join(dir, 'requirements.txt'), deep);
       const diags = await client.waitForDiagnostics(uri, (d) => d.length > 0);
-      assert.deepEqual(diags.map((d) => [d.range.start.line, d.code]), [[0, 'marker-too-deep']]);
+      assert.deepEqual(
+        diags.map((d) => [d.range.start.line, d.code]),
+        [[0, 'marker-too-deep']],
+      );
       const symbols = await client.request('textDocument/documentSymbol', { textDocument: { uri } });
-      assert.deepEqual(symbols.map((s: any) => s.name), ['foo', 'bar', 'baz']);
+      assert.deepEqual(
+        symbols.map((s: any) => s.name),
+        ['foo', 'bar', 'baz'],
+      );
     } finally {
       await client.stop();
       fs.rmSync(dir, { recursive: true, force: true });
@@ -93,11 +105,17 @@ describe('${NAME} lines, with the requirements.env setting', () => {
     try {
       const uri = client.open(path.join(dir, 'requirements.txt'), 'foo==${FOO_VERSION}\n${PKG_NAME}>=1.0\nbar==${V1}.${V2}\nbaz==1.0 ${HASH_OPT}\n');
       const diags = await client.waitForDiagnostics(uri, (d) => d.length > 0);
-      assert.deepEqual(diags.map((d) => [d.range.start.line, d.code, d.severity]), [[3, 'unset-variable', 2]]);
+      assert.deepEqual(
+        diags.map((d) => [d.range.start.line, d.code, d.severity]),
+        [[3, 'unset-variable', 2]],
+      );
       assert.match(diags[0].message, /\$\{HASH_OPT\} is not set here/);
       const symbols = await client.request('textDocument/documentSymbol', { textDocument: { uri } });
       // A name a variable gives is shown as written, never as its value (issue 29: a value may be a secret).
-      assert.deepEqual(symbols.map((s: any) => s.name), ['foo', '${PKG_NAME}', 'bar', 'baz']);
+      assert.deepEqual(
+        symbols.map((s: any) => s.name),
+        ['foo', '${PKG_NAME}', 'bar', 'baz'],
+      );
       const hover = await client.request('textDocument/hover', { textDocument: { uri }, position: { line: 1, character: 4 } });
       assert.match(hover.contents.value, /^\*\*\$\{PKG\\_NAME\}\*\*/, 'as written, escaped for Markdown');
       assert.doesNotMatch(JSON.stringify([symbols, hover, diags]), /requests/);

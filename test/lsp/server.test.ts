@@ -123,7 +123,8 @@ describe('push diagnostics client', () => {
     fs.writeFileSync(path.join(dir, 'reqs', 'notes.md'), '');
     const text = '--ind\nrequests \ndjango; python_version \n-r reqs/\nflask==1.0 --h\n';
     const uri = client.open(path.join(dir, 'complete.txt'), text);
-    const at = async (line: number, character: number) => (await client.request('textDocument/completion', { textDocument: { uri }, position: { line, character } })).items.map((i: any) => i.label);
+    const at = async (line: number, character: number) =>
+      (await client.request('textDocument/completion', { textDocument: { uri }, position: { line, character } })).items.map((i: any) => i.label);
     assert.ok((await at(0, 5)).includes('--index-url'));
     assert.deepEqual((await at(1, 9)).slice(0, 3), ['==', '>=', '~=']);
     assert.ok((await at(2, 23)).includes('>='));
@@ -162,18 +163,38 @@ describe('push diagnostics client', () => {
     const uri = client.open(txt, fs.readFileSync(txt, 'utf8'));
     const inUri = pathToFileURL(path.join(folder, 'requirements.in')).toString();
     const def = async (line: number, character: number) =>
-      (await client.request('textDocument/definition', { textDocument: { uri }, position: { line, character } })).map((l: any) => [l.uri.split('/').pop(), l.range.start.line]);
+      (await client.request('textDocument/definition', { textDocument: { uri }, position: { line, character } })).map((l: any) => [
+        l.uri.split('/').pop(),
+        l.range.start.line,
+      ]);
     assert.deepEqual(await def(18, 1), [['requirements.in', 1]], 'a top-level pin goes to its .in line');
     assert.deepEqual(await def(12, 1), [['base.in', 0]], 'through a nested -r');
     assert.deepEqual(await def(8, 1), [['requirements.txt', 18]], 'a transitive pin goes to its parent');
     assert.deepEqual(await def(9, 12), [['requirements.txt', 18]], 'a name in # via goes to that pin');
-    const refs = await client.request('textDocument/references', { textDocument: { uri }, position: { line: 18, character: 1 }, context: { includeDeclaration: false } });
+    const refs = await client.request('textDocument/references', {
+      textDocument: { uri },
+      position: { line: 18, character: 1 },
+      context: { includeDeclaration: false },
+    });
     assert.deepEqual(
       refs.map((l: any) => [l.uri.split('/').pop(), l.range.start.line]),
-      [['requirements.txt', 9], ['requirements.txt', 29], ['requirements.in', 1]],
+      [
+        ['requirements.txt', 9],
+        ['requirements.txt', 29],
+        ['requirements.in', 1],
+      ],
     );
-    const hints = await client.request('textDocument/inlayHint', { textDocument: { uri: inUri }, range: { start: { line: 0, character: 0 }, end: { line: 10, character: 0 } } });
-    assert.deepEqual(hints.map((h: any) => [h.position.line, h.label]), [[1, '→ 5.0.6'], [3, '→ 2.32.3']]);
+    const hints = await client.request('textDocument/inlayHint', {
+      textDocument: { uri: inUri },
+      range: { start: { line: 0, character: 0 }, end: { line: 10, character: 0 } },
+    });
+    assert.deepEqual(
+      hints.map((h: any) => [h.position.line, h.label]),
+      [
+        [1, '→ 5.0.6'],
+        [3, '→ 2.32.3'],
+      ],
+    );
   });
 
   test('garbage never kills the server', async () => {
@@ -214,7 +235,8 @@ describe('pull diagnostics client', () => {
     const { client } = await TestClient.start({ capabilities: { textDocument: { diagnostic: {} } } });
     try {
       const uri = client.open(path.join(dir, 'requirements.txt'), 'foo=1.0\n');
-      const pull = (previousResultId?: string) => client.request('textDocument/diagnostic', { textDocument: { uri }, ...(previousResultId ? { previousResultId } : {}) });
+      const pull = (previousResultId?: string) =>
+        client.request('textDocument/diagnostic', { textDocument: { uri }, ...(previousResultId ? { previousResultId } : {}) });
       const first = await pull();
       assert.equal(first.kind, 'full');
       assert.deepEqual(codes(first.items), ['invalid-operator']);

@@ -44,35 +44,54 @@ test('requirements.explain (the command of an action that found nothing to do) s
   }
 });
 
-test('derive requirements.in with no environment and no metadata from the index: says what to do, not "try again in a moment"', { timeout: 30_000 }, async () => {
-  const folder = fs.mkdtempSync(path.join(dir, 'derive-'));
-  fs.writeFileSync(path.join(folder, 'requirements.txt'), 'flask==3.0.3\nrequests==2.32.3\n');
-  const { client } = await TestClient.start({ env: testEnv({ HOME: dir }), initializationOptions: { diagnostics: { environment: true } } });
-  try {
-    const uri = pathToFileURL(path.join(folder, 'requirements.txt')).toString();
-    const result = await client.request('workspace/executeCommand', { command: 'requirements.deriveRequirementsIn', arguments: [uri] });
-    assert.equal(result.ok, false);
-    assert.doesNotMatch(result.message, /try again in a moment/);
-    assert.match(result.message, /^No metadata for the packages of requirements\.txt: no virtual environment was found .*Create or select the environment the file was frozen from, then derive again\.$/);
-  } finally {
-    await client.stop();
-  }
-});
-
-test('one cause, one toast: the index and its vulnerability API on a host that cannot be reached are told once; the log has both', { timeout: 60_000 }, async () => {
-  const origin = `http://127.0.0.1:${await closedPort()}`;
-  const { client } = await TestClient.start({ env: indexedEnv(origin, { HOME: dir }), initializationOptions: { diagnostics: { environment: false }, logLevel: 'info' } });
-  try {
-    const uri = client.open(path.join(dir, 'requirements-pins.txt'), 'requests==2.32.3\nflask==3.0.3\n');
-    const offline = () => client.logs.filter((l) => l.includes(`${origin}`) && l.includes('cannot be reached'));
-    for (let i = 0; i < 200 && offline().length < 2; i++) {
-      if (i % 20 === 0) await client.request('textDocument/hover', { textDocument: { uri }, position: { line: 0, character: 2 } }).catch(() => undefined);
-      await new Promise((r) => setTimeout(r, 100));
+test(
+  'derive requirements.in with no environment and no metadata from the index: says what to do, not "try again in a moment"',
+  { timeout: 30_000 },
+  async () => {
+    const folder = fs.mkdtempSync(path.join(dir, 'derive-'));
+    fs.writeFileSync(path.join(folder, 'requirements.txt'), 'flask==3.0.3\nrequests==2.32.3\n');
+    const { client } = await TestClient.start({ env: testEnv({ HOME: dir }), initializationOptions: { diagnostics: { environment: true } } });
+    try {
+      const uri = pathToFileURL(path.join(folder, 'requirements.txt')).toString();
+      const result = await client.request('workspace/executeCommand', { command: 'requirements.deriveRequirementsIn', arguments: [uri] });
+      assert.equal(result.ok, false);
+      assert.doesNotMatch(result.message, /try again in a moment/);
+      assert.match(
+        result.message,
+        /^No metadata for the packages of requirements\.txt: no virtual environment was found .*Create or select the environment the file was frozen from, then derive again\.$/,
+      );
+    } finally {
+      await client.stop();
     }
-    assert.ok(offline().some((l) => /^The package index /.test(l)) && offline().some((l) => /^Known vulnerabilities cannot be checked/.test(l)), offline().join('\n'));
-    const toasts = client.notifications.filter((n) => n.method === 'window/showMessage' && (n.params as { message: string }).message.includes('cannot be reached'));
-    assert.equal(toasts.length, 1, JSON.stringify(toasts));
-  } finally {
-    await client.stop();
-  }
-});
+  },
+);
+
+test(
+  'one cause, one toast: the index and its vulnerability API on a host that cannot be reached are told once; the log has both',
+  { timeout: 60_000 },
+  async () => {
+    const origin = `http://127.0.0.1:${await closedPort()}`;
+    const { client } = await TestClient.start({
+      env: indexedEnv(origin, { HOME: dir }),
+      initializationOptions: { diagnostics: { environment: false }, logLevel: 'info' },
+    });
+    try {
+      const uri = client.open(path.join(dir, 'requirements-pins.txt'), 'requests==2.32.3\nflask==3.0.3\n');
+      const offline = () => client.logs.filter((l) => l.includes(`${origin}`) && l.includes('cannot be reached'));
+      for (let i = 0; i < 200 && offline().length < 2; i++) {
+        if (i % 20 === 0) await client.request('textDocument/hover', { textDocument: { uri }, position: { line: 0, character: 2 } }).catch(() => undefined);
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      assert.ok(
+        offline().some((l) => /^The package index /.test(l)) && offline().some((l) => /^Known vulnerabilities cannot be checked/.test(l)),
+        offline().join('\n'),
+      );
+      const toasts = client.notifications.filter(
+        (n) => n.method === 'window/showMessage' && (n.params as { message: string }).message.includes('cannot be reached'),
+      );
+      assert.equal(toasts.length, 1, JSON.stringify(toasts));
+    } finally {
+      await client.stop();
+    }
+  },
+);

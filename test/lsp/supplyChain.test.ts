@@ -44,7 +44,12 @@ const PROJECTS: FixtureProject[] = [
       { filename: 'psycopg2-2.9.10.tar.gz', uploadTime: daysAgo(300) },
     ],
   },
-  { name: 'six', summary: 'Python 2 and 3 compatibility utilities', license: 'MIT', files: [{ filename: 'six-1.17.0-py2.py3-none-any.whl', uploadTime: daysAgo(700) }] },
+  {
+    name: 'six',
+    summary: 'Python 2 and 3 compatibility utilities',
+    license: 'MIT',
+    files: [{ filename: 'six-1.17.0-py2.py3-none-any.whl', uploadTime: daysAgo(700) }],
+  },
 ];
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rls-supply-'));
@@ -56,7 +61,10 @@ after(async () => {
 
 async function start(initializationOptions: Record<string, unknown> = {}) {
   const index = await startIndexServer(PROJECTS);
-  const { client } = await TestClient.start({ env: indexedEnv(index.url), initializationOptions: { diagnostics: { environment: true }, ...initializationOptions } });
+  const { client } = await TestClient.start({
+    env: indexedEnv(index.url),
+    initializationOptions: { diagnostics: { environment: true }, ...initializationOptions },
+  });
   stops.push(async () => {
     await client.stop();
     await index.stop();
@@ -92,7 +100,9 @@ test('the hover names the licence and the upload dates; a pin uploaded yesterday
   // Version completion marks the release inside the cooldown and offers the one before it first.
   const flask = client.open(path.join(project, 'complete.txt'), 'flask==\npsycopg2==\n');
   const versions = await client.request('textDocument/completion', { textDocument: { uri: flask }, position: { line: 0, character: 7 } });
-  const byLabel = new Map<string, { detail?: string; preselect?: boolean }>(versions.items.map((i: { label: string; detail?: string; preselect?: boolean }) => [i.label, i]));
+  const byLabel = new Map<string, { detail?: string; preselect?: boolean }>(
+    versions.items.map((i: { label: string; detail?: string; preselect?: boolean }) => [i.label, i]),
+  );
   assert.match(byLabel.get('3.2.0')!.detail ?? '', /inside the 7-day cooldown/);
   assert.equal(byLabel.get('3.1.0')!.preselect, true);
   assert.notEqual(byLabel.get('3.2.0')!.preselect, true);
@@ -101,7 +111,11 @@ test('the hover names the licence and the upload dates; a pin uploaded yesterday
   // The pin action offers the newest release outside the cooldown, and the one inside it only by name.
   const unpinned = client.open(path.join(project, 'unpinned.txt'), 'flask\n');
   await client.waitForDiagnostics(unpinned, () => true, 30_000);
-  const actions = (await client.request('textDocument/codeAction', { textDocument: { uri: unpinned }, range: { start: { line: 0, character: 2 }, end: { line: 0, character: 2 } }, context: { diagnostics: [] } })) as { title: string }[];
+  const actions = (await client.request('textDocument/codeAction', {
+    textDocument: { uri: unpinned },
+    range: { start: { line: 0, character: 2 }, end: { line: 0, character: 2 } },
+    context: { diagnostics: [] },
+  })) as { title: string }[];
   const titles = actions.map((a) => a.title);
   assert.ok(titles.includes('Pin flask to the latest 3.1.0'), titles.join(' | '));
   assert.ok(titles.includes('Pin flask to 3.2.0 (inside the 7-day cooldown)'), titles.join(' | '));
@@ -124,7 +138,14 @@ test('a licence policy: a denied id, and an allow list that a licence outside it
 
 test('numpi==… is a look-alike of numpy (named with its rank), and its line offers no install or upgrade', async () => {
   const projects: FixtureProject[] = [
-    { name: 'numpi', summary: 'Not numpy', files: [{ filename: 'numpi-0.0.1-py3-none-any.whl', uploadTime: daysAgo(30) }, { filename: 'numpi-0.0.2-py3-none-any.whl', uploadTime: daysAgo(20) }] },
+    {
+      name: 'numpi',
+      summary: 'Not numpy',
+      files: [
+        { filename: 'numpi-0.0.1-py3-none-any.whl', uploadTime: daysAgo(30) },
+        { filename: 'numpi-0.0.2-py3-none-any.whl', uploadTime: daysAgo(20) },
+      ],
+    },
     {
       name: 'numpy',
       summary: 'Fundamental package for array computing in Python',
@@ -148,12 +169,26 @@ test('numpi==… is a look-alike of numpy (named with its rank), and its line of
     lookAlikes.map((d) => d.range.start.line),
     [0],
   );
-  assert.match(lookAlikes[0].message, /^'numpi' is a little-used look-alike of numpy \(the \d+(st|nd|rd|th) most downloaded project\): check that you meant it\.$/);
-  const actions = (await client.request('textDocument/codeAction', { textDocument: { uri }, range: { start: { line: 0, character: 2 }, end: { line: 0, character: 2 } }, context: { diagnostics: ds.filter((d) => d.range.start.line === 0) } })) as { title: string }[];
+  assert.match(
+    lookAlikes[0].message,
+    /^'numpi' is a little-used look-alike of numpy \(the \d+(st|nd|rd|th) most downloaded project\): check that you meant it\.$/,
+  );
+  const actions = (await client.request('textDocument/codeAction', {
+    textDocument: { uri },
+    range: { start: { line: 0, character: 2 }, end: { line: 0, character: 2 } },
+    context: { diagnostics: ds.filter((d) => d.range.start.line === 0) },
+  })) as { title: string }[];
   const titles = actions.map((a) => a.title);
   // numpi 0.0.2 exists: without the look-alike check, 'Upgrade numpi to 0.0.2' and an install would be offered.
   assert.ok(!titles.some((t) => /numpi/.test(t) || /^Install '/.test(t)), titles.join(' | '));
   // numpy's own line keeps its upgrade.
-  const numpy = (await client.request('textDocument/codeAction', { textDocument: { uri }, range: { start: { line: 1, character: 2 }, end: { line: 1, character: 2 } }, context: { diagnostics: ds.filter((d) => d.range.start.line === 1) } })) as { title: string }[];
-  assert.ok(numpy.some((a) => a.title === 'Upgrade numpy to 2.1.0'), numpy.map((a) => a.title).join(' | '));
+  const numpy = (await client.request('textDocument/codeAction', {
+    textDocument: { uri },
+    range: { start: { line: 1, character: 2 }, end: { line: 1, character: 2 } },
+    context: { diagnostics: ds.filter((d) => d.range.start.line === 1) },
+  })) as { title: string }[];
+  assert.ok(
+    numpy.some((a) => a.title === 'Upgrade numpy to 2.1.0'),
+    numpy.map((a) => a.title).join(' | '),
+  );
 });

@@ -45,7 +45,13 @@ function userEnv(netrc: string, extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEn
 }
 
 const carriesSecret = (server: IndexServer) =>
-  server.requests.filter((r) => r.path.includes(SECRET) || Buffer.from((r.authorization ?? '').replace(/^Basic /, ''), 'base64').toString().includes(NETRC_PASSWORD));
+  server.requests.filter(
+    (r) =>
+      r.path.includes(SECRET) ||
+      Buffer.from((r.authorization ?? '').replace(/^Basic /, ''), 'base64')
+        .toString()
+        .includes(NETRC_PASSWORD),
+  );
 
 /** Opens the file and asks what an editor asks at once (diagnostics, a completion and a hover that wait briefly). */
 async function openAndAsk(client: TestClient, file: string, text: string): Promise<string> {
@@ -71,7 +77,10 @@ test('a file naming an index with ${SECRET} in its path: with the prompt unanswe
   assert.ok(client.prompts[0].message.includes(origin), client.prompts[0].message);
   assert.ok(!client.prompts[0].message.includes(SECRET), 'the question names the origin, not the path');
   assert.ok(client.prompts[0].message.startsWith('A requirements file in this workspace names the package index'), client.prompts[0].message);
-  assert.deepEqual(client.prompts[0].actions?.map((a) => a.title), ['Allow', "Don't allow"]);
+  assert.deepEqual(
+    client.prompts[0].actions?.map((a) => a.title),
+    ['Allow', "Don't allow"],
+  );
   assert.ok(!client.logs.join('\n').includes(SECRET), 'the log does not carry the secret');
 });
 
@@ -99,7 +108,9 @@ test('allowed: the index is used, netrc `default` credentials are not sent to it
   const uri = client.open(path.join(dir, 'requirements.txt'), `--index-url ${index.url}/simple\nrequests==\n`);
   let labels: string[] = [];
   for (let i = 0; i < 50 && !labels.length; i++) {
-    labels = (await client.request('textDocument/completion', { textDocument: { uri }, position: { line: 1, character: 10 } })).items.map((x: { label: string }) => x.label);
+    labels = (await client.request('textDocument/completion', { textDocument: { uri }, position: { line: 1, character: 10 } })).items.map(
+      (x: { label: string }) => x.label,
+    );
     if (!labels.length) await new Promise((r) => setTimeout(r, 100));
   }
   assert.ok(labels.includes('2.32.3'), `versions from the allowed index: ${labels.join(', ')}`);
@@ -113,7 +124,9 @@ test('allowed: the index is used, netrc `default` credentials are not sent to it
   const uri2 = again.open(path.join(dir, 'requirements.txt'), `--index-url ${index.url}/simple\ndjango==\n`);
   let django: string[] = [];
   for (let i = 0; i < 50 && !django.length; i++) {
-    django = (await again.request('textDocument/completion', { textDocument: { uri: uri2 }, position: { line: 1, character: 8 } })).items.map((x: { label: string }) => x.label);
+    django = (await again.request('textDocument/completion', { textDocument: { uri: uri2 }, position: { line: 1, character: 8 } })).items.map(
+      (x: { label: string }) => x.label,
+    );
     if (!django.length) await new Promise((r) => setTimeout(r, 100));
   }
   assert.deepEqual(django, ['5.0.6', '4.2.11'], 'completes from the remembered index');
@@ -148,13 +161,20 @@ test('the user’s own configuration needs no permission, and keeps netrc `defau
   await openAndAsk(client, path.join(dir, 'requirements.txt'), 'requests==\n');
   assert.equal(client.prompts.length, 0);
   assert.ok(index.requests.some((r) => r.path === '/simple/requests/'));
-  assert.ok(index.requests.every((r) => r.authorization?.startsWith('Basic ')), 'the default entry goes to the index the user configured');
+  assert.ok(
+    index.requests.every((r) => r.authorization?.startsWith('Basic ')),
+    'the default entry goes to the index the user configured',
+  );
 });
 
 test('"always" contacts the workspace’s index without asking, still without netrc `default`; "never" and Restricted Mode never do', async () => {
   const { dir, netrc } = workspace();
   const index = await hostile();
-  const always = await start({ env: userEnv(netrc), answer: () => 'never', initializationOptions: { diagnostics: { environment: false }, index: { allowWorkspaceIndexes: 'always' } } });
+  const always = await start({
+    env: userEnv(netrc),
+    answer: () => 'never',
+    initializationOptions: { diagnostics: { environment: false }, index: { allowWorkspaceIndexes: 'always' } },
+  });
   await openAndAsk(always, path.join(dir, 'always.txt'), `--index-url ${index.url}/simple\nrequests==\n`);
   assert.equal(always.prompts.length, 0);
   assert.ok(index.requests.some((r) => r.path === '/simple/requests/'));
@@ -228,10 +248,24 @@ test('allowed, with ${SECRET_TOKEN} in the index path: requests carry it (as pip
   const client = await start({ env: userEnv(netrc), answer: () => 'Allow' });
   const uri = client.open(path.join(dir, 'secret-path.txt'), `--index-url ${index.url}/\${SECRET_TOKEN}/simple\nrequests==2.31.0\n`);
   for (let i = 0; i < 50 && !index.requests.length; i++) await new Promise((r) => setTimeout(r, 100));
-  assert.ok(index.requests.some((r) => r.path.startsWith(`/${SECRET}/`)), 'the index is asked at the expanded URL, as pip asks it');
+  assert.ok(
+    index.requests.some((r) => r.path.startsWith(`/${SECRET}/`)),
+    'the index is asked at the expanded URL, as pip asks it',
+  );
   await settle();
   const hover = await client.request('textDocument/hover', { textDocument: { uri }, position: { line: 1, character: 2 } });
-  const shown = [...client.logs, ...client.notifications.map((n) => JSON.stringify(n.params)), JSON.stringify(hover), JSON.stringify(client.diagnostics.get(uri))];
-  assert.ok(shown.some((s) => s.includes('${SECRET_TOKEN}')), 'the URL is named, as written');
-  assert.deepEqual(shown.filter((s) => s.includes(SECRET)), []);
+  const shown = [
+    ...client.logs,
+    ...client.notifications.map((n) => JSON.stringify(n.params)),
+    JSON.stringify(hover),
+    JSON.stringify(client.diagnostics.get(uri)),
+  ];
+  assert.ok(
+    shown.some((s) => s.includes('${SECRET_TOKEN}')),
+    'the URL is named, as written',
+  );
+  assert.deepEqual(
+    shown.filter((s) => s.includes(SECRET)),
+    [],
+  );
 });

@@ -20,10 +20,65 @@ function rng(seed: number): () => number {
 }
 
 const PIECES = [
-  'requests', 'Django', 'zope.interface', 'a_b-c', '[', ']', ',', 'security', '(', ')', '==', '>=', '<', '~=', '!=', '===', '=', '1.0', '2.*', '1!2.0rc1',
-  '+local', ';', ' python_version', ' <', ' "3.8"', "'nt'", ' and', ' or', ' not in', ' extra', '@', ' https://x.example/p-1.0-py3-none-any.whl', 'git+https://g/x@v1#egg=x',
-  ' -r', ' -c', ' -e', ' --hash=sha256:', 'ab'.repeat(32), ' --index-url', ' --pre', ' --bogus', ' ./path', ' ${VAR}', ' #', ' # comment', '\\\n', '\\', '\n', '\r\n', '\r',
-  ' ', '\t', '"', "'", '\u0000', '\ufeff', '🐍', 'é', '\u2028',
+  'requests',
+  'Django',
+  'zope.interface',
+  'a_b-c',
+  '[',
+  ']',
+  ',',
+  'security',
+  '(',
+  ')',
+  '==',
+  '>=',
+  '<',
+  '~=',
+  '!=',
+  '===',
+  '=',
+  '1.0',
+  '2.*',
+  '1!2.0rc1',
+  '+local',
+  ';',
+  ' python_version',
+  ' <',
+  ' "3.8"',
+  "'nt'",
+  ' and',
+  ' or',
+  ' not in',
+  ' extra',
+  '@',
+  ' https://x.example/p-1.0-py3-none-any.whl',
+  'git+https://g/x@v1#egg=x',
+  ' -r',
+  ' -c',
+  ' -e',
+  ' --hash=sha256:',
+  'ab'.repeat(32),
+  ' --index-url',
+  ' --pre',
+  ' --bogus',
+  ' ./path',
+  ' ${VAR}',
+  ' #',
+  ' # comment',
+  '\\\n',
+  '\\',
+  '\n',
+  '\r\n',
+  '\r',
+  ' ',
+  '\t',
+  '"',
+  "'",
+  '\u0000',
+  '\ufeff',
+  '🐍',
+  'é',
+  '\u2028',
 ];
 
 function check(doc: ParsedDocument, label: string): void {
@@ -125,7 +180,10 @@ test('deep nesting of parentheses, brackets and quotes never throws, in the pars
   }
   // Past pip's own depth the marker is given up on with one diagnostic, not one a level.
   const deep = parse(shapes[0](5000)).diagnostics;
-  assert.deepEqual(deep.map((d) => d.code), ['marker-too-deep']);
+  assert.deepEqual(
+    deep.map((d) => d.code),
+    ['marker-too-deep'],
+  );
   assert.deepEqual(parse(shapes[0](490)).diagnostics, []);
 });
 

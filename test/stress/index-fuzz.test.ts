@@ -35,13 +35,63 @@ function random(seed: number): () => number {
 }
 
 const HTML_PIECES = [
-  '<a ', '<a href="', '">', '</a>', '</a  >', '<', '>', '&#', '&#x110000;', '&#99999999999;', '&#xD800;', '&amp;', '&', '%', '%zz', '%E0%A4%A', '"',
-  "'", '="', "='", ' ', '\n', 'href=', 'data-yanked', 'data-requires-python="&gt;=3', 'pkg-1.0.tar.gz', 'pkg-1.0-py3-none-any.whl', '#sha256=', '/',
-  'a', '-',
+  '<a ',
+  '<a href="',
+  '">',
+  '</a>',
+  '</a  >',
+  '<',
+  '>',
+  '&#',
+  '&#x110000;',
+  '&#99999999999;',
+  '&#xD800;',
+  '&amp;',
+  '&',
+  '%',
+  '%zz',
+  '%E0%A4%A',
+  '"',
+  "'",
+  '="',
+  "='",
+  ' ',
+  '\n',
+  'href=',
+  'data-yanked',
+  'data-requires-python="&gt;=3',
+  'pkg-1.0.tar.gz',
+  'pkg-1.0-py3-none-any.whl',
+  '#sha256=',
+  '/',
+  'a',
+  '-',
 ];
 const JSON_PIECES = [
-  '{', '}', '[', ']', '"', ':', ',', 'null', 'true', '5', '"files"', '"versions"', '"filename"', '"url"', '"hashes"', '"info"', '"releases"',
-  '"projects"', '"name"', '"yanked"', '"vulnerabilities"', '"%zz"', '"\\ud800"', '"pkg-1.0.tar.gz"',
+  '{',
+  '}',
+  '[',
+  ']',
+  '"',
+  ':',
+  ',',
+  'null',
+  'true',
+  '5',
+  '"files"',
+  '"versions"',
+  '"filename"',
+  '"url"',
+  '"hashes"',
+  '"info"',
+  '"releases"',
+  '"projects"',
+  '"name"',
+  '"yanked"',
+  '"vulnerabilities"',
+  '"%zz"',
+  '"\\ud800"',
+  '"pkg-1.0.tar.gz"',
 ];
 
 function soup(pieces: string[], next: () => number, length: number): string {
@@ -91,7 +141,11 @@ const HOSTILE_HTML: [string, string][] = [
 ];
 
 test('project pages (PEP 503 HTML): hostile pages parse without a throw, linearly', () => {
-  for (const [what, body] of HOSTILE_HTML) wellTyped(survives(what, () => parseProjectHtml(body, BASE)), what);
+  for (const [what, body] of HOSTILE_HTML)
+    wellTyped(
+      survives(what, () => parseProjectHtml(body, BASE)),
+      what,
+    );
   // The issue's page: 360 KB of unclosed anchors held every request for 15.8 s.
   survives('360 KB of unclosed anchors', () => parseProjectHtml('<a '.repeat(120_000), BASE), 1000);
 });
@@ -138,11 +192,17 @@ test('project pages: the one-pass scanner reads what the pattern read', () => {
 test('project pages: random soups of HTML pieces never throw', () => {
   for (let seed = 1; seed <= 300; seed++) {
     const body = soup(HTML_PIECES, random(seed), 2000);
-    wellTyped(survives(`seed ${seed}`, () => parseProjectHtml(body, BASE)), `seed ${seed}`);
+    wellTyped(
+      survives(`seed ${seed}`, () => parseProjectHtml(body, BASE)),
+      `seed ${seed}`,
+    );
     survives(`list, seed ${seed}`, () => parseProjectList(body, 'text/html'));
   }
   const big = soup(HTML_PIECES, random(7), MB);
-  wellTyped(survives('1 MB soup', () => parseProjectHtml(big, BASE)), '1 MB soup');
+  wellTyped(
+    survives('1 MB soup', () => parseProjectHtml(big, BASE)),
+    '1 MB soup',
+  );
 });
 
 const JSON_SHAPES = [
@@ -162,13 +222,20 @@ const JSON_SHAPES = [
 ];
 
 test('PEP 691 project JSON: invalid shapes are no page or a page of what is valid, never a throw', () => {
-  for (const body of JSON_SHAPES) wellTyped(survives(body.slice(0, 60), () => parseProjectJson(body, BASE)), body.slice(0, 60));
+  for (const body of JSON_SHAPES)
+    wellTyped(
+      survives(body.slice(0, 60), () => parseProjectJson(body, BASE)),
+      body.slice(0, 60),
+    );
   const page = parseProjectJson(JSON_SHAPES[3], BASE)!;
   assert.deepEqual(page.files[0].hashes, {}, 'hashes that are not strings are dropped');
   assert.deepEqual(page.versions, ['1.0']);
   for (let seed = 1; seed <= 300; seed++) {
     const body = soup(JSON_PIECES, random(seed), 500);
-    wellTyped(survives(`seed ${seed}`, () => parseProjectJson(body, BASE)), `seed ${seed}`);
+    wellTyped(
+      survives(`seed ${seed}`, () => parseProjectJson(body, BASE)),
+      `seed ${seed}`,
+    );
   }
   const many = JSON.stringify({ files: Array.from({ length: 8000 }, (_, i) => ({ filename: `pkg-${i}.0.tar.gz`, url: `/f/${i}`, hashes: { sha256: 'ab' } })) });
   const parsed = survives('8,000 files', () => parseProjectJson(many, BASE));
@@ -238,7 +305,10 @@ test('a local index file (--find-links, file://) with hostile content is read an
     const url = `${pathToFileURL(dir).toString()}/pkg/`;
     const res = await readFileUrl(url);
     assert.equal(res.ok, true, res.error);
-    wellTyped(survives('local index.html', () => parseProjectHtml(res.body, url)), 'local index.html');
+    wellTyped(
+      survives('local index.html', () => parseProjectHtml(res.body, url)),
+      'local index.html',
+    );
 
     const capped = await readFileUrl(url, undefined, 64 * 1024);
     assert.equal(capped.ok, false);

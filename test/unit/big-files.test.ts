@@ -19,7 +19,8 @@ const heapAfterGc = () => {
 };
 
 /** A document of `n` lines that the full parser reads (markers and extras: no shortcut takes them). */
-const hardLines = (n: number, tag = '') => Array.from({ length: n }, (_, i) => `package-number-${i}[extra]>=1.${i} ; python_version >= "3.8" # ${tag}`).join('\n') + '\n';
+const hardLines = (n: number, tag = '') =>
+  Array.from({ length: n }, (_, i) => `package-number-${i}[extra]>=1.${i} ; python_version >= "3.8" # ${tag}`).join('\n') + '\n';
 
 test('reading every node of a big file keeps only a bounded number of lines parsed', () => {
   const doc = parse(hardLines(20_000));

@@ -16,7 +16,14 @@ import { readArguments } from '../../server/src/lsp/commands.ts';
 import { readAnnotations } from '../../server/src/workspace/annotations.ts';
 import { parse } from '../../server/src/syntax/parse.ts';
 
-const ENV = { python_version: '3.11', python_full_version: '3.11.7', sys_platform: 'linux', platform_system: 'Linux', os_name: 'posix', implementation_name: 'cpython' };
+const ENV = {
+  python_version: '3.11',
+  python_full_version: '3.11.7',
+  sys_platform: 'linux',
+  platform_system: 'Linux',
+  os_name: 'posix',
+  implementation_name: 'cpython',
+};
 const item = (name: string, version: string, requires: string[] = [], extra: Record<string, unknown> = {}) => ({
   download_info: { url: `file:///w/${name}-${version}-py3-none-any.whl`, archive_info: { hash: `sha256=${name}hash`, hashes: { sha256: `${name}hash` } } },
   is_direct: false,
@@ -52,7 +59,12 @@ test("format: pip-compile's layout: header, options, sorted pins, single and mul
         item('Zeta', '1.0', ['alpha'], { requested: true }),
         item('alpha', '2.0'),
         { ...item('local', '0.1'), is_direct: true, requested: true, download_info: { url: 'file:///src/local', dir_info: { editable: true } } },
-        { ...item('vcs', '0.2'), is_direct: true, requested: true, download_info: { url: 'https://git.example/vcs', vcs_info: { vcs: 'git', commit_id: 'abc123' } } },
+        {
+          ...item('vcs', '0.2'),
+          is_direct: true,
+          requested: true,
+          download_info: { url: 'https://git.example/vcs', vcs_info: { vcs: 'git', commit_id: 'abc123' } },
+        },
       ],
       environment: ENV,
     }),
@@ -103,13 +115,19 @@ test("format: pip-compile's layout: header, options, sorted pins, single and mul
   const compiled = readAnnotations(parse(text));
   assert.equal(compiled.tool, 'requirements-language-server');
   assert.deepEqual(compiled.sources, ['requirements.in']);
-  assert.deepEqual(compiled.pins.get('alpha')!.via.map((v) => v.text), ['-c constraints.txt', 'zeta']);
+  assert.deepEqual(
+    compiled.pins.get('alpha')!.via.map((v) => v.text),
+    ['-c constraints.txt', 'zeta'],
+  );
 });
 
-test("pip, setuptools and distribute are listed as comments unless --allow-unsafe, as pip-compile does", () => {
+test('pip, setuptools and distribute are listed as comments unless --allow-unsafe, as pip-compile does', () => {
   const r = readReport(JSON.stringify({ install: [item('app', '1.0', ['setuptools'], { requested: true }), item('setuptools', '75.0')], environment: ENV }))!;
   const base = { command: 'c', sources: new Map([['app', ['-r r.in']]]), optionLines: [], generateHashes: false, header: false, annotate: true };
-  assert.equal(formatCompiled(r, base), 'app==1.0\n    # via -r r.in\n\n# The following packages are considered to be unsafe in a requirements file:\n# setuptools\n');
+  assert.equal(
+    formatCompiled(r, base),
+    'app==1.0\n    # via -r r.in\n\n# The following packages are considered to be unsafe in a requirements file:\n# setuptools\n',
+  );
   assert.equal(formatCompiled(r, { ...base, allowUnsafe: true }), 'app==1.0\n    # via -r r.in\nsetuptools==75.0\n    # via app\n');
   assert.equal(builtinArgs(['--allow-unsafe']).allowUnsafe, true);
 });
@@ -133,13 +151,25 @@ test('failure output → a short message and diagnostics on the lines it names (
   ].join('\n');
   assert.equal(
     summarize(pip),
-    ['The conflict is caused by:', '    The user requested shared>=2', '    beta 2.0 depends on shared<2', 'ERROR: Cannot install -r requirements.in (line 3) and shared>=2 because these package versions have conflicting dependencies.'].join('\n'),
+    [
+      'The conflict is caused by:',
+      '    The user requested shared>=2',
+      '    beta 2.0 depends on shared<2',
+      'ERROR: Cannot install -r requirements.in (line 3) and shared>=2 because these package versions have conflicting dependencies.',
+    ].join('\n'),
   );
-  const lines = (out: string) => problemsFromOutput(out, dir, docs, 'pip').map((p) => p.diagnostic.range.start.line).sort();
+  const lines = (out: string) =>
+    problemsFromOutput(out, dir, docs, 'pip')
+      .map((p) => p.diagnostic.range.start.line)
+      .sort();
   // "(from -r requirements.in (line 2))" in the progress also names alpha's line: any line pip names is marked.
   assert.deepEqual(lines(pip), [1, 2, 3]);
-  assert.deepEqual(lines('ERROR: Could not find a version that satisfies the requirement Beta>=1 (from versions: none)\nERROR: No matching distribution found for Beta>=1'), [2]);
-  const uv = '  × No solution found when resolving dependencies:\n  ╰─▶ Because beta==2.0 depends on shared<2 and you require shared>=2, we can conclude that your requirements are unsatisfiable.';
+  assert.deepEqual(
+    lines('ERROR: Could not find a version that satisfies the requirement Beta>=1 (from versions: none)\nERROR: No matching distribution found for Beta>=1'),
+    [2],
+  );
+  const uv =
+    '  × No solution found when resolving dependencies:\n  ╰─▶ Because beta==2.0 depends on shared<2 and you require shared>=2, we can conclude that your requirements are unsatisfiable.';
   assert.deepEqual(lines(uv), [3]);
   assert.match(summarize(uv), /No solution found[\s\S]*unsatisfiable/);
   assert.deepEqual(lines('Traceback (most recent call last):\n  something unrelated'), []);
@@ -147,24 +177,80 @@ test('failure output → a short message and diagnostics on the lines it names (
 });
 
 test('builtin arguments: what the built-in resolver understands of pip-compile options, the rest named', () => {
-  assert.deepEqual(builtinArgs(['--generate-hashes', '--pre', '-i', 'https://x/simple', '--find-links=wheels', '-P', 'alpha', '--upgrade-package=beta', '--no-header', '--strip-extras', '--max-rounds', '10']), {
-    pipArgs: ['--pre', '-i', 'https://x/simple', '--find-links', 'wheels'],
-    generateHashes: true,
-    noHeader: true,
-    noAnnotate: false,
-    upgrade: false,
-    allowUnsafe: false,
-    upgradePackages: ['alpha', 'beta'],
-    ignored: ['--max-rounds', '10'],
-  });
+  assert.deepEqual(
+    builtinArgs([
+      '--generate-hashes',
+      '--pre',
+      '-i',
+      'https://x/simple',
+      '--find-links=wheels',
+      '-P',
+      'alpha',
+      '--upgrade-package=beta',
+      '--no-header',
+      '--strip-extras',
+      '--max-rounds',
+      '10',
+    ]),
+    {
+      pipArgs: ['--pre', '-i', 'https://x/simple', '--find-links', 'wheels'],
+      generateHashes: true,
+      noHeader: true,
+      noAnnotate: false,
+      upgrade: false,
+      allowUnsafe: false,
+      upgradePackages: ['alpha', 'beta'],
+      ignored: ['--max-rounds', '10'],
+    },
+  );
 });
 
 test('tool arguments are arrays with paths relative to the .in folder; sync names the interpreter', () => {
-  const request = { source: '/p/req/requirements.in', output: '/p/req/requirements.txt', args: ['--strip-extras'], upgradePackages: ['a'], upgradeAll: false, generateHashes: true, indexArgs: ['--index-url', 'https://x/simple'], python: '/p/.venv/bin/python' };
-  assert.deepEqual(compileArgv({ kind: 'pip-compile', executable: '/bin/pip-compile' }, request), ['/bin/pip-compile', '--index-url', 'https://x/simple', '--upgrade-package', 'a', '--generate-hashes', '--strip-extras', 'requirements.in']);
-  assert.deepEqual(compileArgv({ kind: 'pip-compile', executable: 'pc' }, { ...request, output: '/p/req/locked.txt', upgradePackages: [], generateHashes: false, indexArgs: [], args: [] }), ['pc', '--output-file', 'locked.txt', 'requirements.in']);
-  assert.deepEqual(compileArgv({ kind: 'uv', executable: 'uv' }, { ...request, upgradePackages: [], generateHashes: false, indexArgs: [], args: [] }), ['uv', 'pip', 'compile', '--python', '/p/.venv/bin/python', 'requirements.in', '--output-file', 'requirements.txt']);
-  assert.deepEqual(syncArgv({ kind: 'uv', executable: 'uv' }, '/p/req/requirements.txt', '/p/.venv/bin/python', []), ['uv', 'pip', 'sync', '--python', '/p/.venv/bin/python', 'requirements.txt']);
+  const request = {
+    source: '/p/req/requirements.in',
+    output: '/p/req/requirements.txt',
+    args: ['--strip-extras'],
+    upgradePackages: ['a'],
+    upgradeAll: false,
+    generateHashes: true,
+    indexArgs: ['--index-url', 'https://x/simple'],
+    python: '/p/.venv/bin/python',
+  };
+  assert.deepEqual(compileArgv({ kind: 'pip-compile', executable: '/bin/pip-compile' }, request), [
+    '/bin/pip-compile',
+    '--index-url',
+    'https://x/simple',
+    '--upgrade-package',
+    'a',
+    '--generate-hashes',
+    '--strip-extras',
+    'requirements.in',
+  ]);
+  assert.deepEqual(
+    compileArgv(
+      { kind: 'pip-compile', executable: 'pc' },
+      { ...request, output: '/p/req/locked.txt', upgradePackages: [], generateHashes: false, indexArgs: [], args: [] },
+    ),
+    ['pc', '--output-file', 'locked.txt', 'requirements.in'],
+  );
+  assert.deepEqual(compileArgv({ kind: 'uv', executable: 'uv' }, { ...request, upgradePackages: [], generateHashes: false, indexArgs: [], args: [] }), [
+    'uv',
+    'pip',
+    'compile',
+    '--python',
+    '/p/.venv/bin/python',
+    'requirements.in',
+    '--output-file',
+    'requirements.txt',
+  ]);
+  assert.deepEqual(syncArgv({ kind: 'uv', executable: 'uv' }, '/p/req/requirements.txt', '/p/.venv/bin/python', []), [
+    'uv',
+    'pip',
+    'sync',
+    '--python',
+    '/p/.venv/bin/python',
+    'requirements.txt',
+  ]);
 });
 
 test('tool choice: environment bin, then PATH; auto falls back to uv, then the built-in resolver', () => {
@@ -202,8 +288,16 @@ test('targets, sources and kept pins: foo.in → foo.txt; a header names the sou
   assert.equal(compileTargets('/p/cons.txt', read), undefined);
   const facts = readSources('/p/requirements.in', '/p/locked.txt', read)!;
   assert.deepEqual(Object.fromEntries(facts.sources), { alpha: ['-r requirements.in'], beta: ['-r base.in', '-c cons.txt'] });
-  assert.deepEqual(facts.optionLines, ['--extra-index-url https://extra/simple', '--find-links ./wheels'], 'PyPI itself and constraint files’ options are not copied');
-  assert.deepEqual(preferredPins(files['/p/locked.txt'], facts, { all: false, packages: [] }), ['beta==2.0', 'gamma==0.1'], 'alpha==1.0 no longer fits alpha>=2');
+  assert.deepEqual(
+    facts.optionLines,
+    ['--extra-index-url https://extra/simple', '--find-links ./wheels'],
+    'PyPI itself and constraint files’ options are not copied',
+  );
+  assert.deepEqual(
+    preferredPins(files['/p/locked.txt'], facts, { all: false, packages: [] }),
+    ['beta==2.0', 'gamma==0.1'],
+    'alpha==1.0 no longer fits alpha>=2',
+  );
   assert.deepEqual(preferredPins(files['/p/locked.txt'], facts, { all: false, packages: ['Gamma'] }), ['beta==2.0']);
   assert.deepEqual(preferredPins(files['/p/locked.txt'], facts, { all: true, packages: [] }), []);
   // `--upgrade-package name==X` (the vulnerability fix) asks the built-in resolver for that release.
@@ -213,8 +307,18 @@ test('targets, sources and kept pins: foo.in → foo.txt; a header names the sou
 
 test('command arguments as clients send them', () => {
   assert.deepEqual(readArguments('requirements.compile', ['file:///a.in']), { uri: 'file:///a.in', upgradeAll: false, generateHashes: false, packages: [] });
-  assert.deepEqual(readArguments('requirements.compile', ['file:///a.in', { upgrade: true, generateHashes: true }]), { uri: 'file:///a.in', upgradeAll: true, generateHashes: true, packages: [] });
-  assert.deepEqual(readArguments('requirements.upgradePackage', ['file:///a.txt', 'Django']), { uri: 'file:///a.txt', upgradeAll: false, generateHashes: false, packages: ['Django'] });
+  assert.deepEqual(readArguments('requirements.compile', ['file:///a.in', { upgrade: true, generateHashes: true }]), {
+    uri: 'file:///a.in',
+    upgradeAll: true,
+    generateHashes: true,
+    packages: [],
+  });
+  assert.deepEqual(readArguments('requirements.upgradePackage', ['file:///a.txt', 'Django']), {
+    uri: 'file:///a.txt',
+    upgradeAll: false,
+    generateHashes: false,
+    packages: ['Django'],
+  });
   assert.equal(readArguments('requirements.upgradePackage', ['file:///a.txt']).upgradeAll, true, 'no name: upgrade everything');
   assert.deepEqual(readArguments('requirements.compile', [{ uri: 'file:///b.in' }]).uri, 'file:///b.in');
   assert.equal(readArguments('requirements.compile', undefined).uri, undefined);
@@ -223,14 +327,24 @@ test('command arguments as clients send them', () => {
 
 test('fuzz: odd reports, outputs and arguments never throw', () => {
   let seed = 7;
-  const rand = () => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff);
+  const rand = () => (seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff;
   const pick = <T>(xs: T[]): T => xs[Math.floor(rand() * xs.length)];
   const values = [null, 1, 'x', [], {}, true, { name: 'a' }, [{ metadata: null }], 'sha256=zz', { sha256: 5 }];
   const docs = [{ path: '/w/r.in', document: parse('alpha\n-r x.in\nbeta>=1\n') }];
   for (let i = 0; i < 2000; i++) {
     const item: Record<string, unknown> = {
-      metadata: rand() < 0.8 ? { name: pick(['a', 'B_c', '', 7, null]), version: pick(['1.0', '', 3, null]), requires_dist: pick([['a; extra == "x"', '((('], 'str', null, [1, 2]]) } : pick(values),
-      download_info: pick([...values, { url: 'u', vcs_info: { vcs: pick(values), commit_id: pick(values) }, archive_info: { hashes: pick(values), hash: pick(values) } }]),
+      metadata:
+        rand() < 0.8
+          ? {
+              name: pick(['a', 'B_c', '', 7, null]),
+              version: pick(['1.0', '', 3, null]),
+              requires_dist: pick([['a; extra == "x"', '((('], 'str', null, [1, 2]]),
+            }
+          : pick(values),
+      download_info: pick([
+        ...values,
+        { url: 'u', vcs_info: { vcs: pick(values), commit_id: pick(values) }, archive_info: { hashes: pick(values), hash: pick(values) } },
+      ]),
       is_direct: pick([true, false, 'yes']),
       requested: pick([true, false, null]),
       requested_extras: pick(values),
@@ -238,11 +352,29 @@ test('fuzz: odd reports, outputs and arguments never throw', () => {
     const text = rand() < 0.1 ? '{"install": [' : JSON.stringify({ install: [item, item], environment: pick(values) });
     const r = readReport(text);
     if (r) formatCompiled(r, { command: 'c', sources: new Map(), optionLines: [], generateHashes: rand() < 0.5, header: true, annotate: true });
-    const out = Array.from({ length: 20 }, () => pick(['ERROR: ', '-r r.in (line ', '99)', 'Cannot install ', ' and ', 'because', '\n', '×', '╰─▶ you require alpha', '\x1b[31m', 'The conflict is caused by:', '    x'])).join('');
+    const out = Array.from({ length: 20 }, () =>
+      pick([
+        'ERROR: ',
+        '-r r.in (line ',
+        '99)',
+        'Cannot install ',
+        ' and ',
+        'because',
+        '\n',
+        '×',
+        '╰─▶ you require alpha',
+        '\x1b[31m',
+        'The conflict is caused by:',
+        '    x',
+      ]),
+    ).join('');
     for (const p of problemsFromOutput(out, '/w', docs, 'pip')) assert.ok(p.diagnostic.range.start.line >= 0);
     assert.ok(summarize(out.repeat(200)).length <= 4001);
     builtinArgs(Array.from({ length: 5 }, () => pick(['-P', '--upgrade-package=', '-i', '--x=y', '', '--pre'])));
-    readArguments(pick(['requirements.compile', 'requirements.upgradePackage', 'x']), pick([undefined, [], [item], ['u', item], ['u', 7], [null, 'n']]) as unknown[] | undefined);
+    readArguments(
+      pick(['requirements.compile', 'requirements.upgradePackage', 'x']),
+      pick([undefined, [], [item], ['u', item], ['u', 7], [null, 'n']]) as unknown[] | undefined,
+    );
   }
 });
 

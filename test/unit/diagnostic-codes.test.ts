@@ -14,7 +14,9 @@ const SRC = path.join(ROOT, 'server/src');
 const REGISTRY = path.join(SRC, 'shared/diagnosticCodes.ts');
 
 function files(dir: string): string[] {
-  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? files(path.join(dir, e.name)) : e.name.endsWith('.ts') ? [path.join(dir, e.name)] : []));
+  return fs
+    .readdirSync(dir, { withFileTypes: true })
+    .flatMap((e) => (e.isDirectory() ? files(path.join(dir, e.name)) : e.name.endsWith('.ts') ? [path.join(dir, e.name)] : []));
 }
 
 /** What a source file says about codes: literals given as a diagnostic's code, and codes it names otherwise. */
@@ -45,7 +47,9 @@ test('no diagnostic code is written as a literal outside the registry, and every
 });
 
 test('the check sees a literal code and an unregistered one', () => {
-  const { literals, named } = codesIn("out.push({ range, code: 'brand-new', message });\nb.report('also-new', 'm', 0, 1);\nif (d.code === 'yanked') x();\nif (typeof e.code === 'string') y();");
+  const { literals, named } = codesIn(
+    "out.push({ range, code: 'brand-new', message });\nb.report('also-new', 'm', 0, 1);\nif (d.code === 'yanked') x();\nif (typeof e.code === 'string') y();",
+  );
   assert.deepEqual(literals, ['brand-new']);
   assert.deepEqual(named, ['also-new', 'yanked']);
 });

@@ -64,7 +64,7 @@ test("an unchanged line's did-you-mean is not searched again on the next version
   assert.deepEqual(searched.slice(31), ['internal-tool-6x']);
 });
 
-test('a search past the turn\'s slice is answered in the background and announced', async () => {
+test("a search past the turn's slice is answered in the background and announced", async () => {
   const announced: string[][] = [];
   const suggestions = createNameFacts({ sliceMs: 5, landed: (names) => announced.push(names) });
   const slow = (name: string) => {

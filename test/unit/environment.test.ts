@@ -29,12 +29,16 @@ test('discovery: setting (folder or interpreter), VIRTUAL_ENV, CONDA_PREFIX, the
   assert.deepEqual(discoverEnvironment({ env: { CONDA_PREFIX: '/opt/conda' }, file, workspaceRoots: [] }), { root: '/opt/conda', source: 'CONDA_PREFIX' });
   assert.deepEqual(discoverEnvironment({ env: { VIRTUAL_ENV: '/v', CONDA_PREFIX: '/c' }, file, workspaceRoots: [] }), { root: '/v', source: 'VIRTUAL_ENV' });
   assert.equal(rootFromSetting(path.join(dir, 'other/venv/bin/python')), path.join(dir, 'other/venv'));
-  assert.deepEqual(discoverEnvironment({ setting: path.join(dir, 'other/venv'), env: { VIRTUAL_ENV: '/v' }, file, workspaceRoots: [] }), { root: path.join(dir, 'other/venv'), source: 'setting' });
+  assert.deepEqual(discoverEnvironment({ setting: path.join(dir, 'other/venv'), env: { VIRTUAL_ENV: '/v' }, file, workspaceRoots: [] }), {
+    root: path.join(dir, 'other/venv'),
+    source: 'setting',
+  });
 });
 
 test('reading: dist-info, egg-info folders and files, editables, metadata continuation lines, no pyvenv.cfg', () => {
   const dir = tree({
-    [`${SITE}/Django-5.0.6.dist-info/METADATA`]: 'Metadata-Version: 2.1\nName: Django\nVersion: 5.0.6\nSummary: A high-level\n  Python web framework\nRequires-Dist: asgiref<4,>=3.7.0\nRequires-Dist: tzdata; sys_platform == "win32"\nProvides-Extra: argon2\n\nbody: ignored\n',
+    [`${SITE}/Django-5.0.6.dist-info/METADATA`]:
+      'Metadata-Version: 2.1\nName: Django\nVersion: 5.0.6\nSummary: A high-level\n  Python web framework\nRequires-Dist: asgiref<4,>=3.7.0\nRequires-Dist: tzdata; sys_platform == "win32"\nProvides-Extra: argon2\n\nbody: ignored\n',
     [`${SITE}/mylib-0.1.dist-info/METADATA`]: 'Name: mylib\nVersion: 0.1\n',
     [`${SITE}/mylib-0.1.dist-info/direct_url.json`]: '{"url": "file:///src/mylib", "dir_info": {"editable": true}}',
     [`${SITE}/six-1.16.0-py3.12.egg-info/PKG-INFO`]: 'Metadata-Version: 1.1\nName: six\nVersion: 1.16.0\n',
@@ -66,7 +70,11 @@ test('asynchronous discovery and scan: the same answers as the synchronous ones 
   assert.deepEqual(await discoverEnvironmentAsync(options), discoverEnvironment(options));
   const found = discoverEnvironment(options)!;
   // Warnings come with the first read of an entry only (later scans take it from the cache by mtime).
-  const strip = (s: ReturnType<typeof readEnvironment>) => ({ ...s, warnings: [], distributions: [...s.distributions.values()].map((d) => ({ ...d, metadata: d.metadata() })) });
+  const strip = (s: ReturnType<typeof readEnvironment>) => ({
+    ...s,
+    warnings: [],
+    distributions: [...s.distributions.values()].map((d) => ({ ...d, metadata: d.metadata() })),
+  });
   const first = await readEnvironmentAsync(found);
   assert.match(first.warnings.join('\n'), /broken-1\.0\.dist-info: cannot read its metadata \(EISDIR/, 'a read error keeps its reason');
   assert.deepEqual(strip(first), strip(readEnvironment(found)));
@@ -74,7 +82,11 @@ test('asynchronous discovery and scan: the same answers as the synchronous ones 
 });
 
 test('the environment service: a keystroke peeks (undefined while on its way), the landing announces a change, then the snapshot is at hand', async () => {
-  const dir = tree({ '.venv/pyvenv.cfg': 'version = 3.12.1\n', [`${SITE}/six-1.16.0.dist-info/METADATA`]: 'Name: six\nVersion: 1.16.0\n', 'other/requirements.txt': '' });
+  const dir = tree({
+    '.venv/pyvenv.cfg': 'version = 3.12.1\n',
+    [`${SITE}/six-1.16.0.dist-info/METADATA`]: 'Name: six\nVersion: 1.16.0\n',
+    'other/requirements.txt': '',
+  });
   const service = createEnvironmentService({ env: {}, logger: { info: () => undefined, warn: () => undefined } });
   try {
     const file = path.join(dir, 'requirements.txt');
@@ -123,7 +135,10 @@ test('local projects: the folders pip installed from (direct_url.json, .egg-link
   });
   fs.symlinkSync(path.join(dir, 'src'), path.join(dir, 'linked'));
   // pip recorded the folder through the symlink; the egg-link names the real folder with a trailing slash.
-  fs.writeFileSync(path.join(dir, SITE, 'mylib-0.1.dist-info/direct_url.json'), JSON.stringify({ url: `file://${path.join(dir, 'linked/mylib')}`, dir_info: { editable: true } }));
+  fs.writeFileSync(
+    path.join(dir, SITE, 'mylib-0.1.dist-info/direct_url.json'),
+    JSON.stringify({ url: `file://${path.join(dir, 'linked/mylib')}`, dir_info: { editable: true } }),
+  );
   fs.writeFileSync(path.join(dir, SITE, 'Old_Lib.egg-link'), `${path.join(dir, 'src/old')}/\n.\n`);
   const expected = [
     [path.join(dir, 'linked/mylib'), 'mylib'],

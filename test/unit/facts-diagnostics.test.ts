@@ -39,12 +39,16 @@ test('index facts: unknown package with a suggestion, no matching version, yanke
   // Syntax first: a line still being typed, or broken, gets nothing from the index.
   assert.deepEqual(codesOf('requests==\nrequests>=\nrequests=2.0\nreqeusts=1\nrequests>=3,\n'), []);
   const hints = outdatedHints(parse('requests==2.31.0\nrequests>=2\n'), index);
-  assert.deepEqual(hints.map((h) => [h.position.line, h.label]), [[0, '⟶ 2.32.3']]);
+  assert.deepEqual(
+    hints.map((h) => [h.position.line, h.label]),
+    [[0, '⟶ 2.32.3']],
+  );
 });
 
 const env: EnvironmentFacts = {
   describe: '.venv (Python 3.11.7)',
-  installed: (n) => ({ django: { name: 'Django', version: '4.2.11', providesExtras: ['argon2', 'bcrypt'] }, six: { name: 'six', version: '1.16.0', providesExtras: [] } })[n],
+  installed: (n) =>
+    ({ django: { name: 'Django', version: '4.2.11', providesExtras: ['argon2', 'bcrypt'] }, six: { name: 'six', version: '1.16.0', providesExtras: [] } })[n],
   evaluateMarker: (e) => (e.type === 'compare' && e.right?.type === 'string' ? e.right.value !== 'win32' : undefined),
   broken: () => [{ dist: 'Django', requirement: 'asgiref<4,>=3.6.0', problem: 'missing', dependency: 'asgiref' }],
 };
@@ -84,5 +88,8 @@ test('dependency closure: a conflict lands on the first line that reaches its re
     ],
   );
   const { unrelatedConflicts } = await import('../../server/src/service/environmentDiagnostics.ts');
-  assert.deepEqual(unrelatedConflicts(parse('app\n'), facts).map((b) => b.dist), ['lonely']);
+  assert.deepEqual(
+    unrelatedConflicts(parse('app\n'), facts).map((b) => b.dist),
+    ['lonely'],
+  );
 });

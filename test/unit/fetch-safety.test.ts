@@ -71,11 +71,21 @@ test('a redirect to another origin (another port of 127.0.0.1) carries no Author
     assert.match(res.body, /pkg-1\.0/);
     const basic = `Basic ${Buffer.from('alice:S3CRET-PW').toString('base64')}`;
     assert.equal(host1.seen[0].authorization, basic, 'the index itself gets its credentials');
-    assert.deepEqual(host2.seen.map((s) => s.authorization), [undefined], 'the other origin gets none');
+    assert.deepEqual(
+      host2.seen.map((s) => s.authorization),
+      [undefined],
+      'the other origin gets none',
+    );
 
     // Within the origin, the credentials go on.
     await fetcher.get(`http://alice:S3CRET-PW@127.0.0.1:${host1.port}/simple/same/`, 'text/html');
-    assert.deepEqual(host1.seen.slice(1).map((s) => [s.path, s.authorization]), [['/simple/same/', basic], ['/simple/pkg/', basic]]);
+    assert.deepEqual(
+      host1.seen.slice(1).map((s) => [s.path, s.authorization]),
+      [
+        ['/simple/same/', basic],
+        ['/simple/pkg/', basic],
+      ],
+    );
 
     // Credentials written into a redirect's location are not used either.
     const denied = await fetcher.get(`http://alice:S3CRET-PW@127.0.0.1:${host1.port}/other/`, 'text/html');
@@ -110,7 +120,11 @@ test('a link-local or metadata host is refused: written as a literal, or as a na
     resolved.push(hostname);
     const loopback = hostname === 'index.test' || hostname === 'metadata' || hostname.startsWith('metadata.google.internal');
     if (loopback) return callback(null, [{ address: '127.0.0.1', family: 4 }]);
-    if (hostname === 'both.test') return callback(null, [{ address: '127.0.0.1', family: 4 }, { address: '169.254.169.254', family: 4 }]);
+    if (hostname === 'both.test')
+      return callback(null, [
+        { address: '127.0.0.1', family: 4 },
+        { address: '169.254.169.254', family: 4 },
+      ]);
     if (hostname === 'metadata-alias.test') return callback(null, [{ address: '169.254.169.254', family: 4 }]);
     if (hostname === 'v6.test') return callback(null, [{ address: 'fe80::1', family: 6 }]);
     dns.lookup(hostname, options, callback);
@@ -136,7 +150,11 @@ test('a link-local or metadata host is refused: written as a literal, or as a na
     const redirecting = await serve((_req, res) => res.writeHead(302, { location: `http://metadata.google.internal:${index.port}/computeMetadata/v1/` }).end());
     const res = await fetcher.get(`${redirecting.url}/simple/`, 'text/html');
     assert.match(res.error ?? '', /redirected to metadata\.google\.internal is a cloud metadata service, which is never contacted/);
-    assert.deepEqual(index.seen.map((s) => s.path), ['/simple/'], 'only the allowed request reached the server');
+    assert.deepEqual(
+      index.seen.map((s) => s.path),
+      ['/simple/'],
+      'only the allowed request reached the server',
+    );
   } finally {
     await fetcher.close();
   }

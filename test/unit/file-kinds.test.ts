@@ -13,7 +13,17 @@ const slice = (doc: ParsedDocument, r: Range) => {
 };
 
 test('kinds by file name', () => {
-  const kinds = ['pyproject.toml', '/a/PyProject.toml', 'pylock.toml', 'pylock.dev.toml', 'tool.py', 'requirements.txt', 'dev.in', 'other.toml', 'pylock.a.b.toml'].map(kindOf);
+  const kinds = [
+    'pyproject.toml',
+    '/a/PyProject.toml',
+    'pylock.toml',
+    'pylock.dev.toml',
+    'tool.py',
+    'requirements.txt',
+    'dev.in',
+    'other.toml',
+    'pylock.a.b.toml',
+  ].map(kindOf);
   assert.deepEqual(kinds, ['pyproject', 'pyproject', 'pylock', 'pylock', 'script', 'requirements', 'requirements', 'pyproject', 'pyproject']);
 });
 
@@ -37,15 +47,18 @@ test('pyproject.toml: every dependency array, each string a line whose nodes are
   ].join('\n');
   const doc = readDocument('pyproject', text);
   assert.equal(doc.kind, 'pyproject');
-  assert.deepEqual(doc.lines.map((l) => [l.project, l.host?.table, l.host?.installed, slice(doc, l.range)]), [
-    ['setuptools', 'build-system.requires', false, 'setuptools>=61'],
-    ['wheel', 'build-system.requires', false, 'wheel'],
-    ['requests', 'project.dependencies', true, "requests[socks]>=2.31 ; python_version >= '3.8'"],
-    ['sphinx', 'project.optional-dependencies.docs', false, 'sphinx==7.*'],
-    ['pytest', 'dependency-groups.dev', false, 'pytest'],
-    ['ruff', 'dependency-groups.lint', false, 'ruff'],
-    ['idna', 'tool.uv.override-dependencies', false, 'idna<4'],
-  ]);
+  assert.deepEqual(
+    doc.lines.map((l) => [l.project, l.host?.table, l.host?.installed, slice(doc, l.range)]),
+    [
+      ['setuptools', 'build-system.requires', false, 'setuptools>=61'],
+      ['wheel', 'build-system.requires', false, 'wheel'],
+      ['requests', 'project.dependencies', true, "requests[socks]>=2.31 ; python_version >= '3.8'"],
+      ['sphinx', 'project.optional-dependencies.docs', false, 'sphinx==7.*'],
+      ['pytest', 'dependency-groups.dev', false, 'pytest'],
+      ['ruff', 'dependency-groups.lint', false, 'ruff'],
+      ['idna', 'tool.uv.override-dependencies', false, 'idna<4'],
+    ],
+  );
   const r = doc.lines[2].requirement!;
   assert.equal(slice(doc, r.name!.range), 'requests');
   assert.equal(slice(doc, r.extras!.items[0].range), 'socks');
@@ -81,7 +94,10 @@ test('pyproject.toml: escapes stand for their text, a half-typed string reads to
 });
 
 test('[dependency-groups]: an include of a missing group, and a cycle, are errors on the include', () => {
-  const doc = readDocument('pyproject', '[dependency-groups]\na = [{include-group = "b"}, {include-group = "nope"}]\nb = [{include-group = "A"}]\nc = [{ include-group = "b" }]\n');
+  const doc = readDocument(
+    'pyproject',
+    '[dependency-groups]\na = [{include-group = "b"}, {include-group = "nope"}]\nb = [{include-group = "A"}]\nc = [{ include-group = "b" }]\n',
+  );
   assert.deepEqual(
     doc.diagnostics.map((d) => [d.code, d.range.start.line, slice(doc, d.range)]),
     [
@@ -95,11 +111,17 @@ test('[dependency-groups]: an include of a missing group, and a cycle, are error
 test('a script: its PEP 723 block only, ranges on the comment lines; no block, or an unclosed one, is nothing', () => {
   const text = '# /// script\n# requires-python = ">=3.11"\n# dependencies = [\n#   "rich=13",\n#\n#   \'httpx\',\n# ]\n# ///\nx = ["requests=1"]\n';
   const doc = readDocument('script', text);
-  assert.deepEqual(doc.lines.map((l) => [l.project, l.range.start.line, slice(doc, l.range)]), [
-    ['rich', 3, 'rich=13'],
-    ['httpx', 5, 'httpx'],
-  ]);
-  assert.deepEqual(doc.diagnostics.map((d) => [d.code, slice(doc, d.range)]), [['invalid-operator', '=']]);
+  assert.deepEqual(
+    doc.lines.map((l) => [l.project, l.range.start.line, slice(doc, l.range)]),
+    [
+      ['rich', 3, 'rich=13'],
+      ['httpx', 5, 'httpx'],
+    ],
+  );
+  assert.deepEqual(
+    doc.diagnostics.map((d) => [d.code, slice(doc, d.range)]),
+    [['invalid-operator', '=']],
+  );
   assert.deepEqual(readDocument('script', 'x = ["requests=1"]\n# dependencies = ["a=1"]\n').lines, []);
   assert.deepEqual(readDocument('script', '# /// script\n# dependencies = ["a=1"]\nimport os\n').lines, []);
 });
@@ -107,12 +129,23 @@ test('a script: its PEP 723 block only, ranges on the comment lines; no block, o
 test('pylock.toml: each [[packages]] entry is name==version over its two strings', () => {
   const text = `lock-version = "1.0"\n[[packages]]\nname = "requests"\nversion = "2.30.0"\n[[packages.wheels]]\nname = "requests-2.30.0-py3-none-any.whl"\nhashes = { sha512 = "${'0'.repeat(128)}" }\n[[packages]]\nname = "idna"\n`;
   const doc = readDocument('pylock', text);
-  assert.deepEqual(doc.lines.map((l) => [l.project, l.text, slice(doc, l.requirement!.name!.range), l.requirement!.specifier && slice(doc, l.requirement!.specifier.clauses[0].version!.range)]), [
-    ['requests', 'requests==2.30.0', 'requests', '2.30.0'],
-    ['idna', 'idna', 'idna', undefined],
-  ]);
+  assert.deepEqual(
+    doc.lines.map((l) => [
+      l.project,
+      l.text,
+      slice(doc, l.requirement!.name!.range),
+      l.requirement!.specifier && slice(doc, l.requirement!.specifier.clauses[0].version!.range),
+    ]),
+    [
+      ['requests', 'requests==2.30.0', 'requests', '2.30.0'],
+      ['idna', 'idna', 'idna', undefined],
+    ],
+  );
   assert.deepEqual(doc.diagnostics, []);
-  assert.deepEqual(readDocument('pylock', 'lock-version = "2.0"\n').diagnostics.map((d) => d.code), ['invalid-lock']);
+  assert.deepEqual(
+    readDocument('pylock', 'lock-version = "2.0"\n').diagnostics.map((d) => d.code),
+    ['invalid-lock'],
+  );
 });
 
 test('scanToml numbers the elements of an array of tables, and nests sub-tables under the last one', () => {
@@ -163,11 +196,14 @@ test('pylock.toml is checked against PEP 751: files need hashes of the right len
     `hashes = { sha256 = "${'a'.repeat(64)}" }`,
   ].join('\n');
   const doc = readDocument('pylock', text);
-  assert.deepEqual(doc.diagnostics.map((d) => [d.code, d.range.start.line, slice(doc, d.range)]), [
-    ['unknown-marker-variable', 4, 'python_versio'],
-    ['invalid-lock', 6, '"abc"'],
-    ['invalid-lock', 7, '"requests-2.30.0.tar.gz"'],
-  ]);
+  assert.deepEqual(
+    doc.diagnostics.map((d) => [d.code, d.range.start.line, slice(doc, d.range)]),
+    [
+      ['unknown-marker-variable', 4, 'python_versio'],
+      ['invalid-lock', 6, '"abc"'],
+      ['invalid-lock', 7, '"requests-2.30.0.tar.gz"'],
+    ],
+  );
 });
 
 test('with no environment, a clean pyproject.toml gets no diagnostic (the status says it, as for requirements files: issue 27)', async () => {
@@ -187,12 +223,15 @@ test('with no environment, a clean pyproject.toml gets no diagnostic (the status
 
 test('the readers never throw, and every line they give lies inside the text, whatever is cut or pasted (seeded mutations)', () => {
   const samples: [Parameters<typeof readDocument>[0], string][] = [
-    ['pyproject', '[project]\ndependencies = [\n  "requests[socks]>=2 ; python_version < \'3.9\'",\n  """flask\n>=3""",\n  \'a @ https://x/y.whl\',\n]\n[dependency-groups]\nd = ["b\\u0041", {include-group = "d"}]\n'],
+    [
+      'pyproject',
+      '[project]\ndependencies = [\n  "requests[socks]>=2 ; python_version < \'3.9\'",\n  """flask\n>=3""",\n  \'a @ https://x/y.whl\',\n]\n[dependency-groups]\nd = ["b\\u0041", {include-group = "d"}]\n',
+    ],
     ['script', '# /// script\n# requires-python = ">=3.8"\n# dependencies = ["rich=13", \'x\']\n# ///\nprint(1)\n'],
     ['pylock', 'lock-version = "1.0"\n[[packages]]\nname = "a"\nversion = "1"\nwheels = [{ name = "a-1-py3-none-any.whl", hashes = { sha256 = "00" } }]\n'],
   ];
   let seed = 25;
-  const random = (n: number) => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) % n);
+  const random = (n: number) => (seed = (seed * 1103515245 + 12345) % 2 ** 31) % n;
   const pieces = ['"', "'", '"""', '[', ']', '{', '}', '=', ',', '\n', '\\', '\\u', '#', ' ', ';', '[[packages]]', '# ///', '\r\n', '\u2028', '\t'];
   for (const [kind, base] of samples) {
     for (let k = 0; k < 400; k++) {

@@ -17,7 +17,16 @@ const windows = { ...linux, sys_platform: 'win32', platform_system: 'Windows', o
 
 /** Requires-Dist by normalized name, as a venv's METADATA (or the index) would give it. */
 const FLASK_AND_REQUESTS: Record<string, string[]> = {
-  flask: ['Werkzeug>=3.0.0', 'Jinja2>=3.1.2', 'itsdangerous>=2.1.2', 'click>=8.1.3', 'blinker>=1.6.2', "importlib-metadata>=3.6.0; python_version < '3.10'", "asgiref>=3.2; extra == 'async'", "python-dotenv; extra == 'dotenv'"],
+  flask: [
+    'Werkzeug>=3.0.0',
+    'Jinja2>=3.1.2',
+    'itsdangerous>=2.1.2',
+    'click>=8.1.3',
+    'blinker>=1.6.2',
+    "importlib-metadata>=3.6.0; python_version < '3.10'",
+    "asgiref>=3.2; extra == 'async'",
+    "python-dotenv; extra == 'dotenv'",
+  ],
   werkzeug: ['MarkupSafe>=2.1.1', "watchdog>=2.3; extra == 'watchdog'"],
   jinja2: ['MarkupSafe>=2.0', "Babel>=2.7; extra == 'i18n'"],
   click: ['colorama; platform_system == "Windows"'],
@@ -34,7 +43,8 @@ function derive(text: string, metadata: Record<string, string[]>, env = linux) {
   return { file, derivation, top: derivation.topLevel.map((p) => p.name) };
 }
 
-const FROZEN = 'blinker==1.8.2\ncertifi==2024.8.30\ncharset-normalizer==3.3.2\nclick==8.1.7\nFlask==3.0.3\nidna==3.10\nitsdangerous==2.2.0\nJinja2==3.1.4\nMarkupSafe==2.1.5\nrequests==2.32.3\nurllib3==2.2.3\nWerkzeug==3.0.4\n';
+const FROZEN =
+  'blinker==1.8.2\ncertifi==2024.8.30\ncharset-normalizer==3.3.2\nclick==8.1.7\nFlask==3.0.3\nidna==3.10\nitsdangerous==2.2.0\nJinja2==3.1.4\nMarkupSafe==2.1.5\nrequests==2.32.3\nurllib3==2.2.3\nWerkzeug==3.0.4\n';
 
 test('flask and requests: the other ten pins are required by a listed pin', () => {
   const { file, derivation, top } = derive(FROZEN, FLASK_AND_REQUESTS);
@@ -64,7 +74,12 @@ test('extras: a dependency behind an extra counts only when the requiring line (
   assert.deepEqual(derive(base.replace('requests==', 'requests[socks]=='), FLASK_AND_REQUESTS).top, ['requests']);
   // An extra asked for by another pin's Requires-Dist (`app` needs `requests[socks]`) opens the same edge.
   assert.deepEqual(derive('app==1.0\n' + base, { ...FLASK_AND_REQUESTS, app: ['requests[socks]>=2'] }).top, ['app']);
-  const rendered = renderRequirementsIn(derive(base.replace('requests==', 'requests[socks]=='), FLASK_AND_REQUESTS).derivation, { from: 'requirements.txt', bounds: 'none', optionLines: [], metadataFrom: 'test' });
+  const rendered = renderRequirementsIn(derive(base.replace('requests==', 'requests[socks]=='), FLASK_AND_REQUESTS).derivation, {
+    from: 'requirements.txt',
+    bounds: 'none',
+    optionLines: [],
+    metadataFrom: 'test',
+  });
   assert.match(rendered, /^requests\[socks\]$/m, 'the extra stays on the line');
 });
 
@@ -108,7 +123,10 @@ test('a cycle: packages that require each other keep one member, and the .in say
   const metadata = { alpha: ['beta'], beta: ['alpha', 'gamma'], gamma: [], delta: ['delta[x]'] };
   const { derivation, top } = derive('gamma==1\nbeta==2.0\nalpha==1.0\ndelta==1\n', metadata);
   assert.deepEqual(top, ['beta', 'delta'], 'the first member in file order stands for the cycle; gamma below it is not kept; a self-reference is no cycle');
-  assert.deepEqual(derivation.cycles.map((c) => [c.kept.name, c.members.map((m) => m.name)]), [['beta', ['beta', 'alpha']]]);
+  assert.deepEqual(
+    derivation.cycles.map((c) => [c.kept.name, c.members.map((m) => m.name)]),
+    [['beta', ['beta', 'alpha']]],
+  );
   const rendered = renderRequirementsIn(derivation, { from: 'requirements.txt', bounds: 'none', optionLines: [], metadataFrom: 'test' });
   assert.match(rendered, /# beta, alpha require each other; beta stands for them\./);
   // A cycle under a top-level package is reached from it: nothing to say.
@@ -118,12 +136,21 @@ test('a cycle: packages that require each other keep one member, and the .in say
 test('bounds: none, >= or ~= today’s version; option lines copied; unknown metadata listed', () => {
   const text = '--find-links ./wheels\nFlask==3.0.3\nclick==8.1.7\nodd==5+local\n';
   const { derivation } = derive(text, { flask: ['click'] });
-  const render = (bounds: 'none' | 'minimum' | 'compatible') => renderRequirementsIn(derivation, { from: 'requirements.txt', bounds, optionLines: ['--find-links ./wheels'], metadataFrom: 'the index' });
-  assert.deepEqual(render('none').split('\n').filter((l) => !l.startsWith('#')), ['--find-links ./wheels', 'Flask', 'odd', '']);
+  const render = (bounds: 'none' | 'minimum' | 'compatible') =>
+    renderRequirementsIn(derivation, { from: 'requirements.txt', bounds, optionLines: ['--find-links ./wheels'], metadataFrom: 'the index' });
+  assert.deepEqual(
+    render('none')
+      .split('\n')
+      .filter((l) => !l.startsWith('#')),
+    ['--find-links ./wheels', 'Flask', 'odd', ''],
+  );
   assert.match(render('minimum'), /^Flask>=3\.0\.3$/m);
   assert.match(render('compatible'), /^Flask~=3\.0\.3$/m);
   assert.match(render('compatible'), /^odd>=5$/m, '~= needs two release segments; no local label outside ==');
-  assert.deepEqual(derivation.unknown.map((p) => p.name), ['click', 'odd']);
+  assert.deepEqual(
+    derivation.unknown.map((p) => p.name),
+    ['click', 'odd'],
+  );
 });
 
 test('freezing an environment statically: pip freeze lines, editables as -e, pip/setuptools/wheel only when asked', () => {
@@ -139,7 +166,11 @@ test('freezing an environment statically: pip freeze lines, editables as -e, pip
   dist('charset_normalizer-3.3.2.dist-info', 'Name: charset_normalizer\nVersion: 3.3.2\n');
   dist('pip-24.0.dist-info', 'Name: pip\nVersion: 24.0\n');
   dist('myapp-0.1.0.dist-info', 'Name: myapp\nVersion: 0.1.0\n', { url: pathToFileURL('/home/me/src/myapp').toString(), dir_info: { editable: true } });
-  dist('mylib-1.0.dist-info', 'Name: mylib\nVersion: 1.0\n', { url: 'https://example.invalid/lib.git', vcs_info: { vcs: 'git', commit_id: '0123abc' }, dir_info: {} });
+  dist('mylib-1.0.dist-info', 'Name: mylib\nVersion: 1.0\n', {
+    url: 'https://example.invalid/lib.git',
+    vcs_info: { vcs: 'git', commit_id: '0123abc' },
+    dir_info: {},
+  });
   const snapshot = readEnvironment({ root: path.join(dir, '.venv'), source: 'nearby' });
   assert.equal(
     freezeEnvironment(snapshot),
@@ -149,6 +180,14 @@ test('freezing an environment statically: pip freeze lines, editables as -e, pip
   // What freeze writes, derive reads back: the editable keeps its name and version.
   const back = readFrozen(parse(freezeEnvironment(snapshot)));
   assert.equal(back.frozen, true, back.reason);
-  assert.deepEqual(back.pins.map((p) => [p.name, p.version, p.editable]), [['charset_normalizer', '3.3.2', false], ['Flask', '3.0.3', false], ['myapp', '0.1.0', true], ['mylib', undefined, false]]);
+  assert.deepEqual(
+    back.pins.map((p) => [p.name, p.version, p.editable]),
+    [
+      ['charset_normalizer', '3.3.2', false],
+      ['Flask', '3.0.3', false],
+      ['myapp', '0.1.0', true],
+      ['mylib', undefined, false],
+    ],
+  );
   fs.rmSync(dir, { recursive: true, force: true });
 });

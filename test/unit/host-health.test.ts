@@ -81,10 +81,13 @@ test('states: down once (failing or unresolvable, since when), probed after the 
   answer = 'ok';
   for (let i = 0; i < 200 && health.down(origin); i++) await new Promise((r) => setTimeout(r, 10));
   assert.equal(health.down(origin), undefined);
-  assert.deepEqual(changes.map(([o, d]) => [o, d?.kind]), [
-    [origin, 'unresolvable'],
-    [origin, undefined],
-  ]);
+  assert.deepEqual(
+    changes.map(([o, d]) => [o, d?.kind]),
+    [
+      [origin, 'unresolvable'],
+      [origin, undefined],
+    ],
+  );
   health.dispose();
 });
 
@@ -140,12 +143,19 @@ test('a refused connection and an HTTP 500: failing; nothing more is sent until 
     assert.deepEqual([first.status, first.unreachable], [500, `${index.url} cannot be reached (HTTP 500)`]);
     const second = await fetcher.get(`${index.url}/simple/b/`, 'text/html');
     assert.equal(second.status, 0);
-    assert.deepEqual(index.seen.map((s) => s.path), ['/simple/a/'], 'the second request was not sent');
+    assert.deepEqual(
+      index.seen.map((s) => s.path),
+      ['/simple/a/'],
+      'the second request was not sent',
+    );
     // The probe (what the backoff runs): HEAD, sent although the host is down; while it fails the host stays down.
     assert.equal(await fetcher.probe(`${index.url}/simple/`, 2000), `${index.url} cannot be reached (HTTP 500)`);
     status = 200;
     assert.equal(await fetcher.probe(`${index.url}/simple/`, 2000), undefined);
-    assert.deepEqual(index.seen.slice(1).map((s) => s.method), ['HEAD', 'HEAD']);
+    assert.deepEqual(
+      index.seen.slice(1).map((s) => s.method),
+      ['HEAD', 'HEAD'],
+    );
     assert.deepEqual(back, [index.url], 'told once that it answers again');
     assert.equal((await fetcher.get(`${index.url}/simple/b/`, 'text/html')).ok, true);
   } finally {

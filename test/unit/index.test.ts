@@ -23,7 +23,12 @@ const noNetrc = { NETRC: '/nonexistent/netrc' };
 function makeIndex(simple: string, cacheDir = tmp(), extra: { timeoutMs?: number; env?: Record<string, string> } = {}) {
   const logs: string[] = [];
   const offline: string[] = [];
-  const index: PackageIndex = createPackageIndex({ cacheDir, logger: { info: (m) => logs.push(m), warn: (m) => logs.push(m) }, env: { ...noNetrc, ...extra.env }, timeoutMs: extra.timeoutMs ?? 3000 });
+  const index: PackageIndex = createPackageIndex({
+    cacheDir,
+    logger: { info: (m) => logs.push(m), warn: (m) => logs.push(m) },
+    env: { ...noNetrc, ...extra.env },
+    timeoutMs: extra.timeoutMs ?? 3000,
+  });
   index.configure({ indexUrl: simple, extraIndexUrls: [], noIndex: false, source: 'test' });
   index.onOffline((m) => offline.push(m));
   return { index, logs, offline, cacheDir };
@@ -34,7 +39,10 @@ test('PEP 691 JSON: versions newest first, pre-release and yanked marked, Requir
   const { index } = makeIndex(`${server.url}/simple`);
   try {
     const p = (await index.ensureProject('Requests'))!;
-    assert.deepEqual(p.versions.map((v) => v.version), ['3.0.0', '2.33.0rc1', '2.32.3', '2.32.0', '2.31.0']);
+    assert.deepEqual(
+      p.versions.map((v) => v.version),
+      ['3.0.0', '2.33.0rc1', '2.32.3', '2.32.0', '2.31.0'],
+    );
     assert.equal(p.versions[1].prerelease, true);
     assert.equal(p.versions[3].yanked, 'Yanked due to conflicts with CVE-2024-35195 mitigation');
     assert.equal(p.versions[0].requiresPython, '>=3.99');
@@ -54,13 +62,22 @@ test('PEP 503 HTML (an index without JSON): the same facts, entities decoded, sd
   const { index } = makeIndex(`${server.url}/simple`);
   try {
     const p = (await index.ensureProject('requests'))!;
-    assert.deepEqual(p.versions.map((v) => v.version), ['3.0.0', '2.33.0rc1', '2.32.3', '2.32.0', '2.31.0']);
+    assert.deepEqual(
+      p.versions.map((v) => v.version),
+      ['3.0.0', '2.33.0rc1', '2.32.3', '2.32.0', '2.31.0'],
+    );
     assert.equal(p.versions[0].requiresPython, '>=3.99');
     assert.equal(p.versions[3].yanked, 'Yanked due to conflicts with CVE-2024-35195 mitigation');
     const z = (await index.ensureProject('zope.interface'))!;
-    assert.deepEqual(z.versions.map((v) => v.version), ['6.4']);
+    assert.deepEqual(
+      z.versions.map((v) => v.version),
+      ['6.4'],
+    );
     const d = (await index.ensureProject('django'))!;
-    assert.deepEqual(d.versions.map((v) => v.version), ['5.0.6', '4.2.11']);
+    assert.deepEqual(
+      d.versions.map((v) => v.version),
+      ['5.0.6', '4.2.11'],
+    );
   } finally {
     await index.dispose();
     await server.stop();
@@ -74,7 +91,10 @@ test('a non-normalized project URL is redirected and followed', async () => {
     const res = await fetcher.get(`${server.url}/simple/Zope.Interface/`, 'application/vnd.pypi.simple.v1+json');
     assert.equal(res.status, 200);
     assert.match(res.body, /zope_interface-6\.4/);
-    assert.deepEqual(server.requests.map((r) => r.path), ['/simple/Zope.Interface/', '/simple/zope-interface/']);
+    assert.deepEqual(
+      server.requests.map((r) => r.path),
+      ['/simple/Zope.Interface/', '/simple/zope-interface/'],
+    );
   } finally {
     await fetcher.close();
     await server.stop();
@@ -90,7 +110,10 @@ test('conditional requests: the second fetch sends If-None-Match and gets a 304;
     await index.ensureProject('django');
     const second = server.requests.filter((r) => r.path === '/simple/django/')[1];
     assert.ok(second.ifNoneMatch, 'If-None-Match sent');
-    assert.deepEqual(index.project('django')!.versions.map((v) => v.version), ['5.0.6', '4.2.11']);
+    assert.deepEqual(
+      index.project('django')!.versions.map((v) => v.version),
+      ['5.0.6', '4.2.11'],
+    );
   } finally {
     await index.dispose();
     await server.stop();
@@ -138,11 +161,17 @@ test('a server that never answers times out; 500s are told as the index failing,
     server.faults.hang = false;
     server.faults.status = 500;
     assert.equal(await failing.index.ensureProject('django'), undefined);
-    assert.deepEqual(failing.offline.map((m) => /cannot be reached \(HTTP 500\)/.test(m)), [true]);
+    assert.deepEqual(
+      failing.offline.map((m) => /cannot be reached \(HTTP 500\)/.test(m)),
+      [true],
+    );
     server.faults.status = undefined;
     server.faults.malformed = true;
     assert.equal(await malformed.index.ensureProject('zope.interface'), undefined);
-    assert.ok(malformed.logs.some((l) => /neither PEP 691 JSON nor PEP 503 HTML/.test(l)), malformed.logs.join('\n'));
+    assert.ok(
+      malformed.logs.some((l) => /neither PEP 691 JSON nor PEP 503 HTML/.test(l)),
+      malformed.logs.join('\n'),
+    );
   } finally {
     for (const i of [hung, failing, malformed]) await i.index.dispose();
     await server.stop();
@@ -180,13 +209,31 @@ test("index configuration as pip resolves it: the file, PIP_* variables, PIP_CON
   const read = (p: string) => files[p];
   const base = { HOME: '/home/u', XDG_CONFIG_DIRS: '/nowhere' };
   const none = { extraIndexUrls: [], noIndex: false };
-  assert.equal(resolveIndexConfig({ file: { ...none, indexUrl: 'https://file.example/simple' }, env: { ...base, PIP_INDEX_URL: 'https://env.example/simple' }, readFile: read }).indexUrl, 'https://file.example/simple');
-  assert.equal(resolveIndexConfig({ file: none, env: { ...base, PIP_INDEX_URL: 'https://env.example/simple' }, readFile: read }).indexUrl, 'https://env.example/simple');
+  assert.equal(
+    resolveIndexConfig({
+      file: { ...none, indexUrl: 'https://file.example/simple' },
+      env: { ...base, PIP_INDEX_URL: 'https://env.example/simple' },
+      readFile: read,
+    }).indexUrl,
+    'https://file.example/simple',
+  );
+  assert.equal(
+    resolveIndexConfig({ file: none, env: { ...base, PIP_INDEX_URL: 'https://env.example/simple' }, readFile: read }).indexUrl,
+    'https://env.example/simple',
+  );
   const viaFile = resolveIndexConfig({ file: none, env: { ...base, PIP_CONFIG_FILE: '/cfg/pip.conf' }, readFile: read });
   assert.equal(viaFile.indexUrl, 'https://conf.example/simple');
   assert.deepEqual(viaFile.extraIndexUrls, ['https://a.example/simple', 'https://b.example/simple']);
   assert.equal(resolveIndexConfig({ file: none, env: base, readFile: read }).indexUrl, 'https://user.example/simple');
-  assert.equal(resolveIndexConfig({ file: none, env: { ...base, PIP_CONFIG_FILE: '/dev/null' }, readFile: read, settings: { indexUrl: 'https://settings.example/simple' } }).indexUrl, 'https://settings.example/simple');
+  assert.equal(
+    resolveIndexConfig({
+      file: none,
+      env: { ...base, PIP_CONFIG_FILE: '/dev/null' },
+      readFile: read,
+      settings: { indexUrl: 'https://settings.example/simple' },
+    }).indexUrl,
+    'https://settings.example/simple',
+  );
   assert.equal(resolveIndexConfig({ file: none, env: { ...base, PIP_CONFIG_FILE: '/dev/null' }, readFile: read }).indexUrl, PYPI);
   assert.equal(resolveIndexConfig({ file: none, env: { ...base, PIP_NO_INDEX: '1' }, readFile: read }).noIndex, true);
 });
@@ -235,7 +282,12 @@ test('the project list: fetched from the root, stored compactly, loaded back wit
     const file = listFile(dir, `${server.url}/simple`);
     const parsed = runListJob({ kind: 'parse', file, body: res.body, contentType: res.contentType, fetchedAt: 1234, indexUrl: `${server.url}/simple` });
     assert.ok('names' in parsed);
-    const expected = [['django', 'Django'], ['flask-login', 'Flask_Login'], ['requests', undefined], ['zope-interface', 'zope.interface']];
+    const expected = [
+      ['django', 'Django'],
+      ['flask-login', 'Flask_Login'],
+      ['requests', undefined],
+      ['zope-interface', 'zope.interface'],
+    ];
     assert.deepEqual(unpack(parsed.names), expected);
     assert.deepEqual(unpack(compactList(['Django', 'zope.interface', 'requests', 'Flask_Login'])), expected);
     const back = runListJob({ kind: 'load', file });
@@ -248,7 +300,14 @@ test('the project list: fetched from the root, stored compactly, loaded back wit
     fs.writeFileSync(file, 'requirements-language-server project list v1\t1234\nzope\nabc\n');
     assert.deepEqual(runListJob({ kind: 'load', file }), { missing: true });
     assert.deepEqual(runListJob({ kind: 'load', file: path.join(dir, 'none.txt') }), { missing: true });
-    const empty = runListJob({ kind: 'parse', file, body: '{"projects": []}', contentType: 'application/json', fetchedAt: 1, indexUrl: 'http://u:secret@x/simple' });
+    const empty = runListJob({
+      kind: 'parse',
+      file,
+      body: '{"projects": []}',
+      contentType: 'application/json',
+      fetchedAt: 1,
+      indexUrl: 'http://u:secret@x/simple',
+    });
     assert.ok('error' in empty && /listed no projects/.test(empty.error) && !empty.error.includes('secret'), JSON.stringify(empty));
   } finally {
     await fetcher.close();
@@ -264,8 +323,14 @@ test('an index without the JSON API: summary and extras from PEP 658 .metadata f
       const p = (await index.ensureProject('django'))!;
       assert.equal(p.summary, 'A high-level Python web framework.');
       assert.deepEqual(p.extras, ['argon2', 'bcrypt']);
-      assert.ok(server.requests.some((r) => r.path === '/files/django-5.0.6-py3-none-any.whl.metadata'), JSON.stringify(server.requests.map((r) => r.path)));
-      assert.ok(server.requests.some((r) => r.path === '/pypi/django/json'), 'the JSON API was tried first');
+      assert.ok(
+        server.requests.some((r) => r.path === '/files/django-5.0.6-py3-none-any.whl.metadata'),
+        JSON.stringify(server.requests.map((r) => r.path)),
+      );
+      assert.ok(
+        server.requests.some((r) => r.path === '/pypi/django/json'),
+        'the JSON API was tried first',
+      );
     } finally {
       await index.dispose();
       await server.stop();
@@ -289,10 +354,13 @@ test('HTTP_PROXY is used (and NO_PROXY respected), as pip uses them', async () =
   const proxy = http.createServer((req, res) => {
     seen.push(req.url ?? '');
     const target = new URL(req.url ?? '/');
-    const upstream = http.request({ host: target.hostname, port: target.port, path: target.pathname + target.search, method: req.method, headers: req.headers }, (up) => {
-      res.writeHead(up.statusCode ?? 502, up.headers);
-      up.pipe(res);
-    });
+    const upstream = http.request(
+      { host: target.hostname, port: target.port, path: target.pathname + target.search, method: req.method, headers: req.headers },
+      (up) => {
+        res.writeHead(up.statusCode ?? 502, up.headers);
+        up.pipe(res);
+      },
+    );
     upstream.on('error', () => res.writeHead(502).end());
     req.pipe(upstream);
   });
@@ -330,8 +398,14 @@ test('HTTP_PROXY is used (and NO_PROXY respected), as pip uses them', async () =
 });
 
 test('the index log line says where each URL came from and lists a URL once', () => {
-  const files: Record<string, string> = { '/home/u/.config/pip/pip.conf': '[global]\nextra-index-url = file:///srv/wheelhouse/simple/ https://pypi.org/simple/\nfind-links = /opt/wheels\n' };
-  const config = resolveIndexConfig({ file: { extraIndexUrls: ['file:///srv/wheelhouse/simple'], noIndex: false }, env: { HOME: '/home/u', XDG_CONFIG_DIRS: '/nowhere' }, readFile: (p) => files[p] });
+  const files: Record<string, string> = {
+    '/home/u/.config/pip/pip.conf': '[global]\nextra-index-url = file:///srv/wheelhouse/simple/ https://pypi.org/simple/\nfind-links = /opt/wheels\n',
+  };
+  const config = resolveIndexConfig({
+    file: { extraIndexUrls: ['file:///srv/wheelhouse/simple'], noIndex: false },
+    env: { HOME: '/home/u', XDG_CONFIG_DIRS: '/nowhere' },
+    readFile: (p) => files[p],
+  });
   assert.deepEqual(config.extraIndexUrls, ['file:///srv/wheelhouse/simple']);
   assert.equal(
     describeIndexConfig(config),
@@ -351,7 +425,10 @@ test('file: URLs are read from disk: a missing project is a 404 (not an unreacha
     assert.equal(page.status, 200);
     const hrefs = [...page.body.matchAll(/href="([^"]+)"/g)].map((m) => m[1].split('/').pop());
     const digest = createHash('sha256').update('wheel bytes').digest('hex');
-    assert.deepEqual(hrefs, [`Foo_Bar-1.0-py3-none-any.whl#sha256=${digest}`, `foo_bar-0.9.tar.gz#sha256=${createHash('sha256').update('sdist bytes').digest('hex')}`]);
+    assert.deepEqual(hrefs, [
+      `Foo_Bar-1.0-py3-none-any.whl#sha256=${digest}`,
+      `foo_bar-0.9.tar.gz#sha256=${createHash('sha256').update('sdist bytes').digest('hex')}`,
+    ]);
     assert.equal((await readFileUrl(url, { etag: page.etag })).status, 304);
     const missing = await readFileUrl(`${pathToFileURL(root).toString()}/nothing/`);
     assert.deepEqual([missing.ok, missing.status], [false, 404]);
@@ -387,7 +464,10 @@ test('a project not in memory is read from the disk cache off the request path, 
 });
 
 test('the facts of a file of 2,500 projects all stay in memory (2,000 did; a pass over the file read the rest from disk each time)', async () => {
-  const projects = Array.from({ length: 2500 }, (_, i) => ({ name: `package-${i}`, files: [{ filename: `package_${i}-1.0.0-py3-none-any.whl` }, { filename: `package_${i}-1.1.0-py3-none-any.whl` }] }));
+  const projects = Array.from({ length: 2500 }, (_, i) => ({
+    name: `package-${i}`,
+    files: [{ filename: `package_${i}-1.0.0-py3-none-any.whl` }, { filename: `package_${i}-1.1.0-py3-none-any.whl` }],
+  }));
   const server = await startIndexServer(projects);
   const { index } = makeIndex(`${server.url}/simple`);
   try {
@@ -403,7 +483,26 @@ test('the facts of a file of 2,500 projects all stay in memory (2,000 did; a pas
 test('release order: plain versions compared by their numbers agree with PEP 440 (zeros padded, leading zeros, mixed with pre-releases)', async () => {
   const { newestFirst } = await import('../../server/src/index/simpleApi.ts');
   const { rcompare } = await import('@renovatebot/pep440');
-  const versions = ['1.0', '1.0.0', '1.0.1', '1.10', '1.9.9', '01.2', '1.2', '2', '2.0rc1', '2.0.post1', '1!0.1', '1.0.dev3', '1.0a1', '10.0.0', '9.99', '1.0+local', '0.0.0', '2.0.0.0.1'];
+  const versions = [
+    '1.0',
+    '1.0.0',
+    '1.0.1',
+    '1.10',
+    '1.9.9',
+    '01.2',
+    '1.2',
+    '2',
+    '2.0rc1',
+    '2.0.post1',
+    '1!0.1',
+    '1.0.dev3',
+    '1.0a1',
+    '10.0.0',
+    '9.99',
+    '1.0+local',
+    '0.0.0',
+    '2.0.0.0.1',
+  ];
   for (const a of versions) for (const b of versions) assert.equal(Math.sign(newestFirst(a, b)) || 0, Math.sign(rcompare(a, b)) || 0, `${a} vs ${b}`);
 });
 

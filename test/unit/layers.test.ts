@@ -25,7 +25,9 @@ const FORBIDDEN: Record<string, string[]> = {
 const IO = /^(node:)?(fs|fs\/promises|net|http|https|child_process|worker_threads|dns)$|^undici$/;
 
 function files(dir: string): string[] {
-  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? files(path.join(dir, e.name)) : e.name.endsWith('.ts') ? [path.join(dir, e.name)] : []));
+  return fs
+    .readdirSync(dir, { withFileTypes: true })
+    .flatMap((e) => (e.isDirectory() ? files(path.join(dir, e.name)) : e.name.endsWith('.ts') ? [path.join(dir, e.name)] : []));
 }
 
 /** Every module a file imports, statically or with import(). */
@@ -40,7 +42,10 @@ test('imports point down the layers, and syntax/ and service/ do no I/O', () => 
     const layer = path.relative(SRC, file).split(path.sep)[0];
     for (const spec of importsOf(file)) {
       if (spec.startsWith('.')) {
-        const target = path.relative(SRC, path.resolve(path.dirname(file), spec)).split(path.sep)[0].replace(/\.js$/, '.ts');
+        const target = path
+          .relative(SRC, path.resolve(path.dirname(file), spec))
+          .split(path.sep)[0]
+          .replace(/\.js$/, '.ts');
         if (FORBIDDEN[layer]?.includes(target)) wrong.push(`${path.relative(SRC, file)} imports ${spec}`);
       } else if ((layer === 'syntax' || layer === 'service') && IO.test(spec)) wrong.push(`${path.relative(SRC, file)} does I/O through ${spec}`);
     }

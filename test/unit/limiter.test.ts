@@ -28,7 +28,10 @@ test('a key runs at most its limit at once, in the order asked; results and erro
     });
   const results = await Promise.allSettled(Array.from({ length: 20 }, (_, n) => job(n)));
   assert.equal(most, 3);
-  assert.deepEqual(started, Array.from({ length: 20 }, (_, n) => n));
+  assert.deepEqual(
+    started,
+    Array.from({ length: 20 }, (_, n) => n),
+  );
   assert.equal(results[7].status, 'rejected');
   assert.equal((results[8] as PromiseFulfilledResult<number>).value, 16);
   // A job that fails frees its slot, and so does one that throws before it returns a promise.

@@ -72,7 +72,9 @@ test('the hover of a requirement: the index summary, latest version, project URL
   // The text is still there, to be read.
   assert.match(markdownIt.render(value), /\[click\]\(javascript:alert\(1\)\)/);
   // The diagnostic's link (clicked in the editor) is an http(s) page only.
-  const vulnerable = createLanguageService(facts).diagnostics(ctx).find((d) => d.code === 'vulnerable');
+  const vulnerable = createLanguageService(facts)
+    .diagnostics(ctx)
+    .find((d) => d.code === 'vulnerable');
   assert.equal(vulnerable?.codeDescription?.href, 'https://osv.dev/vulnerability/PYSEC-2');
 });
 

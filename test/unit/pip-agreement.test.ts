@@ -25,8 +25,10 @@ const DELIBERATE: Record<string, string> = {
   'extras-13': 'pip keeps extras as a set ([b,b] is {b}); we keep each extra as written.',
   // ${VAR}: expanded from the case's environment as pip does; an unset one is only a warning (pip runs elsewhere).
   'env-3': 'as path-editable-dot, once ${PROJECT_DIR} is expanded to ".".',
-  'env-6': 'PKG_NAME is unset: pip reads ${PKG_NAME} as written and fails; we say so as a warning (unset-variable), since the environment pip runs in may set it.',
-  'marker-backslash-n': 'packaging prints a marker string decoded (a real line break here); we keep the marker text as written (its string node holds the decoded value).',
+  'env-6':
+    'PKG_NAME is unset: pip reads ${PKG_NAME} as written and fails; we say so as a warning (unset-variable), since the environment pip runs in may set it.',
+  'marker-backslash-n':
+    'packaging prints a marker string decoded (a real line break here); we keep the marker text as written (its string node holds the decoded value).',
   'marker-escape-x': 'as marker-backslash-n, for \\x33.',
   'marker-escape-N-name': 'as marker-backslash-n, for \\N{DIGIT THREE}.',
   'marker-escape-double': 'as marker-backslash-n, for an escaped backslash.',
@@ -39,10 +41,11 @@ const DELIBERATE: Record<string, string> = {
   'opt-67': 'hash-checking mode needs == pins (as cont-1).',
   'opt-69': 'hash-checking mode needs == pins (as cont-1).',
   // The disk: pip only warns about a missing file while parsing and fails when installing; we report it at once.
-  'path-0': "a wheel path that does not exist: pip warns, then fails to install; we report path-not-found.",
+  'path-0': 'a wheel path that does not exist: pip warns, then fails to install; we report path-not-found.',
   'path-1': 'as path-0.',
   'path-2': 'as path-0, for an sdist.',
-  'i26-windows-path': "pip on Linux reads no backslash as a path separator and rejects 'C:\\absolute\\path'; pip on Windows reads it as a path: we say nothing.",
+  'i26-windows-path':
+    "pip on Linux reads no backslash as a path separator and rejects 'C:\\absolute\\path'; pip on Windows reads it as a path: we say nothing.",
   'path-editable-dot': "the case folder has neither setup.py nor pyproject.toml: pip parses '-e .' and fails when installing; we report not-a-project at once.",
 };
 
@@ -54,7 +57,10 @@ test('the verdict table is there and was made with pip 24.2', () => {
   assert.ok(data!.cases.length >= 747, `only ${data!.cases.length} cases`);
   // A deliberate difference names a case that is there.
   const ids = new Set(data!.cases.map((c) => c.id));
-  assert.deepEqual(Object.keys(DELIBERATE).filter((id) => !ids.has(id)), []);
+  assert.deepEqual(
+    Object.keys(DELIBERATE).filter((id) => !ids.has(id)),
+    [],
+  );
 });
 
 for (const c of data?.cases ?? []) {

@@ -65,7 +65,11 @@ export function ourVerdict(c: PipCase) {
 /** Joining the parser's tokens gives back the text. */
 export function lossless(c: PipCase): boolean {
   const doc = parse(c.text, { env: c.env ?? {} });
-  return losslessTokens(doc).map((t) => doc.text.slice(t.start, t.end)).join('') === c.text;
+  return (
+    losslessTokens(doc)
+      .map((t) => doc.text.slice(t.start, t.end))
+      .join('') === c.text
+  );
 }
 
 /**
@@ -82,13 +86,15 @@ export interface Deliberate {
 export function disagreements(c: PipCase, deliberate: Deliberate = {}): Disagreement[] {
   const { doc, errors: all, diagnostics } = ourVerdict(c);
   const errors = c.valid ? all.filter((e) => !deliberate.installTime?.has(String(e.code))) : all;
-  if (errors.length > 0 && c.valid) return [{ kind: 'false-error', message: `pip reads it; we found ${JSON.stringify(errors.map((e) => `${e.range.start.line + 1}: ${e.message}`))}` }];
+  if (errors.length > 0 && c.valid)
+    return [{ kind: 'false-error', message: `pip reads it; we found ${JSON.stringify(errors.map((e) => `${e.range.start.line + 1}: ${e.message}`))}` }];
   const warned = diagnostics.some((d) => deliberate.warnedInstead?.has(String(d.code)));
   if (errors.length === 0 && !c.valid && !warned) return [{ kind: 'missed-error', message: `pip says ${c.error}; we found no error` }];
   if (!c.valid) return [];
   const out: Disagreement[] = [];
   const mismatch = (what: string, ours: unknown, theirs: unknown) => {
-    if (JSON.stringify(ours) !== JSON.stringify(theirs)) out.push({ kind: 'mismatch', message: `${what}: we read ${JSON.stringify(ours)}, pip ${JSON.stringify(theirs)}` });
+    if (JSON.stringify(ours) !== JSON.stringify(theirs))
+      out.push({ kind: 'mismatch', message: `${what}: we read ${JSON.stringify(ours)}, pip ${JSON.stringify(theirs)}` });
   };
   const ours = doc.lines.filter((l) => l.kind === 'requirement');
   const theirs = (c.requirements ?? []).filter(own);

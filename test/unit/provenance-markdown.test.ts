@@ -20,7 +20,10 @@ test('a missing -r source written as an image or HTML stays text', () => {
 });
 
 test('a URL source is a link only to a web page; javascript: and the like are text', () => {
-  assert.equal(at({ kind: 'url', option: '-r', url: 'https://example.org/reqs.txt', text: '', range }), '-r [https://example.org/reqs.txt](https://example.org/reqs.txt)');
+  assert.equal(
+    at({ kind: 'url', option: '-r', url: 'https://example.org/reqs.txt', text: '', range }),
+    '-r [https://example.org/reqs.txt](https://example.org/reqs.txt)',
+  );
   const script = at({ kind: 'url', option: '-r', url: 'javascript:alert(1)', text: '', range });
   assert.doesNotMatch(html(script), /<a /);
 });

@@ -41,7 +41,8 @@ function project(files: Record<string, string>, compiled: string) {
     const h = service.hover(ctx, at(needle, n));
     return (h && typeof h.contents === 'object' && 'value' in h.contents ? h.contents.value : '').replace(/\\(.)/g, '$1');
   };
-  const definition = (needle: string, n = 0) => service.definition(ctx, at(needle, n)).map((l) => `${path.relative(dir, fileURLToPath(l.uri))}:${l.range.start.line + 1}`);
+  const definition = (needle: string, n = 0) =>
+    service.definition(ctx, at(needle, n)).map((l) => `${path.relative(dir, fileURLToPath(l.uri))}:${l.range.start.line + 1}`);
   return { hover, definition };
 }
 
@@ -70,7 +71,13 @@ test('pins without a project name (-e ., ./app, -e file://…, #egg=, ${VAR}) ge
       '',
     ].join('\n'),
   );
-  for (const [needle, line] of [['.', 1], ['./app', 2], ['file://', 3], ['./tools', 4], ['plugins', 5]] as const) {
+  for (const [needle, line] of [
+    ['.', 1],
+    ['./app', 2],
+    ['file://', 3],
+    ['./tools', 4],
+    ['plugins', 5],
+  ] as const) {
     assert.match(p.hover(needle), /Why it is here[\s\S]*requirements\.in:\d/, needle);
     assert.deepEqual(p.definition(needle), [`requirements.in:${line}`], needle);
   }
@@ -103,13 +110,16 @@ test('one name pinned once per marker (--universal): each pin has its own source
 });
 
 test('a build-system source keeps its part when pyproject.toml is not there', () => {
-  const p = project({}, [
-    'setuptools==70.0.0',
-    '    # via small-fake (pyproject.toml::build-system.requires)',
-    'wheel==0.43.0',
-    '    # via small-fake (pyproject.toml::build-system.backend::wheel)',
-    '',
-  ].join('\n'));
+  const p = project(
+    {},
+    [
+      'setuptools==70.0.0',
+      '    # via small-fake (pyproject.toml::build-system.requires)',
+      'wheel==0.43.0',
+      '    # via small-fake (pyproject.toml::build-system.backend::wheel)',
+      '',
+    ].join('\n'),
+  );
   assert.match(p.hover('setuptools'), /pyproject\.toml, `?\[build-system\] requires`?, not found/);
   assert.match(p.hover('wheel'), /pyproject\.toml, `?build backend's get_requires_for_build_wheel`?, not found/);
 });
@@ -122,7 +132,10 @@ test('a dotted extra key and Poetry dependencies: definition lands on their line
   assert.deepEqual(dotted.definition('anyio'), ['pyproject.toml:5']);
   assert.match(dotted.hover('anyio'), /\[project\.optional-dependencies\] FrIeNdLy-\._\.-bArD/);
   const poetry = project(
-    { 'pyproject.toml': '[tool.poetry]\nname = "poetry-editable"\n\n[tool.poetry.dependencies]\npython = "^3.10"\nanyio = "^3"\npytest = { version = "*", optional = true }\n' },
+    {
+      'pyproject.toml':
+        '[tool.poetry]\nname = "poetry-editable"\n\n[tool.poetry.dependencies]\npython = "^3.10"\nanyio = "^3"\npytest = { version = "*", optional = true }\n',
+    },
     '#    uv pip compile pyproject.toml --extra test\nanyio==3.7.1\n    # via poetry-editable (pyproject.toml)\npytest==8.1.1\n    # via poetry-editable (pyproject.toml)\n',
   );
   assert.deepEqual(poetry.definition('anyio'), ['pyproject.toml:6']);

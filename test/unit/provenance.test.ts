@@ -60,12 +60,21 @@ test('line style and uv output read the same', () => {
 
 test('what a package pulls in, and where each name in a # via comment is', () => {
   const { prov } = provenanceOf('split');
-  assert.deepEqual(prov.dependenciesOf('django').map((p) => p.name), ['asgiref', 'sqlparse']);
+  assert.deepEqual(
+    prov.dependenciesOf('django').map((p) => p.name),
+    ['asgiref', 'sqlparse'],
+  );
   const te = prov.compiled.pins.get('typing-extensions')!;
-  assert.deepEqual(te.via.map((v) => [v.kind, v.text, v.range.start.line, v.range.start.character]), [
-    ['package', 'asgiref', 32, 8],
-    ['package', 'kombu', 33, 8],
-  ]);
+  assert.deepEqual(
+    te.via.map((v) => [v.kind, v.text, v.range.start.line, v.range.start.character]),
+    [
+      ['package', 'asgiref', 32, 8],
+      ['package', 'kombu', 33, 8],
+    ],
+  );
   const line = readAnnotations(parse(read(path.join(FIXTURES, 'line', 'requirements.txt'))!)).pins.get('vine')!;
-  assert.deepEqual(line.via.map((v) => `${v.text}@${v.range.start.character}`), ['amqp@32', 'celery@38', 'kombu@46']);
+  assert.deepEqual(
+    line.via.map((v) => `${v.text}@${v.range.start.character}`),
+    ['amqp@32', 'celery@38', 'kombu@46'],
+  );
 });

@@ -33,7 +33,9 @@ interface FileVerdict extends Verdict {
   from_its_folder?: Verdict;
 }
 
-const manifest: { repos: Record<string, { commit: string; files: string[]; projects: string[] }> } = JSON.parse(fs.readFileSync(path.join(DATA, 'real/MANIFEST.json'), 'utf8'));
+const manifest: { repos: Record<string, { commit: string; files: string[]; projects: string[] }> } = JSON.parse(
+  fs.readFileSync(path.join(DATA, 'real/MANIFEST.json'), 'utf8'),
+);
 const verdicts: { pip: string; files: Record<string, FileVerdict> } = JSON.parse(fs.readFileSync(path.join(DATA, 'real-verdicts.json'), 'utf8'));
 
 const readFile = (p: string) => (fs.existsSync(p) && fs.statSync(p).isFile() ? fs.readFileSync(p, 'utf8') : undefined);
@@ -51,11 +53,19 @@ function errorsOf(file: string, runsFrom: PipRunsFrom) {
   const doc = parse(readFile(file)!, { env: {} });
   const root = workspace.contextWith(file, doc);
   const files = [{ ctx: root, doc }, ...root.graph.files.map((f) => ({ ctx: workspace.contextWith(f.path, f.document), doc: f.document }))];
-  const errors = files.flatMap((f) => service.diagnostics(f.ctx).filter((d) => d.severity === 1 && !(INSTALL_TIME.has(String(d.code)) && f.doc.lines.some((l) => l.requirement?.editable && l.firstLine === d.range.start.line))));
+  const errors = files.flatMap((f) =>
+    service
+      .diagnostics(f.ctx)
+      .filter(
+        (d) =>
+          d.severity === 1 && !(INSTALL_TIME.has(String(d.code)) && f.doc.lines.some((l) => l.requirement?.editable && l.firstLine === d.range.start.line)),
+      ),
+  );
   return { doc, errors };
 }
 
-const show = (errors: { message: string; range: { start: { line: number } } }[]) => JSON.stringify(errors.map((e) => `${e.range.start.line + 1}: ${e.message}`));
+const show = (errors: { message: string; range: { start: { line: number } } }[]) =>
+  JSON.stringify(errors.map((e) => `${e.range.start.line + 1}: ${e.message}`));
 
 test('the corpus is real and the verdicts were made with pip 24.2 on every file of it', () => {
   assert.equal(verdicts.pip, '24.2');
@@ -89,14 +99,23 @@ for (const [repo, entry] of Object.entries(manifest.repos)) {
         const file = path.join(root, rel);
         // From the repository's root, as `check` run there (or with --root) sees it.
         const { doc, errors } = errorsOf(file, { folders: [root], known: true });
-        assert.equal(losslessTokens(doc).map((t) => doc.text.slice(t.start, t.end)).join(''), doc.text);
+        assert.equal(
+          losslessTokens(doc)
+            .map((t) => doc.text.slice(t.start, t.end))
+            .join(''),
+          doc.text,
+        );
         assert.equal(errors.length === 0, pip.valid, `pip from the root: ${pip.error ?? 'valid'}; we found ${show(errors)}`);
         // In the editor, where pip runs is unknown: what pip reads from the root is never an error.
         if (pip.valid) assert.deepEqual(show(errorsOf(file, { folders: [root, path.dirname(file)], known: false }).errors), '[]');
         // From the file's own folder.
         if (pip.from_its_folder) {
           const there = errorsOf(file, { folders: [path.dirname(file)], known: true }).errors;
-          assert.equal(there.length === 0, pip.from_its_folder.valid, `pip from the file's folder: ${pip.from_its_folder.error ?? 'valid'}; we found ${show(there)}`);
+          assert.equal(
+            there.length === 0,
+            pip.from_its_folder.valid,
+            `pip from the file's folder: ${pip.from_its_folder.error ?? 'valid'}; we found ${show(there)}`,
+          );
         }
         if (!pip.valid) return;
         const ours = doc.lines.filter((l) => l.kind === 'requirement');

@@ -121,7 +121,10 @@ test('diagnostics (messages, related information, data) quote every variable as 
   // The values are read: the lines mean what pip reads (else this test would prove nothing).
   assert.equal(ctx.document.lines[0].text, 'pkg3==S3CRET-VALUE');
   assert.equal(ctx.document.lines[1].requirement!.specifier!.clauses[0].version!.text, '7.77.777');
-  assert.ok(ctx.graph.files.some((f) => f.path === '/p/S3CRET-VALUE.txt'), 'the include a variable names is read');
+  assert.ok(
+    ctx.graph.files.some((f) => f.path === '/p/S3CRET-VALUE.txt'),
+    'the include a variable names is read',
+  );
   const service = createLanguageService(FACTS);
   const diagnostics = service.diagnostics(ctx);
   clean('diagnostics', diagnostics);
@@ -139,7 +142,10 @@ test('symbols, links, folding, semantic tokens, code lenses and inlay hints show
   const service = createLanguageService(FACTS);
   const symbols = service.documentSymbols(ctx.document);
   clean('symbols', symbols);
-  assert.ok(symbols.some((s) => s.name === '${SECRET_NAME}'), 'a name a variable gives is shown as written');
+  assert.ok(
+    symbols.some((s) => s.name === '${SECRET_NAME}'),
+    'a name a variable gives is shown as written',
+  );
   clean('links', service.documentLinks(ctx));
   clean('inlay hints', service.inlayHints(ctx));
   clean('code lenses', service.codeLenses(ctx));

@@ -91,10 +91,22 @@ test('wheels: musl, macOS and Windows platform tags', () => {
 });
 
 test('licence: the expression first, then a short licence field, then the classifiers', () => {
-  assert.deepEqual(licenceOf({ license_expression: 'MIT OR Apache-2.0', license: 'whatever' }), { text: 'MIT OR Apache-2.0', ids: ['MIT', 'Apache-2.0'], from: 'expression' });
-  assert.deepEqual(licenceOf({ license: 'Apache-2.0', classifiers: ['License :: OSI Approved :: Apache Software License'] }), { text: 'Apache-2.0', ids: ['Apache-2.0'], from: 'license' });
+  assert.deepEqual(licenceOf({ license_expression: 'MIT OR Apache-2.0', license: 'whatever' }), {
+    text: 'MIT OR Apache-2.0',
+    ids: ['MIT', 'Apache-2.0'],
+    from: 'expression',
+  });
+  assert.deepEqual(licenceOf({ license: 'Apache-2.0', classifiers: ['License :: OSI Approved :: Apache Software License'] }), {
+    text: 'Apache-2.0',
+    ids: ['Apache-2.0'],
+    from: 'license',
+  });
   const fullText = 'Copyright 2020\n\nPermission is hereby granted, free of charge, to any person obtaining a copy...';
-  assert.deepEqual(licenceOf({ license: fullText, classifiers: ['Programming Language :: Python', 'License :: OSI Approved :: MIT License'] }), { text: 'MIT License', ids: ['MIT'], from: 'classifiers' });
+  assert.deepEqual(licenceOf({ license: fullText, classifiers: ['Programming Language :: Python', 'License :: OSI Approved :: MIT License'] }), {
+    text: 'MIT License',
+    ids: ['MIT'],
+    from: 'classifiers',
+  });
   assert.equal(licenceOf({ license: 'UNKNOWN', classifiers: [] }), undefined);
   assert.equal(licenceOf({ license: 'Dual License' })?.ids.length, 0, 'a name that is not SPDX is shown, not checked');
   assert.deepEqual(spdxIdsOf('(GPL-2.0-only WITH Classpath-exception-2.0) AND MIT'), ['GPL-2.0-only', 'MIT']);
@@ -150,6 +162,10 @@ test('osv-scanner.toml: entries with dates and reasons, an expired one hides not
   assert.deepEqual(parseOsvIgnores('IgnoredVulns = 3').problems, ['IgnoredVulns is not an array of tables ([[IgnoredVulns]])']);
   // The quick fix's entry reads back.
   const appended = text + ignoreEntryText('GHSA-xxxx', new Date('2027-03-01T00:00:00Z'), 'waiting for 3.1.5', text);
-  assert.deepEqual(parseOsvIgnores(appended).entries.at(-1), { id: 'GHSA-xxxx', until: parseOsvIgnores(appended).entries.at(-1)!.until, reason: 'waiting for 3.1.5' });
+  assert.deepEqual(parseOsvIgnores(appended).entries.at(-1), {
+    id: 'GHSA-xxxx',
+    until: parseOsvIgnores(appended).entries.at(-1)!.until,
+    reason: 'waiting for 3.1.5',
+  });
   assert.equal(parseOsvIgnores(appended).entries.at(-1)!.until!.toISOString().slice(0, 10), '2027-03-01');
 });

@@ -48,12 +48,18 @@ describe('PEP 508 requirements', () => {
     const r = parse('Zope.Interface[Test_Extra] (>=5.0, <6) ; extra == "x" and os_name != "nt"').lines[0].requirement!;
     assert.equal(r.name!.text, 'Zope.Interface');
     assert.equal(r.name!.normalized, 'zope-interface');
-    assert.deepEqual(r.extras!.items.map((e) => e.normalized), ['test-extra']);
+    assert.deepEqual(
+      r.extras!.items.map((e) => e.normalized),
+      ['test-extra'],
+    );
     assert.equal(r.specifier!.parenthesized, true);
-    assert.deepEqual(r.specifier!.clauses.map((c) => [c.operator.text, c.version!.text]), [
-      ['>=', '5.0'],
-      ['<', '6'],
-    ]);
+    assert.deepEqual(
+      r.specifier!.clauses.map((c) => [c.operator.text, c.version!.text]),
+      [
+        ['>=', '5.0'],
+        ['<', '6'],
+      ],
+    );
     const m = r.marker!.expression!;
     assert.equal(m.type, 'and');
   });
@@ -75,7 +81,8 @@ describe('PEP 508 requirements', () => {
   });
 
   test('name @ url, with a marker after it', () => {
-    const r = parse('pip @ https://github.com/pypa/pip/archive/1.3.1.zip#sha1=da9234ee9982d4bbb3c72346a6de940a148ea686 ; python_version > "3"').lines[0].requirement!;
+    const r = parse('pip @ https://github.com/pypa/pip/archive/1.3.1.zip#sha1=da9234ee9982d4bbb3c72346a6de940a148ea686 ; python_version > "3"').lines[0]
+      .requirement!;
     assert.equal(r.name!.text, 'pip');
     assert.equal(r.url!.kind, 'archive');
     assert.equal(r.url!.hash!.algorithm, 'sha1');
@@ -113,7 +120,10 @@ describe('half-typed input gives partial nodes and a message that says how to fi
     assert.equal(r1.specifier!.clauses[0].version, undefined);
     const r2 = parse('requests[secu').lines[0].requirement!;
     assert.equal(r2.extras!.closed, false);
-    assert.deepEqual(r2.extras!.items.map((e) => e.text), ['secu']);
+    assert.deepEqual(
+      r2.extras!.items.map((e) => e.text),
+      ['secu'],
+    );
     const r3 = parse('django; python_version <').lines[0].requirement!;
     const m = r3.marker!.expression!;
     assert.ok(m.type === 'compare' && m.left?.type === 'variable' && m.op?.text === '<' && m.right === undefined);
@@ -177,8 +187,14 @@ describe('comments, continuations, options', () => {
     const h = 'a'.repeat(64);
     const doc = parse(`foo==1.0 --hash=sha256:${h} \\\n    --hash sha256:${'b'.repeat(64)} --config-settings key=value`);
     const line = doc.lines[0];
-    assert.deepEqual(line.requirement!.hashes.map((x) => x.text), [`sha256:${h}`, `sha256:${'b'.repeat(64)}`]);
-    assert.deepEqual(line.options.map((o) => o.canonical), ['--hash', '--hash', '--config-settings']);
+    assert.deepEqual(
+      line.requirement!.hashes.map((x) => x.text),
+      [`sha256:${h}`, `sha256:${'b'.repeat(64)}`],
+    );
+    assert.deepEqual(
+      line.options.map((o) => o.canonical),
+      ['--hash', '--hash', '--config-settings'],
+    );
     assert.deepEqual(doc.diagnostics, []);
     assert.deepEqual(codes('foo -r other.txt'), ['ignored-option']);
   });
@@ -191,19 +207,28 @@ describe('comments, continuations, options', () => {
     assert.equal(e.url!.ref, '22.0');
     assert.equal(e.url!.subdirectory, 'src');
     assert.equal(e.name!.text, 'pip');
-    assert.deepEqual(e.extras!.items.map((x) => x.text), ['x']);
+    assert.deepEqual(
+      e.extras!.items.map((x) => x.text),
+      ['x'],
+    );
     const w = parse('https://files.example/packages/Flask_Login-0.6.3-py3-none-any.whl').lines[0].requirement!;
     assert.equal(w.name!.normalized, 'flask-login');
     const p = parse('./packages/mylib[extra1]').lines[0].requirement!;
     assert.equal(p.path!.text, './packages/mylib');
-    assert.deepEqual(p.extras!.items.map((x) => x.text), ['extra1']);
+    assert.deepEqual(
+      p.extras!.items.map((x) => x.text),
+      ['extra1'],
+    );
     assert.equal(parse('-e .').lines[0].requirement!.path!.text, '.');
     assert.deepEqual(codes('-e https://example.com/pkg.tar.gz'), ['invalid-editable']);
   });
 
   test('${VAR} references: pip form recorded, other forms warned about', () => {
     const doc = parse('--index-url https://${USER_NAME}:${TOKEN}@repo.example/simple\n');
-    assert.deepEqual(doc.lines[0].variables.map((v) => v.name), ['USER_NAME', 'TOKEN']);
+    assert.deepEqual(
+      doc.lines[0].variables.map((v) => v.name),
+      ['USER_NAME', 'TOKEN'],
+    );
     assert.deepEqual(codes('-r ${lower}/x.txt'), ['unexpanded-variable']);
   });
 
@@ -225,7 +250,14 @@ describe('lossless', () => {
 test('lineAt with a character: two of pip’s lines on one editor line (a form feed) are told apart', async () => {
   const { lineAt } = await import('../../server/src/syntax/query.ts');
   const doc = parse('a==1\fb==2\nc\n');
-  assert.deepEqual(doc.lines.slice(0, 3).map((l) => [l.project, l.firstLine, l.range.start.character]), [['a', 0, 0], ['b', 0, 5], ['c', 1, 0]]);
+  assert.deepEqual(
+    doc.lines.slice(0, 3).map((l) => [l.project, l.firstLine, l.range.start.character]),
+    [
+      ['a', 0, 0],
+      ['b', 0, 5],
+      ['c', 1, 0],
+    ],
+  );
   assert.equal(lineAt(doc, 0)?.project, 'a');
   assert.equal(lineAt(doc, 0, 3)?.project, 'a');
   assert.equal(lineAt(doc, 0, 5)?.project, 'b');

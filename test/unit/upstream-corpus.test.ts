@@ -37,7 +37,10 @@ test('the corpus comes from the suites of pip, pip-tools, uv and dependabot, at 
   assert.ok(verdicts.cases.filter((c) => !c.valid).length >= 100);
   // The verdicts are those of the cases as extracted (derive-pip-verdicts.py was run again after extract-upstream.py).
   const cases: { id: string; text: string }[] = JSON.parse(fs.readFileSync(path.join(DATA, 'cases.json'), 'utf8'));
-  assert.deepEqual(verdicts.cases.map((c) => [c.id, c.text]), cases.map((c) => [c.id, c.text]));
+  assert.deepEqual(
+    verdicts.cases.map((c) => [c.id, c.text]),
+    cases.map((c) => [c.id, c.text]),
+  );
 });
 
 for (const c of verdicts.cases) {
@@ -54,7 +57,9 @@ test('summary: false errors, missed errors and field mismatches on the whole cor
   const all = [...found.values()].flat();
   const count = (k: Disagreement['kind']) => all.filter((d) => d.kind === k).length;
   const lines = verdicts.cases.reduce((n, c) => n + c.text.split('\n').filter((l) => l.trim() && !l.trim().startsWith('#')).length, 0);
-  console.log(`upstream corpus: ${verdicts.cases.length} cases, ${lines} lines: ${count('false-error')} false errors, ${count('missed-error')} missed errors, ${count('mismatch')} mismatches; ${deliberate} deliberate differences`);
+  console.log(
+    `upstream corpus: ${verdicts.cases.length} cases, ${lines} lines: ${count('false-error')} false errors, ${count('missed-error')} missed errors, ${count('mismatch')} mismatches; ${deliberate} deliberate differences`,
+  );
   assert.equal(found.size, verdicts.cases.length);
   assert.deepEqual([count('false-error'), count('missed-error'), count('mismatch')], [0, 0, 0]);
 });

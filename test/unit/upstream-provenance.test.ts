@@ -87,14 +87,19 @@ function askingLines(file: string, name: string | undefined, written: string, se
       // A quoted requirement (PEP 621, dependency groups, build-system.requires) or a Poetry key.
       const quoted = [...line.matchAll(/["']\s*([A-Za-z0-9][A-Za-z0-9._-]*)/g)].map((m) => normalizeName(m[1]));
       const key = /^\s*([A-Za-z0-9][A-Za-z0-9._-]*)\s*=/.exec(line);
-      if (name && (quoted.includes(name) || (key && normalizeName(key[1]) === name && !/^\s*(name|version|requires|build-backend|requires-python)\s*=/.test(line)))) out.push(at);
+      if (
+        name &&
+        (quoted.includes(name) || (key && normalizeName(key[1]) === name && !/^\s*(name|version|requires|build-backend|requires-python)\s*=/.test(line)))
+      )
+        out.push(at);
       return;
     }
     const include = /^\s*(?:-r|--requirement)\s*=?\s*(\S+)/.exec(line);
     if (include) out.push(...askingLines(path.resolve(path.dirname(file), include[1]), name, written, seen));
     const first = /^\s*(?:(?:-e|--editable)\s*=?\s*)?([^\s;#]+)/.exec(line)?.[1] ?? '';
     const lead = /^[A-Za-z0-9][A-Za-z0-9._-]*/.exec(first)?.[0];
-    if ((name && lead && normalizeName(lead) === name && !first.includes('/')) || (!name && first && sameTarget(first, written, path.dirname(file)))) out.push(at);
+    if ((name && lead && normalizeName(lead) === name && !first.includes('/')) || (!name && first && sameTarget(first, written, path.dirname(file))))
+      out.push(at);
     else if (name && new RegExp(`#egg=${name.replace(/-/g, '[-_.]')}\\b`, 'i').test(line)) out.push(at);
   });
   return out;
@@ -103,7 +108,10 @@ function askingLines(file: string, name: string | undefined, written: string, se
 /** A path or URL as written in a source and as the compiled file writes it: the same place once resolved. */
 function sameTarget(a: string, b: string, folder: string): boolean {
   const place = (s: string) => {
-    s = s.replace(/\[.*\]$/, '').replace(/^file:\/\/(localhost)?/, '').replace(/#.*$/, '');
+    s = s
+      .replace(/\[.*\]$/, '')
+      .replace(/^file:\/\/(localhost)?/, '')
+      .replace(/#.*$/, '');
     return /^[a-z+]+:/.test(s) ? s : path.resolve(folder, s).replace(/\/+$/, '');
   };
   return place(a) === place(b);
@@ -181,14 +189,17 @@ function measureFile(dir: string, file: string, label: string, tally: Tally): vo
       const got = new Set(service.definition(ctx, at).map((l) => `${fileURLToPath(l.uri)}:${l.range.start.line + 1}`));
       const missing = expected.filter((alternatives) => !alternatives.some((a) => got.has(a)));
       if (missing.length === 0) tally.landed++;
-      else tally.misses.push(`definition ${where}: wanted ${missing.map((m) => m[0].replace(dir, '')).join(', ')}, got ${[...got].map((g) => g.replace(dir, '')).join(', ')}`);
+      else
+        tally.misses.push(
+          `definition ${where}: wanted ${missing.map((m) => m[0].replace(dir, '')).join(', ')}, got ${[...got].map((g) => g.replace(dir, '')).join(', ')}`,
+        );
     });
   }
 }
 
 const pct = (a: number, b: number) => ((100 * a) / b).toFixed(1);
 
-test('real repositories\' compiled files (test/data/real): the same measure', (t) => {
+test("real repositories' compiled files (test/data/real): the same measure", (t) => {
   const REAL = path.resolve(path.dirname(DATA), '../real');
   const tally: Tally = { entries: 0, named: 0, pins: 0, landed: 0, misses: [] };
   let files = 0;
@@ -207,7 +218,9 @@ test('real repositories\' compiled files (test/data/real): the same measure', (t
       fs.rmSync(tmp, { recursive: true, force: true });
     }
   }
-  t.diagnostic(`real: ${files} compiled files; hover names ${tally.named}/${tally.entries} entries (${pct(tally.named, tally.entries)}%); definition lands for ${tally.landed}/${tally.pins} pins (${pct(tally.landed, tally.pins)}%)`);
+  t.diagnostic(
+    `real: ${files} compiled files; hover names ${tally.named}/${tally.entries} entries (${pct(tally.named, tally.entries)}%); definition lands for ${tally.landed}/${tally.pins} pins (${pct(tally.landed, tally.pins)}%)`,
+  );
   for (const m of tally.misses.slice(0, 40)) t.diagnostic(m);
   assert.ok(files >= 50);
   assert.ok(tally.named / tally.entries >= 0.98, `${pct(tally.named, tally.entries)}% of entries named`);
@@ -219,7 +232,9 @@ for (const tool of ['uv', 'pip-tools'] as const) {
     const cases = corpus.cases.filter((c) => c.tool === tool);
     const tally: Tally = { entries: 0, named: 0, pins: 0, landed: 0, misses: [] };
     for (const c of cases) measure(c, tally);
-    t.diagnostic(`${tool}: ${cases.length} outputs; hover names ${tally.named}/${tally.entries} entries (${pct(tally.named, tally.entries)}%); definition lands for ${tally.landed}/${tally.pins} pins (${pct(tally.landed, tally.pins)}%)`);
+    t.diagnostic(
+      `${tool}: ${cases.length} outputs; hover names ${tally.named}/${tally.entries} entries (${pct(tally.named, tally.entries)}%); definition lands for ${tally.landed}/${tally.pins} pins (${pct(tally.landed, tally.pins)}%)`,
+    );
     for (const m of tally.misses.slice(0, 40)) t.diagnostic(m);
     assert.ok(cases.length >= (tool === 'uv' ? 300 : 10));
     assert.ok(tally.named / tally.entries >= 0.98, `${pct(tally.named, tally.entries)}% of entries named`);

@@ -18,8 +18,20 @@ import type { Advisory, ProjectFact } from '../../server/src/shared/facts.ts';
 const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), 'rls-vuln-'));
 const noNetrc = { NETRC: '/nonexistent/netrc' };
 
-const PYSEC: Advisory = { id: 'PYSEC-2023-74', aliases: ['CVE-2023-32681', 'GHSA-j8r2-6x86-q33q'], summary: 'Proxy-Authorization leak', fixedIn: ['2.31.0'], link: 'https://osv.dev/vulnerability/PYSEC-2023-74' };
-const GHSA: Advisory = { id: 'GHSA-9wx4-h78v-vm56', aliases: ['CVE-2024-35195'], summary: 'Session verify=False sticks', fixedIn: ['2.32.0'], link: 'https://osv.dev/vulnerability/GHSA-9wx4-h78v-vm56' };
+const PYSEC: Advisory = {
+  id: 'PYSEC-2023-74',
+  aliases: ['CVE-2023-32681', 'GHSA-j8r2-6x86-q33q'],
+  summary: 'Proxy-Authorization leak',
+  fixedIn: ['2.31.0'],
+  link: 'https://osv.dev/vulnerability/PYSEC-2023-74',
+};
+const GHSA: Advisory = {
+  id: 'GHSA-9wx4-h78v-vm56',
+  aliases: ['CVE-2024-35195'],
+  summary: 'Session verify=False sticks',
+  fixedIn: ['2.32.0'],
+  link: 'https://osv.dev/vulnerability/GHSA-9wx4-h78v-vm56',
+};
 const requestsProject: ProjectFact = {
   name: 'requests',
   extras: [],
@@ -34,7 +46,11 @@ const requestsProject: ProjectFact = {
 };
 
 function check(text: string, advisories: Record<string, Advisory[]>, extra: { installed?: Record<string, string>; ignore?: string[] } = {}) {
-  return vulnerabilityDiagnostics('file:///r.txt', parse(text), { advisories: (n, v) => advisories[`${n}==${v}`], installed: (n) => extra.installed?.[n], ignore: extra.ignore });
+  return vulnerabilityDiagnostics('file:///r.txt', parse(text), {
+    advisories: (n, v) => advisories[`${n}==${v}`],
+    installed: (n) => extra.installed?.[n],
+    ignore: extra.ignore,
+  });
 }
 
 test('requests==2.30.0: both ids with their CVE aliases, and the lowest release fixing both', () => {
@@ -42,14 +58,26 @@ test('requests==2.30.0: both ids with their CVE aliases, and the lowest release 
   assert.equal(rest.length, 0);
   assert.equal(d.code, 'vulnerable');
   assert.equal(d.severity, 2);
-  assert.equal(d.message, 'requests 2.30.0 has 2 known vulnerabilities (PYSEC-2023-74 / CVE-2023-32681, GHSA-9wx4-h78v-vm56 / CVE-2024-35195); 2.32.0 fixes both.');
+  assert.equal(
+    d.message,
+    'requests 2.30.0 has 2 known vulnerabilities (PYSEC-2023-74 / CVE-2023-32681, GHSA-9wx4-h78v-vm56 / CVE-2024-35195); 2.32.0 fixes both.',
+  );
   assert.deepEqual(JSON.parse(JSON.stringify(d.range)), { start: { line: 0, character: 8 }, end: { line: 0, character: 16 } });
   assert.equal(d.codeDescription?.href, 'https://osv.dev/vulnerability/PYSEC-2023-74');
-  assert.deepEqual(d.relatedInformation?.map((r) => r.message), ['PYSEC-2023-74 / CVE-2023-32681: Proxy-Authorization leak (fixed in 2.31.0)', 'GHSA-9wx4-h78v-vm56 / CVE-2024-35195: Session verify=False sticks (fixed in 2.32.0)']);
+  assert.deepEqual(
+    d.relatedInformation?.map((r) => r.message),
+    [
+      'PYSEC-2023-74 / CVE-2023-32681: Proxy-Authorization leak (fixed in 2.31.0)',
+      'GHSA-9wx4-h78v-vm56 / CVE-2024-35195: Session verify=False sticks (fixed in 2.32.0)',
+    ],
+  );
 });
 
 test('one advisory: its summary in the message; === pins count; unpinned lines use the installed version and say so', () => {
-  assert.equal(check('requests===2.31.0\n', { 'requests==2.31.0': [GHSA] })[0].message, 'requests 2.31.0 has a known vulnerability (GHSA-9wx4-h78v-vm56 / CVE-2024-35195: Session verify=False sticks); 2.32.0 fixes it.');
+  assert.equal(
+    check('requests===2.31.0\n', { 'requests==2.31.0': [GHSA] })[0].message,
+    'requests 2.31.0 has a known vulnerability (GHSA-9wx4-h78v-vm56 / CVE-2024-35195: Session verify=False sticks); 2.32.0 fixes it.',
+  );
   const [d] = check('requests>=2\n', { 'requests==2.31.0': [GHSA] }, { installed: { requests: '2.31.0' } });
   assert.match(d.message, /^requests 2\.31\.0 \(installed\) has a known vulnerability/);
   assert.deepEqual(check('requests>=2\n', { 'requests==2.31.0': [GHSA] }), [], 'nothing installed, nothing pinned: nothing to check');
@@ -57,7 +85,10 @@ test('one advisory: its summary in the message; === pins count; unpinned lines u
 });
 
 test('ignored ids (or aliases) and withdrawn advisories are left out; nothing known, nothing said', () => {
-  assert.match(check('requests==2.30.0\n', { 'requests==2.30.0': [PYSEC, GHSA] }, { ignore: ['CVE-2023-32681'] })[0].message, /has a known vulnerability \(GHSA-9wx4/);
+  assert.match(
+    check('requests==2.30.0\n', { 'requests==2.30.0': [PYSEC, GHSA] }, { ignore: ['CVE-2023-32681'] })[0].message,
+    /has a known vulnerability \(GHSA-9wx4/,
+  );
   assert.deepEqual(check('requests==2.30.0\n', { 'requests==2.30.0': [PYSEC, GHSA] }, { ignore: ['pysec-2023-74', 'GHSA-9wx4-h78v-vm56'] }), []);
   assert.deepEqual(check('flask==3.0.0\n', { 'flask==3.0.0': [{ ...GHSA, withdrawn: true }] }), []);
   assert.deepEqual(check('flask==3.0.0\n', {}), []);
@@ -109,14 +140,28 @@ test('PyPI JSON API: /pypi/<name>/<version>/json vulnerabilities, withdrawn left
     assert.equal(c.advisories('requests', '2.30.0', target), undefined, 'unknown at first: a fetch starts');
     let changed = 0;
     c.onDidChange(() => changed++);
-    await c.ensure([{ name: 'requests', version: '2.30.0' }, { name: 'Flask', version: '3.0.0' }, { name: 'jinja2', version: '3.1.2' }, { name: 'requests', version: '9.9.9' }], target);
+    await c.ensure(
+      [
+        { name: 'requests', version: '2.30.0' },
+        { name: 'Flask', version: '3.0.0' },
+        { name: 'jinja2', version: '3.1.2' },
+        { name: 'requests', version: '9.9.9' },
+      ],
+      target,
+    );
     assert.ok(changed >= 1);
     const found = c.advisories('requests', '2.30.0', target)!;
-    assert.deepEqual(found.map((a) => a.id), ['PYSEC-2023-74', 'GHSA-9wx4-h78v-vm56']);
+    assert.deepEqual(
+      found.map((a) => a.id),
+      ['PYSEC-2023-74', 'GHSA-9wx4-h78v-vm56'],
+    );
     assert.deepEqual(found[0].fixedIn, ['2.31.0']);
     assert.match(found[0].summary!, /^Requests is a HTTP library\./, 'no summary: the first sentence of the details');
     assert.deepEqual(c.advisories('flask', '3.0.0', target), [], 'the withdrawn advisory is left out');
-    assert.deepEqual(c.advisories('jinja2', '3.1.2', target)!.map((a) => [a.id, a.aliases, a.fixedIn]), [['GHSA-h5c8-rqwp-cp95', ['CVE-2024-22195'], ['3.1.3']]]);
+    assert.deepEqual(
+      c.advisories('jinja2', '3.1.2', target)!.map((a) => [a.id, a.aliases, a.fixedIn]),
+      [['GHSA-h5c8-rqwp-cp95', ['CVE-2024-22195'], ['3.1.3']]],
+    );
     assert.deepEqual(c.advisories('requests', '9.9.9', target), [], 'no such release: nothing against it');
     assert.ok(server.requests.some((r) => r.path === '/pypi/requests/2.30.0/json'));
     await c.dispose();
@@ -133,19 +178,44 @@ test('PyPI JSON API: /pypi/<name>/<version>/json vulnerabilities, withdrawn left
   }
 });
 
-test('OSV: one querybatch for many pins, details once per id, fixed versions from the package\'s ranges', async () => {
+test("OSV: one querybatch for many pins, details once per id, fixed versions from the package's ranges", async () => {
   const osv = await startOsvStandIn();
   const target = { kind: 'osv' as const, base: osv.url };
   const { c } = client();
   try {
-    const pairs = [{ name: 'requests', version: '2.30.0' }, { name: 'requests', version: '2.31.0' }, { name: 'jinja2', version: '3.1.2' }, { name: 'flask', version: '3.0.0' }];
+    const pairs = [
+      { name: 'requests', version: '2.30.0' },
+      { name: 'requests', version: '2.31.0' },
+      { name: 'jinja2', version: '3.1.2' },
+      { name: 'flask', version: '3.0.0' },
+    ];
     for (let i = 0; i < 40; i++) pairs.push({ name: `pkg${i}`, version: '1.0' });
     await c.ensure(pairs, target);
-    assert.deepEqual(osv.requests.filter((r) => r.path === '/v1/querybatch').map((r) => r.queries), [44], 'one batch');
-    const details = osv.requests.filter((r) => r.path.startsWith('/v1/vulns/')).map((r) => r.path).sort();
-    assert.deepEqual(details, ['/v1/vulns/GHSA-9wx4-h78v-vm56', '/v1/vulns/GHSA-h5c8-rqwp-cp95', '/v1/vulns/GHSA-withdrawn-flask', '/v1/vulns/PYSEC-2023-74'], 'each id once');
-    assert.deepEqual(c.advisories('requests', '2.30.0', target)!.map((a) => [a.id, a.fixedIn]), [['PYSEC-2023-74', ['2.31.0']], ['GHSA-9wx4-h78v-vm56', ['2.32.0']]]);
-    assert.deepEqual(c.advisories('requests', '2.31.0', target)!.map((a) => a.id), ['GHSA-9wx4-h78v-vm56']);
+    assert.deepEqual(
+      osv.requests.filter((r) => r.path === '/v1/querybatch').map((r) => r.queries),
+      [44],
+      'one batch',
+    );
+    const details = osv.requests
+      .filter((r) => r.path.startsWith('/v1/vulns/'))
+      .map((r) => r.path)
+      .sort();
+    assert.deepEqual(
+      details,
+      ['/v1/vulns/GHSA-9wx4-h78v-vm56', '/v1/vulns/GHSA-h5c8-rqwp-cp95', '/v1/vulns/GHSA-withdrawn-flask', '/v1/vulns/PYSEC-2023-74'],
+      'each id once',
+    );
+    assert.deepEqual(
+      c.advisories('requests', '2.30.0', target)!.map((a) => [a.id, a.fixedIn]),
+      [
+        ['PYSEC-2023-74', ['2.31.0']],
+        ['GHSA-9wx4-h78v-vm56', ['2.32.0']],
+      ],
+    );
+    assert.deepEqual(
+      c.advisories('requests', '2.31.0', target)!.map((a) => a.id),
+      ['GHSA-9wx4-h78v-vm56'],
+    );
     assert.deepEqual(c.advisories('flask', '3.0.0', target), [], 'withdrawn');
     assert.deepEqual(c.advisories('pkg3', '1.0', target), []);
   } finally {
@@ -162,8 +232,14 @@ test('a batch bigger than the batch size is split; the answers still line up', a
     const pairs = Array.from({ length: 25 }, (_, i) => ({ name: `p${i}`, version: '1' }));
     pairs.push({ name: 'jinja2', version: '3.1.2' });
     await c.ensure(pairs, target);
-    assert.deepEqual(osv.requests.filter((r) => r.path === '/v1/querybatch').map((r) => r.queries), [10, 10, 6]);
-    assert.deepEqual(c.advisories('jinja2', '3.1.2', target)!.map((a) => a.id), ['GHSA-h5c8-rqwp-cp95']);
+    assert.deepEqual(
+      osv.requests.filter((r) => r.path === '/v1/querybatch').map((r) => r.queries),
+      [10, 10, 6],
+    );
+    assert.deepEqual(
+      c.advisories('jinja2', '3.1.2', target)!.map((a) => a.id),
+      ['GHSA-h5c8-rqwp-cp95'],
+    );
   } finally {
     await c.dispose();
     await osv.stop();
@@ -176,7 +252,13 @@ test('faults: a 500 is told once (the source is failing) and nothing is invented
   const { c, warnings, offline } = client();
   try {
     server.faults.status = 500;
-    await c.ensure([{ name: 'requests', version: '2.30.0' }, { name: 'jinja2', version: '3.1.2' }], target);
+    await c.ensure(
+      [
+        { name: 'requests', version: '2.30.0' },
+        { name: 'jinja2', version: '3.1.2' },
+      ],
+      target,
+    );
     assert.equal(c.advisories('requests', '2.30.0', target), undefined);
     assert.equal(warnings.filter((w) => /HTTP 500/.test(w)).length, 1, 'one line for the source, not one per URL or retry');
     await c.ensure([{ name: 'requests', version: '2.30.0' }], target);
@@ -189,7 +271,13 @@ test('faults: a 500 is told once (the source is failing) and nothing is invented
   }
   // Offline: the port is closed now. Told once, whatever the number of pins.
   const gone = client();
-  await gone.c.ensure([{ name: 'requests', version: '2.30.0' }, { name: 'jinja2', version: '3.1.2' }], target);
+  await gone.c.ensure(
+    [
+      { name: 'requests', version: '2.30.0' },
+      { name: 'jinja2', version: '3.1.2' },
+    ],
+    target,
+  );
   await gone.c.ensure([{ name: 'flask', version: '3.0.0' }], target);
   assert.equal(gone.offline.length, 1);
   assert.match(gone.offline[0], /cannot be reached/);
@@ -210,7 +298,11 @@ test('an entry older than six hours is used while it is refreshed; the refresh r
     const second = createVulnerabilityClient({ cacheDir, env: noNetrc, ttlMs: 0, logger: { info: () => undefined, warn: () => undefined } });
     await second.ensure([{ name: 'requests', version: '2.31.0' }], target);
     assert.equal(count(), 2, 'stale: asked again');
-    assert.deepEqual(second.advisories('requests', '2.31.0', target)?.map((a) => a.id), ['GHSA-9wx4-h78v-vm56'], 'the index failed: the stale entry answers');
+    assert.deepEqual(
+      second.advisories('requests', '2.31.0', target)?.map((a) => a.id),
+      ['GHSA-9wx4-h78v-vm56'],
+      'the index failed: the stale entry answers',
+    );
     await second.dispose();
   } finally {
     await server.stop();
@@ -220,12 +312,15 @@ test('an entry older than six hours is used while it is refreshed; the refresh r
 test('settings: every key has a default, and values of the wrong kind fall back to it', async () => {
   const { readSettings } = await import('../../server/src/settings.ts');
   assert.deepEqual(readSettings(null).vulnerabilities, { source: 'pypi', osvUrl: 'https://api.osv.dev', ignore: [], severity: 'warning' });
-  assert.deepEqual(readSettings({ vulnerabilities: { source: 'osv', osvUrl: 'http://127.0.0.1:9/osv/', ignore: ['PYSEC-2023-74', 3, ''], severity: 'loud' } }).vulnerabilities, {
-    source: 'osv',
-    osvUrl: 'http://127.0.0.1:9/osv',
-    ignore: ['PYSEC-2023-74'],
-    severity: 'warning',
-  });
+  assert.deepEqual(
+    readSettings({ vulnerabilities: { source: 'osv', osvUrl: 'http://127.0.0.1:9/osv/', ignore: ['PYSEC-2023-74', 3, ''], severity: 'loud' } }).vulnerabilities,
+    {
+      source: 'osv',
+      osvUrl: 'http://127.0.0.1:9/osv',
+      ignore: ['PYSEC-2023-74'],
+      severity: 'warning',
+    },
+  );
   assert.equal(readSettings({ vulnerabilities: { source: 'nvd', osvUrl: 'ftp://x' } }).vulnerabilities.source, 'pypi');
   assert.equal(readSettings({ vulnerabilities: { osvUrl: 'ftp://x' } }).vulnerabilities.osvUrl, 'https://api.osv.dev');
 });
@@ -235,7 +330,10 @@ test('an index that answers 404 to every /pypi/<name>/<version>/json is said to 
   const { c, warnings } = client();
   try {
     const target = { kind: 'pypi' as const, base: server.url };
-    await c.ensure(['a', 'b', 'c', 'd', 'e', 'f', 'g'].map((name) => ({ name, version: '1.0' })), target);
+    await c.ensure(
+      ['a', 'b', 'c', 'd', 'e', 'f', 'g'].map((name) => ({ name, version: '1.0' })),
+      target,
+    );
     assert.equal(warnings.filter((w) => /may not serve PyPI's JSON API/.test(w)).length, 1);
     assert.deepEqual(c.advisories('a', '1.0', target), []);
   } finally {
@@ -251,7 +349,11 @@ test('through the facade: a pin the index is known not to have (half typed) is n
   const workspace = workspaceOf(() => undefined);
   const asked: string[] = [];
   const service = createLanguageService({
-    index: () => ({ searchNames: () => ({ items: [], incomplete: false }), project: (n) => (n === 'requests' ? requestsProject : undefined), peek: (n) => (n === 'requests' ? requestsProject : undefined) }),
+    index: () => ({
+      searchNames: () => ({ items: [], incomplete: false }),
+      project: (n) => (n === 'requests' ? requestsProject : undefined),
+      peek: (n) => (n === 'requests' ? requestsProject : undefined),
+    }),
     vulnerabilities: () => ({
       advisories: (n, v) => {
         asked.push(`${n}==${v}`);

@@ -20,7 +20,10 @@ test('an open file is parsed once per version, whoever reads it', () => {
   ws.store.setOpen('/p/r.txt', 2, 'requests\ndjango\n');
   const b = ws.contextOf('/p/r.txt')!;
   assert.notEqual(b, a);
-  assert.deepEqual(b.document.lines.filter((l) => l.project).map((l) => l.project), ['requests', 'django']);
+  assert.deepEqual(
+    b.document.lines.filter((l) => l.project).map((l) => l.project),
+    ['requests', 'django'],
+  );
   assert.equal(ws.store.parses, 2);
 });
 
@@ -88,7 +91,10 @@ test('a -r target on its first read is pending, not missing: no include-not-foun
     const codes = () => service.diagnostics(ws.contextOf(file)!).map((d) => `${d.code}@${d.range.start.line}`);
     const dependents = new Promise<string[]>((resolve) => ws.store.onDidChange(() => resolve(ws.dependentsOf(path.join(dir, 'base.in')))));
     assert.deepEqual(codes(), [], 'both targets on their way: neither is reported');
-    assert.deepEqual(ws.contextOf(file)!.graph.edges.map((e) => e.pending), [true, true]);
+    assert.deepEqual(
+      ws.contextOf(file)!.graph.edges.map((e) => e.pending),
+      [true, true],
+    );
     assert.deepEqual(await dependents, [file], 'the landing is announced to the files that read it');
     await ws.store.reading();
     assert.deepEqual(codes(), ['include-not-found@1'], 'landed: the missing one is reported, the other read');

@@ -15,6 +15,9 @@ const run = (mode: 'kept' | 'default') => {
 test('the young generation keeps its start-up size through a burst of survivors; V8 alone grows it', () => {
   const kept = run('kept');
   const grown = run('default');
-  assert.ok(grown.after > grown.before, `the burst must grow the young generation without the policy (${grown.before / 1048576} → ${grown.after / 1048576} MiB)`);
+  assert.ok(
+    grown.after > grown.before,
+    `the burst must grow the young generation without the policy (${grown.before / 1048576} → ${grown.after / 1048576} MiB)`,
+  );
   assert.ok(kept.after <= kept.before, `kept: ${kept.before / 1048576} → ${kept.after / 1048576} MiB`);
 });

@@ -39,10 +39,15 @@ async function pythonInterpreter(): Promise<string | undefined> {
  */
 async function paletteOptions(command: string, active: vscode.Uri, config: RequirementsSettings): Promise<Record<string, unknown> | undefined | null> {
   if (command === 'requirements.freeze') {
-    const choice = await vscode.window.showQuickPick(['Replace this file with the environment’s pins', 'Write them to a new file…'], { placeHolder: 'Freeze this environment' });
+    const choice = await vscode.window.showQuickPick(['Replace this file with the environment’s pins', 'Write them to a new file…'], {
+      placeHolder: 'Freeze this environment',
+    });
     if (!choice) return null;
     if (choice.startsWith('Replace')) return undefined;
-    const target = await vscode.window.showSaveDialog({ defaultUri: vscode.Uri.joinPath(active, '..', 'requirements-frozen.txt'), filters: { Requirements: ['txt'] } });
+    const target = await vscode.window.showSaveDialog({
+      defaultUri: vscode.Uri.joinPath(active, '..', 'requirements-frozen.txt'),
+      filters: { Requirements: ['txt'] },
+    });
     return target ? { target: target.toString() } : null;
   }
   if (command === 'requirements.createVenv') {

@@ -99,7 +99,13 @@ export function environmentLabel(venvPath: string | null | undefined): string {
  * for upgradePackage the package name asked for (undefined: upgrade all). Code lenses and code actions
  * already carry theirs and pass through unchanged.
  */
-export function commandArguments(command: string, args: unknown[], activeUri: string | undefined, packageName?: string, options?: Record<string, unknown>): unknown[] | undefined {
+export function commandArguments(
+  command: string,
+  args: unknown[],
+  activeUri: string | undefined,
+  packageName?: string,
+  options?: Record<string, unknown>,
+): unknown[] | undefined {
   if (args.length > 0) return args;
   if (!activeUri) return undefined;
   if (command === 'requirements.upgradePackage' && packageName) return [activeUri, packageName];

@@ -44,13 +44,20 @@ export async function checkFiles(files: string[], options: CheckOptions = {}): P
   const env = options.env ?? process.env;
   // One run: each file is read and parsed once, whoever includes it.
   const workspace = createWorkspace({ env, recheckMs: Infinity, disk: batchDisk, reuse: false });
-  const checked = filesReached(files.map((f) => path.resolve(f)), workspace);
+  const checked = filesReached(
+    files.map((f) => path.resolve(f)),
+    workspace,
+  );
   const contexts = checked.flatMap((c) => (c.ctx ? [c.ctx] : []));
   const wanted = options.vulnerabilities && options.vulnerabilities.source !== 'off' ? options.vulnerabilities : undefined;
   // Vulnerabilities are the one thing check asks of the network (the index pip would use, or OSV); loaded only then.
   const advisories = wanted ? await (await import('./vulnerabilities.js')).lookUpAdvisories(contexts, { ...wanted, env, root }) : undefined;
   try {
-    const service = createLanguageService({ exists: (p) => fs.existsSync(p), pipRunsFrom: () => ({ folders: [root], known: true }), vulnerabilities: advisories?.facts });
+    const service = createLanguageService({
+      exists: (p) => fs.existsSync(p),
+      pipRunsFrom: () => ({ folders: [root], known: true }),
+      vulnerabilities: advisories?.facts,
+    });
     const results = checked.map(({ file, ctx }): CheckResult => ({ file, diagnostics: ctx ? service.diagnostics(ctx) : [notFound(file)] }));
     const texts = contexts.flatMap((ctx) => [ctx.document.text, ...ctx.graph.files.map((f) => f.document.text)]);
     const report = advisories?.report ?? { asked: 0, unchecked: 0, unreachable: [], offline: !!options.vulnerabilities?.offline };
@@ -77,7 +84,13 @@ function filesReached(files: string[], workspace: ReturnType<typeof createWorksp
 }
 
 function notFound(file: string): Diagnostic {
-  return { range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, severity: DiagnosticSeverity.Error, code: DiagnosticCode.FileNotFound, source: 'requirements', message: `Cannot read ${file}` };
+  return {
+    range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
+    severity: DiagnosticSeverity.Error,
+    code: DiagnosticCode.FileNotFound,
+    source: 'requirements',
+    message: `Cannot read ${file}`,
+  };
 }
 
 /** Values shorter than this are not looked for in the report: a `1.2` would be found in every other version. */
@@ -152,6 +165,9 @@ export function formatJson(results: CheckResult[]): string {
 export function exitCode(results: CheckResult[], failOn: string[] = []): number {
   const counts = (d: Diagnostic) => (d.code === DiagnosticCode.MoreDiagnostics ? ((d.data as MoreDiagnosticsData | undefined)?.codes ?? []) : []);
   const fails = (d: Diagnostic) =>
-    d.severity === DiagnosticSeverity.Error || failOn.includes(String(d.code)) || failOn.includes(SEVERITY_NAMES[d.severity ?? 1]) || counts(d).some((c) => failOn.includes(c));
+    d.severity === DiagnosticSeverity.Error ||
+    failOn.includes(String(d.code)) ||
+    failOn.includes(SEVERITY_NAMES[d.severity ?? 1]) ||
+    counts(d).some((c) => failOn.includes(c));
   return results.some((r) => r.diagnostics.some(fails)) ? 1 : 0;
 }

@@ -13,7 +13,30 @@ const TOOLS: ToolChoice[] = ['auto', 'pip-compile', 'uv', 'builtin'];
 /** How long the index may take to answer the probe before a compile (pip itself allows 15 s a request). */
 const REACH_MS = 3_000;
 /** pip-compile's and uv's options whose value is the next argument (`--index-url URL`), so it is not read as the file. */
-const TAKES_VALUE = new Set(['-i', '--index-url', '--extra-index-url', '-f', '--find-links', '--trusted-host', '--only-binary', '--no-binary', '-c', '--constraint', '-o', '--output-file', '--pip-args', '--cache-dir', '-p', '--python', '--python-version', '--extra', '--unsafe-package', '--annotation-style', '--resolver', '--config-settings']);
+const TAKES_VALUE = new Set([
+  '-i',
+  '--index-url',
+  '--extra-index-url',
+  '-f',
+  '--find-links',
+  '--trusted-host',
+  '--only-binary',
+  '--no-binary',
+  '-c',
+  '--constraint',
+  '-o',
+  '--output-file',
+  '--pip-args',
+  '--cache-dir',
+  '-p',
+  '--python',
+  '--python-version',
+  '--extra',
+  '--unsafe-package',
+  '--annotation-style',
+  '--resolver',
+  '--config-settings',
+]);
 
 export async function compileCommand(argv: string[]): Promise<number> {
   let tool: ToolChoice = 'auto';
@@ -36,8 +59,7 @@ export async function compileCommand(argv: string[]): Promise<number> {
     else if ((flag === '-o' || flag === '--output-file') && (attached ?? argv[i + 1]) === '-') {
       toStdout = true;
       if (attached === undefined) i++;
-    }
-    else if (TAKES_VALUE.has(flag) && attached === undefined && i + 1 < argv.length) passThrough.push(a, argv[++i]);
+    } else if (TAKES_VALUE.has(flag) && attached === undefined && i + 1 < argv.length) passThrough.push(a, argv[++i]);
     else if (a.startsWith('-')) passThrough.push(a);
     else files.push(a);
   }
@@ -53,7 +75,10 @@ export async function compileCommand(argv: string[]): Promise<number> {
   const found = discoverEnvironment({ setting: venv, env: process.env, file, workspaceRoots: [process.cwd()] });
   const env: NodeJS.ProcessEnv = { ...process.env, PIP_DISABLE_PIP_VERSION_CHECK: '1' };
   const chosen = chooseTool(tool, 'compile', { venvRoot: found?.root, pathVariable: env.PATH });
-  if (!('missing' in chosen)) process.stderr.write(`Compiling ${path.relative(process.cwd(), file) || file} with ${TOOL_NAMES[chosen.kind]}${found ? ` (environment ${found.root})` : chosen.kind === 'builtin' ? ' (no environment found: python3 from PATH)' : ''}…\n`);
+  if (!('missing' in chosen))
+    process.stderr.write(
+      `Compiling ${path.relative(process.cwd(), file) || file} with ${TOOL_NAMES[chosen.kind]}${found ? ` (environment ${found.root})` : chosen.kind === 'builtin' ? ' (no environment found: python3 from PATH)' : ''}…\n`,
+    );
   // The tool's own output as it comes (pip's retries against an unreachable index included), indented
   // under the line above; the verdict comes last.
   let streamed = false;

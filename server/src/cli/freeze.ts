@@ -38,13 +38,18 @@ function readOptions(argv: string[]): Options {
     else if (a.startsWith('-')) out.bad = `Unknown option ${a}.`;
     else out.files.push(a);
   }
-  if (out.output === undefined && argv.some((a) => a === '-o' || a === '--output-file')) out.bad = `${argv.includes('-o') ? '-o' : '--output-file'} needs a file name, or - for stdout.`;
+  if (out.output === undefined && argv.some((a) => a === '-o' || a === '--output-file'))
+    out.bad = `${argv.includes('-o') ? '-o' : '--output-file'} needs a file name, or - for stdout.`;
   return out;
 }
 
 /** The environment a file (or the current folder) uses, as the server finds it: --venv, VIRTUAL_ENV, a .venv beside or above. */
 async function environmentFor(file: string, venv: string | undefined): Promise<ResolvedEnvironment | null> {
-  const service = createEnvironmentService({ env: process.env, logger: { info: () => undefined, warn: (m) => process.stderr.write(`${m}\n`) }, venvPath: venv });
+  const service = createEnvironmentService({
+    env: process.env,
+    logger: { info: () => undefined, warn: (m) => process.stderr.write(`${m}\n`) },
+    venvPath: venv,
+  });
   try {
     return await service.resolve(file, [process.cwd()]);
   } finally {
@@ -93,7 +98,9 @@ export async function freezeCommand(argv: string[]): Promise<number> {
 export async function deriveCommand(argv: string[]): Promise<number> {
   const o = readOptions(argv);
   if (o.bad || o.files.length !== 1 || o.all) {
-    process.stderr.write(`${o.bad ?? (o.all ? '--all is an option of freeze.' : o.files.length ? 'Give one frozen .txt file.' : 'Which frozen .txt file?')}\n\n${DERIVE_HELP}`);
+    process.stderr.write(
+      `${o.bad ?? (o.all ? '--all is an option of freeze.' : o.files.length ? 'Give one frozen .txt file.' : 'Which frozen .txt file?')}\n\n${DERIVE_HELP}`,
+    );
     return 2;
   }
   const file = path.resolve(o.files[0]);
@@ -133,7 +140,10 @@ export async function deriveCommand(argv: string[]): Promise<number> {
   const target = o.output && !toStdout ? path.resolve(o.output) : analysis.target;
   const derived = derivedRequirementsIn(analysis, o.bounds, undefined);
   if (!('text' in derived)) return 1; // never: no existing text was given
-  if (derivation.unknown.length) process.stderr.write(`${derivation.unknown.length} of ${analysis.file.pins.length} pins have no metadata in ${env?.facts.describe}; they were treated as requiring nothing.\n`);
+  if (derivation.unknown.length)
+    process.stderr.write(
+      `${derivation.unknown.length} of ${analysis.file.pins.length} pins have no metadata in ${env?.facts.describe}; they were treated as requiring nothing.\n`,
+    );
   for (const c of derivation.cycles) process.stderr.write(`${c.members.map((m) => m.name).join(', ')} require each other; kept ${c.kept.name}.\n`);
   if (toStdout) {
     process.stdout.write(derived.text);
@@ -145,6 +155,8 @@ export async function deriveCommand(argv: string[]): Promise<number> {
     return 1;
   }
   const names = derivation.topLevel.map((p) => p.name).join(', ');
-  process.stdout.write(`Wrote ${path.relative(process.cwd(), target) || target}: ${names} (${derivation.topLevel.length} of ${analysis.file.pins.length} pins; read from ${analysis.metadataFrom}).\n`);
+  process.stdout.write(
+    `Wrote ${path.relative(process.cwd(), target) || target}: ${names} (${derivation.topLevel.length} of ${analysis.file.pins.length} pins; read from ${analysis.metadataFrom}).\n`,
+  );
   return 0;
 }

@@ -19,7 +19,9 @@ export function formatSarif(results: CheckResult[], options: { name: string; ver
   for (const r of results) {
     const relative = path.relative(cwd, r.file);
     const inside = relative && !relative.startsWith('..') && !path.isAbsolute(relative);
-    const artifactLocation = inside ? { uri: relative.split(path.sep).map(encodeURIComponent).join('/'), uriBaseId: '%SRCROOT%' } : { uri: pathToFileURL(r.file).toString() };
+    const artifactLocation = inside
+      ? { uri: relative.split(path.sep).map(encodeURIComponent).join('/'), uriBaseId: '%SRCROOT%' }
+      : { uri: pathToFileURL(r.file).toString() };
     for (const d of r.diagnostics) {
       const id = ruleId(d);
       if (!rules.has(id)) rules.set(id, { id });
@@ -42,7 +44,13 @@ export function formatSarif(results: CheckResult[], options: { name: string; ver
     version: '2.1.0',
     runs: [
       {
-        tool: { driver: { name: options.name, version: options.version, rules: [...rules.values()].map((r) => ({ id: r.id, shortDescription: { text: `requirements: ${r.id}` } })) } },
+        tool: {
+          driver: {
+            name: options.name,
+            version: options.version,
+            rules: [...rules.values()].map((r) => ({ id: r.id, shortDescription: { text: `requirements: ${r.id}` } })),
+          },
+        },
         originalUriBaseIds: { '%SRCROOT%': { uri: pathToFileURL(cwd + path.sep).toString() } },
         results: out,
       },

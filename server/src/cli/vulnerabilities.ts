@@ -162,7 +162,8 @@ export async function lookUpAdvisories(contexts: readonly FileContext[], options
 function whyNoJsonApi(config: { noIndex: boolean; indexUrl: string }): string {
   if (config.noIndex) return 'no index is used (--no-index)';
   // A folder of files (file://, or a local path) serves pages only: no /pypi/<name>/<version>/json beside them.
-  if (/^file:/i.test(config.indexUrl) || !/^[a-z][a-z0-9+.-]*:\/\//i.test(config.indexUrl)) return `the index is a local folder (${redact(config.indexUrl)}), which has no JSON API`;
+  if (/^file:/i.test(config.indexUrl) || !/^[a-z][a-z0-9+.-]*:\/\//i.test(config.indexUrl))
+    return `the index is a local folder (${redact(config.indexUrl)}), which has no JSON API`;
   return `${redact(config.indexUrl)} does not end in /simple, so its JSON API cannot be found`;
 }
 

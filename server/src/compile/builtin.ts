@@ -38,7 +38,8 @@ export type BuiltinResult = { ok: true; text: string; resolution: Resolution; lo
 export function pipProblem(run: ProcessResult, python: string): string | undefined {
   if (run.spawnError) return `could not run ${python}: ${run.spawnError}`;
   if (/No module named pip\b/.test(run.output)) return `the environment's Python (${python}) has no pip; install pip into it, or install pip-tools or uv`;
-  if (/no such option: --(report|dry-run)/.test(run.output)) return `the environment's pip is older than 22.2 (it has no --dry-run --report); upgrade pip, or install pip-tools or uv`;
+  if (/no such option: --(report|dry-run)/.test(run.output))
+    return `the environment's pip is older than 22.2 (it has no --dry-run --report); upgrade pip, or install pip-tools or uv`;
   return undefined;
 }
 
@@ -51,11 +52,30 @@ export async function resolveBuiltin(options: BuiltinOptions): Promise<BuiltinRe
       if (preferred.length) fs.writeFileSync(constraints, preferred.join('\n') + '\n');
       fs.rmSync(report, { force: true });
       const argv = [
-        options.python, '-m', 'pip', 'install', '--dry-run', '--ignore-installed', '--report', report,
-        '--disable-pip-version-check', '--no-input', '--no-color', '--progress-bar', 'off',
-        ...options.pipArgs, '-r', path.basename(options.source), ...(preferred.length ? ['-c', constraints] : []),
+        options.python,
+        '-m',
+        'pip',
+        'install',
+        '--dry-run',
+        '--ignore-installed',
+        '--report',
+        report,
+        '--disable-pip-version-check',
+        '--no-input',
+        '--no-color',
+        '--progress-bar',
+        'off',
+        ...options.pipArgs,
+        '-r',
+        path.basename(options.source),
+        ...(preferred.length ? ['-c', constraints] : []),
       ];
-      return runProcess(argv, { cwd: path.dirname(options.source), env: { ...options.env, PYTHONIOENCODING: 'utf-8' }, cancel: options.cancel, onLine: options.onLine });
+      return runProcess(argv, {
+        cwd: path.dirname(options.source),
+        env: { ...options.env, PYTHONIOENCODING: 'utf-8' },
+        cancel: options.cancel,
+        onLine: options.onLine,
+      });
     };
     // Keep the previous pins where pip can; if they no longer fit together, resolve afresh.
     let result = await run(options.preferred);
@@ -63,10 +83,15 @@ export async function resolveBuiltin(options: BuiltinOptions): Promise<BuiltinRe
       options.onLine?.('The previous pins do not fit any more; resolving without them.');
       result = await run([]);
     }
-    if (result.code !== 0 || result.cancelled) return { ok: false, run: result, reason: pipProblem(result, options.python) ?? (result.cancelled ? 'cancelled' : 'resolution failed') };
+    if (result.code !== 0 || result.cancelled)
+      return { ok: false, run: result, reason: pipProblem(result, options.python) ?? (result.cancelled ? 'cancelled' : 'resolution failed') };
     const resolution = readReport(fs.existsSync(report) ? fs.readFileSync(report, 'utf8') : '');
     if (!resolution) return { ok: false, run: result, reason: `pip did not write a readable --report` };
-    if (options.generateHashes && options.prefetch) await options.prefetch([...resolution.pins.values()].filter((p) => !p.directUrl).map((p) => p.normalized), options.source);
+    if (options.generateHashes && options.prefetch)
+      await options.prefetch(
+        [...resolution.pins.values()].filter((p) => !p.directUrl).map((p) => p.normalized),
+        options.source,
+      );
     const text = formatCompiled(resolution, {
       command: options.command,
       pythonVersion: resolution.environment.python_version,

@@ -40,7 +40,8 @@ export function formatCompiled(resolution: Resolution, options: FormatOptions): 
   const unsafe = options.allowUnsafe ? [] : sorted.filter((p) => UNSAFE_PACKAGES.has(p.normalized));
   for (const pin of pins) {
     const requirement = pin.directUrl ? (pin.editable ? `-e ${pin.directUrl}` : `${pin.normalized} @ ${pin.directUrl}`) : `${pin.normalized}==${pin.version}`;
-    const hashes = options.generateHashes && !pin.editable ? [...new Set([...pin.hashes, ...(options.knownHashes?.(pin.normalized, pin.version) ?? [])])].sort() : [];
+    const hashes =
+      options.generateHashes && !pin.editable ? [...new Set([...pin.hashes, ...(options.knownHashes?.(pin.normalized, pin.version) ?? [])])].sort() : [];
     if (hashes.length) {
       out.push(`${requirement} \\`);
       hashes.forEach((h, i) => out.push(`    --hash=${h}${i < hashes.length - 1 ? ' \\' : ''}`));
@@ -56,4 +57,3 @@ export function formatCompiled(resolution: Resolution, options: FormatOptions): 
   }
   return out.join('\n') + '\n';
 }
-

@@ -102,9 +102,21 @@ const IGNORED = new Set(['--strip-extras', '--resolver=backtracking', '-q', '--q
 
 /** pip-compile's arguments the built-in resolver understands; the rest are named as ignored. */
 export function builtinArgs(args: string[]) {
-  const out = { pipArgs: [] as string[], generateHashes: false, noHeader: false, noAnnotate: false, upgrade: false, allowUnsafe: false, upgradePackages: [] as string[], ignored: [] as string[] };
+  const out = {
+    pipArgs: [] as string[],
+    generateHashes: false,
+    noHeader: false,
+    noAnnotate: false,
+    upgrade: false,
+    allowUnsafe: false,
+    upgradePackages: [] as string[],
+    ignored: [] as string[],
+  };
   for (let i = 0; i < args.length; i++) {
-    const [flag, attached] = args[i].startsWith('--') && args[i].includes('=') ? [args[i].slice(0, args[i].indexOf('=')), args[i].slice(args[i].indexOf('=') + 1)] : [args[i], undefined];
+    const [flag, attached] =
+      args[i].startsWith('--') && args[i].includes('=')
+        ? [args[i].slice(0, args[i].indexOf('=')), args[i].slice(args[i].indexOf('=') + 1)]
+        : [args[i], undefined];
     if (BOOLEAN_FLAGS[flag]) out[BOOLEAN_FLAGS[flag]] = true;
     else if (PIP_FLAGS.has(flag)) out.pipArgs.push(flag);
     else if (PIP_VALUE_OPTIONS.has(flag)) {
@@ -125,7 +137,13 @@ const rel = (from: string, p: string) => path.relative(path.dirname(from), p) ||
 export async function compileRequirements(file: string, request: CompileRequest, ctx: CompileContext): Promise<Outcome> {
   const targets = compileTargets(file, ctx.read);
   if (!targets) {
-    return { ok: false, tool: 'none', message: `${path.basename(file)} is not an .in file and no .in source was found for it (its header names none, and there is no ${path.basename(file).replace(/\.[^.]+$/, '')}.in beside it).`, problems: [], log: '' };
+    return {
+      ok: false,
+      tool: 'none',
+      message: `${path.basename(file)} is not an .in file and no .in source was found for it (its header names none, and there is no ${path.basename(file).replace(/\.[^.]+$/, '')}.in beside it).`,
+      problems: [],
+      log: '',
+    };
   }
   const { source, output } = targets;
   if (ctx.isDirty?.(source)) return { ok: false, tool: ctx.tool, source, output, message: unsaved(source), problems: [], log: '' };
@@ -134,7 +152,16 @@ export async function compileRequirements(file: string, request: CompileRequest,
   const sources = readSources(source, output, ctx.read, ctx.env);
   if (!sources) return { ok: false, tool: chosen.kind, source, output, message: `Cannot read ${source}.`, problems: [], log: '' };
   const upgradePackages = request.upgradePackages ?? [];
-  const done = (ok: boolean, message: string, log: string, problems: FileProblem[] = [], cancelled = false): Outcome => ({ ok, cancelled, tool: chosen.kind, source, output, message, problems, log });
+  const done = (ok: boolean, message: string, log: string, problems: FileProblem[] = [], cancelled = false): Outcome => ({
+    ok,
+    cancelled,
+    tool: chosen.kind,
+    source,
+    output,
+    message,
+    problems,
+    log,
+  });
   // The index first: pip would retry it for some 20 s, then call the requirements unsatisfiable.
   const args = [...ctx.indexArgs, ...ctx.args];
   const indexUrl = ctx.reachIndex && compileIndexUrl({ args, documents: sources.documents, env: ctx.env, venvRoot: ctx.venvRoot });
@@ -144,7 +171,9 @@ export async function compileRequirements(file: string, request: CompileRequest,
 
   if (chosen.kind === 'builtin') {
     const flags = builtinArgs(ctx.args);
-    const python = ctx.venvRoot ? pythonOf(ctx.venvRoot) : (findExecutable('python3', { pathVariable: ctx.env.PATH }) ?? findExecutable('python', { pathVariable: ctx.env.PATH }));
+    const python = ctx.venvRoot
+      ? pythonOf(ctx.venvRoot)
+      : (findExecutable('python3', { pathVariable: ctx.env.PATH }) ?? findExecutable('python', { pathVariable: ctx.env.PATH }));
     if (!python) return done(false, 'Cannot compile: neither pip-compile nor uv is installed, no environment was found, and there is no python3 on PATH.', '');
     const generateHashes = !!request.generateHashes || flags.generateHashes;
     const upgradeAll = !!request.upgradeAll || flags.upgrade;
@@ -161,7 +190,15 @@ export async function compileRequirements(file: string, request: CompileRequest,
       header: !flags.noHeader,
       annotate: !flags.noAnnotate,
       allowUnsafe: flags.allowUnsafe,
-      command: ['requirements-language-server', 'compile', ...(flags.allowUnsafe ? ['--allow-unsafe'] : []), ...(generateHashes ? ['--generate-hashes'] : []), ...flags.pipArgs, ...(output !== source.replace(/\.in$/, '.txt') ? ['--output-file', rel(source, output)] : []), rel(source, source)].join(' '),
+      command: [
+        'requirements-language-server',
+        'compile',
+        ...(flags.allowUnsafe ? ['--allow-unsafe'] : []),
+        ...(generateHashes ? ['--generate-hashes'] : []),
+        ...flags.pipArgs,
+        ...(output !== source.replace(/\.in$/, '.txt') ? ['--output-file', rel(source, output)] : []),
+        rel(source, source),
+      ].join(' '),
       env: ctx.env,
       cancel: ctx.cancel,
       onLine: ctx.onLine,
@@ -177,7 +214,11 @@ export async function compileRequirements(file: string, request: CompileRequest,
     const delivered = await deliver(output, result.text, ctx);
     const ignored = flags.ignored.length ? ` Ignored arguments the built-in resolver does not know: ${flags.ignored.join(' ')}.` : '';
     const where = ctx.venvRoot ? '' : ` (no environment found: resolved for ${python})`;
-    return done(true, `Compiled ${rel(source, source)} → ${rel(source, output)} with the built-in resolver: ${pinCount(result.resolution.pins.size)}${where}.${ignored}${delivered}`, result.log);
+    return done(
+      true,
+      `Compiled ${rel(source, source)} → ${rel(source, output)} with the built-in resolver: ${pinCount(result.resolution.pins.size)}${where}.${ignored}${delivered}`,
+      result.log,
+    );
   }
 
   const argv = compileArgv(chosen as typeof chosen & { executable: string }, {
@@ -221,7 +262,13 @@ export async function compileRequirements(file: string, request: CompileRequest,
   return done(true, `Compiled ${rel(source, source)} → ${rel(source, output)} with ${name}: ${pinCount(pins)}.${note}${delivered}`, run.output);
 }
 
-function failure(done: (ok: boolean, message: string, log: string, problems?: FileProblem[]) => Outcome, tool: string, output: string, source: string, documents: { path: string; document: import('../syntax/types.js').ParsedDocument }[]): Outcome {
+function failure(
+  done: (ok: boolean, message: string, log: string, problems?: FileProblem[]) => Outcome,
+  tool: string,
+  output: string,
+  source: string,
+  documents: { path: string; document: import('../syntax/types.js').ParsedDocument }[],
+): Outcome {
   const problems = problemsFromOutput(output, path.dirname(source), documents, tool);
   return done(false, `${tool} failed; ${path.basename(source.replace(/\.in$/, '.txt'))} was not changed.\n${summarize(output)}`, output, problems);
 }
@@ -256,7 +303,10 @@ const SYNC_KEEPS = new Set(['pip', 'pip-tools', 'setuptools', 'wheel', 'distribu
 export async function syncEnvironment(file: string, ctx: CompileContext & { installed: () => string[] }): Promise<Outcome> {
   const target = file.endsWith('.in') ? file.slice(0, -3) + '.txt' : file;
   const fail = (message: string, log = ''): Outcome => ({ ok: false, tool: ctx.tool, output: target, message, problems: [], log });
-  if (!ctx.venvRoot) return fail('Cannot sync: no virtual environment was found for this file (set requirements.venvPath, activate one, or create .venv); the system Python is never synced.');
+  if (!ctx.venvRoot)
+    return fail(
+      'Cannot sync: no virtual environment was found for this file (set requirements.venvPath, activate one, or create .venv); the system Python is never synced.',
+    );
   if (ctx.read(target) === undefined) return fail(`Cannot sync: ${path.basename(target)} does not exist; compile first.`);
   if (ctx.isDirty?.(target)) return fail(unsaved(target));
   const chosen = chooseTool(ctx.tool, 'sync', { venvRoot: ctx.venvRoot, pathVariable: ctx.env.PATH });
@@ -264,7 +314,15 @@ export async function syncEnvironment(file: string, ctx: CompileContext & { inst
   const python = pythonOf(ctx.venvRoot);
   const cwd = path.dirname(target);
   const run = (argv: string[]) => runProcess(argv, { cwd, env: ctx.env, cancel: ctx.cancel, onLine: ctx.onLine });
-  const outcome = (ok: boolean, message: string, log: string, cancelled = false): Outcome => ({ ok, cancelled, tool: chosen.kind, output: target, message, problems: [], log });
+  const outcome = (ok: boolean, message: string, log: string, cancelled = false): Outcome => ({
+    ok,
+    cancelled,
+    tool: chosen.kind,
+    output: target,
+    message,
+    problems: [],
+    log,
+  });
   if (chosen.kind !== 'builtin') {
     const argv = syncArgv(chosen as typeof chosen & { executable: string }, target, python, ctx.args);
     const note = fromEnvironment(argv[0], ctx.venvRoot);
@@ -272,19 +330,41 @@ export async function syncEnvironment(file: string, ctx: CompileContext & { inst
     const result = await run(argv);
     const name = chosen.kind === 'uv' ? 'uv pip sync' : 'pip-sync';
     if (result.cancelled) return outcome(false, 'Sync cancelled.', result.output, true);
-    if (result.code !== 0) return outcome(false, result.spawnError ? `Could not run ${name}: ${result.spawnError}.` : `${name} failed:\n${summarize(result.output)}`, result.output);
+    if (result.code !== 0)
+      return outcome(false, result.spawnError ? `Could not run ${name}: ${result.spawnError}.` : `${name} failed:\n${summarize(result.output)}`, result.output);
     return outcome(true, `Synced ${path.basename(ctx.venvRoot)} with ${path.basename(target)} using ${name}.${note}`, result.output);
   }
-  const install = await run([python, '-m', 'pip', 'install', '--disable-pip-version-check', '--no-input', '--no-color', '--progress-bar', 'off', '-r', path.basename(target)]);
+  const install = await run([
+    python,
+    '-m',
+    'pip',
+    'install',
+    '--disable-pip-version-check',
+    '--no-input',
+    '--no-color',
+    '--progress-bar',
+    'off',
+    '-r',
+    path.basename(target),
+  ]);
   if (install.cancelled) return outcome(false, 'Sync cancelled.', install.output, true);
   if (install.code !== 0) return outcome(false, pipProblem(install, python) ?? `pip install failed:\n${summarize(install.output)}`, install.output);
   const sources = readSources(target, target, ctx.read, ctx.env);
   const wanted = new Set(sources ? [...sources.sources.keys()] : []);
-  const extra = ctx.installed().filter((n) => !wanted.has(n) && !SYNC_KEEPS.has(n)).sort();
-  if (!extra.length) return outcome(true, `Synced ${path.basename(ctx.venvRoot)} with ${path.basename(target)} (pip install; nothing to remove).`, install.output);
+  const extra = ctx
+    .installed()
+    .filter((n) => !wanted.has(n) && !SYNC_KEEPS.has(n))
+    .sort();
+  if (!extra.length)
+    return outcome(true, `Synced ${path.basename(ctx.venvRoot)} with ${path.basename(target)} (pip install; nothing to remove).`, install.output);
   const remove = await run([python, '-m', 'pip', 'uninstall', '--yes', '--disable-pip-version-check', ...extra]);
-  if (remove.code !== 0) return outcome(false, `Installed, but removing ${extra.join(', ')} failed:\n${summarize(remove.output)}`, install.output + remove.output, remove.cancelled);
-  return outcome(true, `Synced ${path.basename(ctx.venvRoot)} with ${path.basename(target)}: installed, and removed ${extra.join(', ')}.`, install.output + remove.output);
+  if (remove.code !== 0)
+    return outcome(false, `Installed, but removing ${extra.join(', ')} failed:\n${summarize(remove.output)}`, install.output + remove.output, remove.cancelled);
+  return outcome(
+    true,
+    `Synced ${path.basename(ctx.venvRoot)} with ${path.basename(target)}: installed, and removed ${extra.join(', ')}.`,
+    install.output + remove.output,
+  );
 }
 
 /**
@@ -293,19 +373,25 @@ export async function syncEnvironment(file: string, ctx: CompileContext & { inst
  */
 export async function installRequirements(file: string, requirements: string[], ctx: CompileContext): Promise<Outcome> {
   const fail = (message: string, log = ''): Outcome => ({ ok: false, tool: 'pip', output: file, message, problems: [], log });
-  if (!ctx.venvRoot) return fail('Cannot install: no virtual environment was found for this file (set requirements.venvPath, activate one, or create .venv); the system Python is never changed.');
+  if (!ctx.venvRoot)
+    return fail(
+      'Cannot install: no virtual environment was found for this file (set requirements.venvPath, activate one, or create .venv); the system Python is never changed.',
+    );
   if (ctx.isDirty?.(file) && requirements.length === 0) return fail(unsaved(file));
   const python = pythonOf(ctx.venvRoot);
   const facts = readSources(file, file, ctx.read, ctx.env);
   const noIndex = facts ? indexOptionsOf(facts.documents[0].document, { files: facts.documents.slice(1) }).noIndex : false;
   const indexArgs = [...(facts?.optionLines.flatMap((l) => l.split(/ (.*)/s, 2)) ?? []), ...(noIndex ? ['--no-index'] : []), ...ctx.indexArgs];
   const target = requirements.length ? [...indexArgs, ...requirements] : ['-r', path.basename(file)];
-  const run = await runProcess([python, '-m', 'pip', 'install', '--disable-pip-version-check', '--no-input', '--no-color', '--progress-bar', 'off', ...target], {
-    cwd: path.dirname(file),
-    env: ctx.env,
-    cancel: ctx.cancel,
-    onLine: ctx.onLine,
-  });
+  const run = await runProcess(
+    [python, '-m', 'pip', 'install', '--disable-pip-version-check', '--no-input', '--no-color', '--progress-bar', 'off', ...target],
+    {
+      cwd: path.dirname(file),
+      env: ctx.env,
+      cancel: ctx.cancel,
+      onLine: ctx.onLine,
+    },
+  );
   const what = requirements.length ? requirements.join(', ') : `${path.basename(file)}'s requirements`;
   if (run.cancelled) return { ok: false, cancelled: true, tool: 'pip', output: file, message: 'Install cancelled.', problems: [], log: run.output };
   if (run.code !== 0) return fail(pipProblem(run, python) ?? `pip could not install ${what}:\n${summarize(run.output)}`, run.output);

@@ -36,7 +36,8 @@ export function summarize(output: string): string {
 }
 
 const LINE_REF = /-r\s+(\S+?)\s+\(line\s+(\d+)\)/g;
-const NAME_REF = /(?:No matching distribution found for|satisfies the requirement|The user requested|you require|Could not find a version that matches|Cannot install)\s+([A-Za-z0-9][A-Za-z0-9._-]*)/g;
+const NAME_REF =
+  /(?:No matching distribution found for|satisfies the requirement|The user requested|you require|Could not find a version that matches|Cannot install)\s+([A-Za-z0-9][A-Za-z0-9._-]*)/g;
 
 /**
  * Diagnostics on the source lines a failure names: `-r requirements.in (line 3)` in pip's and pip-compile's
@@ -52,7 +53,10 @@ export function problemsFromOutput(output: string, cwd: string, documents: { pat
     const key = `${filePath}:${line.firstLine}`;
     if (out.has(key)) return;
     const range = line.requirement?.range ?? line.range;
-    out.set(key, { path: filePath, diagnostic: { range, severity: DiagnosticSeverity.Error, code: DiagnosticCode.CompileFailed, source: 'requirements', message } });
+    out.set(key, {
+      path: filePath,
+      diagnostic: { range, severity: DiagnosticSeverity.Error, code: DiagnosticCode.CompileFailed, source: 'requirements', message },
+    });
   };
   const clean = output.replace(/\x1b\[[0-9;]*m/g, '');
   for (const m of clean.matchAll(LINE_REF)) {

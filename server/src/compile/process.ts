@@ -65,12 +65,17 @@ export function runProcess(
       cancelled = true;
       stop();
     }
-    const timer = setTimeout(() => {
-      output += `\n(stopped after ${Math.round((options.timeoutMs ?? 0) / 1000)} s)`;
-      stop();
-    }, options.timeoutMs ?? 30 * 60_000);
+    const timer = setTimeout(
+      () => {
+        output += `\n(stopped after ${Math.round((options.timeoutMs ?? 0) / 1000)} s)`;
+        stop();
+      },
+      options.timeoutMs ?? 30 * 60_000,
+    );
     timer.unref();
-    child.on('error', (error: NodeJS.ErrnoException) => finish({ code: null, signal: null, spawnError: error.code ? `${error.code}: ${error.message}` : String(error) }));
+    child.on('error', (error: NodeJS.ErrnoException) =>
+      finish({ code: null, signal: null, spawnError: error.code ? `${error.code}: ${error.message}` : String(error) }),
+    );
     child.on('close', (code, signal) => finish({ code, signal }));
   });
 }

@@ -61,7 +61,9 @@ export function readReport(text: string): Resolution | undefined {
     const info = isObject(item.download_info) ? item.download_info : {};
     const archive = isObject(info.archive_info) ? info.archive_info : {};
     const hashes = isObject(archive.hashes)
-      ? Object.entries(archive.hashes).filter(([alg, v]) => alg === 'sha256' && typeof v === 'string').map(([alg, v]) => `${alg}:${v as string}`)
+      ? Object.entries(archive.hashes)
+          .filter(([alg, v]) => alg === 'sha256' && typeof v === 'string')
+          .map(([alg, v]) => `${alg}:${v as string}`)
       : typeof archive.hash === 'string' && archive.hash.startsWith('sha256=')
         ? [`sha256:${archive.hash.slice(7)}`]
         : [];
@@ -85,7 +87,11 @@ export function readReport(text: string): Resolution | undefined {
  * Who needs whom among the resolved pins. Extras spread: `alpha` requiring `gamma[fast]` makes gamma's
  * `extra == "fast"` dependencies count, so edges are computed to a fixed point.
  */
-export function dependencyEdges(pins: Map<string, ResolvedPin>, environment: MarkerEnvironment, extraRequests: Map<string, string[]> = new Map()): Map<string, Set<string>> {
+export function dependencyEdges(
+  pins: Map<string, ResolvedPin>,
+  environment: MarkerEnvironment,
+  extraRequests: Map<string, string[]> = new Map(),
+): Map<string, Set<string>> {
   const extras = new Map<string, Set<string>>();
   for (const pin of pins.values()) extras.set(pin.normalized, new Set([...pin.requestedExtras, ...(extraRequests.get(pin.normalized) ?? [])]));
   const requiredBy = new Map<string, Set<string>>();

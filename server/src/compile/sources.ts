@@ -28,7 +28,12 @@ const PYPI = /^https?:\/\/pypi\.org\/simple\/?$/;
 export function readSources(source: string, output: string, read: FileReader, env?: Record<string, string | undefined>): SourceFacts | undefined {
   const files = sourceDocuments(source, documentsFrom(read, env), env);
   if (!files) return undefined;
-  const facts: SourceFacts = { sources: new Map(), optionLines: [], specifiers: new Map(), documents: files.map((f) => ({ path: f.path, document: f.document })) };
+  const facts: SourceFacts = {
+    sources: new Map(),
+    optionLines: [],
+    specifiers: new Map(),
+    documents: files.map((f) => ({ path: f.path, document: f.document })),
+  };
   const folder = path.dirname(output);
   for (const file of files) {
     const label = `${file.kind === 'constraint' ? '-c' : '-r'} ${path.relative(folder, file.path) || path.basename(file.path)}`;
@@ -70,4 +75,3 @@ export function preferredPins(previous: string | undefined, facts: SourceFacts, 
   }
   return out;
 }
-

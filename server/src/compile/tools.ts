@@ -38,7 +38,9 @@ function isExecutable(p: string): boolean {
 export function fromEnvironment(executable: string, venvRoot: string | undefined): string {
   if (!venvRoot) return '';
   const relative = path.relative(venvRoot, executable);
-  return relative && !relative.startsWith('..') && !path.isAbsolute(relative) ? ` It ran ${executable}, a program from the file's environment, not from your PATH.` : '';
+  return relative && !relative.startsWith('..') && !path.isAbsolute(relative)
+    ? ` It ran ${executable}, a program from the file's environment, not from your PATH.`
+    : '';
 }
 
 /** The first `name` in the environment's bin folder, then on PATH (as a shell would look, without one). */
@@ -58,16 +60,26 @@ export function findExecutable(name: string, options: { venvRoot?: string; pathV
  * `auto`: pip-compile (environment, then PATH), then uv, then the built-in resolver. A named tool that is
  * missing is an error, not a silent switch to another one.
  */
-export function chooseTool(choice: ToolChoice, purpose: 'compile' | 'sync', options: { venvRoot?: string; pathVariable?: string }): FoundTool | { missing: string } {
+export function chooseTool(
+  choice: ToolChoice,
+  purpose: 'compile' | 'sync',
+  options: { venvRoot?: string; pathVariable?: string },
+): FoundTool | { missing: string } {
   const pipTool = purpose === 'compile' ? 'pip-compile' : 'pip-sync';
   if (choice === 'builtin') return { kind: 'builtin' };
   if (choice === 'pip-compile') {
     const executable = findExecutable(pipTool, options);
-    return executable ? { kind: 'pip-compile', executable } : { missing: `${pipTool} was not found in the environment's ${isWindows ? 'Scripts' : 'bin'} folder or on PATH (install pip-tools, or set requirements.compile.tool to "auto")` };
+    return executable
+      ? { kind: 'pip-compile', executable }
+      : {
+          missing: `${pipTool} was not found in the environment's ${isWindows ? 'Scripts' : 'bin'} folder or on PATH (install pip-tools, or set requirements.compile.tool to "auto")`,
+        };
   }
   if (choice === 'uv') {
     const executable = findExecutable('uv', options);
-    return executable ? { kind: 'uv', executable } : { missing: `uv was not found in the environment or on PATH (install uv, or set requirements.compile.tool to "auto")` };
+    return executable
+      ? { kind: 'uv', executable }
+      : { missing: `uv was not found in the environment or on PATH (install uv, or set requirements.compile.tool to "auto")` };
   }
   const pip = findExecutable(pipTool, options);
   if (pip) return { kind: 'pip-compile', executable: pip };
@@ -101,11 +113,26 @@ function rel(from: string, p: string): string {
 
 export function compileArgv(tool: FoundTool & { executable: string }, request: CompileRequest): string[] {
   const upgrades = request.upgradePackages.flatMap((n) => ['--upgrade-package', n]);
-  const flags = [...(request.upgradeAll ? ['--upgrade'] : []), ...upgrades, ...(request.generateHashes && !request.args.includes('--generate-hashes') ? ['--generate-hashes'] : [])];
+  const flags = [
+    ...(request.upgradeAll ? ['--upgrade'] : []),
+    ...upgrades,
+    ...(request.generateHashes && !request.args.includes('--generate-hashes') ? ['--generate-hashes'] : []),
+  ];
   const source = rel(request.source, request.source);
   const output = rel(request.source, request.output);
   if (tool.kind === 'uv') {
-    return [tool.executable, 'pip', 'compile', ...(request.python ? ['--python', request.python] : []), ...request.indexArgs, ...flags, ...request.args, source, '--output-file', output];
+    return [
+      tool.executable,
+      'pip',
+      'compile',
+      ...(request.python ? ['--python', request.python] : []),
+      ...request.indexArgs,
+      ...flags,
+      ...request.args,
+      source,
+      '--output-file',
+      output,
+    ];
   }
   // pip-compile writes foo.in to foo.txt by itself; name the output only when it differs, as a user would.
   const defaultOutput = source.replace(/\.in$/, '') + '.txt';

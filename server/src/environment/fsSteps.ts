@@ -4,11 +4,7 @@
 
 import * as fs from 'node:fs';
 
-export type Step =
-  | { op: 'stat'; path: string }
-  | { op: 'readdir'; path: string }
-  | { op: 'read'; path: string }
-  | { op: 'realpath'; path: string };
+export type Step = { op: 'stat'; path: string } | { op: 'readdir'; path: string } | { op: 'read'; path: string } | { op: 'realpath'; path: string };
 
 /** What a stat answers (undefined: nothing there); the other steps answer their value or the Error they gave. */
 export interface StatFacts {

@@ -134,7 +134,9 @@ export function createEnvironmentService(options: { env: Record<string, string |
         const resolved = load(found, snapshot);
         if (!announced.has(found.root)) {
           announced.add(found.root);
-          options.logger.info(`Using the environment ${found.root} (found by ${found.source}; ${snapshot.distributions.size} distributions, Python ${snapshot.pythonVersion ?? 'unknown'})`);
+          options.logger.info(
+            `Using the environment ${found.root} (found by ${found.source}; ${snapshot.distributions.size} distributions, Python ${snapshot.pythonVersion ?? 'unknown'})`,
+          );
         }
         return resolved;
       } catch (error) {

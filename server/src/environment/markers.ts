@@ -27,7 +27,16 @@ export function markerEnvironment(pythonVersion: string | undefined): MarkerEnvi
     os_name: osName,
     sys_platform: sysPlatform,
     platform_system: system,
-    platform_machine: process.arch === 'x64' ? (process.platform === 'win32' ? 'AMD64' : 'x86_64') : process.arch === 'arm64' ? (process.platform === 'linux' ? 'aarch64' : 'arm64') : process.arch,
+    platform_machine:
+      process.arch === 'x64'
+        ? process.platform === 'win32'
+          ? 'AMD64'
+          : 'x86_64'
+        : process.arch === 'arm64'
+          ? process.platform === 'linux'
+            ? 'aarch64'
+            : 'arm64'
+          : process.arch,
     platform_release: os.release(),
     platform_version: os.version(),
     platform_python_implementation: 'CPython',
@@ -81,7 +90,7 @@ export function evaluateMarker(e: MarkerExpression, env: MarkerEnvironment, extr
   if (op === 'in') return rhs.includes(lhs);
   if (op === 'not in') return !rhs.includes(lhs);
   if (op === '===') return lhs === rhs;
-  if (VERSION_OPS.has(op) && valid(lhs) && (valid(rhs) || (op === '==' || op === '!=') && valid(rhs.replace(/\.\*$/, '')))) {
+  if (VERSION_OPS.has(op) && valid(lhs) && (valid(rhs) || ((op === '==' || op === '!=') && valid(rhs.replace(/\.\*$/, ''))))) {
     try {
       return satisfies(lhs, `${op}${rhs}`, { prereleases: true });
     } catch {
@@ -140,10 +149,15 @@ export function checkInstalled(snapshot: EnvironmentSnapshot, env: MarkerEnviron
       const installed = snapshot.distributions.get(dep.normalized);
       if (!installed) out.push({ dist: dist.name, requirement: text.split(';')[0].trim(), dependency: dep.normalized, problem: 'missing' });
       else if (dep.specifier && !versionSatisfies(installed.version, dep.specifier)) {
-        out.push({ dist: dist.name, requirement: text.split(';')[0].trim(), dependency: dep.normalized, problem: 'version', installedVersion: installed.version });
+        out.push({
+          dist: dist.name,
+          requirement: text.split(';')[0].trim(),
+          dependency: dep.normalized,
+          problem: 'version',
+          installedVersion: installed.version,
+        });
       }
     }
   }
   return out.sort((a, b) => a.dist.localeCompare(b.dist));
 }
-

@@ -177,7 +177,8 @@ function* readEntry(site: string, entry: string, warnings: string[]): Steps<Inst
         const direct = JSON.parse(directText) as { url?: unknown; dir_info?: { editable?: boolean }; vcs_info?: { vcs?: unknown; commit_id?: unknown } };
         editable = !!direct.dir_info?.editable;
         if (typeof direct.url === 'string') directUrl = direct.url;
-        if (typeof direct.vcs_info?.vcs === 'string') vcs = { vcs: direct.vcs_info.vcs, commit: typeof direct.vcs_info.commit_id === 'string' ? direct.vcs_info.commit_id : undefined };
+        if (typeof direct.vcs_info?.vcs === 'string')
+          vcs = { vcs: direct.vcs_info.vcs, commit: typeof direct.vcs_info.commit_id === 'string' ? direct.vcs_info.commit_id : undefined };
       }
     } catch {
       /* a broken direct_url.json says nothing */

@@ -53,7 +53,10 @@ export function isForbiddenAddress(address: string): boolean {
 
 /** Why a URL's host must not be contacted, in plain words; undefined when it may be. */
 export function forbiddenHost(url: URL): string | undefined {
-  const host = url.hostname.replace(/^\[|\]$/g, '').replace(/\.$/, '').toLowerCase();
+  const host = url.hostname
+    .replace(/^\[|\]$/g, '')
+    .replace(/\.$/, '')
+    .toLowerCase();
   if (METADATA_NAMES.has(host)) return `${host} is a cloud metadata service, which is never contacted`;
   if (isForbiddenAddress(host)) return `${host} is a link-local or cloud metadata address, which is never contacted`;
   return undefined;

@@ -132,7 +132,8 @@ export async function readFileUrl(url: string, conditional?: Conditional, maxByt
     const entries = await fs.promises.readdir(parent, { withFileTypes: true });
     const spelt = entries.find((e) => e.isDirectory() && normalizeName(e.name) === wanted);
     if (spelt) return readFileUrl(`${pathToFileURL(path.join(parent, spelt.name)).toString()}/`, conditional, maxBytes);
-    if (entries.some((e) => ARCHIVE.test(e.name) && belongsTo(e.name, wanted))) return result(await listing(parent, (n) => belongsTo(n, wanted)), 'text/html', parentStat, conditional);
+    if (entries.some((e) => ARCHIVE.test(e.name) && belongsTo(e.name, wanted)))
+      return result(await listing(parent, (n) => belongsTo(n, wanted)), 'text/html', parentStat, conditional);
     return notFound(`no project folder or archive for '${wanted}'`);
   } catch (error) {
     return { ok: false, status: 0, body: '', contentType: '', error: `${url} cannot be read (${(error as Error).message})` };

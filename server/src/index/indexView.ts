@@ -38,7 +38,6 @@ export interface IndexView extends IndexFacts {
   loadProjectList(progress?: ListProgress): Promise<void>;
 }
 
-
 /**
  * How long a response stays fresh: the index's Cache-Control max-age (no-cache/no-store: revalidate, but at
  * most every 30 s, since completion asks on every keystroke), capped by our own default.
@@ -83,11 +82,11 @@ function jsonApiUrl(indexUrl: string, name: string): string | undefined {
   return m ? `${m[1]}/pypi/${name}/json` : undefined;
 }
 
-
 /** What one view's facts in memory may hold, in releases and file hashes (about a hundred bytes each): some 30 MB. */
 const FACT_UNITS = 300_000;
 // Capped, so that a project of tens of thousands of files still fits (one that did not would be read again and again).
-const factUnits = (entry: { fact: ProjectFact }) => Math.min(FACT_UNITS / 8, 1 + entry.fact.versions.reduce((n, v) => n + 1 + (v.hashes?.length ?? 0) + (v.files?.length ?? 0), 0));
+const factUnits = (entry: { fact: ProjectFact }) =>
+  Math.min(FACT_UNITS / 8, 1 + entry.fact.versions.reduce((n, v) => n + 1 + (v.hashes?.length ?? 0) + (v.files?.length ?? 0), 0));
 
 /** What a view is made with: the hub's shared parts, and how it tells what landed. */
 export interface ViewContext {
@@ -287,7 +286,8 @@ export function createIndexView(config: IndexConfig, context: ViewContext): { vi
       if (!file) continue;
       const cached = await cachedResponseAsync(`${file.url}.metadata`);
       const res = cached ? undefined : await fetcher.get(`${file.url}.metadata`, 'text/plain, */*');
-      if (res?.ok) keep(`${file.url}.metadata`, { fetchedAt: Date.now(), contentType: res.contentType, body: res.body, etag: res.etag, lastModified: res.lastModified });
+      if (res?.ok)
+        keep(`${file.url}.metadata`, { fetchedAt: Date.now(), contentType: res.contentType, body: res.body, etag: res.etag, lastModified: res.lastModified });
       const body = cached?.body ?? (res?.ok ? res.body : undefined);
       if (body !== undefined) return { requiresDist: parseMetadata(body).requiresDist };
     }

@@ -51,7 +51,10 @@ export class NameIndex {
       // The popular names alone (did-you-mean before the list is there): already sorted, and all of them listed.
       const sorted = display.size ? [...new Set([...display.keys(), ...this.popularSorted])].sort() : this.popularSorted;
       for (const [k, n] of this.popularDisplay) if (!display.has(k)) display.set(k, n);
-      this.names = packNames(sorted, sorted.map((k) => (display.get(k) === k ? undefined : display.get(k))));
+      this.names = packNames(
+        sorted,
+        sorted.map((k) => (display.get(k) === k ? undefined : display.get(k))),
+      );
     }
   }
 

@@ -76,8 +76,7 @@ export function createOriginTrust(options: OriginTrustOptions): OriginTrust {
   const ask = (origin: string, namedBy: string) => {
     asking.add(origin);
     const message =
-      `${namedBy} names the package index ${origin}, which you have not configured. ` +
-      'Contact it to complete and check the packages it serves?';
+      `${namedBy} names the package index ${origin}, which you have not configured. ` + 'Contact it to complete and check the packages it serves?';
     options
       .ask({ origin, message })
       .then(
@@ -122,9 +121,13 @@ export function createOriginTrust(options: OriginTrustOptions): OriginTrust {
         if (userOrigins.has(origin) || (trusted && (policy === 'always' || allowed.has(origin)))) continue;
         out.push(`${origin} is named by the workspace and not allowed`);
         if (!trusted) tellOnce(origin, `Restricted Mode: the package index ${origin}, named by the workspace, is not contacted.`);
-        else if (policy === 'never') tellOnce(origin, `The package index ${origin}, named by the workspace, is not contacted (requirements.index.allowWorkspaceIndexes is "never").`);
+        else if (policy === 'never')
+          tellOnce(origin, `The package index ${origin}, named by the workspace, is not contacted (requirements.index.allowWorkspaceIndexes is "never").`);
         else if (!refused.has(origin) && !asking.has(origin)) {
-          tellOnce(origin, `The package index ${origin}, named by the workspace, is contacted only once you allow it; index facts for the files that use it wait until then.`);
+          tellOnce(
+            origin,
+            `The package index ${origin}, named by the workspace, is contacted only once you allow it; index facts for the files that use it wait until then.`,
+          );
           // Who names it: the environment's pip.conf (its path), else a requirements file of the workspace.
           const by = config.workspaceNamedBy?.[url];
           ask(origin, by && by !== 'the requirements file' ? `The environment's ${by}` : 'A requirements file in this workspace');

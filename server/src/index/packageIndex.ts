@@ -44,7 +44,6 @@ export interface PackageIndexOptions {
   diskCacheBytes?: number;
 }
 
-
 /** The shared part: one HTTP client, one disk cache, one response cache; views are handed out per configuration. */
 export interface IndexHub {
   view(config: IndexConfig): IndexView;
@@ -72,7 +71,6 @@ export function describeIndexConfig(config: IndexConfig): string {
   const more = [...(extras.length ? [`extra ${extras.join(', ')}`] : []), ...(links.length ? [`find-links ${links.join(', ')}`] : [])];
   return `Package index: ${main}${more.length ? `; ${more.join('; ')} (from ${(config.extraSources ?? []).join(', ') || 'the configuration'})` : ''}`;
 }
-
 
 /** The key of a view: everything that changes what the indexes answer. */
 export function viewKey(config: Pick<IndexConfig, 'indexUrl' | 'extraIndexUrls' | 'noIndex' | 'findLinks'>): string {

@@ -20,7 +20,7 @@ export function decodePopularTable(text: string): PopularTable {
   const normalized: string[] = [];
   const latest: string[] = [];
   const summary: string[] = [];
-  for (let at = 0; at < text.length; ) {
+  for (let at = 0; at < text.length;) {
     const newline = text.indexOf('\n', at);
     const end = newline === -1 ? text.length : newline;
     const [name, version = '', words = ''] = text.slice(at, end).split('\t');

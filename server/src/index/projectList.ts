@@ -29,7 +29,10 @@ export function compactList(names: readonly string[]): SortedNames {
     if (!pairs.has(k)) pairs.set(k, n);
   }
   const sorted = [...pairs.keys()].sort();
-  return packNames(sorted, sorted.map((k) => (pairs.get(k) === k ? undefined : pairs.get(k))));
+  return packNames(
+    sorted,
+    sorted.map((k) => (pairs.get(k) === k ? undefined : pairs.get(k))),
+  );
 }
 
 /** The stored form: a header with the fetch time, then a line a name. */

@@ -129,7 +129,9 @@ export function createProjectNames(options: ProjectNamesOptions): ProjectNames {
         if (Date.now() - stored.fetchedAt < LIST_MAX_AGE_MS && !/^file:/i.test(indexUrl)) return;
       }
       progress?.begin(`Fetching the project list of ${redact(config.indexUrl)}`);
-      const res = await fetcher.get(`${indexUrl}/`, 'application/vnd.pypi.simple.v1+json, text/html;q=0.1', undefined, { maxBytes: options.maxListBytes ?? MAX_LIST_BYTES });
+      const res = await fetcher.get(`${indexUrl}/`, 'application/vnd.pypi.simple.v1+json, text/html;q=0.1', undefined, {
+        maxBytes: options.maxListBytes ?? MAX_LIST_BYTES,
+      });
       // The body was just decoded (tens of MB); handing it to a thread (a copy) is a step of its own.
       if (res.ok) await nextTurn();
       const built = res.ok

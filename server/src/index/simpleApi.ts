@@ -183,7 +183,14 @@ export function parseProjectHtml(body: string, base: string): ProjectPage {
       const [algo, digest] = url.slice(hashAt + 1).split('=');
       if (algo && digest) hashes[algo] = digest;
     }
-    const filename = decodeEntities(m.text).trim() || decodePercent(url.slice(0, hashAt === -1 ? undefined : hashAt).split('/').pop() ?? '');
+    const filename =
+      decodeEntities(m.text).trim() ||
+      decodePercent(
+        url
+          .slice(0, hashAt === -1 ? undefined : hashAt)
+          .split('/')
+          .pop() ?? '',
+      );
     if (filename.length > MAX_FILENAME) continue;
     files.push({
       filename,
@@ -191,7 +198,9 @@ export function parseProjectHtml(body: string, base: string): ProjectPage {
       hashes,
       requiresPython: attrs['data-requires-python'] || undefined,
       yanked: 'data-yanked' in attrs ? attrs['data-yanked'] || true : undefined,
-      hasMetadata: ('data-core-metadata' in attrs && attrs['data-core-metadata'] !== 'false') || ('data-dist-info-metadata' in attrs && attrs['data-dist-info-metadata'] !== 'false'),
+      hasMetadata:
+        ('data-core-metadata' in attrs && attrs['data-core-metadata'] !== 'false') ||
+        ('data-dist-info-metadata' in attrs && attrs['data-dist-info-metadata'] !== 'false'),
     });
   }
   return { files };
@@ -335,7 +344,9 @@ export function parseJsonApi(body: string): JsonApiFacts | undefined {
     const perRelease = new Map<string, { uploaded?: string; files: string[] }>();
     for (const [version, files] of Object.entries(releases)) {
       if (!Array.isArray(files)) continue;
-      const named = files.filter((f): f is { filename: string; upload_time_iso_8601?: unknown } => typeof (f as { filename?: unknown } | null)?.filename === 'string');
+      const named = files.filter(
+        (f): f is { filename: string; upload_time_iso_8601?: unknown } => typeof (f as { filename?: unknown } | null)?.filename === 'string',
+      );
       const uploaded = earliest(named.map((f) => (typeof f.upload_time_iso_8601 === 'string' ? f.upload_time_iso_8601 : undefined)));
       perRelease.set(version, { ...(uploaded ? { uploaded } : {}), files: named.map((f) => f.filename) });
       if (!files.length || !files.every((f: unknown) => (f as { yanked?: unknown } | null)?.yanked)) continue;
@@ -404,6 +415,21 @@ export function metadataFile(pages: ProjectPage[], name: string): IndexFile | un
 }
 
 /** Core metadata (PEP 658's `.metadata`) as the facts the JSON API would give. */
-export function factsFromMetadata(meta: { name?: string; version?: string; summary?: string; requiresDist: string[]; providesExtras: string[]; requiresPython?: string }): JsonApiFacts {
-  return { name: meta.name, summary: meta.summary, latest: meta.version, requiresDist: meta.requiresDist, extras: meta.providesExtras, requiresPython: meta.requiresPython, yanked: new Map() };
+export function factsFromMetadata(meta: {
+  name?: string;
+  version?: string;
+  summary?: string;
+  requiresDist: string[];
+  providesExtras: string[];
+  requiresPython?: string;
+}): JsonApiFacts {
+  return {
+    name: meta.name,
+    summary: meta.summary,
+    latest: meta.version,
+    requiresDist: meta.requiresDist,
+    extras: meta.providesExtras,
+    requiresPython: meta.requiresPython,
+    yanked: new Map(),
+  };
 }

@@ -170,7 +170,9 @@ export function createIndexAdapter(options: IndexAdapterOptions): IndexAdapter {
     listen: (e) => void (events = e),
     preload() {
       configFor(none, undefined); // starts reading pip's config files
-      void Promise.all([load(), options.configFiles.reading()]).then(([ok]) => ok && configFor(none, undefined).source !== 'the default' && this.view(none, undefined));
+      void Promise.all([load(), options.configFiles.reading()]).then(
+        ([ok]) => ok && configFor(none, undefined).source !== 'the default' && this.view(none, undefined),
+      );
     },
     dispose: async () => {
       // The advisory client first: it shares the hub's HTTP client, which the hub closes.

@@ -197,7 +197,8 @@ export function createVulnerabilityClient(options: VulnerabilityClientOptions): 
   const offlineTold = new Map<string, string>();
   let flushing: Promise<void> | undefined;
 
-  const keyOf = (name: string, version: string, target: VulnerabilityTarget) => `vulnerabilities:${target.kind}:${target.base}:${normalizeName(name)}==${version}`;
+  const keyOf = (name: string, version: string, target: VulnerabilityTarget) =>
+    `vulnerabilities:${target.kind}:${target.base}:${normalizeName(name)}==${version}`;
   /** What keyOf() wrote (a base may hold `:`, a name and a version do not). */
   const releaseOf = (key: string): { name: string; version: string; target: VulnerabilityTarget } => {
     const rest = key.slice('vulnerabilities:'.length);
@@ -301,7 +302,10 @@ export function createVulnerabilityClient(options: VulnerabilityClientOptions): 
         // No such release: nothing is known against it. An index that answers 404 to everything has no JSON API.
         const seen = answered.get(target.base) ?? { ok: 0, missing: 0 };
         answered.set(target.base, { ...seen, missing: seen.missing + 1 });
-        if (seen.ok === 0 && seen.missing + 1 === 5) warnOnce(`${target.base} answers 404 to /pypi/<name>/<version>/json: it may not serve PyPI's JSON API, so known vulnerabilities are not checked there (set requirements.vulnerabilities.source to "osv").`);
+        if (seen.ok === 0 && seen.missing + 1 === 5)
+          warnOnce(
+            `${target.base} answers 404 to /pypi/<name>/<version>/json: it may not serve PyPI's JSON API, so known vulnerabilities are not checked there (set requirements.vulnerabilities.source to "osv").`,
+          );
         return store(item.key, []);
       }
       if (res.ok) answered.set(target.base, { ok: (answered.get(target.base)?.ok ?? 0) + 1, missing: answered.get(target.base)?.missing ?? 0 });
@@ -336,7 +340,8 @@ export function createVulnerabilityClient(options: VulnerabilityClientOptions): 
         results = undefined;
       }
       if (!Array.isArray(results) || results.length !== batch.length) {
-        for (const b of batch) fail(b.key, target, res.ok ? { status: res.status, error: `${target.base}/v1/querybatch sent an answer that is not OSV's` } : res, b.stale);
+        for (const b of batch)
+          fail(b.key, target, res.ok ? { status: res.status, error: `${target.base}/v1/querybatch sent an answer that is not OSV's` } : res, b.stale);
         continue;
       }
       const wanted: { item: (typeof batch)[number]; ids: string[] }[] = batch.map((item, j) => {
@@ -351,7 +356,10 @@ export function createVulnerabilityClient(options: VulnerabilityClientOptions): 
       for (const w of wanted) {
         const found = w.ids.map((id) => details.get(`${normalizeName(w.item.name)} ${id}`));
         // An id whose details could not be read still counts: it is named, without a fix.
-        store(w.item.key, found.map((a, k) => a ?? { id: w.ids[k], aliases: [], fixedIn: [], link: `https://osv.dev/vulnerability/${w.ids[k]}` }));
+        store(
+          w.item.key,
+          found.map((a, k) => a ?? { id: w.ids[k], aliases: [], fixedIn: [], link: `https://osv.dev/vulnerability/${w.ids[k]}` }),
+        );
       }
     }
   };

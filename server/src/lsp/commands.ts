@@ -3,7 +3,14 @@
 
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { MessageType, type CancellationToken, type Connection, type Diagnostic, type ExecuteCommandParams, type WorkDoneProgressReporter } from 'vscode-languageserver/node.js';
+import {
+  MessageType,
+  type CancellationToken,
+  type Connection,
+  type Diagnostic,
+  type ExecuteCommandParams,
+  type WorkDoneProgressReporter,
+} from 'vscode-languageserver/node.js';
 import { compileRequirements, installRequirements, syncEnvironment, type CompileContext, type Outcome } from '../compile/index.js';
 import type { Cancellation } from '../compile/process.js';
 import { redact } from '../index/credentials.js';
@@ -65,7 +72,12 @@ interface CommandArgs {
 export function readArguments(command: string, args: unknown[] | undefined): CommandArgs {
   const list = Array.isArray(args) ? args : [];
   const first = list[0];
-  const uri = typeof first === 'string' ? first : typeof first === 'object' && first && typeof (first as { uri?: unknown }).uri === 'string' ? (first as { uri: string }).uri : undefined;
+  const uri =
+    typeof first === 'string'
+      ? first
+      : typeof first === 'object' && first && typeof (first as { uri?: unknown }).uri === 'string'
+        ? (first as { uri: string }).uri
+        : undefined;
   const second = list[1];
   const options = typeof second === 'object' && second ? (second as Record<string, unknown>) : {};
   // upgradePackage takes a name, install a list of requirements; options may carry `packages` too.
@@ -127,7 +139,12 @@ export function registerCommands(host: CommandHost, problems: ProblemStore, othe
       return { ok: false, message: 'Already running' };
     }
     running.add(pair);
-    const title = params.command === COMMANDS.sync ? `Syncing with ${path.basename(filePath)}` : params.command === COMMANDS.install ? 'Installing into the environment' : `Compiling ${path.basename(filePath)}`;
+    const title =
+      params.command === COMMANDS.sync
+        ? `Syncing with ${path.basename(filePath)}`
+        : params.command === COMMANDS.install
+          ? 'Installing into the environment'
+          : `Compiling ${path.basename(filePath)}`;
     const progress = await startProgress(host, params, workDone, title);
     const cancel = anyOf(token, progress.token);
     try {
@@ -164,7 +181,13 @@ export function registerCommands(host: CommandHost, problems: ProblemStore, othe
         if (outcome.ok) showMessage(host.connection, MessageType.Info, message);
         else showMessage(host.connection, MessageType.Error, message);
       }
-      return { ok: outcome.ok, cancelled: outcome.cancelled ?? false, tool: outcome.tool, message, output: outcome.output ? pathToFileURL(outcome.output).toString() : undefined };
+      return {
+        ok: outcome.ok,
+        cancelled: outcome.cancelled ?? false,
+        tool: outcome.tool,
+        message,
+        output: outcome.output ? pathToFileURL(outcome.output).toString() : undefined,
+      };
     } catch (error) {
       const message = `${params.command} failed: ${redact(error instanceof Error ? error.message : String(error))}`;
       host.log('error', error instanceof Error ? (error.stack ?? message) : message);

@@ -71,7 +71,11 @@ export function wireConfiguration(connection: Connection, configuration: Configu
  * What `${NAME}` expands to in requirement lines: the server's environment, then the requirements.env
  * setting. A change re-parses the store's trees, so only a real change is passed on.
  */
-export function followEnvSetting(configuration: Configuration, env: Record<string, string | undefined>, setEnv: (env: Record<string, string | undefined>) => void): void {
+export function followEnvSetting(
+  configuration: Configuration,
+  env: Record<string, string | undefined>,
+  setEnv: (env: Record<string, string | undefined>) => void,
+): void {
   let fileEnv: Record<string, string | undefined> = { ...env };
   configuration.onDidApply((settings) => {
     const next = { ...env, ...settings.env };

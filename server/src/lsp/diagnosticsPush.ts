@@ -177,14 +177,15 @@ export function createDiagnosticsScheduler(o: DiagnosticsWiring) {
 
   // Pulled: each full answer carries the digest of its diagnostics as its result id, and a pull whose previous
   // answer had the same diagnostics is answered 'unchanged' (the client keeps what it shows; nothing is resent).
-  connection.languages.diagnostics.on((p, token) =>
-    o.guard.run('diagnostics', { kind: DocumentDiagnosticReportKind.Full, items: [] }, token, async (): Promise<DocumentDiagnosticReport> => {
-      const answer = await compute(p.textDocument.uri, token);
-      if (!answer) return { kind: DocumentDiagnosticReportKind.Full, items: [] };
-      const resultId = digestOf(answer.value);
-      if (p.previousResultId === resultId) return { kind: DocumentDiagnosticReportKind.Unchanged, resultId };
-      return { kind: DocumentDiagnosticReportKind.Full, resultId, items: answer.value };
-    }) as never, // a RequestCancelled error is a valid answer; the typings expect other error data
+  connection.languages.diagnostics.on(
+    (p, token) =>
+      o.guard.run('diagnostics', { kind: DocumentDiagnosticReportKind.Full, items: [] }, token, async (): Promise<DocumentDiagnosticReport> => {
+        const answer = await compute(p.textDocument.uri, token);
+        if (!answer) return { kind: DocumentDiagnosticReportKind.Full, items: [] };
+        const resultId = digestOf(answer.value);
+        if (p.previousResultId === resultId) return { kind: DocumentDiagnosticReportKind.Unchanged, resultId };
+        return { kind: DocumentDiagnosticReportKind.Full, resultId, items: answer.value };
+      }) as never, // a RequestCancelled error is a valid answer; the typings expect other error data
   );
 
   /**

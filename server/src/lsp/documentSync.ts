@@ -44,5 +44,7 @@ export function syncDocuments(o: {
 /** Included files that are not open change on disk too; the client watches better than we can. */
 export function watchFiles(connection: Connection, capabilities: ClientCapabilities): void {
   if (!capabilities.workspace?.didChangeWatchedFiles?.dynamicRegistration) return;
-  void connection.client.register(DidChangeWatchedFilesNotification.type, { watchers: [{ globPattern: '**/*.{txt,in}' }, { globPattern: '**/pyproject.toml' }] }).catch(() => undefined);
+  void connection.client
+    .register(DidChangeWatchedFilesNotification.type, { watchers: [{ globPattern: '**/*.{txt,in}' }, { globPattern: '**/pyproject.toml' }] })
+    .catch(() => undefined);
 }

@@ -76,17 +76,22 @@ export function freezeCommands(host: FreezeHost): Record<string, Handler> {
           '(a local or file:// index never does; a remote one may still be answering). Create or select the environment the file was frozen from, then derive again.',
       );
     }
-    const unknown = derivation.unknown.length ? ` ${derivation.unknown.length} pin${derivation.unknown.length === 1 ? "'s" : "s'"} metadata was not found, so ${derivation.unknown.length === 1 ? 'it was' : 'they were'} treated as requiring nothing.` : '';
+    const unknown = derivation.unknown.length
+      ? ` ${derivation.unknown.length} pin${derivation.unknown.length === 1 ? "'s" : "s'"} metadata was not found, so ${derivation.unknown.length === 1 ? 'it was' : 'they were'} treated as requiring nothing.`
+      : '';
     const cycles = derivation.cycles.map((c) => ` ${c.members.map((m) => m.name).join(', ')} require each other; kept ${c.kept.name}.`).join('');
     const existing = host.readFile(target);
     const derived = derivedRequirementsIn(analysis, bounds, existing);
     const names = derivation.topLevel.map((p) => p.name).join(', ');
     if ('edits' in derived) {
       // Never overwrite the user's .in: the missing lines come as an edit they see and can undo.
-      if (!derived.added.length) return tell(`${path.basename(target)} already lists every top-level package (${names}).`, { topLevel: derivation.topLevel.map((p) => p.name) });
+      if (!derived.added.length)
+        return tell(`${path.basename(target)} already lists every top-level package (${names}).`, { topLevel: derivation.topLevel.map((p) => p.name) });
       if (!host.canApplyEdit()) return fail(`${path.basename(target)} exists and is not overwritten; add these lines to it: ${derived.added.join(', ')}.`);
       const applied = await applyEdit(`Add top-level packages to ${path.basename(target)}`, pathToFileURL(target).toString(), derived.edits);
-      return applied ? tell(`Added ${derived.added.join(', ')} to ${path.basename(target)}.${cycles}${unknown}`) : fail(`The editor did not apply the edit to ${path.basename(target)}.`);
+      return applied
+        ? tell(`Added ${derived.added.join(', ')} to ${path.basename(target)}.${cycles}${unknown}`)
+        : fail(`The editor did not apply the edit to ${path.basename(target)}.`);
     }
     try {
       createExclusively(target, derived.text);
@@ -120,8 +125,12 @@ export function freezeCommands(host: FreezeHost): Record<string, Handler> {
     // An existing file is changed through the editor, so that the change can be undone.
     if (!host.canApplyEdit()) return fail(`${path.basename(filePath)} exists; this editor cannot apply edits from the server, so it was not changed.`);
     const doc = host.document(filePath);
-    const end = doc?.lines.length ? { line: doc.lineStarts.length - 1, character: current.length - doc.lineStarts[doc.lineStarts.length - 1] } : { line: 0, character: 0 };
-    const applied = await applyEdit(`Freeze ${path.basename(snapshot.root)}`, String(params.arguments?.[0]), [{ range: { start: { line: 0, character: 0 }, end }, newText: text }]);
+    const end = doc?.lines.length
+      ? { line: doc.lineStarts.length - 1, character: current.length - doc.lineStarts[doc.lineStarts.length - 1] }
+      : { line: 0, character: 0 };
+    const applied = await applyEdit(`Freeze ${path.basename(snapshot.root)}`, String(params.arguments?.[0]), [
+      { range: { start: { line: 0, character: 0 }, end }, newText: text },
+    ]);
     return applied ? tell(`Froze ${what} into ${path.basename(filePath)}.`, { count }) : fail('The editor did not apply the freeze edit.');
   };
 
@@ -141,7 +150,11 @@ export function freezeCommands(host: FreezeHost): Record<string, Handler> {
       if (!hasRequirements) return tell(created.message, { root: created.root });
       // Installing is its own decision: ask, and only run pip when the user says so.
       const install = `Install ${path.basename(filePath)}`;
-      const answer = await host.connection.window.showInformationMessage(`${created.message} Install ${path.basename(filePath)} into it?`, { title: install }, { title: 'Not now' });
+      const answer = await host.connection.window.showInformationMessage(
+        `${created.message} Install ${path.basename(filePath)} into it?`,
+        { title: install },
+        { title: 'Not now' },
+      );
       if (answer?.title !== install) return { ok: true, message: created.message, root: created.root, installed: false };
       progress.report(`Installing ${path.basename(filePath)}`);
       const settings = host.settings();

@@ -55,7 +55,10 @@ export function indexFacts(
     indexArgs(filePath: string): string[] {
       const ctx = o.workspace.contextOf(filePath);
       const config = index.config(ctx?.indexOptions ?? { extraIndexUrls: [], noIndex: false }, o.venvRoot(filePath));
-      return [...(config.source === 'the client settings' ? ['--index-url', config.indexUrl] : []), ...o.settings().extraIndexUrls.flatMap((u) => ['--extra-index-url', u])];
+      return [
+        ...(config.source === 'the client settings' ? ['--index-url', config.indexUrl] : []),
+        ...o.settings().extraIndexUrls.flatMap((u) => ['--extra-index-url', u]),
+      ];
     },
     /** Whether the index a compile will ask answers: what the hub knows of its host, else a HEAD within 3 s. */
     reachIndex: (indexUrl: string) => index.reach(indexUrl, 3_000),

@@ -106,20 +106,22 @@ export function createNameFacts(o: NameFactsOptions): NameFacts {
     });
   };
 
-  const suggestOver = (facts: IndexFacts): Search => (raw) => {
-    const name = normalizeName(raw);
-    const answer = keptOf(facts).suggestions.get(name);
-    if (answer) return answer.hint;
-    if (spent < sliceMs) return search(facts, name);
-    let waiting = queue.get(facts);
-    if (!waiting) queue.set(facts, (waiting = new Set()));
-    if (!waiting.has(name)) {
-      waiting.add(name);
-      queued++;
-      if (!working) work();
-    }
-    return undefined;
-  };
+  const suggestOver =
+    (facts: IndexFacts): Search =>
+    (raw) => {
+      const name = normalizeName(raw);
+      const answer = keptOf(facts).suggestions.get(name);
+      if (answer) return answer.hint;
+      if (spent < sliceMs) return search(facts, name);
+      let waiting = queue.get(facts);
+      if (!waiting) queue.set(facts, (waiting = new Set()));
+      if (!waiting.has(name)) {
+        waiting.add(name);
+        queued++;
+        if (!working) work();
+      }
+      return undefined;
+    };
   const knowsOver =
     (facts: IndexFacts): NonNullable<IndexFacts['knows']> =>
     (raw) => {

@@ -30,7 +30,12 @@ export function ignoreFilesOf(filePath: string, roots: string[]): string[] {
 }
 
 /** What ignores an advisory for `filePath` now, from the files that apply to it; undefined when no file exists. */
-export function osvIgnoresFor(filePath: string, files: SmallFiles, roots: string[], now = () => new Date()): ((ids: string[]) => IgnoreEntry | undefined) | undefined {
+export function osvIgnoresFor(
+  filePath: string,
+  files: SmallFiles,
+  roots: string[],
+  now = () => new Date(),
+): ((ids: string[]) => IgnoreEntry | undefined) | undefined {
   const found = ignoreFilesOf(filePath, roots).flatMap((file) => {
     const text = files.read(file);
     return text === undefined ? [] : [{ file, entries: entriesOf(file, text) }];

@@ -72,9 +72,7 @@ export function createStatusReporter(connection: Connection, capabilities: () =>
         },
         end(message: string) {
           log('info', message);
-          void created
-            ?.then((ok) => (ok ? connection.sendProgress(WorkDoneProgress.type, token, { kind: 'end', message }) : undefined))
-            .catch(() => undefined);
+          void created?.then((ok) => (ok ? connection.sendProgress(WorkDoneProgress.type, token, { kind: 'end', message }) : undefined)).catch(() => undefined);
         },
       };
     },

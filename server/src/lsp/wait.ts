@@ -23,7 +23,10 @@ export interface FactsWaiter {
    * A release's advisories as features see them (undefined while the index module loads); like `record`, a
    * release whose advisories are on their way is noted, so a first hover or menu shows them.
    */
-  recordAdvisories(client: VulnerabilityClient | undefined, target: VulnerabilityTarget): ((name: string, version: string) => Advisory[] | undefined) | undefined;
+  recordAdvisories(
+    client: VulnerabilityClient | undefined,
+    target: VulnerabilityTarget,
+  ): ((name: string, version: string) => Advisory[] | undefined) | undefined;
   /** Other facts on their way that the answer being computed read around (an environment scan). */
   note(pending: Promise<unknown> | undefined): void;
   /**

@@ -6,7 +6,11 @@ import { versionSatisfies } from './environmentDiagnostics.js';
 
 /** The upper bound `~=X` implies: `~=2.2` → `3`, `~=1.4.5` → `1.5`. */
 function compatibleUpper(v: string): string {
-  const release = v.split(/[^0-9.]/)[0].split('.').filter(Boolean).map(Number);
+  const release = v
+    .split(/[^0-9.]/)[0]
+    .split('.')
+    .filter(Boolean)
+    .map(Number);
   const head = release.slice(0, Math.max(1, release.length - 1));
   head[head.length - 1] += 1;
   return head.join('.');
@@ -69,7 +73,9 @@ export function admitVersion(spec: SpecifierNode, version: string): string | und
 
 function rebuild(spec: SpecifierNode, version: string): string | undefined {
   const parts = spec.clauses
-    .map((c) => (!c.version || versionSatisfies(version, `${c.operator.text}${c.version.text}`) ? `${c.operator.text}${c.version?.text ?? ''}` : widen(c, version)))
+    .map((c) =>
+      !c.version || versionSatisfies(version, `${c.operator.text}${c.version.text}`) ? `${c.operator.text}${c.version?.text ?? ''}` : widen(c, version),
+    )
     .filter(Boolean);
   return parts.length ? parts.join(',') : undefined;
 }

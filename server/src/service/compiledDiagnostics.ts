@@ -52,7 +52,8 @@ function askedFor(source: string, compiled: CompiledFile, folder: string, read: 
     if (text === undefined) return undefined;
     for (const { dependency: d } of pyprojectAsks(readPyproject(text), compiled.command, source, folder)) {
       // A marker still asks for the name; whether the pin must exist is decided below (conditional).
-      if (d.name && d.written && d.range) add(d.name, { file: source, range: d.range, text: d.value, name: d.written, specifier: d.specifier, conditional: !!d.marker });
+      if (d.name && d.written && d.range)
+        add(d.name, { file: source, range: d.range, text: d.value, name: d.written, specifier: d.specifier, conditional: !!d.marker });
     }
     return out;
   }
@@ -72,7 +73,14 @@ function collectAsked(sources: readonly SourceDocument[]): Map<string, Asked[]> 
       const r = line.project ? line.requirement : undefined;
       if (!r?.name) continue;
       const specifier = r.specifier && { specifier: r.specifier.text, shownSpecifier: shown(r.specifier) };
-      add(line.project!, { file: f.path, range: line.range, text: (line.written ?? line.text).trim(), name: shown(r.name), ...specifier, conditional: !!r.marker });
+      add(line.project!, {
+        file: f.path,
+        range: line.range,
+        text: (line.written ?? line.text).trim(),
+        name: shown(r.name),
+        ...specifier,
+        conditional: !!r.marker,
+      });
     }
   }
   return out;
@@ -92,7 +100,10 @@ function notCompiled(lists: Asked[][], where: (a: Asked) => string, range: Range
   const first = lists[0][0];
   const asks = lists.flat();
   const related = asks.slice(0, MAX_RELATED).map((a) => ({ location: { uri: pathToFileURL(a.file).toString(), range: a.range }, message: `'${a.text}' here` }));
-  const names = lists.slice(0, 3).map((l) => `'${l[0].name}'`).join(', ');
+  const names = lists
+    .slice(0, 3)
+    .map((l) => `'${l[0].name}'`)
+    .join(', ');
   const message =
     lists.length === 1
       ? `${where(first)} asks for '${first.name}', which this file does not pin: recompile ${sourceName}.`

@@ -9,7 +9,6 @@ import { completionContext } from './completionContext.js';
 import { escapeMarkdown, safeLink } from './markdown.js';
 import type { DirectoryLister, IndexFacts, ProjectFact, VersionFact } from '../shared/facts.js';
 
-
 export interface CompletionFacts {
   index?: IndexFacts;
   listDirectory?: DirectoryLister;
@@ -87,7 +86,13 @@ export function complete(doc: ParsedDocument, position: Position, facts: Complet
     }
     case 'operator':
       return list(
-        OPERATORS.map(([op, words], i) => ({ label: op, kind: CompletionItemKind.Operator, detail: words, sortText: pad(i), textEdit: { range: ctx.range, newText: op } })).concat([
+        OPERATORS.map(([op, words], i) => ({
+          label: op,
+          kind: CompletionItemKind.Operator,
+          detail: words,
+          sortText: pad(i),
+          textEdit: { range: ctx.range, newText: op },
+        })).concat([
           { label: ';', kind: CompletionItemKind.Operator, detail: 'environment marker', sortText: pad(20), textEdit: { range: ctx.range, newText: '; ' } },
           { label: '@', kind: CompletionItemKind.Operator, detail: 'direct URL', sortText: pad(21), textEdit: { range: ctx.range, newText: '@ ' } },
         ]),
@@ -104,40 +109,82 @@ export function complete(doc: ParsedDocument, position: Position, facts: Complet
               textEdit: { range: ctx.range, newText: o.value === 'none' ? o.long : `${o.long} ` },
             },
           ];
-          if (o.short && !ctx.partial.startsWith('--')) items.push({ label: o.short, kind: CompletionItemKind.Keyword, detail: `${o.long}: ${o.summary}`, sortText: pad(i), textEdit: { range: ctx.range, newText: `${o.short} ` } });
+          if (o.short && !ctx.partial.startsWith('--'))
+            items.push({
+              label: o.short,
+              kind: CompletionItemKind.Keyword,
+              detail: `${o.long}: ${o.summary}`,
+              sortText: pad(i),
+              textEdit: { range: ctx.range, newText: `${o.short} ` },
+            });
           return items;
         }),
       );
     case 'path':
       return list(pathItems(ctx.partial, ctx.range, facts));
     case 'markerVariable':
-      return list(MARKER_VARIABLES.map((v, i) => ({ label: v, kind: CompletionItemKind.Variable, sortText: pad(i), textEdit: { range: ctx.range, newText: v } })));
+      return list(
+        MARKER_VARIABLES.map((v, i) => ({ label: v, kind: CompletionItemKind.Variable, sortText: pad(i), textEdit: { range: ctx.range, newText: v } })),
+      );
     case 'markerOperator':
       return list(
-        ['==', '!=', '>=', '<', '<=', '>', 'in', 'not in'].map((op, i) => ({ label: op, kind: CompletionItemKind.Operator, sortText: pad(i), textEdit: { range: ctx.range, newText: `${op} ` } })),
+        ['==', '!=', '>=', '<', '<=', '>', 'in', 'not in'].map((op, i) => ({
+          label: op,
+          kind: CompletionItemKind.Operator,
+          sortText: pad(i),
+          textEdit: { range: ctx.range, newText: `${op} ` },
+        })),
       );
     case 'markerValue': {
       const values = MARKER_VALUES[ctx.variable] ?? [];
       const q = ctx.quote || ctx.preferQuote || '"';
-      return list(values.map((v, i) => ({ label: `${q}${v}${q}`, kind: CompletionItemKind.Value, sortText: pad(i), filterText: `${ctx.quote}${v}`, textEdit: { range: ctx.range, newText: `${q}${v}${q}` } })));
+      return list(
+        values.map((v, i) => ({
+          label: `${q}${v}${q}`,
+          kind: CompletionItemKind.Value,
+          sortText: pad(i),
+          filterText: `${ctx.quote}${v}`,
+          textEdit: { range: ctx.range, newText: `${q}${v}${q}` },
+        })),
+      );
     }
     case 'markerJoin':
-      return list(['and', 'or'].map((k, i) => ({ label: k, kind: CompletionItemKind.Keyword, sortText: pad(i), textEdit: { range: ctx.range, newText: `${k} ` } })));
+      return list(
+        ['and', 'or'].map((k, i) => ({ label: k, kind: CompletionItemKind.Keyword, sortText: pad(i), textEdit: { range: ctx.range, newText: `${k} ` } })),
+      );
     default:
       return list([]);
   }
 }
 
 function installedVersionItem(version: string, range: Range): CompletionItem {
-  return { label: version, kind: CompletionItemKind.Constant, detail: 'installed', sortText: pad(0), filterText: version, preselect: true, textEdit: { range, newText: version } };
+  return {
+    label: version,
+    kind: CompletionItemKind.Constant,
+    detail: 'installed',
+    sortText: pad(0),
+    filterText: version,
+    preselect: true,
+    textEdit: { range, newText: version },
+  };
 }
 
-function versionItems(project: ProjectFact, partial: string, range: Range, index: IndexFacts, installed?: string, releaseNotes?: (v: VersionFact) => string[]): CompletionItem[] {
+function versionItems(
+  project: ProjectFact,
+  partial: string,
+  range: Range,
+  index: IndexFacts,
+  installed?: string,
+  releaseNotes?: (v: VersionFact) => string[],
+): CompletionItem[] {
   // Order: final releases newest first, then pre-releases, then yanked ones (marked, with the reason).
   const rank = (v: VersionFact) => (v.yanked ? 2 : v.prerelease ? 1 : 0);
   const ordered = project.versions.map((v, i) => ({ v, i })).sort((a, b) => rank(a.v) - rank(b.v) || a.i - b.i);
   // The first release outside the cooldown (and with a wheel here) is offered first; else the newest.
-  const preselected = Math.max(0, ordered.findIndex(({ v }) => !v.yanked && !v.prerelease && !(releaseNotes?.(v).length)));
+  const preselected = Math.max(
+    0,
+    ordered.findIndex(({ v }) => !v.yanked && !v.prerelease && !releaseNotes?.(v).length),
+  );
   return ordered.map(({ v }, i) => {
     const notes: string[] = [];
     if (v.version === project.latest) notes.push('latest');
@@ -187,6 +234,10 @@ export function resolveCompletion(item: CompletionItem, index: IndexFacts | unde
   if (data?.kind !== 'name' || !data.name || !index) return item;
   const project = index.project(data.name);
   if (!project) return item;
-  const lines = [project.summary ? escapeMarkdown(project.summary) : '', project.latest ? `Latest: **${escapeMarkdown(project.latest)}**` : '', project.projectUrl ? safeLink(project.projectUrl) : ''].filter(Boolean);
+  const lines = [
+    project.summary ? escapeMarkdown(project.summary) : '',
+    project.latest ? `Latest: **${escapeMarkdown(project.latest)}**` : '',
+    project.projectUrl ? safeLink(project.projectUrl) : '',
+  ].filter(Boolean);
   return { ...item, detail: project.latest ? `latest ${project.latest}` : item.detail, documentation: { kind: 'markdown', value: lines.join('\n\n') } };
 }

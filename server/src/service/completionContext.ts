@@ -63,7 +63,13 @@ export function completionContext(doc: ParsedDocument, position: Position): Comp
   // A string in TOML takes no pip options.
   if (found.embedded && trimmed.startsWith('-')) return { kind: 'none' };
   const pathOption = PATH_OPTION.exec(trimmed);
-  if (pathOption) return { kind: 'path', option: lookupOption(pathOption[1]).ok ? pathOption[1] : pathOption[1], partial: pathOption[2], range: rangeBack(position, pathOption[2].length) };
+  if (pathOption)
+    return {
+      kind: 'path',
+      option: lookupOption(pathOption[1]).ok ? pathOption[1] : pathOption[1],
+      partial: pathOption[2],
+      range: rangeBack(position, pathOption[2].length),
+    };
 
   // pip's rule: options start at the first space-separated word beginning with '-'.
   const words = trimmed.split(' ');
@@ -91,7 +97,16 @@ export function completionContext(doc: ParsedDocument, position: Position): Comp
   if (m) {
     const parts = m[2].split(',');
     const partial = parts[parts.length - 1].trimStart();
-    return { kind: 'extra', name: m[1], partial, present: parts.slice(0, -1).map((p) => p.trim()).filter(Boolean), range: rangeBack(position, partial.length) };
+    return {
+      kind: 'extra',
+      name: m[1],
+      partial,
+      present: parts
+        .slice(0, -1)
+        .map((p) => p.trim())
+        .filter(Boolean),
+      range: rangeBack(position, partial.length),
+    };
   }
   m = OPERATOR_CONTEXT.exec(trimmed);
   if (m) return { kind: 'operator', name: m[1] ?? m[2], range: rangeBack(position, 0) };

@@ -21,7 +21,13 @@ export const MAX_DIAGNOSTICS = 1000;
 export type PathExists = (absolutePath: string) => boolean;
 
 /** Past MAX_DIAGNOSTICS, syntax diagnostics are not even converted: `capDiagnostics` counts them. */
-export function computeDiagnostics(filePath: string, doc: ParsedDocument, graph: IncludeGraph | undefined, exists?: PathExists, runsFrom: PipRunsFrom = besideTheFile(filePath)): Diagnostic[] {
+export function computeDiagnostics(
+  filePath: string,
+  doc: ParsedDocument,
+  graph: IncludeGraph | undefined,
+  exists?: PathExists,
+  runsFrom: PipRunsFrom = besideTheFile(filePath),
+): Diagnostic[] {
   const out: Diagnostic[] = [];
   for (const d of doc.diagnostics) {
     out.push(toDiagnostic(d));
@@ -219,7 +225,11 @@ function duplicateDiagnostics(filePath: string, doc: ParsedDocument, graph: Incl
       if (key === undefined) continue;
       const mineFirst = first.get(key);
       if (mineFirst && mineFirst.uri === ownUri) {
-        out.push(out.length >= MAX_DIAGNOSTICS ? counted(DiagnosticSeverity.Warning) : duplicate(mineFirst.line.requirement!, { uri, file: file.path, line }, path.basename(file.path)));
+        out.push(
+          out.length >= MAX_DIAGNOSTICS
+            ? counted(DiagnosticSeverity.Warning)
+            : duplicate(mineFirst.line.requirement!, { uri, file: file.path, line }, path.basename(file.path)),
+        );
         first.set(key, { uri, file: file.path, line }); // report each of our lines once
       }
     }
@@ -233,7 +243,17 @@ function duplicateDiagnostics(filePath: string, doc: ParsedDocument, graph: Incl
 const COUNTED = new Map<DiagnosticSeverity, Diagnostic>();
 export function counted(severity: DiagnosticSeverity): Diagnostic {
   let d = COUNTED.get(severity);
-  if (!d) COUNTED.set(severity, (d = Object.freeze({ range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, severity, message: '', source: SOURCE, code: DiagnosticCode.Counted })));
+  if (!d)
+    COUNTED.set(
+      severity,
+      (d = Object.freeze({
+        range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
+        severity,
+        message: '',
+        source: SOURCE,
+        code: DiagnosticCode.Counted,
+      })),
+    );
   return d;
 }
 
@@ -315,11 +335,19 @@ function conflictDiagnostics(filePath: string, doc: ParsedDocument, graph: Inclu
         message: `No version of '${shown(o.requirement.name!)}' satisfies '${shown(o.requirement.specifier!)}' together with ${others
           .map((x) => `'${shown(x.requirement.specifier!)}'${x.uri === ownUri ? ` (line ${x.line.firstLine + 1})` : ` (${path.basename(x.file)})`}`)
           .join(', ')}; pip's resolver will fail.`,
-        relatedInformation: others.map((x) => ({ location: { uri: x.uri, range: x.requirement.specifier!.range }, message: `'${shown(x.requirement.name!)}${shown(x.requirement.specifier!)}' here` })),
+        relatedInformation: others.map((x) => ({
+          location: { uri: x.uri, range: x.requirement.specifier!.range },
+          message: `'${shown(x.requirement.name!)}${shown(x.requirement.specifier!)}' here`,
+        })),
         // What "keep either" needs: each side's specifier (as written: the edit copies it) and where it is.
         data: {
           specifier: shown(o.requirement.specifier!),
-          others: others.map((x) => ({ uri: x.uri, range: x.requirement.specifier!.range, specifier: shown(x.requirement.specifier!), where: x.uri === ownUri ? `line ${x.line.firstLine + 1}` : path.basename(x.file) })),
+          others: others.map((x) => ({
+            uri: x.uri,
+            range: x.requirement.specifier!.range,
+            specifier: shown(x.requirement.specifier!),
+            where: x.uri === ownUri ? `line ${x.line.firstLine + 1}` : path.basename(x.file),
+          })),
         },
       });
     }
@@ -345,7 +373,9 @@ const MAX_HASH_MODE = 100;
 /** pip's hash-checking mode: once any requirement has --hash (or --require-hashes is set), every one needs a hash and a == pin. */
 function hashModeDiagnostics(doc: ParsedDocument, out: Diagnostic[]): void {
   if (!doc.text.includes('--hash') && !doc.text.includes('--require-hashes')) return;
-  const required = doc.lines.some((l) => l.kind === 'option' && l.text.includes('--require-hashes') && l.options.some((o) => o.canonical === '--require-hashes'));
+  const required = doc.lines.some(
+    (l) => l.kind === 'option' && l.text.includes('--require-hashes') && l.options.some((o) => o.canonical === '--require-hashes'),
+  );
   // Reading the text first keeps the nodes of unhashed lines unbuilt until they are reported.
   const reqLines = doc.lines.filter((l) => l.kind === 'requirement');
   const hashed = reqLines.filter((l) => l.text.includes('--hash') && l.requirement!.hashes.length > 0);
@@ -370,11 +400,29 @@ function hashModeDiagnostics(doc: ParsedDocument, out: Diagnostic[]): void {
     const r = line.requirement!;
     const where = r.name?.range ?? r.url?.range ?? r.path?.range ?? r.range;
     if (r.editable) {
-      out.push({ range: where, severity: DiagnosticSeverity.Error, code: DiagnosticCode.HashMode, source: SOURCE, message: `pip cannot check hashes of an editable requirement, and ${why}: pip will refuse the whole file.` });
+      out.push({
+        range: where,
+        severity: DiagnosticSeverity.Error,
+        code: DiagnosticCode.HashMode,
+        source: SOURCE,
+        message: `pip cannot check hashes of an editable requirement, and ${why}: pip will refuse the whole file.`,
+      });
     } else if (!isHashed) {
-      out.push({ range: where, severity: DiagnosticSeverity.Error, code: DiagnosticCode.HashMode, source: SOURCE, message: `This requirement has no --hash, but ${why}: pip will refuse the whole file. Add --hash=sha256:… for it.` });
+      out.push({
+        range: where,
+        severity: DiagnosticSeverity.Error,
+        code: DiagnosticCode.HashMode,
+        source: SOURCE,
+        message: `This requirement has no --hash, but ${why}: pip will refuse the whole file. Add --hash=sha256:… for it.`,
+      });
     } else if (r.name && !r.url && !r.path) {
-      out.push({ range: r.specifier?.range ?? where, severity: DiagnosticSeverity.Error, code: DiagnosticCode.HashMode, source: SOURCE, message: `In hash-checking mode pip needs an exact pin (==1.2.3) for '${shown(r.name)}'.` });
+      out.push({
+        range: r.specifier?.range ?? where,
+        severity: DiagnosticSeverity.Error,
+        code: DiagnosticCode.HashMode,
+        source: SOURCE,
+        message: `In hash-checking mode pip needs an exact pin (==1.2.3) for '${shown(r.name)}'.`,
+      });
     }
   }
   if (skipped > 0) {

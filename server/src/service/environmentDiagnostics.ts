@@ -16,7 +16,6 @@ import { parseRequiresDist } from '../environment/markers.js';
 import type { BrokenDependency, EnvironmentFacts } from '../shared/facts.js';
 import { DiagnosticCode } from '../shared/diagnosticCodes.js';
 
-
 /** Where the file is, for its local paths (`-e .`), and whether a path exists (a missing one is reported elsewhere). */
 export interface EnvironmentCheckOptions {
   folder?: string;
@@ -104,7 +103,8 @@ function step(env: EnvironmentFacts, normalized: string, extras: string[], id: s
       if (dep.marker) {
         if (env.evaluateMarker(dep.marker, extras) !== true) continue;
         // Needed only because of an extra: say which one.
-        if (extras.length && env.evaluateMarker(dep.marker, []) !== true) extra = extras.find((e) => env.evaluateMarker(dep.marker!, [e]) === true) ?? extras[0];
+        if (extras.length && env.evaluateMarker(dep.marker, []) !== true)
+          extra = extras.find((e) => env.evaluateMarker(dep.marker!, [e]) === true) ?? extras[0];
       }
       const installed = env.installed(dep.normalized);
       if (!installed) {
@@ -126,7 +126,11 @@ function step(env: EnvironmentFacts, normalized: string, extras: string[], id: s
  * once per file (with each set of extras), so the first line that reaches an unmet requirement owns it and
  * the cost is the size of the closure, not lines × closure.
  */
-function walkClosure(roots: { key: string; normalized: string; extras: string[] }[], env: EnvironmentFacts, onUnmet: (root: string, u: Unmet) => void): Set<string> {
+function walkClosure(
+  roots: { key: string; normalized: string; extras: string[] }[],
+  env: EnvironmentFacts,
+  onUnmet: (root: string, u: Unmet) => void,
+): Set<string> {
   const expanded = new Set<string>();
   const reached = new Set<string>();
   for (const root of roots) {
@@ -278,7 +282,8 @@ export function environmentDiagnostics(doc: ParsedDocument, env: EnvironmentFact
     // Facts without Requires-Dist: only what pip check says, on a line that names either side.
     for (const b of env.broken()) {
       const target = (named.get(normalizeName(b.dist)) ?? named.get(b.dependency))?.requirement;
-      if (target?.name) out.push(conflictDiagnostic(target.name.range, b.dist, b.requirement, b.dependency, b.problem === 'version' ? b.installedVersion : undefined));
+      if (target?.name)
+        out.push(conflictDiagnostic(target.name.range, b.dist, b.requirement, b.dependency, b.problem === 'version' ? b.installedVersion : undefined));
     }
   }
   return out;
@@ -312,7 +317,11 @@ function unmetDiagnostic(r: RequirementNode, u: Unmet, env: EnvironmentFacts): D
       u.installedVersion === undefined
         ? `The extra '${u.extra}' of ${u.requirer} requires ${u.requirement}, which is not installed in ${env.describe}.`
         : `The extra '${u.extra}' of ${u.requirer} requires ${u.requirement}, but ${u.dependency} ${u.installedVersion} is installed.`,
-    data: hasValues(r) ? undefined : { requirement: `${r.name!.text}[${extras}]${r.specifier?.clauses.length ? r.specifier.clauses.map((c) => `${c.operator.text}${c.version?.text ?? ''}`).join(',') : ''}` },
+    data: hasValues(r)
+      ? undefined
+      : {
+          requirement: `${r.name!.text}[${extras}]${r.specifier?.clauses.length ? r.specifier.clauses.map((c) => `${c.operator.text}${c.version?.text ?? ''}`).join(',') : ''}`,
+        },
   };
 }
 
@@ -322,7 +331,13 @@ function localProjectProblem(r: RequirementNode, env: EnvironmentFacts, options:
   const target = path.resolve(options.folder, r.path.text.replace(/^~(?=$|[/\\])/, process.env.HOME ?? '~'));
   // A path that is not there, or not a project, has its own error; "not installed" would only add noise.
   if (options.exists && !options.exists(target)) return undefined;
-  if (options.exists && !/\.(whl|zip|tar\.gz|tgz|tar\.bz2|tar\.xz|tar)$/i.test(target) && !options.exists(path.join(target, 'pyproject.toml')) && !options.exists(path.join(target, 'setup.py'))) return undefined;
+  if (
+    options.exists &&
+    !/\.(whl|zip|tar\.gz|tgz|tar\.bz2|tar\.xz|tar)$/i.test(target) &&
+    !options.exists(path.join(target, 'pyproject.toml')) &&
+    !options.exists(path.join(target, 'setup.py'))
+  )
+    return undefined;
   if (env.installedFrom(target)) return undefined;
   return {
     range: r.path.range,
@@ -337,7 +352,9 @@ function localProjectProblem(r: RequirementNode, env: EnvironmentFacts, options:
 export function unrelatedConflicts(doc: ParsedDocument, env: EnvironmentFacts): BrokenDependency[] {
   const broken = env.broken();
   if (!broken.length || !env.requiresDist) return [];
-  const roots = activeLines(doc, env).flatMap(({ r }, i) => (r.name && env.installed(r.name.normalized) ? [{ key: `${i}`, normalized: r.name.normalized, extras: r.extras?.items.map((x) => x.text) ?? [] }] : []));
+  const roots = activeLines(doc, env).flatMap(({ r }, i) =>
+    r.name && env.installed(r.name.normalized) ? [{ key: `${i}`, normalized: r.name.normalized, extras: r.extras?.items.map((x) => x.text) ?? [] }] : [],
+  );
   const reached = walkClosure(roots, env, () => undefined);
   return broken.filter((b) => !reached.has(normalizeName(b.dist)));
 }
@@ -346,11 +363,16 @@ export function unrelatedConflicts(doc: ParsedDocument, env: EnvironmentFacts): 
 export function unrelatedConflictsNote(doc: ParsedDocument, env: EnvironmentFacts): string | undefined {
   const list = unrelatedConflicts(doc, env);
   if (!list.length) return undefined;
-  const listed = list.slice(0, 3).map((b) => (b.problem === 'missing' ? `${b.dist} requires ${b.requirement} (not installed)` : `${b.dist} requires ${b.requirement} (${b.dependency} ${b.installedVersion} installed)`));
+  const listed = list
+    .slice(0, 3)
+    .map((b) =>
+      b.problem === 'missing'
+        ? `${b.dist} requires ${b.requirement} (not installed)`
+        : `${b.dist} requires ${b.requirement} (${b.dependency} ${b.installedVersion} installed)`,
+    );
   // Markdown (the hover): the names and requirements come from the environment's metadata, as text.
   return `Not checked in this file (it does not use them): ${escapeMarkdown(listed.join('; '))}${list.length > 3 ? `; and ${list.length - 3} more` : ''}. \`pip check\` reports these.`;
 }
 
 // PEP 440 containment lives in shared/pep440.ts (one policy for unreadable specifiers); re-exported for callers here.
 export { versionSatisfies };
-

@@ -10,13 +10,6 @@ import type { PipRunsFrom, VulnerabilityFacts } from '../shared/facts.js';
 import type { SupplyChainPolicy } from './supplyChainDiagnostics.js';
 import type { DirectoryLister, EnvironmentFacts, IndexFacts } from '../shared/facts.js';
 
-
-
-
-
-
-
-
 export interface LanguageServiceFacts {
   /** Whether a local path exists, for `./pkg` and `-e ./pkg` lines. */
   exists?: (absolutePath: string) => boolean;
@@ -47,4 +40,3 @@ export interface LanguageServiceFacts {
   /** What the last failed compile said about this file's lines (`compile-failed`), until the file is edited. */
   compileProblems?: (filePath: string) => readonly Diagnostic[] | undefined;
 }
-

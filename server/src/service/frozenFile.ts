@@ -6,7 +6,18 @@ import { DiagnosticSeverity, type Diagnostic, type TextEdit } from 'vscode-langu
 import { evaluateMarker, markerEnvironment } from '../environment/markers.js';
 import { lineContentEnd } from '../syntax/lines.js';
 import type { ParsedDocument } from '../syntax/types.js';
-import { deriveTopLevel, namesIn, readFrozen, renderRequirementsIn, requirementLine, SOURCE_BESIDE, type Bounds, type Derivation, type FrozenFile, type FrozenPin } from '../workspace/frozen.js';
+import {
+  deriveTopLevel,
+  namesIn,
+  readFrozen,
+  renderRequirementsIn,
+  requirementLine,
+  SOURCE_BESIDE,
+  type Bounds,
+  type Derivation,
+  type FrozenFile,
+  type FrozenPin,
+} from '../workspace/frozen.js';
 import { SOURCE } from './convert.js';
 import type { EnvironmentFacts, IndexFacts } from '../shared/facts.js';
 import { DiagnosticCode } from '../shared/diagnosticCodes.js';
@@ -91,7 +102,13 @@ export function createFrozenAnalyser(): FrozenAnalyser {
         known.delete(key);
         known.set(key, { pins: file.pins, derivation });
       } else derivation = derive();
-      analysis = { file, derivation, metadataFrom: fromEnvironment ? `${env!.describe}'s installed metadata` : "the package index's metadata (no environment found)", target, targetExists };
+      analysis = {
+        file,
+        derivation,
+        metadataFrom: fromEnvironment ? `${env!.describe}'s installed metadata` : "the package index's metadata (no environment found)",
+        target,
+        targetExists,
+      };
     }
     if (env && !evenIfNotFrozen) byDocument.set(doc, { environment: env, targetExists, analysis });
     return analysis;
@@ -108,7 +125,9 @@ export function frozenHint(doc: ParsedDocument, analysis: FrozenAnalysis | undef
   if (!known) return [];
   const transitive = file.pins.length - derivation.topLevel.length;
   if (transitive <= 0) return [];
-  const missing = derivation.unknown.length ? ` The metadata of ${derivation.unknown.length} pin${derivation.unknown.length === 1 ? ' is' : 's are'} not known yet.` : '';
+  const missing = derivation.unknown.length
+    ? ` The metadata of ${derivation.unknown.length} pin${derivation.unknown.length === 1 ? ' is' : 's are'} not known yet.`
+    : '';
   return [
     {
       range: TOP_LINE(doc),
@@ -121,9 +140,14 @@ export function frozenHint(doc: ParsedDocument, analysis: FrozenAnalysis | undef
 }
 
 /** The new `.in`, or for an existing one the lines it lacks, as the server would write them. */
-export function derivedRequirementsIn(analysis: FrozenAnalysis, bounds: Bounds, existingText: string | undefined): { text: string } | { edits: TextEdit[]; added: string[] } {
+export function derivedRequirementsIn(
+  analysis: FrozenAnalysis,
+  bounds: Bounds,
+  existingText: string | undefined,
+): { text: string } | { edits: TextEdit[]; added: string[] } {
   const from = path.basename(analysis.target.replace(/\.in$/, '.txt'));
-  if (existingText === undefined) return { text: renderRequirementsIn(analysis.derivation, { from, bounds, optionLines: analysis.file.optionLines, metadataFrom: analysis.metadataFrom }) };
+  if (existingText === undefined)
+    return { text: renderRequirementsIn(analysis.derivation, { from, bounds, optionLines: analysis.file.optionLines, metadataFrom: analysis.metadataFrom }) };
   // Never overwrite: add what the existing file lacks at its end, as an edit the user sees before it applies.
   const present = namesIn(existingText);
   const added = analysis.derivation.topLevel.filter((p) => !present.has(p.normalized)).map((p) => requirementLine(p, bounds));
@@ -132,4 +156,3 @@ export function derivedRequirementsIn(analysis: FrozenAnalysis, bounds: Bounds, 
   const prefix = existingText === '' || existingText.endsWith('\n') ? '' : '\n';
   return { edits: added.length ? [{ range: { start: end, end }, newText: `${prefix}${added.join('\n')}\n` }] : [], added };
 }
-

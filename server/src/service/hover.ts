@@ -58,7 +58,9 @@ export function hover(doc: ParsedDocument, position: Position, facts?: HoverFact
   if (token.written !== undefined) return null;
   if (token.kind === 'option') {
     const found = lookupOption(token.text);
-    text = found.ok ? `**${found.spec.long}**${found.spec.short ? ` (${found.spec.short})` : ''}: ${found.spec.summary}` : `Unknown option '${escapeMarkdown(token.text)}'.`;
+    text = found.ok
+      ? `**${found.spec.long}**${found.spec.short ? ` (${found.spec.short})` : ''}: ${found.spec.summary}`
+      : `Unknown option '${escapeMarkdown(token.text)}'.`;
   } else if (token.kind === 'operator') {
     text = OPERATOR_WORDS[token.text] && `\`${token.text}\`: ${OPERATOR_WORDS[token.text]}`;
   } else if (token.kind === 'markerVariable') {

@@ -1,7 +1,23 @@
 // The language service facade: feature functions over parsed documents and injected facts; no LSP connection, no I/O of its own.
 
 import * as path from 'node:path';
-import type { CodeAction, CodeActionContext, CodeLens, CompletionItem, CompletionList, Diagnostic, DocumentLink, DocumentSymbol, FoldingRange, Hover, InlayHint, Location, Position, Range, SemanticTokens } from 'vscode-languageserver-types';
+import type {
+  CodeAction,
+  CodeActionContext,
+  CodeLens,
+  CompletionItem,
+  CompletionList,
+  Diagnostic,
+  DocumentLink,
+  DocumentSymbol,
+  FoldingRange,
+  Hover,
+  InlayHint,
+  Location,
+  Position,
+  Range,
+  SemanticTokens,
+} from 'vscode-languageserver-types';
 import { append } from '../shared/append.js';
 import type { ParsedDocument } from '../syntax/types.js';
 import type { FileContext } from '../workspace/context.js';
@@ -25,7 +41,17 @@ import { semanticTokens } from './semanticTokens.js';
 import { documentSymbols } from './symbols.js';
 import { vulnerabilityDiagnostics, vulnerabilityFactsOf, vulnerabilityHoverAt } from './vulnerabilities.js';
 
-export { SOURCE_ADD_HASHES, SOURCE_COMPILE, SOURCE_DERIVE_IN, SOURCE_FIX_VULNERABILITIES, SOURCE_INSTALL, SOURCE_NORMALIZE, SOURCE_PIN_ALL, SOURCE_SORT, SOURCE_UPGRADE_ALL } from './codeActions/index.js';
+export {
+  SOURCE_ADD_HASHES,
+  SOURCE_COMPILE,
+  SOURCE_DERIVE_IN,
+  SOURCE_FIX_VULNERABILITIES,
+  SOURCE_INSTALL,
+  SOURCE_NORMALIZE,
+  SOURCE_PIN_ALL,
+  SOURCE_SORT,
+  SOURCE_UPGRADE_ALL,
+} from './codeActions/index.js';
 export type { FileContext };
 export type { LanguageServiceFacts } from './facts.js';
 import type { LanguageServiceFacts } from './facts.js';
@@ -79,7 +105,16 @@ export function createLanguageService(facts: LanguageServiceFacts): LanguageServ
       if (env) append(out, environmentDiagnostics(doc, env, { folder: path.dirname(filePath), exists: facts.exists, room: MAX_DIAGNOSTICS - out.length }));
       const index = facts.index?.(ctx);
       if (index) append(out, indexDiagnostics(doc, index, { outdated: facts.outdated?.().diagnostics ?? true, room: MAX_DIAGNOSTICS - out.length }));
-      if (index) append(out, supplyChainDiagnostics(doc, index, { ...supplyChainPolicy(facts), now: facts.now?.() ?? new Date(), wheels: env?.wheelEnvironment, room: MAX_DIAGNOSTICS - out.length }));
+      if (index)
+        append(
+          out,
+          supplyChainDiagnostics(doc, index, {
+            ...supplyChainPolicy(facts),
+            now: facts.now?.() ?? new Date(),
+            wheels: env?.wheelEnvironment,
+            room: MAX_DIAGNOSTICS - out.length,
+          }),
+        );
       const sources = ctx.checkedSources;
       for (const source of sources) append(out, compiledDiagnostics(filePath, doc, source, ctx));
       if (sources.length === 0 && ctx.kind === 'requirements') append(out, frozenHint(doc, frozen(ctx)));
@@ -132,7 +167,16 @@ export function createLanguageService(facts: LanguageServiceFacts): LanguageServ
       // Versions whose Requires-Python excludes the environment's Python are marked.
       const index = facts.index?.(ctx);
       const python = index ? facts.environment?.(ctx.path)?.pythonVersion : undefined;
-      const withPython = index && python ? { ...index, searchNames: index.searchNames, project: index.project, pythonVersion: python, pythonAllows: (spec: string) => pythonAllows(python, spec) } : index;
+      const withPython =
+        index && python
+          ? {
+              ...index,
+              searchNames: index.searchNames,
+              project: index.project,
+              pythonVersion: python,
+              pythonAllows: (spec: string) => pythonAllows(python, spec),
+            }
+          : index;
       const env = facts.environment?.(ctx.path);
       const policy = supplyChainPolicy(facts);
       const now = facts.now?.() ?? new Date();

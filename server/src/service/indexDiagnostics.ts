@@ -95,7 +95,10 @@ function nearestUnyanked(project: ProjectFact, pin: string): string | undefined 
   const i = project.versions.findIndex((v) => v.version === pin);
   const candidates = project.versions.filter((v) => !v.yanked && !v.prerelease);
   // Versions are newest first: prefer the closest newer one, else the closest older one.
-  const newer = project.versions.slice(0, Math.max(0, i)).reverse().find((v) => !v.yanked && !v.prerelease);
+  const newer = project.versions
+    .slice(0, Math.max(0, i))
+    .reverse()
+    .find((v) => !v.yanked && !v.prerelease);
   return newer?.version ?? candidates.find((v) => project.versions.indexOf(v) > i)?.version;
 }
 
@@ -109,7 +112,13 @@ export function outdatedHints(doc: ParsedDocument, index: IndexFacts, range?: { 
     if (!r?.specifier?.clauses.length) continue;
     const project = index.project(line.project);
     if (!project?.latest || versionSatisfies(project.latest, specOf(r))) continue;
-    out.push({ position: (r.marker ?? r.specifier).range.end, label: `⟶ ${project.latest}`, kind: InlayHintKind.Type, paddingLeft: true, tooltip: `Newest final release of ${project.name}` });
+    out.push({
+      position: (r.marker ?? r.specifier).range.end,
+      label: `⟶ ${project.latest}`,
+      kind: InlayHintKind.Type,
+      paddingLeft: true,
+      tooltip: `Newest final release of ${project.name}`,
+    });
   }
   return out;
 }

@@ -3,7 +3,6 @@
 import * as path from 'node:path';
 import type { PipRunsFrom } from '../shared/facts.js';
 
-
 export interface LocatedPath {
   /** The absolute path found: a project folder or an existing archive, else the first that exists. */
   found?: string;
@@ -26,7 +25,11 @@ export function locateLocalPath(written: string, runsFrom: PipRunsFrom, exists: 
   // Every place is asked about before any answer is used: where `exists` answers from memory and looks up
   // what it does not know yet, one pass then starts every look-up (a short-circuit revealed one a round).
   const archive = ARCHIVE.test(written);
-  const answers = looked.map((target) => ({ target, exists: exists(target), project: archive || [exists(path.join(target, 'setup.py')), exists(path.join(target, 'pyproject.toml'))].includes(true) }));
+  const answers = looked.map((target) => ({
+    target,
+    exists: exists(target),
+    project: archive || [exists(path.join(target, 'setup.py')), exists(path.join(target, 'pyproject.toml'))].includes(true),
+  }));
   const installable = answers.find((a) => a.exists && a.project);
   if (installable) return { found: installable.target, installable: true, looked };
   return { found: answers.find((a) => a.exists)?.target, installable: false, looked };

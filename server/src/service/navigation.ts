@@ -83,7 +83,14 @@ export function definition(filePath: string, doc: ParsedDocument, position: Posi
   return out;
 }
 
-export function references(filePath: string, doc: ParsedDocument, position: Position, read: DocumentReader, readText: FileReader, includeDeclaration: boolean): Location[] {
+export function references(
+  filePath: string,
+  doc: ParsedDocument,
+  position: Position,
+  read: DocumentReader,
+  readText: FileReader,
+  includeDeclaration: boolean,
+): Location[] {
   const at = packageAt(doc, position);
   if (!at?.name) return [];
   const prov = buildProvenance(filePath, doc, read, readText);
@@ -121,7 +128,13 @@ export function resolvedVersionHints(filePath: string, doc: ParsedDocument, read
     const r = isSettled(line) ? line.requirement : undefined;
     if (!pin?.version || !r) continue;
     const end = (r.marker ?? r.specifier ?? r.extras ?? r.name)!.range.end;
-    out.push({ position: end, label: `→ ${pin.version}`, kind: InlayHintKind.Type, paddingLeft: true, tooltip: `Pinned to ${pin.version} in ${path.basename(compiledPath)}` });
+    out.push({
+      position: end,
+      label: `→ ${pin.version}`,
+      kind: InlayHintKind.Type,
+      paddingLeft: true,
+      tooltip: `Pinned to ${pin.version} in ${path.basename(compiledPath)}`,
+    });
   }
   return out;
 }

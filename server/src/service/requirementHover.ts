@@ -46,7 +46,10 @@ export function describeClause(c: SpecifierClause): string {
     case '===':
       return `the exact string ${v}`;
     case '~=': {
-      const release = v.replace(/^v/i, '').split(/[^0-9.]/)[0].split('.');
+      const release = v
+        .replace(/^v/i, '')
+        .split(/[^0-9.]/)[0]
+        .split('.');
       const prefix = release.slice(0, Math.max(1, release.length - 1)).join('.');
       return `a compatible release: >=${v}, ==${prefix}.*`;
     }
@@ -93,7 +96,8 @@ export function requirementHover(r: RequirementNode, facts: RequirementFacts): s
     if (!date || Number.isNaN(date.getTime())) return '';
     return ` (uploaded ${dateWords(date)}${facts.now ? `, ${ageWords(date, facts.now)}` : ''})`;
   };
-  const pinned = r.specifier?.clauses.length === 1 && ['==', '==='].includes(r.specifier.clauses[0].operator.text) ? r.specifier.clauses[0].version?.text : undefined;
+  const pinned =
+    r.specifier?.clauses.length === 1 && ['==', '==='].includes(r.specifier.clauses[0].operator.text) ? r.specifier.clauses[0].version?.text : undefined;
   if (pinned && pinned !== project?.latest && uploadedWords(pinned)) versions.push(`pinned **${escapeMarkdown(pinned)}**${uploadedWords(pinned)}`);
   if (project?.latest) versions.push(`latest **${escapeMarkdown(project.latest)}**${uploadedWords(project.latest)}`);
   if (versions.length) out.push(versions.join(' · '));

@@ -61,7 +61,10 @@ function bounds(clauses: readonly ClauseText[]): { lower?: Bound; upper?: Bound;
         break;
       case '~=': {
         raise({ version: v, inclusive: true });
-        const release = v.split(/[^0-9.]/)[0].split('.').map(Number);
+        const release = v
+          .split(/[^0-9.]/)[0]
+          .split('.')
+          .map(Number);
         const head = release.slice(0, Math.max(1, release.length - 1));
         head[head.length - 1] += 1;
         cut({ version: head.join('.'), inclusive: false });

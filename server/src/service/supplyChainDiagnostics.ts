@@ -61,14 +61,27 @@ export function supplyChainDiagnostics(doc: ParsedDocument, index: IndexFacts, o
     if (!project) continue;
     if (policed) {
       const verdict = licenceVerdict(licenceOf(project.licence ?? {}), options.licenses);
-      if (!verdict.ok) push({ range: nameRange(), severity: DiagnosticSeverity.Warning, code: DiagnosticCode.License, source: SOURCE, message: `${project.name}: ${verdict.why}.` });
+      if (!verdict.ok)
+        push({
+          range: nameRange(),
+          severity: DiagnosticSeverity.Warning,
+          code: DiagnosticCode.License,
+          source: SOURCE,
+          message: `${project.name}: ${verdict.why}.`,
+        });
     }
     const pinned = shape.pin ? project.versions.find((v) => v.version === shape.pin) : undefined;
     if (!pinned) continue;
     const specifier = () => placed(shape.specifier!, line.firstLine);
     const uploaded = pinned.uploaded ? new Date(pinned.uploaded) : undefined;
     if (uploaded && !Number.isNaN(uploaded.getTime()) && insideCooldown(uploaded, options.cooldownDays, options.now)) {
-      push({ range: specifier(), severity: DiagnosticSeverity.Warning, code: DiagnosticCode.TooNew, source: SOURCE, message: cooldownMessage(project.name, shape.pinShown ?? pinned.version, uploaded, options.cooldownDays, options.now) });
+      push({
+        range: specifier(),
+        severity: DiagnosticSeverity.Warning,
+        code: DiagnosticCode.TooNew,
+        source: SOURCE,
+        message: cooldownMessage(project.name, shape.pinShown ?? pinned.version, uploaded, options.cooldownDays, options.now),
+      });
     }
     if (options.wheels && platforms && noWheelFits(pinned, options.wheels, platforms)) {
       const sdist = pinned.files!.some((f) => /\.(tar\.gz|zip|tar\.bz2|tgz)$/i.test(f));
@@ -108,7 +121,8 @@ function noWheelFits(version: VersionFact, env: WheelEnvironment, platforms: Set
 export function releaseNotes(version: VersionFact, options: Pick<SupplyChainOptions, 'cooldownDays' | 'now' | 'wheels'>): string[] {
   const notes: string[] = [];
   const uploaded = version.uploaded ? new Date(version.uploaded) : undefined;
-  if (uploaded && !Number.isNaN(uploaded.getTime()) && insideCooldown(uploaded, options.cooldownDays, options.now)) notes.push(`inside the ${options.cooldownDays}-day cooldown`);
+  if (uploaded && !Number.isNaN(uploaded.getTime()) && insideCooldown(uploaded, options.cooldownDays, options.now))
+    notes.push(`inside the ${options.cooldownDays}-day cooldown`);
   if (options.wheels && noWheelFits(version, options.wheels, platformsOf(options.wheels))) notes.push('no wheel here: built from source');
   return notes;
 }

@@ -16,7 +16,12 @@ export function documentSymbols(doc: ParsedDocument): DocumentSymbol[] {
     if (r && (r.name || r.url || r.path)) {
       // As written (`${NAME}` kept), with the credentials of a URL masked: an outline is shown, and may be shared.
       const label = r.name ? shown(r.name) : r.url ? redact(shown(r.url)) : shown(r.path!);
-      const detail = [r.editable ? '-e' : '', r.specifier ? shown(r.specifier) : '', r.url && r.name ? `@ ${redact(shown(r.url))}` : '', r.marker ? `; ${shown(r.marker).trim()}` : '']
+      const detail = [
+        r.editable ? '-e' : '',
+        r.specifier ? shown(r.specifier) : '',
+        r.url && r.name ? `@ ${redact(shown(r.url))}` : '',
+        r.marker ? `; ${shown(r.marker).trim()}` : '',
+      ]
         .filter(Boolean)
         .join(' ');
       const selection = r.name?.range ?? r.url?.range ?? r.path!.range;
@@ -32,7 +37,8 @@ export function documentSymbols(doc: ParsedDocument): DocumentSymbol[] {
 }
 
 function within(inner: DocumentSymbol['range'], outer: DocumentSymbol['range']): DocumentSymbol['range'] {
-  const before = (a: DocumentSymbol['range']['start'], b: DocumentSymbol['range']['start']) => a.line < b.line || (a.line === b.line && a.character < b.character);
+  const before = (a: DocumentSymbol['range']['start'], b: DocumentSymbol['range']['start']) =>
+    a.line < b.line || (a.line === b.line && a.character < b.character);
   if (before(inner.start, outer.start) || before(outer.end, inner.end)) return outer;
   return inner;
 }

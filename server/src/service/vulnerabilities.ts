@@ -16,8 +16,6 @@ import type { Advisory, ProjectFact, VulnerabilityFacts } from '../shared/facts.
 import { lineShapes } from './lineShapes.js';
 import { DiagnosticCode } from '../shared/diagnosticCodes.js';
 
-
-
 /** What a `vulnerable` diagnostic carries for its fixes. */
 export interface VulnerableData {
   name: string;
@@ -40,7 +38,10 @@ function safe<T>(f: () => T, fallback: T): T {
  * The version a line is checked at: its exact pin (`==`, `===`), else the installed one; with how it was found.
  * A pin that a variable gives is not checked: the advisory service would be sent its value (maybe a secret).
  */
-export function checkedVersion(line: LogicalLine, installed?: (name: string) => string | undefined): { version: string; installed: boolean; requirement: RequirementNode } | undefined {
+export function checkedVersion(
+  line: LogicalLine,
+  installed?: (name: string) => string | undefined,
+): { version: string; installed: boolean; requirement: RequirementNode } | undefined {
   const r = line.requirement;
   if (!line.project || !r?.name || r.url || r.path) return undefined;
   const clauses = r.specifier?.clauses ?? [];
@@ -65,12 +66,20 @@ export function fixes(advisory: Advisory, current: string, candidate: string): b
 
 /** The lowest release named by the advisories that fixes them all; undefined when none does. */
 export function lowestFixAll(advisories: Advisory[], current: string): string | undefined {
-  const candidates = [...new Set(advisories.flatMap((a) => a.fixedIn))].filter((v) => safe(() => gt(v, current), false)).sort((a, b) => (safe(() => gt(a, b), false) ? 1 : -1));
+  const candidates = [...new Set(advisories.flatMap((a) => a.fixedIn))]
+    .filter((v) => safe(() => gt(v, current), false))
+    .sort((a, b) => (safe(() => gt(a, b), false) ? 1 : -1));
   return candidates.find((c) => advisories.every((a) => fixes(a, current, c)));
 }
 
 /** The nearest release on the index that fixes every advisory, is not yanked, is final, and fits the Python in use. */
-export function nearestFixRelease(project: ProjectFact | undefined, current: string, advisories: Advisory[], python?: string, allowed: string[] = []): string | undefined {
+export function nearestFixRelease(
+  project: ProjectFact | undefined,
+  current: string,
+  advisories: Advisory[],
+  python?: string,
+  allowed: string[] = [],
+): string | undefined {
   if (!project) return undefined;
   // Versions are newest first: the nearest is the last that qualifies.
   const ok = project.versions.filter(
@@ -122,7 +131,9 @@ export function vulnerabilityDiagnostics(uri: string, doc: ParsedDocument, facts
     if (!checked) continue;
     const counted = activeAdvisories(known, facts.ignore);
     // Ignored in an osv-scanner.toml with a reason: shown as a hint that names the entry, not as a warning.
-    const ignored = facts.ignoredBy ? counted.flatMap((a) => (facts.ignoredBy!([a.id, ...a.aliases]) ? [{ advisory: a, entry: facts.ignoredBy!([a.id, ...a.aliases])! }] : [])) : [];
+    const ignored = facts.ignoredBy
+      ? counted.flatMap((a) => (facts.ignoredBy!([a.id, ...a.aliases]) ? [{ advisory: a, entry: facts.ignoredBy!([a.id, ...a.aliases])! }] : []))
+      : [];
     const advisories = ignored.length ? counted.filter((a) => !ignored.some((i) => i.advisory === a)) : counted;
     const r = checked.requirement;
     const name = shown(r.name!);
@@ -143,7 +154,11 @@ export function vulnerabilityDiagnostics(uri: string, doc: ParsedDocument, facts
     const what = `${name} ${checked.version}${checked.installed ? ' (installed)' : ''}`;
     const ids = advisories.map(advisoryLabel).join(', ');
     const summary = n === 1 && advisories[0].summary ? `: ${advisories[0].summary}` : '';
-    const fix = fixedBy ? `; ${fixedBy} ${fixWords(n)}` : advisories.some((a) => a.fixedIn.length) ? '; no single release fixes them all' : '; no fixed release is known';
+    const fix = fixedBy
+      ? `; ${fixedBy} ${fixWords(n)}`
+      : advisories.some((a) => a.fixedIn.length)
+        ? '; no single release fixes them all'
+        : '; no fixed release is known';
     const range = checked.installed ? r.name!.range : (r.specifier?.range ?? r.name!.range);
     const related: DiagnosticRelatedInformation[] = advisories.map((a) => ({
       location: { uri, range },
@@ -180,7 +195,11 @@ export function vulnerabilityHoverSection(version: string, advisories: Advisory[
 }
 
 /** The hover section of the requirement under the cursor; the facts are asked for only on a requirement line. */
-export function vulnerabilityHoverAt(doc: ParsedDocument, position: { line: number; character: number }, factsOf: () => VulnerabilityFacts | undefined): string | undefined {
+export function vulnerabilityHoverAt(
+  doc: ParsedDocument,
+  position: { line: number; character: number },
+  factsOf: () => VulnerabilityFacts | undefined,
+): string | undefined {
   const line = lineAt(doc, position.line, position.character);
   const facts = line?.project ? factsOf() : undefined;
   const checked = facts && line ? checkedVersion(line, facts.installed) : undefined;
@@ -202,5 +221,9 @@ export function vulnerabilityFactsOf(facts: LanguageServiceFacts, ctx: FileConte
     const project = index?.peek?.(name);
     return !project?.versions.length || project.versions.some((r) => r.version === version || safe(() => eq(r.version, version), false));
   };
-  return { ...v, advisories: (name, version) => (released(name, version) ? v.advisories(name, version) : undefined), installed: env ? (name) => env.installed(name)?.version : undefined };
+  return {
+    ...v,
+    advisories: (name, version) => (released(name, version) ? v.advisories(name, version) : undefined),
+    installed: env ? (name) => env.installed(name)?.version : undefined,
+  };
 }

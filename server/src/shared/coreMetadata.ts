@@ -40,4 +40,3 @@ export function parseMetadata(text: string): { name?: string; version?: string }
   flush();
   return out;
 }
-

@@ -46,6 +46,10 @@ export function newestAllowed(
   python: string | undefined,
 ): string | undefined {
   return versions?.find(
-    (v) => !v.prerelease && !v.yanked && (!python || !v.requiresPython || pythonAllows(python, v.requiresPython) !== false) && specifiers.every((s) => versionSatisfies(v.version, s)),
+    (v) =>
+      !v.prerelease &&
+      !v.yanked &&
+      (!python || !v.requiresPython || pythonAllows(python, v.requiresPython) !== false) &&
+      specifiers.every((s) => versionSatisfies(v.version, s)),
   )?.version;
 }

@@ -168,7 +168,10 @@ class LazyToken implements Token {
 /** Python's `str.isspace` (what pip's `strip()` and `\s` remove) within a line; not U+FEFF, which Python keeps. */
 export function isSpace(c: number): boolean {
   if (c <= 32) return c === 32 || c === 9 || c === 11 || c === 12 || c >= 0x1c;
-  return c >= 0x85 && (c === 0x85 || c === 0xa0 || c === 0x1680 || (c >= 0x2000 && c <= 0x200a) || c === 0x2028 || c === 0x2029 || c === 0x202f || c === 0x205f || c === 0x3000);
+  return (
+    c >= 0x85 &&
+    (c === 0x85 || c === 0xa0 || c === 0x1680 || (c >= 0x2000 && c <= 0x200a) || c === 0x2028 || c === 0x2029 || c === 0x202f || c === 0x205f || c === 0x3000)
+  );
 }
 
 export function skipSpaces(text: string, i: number, end: number): number {

@@ -51,7 +51,12 @@ export function joinedOf(host: HostText, lit: Literal): JoinedLine {
   const stand = (value: string, from: number, to: number) => {
     const a = at(from);
     const b = positionAt(host, toDoc(to - 1) + 1);
-    joined.appendStandIn(value, toDoc(from), a.line, a.character, { endDoc: toDoc(to - 1) + 1, endLine: b.line, endCharacter: b.character, written: toml.slice(from, to) });
+    joined.appendStandIn(value, toDoc(from), a.line, a.character, {
+      endDoc: toDoc(to - 1) + 1,
+      endLine: b.line,
+      endCharacter: b.character,
+      written: toml.slice(from, to),
+    });
   };
   while (i < close) {
     const c = toml[i];

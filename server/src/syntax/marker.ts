@@ -146,7 +146,12 @@ class MarkerParser {
   private giveUp(at: number): MarkerExpression {
     this.gaveUp = true;
     this.b.token('unknown', at, this.end);
-    this.b.report('marker-too-deep', `Parentheses nested more than ${MAX_MARKER_DEPTH} deep: pip gives up on this marker (RecursionError), and so do we. Flatten it.`, at, this.end);
+    this.b.report(
+      'marker-too-deep',
+      `Parentheses nested more than ${MAX_MARKER_DEPTH} deep: pip gives up on this marker (RecursionError), and so do we. Flatten it.`,
+      at,
+      this.end,
+    );
     this.i = this.end;
     return { type: 'compare', range: this.b.range(at, this.end) };
   }
@@ -183,7 +188,12 @@ class MarkerParser {
         const hint = suggestVariable(w);
         const shown = this.b.quote(w, start, this.i);
         // A near miss is a misspelt variable; only a word like no variable may be a value missing its quotes.
-        this.b.report('unknown-marker-variable', `'${shown}' is not a marker variable${hint ? `; did you mean '${hint}'?` : ` (a value must be quoted: "${shown}")`}`, start, this.i);
+        this.b.report(
+          'unknown-marker-variable',
+          `'${shown}' is not a marker variable${hint ? `; did you mean '${hint}'?` : ` (a value must be quoted: "${shown}")`}`,
+          start,
+          this.i,
+        );
         return 'error';
       }
       return { type: 'variable', name: canonical, range: this.b.range(start, this.i) };
@@ -203,19 +213,37 @@ class MarkerParser {
     const opStart = this.i;
     const op = this.operator();
     if (!op) {
-      if (this.i < this.end && !this.keyword()) this.b.report('invalid-marker', `Expected a marker operator (==, !=, <, <=, >, >=, ~=, ===, in, not in)`, this.i, this.end);
-      else this.b.report('invalid-marker', `Incomplete marker: add an operator and a value, e.g. ${left.type === 'variable' ? left.name : 'python_version'} >= "3.9"`, start, this.i);
+      if (this.i < this.end && !this.keyword())
+        this.b.report('invalid-marker', `Expected a marker operator (==, !=, <, <=, >, >=, ~=, ===, in, not in)`, this.i, this.end);
+      else
+        this.b.report(
+          'invalid-marker',
+          `Incomplete marker: add an operator and a value, e.g. ${left.type === 'variable' ? left.name : 'python_version'} >= "3.9"`,
+          start,
+          this.i,
+        );
       return { type: 'compare', left, range: this.b.range(start, this.i) };
     }
     const right = this.operand();
     if (right === undefined) {
-      this.b.report('invalid-marker', `Incomplete marker: add a value after '${this.b.quote(op.text, opStart, opStart + op.text.length)}', e.g. "3.9"`, start, this.i);
+      this.b.report(
+        'invalid-marker',
+        `Incomplete marker: add a value after '${this.b.quote(op.text, opStart, opStart + op.text.length)}', e.g. "3.9"`,
+        start,
+        this.i,
+      );
       return { type: 'compare', left, op, range: this.b.range(start, this.i) };
     }
     if (right === 'error') return { type: 'compare', left, op, range: this.b.range(start, this.i) };
     if (left.type === 'string' && right.type === 'string') {
       // packaging accepts this, but it compares two constants and is almost certainly a typo.
-      this.b.report('marker-compares-constants', `This marker compares two strings; one side should be a variable such as python_version`, start, this.i, 'warning');
+      this.b.report(
+        'marker-compares-constants',
+        `This marker compares two strings; one side should be a variable such as python_version`,
+        start,
+        this.i,
+        'warning',
+      );
     }
     return { type: 'compare', left, op, right, range: this.b.range(start, this.i) };
   }

@@ -111,7 +111,13 @@ interface KnownLine {
 const cleanLines = new Map<string, string | KnownLine>();
 const MAX_CLEAN_LINES = 100_000;
 /** Memo values of the lines that are not a named requirement (a named one is memoized as its project). */
-const KIND_ONLY: Record<LineKind, KnownLine> = { blank: { kind: 'blank' }, comment: { kind: 'comment' }, requirement: { kind: 'requirement' }, option: { kind: 'option' }, error: { kind: 'error' } };
+const KIND_ONLY: Record<LineKind, KnownLine> = {
+  blank: { kind: 'blank' },
+  comment: { kind: 'comment' },
+  requirement: { kind: 'requirement' },
+  option: { kind: 'option' },
+  error: { kind: 'error' },
+};
 
 function remember(text: string, kind: LineKind, project: string | undefined): void {
   if (cleanLines.size >= MAX_CLEAN_LINES) cleanLines.clear();
@@ -193,13 +199,32 @@ class LazyLine implements LogicalLine {
     return new LazyLine(shared, kind, project, empty ? 0 : start, empty ? 0 : end, line, undefined, NO_DIAGNOSTICS);
   }
 
-  static of(shared: SharedText, joined: JoinedLine, kind: LineKind, project: string | undefined, diagnostics: SyntaxDiagnostic[] = NO_DIAGNOSTICS, expanded?: Expanded): LazyLine {
+  static of(
+    shared: SharedText,
+    joined: JoinedLine,
+    kind: LineKind,
+    project: string | undefined,
+    diagnostics: SyntaxDiagnostic[] = NO_DIAGNOSTICS,
+    expanded?: Expanded,
+  ): LazyLine {
     const pieces = joined.pieces;
     const start = pieces.length ? joined.docOffset(0) : 0;
     const end = pieces.length ? joined.docOffset(joined.text.length, true) : 0;
     // One plain piece on one line: the text is the document's [start, end), nothing else to keep.
-    const span = !expanded && joined.firstLine === joined.lastLine && (pieces.length === 0 || (pieces.length === 1 && !pieces[0].stand && end - start === joined.text.length));
-    return new LazyLine(shared, kind, project, start, end, joined.firstLine, expanded ?? (span ? undefined : joined), diagnostics.length ? diagnostics : NO_DIAGNOSTICS);
+    const span =
+      !expanded &&
+      joined.firstLine === joined.lastLine &&
+      (pieces.length === 0 || (pieces.length === 1 && !pieces[0].stand && end - start === joined.text.length));
+    return new LazyLine(
+      shared,
+      kind,
+      project,
+      start,
+      end,
+      joined.firstLine,
+      expanded ?? (span ? undefined : joined),
+      diagnostics.length ? diagnostics : NO_DIAGNOSTICS,
+    );
   }
 
   /** The line as parsed: the expanded text for a `${NAME}` line. */
@@ -322,7 +347,8 @@ function parseExpandedLine(expansion: Expansion, source: JoinedLine): LineDetail
 function allVariables(source: JoinedLine): EnvVariable[] {
   const out: EnvVariable[] = [];
   VARIABLE_RE.lastIndex = 0;
-  for (let m = VARIABLE_RE.exec(source.text); m; m = VARIABLE_RE.exec(source.text)) out.push({ name: m[1], range: source.range(m.index, m.index + m[0].length) });
+  for (let m = VARIABLE_RE.exec(source.text); m; m = VARIABLE_RE.exec(source.text))
+    out.push({ name: m[1], range: source.range(m.index, m.index + m[0].length) });
   return out;
 }
 
@@ -459,7 +485,13 @@ function parseOptions(b: LineBuilder, start: number, end: number, afterRequireme
     }
     if (!w.value.startsWith('-') || w.value === '-') {
       b.token('unknown', w.start, w.end);
-      b.report('ignored-argument', `pip ignores '${b.quote(w.value, w.start, w.end)}' here: put each requirement or option on its own line`, w.start, w.end, 'warning');
+      b.report(
+        'ignored-argument',
+        `pip ignores '${b.quote(w.value, w.start, w.end)}' here: put each requirement or option on its own line`,
+        w.start,
+        w.end,
+        'warning',
+      );
       continue;
     }
     const long = w.value.startsWith('--');
@@ -473,7 +505,8 @@ function parseOptions(b: LineBuilder, start: number, end: number, afterRequireme
     const node: OptionNode = { range: b.range(w.start, w.end), flag: b.spanned(w.start, flagEnd), canonical: '' };
     out.push(node);
     if (!found.ok) {
-      if (found.reason === 'ambiguous') b.report('ambiguous-option', `'${flagShown}' is ambiguous: did you mean ${found.candidates.join(' or ')}?`, w.start, flagEnd);
+      if (found.reason === 'ambiguous')
+        b.report('ambiguous-option', `'${flagShown}' is ambiguous: did you mean ${found.candidates.join(' or ')}?`, w.start, flagEnd);
       else b.report('unknown-option', `pip does not know the option '${flagShown}' in a requirements file`, w.start, flagEnd);
       if (flagEnd < w.end) b.token('unknown', flagEnd, w.end);
       continue;
@@ -482,7 +515,13 @@ function parseOptions(b: LineBuilder, start: number, end: number, afterRequireme
     node.canonical = spec.long;
     if (afterRequirement && !spec.perRequirement) {
       // pip parses it and then ignores it: a silent no-op is worth a warning.
-      b.report('ignored-option', `pip ignores '${flagShown}' after a requirement: put it on its own line (only --hash, --config-settings and --global-option apply to a requirement)`, w.start, flagEnd, 'warning');
+      b.report(
+        'ignored-option',
+        `pip ignores '${flagShown}' after a requirement: put it on its own line (only --hash, --config-settings and --global-option apply to a requirement)`,
+        w.start,
+        flagEnd,
+        'warning',
+      );
     }
     let valueStart = -1;
     let valueEnd = -1;
@@ -539,14 +578,25 @@ function parseOptions(b: LineBuilder, start: number, end: number, afterRequireme
     if (spec.long === '--hash') checkHash(b, value, valueStart, valueEnd);
     if (spec.long === '--trusted-host') checkTrustedHost(b, value, valueStart, valueEnd);
     if (spec.choices && !spec.choices.includes(value)) {
-      b.report('invalid-option-value', `'${b.quote(value, valueStart, valueEnd)}' is not a value pip accepts for ${spec.long}: use one of ${spec.choices.join(', ')}`, valueStart, valueEnd);
+      b.report(
+        'invalid-option-value',
+        `'${b.quote(value, valueStart, valueEnd)}' is not a value pip accepts for ${spec.long}: use one of ${spec.choices.join(', ')}`,
+        valueStart,
+        valueEnd,
+      );
     }
     if (spec.long === '--config-settings' && !value.includes('=')) {
       b.report('invalid-option-value', `--config-settings takes KEY=VALUE, not '${b.quote(value, valueStart, valueEnd)}'`, valueStart, valueEnd);
     }
     // pip accepts an empty value (`--index-url=`) but it is almost certainly a mistake; an empty -e it rejects.
     if (value === '' && spec.value !== 'text') {
-      b.report('missing-option-value', `'${flagShown}' has an empty value; give a ${spec.metavar ?? 'value'}`, w.start, valueEnd, spec.long === '--editable' ? 'error' : 'warning');
+      b.report(
+        'missing-option-value',
+        `'${flagShown}' has an empty value; give a ${spec.metavar ?? 'value'}`,
+        w.start,
+        valueEnd,
+        spec.long === '--editable' ? 'error' : 'warning',
+      );
     }
   }
   return out;

@@ -48,7 +48,8 @@ export function readPylockDocument(text: string): ParsedDocument {
   const range = (lit: Literal) => ({ start: positionAt(host, lit.start), end: positionAt(host, lit.end) });
   const invalid = (lit: Literal, message: string) => diagnostics.push({ range: range(lit), severity: 'error', code: DiagnosticCode.InvalidLock, message });
   const lockVersion = scan.strings.get('lock-version');
-  if (lockVersion && !/^1(\.\d+)?$/.test(lockVersion.value)) invalid(lockVersion, `lock-version '${lockVersion.value}' is not one PEP 751 knows (1.0): installers refuse the file`);
+  if (lockVersion && !/^1(\.\d+)?$/.test(lockVersion.value))
+    invalid(lockVersion, `lock-version '${lockVersion.value}' is not one PEP 751 knows (1.0): installers refuse the file`);
   const files = new Map<string, Literal>(); // each wheel, sdist or archive: its first string, for where to say it has no hash
   const hashed = new Set<string>();
   for (const [path, lit] of scan.strings) {
@@ -62,9 +63,15 @@ export function readPylockDocument(text: string): ParsedDocument {
     if (!hash) continue;
     hashed.add(file[1]);
     const length = DIGEST_LENGTHS[hash[1]];
-    if (length && !(lit.value.length === length && /^[0-9a-f]+$/i.test(lit.value))) invalid(lit, `A ${hash[1]} digest is ${length} hexadecimal digits; this one is ${lit.value.length} characters`);
+    if (length && !(lit.value.length === length && /^[0-9a-f]+$/i.test(lit.value)))
+      invalid(lit, `A ${hash[1]} digest is ${length} hexadecimal digits; this one is ${lit.value.length} characters`);
   }
-  for (const [file, lit] of files) if (!hashed.has(file)) invalid(lit, `PEP 751: every ${file.includes('wheels') ? 'wheel' : file.endsWith('sdist') ? 'sdist' : 'archive'} needs hashes (hashes = { sha256 = "…" }); installers refuse it without`);
+  for (const [file, lit] of files)
+    if (!hashed.has(file))
+      invalid(
+        lit,
+        `PEP 751: every ${file.includes('wheels') ? 'wheel' : file.endsWith('sdist') ? 'sdist' : 'archive'} needs hashes (hashes = { sha256 = "…" }); installers refuse it without`,
+      );
   diagnostics.sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character);
   return { kind: 'pylock', text, lineStarts, lines, diagnostics };
 }

@@ -28,7 +28,12 @@ export function readPyprojectDocument(text: string): ParsedDocument {
 }
 
 /** The requirement lines of the given arrays of a TOML text (pyproject.toml, a PEP 723 block's TOML). */
-export function requirementsOfToml(host: HostText, kind: ParsedDocument['kind'], arrays: readonly { path: RegExp; installed: boolean }[], specifiers: readonly string[] = []): ParsedDocument {
+export function requirementsOfToml(
+  host: HostText,
+  kind: ParsedDocument['kind'],
+  arrays: readonly { path: RegExp; installed: boolean }[],
+  specifiers: readonly string[] = [],
+): ParsedDocument {
   const scan = scanToml(host.toml);
   const lines: LogicalLine[] = [];
   for (const [path, literals] of scan.arrays) {
@@ -67,7 +72,8 @@ function groupDiagnostics(host: HostText, scan: Scan): { diagnostics: SyntaxDiag
     const place = scan.places.get(path);
     // The key, where it starts its line (`dev = [`); under a dotted key, the line it is on.
     const start = place === undefined ? undefined : host.toml.indexOf(m[1], place);
-    if (start !== undefined && start !== -1) keys.set(normalizeGroup(m[1]), { start: positionAt(host, host.toDoc(start)), end: positionAt(host, host.toDoc(start) + m[1].length) });
+    if (start !== undefined && start !== -1)
+      keys.set(normalizeGroup(m[1]), { start: positionAt(host, host.toDoc(start)), end: positionAt(host, host.toDoc(start) + m[1].length) });
   }
   const includes: { from: string; to: string; lit: Literal }[] = [];
   for (const [path, lit] of scan.strings) {

@@ -57,7 +57,13 @@ export function parseRequirement(b: LineBuilder, start: number, end: number, edi
       b.report('empty-marker', `Nothing follows ';': add a marker such as python_version >= "3.9", or remove the ';'`, markerAt, markerAt + 1, 'warning');
     } else req.marker = parseMarker(b, markerAt + sep.length, end);
   } else if (scheme && !req.marker && MARKER_IN_URL.test(text.slice(start, end))) {
-    b.report('marker-needs-space', `After a URL pip needs a space before ';' to read a marker; as written, the marker is part of the URL`, start, end, 'warning');
+    b.report(
+      'marker-needs-space',
+      `After a URL pip needs a space before ';' to read a marker; as written, the marker is part of the URL`,
+      start,
+      end,
+      'warning',
+    );
   }
   return req;
 }
@@ -134,7 +140,12 @@ function reportNonLocalFile(b: LineBuilder, url: string, start: number, end: num
   const host = nonLocalFileHost(url);
   if (host === undefined) return false;
   const shown = b.quote(host, start, end);
-  b.report('invalid-url', `pip reads '${shown}' as the host of this file: URL and supports local files only: write file:///absolute/path or file:relative/path`, start, end);
+  b.report(
+    'invalid-url',
+    `pip reads '${shown}' as the host of this file: URL and supports local files only: write file:///absolute/path or file:relative/path`,
+    start,
+    end,
+  );
   return true;
 }
 
@@ -170,7 +181,11 @@ function nameFromUrl(b: LineBuilder, req: RequirementNode, wheel: string | undef
       return;
     }
     // pip reads the file name as the requirement `name==version`, which packaging must accept.
-    if (matchIdentifier(w.name, 0, w.name.length) !== w.name.length || matchVersion('==', w.version, 0) !== w.version.length || explainBadVersion('==', w.version)) {
+    if (
+      matchIdentifier(w.name, 0, w.name.length) !== w.name.length ||
+      matchVersion('==', w.version, 0) !== w.version.length ||
+      explainBadVersion('==', w.version)
+    ) {
       const reads = shown === wheel ? ` reads as ${w.name}==${w.version}, which` : '';
       b.report('invalid-wheel-filename', `'${shown}'${reads} is not a valid requirement: pip rejects it`, start, end);
       return;
@@ -198,7 +213,13 @@ function nameFromUrl(b: LineBuilder, req: RequirementNode, wheel: string | undef
   if (inner.specifier) req.specifier = inner.specifier;
   if (inner.marker) req.marker = inner.marker;
   if (!sub.hasErrors() && (inner.extras || inner.specifier || inner.marker || inner.url)) {
-    b.report('invalid-egg-fragment', `Only a bare project name in #egg= is supported: pip 24 reads the rest but deprecates it, and pip 26 rejects it`, s, s + egg.length, 'warning');
+    b.report(
+      'invalid-egg-fragment',
+      `Only a bare project name in #egg= is supported: pip 24 reads the rest but deprecates it, and pip 26 rejects it`,
+      s,
+      s + egg.length,
+      'warning',
+    );
   }
 }
 
@@ -347,7 +368,12 @@ function parseSpecifier(b: LineBuilder, name: string, start: number, end: number
       const junkEnd = scanVersionLike(text, next, end);
       if (junkEnd > next) {
         b.token('unknown', next, junkEnd);
-        b.report('invalid-version', `'${b.shown(next, junkEnd)}' is not a valid version for '${op}'; write a PEP 440 version such as ${name}${op}1.0`, next, junkEnd);
+        b.report(
+          'invalid-version',
+          `'${b.shown(next, junkEnd)}' is not a valid version for '${op}'; write a PEP 440 version such as ${name}${op}1.0`,
+          next,
+          junkEnd,
+        );
         i = junkEnd;
       } else if (op === '===') {
         // packaging accepts an empty arbitrary-equality version; it matches no release.
@@ -371,7 +397,9 @@ function parseSpecifier(b: LineBuilder, name: string, start: number, end: number
         b.token('unknown', vEnd, tEnd);
         b.report(
           'invalid-version',
-          wildcard ? `a '.*' wildcard is only allowed with '==' and '!=' (not '${op}')` : `a local version label ('+…') is only allowed with '==', '!=' and '==='`,
+          wildcard
+            ? `a '.*' wildcard is only allowed with '==' and '!=' (not '${op}')`
+            : `a local version label ('+…') is only allowed with '==', '!=' and '==='`,
           vStart,
           tEnd,
         );

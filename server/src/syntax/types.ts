@@ -101,9 +101,7 @@ export type MarkerExpression =
   | { type: 'and' | 'or'; left: MarkerExpression; right: MarkerExpression; range: Range }
   | { type: 'compare'; left?: MarkerOperand; op?: Spanned; right?: MarkerOperand; range: Range };
 
-export type MarkerOperand =
-  | { type: 'variable'; name: string; range: Range }
-  | { type: 'string'; value: string; range: Range; closed: boolean };
+export type MarkerOperand = { type: 'variable'; name: string; range: Range } | { type: 'string'; value: string; range: Range; closed: boolean };
 
 export interface MarkerNode extends Spanned {
   /** Absent when nothing after `;` could be read. */

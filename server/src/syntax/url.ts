@@ -71,7 +71,8 @@ export function describeUrl(text: string, range: Range): UrlNode {
     if (eq === -1) continue;
     const key = part.slice(0, eq);
     const value = part.slice(eq + 1);
-    if (key === 'egg') node.egg ??= value; // pip reads the first
+    if (key === 'egg')
+      node.egg ??= value; // pip reads the first
     else if (key === 'subdirectory') node.subdirectory = value;
     else if (key === 'sha256' || key === 'sha384' || key === 'sha512' || key === 'sha1' || key === 'md5' || key === 'sha224') {
       node.hash = { algorithm: key, digest: value };

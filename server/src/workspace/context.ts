@@ -134,7 +134,10 @@ export function createContextProvider(store: WorkspaceStore, initialEnv?: Record
       texts: reader.text,
       get checkedSources() {
         // A compiled file has sources; pyproject.toml, a script or a lock is checked as it is.
-        return (checked ??= /\.in$/i.test(filePath) || ctx.kind !== 'requirements' ? [] : sourceFiles(filePath, compiledHeader(document), reader.exists).filter((s) => /\.in$/i.test(s) || isPyproject(s)));
+        return (checked ??=
+          /\.in$/i.test(filePath) || ctx.kind !== 'requirements'
+            ? []
+            : sourceFiles(filePath, compiledHeader(document), reader.exists).filter((s) => /\.in$/i.test(s) || isPyproject(s)));
       },
       get compiledSource() {
         compiledSource ??= { value: ctx.checkedSources.find((s) => /\.in$/i.test(s)) };

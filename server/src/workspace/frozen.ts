@@ -37,7 +37,17 @@ export interface FrozenFile {
   optionLines: string[];
 }
 
-const COPIED_OPTIONS = new Set(['--index-url', '--extra-index-url', '--find-links', '--trusted-host', '--no-index', '--pre', '--only-binary', '--no-binary', '--prefer-binary']);
+const COPIED_OPTIONS = new Set([
+  '--index-url',
+  '--extra-index-url',
+  '--find-links',
+  '--trusted-host',
+  '--no-index',
+  '--pre',
+  '--only-binary',
+  '--no-binary',
+  '--prefer-binary',
+]);
 /** pip freeze names a non-VCS editable only in the comment above it. */
 const EDITABLE_COMMENT = /^#\s*Editable install with no version control \(([A-Za-z0-9][A-Za-z0-9._-]*)==([^)\s]+)\)/;
 
@@ -52,7 +62,11 @@ function requirementText(line: LogicalLine): string {
  */
 export function readFrozen(
   doc: ParsedDocument,
-  options: { sourceBeside?: boolean; installed?: (normalized: string) => string | undefined; /** Stop at the first reason it is not frozen (the per-keystroke hint needs no pins then). */ quick?: boolean } = {},
+  options: {
+    sourceBeside?: boolean;
+    installed?: (normalized: string) => string | undefined;
+    /** Stop at the first reason it is not frozen (the per-keystroke hint needs no pins then). */ quick?: boolean;
+  } = {},
 ): FrozenFile {
   const pins: FrozenPin[] = [];
   const optionLines: string[] = [];
@@ -263,7 +277,10 @@ export function deriveTopLevel(pins: FrozenPin[], facts: DerivationFacts): Deriv
   // each strongly connected component nothing outside it requires.
   const cycles: Derivation['cycles'] = [];
   const reached = reachable(top, edges);
-  const components = stronglyConnected(pins.map((p) => p.normalized), edges);
+  const components = stronglyConnected(
+    pins.map((p) => p.normalized),
+    edges,
+  );
   const componentOf = new Map<string, number>();
   components.forEach((component, i) => component.forEach((n) => componentOf.set(n, i)));
   const entered = new Set<number>();
@@ -345,7 +362,10 @@ export const BOUND_LABELS: Record<Bounds, string> = { none: 'no version bounds',
 
 /** The `.in` text: option lines, then the top level as the file writes the names, with the chosen bounds. */
 export function renderRequirementsIn(derivation: Derivation, options: { from: string; bounds: Bounds; optionLines: string[]; metadataFrom: string }): string {
-  const out = [`# Top-level packages of ${options.from}, derived from ${options.metadataFrom}.`, `# Compile this file to get ${options.from} back with its versions and # via lines.`];
+  const out = [
+    `# Top-level packages of ${options.from}, derived from ${options.metadataFrom}.`,
+    `# Compile this file to get ${options.from} back with its versions and # via lines.`,
+  ];
   out.push(...options.optionLines);
   for (const cycle of derivation.cycles) {
     out.push(`# ${cycle.members.map((m) => m.name).join(', ')} require each other; ${cycle.kept.name} stands for them.`);

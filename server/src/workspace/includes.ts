@@ -106,7 +106,13 @@ export interface IncludeGraph {
 const MAX_FILES = 200;
 
 /** Walks `-r`/`-c` from `root`, reading each file once; cycles are marked, never followed. */
-export function buildIncludeGraph(root: string, rootDoc: ParsedDocument, read: DocumentReader, env?: Record<string, string | undefined>, pending?: (filePath: string) => boolean): IncludeGraph {
+export function buildIncludeGraph(
+  root: string,
+  rootDoc: ParsedDocument,
+  read: DocumentReader,
+  env?: Record<string, string | undefined>,
+  pending?: (filePath: string) => boolean,
+): IncludeGraph {
   const parsedCache = new Map<string, ParsedDocument | undefined>([[root, rootDoc]]);
   const load = (p: string): ParsedDocument | undefined => {
     if (!parsedCache.has(p)) parsedCache.set(p, read(p));

@@ -80,7 +80,10 @@ export function resolveSourcePath(folders: string[], p: string, read: (p: string
 /** `read` answers undefined for a file that cannot be read (a text or a document reader). */
 export function sourceFiles(filePath: string, compiled: Pick<CompiledFile, 'sources'> & { command?: CompileCommand }, read: (p: string) => unknown): string[] {
   const folders = baseFolders(filePath, compiled.command);
-  const named = compiled.sources.map((s) => resolveSourcePath(folders, s, read)).filter((r) => r.exists).map((r) => r.file);
+  const named = compiled.sources
+    .map((s) => resolveSourcePath(folders, s, read))
+    .filter((r) => r.exists)
+    .map((r) => r.file);
   if (named.length) return [...new Set(named)];
   const dir = path.dirname(filePath);
   const sibling = path.join(dir, path.basename(filePath).replace(/\.txt$/i, '') + '.in');
@@ -88,7 +91,8 @@ export function sourceFiles(filePath: string, compiled: Pick<CompiledFile, 'sour
 }
 
 /** A source that asks for a package (not a -c constraint or --override, which only bound its version). */
-const asks = (v: ViaEntry) => v.kind !== 'package' && !('option' in v && (v.option === '-c' || v.option === '--override')) && !(v.kind === 'project' && v.override);
+const asks = (v: ViaEntry) =>
+  v.kind !== 'package' && !('option' in v && (v.option === '-c' || v.option === '--override')) && !(v.kind === 'project' && v.override);
 
 const withoutCredentials = (url: string) => url.replace(/\/\/[^/@]*@/, '//');
 
@@ -243,7 +247,13 @@ export function derivedProvenance(doc: ParsedDocument, env: InstalledGraph): Pro
       normalized,
       line: line ?? doc.lines[0],
       version: installed?.version,
-      via: env.dependents(normalized).map((d) => ({ kind: 'package' as const, name: d.name, normalized: d.normalized, text: d.name, range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } } })),
+      via: env.dependents(normalized).map((d) => ({
+        kind: 'package' as const,
+        name: d.name,
+        normalized: d.normalized,
+        text: d.name,
+        range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
+      })),
     };
     pins.set(normalized, pin);
     return pin;
@@ -262,14 +272,28 @@ export function derivedProvenance(doc: ParsedDocument, env: InstalledGraph): Pro
   const dependenciesOf = (name: string) => [...pins.values()].filter((p) => p.via.some((v) => v.kind === 'package' && v.normalized === name));
   const pinAt = (line: LogicalLine) => (line.project ? pinOf(line.project) : undefined);
   const chainsOf = (pin: AnnotatedPin, limit?: number) => chains(pin.normalized, limit);
-  return { origin: 'environment', compiled, sources: [], chains, chainsOf, pinAt, dependenciesOf, locate: (entry) => ({ entry, exists: false }), sourceOf: () => undefined };
+  return {
+    origin: 'environment',
+    compiled,
+    sources: [],
+    chains,
+    chainsOf,
+    pinAt,
+    dependenciesOf,
+    locate: (entry) => ({ entry, exists: false }),
+    sourceOf: () => undefined,
+  };
 }
 
 /**
  * Breadth first from `start` up through parents, so the shortest chains come first; `step` says which
  * chains end at the current top and which parents continue it. Cycles and very long chains are cut.
  */
-function walkChains(start: AnnotatedPin, limit: number, step: (chain: AnnotatedPin[], top: AnnotatedPin) => { ends: Chain[]; parents: AnnotatedPin[] }): Chain[] {
+function walkChains(
+  start: AnnotatedPin,
+  limit: number,
+  step: (chain: AnnotatedPin[], top: AnnotatedPin) => { ends: Chain[]; parents: AnnotatedPin[] },
+): Chain[] {
   const out: Chain[] = [];
   const queue: AnnotatedPin[][] = [[start]];
   for (let steps = 0; queue.length && out.length < limit && steps < 10_000; steps++) {

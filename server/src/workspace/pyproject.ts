@@ -71,7 +71,8 @@ export function readPyproject(text: string): Pyproject {
   // By keys, not a dotted string: a key may hold dots (`optional-dependencies."FrIeNdLy-._.-bArD"`).
   const get = (path: string | string[]): unknown => {
     let node: unknown = data;
-    for (const key of typeof path === 'string' ? path.split('.') : path) node = node && typeof node === 'object' ? (node as Record<string, unknown>)[key] : undefined;
+    for (const key of typeof path === 'string' ? path.split('.') : path)
+      node = node && typeof node === 'object' ? (node as Record<string, unknown>)[key] : undefined;
     return node;
   };
   const keysUnder = (path: string): string[] => {
@@ -84,7 +85,8 @@ export function readPyproject(text: string): Pyproject {
   };
 
   const optionalDependencies = new Map<string, PyprojectDependency[]>();
-  for (const extra of keysUnder('project.optional-dependencies')) optionalDependencies.set(extra, deps(`project.optional-dependencies.${extra}`, get(['project', 'optional-dependencies', extra])));
+  for (const extra of keysUnder('project.optional-dependencies'))
+    optionalDependencies.set(extra, deps(`project.optional-dependencies.${extra}`, get(['project', 'optional-dependencies', extra])));
   const dependencyGroups = new Map<string, GroupEntry[]>();
   for (const group of keysUnder('dependency-groups')) {
     const path = `dependency-groups.${group}`;
@@ -92,7 +94,8 @@ export function readPyproject(text: string): Pyproject {
     const entries: GroupEntry[] = [];
     for (const v of Array.isArray(values) ? values : []) {
       if (typeof v === 'string') entries.push(dependency(v, place(path, v), at));
-      else if (v && typeof v === 'object' && typeof (v as Record<string, unknown>)['include-group'] === 'string') entries.push({ includeGroup: (v as Record<string, string>)['include-group'] });
+      else if (v && typeof v === 'object' && typeof (v as Record<string, unknown>)['include-group'] === 'string')
+        entries.push({ includeGroup: (v as Record<string, string>)['include-group'] });
     }
     if (!data) for (const [k, lit] of scan.strings) if (k.startsWith(`${path}.`) && k.endsWith('.include-group')) entries.push({ includeGroup: lit.value });
     dependencyGroups.set(group, entries);

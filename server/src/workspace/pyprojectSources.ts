@@ -61,7 +61,8 @@ export function placeInPyproject(py: Pyproject, entry: SourceEntry, name: string
 
 /** The part of a project file an entry names, whether or not the file can be read. */
 export function sectionOf(entry: SourceEntry): string | undefined {
-  if (entry.kind === 'workspace') return entry.option === '-c' ? '[tool.uv] constraint-dependencies' : entry.option === '--override' ? '[tool.uv] override-dependencies' : undefined;
+  if (entry.kind === 'workspace')
+    return entry.option === '-c' ? '[tool.uv] constraint-dependencies' : entry.option === '--override' ? '[tool.uv] override-dependencies' : undefined;
   if (entry.kind !== 'project') return undefined;
   if (entry.build?.part === 'requires') return '[build-system] requires';
   if (entry.build?.part === 'backend') return `build backend's get_requires_for_build_${entry.build.target}`;
@@ -84,7 +85,8 @@ export function placeInSetupFile(text: string, file: string, name: string): Proj
       }
       if (section !== 'options' && section !== 'options.extras_require') continue;
       const m = /^(\s*(?:install_requires\s*=|[A-Za-z0-9_.-]+\s*=)?\s*)([A-Za-z0-9][A-Za-z0-9._-]*)/.exec(line);
-      if (m && /^\s/.test(line) === !/=/.test(m[1]) && normalizeName(m[2]) === name) return placeAt(i, m[1].length, m[2].length, section === 'options' ? 'install_requires' : 'extras_require');
+      if (m && /^\s/.test(line) === !/=/.test(m[1]) && normalizeName(m[2]) === name)
+        return placeAt(i, m[1].length, m[2].length, section === 'options' ? 'install_requires' : 'extras_require');
     } else {
       for (const m of line.matchAll(/(["'])\s*([A-Za-z0-9][A-Za-z0-9._-]*)/g)) {
         if (normalizeName(m[2]) === name) return placeAt(i, m.index! + m[0].length - m[2].length, m[2].length);
@@ -109,7 +111,8 @@ export function pyprojectAsks(py: Pyproject, command: CompileCommand, source: st
   if (!command.onlyBuildDeps && !groupOnly) {
     add(py.dependencies, '[project] dependencies');
     const wanted = new Set(command.extras.map(normalizeGroup));
-    for (const [extra, deps] of py.optionalDependencies) if (command.allExtras || wanted.has(normalizeGroup(extra))) add(deps, `[project.optional-dependencies] ${extra}`);
+    for (const [extra, deps] of py.optionalDependencies)
+      if (command.allExtras || wanted.has(normalizeGroup(extra))) add(deps, `[project.optional-dependencies] ${extra}`);
   }
   for (const g of command.groups) {
     if (path.resolve(folder, g.path ?? 'pyproject.toml') === source) add(groupDependencies(py, g.name), `[dependency-groups] ${g.name}`);
@@ -117,4 +120,3 @@ export function pyprojectAsks(py: Pyproject, command: CompileCommand, source: st
   if (command.buildDeps) add(py.buildRequires, '[build-system] requires');
   return out;
 }
-

@@ -18,7 +18,10 @@ export interface SourceDocument {
 export function sourceDocuments(source: string, read: DocumentReader, env?: Record<string, string | undefined>): SourceDocument[] | undefined {
   const root = read(source);
   if (root === undefined) return undefined;
-  return [{ path: source, document: root, kind: 'requirement' }, ...buildIncludeGraph(source, root, read, env).files.map((f) => ({ path: f.path, document: f.document, kind: f.kind }))];
+  return [
+    { path: source, document: root, kind: 'requirement' },
+    ...buildIncludeGraph(source, root, read, env).files.map((f) => ({ path: f.path, document: f.document, kind: f.kind })),
+  ];
 }
 
 export function specifiersByName(docs: ParsedDocument[]): Map<string, string[]> {
@@ -33,10 +36,21 @@ export function specifiersByName(docs: ParsedDocument[]): Map<string, string[]> 
 }
 
 /** The specifiers of a compiled file's sources and everything they include (pyproject.toml's compiled parts too); empty when it has no sources. */
-export function sourceSpecifiers(filePath: string, doc: ParsedDocument, read: DocumentReader, readText: FileReader, env?: Record<string, string | undefined>): Map<string, string[]> {
+export function sourceSpecifiers(
+  filePath: string,
+  doc: ParsedDocument,
+  read: DocumentReader,
+  readText: FileReader,
+  env?: Record<string, string | undefined>,
+): Map<string, string[]> {
   const header = compiledHeader(doc);
   const sources = sourceFiles(filePath, header, read);
-  const out = specifiersByName(sources.filter((s) => !isProjectFile(s)).flatMap((source) => sourceDocuments(source, read, env) ?? []).map((d) => d.document));
+  const out = specifiersByName(
+    sources
+      .filter((s) => !isProjectFile(s))
+      .flatMap((source) => sourceDocuments(source, read, env) ?? [])
+      .map((d) => d.document),
+  );
   for (const source of sources.filter(isPyproject)) {
     const text = readText(source);
     if (text === undefined) continue;

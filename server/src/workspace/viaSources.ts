@@ -113,5 +113,7 @@ export function splitVia(text: string): { text: string; column: number }[] {
 /** Entries of a `# via` text on physical line `line`, the text starting at `column`. */
 export function viaEntries(text: string, line: number, column: number, split = true): ViaEntry[] {
   const parts = split ? splitVia(text) : [{ text: text.trim(), column: text.length - text.trimStart().length }];
-  return parts.filter((p) => p.text).map((p) => readViaEntry(p.text, { start: { line, character: column + p.column }, end: { line, character: column + p.column + p.text.length } }));
+  return parts
+    .filter((p) => p.text)
+    .map((p) => readViaEntry(p.text, { start: { line, character: column + p.column }, end: { line, character: column + p.column + p.text.length } }));
 }

@@ -19,7 +19,11 @@ const uriOf = (p: string) => pathToFileURL(p).toString();
  * `.in` exists "Compile requirements.in, keeping today's versions". `createFiles`: the client applies
  * CreateFile in a WorkspaceEdit; otherwise the action runs the command that writes the file.
  */
-export function frozenActions(uri: string, analysis: FrozenAnalysis | undefined, options: { bounds: Bounds; createFiles: boolean; diagnostics: Diagnostic[]; readFile: (p: string) => string | undefined }): CodeAction[] {
+export function frozenActions(
+  uri: string,
+  analysis: FrozenAnalysis | undefined,
+  options: { bounds: Bounds; createFiles: boolean; diagnostics: Diagnostic[]; readFile: (p: string) => string | undefined },
+): CodeAction[] {
   if (!analysis) return [];
   const { file, target, targetExists } = analysis;
   const name = path.basename(target);
@@ -37,19 +41,40 @@ export function frozenActions(uri: string, analysis: FrozenAnalysis | undefined,
         const derived = derivedRequirementsIn(analysis, bounds, undefined) as { text: string };
         out.push(
           options.createFiles
-            ? { title, kind, diagnostics: hint.length ? hint : undefined, isPreferred: preferred || undefined, edit: createFileEdit(uriOf(target), derived.text) }
-            : { title, kind, diagnostics: hint.length ? hint : undefined, isPreferred: preferred || undefined, command: { title, command: COMMANDS.deriveIn, arguments: [uri, { bounds }] } },
+            ? {
+                title,
+                kind,
+                diagnostics: hint.length ? hint : undefined,
+                isPreferred: preferred || undefined,
+                edit: createFileEdit(uriOf(target), derived.text),
+              }
+            : {
+                title,
+                kind,
+                diagnostics: hint.length ? hint : undefined,
+                isPreferred: preferred || undefined,
+                command: { title, command: COMMANDS.deriveIn, arguments: [uri, { bounds }] },
+              },
         );
       } else {
         const derived = derivedRequirementsIn(analysis, bounds, options.readFile(target));
         if (!('edits' in derived) || !derived.added.length) break;
-        out.push({ title: `Add ${derived.added.length} top-level package${derived.added.length === 1 ? '' : 's'} missing from ${name}${label}`, kind: SOURCE_DERIVE_IN, edit: { changes: { [uriOf(target)]: derived.edits } } });
+        out.push({
+          title: `Add ${derived.added.length} top-level package${derived.added.length === 1 ? '' : 's'} missing from ${name}${label}`,
+          kind: SOURCE_DERIVE_IN,
+          edit: { changes: { [uriOf(target)]: derived.edits } },
+        });
         break; // one addition, with the setting's bounds, is enough to offer
       }
     }
   }
   if (onlyBecauseOfIn) {
-    out.push({ title: `Compile ${name}, keeping today's versions`, kind: SOURCE_COMPILE, isPreferred: true, command: { title: `Compile ${name}`, command: COMMANDS.compile, arguments: [uriOf(target)] } });
+    out.push({
+      title: `Compile ${name}, keeping today's versions`,
+      kind: SOURCE_COMPILE,
+      isPreferred: true,
+      command: { title: `Compile ${name}`, command: COMMANDS.compile, arguments: [uriOf(target)] },
+    });
   }
   return out;
 }
@@ -71,5 +96,11 @@ export function compileKeepingVersions(uri: string, filePath: string, readFile: 
   const text = readFile(txt);
   if (text === undefined) return [];
   if (!frozenButForSource(text)) return [];
-  return [{ title: `Compile ${path.basename(filePath)}, keeping today's versions (from ${path.basename(txt)})`, kind: SOURCE_COMPILE, command: { title: 'Compile', command: COMMANDS.compile, arguments: [uri] } }];
+  return [
+    {
+      title: `Compile ${path.basename(filePath)}, keeping today's versions (from ${path.basename(txt)})`,
+      kind: SOURCE_COMPILE,
+      command: { title: 'Compile', command: COMMANDS.compile, arguments: [uri] },
+    },
+  ];
 }

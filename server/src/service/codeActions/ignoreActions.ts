@@ -42,7 +42,12 @@ export function ignoreFixes(diagnostics: Diagnostic[], file: IgnoreFileFacts): C
         diagnostics: [d],
         edit: file.exists
           ? { changes: { [uri]: [textEdit] } }
-          : { documentChanges: [{ kind: 'create', uri, options: { ignoreIfExists: true } }, { textDocument: { uri, version: null }, edits: [textEdit] }] },
+          : {
+              documentChanges: [
+                { kind: 'create', uri, options: { ignoreIfExists: true } },
+                { textDocument: { uri, version: null }, edits: [textEdit] },
+              ],
+            },
       });
     }
   }

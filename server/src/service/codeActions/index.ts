@@ -24,7 +24,17 @@ import { fixAllVulnerabilities, vulnerabilityFixes, type VulnerabilityFixFacts }
 import type { EnvironmentFacts, IndexFacts, VulnerabilityFacts } from '../../shared/facts.js';
 import { COMMANDS } from '../commandIds.js';
 
-export { SOURCE_ADD_HASHES, SOURCE_COMPILE, SOURCE_DERIVE_IN, SOURCE_FIX_VULNERABILITIES, SOURCE_INSTALL, SOURCE_NORMALIZE, SOURCE_PIN_ALL, SOURCE_SORT, SOURCE_UPGRADE_ALL } from './kinds.js';
+export {
+  SOURCE_ADD_HASHES,
+  SOURCE_COMPILE,
+  SOURCE_DERIVE_IN,
+  SOURCE_FIX_VULNERABILITIES,
+  SOURCE_INSTALL,
+  SOURCE_NORMALIZE,
+  SOURCE_PIN_ALL,
+  SOURCE_SORT,
+  SOURCE_UPGRADE_ALL,
+} from './kinds.js';
 
 /** One code-action request, with its facts looked up once and only when a provider needs them. */
 interface Request {
@@ -83,7 +93,10 @@ export function createCodeActions(facts: LanguageServiceFacts, frozen: (ctx: Fil
       // Fixes the diagnostic decides alone, and those reading what the index knows (a release's hashes).
       kinds: QUICK_FIX,
       embedded: true,
-      provide: (r) => [...quickFixes(r.uri, r.ctx.document, r.diagnostics), ...factFixes(r.uri, r.ctx.document, r.diagnostics, { hashes: (name, version) => releaseHashes(r.index(), name, version) })],
+      provide: (r) => [
+        ...quickFixes(r.uri, r.ctx.document, r.diagnostics),
+        ...factFixes(r.uri, r.ctx.document, r.diagnostics, { hashes: (name, version) => releaseHashes(r.index(), name, version) }),
+      ],
     },
     {
       // The environment is behind the file: in a compiled file syncing it is the fix; installing the line anywhere.
@@ -110,11 +123,14 @@ export function createCodeActions(facts: LanguageServiceFacts, frozen: (ctx: Fil
         let vulnerable = r.diagnostics.filter((d) => d?.code === 'vulnerable');
         // The first menu on a line may come before the diagnostics that name its advisories: the line is checked now.
         const atCursor = !vulnerable.length && r.range && lineAt(r.ctx.document, r.range.start.line, r.range.start.character)?.project;
-        if (atCursor && r.vulnerabilities()) vulnerable = vulnerabilityDiagnostics(r.uri, r.ctx.document, r.vulnerabilities()!, { first: r.range!.start.line, last: r.range!.end.line });
+        if (atCursor && r.vulnerabilities())
+          vulnerable = vulnerabilityDiagnostics(r.uri, r.ctx.document, r.vulnerabilities()!, { first: r.range!.start.line, last: r.range!.end.line });
         const fixFacts = vulnerable.length ? r.vulnerabilityFixFacts() : undefined;
         const upgrades = fixFacts ? vulnerabilityFixes(r.uri, r.ctx.document, vulnerable, fixFacts) : [];
         const ignoreFile = vulnerable.length ? facts.ignoreFile?.(r.ctx.path) : undefined;
-        return ignoreFile ? [...upgrades, ...ignoreFixes(vulnerable, { ...ignoreFile, createFiles: facts.createFiles?.() ?? false, now: facts.now?.() ?? new Date() })] : upgrades;
+        return ignoreFile
+          ? [...upgrades, ...ignoreFixes(vulnerable, { ...ignoreFile, createFiles: facts.createFiles?.() ?? false, now: facts.now?.() ?? new Date() })]
+          : upgrades;
       },
     },
     {
@@ -159,7 +175,12 @@ export function createCodeActions(facts: LanguageServiceFacts, frozen: (ctx: Fil
       provide: (r) => {
         const hint = r.diagnostics.some((d) => d?.code === 'frozen-file');
         if (!hint && !asksForAny(r.only, [SOURCE_DERIVE_IN, SOURCE_COMPILE])) return [];
-        return frozenActions(r.uri, frozen(r.ctx), { bounds: facts.deriveBounds?.() ?? 'none', createFiles: facts.createFiles?.() ?? false, diagnostics: r.diagnostics, readFile: r.ctx.texts });
+        return frozenActions(r.uri, frozen(r.ctx), {
+          bounds: facts.deriveBounds?.() ?? 'none',
+          createFiles: facts.createFiles?.() ?? false,
+          diagnostics: r.diagnostics,
+          readFile: r.ctx.texts,
+        });
       },
     },
     {
@@ -201,7 +222,14 @@ export function createCodeActions(facts: LanguageServiceFacts, frozen: (ctx: Fil
         const found = vulnerabilities();
         if (!found) return undefined;
         const source = ctx.compiledSource;
-        return { advisories: found.advisories, project: (name) => index()?.project(name), python: env()?.pythonVersion, compiledSource: source, bounds: source ? sourceLines(ctx) : () => [], environment: env()?.describe };
+        return {
+          advisories: found.advisories,
+          project: (name) => index()?.project(name),
+          python: env()?.pythonVersion,
+          compiledSource: source,
+          bounds: source ? sourceLines(ctx) : () => [],
+          environment: env()?.describe,
+        };
       }),
     };
     const out: CodeAction[] = [];
@@ -255,7 +283,11 @@ export function createCodeActions(facts: LanguageServiceFacts, frozen: (ctx: Fil
       // Nothing to change for want of facts: the action says why rather than doing nothing, silently (its command shows
       // the message). Sort and normalize have nothing to explain, and may run on every save (codeActionsOnSave).
       const why = nothingToDo(data.action, ctx);
-      return { ...action, edit: { changes: { [data.uri]: [] } }, command: { title: 'Why nothing changed', command: COMMANDS.explain, arguments: [data.uri, why] } };
+      return {
+        ...action,
+        edit: { changes: { [data.uri]: [] } },
+        command: { title: 'Why nothing changed', command: COMMANDS.explain, arguments: [data.uri, why] },
+      };
     }
     return computed ? { ...action, edit: { changes: { [data.uri]: computed } } } : action;
   };

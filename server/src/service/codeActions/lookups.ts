@@ -12,7 +12,12 @@ import type { SourceBound } from './vulnerabilityActions.js';
 import type { IndexFacts, ProjectFact } from '../../shared/facts.js';
 
 /** The newest final, unyanked release that every specifier and the environment's Python allow. */
-export function newestAllowed(project: ProjectFact | undefined, specifiers: string[], python: string | undefined, skip?: (v: VersionFact) => boolean): string | undefined {
+export function newestAllowed(
+  project: ProjectFact | undefined,
+  specifiers: string[],
+  python: string | undefined,
+  skip?: (v: VersionFact) => boolean,
+): string | undefined {
   return newestOf(skip ? project?.versions.filter((v) => !skip(v)) : project?.versions, specifiers, python);
 }
 
@@ -40,6 +45,12 @@ export function sourceLines(ctx: FileContext): (name: string) => SourceBound[] {
     (ctx.sources ?? []).flatMap((d) =>
       d.document.lines
         .filter((l) => l.project === name && l.requirement?.specifier?.text.trim())
-        .map((l) => ({ uri: fileUri(d.path), where: `${path.basename(d.path)}:${l.firstLine + 1}`, specifier: l.requirement!.specifier!.text, written: l.requirement!.specifier!.written, range: l.requirement!.specifier!.range })),
+        .map((l) => ({
+          uri: fileUri(d.path),
+          where: `${path.basename(d.path)}:${l.firstLine + 1}`,
+          specifier: l.requirement!.specifier!.text,
+          written: l.requirement!.specifier!.written,
+          range: l.requirement!.specifier!.range,
+        })),
     );
 }

@@ -6,24 +6,42 @@ import { lineAt, shown } from '../../syntax/query.js';
 import type { ParsedDocument } from '../../syntax/types.js';
 import { fileEdit } from './edits.js';
 
-export function pinActions(uri: string, doc: ParsedDocument, cursor: { line: number; character: number }, versions: { installed?: string; latest?: string; boundedBy?: string; cooldown?: { version: string; days: number } }): CodeAction[] {
+export function pinActions(
+  uri: string,
+  doc: ParsedDocument,
+  cursor: { line: number; character: number },
+  versions: { installed?: string; latest?: string; boundedBy?: string; cooldown?: { version: string; days: number } },
+): CodeAction[] {
   const r = lineAt(doc, cursor.line, cursor.character)?.requirement;
   if (!r?.name || r.url || r.path) return [];
   const name = shown(r.name);
   const out: CodeAction[] = [];
-  const at = r.specifier?.range ?? (r.extras?.range ?? r.name.range);
+  const at = r.specifier?.range ?? r.extras?.range ?? r.name.range;
   const replace = (text: string) => (r.specifier ? TextEdit.replace(r.specifier.range, text) : TextEdit.insert(at.end, text));
   // A pin a variable gives is not read: the loosened series would tell its value.
   const clause = r.specifier?.clauses.length === 1 && r.specifier.clauses[0].operator.text === '==' ? r.specifier.clauses[0] : undefined;
   const pinned = clause?.version?.written === undefined ? clause?.version?.text : undefined;
-  if (versions.installed && pinned !== versions.installed) out.push({ title: `Pin ${name} to the installed ${versions.installed}`, kind: CodeActionKind.RefactorRewrite, edit: fileEdit(uri, [replace(`==${versions.installed}`)]) });
+  if (versions.installed && pinned !== versions.installed)
+    out.push({
+      title: `Pin ${name} to the installed ${versions.installed}`,
+      kind: CodeActionKind.RefactorRewrite,
+      edit: fileEdit(uri, [replace(`==${versions.installed}`)]),
+    });
   if (versions.latest && pinned !== versions.latest) {
     const bound = versions.boundedBy ? ` (the newest ${versions.boundedBy} allows)` : '';
-    out.push({ title: pinned ? `Upgrade ${name} to ${versions.latest}${bound}` : `Pin ${name} to the latest ${versions.latest}${bound}`, kind: CodeActionKind.RefactorRewrite, edit: fileEdit(uri, [replace(`==${versions.latest}`)]) });
+    out.push({
+      title: pinned ? `Upgrade ${name} to ${versions.latest}${bound}` : `Pin ${name} to the latest ${versions.latest}${bound}`,
+      kind: CodeActionKind.RefactorRewrite,
+      edit: fileEdit(uri, [replace(`==${versions.latest}`)]),
+    });
   }
   if (versions.cooldown && pinned !== versions.cooldown.version) {
     const { version, days } = versions.cooldown;
-    out.push({ title: `${pinned ? 'Upgrade' : 'Pin'} ${name} to ${version} (inside the ${days}-day cooldown)`, kind: CodeActionKind.RefactorRewrite, edit: fileEdit(uri, [replace(`==${version}`)]) });
+    out.push({
+      title: `${pinned ? 'Upgrade' : 'Pin'} ${name} to ${version} (inside the ${days}-day cooldown)`,
+      kind: CodeActionKind.RefactorRewrite,
+      edit: fileEdit(uri, [replace(`==${version}`)]),
+    });
   }
   if (pinned && /^\d+\.\d+/.test(pinned)) {
     const series = pinned.split('.').slice(0, 2).join('.');

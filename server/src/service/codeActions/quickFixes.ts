@@ -31,20 +31,42 @@ export function quickFixes(uri: string, doc: ParsedDocument, diagnostics: Diagno
         if (line.host) break;
         const related = d.relatedInformation?.[0];
         if (related && related.location.uri === uri) {
-          out.push({ title: `Remove this duplicate of line ${related.location.range.start.line + 1}`, kind: CodeActionKind.QuickFix, diagnostics: [d], edit: fileEdit(uri, [TextEdit.del(wholeLines(line, doc))]) });
+          out.push({
+            title: `Remove this duplicate of line ${related.location.range.start.line + 1}`,
+            kind: CodeActionKind.QuickFix,
+            diagnostics: [d],
+            edit: fileEdit(uri, [TextEdit.del(wholeLines(line, doc))]),
+          });
         } else {
-          out.push({ title: 'Remove this line (it is also required in an included file)', kind: CodeActionKind.QuickFix, diagnostics: [d], edit: fileEdit(uri, [TextEdit.del(wholeLines(line, doc))]) });
+          out.push({
+            title: 'Remove this line (it is also required in an included file)',
+            kind: CodeActionKind.QuickFix,
+            diagnostics: [d],
+            edit: fileEdit(uri, [TextEdit.del(wholeLines(line, doc))]),
+          });
         }
         break;
       }
       case 'unknown-marker-variable': {
         const hint = /did you mean '([a-z_]+)'/.exec(d.message)?.[1];
-        if (hint) out.push({ title: `Change to '${hint}'`, kind: CodeActionKind.QuickFix, diagnostics: [d], isPreferred: true, edit: fileEdit(uri, [TextEdit.replace(d.range, hint)]) });
+        if (hint)
+          out.push({
+            title: `Change to '${hint}'`,
+            kind: CodeActionKind.QuickFix,
+            diagnostics: [d],
+            isPreferred: true,
+            edit: fileEdit(uri, [TextEdit.replace(d.range, hint)]),
+          });
         break;
       }
       case 'ambiguous-option': {
         for (const candidate of /did you mean (.+)\?/.exec(d.message)?.[1].split(' or ') ?? []) {
-          out.push({ title: `Change to '${candidate}'`, kind: CodeActionKind.QuickFix, diagnostics: [d], edit: fileEdit(uri, [TextEdit.replace(d.range, candidate)]) });
+          out.push({
+            title: `Change to '${candidate}'`,
+            kind: CodeActionKind.QuickFix,
+            diagnostics: [d],
+            edit: fileEdit(uri, [TextEdit.replace(d.range, candidate)]),
+          });
         }
         break;
       }
@@ -65,9 +87,19 @@ function keepEither(uri: string, d: Diagnostic): CodeAction[] {
   const out: CodeAction[] = [];
   const changes: Record<string, TextEdit[]> = {};
   for (const o of data.others) (changes[o.uri] ??= []).push(TextEdit.replace(o.range, data.specifier));
-  out.push({ title: `Keep '${data.specifier}' here (change ${data.others.map((o) => o.where).join(', ')} to match)`, kind: CodeActionKind.QuickFix, diagnostics: [d], edit: { changes } });
+  out.push({
+    title: `Keep '${data.specifier}' here (change ${data.others.map((o) => o.where).join(', ')} to match)`,
+    kind: CodeActionKind.QuickFix,
+    diagnostics: [d],
+    edit: { changes },
+  });
   for (const o of data.others) {
-    out.push({ title: `Keep '${o.specifier}' from ${o.where} (change this line)`, kind: CodeActionKind.QuickFix, diagnostics: [d], edit: fileEdit(uri, [TextEdit.replace(d.range, o.specifier)]) });
+    out.push({
+      title: `Keep '${o.specifier}' from ${o.where} (change this line)`,
+      kind: CodeActionKind.QuickFix,
+      diagnostics: [d],
+      edit: fileEdit(uri, [TextEdit.replace(d.range, o.specifier)]),
+    });
   }
   return out;
 }
@@ -93,19 +125,48 @@ export function factFixes(uri: string, doc: ParsedDocument, diagnostics: Diagnos
       const version = exactPin(r);
       const hashes = version ? facts.hashes?.(line.project, version) : undefined;
       if (version && hashes?.length) {
-        out.push({ title: `Add ${hashes.length} --hash option${hashes.length === 1 ? '' : 's'} for ${shown(r.name)}==${version} (from the package index)`, kind: CodeActionKind.QuickFix, diagnostics: [d], isPreferred: true, edit: fileEdit(uri, [TextEdit.insert(r.range.end, hashContinuation(hashes, eolOf(doc)))]) });
+        out.push({
+          title: `Add ${hashes.length} --hash option${hashes.length === 1 ? '' : 's'} for ${shown(r.name)}==${version} (from the package index)`,
+          kind: CodeActionKind.QuickFix,
+          diagnostics: [d],
+          isPreferred: true,
+          edit: fileEdit(uri, [TextEdit.insert(r.range.end, hashContinuation(hashes, eolOf(doc)))]),
+        });
       }
       continue;
     }
     const data = (d.data ?? {}) as { suggestion?: string; nearest?: string; installed?: string };
     if (d.code === 'unknown-package' && data.suggestion && r?.name) {
-      out.push({ title: `Change to '${data.suggestion}'`, kind: CodeActionKind.QuickFix, diagnostics: [d], isPreferred: true, edit: fileEdit(uri, [TextEdit.replace(r.name.range, data.suggestion)]) });
+      out.push({
+        title: `Change to '${data.suggestion}'`,
+        kind: CodeActionKind.QuickFix,
+        diagnostics: [d],
+        isPreferred: true,
+        edit: fileEdit(uri, [TextEdit.replace(r.name.range, data.suggestion)]),
+      });
     } else if (d.code === 'yanked' && data.nearest && r?.specifier) {
-      out.push({ title: `Pin to ${data.nearest} (not yanked)`, kind: CodeActionKind.QuickFix, diagnostics: [d], isPreferred: true, edit: fileEdit(uri, [TextEdit.replace(r.specifier.range, `==${data.nearest}`)]) });
+      out.push({
+        title: `Pin to ${data.nearest} (not yanked)`,
+        kind: CodeActionKind.QuickFix,
+        diagnostics: [d],
+        isPreferred: true,
+        edit: fileEdit(uri, [TextEdit.replace(r.specifier.range, `==${data.nearest}`)]),
+      });
     } else if (d.code === 'version-mismatch' && data.installed && r?.specifier) {
-      out.push({ title: `Pin to the installed ${data.installed}`, kind: CodeActionKind.QuickFix, diagnostics: [d], edit: fileEdit(uri, [TextEdit.replace(r.specifier.range, `==${data.installed}`)]) });
+      out.push({
+        title: `Pin to the installed ${data.installed}`,
+        kind: CodeActionKind.QuickFix,
+        diagnostics: [d],
+        edit: fileEdit(uri, [TextEdit.replace(r.specifier.range, `==${data.installed}`)]),
+      });
       const admitted = admitVersion(r.specifier, data.installed);
-      if (admitted) out.push({ title: `Admit the installed ${data.installed} (${admitted.replace(/\s+/g, '')})`, kind: CodeActionKind.QuickFix, diagnostics: [d], edit: fileEdit(uri, [TextEdit.replace(r.specifier.range, admitted)]) });
+      if (admitted)
+        out.push({
+          title: `Admit the installed ${data.installed} (${admitted.replace(/\s+/g, '')})`,
+          kind: CodeActionKind.QuickFix,
+          diagnostics: [d],
+          edit: fileEdit(uri, [TextEdit.replace(r.specifier.range, admitted)]),
+        });
     }
   }
   return out;

@@ -23,7 +23,8 @@ export function sourceActions(uri: string, doc: ParsedDocument): CodeAction[] {
   const out = [lazy('Sort requirements', SOURCE_SORT, uri, 'sort'), lazy('Normalize package names (PEP 503)', SOURCE_NORMALIZE, uri, 'normalize')];
   const requirements = doc.lines.filter((l) => l.project);
   if (requirements.length === 0) return out;
-  if (requirements.some((l) => !/===?/.test(l.text))) out.push(lazy('Pin all unpinned requirements (installed version, else the newest allowed release)', SOURCE_PIN_ALL, uri, 'pinAll'));
+  if (requirements.some((l) => !/===?/.test(l.text)))
+    out.push(lazy('Pin all unpinned requirements (installed version, else the newest allowed release)', SOURCE_PIN_ALL, uri, 'pinAll'));
   if (requirements.some((l) => /==/.test(l.text))) {
     out.push(lazy('Upgrade all pins to the newest releases allowed', SOURCE_UPGRADE_ALL, uri, 'upgradeAll'));
     out.push(lazy('Add --hash options for all pins (from the package index)', SOURCE_ADD_HASHES, uri, 'addHashes'));

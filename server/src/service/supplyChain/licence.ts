@@ -4,7 +4,6 @@
 
 import type { LicenceFields } from '../../shared/facts.js';
 
-
 export interface Licence {
   /** As shown: an SPDX expression, a short name, or the classifiers' names joined. */
   text: string;
@@ -94,7 +93,13 @@ export function licenceVerdict(licence: Licence | undefined, policy: { allow: st
     return { ok: false, why: `its licence, ${licence!.text}, is denied (requirements.licenses.deny: ${denied.join(', ')})` };
   }
   if (!allow.size) return { ok: true };
-  if (!ids.length) return { ok: false, why: licence ? `its licence, ${licence.text}, is not given as SPDX ids, so requirements.licenses.allow cannot admit it` : 'the index states no licence, so requirements.licenses.allow cannot admit it' };
+  if (!ids.length)
+    return {
+      ok: false,
+      why: licence
+        ? `its licence, ${licence.text}, is not given as SPDX ids, so requirements.licenses.allow cannot admit it`
+        : 'the index states no licence, so requirements.licenses.allow cannot admit it',
+    };
   const allowed = (id: string) => allow.has(id.toLowerCase());
   if (isChoice ? ids.some(allowed) : ids.every(allowed)) return { ok: true };
   return { ok: false, why: `its licence, ${licence!.text}, is not in requirements.licenses.allow` };

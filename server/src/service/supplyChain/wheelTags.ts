@@ -77,6 +77,10 @@ export function wheelFits(tags: WheelTags, env: WheelEnvironment, platforms = pl
 /** "CPython 3.11 on manylinux x86_64", for messages. */
 export function describeEnvironment(env: WheelEnvironment): string {
   const where =
-    env.os === 'windows' ? `Windows ${env.arch}` : env.os === 'macos' ? `macOS ${env.macos?.join('.') ?? ''} ${env.arch}`.replace('  ', ' ') : `${env.libc?.kind === 'musl' ? 'musllinux' : 'manylinux'} ${env.arch}`;
+    env.os === 'windows'
+      ? `Windows ${env.arch}`
+      : env.os === 'macos'
+        ? `macOS ${env.macos?.join('.') ?? ''} ${env.arch}`.replace('  ', ' ')
+        : `${env.libc?.kind === 'musl' ? 'musllinux' : 'manylinux'} ${env.arch}`;
   return `CPython ${env.python.join('.')} on ${where}`;
 }
