@@ -1,4 +1,4 @@
-// One registry of diagnostic codes (server/src/shared/diagnosticCodes.ts), kept by a test: no producer writes a
+// One registry of diagnostic codes (server/src/syntax/diagnosticCodes.ts), kept by a test: no producer writes a
 // code as a literal, every code the source names is registered, and the README's table lists exactly the
 // registered codes.
 
@@ -7,11 +7,11 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { DIAGNOSTIC_CODES, DiagnosticCode } from '../../server/src/shared/diagnosticCodes.ts';
+import { DIAGNOSTIC_CODES, DiagnosticCode } from '../../server/src/syntax/diagnosticCodes.ts';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const SRC = path.join(ROOT, 'server/src');
-const REGISTRY = path.join(SRC, 'shared/diagnosticCodes.ts');
+const REGISTRY = path.join(SRC, 'syntax/diagnosticCodes.ts');
 
 function files(dir: string): string[] {
   return fs
@@ -42,8 +42,8 @@ test('no diagnostic code is written as a literal outside the registry, and every
     for (const c of literals) literal.push(`${where}: code: '${c}'`);
     for (const c of named) if (!registered.has(c)) unknown.push(`${where}: '${c}'`);
   }
-  assert.deepEqual(literal, [], 'use DiagnosticCode.X from shared/diagnosticCodes.ts');
-  assert.deepEqual(unknown, [], 'add the code to shared/diagnosticCodes.ts (and the README table)');
+  assert.deepEqual(literal, [], 'use DiagnosticCode.X from syntax/diagnosticCodes.ts');
+  assert.deepEqual(unknown, [], 'add the code to syntax/diagnosticCodes.ts (and the README table)');
 });
 
 test('the check sees a literal code and an unregistered one', () => {

@@ -7,7 +7,7 @@ import type { MoreDiagnosticsData } from '../service/diagnostics.js';
 import { createLanguageService, type FileContext } from '../service/index.js';
 import { batchDisk, createWorkspace } from '../workspace/index.js';
 import type { VulnerabilityCheckOptions, VulnerabilityReport } from './vulnerabilities.js';
-import { DiagnosticCode } from '../shared/diagnosticCodes.js';
+import { DiagnosticCode } from '../syntax/diagnosticCodes.js';
 
 export interface CheckResult {
   file: string;

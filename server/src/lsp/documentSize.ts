@@ -4,7 +4,7 @@
 
 import { DiagnosticSeverity, type Diagnostic } from 'vscode-languageserver/node.js';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
-import { DiagnosticCode } from '../shared/diagnosticCodes.js';
+import { DiagnosticCode } from '../syntax/diagnosticCodes.js';
 
 const MB = 1024 * 1024;
 /** The most text (UTF-16 code units, bytes for ASCII) a document may have to be analysed. */

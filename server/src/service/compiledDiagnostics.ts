@@ -14,7 +14,7 @@ import { isPyproject, pyprojectAsks } from '../workspace/pyprojectSources.js';
 import type { SourceDocument } from '../workspace/sourceSpecifiers.js';
 import { SOURCE } from './convert.js';
 import { versionSatisfies } from './environmentDiagnostics.js';
-import { DiagnosticCode } from '../shared/diagnosticCodes.js';
+import { DiagnosticCode } from '../syntax/diagnosticCodes.js';
 
 interface Asked {
   file: string;

@@ -12,7 +12,7 @@ import { quickClauses } from '../syntax/quickLine.js';
 import { satisfiable, type ClauseText } from './specifierBounds.js';
 import { pipRejects } from './settledLines.js';
 import type { PipRunsFrom } from '../shared/facts.js';
-import { DiagnosticCode } from '../shared/diagnosticCodes.js';
+import { DiagnosticCode } from '../syntax/diagnosticCodes.js';
 
 /** Diagnostics beyond this many are dropped, so a 200,000-line file of garbage stays responsive. */
 export const MAX_DIAGNOSTICS = 1000;

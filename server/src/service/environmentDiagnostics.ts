@@ -14,7 +14,7 @@ import { SOURCE } from './convert.js';
 import { isSettled } from './settledLines.js';
 import { parseRequiresDist } from '../environment/markers.js';
 import type { BrokenDependency, EnvironmentFacts } from '../shared/facts.js';
-import { DiagnosticCode } from '../shared/diagnosticCodes.js';
+import { DiagnosticCode } from '../syntax/diagnosticCodes.js';
 
 /** Where the file is, for its local paths (`-e .`), and whether a path exists (a missing one is reported elsewhere). */
 export interface EnvironmentCheckOptions {

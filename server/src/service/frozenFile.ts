@@ -20,7 +20,7 @@ import {
 } from '../workspace/frozen.js';
 import { SOURCE } from './convert.js';
 import type { EnvironmentFacts, IndexFacts } from '../shared/facts.js';
-import { DiagnosticCode } from '../shared/diagnosticCodes.js';
+import { DiagnosticCode } from '../syntax/diagnosticCodes.js';
 
 export interface FrozenFacts {
   environment?: EnvironmentFacts | null;

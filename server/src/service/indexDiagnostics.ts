@@ -7,7 +7,7 @@ import { counted } from './diagnostics.js';
 import { versionSatisfies } from './environmentDiagnostics.js';
 import type { IndexFacts, ProjectFact } from '../shared/facts.js';
 import { lineShapes, placed } from './lineShapes.js';
-import { DiagnosticCode } from '../shared/diagnosticCodes.js';
+import { DiagnosticCode } from '../syntax/diagnosticCodes.js';
 import { isSettled } from './settledLines.js';
 
 export interface IndexDiagnosticOptions {

@@ -6,7 +6,7 @@ import { DiagnosticSeverity, type Diagnostic } from 'vscode-languageserver-types
 import type { ParsedDocument } from '../syntax/types.js';
 import type { IndexFacts, VersionFact, WheelEnvironment } from '../shared/facts.js';
 import { SOURCE } from './convert.js';
-import { DiagnosticCode } from '../shared/diagnosticCodes.js';
+import { DiagnosticCode } from '../syntax/diagnosticCodes.js';
 import { counted } from './diagnostics.js';
 import { lineShapes, placed } from './lineShapes.js';
 import { licenceOf, licenceVerdict } from './supplyChain/licence.js';

@@ -14,7 +14,7 @@ import { pythonAllows } from './paths.js';
 import { escapeMarkdown, isWebUrl, safeLink } from './markdown.js';
 import type { Advisory, ProjectFact, VulnerabilityFacts } from '../shared/facts.js';
 import { lineShapes } from './lineShapes.js';
-import { DiagnosticCode } from '../shared/diagnosticCodes.js';
+import { DiagnosticCode } from '../syntax/diagnosticCodes.js';
 
 /** What a `vulnerable` diagnostic carries for its fixes. */
 export interface VulnerableData {

@@ -2,7 +2,7 @@
 
 import type { JoinedLine } from './lines.js';
 import type { Position, Range, Severity, Spanned, SyntaxDiagnostic, Token, TokenKind } from './types.js';
-import { DiagnosticCode } from '../shared/diagnosticCodes.js';
+import { DiagnosticCode } from './diagnosticCodes.js';
 
 /**
  * Past this many problems on one line the rest are counted, not built, and one diagnostic says how many: a 1 MB

@@ -4,7 +4,7 @@
 // therefore point inside the string, and an edit on a node rewrites the string and nothing around it. An
 // escape (`\u00e9`, `\"`) stands for its written text, as an expanded `${NAME}` does in a requirements file.
 
-import { DiagnosticCode } from '../shared/diagnosticCodes.js';
+import { DiagnosticCode } from './diagnosticCodes.js';
 import { JoinedLine } from './lines.js';
 import { parseLogicalLine } from './parse.js';
 import { positionAt } from './query.js';

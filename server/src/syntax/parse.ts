@@ -10,7 +10,7 @@ import { quickLine } from './quickLine.js';
 import { positionAt } from './query.js';
 import { expandVariables, VARIABLE_RE, type Environment, type Expansion } from './variables.js';
 import type { EnvVariable, LineKind, LogicalLine, OptionNode, ParsedDocument, Range, RequirementNode, SyntaxDiagnostic, Token } from './types.js';
-import { DiagnosticCode } from '../shared/diagnosticCodes.js';
+import { DiagnosticCode } from './diagnosticCodes.js';
 
 export interface ParseOptions {
   /**

@@ -3,7 +3,7 @@
 // stands for the text between the two), so that hover, the environment and advisories read a lock entry as they
 // read a pin. The entry's other keys (wheels, hashes, markers) are the lock's, not requirement text.
 
-import { DiagnosticCode } from '../shared/diagnosticCodes.js';
+import { DiagnosticCode } from './diagnosticCodes.js';
 import { joinedOf, lineOf, specifierDiagnostics, type HostText } from './embedded.js';
 
 const DIGEST_LENGTHS: Record<string, number> = { sha256: 64, sha384: 96, sha512: 128 };

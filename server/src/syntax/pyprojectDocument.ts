@@ -2,7 +2,7 @@
 // LogicalLine whose ranges are inside the string; the rest of the TOML is not ours (other TOML servers check it)
 // and gets nothing. `[dependency-groups]` includes are checked here: a group that does not exist, and cycles.
 
-import { DiagnosticCode } from '../shared/diagnosticCodes.js';
+import { DiagnosticCode } from './diagnosticCodes.js';
 import { embeddedLine, quoteOf, specifierDiagnostics, type HostText } from './embedded.js';
 import { computeLineStarts } from './lines.js';
 import { scanToml, type Literal, type Scan } from './toml.js';

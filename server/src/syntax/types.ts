@@ -13,7 +13,7 @@ export interface Range {
 
 export type Severity = 'error' | 'warning' | 'information' | 'hint';
 
-/** A problem found while parsing; `code` is stable and listed in `shared/diagnosticCodes.ts`. */
+/** A problem found while parsing; `code` is stable and listed in `syntax/diagnosticCodes.ts`. */
 export interface SyntaxDiagnostic {
   range: Range;
   severity: Severity;
