@@ -5,6 +5,7 @@ import { CodeActionKind, TextEdit, type CodeAction } from 'vscode-languageserver
 import { lineAt, shown } from '../../syntax/query.js';
 import type { ParsedDocument } from '../../syntax/types.js';
 import { fileEdit } from './edits.js';
+import { isNewer } from '../../shared/pep440.js';
 
 export function pinActions(uri: string, doc: ParsedDocument, cursor: { line: number; character: number }, versions: { installed?: string; latest?: string; boundedBy?: string; cooldown?: { version: string; days: number } }): CodeAction[] {
   const r = lineAt(doc, cursor.line, cursor.character)?.requirement;
@@ -17,13 +18,17 @@ export function pinActions(uri: string, doc: ParsedDocument, cursor: { line: num
   const clause = r.specifier?.clauses.length === 1 && r.specifier.clauses[0].operator.text === '==' ? r.specifier.clauses[0] : undefined;
   const pinned = clause?.version?.written === undefined ? clause?.version?.text : undefined;
   if (versions.installed && pinned !== versions.installed) out.push({ title: `Pin ${name} to the installed ${versions.installed}`, kind: CodeActionKind.RefactorRewrite, edit: fileEdit(uri, [replace(`==${versions.installed}`)]) });
+  // A pin newer than the release offered (inside the cooldown, a pre-release) is taken back, and the title says so.
+  const verb = (to: string) => (pinned ? (isNewer(pinned, to) ? 'Downgrade' : 'Upgrade') : 'Pin');
   if (versions.latest && pinned !== versions.latest) {
-    const bound = versions.boundedBy ? ` (the newest ${versions.boundedBy} allows)` : '';
-    out.push({ title: pinned ? `Upgrade ${name} to ${versions.latest}${bound}` : `Pin ${name} to the latest ${versions.latest}${bound}`, kind: CodeActionKind.RefactorRewrite, edit: fileEdit(uri, [replace(`==${versions.latest}`)]) });
+    // With a newer release inside the cooldown, this one is not 'the latest': the title says which it is.
+    const why = versions.cooldown ? ` (the newest outside the ${versions.cooldown.days}-day cooldown)` : versions.boundedBy ? ` (the newest ${versions.boundedBy} allows)` : '';
+    const title = pinned || versions.cooldown ? `${verb(versions.latest)} ${name} to ${versions.latest}${why}` : `Pin ${name} to the latest ${versions.latest}${why}`;
+    out.push({ title, kind: CodeActionKind.RefactorRewrite, edit: fileEdit(uri, [replace(`==${versions.latest}`)]) });
   }
   if (versions.cooldown && pinned !== versions.cooldown.version) {
     const { version, days } = versions.cooldown;
-    out.push({ title: `${pinned ? 'Upgrade' : 'Pin'} ${name} to ${version} (inside the ${days}-day cooldown)`, kind: CodeActionKind.RefactorRewrite, edit: fileEdit(uri, [replace(`==${version}`)]) });
+    out.push({ title: `${verb(version)} ${name} to ${version} (inside the ${days}-day cooldown)`, kind: CodeActionKind.RefactorRewrite, edit: fileEdit(uri, [replace(`==${version}`)]) });
   }
   if (pinned && /^\d+\.\d+/.test(pinned)) {
     const series = pinned.split('.').slice(0, 2).join('.');
