@@ -134,14 +134,14 @@ test('a licence policy: a denied id, and an allow list that a licence outside it
   assert.equal(diags.filter((d) => d.code === 'too-new').length, 0, 'cooldownDays 0 turns the cooldown off');
 });
 
-test("a deny list catches a licence named in words ('GPL v3') by its classifier", async () => {
+test("a deny list catches a licence named in words ('GPL v3') by its classifier; the message names pyqt5 as the file does", async () => {
   const { client } = await start({ licenses: { deny: ['GPL-3.0-only'] } });
   const uri = client.open(path.join(project, 'deny.txt'), 'six==1.17.0\npyqt5==5.15.11\n');
   const diags = await client.waitForDiagnostics(uri, (d) => d.some((x) => x.code === 'license'), 30_000);
   const licence = diags.filter((d) => d.code === 'license');
   assert.deepEqual(
     licence.map((d) => [d.range.start.line, d.message]),
-    [[1, 'PyQt5: its licence, GPL v3, is denied (requirements.licenses.deny: GPL-3.0-only).']],
+    [[1, 'pyqt5: its licence, GPL v3, is denied (requirements.licenses.deny: GPL-3.0-only).']],
   );
 });
 
