@@ -58,6 +58,9 @@ test('in the editor: the ignored advisory is a hint with its reason and date; th
   assert.equal(ignored[0].range.start.line, 1);
   assert.equal(ignored[0].severity, 4);
   assert.equal(ignored[0].message, 'jinja2 3.1.2: GHSA-h5c8-rqwp-cp95 / CVE-2024-22195 is ignored until 2099-01-01 by osv-scanner.toml: We never pass user input as keys to xmlattr.');
+  // The hover lists the advisory with the ignore beside it, not as a plain known vulnerability.
+  const hover = await client.request('textDocument/hover', { textDocument: { uri }, position: { line: 1, character: 2 } });
+  assert.match(hover.contents.value, /GHSA-h5c8-rqwp-cp95.* — fixed in 3\.1\.3 — \*ignored until 2099-01-01 by osv-scanner\.toml: We never pass user input as keys to xmlattr\*/);
 });
 
 test('check honours the file: jinja2 is a hint, and --fail-on vulnerable fails only for requests', async () => {
