@@ -114,7 +114,8 @@ test('the hover names the licence and the upload dates; a pin uploaded yesterday
   assert.ok(titles.includes('Pin flask to 3.1.0 (the newest outside the 7-day cooldown)'), titles.join(' | '));
   assert.ok(titles.includes('Pin flask to 3.2.0 (inside the 7-day cooldown)'), titles.join(' | '));
   // On the pin inside the cooldown, the way back to 3.1.0 is a downgrade, and says so (it was 'Upgrade flask to 3.1.0').
-  const back = (await client.request('textDocument/codeAction', { textDocument: { uri }, range: { start: { line: 1, character: 2 }, end: { line: 1, character: 2 } }, context: { diagnostics: [] } })) as { title: string }[];
+  const at = { start: { line: 1, character: 2 }, end: { line: 1, character: 2 } };
+  const back = (await client.request('textDocument/codeAction', { textDocument: { uri }, range: at, context: { diagnostics: [] } })) as { title: string }[];
   const backTitles = back.map((a) => a.title).filter((t) => /flask/.test(t));
   assert.deepEqual(backTitles, ['Downgrade flask to 3.1.0 (the newest outside the 7-day cooldown)']);
   const classifierOnly = await client.request('textDocument/hover', { textDocument: { uri }, position: { line: 2, character: 2 } });

@@ -51,5 +51,6 @@ export function syncDocuments(o: {
 /** Included files that are not open change on disk too; the client watches better than we can. */
 export function watchFiles(connection: Connection, capabilities: ClientCapabilities): void {
   if (!capabilities.workspace?.didChangeWatchedFiles?.dynamicRegistration) return;
-  void connection.client.register(DidChangeWatchedFilesNotification.type, { watchers: [{ globPattern: '**/*.{txt,in}' }, { globPattern: '**/pyproject.toml' }, { globPattern: `**/${OSV_IGNORE_FILE}` }] }).catch(() => undefined);
+  const watchers = [{ globPattern: '**/*.{txt,in}' }, { globPattern: '**/pyproject.toml' }, { globPattern: `**/${OSV_IGNORE_FILE}` }];
+  void connection.client.register(DidChangeWatchedFilesNotification.type, { watchers }).catch(() => undefined);
 }

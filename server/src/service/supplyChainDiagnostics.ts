@@ -63,14 +63,18 @@ export function supplyChainDiagnostics(doc: ParsedDocument, index: IndexFacts, o
     if (!project) continue;
     if (policed) {
       const verdict = licenceVerdict(licenceOf(project.licence ?? {}), options.licenses);
-      if (!verdict.ok) push({ range: nameRange(), severity: DiagnosticSeverity.Warning, code: DiagnosticCode.License, source: SOURCE, message: `${name}: ${verdict.why}.` });
+      if (!verdict.ok) {
+        const message = `${name}: ${verdict.why}.`;
+        push({ range: nameRange(), severity: DiagnosticSeverity.Warning, code: DiagnosticCode.License, source: SOURCE, message });
+      }
     }
     const pinned = shape.pin ? project.versions.find((v) => v.version === shape.pin) : undefined;
     if (!pinned) continue;
     const specifier = () => placed(shape.specifier!, line.firstLine);
     const uploaded = pinned.uploaded ? new Date(pinned.uploaded) : undefined;
     if (uploaded && !Number.isNaN(uploaded.getTime()) && insideCooldown(uploaded, options.cooldownDays, options.now)) {
-      push({ range: specifier(), severity: DiagnosticSeverity.Warning, code: DiagnosticCode.TooNew, source: SOURCE, message: cooldownMessage(name, shape.pinShown ?? pinned.version, uploaded, options.cooldownDays, options.now) });
+      const message = cooldownMessage(name, shape.pinShown ?? pinned.version, uploaded, options.cooldownDays, options.now);
+      push({ range: specifier(), severity: DiagnosticSeverity.Warning, code: DiagnosticCode.TooNew, source: SOURCE, message });
     }
     if (options.wheels && platforms && noWheelFits(pinned, options.wheels, platforms)) {
       const sdist = pinned.files!.some((f) => /\.(tar\.gz|zip|tar\.bz2|tgz)$/i.test(f));

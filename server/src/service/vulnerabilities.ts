@@ -171,7 +171,12 @@ export function vulnerabilityDiagnostics(uri: string, doc: ParsedDocument, facts
 }
 
 /** The hover's section on a release's advisories (markdown; what the advisories say is escaped text); undefined when it has none. */
-export function vulnerabilityHoverSection(version: string, advisories: Advisory[], installed: boolean, ignoredBy?: (ids: string[]) => IgnoreEntry | undefined): string | undefined {
+export function vulnerabilityHoverSection(
+  version: string,
+  advisories: Advisory[],
+  installed: boolean,
+  ignoredBy?: (ids: string[]) => IgnoreEntry | undefined,
+): string | undefined {
   if (!advisories.length) return undefined;
   const head = `**${advisories.length === 1 ? 'A known vulnerability' : `${advisories.length} known vulnerabilities`}** in ${escapeMarkdown(version)}${installed ? ' (installed)' : ''}`;
   const items = advisories.map((a) => {
@@ -182,7 +187,8 @@ export function vulnerabilityHoverSection(version: string, advisories: Advisory[
     // Problems panel lists no hints), and the hover would otherwise contradict it.
     const entry = ignoredBy?.([a.id, ...a.aliases]);
     const ignored = entry ? ` — *${escapeMarkdown(ignoredWords(entry))}*` : '';
-    return `- ${id}${aliases.length ? ` (${escapeMarkdown(aliases.join(', '))})` : ''}${a.summary ? `: ${escapeMarkdown(a.summary)}` : ''} — ${fixed}${ignored}`;
+    const summary = a.summary ? `: ${escapeMarkdown(a.summary)}` : '';
+    return `- ${id}${aliases.length ? ` (${escapeMarkdown(aliases.join(', '))})` : ''}${summary} — ${fixed}${ignored}`;
   });
   const fixedBy = lowestFixAll(advisories, version);
   return `${head}\n${items.join('\n')}${fixedBy ? `\n\n${escapeMarkdown(fixedBy)} ${fixWords(advisories.length)}.` : ''}`;
@@ -194,7 +200,8 @@ export function vulnerabilityHoverAt(doc: ParsedDocument, position: { line: numb
   const facts = line?.project ? factsOf() : undefined;
   const checked = facts && line ? checkedVersion(line, facts.installed) : undefined;
   if (!checked || !facts) return undefined;
-  return vulnerabilityHoverSection(checked.version, activeAdvisories(facts.advisories(line!.project!, checked.version), facts.ignore), checked.installed, facts.ignoredBy);
+  const advisories = activeAdvisories(facts.advisories(line!.project!, checked.version), facts.ignore);
+  return vulnerabilityHoverSection(checked.version, advisories, checked.installed, facts.ignoredBy);
 }
 
 /** Advisory facts of a file, with the installed versions of its environment for lines that are not pinned. */

@@ -22,13 +22,16 @@ export function pinActions(uri: string, doc: ParsedDocument, cursor: { line: num
   const verb = (to: string) => (pinned ? (isNewer(pinned, to) ? 'Downgrade' : 'Upgrade') : 'Pin');
   if (versions.latest && pinned !== versions.latest) {
     // With a newer release inside the cooldown, this one is not 'the latest': the title says which it is.
-    const why = versions.cooldown ? ` (the newest outside the ${versions.cooldown.days}-day cooldown)` : versions.boundedBy ? ` (the newest ${versions.boundedBy} allows)` : '';
-    const title = pinned || versions.cooldown ? `${verb(versions.latest)} ${name} to ${versions.latest}${why}` : `Pin ${name} to the latest ${versions.latest}${why}`;
+    const bound = versions.boundedBy ? ` (the newest ${versions.boundedBy} allows)` : '';
+    const why = versions.cooldown ? ` (the newest outside the ${versions.cooldown.days}-day cooldown)` : bound;
+    const to = `${name} to ${versions.latest}${why}`;
+    const title = pinned || versions.cooldown ? `${verb(versions.latest)} ${to}` : `Pin ${name} to the latest ${versions.latest}${why}`;
     out.push({ title, kind: CodeActionKind.RefactorRewrite, edit: fileEdit(uri, [replace(`==${versions.latest}`)]) });
   }
   if (versions.cooldown && pinned !== versions.cooldown.version) {
     const { version, days } = versions.cooldown;
-    out.push({ title: `${verb(version)} ${name} to ${version} (inside the ${days}-day cooldown)`, kind: CodeActionKind.RefactorRewrite, edit: fileEdit(uri, [replace(`==${version}`)]) });
+    const title = `${verb(version)} ${name} to ${version} (inside the ${days}-day cooldown)`;
+    out.push({ title, kind: CodeActionKind.RefactorRewrite, edit: fileEdit(uri, [replace(`==${version}`)]) });
   }
   if (pinned && /^\d+\.\d+/.test(pinned)) {
     const series = pinned.split('.').slice(0, 2).join('.');
