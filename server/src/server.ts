@@ -152,7 +152,8 @@ export function register(connection: Connection, adapters: ServerAdapters): void
     log('info', `${SERVER_NAME} ${SERVER_VERSION} ready (${capabilities.textDocument?.diagnostic ? 'pull' : 'push'} diagnostics)`);
   });
 
-  syncDocuments({ connection, documents, workspace, diagnostics, compileProblems, pull: () => !!capabilities.textDocument?.diagnostic });
+  const pull = () => !!capabilities.textDocument?.diagnostic;
+  syncDocuments({ connection, documents, workspace, diagnostics, compileProblems, smallFiles: adapters.configFiles, pull });
 
   /** A handler over the file's context, guarded; `wait`: it awaits index and disk facts on their way, within the budget. */
   const at = <T>(name: string, uri: string, fallback: T, token: CancellationToken, work: (ctx: FileContext) => T, wait = false) =>

@@ -65,6 +65,9 @@ test('in the editor: the ignored advisory is a hint with its reason and date; th
     ignored[0].message,
     'jinja2 3.1.2: GHSA-h5c8-rqwp-cp95 / CVE-2024-22195 is ignored until 2099-01-01 by osv-scanner.toml: We never pass user input as keys to xmlattr.',
   );
+  // The hover lists the advisory with the ignore beside it, not as a plain known vulnerability.
+  const hover = await client.request('textDocument/hover', { textDocument: { uri }, position: { line: 1, character: 2 } });
+  assert.match(hover.contents.value, /GHSA-h5c8-rqwp-cp95.* — fixed in 3\.1\.3 — \*ignored until 2099-01-01 by osv-scanner\.toml: We never pass user input/);
 });
 
 test('check honours the file: jinja2 is a hint, and --fail-on vulnerable fails only for requests', async () => {
@@ -134,4 +137,36 @@ test('the quick fix "Ignore … until …" appends an entry to the file beside, 
   assert.equal(created.edit.documentChanges[0].kind, 'create');
   assert.equal(created.edit.documentChanges[0].uri, pathToFileURL(path.join(dir, 'sub', 'osv-scanner.toml')).toString());
   assert.equal(parseOsvIgnores(created.edit.documentChanges[1].edits[0].newText).entries[0].id, 'PYSEC-2023-74');
+});
+
+test('an entry the quick fix wrote, saved with no reason filled in, is a hint that says none was given, once the watcher reports the save', async () => {
+  const index = await startIndexServer(VULNERABLE_PROJECTS, { advisories: ADVISORIES });
+  const folder = path.join(dir, 'unreasoned');
+  fs.mkdirSync(folder, { recursive: true });
+  const ignoreFile = path.join(folder, 'osv-scanner.toml');
+  fs.writeFileSync(ignoreFile, '# ignores\n');
+  // A client that watches files, as VS Code does: the server registers osv-scanner.toml among its watchers.
+  const capabilities = { workspace: { didChangeWatchedFiles: { dynamicRegistration: true } }, textDocument: { publishDiagnostics: {} } };
+  const rootUri = pathToFileURL(folder).toString();
+  const { client } = await TestClient.start({ env: indexedEnv(index.url), rootUri, capabilities, initializationOptions: { diagnostics: { outdated: false } } });
+  stops.push(async () => {
+    await client.stop();
+    await index.stop();
+  });
+  const uri = client.open(path.join(folder, 'requirements.txt'), 'jinja2==3.1.2\n');
+  const ds = await client.waitForDiagnostics(uri, (d) => d.some((x) => x.code === 'vulnerable'), 30_000);
+  const d = ds.find((x) => x.code === 'vulnerable')!;
+  const actions = (await client.request('textDocument/codeAction', { textDocument: { uri }, range: d.range, context: { diagnostics: [d] } })) as {
+    title: string;
+    edit?: any;
+  }[];
+  const fix = actions.find((a) => a.title.startsWith('Ignore GHSA-h5c8-rqwp-cp95'))!;
+  const ignoreUri = pathToFileURL(ignoreFile).toString();
+  // The user applies it and saves the file as it is (Neovim applies it to a buffer nobody looks at).
+  fs.writeFileSync(ignoreFile, TextDocument.applyEdits(TextDocument.create(ignoreUri, 'toml', 1, '# ignores\n'), fix.edit.changes[ignoreUri]));
+  // The watcher reports the save; the hint follows it (without it, only a read 5 s later at the next keystroke would).
+  client.notify('workspace/didChangeWatchedFiles', { changes: [{ uri: ignoreUri, type: 2 }] });
+  const after = await client.waitForDiagnostics(uri, (x) => x.some((y) => y.code === 'vulnerability-ignored'), 30_000);
+  const hint = after.find((x) => x.code === 'vulnerability-ignored')!;
+  assert.match(hint.message, /^jinja2 3\.1\.2: GHSA-h5c8-rqwp-cp95 \/ CVE-2024-22195 is ignored until [\d-]+ by osv-scanner\.toml \(no reason given\)\.$/);
 });

@@ -50,6 +50,14 @@ const PROJECTS: FixtureProject[] = [
     license: 'MIT',
     files: [{ filename: 'six-1.17.0-py2.py3-none-any.whl', uploadTime: daysAgo(700) }],
   },
+  // As PyPI has it: a short licence name that is not SPDX, and the classifier that says which GPL.
+  {
+    name: 'PyQt5',
+    summary: 'Python bindings for the Qt cross platform application toolkit',
+    license: 'GPL v3',
+    classifiers: ['License :: OSI Approved :: GNU General Public License v3 (GPLv3)'],
+    files: [{ filename: 'PyQt5-5.15.11-cp38-abi3-manylinux_2_17_x86_64.whl', uploadTime: daysAgo(500) }],
+  },
 ];
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rls-supply-'));
@@ -117,8 +125,13 @@ test('the hover names the licence and the upload dates; a pin uploaded yesterday
     context: { diagnostics: [] },
   })) as { title: string }[];
   const titles = actions.map((a) => a.title);
-  assert.ok(titles.includes('Pin flask to the latest 3.1.0'), titles.join(' | '));
+  assert.ok(titles.includes('Pin flask to 3.1.0 (the newest outside the 7-day cooldown)'), titles.join(' | '));
   assert.ok(titles.includes('Pin flask to 3.2.0 (inside the 7-day cooldown)'), titles.join(' | '));
+  // On the pin inside the cooldown, the way back to 3.1.0 is a downgrade, and says so (it was 'Upgrade flask to 3.1.0').
+  const at = { start: { line: 1, character: 2 }, end: { line: 1, character: 2 } };
+  const back = (await client.request('textDocument/codeAction', { textDocument: { uri }, range: at, context: { diagnostics: [] } })) as { title: string }[];
+  const backTitles = back.map((a) => a.title).filter((t) => /flask/.test(t));
+  assert.deepEqual(backTitles, ['Downgrade flask to 3.1.0 (the newest outside the 7-day cooldown)']);
   const classifierOnly = await client.request('textDocument/hover', { textDocument: { uri }, position: { line: 2, character: 2 } });
   assert.match(classifierOnly.contents.value, /Licence: \*\*LGPL with exceptions\*\*/);
 });
@@ -134,6 +147,17 @@ test('a licence policy: a denied id, and an allow list that a licence outside it
   );
   assert.match(licence[0].message, /psycopg2: its licence, LGPL with exceptions, is not given as SPDX ids/);
   assert.equal(diags.filter((d) => d.code === 'too-new').length, 0, 'cooldownDays 0 turns the cooldown off');
+});
+
+test("a deny list catches a licence named in words ('GPL v3') by its classifier; the message names pyqt5 as the file does", async () => {
+  const { client } = await start({ licenses: { deny: ['GPL-3.0-only'] } });
+  const uri = client.open(path.join(project, 'deny.txt'), 'six==1.17.0\npyqt5==5.15.11\n');
+  const diags = await client.waitForDiagnostics(uri, (d) => d.some((x) => x.code === 'license'), 30_000);
+  const licence = diags.filter((d) => d.code === 'license');
+  assert.deepEqual(
+    licence.map((d) => [d.range.start.line, d.message]),
+    [[1, 'pyqt5: its licence, GPL v3, is denied (requirements.licenses.deny: GPL-3.0-only).']],
+  );
 });
 
 test('numpi==… is a look-alike of numpy (named with its rank), and its line offers no install or upgrade', async () => {

@@ -180,7 +180,7 @@ function readNow(): SmallFiles {
     }
     return texts.get(p);
   };
-  return { read, reading: () => undefined, onDidChange: () => undefined };
+  return { read, reading: () => undefined, onDidChange: () => undefined, recheck: () => undefined };
 }
 
 /** The exact pin of a line (`==`, `===`), as `checkedVersion` reads it; a plain line's without building its nodes. */

@@ -9,6 +9,8 @@ import type { ProblemStore } from './commands.js';
 import { uriToPath } from '../shared/uri.js';
 import type { Workspace } from '../workspace/index.js';
 import { tooLarge } from './documentSize.js';
+import type { SmallFiles } from '../workspace/smallFiles.js';
+import { OSV_IGNORE_FILE } from './osvIgnoreFiles.js';
 
 export function syncDocuments(o: {
   connection: Connection;
@@ -16,6 +18,8 @@ export function syncDocuments(o: {
   workspace: Workspace;
   diagnostics: { schedule(uri: string): void; refreshDependents(filePath: string): void };
   compileProblems: ProblemStore;
+  /** Small files read off the request path (osv-scanner.toml): a watched change re-checks one now, not in 5 s at the next read. */
+  smallFiles?: Pick<SmallFiles, 'recheck'>;
   pull(): boolean;
 }): void {
   const { connection, documents, workspace, diagnostics } = o;
@@ -37,14 +41,16 @@ export function syncDocuments(o: {
     diagnostics.refreshDependents(filePath);
   });
   connection.onDidChangeWatchedFiles((e) => {
-    for (const change of e.changes) workspace.store.invalidate(uriToPath(change.uri));
+    for (const change of e.changes) {
+      workspace.store.invalidate(uriToPath(change.uri));
+      o.smallFiles?.recheck(uriToPath(change.uri));
+    }
   });
 }
 
 /** Included files that are not open change on disk too; the client watches better than we can. */
 export function watchFiles(connection: Connection, capabilities: ClientCapabilities): void {
   if (!capabilities.workspace?.didChangeWatchedFiles?.dynamicRegistration) return;
-  void connection.client
-    .register(DidChangeWatchedFilesNotification.type, { watchers: [{ globPattern: '**/*.{txt,in}' }, { globPattern: '**/pyproject.toml' }] })
-    .catch(() => undefined);
+  const watchers = [{ globPattern: '**/*.{txt,in}' }, { globPattern: '**/pyproject.toml' }, { globPattern: `**/${OSV_IGNORE_FILE}` }];
+  void connection.client.register(DidChangeWatchedFilesNotification.type, { watchers }).catch(() => undefined);
 }

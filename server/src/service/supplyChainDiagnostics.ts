@@ -49,6 +49,8 @@ export function supplyChainDiagnostics(doc: ParsedDocument, index: IndexFacts, o
     const shape = lineShape(line);
     if (!shape.judged || !shape.name) continue;
     const nameRange = () => placed(shape.name!.place, line.firstLine);
+    // The name as the file writes it (the other diagnostics say 'flask', not the index's 'Flask').
+    const name = shape.name.shown;
     if (lookAlike) {
       push({
         range: nameRange(),
@@ -62,27 +64,18 @@ export function supplyChainDiagnostics(doc: ParsedDocument, index: IndexFacts, o
     if (!project) continue;
     if (policed) {
       const verdict = licenceVerdict(licenceOf(project.licence ?? {}), options.licenses);
-      if (!verdict.ok)
-        push({
-          range: nameRange(),
-          severity: DiagnosticSeverity.Warning,
-          code: DiagnosticCode.License,
-          source: SOURCE,
-          message: `${project.name}: ${verdict.why}.`,
-        });
+      if (!verdict.ok) {
+        const message = `${name}: ${verdict.why}.`;
+        push({ range: nameRange(), severity: DiagnosticSeverity.Warning, code: DiagnosticCode.License, source: SOURCE, message });
+      }
     }
     const pinned = shape.pin ? project.versions.find((v) => v.version === shape.pin) : undefined;
     if (!pinned) continue;
     const specifier = () => placed(shape.specifier!, line.firstLine);
     const uploaded = pinned.uploaded ? new Date(pinned.uploaded) : undefined;
     if (uploaded && !Number.isNaN(uploaded.getTime()) && insideCooldown(uploaded, options.cooldownDays, options.now)) {
-      push({
-        range: specifier(),
-        severity: DiagnosticSeverity.Warning,
-        code: DiagnosticCode.TooNew,
-        source: SOURCE,
-        message: cooldownMessage(project.name, shape.pinShown ?? pinned.version, uploaded, options.cooldownDays, options.now),
-      });
+      const message = cooldownMessage(name, shape.pinShown ?? pinned.version, uploaded, options.cooldownDays, options.now);
+      push({ range: specifier(), severity: DiagnosticSeverity.Warning, code: DiagnosticCode.TooNew, source: SOURCE, message });
     }
     if (options.wheels && platforms && pinsLooked++ < WHEEL_CHECKS && noWheelFits(pinned, options.wheels, platforms)) {
       const sdist = pinned.files!.some((f) => /\.(tar\.gz|zip|tar\.bz2|tgz)$/i.test(f));
@@ -93,8 +86,8 @@ export function supplyChainDiagnostics(doc: ParsedDocument, index: IndexFacts, o
         code: DiagnosticCode.NoWheel,
         source: SOURCE,
         message: sdist
-          ? `No wheel for ${where}: pip will build ${project.name} ${pinned.version} from its sdist (a compiler and the library's headers may be needed).`
-          : `No file of ${project.name} ${pinned.version} installs on ${where}: it has no compatible wheel and no sdist.`,
+          ? `No wheel for ${where}: pip will build ${name} ${pinned.version} from its sdist (a compiler and the library's headers may be needed).`
+          : `No file of ${name} ${pinned.version} installs on ${where}: it has no compatible wheel and no sdist.`,
       });
     }
   }

@@ -12,7 +12,7 @@ import { SOURCE } from './convert.js';
 import { versionSatisfies } from '../shared/pep440.js';
 import { pythonAllows } from './paths.js';
 import { escapeMarkdown, isWebUrl, safeLink } from './markdown.js';
-import type { Advisory, ProjectFact, VulnerabilityFacts } from '../shared/facts.js';
+import type { Advisory, IgnoreEntry, ProjectFact, VulnerabilityFacts } from '../shared/facts.js';
 import { lineShapes } from './lineShapes.js';
 import { DiagnosticCode } from '../syntax/diagnosticCodes.js';
 
@@ -99,6 +99,12 @@ export function advisoryLabel(a: Advisory): string {
   return [a.id, ...cves].join(' / ');
 }
 
+/** "ignored until 2099-01-01 by osv-scanner.toml: <reason>" (or "(no reason given)"). */
+function ignoredWords(entry: IgnoreEntry): string {
+  const until = entry.until ? ` until ${entry.until.toISOString().slice(0, 10)}` : '';
+  return `ignored${until} by ${path.basename(entry.file)}${entry.reason ? `: ${entry.reason}` : ' (no reason given)'}`;
+}
+
 function fixWords(n: number): string {
   return n === 1 ? 'fixes it' : n === 2 ? 'fixes both' : 'fixes all of them';
 }
@@ -138,13 +144,12 @@ export function vulnerabilityDiagnostics(uri: string, doc: ParsedDocument, facts
     const r = checked.requirement;
     const name = shown(r.name!);
     for (const { advisory, entry } of ignored) {
-      const until = entry.until ? ` until ${entry.until.toISOString().slice(0, 10)}` : '';
       out.push({
         range: checked.installed ? r.name!.range : (r.specifier?.range ?? r.name!.range),
         severity: DiagnosticSeverity.Hint,
         code: DiagnosticCode.VulnerabilityIgnored,
         source: SOURCE,
-        message: `${name} ${checked.version}: ${advisoryLabel(advisory)} is ignored${until} by ${path.basename(entry.file)}${entry.reason ? `: ${entry.reason}` : ' (no reason given)'}.`,
+        message: `${name} ${checked.version}: ${advisoryLabel(advisory)} is ${ignoredWords(entry)}.`,
         data: { id: advisory.id, file: entry.file },
       });
     }
@@ -181,14 +186,24 @@ export function vulnerabilityDiagnostics(uri: string, doc: ParsedDocument, facts
 }
 
 /** The hover's section on a release's advisories (markdown; what the advisories say is escaped text); undefined when it has none. */
-export function vulnerabilityHoverSection(version: string, advisories: Advisory[], installed: boolean): string | undefined {
+export function vulnerabilityHoverSection(
+  version: string,
+  advisories: Advisory[],
+  installed: boolean,
+  ignoredBy?: (ids: string[]) => IgnoreEntry | undefined,
+): string | undefined {
   if (!advisories.length) return undefined;
   const head = `**${advisories.length === 1 ? 'A known vulnerability' : `${advisories.length} known vulnerabilities`}** in ${escapeMarkdown(version)}${installed ? ' (installed)' : ''}`;
   const items = advisories.map((a) => {
     const id = a.link ? safeLink(a.link, a.id) : escapeMarkdown(a.id);
     const aliases = a.aliases.filter((x) => x !== a.id);
     const fixed = a.fixedIn.length ? `fixed in ${escapeMarkdown(a.fixedIn.join(', '))}` : 'no fix yet';
-    return `- ${id}${aliases.length ? ` (${escapeMarkdown(aliases.join(', '))})` : ''}${a.summary ? `: ${escapeMarkdown(a.summary)}` : ''} — ${fixed}`;
+    // An advisory an osv-scanner.toml ignores says so here too: the hint that says it is easy to miss (VS Code's
+    // Problems panel lists no hints), and the hover would otherwise contradict it.
+    const entry = ignoredBy?.([a.id, ...a.aliases]);
+    const ignored = entry ? ` — *${escapeMarkdown(ignoredWords(entry))}*` : '';
+    const summary = a.summary ? `: ${escapeMarkdown(a.summary)}` : '';
+    return `- ${id}${aliases.length ? ` (${escapeMarkdown(aliases.join(', '))})` : ''}${summary} — ${fixed}${ignored}`;
   });
   const fixedBy = lowestFixAll(advisories, version);
   return `${head}\n${items.join('\n')}${fixedBy ? `\n\n${escapeMarkdown(fixedBy)} ${fixWords(advisories.length)}.` : ''}`;
@@ -204,7 +219,8 @@ export function vulnerabilityHoverAt(
   const facts = line?.project ? factsOf() : undefined;
   const checked = facts && line ? checkedVersion(line, facts.installed) : undefined;
   if (!checked || !facts) return undefined;
-  return vulnerabilityHoverSection(checked.version, activeAdvisories(facts.advisories(line!.project!, checked.version), facts.ignore), checked.installed);
+  const advisories = activeAdvisories(facts.advisories(line!.project!, checked.version), facts.ignore);
+  return vulnerabilityHoverSection(checked.version, advisories, checked.installed, facts.ignoredBy);
 }
 
 /** Advisory facts of a file, with the installed versions of its environment for lines that are not pinned. */

@@ -13,6 +13,8 @@ export interface SmallFiles {
   reading(): Promise<unknown> | undefined;
   /** Called (once a turn) when a file's content turns out to differ from what reads answered. */
   onDidChange(listener: () => void): void;
+  /** The client says the file changed on disk: a file read before is re-checked now (one never read is left alone). */
+  recheck(p: string): void;
 }
 
 /** A file as last read: its text (none: missing or too big) and the stamp a re-check compares. */
@@ -40,5 +42,6 @@ export function createSmallFiles(options: { maxAgeMs?: number; disk?: DiskAccess
     read: (p) => files.get(p)?.text,
     reading: () => files.firstLoads(),
     onDidChange: (listener) => files.onDidChange(() => listener()),
+    recheck: (p) => files.recheck(p),
   };
 }

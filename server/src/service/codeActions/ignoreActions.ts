@@ -5,7 +5,7 @@
 import { CodeActionKind, type CodeAction, type Diagnostic } from 'vscode-languageserver-types';
 import { pathToFileURL } from 'node:url';
 import type { VulnerableData } from '../vulnerabilities.js';
-import { ignoreEntryText } from '../supplyChain/osvIgnores.js';
+import { ignoreEntryText, REASON_TO_WRITE } from '../supplyChain/osvIgnores.js';
 
 /** The ignore file a fix writes to: its path, and its text when it exists (undefined: missing, or not read yet). */
 export interface IgnoreFileFacts {
@@ -18,7 +18,6 @@ export interface IgnoreFileFacts {
 }
 
 const DAYS = 90;
-const REASON = 'Why this advisory does not apply here (say it, or remove this entry)';
 
 export function ignoreFixes(diagnostics: Diagnostic[], file: IgnoreFileFacts): CodeAction[] {
   // An existing file whose text is not read yet is left alone: an entry put above its top-level keys would capture them.
@@ -33,7 +32,7 @@ export function ignoreFixes(diagnostics: Diagnostic[], file: IgnoreFileFacts): C
     if (d.code !== 'vulnerable' || !Array.isArray(data?.ids)) continue;
     for (const id of data.ids.slice(0, 5)) {
       const existing = file.text ?? '';
-      const insert = ignoreEntryText(id, until, REASON, existing);
+      const insert = ignoreEntryText(id, until, REASON_TO_WRITE, existing);
       const end = endOf(existing);
       const textEdit = { range: { start: end, end }, newText: insert };
       out.push({

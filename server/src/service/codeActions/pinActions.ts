@@ -5,6 +5,7 @@ import { CodeActionKind, TextEdit, type CodeAction } from 'vscode-languageserver
 import { lineAt, shown } from '../../syntax/query.js';
 import type { ParsedDocument } from '../../syntax/types.js';
 import { fileEdit } from './edits.js';
+import { isNewer } from '../../shared/pep440.js';
 
 export function pinActions(
   uri: string,
@@ -27,21 +28,20 @@ export function pinActions(
       kind: CodeActionKind.RefactorRewrite,
       edit: fileEdit(uri, [replace(`==${versions.installed}`)]),
     });
+  // A pin newer than the release offered (inside the cooldown, a pre-release) is taken back, and the title says so.
+  const verb = (to: string) => (pinned ? (isNewer(pinned, to) ? 'Downgrade' : 'Upgrade') : 'Pin');
   if (versions.latest && pinned !== versions.latest) {
+    // With a newer release inside the cooldown, this one is not 'the latest': the title says which it is.
     const bound = versions.boundedBy ? ` (the newest ${versions.boundedBy} allows)` : '';
-    out.push({
-      title: pinned ? `Upgrade ${name} to ${versions.latest}${bound}` : `Pin ${name} to the latest ${versions.latest}${bound}`,
-      kind: CodeActionKind.RefactorRewrite,
-      edit: fileEdit(uri, [replace(`==${versions.latest}`)]),
-    });
+    const why = versions.cooldown ? ` (the newest outside the ${versions.cooldown.days}-day cooldown)` : bound;
+    const to = `${name} to ${versions.latest}${why}`;
+    const title = pinned || versions.cooldown ? `${verb(versions.latest)} ${to}` : `Pin ${name} to the latest ${versions.latest}${why}`;
+    out.push({ title, kind: CodeActionKind.RefactorRewrite, edit: fileEdit(uri, [replace(`==${versions.latest}`)]) });
   }
   if (versions.cooldown && pinned !== versions.cooldown.version) {
     const { version, days } = versions.cooldown;
-    out.push({
-      title: `${pinned ? 'Upgrade' : 'Pin'} ${name} to ${version} (inside the ${days}-day cooldown)`,
-      kind: CodeActionKind.RefactorRewrite,
-      edit: fileEdit(uri, [replace(`==${version}`)]),
-    });
+    const title = `${verb(version)} ${name} to ${version} (inside the ${days}-day cooldown)`;
+    out.push({ title, kind: CodeActionKind.RefactorRewrite, edit: fileEdit(uri, [replace(`==${version}`)]) });
   }
   if (pinned && /^\d+\.\d+/.test(pinned)) {
     const series = pinned.split('.').slice(0, 2).join('.');

@@ -40,16 +40,17 @@ const NAME_LIKE = 64;
 export function licenceOf(info: LicenceFields): Licence | undefined {
   const expression = typeof info.license_expression === 'string' ? info.license_expression.trim() : '';
   if (expression) return { text: expression, ids: spdxIdsOf(expression), from: 'expression' };
+  const classifiers = Array.isArray(info.classifiers) ? info.classifiers.filter((c): c is string => typeof c === 'string' && c.startsWith('License :: ')) : [];
+  const names = classifiers.map((c) => c.split(' :: ').pop()!).filter((n) => n !== 'OSI Approved');
+  const classifierIds = names.flatMap((n) => (CLASSIFIER_IDS[n] ? [CLASSIFIER_IDS[n]] : []));
   const field = typeof info.license === 'string' ? info.license.trim() : '';
   if (field && field.length <= NAME_LIKE && !field.includes('\n') && !/^(unknown|none|other|see\b)/i.test(field)) {
-    const ids = looksLikeSpdx(field) ? spdxIdsOf(field) : [];
+    // PyQt5 says 'GPL v3' and classifies itself GPLv3: the name is shown, the classifiers' ids are checked, so a
+    // deny list of GPL-3.0-only is not passed by a licence that is merely not written in SPDX.
+    const ids = looksLikeSpdx(field) ? spdxIdsOf(field) : classifierIds;
     return { text: field, ids, from: 'license' };
   }
-  const classifiers = Array.isArray(info.classifiers) ? info.classifiers.filter((c): c is string => typeof c === 'string' && c.startsWith('License :: ')) : [];
-  if (classifiers.length) {
-    const names = classifiers.map((c) => c.split(' :: ').pop()!).filter((n) => n !== 'OSI Approved');
-    if (names.length) return { text: names.join(', '), ids: names.flatMap((n) => (CLASSIFIER_IDS[n] ? [CLASSIFIER_IDS[n]] : [])), from: 'classifiers' };
-  }
+  if (names.length) return { text: names.join(', '), ids: classifierIds, from: 'classifiers' };
   return undefined;
 }
 

@@ -7,6 +7,9 @@
 
 import { parse as parseToml } from 'smol-toml';
 
+/** The reason the quick fix "Ignore GHSA-… until …" writes for the user to replace. */
+export const REASON_TO_WRITE = 'Why this advisory does not apply here (say it, or remove this entry)';
+
 export interface IgnoredVuln {
   id: string;
   /** The end of the ignore; absent, it never ends. */
@@ -44,7 +47,8 @@ export function parseOsvIgnores(text: string): OsvIgnores {
       if (!until || Number.isNaN(until.getTime())) problems.push(`entry ${i + 1} (${entry.id}): ignoreUntil is not a date`);
       else entry.until = until;
     }
-    if (typeof item.reason === 'string' && item.reason.trim()) entry.reason = item.reason.trim();
+    // The quick fix's placeholder, saved unedited, is no reason: the hint says none was given rather than quoting it.
+    if (typeof item.reason === 'string' && item.reason.trim() && item.reason.trim() !== REASON_TO_WRITE) entry.reason = item.reason.trim();
     entries.push(entry);
   });
   return { entries, problems };
