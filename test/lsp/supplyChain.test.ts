@@ -205,6 +205,20 @@ test('numpi==… is a look-alike of numpy (named with its rank), and its line of
   const titles = actions.map((a) => a.title);
   // numpi 0.0.2 exists: without the look-alike check, 'Upgrade numpi to 0.0.2' and an install would be offered.
   assert.ok(!titles.some((t) => /numpi/.test(t) || /^Install '/.test(t)), titles.join(' | '));
+  // No outdated hint or inlay hint nudges an upgrade of numpi; numpy's line keeps both.
+  const settled = await client.waitForDiagnostics(uri, (d) => d.some((x) => x.code === 'outdated' && x.range.start.line === 1), 30_000);
+  assert.ok(!settled.some((d) => d.code === 'outdated' && d.range.start.line === 0), JSON.stringify(settled));
+  const hints = (await client.request('textDocument/inlayHint', {
+    textDocument: { uri },
+    range: { start: { line: 0, character: 0 }, end: { line: 3, character: 0 } },
+  })) as {
+    position: { line: number };
+    label: string;
+  }[];
+  assert.deepEqual(
+    hints.filter((h) => /⟶/.test(h.label)).map((h) => h.position.line),
+    [1],
+  );
   // numpy's own line keeps its upgrade.
   const numpy = (await client.request('textDocument/codeAction', {
     textDocument: { uri },

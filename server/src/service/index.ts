@@ -32,7 +32,7 @@ import { environmentDiagnostics, unrelatedConflictsNote } from './environmentDia
 import { foldingRanges } from './folding.js';
 import { hover } from './hover.js';
 import { indexDiagnostics, outdatedHints } from './indexDiagnostics.js';
-import { releaseNotes, supplyChainDiagnostics, supplyChainPolicy } from './supplyChainDiagnostics.js';
+import { releaseNotes, supplyChainDiagnostics, supplyChainPolicy, withoutLookAlikes } from './supplyChainDiagnostics.js';
 import { documentLinks } from './links.js';
 import { definition, references, resolvedVersionHints } from './navigation.js';
 import { besideTheFile, locateLocalPath } from './localPaths.js';
@@ -104,7 +104,9 @@ export function createLanguageService(facts: LanguageServiceFacts): LanguageServ
       // Appended one by one: a 100,000-line file can have more diagnostics than push(...spread) takes arguments.
       if (env) append(out, environmentDiagnostics(doc, env, { folder: path.dirname(filePath), exists: facts.exists, room: MAX_DIAGNOSTICS - out.length }));
       const index = facts.index?.(ctx);
-      if (index) append(out, indexDiagnostics(doc, index, { outdated: facts.outdated?.().diagnostics ?? true, room: MAX_DIAGNOSTICS - out.length }));
+      // A look-alike's project is not offered as an upgrade either: no `outdated` nudge on its line.
+      const indexFacts = index && withoutLookAlikes(index, supplyChainPolicy(facts).lookAlikes);
+      if (indexFacts) append(out, indexDiagnostics(doc, indexFacts, { outdated: facts.outdated?.().diagnostics ?? true, room: MAX_DIAGNOSTICS - out.length }));
       if (index)
         append(
           out,
@@ -196,7 +198,10 @@ export function createLanguageService(facts: LanguageServiceFacts): LanguageServ
     references: (ctx, position, includeDeclaration) => references(ctx.path, ctx.document, position, ctx.documents, ctx.texts, includeDeclaration),
     inlayHints: (ctx, range) => {
       const index = facts.index?.(ctx);
-      const outdated = index && (facts.outdated?.().inlayHints ?? true) ? outdatedHints(ctx.document, index, range) : [];
+      const outdated =
+        index && (facts.outdated?.().inlayHints ?? true)
+          ? outdatedHints(ctx.document, withoutLookAlikes(index, supplyChainPolicy(facts).lookAlikes), range)
+          : [];
       return [...resolvedVersionHints(ctx.path, ctx.document, ctx.documents, range), ...outdated];
     },
     frozen,

@@ -4,7 +4,7 @@
 
 import { DiagnosticSeverity, type Diagnostic } from 'vscode-languageserver-types';
 import type { ParsedDocument } from '../syntax/types.js';
-import type { IndexFacts, VersionFact, WheelEnvironment } from '../shared/facts.js';
+import type { IndexFacts, ProjectFact, VersionFact, WheelEnvironment } from '../shared/facts.js';
 import { SOURCE } from './convert.js';
 import { DiagnosticCode } from '../syntax/diagnosticCodes.js';
 import { counted } from './diagnostics.js';
@@ -153,4 +153,21 @@ export function rankWords(rank: number): string {
   if (n === 1) return 'the most downloaded project';
   const suffix = n % 100 >= 11 && n % 100 <= 13 ? 'th' : (['th', 'st', 'nd', 'rd'][n % 10] ?? 'th');
   return `the ${n}${suffix} most downloaded project`;
+}
+
+/**
+ * The index facts with a look-alike's newest release left out of what is outdated: its line gets neither the
+ * `outdated` hint nor the `⟶ latest` inlay hint (they would nudge an upgrade the actions rightly withhold).
+ */
+const withoutByIndex = new WeakMap<IndexFacts, IndexFacts>();
+export function withoutLookAlikes(index: IndexFacts, lookAlikes: boolean): IndexFacts {
+  if (!lookAlikes || !index.lookAlike) return index;
+  let wrapped = withoutByIndex.get(index);
+  if (!wrapped) {
+    const suspect = (name: string) => index.knows?.(name) === true && index.lookAlike!(name) !== undefined;
+    const latestless = (fact: ProjectFact | undefined, name: string) => (fact && suspect(name) ? { ...fact, latest: undefined } : fact);
+    wrapped = { ...index, project: (name) => latestless(index.project(name), name), peek: index.peek && ((name) => latestless(index.peek!(name), name)) };
+    withoutByIndex.set(index, wrapped);
+  }
+  return wrapped;
 }
