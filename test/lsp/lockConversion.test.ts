@@ -33,6 +33,7 @@ tomli==2.0.1 ; python_version < "3.11" \\
     # via pytest
 requests>=2.31
 -e ./local-pkg
+mypkg @ git+https://example.invalid/mypkg@${'0123456789'.repeat(4)}
 `;
 
 /** Each pin of a requirements text as `name==version ; marker | hash hash`, continuations joined, comments dropped. */
@@ -95,7 +96,8 @@ test('requirements.txt → pylock.toml → requirements.txt keeps every pin, mar
   const lock = fs.readFileSync(path.join(dir, 'pylock.toml'), 'utf8');
   assert.match(lock, /^lock-version = "1\.0"$/m);
   assert.match(lock, /^created-by = 'requirements-language-server'$/m);
-  assert.equal(lock.match(/^\[\[packages\]\]$/gm)?.length, 3, lock);
+  assert.equal(lock.match(/^\[\[packages\]\]$/gm)?.length, 4, lock);
+  assert.match(lock, /^\[packages\.vcs\]\ntype = 'git'\nurl = 'https:\/\/example\.invalid\/mypkg'\ncommit-id = '(0123456789){4}'$/m);
   assert.match(lock, /^name = 'colorama'\nversion = '0\.4\.6'\nmarker = 'sys_platform == "win32"'$/m);
   // The unpinned line and the nameless path are named, in the answer and in the lock, and left out.
   assert.deepEqual(toLock.warnings?.length, 2);
@@ -111,10 +113,12 @@ test('requirements.txt → pylock.toml → requirements.txt keeps every pin, mar
 
   const back = await run(lockUri, { output: pathToFileURL(path.join(dir, 'requirements-back.txt')).toString() });
   assert.equal(back.ok, true, back.message);
-  assert.deepEqual(back.warnings, []);
+  // The VCS entry has no hash: pip's hash-checking mode would refuse the file, and the answer says so.
+  assert.deepEqual(back.warnings, ['1 of 4 entries have no hashes, and pip refuses such a mix']);
   const text = fs.readFileSync(path.join(dir, 'requirements-back.txt'), 'utf8');
   assert.deepEqual(pins(text), pins(COMPILED));
   assert.equal(pins(text).length, 3);
+  assert.match(text, /^mypkg @ git\+https:\/\/example\.invalid\/mypkg@(0123456789){4}$/m);
   assert.match(text, /^colorama==0\.4\.6 ; sys_platform == "win32" \\\n {4}--hash=sha256:c{64}$/m);
 });
 
