@@ -66,7 +66,12 @@ interface CommandArgs {
   upgradeAll?: boolean;
   generateHashes?: boolean;
   packages: string[];
+  /** A pyproject.toml's extras and dependency groups to compile. */
+  extras: string[];
+  groups: string[];
 }
+
+const strings = (v: unknown): string[] => (Array.isArray(v) ? v.filter((s): s is string => typeof s === 'string' && s.trim() !== '') : []);
 
 /** Arguments as clients send them: `[uri, options?]` or `[uri, packageName]`; anything else is read leniently. */
 export function readArguments(command: string, args: unknown[] | undefined): CommandArgs {
@@ -88,6 +93,8 @@ export function readArguments(command: string, args: unknown[] | undefined): Com
     upgradeAll: options.upgrade === true || (command === COMMANDS.upgradePackage && packages.length === 0),
     generateHashes: options.generateHashes === true,
     packages,
+    extras: strings(options.extras),
+    groups: strings(options.groups),
   };
 }
 
@@ -171,7 +178,11 @@ export function registerCommands(host: CommandHost, problems: ProblemStore, othe
           ? await syncEnvironment(filePath, { ...ctx, installed: () => host.installed(filePath) })
           : params.command === COMMANDS.install
             ? await installRequirements(filePath, args.packages, ctx)
-            : await compileRequirements(filePath, { upgradeAll: args.upgradeAll, upgradePackages: args.packages, generateHashes: args.generateHashes }, ctx);
+            : await compileRequirements(
+                filePath,
+                { upgradeAll: args.upgradeAll, upgradePackages: args.packages, generateHashes: args.generateHashes, extras: args.extras, groups: args.groups },
+                ctx,
+              );
       if (outcome.log.trim()) host.log(outcome.ok ? 'info' : 'warn', `${outcome.tool} output:\n${redact(outcome.log.trim())}`);
       const touched = updateProblems(problems, outcome);
       if (outcome.ok && outcome.output) touched.push(outcome.output);
