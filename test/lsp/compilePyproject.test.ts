@@ -8,7 +8,7 @@ import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { TestClient, testEnv } from './client.ts';
 import { buildWheels } from '../fixtures/python.ts';
 
@@ -97,6 +97,23 @@ test('pyproject.toml with an extra, through the built-in resolver: the header na
   );
   // The project's build requirements are not its dependencies, and the groups were not asked for.
   assert.doesNotMatch(text, /setuptools|testlib|linter/);
+  // Go to definition from the pin and from its `# via demo (pyproject.toml)` lands on the string in pyproject.toml.
+  const out = client.open(path.join(dir, 'requirements-dev.txt'), text);
+  const def = async (line: number, character: number) =>
+    ((await client.request('textDocument/definition', { textDocument: { uri: out }, position: { line, character } })) as any[]).map((l) => [
+      path.basename(fileURLToPath(l.uri)),
+      l.range.start.line,
+      l.range.start.character,
+    ]);
+  const pin = text.split('\n').indexOf('devtool==3.0');
+  assert.deepEqual(await def(pin, 1), [['pyproject.toml', 11, 8]]);
+  assert.deepEqual(await def(pin + 1, 14), [['pyproject.toml', 11, 8]]);
+  // Recompiling the output compiles what made it: the pyproject.toml with the extra its header names.
+  fs.writeFileSync(path.join(dir, 'requirements-dev.txt'), text + 'stale==0\n');
+  const again = await run(pathToFileURL(path.join(dir, 'requirements-dev.txt')).toString());
+  assert.equal(again.ok, true, again.message);
+  assert.match(again.message, /^Compiled pyproject\.toml → requirements-dev\.txt with the built-in resolver: 3 pins/);
+  assert.equal(fs.readFileSync(path.join(dir, 'requirements-dev.txt'), 'utf8'), text);
 });
 
 test('a dependency group, its include-group followed; an unknown extra is said, nothing is written', async () => {

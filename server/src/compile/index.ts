@@ -12,7 +12,7 @@ import { pipProblem, resolveBuiltin, writeAtomically } from './builtin.js';
 import { compileIndexUrl, quickFailPipArgs, quickFailUvEnv } from './indexCheck.js';
 import { problemsFromOutput, summarize, type FileProblem } from './problems.js';
 import { runProcess, type Cancellation } from './process.js';
-import { pyprojectTargets } from './pyproject.js';
+import { pyprojectOfCompiled, pyprojectTargets } from './pyproject.js';
 import { preferredPins, readSources } from './sources.js';
 import { chooseTool, compileArgv, findExecutable, fromEnvironment, pythonOf, syncArgv, type ToolChoice } from './tools.js';
 
@@ -140,8 +140,11 @@ const rel = (from: string, p: string) => path.relative(path.dirname(from), p) ||
 
 /** Compiles `file` (an `.in`, or a compiled `.txt` whose source is found) with the chosen tool. */
 export async function compileRequirements(file: string, request: CompileRequest, ctx: CompileContext): Promise<Outcome> {
-  const selection = { extras: request.extras ?? [], groups: request.groups ?? [] };
-  const project = kindOf(file) === 'pyproject' ? pyprojectTargets(file, ctx.read(file) ?? '', selection) : undefined;
+  // A requirements file compiled from a pyproject.toml is recompiled from it, with the extras and groups its header names.
+  const made = kindOf(file) === 'requirements' && !file.endsWith('.in') ? pyprojectOfCompiled(file, ctx.read) : undefined;
+  const selection = made ? { ...made, output: file } : { extras: request.extras ?? [], groups: request.groups ?? [] };
+  const projectFile = made?.source ?? file;
+  const project = kindOf(projectFile) === 'pyproject' ? pyprojectTargets(projectFile, ctx.read(projectFile) ?? '', selection) : undefined;
   if (project && 'error' in project)
     return { ok: false, tool: ctx.tool, message: `Cannot compile ${path.basename(file)}: ${project.error}.`, problems: [], log: '' };
   try {

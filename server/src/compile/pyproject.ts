@@ -9,6 +9,8 @@ import * as path from 'node:path';
 import { readPyprojectDocument } from '../syntax/pyprojectDocument.js';
 import { parse } from '../syntax/parse.js';
 import { scanToml } from '../syntax/toml.js';
+import { compiledHeader } from '../workspace/annotations.js';
+import type { FileReader } from '../workspace/includes.js';
 import { specifiersByName } from '../workspace/sourceSpecifiers.js';
 import type { SourceFacts } from './sources.js';
 
@@ -125,4 +127,18 @@ export function pyprojectTargets(file: string, text: string, selection: Pyprojec
     },
     dispose: () => work && fs.rmSync(work, { recursive: true, force: true }),
   };
+}
+
+/**
+ * A compiled file whose header names a pyproject.toml and no `.in` (as pip-compile, uv and our compile write it):
+ * that pyproject.toml and the header's --extra/--group, so that recompiling the file compiles what made it.
+ */
+export function pyprojectOfCompiled(file: string, read: FileReader): (PyprojectSelection & { source: string }) | undefined {
+  const text = read(file);
+  if (text === undefined) return undefined;
+  const header = compiledHeader(parse(text));
+  if (header.sources.some((s) => /\.in$/i.test(s))) return undefined;
+  const named = header.sources.find((s) => /(^|[\\/])pyproject\.toml$/i.test(s));
+  if (!named) return undefined;
+  return { source: path.resolve(path.dirname(file), named), extras: header.command.extras, groups: header.command.groups.map((g) => g.name) };
 }
