@@ -4,7 +4,7 @@
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -128,4 +128,17 @@ test('a dependency group, its include-group followed; an unknown extra is said, 
   assert.equal(unknown.ok, false);
   assert.match(unknown.message, /demo has no extra 'docs'/);
   assert.equal(fs.existsSync(path.join(dir, 'requirements-docs.txt')), false);
+});
+
+test('from a terminal: compile pyproject.toml --extra dev -o - prints what the command writes', () => {
+  const bin = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../server/bin/requirements-language-server.cjs');
+  const args = ['compile', 'pyproject.toml', '--tool', 'builtin', '--find-links', path.join(dir, 'wheels'), '--extra', 'dev', '-o', '-'];
+  const r = spawnSync(process.execPath, [bin, ...args], {
+    cwd: dir,
+    encoding: 'utf8',
+    env: testEnv({ HOME: home(), XDG_CONFIG_HOME: path.join(home(), '.config') }),
+  });
+  assert.equal(r.status, 0, r.stderr);
+  assert.equal(body(r.stdout), body(fs.readFileSync(path.join(dir, 'requirements-dev.txt'), 'utf8')));
+  assert.match(r.stdout, /^# {4}requirements-language-server compile --find-links \S+ --extra dev --output-file requirements-dev\.txt pyproject\.toml$/m);
 });
