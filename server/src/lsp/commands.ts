@@ -67,8 +67,8 @@ interface CommandArgs {
   generateHashes?: boolean;
   packages: string[];
   /** A pyproject.toml's extras and dependency groups to compile. */
-  extras: string[];
-  groups: string[];
+  extras?: string[];
+  groups?: string[];
 }
 
 const strings = (v: unknown): string[] => (Array.isArray(v) ? v.filter((s): s is string => typeof s === 'string' && s.trim() !== '') : []);
@@ -93,8 +93,8 @@ export function readArguments(command: string, args: unknown[] | undefined): Com
     upgradeAll: options.upgrade === true || (command === COMMANDS.upgradePackage && packages.length === 0),
     generateHashes: options.generateHashes === true,
     packages,
-    extras: strings(options.extras),
-    groups: strings(options.groups),
+    ...(strings(options.extras).length ? { extras: strings(options.extras) } : {}),
+    ...(strings(options.groups).length ? { groups: strings(options.groups) } : {}),
   };
 }
 
