@@ -34,6 +34,7 @@ tomli==2.0.1 ; python_version < "3.11" \\
 requests>=2.31
 -e ./local-pkg
 mypkg @ git+https://example.invalid/mypkg@${'0123456789'.repeat(4)}
+priv @ https://user:\${TOKEN}@example.invalid/priv-1.0.tar.gz#sha256=${H('e')}
 `;
 
 /** Each pin of a requirements text as `name==version ; marker | hash hash`, continuations joined, comments dropped. */
@@ -71,7 +72,7 @@ before(async () => {
   const started = await TestClient.start({
     rootUri: pathToFileURL(dir).toString(),
     capabilities: { workspace: { applyEdit: true } },
-    env: testEnv({ HOME: dir }),
+    env: testEnv({ HOME: dir, TOKEN: 's3cret' }),
   });
   client = started.client;
   commands = started.initializeResult.capabilities.executeCommandProvider.commands;
@@ -96,7 +97,10 @@ test('requirements.txt → pylock.toml → requirements.txt keeps every pin, mar
   const lock = fs.readFileSync(path.join(dir, 'pylock.toml'), 'utf8');
   assert.match(lock, /^lock-version = "1\.0"$/m);
   assert.match(lock, /^created-by = 'requirements-language-server'$/m);
-  assert.equal(lock.match(/^\[\[packages\]\]$/gm)?.length, 4, lock);
+  assert.equal(lock.match(/^\[\[packages\]\]$/gm)?.length, 5, lock);
+  // A variable stays as written: its value (a token) is never written into the lock.
+  assert.match(lock, /^\[packages\.archive\]\nurl = 'https:\/\/user:\$\{TOKEN\}@example\.invalid\/priv-1\.0\.tar\.gz'\nhashes = \{ sha256 = 'e{64}' \}$/m);
+  assert.doesNotMatch(lock, /s3cret/);
   assert.match(lock, /^\[packages\.vcs\]\ntype = 'git'\nurl = 'https:\/\/example\.invalid\/mypkg'\ncommit-id = '(0123456789){4}'$/m);
   assert.match(lock, /^name = 'colorama'\nversion = '0\.4\.6'\nmarker = 'sys_platform == "win32"'$/m);
   // The unpinned line and the nameless path are named, in the answer and in the lock, and left out.
@@ -114,10 +118,11 @@ test('requirements.txt → pylock.toml → requirements.txt keeps every pin, mar
   const back = await run(lockUri, { output: pathToFileURL(path.join(dir, 'requirements-back.txt')).toString() });
   assert.equal(back.ok, true, back.message);
   // The VCS entry has no hash: pip's hash-checking mode would refuse the file, and the answer says so.
-  assert.deepEqual(back.warnings, ['1 of 4 entries have no hashes, and pip refuses such a mix']);
+  assert.deepEqual(back.warnings, ['1 of 5 entries have no hashes, and pip refuses such a mix']);
   const text = fs.readFileSync(path.join(dir, 'requirements-back.txt'), 'utf8');
   assert.deepEqual(pins(text), pins(COMPILED));
   assert.equal(pins(text).length, 3);
+  assert.match(text, /^priv @ https:\/\/user:\$\{TOKEN\}@example\.invalid\/priv-1\.0\.tar\.gz \\\n {4}--hash=sha256:e{64}$/m);
   assert.match(text, /^mypkg @ git\+https:\/\/example\.invalid\/mypkg@(0123456789){4}$/m);
   assert.match(text, /^colorama==0\.4\.6 ; sys_platform == "win32" \\\n {4}--hash=sha256:c{64}$/m);
 });

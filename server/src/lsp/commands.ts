@@ -114,7 +114,8 @@ export function registerCommands(host: CommandHost, problems: ProblemStore, othe
       return { ok: true, message };
     }
     // Restricted Mode: nothing that runs a process (a tool from the workspace's venv, pip, python). Deriving
-    // requirements.in and freezing read the environment from disk and edit a file the user chose, so they stay.
+    // requirements.in and freezing read the environment from disk and edit a file the user chose, and converting
+    // to or from pylock.toml only reads and writes files, so they stay.
     const readsOnly = params.command === COMMANDS.deriveIn || params.command === COMMANDS.freeze || params.command === COMMANDS.convert;
     if (host.workspaceTrusted && !host.workspaceTrusted() && !readsOnly) {
       const message = `${params.command} does not run in Restricted Mode: it runs a tool (pip-compile, uv, pip or python); trust this workspace to run it.`;

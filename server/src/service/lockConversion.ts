@@ -37,17 +37,19 @@ function exactVersion(req: RequirementNode): string | undefined {
   const clauses = req.specifier?.clauses ?? [];
   if (clauses.length !== 1) return undefined;
   const [clause] = clauses;
-  const version = clause.version?.text;
+  const version = clause.version && (clause.version.written ?? clause.version.text);
   return (clause.operator.text === '==' || clause.operator.text === '===') && version && !version.includes('*') ? version : undefined;
 }
 
 /** One `[[packages]]` entry for a requirement line, or why it has none. */
 function packageEntry(req: RequirementNode, lineText: string): { lines: string[] } | { skip: string } {
-  const name = req.name?.text;
+  // As written: a `${NAME}` stays one (its value may be a secret, e.g. a token in a URL), as pip would expand it.
+  const shown = (s: { text: string; written?: string }) => s.written ?? s.text;
+  const name = req.name && shown(req.name);
   const out = [''];
   out.push('[[packages]]');
-  const marker = req.marker?.text.trim();
-  const hashes = req.hashes.map((h) => h.text);
+  const marker = req.marker && shown(req.marker).trim();
+  const hashes = req.hashes.map(shown);
   const head = (version?: string) => {
     out.push(`name = ${tomlString(name ?? '')}`);
     if (version) out.push(`version = ${tomlString(version)}`);
@@ -65,9 +67,9 @@ function packageEntry(req: RequirementNode, lineText: string): { lines: string[]
   }
   if (!name) return { skip: `'${lineText}' names no project (PEP 751 entries need a name); left out` };
   if (req.path && !req.url) {
-    if (/\.(whl|zip|tar\.gz|tgz|tar\.bz2)$/i.test(req.path.text)) return { skip: `'${lineText}' is a local archive without a hash PEP 751 needs; left out` };
+    if (/\.(whl|zip|tar\.gz|tgz|tar\.bz2)$/i.test(shown(req.path))) return { skip: `'${lineText}' is a local archive without a hash PEP 751 needs; left out` };
     head();
-    out.push(`[packages.directory]`, `path = ${tomlString(req.path.text)}`);
+    out.push(`[packages.directory]`, `path = ${tomlString(shown(req.path))}`);
     if (req.editable) out.push('editable = true');
     return { lines: out };
   }
@@ -76,7 +78,9 @@ function packageEntry(req: RequirementNode, lineText: string): { lines: string[]
     // commit-id is required: only a full commit hash pins what a VCS URL installs.
     if (!url.ref || !/^[0-9a-f]{40}([0-9a-f]{24})?$/i.test(url.ref))
       return { skip: `'${lineText}' names no full commit id (PEP 751's packages.vcs needs one); left out` };
-    const bare = url.text.replace(/^[a-z]+\+/i, '').replace(/#.*$/, '');
+    const bare = shown(url)
+      .replace(/^[a-z]+\+/i, '')
+      .replace(/#.*$/, '');
     head();
     out.push(`[packages.vcs]`, `type = ${tomlString(url.vcs ?? 'git')}`, `url = ${tomlString(bare.slice(0, bare.lastIndexOf('@')))}`);
     out.push(`commit-id = ${tomlString(url.ref)}`);
@@ -87,7 +91,7 @@ function packageEntry(req: RequirementNode, lineText: string): { lines: string[]
     const all = [...hashes, ...(url.hash ? [`${url.hash.algorithm}:${url.hash.digest}`] : [])];
     if (!all.length) return { skip: `'${lineText}' is an archive URL without a hash (PEP 751 needs one); left out` };
     head(req.pinnedVersion);
-    out.push(`[packages.archive]`, `url = ${tomlString(url.text.replace(/#.*$/, ''))}`, `hashes = ${hashTable(all)}`);
+    out.push(`[packages.archive]`, `url = ${tomlString(shown(url).replace(/#.*$/, ''))}`, `hashes = ${hashTable(all)}`);
     return { lines: out };
   }
   return { skip: `'${lineText}' is not pinned to one version (==); left out` };
@@ -101,7 +105,9 @@ export function requirementsToPylock(doc: ParsedDocument, source: string): Conve
     if (line.kind === 'option') {
       for (const o of line.options)
         if (o.canonical === '--requirement' || o.canonical === '--constraint')
-          warnings.push(`${o.flag.text} ${o.value?.text ?? ''}: the lines of other files are not converted; convert that file itself`);
+          warnings.push(
+            `${o.flag.text} ${o.value ? (o.value.written ?? o.value.text) : ''}: the lines of other files are not converted; convert that file itself`,
+          );
       continue;
     }
     const req = line.requirement;
