@@ -130,6 +130,14 @@ test('a dependency group, its include-group followed; an unknown extra is said, 
   assert.equal(fs.existsSync(path.join(dir, 'requirements-docs.txt')), false);
 });
 
+test('allExtras: every extra, --all-extras in the header, requirements-all-extras.txt', async () => {
+  const result = await run(uri(), { allExtras: true });
+  assert.equal(result.ok, true, result.message);
+  const text = fs.readFileSync(path.join(dir, 'requirements-all-extras.txt'), 'utf8');
+  assert.match(text, /^# {4}requirements-language-server compile --find-links \S+ --all-extras --output-file requirements-all-extras\.txt pyproject\.toml$/m);
+  assert.equal(body(text), body(fs.readFileSync(path.join(dir, 'requirements-dev.txt'), 'utf8')));
+});
+
 test('from a terminal: compile pyproject.toml --extra dev -o - prints what the command writes', () => {
   const bin = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../server/bin/requirements-language-server.cjs');
   const args = ['compile', 'pyproject.toml', '--tool', 'builtin', '--find-links', path.join(dir, 'wheels'), '--extra', 'dev', '-o', '-'];

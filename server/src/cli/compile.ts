@@ -52,6 +52,7 @@ export async function compileCommand(argv: string[]): Promise<number> {
   const extras: string[] = [];
   const groups: string[] = [];
   let output: string | undefined;
+  let allExtras = false;
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const [flag, attached] = a.startsWith('--') && a.includes('=') ? [a.slice(0, a.indexOf('=')), a.slice(a.indexOf('=') + 1)] : [a, undefined];
@@ -60,6 +61,7 @@ export async function compileCommand(argv: string[]): Promise<number> {
     else if (flag === '--upgrade' || flag === '-U') upgradeAll = true;
     else if (flag === '--upgrade-package' || flag === '-P') upgradePackages.push(attached ?? argv[++i]);
     else if (flag === '--generate-hashes') generateHashes = true;
+    else if (flag === '--all-extras') allExtras = true;
     else if ((flag === '--extra' || flag === '--group') && (attached ?? argv[i + 1])) (flag === '--extra' ? extras : groups).push(attached ?? argv[++i]);
     // `-o -`: the compiled file on stdout, FILE.txt untouched (the tool still writes FILE.txt, which is put back).
     else if ((flag === '-o' || flag === '--output-file') && (attached ?? argv[i + 1]) === '-') {
@@ -80,6 +82,7 @@ export async function compileCommand(argv: string[]): Promise<number> {
   }
   const file = path.resolve(files[0]);
   const pyproject = kindOf(file) === 'pyproject';
+  if (!pyproject && allExtras) passThrough.push('--all-extras');
   if (!pyproject)
     passThrough.push(...extras.flatMap((e) => ['--extra', e]), ...groups.flatMap((g) => ['--group', g]), ...(output ? ['--output-file', output] : []));
   const found = discoverEnvironment({ setting: venv, env: process.env, file, workspaceRoots: [process.cwd()] });
@@ -94,7 +97,7 @@ export async function compileCommand(argv: string[]): Promise<number> {
   let streamed = false;
   const outcome = await compileRequirements(
     file,
-    { upgradeAll, upgradePackages, generateHashes, ...(pyproject ? { extras, groups, output: output && path.resolve(output) } : {}) },
+    { upgradeAll, upgradePackages, generateHashes, ...(pyproject ? { extras, groups, allExtras, output: output && path.resolve(output) } : {}) },
     {
       tool,
       args: passThrough,

@@ -66,7 +66,7 @@ vulnerable with advisories that could not be checked), 2 bad usage.
 `;
 
 export const COMPILE_HELP = `Usage: ${NAME} compile FILE.in [options] [pip-compile options...]
-       ${NAME} compile pyproject.toml [--extra NAME] [--group NAME] [-o FILE] [options]
+       ${NAME} compile pyproject.toml [--extra NAME | --all-extras] [--group NAME] [-o FILE] [options]
 
 Resolves FILE.in and writes FILE.txt (pins with # via annotations, pip-compile's format); a
 pyproject.toml's dependencies (with each --extra and --group) go to requirements[-NAME].txt. The tool's

@@ -68,6 +68,7 @@ export interface CompileRequest {
   /** For a pyproject.toml: the extras and dependency groups to compile with its dependencies. */
   extras?: string[];
   groups?: string[];
+  allExtras?: boolean;
   /** For a pyproject.toml: the file to write (default: requirements[-NAME].txt beside it). */
   output?: string;
 }
@@ -144,7 +145,9 @@ const rel = (from: string, p: string) => path.relative(path.dirname(from), p) ||
 export async function compileRequirements(file: string, request: CompileRequest, ctx: CompileContext): Promise<Outcome> {
   // A requirements file compiled from a pyproject.toml is recompiled from it, with the extras and groups its header names.
   const made = kindOf(file) === 'requirements' && !file.endsWith('.in') ? pyprojectOfCompiled(file, ctx.read) : undefined;
-  const selection = made ? { ...made, output: file } : { extras: request.extras ?? [], groups: request.groups ?? [], output: request.output };
+  const selection = made
+    ? { ...made, output: file }
+    : { extras: request.extras ?? [], groups: request.groups ?? [], allExtras: request.allExtras, output: request.output };
   const projectFile = made?.source ?? file;
   const project = kindOf(projectFile) === 'pyproject' ? pyprojectTargets(projectFile, ctx.read(projectFile) ?? '', selection) : undefined;
   if (project && 'error' in project)

@@ -17,6 +17,8 @@ import type { SourceFacts } from './sources.js';
 export interface PyprojectSelection {
   extras: string[];
   groups: string[];
+  /** pip-compile's and uv's --all-extras: every extra of [project.optional-dependencies]. */
+  allExtras?: boolean;
 }
 
 export type PyprojectInputs = { requirements: { text: string; normalized?: string }[]; project: string } | { error: string };
@@ -40,7 +42,10 @@ export function pyprojectInputs(text: string, selection: PyprojectSelection): Py
   const arrayOf = (prefix: string, name: string) =>
     [...scan.arrays.keys(), ...byArray.keys()].find((k) => k.startsWith(prefix) && normalize(k.slice(prefix.length)) === normalize(name));
   const requirements = [...(byArray.get('project.dependencies') ?? [])];
-  for (const extra of selection.extras) {
+  const every = selection.allExtras
+    ? [...byArray.keys()].filter((k) => k.startsWith('project.optional-dependencies.')).map((k) => k.slice('project.optional-dependencies.'.length))
+    : [];
+  for (const extra of [...selection.extras, ...every.filter((e) => !selection.extras.includes(e))]) {
     const key = arrayOf('project.optional-dependencies.', extra);
     if (!key) return { error: `${project} has no extra '${extra}' in [project.optional-dependencies]` };
     requirements.push(...(byArray.get(key) ?? []));
@@ -77,7 +82,7 @@ export function pyprojectInputs(text: string, selection: PyprojectSelection): Py
 
 /** The requirements.txt a selection compiles to, beside the pyproject.toml: requirements[-extra][-group].txt. */
 export function pyprojectOutput(file: string, selection: PyprojectSelection): string {
-  const parts = [...selection.extras, ...selection.groups].map(normalize);
+  const parts = [...(selection.allExtras ? ['all-extras'] : selection.extras), ...selection.groups].map(normalize);
   return path.join(path.dirname(file), `requirements${parts.length ? `-${parts.join('-')}` : ''}.txt`);
 }
 
@@ -110,7 +115,7 @@ export function pyprojectTargets(file: string, text: string, selection: Pyprojec
     specifiers: specifiersByName([parse(inText)]),
     documents: [{ path: file, document: readPyprojectDocument(text) }],
   };
-  const extras = selection.extras.flatMap((e) => ['--extra', e]);
+  const extras = selection.allExtras ? ['--all-extras'] : selection.extras.flatMap((e) => ['--extra', e]);
   const groups = selection.groups.flatMap((g) => ['--group', g]);
   const relOutput = path.relative(path.dirname(file), output);
   let work: string | undefined;
@@ -140,5 +145,6 @@ export function pyprojectOfCompiled(file: string, read: FileReader): (PyprojectS
   if (header.sources.some((s) => /\.in$/i.test(s))) return undefined;
   const named = header.sources.find((s) => /(^|[\\/])pyproject\.toml$/i.test(s));
   if (!named) return undefined;
-  return { source: path.resolve(path.dirname(file), named), extras: header.command.extras, groups: header.command.groups.map((g) => g.name) };
+  const { extras, allExtras, groups } = header.command;
+  return { source: path.resolve(path.dirname(file), named), extras, allExtras, groups: groups.map((g) => g.name) };
 }

@@ -69,6 +69,7 @@ interface CommandArgs {
   /** A pyproject.toml's extras and dependency groups to compile. */
   extras?: string[];
   groups?: string[];
+  allExtras?: boolean;
 }
 
 const strings = (v: unknown): string[] => (Array.isArray(v) ? v.filter((s): s is string => typeof s === 'string' && s.trim() !== '') : []);
@@ -95,6 +96,7 @@ export function readArguments(command: string, args: unknown[] | undefined): Com
     packages,
     ...(strings(options.extras).length ? { extras: strings(options.extras) } : {}),
     ...(strings(options.groups).length ? { groups: strings(options.groups) } : {}),
+    ...(options.allExtras === true ? { allExtras: true } : {}),
   };
 }
 
@@ -181,7 +183,14 @@ export function registerCommands(host: CommandHost, problems: ProblemStore, othe
             ? await installRequirements(filePath, args.packages, ctx)
             : await compileRequirements(
                 filePath,
-                { upgradeAll: args.upgradeAll, upgradePackages: args.packages, generateHashes: args.generateHashes, extras: args.extras, groups: args.groups },
+                {
+                  upgradeAll: args.upgradeAll,
+                  upgradePackages: args.packages,
+                  generateHashes: args.generateHashes,
+                  extras: args.extras,
+                  groups: args.groups,
+                  allExtras: args.allExtras,
+                },
                 ctx,
               );
       if (outcome.log.trim()) host.log(outcome.ok ? 'info' : 'warn', `${outcome.tool} output:\n${redact(outcome.log.trim())}`);
