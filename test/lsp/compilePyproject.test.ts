@@ -109,6 +109,11 @@ test('pyproject.toml with an extra, through the built-in resolver: the header na
   assert.deepEqual(await def(pin, 1), [['pyproject.toml', 11, 8]]);
   assert.deepEqual(await def(pin + 1, 14), [['pyproject.toml', 11, 8]]);
   // Recompiling the output compiles what made it: the pyproject.toml with the extra its header names.
+  const lenses = (await client.request('textDocument/codeLens', { textDocument: { uri: out } })) as { command: { title: string } }[];
+  assert.deepEqual(
+    lenses.map((l) => l.command.title),
+    ['Recompile from pyproject.toml', 'Sync environment'],
+  );
   fs.writeFileSync(path.join(dir, 'requirements-dev.txt'), text + 'stale==0\n');
   const again = await run(pathToFileURL(path.join(dir, 'requirements-dev.txt')).toString());
   assert.equal(again.ok, true, again.message);
