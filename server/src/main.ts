@@ -4,7 +4,7 @@
 import { createConnection, ProposedFeatures, StreamMessageWriter } from 'vscode-languageserver/node.js';
 import { checkFiles, exitCode, formatJson, formatText } from './cli/check.js';
 import { filesToCheck } from './cli/find.js';
-import { CHECK_HELP, COMPILE_HELP, DERIVE_HELP, FREEZE_HELP, MAIN_HELP } from './cli/help.js';
+import { CHECK_HELP, COMPILE_HELP, CONVERT_HELP, DERIVE_HELP, FREEZE_HELP, MAIN_HELP } from './cli/help.js';
 import { register, SERVER_NAME, SERVER_VERSION } from './server.js';
 import { differsOnDisk } from './workspace/disk.js';
 import { createPathFacts } from './workspace/pathFacts.js';
@@ -110,13 +110,20 @@ function main(argv: string[]): void {
     });
     return;
   }
+  if (command === 'convert') {
+    if (wantsHelp(rest)) return void process.stdout.write(CONVERT_HELP);
+    void import('./cli/convert.js').then(({ convertCommand }) => {
+      process.exitCode = convertCommand(rest);
+    });
+    return;
+  }
   if (command === '--version' || command === '-v' || command === 'version') {
     process.stdout.write(`${SERVER_VERSION}\n`);
     return;
   }
   if (command === '--help' || command === '-h' || command === 'help') {
     const topic = rest[0];
-    const topics: Record<string, string> = { check: CHECK_HELP, compile: COMPILE_HELP, freeze: FREEZE_HELP, derive: DERIVE_HELP };
+    const topics: Record<string, string> = { check: CHECK_HELP, compile: COMPILE_HELP, freeze: FREEZE_HELP, derive: DERIVE_HELP, convert: CONVERT_HELP };
     process.stdout.write(topics[topic] ?? MAIN_HELP(SERVER_VERSION));
     return;
   }

@@ -324,3 +324,26 @@ test('the real pip-compile, when it is installed', { skip: !realPipCompile && 'p
     fs.rmSync(real, { recursive: true, force: true });
   }
 });
+
+test('a pyproject.toml (issue 25): pip-compile gets --extra, uv --extra and --group; pip-compile is not asked for a group it cannot read', async () => {
+  const pyproject =
+    '[project]\nname = "demo"\nversion = "1"\ndependencies = ["alpha"]\n\n[project.optional-dependencies]\ndev = ["beta"]\n\n[dependency-groups]\ntest = ["beta"]\n';
+  fs.writeFileSync(path.join(dir, 'pyproject.toml'), pyproject);
+  mode('ok');
+  calls();
+  configure({ tool: 'pip-compile', args: [] });
+  const extra = await run('requirements.compile', uriOf('pyproject.toml'), { extras: ['dev'] });
+  assert.equal(extra.ok, true, extra.message);
+  assert.deepEqual(calls()[0].argv, ['--extra', 'dev', '--output-file', 'requirements-dev.txt', 'pyproject.toml']);
+  const group = await run('requirements.compile', uriOf('pyproject.toml'), { groups: ['test'] });
+  assert.equal(group.ok, false);
+  assert.match(group.message, /pip-compile: it has no --group; use uv or the built-in resolver/);
+  assert.deepEqual(calls(), []);
+  configure({ tool: 'uv', args: [] });
+  const both = await run('requirements.compile', uriOf('pyproject.toml'), { extras: ['dev'], groups: ['test'] });
+  assert.equal(both.ok, true, both.message);
+  const [call] = calls();
+  assert.deepEqual(call.argv.slice(0, 2), ['pip', 'compile']);
+  assert.deepEqual(call.argv.slice(-7), ['--extra', 'dev', '--group', 'test', 'pyproject.toml', '--output-file', 'requirements-dev-test.txt']);
+  assert.equal(call.cwd, dir);
+});

@@ -4,6 +4,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { compileRequirements, type ToolChoice } from '../compile/index.js';
+import { kindOf } from '../syntax/kinds.js';
 import { chooseTool } from '../compile/tools.js';
 import { discoverEnvironment } from '../environment/venv.js';
 import { redact } from '../index/credentials.js';
@@ -47,6 +48,11 @@ export async function compileCommand(argv: string[]): Promise<number> {
   let generateHashes = false;
   let toStdout = false;
   const files: string[] = [];
+  // A pyproject.toml's selection (and its output, which no tool is given as a file of its own).
+  const extras: string[] = [];
+  const groups: string[] = [];
+  let output: string | undefined;
+  let allExtras = false;
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const [flag, attached] = a.startsWith('--') && a.includes('=') ? [a.slice(0, a.indexOf('=')), a.slice(a.indexOf('=') + 1)] : [a, undefined];
@@ -55,11 +61,14 @@ export async function compileCommand(argv: string[]): Promise<number> {
     else if (flag === '--upgrade' || flag === '-U') upgradeAll = true;
     else if (flag === '--upgrade-package' || flag === '-P') upgradePackages.push(attached ?? argv[++i]);
     else if (flag === '--generate-hashes') generateHashes = true;
+    else if (flag === '--all-extras') allExtras = true;
+    else if ((flag === '--extra' || flag === '--group') && (attached ?? argv[i + 1])) (flag === '--extra' ? extras : groups).push(attached ?? argv[++i]);
     // `-o -`: the compiled file on stdout, FILE.txt untouched (the tool still writes FILE.txt, which is put back).
     else if ((flag === '-o' || flag === '--output-file') && (attached ?? argv[i + 1]) === '-') {
       toStdout = true;
       if (attached === undefined) i++;
-    } else if (TAKES_VALUE.has(flag) && attached === undefined && i + 1 < argv.length) passThrough.push(a, argv[++i]);
+    } else if ((flag === '-o' || flag === '--output-file') && (attached ?? argv[i + 1])) output = attached ?? argv[++i];
+    else if (TAKES_VALUE.has(flag) && attached === undefined && i + 1 < argv.length) passThrough.push(a, argv[++i]);
     else if (a.startsWith('-')) passThrough.push(a);
     else files.push(a);
   }
@@ -72,6 +81,10 @@ export async function compileCommand(argv: string[]): Promise<number> {
     return 2;
   }
   const file = path.resolve(files[0]);
+  const pyproject = kindOf(file) === 'pyproject';
+  if (!pyproject && allExtras) passThrough.push('--all-extras');
+  if (!pyproject)
+    passThrough.push(...extras.flatMap((e) => ['--extra', e]), ...groups.flatMap((g) => ['--group', g]), ...(output ? ['--output-file', output] : []));
   const found = discoverEnvironment({ setting: venv, env: process.env, file, workspaceRoots: [process.cwd()] });
   const env: NodeJS.ProcessEnv = { ...process.env, PIP_DISABLE_PIP_VERSION_CHECK: '1' };
   const chosen = chooseTool(tool, 'compile', { venvRoot: found?.root, pathVariable: env.PATH });
@@ -84,7 +97,7 @@ export async function compileCommand(argv: string[]): Promise<number> {
   let streamed = false;
   const outcome = await compileRequirements(
     file,
-    { upgradeAll, upgradePackages, generateHashes },
+    { upgradeAll, upgradePackages, generateHashes, ...(pyproject ? { extras, groups, allExtras, output: output && path.resolve(output) } : {}) },
     {
       tool,
       args: passThrough,

@@ -12,6 +12,7 @@ Usage:
   ${NAME} compile FILE.in  write FILE.txt with pip-compile, uv, or the built-in resolver (-o - prints it)
   ${NAME} freeze           print the environment's packages as pip freeze does (read from disk)
   ${NAME} derive FILE.txt  write FILE.in: the top-level packages of pip freeze output
+  ${NAME} convert FILE     a compiled requirements.txt to pylock.toml (PEP 751), or pylock.toml back
   ${NAME} --version        print the version
   ${NAME} COMMAND --help   the options of a command
 `;
@@ -65,8 +66,10 @@ vulnerable with advisories that could not be checked), 2 bad usage.
 `;
 
 export const COMPILE_HELP = `Usage: ${NAME} compile FILE.in [options] [pip-compile options...]
+       ${NAME} compile pyproject.toml [--extra NAME | --all-extras] [--group NAME] [-o FILE] [options]
 
-Resolves FILE.in and writes FILE.txt (pins with # via annotations, pip-compile's format). The tool's
+Resolves FILE.in and writes FILE.txt (pins with # via annotations, pip-compile's format); a
+pyproject.toml's dependencies (with each --extra and --group) go to requirements[-NAME].txt. The tool's
 own output is shown on stderr as it runs; the result is the last line. On failure FILE.txt is left as
 it was and the exit status is 1.
 
@@ -116,4 +119,21 @@ Options:
   -h, --help           this help
 
 Exit status: 0 written, 1 no metadata (no environment) or the .in exists, 2 bad usage.
+`;
+
+export const CONVERT_HELP = `Usage: ${NAME} convert FILE [-o OUT|-]
+
+Converts a compiled requirements file (pip-compile, uv, pip freeze) to a pylock.toml (PEP 751), or a
+pylock.toml (or pylock.NAME.toml) back to a requirements file: name==version ; marker with --hash=... for
+every hash of the entry. Lines a lock cannot hold (not pinned with ==, no name, a VCS URL without a full
+commit id, an archive without a hash) are named in a warning and left out. --hash values name no file,
+and PEP 751 ties each hash to a wheel's or sdist's url or path: they are kept under
+[packages.tool.requirements-language-server], which the conversion back reads.
+
+Options:
+  -o OUT       the file to write (replaced if it exists); - prints it. Default, beside FILE:
+               requirements.txt <-> pylock.toml, requirements-NAME.txt <-> pylock.NAME.toml
+  -h, --help   this help
+
+Exit status: 0 converted (warnings on stderr), 1 cannot read or write, 2 bad usage or not such a file.
 `;

@@ -2,6 +2,7 @@
 
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { kindOf } from '../syntax/kinds.js';
 import { parse } from '../syntax/parse.js';
 import { compiledHeader, readAnnotations } from '../workspace/annotations.js';
 import type { FileReader } from '../workspace/includes.js';
@@ -11,6 +12,7 @@ import { pipProblem, resolveBuiltin, writeAtomically } from './builtin.js';
 import { compileIndexUrl, quickFailPipArgs, quickFailUvEnv } from './indexCheck.js';
 import { problemsFromOutput, summarize, type FileProblem } from './problems.js';
 import { runProcess, type Cancellation } from './process.js';
+import { pyprojectOfCompiled, pyprojectTargets } from './pyproject.js';
 import { preferredPins, readSources } from './sources.js';
 import { chooseTool, compileArgv, findExecutable, fromEnvironment, pythonOf, syncArgv, type ToolChoice } from './tools.js';
 
@@ -63,6 +65,12 @@ export interface CompileRequest {
   upgradeAll?: boolean;
   upgradePackages?: string[];
   generateHashes?: boolean;
+  /** For a pyproject.toml: the extras and dependency groups to compile with its dependencies. */
+  extras?: string[];
+  groups?: string[];
+  allExtras?: boolean;
+  /** For a pyproject.toml: the file to write (default: requirements[-NAME].txt beside it). */
+  output?: string;
 }
 
 export interface Outcome {
@@ -135,7 +143,30 @@ const rel = (from: string, p: string) => path.relative(path.dirname(from), p) ||
 
 /** Compiles `file` (an `.in`, or a compiled `.txt` whose source is found) with the chosen tool. */
 export async function compileRequirements(file: string, request: CompileRequest, ctx: CompileContext): Promise<Outcome> {
-  const targets = compileTargets(file, ctx.read);
+  // A requirements file compiled from a pyproject.toml is recompiled from it, with the extras and groups its header names.
+  const made = kindOf(file) === 'requirements' && !file.endsWith('.in') ? pyprojectOfCompiled(file, ctx.read) : undefined;
+  const selection = made
+    ? { ...made, output: file }
+    : { extras: request.extras ?? [], groups: request.groups ?? [], allExtras: request.allExtras, output: request.output };
+  const projectFile = made?.source ?? file;
+  const project = kindOf(projectFile) === 'pyproject' ? pyprojectTargets(projectFile, ctx.read(projectFile) ?? '', selection) : undefined;
+  if (project && 'error' in project)
+    return { ok: false, tool: ctx.tool, message: `Cannot compile ${path.basename(file)}: ${project.error}.`, problems: [], log: '' };
+  try {
+    return await compileTargetsWith(project ?? compileTargets(file, ctx.read), file, request, ctx, project);
+  } finally {
+    project?.dispose();
+  }
+}
+
+async function compileTargetsWith(
+  targets: { source: string; output: string } | undefined,
+  file: string,
+  request: CompileRequest,
+  ctx: CompileContext,
+  project: ReturnType<typeof pyprojectTargets> | undefined,
+): Promise<Outcome> {
+  const pyproject = project && !('error' in project) ? project : undefined;
   if (!targets) {
     return {
       ok: false,
@@ -149,7 +180,7 @@ export async function compileRequirements(file: string, request: CompileRequest,
   if (ctx.isDirty?.(source)) return { ok: false, tool: ctx.tool, source, output, message: unsaved(source), problems: [], log: '' };
   const chosen = chooseTool(ctx.tool, 'compile', { venvRoot: ctx.venvRoot, pathVariable: ctx.env.PATH });
   if ('missing' in chosen) return { ok: false, tool: ctx.tool, source, output, message: `Cannot compile: ${chosen.missing}.`, problems: [], log: '' };
-  const sources = readSources(source, output, ctx.read, ctx.env);
+  const sources = pyproject?.facts ?? readSources(source, output, ctx.read, ctx.env);
   if (!sources) return { ok: false, tool: chosen.kind, source, output, message: `Cannot read ${source}.`, problems: [], log: '' };
   const upgradePackages = request.upgradePackages ?? [];
   const done = (ok: boolean, message: string, log: string, problems: FileProblem[] = [], cancelled = false): Outcome => ({
@@ -180,7 +211,7 @@ export async function compileRequirements(file: string, request: CompileRequest,
     const previous = fs.existsSync(output) ? fs.readFileSync(output, 'utf8') : undefined;
     const result = await resolveBuiltin({
       python,
-      source,
+      source: pyproject?.resolveFrom() ?? source,
       output,
       sources,
       preferred: preferredPins(previous, sources, { all: upgradeAll, packages: [...upgradePackages, ...flags.upgradePackages] }),
@@ -196,8 +227,7 @@ export async function compileRequirements(file: string, request: CompileRequest,
         ...(flags.allowUnsafe ? ['--allow-unsafe'] : []),
         ...(generateHashes ? ['--generate-hashes'] : []),
         ...flags.pipArgs,
-        ...(output !== source.replace(/\.in$/, '.txt') ? ['--output-file', rel(source, output)] : []),
-        rel(source, source),
+        ...(pyproject?.commandArgs ?? [...(output !== source.replace(/\.in$/, '.txt') ? ['--output-file', rel(source, output)] : []), rel(source, source)]),
       ].join(' '),
       env: ctx.env,
       cancel: ctx.cancel,
@@ -221,10 +251,12 @@ export async function compileRequirements(file: string, request: CompileRequest,
     );
   }
 
+  const toolArgs = pyproject && (chosen.kind === 'uv' ? pyproject.toolArgs.uv : pyproject.toolArgs.pipCompile);
+  if (pyproject && !toolArgs) return done(false, 'Cannot compile dependency groups with pip-compile: it has no --group; use uv or the built-in resolver.', '');
   const argv = compileArgv(chosen as typeof chosen & { executable: string }, {
     source,
     output,
-    args: ctx.args,
+    args: [...(toolArgs ?? []), ...ctx.args],
     upgradePackages,
     upgradeAll: !!request.upgradeAll,
     generateHashes: !!request.generateHashes,

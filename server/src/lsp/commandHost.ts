@@ -5,6 +5,7 @@ import * as path from 'node:path';
 import type { ClientCapabilities, Connection, TextDocuments } from 'vscode-languageserver/node.js';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { registerCommands, type CommandHost, type ProblemStore } from './commands.js';
+import { convertCommand } from './convertCommand.js';
 import { freezeCommands } from './freezeCommands.js';
 import type { Log } from './guard.js';
 import type { LanguageService } from '../service/index.js';
@@ -84,5 +85,5 @@ export function wireCommands(o: CommandWiring): void {
     snapshot: o.environment.snapshot,
     canApplyEdit: () => !!o.capabilities().workspace?.applyEdit,
   });
-  registerCommands(host, o.problems, freeze);
+  registerCommands(host, o.problems, { ...freeze, ...convertCommand(host) });
 }

@@ -66,7 +66,13 @@ interface CommandArgs {
   upgradeAll?: boolean;
   generateHashes?: boolean;
   packages: string[];
+  /** A pyproject.toml's extras and dependency groups to compile. */
+  extras?: string[];
+  groups?: string[];
+  allExtras?: boolean;
 }
+
+const strings = (v: unknown): string[] => (Array.isArray(v) ? v.filter((s): s is string => typeof s === 'string' && s.trim() !== '') : []);
 
 /** Arguments as clients send them: `[uri, options?]` or `[uri, packageName]`; anything else is read leniently. */
 export function readArguments(command: string, args: unknown[] | undefined): CommandArgs {
@@ -88,6 +94,9 @@ export function readArguments(command: string, args: unknown[] | undefined): Com
     upgradeAll: options.upgrade === true || (command === COMMANDS.upgradePackage && packages.length === 0),
     generateHashes: options.generateHashes === true,
     packages,
+    ...(strings(options.extras).length ? { extras: strings(options.extras) } : {}),
+    ...(strings(options.groups).length ? { groups: strings(options.groups) } : {}),
+    ...(options.allExtras === true ? { allExtras: true } : {}),
   };
 }
 
@@ -107,8 +116,9 @@ export function registerCommands(host: CommandHost, problems: ProblemStore, othe
       return { ok: true, message };
     }
     // Restricted Mode: nothing that runs a process (a tool from the workspace's venv, pip, python). Deriving
-    // requirements.in and freezing read the environment from disk and edit a file the user chose, so they stay.
-    const readsOnly = params.command === COMMANDS.deriveIn || params.command === COMMANDS.freeze;
+    // requirements.in and freezing read the environment from disk and edit a file the user chose, and converting
+    // to or from pylock.toml only reads and writes files, so they stay.
+    const readsOnly = params.command === COMMANDS.deriveIn || params.command === COMMANDS.freeze || params.command === COMMANDS.convert;
     if (host.workspaceTrusted && !host.workspaceTrusted() && !readsOnly) {
       const message = `${params.command} does not run in Restricted Mode: it runs a tool (pip-compile, uv, pip or python); trust this workspace to run it.`;
       showMessage(host.connection, MessageType.Warning, message);
@@ -171,7 +181,18 @@ export function registerCommands(host: CommandHost, problems: ProblemStore, othe
           ? await syncEnvironment(filePath, { ...ctx, installed: () => host.installed(filePath) })
           : params.command === COMMANDS.install
             ? await installRequirements(filePath, args.packages, ctx)
-            : await compileRequirements(filePath, { upgradeAll: args.upgradeAll, upgradePackages: args.packages, generateHashes: args.generateHashes }, ctx);
+            : await compileRequirements(
+                filePath,
+                {
+                  upgradeAll: args.upgradeAll,
+                  upgradePackages: args.packages,
+                  generateHashes: args.generateHashes,
+                  extras: args.extras,
+                  groups: args.groups,
+                  allExtras: args.allExtras,
+                },
+                ctx,
+              );
       if (outcome.log.trim()) host.log(outcome.ok ? 'info' : 'warn', `${outcome.tool} output:\n${redact(outcome.log.trim())}`);
       const touched = updateProblems(problems, outcome);
       if (outcome.ok && outcome.output) touched.push(outcome.output);

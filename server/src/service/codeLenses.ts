@@ -4,11 +4,13 @@ import * as path from 'node:path';
 import type { CodeLens } from 'vscode-languageserver-types';
 import type { ParsedDocument } from '../syntax/types.js';
 import { COMMANDS } from './commandIds.js';
+import { pyprojectLenses } from './pyprojectLenses.js';
 
 const TOP = { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
 
 /** `.in` files: compile and upgrade-all lenses; compiled files: recompile and sync. */
 export function codeLenses(uri: string, filePath: string, doc: ParsedDocument, compiledSource: string | undefined): CodeLens[] {
+  if (doc.kind === 'pyproject') return path.basename(filePath) === 'pyproject.toml' ? pyprojectLenses(uri, doc) : [];
   if (filePath.endsWith('.in')) {
     const output = path.basename(filePath).replace(/\.in$/, '.txt');
     return [

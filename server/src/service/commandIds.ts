@@ -9,4 +9,5 @@ export const COMMANDS = {
   freeze: 'requirements.freeze',
   createVenv: 'requirements.createVenv',
   explain: 'requirements.explain',
+  convert: 'requirements.convert',
 } as const;

@@ -207,6 +207,8 @@ export function createLanguageService(facts: LanguageServiceFacts): LanguageServ
     frozen,
     codeActions: actions.codeActions,
     resolveCodeAction: actions.resolveCodeAction,
-    codeLenses: (ctx) => codeLenses(ctx.uri, ctx.path, ctx.document, ctx.compiledSource),
+    // A file compiled from a pyproject.toml recompiles from it (the compile reads the extras and groups its header names).
+    codeLenses: (ctx) =>
+      codeLenses(ctx.uri, ctx.path, ctx.document, ctx.compiledSource ?? ctx.checkedSources.find((s) => /(^|[\\/])pyproject\.toml$/i.test(s))),
   };
 }
