@@ -9,7 +9,9 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { TestClient, testEnv } from './client.ts';
+import { createHash } from 'node:crypto';
+import { indexedEnv, TestClient, testEnv } from './client.ts';
+import { startIndexServer } from '../fixtures/indexServer.ts';
 
 const BIN = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../server/bin/requirements-language-server.cjs');
 const H = (c: string) => c.repeat(64);
@@ -108,8 +110,8 @@ test('requirements.txt → pylock.toml → requirements.txt keeps every pin, mar
   assert.match(toLock.warnings![0], /'requests>=2\.31' is not pinned/);
   assert.match(toLock.warnings![1], /'-e \.\/local-pkg' names no project/);
   assert.match(lock, /^# Not converted: 'requests>=2\.31'/m);
-  // --hash names no file: said in the lock, where PEP 751 lets a tool keep its own data.
-  assert.match(lock, /^# The --hash values name no file/m);
+  // With no index, --hash names no file: said in the lock, where PEP 751 lets a tool keep its own data.
+  assert.match(lock, /^# Some --hash values name no file the index knows/m);
 
   // Our own pylock reader finds nothing wrong with it.
   const lockUri = client.open(path.join(dir, 'pylock.toml'), lock, 'toml');
@@ -155,4 +157,45 @@ test('convert FILE -o OUT from a terminal, both ways, with the warnings on stder
   assert.deepEqual(pins(again.stdout), pins(COMPILED));
   const bad = cli(['convert']);
   assert.equal(bad.status, 2);
+});
+
+test('with the index at hand, each --hash becomes the wheel or sdist it names (url without credentials): an installable lock', async () => {
+  const files = ['attrs-23.2.0-py3-none-any.whl', 'attrs-23.2.0.tar.gz'];
+  // The loopback index serves sha256 of each file's bytes (here its name), behind basic auth.
+  const sha = (f: string) => createHash('sha256').update(f).digest('hex');
+  const index = await startIndexServer([{ name: 'attrs', files: files.map((filename) => ({ filename })) }], { auth: { username: 'ci', password: 'p4ss' } });
+  const work = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'rls-convert-index-')));
+  const text = `attrs==23.2.0 \\\n    --hash=sha256:${sha(files[0])} \\\n    --hash=sha256:${sha(files[1])} \\\n    --hash=sha256:${H('f')}\n`;
+  fs.writeFileSync(path.join(work, 'requirements.txt'), text);
+  const { client: c } = await TestClient.start({ rootUri: pathToFileURL(work).toString(), env: indexedEnv(index.url.replace('://', '://ci:p4ss@')) });
+  try {
+    const uri = c.open(path.join(work, 'requirements.txt'), text);
+    await c.waitForDiagnostics(uri, () => true, 30_000);
+    // The release's facts are in the view once the index answered (the hover waits for them).
+    await c.request('textDocument/hover', { textDocument: { uri }, position: { line: 0, character: 2 } });
+    const answer = (await c.request('workspace/executeCommand', { command: 'requirements.convert', arguments: [uri] }, 30_000)) as {
+      ok: boolean;
+      message: string;
+    };
+    assert.equal(answer.ok, true, answer.message);
+    const lock = fs.readFileSync(path.join(work, 'pylock.toml'), 'utf8');
+    assert.match(
+      lock,
+      new RegExp(
+        `^\\[\\[packages\\.wheels\\]\\]\\nname = 'attrs-23\\.2\\.0-py3-none-any\\.whl'\\nurl = 'http://127\\.0\\.0\\.1:\\d+/files/attrs-23\\.2\\.0-py3-none-any\\.whl'\\nhashes = \\{ ?sha256 = '${sha(files[0])}' ?\\}$`,
+        'm',
+      ),
+      lock,
+    );
+    assert.match(lock, new RegExp(`^\\[packages\\.sdist\\]\\nname = 'attrs-23\\.2\\.0\\.tar\\.gz'\\n`, 'm'), lock);
+    assert.doesNotMatch(lock, /p4ss|ci:/, 'the index credentials are not written');
+    // The one hash no file has is kept for the way back, and said.
+    assert.match(lock, new RegExp(`hashes = \\['sha256:${H('f')}'\\]`));
+    const lockUri = c.open(path.join(work, 'pylock.toml'), lock, 'toml');
+    assert.deepEqual(await c.waitForDiagnostics(lockUri), []);
+  } finally {
+    await c.stop();
+    await index.stop();
+    fs.rmSync(work, { recursive: true, force: true });
+  }
 });

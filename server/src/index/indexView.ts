@@ -86,7 +86,7 @@ function jsonApiUrl(indexUrl: string, name: string): string | undefined {
 const FACT_UNITS = 300_000;
 // Capped, so that a project of tens of thousands of files still fits (one that did not would be read again and again).
 const factUnits = (entry: { fact: ProjectFact }) =>
-  Math.min(FACT_UNITS / 8, 1 + entry.fact.versions.reduce((n, v) => n + 1 + (v.hashes?.length ?? 0) + (v.files?.length ?? 0), 0));
+  Math.min(FACT_UNITS / 8, 1 + entry.fact.versions.reduce((n, v) => n + 1 + (v.hashes?.length ?? 0) + (v.files?.length ?? 0) + (v.downloads?.length ?? 0), 0));
 
 /** What a view is made with: the hub's shared parts, and how it tells what landed. */
 export interface ViewContext {

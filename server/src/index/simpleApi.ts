@@ -302,6 +302,7 @@ export function versionsOf(page: ProjectPage, name: string): VersionFact[] {
       ...(hashes.length ? { hashes: hashes.sort() } : {}),
       ...(uploaded ? { uploaded } : {}),
       ...(files.length ? { files: pool.map((f) => f.filename) } : {}),
+      ...(hashes.length ? { downloads: pool.filter((f) => f.hashes.sha256).map((f) => ({ url: f.url, sha256: f.hashes.sha256 })) } : {}),
     });
   }
   return out.sort((a, b) => newestFirst(a.version, b.version));

@@ -46,6 +46,7 @@ export function wireCommands(o: CommandWiring): void {
     installed: o.environment.installed,
     indexArgs: o.index.indexArgs,
     knownHashes: o.index.knownHashes,
+    downloads: o.index.downloads,
     prefetch: o.index.prefetch,
     reachIndex: o.index.reachIndex,
     // Commands are explicit actions: they read what the disk holds now (an open file: the editor's text).

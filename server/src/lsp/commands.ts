@@ -36,6 +36,8 @@ export interface CommandHost {
   /** `--index-url`/`--extra-index-url` for what only our settings say (pip and the tools read the rest themselves). */
   indexArgs(filePath: string): string[];
   knownHashes?(normalized: string, version: string): string[];
+  /** The downloads (url, sha256) of a file's releases its index view holds now, for a lock. */
+  downloads?(filePath: string): (normalized: string, version: string) => { url: string; sha256: string }[] | undefined;
   /** Fetches these projects from the package index, giving up after a while (for --generate-hashes). */
   prefetch?(normalized: string[], source: string): Promise<void>;
   /** Whether a package index answers, before a compile runs its tool: undefined when it does, else why not. */

@@ -22,7 +22,7 @@ export function convertCommand(host: CommandHost): Record<string, CommandHandler
     };
     const text = host.readFile(filePath);
     if (text === undefined) return fail(`Cannot read ${filePath}.`);
-    const result = convertFile(filePath, text);
+    const result = convertFile(filePath, text, host.downloads?.(filePath));
     if ('error' in result) return fail(`Cannot convert: ${result.error}.`);
     const editor = host.openEditor?.(output);
     const note = editor ? await editor(result.text, `Convert ${path.basename(filePath)}`) : undefined;

@@ -62,6 +62,12 @@ export function indexFacts(
     },
     /** Whether the index a compile will ask answers: what the hub knows of its host, else a HEAD within 3 s. */
     reachIndex: (indexUrl: string) => index.reach(indexUrl, 3_000),
+    /** A file's releases' downloads (url and sha256) from what its index view holds now: a lock names them. */
+    downloads(filePath: string) {
+      const ctx = o.workspace.contextOf(filePath);
+      const view = ctx && viewOf(ctx);
+      return (name: string, version: string) => view?.peek?.(name)?.versions.find((v) => v.version === version)?.downloads;
+    },
     knownHashes: (name: string, version: string) => prefetchView?.peek?.(name)?.versions.find((v) => v.version === version)?.hashes ?? [],
     /** The index the .in itself names (as pip would use it), so that no other index's files are hashed; bounded, since an unreachable index must not hold the command. */
     async prefetch(names: string[], source: string) {

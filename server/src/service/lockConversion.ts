@@ -42,7 +42,22 @@ function exactVersion(req: RequirementNode): string | undefined {
 }
 
 /** One `[[packages]]` entry for a requirement line, or why it has none. */
-function packageEntry(req: RequirementNode, lineText: string): { lines: string[] } | { skip: string } {
+/** A release's files with their sha256 and URL, when the index has them (the LSP command's view; none in the CLI). */
+export type DownloadsOf = (normalizedName: string, version: string) => { url: string; sha256: string }[] | undefined;
+
+/** A URL without `user:password@`: an index URL's credentials must not be written into a lock file. */
+function withoutUserinfo(url: string): string {
+  try {
+    const u = new URL(url);
+    u.username = '';
+    u.password = '';
+    return u.toString();
+  } catch {
+    return url.replace(/\/\/[^/@]*@/, '//');
+  }
+}
+
+function packageEntry(req: RequirementNode, lineText: string, downloadsOf?: DownloadsOf): { lines: string[] } | { skip: string } {
   // As written: a `${NAME}` stays one (its value may be a secret, e.g. a token in a URL), as pip would expand it.
   const shown = (s: { text: string; written?: string }) => s.written ?? s.text;
   const name = req.name && shown(req.name);
@@ -58,11 +73,28 @@ function packageEntry(req: RequirementNode, lineText: string): { lines: string[]
   const version = exactVersion(req);
   if (name && version && !req.url && !req.path) {
     head(version);
-    if (hashes.length) {
-      // PEP 751 ties each hash to one file (a wheel's or sdist's url or path); `--hash` names none, so the hashes
-      // cannot become [[packages.wheels]] or [packages.sdist] entries. They are kept where tools may keep data.
-      out.push(`[packages.tool.${TOOL}]`, `hashes = [${hashes.map(tomlString).join(', ')}]`);
+    // PEP 751 ties each hash to one file (a wheel's or sdist's url or path); `--hash` names none. The index knows
+    // which of the release's files has each sha256: those become [[packages.wheels]] or [packages.sdist] entries.
+    const known = downloadsOf?.(req.name!.normalized, version) ?? [];
+    const placed = new Set<string>();
+    let sdist = false;
+    for (const hash of hashes) {
+      const digest = /^sha256:([0-9a-f]{64})$/i.exec(hash)?.[1]?.toLowerCase();
+      const file = digest ? known.find((d) => d.sha256.toLowerCase() === digest) : undefined;
+      if (!file) continue;
+      const url = withoutUserinfo(file.url);
+      const fileName = decodeURIComponent(url.split(/[?#]/)[0].split('/').pop() ?? '');
+      if (/\.whl$/i.test(fileName)) out.push('[[packages.wheels]]');
+      else if (!sdist && /\.(tar\.gz|zip)$/i.test(fileName)) {
+        out.push('[packages.sdist]');
+        sdist = true;
+      } else continue;
+      out.push(`name = ${tomlString(fileName)}`, `url = ${tomlString(url)}`, `hashes = {sha256 = ${tomlString(digest!)}}`);
+      placed.add(hash);
     }
+    const rest = hashes.filter((h) => !placed.has(h));
+    // Hashes no known file has are kept where tools may keep data (read back by the conversion), so none is lost.
+    if (rest.length) out.push(`[packages.tool.${TOOL}]`, `hashes = [${rest.map(tomlString).join(', ')}]`);
     return { lines: out };
   }
   if (!name) return { skip: `'${lineText}' names no project (PEP 751 entries need a name); left out` };
@@ -98,7 +130,7 @@ function packageEntry(req: RequirementNode, lineText: string): { lines: string[]
 }
 
 /** A compiled requirements file (pip-compile, uv, pip freeze) as a pylock.toml. */
-export function requirementsToPylock(doc: ParsedDocument, source: string): Conversion {
+export function requirementsToPylock(doc: ParsedDocument, source: string, downloadsOf?: DownloadsOf): Conversion {
   const warnings: string[] = [];
   const body: string[] = [];
   for (const line of doc.lines) {
@@ -116,15 +148,15 @@ export function requirementsToPylock(doc: ParsedDocument, source: string): Conve
       .replace(/\s+--hash[= ]\S+/g, '')
       .replace(/\s+#.*$/, '')
       .trim();
-    const entry = packageEntry(req, lineText);
+    const entry = packageEntry(req, lineText, downloadsOf);
     if ('skip' in entry) warnings.push(entry.skip);
     else body.push(...entry.lines);
   }
   const head = [`# Converted from ${source} by ${CREATED_BY}.`, ...warnings.map((w) => `# Not converted: ${w}.`)];
   if (body.some((l) => l.startsWith(`[packages.tool.${TOOL}]`)))
     head.push(
-      "# The --hash values name no file, and PEP 751 ties every hash to a wheel's or sdist's url or path: they are kept",
-      `# under [packages.tool.${TOOL}] (read by the conversion back), not as wheels or sdist entries.`,
+      "# Some --hash values name no file the index knows, and PEP 751 ties every hash to a wheel's or sdist's url or path:",
+      `# those are kept under [packages.tool.${TOOL}] (read by the conversion back); an installer cannot use them.`,
     );
   head.push('lock-version = "1.0"', `created-by = '${CREATED_BY}'`);
   return { text: `${[...head, ...body].join('\n')}\n`, warnings };
@@ -213,10 +245,14 @@ export function conversionTarget(filePath: string): string {
 }
 
 /** Converts a file by its kind: a pylock.toml to requirements, anything else (a requirements file) to a lock. */
-export function convertFile(filePath: string, fileText: string): (Conversion & { direction: 'toRequirements' | 'toPylock' }) | { error: string } {
+export function convertFile(
+  filePath: string,
+  fileText: string,
+  downloadsOf?: DownloadsOf,
+): (Conversion & { direction: 'toRequirements' | 'toPylock' }) | { error: string } {
   const source = baseOf(filePath);
   const kind = kindOf(filePath);
   if (kind === 'pyproject' || kind === 'script') return { error: `${source} is not a compiled requirements file or a pylock.toml; compile it first` };
   if (kind === 'pylock') return { ...pylockToRequirements(fileText, source), direction: 'toRequirements' };
-  return { ...requirementsToPylock(parse(fileText), source), direction: 'toPylock' };
+  return { ...requirementsToPylock(parse(fileText), source, downloadsOf), direction: 'toPylock' };
 }

@@ -19,6 +19,8 @@ export interface VersionFact {
   uploaded?: string;
   /** The file names of the release (unyanked ones when there are any): which wheels exist. */
   files?: string[];
+  /** Where each file with a sha256 is served, and that hash: what a PEP 751 lock names for a `--hash`. */
+  downloads?: { url: string; sha256: string }[];
 }
 
 /** What the JSON API's `info` says of the licence (of the latest release): PEP 639 first, then the older fields. */
