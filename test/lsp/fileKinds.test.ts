@@ -142,6 +142,35 @@ test('pyproject.toml: the operator error, the unknown name, the installed mismat
   assert.ok(!source.some((a: any) => /sort|normalize|pin all|compile/i.test(a.title)), `offered: ${JSON.stringify(source.map((a: any) => a.title))}`);
 });
 
+test('pyproject.toml: a requirement pip rejects: no pin or upgrade (it would insert after the bad operator), and the hover says "requirement"', async () => {
+  const text = '[project]\ndependencies = ["django=5.0", "django>=5"]\n';
+  const uri = client.open(path.join(dir, 'rejected', 'pyproject.toml'), text, 'toml');
+  const refactors = (needle: string) =>
+    client.request('textDocument/codeAction', {
+      textDocument: { uri },
+      range: { start: at(text, needle, 2), end: at(text, needle, 2) },
+      context: { diagnostics: [], only: ['refactor'] },
+    });
+  let good: any[] = [];
+  for (let i = 0; i < 100 && !good.some((a) => /latest/.test(a.title)); i++) {
+    good = await refactors('"django>=5"');
+    if (!good.some((a) => /latest/.test(a.title))) await new Promise((r) => setTimeout(r, 100));
+  }
+  assert.ok(
+    good.some((a) => /latest/.test(a.title)),
+    JSON.stringify(good),
+  );
+  // Before: 'Pin django to the latest …' inserted '==5.0.6' after 'django', giving "django==5.0.6=5.0".
+  const bad = await refactors('"django=5.0"');
+  assert.deepEqual(
+    bad.map((a: any) => `${a.title}: ${apply(text, uri, a).split('\n')[1]}`),
+    [],
+  );
+  // The hover names the problem; in a TOML string it is a requirement, not a line.
+  const hover = await client.request('textDocument/hover', { textDocument: { uri }, position: at(text, '"django=5.0"', 2) });
+  assert.match(hover.contents.value, /^\*\*django\*\*\n\npip rejects this requirement: '=' is not a version operator/);
+});
+
 test('pyproject.toml: hover on "flask>=3" describes flask; nothing over the TOML around', async () => {
   const uri = client.open(path.join(dir, 'hover', 'pyproject.toml'), PYPROJECT, 'toml');
   let hover: any;
