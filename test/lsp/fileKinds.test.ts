@@ -171,6 +171,24 @@ test('pyproject.toml: a requirement pip rejects: no pin or upgrade (it would ins
   assert.match(hover.contents.value, /^\*\*django\*\*\n\npip rejects this requirement: '=' is not a version operator/);
 });
 
+test('pyproject.toml: a string still being typed (no closing quote yet) does not take the array\'s "]" as part of it', async () => {
+  // VS Code has no TOML language of its own, so no closing quote is typed for the user: this is the line as typed.
+  const text = '[project]\ndependencies = ["flask>=3", "django==]\n\n[tool.ruff]\nline-length = 100\n';
+  const uri = client.open(path.join(dir, 'typing', 'pyproject.toml'), text, 'toml');
+  const ds = await client.waitForDiagnostics(uri, (d) => d.length > 0, 30_000);
+  // Before: "']' is not a valid version for '=='".
+  assert.ok(!ds.some((d) => d.message.includes("']'")), JSON.stringify(ds));
+  const end = at(text, 'django==', 'django=='.length);
+  for (const d of ds) assert.ok(d.range.start.line === end.line && d.range.end.character <= end.character, JSON.stringify(d));
+  let labels: string[] = [];
+  for (let i = 0; i < 100 && !labels.includes('5.0.6'); i++) {
+    const list = await client.request('textDocument/completion', { textDocument: { uri }, position: end });
+    labels = (list?.items ?? list ?? []).map((x: any) => x.label);
+    if (!labels.includes('5.0.6')) await new Promise((r) => setTimeout(r, 100));
+  }
+  assert.ok(labels.includes('5.0.6'), JSON.stringify(labels));
+});
+
 test('pyproject.toml: hover on "flask>=3" describes flask; nothing over the TOML around', async () => {
   const uri = client.open(path.join(dir, 'hover', 'pyproject.toml'), PYPROJECT, 'toml');
   let hover: any;
