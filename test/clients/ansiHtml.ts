@@ -117,5 +117,7 @@ export function ansiToHtml(screen: string, columns: number, title: string): stri
   return `<!doctype html><html><head><meta charset="utf-8"><title>${escapeHtml(title)}</title><style>
 html,body{margin:0;background:${DEFAULT_BG}}
 pre{margin:0;padding:10px 12px;font:14px/18px 'DejaVu Sans Mono',monospace;color:${DEFAULT_FG};width:${columns}ch}
+/* A run's background fills its whole row, as a terminal cell does (an inline box is shorter than the line). */
+pre span{display:inline-block;vertical-align:top;height:18px}
 </style></head><body><pre>${body}</pre></body></html>\n`;
 }
