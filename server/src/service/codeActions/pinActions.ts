@@ -17,7 +17,7 @@ export function pinActions(
   const r = line?.requirement;
   if (!r?.name || r.url || r.path) return [];
   // A line pip rejects has no specifier to replace (`django=5.0`): an insert after the name would keep the bad one.
-  if (line.diagnostics.some((d) => d.severity === 'error')) return [];
+  if (line?.diagnostics.some((d) => d.severity === 'error')) return [];
   const name = shown(r.name);
   const out: CodeAction[] = [];
   const at = r.specifier?.range ?? r.extras?.range ?? r.name.range;
