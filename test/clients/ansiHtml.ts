@@ -40,6 +40,8 @@ interface Style {
   bold?: boolean;
   italic?: boolean;
   underline?: boolean;
+  /** SGR 58: the underline's own colour (Neovim colours a diagnostic's underline by its severity). */
+  sp?: string;
   reverse?: boolean;
 }
 
@@ -62,8 +64,10 @@ function apply(style: Style, params: number[]): Style {
     else if (p >= 100 && p <= 107) s.bg = BASE16[p - 100 + 8];
     else if (p === 39) delete s.fg;
     else if (p === 49) delete s.bg;
-    else if (p === 38 || p === 48) {
-      const key = p === 38 ? 'fg' : 'bg';
+    else if (p === 59) delete s.sp;
+    else if (p === 38 || p === 48 || p === 58) {
+      // The colour's own numbers follow (5;n or 2;r;g;b): read them here, or their zeros would read as resets.
+      const key = p === 38 ? 'fg' : p === 48 ? 'bg' : 'sp';
       if (params[i + 1] === 5) ((s[key] = color256(params[i + 2] ?? 0)), (i += 2));
       else if (params[i + 1] === 2) ((s[key] = `rgb(${params[i + 2] ?? 0},${params[i + 3] ?? 0},${params[i + 4] ?? 0})`), (i += 4));
     }
@@ -83,6 +87,7 @@ function css(style: Style): string {
     style.bold ? 'font-weight:bold' : '',
     style.italic ? 'font-style:italic' : '',
     style.underline ? 'text-decoration:underline' : '',
+    style.underline && style.sp ? `text-decoration-color:${style.sp}` : '',
   ]
     .filter(Boolean)
     .join(';');
@@ -112,5 +117,7 @@ export function ansiToHtml(screen: string, columns: number, title: string): stri
   return `<!doctype html><html><head><meta charset="utf-8"><title>${escapeHtml(title)}</title><style>
 html,body{margin:0;background:${DEFAULT_BG}}
 pre{margin:0;padding:10px 12px;font:14px/18px 'DejaVu Sans Mono',monospace;color:${DEFAULT_FG};width:${columns}ch}
+/* A run's background fills its whole row, as a terminal cell does (an inline box is shorter than the line). */
+pre span{display:inline-block;vertical-align:top;height:18px}
 </style></head><body><pre>${body}</pre></body></html>\n`;
 }

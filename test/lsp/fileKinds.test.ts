@@ -142,6 +142,53 @@ test('pyproject.toml: the operator error, the unknown name, the installed mismat
   assert.ok(!source.some((a: any) => /sort|normalize|pin all|compile/i.test(a.title)), `offered: ${JSON.stringify(source.map((a: any) => a.title))}`);
 });
 
+test('pyproject.toml: a requirement pip rejects: no pin or upgrade (it would insert after the bad operator), and the hover says "requirement"', async () => {
+  const text = '[project]\ndependencies = ["django=5.0", "django>=5"]\n';
+  const uri = client.open(path.join(dir, 'rejected', 'pyproject.toml'), text, 'toml');
+  const refactors = (needle: string) =>
+    client.request('textDocument/codeAction', {
+      textDocument: { uri },
+      range: { start: at(text, needle, 2), end: at(text, needle, 2) },
+      context: { diagnostics: [], only: ['refactor'] },
+    });
+  let good: any[] = [];
+  for (let i = 0; i < 100 && !good.some((a) => /latest/.test(a.title)); i++) {
+    good = await refactors('"django>=5"');
+    if (!good.some((a) => /latest/.test(a.title))) await new Promise((r) => setTimeout(r, 100));
+  }
+  assert.ok(
+    good.some((a) => /latest/.test(a.title)),
+    JSON.stringify(good),
+  );
+  // Before: 'Pin django to the latest …' inserted '==5.0.6' after 'django', giving "django==5.0.6=5.0".
+  const bad = await refactors('"django=5.0"');
+  assert.deepEqual(
+    bad.map((a: any) => `${a.title}: ${apply(text, uri, a).split('\n')[1]}`),
+    [],
+  );
+  // The hover names the problem; in a TOML string it is a requirement, not a line.
+  const hover = await client.request('textDocument/hover', { textDocument: { uri }, position: at(text, '"django=5.0"', 2) });
+  assert.match(hover.contents.value, /^\*\*django\*\*\n\npip rejects this requirement: '=' is not a version operator/);
+});
+
+test('pyproject.toml: a string still being typed (no closing quote yet) does not take the array\'s "]" as part of it', async () => {
+  // VS Code has no TOML language of its own, so no closing quote is typed for the user: this is the line as typed.
+  const text = '[project]\ndependencies = ["flask>=3", "django==]\n\n[tool.ruff]\nline-length = 100\n';
+  const uri = client.open(path.join(dir, 'typing', 'pyproject.toml'), text, 'toml');
+  const ds = await client.waitForDiagnostics(uri, (d) => d.length > 0, 30_000);
+  // Before: "']' is not a valid version for '=='".
+  assert.ok(!ds.some((d) => d.message.includes("']'")), JSON.stringify(ds));
+  const end = at(text, 'django==', 'django=='.length);
+  for (const d of ds) assert.ok(d.range.start.line === end.line && d.range.end.character <= end.character, JSON.stringify(d));
+  let labels: string[] = [];
+  for (let i = 0; i < 100 && !labels.includes('5.0.6'); i++) {
+    const list = await client.request('textDocument/completion', { textDocument: { uri }, position: end });
+    labels = (list?.items ?? list ?? []).map((x: any) => x.label);
+    if (!labels.includes('5.0.6')) await new Promise((r) => setTimeout(r, 100));
+  }
+  assert.ok(labels.includes('5.0.6'), JSON.stringify(labels));
+});
+
 test('pyproject.toml: hover on "flask>=3" describes flask; nothing over the TOML around', async () => {
   const uri = client.open(path.join(dir, 'hover', 'pyproject.toml'), PYPROJECT, 'toml');
   let hover: any;

@@ -66,7 +66,9 @@ export function unsettledHover(r: RequirementNode, line: LogicalLine): string {
   const name = r.name ? shown(r.name) : redact(r.url ? shown(r.url) : r.path ? shown(r.path) : '');
   const error = line.diagnostics.find((d) => d.severity === 'error');
   const problem = error ?? line.diagnostics.find((d) => d.severity !== 'hint') ?? line.diagnostics[0];
-  const lead = error ? 'pip rejects this line' : 'This line is not finished';
+  // In a TOML string or a script's comment block the requirement is not a line of its own.
+  const what = line.host ? 'requirement' : 'line';
+  const lead = error ? `pip rejects this ${what}` : `This ${what} is not finished`;
   const why = problem ? `: ${escapeMarkdown(problem.message.replace(/[.\s]+$/, ''))}` : '';
   return `**${escapeMarkdown(name)}**\n\n${lead}${why}.`;
 }

@@ -68,6 +68,12 @@ export function scanToml(text: string): Scan {
       }
       value += text[i++];
     }
+    // A string still being typed has no closing quote: what was typed after it on its line (the array's `]`, a
+    // `,`, an inline table's `}`) is TOML around it, not part of the requirement.
+    while (!triple && i > start + 1 && /[\s\],}]/.test(text[i - 1]) && value.endsWith(text[i - 1])) {
+      i--;
+      value = value.slice(0, -1);
+    }
     return { value, start, end: i, raw: false };
   };
   const readKey = (): string[] => {

@@ -13,8 +13,11 @@ export function pinActions(
   cursor: { line: number; character: number },
   versions: { installed?: string; latest?: string; boundedBy?: string; cooldown?: { version: string; days: number } },
 ): CodeAction[] {
-  const r = lineAt(doc, cursor.line, cursor.character)?.requirement;
+  const line = lineAt(doc, cursor.line, cursor.character);
+  const r = line?.requirement;
   if (!r?.name || r.url || r.path) return [];
+  // A line pip rejects has no specifier to replace (`django=5.0`): an insert after the name would keep the bad one.
+  if (line?.diagnostics.some((d) => d.severity === 'error')) return [];
   const name = shown(r.name);
   const out: CodeAction[] = [];
   const at = r.specifier?.range ?? r.extras?.range ?? r.name.range;
