@@ -186,7 +186,7 @@ test('numpi==… is a look-alike of numpy (named with its rank), and its line of
     await client.stop();
     await index.stop();
   });
-  const uri = client.open(path.join(project, 'lookalike.txt'), 'numpi==0.0.1\nnumpy==2.0.0\nrequests==2.32.3\n');
+  const uri = client.open(path.join(project, 'lookalike.txt'), 'numpi==0.0.1\nnumpy==2.0.0\nrequests==2.32.3\nreqeusts\n');
   const ds = await client.waitForDiagnostics(uri, (d) => d.some((x) => x.code === 'look-alike'), 60_000);
   const lookAlikes = ds.filter((d) => d.code === 'look-alike');
   assert.deepEqual(
@@ -205,6 +205,16 @@ test('numpi==… is a look-alike of numpy (named with its rank), and its line of
   const titles = actions.map((a) => a.title);
   // numpi 0.0.2 exists: without the look-alike check, 'Upgrade numpi to 0.0.2' and an install would be offered.
   assert.ok(!titles.some((t) => /numpi/.test(t) || /^Install '/.test(t)), titles.join(' | '));
+  // A name the index lacks is a typo: its line says so with the did-you-mean, and not also that it is not installed.
+  const typo = await client.waitForDiagnostics(uri, (d) => d.some((x) => x.code === 'unknown-package' && x.range.start.line === 3), 30_000);
+  assert.deepEqual(
+    typo.filter((d) => d.range.start.line === 3).map((d) => d.code),
+    ['unknown-package'],
+  );
+  assert.ok(
+    typo.some((d) => d.code === 'not-installed' && d.range.start.line === 1),
+    'numpy, which the index has, is still not installed',
+  );
   // No outdated hint or inlay hint nudges an upgrade of numpi; numpy's line keeps both.
   const settled = await client.waitForDiagnostics(uri, (d) => d.some((x) => x.code === 'outdated' && x.range.start.line === 1), 30_000);
   assert.ok(!settled.some((d) => d.code === 'outdated' && d.range.start.line === 0), JSON.stringify(settled));

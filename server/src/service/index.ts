@@ -1,5 +1,6 @@
 // The language service facade: feature functions over parsed documents and injected facts; no LSP connection, no I/O of its own.
 
+import { DiagnosticCode } from '../syntax/diagnosticCodes.js';
 import * as path from 'node:path';
 import type {
   CodeAction,
@@ -124,7 +125,7 @@ export function createLanguageService(facts: LanguageServiceFacts): LanguageServ
       if (vulnerabilities) append(out, vulnerabilityDiagnostics(fileUri(filePath), doc, vulnerabilities));
       const compileProblems = facts.compileProblems?.(filePath);
       if (compileProblems) append(out, compileProblems);
-      return capDiagnostics(out, doc);
+      return capDiagnostics(withoutNotInstalledTypos(out), doc);
     },
     documentSymbols,
     documentLinks: (ctx) => documentLinks(ctx.path, ctx.document, facts.exists && ((p) => locateLocalPath(p, runsFrom(ctx.path), facts.exists!).found)),
@@ -211,4 +212,15 @@ export function createLanguageService(facts: LanguageServiceFacts): LanguageServ
     codeLenses: (ctx) =>
       codeLenses(ctx.uri, ctx.path, ctx.document, ctx.compiledSource ?? ctx.checkedSources.find((s) => /(^|[\\/])pyproject\.toml$/i.test(s))),
   };
+}
+
+/**
+ * A name the index does not have (`reqeusts`) is a typo to fix, not a package to install: its line says the first
+ * (with the did-you-mean) and not also that the environment lacks it.
+ */
+function withoutNotInstalledTypos(out: Diagnostic[]): Diagnostic[] {
+  let unknown: Set<number> | undefined;
+  for (const d of out) if (d.code === DiagnosticCode.UnknownPackage) (unknown ??= new Set()).add(d.range.start.line);
+  if (!unknown) return out;
+  return out.filter((d) => !(d.code === DiagnosticCode.NotInstalled && unknown!.has(d.range.start.line)));
 }
