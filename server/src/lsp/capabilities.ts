@@ -2,17 +2,7 @@
 
 import { CodeActionKind, TextDocumentSyncKind, type ServerCapabilities } from 'vscode-languageserver/node.js';
 import { COMMANDS } from './commands.js';
-import {
-  SOURCE_ADD_HASHES,
-  SOURCE_COMPILE,
-  SOURCE_DERIVE_IN,
-  SOURCE_FIX_VULNERABILITIES,
-  SOURCE_INSTALL,
-  SOURCE_NORMALIZE,
-  SOURCE_PIN_ALL,
-  SOURCE_SORT,
-  SOURCE_UPGRADE_ALL,
-} from '../service/index.js';
+import { SOURCE_KINDS } from '../service/index.js';
 import { SEMANTIC_TOKENS_LEGEND } from '../service/semanticTokens.js';
 
 /** `pullDiagnostics`: the client pulls (textDocument/diagnostic); otherwise the server pushes. */
@@ -29,20 +19,7 @@ export function serverCapabilities(pullDiagnostics: boolean): ServerCapabilities
     executeCommandProvider: { commands: Object.values(COMMANDS) },
     codeLensProvider: { resolveProvider: false },
     codeActionProvider: {
-      codeActionKinds: [
-        CodeActionKind.QuickFix,
-        CodeActionKind.RefactorRewrite,
-        CodeActionKind.Source,
-        SOURCE_SORT,
-        SOURCE_NORMALIZE,
-        SOURCE_PIN_ALL,
-        SOURCE_UPGRADE_ALL,
-        SOURCE_ADD_HASHES,
-        SOURCE_COMPILE,
-        SOURCE_INSTALL,
-        SOURCE_FIX_VULNERABILITIES,
-        SOURCE_DERIVE_IN,
-      ],
+      codeActionKinds: [CodeActionKind.QuickFix, CodeActionKind.RefactorRewrite, CodeActionKind.Source, ...SOURCE_KINDS],
       resolveProvider: true,
     },
     completionProvider: { triggerCharacters: ['=', '>', '<', '~', '!', '[', ',', '-', ';', ' ', '/', '"', "'"], resolveProvider: true },

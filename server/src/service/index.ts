@@ -42,17 +42,7 @@ import { semanticTokens } from './semanticTokens.js';
 import { documentSymbols } from './symbols.js';
 import { vulnerabilityDiagnostics, vulnerabilityFactsOf, vulnerabilityHoverAt } from './vulnerabilities.js';
 
-export {
-  SOURCE_ADD_HASHES,
-  SOURCE_COMPILE,
-  SOURCE_DERIVE_IN,
-  SOURCE_FIX_VULNERABILITIES,
-  SOURCE_INSTALL,
-  SOURCE_NORMALIZE,
-  SOURCE_PIN_ALL,
-  SOURCE_SORT,
-  SOURCE_UPGRADE_ALL,
-} from './codeActions/index.js';
+export { SOURCE_KINDS } from './codeActions/kinds.js';
 export type { FileContext };
 export type { LanguageServiceFacts } from './facts.js';
 import type { LanguageServiceFacts } from './facts.js';

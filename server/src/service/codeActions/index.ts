@@ -24,18 +24,6 @@ import { fixAllVulnerabilities, vulnerabilityFixes, type VulnerabilityFixFacts }
 import type { EnvironmentFacts, IndexFacts, VulnerabilityFacts } from '../../shared/facts.js';
 import { COMMANDS } from '../commandIds.js';
 
-export {
-  SOURCE_ADD_HASHES,
-  SOURCE_COMPILE,
-  SOURCE_DERIVE_IN,
-  SOURCE_FIX_VULNERABILITIES,
-  SOURCE_INSTALL,
-  SOURCE_NORMALIZE,
-  SOURCE_PIN_ALL,
-  SOURCE_SORT,
-  SOURCE_UPGRADE_ALL,
-} from './kinds.js';
-
 /** One code-action request, with its facts looked up once and only when a provider needs them. */
 interface Request {
   ctx: FileContext;

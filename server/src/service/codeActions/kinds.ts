@@ -12,6 +12,19 @@ export const SOURCE_INSTALL = `${CodeActionKind.Source}.installRequirements`;
 export const SOURCE_FIX_VULNERABILITIES = `${CodeActionKind.Source}.fixVulnerabilities`;
 export const SOURCE_DERIVE_IN = `${CodeActionKind.Source}.deriveRequirementsIn`;
 
+/** Every source kind, in the order the server announces them (`codeActionProvider.codeActionKinds`). */
+export const SOURCE_KINDS: readonly string[] = [
+  SOURCE_SORT,
+  SOURCE_NORMALIZE,
+  SOURCE_PIN_ALL,
+  SOURCE_UPGRADE_ALL,
+  SOURCE_ADD_HASHES,
+  SOURCE_COMPILE,
+  SOURCE_INSTALL,
+  SOURCE_FIX_VULNERABILITIES,
+  SOURCE_DERIVE_IN,
+];
+
 /**
  * Whether a request's `context.only` asks for `kind`. Kinds are hierarchical (LSP): `source` covers
  * `source.sortRequirements`, `refactor` covers `refactor.rewrite`; no `only` asks for every kind.
