@@ -3,6 +3,7 @@
 import { rcompare, valid, explain } from '@renovatebot/pep440';
 import { normalizeName } from '../syntax/names.js';
 import type { LicenceFields, ProjectFact, VersionFact } from '../shared/facts.js';
+import { earliestTime } from '../shared/releaseTimes.js';
 
 export interface IndexFile {
   filename: string;
@@ -293,7 +294,7 @@ export function versionsOf(page: ProjectPage, name: string): VersionFact[] {
     // Every file's sha256, as pip-compile --generate-hashes lists them (any of them may be the one pip picks).
     const pool = files.some((f) => !f.yanked) ? files.filter((f) => !f.yanked) : files;
     const hashes = pool.filter((f) => f.hashes.sha256).map((f) => `sha256:${f.hashes.sha256}`);
-    const uploaded = earliest(files.map((f) => f.uploadTime));
+    const uploaded = earliestTime(files.map((f) => f.uploadTime));
     out.push({
       version,
       prerelease: isPrerelease(version),
@@ -306,17 +307,6 @@ export function versionsOf(page: ProjectPage, name: string): VersionFact[] {
     });
   }
   return out.sort((a, b) => newestFirst(a.version, b.version));
-}
-
-/** The earliest of some ISO 8601 times (a release's first upload; a wheel added later does not make it newer). */
-function earliest(times: (string | undefined)[]): string | undefined {
-  let first: string | undefined;
-  let firstMs = Infinity;
-  for (const t of times) {
-    const ms = t ? Date.parse(t) : NaN;
-    if (ms < firstMs) [first, firstMs] = [t, ms];
-  }
-  return first;
 }
 
 export interface JsonApiFacts {
@@ -348,7 +338,7 @@ export function parseJsonApi(body: string): JsonApiFacts | undefined {
       const named = files.filter(
         (f): f is { filename: string; upload_time_iso_8601?: unknown } => typeof (f as { filename?: unknown } | null)?.filename === 'string',
       );
-      const uploaded = earliest(named.map((f) => (typeof f.upload_time_iso_8601 === 'string' ? f.upload_time_iso_8601 : undefined)));
+      const uploaded = earliestTime(named.map((f) => (typeof f.upload_time_iso_8601 === 'string' ? f.upload_time_iso_8601 : undefined)));
       perRelease.set(version, { ...(uploaded ? { uploaded } : {}), files: named.map((f) => f.filename) });
       if (!files.length || !files.every((f: unknown) => (f as { yanked?: unknown } | null)?.yanked)) continue;
       const reason = files.map((f: { yanked_reason?: unknown }) => f.yanked_reason).find((r): r is string => typeof r === 'string' && r.length > 0);

@@ -8,6 +8,7 @@ import { escapeMarkdown, inlineCode, safeLink } from './markdown.js';
 import type { ProjectFact } from '../shared/facts.js';
 import { licenceOf } from './supplyChain/licence.js';
 import { ageWords, dateWords } from './supplyChain/releaseAge.js';
+import { uploadDate } from '../shared/releaseTimes.js';
 
 export interface RequirementFacts {
   project?: ProjectFact;
@@ -93,9 +94,9 @@ export function requirementHover(r: RequirementNode, facts: RequirementFacts): s
   if (facts.installed) versions.push(`installed **${escapeMarkdown(facts.installed.version)}**`);
   else if (facts.environment) versions.push(`not installed in ${escapeMarkdown(facts.environment)}`);
   const uploadedWords = (version: string | undefined) => {
-    const at = version ? project?.versions.find((v) => v.version === version)?.uploaded : undefined;
-    const date = at ? new Date(at) : undefined;
-    if (!date || Number.isNaN(date.getTime())) return '';
+    const release = version ? project?.versions.find((v) => v.version === version) : undefined;
+    const date = release && uploadDate(release);
+    if (!date) return '';
     return ` (uploaded ${dateWords(date)}${facts.now ? `, ${ageWords(date, facts.now)}` : ''})`;
   };
   const pinned =

@@ -10,7 +10,8 @@ import { DiagnosticCode } from '../syntax/diagnosticCodes.js';
 import { counted } from './diagnostics.js';
 import { lineShapes, placed } from './lineShapes.js';
 import { licenceOf, licenceVerdict } from './supplyChain/licence.js';
-import { cooldownMessage, insideCooldown } from './supplyChain/releaseAge.js';
+import { cooldownMessage, insideCooldown, releaseInsideCooldown } from './supplyChain/releaseAge.js';
+import { uploadDate } from '../shared/releaseTimes.js';
 import { describeEnvironment, platformTags, wheelFits, wheelTagsOf } from './supplyChain/wheelTags.js';
 
 export interface SupplyChainPolicy {
@@ -72,8 +73,8 @@ export function supplyChainDiagnostics(doc: ParsedDocument, index: IndexFacts, o
     const pinned = shape.pin ? project.versions.find((v) => v.version === shape.pin) : undefined;
     if (!pinned) continue;
     const specifier = () => placed(shape.specifier!, line.firstLine);
-    const uploaded = pinned.uploaded ? new Date(pinned.uploaded) : undefined;
-    if (uploaded && !Number.isNaN(uploaded.getTime()) && insideCooldown(uploaded, options.cooldownDays, options.now)) {
+    const uploaded = uploadDate(pinned);
+    if (uploaded && insideCooldown(uploaded, options.cooldownDays, options.now)) {
       const message = cooldownMessage(name, shape.pinShown ?? pinned.version, uploaded, options.cooldownDays, options.now);
       push({ range: specifier(), severity: DiagnosticSeverity.Warning, code: DiagnosticCode.TooNew, source: SOURCE, message });
     }
@@ -140,9 +141,7 @@ function fits(file: string, env: WheelEnvironment, platforms: Set<string>): bool
 /** What completion and the upgrade actions say of a release: inside the cooldown, or no wheel here. */
 export function releaseNotes(version: VersionFact, options: Pick<SupplyChainOptions, 'cooldownDays' | 'now' | 'wheels'>): string[] {
   const notes: string[] = [];
-  const uploaded = version.uploaded ? new Date(version.uploaded) : undefined;
-  if (uploaded && !Number.isNaN(uploaded.getTime()) && insideCooldown(uploaded, options.cooldownDays, options.now))
-    notes.push(`inside the ${options.cooldownDays}-day cooldown`);
+  if (releaseInsideCooldown(version, options.cooldownDays, options.now)) notes.push(`inside the ${options.cooldownDays}-day cooldown`);
   if (options.wheels && noWheelFits(version, options.wheels, platformsOf(options.wheels))) notes.push('no wheel here: built from source');
   return notes;
 }

@@ -1,7 +1,7 @@
 // What the code actions look up in the facts at hand: the newest release allowed, a release's hashes, and
 // what a compiled file's `.in` (and its includes) allow for a package.
 
-import { insideCooldown } from '../supplyChain/releaseAge.js';
+import { releaseInsideCooldown } from '../supplyChain/releaseAge.js';
 import * as path from 'node:path';
 import { newestAllowed as newestOf } from '../../shared/pep440.js';
 import type { VersionFact } from '../../shared/facts.js';
@@ -23,10 +23,7 @@ export function newestAllowed(
 
 /** Whether a release is inside the cooldown (`requirements.cooldownDays`): upgrades skip it unless asked for by name. */
 export function insideCooldownOf(cooldownDays: number, now: Date): (v: VersionFact) => boolean {
-  return (v) => {
-    const at = v.uploaded ? new Date(v.uploaded) : undefined;
-    return !!at && !Number.isNaN(at.getTime()) && insideCooldown(at, cooldownDays, now);
-  };
+  return (v) => releaseInsideCooldown(v, cooldownDays, now);
 }
 
 /** `sha256:…` of every file of a release, when the index has the project. */

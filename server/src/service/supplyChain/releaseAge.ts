@@ -1,22 +1,25 @@
 // How long ago a release was uploaded, and whether it is still inside the cooldown (`requirements.cooldownDays`):
 // a brand-new release is where a hijacked account or a broken build shows up first.
 
+import { earliestTime, uploadDate } from '../../shared/releaseTimes.js';
+
 const DAY = 86_400_000;
 
 /** The upload time of a release: the earliest of its files' (a late wheel upload does not make it newer). */
 export function uploadedAt(times: (string | undefined)[]): Date | undefined {
-  let first: number | undefined;
-  for (const t of times) {
-    if (!t) continue;
-    const ms = Date.parse(t);
-    if (!Number.isNaN(ms) && (first === undefined || ms < first)) first = ms;
-  }
+  const first = earliestTime(times);
   return first === undefined ? undefined : new Date(first);
 }
 
 /** Whether a release uploaded at `uploaded` is inside a cooldown of `days` days at `now`. */
 export function insideCooldown(uploaded: Date, days: number, now: Date): boolean {
   return days > 0 && now.getTime() - uploaded.getTime() < days * DAY;
+}
+
+/** Whether a release (its `uploaded` time) is inside a cooldown of `days` days at `now`; false with no time. */
+export function releaseInsideCooldown(release: { uploaded?: string }, days: number, now: Date): boolean {
+  const uploaded = uploadDate(release);
+  return uploaded !== undefined && insideCooldown(uploaded, days, now);
 }
 
 /** "today", "1 day ago", "3 days ago", "5 months ago", "2 years ago". */
