@@ -26,6 +26,14 @@ export function supplyChainPolicy(facts: { supplyChain?: () => SupplyChainPolicy
   return facts.supplyChain?.() ?? DEFAULT_POLICY;
 }
 
+/**
+ * The popular project a name imitates, when look-alikes are on and the index lists the name (a name it lacks is
+ * an unknown package, a typo, not an imitation).
+ */
+export function lookAlikeOf(index: IndexFacts, name: string, lookAlikes: boolean): { target: string; rank: number } | undefined {
+  return lookAlikes && index.knows?.(name) === true ? index.lookAlike?.(name) : undefined;
+}
+
 export interface SupplyChainOptions extends SupplyChainPolicy {
   now: Date;
   /** The file's environment, for `no-wheel`; absent, that check is skipped. */
@@ -43,7 +51,7 @@ export function supplyChainDiagnostics(doc: ParsedDocument, index: IndexFacts, o
   let pinsLooked = 0;
   for (const line of doc.lines) {
     if (!line.project) continue;
-    const lookAlike = options.lookAlikes && index.knows?.(line.project) === true ? index.lookAlike?.(line.project) : undefined;
+    const lookAlike = lookAlikeOf(index, line.project, options.lookAlikes);
     // Only facts at hand: these checks never start a fetch (indexDiagnostics asks for what the file needs).
     const project = (index.peek ?? index.project)(line.project);
     if (!lookAlike && !project) continue;
@@ -163,7 +171,7 @@ export function withoutLookAlikes(index: IndexFacts, lookAlikes: boolean): Index
   if (!lookAlikes || !index.lookAlike) return index;
   let wrapped = withoutByIndex.get(index);
   if (!wrapped) {
-    const suspect = (name: string) => index.knows?.(name) === true && index.lookAlike!(name) !== undefined;
+    const suspect = (name: string) => lookAlikeOf(index, name, true) !== undefined;
     const latestless = (fact: ProjectFact | undefined, name: string) => (fact && suspect(name) ? { ...fact, latest: undefined } : fact);
     wrapped = { ...index, project: (name) => latestless(index.project(name), name), peek: index.peek && ((name) => latestless(index.peek!(name), name)) };
     withoutByIndex.set(index, wrapped);

@@ -2,7 +2,7 @@
 // request's `context.only` asks for run (a quick-fix request computes no source action, and the reverse).
 // Facts are looked up on first use within a request. The edits of lazy actions come in codeAction/resolve.
 
-import { supplyChainPolicy } from '../supplyChainDiagnostics.js';
+import { lookAlikeOf, supplyChainPolicy } from '../supplyChainDiagnostics.js';
 import { ignoreFixes } from './ignoreActions.js';
 import * as path from 'node:path';
 import { CodeActionKind, type CodeAction, type CodeActionContext, type Diagnostic, type Range, type TextEdit } from 'vscode-languageserver-types';
@@ -62,7 +62,7 @@ function unknownAt(r: Request, at: { line: number; character: number }): boolean
 function suspect(r: Request, project: string): boolean {
   const index = r.index();
   if (!index) return false;
-  return index.knows?.(project) === false || (r.lookAlikes && index.knows?.(project) === true && index.lookAlike?.(project) !== undefined);
+  return index.knows?.(project) === false || lookAlikeOf(index, project, r.lookAlikes) !== undefined;
 }
 
 function once<T>(compute: () => T): () => T {
